@@ -1,0 +1,8 @@
+import { httpDefaults } from '../../shared/http/defaults';
+import { route } from '../../shared/http/route';
+import { ok } from '../../shared/http/types';
+
+/** GET /health: no token needed; says the function is up. Load balancers and the README use it. */
+export const makeHandler = route<undefined, undefined>({ auth: 'public' }, () => ok({ status: 'ok' }));
+
+export const handler = makeHandler(httpDefaults());

@@ -1,0 +1,17 @@
+import { httpDefaults } from '../../shared/http/defaults';
+import { route } from '../../shared/http/route';
+import { ok } from '../../shared/http/types';
+
+/** GET /me: who the bearer token says the caller is (never the token itself). */
+export const makeHandler = route({}, ({ identity }) =>
+  ok({
+    subject: identity.subject,
+    issuer: identity.issuer,
+    ...(identity.email ? { email: identity.email } : {}),
+    groups: identity.groups,
+    authMethods: identity.authMethods,
+    expiresAt: identity.expiresAt.toISOString(),
+  }),
+);
+
+export const handler = makeHandler(httpDefaults());

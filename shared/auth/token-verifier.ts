@@ -1,0 +1,72 @@
+import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import { JwtVerifier } from 'aws-jwt-verify/jwt-verifier';
+import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import * as jwtErrors from 'aws-jwt-verify/error';
+import type { AuthConfig } from '../config';
+import { DependencyUnavailable, Unauthenticated } from '../errors';
+import { createJwksFetcher } from './jwks-fetcher';
+import { identityFromClaims, type Identity } from './identity';
+
+export interface TokenVerifier {
+  /** Verifies a bearer token; resolves to the caller's identity or throws {@link Unauthenticated}. */
+  verify(token: string): Promise<Identity>;
+}
+
+/** How each library error is explained to the caller. Order matters: subclasses before their parents. */
+const explanations: Array<[abstract new (...args: never[]) => Error, string, string]> = [
+  [jwtErrors.JwtExpiredError, 'TokenExpired', 'The token has expired; sign in again to get a new one.'],
+  [jwtErrors.JwtNotBeforeError, 'TokenNotYetValid', 'The token is not valid yet (nbf is in the future); check the clock of the machine that issued it.'],
+  [jwtErrors.JwtInvalidIssuerError, 'WrongIssuer', 'The token was issued by an identity provider this service does not trust.'],
+  [jwtErrors.JwtInvalidAudienceError, 'WrongAudience', 'The token was issued for another application (audience mismatch).'],
+  [jwtErrors.CognitoJwtInvalidClientIdError, 'WrongAudience', 'The token was issued for another app client of the user pool.'],
+  [jwtErrors.CognitoJwtInvalidTokenUseError, 'WrongTokenUse', 'The token is of the wrong kind (ID token versus access token) for this service.'],
+  [jwtErrors.JwtInvalidSignatureAlgorithmError, 'UnsupportedAlgorithm', 'The token is not signed with an accepted algorithm.'],
+  [jwtErrors.JwtInvalidSignatureError, 'InvalidSignature', 'The token signature is not valid; the token was altered or not issued by the trusted provider.'],
+  [jwtErrors.KidNotFoundInJwksError, 'UnknownSigningKey', "The token was signed with a key the identity provider does not publish."],
+  [jwtErrors.JwtWithoutValidKidError, 'UnknownSigningKey', 'The token names no usable signing key (kid).'],
+  [jwtErrors.JwtInvalidClaimError, 'InvalidClaims', 'The token claims are not acceptable.'],
+  [jwtErrors.JwtParseError, 'MalformedToken', 'The bearer token is not a well-formed JWT.'],
+];
+
+function explain(error: unknown): Error {
+  if (error instanceof jwtErrors.FetchError || error instanceof jwtErrors.JwksValidationError) {
+    return new DependencyUnavailable('The identity provider’s signing keys could not be fetched; try again shortly.', 'IdentityProviderUnavailable');
+  }
+  for (const [type, code, message] of explanations) {
+    if (error instanceof type) return new Unauthenticated(code, message);
+  }
+  // "alg: none" and other unsigned tokens fail the library's parse or assertion checks.
+  if (error instanceof jwtErrors.JwtBaseError) return new Unauthenticated('InvalidToken', 'The token could not be verified.');
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+export function createTokenVerifier(auth: AuthConfig): TokenVerifier {
+  const verifier =
+    auth.mode === 'cognito'
+      ? CognitoJwtVerifier.create({ userPoolId: auth.userPoolId, clientId: auth.clientId, tokenUse: auth.tokenUse })
+      : JwtVerifier.create(
+          { issuer: auth.issuer, audience: auth.audience, jwksUri: auth.jwksUri },
+          { jwksCache: new SimpleJwksCache({ fetcher: createJwksFetcher({ allowHttpLoopback: auth.allowHttpLoopbackJwks }) }) },
+        );
+  return {
+    async verify(token) {
+      try {
+        const claims = (await verifier.verify(token)) as Record<string, unknown>;
+        if (typeof claims.sub !== 'string' || !claims.sub) {
+          throw new Unauthenticated('InvalidClaims', 'The token has no subject (sub claim).');
+        }
+        return identityFromClaims(claims, token);
+      } catch (error) {
+        throw error instanceof Unauthenticated || error instanceof DependencyUnavailable ? error : explain(error);
+      }
+    },
+  };
+}
+
+/** Extracts the bearer token from an Authorization header value. */
+export function bearerToken(header: string | undefined): string {
+  if (!header) throw new Unauthenticated('MissingToken', 'Send an Authorization header: "Bearer <token>".');
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match?.[1]) throw new Unauthenticated('MalformedAuthorization', 'The Authorization header must be "Bearer <token>".');
+  return match[1];
+}

@@ -1,0 +1,92 @@
+/**
+ * The service's configuration, read from the environment once at cold start.
+ * A missing or malformed variable fails the cold start with the variable's name, so a bad
+ * deployment is caught on its first request, not on some later code path.
+ */
+export type AuthConfig =
+  | {
+      mode: 'oidc';
+      issuer: string;
+      audience: string[];
+      jwksUri: string;
+      /** Local development only: allow fetching the JWKS over plain HTTP from a loopback address. */
+      allowHttpLoopbackJwks: boolean;
+    }
+  | { mode: 'cognito'; userPoolId: string; clientId: string[]; tokenUse: 'id' | 'access' };
+
+export interface Config {
+  stage: string;
+  region: string;
+  auth: AuthConfig;
+  cors: { allowedOrigins: string[] };
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`Configuration error: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function required(env: Env, name: string, why = ''): string {
+  const value = env[name]?.trim();
+  if (!value) throw new ConfigError(name, `is not set${why ? ` (${why})` : ''}`);
+  return value;
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const value = env[name]?.trim() || fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')} (got "${value}")`);
+  }
+  return value as T;
+}
+
+function httpsUrl(name: string, value: string, allowHttpLoopback: boolean): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(name, `is not a URL (got "${value}")`);
+  }
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(allowHttpLoopback && url.protocol === 'http:' && loopback)) {
+    throw new ConfigError(name, `must be an https URL (got "${value}")`);
+  }
+  return value.replace(/\/$/, '');
+}
+
+function readAuth(env: Env): AuthConfig {
+  const mode = oneOf(env, 'AUTH_MODE', ['oidc', 'cognito'] as const, 'oidc');
+  if (mode === 'cognito') {
+    const userPoolId = required(env, 'COGNITO_USER_POOL_ID', 'required when AUTH_MODE=cognito');
+    if (!/^[\w-]+_[0-9a-zA-Z]+$/.test(userPoolId)) {
+      throw new ConfigError('COGNITO_USER_POOL_ID', `is not a user pool id like us-east-1_AbCdEf123 (got "${userPoolId}")`);
+    }
+    const clientId = list(required(env, 'COGNITO_CLIENT_ID', 'required when AUTH_MODE=cognito'));
+    const tokenUse = oneOf(env, 'COGNITO_TOKEN_USE', ['id', 'access'] as const, 'access');
+    return { mode, userPoolId, clientId, tokenUse };
+  }
+  const allowHttpLoopbackJwks = env.JWKS_ALLOW_HTTP_LOOPBACK === 'true';
+  const issuer = httpsUrl('OIDC_ISSUER', required(env, 'OIDC_ISSUER', 'required when AUTH_MODE=oidc'), allowHttpLoopbackJwks);
+  const audience = list(required(env, 'OIDC_AUDIENCE', 'required when AUTH_MODE=oidc'));
+  const jwksUri = httpsUrl('OIDC_JWKS_URI', env.OIDC_JWKS_URI?.trim() || `${issuer}/.well-known/jwks.json`, allowHttpLoopbackJwks);
+  return { mode, issuer, audience, jwksUri, allowHttpLoopbackJwks };
+}
+
+export function loadConfig(env: Env = process.env): Readonly<Config> {
+  return Object.freeze({
+    stage: env.STAGE?.trim() || 'dev',
+    region: required(env, 'AWS_REGION', 'set by Lambda; set it yourself when running elsewhere'),
+    auth: Object.freeze(readAuth(env)),
+    cors: Object.freeze({ allowedOrigins: list(env.CORS_ALLOWED_ORIGINS) }),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
+  });
+}

@@ -1,0 +1,26 @@
+import type { ZodType } from 'zod';
+import { ValidationFailed } from '../errors';
+import type { HttpEvent } from './types';
+
+/** Parses and validates a JSON body against the route's schema; each failure names the field. */
+export function parseBody<T>(event: HttpEvent, schema: ZodType<T> | undefined): T {
+  if (!schema) return undefined as T;
+  let raw: unknown = undefined;
+  if (event.body !== undefined && event.body !== '') {
+    const contentType = (event.headers?.['content-type'] ?? '').toLowerCase();
+    if (contentType && !contentType.startsWith('application/json')) {
+      throw new ValidationFailed(`Send the body as JSON with "Content-Type: application/json" (got "${contentType}").`, undefined, 'UnsupportedMediaType');
+    }
+    const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      throw new ValidationFailed('The request body is not valid JSON.', undefined, 'MalformedJson');
+    }
+  }
+  const parsed = schema.safeParse(raw ?? {});
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const field = issue.path.map(String).join('.');
+  throw new ValidationFailed(field ? `${field}: ${issue.message}` : issue.message, field || undefined);
+}

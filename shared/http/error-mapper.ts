@@ -1,0 +1,25 @@
+import { AppError } from '../errors';
+import type { Logger } from '../log';
+import type { HttpResult } from './types';
+
+/** The one place API errors become responses: JSON `{code, message, requestId}` plus safe details. */
+export function errorResponse(error: unknown, requestId: string, log: Logger): HttpResult {
+  if (error instanceof AppError) {
+    const level = error.status >= 500 ? 'error' : 'info';
+    log[level]('request refused', { status: error.status, code: error.code, reason: error.message });
+    return json(error.status, { code: error.code, message: error.message, requestId, ...error.details }, requestId);
+  }
+  // Unknown: a bug or an unmapped dependency failure. Log what it was, tell the caller nothing more.
+  const name = error instanceof Error ? error.name : typeof error;
+  const message = error instanceof Error ? error.message : String(error);
+  log.error('unhandled error', { errorName: name, errorMessage: message });
+  return json(500, { code: 'InternalError', message: 'Something went wrong on our side. Quote the request id if you report it.', requestId }, requestId);
+}
+
+export function json(status: number, body: unknown, requestId: string, headers: Record<string, string> = {}): HttpResult {
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId, ...headers },
+    body: body === undefined ? '' : JSON.stringify(body),
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * The one middy stack every API route uses: request id and logger, CORS, the JWT check, JSON body
+ * parsing and validation, and the error mapper. A route declares whether it needs a token and the
+ * schema of its body; the stack does the rest.
+ */
+import middy, { type MiddlewareObj } from '@middy/core';
+import httpCors from '@middy/http-cors';
+import type { Context } from 'aws-lambda';
+import type { ZodType } from 'zod';
+import type { Config } from '../config';
+import type { Identity } from '../auth/identity';
+import { bearerToken, type TokenVerifier } from '../auth/token-verifier';
+import type { Logger } from '../log';
+import { parseBody } from './body';
+import { errorResponse, json } from './error-mapper';
+import type { HttpEvent, HttpResult, RouteRequest, RouteResponse } from './types';
+
+export interface HttpDeps {
+  config: Pick<Config, 'cors'>;
+  verifier: TokenVerifier;
+  logger: Logger;
+}
+
+export interface RouteSpec<Body> {
+  /** `jwt`: a valid bearer token is required (the default). `public`: no token is read at all. */
+  auth?: 'jwt' | 'public';
+  body?: ZodType<Body>;
+}
+
+/** Per-invocation state the middlewares hand to the route, keyed by the invocation's context. */
+interface Internal extends Record<string, unknown> {
+  requestId: string;
+  log: Logger;
+  identity?: Identity;
+}
+const invocations = new WeakMap<Context, Internal>();
+
+type Mw = MiddlewareObj<HttpEvent, HttpResult, Error, Context>;
+
+const lowerCaseHeaders = (headers: HttpEvent['headers']): Record<string, string> =>
+  Object.fromEntries(Object.entries(headers ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [[k.toLowerCase(), v]])));
+
+function requestContext(logger: Logger): Mw {
+  return {
+    name: 'request-context',
+    before: (request) => {
+      request.event.headers = lowerCaseHeaders(request.event.headers);
+      const requestId = request.event.requestContext?.requestId || request.context.awsRequestId;
+      invocations.set(request.context, { requestId, log: logger.child({ requestId, route: request.event.routeKey }) });
+    },
+  };
+}
+
+function jwtCheck(verifier: TokenVerifier): Mw {
+  return {
+    name: 'jwt-check',
+    before: async (request) => {
+      const state = invocations.get(request.context)!;
+      state.identity = await verifier.verify(bearerToken(request.event.headers?.authorization));
+      state.log = state.log.child({ subject: state.identity.subject });
+    },
+  };
+}
+
+function errorMapper(logger: Logger): Mw {
+  return {
+    name: 'error-mapper',
+    onError: (request) => {
+      const state = invocations.get(request.context);
+      const requestId = state?.requestId ?? request.context.awsRequestId;
+      request.response = errorResponse(request.error, requestId, state?.log ?? logger);
+    },
+  };
+}
+
+const queryOf = (event: HttpEvent): Record<string, string> =>
+  Object.fromEntries(Object.entries(event.queryStringParameters ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [[k, v]])));
+
+export function route<Body = undefined, Identified extends Identity | undefined = Identity>(
+  spec: RouteSpec<Body>,
+  run: (request: RouteRequest<Body, Identified>) => Promise<RouteResponse> | RouteResponse,
+) {
+  return (deps: HttpDeps) => {
+    const handler = middy<HttpEvent, HttpResult, Error, Context>({ timeoutEarlyInMillis: 50 })
+      .use(httpCors({ origins: deps.config.cors.allowedOrigins, exposeHeaders: 'x-request-id', maxAge: 600 }) as unknown as Mw)
+      .use(errorMapper(deps.logger))
+      .use(requestContext(deps.logger));
+    if ((spec.auth ?? 'jwt') === 'jwt') handler.use(jwtCheck(deps.verifier));
+    return handler.handler(async (event, context, { signal }) => {
+      const state = invocations.get(context)!;
+      const response = await run({
+        body: parseBody(event, spec.body),
+        pathParameters: Object.fromEntries(Object.entries(event.pathParameters ?? {}).map(([k, v]) => [k, v ?? ''])),
+        query: queryOf(event),
+        headers: event.headers as Record<string, string>,
+        identity: state.identity as Identified,
+        requestId: state.requestId,
+        log: state.log,
+        signal,
+        event,
+        context,
+      });
+      state.log.info('request served', { status: response.status });
+      return json(response.status, response.body, state.requestId, response.headers);
+    });
+  };
+}
