@@ -1,0 +1,100 @@
+/**
+ * The DynamoDB service of the local endpoint: the dispatcher has verified the signature; here each
+ * request is authorized with IAM (`dynamodb:<Operation>` on the table's ARN, in the platform
+ * account, the only one with tables here), then served by dynalite, or by our own code for what
+ * dynalite lacks (transactions, TTL).
+ */
+import type { AwsRequest, AwsResponse, Authorizer } from '../types';
+import { AwsError } from '../types';
+import { DynamoCallError, startDynalite, type Dynalite } from './dynalite-client';
+import { ReadWriteLock } from './lock';
+import { TimeToLive } from './ttl';
+import { TransactionError, transactGetItems, transactWriteItems } from './transactions';
+
+const PREFIX = 'com.amazonaws.dynamodb.v20120810#';
+
+export interface DynamoService {
+  handle(request: AwsRequest, body: Buffer): Promise<AwsResponse>;
+  /** Deletes expired items now (the stack also runs it on a timer). */
+  sweepExpired(): Promise<number>;
+  /** For the stack's own bootstrap, bypassing IAM. */
+  call: Dynalite['call'];
+  ttl: TimeToLive;
+  close(): Promise<void>;
+}
+
+/** The tables a request touches, for authorization. */
+function tablesOf(input: Record<string, any>): string[] {
+  if (input.TableName) return [String(input.TableName)];
+  if (input.RequestItems) return Object.keys(input.RequestItems);
+  if (input.TransactItems) {
+    return (input.TransactItems as Array<Record<string, any>>).map((entry) => String((Object.values(entry)[0] as { TableName: string }).TableName));
+  }
+  return [];
+}
+
+export function jsonError(type: string, message: string, status = 400, extra: Record<string, unknown> = {}): AwsResponse {
+  return {
+    status,
+    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': type },
+    body: JSON.stringify({ __type: `${PREFIX}${type}`, message, ...extra }),
+  };
+}
+
+export async function createDynamoService(options: {
+  dataDir?: string;
+  authorize: Authorizer;
+  platformAccountId: string;
+  region: string;
+  now?: () => Date;
+}): Promise<DynamoService> {
+  const db = await startDynalite(options.dataDir ? `${options.dataDir}/dynamodb` : undefined);
+  const lock = new ReadWriteLock();
+  const ttl = new TimeToLive(db, options.dataDir, options.now ?? (() => new Date()));
+
+  const own: Record<string, (input: Record<string, any>) => Promise<Record<string, unknown>>> = {
+    TransactWriteItems: (input) => lock.exclusive(() => transactWriteItems(db, input)),
+    TransactGetItems: (input) => lock.exclusive(() => transactGetItems(db, input)),
+    UpdateTimeToLive: (input) => lock.shared(() => ttl.update(input)),
+    DescribeTimeToLive: (input) => lock.shared(() => ttl.describe(input)),
+  };
+
+  async function handle(request: AwsRequest, body: Buffer): Promise<AwsResponse> {
+    const operation = (request.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
+    let input: Record<string, any>;
+    try {
+      input = body.length ? JSON.parse(body.toString('utf8')) : {};
+    } catch {
+      return jsonError('SerializationException', 'The request body is not valid JSON.');
+    }
+    const caller = request.caller!;
+    for (const table of tablesOf(input)) {
+      const arn = `arn:aws:dynamodb:${request.region}:${options.platformAccountId}:table/${table}`;
+      const decision = caller.accountId === options.platformAccountId ? options.authorize(caller, `dynamodb:${operation}`, arn) : { allowed: false, reason: 'the table is in another account' };
+      if (!decision.allowed) {
+        return jsonError('AccessDeniedException', `User: ${caller.arn} is not authorized to perform: dynamodb:${operation} on resource: ${arn} because ${decision.reason}`);
+      }
+    }
+    try {
+      const handler = own[operation];
+      if (handler) {
+        return { status: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: JSON.stringify(await handler(input)) };
+      }
+      const response = await lock.shared(() => db.forward(request.headers, body));
+      return { status: response.status, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: response.body };
+    } catch (error) {
+      if (error instanceof TransactionError) return jsonError(error.type, error.message, 400, error.extra);
+      if (error instanceof DynamoCallError) return jsonError(error.type, error.message, error.status);
+      if (error instanceof AwsError) return jsonError(error.code, error.message, error.status);
+      throw error;
+    }
+  }
+
+  return {
+    handle,
+    sweepExpired: () => lock.exclusive(() => ttl.sweep()),
+    call: db.call,
+    ttl,
+    close: db.close,
+  };
+}

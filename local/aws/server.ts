@@ -1,0 +1,190 @@
+/**
+ * The local AWS endpoint (127.0.0.1:4566 by default). Like AWS, it authenticates every request once,
+ * from the raw request (SigV4 header or presigned query, session token, expiry), then hands it to the
+ * service named by the credential scope: DynamoDB, S3, IAM or STS. Each answers in its own protocol.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Logger } from '../../shared/log';
+import { s3ErrorXml } from '../../shared/s3/error-xml';
+import { headersFromRaw } from '../../shared/sigv4/canonical';
+import { SigV4Error } from '../../shared/sigv4/errors';
+import { parseSigV4, type ParsedSigV4, type SigV4Request } from '../../shared/sigv4/parse';
+import { sha256Hex } from '../../shared/sigv4/canonical';
+import { verifySigV4 } from '../../shared/sigv4/verify';
+import { closeServer, listen, type LocalServer } from '../api-server';
+import { authFailure, protocolOf, type AuthFailure, type Protocol } from './auth-errors';
+import { s3BodyStream } from './s3-body';
+import type { AwsRequest, AwsResponse, Caller, CredentialStore } from './types';
+import { AwsError } from './types';
+
+export interface AwsServices {
+  s3: { handle(request: AwsRequest): Promise<AwsResponse> };
+  sts: { handle(request: AwsRequest, form: URLSearchParams): Promise<AwsResponse> };
+  iam: { handle(request: AwsRequest, form: URLSearchParams): Promise<AwsResponse> };
+  dynamodb: { handle(request: AwsRequest, body: Buffer): Promise<AwsResponse> };
+}
+
+export interface EndpointOptions {
+  host: string;
+  port: number;
+  region: string;
+  credentials: CredentialStore;
+  services: AwsServices;
+  now: () => Date;
+  log: Logger;
+  /** Extra routes under `/_local/` (the service's own credentials endpoint). */
+  localRoutes?: Record<string, (request: IncomingMessage, response: ServerResponse) => void>;
+}
+
+const MAX_BUFFERED_BODY = 16 * 1024 * 1024;
+
+function renderError(protocol: Protocol, code: string, message: string, status: number, requestId: string, extra: Record<string, string> = {}): AwsResponse {
+  if (protocol === 's3') {
+    return { status, headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId }, body: s3ErrorXml(code, message, requestId, extra) };
+  }
+  if (protocol === 'query') {
+    const escape = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+    return {
+      status,
+      headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
+      body: `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${escape(code)}</Code><Message>${escape(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+    };
+  }
+  return {
+    status,
+    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': requestId, 'x-amzn-errortype': code },
+    body: JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${code}`, message }),
+  };
+}
+
+function failure(protocol: Protocol, kind: AuthFailure, requestId: string): AwsResponse {
+  const wording = authFailure(protocol, kind);
+  return renderError(protocol, wording.code, wording.message, wording.status, requestId);
+}
+
+async function readAll(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BUFFERED_BODY) throw new AwsError('RequestEntityTooLarge', 'The request body is too large.', 413);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Which service an unsigned request is for: only STS (web identity) and S3 (CORS preflight, public reads) take them. */
+function anonymousService(request: SigV4Request): string {
+  const type = request.headers['content-type'] ?? '';
+  return request.method === 'POST' && type.startsWith('application/x-www-form-urlencoded') && request.rawPath === '/' ? 'sts' : 's3';
+}
+
+interface Authenticated {
+  caller: Caller | null;
+  service: string;
+  parsed: ParsedSigV4 | null;
+  secret?: string;
+}
+
+function send(response: ServerResponse, result: AwsResponse, requestId: string): Promise<void> {
+  const headers = { 'x-amz-request-id': requestId, 'x-amzn-requestid': requestId, ...result.headers };
+  const body = result.body;
+  if (body instanceof Readable) {
+    response.writeHead(result.status, headers);
+    return pipeline(body, response).catch(() => {
+      response.destroy();
+    });
+  }
+  const buffer = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body);
+  if (!('content-length' in headers)) (headers as Record<string, string>)['content-length'] = String(buffer.length);
+  response.writeHead(result.status, headers).end(buffer);
+  return Promise.resolve();
+}
+
+export async function startAwsEndpoint(options: EndpointOptions): Promise<LocalServer> {
+  const { services, credentials, now, log } = options;
+
+  async function serve(request: IncomingMessage, response: ServerResponse, requestId: string): Promise<AwsResponse | undefined> {
+    const [rawPath = '/', rawQuery = ''] = (request.url ?? '/').split(/\?(.*)/s);
+    if (rawPath.startsWith('/_local/')) {
+      const route = options.localRoutes?.[rawPath];
+      if (!route) return renderError('json', 'NotFound', 'No such local route.', 404, requestId);
+      route(request, response);
+      return undefined;
+    }
+    const sigRequest: SigV4Request = { method: request.method ?? 'GET', rawPath, rawQuery, headers: headersFromRaw(request.rawHeaders) };
+
+    let auth: Authenticated;
+    let parsed: ParsedSigV4 | null;
+    try {
+      parsed = parseSigV4(sigRequest);
+    } catch (error) {
+      if (error instanceof SigV4Error) {
+        const protocol = protocolOf(/\/(\w+)\/aws4_request/.exec(sigRequest.headers.authorization ?? rawQuery)?.[1] ?? 's3');
+        return protocol === 's3' ? renderError('s3', error.code, error.message, error.status, requestId, error.extra) : failure(protocol, 'Malformed', requestId);
+      }
+      throw error;
+    }
+    const service = parsed?.service ?? anonymousService(sigRequest);
+    const protocol = protocolOf(service);
+    const body = protocol === 's3' ? undefined : await readAll(request);
+    if (parsed) {
+      const record = credentials.lookup(parsed.accessKeyId);
+      if (!record) return failure(protocol, 'UnknownAccessKey', requestId);
+      if ((record.sessionToken ?? undefined) !== (parsed.sessionToken ?? undefined)) return failure(protocol, 'BadSessionToken', requestId);
+      try {
+        const payloadHash = protocol === 's3' ? parsed.payloadHash : parsed.payloadHash ?? sha256Hex(body!);
+        if (protocol !== 's3' && parsed.payloadHash && parsed.payloadHash !== sha256Hex(body!)) return failure(protocol, 'SignatureMismatch', requestId);
+        verifySigV4(sigRequest, parsed, record.secretAccessKey, { now: now(), ...(payloadHash ? { payloadHash } : {}) });
+      } catch (error) {
+        if (!(error instanceof SigV4Error)) throw error;
+        if (protocol === 's3') return renderError('s3', error.code, error.message, error.status, requestId, error.extra);
+        return failure(protocol, error.code === 'RequestTimeTooSkewed' ? 'Skewed' : 'SignatureMismatch', requestId);
+      }
+      if (record.expiresAt && record.expiresAt.getTime() <= now().getTime()) return failure(protocol, 'Expired', requestId);
+      auth = { caller: record.caller, service, parsed, secret: record.secretAccessKey };
+    } else {
+      auth = { caller: null, service, parsed: null };
+      if (protocol === 'json' || service === 'iam') return failure(protocol, 'Missing', requestId);
+    }
+
+    const awsRequest: AwsRequest = {
+      requestId,
+      method: sigRequest.method,
+      rawPath,
+      rawQuery,
+      headers: sigRequest.headers,
+      body: protocol === 's3' ? s3BodyStream(request, sigRequest, auth.parsed, auth.secret) : Readable.from(body!),
+      caller: auth.caller,
+      region: parsed?.region ?? options.region,
+    };
+    log.debug('aws request', { requestId, service, method: awsRequest.method, path: rawPath, caller: auth.caller?.arn ?? 'anonymous' });
+    try {
+      if (service === 's3' || service === 's3-object-lambda') return await services.s3.handle(awsRequest);
+      if (service === 'sts') return await services.sts.handle(awsRequest, new URLSearchParams(body!.toString('utf8')));
+      if (service === 'iam') return await services.iam.handle(awsRequest, new URLSearchParams(body!.toString('utf8')));
+      if (service === 'dynamodb') return await services.dynamodb.handle(awsRequest, body!);
+      return renderError(protocol, 'UnknownService', `The local endpoint does not emulate the ${service} service.`, 400, requestId);
+    } catch (error) {
+      if (error instanceof AwsError) return renderError(protocol, error.code, error.message, error.status, requestId, error.extra);
+      if (error instanceof SigV4Error) return renderError(protocol, error.code, error.message, error.status, requestId, error.extra);
+      throw error;
+    }
+  }
+
+  const server = createServer((request, response) => {
+    const requestId = randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase();
+    serve(request, response, requestId)
+      .then((result) => (result ? send(response, result, requestId) : undefined))
+      .catch((error: Error) => {
+        log.error('local aws endpoint failed', { requestId, errorName: error.name, errorMessage: error.message });
+        if (!response.headersSent) void send(response, renderError('s3', 'InternalError', 'We encountered an internal error. Please try again.', 500, requestId), requestId);
+        else response.destroy();
+      });
+  });
+  const url = await listen(server, options.host, options.port);
+  return { url, server, close: () => closeServer(server) };
+}

@@ -1,0 +1,47 @@
+/**
+ * A Lambda function URL on 127.0.0.1 (port 3001 by default) for the function of serverless.yml that
+ * declares `url`. Every path goes to it (function URLs have no routes), with Lambda's limits: an event
+ * over 6 MB is refused with 413 before the function runs. RESPONSE_STREAM handlers stream.
+ */
+import { createServer } from 'node:http';
+import type { Logger } from '../shared/log';
+import { closeServer, listen, type LocalServer } from './api-server';
+import type { FunctionModel, ServerlessModel } from './serverless-model';
+import { lambdaContext } from './lambda/context';
+import { eventBytes, httpEvent, MAX_EVENT_BYTES } from './lambda/http-event';
+import { loadHandler, writeBufferedResult, writeIntegrationFailure } from './lambda/invoke';
+import { readBody } from './lambda/read-body';
+import { isStreamingHandler, LocalResponseStream } from './lambda/streaming';
+
+function tooLarge(response: import('node:http').ServerResponse): void {
+  // What Lambda answers when the invocation payload is over its synchronous limit.
+  response
+    .writeHead(413, { 'content-type': 'application/json', 'x-amzn-errortype': 'RequestEntityTooLargeException' })
+    .end(JSON.stringify({ Message: `Request must be smaller than ${MAX_EVENT_BYTES} bytes for the InvokeFunction operation` }));
+}
+
+export async function startFunctionUrlServer(options: { root: string; model: ServerlessModel; fn: FunctionModel; host: string; port: number; log: Logger }): Promise<LocalServer> {
+  const { fn } = options;
+  const server = createServer(async (request, response) => {
+    const { body, tooLarge: overLimit } = await readBody(request, MAX_EVENT_BYTES);
+    if (overLimit) return tooLarge(response);
+    const event = httpEvent({ request, body, routeKey: '$default', domainName: request.headers.host ?? '127.0.0.1' });
+    if (eventBytes(event) > MAX_EVENT_BYTES) return tooLarge(response);
+    const context = lambdaContext(fn.name, fn.timeoutSeconds, fn.memoryMb, options.model.region);
+    try {
+      const handler = await loadHandler(options.root, fn);
+      if (isStreamingHandler(handler)) {
+        const stream = new LocalResponseStream(response);
+        await handler(event, stream, context);
+        if (!stream.writableFinished && !stream.destroyed) stream.end();
+      } else {
+        writeBufferedResult(response, await (handler as (e: unknown, c: unknown) => Promise<unknown>)(event, context));
+      }
+    } catch (error) {
+      options.log.error('function failed', { function: fn.name, errorName: (error as Error).name, errorMessage: (error as Error).message });
+      writeIntegrationFailure(response, 502);
+    }
+  });
+  const url = await listen(server, options.host, options.port);
+  return { url, server, close: () => closeServer(server) };
+}

@@ -1,0 +1,61 @@
+/**
+ * Loads a function's handler the way Lambda does (once per process: later invocations are warm)
+ * and turns a buffered payload-2.0 result into an HTTP response as API Gateway and function URLs do.
+ */
+import type { ServerResponse } from 'node:http';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { FunctionModel } from '../serverless-model';
+import { installAwsLambdaGlobal } from './streaming';
+
+const loaded = new Map<string, Promise<unknown>>();
+
+export function loadHandler(root: string, fn: FunctionModel): Promise<unknown> {
+  const key = `${root}:${fn.sourceFile}:${fn.exportName}`;
+  let handler = loaded.get(key);
+  if (!handler) {
+    installAwsLambdaGlobal();
+    handler = import(pathToFileURL(resolve(root, fn.sourceFile)).href).then((module: Record<string, unknown>) => {
+      const exported = module[fn.exportName];
+      if (typeof exported !== 'function') throw new Error(`${fn.sourceFile} does not export a function named ${fn.exportName}`);
+      return exported;
+    });
+    loaded.set(key, handler);
+  }
+  return handler;
+}
+
+interface StructuredResult {
+  statusCode?: number;
+  headers?: Record<string, string | number | boolean>;
+  multiValueHeaders?: Record<string, Array<string | number | boolean>>;
+  cookies?: string[];
+  body?: string;
+  isBase64Encoded?: boolean;
+}
+
+/** Writes a buffered handler result; plain values become a 200 JSON body, as payload 2.0 specifies. */
+export function writeBufferedResult(response: ServerResponse, result: unknown): void {
+  const structured = result && typeof result === 'object' && 'statusCode' in result ? (result as StructuredResult) : undefined;
+  if (!structured) {
+    const body = typeof result === 'string' ? result : JSON.stringify(result ?? null);
+    response.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    return;
+  }
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(structured.headers ?? {})) headers[name.toLowerCase()] = String(value);
+  for (const [name, values] of Object.entries(structured.multiValueHeaders ?? {})) headers[name.toLowerCase()] = values.map(String);
+  if (structured.cookies?.length) headers['set-cookie'] = structured.cookies;
+  const body = structured.body === undefined ? Buffer.alloc(0) : Buffer.from(structured.body, structured.isBase64Encoded ? 'base64' : 'utf8');
+  headers['content-length'] = String(body.length);
+  response.writeHead(structured.statusCode ?? 200, headers).end(body);
+}
+
+/** What API Gateway answers when the integration fails (the function threw or timed out). */
+export function writeIntegrationFailure(response: ServerResponse, status = 500): void {
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ message: status === 503 ? 'Service Unavailable' : 'Internal Server Error' }));
+}

@@ -1,0 +1,81 @@
+/**
+ * The `awslambda` global of the Lambda Node.js runtime, for response-streaming handlers run locally.
+ * `streamifyResponse` marks the handler; `HttpResponseStream.from` attaches the status and headers
+ * that the runtime would send as the prelude before the body.
+ */
+import { Writable } from 'node:stream';
+import type { ServerResponse } from 'node:http';
+
+const STREAMING = Symbol.for('volume-gateway.local.streaming');
+
+export interface Prelude {
+  statusCode: number;
+  headers?: Record<string, string>;
+  cookies?: string[];
+}
+
+/** The stream a streaming handler writes to; the prelude (if any) goes out before the first byte. */
+export class LocalResponseStream extends Writable {
+  private prelude: Prelude | undefined;
+  private started = false;
+
+  constructor(private readonly response: ServerResponse) {
+    super();
+    response.on('close', () => {
+      if (!response.writableFinished) this.destroy(new Error('client disconnected'));
+    });
+  }
+
+  setPrelude(prelude: Prelude): void {
+    this.prelude = prelude;
+  }
+
+  setContentType(contentType: string): void {
+    this.prelude = { statusCode: this.prelude?.statusCode ?? 200, headers: { ...this.prelude?.headers, 'content-type': contentType } };
+  }
+
+  private start(): void {
+    if (this.started) return;
+    this.started = true;
+    const prelude = this.prelude ?? { statusCode: 200, headers: { 'content-type': 'application/octet-stream' } };
+    const headers: Record<string, string | string[]> = { ...prelude.headers };
+    if (prelude.cookies?.length) headers['set-cookie'] = prelude.cookies;
+    this.response.writeHead(prelude.statusCode, headers);
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.start();
+    if (chunk.length === 0) return callback();
+    if (this.response.write(chunk)) callback();
+    else this.response.once('drain', () => callback());
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.start();
+    this.response.end(callback);
+  }
+}
+
+type StreamingHandler = ((event: unknown, stream: Writable, context: unknown) => Promise<void>) & { [STREAMING]?: true };
+
+export function isStreamingHandler(handler: unknown): handler is StreamingHandler {
+  return typeof handler === 'function' && (handler as StreamingHandler)[STREAMING] === true;
+}
+
+/** Installs the runtime's `awslambda` global; call before importing a streaming handler module. */
+export function installAwsLambdaGlobal(): void {
+  const global = globalThis as { awslambda?: unknown };
+  if (global.awslambda) return;
+  global.awslambda = {
+    streamifyResponse(handler: StreamingHandler) {
+      handler[STREAMING] = true;
+      return handler;
+    },
+    HttpResponseStream: {
+      from(stream: Writable, prelude: Prelude) {
+        if (stream instanceof LocalResponseStream) stream.setPrelude(prelude);
+        return stream;
+      },
+    },
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * Reads serverless.yml, the single declaration of functions, routes and tables, and resolves the
+ * variables the local stack needs. The local API server, the function-URL front, the table
+ * bootstrap and the tests all derive from this model, never from a second list.
+ */
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+
+export interface HttpRoute {
+  method: string;
+  path: string;
+}
+
+export interface FunctionModel {
+  name: string;
+  /** Source file of the handler module, relative to the project root (`functions/me/handler.ts`). */
+  sourceFile: string;
+  exportName: string;
+  routes: HttpRoute[];
+  url?: { invokeMode: 'BUFFERED' | 'RESPONSE_STREAM' };
+  timeoutSeconds: number;
+  memoryMb: number;
+}
+
+export interface TableModel {
+  logicalId: string;
+  tableName: string;
+  properties: Record<string, unknown>;
+}
+
+export interface ServerlessModel {
+  service: string;
+  stage: string;
+  region: string;
+  runtime: string;
+  /** provider.environment after variable resolution; CloudFormation intrinsics are left as objects. */
+  environment: Record<string, unknown>;
+  functions: FunctionModel[];
+  tables: TableModel[];
+}
+
+export interface ModelOptions {
+  stage?: string;
+  region?: string;
+  params?: Record<string, string>;
+  env?: Record<string, string | undefined>;
+}
+
+type Doc = Record<string, any>;
+
+const VARIABLE = /\$\{([^{}]+)\}/g;
+
+function resolveVariables(doc: Doc, options: Required<Pick<ModelOptions, 'stage' | 'region'>> & ModelOptions): Doc {
+  const params = { ...(doc.params?.default ?? {}), ...(doc.params?.[options.stage] ?? {}), ...(options.params ?? {}) };
+  const lookup = (expression: string): unknown => {
+    const [reference, ...fallbacks] = expression.split(',').map((part) => part.trim());
+    const [source, ...rest] = reference!.split(':');
+    const key = rest.join(':');
+    let value: unknown;
+    if (source === 'self') value = key.split('.').reduce<any>((node, part) => node?.[part], doc);
+    else if (source === 'sls' && key === 'stage') value = options.stage;
+    else if (source === 'opt') value = key === 'stage' ? options.stage : key === 'region' ? options.region : undefined;
+    else if (source === 'aws' && key === 'region') value = options.region;
+    else if (source === 'param') value = params[key];
+    else if (source === 'env') value = (options.env ?? process.env)[key];
+    else throw new Error(`serverless.yml: unsupported variable \${${expression}}`);
+    if (value === undefined && fallbacks.length > 0) value = fallbacks.join(',').replace(/^['"]|['"]$/g, '');
+    if (value === undefined) throw new Error(`serverless.yml: \${${expression}} has no value`);
+    return value;
+  };
+  const walk = (node: unknown): unknown => {
+    if (typeof node === 'string') {
+      const whole = /^\$\{([^{}]+)\}$/.exec(node);
+      if (whole) return walk(lookup(whole[1]!));
+      return node.replace(VARIABLE, (_, expression: string) => String(lookup(expression)));
+    }
+    if (Array.isArray(node)) return node.map(walk);
+    if (node && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v)]));
+    return node;
+  };
+  return walk(doc) as Doc;
+}
+
+export function loadServerlessModel(file = 'serverless.yml', options: ModelOptions = {}): ServerlessModel {
+  const raw = parse(readFileSync(file, 'utf8')) as Doc;
+  const stage = options.stage ?? 'dev';
+  const region = options.region ?? 'us-east-1';
+  const doc = resolveVariables(raw, { ...options, stage, region });
+  const provider = doc.provider ?? {};
+  const functions: FunctionModel[] = Object.entries<Doc>(doc.functions ?? {}).map(([name, fn]) => {
+    const handler = String(fn.handler);
+    const dot = handler.lastIndexOf('.');
+    const routes = (fn.events ?? [])
+      .filter((event: Doc) => event.httpApi)
+      .map((event: Doc) => ({ method: String(event.httpApi.method).toUpperCase(), path: String(event.httpApi.path) }));
+    const url = fn.url ? { invokeMode: (fn.url === true ? 'BUFFERED' : fn.url.invokeMode ?? 'BUFFERED') as 'BUFFERED' | 'RESPONSE_STREAM' } : undefined;
+    return {
+      name,
+      sourceFile: `${handler.slice(0, dot)}.ts`,
+      exportName: handler.slice(dot + 1),
+      routes,
+      ...(url ? { url } : {}),
+      timeoutSeconds: Number(fn.timeout ?? provider.timeout ?? 6),
+      memoryMb: Number(fn.memorySize ?? provider.memorySize ?? 1024),
+    };
+  });
+  const tables = Object.entries<Doc>(doc.resources?.Resources ?? {})
+    .filter(([, resource]) => resource.Type === 'AWS::DynamoDB::Table')
+    .map(([logicalId, resource]) => ({ logicalId, tableName: String(resource.Properties.TableName), properties: resource.Properties }));
+  return {
+    service: String(doc.service),
+    stage,
+    region,
+    runtime: String(provider.runtime),
+    environment: provider.environment ?? {},
+    functions,
+    tables,
+  };
+}
+
+/**
+ * Turns provider.environment into plain strings for a local run: `Ref` to a table becomes its name,
+ * any other intrinsic is looked up in `intrinsics` (e.g. the execution role's ARN) or refused.
+ */
+export function localEnvironment(model: ServerlessModel, intrinsics: Record<string, string>): Record<string, string> {
+  const tableNames = new Map(model.tables.map((table) => [table.logicalId, table.tableName]));
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(model.environment)) {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+      out[name] = String(value);
+      continue;
+    }
+    const node = value as Doc;
+    const key = node.Ref ? `Ref:${node.Ref}` : node['Fn::GetAtt'] ? `GetAtt:${node['Fn::GetAtt'].join('.')}` : JSON.stringify(node);
+    const resolved = node.Ref && tableNames.has(node.Ref) ? tableNames.get(node.Ref) : intrinsics[key];
+    if (resolved === undefined) throw new Error(`serverless.yml: environment ${name} uses ${key}, which the local stack cannot resolve`);
+    out[name] = resolved;
+  }
+  return out;
+}

@@ -1,0 +1,71 @@
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFunctionUrlServer } from '../../local/function-url-server';
+import type { LocalServer } from '../../local/api-server';
+import { createLogger } from '../../shared/log';
+import type { FunctionModel, ServerlessModel } from '../../local/serverless-model';
+import { installAwsLambdaGlobal } from '../../local/lambda/streaming';
+
+const fn: FunctionModel = {
+  name: 'fixture',
+  sourceFile: 'test/fixtures/streaming-handler.ts',
+  exportName: 'handler',
+  routes: [],
+  url: { invokeMode: 'RESPONSE_STREAM' },
+  timeoutSeconds: 10,
+  memoryMb: 128,
+};
+const model: ServerlessModel = { service: 't', stage: 'test', region: 'us-east-1', runtime: 'nodejs22.x', environment: {}, functions: [fn], tables: [] };
+
+let server: LocalServer;
+beforeAll(async () => {
+  installAwsLambdaGlobal();
+  server = await startFunctionUrlServer({ root: process.cwd(), model, fn, host: '127.0.0.1', port: 0, log: createLogger({}, { write: () => undefined }) });
+});
+afterAll(() => server.close());
+
+function post(path: string, body: Buffer, contentType = 'application/octet-stream') {
+  return fetch(`${server.url}${path}`, { method: 'PUT', body, headers: { 'content-type': contentType } });
+}
+
+describe('function URL front', () => {
+  it('streams the first bytes before the handler has finished', async () => {
+    const fixture = await import('../fixtures/streaming-handler');
+    const chunks: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      request(`${server.url}/wait`, (response) => {
+        expect(response.statusCode).toBe(207);
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          chunks.push(chunk);
+          // The handler is still blocked: what arrived so far was streamed, not buffered.
+          if (chunks.join('') === 'first;') fixture.releaseStream();
+        });
+        response.on('end', resolve);
+        response.on('error', reject);
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(chunks[0]).toBe('first;');
+    expect(chunks.join('')).toBe('first;second;done');
+  });
+
+  it('passes a binary body of 4 MiB, base64-encoded in the event, to the function', async () => {
+    const response = await post('/any/key', Buffer.alloc(4 * 1024 * 1024, 7));
+    expect(response.status).toBe(207);
+    expect(response.headers.get('x-body-bytes')).toBe(String(4 * 1024 * 1024));
+  });
+
+  it('refuses a binary body whose base64 event exceeds 6 MB with 413, as Lambda does, without calling the function', async () => {
+    const response = await post('/any/key', Buffer.alloc(5 * 1024 * 1024, 7));
+    expect(response.status).toBe(413);
+    expect(response.headers.get('x-amzn-errortype')).toBe('RequestEntityTooLargeException');
+    expect(await response.text()).toContain('6291456');
+  });
+
+  it('hands the raw, still-encoded path to the function', async () => {
+    const response = await post('/vol/a%20b%2Bc/%E2%9C%93', Buffer.from('x'), 'text/plain');
+    expect(response.headers.get('x-raw-path')).toBe('/vol/a%20b%2Bc/%E2%9C%93');
+  });
+});
