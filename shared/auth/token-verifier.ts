@@ -1,6 +1,6 @@
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { JwtVerifier } from 'aws-jwt-verify/jwt-verifier';
-import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import { SimpleJwksCache, type JwksCache } from 'aws-jwt-verify/jwk';
 import * as jwtErrors from 'aws-jwt-verify/error';
 import type { AuthConfig } from '../config';
 import { DependencyUnavailable, Unauthenticated } from '../errors';
@@ -24,6 +24,8 @@ const explanations: Array<[abstract new (...args: never[]) => Error, string, str
   [jwtErrors.JwtInvalidSignatureError, 'InvalidSignature', 'The token signature is not valid; the token was altered or not issued by the trusted provider.'],
   [jwtErrors.KidNotFoundInJwksError, 'UnknownSigningKey', "The token was signed with a key the identity provider does not publish."],
   [jwtErrors.JwtWithoutValidKidError, 'UnknownSigningKey', 'The token names no usable signing key (kid).'],
+  // After a miss the JWKS cache refuses to refetch for a while: the kid is just as unknown, so the same answer.
+  [jwtErrors.WaitPeriodNotYetEndedJwkError, 'UnknownSigningKey', "The token was signed with a key the identity provider does not publish."],
   [jwtErrors.JwtInvalidClaimError, 'InvalidClaims', 'The token claims are not acceptable.'],
   [jwtErrors.JwtParseError, 'MalformedToken', 'The bearer token is not a well-formed JWT.'],
 ];
@@ -32,21 +34,38 @@ function explain(error: unknown): Error {
   if (error instanceof jwtErrors.FetchError || error instanceof jwtErrors.JwksValidationError) {
     return new DependencyUnavailable('The identity provider’s signing keys could not be fetched; try again shortly.', 'IdentityProviderUnavailable');
   }
+  // The Cognito verifier knows two issuer URLs per pool and looks the token's iss up among them: an iss
+  // it does not know surfaces as a parameter error ("issuer not configured"), not as JwtInvalidIssuerError.
+  if (error instanceof jwtErrors.ParameterValidationError && /^issuer /.test(error.message)) {
+    return new Unauthenticated('WrongIssuer', 'The token was issued by an identity provider this service does not trust.');
+  }
   for (const [type, code, message] of explanations) {
     if (error instanceof type) return new Unauthenticated(code, message);
   }
-  // "alg: none" and other unsigned tokens fail the library's parse or assertion checks.
+  // Unsigned "alg: none" tokens never get here: an empty signature is a MalformedToken, and a made-up one
+  // fails the JWK's alg (UnsupportedAlgorithm) or names no kid (UnknownSigningKey).
   if (error instanceof jwtErrors.JwtBaseError) return new Unauthenticated('InvalidToken', 'The token could not be verified.');
   return error instanceof Error ? error : new Error(String(error));
 }
 
-export function createTokenVerifier(auth: AuthConfig): TokenVerifier {
+export interface TokenVerifierOptions {
+  /**
+   * Where the signing keys come from. Leave unset in production: Cognito mode then uses the library's
+   * HTTPS cache, OIDC mode one with the loopback-aware fetcher. Tests inject a cache they have filled.
+   */
+  jwksCache?: JwksCache;
+}
+
+export function createTokenVerifier(auth: AuthConfig, options: TokenVerifierOptions = {}): TokenVerifier {
   const verifier =
     auth.mode === 'cognito'
-      ? CognitoJwtVerifier.create({ userPoolId: auth.userPoolId, clientId: auth.clientId, tokenUse: auth.tokenUse })
+      ? CognitoJwtVerifier.create(
+          { userPoolId: auth.userPoolId, clientId: auth.clientId, tokenUse: auth.tokenUse },
+          options.jwksCache ? { jwksCache: options.jwksCache } : undefined,
+        )
       : JwtVerifier.create(
           { issuer: auth.issuer, audience: auth.audience, jwksUri: auth.jwksUri },
-          { jwksCache: new SimpleJwksCache({ fetcher: createJwksFetcher({ allowHttpLoopback: auth.allowHttpLoopbackJwks }) }) },
+          { jwksCache: options.jwksCache ?? new SimpleJwksCache({ fetcher: createJwksFetcher({ allowHttpLoopback: auth.allowHttpLoopbackJwks }) }) },
         );
   return {
     async verify(token) {
@@ -54,6 +73,10 @@ export function createTokenVerifier(auth: AuthConfig): TokenVerifier {
         const claims = (await verifier.verify(token)) as Record<string, unknown>;
         if (typeof claims.sub !== 'string' || !claims.sub) {
           throw new Unauthenticated('InvalidClaims', 'The token has no subject (sub claim).');
+        }
+        // The library only checks exp when present; a token without one would never expire.
+        if (typeof claims.exp !== 'number') {
+          throw new Unauthenticated('InvalidClaims', 'The token has no expiry (exp claim).');
         }
         return identityFromClaims(claims, token);
       } catch (error) {
