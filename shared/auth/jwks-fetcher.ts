@@ -17,7 +17,8 @@ export function createJwksFetcher(options: { allowHttpLoopback: boolean; timeout
       if (!options.allowHttpLoopback || !LOOPBACK.has(url.hostname)) {
         throw new FetchError(uri, 'plain HTTP is only allowed for a loopback issuer in local development');
       }
-      const response = await fetch(uri, { signal: AbortSignal.timeout(options.timeoutMs ?? 3000) });
+      // No redirects: a loopback issuer must not be able to send us to another host over plain HTTP.
+      const response = await fetch(uri, { redirect: 'error', signal: AbortSignal.timeout(options.timeoutMs ?? 3000) });
       if (!response.ok) throw new FetchError(uri, `status ${response.status}`);
       return response.arrayBuffer();
     },
