@@ -1,0 +1,84 @@
+/**
+ * `serverless package` (osls + serverless-esbuild) runs offline and produces the CloudFormation the
+ * product card asks for; the bundled handlers load and answer under Node 22, the Lambda runtime's version.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadServerlessModel } from '../../local/serverless-model';
+
+let dir: string;
+let template: { Resources: Record<string, { Type: string; Properties: Record<string, any> }> };
+
+const resourcesOf = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'vg-package-'));
+  execFileSync('node_modules/.bin/serverless', ['package', '--stage', 'ci', '--package', join(dir, 'out')], {
+    stdio: 'pipe',
+    env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
+    timeout: 240_000,
+  });
+  template = JSON.parse(readFileSync(join(dir, 'out', 'cloudformation-template-update-stack.json'), 'utf8'));
+  execFileSync('unzip', ['-q', join(dir, 'out', 'volume-gateway.zip'), '-d', join(dir, 'bundle')]);
+}, 300_000);
+
+describe('serverless package', () => {
+  it('builds every function of serverless.yml on the nodejs22.x runtime', () => {
+    const functions = resourcesOf('AWS::Lambda::Function');
+    expect(functions.length).toBe(loadServerlessModel('serverless.yml').functions.length);
+    for (const [, fn] of functions) expect(fn.Properties.Runtime).toBe('nodejs22.x');
+  });
+
+  it('puts the proxy behind a function URL in RESPONSE_STREAM mode', () => {
+    const urls = resourcesOf('AWS::Lambda::Url');
+    expect(urls).toHaveLength(1);
+    expect(urls[0]![1].Properties.InvokeMode).toBe('RESPONSE_STREAM');
+    expect(urls[0]![1].Properties.AuthType).toBe('NONE');
+  });
+
+  it('creates one HTTP API route per route in serverless.yml', () => {
+    const declared = loadServerlessModel('serverless.yml').functions.flatMap((f) => f.routes.map((r) => `${r.method} ${r.path}`));
+    const built = resourcesOf('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey);
+    expect(built.sort()).toEqual(declared.sort());
+  });
+
+  it('makes tables on demand with point-in-time recovery, and the audit table expires by TTL', () => {
+    const tables = resourcesOf('AWS::DynamoDB::Table');
+    expect(tables.length).toBeGreaterThan(0);
+    for (const [, table] of tables) {
+      expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
+      expect(table.Properties.PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled).toBe(true);
+    }
+    expect(template.Resources.AuditTable?.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+  });
+
+  it('grants the functions no wildcard action and DynamoDB access only to our own tables', () => {
+    const role = template.Resources.IamRoleLambdaExecution!;
+    const statements = role.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
+    for (const statement of statements) {
+      for (const action of [statement.Action].flat()) expect(action).not.toMatch(/^\*$|:\*$/);
+      if ([statement.Action].flat().some((a: string) => a.startsWith('dynamodb:'))) {
+        expect(JSON.stringify(statement.Resource)).not.toContain('"*"');
+      }
+    }
+  });
+
+  it('bundles handlers that load and answer under Node 22', async () => {
+    expect(process.versions.node.split('.')[0]).toBe('22');
+    process.env.AWS_REGION ??= 'us-east-1';
+    process.env.OIDC_ISSUER ??= 'https://issuer.example.org';
+    process.env.OIDC_AUDIENCE ??= 'volume-gateway';
+    const module = await import(pathToFileURL(join(dir, 'bundle', 'functions', 'health', 'handler.mjs')).href);
+    const result = await module.handler(
+      { version: '2.0', routeKey: 'GET /health', rawPath: '/health', headers: {}, requestContext: { requestId: 'r-1', http: { method: 'GET' } } },
+      { awsRequestId: 'r-1', getRemainingTimeInMillis: () => 10_000 },
+    );
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body)).toEqual({ status: 'ok' });
+    expect(result.headers['x-request-id']).toBe('r-1');
+  });
+});
