@@ -27,8 +27,15 @@ function request(path: string, query: Record<string, string> = {}, extra: Partia
 }
 
 /** What a server receives when `signed` goes over the wire. */
-function received(signed: HttpRequest): SigV4Request {
-  const rawQuery = Object.entries(signed.query)
+interface SignedRequest {
+  method: string;
+  path: string;
+  query?: Record<string, string | string[] | null>;
+  headers: Record<string, string>;
+}
+
+function received(signed: SignedRequest): SigV4Request {
+  const rawQuery = Object.entries(signed.query ?? {})
     .flatMap(([name, value]) => (Array.isArray(value) ? value : [value]).map((v) => (v === null ? encode(name) : `${encode(name)}=${encode(v)}`)))
     .join('&');
   const headers = Object.fromEntries(Object.entries(signed.headers).map(([name, value]) => [name.toLowerCase(), value]));
