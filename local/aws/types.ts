@@ -27,6 +27,10 @@ export interface Caller {
   isRoleSession: boolean;
   /** When the credentials expire (role sessions only). */
   expiresAt?: Date;
+  /** When the session was issued (role sessions only; `aws:TokenIssueTime`). */
+  issuedAt?: Date;
+  /** Keys of {@link tags} that pass on to the next session in a role chain (role sessions only). */
+  transitiveTagKeys?: string[];
 }
 
 /** What the access-key store knows about one access key id. */
@@ -50,6 +54,8 @@ export interface AuthorizationDecision {
   allowed: boolean;
   /** Why, in words an operator can act on ("no identity policy allows s3:PutObject on …", "explicit deny in session policy"). */
   reason: string;
+  /** True when a policy explicitly denied the request (not merely nothing allowed it); AWS words the two differently. */
+  explicitDeny?: boolean;
 }
 
 /** Evaluates IAM for a caller in its own account: identity policies AND (for sessions) the session policy. */
