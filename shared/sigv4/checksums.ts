@@ -50,26 +50,43 @@ function crc32Checksum(): Checksum {
   return { update: (data) => void (value = crc32(data, value)), digestBase64: () => uint32Base64(value) };
 }
 
-/** Reflected table for a CRC whose reversed polynomial fits in 32 bits. */
-function crc32Table(reversedPolynomial: number): Uint32Array {
-  const table = new Uint32Array(256);
+/**
+ * Slicing-by-8 tables for a reflected CRC: table k (at `k * 256`) advances the CRC over a byte followed by k
+ * zero bytes, so eight bytes are folded in with eight look-ups. 64-bit CRCs keep each entry as two halves.
+ */
+function sliceTables(reversedPolynomial: bigint, width: 32 | 64): { high: Uint32Array; low: Uint32Array } {
+  const entries: bigint[] = [];
   for (let i = 0; i < 256; i++) {
-    let crc = i;
-    for (let bit = 0; bit < 8; bit++) crc = crc & 1 ? (crc >>> 1) ^ reversedPolynomial : crc >>> 1;
-    table[i] = crc >>> 0;
+    let crc = BigInt(i);
+    for (let bit = 0; bit < 8; bit++) crc = crc & 1n ? (crc >> 1n) ^ reversedPolynomial : crc >> 1n;
+    entries.push(crc);
   }
-  return table;
+  for (let i = 256; i < 8 * 256; i++) {
+    const previous = entries[i - 256]!;
+    entries.push((previous >> 8n) ^ entries[Number(previous & 0xffn)]!);
+  }
+  return {
+    high: Uint32Array.from(entries, (entry) => (width === 64 ? Number(entry >> 32n) : 0)),
+    low: Uint32Array.from(entries, (entry) => Number(entry & 0xffffffffn)),
+  };
 }
 
 let crc32cTable: Uint32Array | undefined;
 
 /** CRC-32C (Castagnoli), the checksum `x-amz-checksum-crc32c` carries. */
 function crc32cChecksum(): Checksum {
-  const table = (crc32cTable ??= crc32Table(0x82f63b78));
+  const t = (crc32cTable ??= sliceTables(0x82f63b78n, 32).low);
   let crc = 0xffffffff;
   return {
     update(data) {
-      for (const byte of data) crc = table[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
+      let i = 0;
+      for (const end = data.length - 7; i < end; i += 8) {
+        const word = crc ^ (data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24));
+        crc =
+          t[1792 + (word & 0xff)]! ^ t[1536 + ((word >>> 8) & 0xff)]! ^ t[1280 + ((word >>> 16) & 0xff)]! ^ t[1024 + (word >>> 24)]! ^
+          t[768 + data[i + 4]!]! ^ t[512 + data[i + 5]!]! ^ t[256 + data[i + 6]!]! ^ t[data[i + 7]!]!;
+      }
+      for (; i < data.length; i++) crc = t[(crc ^ data[i]!) & 0xff]! ^ (crc >>> 8);
     },
     digestBase64: () => uint32Base64(crc ^ 0xffffffff),
   };
@@ -77,30 +94,25 @@ function crc32cChecksum(): Checksum {
 
 let crc64Tables: { high: Uint32Array; low: Uint32Array } | undefined;
 
-/** CRC-64/NVME tables, each 64-bit entry kept as two 32-bit halves so the per-byte loop stays in numbers. */
-function crc64NvmeTables(): { high: Uint32Array; low: Uint32Array } {
-  const polynomial = 0x9a6c9329ac4bc9b5n; // 0xad93d23594c93659 reversed
-  const high = new Uint32Array(256);
-  const low = new Uint32Array(256);
-  for (let i = 0; i < 256; i++) {
-    let crc = BigInt(i);
-    for (let bit = 0; bit < 8; bit++) crc = crc & 1n ? (crc >> 1n) ^ polynomial : crc >> 1n;
-    high[i] = Number(crc >> 32n);
-    low[i] = Number(crc & 0xffffffffn);
-  }
-  return { high, low };
-}
-
+/** CRC-64/NVME (polynomial 0xad93d23594c93659), the checksum `x-amz-checksum-crc64nvme` carries. */
 function crc64NvmeChecksum(): Checksum {
-  const tables = (crc64Tables ??= crc64NvmeTables());
+  const { high: th, low: tl } = (crc64Tables ??= sliceTables(0x9a6c9329ac4bc9b5n, 64));
   let high = 0xffffffff;
   let low = 0xffffffff;
   return {
     update(data) {
-      for (const byte of data) {
-        const index = (low ^ byte) & 0xff;
-        low = (((low >>> 8) | (high << 24)) ^ tables.low[index]!) >>> 0;
-        high = ((high >>> 8) ^ tables.high[index]!) >>> 0;
+      let i = 0;
+      for (const end = data.length - 7; i < end; i += 8) {
+        const a = low ^ (data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24));
+        const b = high ^ (data[i + 4]! | (data[i + 5]! << 8) | (data[i + 6]! << 16) | (data[i + 7]! << 24));
+        const k = [1792 + (a & 0xff), 1536 + ((a >>> 8) & 0xff), 1280 + ((a >>> 16) & 0xff), 1024 + (a >>> 24), 768 + (b & 0xff), 512 + ((b >>> 8) & 0xff), 256 + ((b >>> 16) & 0xff), b >>> 24];
+        low = tl[k[0]!]! ^ tl[k[1]!]! ^ tl[k[2]!]! ^ tl[k[3]!]! ^ tl[k[4]!]! ^ tl[k[5]!]! ^ tl[k[6]!]! ^ tl[k[7]!]!;
+        high = th[k[0]!]! ^ th[k[1]!]! ^ th[k[2]!]! ^ th[k[3]!]! ^ th[k[4]!]! ^ th[k[5]!]! ^ th[k[6]!]! ^ th[k[7]!]!;
+      }
+      for (; i < data.length; i++) {
+        const index = (low ^ data[i]!) & 0xff;
+        low = (((low >>> 8) | (high << 24)) ^ tl[index]!) >>> 0;
+        high = ((high >>> 8) ^ th[index]!) >>> 0;
       }
     },
     digestBase64() {

@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { Readable, type Transform } from 'node:stream';
-import { SigV4Error } from '../../../shared/sigv4';
+import { SigV4Error, type SigV4Request } from '../../../shared/sigv4';
 
 /** The SigV4Error `fn` throws; fails the test when it throws nothing or something else. */
 export function catchError(fn: () => unknown): SigV4Error {
@@ -61,4 +61,24 @@ export function encodeAwsChunked({ chunks, signing, trailers }: ChunkedBodySpec)
   }
   parts.push(Buffer.from('\r\n'));
   return Buffer.concat(parts);
+}
+
+/** Percent-encoding as the SDK's serializers apply it (RFC 3986, `!'()*` included). */
+export const encode = (text: string) => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/** The parts of a smithy HttpRequest that reach the server. */
+export interface SignedRequest {
+  method: string;
+  path: string;
+  query?: Record<string, string | string[] | null>;
+  headers: Record<string, string>;
+}
+
+/** What a server receives when `signed` goes over the wire. */
+export function received(signed: SignedRequest): SigV4Request {
+  const rawQuery = Object.entries(signed.query ?? {})
+    .flatMap(([name, value]) => (Array.isArray(value) ? value : [value]).map((v) => (v === null ? encode(name) : `${encode(name)}=${encode(v)}`)))
+    .join('&');
+  const headers = Object.fromEntries(Object.entries(signed.headers).map(([name, value]) => [name.toLowerCase(), value]));
+  return { method: signed.method, rawPath: signed.path, rawQuery, headers };
 }

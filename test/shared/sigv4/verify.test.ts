@@ -7,14 +7,12 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
 import { clearSigningKeyCache, parseSigV4, sha256Hex, signingKey, verifySigV4, type SigV4Request } from '../../../shared/sigv4';
-import { catchError } from './helpers';
+import { catchError, encode, received } from './helpers';
 
 const CREDENTIALS = { accessKeyId: 'AKIAROUNDTRIP0000001', secretAccessKey: 'k3y/with+plus=and/slash0123456789abcdefg' };
 const SIGNED_AT = new Date('2026-03-04T05:06:07Z');
 const HOST = 's3.eu-west-1.amazonaws.com';
 
-/** Percent-encoding as the SDK's serializers apply it (RFC 3986, `!'()*` included). */
-const encode = (text: string) => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 const keyPath = (bucket: string, key: string) => `/${bucket}/${key.split('/').map(encode).join('/')}`;
 
 function signer(service = 's3', credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = CREDENTIALS) {
@@ -24,22 +22,6 @@ function signer(service = 's3', credentials: { accessKeyId: string; secretAccess
 
 function request(path: string, query: Record<string, string> = {}, extra: Partial<HttpRequest> = {}): HttpRequest {
   return new HttpRequest({ method: 'GET', protocol: 'https:', hostname: HOST, path, query, headers: { host: HOST }, ...extra });
-}
-
-/** What a server receives when `signed` goes over the wire. */
-interface SignedRequest {
-  method: string;
-  path: string;
-  query?: Record<string, string | string[] | null>;
-  headers: Record<string, string>;
-}
-
-function received(signed: SignedRequest): SigV4Request {
-  const rawQuery = Object.entries(signed.query ?? {})
-    .flatMap(([name, value]) => (Array.isArray(value) ? value : [value]).map((v) => (v === null ? encode(name) : `${encode(name)}=${encode(v)}`)))
-    .join('&');
-  const headers = Object.fromEntries(Object.entries(signed.headers).map(([name, value]) => [name.toLowerCase(), value]));
-  return { method: signed.method, rawPath: signed.path, rawQuery, headers };
 }
 
 async function signHeader(req: HttpRequest, service = 's3', credentials = CREDENTIALS): Promise<SigV4Request> {
