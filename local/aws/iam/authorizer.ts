@@ -56,6 +56,13 @@ export function principalContext(caller: Caller, store: IamStore): ConditionCont
   return ctx;
 }
 
+const PRINCIPAL_KEYS = /^aws:(principal[a-z]*(\/.*)?|userid|username|sourceidentity|tokenissuetime)$/i;
+
+/** The service's context without any key that describes the principal: those come from the caller only. */
+function requestKeysOnly(context: ConditionContext): ConditionContext {
+  return Object.fromEntries(Object.entries(context).filter(([k]) => !PRINCIPAL_KEYS.test(k)));
+}
+
 /** A policy the store holds (validated on write); one that no longer parses grants nothing. */
 function named(name: string, document: string, kind: 'identity' | 'session'): NamedPolicy[] {
   try {
@@ -92,7 +99,7 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorizer {
     const sessionPolicies = caller.sessionPolicy !== undefined
       ? named('the session policy', caller.sessionPolicy, 'session')
       : undefined;
-    const fullContext = { ...baseContext(at), ...context, ...principalContext(caller, deps.store) };
+    const fullContext = { ...baseContext(at), ...requestKeysOnly(context), ...principalContext(caller, deps.store) };
     return evaluate({ identityPolicies: policies, sessionPolicies, action, resource, context: fullContext });
   };
 }

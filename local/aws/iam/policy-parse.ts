@@ -95,7 +95,8 @@ function parseConditions(value: unknown): ParsedCondition[] {
     if (!op) throw malformed(`Invalid Condition type : ${operator}`);
     if (!isObject(block) || Object.keys(block).length === 0) throw malformed(SYNTAX);
     for (const [key, raw] of Object.entries(block)) {
-      if (!/^[a-zA-Z0-9-]+:.+/.test(key)) {
+      // A vendor prefix: `aws:`, `s3:`, or an OIDC provider's `host/path:` (`idp.example.org/realms/x:sub`).
+      if (!/^[^:\s]+:.+/.test(key)) {
         throw malformed('Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.');
       }
       const list = Array.isArray(raw) ? raw : [raw];

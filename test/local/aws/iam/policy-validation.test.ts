@@ -40,10 +40,10 @@ describe('policy documents are validated on write', () => {
     expect(error).toMatchObject({ code: 'MalformedPolicyDocument', status: 400, message });
   });
 
-  it('accepts a trust policy naming an account, a role, a provider and a service', () => {
+  it('accepts a trust policy naming an account, a role, an OIDC provider (with its host/path: condition keys) and a service', () => {
     const text = identity([
       { Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:TagSession'], Principal: { AWS: ['111111111111', 'arn:aws:iam::222222222222:role/x'] } },
-      { Effect: 'Allow', Action: 'sts:AssumeRoleWithWebIdentity', Principal: { Federated: 'arn:aws:iam::111111111111:oidc-provider/id.example.org' } },
+      { Effect: 'Allow', Action: 'sts:AssumeRoleWithWebIdentity', Principal: { Federated: 'arn:aws:iam::111111111111:oidc-provider/id.example.org/realms/x' }, Condition: { StringEquals: { 'id.example.org/realms/x:sub': 'alice' } } },
       { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'lambda.amazonaws.com' } },
     ]);
     expect(parsePolicy(text, 'trust').statements).toHaveLength(3);
