@@ -15,7 +15,8 @@ import { parseSigV4, type ParsedSigV4, type SigV4Request } from '../../shared/si
 import { sha256Hex } from '../../shared/sigv4/canonical';
 import { verifySigV4 } from '../../shared/sigv4/verify';
 import { closeServer, listen, type LocalServer } from '../api-server';
-import { authFailure, protocolOf, type AuthFailure, type Protocol } from './auth-errors';
+import { authFailure, protocolOf, type AuthFailure } from './auth-errors';
+import { IAM_QUERY, queryErrorResponse, STS_QUERY } from './query-protocol';
 import { s3BodyStream } from './s3-body';
 import type { AwsRequest, AwsResponse, Caller, CredentialStore } from './types';
 import { AwsError } from './types';
@@ -41,18 +42,12 @@ export interface EndpointOptions {
 
 const MAX_BUFFERED_BODY = 16 * 1024 * 1024;
 
-function renderError(protocol: Protocol, code: string, message: string, status: number, requestId: string, extra: Record<string, string> = {}): AwsResponse {
+function renderError(service: string, code: string, message: string, status: number, requestId: string, extra: Record<string, string> = {}): AwsResponse {
+  const protocol = protocolOf(service);
   if (protocol === 's3') {
     return { status, headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId }, body: s3ErrorXml(code, message, requestId, extra) };
   }
-  if (protocol === 'query') {
-    const escape = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
-    return {
-      status,
-      headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
-      body: `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${escape(code)}</Code><Message>${escape(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
-    };
-  }
+  if (protocol === 'query') return queryErrorResponse(service === 'iam' ? IAM_QUERY : STS_QUERY, new AwsError(code, message, status), requestId);
   return {
     status,
     headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': requestId, 'x-amzn-errortype': code },
@@ -60,9 +55,9 @@ function renderError(protocol: Protocol, code: string, message: string, status: 
   };
 }
 
-function failure(protocol: Protocol, kind: AuthFailure, requestId: string): AwsResponse {
-  const wording = authFailure(protocol, kind);
-  return renderError(protocol, wording.code, wording.message, wording.status, requestId);
+function failure(service: string, kind: AuthFailure, requestId: string): AwsResponse {
+  const wording = authFailure(protocolOf(service), kind);
+  return renderError(service, wording.code, wording.message, wording.status, requestId);
 }
 
 async function readAll(request: IncomingMessage): Promise<Buffer> {
@@ -111,7 +106,7 @@ export async function startAwsEndpoint(options: EndpointOptions): Promise<LocalS
     const [rawPath = '/', rawQuery = ''] = (request.url ?? '/').split(/\?(.*)/s);
     if (rawPath.startsWith('/_local/')) {
       const route = options.localRoutes?.[rawPath];
-      if (!route) return renderError('json', 'NotFound', 'No such local route.', 404, requestId);
+      if (!route) return renderError('dynamodb', 'NotFound', 'No such local route.', 404, requestId);
       route(request, response);
       return undefined;
     }
@@ -123,8 +118,8 @@ export async function startAwsEndpoint(options: EndpointOptions): Promise<LocalS
       parsed = parseSigV4(sigRequest);
     } catch (error) {
       if (error instanceof SigV4Error) {
-        const protocol = protocolOf(/\/(\w+)\/aws4_request/.exec(sigRequest.headers.authorization ?? rawQuery)?.[1] ?? 's3');
-        return protocol === 's3' ? renderError('s3', error.code, error.message, error.status, requestId, error.extra) : failure(protocol, 'Malformed', requestId);
+        const claimed = /\/([\w-]+)\/aws4_request/.exec(sigRequest.headers.authorization ?? decodeURIComponent(rawQuery))?.[1] ?? 's3';
+        return protocolOf(claimed) === 's3' ? renderError('s3', error.code, error.message, error.status, requestId, error.extra) : failure(claimed, 'Malformed', requestId);
       }
       throw error;
     }
@@ -133,31 +128,39 @@ export async function startAwsEndpoint(options: EndpointOptions): Promise<LocalS
     const body = protocol === 's3' ? undefined : await readAll(request);
     if (parsed) {
       const record = credentials.lookup(parsed.accessKeyId);
-      if (!record) return failure(protocol, 'UnknownAccessKey', requestId);
-      if ((record.sessionToken ?? undefined) !== (parsed.sessionToken ?? undefined)) return failure(protocol, 'BadSessionToken', requestId);
+      if (!record) return failure(service, 'UnknownAccessKey', requestId);
+      if ((record.sessionToken ?? undefined) !== (parsed.sessionToken ?? undefined)) return failure(service, 'BadSessionToken', requestId);
       try {
         const payloadHash = protocol === 's3' ? parsed.payloadHash : parsed.payloadHash ?? sha256Hex(body!);
-        if (protocol !== 's3' && parsed.payloadHash && parsed.payloadHash !== sha256Hex(body!)) return failure(protocol, 'SignatureMismatch', requestId);
+        if (protocol !== 's3' && parsed.payloadHash && parsed.payloadHash !== sha256Hex(body!)) return failure(service, 'SignatureMismatch', requestId);
         verifySigV4(sigRequest, parsed, record.secretAccessKey, { now: now(), ...(payloadHash ? { payloadHash } : {}) });
       } catch (error) {
         if (!(error instanceof SigV4Error)) throw error;
-        if (protocol === 's3') return renderError('s3', error.code, error.message, error.status, requestId, error.extra);
-        return failure(protocol, error.code === 'RequestTimeTooSkewed' ? 'Skewed' : 'SignatureMismatch', requestId);
+        if (protocol === 's3') return renderError(service, error.code, error.message, error.status, requestId, error.extra);
+        return failure(service, error.code === 'RequestTimeTooSkewed' ? 'Skewed' : 'SignatureMismatch', requestId);
       }
-      if (record.expiresAt && record.expiresAt.getTime() <= now().getTime()) return failure(protocol, 'Expired', requestId);
+      if (record.expiresAt && record.expiresAt.getTime() <= now().getTime()) return failure(service, 'Expired', requestId);
       auth = { caller: record.caller, service, parsed, secret: record.secretAccessKey };
     } else {
       auth = { caller: null, service, parsed: null };
-      if (protocol === 'json' || service === 'iam') return failure(protocol, 'Missing', requestId);
+      if (protocol === 'json' || service === 'iam') return failure(service, 'Missing', requestId);
     }
 
+    let s3Body;
+    try {
+      s3Body = protocol === 's3' ? s3BodyStream(request, sigRequest, auth.parsed, auth.secret) : undefined;
+    } catch (error) {
+      if (error instanceof AwsError) return renderError(service, error.code, error.message, error.status, requestId, error.extra);
+      throw error;
+    }
     const awsRequest: AwsRequest = {
       requestId,
       method: sigRequest.method,
       rawPath,
       rawQuery,
       headers: sigRequest.headers,
-      body: protocol === 's3' ? s3BodyStream(request, sigRequest, auth.parsed, auth.secret) : Readable.from(body!),
+      body: s3Body ?? Readable.from(body!),
+      ...(s3Body?.trailers ? { checksums: s3Body.trailers } : {}),
       caller: auth.caller,
       region: parsed?.region ?? options.region,
     };
@@ -167,10 +170,10 @@ export async function startAwsEndpoint(options: EndpointOptions): Promise<LocalS
       if (service === 'sts') return await services.sts.handle(awsRequest, new URLSearchParams(body!.toString('utf8')));
       if (service === 'iam') return await services.iam.handle(awsRequest, new URLSearchParams(body!.toString('utf8')));
       if (service === 'dynamodb') return await services.dynamodb.handle(awsRequest, body!);
-      return renderError(protocol, 'UnknownService', `The local endpoint does not emulate the ${service} service.`, 400, requestId);
+      return renderError(service, 'UnknownService', `The local endpoint does not emulate the ${service} service.`, 400, requestId);
     } catch (error) {
-      if (error instanceof AwsError) return renderError(protocol, error.code, error.message, error.status, requestId, error.extra);
-      if (error instanceof SigV4Error) return renderError(protocol, error.code, error.message, error.status, requestId, error.extra);
+      if (error instanceof AwsError) return renderError(service, error.code, error.message, error.status, requestId, error.extra);
+      if (error instanceof SigV4Error) return renderError(service, error.code, error.message, error.status, requestId, error.extra);
       throw error;
     }
   }

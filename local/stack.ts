@@ -1,0 +1,186 @@
+/**
+ * The whole local stack in one process, on loopback only: the AWS endpoint (DynamoDB, S3, IAM, STS),
+ * the development OIDC issuer, the HTTP API and the proxy's function URL, wired like a deployment:
+ * the handlers get the environment serverless.yml gives them and run as a session of the platform
+ * role, fetched from a container-credentials endpoint as on AWS. `npm start` and the tests use it.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createLogger, type Logger } from '../shared/log';
+import { startApiServer, type LocalServer } from './api-server';
+import { startFunctionUrlServer } from './function-url-server';
+import { ensureTables } from './aws/dynamodb/bootstrap';
+import { createDynamoService, type DynamoService } from './aws/dynamodb/service';
+import { createAuthorizer } from './aws/iam/authorizer';
+import { seedLocalAccounts, type SeededAccounts } from './aws/iam/seed';
+import { createIamService } from './aws/iam/service';
+import { IamStore } from './aws/iam/store';
+import { createS3Service } from './aws/s3';
+import { startAwsEndpoint } from './aws/server';
+import { createStsService } from './aws/sts/service';
+import { startDevIssuer, type DevIssuer } from './oidc/issuer';
+import { loadServerlessModel, localEnvironment } from './serverless-model';
+
+export interface StackPorts {
+  api: number;
+  proxy: number;
+  aws: number;
+  oidc: number;
+}
+
+export interface StackOptions {
+  dataDir: string;
+  /** Project root (where serverless.yml and functions/ are). */
+  root?: string;
+  host?: string;
+  /** 0 picks a free port. */
+  ports?: Partial<StackPorts>;
+  region?: string;
+  audience?: string;
+  corsAllowedOrigins?: string;
+  log?: Logger;
+  /** How often expired DynamoDB items are swept (TTL). */
+  ttlSweepMs?: number;
+}
+
+/** What `.local/stack.json` says: everything a user or a test needs to reach the stack. */
+export interface StackInfo {
+  apiUrl: string;
+  proxyUrl: string;
+  awsEndpoint: string;
+  region: string;
+  issuer: string;
+  audience: string;
+  /** The principal the service runs as (a role in the platform account); customers' trust policies name it. */
+  gatewayPrincipalArn: string;
+  customers: Array<{ accountId: string; accessKeyId: string; secretAccessKey: string }>;
+}
+
+export interface Stack {
+  info: StackInfo;
+  iam: IamStore;
+  accounts: SeededAccounts;
+  dynamo: DynamoService;
+  issuer: DevIssuer;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PORTS: StackPorts = { api: 3000, proxy: 3001, aws: 4566, oidc: 3002 };
+export const DEFAULT_AUDIENCE = 'volume-gateway-local';
+const SERVICE_SESSION_NAME = 'volume-gateway-local';
+
+/** Credentials the SDK must not find before the container endpoint: the developer's own AWS setup. */
+const FOREIGN_AWS_ENV = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN'];
+
+export function writeStackInfo(dataDir: string, info: StackInfo): string {
+  const file = join(dataDir, 'stack.json');
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
+  renameSync(`${file}.tmp`, file);
+  return file;
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const root = resolve(options.root ?? process.cwd());
+  const dataDir = resolve(options.dataDir);
+  const host = options.host ?? '127.0.0.1';
+  const ports = { ...DEFAULT_PORTS, ...options.ports };
+  const region = options.region ?? 'us-east-1';
+  const log = options.log ?? createLogger({ component: 'local-stack' });
+  const audience = options.audience ?? DEFAULT_AUDIENCE;
+  mkdirSync(dataDir, { recursive: true });
+
+  const model = loadServerlessModel(join(root, 'serverless.yml'), { stage: 'local', region });
+  const iam = IamStore.open({ dataDir: join(dataDir, 'iam') });
+  const accounts = seedLocalAccounts(iam);
+  const authorize = createAuthorizer({ store: iam });
+  const dynamo = await createDynamoService({ dataDir, authorize, platformAccountId: accounts.platform.accountId, region });
+  const s3 = createS3Service({ dataDir: join(dataDir, 's3'), region, authorize, log: (message, error) => log.error(message, { error }) });
+  const sts = createStsService({ store: iam, authorize });
+  const iamService = createIamService({ store: iam, authorize });
+
+  const credentialsToken = randomBytes(24).toString('hex');
+  const servers: LocalServer[] = [];
+  const closers: Array<() => Promise<void>> = [];
+  try {
+    const issuer = await startDevIssuer({ host, port: ports.oidc, dataDir, audience });
+    closers.push(() => issuer.close());
+    const aws = await startAwsEndpoint({
+      host,
+      port: ports.aws,
+      region,
+      credentials: iam,
+      services: { s3, sts, iam: iamService, dynamodb: dynamo },
+      now: () => new Date(),
+      log,
+      localRoutes: {
+        // The container-credentials endpoint the SDK's default chain reads on ECS/Lambda-like hosts.
+        '/_local/credentials/gateway': (request, response) => {
+          if (request.headers.authorization !== credentialsToken) {
+            response.writeHead(403, { 'content-type': 'application/json' }).end('{"message":"forbidden"}');
+            return;
+          }
+          const session = accounts.mintRoleSession(accounts.platform.roleArn, { sessionName: SERVICE_SESSION_NAME, durationSeconds: 3600 });
+          response.writeHead(200, { 'content-type': 'application/json' }).end(
+            JSON.stringify({ AccessKeyId: session.accessKeyId, SecretAccessKey: session.secretAccessKey, Token: session.sessionToken, Expiration: session.expiration.toISOString() }),
+          );
+        },
+      },
+    });
+    servers.push(aws);
+    await ensureTables(dynamo, model.tables);
+
+    for (const name of FOREIGN_AWS_ENV) delete process.env[name];
+    Object.assign(process.env, localEnvironment(model, { 'GetAtt:IamRoleLambdaExecution.Arn': accounts.platform.roleArn }), {
+      AWS_REGION: region,
+      AWS_ENDPOINT_URL: aws.url,
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: `${aws.url}/_local/credentials/gateway`,
+      AWS_CONTAINER_AUTHORIZATION_TOKEN: credentialsToken,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AUTH_MODE: 'oidc',
+      OIDC_ISSUER: issuer.issuer,
+      OIDC_AUDIENCE: audience,
+      OIDC_JWKS_URI: issuer.jwksUri,
+      JWKS_ALLOW_HTTP_LOOPBACK: 'true',
+      CORS_ALLOWED_ORIGINS: options.corsAllowedOrigins ?? process.env.CORS_ALLOWED_ORIGINS ?? '*',
+    });
+
+    servers.push(await startApiServer({ root, model, host, port: ports.api, log }));
+    const proxyFn = model.functions.find((fn) => fn.url);
+    if (!proxyFn) throw new Error('serverless.yml declares no function with a url (the S3 proxy)');
+    servers.push(await startFunctionUrlServer({ root, model, fn: proxyFn, host, port: ports.proxy, log }));
+
+    const sweep = setInterval(() => void dynamo.sweepExpired().catch((error: Error) => log.error('ttl sweep failed', { errorMessage: error.message })), options.ttlSweepMs ?? 5000);
+    sweep.unref();
+    closers.push(async () => clearInterval(sweep));
+
+    const info: StackInfo = {
+      apiUrl: servers[1]!.url,
+      proxyUrl: servers[2]!.url,
+      awsEndpoint: aws.url,
+      region,
+      issuer: issuer.issuer,
+      audience,
+      gatewayPrincipalArn: accounts.platform.roleArn,
+      customers: accounts.customers.map(({ accountId, accessKeyId, secretAccessKey }) => ({ accountId, accessKeyId, secretAccessKey })),
+    };
+    writeStackInfo(dataDir, info);
+    return {
+      info,
+      iam,
+      accounts,
+      dynamo,
+      issuer,
+      close: async () => {
+        for (const server of servers.reverse()) await server.close();
+        for (const close of closers.reverse()) await close();
+        await dynamo.close();
+      },
+    };
+  } catch (error) {
+    for (const server of servers.reverse()) await server.close();
+    for (const close of closers.reverse()) await close();
+    await dynamo.close();
+    throw error;
+  }
+}

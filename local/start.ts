@@ -1,0 +1,68 @@
+/**
+ * `npm start`: the whole service on 127.0.0.1 with no AWS account and no network.
+ * Ports: API_PORT (3000), PROXY_PORT (3001), AWS_PORT (4566), OIDC_PORT (3002). Data: LOCAL_DATA_DIR (.local).
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { createLogger } from '../shared/log';
+import { DEFAULT_PORTS, startStack } from './stack';
+
+function port(name: string, fallback: number): number {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) {
+    console.error(`${name} must be a port number from 0 to 65535 (got "${value}")`);
+    process.exit(2);
+  }
+  return parsed;
+}
+
+const dataDir = process.env.LOCAL_DATA_DIR || '.local';
+const log = createLogger({ component: 'local-stack' }, { level: (process.env.LOG_LEVEL as 'info') || 'info' });
+
+try {
+  const stack = await startStack({
+    dataDir,
+    ports: {
+      api: port('API_PORT', DEFAULT_PORTS.api),
+      proxy: port('PROXY_PORT', DEFAULT_PORTS.proxy),
+      aws: port('AWS_PORT', DEFAULT_PORTS.aws),
+      oidc: port('OIDC_PORT', DEFAULT_PORTS.oidc),
+    },
+    log,
+  });
+  const { info } = stack;
+  process.stderr.write(
+    [
+      '',
+      'volume-gateway is running locally:',
+      `  HTTP API        ${info.apiUrl}        (try: curl ${info.apiUrl}/health)`,
+      `  S3 proxy (URL)  ${info.proxyUrl}`,
+      `  AWS endpoint    ${info.awsEndpoint}   (DynamoDB, S3, IAM, STS: /usr/bin/aws --endpoint-url ${info.awsEndpoint})`,
+      `  OIDC issuer     ${info.issuer}        (a token: npm run --silent token -- --sub alice)`,
+      `  details         ${join(dataDir, 'stack.json')}`,
+      'Ctrl-C stops it; data stays in ' + dataDir,
+      '',
+    ].join('\n'),
+  );
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('stopping', { signal });
+    await stack.close();
+    rmSync(join(dataDir, 'stack.json'), { force: true });
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+} catch (error) {
+  const e = error as NodeJS.ErrnoException;
+  if (e.code === 'EADDRINUSE') {
+    console.error(`A port is already in use (${e.message}). Is another npm start running? Set API_PORT, PROXY_PORT, AWS_PORT or OIDC_PORT to move.`);
+  } else {
+    console.error(`The local stack could not start: ${e.message}`);
+  }
+  process.exit(1);
+}
