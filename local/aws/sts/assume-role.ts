@@ -10,6 +10,7 @@
  * one hour, transitive tags and the source identity carried on.
  */
 import { baseContext, principalContext } from '../iam/authorizer';
+import { evaluate, parsePolicyCached } from '../iam/policy';
 import { principalOf } from '../iam/policy-principal';
 import { accessDenied, missingAuthentication } from '../iam/validation';
 import { xmlText } from '../query-protocol';
@@ -39,6 +40,23 @@ function chainTags(caller: Caller, requested: Record<string, string>, requestedT
   }
   const transitive = [...Object.keys(inherited), ...requestedTransitive.filter((k) => !inheritedLower.has(k.toLowerCase()))];
   return { tags: { ...inherited, ...requested }, transitive };
+}
+
+/**
+ * A trust policy that names the caller's role (not its session) still leaves the caller's session policy in
+ * force: the session policy must allow the action too. (At AWS a trust policy naming the session's own ARN
+ * bypasses the session policy; here nothing does, which is stricter.)
+ */
+function sessionPolicyDecision(caller: Caller, action: string, resource: string, context: ConditionContext) {
+  if (caller.sessionPolicy === undefined) return undefined;
+  let policy;
+  try {
+    policy = parsePolicyCached(caller.sessionPolicy, 'session');
+  } catch {
+    return { allowed: false, explicitDeny: false, reason: 'the session policy of the calling session is not valid' };
+  }
+  const d = evaluate({ identityPolicies: [{ name: 'the session policy', policy }], action, resource, context });
+  return d.allowed ? d : { ...d, reason: `no session policy allows the ${action} action` };
 }
 
 export function assumeRole(ctx: StsContext, caller: Caller | null, form: URLSearchParams): string {
@@ -91,6 +109,8 @@ export function assumeRole(ctx: StsContext, caller: Caller | null, form: URLSear
     const identity = ctx.authorize(caller, action, role.arn, context);
     const needsIdentity = crossAccount || !trust.explicitPrincipal || (action === 'sts:SetSourceIdentity' && chaining);
     if (identity.explicitDeny || (needsIdentity && !identity.allowed)) throw accessDenied(caller, action, role.arn, identity);
+    const session = needsIdentity ? undefined : sessionPolicyDecision(caller, action, role.arn, context);
+    if (session && !session.allowed) throw accessDenied(caller, action, role.arn, session);
   }
 
   const durationSeconds = duration ?? 3600;
@@ -98,13 +118,13 @@ export function assumeRole(ctx: StsContext, caller: Caller | null, form: URLSear
     throw validation('The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
   }
   const packedPolicySize = checkPackedSize(policy, tags);
-  const session = ctx.store.sessions.create({
+  const minted = ctx.store.sessions.create({
     role, sessionName, durationSeconds, sessionPolicy: policy, sourceIdentity, tags, transitiveTagKeys: transitive,
   });
   return (
     xmlText('SourceIdentity', sourceIdentity) +
-    assumedRoleUserXml(session) +
-    credentialsXml(session) +
+    assumedRoleUserXml(minted) +
+    credentialsXml(minted) +
     xmlText('PackedPolicySize', packedPolicySize)
   );
 }

@@ -5,7 +5,7 @@
  *
  * Our model: the policy minified (white space outside strings removed) and each tag as `key=value`, one per
  * line, compressed with raw DEFLATE at level 9; the budget is {@link PACKED_BUDGET_BYTES} compressed bytes.
- * `PackedPolicySize` is the percentage rounded down; a refusal states it rounded up (so always above 100 %).
+ * `PackedPolicySize` is the percentage rounded down (at least 1); a refusal states it rounded up (so always above 100 %).
  *
  * What it gives (measured): the STS reference's example, a 117-character policy with two short tags, 13 %
  * (AWS reports 6 %); a one-prefix read/write policy of ~350 characters, 19 %; ~2,000 characters of distinct long
@@ -57,5 +57,5 @@ export function checkPackedSize(policy: string | undefined, tags: Record<string,
           (hasTags ? ` The session policy alone would consume ${Math.ceil((size.policyBytes * 100) / PACKED_BUDGET_BYTES)}%; the session tags take the rest.` : '');
     throw new AwsError('PackedPolicyTooLarge', message, 400);
   }
-  return Math.floor((size.bytes * 100) / PACKED_BUDGET_BYTES);
+  return Math.max(1, Math.floor((size.bytes * 100) / PACKED_BUDGET_BYTES));
 }

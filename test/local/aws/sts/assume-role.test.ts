@@ -69,7 +69,7 @@ describe('STS AssumeRole', () => {
 
   it('a user (not chaining) may ask for up to the role’s MaxSessionDuration, and no more', async () => {
     const aws = setup({ maxSessionDuration: 7200, trust: trustPolicy({ AWS: `arn:aws:iam::${ACCT}:user/admin` }) });
-    const ok = await aws.assume(aws.admin(), { DurationSeconds: '7200', ExternalId: undefined as unknown as string });
+    const ok = await aws.assume(aws.admin(), { DurationSeconds: '7200' });
     expect(ok.status).toBe(200);
     const over = await aws.assume(aws.admin(), { DurationSeconds: '7201' });
     expect(over.error).toMatchObject({ Code: 'ValidationError', Message: 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.' });
@@ -202,6 +202,16 @@ describe('STS AssumeRole', () => {
     expect((await aws.assume(dev)).status).toBe(200);
     aws.store.roles.setTrustPolicy(ACCT, 'data-access', trustPolicy({ AWS: `arn:aws:iam::${ACCT}:root` }), {});
     expect((await aws.assume(dev)).error?.Message).toContain('because no identity-based policy allows the sts:AssumeRole action');
+  });
+
+  it('same account: a trust policy naming the caller’s role still leaves the caller’s session policy in force', async () => {
+    const aws = setup({ trust: trustPolicy({ AWS: `arn:aws:iam::${ACCT}:role/data-access` }) });
+    const role = aws.store.roles.get(ACCT, 'data-access')!;
+    const narrow = (actions: string[]) =>
+      aws.store.sessions.create({ role, sessionName: 'narrow', durationSeconds: 900, sessionPolicy: doc({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }] }) }).caller;
+    const refused = await aws.assume(narrow(['s3:GetObject']), { RoleSessionName: 'again' });
+    expect(refused.error?.Message).toContain('because no session policy allows the sts:AssumeRole action');
+    expect((await aws.assume(narrow(['s3:GetObject', 'sts:AssumeRole']), { RoleSessionName: 'again' })).status).toBe(200);
   });
 
   it('an explicit deny in the caller’s own policy refuses, whatever the trust policy says', async () => {
