@@ -61,6 +61,7 @@ function sessionPolicyDecision(caller: Caller, action: string, resource: string,
 
 export function assumeRole(ctx: StsContext, caller: Caller | null, form: URLSearchParams): string {
   if (!caller) throw missingAuthentication();
+  if (caller.kind === 'root') throw new AwsError('AccessDenied', 'Roles may not be assumed by root accounts.', 403);
   const roleArn = roleArnParam(form);
   const sessionName = sessionNameParam(form);
   const duration = durationParam(form);

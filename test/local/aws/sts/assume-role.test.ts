@@ -236,6 +236,12 @@ describe('STS AssumeRole', () => {
     expect((await assumeSecond(sessionOf())).error?.Code).toBe('AccessDenied');
   });
 
+  it('the root user cannot assume roles', async () => {
+    const aws = setup({ trust: trustPolicy({ AWS: ACCT }) });
+    const root: Caller = { accountId: ACCT, arn: `arn:aws:iam::${ACCT}:root`, userId: ACCT, kind: 'root', isRoleSession: false };
+    expect((await aws.assume(root)).error).toMatchObject({ Code: 'AccessDenied', Message: 'Roles may not be assumed by root accounts.' });
+  });
+
   it('anonymous callers cannot AssumeRole', async () => {
     const aws = setup();
     expect((await aws.assume(null)).error).toMatchObject({ Code: 'MissingAuthenticationToken' });
