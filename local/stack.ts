@@ -42,6 +42,8 @@ export interface StackOptions {
   log?: Logger;
   /** How often expired DynamoDB items are swept (TTL). */
   ttlSweepMs?: number;
+  /** The local AWS's clock (signatures, credential expiry, STS); tests move it to expire credentials. */
+  now?: () => Date;
 }
 
 /** What `.local/stack.json` says: everything a user or a test needs to reach the stack. */
@@ -91,13 +93,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   mkdirSync(dataDir, { recursive: true });
 
   const model = loadServerlessModel(join(root, 'serverless.yml'), { stage: 'local', region });
-  const iam = IamStore.open({ dataDir: join(dataDir, 'iam') });
+  const now = options.now ?? (() => new Date());
+  const iam = IamStore.open({ dataDir: join(dataDir, 'iam'), now });
   const accounts = seedLocalAccounts(iam);
-  const authorize = createAuthorizer({ store: iam });
-  const dynamo = await createDynamoService({ dataDir, authorize, platformAccountId: accounts.platform.accountId, region });
-  const s3 = createS3Service({ dataDir: join(dataDir, 's3'), region, authorize, log: (message, error) => log.error(message, { error }) });
-  const sts = createStsService({ store: iam, authorize });
-  const iamService = createIamService({ store: iam, authorize });
+  const authorize = createAuthorizer({ store: iam, now });
+  const dynamo = await createDynamoService({ dataDir, authorize, platformAccountId: accounts.platform.accountId, region, now });
+  const s3 = createS3Service({ dataDir: join(dataDir, 's3'), region, authorize, now, log: (message, error) => log.error(message, { error }) });
+  const sts = createStsService({ store: iam, authorize, now });
+  const iamService = createIamService({ store: iam, authorize, now });
 
   const credentialsToken = randomBytes(24).toString('hex');
   const servers: LocalServer[] = [];
@@ -111,7 +114,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       region,
       credentials: iam,
       services: { s3, sts, iam: iamService, dynamodb: dynamo },
-      now: () => new Date(),
+      now,
       log,
       localRoutes: {
         // The container-credentials endpoint the SDK's default chain reads on ECS/Lambda-like hosts.
