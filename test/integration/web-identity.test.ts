@@ -1,0 +1,68 @@
+/**
+ * AssumeRoleWithWebIdentity on the local STS verifies the caller's OIDC token against an identity
+ * provider registered in the role's account and the trust policy's aud/sub conditions (the Galaxy
+ * document's set-up), with the real SDK and the dev issuer over loopback HTTP.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestStack, type TestStack } from '../support/local-stack';
+
+let stack: TestStack;
+let roleArn: string;
+
+const sts = () => new STSClient({ endpoint: stack.info.awsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' } });
+const assume = (token: string) => sts().send(new AssumeRoleWithWebIdentityCommand({ RoleArn: roleArn, RoleSessionName: 'web', WebIdentityToken: token, DurationSeconds: 7200 }));
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  const customer = stack.customerEnv(0);
+  const issuerHost = stack.info.issuer.replace(/^https?:\/\//, '');
+  await stack.aws(customer, 'iam', 'create-open-id-connect-provider', '--url', stack.info.issuer, '--client-id-list', stack.info.audience, '--thumbprint-list', 'a'.repeat(40));
+  const trust = {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Federated: `arn:aws:iam::111111111111:oidc-provider/${issuerHost}` },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: { StringEquals: { [`${issuerHost}:aud`]: stack.info.audience, [`${issuerHost}:sub`]: 'alice' } },
+      },
+    ],
+  };
+  writeFileSync(join(stack.dataDir, 'web-trust.json'), JSON.stringify(trust));
+  const created = JSON.parse(
+    await stack.aws(customer, 'iam', 'create-role', '--role-name', 'GalaxyReader', '--max-session-duration', '43200', '--assume-role-policy-document', `file://${join(stack.dataDir, 'web-trust.json')}`),
+  );
+  roleArn = created.Role.Arn;
+}, 60_000);
+
+afterAll(() => stack?.close());
+
+describe('AssumeRoleWithWebIdentity', () => {
+  it('accepts a token from the registered provider for the named subject, beyond the 1-hour chaining cap', async () => {
+    const result = await assume(stack.token({ sub: 'alice' }));
+    expect(result.SubjectFromWebIdentityToken).toBe('alice');
+    expect(result.AssumedRoleUser?.Arn).toBe('arn:aws:sts::111111111111:assumed-role/GalaxyReader/web');
+    expect(result.Credentials!.Expiration!.getTime() - Date.now()).toBeGreaterThan(7100_000);
+  });
+
+  it('refuses another subject (trust policy sub condition)', async () => {
+    await expect(assume(stack.token({ sub: 'mallory' }))).rejects.toMatchObject({ name: 'AccessDenied' });
+  });
+
+  it('refuses a token for another audience', async () => {
+    await expect(assume(stack.token({ sub: 'alice' }, { audience: 'some-other-app' }))).rejects.toMatchObject({ name: 'InvalidIdentityTokenException' });
+  });
+
+  it('refuses a token whose payload was altered', async () => {
+    const [header, payload, signature] = stack.token({ sub: 'bob' }).split('.');
+    const forged = Buffer.from(Buffer.from(payload!, 'base64url').toString().replace('"bob"', '"alice"')).toString('base64url');
+    await expect(assume(`${header}.${forged}.${signature}`)).rejects.toMatchObject({ name: 'InvalidIdentityTokenException' });
+  });
+
+  it('refuses an expired token', async () => {
+    await expect(assume(stack.issuer.sign({ sub: 'alice' }, { ttlSeconds: 60, now: new Date(Date.now() - 3600_000) }))).rejects.toMatchObject({ name: 'ExpiredTokenException' });
+  });
+});
