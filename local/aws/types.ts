@@ -73,6 +73,14 @@ export interface AwsRequest {
   headers: Record<string, string>;
   /** Request body. For S3 it is a stream with any aws-chunked framing already removed and verified. */
   body: Readable;
+  /**
+   * The trailer of an aws-chunked body, e.g. `{ 'x-amz-checksum-crc32': 'i9aeUg==' }` (names lower-case,
+   * values as sent). A trailer follows the last chunk, so this settles only after `body` has ended; the
+   * service awaits it after consuming the body, checks the `x-amz-checksum-*` values against the bytes (as
+   * it checks the same headers) and stores them. Omitted when the body has no trailer. Optional, so
+   * requests built without it stay valid.
+   */
+  checksums?: Promise<Record<string, string>>;
   /** Null for an anonymous request. */
   caller: Caller | null;
   region: string;

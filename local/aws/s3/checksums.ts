@@ -1,0 +1,123 @@
+/**
+ * S3's additional checksums: which ones a request carries (headers, or the aws-chunked trailer the
+ * dispatcher hands over), computing them while a body streams, and the composite form of multipart objects.
+ * Values are base64 of the big-endian digest, as S3 sends them.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+import { Crc64Nvme, crc32c } from './crc';
+import { badDigest, invalidRequest } from './errors';
+
+export const CHECKSUM_ALGORITHMS = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'] as const;
+export type ChecksumAlgorithm = (typeof CHECKSUM_ALGORITHMS)[number];
+export type ChecksumType = 'FULL_OBJECT' | 'COMPOSITE';
+export type Checksums = Partial<Record<ChecksumAlgorithm, string>>;
+
+const DIGEST_BYTES: Record<ChecksumAlgorithm, number> = { CRC32: 4, CRC32C: 4, CRC64NVME: 8, SHA1: 20, SHA256: 32 };
+
+/** `x-amz-checksum-crc32` and friends. */
+export const checksumHeader = (algorithm: ChecksumAlgorithm) => `x-amz-checksum-${algorithm.toLowerCase()}`;
+
+/** `ChecksumCRC32` and friends, as S3's XML names them. */
+export const checksumElement = (algorithm: ChecksumAlgorithm) => `Checksum${algorithm}`;
+
+export function parseAlgorithm(value: string | undefined): ChecksumAlgorithm | undefined {
+  if (value === undefined) return undefined;
+  const upper = value.trim().toUpperCase();
+  return (CHECKSUM_ALGORITHMS as readonly string[]).includes(upper) ? (upper as ChecksumAlgorithm) : undefined;
+}
+
+export interface Hasher {
+  update(data: Buffer): void;
+  digest(): Buffer;
+}
+
+export function createHasher(algorithm: ChecksumAlgorithm | 'MD5'): Hasher {
+  switch (algorithm) {
+    case 'CRC32':
+    case 'CRC32C': {
+      const fn = algorithm === 'CRC32' ? crc32 : crc32c;
+      let value = 0;
+      return {
+        update: (data) => void (value = fn(data, value)),
+        digest: () => {
+          const out = Buffer.alloc(4);
+          out.writeUInt32BE(value >>> 0);
+          return out;
+        },
+      };
+    }
+    case 'CRC64NVME':
+      return new Crc64Nvme();
+    default: {
+      const hash: Hash = createHash(algorithm === 'MD5' ? 'md5' : algorithm === 'SHA1' ? 'sha1' : 'sha256');
+      return { update: (data) => void hash.update(data), digest: () => hash.digest() };
+    }
+  }
+}
+
+/** Whether `value` is base64 of a digest of the algorithm's size. */
+export function isValidChecksum(algorithm: ChecksumAlgorithm, value: string): boolean {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || value.length % 4 !== 0) return false;
+  return Buffer.from(value, 'base64').length === DIGEST_BYTES[algorithm];
+}
+
+/**
+ * The one `x-amz-checksum-<algorithm>` header a request carries, validated. More than one, or a value that is
+ * not a digest of the right size, is InvalidRequest, as S3 answers.
+ */
+export function checksumFromHeaders(headers: Record<string, string>): { algorithm: ChecksumAlgorithm; value: string } | undefined {
+  let found: { algorithm: ChecksumAlgorithm; value: string } | undefined;
+  for (const algorithm of CHECKSUM_ALGORITHMS) {
+    const value = headers[checksumHeader(algorithm)];
+    if (value === undefined) continue;
+    if (found) throw invalidRequest('Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.');
+    if (!isValidChecksum(algorithm, value.trim())) throw invalidRequest(`Value for ${checksumHeader(algorithm)} header is invalid.`);
+    found = { algorithm, value: value.trim() };
+  }
+  return found;
+}
+
+/** Checksums from the aws-chunked trailer (see `AwsRequest.checksums`), validated like the headers. */
+export function checksumsFromTrailer(trailer: Record<string, string> | undefined): Checksums {
+  const out: Checksums = {};
+  if (!trailer) return out;
+  const lower = Object.fromEntries(Object.entries(trailer).map(([k, v]) => [k.toLowerCase(), v.trim()]));
+  for (const algorithm of CHECKSUM_ALGORITHMS) {
+    const value = lower[checksumHeader(algorithm)];
+    if (value === undefined) continue;
+    if (!isValidChecksum(algorithm, value)) throw invalidRequest(`Value for ${checksumHeader(algorithm)} trailing header is invalid.`);
+    out[algorithm] = value;
+  }
+  return out;
+}
+
+/**
+ * The algorithms worth computing while a body streams: the one in a checksum header, the one the SDK says it
+ * used (`x-amz-sdk-checksum-algorithm`), and the one a trailer will carry (`x-amz-trailer`).
+ */
+export function announcedAlgorithms(headers: Record<string, string>): Set<ChecksumAlgorithm> {
+  const out = new Set<ChecksumAlgorithm>();
+  for (const algorithm of CHECKSUM_ALGORITHMS) if (headers[checksumHeader(algorithm)] !== undefined) out.add(algorithm);
+  const sdk = parseAlgorithm(headers['x-amz-sdk-checksum-algorithm']);
+  if (sdk) out.add(sdk);
+  for (const name of (headers['x-amz-trailer'] ?? '').split(',')) {
+    const algorithm = parseAlgorithm(name.trim().toLowerCase().replace(/^x-amz-checksum-/, ''));
+    if (algorithm) out.add(algorithm);
+  }
+  return out;
+}
+
+/** Compares a claimed checksum with the computed one; a mismatch is BadDigest with S3's wording. */
+export function verifyChecksum(algorithm: ChecksumAlgorithm, claimed: string, computed: string | undefined): void {
+  if (computed === undefined || Buffer.from(claimed, 'base64').compare(Buffer.from(computed, 'base64')) !== 0) {
+    throw badDigest(`The ${algorithm} you specified did not match the calculated checksum.`);
+  }
+}
+
+/** S3's composite checksum of a multipart object: the checksum of the parts' binary checksums, then `-N`. */
+export function compositeChecksum(algorithm: ChecksumAlgorithm, partChecksums: readonly string[]): string {
+  const hasher = createHasher(algorithm);
+  for (const value of partChecksums) hasher.update(Buffer.from(value, 'base64'));
+  return `${hasher.digest().toString('base64')}-${partChecksums.length}`;
+}

@@ -1,0 +1,162 @@
+/**
+ * CreateMultipartUpload, UploadPart, UploadPartCopy and AbortMultipartUpload. Parts stream to temp files
+ * and are committed into the upload's folder under its lock. When the upload declared a checksum
+ * algorithm, every part's checksum is computed (and checked against what the client sent), so the
+ * composite checksum can be produced at completion whatever the client sends.
+ */
+import { Readable } from 'node:stream';
+import { AwsError, type AwsResponse } from '../../types';
+import { receiveToFile } from '../body';
+import { checksumHeader, CHECKSUM_ALGORITHMS, parseAlgorithm, type ChecksumAlgorithm, type ChecksumType } from '../checksums';
+import { stamp, type ObjectContext } from '../context';
+import { invalidArgument, invalidRequest, noSuchUpload } from '../errors';
+import { prepareIntegrity, verifyIntegrity } from '../integrity';
+import { expectedBodySize, MAX_SINGLE_UPLOAD, parsePartNumber, validateStorageClass } from '../limits';
+import { storedHeadersFrom } from '../object-headers';
+import { parseCopySourceRange } from '../range';
+import { checksumOfFile } from '../request-body';
+import { emptyResponse, isoDate, xmlResponse } from '../respond';
+import type { UploadState } from '../storage/bucket-state';
+import { removeFile } from '../storage/fs-util';
+import type { PartRecord } from '../storage/records';
+import { commitPart, createUpload, discardUpload, withUpload } from '../storage/uploads';
+import { text, xmlDocument } from '../xml';
+import { openCopySource } from './copy-source';
+import { checksumValueXml } from './object-xml';
+
+function checksumSettings(headers: Record<string, string>): { algorithm?: ChecksumAlgorithm; type?: ChecksumType } {
+  const raw = headers['x-amz-checksum-algorithm'];
+  const algorithm = parseAlgorithm(raw);
+  if (raw !== undefined && !algorithm) {
+    throw invalidRequest(`Checksum algorithm provided is unsupported. Please try again with any of the valid types: [${CHECKSUM_ALGORITHMS.join(', ')}]`);
+  }
+  const rawType = headers['x-amz-checksum-type']?.toUpperCase();
+  if (rawType !== undefined && rawType !== 'COMPOSITE' && rawType !== 'FULL_OBJECT') throw invalidRequest('Value for x-amz-checksum-type header is invalid.');
+  if (!algorithm) {
+    if (rawType !== undefined) throw invalidRequest('The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.');
+    return {};
+  }
+  const type: ChecksumType = (rawType as ChecksumType | undefined) ?? (algorithm === 'CRC64NVME' ? 'FULL_OBJECT' : 'COMPOSITE');
+  if (type === 'FULL_OBJECT' && (algorithm === 'SHA1' || algorithm === 'SHA256')) {
+    throw invalidRequest(`The FULL_OBJECT checksum type cannot be used with the ${algorithm.toLowerCase()} checksum algorithm.`);
+  }
+  if (type === 'COMPOSITE' && algorithm === 'CRC64NVME') {
+    throw invalidRequest('The COMPOSITE checksum type cannot be used with the crc64nvme checksum algorithm.');
+  }
+  return { algorithm, type };
+}
+
+export async function createMultipartUpload(ctx: ObjectContext): Promise<AwsResponse> {
+  const { deps, req, caller, bucket, key } = ctx;
+  validateStorageClass(req.headers);
+  const headers = storedHeadersFrom(req.headers);
+  const { algorithm, type } = checksumSettings(req.headers);
+  const uploadId = deps.randomId();
+  await createUpload(bucket, {
+    uploadId,
+    key,
+    initiated: stamp(deps).toISOString(),
+    initiatorArn: caller.arn,
+    initiatorId: caller.userId,
+    ownerAccountId: bucket.record.ownerAccountId,
+    headers,
+    ...(algorithm ? { checksumAlgorithm: algorithm, checksumType: type } : {}),
+  });
+  const body = xmlDocument('InitiateMultipartUploadResult', text('Bucket', bucket.name), text('Key', key), text('UploadId', uploadId));
+  return xmlResponse(body, algorithm ? { 'x-amz-checksum-algorithm': algorithm, 'x-amz-checksum-type': type! } : {});
+}
+
+/** The upload named by `uploadId`, checked before any byte is received (and again at commit). */
+function knownUpload(ctx: ObjectContext): { uploadId: string; upload: UploadState } {
+  const uploadId = ctx.req.query.get('uploadId') ?? '';
+  const upload = ctx.bucket.uploads.get(uploadId);
+  if (!upload || upload.record.key !== ctx.key) throw noSuchUpload(uploadId);
+  return { uploadId, upload };
+}
+
+/** Headers answering a part: its ETag and the checksums the client sent or the upload asked for. */
+function partHeaders(part: PartRecord, upload: UploadState, sent: ChecksumAlgorithm | undefined): Record<string, string> {
+  const out: Record<string, string> = { etag: part.etag };
+  for (const algorithm of [upload.record.checksumAlgorithm, sent]) {
+    const value = algorithm && part.checksums[algorithm];
+    if (algorithm && value) out[checksumHeader(algorithm)] = value;
+  }
+  return out;
+}
+
+export async function uploadPart(ctx: ObjectContext): Promise<AwsResponse> {
+  const { deps, req, bucket, key } = ctx;
+  const partNumber = parsePartNumber(req.query.get('partNumber') ?? '');
+  const { uploadId, upload } = knownUpload(ctx);
+  const uploadAlgorithm = upload.record.checksumAlgorithm;
+  const algorithms = prepareIntegrity(req, uploadAlgorithm ? [uploadAlgorithm] : []);
+  const expectedSize = expectedBodySize(req.headers, MAX_SINGLE_UPLOAD);
+  const temp = deps.store.tempFile();
+  const digests = await receiveToFile(req.body, temp, { algorithms, expectedSize, maxSize: MAX_SINGLE_UPLOAD });
+  try {
+    const sent = await verifyIntegrity(req, digests, (algorithm) => checksumOfFile(temp, algorithm));
+    const checksums = { ...digests.checksums, ...(sent ? { [sent.algorithm]: sent.value } : {}) };
+    const part = await commitPart(bucket, key, uploadId, temp, {
+      partNumber: partNumber!,
+      size: digests.size,
+      etag: `"${digests.md5.toString('hex')}"`,
+      lastModified: stamp(deps).toISOString(),
+      checksums,
+    });
+    return emptyResponse(200, partHeaders(part, upload, sent?.algorithm));
+  } finally {
+    await removeFile(temp);
+  }
+}
+
+export async function uploadPartCopy(ctx: ObjectContext): Promise<AwsResponse> {
+  const { deps, req, bucket, key } = ctx;
+  const partNumber = parsePartNumber(req.query.get('partNumber') ?? '');
+  const { uploadId, upload } = knownUpload(ctx);
+  const source = await openCopySource(ctx, 'UploadPartCopy');
+  let streaming = false;
+  try {
+    const rangeHeader = req.headers['x-amz-copy-source-range'];
+    let range = { start: 0, end: source.record.size - 1 };
+    if (rangeHeader !== undefined) {
+      const parsed = parseCopySourceRange(rangeHeader, source.record.size);
+      if (parsed instanceof Error) throw invalidArgument(parsed.message, 'x-amz-copy-source-range', rangeHeader);
+      range = parsed;
+    }
+    if (range.end - range.start + 1 > MAX_SINGLE_UPLOAD) {
+      throw new AwsError('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', 400);
+    }
+    const algorithm = upload.record.checksumAlgorithm;
+    const temp = deps.store.tempFile();
+    streaming = true;
+    let stream: Readable;
+    if (range.end >= range.start) stream = source.file.createReadStream({ start: range.start, end: range.end });
+    else {
+      await source.file.close(); // an empty source: nothing to read
+      stream = Readable.from([]);
+    }
+    const digests = await receiveToFile(stream, temp, { algorithms: algorithm ? [algorithm] : [], maxSize: MAX_SINGLE_UPLOAD });
+    try {
+      const part = await commitPart(bucket, key, uploadId, temp, {
+        partNumber: partNumber!,
+        size: digests.size,
+        etag: `"${digests.md5.toString('hex')}"`,
+        lastModified: stamp(deps).toISOString(),
+        checksums: digests.checksums,
+      });
+      const checksum = algorithm ? { algorithm, value: part.checksums[algorithm]!, type: 'FULL_OBJECT' as const } : undefined;
+      const body = xmlDocument('CopyPartResult', text('ETag', part.etag), text('LastModified', isoDate(part.lastModified)), checksumValueXml(checksum, false));
+      return xmlResponse(body);
+    } finally {
+      await removeFile(temp);
+    }
+  } finally {
+    if (!streaming) await source.file.close();
+  }
+}
+
+export async function abortMultipartUpload(ctx: ObjectContext): Promise<AwsResponse> {
+  const uploadId = ctx.req.query.get('uploadId') ?? '';
+  await withUpload(ctx.bucket, ctx.key, uploadId, (upload) => discardUpload(ctx.bucket, upload));
+  return emptyResponse(204);
+}

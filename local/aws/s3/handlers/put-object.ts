@@ -1,0 +1,46 @@
+/**
+ * PutObject: the body streams to a temp file (hashing MD5 and any announced checksum on the way), is
+ * verified (Content-MD5, `x-amz-checksum-*`, trailer checksums), then committed by rename. Conditional
+ * writes are checked before receiving (to fail fast) and again atomically at commit.
+ */
+import type { AwsResponse } from '../../types';
+import { missingKey } from '../access';
+import { receiveToFile } from '../body';
+import { checkWriteConditions } from '../conditions';
+import { stamp, type ObjectContext } from '../context';
+import { prepareIntegrity, verifyIntegrity } from '../integrity';
+import { expectedBodySize, MAX_SINGLE_UPLOAD, validateStorageClass } from '../limits';
+import { checksumResponseHeaders, storedHeadersFrom } from '../object-headers';
+import { checksumOfFile } from '../request-body';
+import { emptyResponse } from '../respond';
+import { removeFile } from '../storage/fs-util';
+
+export async function putObject(ctx: ObjectContext): Promise<AwsResponse> {
+  const { deps, req, caller, bucket, key } = ctx;
+  const missing = () => missingKey(deps, caller, bucket, key);
+  checkWriteConditions(req.headers, bucket.objects.get(key), missing);
+  validateStorageClass(req.headers);
+  const headers = storedHeadersFrom(req.headers);
+  const algorithms = prepareIntegrity(req);
+  const expectedSize = expectedBodySize(req.headers, MAX_SINGLE_UPLOAD);
+  const temp = deps.store.tempFile();
+  const digests = await receiveToFile(req.body, temp, { algorithms, expectedSize, maxSize: MAX_SINGLE_UPLOAD });
+  try {
+    const checksum = await verifyIntegrity(req, digests, (algorithm) => checksumOfFile(temp, algorithm));
+    const record = await bucket.commitObject(
+      key,
+      temp,
+      {
+        size: digests.size,
+        etag: `"${digests.md5.toString('hex')}"`,
+        lastModified: stamp(deps).toISOString(),
+        headers,
+        ...(checksum ? { checksum: { ...checksum, type: 'FULL_OBJECT' as const } } : {}),
+      },
+      (current) => checkWriteConditions(req.headers, current, missing),
+    );
+    return emptyResponse(200, { etag: record.etag, ...checksumResponseHeaders(record.checksum) });
+  } finally {
+    await removeFile(temp);
+  }
+}

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { AwsError } from '../../../../local/aws/types';
+import { childText, children, escapeXml, parseXml, textOf } from '../../../../local/aws/s3/xml';
+
+describe('S3 XML', () => {
+  it('escapes markup, quotes, carriage returns and control characters', () => {
+    expect(escapeXml(`<a href="x">&'</a>\r\u0001\t\n`)).toBe('&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;&#xD;&#x1;\t\n');
+  });
+
+  it('parses text with entities, character references and CDATA, keeping whitespace', () => {
+    const root = parseXml('<Delete><Object><Key> a&amp;b&#13;&#x1F600; </Key></Object><Object><Key><![CDATA[<raw>]]></Key></Object></Delete>', 'Delete');
+    const keys = children(root, 'Object').map((o) => childText(o, 'Key'));
+    expect(keys).toEqual([' a&b\r😀 ', '<raw>']);
+  });
+
+  it('refuses malformed XML, the wrong root, a DOCTYPE and unknown entities as MalformedXML', () => {
+    for (const [body, root] of [
+      ['<Delete><Key>x</Delete>', 'Delete'],
+      ['<Other/>', 'Delete'],
+      ['<!DOCTYPE x [<!ENTITY e "e">]><Delete/>', 'Delete'],
+      ['not xml', 'Delete'],
+    ] as const) {
+      expect(() => parseXml(body, root), body).toThrow(AwsError);
+    }
+    const root = parseXml('<Delete><Key>&nbsp;</Key></Delete>', 'Delete');
+    expect(() => textOf(children(root, 'Key')[0]!)).toThrow(AwsError);
+  });
+});
