@@ -36,7 +36,7 @@ describe('HTTP API', () => {
   ])('refuses %s with 401 and a JSON code', async (_name, headers, code) => {
     const response = await get('/me', headers as Record<string, string>);
     expect(response.status).toBe(401);
-    const body = await response.json();
+    const body = (await response.json()) as { code: string; message: string; requestId: string };
     expect(body.code).toBe(code);
     expect(body.message.split(" ").length).toBeGreaterThan(4);
     expect(body.requestId).toBe(response.headers.get('x-request-id'));
@@ -44,9 +44,9 @@ describe('HTTP API', () => {
 
   it('refuses an expired token and one for another audience with their own codes', async () => {
     const expired = stack.issuer.sign({ sub: 'alice' }, { ttlSeconds: 60, now: new Date(Date.now() - 3600_000) });
-    expect((await (await get('/me', { authorization: `Bearer ${expired}` })).json()).code).toBe('TokenExpired');
+    expect(((await (await get('/me', { authorization: `Bearer ${expired}` })).json()) as { code: string }).code).toBe('TokenExpired');
     const foreign = stack.token({ sub: 'alice' }, { audience: 'another-app' });
-    expect((await (await get('/me', { authorization: `Bearer ${foreign}` })).json()).code).toBe('WrongAudience');
+    expect(((await (await get('/me', { authorization: `Bearer ${foreign}` })).json()) as { code: string }).code).toBe('WrongAudience');
   });
 
   it('answers CORS preflight for an allowed origin only', async () => {
