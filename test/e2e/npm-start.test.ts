@@ -1,0 +1,52 @@
+/** `npm start` itself: it comes up on the ports it is given, serves, writes stack.json, and Ctrl-C stops it cleanly. */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(file: string, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!existsSync(file)) {
+    if (Date.now() > deadline) throw new Error(`${file} did not appear within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+it('starts on the given ports, serves the API and the proxy URL, and stops cleanly on SIGINT', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'vg-npm-start-'));
+  const ports = { API_PORT: await freePort(), PROXY_PORT: await freePort(), AWS_PORT: await freePort(), OIDC_PORT: await freePort() };
+  const child = spawn('node_modules/.bin/tsx', ['local/start.ts'], {
+    env: { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), LOCAL_DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d));
+  child.stderr.on('data', (d: Buffer) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  try {
+    await waitFor(join(dataDir, 'stack.json'), 30_000);
+    const info = JSON.parse(readFileSync(join(dataDir, 'stack.json'), 'utf8'));
+    expect(info.apiUrl).toBe(`http://127.0.0.1:${ports.API_PORT}`);
+    expect(await (await fetch(`${info.apiUrl}/health`)).json()).toEqual({ status: 'ok' });
+    const proxy = await fetch(`${info.proxyUrl}/some-volume/some/key`);
+    expect(proxy.status).toBe(501);
+    expect(await proxy.text()).toMatch(/<Error><Code>NotImplemented<\/Code>/);
+    expect(output).toContain(`http://127.0.0.1:${ports.API_PORT}`);
+  } finally {
+    child.kill('SIGINT');
+  }
+  expect(await exited).toBe(0);
+  expect(existsSync(join(dataDir, 'stack.json'))).toBe(false);
+  await expect(fetch(`http://127.0.0.1:${ports.API_PORT}/health`)).rejects.toThrow();
+}, 60_000);
