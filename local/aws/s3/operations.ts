@@ -9,6 +9,7 @@ import type { ConditionContext } from '../types';
 import type { BucketContext, Handler, ObjectContext, ServiceContext } from './context';
 import type { S3Request } from './request';
 import { deleteBucketCors, getBucketCors, putBucketCors } from './handlers/bucket-cors';
+import { getBucketVersioning } from './handlers/bucket-versioning';
 import { createBucket, deleteBucket, getBucketLocation, headBucket, listBuckets } from './handlers/buckets';
 import { copyObject } from './handlers/copy-object';
 import { deleteObject, deleteObjects } from './handlers/delete-objects';
@@ -17,6 +18,7 @@ import { listObjects, listObjectsV2 } from './handlers/list-objects';
 import { abortMultipartUpload, createMultipartUpload, uploadPart, uploadPartCopy } from './handlers/multipart';
 import { completeMultipartUpload } from './handlers/multipart-complete';
 import { listMultipartUploads, listParts } from './handlers/multipart-list';
+import { getObjectTagging } from './handlers/object-tagging';
 import { putObject } from './handlers/put-object';
 
 export type Operation =
@@ -45,6 +47,8 @@ export const OPERATIONS: Record<string, Operation> = {
   PutBucketCors: { scope: 'bucket', action: 's3:PutBucketCORS', run: putBucketCors },
   // S3 has no s3:DeleteBucketCORS: deleting the configuration is governed by s3:PutBucketCORS.
   DeleteBucketCors: { scope: 'bucket', action: 's3:PutBucketCORS', run: deleteBucketCors },
+  // Always "never versioned" (versioning cannot be enabled here); rclone asks before deleting.
+  GetBucketVersioning: { scope: 'bucket', action: 's3:GetBucketVersioning', run: getBucketVersioning },
   ListObjects: { scope: 'bucket', action: 's3:ListBucket', conditions: listConditions, run: listObjects },
   ListObjectsV2: { scope: 'bucket', action: 's3:ListBucket', conditions: listConditions, run: listObjectsV2 },
   ListMultipartUploads: { scope: 'bucket', action: 's3:ListBucketMultipartUploads', run: listMultipartUploads },
@@ -62,4 +66,6 @@ export const OPERATIONS: Record<string, Operation> = {
   CompleteMultipartUpload: { scope: 'object', action: 's3:PutObject', run: completeMultipartUpload },
   AbortMultipartUpload: { scope: 'object', action: 's3:AbortMultipartUpload', run: abortMultipartUpload },
   ListParts: { scope: 'object', action: 's3:ListMultipartUploadParts', run: listParts },
+  // Always an empty tag set (no tags are kept); the aws cli reads it before every multipart copy.
+  GetObjectTagging: { scope: 'object', action: 's3:GetObjectTagging', run: getObjectTagging },
 };

@@ -16,6 +16,7 @@ import { isoDate, xmlResponse } from '../respond';
 import { removeFile } from '../storage/fs-util';
 import { text, xmlDocument } from '../xml';
 import { openCopySource } from './copy-source';
+import { refuseTagging } from './object-tagging';
 import { checksumValueXml } from './object-xml';
 
 export async function copyObject(ctx: ObjectContext): Promise<AwsResponse> {
@@ -24,6 +25,7 @@ export async function copyObject(ctx: ObjectContext): Promise<AwsResponse> {
   if (directive !== 'COPY' && directive !== 'REPLACE') throw invalidArgument('Unknown metadata directive.', 'x-amz-metadata-directive', directive);
   validateStorageClass(req.headers);
   validateWriteConditions(req.headers);
+  refuseTagging(req.headers, 'CopyObject');
   const requestedAlgorithm = parseAlgorithm(req.headers['x-amz-checksum-algorithm']);
   const source = await openCopySource(ctx, 'CopyObject');
   let streaming = false;

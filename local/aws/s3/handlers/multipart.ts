@@ -22,6 +22,7 @@ import type { PartRecord } from '../storage/records';
 import { commitPart, createUpload, discardUpload, withUpload } from '../storage/uploads';
 import { text, xmlDocument } from '../xml';
 import { openCopySource } from './copy-source';
+import { refuseTagging } from './object-tagging';
 import { checksumValueXml } from './object-xml';
 
 function checksumSettings(headers: Record<string, string>): { algorithm?: ChecksumAlgorithm; type?: ChecksumType } {
@@ -49,6 +50,7 @@ function checksumSettings(headers: Record<string, string>): { algorithm?: Checks
 export async function createMultipartUpload(ctx: ObjectContext): Promise<AwsResponse> {
   const { deps, req, caller, bucket, key } = ctx;
   validateStorageClass(req.headers);
+  refuseTagging(req.headers, 'CreateMultipartUpload');
   const headers = storedHeadersFrom(req.headers);
   const { algorithm, type } = checksumSettings(req.headers);
   const uploadId = deps.randomId();

@@ -13,6 +13,7 @@ import { expectedBodySize, MAX_SINGLE_UPLOAD, validateStorageClass } from '../li
 import { checksumResponseHeaders, storedHeadersFrom } from '../object-headers';
 import { checksumOfFile } from '../request-body';
 import { emptyResponse } from '../respond';
+import { refuseTagging } from './object-tagging';
 import { removeFile } from '../storage/fs-util';
 
 export async function putObject(ctx: ObjectContext): Promise<AwsResponse> {
@@ -20,6 +21,7 @@ export async function putObject(ctx: ObjectContext): Promise<AwsResponse> {
   const missing = () => missingKey(deps, caller, bucket, key);
   checkWriteConditions(req.headers, bucket.objects.get(key), missing);
   validateStorageClass(req.headers);
+  refuseTagging(req.headers, 'PutObject');
   const headers = storedHeadersFrom(req.headers);
   const algorithms = prepareIntegrity(req);
   const expectedSize = expectedBodySize(req.headers, MAX_SINGLE_UPLOAD);

@@ -137,6 +137,7 @@ describe('authorization', () => {
       ['GetBucketCors', async () => ({ path: '/mine', query: 'cors' }), 's3:GetBucketCORS', 'arn:aws:s3:::mine'],
       ['PutBucketCors', async () => ({ method: 'PUT', path: '/mine', query: 'cors', body: '<CORSConfiguration/>' }), 's3:PutBucketCORS', 'arn:aws:s3:::mine'],
       ['DeleteBucketCors', async () => ({ method: 'DELETE', path: '/mine', query: 'cors' }), 's3:PutBucketCORS', 'arn:aws:s3:::mine'],
+      ['GetBucketVersioning', async () => ({ path: '/mine', query: 'versioning' }), 's3:GetBucketVersioning', 'arn:aws:s3:::mine'],
       ['ListObjects', async () => ({ path: '/mine' }), 's3:ListBucket', 'arn:aws:s3:::mine'],
       ['ListObjectsV2', async () => ({ path: '/mine', query: 'list-type=2' }), 's3:ListBucket', 'arn:aws:s3:::mine'],
       ['ListMultipartUploads', async () => ({ path: '/mine', query: 'uploads' }), 's3:ListBucketMultipartUploads', 'arn:aws:s3:::mine'],
@@ -149,6 +150,7 @@ describe('authorization', () => {
       ['UploadPart', async () => ({ method: 'PUT', path: '/mine/mp', query: `partNumber=1&uploadId=${await upload()}`, body: 'x' }), 's3:PutObject', 'arn:aws:s3:::mine/mp'],
       ['CompleteMultipartUpload', async () => ({ method: 'POST', path: '/mine/mp', query: `uploadId=${await upload()}`, body: '<CompleteMultipartUpload/>' }), 's3:PutObject', 'arn:aws:s3:::mine/mp'],
       ['AbortMultipartUpload', async () => ({ method: 'DELETE', path: '/mine/mp', query: `uploadId=${await upload()}` }), 's3:AbortMultipartUpload', 'arn:aws:s3:::mine/mp'],
+      ['GetObjectTagging', async () => ({ path: '/mine/secret.txt', query: 'tagging' }), 's3:GetObjectTagging', 'arn:aws:s3:::mine/secret.txt'],
       ['ListParts', async () => ({ path: '/mine/mp', query: `uploadId=${await upload()}` }), 's3:ListMultipartUploadParts', 'arn:aws:s3:::mine/mp'],
     ];
     for (const [operation, spec, action, resource] of cases) {

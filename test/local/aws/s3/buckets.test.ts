@@ -113,13 +113,13 @@ describe('operations this endpoint does not implement', () => {
 
   it('answers 501 NotImplemented naming the operation', async () => {
     const cases: [string, string, string, string][] = [
-      ['GET', '/bkt', 'versioning', 'GetBucketVersioning'],
+      ['PUT', '/bkt', 'versioning', 'PutBucketVersioning'],
       ['PUT', '/bkt', 'tagging', 'PutBucketTagging'],
       ['GET', '/bkt', 'acl', 'GetBucketAcl'],
       ['PUT', '/bkt', 'lifecycle', 'PutBucketLifecycleConfiguration'],
       ['GET', '/bkt', 'policy', 'GetBucketPolicy'],
       ['GET', '/bkt', 'versions', 'ListObjectVersions'],
-      ['GET', '/bkt/k', 'tagging', 'GetObjectTagging'],
+      ['PUT', '/bkt/k', 'tagging', 'PutObjectTagging'],
       ['PUT', '/bkt/k', 'acl', 'PutObjectAcl'],
       ['POST', '/bkt/k', 'select&select-type=2', 'SelectObjectContent'],
       ['GET', '/bkt/k', 'attributes', 'GetObjectAttributes'],
@@ -133,6 +133,22 @@ describe('operations this endpoint does not implement', () => {
       expect(xml.Error.Code).toBe('NotImplemented');
       expect(xml.Error.Message).toContain(operation);
     }
+  });
+
+  it('answers GetBucketVersioning as never versioned and GetObjectTagging with an empty tag set (what the aws cli and rclone ask)', async () => {
+    const versioning = await h.send({ path: '/bkt', query: 'versioning' });
+    expect(versioning.status).toBe(200);
+    expect(await textOf(versioning)).toMatch(/<VersioningConfiguration xmlns="http:\/\/s3.amazonaws.com\/doc\/2006-03-01\/"><\/VersioningConfiguration>$/);
+    const tagging = await h.send({ path: '/bkt/k', query: 'tagging' });
+    expect(tagging.status).toBe(200);
+    expect(await textOf(tagging)).toContain('<Tagging xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><TagSet></TagSet></Tagging>');
+    expect((await h.send({ path: '/bkt/missing', query: 'tagging' })).status).toBe(404);
+  });
+
+  it('refuses to write tags rather than dropping them', async () => {
+    const response = await h.send({ method: 'PUT', path: '/bkt/tagged', body: 'x', headers: { 'x-amz-tagging': 'a=b' } });
+    expect(response.status).toBe(501);
+    expect((await h.send({ method: 'HEAD', path: '/bkt/tagged' })).status).toBe(404);
   });
 
   it('treats versionId=null as the current version and ignores the SDK’s x-id parameter', async () => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bodyOf, createBucket, errorCode, harness, md5Hex, putObject, xmlOf, type Harness, type Xml } from './helpers';
@@ -243,6 +244,19 @@ describe('multipart uploads', () => {
     expect(await errorCode(response)).toBe('BadDigest');
     const parts = (await xmlOf(await h.send({ path: '/mpu/badsum', query: `uploadId=${id}` }))).ListPartsResult;
     expect(parts.Part).toBeUndefined();
+  });
+
+  it('records no part when the client aborts mid-part', async () => {
+    const id = await create('cut');
+    const body = new Readable({ read() {} });
+    const pending = h.send({ method: 'PUT', path: '/mpu/cut', query: `partNumber=1&uploadId=${id}`, body, headers: { 'content-length': String(6 * MiB) } });
+    body.push(Buffer.alloc(MiB));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    body.destroy(new Error('client went away'));
+    expect((await pending).status).toBe(400);
+    const parts = (await xmlOf(await h.send({ path: '/mpu/cut', query: `uploadId=${id}` }))).ListPartsResult;
+    expect(parts.Part).toBeUndefined();
+    expect(await readdir(join(h.dir, 'tmp'))).toEqual([]);
   });
 
   it('honours If-None-Match: * on completion', async () => {
