@@ -18,6 +18,11 @@ export interface Config {
   stage: string;
   region: string;
   auth: AuthConfig;
+  tables: { volumes: string; audit: string };
+  /** The role customers' trust policies name: the one this service runs as. */
+  gatewayPrincipalArn: string;
+  /** How long audit events are kept (DynamoDB TTL). */
+  auditRetentionDays: number;
   cors: { allowedOrigins: string[] };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -63,7 +68,8 @@ function httpsUrl(name: string, value: string, allowHttpLoopback: boolean): stri
   return value.replace(/\/$/, '');
 }
 
-function readAuth(env: Env): AuthConfig {
+/** The JWT settings alone (also used by tools and tests that need no tables). */
+export function loadAuthConfig(env: Env = process.env): AuthConfig {
   const mode = oneOf(env, 'AUTH_MODE', ['oidc', 'cognito'] as const, 'oidc');
   if (mode === 'cognito') {
     const userPoolId = required(env, 'COGNITO_USER_POOL_ID', 'required when AUTH_MODE=cognito');
@@ -81,11 +87,28 @@ function readAuth(env: Env): AuthConfig {
   return { mode, issuer, audience, jwksUri, allowHttpLoopbackJwks };
 }
 
+function roleArn(name: string, value: string): string {
+  if (!/^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@\/-]+$/.test(value)) {
+    throw new ConfigError(name, `must be an IAM role ARN like arn:aws:iam::123456789012:role/volume-gateway (got "${value}")`);
+  }
+  return value;
+}
+
+function positiveInteger(env: Env, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new ConfigError(name, `must be a whole number of days, at least 1 (got "${raw}")`);
+  return Number(raw);
+}
+
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   return Object.freeze({
     stage: env.STAGE?.trim() || 'dev',
     region: required(env, 'AWS_REGION', 'set by Lambda; set it yourself when running elsewhere'),
-    auth: Object.freeze(readAuth(env)),
+    auth: Object.freeze(loadAuthConfig(env)),
+    tables: Object.freeze({ volumes: required(env, 'VOLUMES_TABLE'), audit: required(env, 'AUDIT_TABLE') }),
+    gatewayPrincipalArn: roleArn('GATEWAY_PRINCIPAL_ARN', required(env, 'GATEWAY_PRINCIPAL_ARN')),
+    auditRetentionDays: positiveInteger(env, 'AUDIT_RETENTION_DAYS', 365),
     cors: Object.freeze({ allowedOrigins: list(env.CORS_ALLOWED_ORIGINS) }),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
   });

@@ -9,6 +9,9 @@ beforeAll(() => {
   process.env.AWS_REGION = 'us-east-1';
   process.env.OIDC_ISSUER = 'https://issuer.example.org';
   process.env.OIDC_AUDIENCE = 'volume-gateway';
+  process.env.VOLUMES_TABLE = 'volumes';
+  process.env.AUDIT_TABLE = 'audit';
+  process.env.GATEWAY_PRINCIPAL_ARN = 'arn:aws:iam::123456789012:role/volume-gateway';
 });
 
 describe('sample events', () => {

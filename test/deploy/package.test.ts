@@ -72,6 +72,9 @@ describe('serverless package', () => {
     process.env.AWS_REGION ??= 'us-east-1';
     process.env.OIDC_ISSUER ??= 'https://issuer.example.org';
     process.env.OIDC_AUDIENCE ??= 'volume-gateway';
+    process.env.VOLUMES_TABLE ??= 'volumes';
+    process.env.AUDIT_TABLE ??= 'audit';
+    process.env.GATEWAY_PRINCIPAL_ARN ??= 'arn:aws:iam::123456789012:role/volume-gateway';
     const module = await import(pathToFileURL(join(dir, 'bundle', 'functions', 'health', 'handler.mjs')).href);
     const result = await module.handler(
       { version: '2.0', routeKey: 'GET /health', rawPath: '/health', headers: {}, requestContext: { requestId: 'r-1', http: { method: 'GET' } } },

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTokenVerifier } from '../../shared/auth/token-verifier';
-import { loadConfig } from '../../shared/config';
+import { loadAuthConfig } from '../../shared/config';
 import { createLogger } from '../../shared/log';
 import type { HttpDeps } from '../../shared/http/route';
 import type { HttpResult } from '../../shared/http/types';
@@ -17,6 +17,9 @@ vi.hoisted(() => {
   vi.stubEnv('AUTH_MODE', 'oidc');
   vi.stubEnv('OIDC_ISSUER', 'https://issuer.invalid');
   vi.stubEnv('OIDC_AUDIENCE', 'unused');
+  vi.stubEnv('VOLUMES_TABLE', 'unused');
+  vi.stubEnv('AUDIT_TABLE', 'unused');
+  vi.stubEnv('GATEWAY_PRINCIPAL_ARN', 'arn:aws:iam::123456789012:role/unused');
 });
 const { makeHandler } = await import('../../functions/me/handler');
 
@@ -71,11 +74,11 @@ const call = (headers: Record<string, string>, requestId = 'req-1') => handle(ev
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'me-'));
   issuer = await startDevIssuer({ port: 0, dataDir, audience: AUDIENCE });
-  const config = loadConfig({ AUTH_MODE: 'oidc', OIDC_ISSUER: issuer.issuer, OIDC_AUDIENCE: AUDIENCE, JWKS_ALLOW_HTTP_LOOPBACK: 'true', AWS_REGION: 'us-east-1' });
+  const auth = loadAuthConfig({ AUTH_MODE: 'oidc', OIDC_ISSUER: issuer.issuer, OIDC_AUDIENCE: AUDIENCE, JWKS_ALLOW_HTTP_LOOPBACK: 'true' });
   logLines = [];
   const deps: HttpDeps = {
-    config,
-    verifier: createTokenVerifier(config.auth),
+    config: { cors: { allowedOrigins: [] } },
+    verifier: createTokenVerifier(auth),
     logger: createLogger({ service: 'volume-gateway' }, { level: 'debug', write: (line) => logLines.push(line) }),
   };
   handle = makeHandler(deps);

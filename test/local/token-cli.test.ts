@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenVerifier, type TokenVerifier } from '../../shared/auth/token-verifier';
-import { loadConfig } from '../../shared/config';
+import { loadAuthConfig } from '../../shared/config';
 import { startDevIssuer, type DevIssuer } from '../../local/oidc/issuer';
 
 const AUDIENCE = 'volume-gateway-cli-test';
@@ -37,8 +37,7 @@ beforeAll(async () => {
   emptyDataDir = await mkdtemp(join(tmpdir(), 'token-cli-empty-'));
   issuer = await startDevIssuer({ port: 0, dataDir, audience: AUDIENCE });
   await writeFile(join(dataDir, 'stack.json'), JSON.stringify({ issuer: issuer.issuer, audience: AUDIENCE }));
-  const config = loadConfig({ AUTH_MODE: 'oidc', OIDC_ISSUER: issuer.issuer, OIDC_AUDIENCE: AUDIENCE, JWKS_ALLOW_HTTP_LOOPBACK: 'true', AWS_REGION: 'us-east-1' });
-  verifier = createTokenVerifier(config.auth);
+  verifier = createTokenVerifier(loadAuthConfig({ AUTH_MODE: 'oidc', OIDC_ISSUER: issuer.issuer, OIDC_AUDIENCE: AUDIENCE, JWKS_ALLOW_HTTP_LOOPBACK: 'true' }));
 });
 
 afterAll(async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTokenVerifier } from '../../../shared/auth/token-verifier';
-import { loadConfig } from '../../../shared/config';
+import { loadAuthConfig } from '../../../shared/config';
 import { startDevIssuer, type DevIssuer } from '../../../local/oidc/issuer';
 import { loadOrCreateSigningKey, signingKeyPath } from '../../../local/oidc/token';
 
@@ -21,7 +21,7 @@ async function start(port = 0): Promise<DevIssuer> {
 /** A fresh verifier, so nothing it knows comes from an earlier issuer's JWKS. */
 const verifierFor = (issuer: DevIssuer) =>
   createTokenVerifier(
-    loadConfig({ AUTH_MODE: 'oidc', OIDC_ISSUER: issuer.issuer, OIDC_AUDIENCE: AUDIENCE, JWKS_ALLOW_HTTP_LOOPBACK: 'true', AWS_REGION: 'us-east-1' }).auth,
+    loadAuthConfig({ AUTH_MODE: 'oidc', OIDC_ISSUER: issuer.issuer, OIDC_AUDIENCE: AUDIENCE, JWKS_ALLOW_HTTP_LOOPBACK: 'true' }),
   );
 
 beforeEach(async () => {

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { createTokenVerifier, type TokenVerifier } from '../../../shared/auth/token-verifier';
-import { loadConfig } from '../../../shared/config';
+import { loadAuthConfig } from '../../../shared/config';
 import { Unauthenticated } from '../../../shared/errors';
 import { signToken } from '../../../local/oidc/token';
 
@@ -17,7 +17,7 @@ const KID = 'cognito-test-key';
 let fetched: string[];
 
 function verifierFor(tokenUse: 'id' | 'access'): TokenVerifier {
-  const config = loadConfig({ AUTH_MODE: 'cognito', COGNITO_USER_POOL_ID: POOL, COGNITO_CLIENT_ID: CLIENT, COGNITO_TOKEN_USE: tokenUse, AWS_REGION: 'us-east-1' });
+  const auth = loadAuthConfig({ AUTH_MODE: 'cognito', COGNITO_USER_POOL_ID: POOL, COGNITO_CLIENT_ID: CLIENT, COGNITO_TOKEN_USE: tokenUse, AWS_REGION: 'us-east-1' });
   const jwksCache = new SimpleJwksCache({
     fetcher: {
       fetch: async (uri: string) => {
@@ -27,7 +27,7 @@ function verifierFor(tokenUse: 'id' | 'access'): TokenVerifier {
     },
   });
   jwksCache.addJwks(`${ISSUER}/.well-known/jwks.json`, { keys: [{ ...publicKey.export({ format: 'jwk' }), kid: KID, alg: 'RS256', use: 'sig' } as never] });
-  return createTokenVerifier(config.auth, { jwksCache });
+  return createTokenVerifier(auth, { jwksCache });
 }
 
 /** A Cognito-shaped access token: client_id and token_use, no aud. */

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FetchError } from 'aws-jwt-verify/error';
 import { createJwksFetcher } from '../../../shared/auth/jwks-fetcher';
 import { bearerToken, createTokenVerifier, type TokenVerifier } from '../../../shared/auth/token-verifier';
-import { ConfigError, loadConfig } from '../../../shared/config';
+import { ConfigError, loadAuthConfig } from '../../../shared/config';
 import { Unauthenticated } from '../../../shared/errors';
 import { startDevIssuer, type DevIssuer } from '../../../local/oidc/issuer';
 import { loadOrCreateSigningKey, signToken } from '../../../local/oidc/token';
@@ -40,14 +40,14 @@ async function expectRefused(token: string, code: string): Promise<void> {
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'verifier-'));
   issuer = await startDevIssuer({ port: 0, dataDir, audience: AUDIENCE });
-  const config = loadConfig({
+  const config = loadAuthConfig({
     AUTH_MODE: 'oidc',
     OIDC_ISSUER: issuer.issuer,
     OIDC_AUDIENCE: AUDIENCE,
     JWKS_ALLOW_HTTP_LOOPBACK: 'true',
     AWS_REGION: 'us-east-1',
   });
-  verifier = createTokenVerifier(config.auth);
+  verifier = createTokenVerifier(config);
 });
 
 afterAll(async () => {
@@ -166,12 +166,12 @@ describe('plain-HTTP signing keys', () => {
 
   function configError(env: Record<string, string>): ConfigError {
     try {
-      loadConfig(env);
+      loadAuthConfig(env);
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       return error as ConfigError;
     }
-    throw new Error('expected loadConfig to refuse the configuration');
+    throw new Error('expected loadAuthConfig to refuse the configuration');
   }
 
   it('from a non-loopback issuer are refused by the configuration even with JWKS_ALLOW_HTTP_LOOPBACK=true', () => {
