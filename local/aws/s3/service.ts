@@ -55,7 +55,10 @@ async function dispatch(deps: ServiceDeps, req: S3Request): Promise<AwsResponse>
     return operation.run({ deps, req, caller, bucket });
   }
   const key = req.key!;
-  if (Buffer.byteLength(key) > MAX_KEY_BYTES) throw new AwsError('KeyTooLongError', 'Your key is too long', 400, { Size: String(Buffer.byteLength(key)), MaxSizeAllowed: String(MAX_KEY_BYTES) });
+  const keyBytes = Buffer.byteLength(key);
+  if (keyBytes > MAX_KEY_BYTES) {
+    throw new AwsError('KeyTooLongError', 'Your key is too long', 400, { Size: String(keyBytes), MaxSizeAllowed: String(MAX_KEY_BYTES) });
+  }
   requireAllowed(deps, caller, operation.action, objectArn(bucket.name, key));
   return operation.run({ deps, req, caller, bucket, key });
 }
@@ -78,7 +81,8 @@ export function createS3Service(options: S3ServiceOptions): S3Service {
       try {
         store = await ready;
         req = parseRequest(raw);
-        const deps: ServiceDeps = { store, authorize: options.authorize, region: options.region, now: options.now ?? (() => new Date()), randomId, log };
+        const now = options.now ?? (() => new Date());
+        const deps: ServiceDeps = { store, authorize: options.authorize, region: options.region, now, randomId, log };
         response = await dispatch(deps, req);
       } catch (error) {
         response = renderError(error, raw.requestId, raw.method.toUpperCase(), log);
