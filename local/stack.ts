@@ -145,6 +145,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       OIDC_AUDIENCE: audience,
       OIDC_JWKS_URI: issuer.jwksUri,
       JWKS_ALLOW_HTTP_LOOPBACK: 'true',
+      S3_FORCE_PATH_STYLE: 'true',
+      // The local IAM does not check thumbprints; customers' commands still need one.
+      OIDC_THUMBPRINTS: '0000000000000000000000000000000000000000',
       CORS_ALLOWED_ORIGINS: options.corsAllowedOrigins ?? process.env.CORS_ALLOWED_ORIGINS ?? '*',
     });
 

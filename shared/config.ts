@@ -23,6 +23,10 @@ export interface Config {
   gatewayPrincipalArn: string;
   /** How long audit events are kept (DynamoDB TTL). */
   auditRetentionDays: number;
+  /** Path-style S3 addressing (needed by S3-compatible endpoints such as the local stack's). */
+  s3ForcePathStyle: boolean;
+  /** Thumbprints customers register with our OIDC provider (web-identity volumes). */
+  oidcThumbprints: string[];
   cors: { allowedOrigins: string[] };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -101,6 +105,13 @@ function positiveInteger(env: Env, name: string, fallback: number): number {
   return Number(raw);
 }
 
+function thumbprints(value: string | undefined): string[] {
+  const items = list(value);
+  const bad = items.find((item) => !/^[0-9a-fA-F]{40}$/.test(item));
+  if (bad !== undefined) throw new ConfigError('OIDC_THUMBPRINTS', `must be 40-hex-digit SHA-1 thumbprints separated by commas (got "${bad}")`);
+  return items;
+}
+
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   return Object.freeze({
     stage: env.STAGE?.trim() || 'dev',
@@ -109,6 +120,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     tables: Object.freeze({ volumes: required(env, 'VOLUMES_TABLE'), audit: required(env, 'AUDIT_TABLE') }),
     gatewayPrincipalArn: roleArn('GATEWAY_PRINCIPAL_ARN', required(env, 'GATEWAY_PRINCIPAL_ARN')),
     auditRetentionDays: positiveInteger(env, 'AUDIT_RETENTION_DAYS', 365),
+    s3ForcePathStyle: env.S3_FORCE_PATH_STYLE === 'true',
+    oidcThumbprints: thumbprints(env.OIDC_THUMBPRINTS),
     cors: Object.freeze({ allowedOrigins: list(env.CORS_ALLOWED_ORIGINS) }),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
   });

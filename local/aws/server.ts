@@ -114,6 +114,11 @@ export async function startAwsEndpoint(options: EndpointOptions): Promise<LocalS
 
     let auth: Authenticated;
     let parsed: ParsedSigV4 | null;
+    if (sigRequest.method === 'OPTIONS') {
+      // A CORS preflight carries no credentials of its own (a browser repeats the presigned query of the
+      // request it is about to make, signed for that method): S3 answers it from the bucket's CORS rules alone.
+      return services.s3.handle({ requestId, method: 'OPTIONS', rawPath, rawQuery, headers: sigRequest.headers, body: Readable.from([]), caller: null, region: options.region });
+    }
     try {
       parsed = parseSigV4(sigRequest);
     } catch (error) {

@@ -18,7 +18,12 @@ export function parseBody<T>(event: HttpEvent, schema: ZodType<T> | undefined): 
       throw new ValidationFailed('The request body is not valid JSON.', undefined, 'MalformedJson');
     }
   }
-  const parsed = schema.safeParse(raw ?? {});
+  return validate(schema, raw ?? {});
+}
+
+/** Validates a value against a schema; the first problem becomes a 400 naming the field. */
+export function validate<T>(schema: ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   const field = issue.path.map(String).join('.');

@@ -11,7 +11,7 @@ import type { Config } from '../config';
 import type { Identity } from '../auth/identity';
 import { bearerToken, type TokenVerifier } from '../auth/token-verifier';
 import type { Logger } from '../log';
-import { parseBody } from './body';
+import { parseBody, validate } from './body';
 import { errorResponse, json } from './error-mapper';
 import type { HttpEvent, HttpResult, RouteRequest, RouteResponse } from './types';
 
@@ -21,10 +21,12 @@ export interface HttpDeps {
   logger: Logger;
 }
 
-export interface RouteSpec<Body> {
+export interface RouteSpec<Body, Query> {
   /** `jwt`: a valid bearer token is required (the default). `public`: no token is read at all. */
   auth?: 'jwt' | 'public';
   body?: ZodType<Body>;
+  /** Validates and converts the query string (all values arrive as strings). */
+  query?: ZodType<Query>;
 }
 
 /** Per-invocation state the middlewares hand to the route, keyed by the invocation's context. */
@@ -76,9 +78,9 @@ function errorMapper(logger: Logger): Mw {
 const queryOf = (event: HttpEvent): Record<string, string> =>
   Object.fromEntries(Object.entries(event.queryStringParameters ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [[k, v]])));
 
-export function route<Body = undefined, Identified extends Identity | undefined = Identity>(
-  spec: RouteSpec<Body>,
-  run: (request: RouteRequest<Body, Identified>) => Promise<RouteResponse> | RouteResponse,
+export function route<Body = undefined, Identified extends Identity | undefined = Identity, Query = Record<string, string>>(
+  spec: RouteSpec<Body, Query>,
+  run: (request: RouteRequest<Body, Identified, Query>) => Promise<RouteResponse> | RouteResponse,
 ) {
   return (deps: HttpDeps) => {
     const handler = middy<HttpEvent, HttpResult, Error, Context>({ timeoutEarlyInMillis: 50 })
@@ -91,7 +93,7 @@ export function route<Body = undefined, Identified extends Identity | undefined 
       const response = await run({
         body: parseBody(event, spec.body),
         pathParameters: Object.fromEntries(Object.entries(event.pathParameters ?? {}).map(([k, v]) => [k, v ?? ''])),
-        query: queryOf(event),
+        query: spec.query ? validate(spec.query, queryOf(event)) : (queryOf(event) as Query),
         headers: event.headers as Record<string, string>,
         identity: state.identity as Identified,
         requestId: state.requestId,

@@ -6,10 +6,10 @@ export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
 
 /** What a route handler receives: the parsed, validated request and who is calling. */
-export interface RouteRequest<Body = unknown, Identified extends Identity | undefined = Identity> {
+export interface RouteRequest<Body = unknown, Identified extends Identity | undefined = Identity, Query = Record<string, string>> {
   body: Body;
   pathParameters: Record<string, string>;
-  query: Record<string, string>;
+  query: Query;
   headers: Record<string, string>;
   identity: Identified;
   requestId: string;
