@@ -37,6 +37,8 @@ export interface ServerlessModel {
   environment: Record<string, unknown>;
   functions: FunctionModel[];
   tables: TableModel[];
+  /** provider.iam.role.statements, intrinsics unresolved. */
+  iamStatements: Array<Record<string, unknown>>;
 }
 
 export interface ModelOptions {
@@ -115,7 +117,32 @@ export function loadServerlessModel(file = 'serverless.yml', options: ModelOptio
     environment: provider.environment ?? {},
     functions,
     tables,
+    iamStatements: provider.iam?.role?.statements ?? [],
   };
+}
+
+/**
+ * The execution role's policy as CloudFormation would make it, for the local platform role: table
+ * `Fn::GetAtt [T, Arn]` becomes the table's ARN in `accountId`, `Fn::Join` is joined.
+ */
+export function localRolePolicy(model: ServerlessModel, accountId: string): string {
+  const tables = new Map(model.tables.map((table) => [table.logicalId, table.tableName]));
+  const resolve = (node: unknown): unknown => {
+    if (typeof node === 'string' || node === null || typeof node !== 'object') return node;
+    if (Array.isArray(node)) return node.map(resolve);
+    const doc = node as Doc;
+    if (doc['Fn::GetAtt']) {
+      const [logicalId, attribute] = doc['Fn::GetAtt'] as [string, string];
+      if (attribute !== 'Arn' || !tables.has(logicalId)) throw new Error(`serverless.yml: the local stack cannot resolve Fn::GetAtt ${logicalId}.${attribute} in an IAM statement`);
+      return `arn:aws:dynamodb:${model.region}:${accountId}:table/${tables.get(logicalId)}`;
+    }
+    if (doc['Fn::Join']) {
+      const [separator, parts] = doc['Fn::Join'] as [string, unknown[]];
+      return parts.map(resolve).join(separator);
+    }
+    return Object.fromEntries(Object.entries(doc).map(([k, v]) => [k, resolve(v)]));
+  };
+  return JSON.stringify({ Version: '2012-10-17', Statement: resolve(model.iamStatements) });
 }
 
 /**

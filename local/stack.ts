@@ -13,14 +13,14 @@ import { startFunctionUrlServer } from './function-url-server';
 import { ensureTables } from './aws/dynamodb/bootstrap';
 import { createDynamoService, type DynamoService } from './aws/dynamodb/service';
 import { createAuthorizer } from './aws/iam/authorizer';
-import { seedLocalAccounts, type SeededAccounts } from './aws/iam/seed';
+import { PLATFORM_ACCOUNT_ID, seedLocalAccounts, type SeededAccounts } from './aws/iam/seed';
 import { createIamService } from './aws/iam/service';
 import { IamStore } from './aws/iam/store';
 import { createS3Service } from './aws/s3';
 import { startAwsEndpoint } from './aws/server';
 import { createStsService } from './aws/sts/service';
 import { startDevIssuer, type DevIssuer } from './oidc/issuer';
-import { loadServerlessModel, localEnvironment } from './serverless-model';
+import { loadServerlessModel, localEnvironment, localRolePolicy } from './serverless-model';
 
 export interface StackPorts {
   api: number;
@@ -95,7 +95,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const model = loadServerlessModel(join(root, 'serverless.yml'), { stage: 'local', region });
   const now = options.now ?? (() => new Date());
   const iam = IamStore.open({ dataDir: join(dataDir, 'iam'), now });
-  const accounts = seedLocalAccounts(iam);
+  // The service's own role gets exactly the IAM statements serverless.yml deploys, so least privilege is exercised locally.
+  const accounts = seedLocalAccounts(iam, { platformPolicy: localRolePolicy(model, PLATFORM_ACCOUNT_ID) });
   const authorize = createAuthorizer({ store: iam, now });
   const dynamo = await createDynamoService({ dataDir, authorize, platformAccountId: accounts.platform.accountId, region, now });
   const s3 = createS3Service({ dataDir: join(dataDir, 's3'), region, authorize, now, log: (message, error) => log.error(message, { error }) });

@@ -36,16 +36,21 @@ const item = (pk: string, sk: string, extra: Record<string, { S: string } | { N:
 
 describe('local DynamoDB', () => {
   it('has the tables serverless.yml declares, with TTL where declared', async () => {
-    const { TableNames } = await db.send(new ListTablesCommand({}));
+    const { TableNames } = await stack.dynamo.call<{ TableNames: string[] }>('ListTables', {});
     expect(TableNames).toEqual(expect.arrayContaining(model.tables.map((t) => t.tableName)));
-    const ttl = await db.send(new DescribeTimeToLiveCommand({ TableName: audit }));
-    expect(ttl.TimeToLiveDescription).toEqual({ TimeToLiveStatus: 'ENABLED', AttributeName: 'expiresAt' });
+    expect(await stack.dynamo.ttl.describe({ TableName: audit })).toEqual({ TimeToLiveDescription: { TimeToLiveStatus: 'ENABLED', AttributeName: 'expiresAt' } });
+  });
+
+  it('refuses our service what serverless.yml does not grant it (least privilege, exercised locally)', async () => {
+    await expect(db.send(new ListTablesCommand({}))).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    await expect(db.send(new DescribeTimeToLiveCommand({ TableName: audit }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    await expect(db.send(new GetItemCommand({ TableName: 'some-other-table', Key: item('a', 'b') }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
   });
 
   it('refuses a customer’s credentials on the platform’s tables', async () => {
     const customer = stack.info.customers[0]!;
     const foreign = new DynamoDBClient({ endpoint: stack.info.awsEndpoint, region: 'us-east-1', credentials: { accessKeyId: customer.accessKeyId, secretAccessKey: customer.secretAccessKey } });
-    await expect(foreign.send(new ListTablesCommand({}))).resolves.toBeDefined();
+    expect((await foreign.send(new ListTablesCommand({}))).TableNames).toEqual([]);
     await expect(foreign.send(new GetItemCommand({ TableName: volumes, Key: item('a', 'b') }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
   });
 

@@ -23,14 +23,28 @@ export interface DynamoService {
   close(): Promise<void>;
 }
 
-/** The tables a request touches, for authorization. */
-function tablesOf(input: Record<string, any>): string[] {
-  if (input.TableName) return [String(input.TableName)];
-  if (input.RequestItems) return Object.keys(input.RequestItems);
+const TRANSACT_ACTIONS: Record<string, string> = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem', Get: 'GetItem' };
+
+/**
+ * The IAM checks a request needs, as DynamoDB makes them: one action per table (or index) touched;
+ * transactions are authorized item by item with the item operation's action (there is no
+ * `dynamodb:TransactWriteItems` action), batch writes with PutItem/DeleteItem.
+ */
+function permissionsOf(operation: string, input: Record<string, any>): Array<{ action: string; table: string; index?: string }> {
   if (input.TransactItems) {
-    return (input.TransactItems as Array<Record<string, any>>).map((entry) => String((Object.values(entry)[0] as { TableName: string }).TableName));
+    return (input.TransactItems as Array<Record<string, any>>).map((entry) => {
+      const [kind, item] = Object.entries(entry)[0] as [string, { TableName: string }];
+      return { action: TRANSACT_ACTIONS[kind] ?? kind, table: String(item.TableName) };
+    });
   }
-  return [];
+  if (operation === 'BatchWriteItem' && input.RequestItems) {
+    return Object.entries(input.RequestItems as Record<string, Array<Record<string, unknown>>>).flatMap(([table, requests]) =>
+      [...new Set(requests.map((r) => (r.PutRequest ? 'PutItem' : 'DeleteItem')))].map((action) => ({ action, table })),
+    );
+  }
+  if (input.RequestItems) return Object.keys(input.RequestItems).map((table) => ({ action: operation, table }));
+  if (input.TableName) return [{ action: operation, table: String(input.TableName), ...(input.IndexName ? { index: String(input.IndexName) } : {}) }];
+  return [{ action: operation, table: '*' }];
 }
 
 export function jsonError(type: string, message: string, status = 400, extra: Record<string, unknown> = {}): AwsResponse {
@@ -68,11 +82,15 @@ export async function createDynamoService(options: {
       return jsonError('SerializationException', 'The request body is not valid JSON.');
     }
     const caller = request.caller!;
-    for (const table of tablesOf(input)) {
-      const arn = `arn:aws:dynamodb:${request.region}:${options.platformAccountId}:table/${table}`;
-      const decision = caller.accountId === options.platformAccountId ? options.authorize(caller, `dynamodb:${operation}`, arn) : { allowed: false, reason: 'the table is in another account' };
+    if (operation === 'ListTables' && caller.accountId !== options.platformAccountId) {
+      // Every table here is the platform account's; another account has none of its own.
+      return { status: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: JSON.stringify({ TableNames: [] }) };
+    }
+    for (const { action, table, index } of permissionsOf(operation, input)) {
+      const arn = `arn:aws:dynamodb:${request.region}:${options.platformAccountId}:table/${table}${index ? `/index/${index}` : ''}`;
+      const decision = caller.accountId === options.platformAccountId ? options.authorize(caller, `dynamodb:${action}`, arn) : { allowed: false, reason: 'the table is in another account' };
       if (!decision.allowed) {
-        return jsonError('AccessDeniedException', `User: ${caller.arn} is not authorized to perform: dynamodb:${operation} on resource: ${arn} because ${decision.reason}`);
+        return jsonError('AccessDeniedException', `User: ${caller.arn} is not authorized to perform: dynamodb:${action} on resource: ${arn} because ${decision.reason}`);
       }
     }
     try {

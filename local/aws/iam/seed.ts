@@ -16,6 +16,8 @@ export interface SeedOptions {
   platformAccountId?: string;
   customerAccountIds?: readonly string[];
   platformRoleName?: string;
+  /** The platform role's permissions (JSON); by default broad. `npm start` passes serverless.yml's statements. */
+  platformPolicy?: string;
 }
 
 export interface SeededCustomer {
@@ -58,7 +60,7 @@ export const ADMIN_POLICY = JSON.stringify({
   Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
 });
 
-function seedPlatform(store: IamStore, accountId: string, roleName: string) {
+function seedPlatform(store: IamStore, accountId: string, roleName: string, policy: string) {
   store.ensureAccount(accountId);
   const role =
     store.roles.get(accountId, roleName) ??
@@ -71,7 +73,6 @@ function seedPlatform(store: IamStore, accountId: string, roleName: string) {
       maxSessionDuration: 3600,
       tags: [],
     });
-  const policy = platformRolePolicy(accountId);
   if (role.policies[roleName.toLowerCase()]?.document !== policy) store.roles.putPolicy(accountId, roleName, roleName, policy);
   return { accountId, roleName: role.roleName, roleArn: role.arn };
 }
@@ -90,7 +91,7 @@ function seedCustomer(store: IamStore, accountId: string): SeededCustomer {
 
 export function seedLocalAccounts(store: IamStore, options: SeedOptions = {}): SeededAccounts {
   const platformAccountId = options.platformAccountId ?? PLATFORM_ACCOUNT_ID;
-  const platform = seedPlatform(store, platformAccountId, options.platformRoleName ?? PLATFORM_ROLE_NAME);
+  const platform = seedPlatform(store, platformAccountId, options.platformRoleName ?? PLATFORM_ROLE_NAME, options.platformPolicy ?? platformRolePolicy(platformAccountId));
   const customers = (options.customerAccountIds ?? CUSTOMER_ACCOUNT_IDS).map((id) => seedCustomer(store, id));
   return {
     platform,
