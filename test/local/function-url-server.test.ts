@@ -15,7 +15,7 @@ const fn: FunctionModel = {
   timeoutSeconds: 10,
   memoryMb: 128,
 };
-const model: ServerlessModel = { service: 't', stage: 'test', region: 'us-east-1', runtime: 'nodejs22.x', environment: {}, functions: [fn], tables: [] };
+const model: ServerlessModel = { service: 't', stage: 'test', region: 'us-east-1', runtime: 'nodejs22.x', environment: {}, functions: [fn], tables: [], iamStatements: [] };
 
 let server: LocalServer;
 beforeAll(async () => {

@@ -4,8 +4,7 @@
  * Values are base64 of the big-endian digest, as S3 sends them.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { crc32 } from 'node:zlib';
-import { Crc64Nvme, crc32c } from './crc';
+import { createChecksum } from '../../../shared/sigv4/checksums';
 import { badDigest, invalidRequest } from './errors';
 
 export const CHECKSUM_ALGORITHMS = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'] as const;
@@ -32,28 +31,14 @@ export interface Hasher {
   digest(): Buffer;
 }
 
+/** A streaming digest: the CRCs and SHAs come from the same code that checks aws-chunked trailers. */
 export function createHasher(algorithm: ChecksumAlgorithm | 'MD5'): Hasher {
-  switch (algorithm) {
-    case 'CRC32':
-    case 'CRC32C': {
-      const fn = algorithm === 'CRC32' ? crc32 : crc32c;
-      let value = 0;
-      return {
-        update: (data) => void (value = fn(data, value)),
-        digest: () => {
-          const out = Buffer.alloc(4);
-          out.writeUInt32BE(value >>> 0);
-          return out;
-        },
-      };
-    }
-    case 'CRC64NVME':
-      return new Crc64Nvme();
-    default: {
-      const hash: Hash = createHash(algorithm === 'MD5' ? 'md5' : algorithm === 'SHA1' ? 'sha1' : 'sha256');
-      return { update: (data) => void hash.update(data), digest: () => hash.digest() };
-    }
+  if (algorithm === 'MD5') {
+    const hash: Hash = createHash('md5');
+    return { update: (data) => void hash.update(data), digest: () => hash.digest() };
   }
+  const checksum = createChecksum(algorithm);
+  return { update: (data) => checksum.update(data), digest: () => Buffer.from(checksum.digestBase64(), 'base64') };
 }
 
 /** Whether `value` is base64 of a digest of the algorithm's size. */
