@@ -79,9 +79,41 @@ function anonymousService(request: SigV4Request): string {
 
 interface Authenticated {
   caller: Caller | null;
-  service: string;
-  parsed: ParsedSigV4 | null;
   secret?: string;
+}
+
+/**
+ * Who signed the request, checked as AWS checks it: the key exists, the session token matches, the
+ * signature (and, outside S3, the body hash) verifies, the credentials have not expired. An error
+ * response in the service's own words otherwise. S3 bodies are verified later, as they stream.
+ */
+function authenticate(
+  credentials: CredentialStore,
+  now: () => Date,
+  sigRequest: SigV4Request,
+  parsed: ParsedSigV4,
+  service: string,
+  body: Buffer | undefined,
+  requestId: string,
+): Authenticated | AwsResponse {
+  const record = credentials.lookup(parsed.accessKeyId);
+  if (!record) return failure(service, 'UnknownAccessKey', requestId);
+  if ((record.sessionToken ?? undefined) !== (parsed.sessionToken ?? undefined)) return failure(service, 'BadSessionToken', requestId);
+  try {
+    let payloadHash = parsed.payloadHash;
+    if (body) {
+      const actual = sha256Hex(body);
+      if (payloadHash !== undefined && payloadHash !== actual) return failure(service, 'SignatureMismatch', requestId);
+      payloadHash = actual;
+    }
+    verifySigV4(sigRequest, parsed, record.secretAccessKey, { now: now(), ...(payloadHash ? { payloadHash } : {}) });
+  } catch (error) {
+    if (!(error instanceof SigV4Error)) throw error;
+    if (protocolOf(service) === 's3') return renderError(service, error.code, error.message, error.status, requestId, error.extra);
+    return failure(service, error.code === 'RequestTimeTooSkewed' ? 'Skewed' : 'SignatureMismatch', requestId);
+  }
+  if (record.expiresAt && record.expiresAt.getTime() <= now().getTime()) return failure(service, 'Expired', requestId);
+  return { caller: record.caller, secret: record.secretAccessKey };
 }
 
 function send(response: ServerResponse, result: AwsResponse, requestId: string): Promise<void> {
@@ -112,13 +144,12 @@ export async function startAwsEndpoint(options: EndpointOptions): Promise<LocalS
     }
     const sigRequest: SigV4Request = { method: request.method ?? 'GET', rawPath, rawQuery, headers: headersFromRaw(request.rawHeaders) };
 
-    let auth: Authenticated;
-    let parsed: ParsedSigV4 | null;
     if (sigRequest.method === 'OPTIONS') {
       // A CORS preflight carries no credentials of its own (a browser repeats the presigned query of the
       // request it is about to make, signed for that method): S3 answers it from the bucket's CORS rules alone.
       return services.s3.handle({ requestId, method: 'OPTIONS', rawPath, rawQuery, headers: sigRequest.headers, body: Readable.from([]), caller: null, region: options.region });
     }
+    let parsed: ParsedSigV4 | null;
     try {
       parsed = parseSigV4(sigRequest);
     } catch (error) {
@@ -131,29 +162,18 @@ export async function startAwsEndpoint(options: EndpointOptions): Promise<LocalS
     const service = parsed?.service ?? anonymousService(sigRequest);
     const protocol = protocolOf(service);
     const body = protocol === 's3' ? undefined : await readAll(request);
+    let auth: Authenticated = { caller: null };
     if (parsed) {
-      const record = credentials.lookup(parsed.accessKeyId);
-      if (!record) return failure(service, 'UnknownAccessKey', requestId);
-      if ((record.sessionToken ?? undefined) !== (parsed.sessionToken ?? undefined)) return failure(service, 'BadSessionToken', requestId);
-      try {
-        const payloadHash = protocol === 's3' ? parsed.payloadHash : parsed.payloadHash ?? sha256Hex(body!);
-        if (protocol !== 's3' && parsed.payloadHash && parsed.payloadHash !== sha256Hex(body!)) return failure(service, 'SignatureMismatch', requestId);
-        verifySigV4(sigRequest, parsed, record.secretAccessKey, { now: now(), ...(payloadHash ? { payloadHash } : {}) });
-      } catch (error) {
-        if (!(error instanceof SigV4Error)) throw error;
-        if (protocol === 's3') return renderError(service, error.code, error.message, error.status, requestId, error.extra);
-        return failure(service, error.code === 'RequestTimeTooSkewed' ? 'Skewed' : 'SignatureMismatch', requestId);
-      }
-      if (record.expiresAt && record.expiresAt.getTime() <= now().getTime()) return failure(service, 'Expired', requestId);
-      auth = { caller: record.caller, service, parsed, secret: record.secretAccessKey };
-    } else {
-      auth = { caller: null, service, parsed: null };
-      if (protocol === 'json' || service === 'iam') return failure(service, 'Missing', requestId);
+      const result = authenticate(credentials, now, sigRequest, parsed, service, body, requestId);
+      if ('status' in result) return result;
+      auth = result;
+    } else if (protocol === 'json' || service === 'iam') {
+      return failure(service, 'Missing', requestId);
     }
 
     let s3Body;
     try {
-      s3Body = protocol === 's3' ? s3BodyStream(request, sigRequest, auth.parsed, auth.secret) : undefined;
+      s3Body = protocol === 's3' ? s3BodyStream(request, sigRequest, parsed, auth.secret) : undefined;
     } catch (error) {
       if (error instanceof AwsError) return renderError(service, error.code, error.message, error.status, requestId, error.extra);
       throw error;
