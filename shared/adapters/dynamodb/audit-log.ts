@@ -1,0 +1,114 @@
+/**
+ * The audit trail on DynamoDB: one item per event, `pk = VOL#<volumeId>`, `sk = <at>#<requestId>#<random>`
+ * (time-ordered, and unique even for two events of one request in the same millisecond), with
+ * `expiresAt` (epoch seconds) as the table's TTL attribute. Listed newest first.
+ */
+import { randomBytes } from 'node:crypto';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { AppError } from '../../errors';
+import type { AuditEvent, AuditOutcome, Page } from '../../volumes/model';
+import type { AuditLog, Clock } from '../../volumes/ports';
+import { unavailable } from '../aws-errors';
+import { documentClient } from './document-client';
+import { checkLimit, decodePageToken, encodePageToken, pageFromQuery } from './page-token';
+
+export interface DynamoAuditLogOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  /** How long an event is kept: `expiresAt` = its time + this many days. */
+  retentionDays: number;
+  /** Decides which events have expired but not yet been swept (DynamoDB deletes them lazily). */
+  clock: Clock;
+  /** The sort key's random suffix; tests fix it. */
+  random?: () => string;
+}
+
+const AUDIT_KEY = ['pk', 'sk'] as const;
+const DAY_SECONDS = 24 * 3600;
+const auditPk = (volumeId: string) => `VOL#${volumeId}`;
+
+function toEvent(item: Record<string, unknown>): AuditEvent {
+  const event: AuditEvent = {
+    volumeId: item.volumeId as string,
+    at: item.at as string,
+    subject: item.subject as string,
+    action: item.action as string,
+    outcome: item.outcome as AuditOutcome,
+    requestId: item.requestId as string,
+  };
+  if (item.detail !== undefined) event.detail = item.detail as Record<string, unknown>;
+  return event;
+}
+
+export function createDynamoAuditLog(options: DynamoAuditLogOptions): AuditLog {
+  if (!Number.isSafeInteger(options.retentionDays) || options.retentionDays < 1) {
+    throw new RangeError(`retentionDays must be a whole number of days, at least 1 (got ${options.retentionDays})`);
+  }
+  const db = documentClient(options.client);
+  const TableName = options.tableName;
+  const random = options.random ?? (() => randomBytes(6).toString('hex'));
+
+  async function guarded<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      throw unavailable('The audit log did not answer; try again shortly.', 'AuditLogUnavailable', error);
+    }
+  }
+
+  return {
+    record(event) {
+      const atMs = Date.parse(event.at);
+      if (Number.isNaN(atMs)) return Promise.reject(new TypeError(`audit event time is not an ISO 8601 date: ${JSON.stringify(event.at)}`));
+      // The sort key uses the canonical form, so events sort by time whatever form `at` was given in.
+      const sk = `${new Date(atMs).toISOString()}#${event.requestId}#${random()}`;
+      return guarded(async () => {
+        await db.send(
+          new PutCommand({
+            TableName,
+            Item: {
+              pk: auditPk(event.volumeId),
+              sk,
+              volumeId: event.volumeId,
+              at: event.at,
+              subject: event.subject,
+              action: event.action,
+              outcome: event.outcome,
+              requestId: event.requestId,
+              detail: event.detail,
+              expiresAt: Math.floor(atMs / 1000) + options.retentionDays * DAY_SECONDS,
+            },
+            // A repeated suffix must never overwrite an event.
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      });
+    },
+
+    list: (volumeId, page) =>
+      guarded(async (): Promise<Page<AuditEvent>> => {
+        const limit = checkLimit(page.limit);
+        const start = page.nextToken
+          ? decodePageToken(page.nextToken, 'volume-audit', AUDIT_KEY, (key) => key.pk === auditPk(volumeId) && /^\d{4}-\d\d-\d\dT[^#]*#/.test(key.sk))
+          : undefined;
+        const result = await db.send(
+          new QueryCommand({
+            TableName,
+            KeyConditionExpression: 'pk = :pk',
+            // Expired but not yet swept: DynamoDB's TTL deletes within days, not at the second.
+            FilterExpression: 'expiresAt > :now',
+            ExpressionAttributeValues: { ':pk': auditPk(volumeId), ':now': Math.floor(options.clock.now().getTime() / 1000) },
+            ScanIndexForward: false,
+            ConsistentRead: true,
+            Limit: limit + 1,
+            ExclusiveStartKey: start,
+          }),
+        );
+        const { items, nextKey } = pageFromQuery(result.Items ?? [], limit, result.LastEvaluatedKey, AUDIT_KEY);
+        const events = items.map(toEvent);
+        return nextKey ? { items: events, nextToken: encodePageToken('volume-audit', nextKey) } : { items: events };
+      }),
+  };
+}
