@@ -49,11 +49,11 @@ export function trustRequiringExternalId(stack: TestStack, externalId: string, a
 }
 
 /** Creates a role in customer 0's account with /usr/bin/aws; returns its ARN. */
-export async function createCustomerRole(stack: TestStack, roleName: string, trust: object, permissions?: object): Promise<string> {
+export async function createCustomerRole(stack: TestStack, roleName: string, trust: object, permissions?: object, maxSessionSeconds = 3600): Promise<string> {
   const customer = stack.customerEnv(0);
   const trustFile = join(stack.dataDir, `${roleName}-trust.json`);
   writeFileSync(trustFile, JSON.stringify(trust));
-  const created = JSON.parse(await stack.aws(customer, 'iam', 'create-role', '--role-name', roleName, '--assume-role-policy-document', `file://${trustFile}`));
+  const created = JSON.parse(await stack.aws(customer, 'iam', 'create-role', '--role-name', roleName, '--max-session-duration', String(maxSessionSeconds), '--assume-role-policy-document', `file://${trustFile}`));
   if (permissions) {
     const permissionsFile = join(stack.dataDir, `${roleName}-permissions.json`);
     writeFileSync(permissionsFile, JSON.stringify(permissions));

@@ -1,0 +1,39 @@
+/**
+ * SDK clients, one per region, created on first use and reused by every later call (a warm Lambda
+ * keeps them). Bounded: regions are checked for shape and at most `maxRegions` clients are kept, so
+ * a stream of odd region names cannot grow it without end. Resettable, for tests.
+ */
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+export interface RegionClients<T> {
+  get(region: string): T;
+  /** Forgets every client (destroying them when they can be). */
+  clear(): void;
+  readonly size: number;
+}
+
+export function regionClients<T extends { destroy?: () => void }>(create: (region: string) => T, maxRegions = 40): RegionClients<T> {
+  const clients = new Map<string, T>();
+  return {
+    get(region) {
+      if (!REGION.test(region)) throw new RangeError(`not an AWS region name: ${JSON.stringify(region)}`);
+      let client = clients.get(region);
+      if (!client) {
+        if (clients.size >= maxRegions) {
+          // Dropped, not destroyed: a request may still be using it.
+          clients.delete(clients.keys().next().value as string);
+        }
+        client = create(region);
+        clients.set(region, client);
+      }
+      return client;
+    },
+    clear() {
+      for (const client of clients.values()) client.destroy?.();
+      clients.clear();
+    },
+    get size() {
+      return clients.size;
+    },
+  };
+}
