@@ -12,7 +12,7 @@ export interface RegionClients<T> {
   readonly size: number;
 }
 
-export function regionClients<T extends { destroy?: () => void }>(create: (region: string) => T, maxRegions = 40): RegionClients<T> {
+export function regionClients<T extends object>(create: (region: string) => T, maxRegions = 40): RegionClients<T> {
   const clients = new Map<string, T>();
   return {
     get(region) {
@@ -29,7 +29,7 @@ export function regionClients<T extends { destroy?: () => void }>(create: (regio
       return client;
     },
     clear() {
-      for (const client of clients.values()) client.destroy?.();
+      for (const client of clients.values()) (client as { destroy?: () => void }).destroy?.();
       clients.clear();
     },
     get size() {
