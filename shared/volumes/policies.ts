@@ -1,0 +1,166 @@
+/**
+ * What a volume's owner attaches to their role: the trust policy (who may assume it), the permissions policy
+ * (what it may do in the bucket), and the `aws iam …` commands that apply both, ready to paste.
+ *
+ * The S3 statement builders are exported for the session policies of credential vending, which narrow the
+ * same role to one member's access.
+ */
+import { ValidationFailed } from '../errors';
+import type { Volume } from './model';
+import { parseRoleArn, partitionOf, type Partition } from './naming';
+import { shellWord, singleQuoted } from './shell';
+
+export interface OidcSettings {
+  /** `https://…` (or `http://127.0.0.1:port` locally), as the tokens' `iss` says. */
+  issuer: string;
+  audience: string;
+  thumbprints: string[];
+}
+
+export interface SetupSettings {
+  /** The principal our service runs as: what role volumes' trust policies name. */
+  gatewayPrincipalArn: string;
+  /** Our OpenID Connect issuer, as web-identity volumes' trust policies name it; absent when not offered. */
+  oidc?: OidcSettings;
+}
+
+export interface PolicyDocument {
+  Version: '2012-10-17';
+  Statement: Statement[];
+}
+
+export interface Statement {
+  Sid: string;
+  Effect: 'Allow';
+  Principal?: Record<string, string>;
+  Action: string[];
+  Resource?: string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+export interface VolumeSetup {
+  trustPolicy: PolicyDocument;
+  permissionsPolicy: PolicyDocument;
+  /** Shell commands (aws cli v2) that apply the policies to the role, in order. */
+  commands: string[];
+}
+
+export type SetupVolume = Pick<Volume, 'name' | 'bucket' | 'prefix' | 'region' | 'accessMode' | 'auth' | 'externalId' | 'ownerSubject'>;
+
+export const ROLE_TRUST_ACTIONS = ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'];
+export const READ_OBJECT_ACTIONS = ['s3:GetObject'];
+export const WRITE_OBJECT_ACTIONS = ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'];
+
+export const bucketArn = (partition: Partition, bucket: string) => `arn:${partition}:s3:::${bucket}`;
+
+/** The objects under a prefix root (`bucket/prefix/*`), or every object of the bucket when the prefix is `''`. */
+export const objectsArn = (partition: Partition, bucket: string, prefix: string) =>
+  `arn:${partition}:s3:::${bucket}/${prefix === '' ? '' : `${prefix}/`}*`;
+
+/**
+ * ListBucket confined to the prefix: the listing of `prefix/` itself and of anything below it. `prefix` alone is
+ * not allowed, because listing it would show the names of sibling keys such as `prefix-other/…`.
+ */
+export function listBucketStatement(partition: Partition, bucket: string, prefix: string): Statement {
+  return {
+    Sid: 'ListVolumePrefix',
+    Effect: 'Allow',
+    Action: ['s3:ListBucket'],
+    Resource: [bucketArn(partition, bucket)],
+    ...(prefix === '' ? {} : { Condition: { StringLike: { 's3:prefix': [`${prefix}/`, `${prefix}/*`] } } }),
+  };
+}
+
+export function permissionsPolicy(volume: Pick<Volume, 'bucket' | 'prefix' | 'region' | 'accessMode'>): PolicyDocument {
+  const partition = partitionOf(volume.region);
+  const writes = volume.accessMode === 'read-write';
+  const objects = objectsArn(partition, volume.bucket, volume.prefix);
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      listBucketStatement(partition, volume.bucket, volume.prefix),
+      {
+        Sid: 'VolumeBucket',
+        Effect: 'Allow',
+        Action: writes ? ['s3:GetBucketLocation', 's3:ListBucketMultipartUploads'] : ['s3:GetBucketLocation'],
+        Resource: [bucketArn(partition, volume.bucket)],
+      },
+      { Sid: 'ReadVolumeObjects', Effect: 'Allow', Action: READ_OBJECT_ACTIONS, Resource: [objects] },
+      ...(writes ? [{ Sid: 'WriteVolumeObjects', Effect: 'Allow' as const, Action: WRITE_OBJECT_ACTIONS, Resource: [objects] }] : []),
+    ],
+  };
+}
+
+/** `https://id.example.org/realms/x/` → `id.example.org/realms/x`: the provider's id in IAM ARNs and condition keys. */
+export const oidcProviderId = (issuer: string) => issuer.replace(/^https?:\/\//i, '').replace(/\/+$/, '');
+
+function roleTrustPolicy(volume: SetupVolume, settings: SetupSettings): PolicyDocument {
+  if (!volume.externalId) throw new Error(`volume ${volume.name} is a role volume without an external id`);
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'VolumeGateway',
+        Effect: 'Allow',
+        Principal: { AWS: settings.gatewayPrincipalArn },
+        Action: ROLE_TRUST_ACTIONS,
+        Condition: { StringEquals: { 'sts:ExternalId': volume.externalId } },
+      },
+    ],
+  };
+}
+
+/**
+ * Our issuer and audience, as the Galaxy document's trust policy has them, plus the owner's `sub`: without it
+ * every user of this deployment could call AssumeRoleWithWebIdentity on the role with their own token,
+ * straight at STS, bypassing the volume's membership.
+ */
+function webIdentityTrustPolicy(volume: SetupVolume, oidc: OidcSettings, partition: Partition, accountId: string): PolicyDocument {
+  const provider = oidcProviderId(oidc.issuer);
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'VolumeGatewayWebIdentity',
+        Effect: 'Allow',
+        Principal: { Federated: `arn:${partition}:iam::${accountId}:oidc-provider/${provider}` },
+        Action: ['sts:AssumeRoleWithWebIdentity'],
+        Condition: { StringEquals: { [`${provider}:aud`]: oidc.audience, [`${provider}:sub`]: volume.ownerSubject } },
+      },
+    ],
+  };
+}
+
+/** The OIDC settings a web-identity volume needs, or a ValidationFailed naming `auth.type`. */
+export function requireOidc(settings: SetupSettings): OidcSettings {
+  if (settings.oidc) return settings.oidc;
+  throw new ValidationFailed(
+    'auth.type: "web-identity" is not offered by this deployment (it has no OpenID Connect issuer that AWS can trust); use "role".',
+    'auth.type',
+  );
+}
+
+export function setupFor(volume: SetupVolume, settings: SetupSettings): VolumeSetup {
+  const parsed = parseRoleArn(volume.auth.roleArn);
+  if ('problem' in parsed) throw new Error(`volume ${volume.name} has an invalid role ARN: ${parsed.problem}`);
+  const { partition, accountId, name: roleName } = parsed.arn;
+  const permissions = permissionsPolicy(volume);
+  const commands: string[] = [];
+  let trust: PolicyDocument;
+  if (volume.auth.type === 'role') {
+    trust = roleTrustPolicy(volume, settings);
+  } else {
+    const oidc = requireOidc(settings);
+    trust = webIdentityTrustPolicy(volume, oidc, partition, accountId);
+    const thumbprints = oidc.thumbprints.length > 0 ? ` --thumbprint-list ${oidc.thumbprints.map(shellWord).join(' ')}` : '';
+    commands.push(`aws iam create-open-id-connect-provider --url ${shellWord(oidc.issuer)} --client-id-list ${shellWord(oidc.audience)}${thumbprints}`);
+  }
+  const role = shellWord(roleName);
+  commands.push(`aws iam update-assume-role-policy --role-name ${role} --policy-document ${singleQuoted(JSON.stringify(trust))}`);
+  commands.push(
+    `aws iam put-role-policy --role-name ${role} --policy-name ${shellWord(policyName(volume.name))} --policy-document ${singleQuoted(JSON.stringify(permissions))}`,
+  );
+  return { trustPolicy: trust, permissionsPolicy: permissions, commands };
+}
+
+export const policyName = (volumeName: string) => `volume-gateway-${volumeName}`;

@@ -1,0 +1,110 @@
+/**
+ * What the volume domain needs from the outside world. Adapters implement these for DynamoDB, STS and
+ * S3 (`shared/adapters/`); unit tests use in-memory fakes. Domain code never imports `@aws-sdk/*`.
+ */
+import type { AuditEvent, Member, Page, Volume } from './model';
+
+export interface PageRequest {
+  limit: number;
+  nextToken?: string;
+}
+
+export interface VolumeRepository {
+  /**
+   * Stores a new volume and its owner's admin membership atomically, claiming the name.
+   * Throws `VolumeNameTaken` (Conflict) when another volume holds the name.
+   */
+  create(volume: Volume, owner: Member): Promise<void>;
+  get(id: string): Promise<Volume | undefined>;
+  getByName(name: string): Promise<Volume | undefined>;
+  /** Writes `volume` if the stored version is still `expectedVersion`; throws `ConcurrentModification` (Conflict) otherwise. */
+  update(volume: Volume, expectedVersion: number): Promise<void>;
+  /** Removes the volume, its name claim and all its memberships. */
+  delete(id: string): Promise<void>;
+  /** The volumes `subject` is a member of (any access), with that membership; ordered by volume id. */
+  listForSubject(subject: string, page: PageRequest): Promise<Page<{ volume: Volume; member: Member }>>;
+  getMember(volumeId: string, subject: string): Promise<Member | undefined>;
+  putMember(member: Member): Promise<void>;
+  deleteMember(volumeId: string, subject: string): Promise<void>;
+  listMembers(volumeId: string, page: PageRequest): Promise<Page<Member>>;
+}
+
+export interface AuditLog {
+  record(event: AuditEvent): Promise<void>;
+  /** Newest first. */
+  list(volumeId: string, page: PageRequest): Promise<Page<AuditEvent>>;
+}
+
+export interface TemporaryCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: Date;
+}
+
+export interface AssumeRoleRequest {
+  roleArn: string;
+  sessionName: string;
+  /** Omitted to test that the role refuses a caller without it. */
+  externalId?: string;
+  durationSeconds: number;
+  sourceIdentity?: string;
+  tags?: Record<string, string>;
+  /** A session policy (JSON) narrowing the role. */
+  policy?: string;
+  region: string;
+  signal?: AbortSignal;
+}
+
+export interface AssumeRoleWithWebIdentityRequest {
+  roleArn: string;
+  sessionName: string;
+  webIdentityToken: string;
+  durationSeconds: number;
+  policy?: string;
+  region: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * STS as the domain sees it. Refusals by the customer's trust policy reject with {@link AssumeRoleRefused}
+ * (so a probe can tell "refused" from "STS is down"); anything else rejects with DependencyUnavailable.
+ */
+export interface CredentialIssuer {
+  assumeRole(request: AssumeRoleRequest): Promise<TemporaryCredentials>;
+  assumeRoleWithWebIdentity(request: AssumeRoleWithWebIdentityRequest): Promise<TemporaryCredentials>;
+}
+
+export class AssumeRoleRefused extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+    this.name = 'AssumeRoleRefused';
+  }
+}
+
+/** S3 with given credentials, for verification probes (and later the proxy). Denials reject with {@link S3AccessDenied}. */
+export interface ObjectProbe {
+  listPrefix(credentials: TemporaryCredentials, target: { bucket: string; prefix: string; region: string }, signal?: AbortSignal): Promise<void>;
+  putObject(credentials: TemporaryCredentials, target: { bucket: string; key: string; region: string }, body: string, signal?: AbortSignal): Promise<void>;
+  deleteObject(credentials: TemporaryCredentials, target: { bucket: string; key: string; region: string }, signal?: AbortSignal): Promise<void>;
+}
+
+export class S3AccessDenied extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+    this.name = 'S3AccessDenied';
+  }
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface IdSource {
+  /** A new volume id (`vol-` + random). */
+  volumeId(): string;
+  /** A new external id: random, unguessable, within STS's character set. */
+  externalId(): string;
+  /** A short random suffix for probe object keys and session names. */
+  nonce(): string;
+}
