@@ -28,7 +28,7 @@ const TRANSACT_ACTIONS: Record<string, string> = { Put: 'PutItem', Update: 'Upda
 /**
  * The IAM checks a request needs, as DynamoDB makes them: one action per table (or index) touched;
  * transactions are authorized item by item with the item operation's action (there is no
- * `dynamodb:TransactWriteItems` action), batch writes with PutItem/DeleteItem.
+ * `dynamodb:TransactWriteItems` action); batch operations need their own action on each table.
  */
 function permissionsOf(operation: string, input: Record<string, any>): Array<{ action: string; table: string; index?: string }> {
   if (input.TransactItems) {
@@ -36,11 +36,6 @@ function permissionsOf(operation: string, input: Record<string, any>): Array<{ a
       const [kind, item] = Object.entries(entry)[0] as [string, { TableName: string }];
       return { action: TRANSACT_ACTIONS[kind] ?? kind, table: String(item.TableName) };
     });
-  }
-  if (operation === 'BatchWriteItem' && input.RequestItems) {
-    return Object.entries(input.RequestItems as Record<string, Array<Record<string, unknown>>>).flatMap(([table, requests]) =>
-      [...new Set(requests.map((r) => (r.PutRequest ? 'PutItem' : 'DeleteItem')))].map((action) => ({ action, table })),
-    );
   }
   if (input.RequestItems) return Object.keys(input.RequestItems).map((table) => ({ action: operation, table }));
   if (input.TableName) return [{ action: operation, table: String(input.TableName), ...(input.IndexName ? { index: String(input.IndexName) } : {}) }];
