@@ -1,0 +1,12 @@
+/** GET /volumes/{id}/audit: the volume's audit trail, newest first (admins). */
+import { callerOf } from '../../shared/http/caller';
+import { route } from '../../shared/http/route';
+import { ok } from '../../shared/http/types';
+import { pageQuery } from '../../shared/volumes/schemas';
+import { listAudit } from '../../shared/volumes/service';
+import { volumeDefaults, type VolumeHandlerDeps } from '../../shared/wiring/volumes';
+
+export const makeHandler = (deps: VolumeHandlerDeps) =>
+  route({ query: pageQuery }, async (r) => ok(await listAudit(deps.volumes, callerOf(r), r.pathParameters.id!, r.query)))(deps);
+
+export const handler = makeHandler(volumeDefaults());

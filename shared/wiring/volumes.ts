@@ -1,0 +1,49 @@
+/**
+ * Wiring for the volume routes, once per cold start: the DynamoDB, STS and S3 adapters behind the
+ * domain's ports, with the clients at module scope so a warm Lambda reuses them.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDynamoAuditLog } from '../adapters/dynamodb/audit-log';
+import { createDynamoVolumeRepository } from '../adapters/dynamodb/volume-repository';
+import { createS3ObjectProbe } from '../adapters/s3-object-probe';
+import { createStsCredentialIssuer } from '../adapters/sts-credential-issuer';
+import type { Config } from '../config';
+import { httpDefaults } from '../http/defaults';
+import type { HttpDeps } from '../http/route';
+import type { VolumeDeps } from '../volumes/service';
+import { randomIds, systemClock } from './ids';
+
+export interface VolumeHandlerDeps extends HttpDeps {
+  volumes: VolumeDeps;
+}
+
+/** Who customers' web-identity trust policies name: our issuer and audience, as AWS IAM spells the provider. */
+function oidcSettings(config: Config): VolumeDeps['settings']['oidc'] {
+  const { auth } = config;
+  if (auth.mode === 'cognito') {
+    return { issuer: `https://cognito-idp.${config.region}.amazonaws.com/${auth.userPoolId}`, audience: auth.clientId[0]!, thumbprints: config.oidcThumbprints };
+  }
+  return { issuer: auth.issuer, audience: auth.audience[0]!, thumbprints: config.oidcThumbprints };
+}
+
+export function buildVolumeDeps(config: Config): VolumeDeps {
+  const dynamo = new DynamoDBClient({ region: config.region });
+  return {
+    repo: createDynamoVolumeRepository({ client: dynamo, tableName: config.tables.volumes }),
+    audit: createDynamoAuditLog({ client: dynamo, tableName: config.tables.audit, retentionDays: config.auditRetentionDays, clock: systemClock }),
+    sts: createStsCredentialIssuer({}),
+    s3: createS3ObjectProbe({ forcePathStyle: config.s3ForcePathStyle }),
+    clock: systemClock,
+    ids: randomIds,
+    settings: { gatewayPrincipalArn: config.gatewayPrincipalArn, oidc: oidcSettings(config) },
+  };
+}
+
+let cached: VolumeHandlerDeps | undefined;
+
+export function volumeDefaults(): VolumeHandlerDeps {
+  if (cached) return cached;
+  const http = httpDefaults();
+  cached = { ...http, volumes: buildVolumeDeps(http.config as Config) };
+  return cached;
+}
