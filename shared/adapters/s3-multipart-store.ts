@@ -1,0 +1,105 @@
+/**
+ * The server side of a browser's multipart upload, with the caller's vended credentials: create the
+ * upload, complete it from the parts the browser sent through presigned UploadPart URLs, or abort it.
+ *
+ * S3's answers become the errors the port documents: an upload that is gone is NotFound(UploadNotFound);
+ * parts S3 cannot assemble are ValidationFailed on `parts` with S3's code; any other refusal is
+ * {@link S3AccessDenied}; S3 not answering (network, 5xx, throttling) is DependencyUnavailable(S3Unavailable).
+ *
+ * Flexible checksums are off: were the upload created with a checksum algorithm, S3 would refuse parts
+ * a browser sent without one.
+ */
+import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, S3Client } from '@aws-sdk/client-s3';
+import { NotFound, ValidationFailed } from '../errors';
+import type { MultipartStore } from '../vending/ports';
+import { S3AccessDenied, type TemporaryCredentials } from '../volumes/ports';
+import { errorCode, errorMessage, httpStatus, unavailable, wasAborted } from './aws-errors';
+
+export interface S3MultipartStoreOptions {
+  /** Path-style addressing, needed by endpoints that are IP addresses such as the local stack's. */
+  forcePathStyle: boolean;
+  /** Overrides the SDK's own endpoint resolution (which already honours `AWS_ENDPOINT_URL`). */
+  endpoint?: string;
+  /** Calls per operation, retries included (SDK default 3). */
+  maxAttempts?: number;
+}
+
+/** What is wrong with the parts, in words an uploader can act on, by S3's code. */
+const PART_PROBLEMS: Record<string, string> = {
+  InvalidPart: 'A listed part was not uploaded, or its ETag is not the one S3 returned for it: complete with the ETag of each uploaded part.',
+  InvalidPartOrder: 'The parts must be listed in ascending order of part number.',
+  EntityTooSmall: 'Every part but the last must be at least 5 MiB.',
+};
+
+/** Codes that are S3's answer about these credentials or this bucket even when no 4xx status can be read. */
+const REFUSALS = new Set(['AccessDenied', 'NoSuchBucket', 'AllAccessDisabled', 'InvalidAccessKeyId', 'ExpiredToken', 'InvalidToken', 'PermanentRedirect', 'AuthorizationHeaderMalformed']);
+
+function translate(error: unknown, signal: AbortSignal | undefined): unknown {
+  if (wasAborted(error, signal)) return error;
+  const code = errorCode(error);
+  if (code === 'NoSuchUpload') return new NotFound('No such upload: it was completed or aborted, or the upload id is wrong.', 'UploadNotFound', 'NoSuchUpload');
+  const problem = PART_PROBLEMS[code];
+  if (problem) return new ValidationFailed(problem, 'parts', code);
+  const status = httpStatus(error);
+  if (REFUSALS.has(code) || (status !== undefined && status >= 400 && status < 500 && status !== 429 && code !== 'SlowDown' && code !== 'RequestTimeout')) {
+    return new S3AccessDenied(code, errorMessage(error) || `S3 refused the request (${code}).`);
+  }
+  return unavailable('S3 did not answer; try again shortly.', 'S3Unavailable', error);
+}
+
+export function createS3MultipartStore(options: S3MultipartStoreOptions): MultipartStore {
+  /** A client for one call: the credentials are the caller's, for this call only. */
+  async function withClient<T>(credentials: TemporaryCredentials, region: string, signal: AbortSignal | undefined, work: (s3: S3Client) => Promise<T>): Promise<T> {
+    const s3 = new S3Client({
+      region,
+      forcePathStyle: options.forcePathStyle,
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      credentials: {
+        accessKeyId: credentials.accessKeyId,
+        secretAccessKey: credentials.secretAccessKey,
+        sessionToken: credentials.sessionToken,
+        expiration: credentials.expiration,
+      },
+    });
+    try {
+      return await work(s3);
+    } catch (error) {
+      throw translate(error, signal);
+    } finally {
+      s3.destroy();
+    }
+  }
+
+  return {
+    create: (credentials, target, signal) =>
+      withClient(credentials, target.region, signal, async (s3) => {
+        const created = await s3.send(
+          new CreateMultipartUploadCommand({ Bucket: target.bucket, Key: target.key, ...(target.contentType !== undefined ? { ContentType: target.contentType } : {}) }),
+          { abortSignal: signal },
+        );
+        if (!created.UploadId) throw new Error('S3 created a multipart upload without an UploadId');
+        return { uploadId: created.UploadId };
+      }),
+
+    complete: (credentials, target, signal) =>
+      withClient(credentials, target.region, signal, async (s3) => {
+        const completed = await s3.send(
+          new CompleteMultipartUploadCommand({
+            Bucket: target.bucket,
+            Key: target.key,
+            UploadId: target.uploadId,
+            MultipartUpload: { Parts: target.parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) },
+          }),
+          { abortSignal: signal },
+        );
+        return { etag: completed.ETag ?? '' };
+      }),
+
+    abort: (credentials, target, signal) =>
+      withClient(credentials, target.region, signal, async (s3) => {
+        await s3.send(new AbortMultipartUploadCommand({ Bucket: target.bucket, Key: target.key, UploadId: target.uploadId }), { abortSignal: signal });
+      }),
+  };
+}
