@@ -1,0 +1,122 @@
+/**
+ * Credentials for one member's access to one volume, through the cache: AssumeRole with the volume's external
+ * id for `role` volumes, AssumeRoleWithWebIdentity with the caller's own token for `web-identity` volumes, each
+ * narrowed by the session policy of the access. The caller's subject goes where CloudTrail shows it: the role
+ * session name, the SourceIdentity (role volumes; kept through any further chaining) and the `Owner` tag.
+ *
+ * Durations: 900 s (STS's minimum) to 3,600 s for role volumes, because the gateway assumes them with its own
+ * role credentials and AWS caps role chaining at one hour; 900 s to 43,200 s for web-identity volumes, whose
+ * role's own maximum STS enforces. 3,600 s when not asked.
+ *
+ * STS's refusals become answers the caller can act on; the volume is never changed by them.
+ */
+import { AppError, Forbidden, ValidationFailed } from '../errors';
+import type { Caller } from '../volumes/deps';
+import type { DataAccess, Volume } from '../volumes/model';
+import { AssumeRoleRefused, type TemporaryCredentials } from '../volumes/ports';
+import { stsName, tagValue } from '../volumes/sts-names';
+import type { CachedCredentials } from './credential-cache';
+import type { VendingDeps } from './deps';
+import { sessionPolicy } from './session-policy';
+
+export const STS_MIN_SECONDS = 900;
+export const DEFAULT_SESSION_SECONDS = 3600;
+export const ROLE_CHAINING_MAX_SECONDS = 3600;
+export const WEB_IDENTITY_MAX_SECONDS = 43_200;
+
+const durationFailed = (message: string, code?: string) => new ValidationFailed(`durationSeconds: ${message}`, 'durationSeconds', code);
+
+/** The session duration for the volume: `asked` when allowed, 3,600 s when absent; else a ValidationFailed naming `durationSeconds`. */
+export function sessionSeconds(volume: Pick<Volume, 'auth'>, asked: number | undefined): number {
+  if (asked === undefined) return DEFAULT_SESSION_SECONDS;
+  if (typeof asked !== 'number' || !Number.isInteger(asked)) throw durationFailed('must be a whole number of seconds.');
+  if (asked < STS_MIN_SECONDS) throw durationFailed(`must be at least ${STS_MIN_SECONDS} (15 minutes), the shortest session STS grants (got ${asked}).`);
+  if (volume.auth.type === 'role' && asked > ROLE_CHAINING_MAX_SECONDS) {
+    throw durationFailed(
+      `must be at most ${ROLE_CHAINING_MAX_SECONDS} (one hour) for this volume (got ${asked}): the gateway assumes the volume's role with its own role credentials, and AWS caps such role chaining at one hour. Ask again before Expiration; credential_process clients do that by themselves.`,
+    );
+  }
+  if (asked > WEB_IDENTITY_MAX_SECONDS) throw durationFailed(`must be at most ${WEB_IDENTITY_MAX_SECONDS} (12 hours), the longest session STS grants (got ${asked}).`);
+  return asked;
+}
+
+/** What STS's refusal means for the caller. */
+function refusal(error: AssumeRoleRefused, volume: Volume, caller: Caller, durationSeconds: number): AppError {
+  if (error.code === 'PackedPolicyTooLarge') {
+    return new ValidationFailed(
+      "STS found this volume's session policy and tags too large once packed (PackedPolicyTooLarge). A volume's admin can register the data again with a shorter prefix.",
+      undefined,
+      'SessionPolicyTooLarge',
+    );
+  }
+  const webIdentity = volume.auth.type === 'web-identity';
+  if (webIdentity && error.code === 'ValidationError' && (/duration/i.test(error.message) || durationSeconds > DEFAULT_SESSION_SECONDS)) {
+    return durationFailed(
+      `${durationSeconds} s is longer than the volume's role allows (its maximum session duration). Ask for less (${DEFAULT_SESSION_SECONDS} always works), or ask the volume's admin to raise the role's MaxSessionDuration.`,
+      'DurationExceedsRoleMaximum',
+    );
+  }
+  const whom = webIdentity ? 'your token' : 'the gateway';
+  const owner = webIdentity && caller.subject !== volume.ownerSubject ? " The trust policy returned at setup admits the owner's token only." : '';
+  return new Forbidden(
+    `The volume's role refused ${whom} (${error.code}); ask the volume's admin to run verify: the role's trust policy or permissions may have changed since it was verified.${owner}`,
+    'RoleRefused',
+  );
+}
+
+function assume(deps: VendingDeps, caller: Caller, volume: Volume, policy: string, durationSeconds: number, signal: AbortSignal): Promise<TemporaryCredentials> {
+  const name = stsName(caller.subject);
+  if (volume.auth.type === 'role') {
+    return deps.sts.assumeRole({
+      roleArn: volume.auth.roleArn,
+      sessionName: name,
+      externalId: volume.externalId,
+      durationSeconds,
+      sourceIdentity: name,
+      tags: { Owner: tagValue(caller.subject), VolumeId: volume.id },
+      policy,
+      region: volume.region,
+      signal,
+    });
+  }
+  return deps.sts.assumeRoleWithWebIdentity({
+    roleArn: volume.auth.roleArn,
+    sessionName: name,
+    webIdentityToken: caller.token,
+    durationSeconds,
+    policy,
+    region: volume.region,
+    signal,
+  });
+}
+
+export interface CredentialRequest {
+  access: DataAccess;
+  durationSeconds: number;
+  /** Remaining life wanted at least (see the cache); the margin alone when absent. */
+  minRemainingSeconds?: number;
+}
+
+/**
+ * Credentials for `access` to the volume, from the cache or STS. The caller's rights must have been checked
+ * (see rules.ts). Throws `SessionPolicyTooLarge` before any call when the policy cannot fit.
+ */
+export async function volumeCredentials(deps: VendingDeps, caller: Caller, volume: Volume, request: CredentialRequest): Promise<CachedCredentials> {
+  const { access, durationSeconds } = request;
+  const policy = sessionPolicy(volume, access);
+  const key = { volumeId: volume.id, volumeVersion: volume.version, volumeStatus: volume.status, subject: caller.subject, access, durationSeconds };
+  return deps.cache.get(
+    key,
+    async (signal) => {
+      try {
+        return await assume(deps, caller, volume, policy, durationSeconds, signal);
+      } catch (error) {
+        throw error instanceof AssumeRoleRefused ? refusal(error, volume, caller, durationSeconds) : error;
+      }
+    },
+    {
+      ...(caller.signal ? { signal: caller.signal } : {}),
+      ...(request.minRemainingSeconds ? { minRemainingMs: request.minRemainingSeconds * 1000 } : {}),
+    },
+  );
+}

@@ -1,0 +1,115 @@
+/**
+ * The request schemas of the vending routes. Declarative, like the volume schemas: the OpenAPI document is
+ * generated from them, so they hold checks but no transforms or defaults (the domain applies defaults, and
+ * applies every rule again: the limits that depend on the volume, such as role chaining's hour and the key's
+ * length once prefixed, are checked there).
+ */
+import { z } from 'zod';
+import { filenameProblem } from './content-disposition';
+import { MAX_KEY_BYTES, keyProblem } from './keys';
+import { MAX_EXPIRES_IN, contentTypeProblem } from './presign';
+import { MAX_PARTS } from './uploads';
+
+const rule = (problem: (value: string) => string | undefined) => (ctx: { value: string; issues: unknown[] }) => {
+  const message = problem(ctx.value);
+  if (message) ctx.issues.push({ code: 'custom', message, input: ctx.value });
+};
+
+const text = (what: string) =>
+  z.string({ error: (issue) => (issue.input === undefined ? `is required: ${what}` : `must be a string: ${what}`) });
+
+const strict = <Shape extends z.ZodRawShape>(shape: Shape, allowed: string) =>
+  z.strictObject(shape, {
+    error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; allowed: ${allowed}` : undefined),
+  });
+
+const wholeNumber = (min: number, max: number, what: string) => {
+  const message = `must be a whole number from ${min} to ${max}${what}`;
+  return z.number({ error: message }).int({ error: message }).min(min, { error: message }).max(max, { error: message });
+};
+
+const key = text('the object\'s key inside the volume')
+  .check(rule(keyProblem))
+  .describe(
+    `The object's key relative to the volume's root, e.g. \`reads/sample 1.fastq.gz\`; at most ${MAX_KEY_BYTES} bytes once the volume's prefix is put in front. No leading \`/\`, no \`.\`/\`..\` segments, no control characters; spaces, \`+\`, \`=\`, \`%\`, unicode and \`//\` are kept as they are.`,
+  );
+
+const contentType = text('a media type').check(rule(contentTypeProblem));
+
+export const dataAccessSchema = z
+  .enum(['read', 'write'], { error: 'must be "read" or "write"' })
+  .describe('What the credentials may do: `read` (list and get), or `write` (also put, delete and multipart). Never more than your access to the volume.');
+
+export const vendBody = strict(
+  {
+    access: dataAccessSchema.optional().describe('`read` or `write`; your effective access to the volume when omitted.'),
+    durationSeconds: wholeNumber(900, 43_200, ' (15 minutes to 12 hours)')
+      .optional()
+      .describe('How long the credentials live, 3600 when omitted. Role volumes allow at most 3600 (AWS caps role chaining at one hour); web-identity volumes up to the role\'s maximum session duration.'),
+  },
+  'access, durationSeconds',
+).describe('Temporary credentials for the volume, in the shape of `credential_process` output.');
+
+export const presignMethodSchema = z
+  .enum(['GET', 'PUT', 'HEAD', 'DELETE'], { error: 'must be "GET", "PUT", "HEAD" or "DELETE"' })
+  .describe('The S3 request the URL allows: GET and HEAD need read access, PUT and DELETE write access.');
+
+export const presignBody = strict(
+  {
+    key,
+    method: presignMethodSchema,
+    expiresIn: wholeNumber(1, MAX_EXPIRES_IN, ' (seven days)')
+      .optional()
+      .describe('Seconds the URL should work, 900 when omitted. It never outlives the credentials that sign it (at most an hour): the answer\'s `expiresAt` says when it really stops.'),
+    contentType: contentType.optional().describe('PUT only: the Content-Type the upload must send; it is signed, and returned in `headers`.'),
+    filename: text('a file name')
+      .check(rule(filenameProblem))
+      .optional()
+      .describe('GET only: the browser saves the object under this name (`Content-Disposition: attachment`; non-ASCII names as RFC 6266 `filename*`).'),
+  },
+  'key, method, expiresIn, contentType, filename',
+).describe('A presigned URL for one object of the volume.');
+
+export const startUploadBody = strict(
+  {
+    key,
+    parts: wholeNumber(1, MAX_PARTS, '').describe(`How many parts will be uploaded, 1 to ${MAX_PARTS}; each 5 MiB to 5 GiB except the last. One presigned PUT URL is returned per part.`),
+    contentType: contentType.optional().describe('The Content-Type the object will have.'),
+  },
+  'key, parts, contentType',
+).describe('Starts a multipart upload for a browser.');
+
+const completedPart = strict(
+  {
+    partNumber: wholeNumber(1, MAX_PARTS, '').describe('The part\'s number, as in its URL.'),
+    etag: text('the ETag S3 answered the part\'s PUT with').min(1, { error: 'must not be empty' }).max(1024, { error: 'must be at most 1024 characters' }).describe('The `ETag` response header of the part\'s PUT, quotes included.'),
+  },
+  'partNumber, etag',
+);
+
+export const completeUploadBody = strict(
+  {
+    key: key.describe('The key the upload was started with.'),
+    parts: z
+      .array(completedPart, { error: 'must be a list of {partNumber, etag}' })
+      .min(1, { error: 'must list at least one part' })
+      .max(MAX_PARTS, { error: `must list at most ${MAX_PARTS} parts` })
+      .describe('Every uploaded part, each number once, in any order.'),
+  },
+  'key, parts',
+).describe('Completes a multipart upload from its parts.');
+
+export const abortUploadBody = strict({ key: key.describe('The key the upload was started with.') }, 'key').describe('Aborts a multipart upload and frees its parts.');
+
+export const downloadQuery = z
+  .object({
+    filename: text('a file name').check(rule(filenameProblem)).optional().describe('Save the download under this name (`Content-Disposition: attachment`).'),
+  })
+  .describe('Options of a download link.');
+
+export type VendBody = z.output<typeof vendBody>;
+export type PresignBody = z.output<typeof presignBody>;
+export type StartUploadBody = z.output<typeof startUploadBody>;
+export type CompleteUploadBody = z.output<typeof completeUploadBody>;
+export type AbortUploadBody = z.output<typeof abortUploadBody>;
+export type DownloadQuery = z.output<typeof downloadQuery>;

@@ -1,0 +1,54 @@
+/**
+ * The session policy of vended credentials: it narrows the volume's role to one member's access, exactly
+ * `s3:ListBucket` on the bucket (confined to the prefix by `s3:prefix`) and the object actions of that access
+ * on `bucket/prefix/*`; nothing else. Built from the statement builders of the permissions policy, so the two
+ * cannot drift apart.
+ *
+ * STS accepts at most 2,048 characters of session policy. The volume's prefix appears three times (the object
+ * ARN and the two `s3:prefix` patterns), and prefixes may be up to 1,024 bytes, so a long prefix can exceed the
+ * limit. The fixed part is at most 518 characters (a 63-character bucket in `aws-us-gov`, write access), so a
+ * prefix of up to 510 characters always fits (a `"` counts twice, JSON escapes it; so does a character outside
+ * the Basic Multilingual Plane); a prefix of 1,024 characters cannot (3,590). See the tests.
+ * Such a volume cannot have credentials vended: {@link sessionPolicy} refuses with `SessionPolicyTooLarge`
+ * (400) before STS is called, in words that say why.
+ */
+import { ValidationFailed } from '../errors';
+import type { DataAccess, Volume } from '../volumes/model';
+import { partitionOf } from '../volumes/naming';
+import { listBucketStatement, objectsArn, READ_OBJECT_ACTIONS, WRITE_OBJECT_ACTIONS, type PolicyDocument } from '../volumes/policies';
+
+/** STS's limit on the plain text of a session policy. */
+export const SESSION_POLICY_MAX_CHARS = 2048;
+
+export type PolicyVolume = Pick<Volume, 'bucket' | 'prefix' | 'region'>;
+
+/** The object actions an access grants: read is `s3:GetObject`; write adds put, delete and the multipart cleanup. */
+export const objectActions = (access: DataAccess): string[] => (access === 'write' ? [...READ_OBJECT_ACTIONS, ...WRITE_OBJECT_ACTIONS] : [...READ_OBJECT_ACTIONS]);
+
+/** The session policy as a document (one statement for the listing, one for the objects). */
+export function sessionPolicyDocument(volume: PolicyVolume, access: DataAccess): PolicyDocument {
+  const partition = partitionOf(volume.region);
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      listBucketStatement(partition, volume.bucket, volume.prefix),
+      { Sid: 'VolumeObjects', Effect: 'Allow', Action: objectActions(access), Resource: [objectsArn(partition, volume.bucket, volume.prefix)] },
+    ],
+  };
+}
+
+/**
+ * The compact JSON of the session policy for `access` on the volume. Throws `SessionPolicyTooLarge` (400) when
+ * it is longer than STS accepts. Length is counted in UTF-16 code units, which never undercounts characters.
+ */
+export function sessionPolicy(volume: PolicyVolume, access: DataAccess): string {
+  const text = JSON.stringify(sessionPolicyDocument(volume, access));
+  if (text.length > SESSION_POLICY_MAX_CHARS) {
+    throw new ValidationFailed(
+      `This volume's prefix is too long for temporary credentials: their session policy names the prefix three times and would be ${text.length} characters, but STS accepts at most ${SESSION_POLICY_MAX_CHARS}. A volume's admin can register the data again with a shorter prefix (510 characters always fit).`,
+      undefined,
+      'SessionPolicyTooLarge',
+    );
+  }
+  return text;
+}

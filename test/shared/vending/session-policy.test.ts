@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../../shared/errors';
+import { SESSION_POLICY_MAX_CHARS, sessionPolicy } from '../../../shared/vending/session-policy';
+import { permissionsPolicy } from '../../../shared/volumes/policies';
+
+const volume = { bucket: 'lab-genomes', prefix: 'runs/2025', region: 'eu-central-1' };
+
+describe('session policy', () => {
+  it('read with a prefix: list the prefix, get the objects under it, nothing else (compact JSON)', () => {
+    expect(sessionPolicy(volume, 'read')).toBe(
+      '{"Version":"2012-10-17","Statement":[' +
+        '{"Sid":"ListVolumePrefix","Effect":"Allow","Action":["s3:ListBucket"],"Resource":["arn:aws:s3:::lab-genomes"],"Condition":{"StringLike":{"s3:prefix":["runs/2025/","runs/2025/*"]}}},' +
+        '{"Sid":"VolumeObjects","Effect":"Allow","Action":["s3:GetObject"],"Resource":["arn:aws:s3:::lab-genomes/runs/2025/*"]}]}',
+    );
+  });
+
+  it('write with a prefix adds put, delete and the multipart cleanup actions on the same objects', () => {
+    expect(sessionPolicy(volume, 'write')).toBe(
+      '{"Version":"2012-10-17","Statement":[' +
+        '{"Sid":"ListVolumePrefix","Effect":"Allow","Action":["s3:ListBucket"],"Resource":["arn:aws:s3:::lab-genomes"],"Condition":{"StringLike":{"s3:prefix":["runs/2025/","runs/2025/*"]}}},' +
+        '{"Sid":"VolumeObjects","Effect":"Allow","Action":["s3:GetObject","s3:PutObject","s3:DeleteObject","s3:AbortMultipartUpload","s3:ListMultipartUploadParts"],"Resource":["arn:aws:s3:::lab-genomes/runs/2025/*"]}]}',
+    );
+  });
+
+  it('read of the whole bucket: listing without a prefix condition, every object', () => {
+    expect(sessionPolicy({ ...volume, prefix: '' }, 'read')).toBe(
+      '{"Version":"2012-10-17","Statement":[' +
+        '{"Sid":"ListVolumePrefix","Effect":"Allow","Action":["s3:ListBucket"],"Resource":["arn:aws:s3:::lab-genomes"]},' +
+        '{"Sid":"VolumeObjects","Effect":"Allow","Action":["s3:GetObject"],"Resource":["arn:aws:s3:::lab-genomes/*"]}]}',
+    );
+  });
+
+  it('write of the whole bucket', () => {
+    expect(JSON.parse(sessionPolicy({ ...volume, prefix: '' }, 'write'))).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'ListVolumePrefix', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::lab-genomes'] },
+        {
+          Sid: 'VolumeObjects',
+          Effect: 'Allow',
+          Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+          Resource: ['arn:aws:s3:::lab-genomes/*'],
+        },
+      ],
+    });
+  });
+
+  it('uses the partition of the region', () => {
+    expect(sessionPolicy({ ...volume, region: 'cn-north-1' }, 'read')).toContain('"arn:aws-cn:s3:::lab-genomes/runs/2025/*"');
+    expect(sessionPolicy({ ...volume, region: 'us-gov-west-1' }, 'read')).toContain('"arn:aws-us-gov:s3:::lab-genomes"');
+  });
+
+  it('never grants more than the role\'s permissions policy of a read-write volume', () => {
+    const role = permissionsPolicy({ ...volume, accessMode: 'read-write' });
+    const granted = (statements: Array<{ Action: string[]; Resource?: string[] }>) =>
+      new Set(statements.flatMap((s) => s.Action.flatMap((a) => (s.Resource ?? []).map((r) => `${a} ${r}`))));
+    const roleGrants = granted(role.Statement);
+    for (const access of ['read', 'write'] as const) {
+      for (const grant of granted(JSON.parse(sessionPolicy(volume, access)).Statement)) expect(roleGrants).toContain(grant);
+    }
+  });
+});
+
+describe('session policy size', () => {
+  /** The worst case of the validated maximums: a 63-character bucket in the longest partition, write access. */
+  const worst = (prefix: string) => ({ bucket: `b${'x'.repeat(61)}b`, prefix, region: 'us-gov-west-1' });
+
+  it('a prefix of 510 characters always fits, whatever the bucket, partition and access', () => {
+    const text = sessionPolicy(worst('p'.repeat(510)), 'write');
+    expect(text.length).toBeLessThanOrEqual(SESSION_POLICY_MAX_CHARS);
+    expect(text.length).toBe(2048);
+  });
+
+  it('one character more does not fit, and is refused before STS with SessionPolicyTooLarge (400)', () => {
+    const refused = (() => {
+      try {
+        sessionPolicy(worst('p'.repeat(511)), 'write');
+      } catch (error) {
+        return error as AppError;
+      }
+    })();
+    expect(refused).toBeInstanceOf(AppError);
+    expect(refused).toMatchObject({ status: 400, code: 'SessionPolicyTooLarge' });
+    expect(refused!.message).toMatch(/2051 characters, but STS accepts at most 2048/);
+  });
+
+  it('a prefix at the 1,024-byte maximum cannot fit (3,590 characters)', () => {
+    expect(() => sessionPolicy(worst('p'.repeat(1024)), 'read')).toThrow(/would be \d+ characters/);
+    expect(() => sessionPolicy({ ...volume, prefix: 'p'.repeat(1024) }, 'read')).toThrow(expect.objectContaining({ code: 'SessionPolicyTooLarge' }));
+  });
+
+  it('counts what JSON escapes: a prefix of quotes takes twice the room', () => {
+    expect(() => sessionPolicy(worst('"'.repeat(300)), 'write')).toThrow(expect.objectContaining({ code: 'SessionPolicyTooLarge' }));
+    expect(sessionPolicy(worst('a'.repeat(300)), 'write').length).toBeLessThan(SESSION_POLICY_MAX_CHARS);
+  });
+});
