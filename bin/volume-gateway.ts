@@ -158,7 +158,7 @@ function refusal({ status, body }: ApiAnswer, invocation: Invocation): CliError 
   const code = typeof body?.code === 'string' ? body.code : `HTTP ${status}`;
   const said = typeof body?.message === 'string' ? `${code}: ${body.message}` : code;
   if (status === 401) return new CliError(`the API did not accept the token (${said}); get a fresh token into VOLUME_GATEWAY_TOKEN or the token file`);
-  if (status === 403) return new CliError(`not allowed to get ${invocation.access ?? 'default'} credentials for volume "${invocation.volume}" (${said}); ask the volume's admin for access`);
+  if (status === 403) return new CliError(`not allowed to get ${invocation.access ? `${invocation.access} ` : ''}credentials for volume "${invocation.volume}" (${said}); ask the volume's admin for access`);
   if (status === 404) return unknownVolume(invocation.volume);
   if (status >= 500 || status === 429) return new CliError(`the API could not answer (${said}); try again shortly`);
   return new CliError(`the API refused the request (${said})`);
