@@ -46,8 +46,12 @@ export function assertBucketName(value: string, field: string): string {
 // ----------------------------------------------------------------------------------------------- prefix
 
 const PREFIX_RULES =
-  'A prefix is a path inside the bucket such as "projects/run-1": segments separated by single "/", no leading "/", at most 1024 bytes; "" means the whole bucket.';
-const MAX_PREFIX_BYTES = 1024;
+  'A prefix is a path inside the bucket such as "projects/run-1": segments separated by single "/", no leading "/", at most 500 bytes; "" means the whole bucket.';
+/**
+ * The prefix appears three times in the session policy of every vend, which STS caps at 2,048 characters;
+ * 500 bytes (with no `"`, which JSON doubles) always fits (see shared/vending/session-policy.ts).
+ */
+const MAX_PREFIX_BYTES = 500;
 
 /**
  * What is wrong with `value` as a prefix root, or `undefined`. One trailing `/` is allowed (it is dropped by
@@ -60,6 +64,7 @@ export function prefixProblem(value: string): string | undefined {
   if (/\p{Cs}/u.test(value)) return `is not valid Unicode (it contains a lone surrogate). ${PREFIX_RULES}`;
   if (/\p{Cc}/u.test(value)) return `must not contain control characters. ${PREFIX_RULES}`;
   if (value.includes('\\')) return `must not contain backslashes; separate segments with "/". ${PREFIX_RULES}`;
+  if (value.includes('"')) return `must not contain double quotes. ${PREFIX_RULES}`;
   const wildcard = /[*?$]/.exec(value);
   if (wildcard) return `must not contain "${wildcard[0]}": IAM policies would read it as a wildcard or a variable. ${PREFIX_RULES}`;
   if (value.startsWith('/')) return `must not start with "/". ${PREFIX_RULES}`;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/errors';
 import { SESSION_POLICY_MAX_CHARS, sessionPolicy } from '../../../shared/vending/session-policy';
 import { permissionsPolicy } from '../../../shared/volumes/policies';
+import { normalisePrefix } from '../../../shared/volumes/naming';
 
 const volume = { bucket: 'lab-genomes', prefix: 'runs/2025', region: 'eu-central-1' };
 
@@ -64,6 +65,12 @@ describe('session policy', () => {
 describe('session policy size', () => {
   /** The worst case of the validated maximums: a 63-character bucket in the longest partition, write access. */
   const worst = (prefix: string) => ({ bucket: `b${'x'.repeat(61)}b`, prefix, region: 'us-gov-west-1' });
+
+  it('every prefix registration accepts fits: the longest valid one, in the worst case', () => {
+    const longest = normalisePrefix('p'.repeat(500));
+    expect(() => normalisePrefix('p'.repeat(501))).toThrow(/500 bytes/);
+    expect(sessionPolicy(worst(longest), 'write').length).toBeLessThanOrEqual(SESSION_POLICY_MAX_CHARS);
+  });
 
   it('a prefix of 510 characters always fits, whatever the bucket, partition and access', () => {
     const text = sessionPolicy(worst('p'.repeat(510)), 'write');

@@ -106,7 +106,8 @@ describe('prefix normalisation', () => {
     ['data*', /"\*"/],
     ['data?', /"\?"/],
     ['home/${aws:username}', /"\$"/],
-    ['é'.repeat(513), /1024 bytes/],
+    ['é'.repeat(251), /500 bytes/],
+    ['say "hi"', /double quotes/],
   ])('refuses %j', (raw, why) => {
     const error = thrown(() => normalisePrefix(raw));
     expect(error.message).toMatch(why);
@@ -114,8 +115,8 @@ describe('prefix normalisation', () => {
     expect(error.details).toEqual({ field: 'prefix' });
   });
 
-  it('accepts exactly 1024 bytes', () => {
-    expect(normalisePrefix('é'.repeat(512))).toHaveLength(512);
+  it('accepts exactly 500 bytes, which always fits the 2,048-character session policy', () => {
+    expect(normalisePrefix('é'.repeat(250))).toHaveLength(250);
   });
 });
 
