@@ -1,0 +1,42 @@
+/** Routes that reach data without the proxy: credentials, presigned URLs, browser uploads, download links. */
+import { callerOf } from '../../shared/http/caller';
+import { route } from '../../shared/http/route';
+import { ok } from '../../shared/http/types';
+import {
+  abortUpload,
+  abortUploadBody,
+  completeUpload,
+  completeUploadBody,
+  downloadQuery,
+  downloadUrl,
+  presignBody,
+  presignObject,
+  startUpload,
+  startUploadBody,
+  vendBody,
+  vendCredentials,
+} from '../../shared/vending';
+import { vendingDefaults, type VendingHandlerDeps } from '../../shared/wiring/vending';
+
+export function makeHandlers(deps: VendingHandlerDeps) {
+  const vending = deps.vending;
+  return {
+    credentials: route({ body: vendBody }, async (r) => ok(await vendCredentials(vending, callerOf(r), r.pathParameters.id!, r.body)))(deps),
+    presign: route({ body: presignBody }, async (r) => ok(await presignObject(vending, callerOf(r), r.pathParameters.id!, r.body)))(deps),
+    startUpload: route({ body: startUploadBody }, async (r) => ok(await startUpload(vending, callerOf(r), r.pathParameters.id!, r.body), 201))(deps),
+    completeUpload: route({ body: completeUploadBody }, async (r) =>
+      ok(await completeUpload(vending, callerOf(r), r.pathParameters.id!, r.pathParameters.uploadId!, r.body)),
+    )(deps),
+    abortUpload: route({ body: abortUploadBody }, async (r) => {
+      await abortUpload(vending, callerOf(r), r.pathParameters.id!, r.pathParameters.uploadId!, r.body);
+      return ok(undefined, 204);
+    })(deps),
+    download: route({ query: downloadQuery }, async (r) => {
+      const url = await downloadUrl(vending, callerOf(r), r.pathParameters.id!, r.pathParameters.key!, r.query);
+      return ok(undefined, 302, { location: url, 'cache-control': 'no-store' });
+    })(deps),
+  };
+}
+
+export const { credentials, presign, startUpload: startUploadHandler, completeUpload: completeUploadHandler, abortUpload: abortUploadHandler, download } =
+  makeHandlers(vendingDefaults());
