@@ -9,20 +9,14 @@
  * Flexible checksums are off: were the upload created with a checksum algorithm, S3 would refuse parts
  * a browser sent without one.
  */
-import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, S3Client } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, type S3Client } from '@aws-sdk/client-s3';
 import { NotFound, ValidationFailed } from '../errors';
 import type { MultipartStore } from '../vending/ports';
-import { S3AccessDenied, type TemporaryCredentials } from '../volumes/ports';
-import { errorCode, errorMessage, httpStatus, unavailable, wasAborted } from './aws-errors';
+import type { TemporaryCredentials } from '../volumes/ports';
+import { errorCode } from './aws-errors';
+import { s3Failure, withPerCallClient, type PerCallS3Options } from './s3-per-call';
 
-export interface S3MultipartStoreOptions {
-  /** Path-style addressing, needed by endpoints that are IP addresses such as the local stack's. */
-  forcePathStyle: boolean;
-  /** Overrides the SDK's own endpoint resolution (which already honours `AWS_ENDPOINT_URL`). */
-  endpoint?: string;
-  /** Calls per operation, retries included (SDK default 3). */
-  maxAttempts?: number;
-}
+export type S3MultipartStoreOptions = PerCallS3Options;
 
 /** What is wrong with the parts, in words an uploader can act on, by S3's code. */
 const PART_PROBLEMS: Record<string, string> = {
@@ -31,46 +25,17 @@ const PART_PROBLEMS: Record<string, string> = {
   EntityTooSmall: 'Every part but the last must be at least 5 MiB.',
 };
 
-/** Codes that are S3's answer about these credentials or this bucket even when no 4xx status can be read. */
-const REFUSALS = new Set(['AccessDenied', 'NoSuchBucket', 'AllAccessDisabled', 'InvalidAccessKeyId', 'ExpiredToken', 'InvalidToken', 'PermanentRedirect', 'AuthorizationHeaderMalformed']);
-
 function translate(error: unknown, signal: AbortSignal | undefined): unknown {
-  if (wasAborted(error, signal)) return error;
   const code = errorCode(error);
   if (code === 'NoSuchUpload') return new NotFound('No such upload: it was completed or aborted, or the upload id is wrong.', 'UploadNotFound', 'NoSuchUpload');
   const problem = PART_PROBLEMS[code];
   if (problem) return new ValidationFailed(problem, 'parts', code);
-  const status = httpStatus(error);
-  if (REFUSALS.has(code) || (status !== undefined && status >= 400 && status < 500 && status !== 429 && code !== 'SlowDown' && code !== 'RequestTimeout')) {
-    return new S3AccessDenied(code, errorMessage(error) || `S3 refused the request (${code}).`);
-  }
-  return unavailable('S3 did not answer; try again shortly.', 'S3Unavailable', error);
+  return s3Failure(error, signal);
 }
 
 export function createS3MultipartStore(options: S3MultipartStoreOptions): MultipartStore {
-  /** A client for one call: the credentials are the caller's, for this call only. */
-  async function withClient<T>(credentials: TemporaryCredentials, region: string, signal: AbortSignal | undefined, work: (s3: S3Client) => Promise<T>): Promise<T> {
-    const s3 = new S3Client({
-      region,
-      forcePathStyle: options.forcePathStyle,
-      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-      ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      credentials: {
-        accessKeyId: credentials.accessKeyId,
-        secretAccessKey: credentials.secretAccessKey,
-        sessionToken: credentials.sessionToken,
-        expiration: credentials.expiration,
-      },
-    });
-    try {
-      return await work(s3);
-    } catch (error) {
-      throw translate(error, signal);
-    } finally {
-      s3.destroy();
-    }
-  }
+  const withClient = <T>(credentials: TemporaryCredentials, region: string, signal: AbortSignal | undefined, work: (s3: S3Client) => Promise<T>) =>
+    withPerCallClient(options, credentials, region, signal, work, translate);
 
   return {
     create: (credentials, target, signal) =>
