@@ -5,7 +5,7 @@
  * role, fetched from a container-credentials endpoint as on AWS. `npm start` and the tests use it.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createLogger, type Logger } from '../shared/log';
 import { startApiServer, type LocalServer } from './api-server';
@@ -75,6 +75,13 @@ const SERVICE_SESSION_NAME = 'volume-gateway-local';
 /** Credentials the SDK must not find before the container endpoint: the developer's own AWS setup. */
 const FOREIGN_AWS_ENV = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN'];
 
+/** The local deployment's access-key master key: random once, kept with the data (as a deployment keeps it in a secret store). */
+function localMasterKey(dataDir: string): string {
+  const file = join(dataDir, 'access-key-master.key');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(48).toString('base64'), { mode: 0o600, flag: 'wx' });
+  return readFileSync(file, 'utf8').trim();
+}
+
 export function writeStackInfo(dataDir: string, info: StackInfo): string {
   const file = join(dataDir, 'stack.json');
   writeFileSync(`${file}.tmp`, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
@@ -104,6 +111,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const iamService = createIamService({ store: iam, authorize, now });
 
   const credentialsToken = randomBytes(24).toString('hex');
+  const masterKey = localMasterKey(dataDir);
   const servers: LocalServer[] = [];
   const closers: Array<() => Promise<void>> = [];
   try {
@@ -147,6 +155,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       OIDC_JWKS_URI: issuer.jwksUri,
       JWKS_ALLOW_HTTP_LOOPBACK: 'true',
       S3_FORCE_PATH_STYLE: 'true',
+      ACCESS_KEY_MASTER_KEY: masterKey,
       // The local IAM does not check thumbprints; customers' commands still need one.
       OIDC_THUMBPRINTS: '0000000000000000000000000000000000000000',
       CORS_ALLOWED_ORIGINS: options.corsAllowedOrigins ?? process.env.CORS_ALLOWED_ORIGINS ?? '*',

@@ -18,7 +18,9 @@ export interface Config {
   stage: string;
   region: string;
   auth: AuthConfig;
-  tables: { volumes: string; audit: string };
+  tables: { volumes: string; audit: string; accessKeys: string };
+  /** Derives gateway access keys' secrets; absent = access keys are not offered (a clear 503 says so). */
+  accessKeyMasterKey?: string;
   /** The role customers' trust policies name: the one this service runs as. */
   gatewayPrincipalArn: string;
   /** How long audit events are kept (DynamoDB TTL). */
@@ -105,6 +107,13 @@ function positiveInteger(env: Env, name: string, fallback: number): number {
   return Number(raw);
 }
 
+function masterKey(value: string | undefined): { accessKeyMasterKey?: string } {
+  const key = value?.trim();
+  if (!key) return {};
+  if (Buffer.byteLength(key) < 32) throw new ConfigError('ACCESS_KEY_MASTER_KEY', 'must be at least 32 bytes of randomness (e.g. openssl rand -base64 48)');
+  return { accessKeyMasterKey: key };
+}
+
 function thumbprints(value: string | undefined): string[] {
   const items = list(value);
   const bad = items.find((item) => !/^[0-9a-fA-F]{40}$/.test(item));
@@ -117,7 +126,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     stage: env.STAGE?.trim() || 'dev',
     region: required(env, 'AWS_REGION', 'set by Lambda; set it yourself when running elsewhere'),
     auth: Object.freeze(loadAuthConfig(env)),
-    tables: Object.freeze({ volumes: required(env, 'VOLUMES_TABLE'), audit: required(env, 'AUDIT_TABLE') }),
+    tables: Object.freeze({ volumes: required(env, 'VOLUMES_TABLE'), audit: required(env, 'AUDIT_TABLE'), accessKeys: required(env, 'ACCESS_KEYS_TABLE') }),
+    ...masterKey(env.ACCESS_KEY_MASTER_KEY),
     gatewayPrincipalArn: roleArn('GATEWAY_PRINCIPAL_ARN', required(env, 'GATEWAY_PRINCIPAL_ARN')),
     auditRetentionDays: positiveInteger(env, 'AUDIT_RETENTION_DAYS', 365),
     s3ForcePathStyle: env.S3_FORCE_PATH_STYLE === 'true',

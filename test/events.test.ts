@@ -11,6 +11,7 @@ beforeAll(() => {
   process.env.OIDC_AUDIENCE = 'volume-gateway';
   process.env.VOLUMES_TABLE = 'volumes';
   process.env.AUDIT_TABLE = 'audit';
+  process.env.ACCESS_KEYS_TABLE = 'access-keys';
   process.env.GATEWAY_PRINCIPAL_ARN = 'arn:aws:iam::123456789012:role/volume-gateway';
 });
 

@@ -74,6 +74,7 @@ describe('serverless package', () => {
     process.env.OIDC_AUDIENCE ??= 'volume-gateway';
     process.env.VOLUMES_TABLE ??= 'volumes';
     process.env.AUDIT_TABLE ??= 'audit';
+    process.env.ACCESS_KEYS_TABLE ??= 'access-keys';
     process.env.GATEWAY_PRINCIPAL_ARN ??= 'arn:aws:iam::123456789012:role/volume-gateway';
     const module = await import(pathToFileURL(join(dir, 'bundle', 'functions', 'health', 'handler.mjs')).href);
     const result = await module.handler(

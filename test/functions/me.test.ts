@@ -19,6 +19,7 @@ vi.hoisted(() => {
   vi.stubEnv('OIDC_AUDIENCE', 'unused');
   vi.stubEnv('VOLUMES_TABLE', 'unused');
   vi.stubEnv('AUDIT_TABLE', 'unused');
+  vi.stubEnv('ACCESS_KEYS_TABLE', 'unused');
   vi.stubEnv('GATEWAY_PRINCIPAL_ARN', 'arn:aws:iam::123456789012:role/unused');
 });
 const { makeHandler } = await import('../../functions/me/handler');

@@ -1,0 +1,25 @@
+/**
+ * What the S3 proxy needs to know about gateway access keys: the long-lived keys users give S3 clients
+ * (a Nextflow run of two days outlives any JWT). The proxy verifies the client's SigV4 signature with
+ * the key's secret, which is derived on demand and never stored in plain text (`shared/access-keys/`).
+ */
+export interface GatewayKey {
+  accessKeyId: string;
+  /** The secret the client signs with; derived, never stored. Never logged. */
+  secretAccessKey: string;
+  /** Whose key it is: the proxy acts as this subject. */
+  subject: string;
+  /** The volume ids this key is limited to; absent = every volume the subject is a member of. */
+  volumeIds?: string[];
+  expiresAt: Date;
+  /** The `amr` of the token that created the key, so `requireMfa` volumes can be honoured. */
+  authMethods: string[];
+}
+
+export interface AccessKeyResolver {
+  /**
+   * The key, or undefined if it does not exist, was revoked or has expired. Implementations may cache,
+   * but a revoked key must stop resolving within a minute.
+   */
+  resolve(accessKeyId: string): Promise<GatewayKey | undefined>;
+}
