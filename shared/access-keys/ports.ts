@@ -1,0 +1,31 @@
+/**
+ * What the access-key domain needs from the outside world. The DynamoDB adapter
+ * (`shared/adapters/dynamodb/access-key-store.ts`) implements the store; unit tests use in-memory fakes.
+ */
+import type { Page } from '../volumes/model';
+import type { PageRequest } from '../volumes/ports';
+import type { AccessKeyRecord } from './model';
+
+export type { Clock, PageRequest } from '../volumes/ports';
+
+export interface AccessKeyStore {
+  /** Stores a new key; throws `AccessKeyIdTaken` (Conflict) when the id is already stored. */
+  put(record: AccessKeyRecord): Promise<void>;
+  /** The key as stored (also when expired or revoked: the caller decides), or undefined. */
+  get(accessKeyId: string): Promise<AccessKeyRecord | undefined>;
+  /**
+   * Deletes the key if `owner` owns it, in one conditional write. Answers the deleted record, or undefined
+   * when there was no such key of theirs (another owner's key is left alone).
+   */
+  remove(accessKeyId: string, owner: string): Promise<AccessKeyRecord | undefined>;
+  /** The owner's keys that have not expired, newest first. */
+  listByOwner(owner: string, page: PageRequest): Promise<Page<AccessKeyRecord>>;
+}
+
+/** Randomness for new keys; tests fix it. */
+export interface AccessKeyIds {
+  /** A new access key id (`VGAK` + 16 of A-Z2-7). */
+  accessKeyId(): string;
+  /** A new per-key salt: at least 128 random bits, as text. */
+  salt(): string;
+}

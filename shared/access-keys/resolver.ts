@@ -1,0 +1,172 @@
+/**
+ * The proxy's view of gateway access keys (`AccessKeyResolver` of `shared/proxy/ports.ts`): the key, with its
+ * secret derived from the master key, or undefined when it does not exist, was revoked or has expired.
+ *
+ * Cache policy:
+ * - Positive and negative answers are kept for at most `ttlMs` (30 s by default, never more than a minute):
+ *   a revoked key stops resolving within `ttlMs` of its revocation in every warm Lambda, and a key created
+ *   after a miss for its id (ids are random: only someone guessing would miss first) resolves within `ttlMs`.
+ *   A positive entry also ends when the key expires, to the millisecond.
+ * - Ids that are not of our shape (`VGAK` + 16 of A-Z2-7) are answered undefined without a lookup and are not
+ *   cached, so JWTs and AWS ids presented as access key ids cost nothing and crowd nothing out.
+ * - Bounded: least recently used entries go beyond `maxEntries` (10,000 by default). A flood of well-formed
+ *   unknown ids can only evict entries, which costs lookups, never correctness.
+ * - Single flight: concurrent lookups of one id share one store read. Store failures (DependencyUnavailable)
+ *   are not cached: every waiter gets the error, and the next lookup tries again.
+ * - `reset()` forgets entries and calls in flight (their answers are not stored) and zeroes the counters.
+ *
+ * Without a master key every lookup answers `AccessKeysDisabled` (503): the deployment offers no keys.
+ */
+import type { AccessKeyResolver, GatewayKey } from '../proxy/ports';
+import { isAccessKeyId } from './ids';
+import type { AccessKeyRecord } from './model';
+import type { AccessKeyStore, Clock } from './ports';
+import { accessKeysDisabled, deriveSecret } from './secret';
+
+export interface AccessKeyResolverOptions {
+  store: Pick<AccessKeyStore, 'get'>;
+  /** `ACCESS_KEY_MASTER_KEY`; absent = every lookup is `AccessKeysDisabled`. */
+  masterKey: string | undefined;
+  clock: Clock;
+  /** How long an answer is reused, 0 to 60,000 ms; 30,000 when absent. 0 caches nothing (single flight only). */
+  ttlMs?: number;
+  /** 10,000 when absent. */
+  maxEntries?: number;
+}
+
+export interface ResolverStats {
+  /** Answered from a stored entry (positive or negative). */
+  hits: number;
+  /** Of the hits, those that answered "no such key". */
+  negativeHits: number;
+  /** Joined a lookup already in flight. */
+  shared: number;
+  /** Store reads started. */
+  lookups: number;
+  /** Store reads that failed (not cached). */
+  failures: number;
+  /** Ids refused for their shape, without a lookup. */
+  malformed: number;
+  evictions: number;
+  size: number;
+  inFlight: number;
+}
+
+export interface CachingAccessKeyResolver extends AccessKeyResolver {
+  stats(): ResolverStats;
+  reset(): void;
+}
+
+export const DEFAULT_RESOLVER_TTL_MS = 30_000;
+export const MAX_RESOLVER_TTL_MS = 60_000;
+export const DEFAULT_RESOLVER_MAX_ENTRIES = 10_000;
+
+interface Entry {
+  key: GatewayKey | undefined;
+  /** Epoch ms after which the entry is not used. */
+  until: number;
+}
+
+type Counters = Omit<ResolverStats, 'size' | 'inFlight'>;
+const zero = (): Counters => ({ hits: 0, negativeHits: 0, shared: 0, lookups: 0, failures: 0, malformed: 0, evictions: 0 });
+
+/** The record as the proxy needs it, or undefined when it may not be used at `now`. Frozen: entries are shared. */
+function usableKey(record: AccessKeyRecord | undefined, masterKey: string, now: number): GatewayKey | undefined {
+  if (!record || record.status !== 'active' || !record.owner || !record.salt) return undefined;
+  const expiresAt = new Date(record.expiresAt);
+  if (!(expiresAt.getTime() > now)) return undefined;
+  const key: GatewayKey = {
+    accessKeyId: record.id,
+    secretAccessKey: deriveSecret(masterKey, record.id, record.salt),
+    subject: record.owner,
+    ...(record.volumeIds ? { volumeIds: Object.freeze([...record.volumeIds]) as string[] } : {}),
+    expiresAt,
+    authMethods: Object.freeze([...record.authMethods]) as string[],
+  };
+  return Object.freeze(key);
+}
+
+export function createAccessKeyResolver(options: AccessKeyResolverOptions): CachingAccessKeyResolver {
+  const ttlMs = options.ttlMs ?? DEFAULT_RESOLVER_TTL_MS;
+  const maxEntries = options.maxEntries ?? DEFAULT_RESOLVER_MAX_ENTRIES;
+  if (!Number.isInteger(ttlMs) || ttlMs < 0 || ttlMs > MAX_RESOLVER_TTL_MS) {
+    throw new RangeError(`ttlMs must be a whole number of milliseconds from 0 to ${MAX_RESOLVER_TTL_MS} (revocation must take effect within a minute); got ${ttlMs}`);
+  }
+  if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError(`maxEntries must be a positive integer (got ${maxEntries})`);
+  const { store, masterKey, clock } = options;
+
+  const entries = new Map<string, Entry>();
+  let flights = new Map<string, Promise<GatewayKey | undefined>>();
+  let counters = zero();
+  let generation = 0;
+
+  function remember(id: string, key: GatewayKey | undefined, startedAt: number): void {
+    if (ttlMs === 0) return;
+    const until = Math.min(startedAt + ttlMs, key ? key.expiresAt.getTime() : Infinity);
+    entries.delete(id);
+    entries.set(id, { key, until });
+    while (entries.size > maxEntries) {
+      entries.delete(entries.keys().next().value as string);
+      counters.evictions++;
+    }
+  }
+
+  function lookUp(id: string, master: string): Promise<GatewayKey | undefined> {
+    counters.lookups++;
+    const started = generation;
+    // The entry's lifetime counts from before the read: an answer is never older than `ttlMs`.
+    const startedAt = clock.now().getTime();
+    const flight = (async () => {
+      try {
+        const key = usableKey(await store.get(id), master, clock.now().getTime());
+        if (started === generation) remember(id, key, startedAt);
+        return key;
+      } catch (error) {
+        if (started === generation) counters.failures++;
+        throw error;
+      }
+    })();
+    flights.set(id, flight);
+    const done = () => {
+      if (flights.get(id) === flight) flights.delete(id);
+    };
+    flight.then(done, done);
+    return flight;
+  }
+
+  return {
+    async resolve(accessKeyId) {
+      if (!masterKey) throw accessKeysDisabled();
+      if (!isAccessKeyId(accessKeyId)) {
+        counters.malformed++;
+        return undefined;
+      }
+      const entry = entries.get(accessKeyId);
+      if (entry) {
+        if (clock.now().getTime() < entry.until) {
+          counters.hits++;
+          if (!entry.key) counters.negativeHits++;
+          entries.delete(accessKeyId);
+          entries.set(accessKeyId, entry);
+          return entry.key;
+        }
+        entries.delete(accessKeyId);
+      }
+      const running = flights.get(accessKeyId);
+      if (running) {
+        counters.shared++;
+        return running;
+      }
+      return lookUp(accessKeyId, masterKey);
+    },
+
+    stats: () => ({ ...counters, size: entries.size, inFlight: flights.size }),
+
+    reset() {
+      entries.clear();
+      flights = new Map();
+      counters = zero();
+      generation++;
+    },
+  };
+}
