@@ -1,0 +1,66 @@
+/**
+ * Wiring for the access-key routes and for the proxy's access-key resolver, once per cold start: the DynamoDB
+ * adapters behind the domain's ports, with the client and the resolver's cache at module scope so a warm Lambda
+ * reuses them.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createAccessKeyResolver, type CachingAccessKeyResolver } from '../access-keys/resolver';
+import type { AccessKeyDeps } from '../access-keys/deps';
+import { randomAccessKeyIds } from '../access-keys/ids';
+import { createDynamoAccessKeyStore } from '../adapters/dynamodb/access-key-store';
+import { createDynamoAuditLog } from '../adapters/dynamodb/audit-log';
+import { createDynamoVolumeRepository } from '../adapters/dynamodb/volume-repository';
+import { loadConfig, type Config } from '../config';
+import { httpDefaults } from '../http/defaults';
+import type { HttpDeps } from '../http/route';
+import { systemClock } from './ids';
+
+export interface AccessKeyHandlerDeps extends HttpDeps {
+  accessKeys: AccessKeyDeps;
+}
+
+export function buildAccessKeyDeps(config: Config, dynamo = new DynamoDBClient({ region: config.region })): AccessKeyDeps {
+  return {
+    store: createDynamoAccessKeyStore({ client: dynamo, tableName: config.tables.accessKeys, clock: systemClock }),
+    repo: createDynamoVolumeRepository({ client: dynamo, tableName: config.tables.volumes }),
+    audit: createDynamoAuditLog({ client: dynamo, tableName: config.tables.audit, retentionDays: config.auditRetentionDays, clock: systemClock }),
+    clock: systemClock,
+    ids: randomAccessKeyIds,
+    ...(config.accessKeyMasterKey ? { masterKey: config.accessKeyMasterKey } : {}),
+  };
+}
+
+let cachedHandlers: AccessKeyHandlerDeps | undefined;
+
+export function accessKeyDefaults(): AccessKeyHandlerDeps {
+  if (cachedHandlers) return cachedHandlers;
+  const http = httpDefaults();
+  cachedHandlers = { ...http, accessKeys: buildAccessKeyDeps(http.config as Config) };
+  return cachedHandlers;
+}
+
+/** A resolver over the access-keys table, with the deployment's master key; its cache is the caller's to keep. */
+export function buildAccessKeyResolver(
+  config: Pick<Config, 'region' | 'tables' | 'accessKeyMasterKey'>,
+  options: { client?: DynamoDBClient; ttlMs?: number; maxEntries?: number } = {},
+): CachingAccessKeyResolver {
+  const client = options.client ?? new DynamoDBClient({ region: config.region });
+  return createAccessKeyResolver({
+    store: createDynamoAccessKeyStore({ client, tableName: config.tables.accessKeys, clock: systemClock }),
+    masterKey: config.accessKeyMasterKey,
+    clock: systemClock,
+    ...(options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }),
+    ...(options.maxEntries === undefined ? {} : { maxEntries: options.maxEntries }),
+  });
+}
+
+let cachedResolver: CachingAccessKeyResolver | undefined;
+
+/**
+ * The proxy's resolver: one per warm Lambda (30 s cache, so a revoked key stops working within a minute).
+ * Reads the configuration at its first call unless given one; later calls return the same resolver.
+ */
+export function accessKeyResolverDefaults(config?: Config): CachingAccessKeyResolver {
+  cachedResolver ??= buildAccessKeyResolver(config ?? loadConfig());
+  return cachedResolver;
+}
