@@ -23,8 +23,7 @@ export interface DynamoAccessKeyStoreOptions {
 
 export const BY_OWNER_INDEX = 'byOwner';
 const BY_OWNER_KEY = ['pk', 'owner', 'createdAt'] as const;
-// TODO(lead): add 'owner-access-keys' to TokenKind in page-token.ts; this file may not change it.
-const TOKEN_KIND = 'owner-access-keys' as string as TokenKind;
+const TOKEN_KIND: TokenKind = 'owner-access-keys';
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 /** `owner` is a DynamoDB reserved word. */
 const NAMES = { '#owner': 'owner' };
