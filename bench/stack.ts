@@ -1,0 +1,134 @@
+/**
+ * The real local stack for the benchmarks (the code `npm start` runs, in this process), with one active
+ * read-write volume set up as a customer and its owner would: the customer makes the bucket and the role with
+ * /usr/bin/aws, alice registers the volume through the API, the customer applies the returned commands
+ * verbatim, alice verifies it. Then the vending ports, wired as `shared/wiring/vending.ts` wires them for a
+ * Lambda, but with a credential cache of the benchmark's own so its counters see only the benchmark's calls.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { createS3MultipartStore } from '../shared/adapters/s3-multipart-store';
+import { createS3UrlSigner } from '../shared/adapters/s3-url-signer';
+import { loadConfig } from '../shared/config';
+import { createLogger } from '../shared/log';
+import { createCredentialCache } from '../shared/vending/credential-cache';
+import type { Caller, VendingDeps } from '../shared/vending/deps';
+import type { Volume } from '../shared/volumes/model';
+import { systemClock } from '../shared/wiring/ids';
+import { buildVolumeDeps } from '../shared/wiring/volumes';
+import { startStack, type Stack } from '../local/stack';
+
+const run = promisify(execFile);
+const ROOT = resolve(import.meta.dirname, '..');
+export const BUCKET = 'bench-lab';
+export const PREFIX = 'runs';
+export const OWNER = 'alice';
+
+export interface BenchStack {
+  stack: Stack;
+  dataDir: string;
+  token: string;
+  caller: Caller;
+  volume: Volume;
+  /** Vending ports with the real adapters and a cache of the benchmark's own. */
+  deps: VendingDeps;
+  /** Calls the API as alice; rejects unless the answer is 2xx. */
+  api(method: string, path: string, body?: unknown): Promise<unknown>;
+  /** Role sessions of `roleArn` named `sessionName` the local STS has minted so far (read from the IAM store's file). */
+  sessionsMinted(roleArn: string, sessionName: string): number;
+  close(): Promise<void>;
+}
+
+export async function startBenchStack(): Promise<BenchStack> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'vg-bench-'));
+  const stack = await startStack({
+    root: ROOT,
+    dataDir,
+    ports: { api: 0, proxy: 0, aws: 0, oidc: 0 },
+    log: createLogger({ component: 'bench-stack' }, { level: 'warn', write: (line) => process.stderr.write(`${line}\n`) }),
+    ttlSweepMs: 600_000,
+  });
+  // The handlers load on their first request and log each one at info; what is measured is the work, not the log lines.
+  process.env.LOG_LEVEL = 'warn';
+
+  const customer = stack.info.customers[0]!;
+  const customerEnv = {
+    PATH: process.env.PATH,
+    HOME: dataDir,
+    AWS_ACCESS_KEY_ID: customer.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: customer.secretAccessKey,
+    AWS_DEFAULT_REGION: stack.info.region,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_PAGER: '',
+  };
+  const aws = async (...args: string[]) => (await run('/usr/bin/aws', ['--endpoint-url', stack.info.awsEndpoint, '--output', 'json', ...args], { env: customerEnv, timeout: 60_000 })).stdout;
+
+  const token = stack.issuer.sign({ sub: OWNER }, { ttlSeconds: 3600 });
+  const api = async (method: string, path: string, body?: unknown): Promise<unknown> => {
+    const response = await fetch(`${stack.info.apiUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+    return text ? JSON.parse(text) : undefined;
+  };
+
+  try {
+    await aws('s3', 'mb', `s3://${BUCKET}`);
+    const placeholder = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }] });
+    const role = JSON.parse(await aws('iam', 'create-role', '--role-name', 'BenchVolume', '--assume-role-policy-document', placeholder));
+    const created = (await api('POST', '/volumes', {
+      name: 'bench-volume',
+      bucket: BUCKET,
+      prefix: PREFIX,
+      region: stack.info.region,
+      accessMode: 'read-write',
+      auth: { type: 'role', roleArn: role.Role.Arn },
+    })) as { id: string; setup: { commands: string[] } };
+    for (const command of created.setup.commands) {
+      const script = `aws() { /usr/bin/aws --endpoint-url "$ENDPOINT" "$@"; }\n${command}`;
+      await run('bash', ['-euo', 'pipefail', '-c', script], { env: { ...customerEnv, ENDPOINT: stack.info.awsEndpoint }, timeout: 60_000 });
+    }
+    const verified = (await api('POST', `/volumes/${created.id}/verify`)) as { status: string };
+    if (verified.status !== 'active') throw new Error(`the benchmark's volume did not verify: ${JSON.stringify(verified)}`);
+
+    // As shared/wiring/vending.ts wires a Lambda, from the environment the stack set.
+    const config = loadConfig();
+    const base = buildVolumeDeps(config);
+    const deps: VendingDeps = {
+      ...base,
+      cache: createCredentialCache({ clock: systemClock }),
+      signer: createS3UrlSigner({ forcePathStyle: config.s3ForcePathStyle }),
+      multipart: createS3MultipartStore({ forcePathStyle: config.s3ForcePathStyle }),
+    };
+    const volume = (await base.repo.get(created.id))!;
+    const iamFile = join(dataDir, 'iam', 'iam.json');
+
+    return {
+      stack,
+      dataDir,
+      token,
+      caller: { subject: OWNER, token, authMethods: [], requestId: 'bench' },
+      volume,
+      deps,
+      api,
+      sessionsMinted: (roleArn, sessionName) => {
+        const state = JSON.parse(readFileSync(iamFile, 'utf8')) as { sessions: Record<string, { caller: { roleArn?: string; sessionName?: string } }> };
+        return Object.values(state.sessions).filter((s) => s.caller.roleArn === roleArn && s.caller.sessionName === sessionName).length;
+      },
+      close: async () => {
+        await stack.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await stack.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Vend latency with a warm credential cache, against the bare STS call it saves, measured in the same rounds:
+ * - baseline: `STSClient.send(AssumeRole)` to the local STS with exactly the parameters the STS adapter sends
+ *   for this volume (role, external ID, session policy, source identity, session tags, one hour), on one reused
+ *   client with the gateway's own credentials (the default chain, as the Lambda resolves them);
+ * - `vendCredentials`, the domain function, on the real adapters: the volume and membership read from
+ *   DynamoDB, the cache hit, the audit event written to DynamoDB; no STS call;
+ * - `POST /volumes/{id}/credentials` through the local HTTP API.
+ *
+ * Every baseline call mints a real session in the local IAM store, which saves itself whole to disk on each
+ * change, so that figure is the local stand-in's, not AWS's (a real AssumeRole is a network round trip to STS).
+ */
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { sessionPolicy, vendCredentials } from '../shared/vending';
+import { stsName, tagValue } from '../shared/volumes/sts-names';
+import { inRounds, latencies, median, medianRatio, percentile } from './measure';
+import type { BenchStack } from './stack';
+
+type Contender = 'baseline' | 'domain' | 'http';
+
+export interface VendResult {
+  /** Per round: the p50 and p99 of that round's samples, in ms. */
+  rounds: Record<Contender, Array<{ p50: number; p99: number }>>;
+  /** Medians over rounds of the per-round p50 and p99, in ms. */
+  latencyMs: Record<Contender, { p50: number; p99: number }>;
+  /** Median over rounds of (contender p50 ÷ baseline p50). */
+  p50VsBaseline: Record<Exclude<Contender, 'baseline'>, number>;
+  samplesPerRound: Record<Contender, number>;
+}
+
+export async function benchVend(b: BenchStack, options: { rounds: number; samples: number; baselineSamples: number }): Promise<VendResult> {
+  const { volume, caller } = b;
+  if (volume.auth.type !== 'role') throw new Error('the benchmark volume must be a role volume');
+  const sts = new STSClient({ region: volume.region });
+  const assumeRole = new AssumeRoleCommand({
+    RoleArn: volume.auth.roleArn,
+    // Another session name than the vends', so the STS-call count of the other benchmark is not disturbed.
+    RoleSessionName: stsName(`${caller.subject}-baseline`),
+    DurationSeconds: 3600,
+    ExternalId: volume.externalId,
+    SourceIdentity: stsName(caller.subject),
+    Tags: [
+      { Key: 'Owner', Value: tagValue(caller.subject) },
+      { Key: 'VolumeId', Value: volume.id },
+    ],
+    Policy: sessionPolicy(volume, 'write'),
+  });
+
+  const ops: Record<Contender, () => Promise<unknown>> = {
+    baseline: async () => {
+      const answer = await sts.send(assumeRole);
+      if (!answer.Credentials?.SessionToken) throw new Error('AssumeRole returned no credentials');
+    },
+    domain: () => vendCredentials(b.deps, caller, volume.id),
+    http: () => b.api('POST', `/volumes/${volume.id}/credentials`, {}),
+  };
+  const samplesPerRound: Record<Contender, number> = { baseline: options.baselineSamples, domain: options.samples, http: options.samples };
+  const names = Object.keys(ops) as Contender[];
+  for (const name of names) await ops[name](); // warm: clients, credentials, both caches
+
+  const perRound = await inRounds(
+    options.rounds,
+    names.map((name) => async () => {
+      const samples = await latencies(ops[name], samplesPerRound[name]);
+      return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
+    }),
+  );
+  sts.destroy();
+  const rounds = Object.fromEntries(names.map((name, i) => [name, perRound[i]!])) as VendResult['rounds'];
+  const summary = (name: Contender) => ({ p50: median(rounds[name].map((r) => r.p50)), p99: median(rounds[name].map((r) => r.p99)) });
+  const p50s = (name: Contender) => rounds[name].map((r) => r.p50);
+  return {
+    rounds,
+    latencyMs: { baseline: summary('baseline'), domain: summary('domain'), http: summary('http') },
+    p50VsBaseline: { domain: medianRatio(p50s('domain'), p50s('baseline')), http: medianRatio(p50s('http'), p50s('baseline')) },
+    samplesPerRound,
+  };
+}
