@@ -55,6 +55,9 @@ describe('HTTP API', () => {
     const allowed = await preflight('http://app.localhost:8080');
     expect(allowed.status).toBeLessThan(300);
     expect(allowed.headers.get('access-control-allow-origin')).toBe('http://app.localhost:8080');
+    // A browser sends the token in Authorization: the preflight must allow that header, or every call fails.
+    expect(allowed.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
+    expect(allowed.headers.get('access-control-allow-methods')).toContain('DELETE');
     const denied = await preflight('http://evil.example');
     expect(denied.headers.get('access-control-allow-origin')).not.toBe('http://evil.example');
   });
