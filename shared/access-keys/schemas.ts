@@ -4,13 +4,9 @@
  * defaults and every rule again.
  */
 import { z } from 'zod';
+import { strict } from '../http/schema-rules';
 import { pageQuery } from '../volumes/schemas';
 import { MAX_EXPIRES_IN, MAX_KEY_VOLUMES, MAX_VOLUME_REF_LENGTH, MIN_EXPIRES_IN } from './model';
-
-const strict = <Shape extends z.ZodRawShape>(shape: Shape, allowed: string) =>
-  z.strictObject(shape, {
-    error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; allowed: ${allowed}` : undefined),
-  });
 
 const expiresMessage = `must be a whole number of seconds from ${MIN_EXPIRES_IN} (15 minutes) to ${MAX_EXPIRES_IN} (30 days)`;
 const volumeRefMessage = `must be a volume's name or id, 1 to ${MAX_VOLUME_REF_LENGTH} characters`;

@@ -5,23 +5,11 @@
  * length once prefixed, are checked there).
  */
 import { z } from 'zod';
+import { rule, text, strict } from '../http/schema-rules';
 import { filenameProblem } from './content-disposition';
 import { MAX_KEY_BYTES, keyProblem } from './keys';
 import { MAX_EXPIRES_IN, contentTypeProblem } from './presign';
 import { MAX_PARTS } from './uploads';
-
-const rule = (problem: (value: string) => string | undefined) => (ctx: { value: string; issues: unknown[] }) => {
-  const message = problem(ctx.value);
-  if (message) ctx.issues.push({ code: 'custom', message, input: ctx.value });
-};
-
-const text = (what: string) =>
-  z.string({ error: (issue) => (issue.input === undefined ? `is required: ${what}` : `must be a string: ${what}`) });
-
-const strict = <Shape extends z.ZodRawShape>(shape: Shape, allowed: string) =>
-  z.strictObject(shape, {
-    error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; allowed: ${allowed}` : undefined),
-  });
 
 const wholeNumber = (min: number, max: number, what: string) => {
   const message = `must be a whole number from ${min} to ${max}${what}`;

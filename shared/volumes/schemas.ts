@@ -5,21 +5,8 @@
  * the same rules again and normalises the prefix.
  */
 import { z } from 'zod';
+import { rule, text, strict } from '../http/schema-rules';
 import { bucketNameProblem, prefixProblem, regionProblem, roleArnProblem, rolePartitionProblem } from './naming';
-
-/** A string check from a `…Problem` function of `naming.ts`. */
-const rule = (problem: (value: string) => string | undefined) => (ctx: { value: string; issues: unknown[] }) => {
-  const message = problem(ctx.value);
-  if (message) ctx.issues.push({ code: 'custom', message, input: ctx.value });
-};
-
-const text = (what: string) =>
-  z.string({ error: (issue) => (issue.input === undefined ? `is required: ${what}` : `must be a string: ${what}`) });
-
-const strict = <Shape extends z.ZodRawShape>(shape: Shape, allowed: string) =>
-  z.strictObject(shape, {
-    error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; allowed: ${allowed}` : undefined),
-  });
 
 const bucketName = (what: string) => text(what).check(rule(bucketNameProblem));
 

@@ -1,0 +1,21 @@
+/**
+ * Building blocks for the routes' zod schemas, so every schema words its refusals the same way:
+ * a check from a `…Problem` function, a required string that says what it is, and an object that
+ * names the fields it allows when it meets one it does not know.
+ */
+import { z } from 'zod';
+
+/** A string check from a function that answers what is wrong with a value, or undefined. */
+export const rule = (problem: (value: string) => string | undefined) => (ctx: { value: string; issues: unknown[] }) => {
+  const message = problem(ctx.value);
+  if (message) ctx.issues.push({ code: 'custom', message, input: ctx.value });
+};
+
+export const text = (what: string) =>
+  z.string({ error: (issue) => (issue.input === undefined ? `is required: ${what}` : `must be a string: ${what}`) });
+
+/** An object refusing unknown fields, with a message listing the ones it allows. */
+export const strict = <Shape extends z.ZodRawShape>(shape: Shape, allowed: string) =>
+  z.strictObject(shape, {
+    error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; allowed: ${allowed}` : undefined),
+  });
