@@ -1,0 +1,83 @@
+/**
+ * The proxy's entries in a volume's audit trail (`proxy.<Operation>`), at a granularity a busy client cannot
+ * turn into a write per request:
+ *
+ * - every refusal of a member (`denied`: read access asking to write, MFA, inactive volume, S3's 403) and every
+ *   change (PutObject, CopyObject, DeleteObject(s), Create/Complete/AbortMultipartUpload), whatever its outcome;
+ * - reads (GetObject, HeadObject, listings) and the steps of a multipart upload (UploadPart, UploadPartCopy,
+ *   ListParts, ListMultipartUploads): the first of each operation per volume and subject in a window (5 minutes),
+ *   marked `sampled`; the others in that window are only logged (every request has a log line with its key,
+ *   status and request id).
+ *
+ * The sampling memory is per warm process, bounded, and forgets windows that ended. A failure to write the trail
+ * is logged and does not fail the request (the object may already be written).
+ */
+import type { Logger } from '../log';
+import type { Caller } from '../volumes/deps';
+import type { AuditOutcome } from '../volumes/model';
+import type { AuditLog, Clock } from '../volumes/ports';
+import type { Operation, OperationName } from './operations';
+
+export interface ProxyAuditEntry {
+  caller: Caller;
+  volumeId: string;
+  operation: Operation;
+  outcome: AuditOutcome;
+  detail: Record<string, unknown>;
+}
+
+export interface ProxyAudit {
+  record(entry: ProxyAuditEntry, log: Logger): Promise<void>;
+}
+
+export interface ProxyAuditOptions {
+  audit: AuditLog;
+  clock: Clock;
+  /** 300,000 ms when absent. */
+  windowMs?: number;
+  /** Windows remembered at once; 10,000 when absent. */
+  maxEntries?: number;
+}
+
+/** Steps of a write that are sampled like reads: a 10 GB upload is a thousand parts. */
+const SAMPLED_STEPS: ReadonlySet<OperationName> = new Set(['UploadPart', 'UploadPartCopy', 'ListParts', 'ListMultipartUploads']);
+
+export const isAlwaysAudited = (operation: Operation, outcome: AuditOutcome): boolean =>
+  outcome === 'denied' || (operation.access === 'write' && !SAMPLED_STEPS.has(operation.name));
+
+export function createProxyAudit(options: ProxyAuditOptions): ProxyAudit {
+  const windowMs = options.windowMs ?? 300_000;
+  const maxEntries = options.maxEntries ?? 10_000;
+  const seen = new Map<string, number>();
+
+  /** True for the first of its kind in the current window. */
+  function firstInWindow(key: string, now: number): boolean {
+    const window = Math.floor(now / windowMs);
+    if (seen.get(key) === window) return false;
+    seen.delete(key);
+    seen.set(key, window);
+    while (seen.size > maxEntries) seen.delete(seen.keys().next().value as string);
+    return true;
+  }
+
+  return {
+    async record({ caller, volumeId, operation, outcome, detail }, log) {
+      const now = options.clock.now();
+      const always = isAlwaysAudited(operation, outcome);
+      if (!always && !firstInWindow(JSON.stringify([volumeId, caller.subject, operation.name]), now.getTime())) return;
+      try {
+        await options.audit.record({
+          volumeId,
+          at: now.toISOString(),
+          subject: caller.subject,
+          action: `proxy.${operation.name}`,
+          outcome,
+          requestId: caller.requestId,
+          detail: always ? detail : { ...detail, sampled: true, windowSeconds: windowMs / 1000 },
+        });
+      } catch (error) {
+        log.error('audit write failed', { action: `proxy.${operation.name}`, volumeId, errorName: (error as Error).name, errorMessage: (error as Error).message });
+      }
+    },
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Who is calling, from the raw request, in the order the refusals must come:
+ *
+ * - `Authorization: Bearer …` → 401: this is an S3 endpoint, the message says what to use instead.
+ * - no SigV4 at all → 403 AccessDenied; malformed SigV4 → S3's own code for it.
+ * - an access key id that is a JWT (Gen3-compatible) → the token is verified, the signature is NOT: any secret
+ *   signs. This is the weaker option: the token travels in every request (as the key id, in clear text inside
+ *   the Authorization header or a presigned URL's query), anyone who holds it can sign, and the proxy cannot tell
+ *   a modified request from the original. Its life is the token's (presigned URLs' X-Amz-Expires is not checked).
+ * - any other access key id → a gateway access key through the resolver: unknown, revoked or expired keys get
+ *   InvalidAccessKeyId, and the whole signature (header or presigned form, within S3's time rules) is verified
+ *   with the key's secret; the body's chunk signatures are checked as the body flows (`body.ts`).
+ */
+import type { TokenVerifier } from '../auth/token-verifier';
+import { AppError } from '../errors';
+import { parseSigV4, verifySigV4, type ParsedSigV4 } from '../sigv4';
+import type { Clock } from '../volumes/ports';
+import { anonymousRefused, bearerRefused, S3Refusal, unknownAccessKey } from './errors';
+import type { AccessKeyResolver } from './ports';
+import type { ProxyRequest } from './types';
+
+export interface Principal {
+  via: 'gateway-key' | 'jwt';
+  subject: string;
+  /** `amr` of the token, or the methods recorded when the gateway key was created. */
+  authMethods: string[];
+  /** JWT mode only: the token, for web-identity volumes. Never logged. */
+  token?: string;
+  /** A gateway key limited to these volume ids. */
+  volumeIds?: string[];
+  /** Gateway keys only (ids are not secret); a JWT is never put here. */
+  accessKeyId?: string;
+}
+
+export interface Authenticated {
+  principal: Principal;
+  parsed: ParsedSigV4;
+  /** The gateway key's secret, to verify the body's chunk signatures; undefined in JWT mode. */
+  secret?: string;
+}
+
+export interface AuthDeps {
+  accessKeys: AccessKeyResolver;
+  verifier: TokenVerifier;
+  clock: Clock;
+}
+
+const JWT = /^eyJ[\w-]*\.[\w-]+\.[\w-]*$/;
+
+export const looksLikeJwt = (accessKeyId: string): boolean => JWT.test(accessKeyId);
+
+export async function authenticate(deps: AuthDeps, req: ProxyRequest): Promise<Authenticated> {
+  if (/^\s*bearer(\s|$)/i.test(req.headers['authorization'] ?? '')) throw bearerRefused();
+  const parsed = parseSigV4(req);
+  if (!parsed) throw anonymousRefused();
+  if (looksLikeJwt(parsed.accessKeyId)) return { principal: await fromToken(deps, parsed.accessKeyId), parsed };
+  const key = await deps.accessKeys.resolve(parsed.accessKeyId);
+  if (!key) throw unknownAccessKey();
+  verifySigV4(req, parsed, key.secretAccessKey, { now: deps.clock.now() });
+  const principal: Principal = {
+    via: 'gateway-key',
+    subject: key.subject,
+    authMethods: key.authMethods,
+    accessKeyId: key.accessKeyId,
+    ...(key.volumeIds ? { volumeIds: key.volumeIds } : {}),
+  };
+  return { principal, parsed, secret: key.secretAccessKey };
+}
+
+/** The token's identity; its refusals in S3's words (an expired token is ExpiredToken, as for AWS's session tokens). */
+async function fromToken(deps: AuthDeps, token: string): Promise<Principal> {
+  try {
+    const identity = await deps.verifier.verify(token);
+    return { via: 'jwt', subject: identity.subject, authMethods: identity.authMethods, token };
+  } catch (error) {
+    if (!(error instanceof AppError) || error.status !== 401) throw error;
+    if (error.code === 'TokenExpired') throw new S3Refusal(400, 'ExpiredToken', `The token used as the access key id has expired; sign in again, or use a gateway access key (POST /access-keys), which lives up to 30 days.`);
+    throw new S3Refusal(403, 'InvalidAccessKeyId', `The token used as the access key id was not accepted (${error.code}): ${error.message}`);
+  }
+}

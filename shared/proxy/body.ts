@@ -1,0 +1,126 @@
+/**
+ * The request body on its way to S3: what to send, how long it is, and the payload hash to sign it with.
+ *
+ * - A hex `x-amz-content-sha256` is forwarded with the same hash: S3 checks the bytes against it (the client's
+ *   signature covers the hash for gateway keys), so the proxy does not hash the body twice.
+ * - `UNSIGNED-PAYLOAD` stays unsigned.
+ * - aws-chunked bodies (`STREAMING-*`) are de-chunked: signed chunks are verified with the gateway key's secret
+ *   before their bytes go on (JWT mode cannot verify them: their framing is read, their signatures ignored), and
+ *   trailing checksums are checked against the bytes. S3 gets the client's bytes, `UNSIGNED-PAYLOAD`, and
+ *   `x-amz-decoded-content-length` as Content-Length. The trailing checksums are NOT passed on: a header must
+ *   precede the body and the value is known only after it, and holding the body to wait is what the proxy never
+ *   does; so `x-amz-sdk-checksum-algorithm`, which S3 refuses without a checksum to go with it, is dropped too.
+ * - Whatever is checked at the end of the body (the last chunk, the trailers, the decoded length) decides before
+ *   the last byte leaves: that byte is held back until the check passes, so S3 never sees a complete body that
+ *   failed, and the request to S3 is abandoned instead.
+ */
+import { pipeline, Readable, Transform, type TransformCallback } from 'node:stream';
+import {
+  AwsChunkedDecoder,
+  awsChunkedDecoder,
+  checksumAlgorithmOf,
+  isStreamingMode,
+  SigV4Error,
+  STREAMING_SIGNED_TRAILER,
+  STREAMING_UNSIGNED_TRAILER,
+  UNSIGNED_PAYLOAD,
+  type ParsedSigV4,
+  type StreamingMode,
+} from '../sigv4';
+import { missingContentLength } from './errors';
+import type { ProxyRequest } from './types';
+
+export interface BodyPlan {
+  body: Readable;
+  /** The Content-Length S3 gets. */
+  length: number;
+  /** `x-amz-content-sha256` S3 gets. */
+  payloadHash: string;
+  /** Forwarded headers that no longer hold once the body is de-chunked. */
+  drop: string[];
+}
+
+/** Passes everything but its last byte on at once, and that byte only when the stream ended well. */
+export function holdBackLastByte(): Transform {
+  let held: Buffer | undefined;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback: TransformCallback) {
+      if (chunk.length === 0) return callback();
+      if (held) this.push(held);
+      this.push(chunk.subarray(0, chunk.length - 1));
+      held = chunk.subarray(chunk.length - 1);
+      callback();
+    },
+    flush(callback: TransformCallback) {
+      if (held) this.push(held);
+      callback();
+    },
+  });
+}
+
+function declaredLength(value: string | undefined): number | undefined {
+  if (value === undefined || !/^\s*\d+\s*$/.test(value)) return undefined;
+  return Number(value);
+}
+
+/** De-chunks without verifying chunk signatures (no secret in JWT mode); trailing checksums are still checked. */
+export function unverifiedDecoder(req: ProxyRequest, mode: StreamingMode): AwsChunkedDecoder {
+  const names = (req.headers['x-amz-trailer'] ?? '')
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => name !== '');
+  const unsupported = names.find((name) => !checksumAlgorithmOf(name));
+  if (unsupported !== undefined) {
+    throw new SigV4Error('InvalidRequest', `The value specified in the x-amz-trailer header is not supported: "${unsupported}" is not an x-amz-checksum-* header.`);
+  }
+  const decoded = declaredLength(req.headers['x-amz-decoded-content-length']);
+  return new AwsChunkedDecoder({
+    mode: STREAMING_UNSIGNED_TRAILER,
+    // The signed-trailer framing ends with the trailer signature: read as one more trailing header, not checked.
+    trailerNames: mode === STREAMING_SIGNED_TRAILER ? [...names, 'x-amz-trailer-signature'] : names,
+    ...(decoded === undefined ? {} : { decodedContentLength: decoded }),
+  });
+}
+
+/** Reads a stream to its end and gives back its bytes (the body of a failed check never gets this far). */
+export async function readAll(stream: Readable, limit: number, tooLarge: () => Error): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      stream.destroy();
+      throw tooLarge();
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** The body to forward for a request that carries one. `secret` is the gateway key's (undefined in JWT mode). */
+export async function planBody(req: ProxyRequest, parsed: ParsedSigV4, secret: string | undefined): Promise<BodyPlan> {
+  const hash = parsed.payloadHash ?? UNSIGNED_PAYLOAD;
+  if (!isStreamingMode(hash)) {
+    const length = declaredLength(req.headers['content-length']);
+    if (length === undefined) throw missingContentLength();
+    return { body: req.body, length, payloadHash: hash, drop: [] };
+  }
+  const length = declaredLength(req.headers['x-amz-decoded-content-length']);
+  if (length === undefined) throw missingContentLength();
+  const decoder = secret === undefined ? unverifiedDecoder(req, hash) : awsChunkedDecoder(req, parsed, hash, secret);
+  const drop = ['x-amz-sdk-checksum-algorithm'];
+  if (length === 0) {
+    // Nothing to hold back: an empty body is checked whole before S3 is asked anything.
+    const decoded = pipeline(req.body, decoder, () => undefined);
+    await readAll(decoded, 0, () => new SigV4Error('IncompleteBody', 'The aws-chunked body holds more than the 0 bytes announced.'));
+    return { body: Readable.from([]), length, payloadHash: UNSIGNED_PAYLOAD, drop };
+  }
+  // A failure anywhere destroys the last stream with it, which is what the request to S3 reads.
+  const held = pipeline(req.body, decoder, holdBackLastByte(), () => undefined);
+  return { body: held, length, payloadHash: UNSIGNED_PAYLOAD, drop };
+}
+
+/** A body nobody will read (operations without one): drained so a keep-alive connection stays usable. */
+export function discard(body: Readable): void {
+  body.resume();
+}

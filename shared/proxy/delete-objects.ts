@@ -1,0 +1,81 @@
+/**
+ * DeleteObjects carries its keys in an XML body: the one request body the proxy reads whole (S3 takes at most
+ * 1,000 keys, so it is small) and rewrites, each key mapped under the volume's root like any other key: a key
+ * outside the root cannot be written. The body is checked first as S3 would (its signed hash or chunks,
+ * Content-MD5 and `x-amz-checksum-*`), and S3 gets the rewritten body with its own Content-MD5 and hash.
+ */
+import { createHash } from 'node:crypto';
+import { pipeline, type Readable } from 'node:stream';
+import { awsChunkedDecoder, checksumAlgorithmOf, createChecksum, createPayloadHashCheck, isSha256Hex, isStreamingMode, type ParsedSigV4 } from '../sigv4';
+import type { Volume } from '../volumes/model';
+import { readAll, unverifiedDecoder } from './body';
+import { S3Refusal } from './errors';
+import { realKey } from './keys';
+import type { ProxyRequest } from './types';
+import { MalformedXml, rewriteXml, rootElement } from './xml-rewrite';
+
+export const MAX_DELETE_BODY_BYTES = 2 * 1024 * 1024;
+export const MAX_DELETE_KEYS = 1000;
+
+const malformed = () => new S3Refusal(400, 'MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
+
+export interface RewrittenDelete {
+  body: Buffer;
+  /** Hex SHA-256 of `body`, to sign. */
+  sha256: string;
+  contentMd5: string;
+  keys: number;
+}
+
+function checkedBody(req: ProxyRequest, parsed: ParsedSigV4, secret: string | undefined): Readable {
+  const hash = parsed.payloadHash;
+  if (isStreamingMode(hash)) {
+    const decoder = secret === undefined ? unverifiedDecoder(req, hash) : awsChunkedDecoder(req, parsed, hash, secret);
+    return pipeline(req.body, decoder, () => undefined);
+  }
+  if (isSha256Hex(hash)) return pipeline(req.body, createPayloadHashCheck(hash!), () => undefined);
+  return req.body;
+}
+
+/** Checks the digests the client sent in headers (trailing ones are checked by the decoder). */
+function checkDigests(req: ProxyRequest, raw: Buffer): void {
+  const md5 = req.headers['content-md5'];
+  if (md5 !== undefined && createHash('md5').update(raw).digest('base64') !== md5.trim()) {
+    throw new S3Refusal(400, 'BadDigest', 'The Content-MD5 you specified did not match what we received.');
+  }
+  for (const [name, value] of Object.entries(req.headers)) {
+    const algorithm = checksumAlgorithmOf(name);
+    if (!algorithm) continue;
+    const checksum = createChecksum(algorithm);
+    checksum.update(raw);
+    if (checksum.digestBase64() !== value.trim()) throw new S3Refusal(400, 'BadDigest', `The ${algorithm} you specified did not match the calculated checksum.`);
+  }
+}
+
+export async function rewriteDeleteBody(req: ProxyRequest, parsed: ParsedSigV4, secret: string | undefined, volume: Pick<Volume, 'prefix'>): Promise<RewrittenDelete> {
+  const raw = await readAll(checkedBody(req, parsed, secret), MAX_DELETE_BODY_BYTES, () => new S3Refusal(400, 'MalformedXML', `The DeleteObjects body is over ${MAX_DELETE_BODY_BYTES} bytes.`));
+  checkDigests(req, raw);
+  const xml = raw.toString('utf8');
+  let keys = 0;
+  let rewritten: string;
+  try {
+    if (rootElement(xml) !== 'Delete') throw malformed();
+    rewritten = rewriteXml(xml, {
+      'Delete/Object/Key': (key) => {
+        keys++;
+        return realKey(volume, key);
+      },
+    });
+  } catch (error) {
+    if (error instanceof MalformedXml) throw malformed();
+    throw error;
+  }
+  if (keys === 0 || keys > MAX_DELETE_KEYS) throw malformed();
+  const body = Buffer.from(rewritten, 'utf8');
+  return {
+    body,
+    sha256: createHash('sha256').update(body).digest('hex'),
+    contentMd5: createHash('md5').update(body).digest('base64'),
+    keys,
+  };
+}

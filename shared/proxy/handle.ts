@@ -1,0 +1,148 @@
+/**
+ * The proxy's core: one neutral request in, one response out, whichever front it runs behind. In order: what
+ * the request names (path and query, decoded once), who is calling (`authenticate.ts`), which operation it is
+ * (anything not served is NotImplemented, never forwarded), the volume and the caller's right to it
+ * (`volume-access.ts`), then either an answer from the volume itself or the request re-signed with the volume's
+ * credentials and forwarded, and S3's answer mapped back. Every refusal is S3 XML with our request id; every
+ * request is one log line with that id; the audit trail gets what `audit.ts` says.
+ */
+import { performance } from 'node:perf_hooks';
+import type { TokenVerifier } from '../auth/token-verifier';
+import { AppError } from '../errors';
+import type { Logger } from '../log';
+import { SigV4Error } from '../sigv4';
+import type { VendingDeps } from '../vending/deps';
+import { auditedKey } from '../vending/presign';
+import type { Caller } from '../volumes/deps';
+import type { AuditOutcome } from '../volumes/model';
+import type { ProxyAudit } from './audit';
+import { authenticate, type Authenticated } from './authenticate';
+import { discard } from './body';
+import { rewriteCopySource } from './copy-source';
+import { errorResponse } from './errors';
+import { forwardingCredentials } from './forwarding-credentials';
+import { realKey } from './keys';
+import { bucketLocation, headBucket, listBuckets } from './local-answers';
+import { classify, type Operation } from './operations';
+import type { AccessKeyResolver } from './ports';
+import { param, parseQuery, parseTarget, type Target } from './request-target';
+import type { FrontLimits, ProxyRequest, ProxyResponse, Upstream } from './types';
+import { upstreamRequest } from './upstream-request';
+import { answer } from './upstream-response';
+import { openVolume } from './volume-access';
+import type { VolumeLookup } from './volume-lookup';
+
+export interface ProxyDeps {
+  /** Credentials (the cache and STS, as vending uses them), the volume repository (ListBuckets), the clock. */
+  vending: VendingDeps;
+  accessKeys: AccessKeyResolver;
+  verifier: TokenVerifier;
+  lookup: VolumeLookup;
+  audit: ProxyAudit;
+  upstream: Upstream;
+  logger: Logger;
+}
+
+export type ProxyHandler = (req: ProxyRequest, limits?: FrontLimits) => Promise<ProxyResponse>;
+
+const outcomeOf = (status: number): AuditOutcome => (status < 400 ? 'succeeded' : status === 403 ? 'denied' : 'failed');
+
+function statusAndCode(error: unknown): { status: number; code: string } {
+  if (error instanceof AppError) return { status: error.status, code: error.s3Code };
+  if (error instanceof SigV4Error) return { status: error.status, code: error.code };
+  return { status: 500, code: 'InternalError' };
+}
+
+interface Served {
+  req: ProxyRequest;
+  auth: Authenticated;
+  caller: Caller;
+  operation: Operation;
+  target: Target;
+  query: Array<[string, string]>;
+  limits: FrontLimits;
+  log: Logger;
+  summary: Record<string, unknown>;
+}
+
+async function serveVolume(deps: ProxyDeps, s: Served): Promise<ProxyResponse> {
+  const { req, auth, caller, operation, target, query, log } = s;
+  const { principal } = auth;
+  const detail: Record<string, unknown> = {
+    via: principal.via,
+    ...(principal.accessKeyId ? { accessKeyId: principal.accessKeyId } : {}),
+    ...(target.key === undefined ? {} : { key: auditedKey(target.key) }),
+  };
+  const opened = await openVolume(deps, principal, caller, target.volumeName!, operation, detail, log);
+  const { volume } = opened;
+  const record = (outcome: AuditOutcome, extra: Record<string, unknown>) => deps.audit.record({ caller, volumeId: volume.id, operation, outcome, detail: { ...detail, ...extra } }, log);
+  if (operation.name === 'HeadBucket' || operation.name === 'GetBucketLocation') {
+    await record('succeeded', { status: 200 });
+    return operation.name === 'HeadBucket' ? headBucket(req.requestId) : bucketLocation(volume, req.requestId);
+  }
+  if (target.key !== undefined) realKey(volume, target.key);
+  let copySource: string | undefined;
+  const copyHeader = req.headers['x-amz-copy-source'];
+  if (copyHeader !== undefined && (operation.name === 'CopyObject' || operation.name === 'UploadPartCopy')) {
+    const rewritten = await rewriteCopySource(deps, principal, caller, copyHeader, opened, operation, log);
+    copySource = rewritten.header;
+    detail.copySource = auditedKey(`${rewritten.source.volumeName}/${rewritten.source.key}`);
+  }
+  try {
+    const credentials = await forwardingCredentials(deps.vending, caller, volume, opened.access);
+    const { detail: requestDetail, ...unsigned } = await upstreamRequest(req, auth, operation, volume, target.key, query, copySource);
+    Object.assign(detail, requestDetail);
+    const upstream = await deps.upstream.send({ ...unsigned, credentials });
+    const context = { volume, urlEncoded: param(query, 'encoding-type') === 'url', requestId: req.requestId, origin: req.origin ?? `http://${req.headers.host ?? 'localhost'}`, ...(target.key === undefined ? {} : { key: target.key }) };
+    const answered = await answer(req.method, operation, upstream, context, s.limits);
+    s.summary.upstreamRequestId = answered.upstreamRequestId;
+    const status = answered.response.status;
+    await record(answered.s3Code && status < 400 ? 'failed' : outcomeOf(status), { status, ...(answered.s3Code ? { reason: answered.s3Code } : {}) });
+    return answered.response;
+  } catch (error) {
+    const { status, code } = statusAndCode(error);
+    await record(outcomeOf(status), { status, reason: code });
+    throw error;
+  }
+}
+
+export function createProxy(deps: ProxyDeps): ProxyHandler {
+  const authDeps = { accessKeys: deps.accessKeys, verifier: deps.verifier, clock: deps.vending.clock };
+  return async (req, limits = {}) => {
+    const started = performance.now();
+    const log = deps.logger.child({ requestId: req.requestId });
+    const summary: Record<string, unknown> = { method: req.method };
+    let status = 500;
+    try {
+      const target = parseTarget(req.rawPath);
+      const query = parseQuery(req.rawQuery);
+      Object.assign(summary, { volume: target.volumeName, key: target.key });
+      const auth = await authenticate(authDeps, req);
+      const { principal } = auth;
+      Object.assign(summary, { subject: principal.subject, via: principal.via, ...(principal.accessKeyId ? { accessKeyId: principal.accessKeyId } : {}) });
+      const operation = classify(req.method, target.scope, query.map(([name]) => name), req.headers['x-amz-copy-source'] !== undefined);
+      summary.operation = operation.name;
+      if (operation.body === 'none') discard(req.body);
+      const caller: Caller = {
+        subject: principal.subject,
+        token: principal.token ?? '',
+        authMethods: principal.authMethods,
+        requestId: req.requestId,
+        ...(req.signal ? { signal: req.signal } : {}),
+      };
+      const response =
+        operation.name === 'ListBuckets'
+          ? await listBuckets(deps.vending.repo, principal, caller, query, req.requestId)
+          : await serveVolume(deps, { req, auth, caller, operation, target, query, limits, log, summary });
+      status = response.status;
+      return response;
+    } catch (error) {
+      discard(req.body);
+      const response = errorResponse(error, req.requestId, log, req.method);
+      status = response.status;
+      return response;
+    } finally {
+      log.info('proxy request', { ...summary, status, durationMs: Math.round(performance.now() - started) });
+    }
+  };
+}

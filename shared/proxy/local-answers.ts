@@ -1,0 +1,73 @@
+/**
+ * What the proxy answers from the volume itself, without asking S3: ListBuckets (the volumes the caller may
+ * use, as S3's ListAllMyBucketsResult, without BucketRegion: a region sends some clients to the real S3), HeadBucket (the volume exists and the caller may use it: that is what
+ * the question means) and GetBucketLocation (the volume's region). Asking S3 would need bucket-wide permissions
+ * the volume's session never has.
+ */
+import { createHash } from 'node:crypto';
+import type { Caller } from '../volumes/deps';
+import type { Volume } from '../volumes/model';
+import type { VolumeRepository } from '../volumes/ports';
+import type { Principal } from './authenticate';
+import { param } from './request-target';
+import type { ProxyResponse } from './types';
+import { refusalOf } from './volume-access';
+import { escapeXml } from './xml-rewrite';
+
+const XMLNS = 'http://s3.amazonaws.com/doc/2006-03-01/';
+const PAGE = 100;
+/** A subject with more volumes than this sees the first ones: S3's own default page is 1,000 buckets. */
+export const MAX_LISTED_VOLUMES = 1000;
+
+function xmlResponse(body: string, requestId: string): ProxyResponse {
+  const document = `<?xml version="1.0" encoding="UTF-8"?>\n${body}`;
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/xml', 'content-length': String(Buffer.byteLength(document)), 'x-amz-request-id': requestId },
+    body: document,
+  };
+}
+
+/** The volumes the caller may use now: member, within the key's volumes, active, MFA satisfied, reachable with this kind of credential. */
+export async function usableVolumes(repo: Pick<VolumeRepository, 'listForSubject'>, principal: Principal, caller: Caller): Promise<Volume[]> {
+  const usable: Volume[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await repo.listForSubject(principal.subject, { limit: PAGE, ...(nextToken ? { nextToken } : {}) });
+    for (const row of page.items) {
+      if (principal.volumeIds && !principal.volumeIds.includes(row.volume.id)) continue;
+      if (refusalOf(principal, caller, row, 'read') === undefined) usable.push(row.volume);
+    }
+    nextToken = page.nextToken;
+  } while (nextToken && usable.length < MAX_LISTED_VOLUMES);
+  return usable.slice(0, MAX_LISTED_VOLUMES);
+}
+
+export async function listBuckets(
+  repo: Pick<VolumeRepository, 'listForSubject'>,
+  principal: Principal,
+  caller: Caller,
+  query: Array<[string, string]>,
+  requestId: string,
+): Promise<ProxyResponse> {
+  const prefix = param(query, 'prefix') ?? '';
+  const region = param(query, 'bucket-region');
+  const volumes = (await usableVolumes(repo, principal, caller))
+    .filter((v) => v.name.startsWith(prefix) && (region === undefined || v.region === region))
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
+  const buckets = volumes.map((v) => `<Bucket><Name>${escapeXml(v.name)}</Name><CreationDate>${escapeXml(v.createdAt)}</CreationDate></Bucket>`).join('');
+  const ownerId = createHash('sha256').update(principal.subject).digest('hex');
+  const owner = `<Owner><ID>${ownerId}</ID><DisplayName>${escapeXml(principal.subject)}</DisplayName></Owner>`;
+  return xmlResponse(`<ListAllMyBucketsResult xmlns="${XMLNS}">${owner}<Buckets>${buckets}</Buckets></ListAllMyBucketsResult>`, requestId);
+}
+
+export function headBucket(requestId: string): ProxyResponse {
+  return { status: 200, headers: { 'x-amz-request-id': requestId }, body: '' };
+}
+
+/** S3 writes us-east-1 as an empty constraint. */
+export function bucketLocation(volume: Pick<Volume, 'region'>, requestId: string): ProxyResponse {
+  const body =
+    volume.region === 'us-east-1' ? `<LocationConstraint xmlns="${XMLNS}"/>` : `<LocationConstraint xmlns="${XMLNS}">${escapeXml(volume.region)}</LocationConstraint>`;
+  return xmlResponse(body, requestId);
+}

@@ -1,0 +1,74 @@
+/**
+ * S3's answer, as the client gets it: bodies of objects stream through untouched (HEAD keeps S3's real
+ * Content-Length), while XML documents that name keys or the bucket (results, listings, errors) are read whole,
+ * which they are small enough for, and rewritten (`response-rewrite.ts`). A redirect from S3 means the volume
+ * names the wrong region: that is ours to fix, not the client's to follow.
+ */
+import { s3ErrorXml } from '../s3/error-xml';
+import { S3Refusal } from './errors';
+import { returnedHeaders } from './headers';
+import type { Operation } from './operations';
+import { errorCode, rewriteResponse, type RewriteContext } from './response-rewrite';
+import type { FrontLimits, ProxyResponse, UpstreamResponse } from './types';
+import { readAll } from './body';
+
+/** Listings of 1,000 keys of 1 KiB with owners fit easily. */
+export const MAX_XML_BYTES = 16 * 1024 * 1024;
+
+export interface Answered {
+  response: ProxyResponse;
+  /** S3's error code when it refused. */
+  s3Code?: string;
+  /** S3's own request id, for the log (support cases at AWS need it). */
+  upstreamRequestId?: string;
+}
+
+const tooLargeXml = () => new Error(`S3 answered with an XML document over ${MAX_XML_BYTES} bytes`);
+
+function tooLargeForFront(limits: FrontLimits, size: number): S3Refusal {
+  return new S3Refusal(
+    400,
+    'InvalidRequest',
+    `This response would be ${size} bytes, more than the ${limits.maxResponseBytes} that ${limits.name ?? 'this endpoint'} can return in one response. Download it in ranges (aws s3 cp, boto3's download_file and rclone do so for large objects), or through the proxy's Node endpoint, which has no such limit.`,
+  );
+}
+
+/** An error document as the client may see it; one we cannot read is replaced by our own, with S3's code if any. */
+function rewrittenError(raw: string, status: number, ctx: RewriteContext): string {
+  try {
+    if (raw.trimStart().startsWith('<')) return rewriteResponse(raw, ctx);
+  } catch {
+    // falls through to a document of our own
+  }
+  const code = errorCode(raw) || (status >= 500 ? 'InternalError' : 'InvalidRequest');
+  return s3ErrorXml(code, `S3 answered ${status} (${code}).`, ctx.requestId);
+}
+
+export async function answer(method: string, operation: Operation, upstream: UpstreamResponse, ctx: RewriteContext, limits: FrontLimits): Promise<Answered> {
+  const upstreamRequestId = upstream.headers['x-amz-request-id'];
+  const headers = returnedHeaders(upstream.headers, ctx.requestId);
+  const { status } = upstream;
+  if (status === 301 || status === 307) {
+    upstream.body.resume();
+    throw new S3Refusal(500, 'InternalError', "S3 redirected the request: the volume's bucket is not in the region the volume names. Ask the volume's admin to register it again with the bucket's region.");
+  }
+  if (method === 'HEAD' || status === 204 || status === 304) {
+    upstream.body.resume();
+    const s3Code = status >= 400 ? (upstream.headers['x-amz-error-code'] ?? String(status)) : undefined;
+    return { response: { status, headers, body: '' }, ...(s3Code ? { s3Code } : {}), upstreamRequestId };
+  }
+  const isError = status >= 300;
+  if (isError || operation.xmlResult) {
+    const raw = (await readAll(upstream.body, MAX_XML_BYTES, tooLargeXml)).toString('utf8');
+    const xml = isError ? rewrittenError(raw, status, ctx) : rewriteResponse(raw, ctx);
+    headers['content-length'] = String(Buffer.byteLength(xml));
+    const s3Code = isError ? errorCode(raw) || String(status) : raw.includes('<Error>') ? errorCode(raw) : undefined;
+    return { response: { status, headers, body: xml }, ...(s3Code ? { s3Code } : {}), upstreamRequestId };
+  }
+  const length = Number(upstream.headers['content-length']);
+  if (limits.maxResponseBytes !== undefined && Number.isFinite(length) && length > limits.maxResponseBytes) {
+    upstream.body.destroy();
+    throw tooLargeForFront(limits, length);
+  }
+  return { response: { status, headers, body: upstream.body }, upstreamRequestId };
+}

@@ -1,0 +1,134 @@
+/**
+ * The forwarder: signs each request with the volume's role credentials (`@smithy/signature-v4`, as the SDKs
+ * sign; nothing hand-rolled) for S3's path-style endpoint, `https://s3.<region>.amazonaws.com` unless an endpoint
+ * is configured, and streams the body out and the answer back over keep-alive connections.
+ *
+ * Failures: S3 unreachable, or silent for `idleTimeoutMs`, is `S3Unavailable` (503, which S3 clients retry); a
+ * request body that fails on the way (a bad chunk signature, a wrong trailing checksum) abandons the request to
+ * S3 and rejects with that failure; an abandoned request (client gone, function timing out) is `RequestTimeout`.
+ * Once S3 has answered, later failures of the upload (S3 answered early, with an error) are S3's answer's business.
+ */
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { pipeline, Readable } from 'node:stream';
+import { DependencyUnavailable } from '../../errors';
+import { uriEncode } from '../../sigv4/encoding';
+import type { Clock } from '../../volumes/ports';
+import { S3Refusal } from '../errors';
+import type { Upstream, UpstreamRequest, UpstreamResponse } from '../types';
+
+export interface HttpUpstreamOptions {
+  clock: Clock;
+  /** Replaces S3's regional endpoint (`AWS_ENDPOINT_URL_S3` / `AWS_ENDPOINT_URL`); requests stay path-style. */
+  endpoint?: string;
+  /** Open connections per S3 endpoint; 64 when absent. */
+  maxSockets?: number;
+  /** A connection silent this long is given up; 300,000 ms when absent. */
+  idleTimeoutMs?: number;
+}
+
+/** S3's regional endpoint, or the configured one. */
+export function s3Endpoint(region: string, override?: string): URL {
+  if (override) return new URL(override);
+  return new URL(`https://s3.${region}.${region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'}`);
+}
+
+/** The URL path of a path-style request: the bucket, then the key encoded once (slashes kept). */
+export function upstreamPath(base: URL, bucket: string, key: string | undefined): string {
+  const root = base.pathname.replace(/\/+$/, '');
+  return `${root}/${uriEncode(bucket)}${key === undefined ? '' : `/${uriEncode(key, true)}`}`;
+}
+
+function flatHeaders(message: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers)) {
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+const unreachable = (why: string) => new DependencyUnavailable(`S3 did not answer (${why}); try again shortly.`, 'S3Unavailable');
+const abandoned = () => new S3Refusal(400, 'RequestTimeout', 'The request was abandoned before S3 answered (the client went away, or the time allowed ran out).');
+
+export async function signUpstream(request: UpstreamRequest, endpoint: URL, signingDate: Date) {
+  const query: Record<string, string | string[]> = {};
+  for (const [name, value] of request.query) {
+    const existing = query[name];
+    query[name] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+  }
+  const { credentials } = request;
+  const signer = new SignatureV4({
+    credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken },
+    region: request.region,
+    service: 's3',
+    sha256: Sha256,
+    // S3 signs the path as sent (encoded once, never normalised): the path below is exactly that.
+    uriEscapePath: false,
+    applyChecksum: false,
+  });
+  const unsigned = new HttpRequest({
+    method: request.method,
+    protocol: endpoint.protocol,
+    hostname: endpoint.hostname,
+    ...(endpoint.port ? { port: Number(endpoint.port) } : {}),
+    path: upstreamPath(endpoint, request.bucket, request.key),
+    query,
+    headers: { ...request.headers, host: endpoint.host, 'x-amz-content-sha256': request.payloadHash },
+  });
+  return signer.sign(unsigned, { signingDate });
+}
+
+export function createHttpUpstream(options: HttpUpstreamOptions): Upstream {
+  const maxSockets = options.maxSockets ?? 64;
+  const idleTimeoutMs = options.idleTimeoutMs ?? 300_000;
+  const agents = { http: new HttpAgent({ keepAlive: true, maxSockets }), https: new HttpsAgent({ keepAlive: true, maxSockets }) };
+
+  return {
+    async send(request: UpstreamRequest): Promise<UpstreamResponse> {
+      request.signal?.throwIfAborted();
+      const endpoint = s3Endpoint(request.region, options.endpoint);
+      const signed = await signUpstream(request, endpoint, options.clock.now());
+      const search = request.query.map(([name, value]) => `${uriEncode(name)}=${uriEncode(value)}`).join('&');
+      const https = endpoint.protocol === 'https:';
+      return new Promise<UpstreamResponse>((resolve, reject) => {
+        let answered = false;
+        let bodyError: Error | undefined;
+        const fail = (error: Error) => {
+          if (answered) return;
+          answered = true;
+          reject(bodyError ?? (request.signal?.aborted ? abandoned() : error));
+        };
+        const outgoing: ClientRequest = (https ? httpsRequest : httpRequest)({
+          method: request.method,
+          hostname: endpoint.hostname,
+          port: endpoint.port || (https ? 443 : 80),
+          path: `${signed.path}${search ? `?${search}` : ''}`,
+          headers: signed.headers,
+          agent: https ? agents.https : agents.http,
+          ...(request.signal ? { signal: request.signal } : {}),
+        });
+        outgoing.setTimeout(idleTimeoutMs, () => outgoing.destroy(unreachable(`no answer for ${idleTimeoutMs / 1000} s`)));
+        outgoing.on('error', (error: NodeJS.ErrnoException) => fail(error instanceof DependencyUnavailable ? error : unreachable(error.code ?? error.message)));
+        outgoing.on('response', (incoming) => {
+          if (answered) return void incoming.resume();
+          answered = true;
+          incoming.setTimeout(idleTimeoutMs, () => incoming.destroy(unreachable(`the answer stalled for ${idleTimeoutMs / 1000} s`)));
+          resolve({ status: incoming.statusCode ?? 502, headers: flatHeaders(incoming), body: incoming });
+        });
+        if (request.body === undefined) outgoing.end();
+        else if (Buffer.isBuffer(request.body)) outgoing.end(request.body);
+        else {
+          const body = request.body as Readable;
+          // Registered before the pipeline's own listener: the body's failure is known before the socket's.
+          body.once('error', (error) => (bodyError ??= error));
+          pipeline(body, outgoing, (error) => {
+            if (error) fail(error);
+          });
+        }
+      });
+    },
+  };
+}

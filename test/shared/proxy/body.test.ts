@@ -1,0 +1,70 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createChecksum, parseSigV4 } from '../../../shared/sigv4';
+import { holdBackLastByte, planBody } from '../../../shared/proxy/body';
+import type { ProxyRequest } from '../../../shared/proxy/types';
+import { encodeAwsChunked } from '../sigv4/helpers';
+
+async function drain(stream: Readable): Promise<{ bytes: number; error?: Error }> {
+  let bytes = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) bytes += chunk.length;
+    return { bytes };
+  } catch (error) {
+    return { bytes, error: error as Error };
+  }
+}
+
+const crc32 = (data: Buffer) => {
+  const c = createChecksum('CRC32');
+  c.update(data);
+  return c.digestBase64();
+};
+
+function unsignedTrailerRequest(payload: Buffer, checksum: string): ProxyRequest {
+  const body = encodeAwsChunked({ chunks: [payload], trailers: [['x-amz-checksum-crc32', checksum]] });
+  const headers = {
+    host: 'proxy.test',
+    authorization: 'AWS4-HMAC-SHA256 Credential=VGAKALICEALICEALICE2/20250601/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=' + '0'.repeat(64),
+    'x-amz-date': '20250601T120000Z',
+    'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
+    'x-amz-decoded-content-length': String(payload.length),
+    'x-amz-trailer': 'x-amz-checksum-crc32',
+    'content-encoding': 'aws-chunked',
+    'content-length': String(body.length),
+  };
+  return { method: 'PUT', rawPath: '/v/k', rawQuery: '', headers, body: Readable.from([body]), requestId: 'R' };
+}
+
+describe('the body on its way to S3', () => {
+  it('holds the last byte back until the stream ended well', async () => {
+    const held = holdBackLastByte();
+    const seen: number[] = [];
+    held.on('data', (chunk: Buffer) => seen.push(chunk.length));
+    held.write(Buffer.from('abc'));
+    held.write(Buffer.from('de'));
+    await new Promise((r) => setImmediate(r));
+    expect(seen.reduce((a, b) => a + b, 0)).toBe(4);
+    held.end();
+    await new Promise((r) => held.on('end', r));
+    expect(seen.reduce((a, b) => a + b, 0)).toBe(5);
+  });
+
+  it('an aws-chunked body that passes its checks flows whole, de-chunked, with the decoded length', async () => {
+    const payload = Buffer.alloc(20_000, 'p');
+    const req = unsignedTrailerRequest(payload, crc32(payload));
+    const plan = await planBody(req, parseSigV4(req)!, undefined);
+    expect(plan.length).toBe(20_000);
+    expect(plan.payloadHash).toBe('UNSIGNED-PAYLOAD');
+    expect(await drain(plan.body)).toEqual({ bytes: 20_000 });
+  });
+
+  it('an aws-chunked body whose trailing checksum is wrong never delivers its full length: S3 cannot complete it', async () => {
+    const payload = Buffer.alloc(20_000, 'p');
+    const req = unsignedTrailerRequest(payload, crc32(Buffer.from('something else')));
+    const plan = await planBody(req, parseSigV4(req)!, undefined);
+    const drained = await drain(plan.body);
+    expect(drained.error?.message).toMatch(/did not match/);
+    expect(drained.bytes).toBeLessThan(plan.length);
+  });
+});

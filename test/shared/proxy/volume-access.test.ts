@@ -1,0 +1,105 @@
+/** Who may use which volume through the proxy, decided before anything reaches S3. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { bodyText, KEY_ID, proxyWorld, SECRET, type ClientRequest, type ProxyWorld } from './world';
+
+let w: ProxyWorld;
+afterEach(() => w?.cleanup());
+
+const CAROL = { accessKeyId: 'VGAKCAROLCAROLCAROL2', secretAccessKey: 'carol-secret-0123456789abcdef0123456' };
+
+async function withCarol(members = { carol: 'read' as const }, overrides = {}) {
+  w = await proxyWorld(members, overrides);
+  w.keys.set(CAROL.accessKeyId, { ...CAROL, subject: 'carol', expiresAt: new Date('2030-01-01'), authMethods: ['pwd'] });
+}
+
+const codeOf = async (response: Awaited<ReturnType<ProxyWorld['send']>>) => /<Code>([^<]+)<\/Code>/.exec(await bodyText(response))?.[1];
+
+describe('a read member', () => {
+  it('reads and lists', async () => {
+    await withCarol();
+    await w.send({ method: 'PUT', path: '/shared-genomes/shared.txt', body: 'for carol' });
+    expect(await bodyText(await w.send({ path: '/shared-genomes/shared.txt', as: CAROL }))).toBe('for carol');
+    expect((await w.send({ path: '/shared-genomes', query: { 'list-type': '2' }, as: CAROL })).status).toBe(200);
+  });
+
+  it('gets AccessDenied on every write, before anything is forwarded, and the refusal is audited', async () => {
+    await withCarol();
+    const writes: ClientRequest[] = [
+      { method: 'PUT', path: '/shared-genomes/x.txt', body: 'x' },
+      { method: 'DELETE', path: '/shared-genomes/x.txt' },
+      { method: 'POST', path: '/shared-genomes/x.txt', query: { uploads: '' } },
+      { method: 'PUT', path: '/shared-genomes/y.txt', headers: { 'x-amz-copy-source': '/shared-genomes/x.txt' } },
+      { method: 'POST', path: '/shared-genomes', query: { delete: '' }, body: '<Delete><Object><Key>x.txt</Key></Object></Delete>' },
+    ];
+    for (const write of writes) {
+      const response = await w.send({ ...write, as: CAROL });
+      expect({ write: `${write.method} ${write.path}`, status: response.status, code: await codeOf(response) }).toEqual({ write: `${write.method} ${write.path}`, status: 403, code: 'AccessDenied' });
+    }
+    expect(w.sent).toEqual([]);
+    const denied = w.audit.events.filter((e) => e.subject === 'carol' && e.outcome === 'denied');
+    expect(denied.map((e) => e.action)).toEqual(['proxy.PutObject', 'proxy.DeleteObject', 'proxy.CreateMultipartUpload', 'proxy.CopyObject', 'proxy.DeleteObjects']);
+    expect(denied[0]!.detail).toMatchObject({ reason: 'AccessExceedsMembership', key: 'x.txt', via: 'gateway-key' });
+  });
+});
+
+describe('volumes the caller may not see', () => {
+  it('answer NoSuchBucket, the same as a volume that does not exist, and nothing is audited', async () => {
+    await withCarol({} as never);
+    for (const path of ['/shared-genomes/x', '/no-such-volume/x', '/NOT_A_NAME/x']) {
+      const response = await w.send({ path, as: CAROL });
+      expect({ path, status: response.status, code: await codeOf(response) }).toEqual({ path, status: 404, code: 'NoSuchBucket' });
+    }
+    expect(w.audit.events.filter((e) => e.subject === 'carol')).toEqual([]);
+  });
+
+  it('include those a gateway key is not limited to', async () => {
+    await withCarol();
+    w.keys.set(KEY_ID, { accessKeyId: KEY_ID, secretAccessKey: SECRET, subject: 'alice', volumeIds: ['vol-other'], expiresAt: new Date('2030-01-01'), authMethods: [] });
+    const response = await w.send({ path: '/shared-genomes/x' });
+    expect(response.status).toBe(404);
+    expect(await codeOf(response)).toBe('NoSuchBucket');
+  });
+});
+
+describe('volume rules', () => {
+  it('a pending volume serves nothing: AccessDenied saying to verify it', async () => {
+    await withCarol(undefined, { status: 'pending' });
+    const response = await w.send({ path: '/shared-genomes/x' });
+    expect(response.status).toBe(403);
+    expect(await bodyText(response)).toMatch(/verify it first/);
+  });
+
+  it('requireMfa is honoured from the gateway key’s recorded authentication methods', async () => {
+    await withCarol(undefined, { requireMfa: true });
+    expect(await bodyText(await w.send({ path: '/shared-genomes/x' }))).toMatch(/multi-factor/);
+    w.keys.set(KEY_ID, { accessKeyId: KEY_ID, secretAccessKey: SECRET, subject: 'alice', expiresAt: new Date('2030-01-01'), authMethods: ['pwd', 'mfa'] });
+    expect((await w.send({ method: 'PUT', path: '/shared-genomes/x', body: 'x' })).status).toBe(200);
+  });
+
+  it('a web-identity volume needs the caller’s own token, which a gateway key does not carry', async () => {
+    await withCarol(undefined, { auth: { type: 'web-identity', roleArn: 'arn:aws:iam::123456789012:role/web' }, externalId: undefined });
+    const response = await w.send({ path: '/shared-genomes/x' });
+    expect(response.status).toBe(403);
+    expect(await bodyText(response)).toMatch(/use your token as the access key id/);
+  });
+});
+
+describe('ListBuckets', () => {
+  it('lists the volumes the caller may use, by name, and no others', async () => {
+    await withCarol();
+    const text = await bodyText(await w.send({ path: '/' }));
+    expect(text).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<ListAllMyBucketsResult xmlns="http:\/\/s3.amazonaws.com\/doc\/2006-03-01\/"><Owner><ID>[0-9a-f]{64}<\/ID><DisplayName>alice<\/DisplayName><\/Owner><Buckets><Bucket><Name>shared-genomes<\/Name><CreationDate>/);
+    expect(text).not.toMatch(/lab-genomes/);
+    w.keys.set(KEY_ID, { accessKeyId: KEY_ID, secretAccessKey: SECRET, subject: 'alice', volumeIds: ['vol-other'], expiresAt: new Date('2030-01-01'), authMethods: [] });
+    expect(await bodyText(await w.send({ path: '/' }))).toMatch(/<Buckets><\/Buckets>/);
+  });
+});
+
+describe('bucket questions answered from the volume', () => {
+  it('HeadBucket is 200 for a usable volume and GetBucketLocation names its region; S3 is not asked', async () => {
+    await withCarol();
+    expect((await w.send({ method: 'HEAD', path: '/shared-genomes' })).status).toBe(200);
+    expect(await bodyText(await w.send({ path: '/shared-genomes', query: { location: '' } }))).toMatch(/<LocationConstraint xmlns="[^"]+">eu-central-1<\/LocationConstraint>$/);
+    expect(w.sent).toEqual([]);
+  });
+});
