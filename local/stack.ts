@@ -1,6 +1,7 @@
 /**
  * The whole local stack in one process, on loopback only: the AWS endpoint (DynamoDB, S3, IAM, STS),
- * the development OIDC issuer, the HTTP API and the proxy's function URL, wired like a deployment:
+ * the development OIDC issuer, the HTTP API, the proxy's function URL and its Node front (the container
+ * deployment's server), wired like a deployment:
  * the handlers get the environment serverless.yml gives them and run as a session of the platform
  * role, fetched from a container-credentials endpoint as on AWS. `npm start` and the tests use it.
  */
@@ -10,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { createLogger, type Logger } from '../shared/log';
 import { startApiServer, type LocalServer } from './api-server';
 import { startFunctionUrlServer } from './function-url-server';
+import { startNodeProxy } from './proxy-server';
 import { ensureTables } from './aws/dynamodb/bootstrap';
 import { createDynamoService, type DynamoService } from './aws/dynamodb/service';
 import { createAuthorizer } from './aws/iam/authorizer';
@@ -27,6 +29,8 @@ export interface StackPorts {
   proxy: number;
   aws: number;
   oidc: number;
+  /** The proxy's Node front: NODE_PROXY_PORT, else 3003, else (when the function URL's port is 0, as in tests) a free one. */
+  nodeProxy: number;
 }
 
 export interface StackOptions {
@@ -49,7 +53,10 @@ export interface StackOptions {
 /** What `.local/stack.json` says: everything a user or a test needs to reach the stack. */
 export interface StackInfo {
   apiUrl: string;
+  /** The proxy behind the local function URL (Lambda's limits: 6 MB requests, 200 MB streamed responses). */
   proxyUrl: string;
+  /** The same proxy behind its Node front (no such limits); the PROXY_PUBLIC_URL the Nextflow config names. */
+  nodeProxyUrl: string;
   awsEndpoint: string;
   region: string;
   issuer: string;
@@ -68,7 +75,18 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export const DEFAULT_PORTS: StackPorts = { api: 3000, proxy: 3001, aws: 4566, oidc: 3002 };
+export const DEFAULT_PORTS: StackPorts = { api: 3000, proxy: 3001, aws: 4566, oidc: 3002, nodeProxy: 3003 };
+
+function nodeProxyPort(ports: Partial<StackPorts> | undefined): number {
+  if (ports?.nodeProxy !== undefined) return ports.nodeProxy;
+  const fromEnv = process.env.NODE_PROXY_PORT;
+  if (fromEnv !== undefined && fromEnv !== '') {
+    const port = Number(fromEnv);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`NODE_PROXY_PORT must be a port number from 0 to 65535 (got "${fromEnv}")`);
+    return port;
+  }
+  return ports?.proxy === 0 ? 0 : DEFAULT_PORTS.nodeProxy;
+}
 export const DEFAULT_AUDIENCE = 'volume-gateway-local';
 const SERVICE_SESSION_NAME = 'volume-gateway-local';
 
@@ -93,7 +111,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const root = resolve(options.root ?? process.cwd());
   const dataDir = resolve(options.dataDir);
   const host = options.host ?? '127.0.0.1';
-  const ports = { ...DEFAULT_PORTS, ...options.ports };
+  const ports = { ...DEFAULT_PORTS, ...options.ports, nodeProxy: nodeProxyPort(options.ports) };
   const region = options.region ?? 'us-east-1';
   const log = options.log ?? createLogger({ component: 'local-stack' });
   const audience = options.audience ?? DEFAULT_AUDIENCE;
@@ -165,6 +183,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const proxyFn = model.functions.find((fn) => fn.url);
     if (!proxyFn) throw new Error('serverless.yml declares no function with a url (the S3 proxy)');
     servers.push(await startFunctionUrlServer({ root, model, fn: proxyFn, host, port: ports.proxy, log }));
+    // The Node front loads and builds its proxy at its first request, from the environment completed just below
+    // (loaded lazily like the functions: the AWS SDK must not load before a streaming handler has found `awslambda`).
+    const nodeProxy = await startNodeProxy({ host, port: ports.nodeProxy, proxy: async () => (await import('../shared/wiring/proxy')).proxyDefaults().proxy });
+    servers.push({ url: nodeProxy.url, server: nodeProxy.server, close: () => nodeProxy.close(0) });
+    // Nextflow configs name the Node front: Nextflow uploads files whole up to 100 MB, which no function URL carries.
+    process.env.PROXY_PUBLIC_URL = nodeProxy.url;
 
     const sweep = setInterval(() => void dynamo.sweepExpired().catch((error: Error) => log.error('ttl sweep failed', { errorMessage: error.message })), options.ttlSweepMs ?? 5000);
     sweep.unref();
@@ -173,6 +197,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const info: StackInfo = {
       apiUrl: servers[1]!.url,
       proxyUrl: servers[2]!.url,
+      nodeProxyUrl: servers[3]!.url,
       awsEndpoint: aws.url,
       region,
       issuer: issuer.issuer,

@@ -1,20 +1,18 @@
 import middy from '@middy/core';
 import { executionModeStreamifyResponse } from '@middy/core/StreamifyResponse';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { s3ErrorXml } from '../../shared/s3/error-xml';
+import { FUNCTION_URL_LIMITS, requestFromEvent } from '../../shared/proxy/function-url';
+import type { ProxyHandler } from '../../shared/proxy/handle';
+import { proxyDefaults } from '../../shared/wiring/proxy';
 
 /**
- * The S3 proxy behind the Lambda function URL (RESPONSE_STREAM). Until the proxy is built (its own
- * issue), every request gets S3's NotImplemented error, as XML so S3 clients show it.
+ * The S3 proxy behind the Lambda function URL (RESPONSE_STREAM): the event becomes the core's request, the
+ * core's response is streamed back (object bodies are never held whole).
  */
-export const makeHandler = () =>
-  middy<APIGatewayProxyEventV2, unknown, Error, Context>({ executionMode: executionModeStreamifyResponse }).handler(async (event, context) => {
-    const requestId = event.requestContext?.requestId || context.awsRequestId;
-    return {
-      statusCode: 501,
-      headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId },
-      body: s3ErrorXml('NotImplemented', 'The S3 proxy is not available in this version of volume-gateway.', requestId),
-    };
+export const makeHandler = (proxy: ProxyHandler) =>
+  middy<APIGatewayProxyEventV2, unknown, Error, Context>({ executionMode: executionModeStreamifyResponse }).handler(async (event, context, { signal }) => {
+    const response = await proxy(requestFromEvent(event, context, signal), FUNCTION_URL_LIMITS);
+    return { statusCode: response.status, headers: response.headers, body: response.body };
   });
 
-export const handler = makeHandler();
+export const handler = makeHandler(proxyDefaults().proxy);

@@ -1,0 +1,11 @@
+/** GET /volumes/{id}/nextflow-config: the `aws { … }` block that points Nextflow at the S3 proxy for a volume. */
+import { callerOf } from '../../shared/http/caller';
+import { route } from '../../shared/http/route';
+import { ok } from '../../shared/http/types';
+import { nextflowConfig } from '../../shared/proxy/nextflow-config';
+import { nextflowConfigDefaults, type NextflowConfigDeps } from '../../shared/wiring/proxy';
+
+export const makeHandler = (deps: NextflowConfigDeps) =>
+  route({}, async (r) => ok(await nextflowConfig(deps.volumes.repo, callerOf(r), r.pathParameters.id!, deps.proxyPublicUrl)))(deps);
+
+export const handler = makeHandler(nextflowConfigDefaults());

@@ -1,0 +1,35 @@
+/**
+ * The Lambda function URL as a front: its payload-2.0 event becomes the core's neutral request, and what the
+ * URL cannot carry is said up front. Lambda refuses an event over 6 MB (413, before the function runs): binary
+ * bodies arrive base64-encoded, so about 4.4 MB of raw body fits; no 5 MiB multipart part ever does. A streamed
+ * response may be up to 200 MB (the first 6 MB at full speed, then about 2 MB/s), so larger answers are
+ * refused before they start, with what to do instead.
+ */
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { Readable } from 'node:stream';
+import type { FrontLimits, ProxyRequest } from './types';
+
+/** RESPONSE_STREAM's limit, in bytes (AWS says 200 MB). */
+export const FUNCTION_URL_MAX_RESPONSE_BYTES = 200 * 1000 * 1000;
+
+export const FUNCTION_URL_LIMITS: FrontLimits = { maxResponseBytes: FUNCTION_URL_MAX_RESPONSE_BYTES, name: 'the Lambda function URL' };
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/;
+
+export function requestFromEvent(event: APIGatewayProxyEventV2, context: Pick<Context, 'awsRequestId'>, signal?: AbortSignal): ProxyRequest {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.headers ?? {})) if (value !== undefined) headers[name.toLowerCase()] = value;
+  const body = event.body === undefined ? Buffer.alloc(0) : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+  const host = headers.host ?? event.requestContext?.domainName ?? 'localhost';
+  return {
+    method: event.requestContext?.http?.method ?? 'GET',
+    rawPath: event.rawPath || '/',
+    rawQuery: event.rawQueryString ?? '',
+    headers,
+    body: Readable.from(body.length > 0 ? [body] : []),
+    requestId: event.requestContext?.requestId || context.awsRequestId,
+    // Function URLs are HTTPS; the local stand-in on loopback is plain HTTP.
+    origin: `${LOOPBACK.test(host) ? 'http' : 'https'}://${host}`,
+    ...(signal ? { signal } : {}),
+  };
+}

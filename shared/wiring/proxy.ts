@@ -1,0 +1,102 @@
+/**
+ * Wiring for the S3 proxy, once per cold start (or per Node process): the configuration read and checked, and
+ * the core built over the DynamoDB, STS and S3 adapters, with every cache at module scope so a warm Lambda (or
+ * the long-running Node front) reuses them. Both fronts and the Nextflow-config route get their deps here.
+ *
+ * Configuration, besides the service's (`shared/config.ts`):
+ * - `AWS_ENDPOINT_URL_S3`, else `AWS_ENDPOINT_URL`: where requests are forwarded instead of
+ *   `https://s3.<region>.amazonaws.com` (the local stack sets the latter); path-style either way.
+ * - `PROXY_PUBLIC_URL`: where clients reach the proxy, for the Nextflow config and completed uploads' Location.
+ */
+import { createS3MultipartStore } from '../adapters/s3-multipart-store';
+import { createS3UrlSigner } from '../adapters/s3-url-signer';
+import { createTokenVerifier } from '../auth/token-verifier';
+import { ConfigError, loadConfig, type Config } from '../config';
+import { createLogger, type Logger } from '../log';
+import { createProxyAudit } from '../proxy/audit';
+import { withProxySessionPolicy } from '../proxy/forwarding-credentials';
+import { createProxy, type ProxyDeps, type ProxyHandler } from '../proxy/handle';
+import { createHttpUpstream } from '../proxy/upstream/http-upstream';
+import { createVolumeLookup } from '../proxy/volume-lookup';
+import { createCredentialCache } from '../vending/credential-cache';
+import { accessKeyResolverDefaults } from './access-keys';
+import { systemClock } from './ids';
+import { buildVolumeDeps, volumeDefaults, type VolumeHandlerDeps } from './volumes';
+
+export interface ProxyConfig {
+  /** Where S3 requests go instead of S3's regional endpoint. */
+  s3Endpoint?: string;
+  /** Where clients reach the proxy, without a trailing `/`. */
+  publicUrl?: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+function url(name: string, value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  if (!trimmed) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(trimmed);
+  } catch {
+    throw new ConfigError(name, `is not a URL (got "${trimmed}")`);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new ConfigError(name, `must be an http(s) URL (got "${trimmed}")`);
+  return trimmed.replace(/\/+$/, '');
+}
+
+export function loadProxyConfig(env: Env = process.env): Readonly<ProxyConfig> {
+  const s3Endpoint = env.AWS_ENDPOINT_URL_S3?.trim() ? url('AWS_ENDPOINT_URL_S3', env.AWS_ENDPOINT_URL_S3) : url('AWS_ENDPOINT_URL', env.AWS_ENDPOINT_URL);
+  const publicUrl = url('PROXY_PUBLIC_URL', env.PROXY_PUBLIC_URL);
+  return Object.freeze({ ...(s3Endpoint ? { s3Endpoint } : {}), ...(publicUrl ? { publicUrl } : {}) });
+}
+
+export function buildProxyDeps(config: Config, proxyConfig: ProxyConfig, logger: Logger): ProxyDeps {
+  const volumes = buildVolumeDeps(config);
+  return {
+    vending: {
+      ...volumes,
+      // The proxy's own sessions: its cache is its own (a separate function at AWS), its issuer adds the multipart listing.
+      sts: withProxySessionPolicy(volumes.sts),
+      cache: createCredentialCache({ clock: systemClock }),
+      signer: createS3UrlSigner({ forcePathStyle: config.s3ForcePathStyle }),
+      multipart: createS3MultipartStore({ forcePathStyle: config.s3ForcePathStyle }),
+    },
+    accessKeys: accessKeyResolverDefaults(config),
+    verifier: createTokenVerifier(config.auth),
+    lookup: createVolumeLookup({ repo: volumes.repo, clock: systemClock }),
+    audit: createProxyAudit({ audit: volumes.audit, clock: systemClock }),
+    upstream: createHttpUpstream({ clock: systemClock, ...(proxyConfig.s3Endpoint ? { endpoint: proxyConfig.s3Endpoint } : {}) }),
+    logger,
+  };
+}
+
+export interface ProxyWiring {
+  proxy: ProxyHandler;
+  config: Readonly<Config>;
+  proxyConfig: Readonly<ProxyConfig>;
+  logger: Logger;
+}
+
+let cached: ProxyWiring | undefined;
+
+/** The proxy of this process, built at the first call from the environment; later calls return the same one. */
+export function proxyDefaults(): ProxyWiring {
+  if (cached) return cached;
+  const config = loadConfig();
+  const proxyConfig = loadProxyConfig();
+  const logger = createLogger({ service: 'volume-gateway', stage: config.stage, component: 'proxy' }, { level: config.logLevel });
+  cached = { proxy: createProxy(buildProxyDeps(config, proxyConfig, logger)), config, proxyConfig, logger };
+  return cached;
+}
+
+export interface NextflowConfigDeps extends VolumeHandlerDeps {
+  /** PROXY_PUBLIC_URL, when the deployment sets it. */
+  proxyPublicUrl?: string;
+}
+
+/** The Nextflow-config route's deps: the volume routes' wiring and where the proxy is. */
+export function nextflowConfigDefaults(): NextflowConfigDeps {
+  const { publicUrl } = loadProxyConfig();
+  return { ...volumeDefaults(), ...(publicUrl ? { proxyPublicUrl: publicUrl } : {}) };
+}

@@ -1,0 +1,103 @@
+/**
+ * The world of the proxy's end-to-end tests, on the real local stack: alice's read-write volume
+ * `alice-genomes` (bucket alice-lab, prefix project-x) and her `alice-archive` (same bucket, prefix archive),
+ * carol a read member of alice-genomes, and bob's `bob-data` (bucket bob-lab) that alice cannot read. Each is
+ * registered and verified through the API, with the returned commands applied verbatim. Data sits beside the
+ * prefixes, so a proxy that leaked outside a root would show it.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { S3Client } from '@aws-sdk/client-s3';
+import { expect } from 'vitest';
+import { installAwsLambdaGlobal } from '../../local/lambda/streaming';
+import { startTestStack, type TestStack } from '../support/local-stack';
+
+const exec = promisify(execFile);
+
+export interface ProxyWorld {
+  stack: TestStack;
+  tokens: Record<string, string>;
+  volumes: Record<string, { id: string }>;
+  /** Gateway keys by user (alice, carol, bob), each for every volume they are a member of. */
+  keys: Record<string, { accessKeyId: string; secretAccessKey: string }>;
+  api(who: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  /** An S3 client for `who` against `endpoint`: a gateway key, or (`jwt`) the token as access key id. */
+  s3(who: string, endpoint: string, mode?: 'key' | 'jwt'): S3Client;
+}
+
+/**
+ * The AWS SDK (`@aws/lambda-invoke-store`) creates an empty `globalThis.awslambda` when it loads, and
+ * `installAwsLambdaGlobal` leaves any existing one alone, so a streaming handler loaded after the SDK finds no
+ * `streamifyResponse`. Until that is fixed there, the local runtime's members are added to the SDK's object.
+ */
+export function ensureLocalAwsLambda(): void {
+  const g = globalThis as { awslambda?: Record<string, unknown> };
+  if (typeof g.awslambda?.streamifyResponse === 'function') return;
+  const existing = g.awslambda;
+  delete g.awslambda;
+  installAwsLambdaGlobal();
+  const installed = (globalThis as { awslambda?: Record<string, unknown> }).awslambda;
+  if (existing) g.awslambda = { ...existing, ...installed };
+}
+
+export async function startProxyWorld(): Promise<ProxyWorld> {
+  ensureLocalAwsLambda();
+  const stack = await startTestStack();
+  const customer = stack.customerEnv(0);
+  const tokens: Record<string, string> = {};
+  for (const who of ['alice', 'bob', 'carol', 'dave']) tokens[who] = stack.token({ sub: who });
+
+  const api = async (who: string, method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${stack.info.apiUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${tokens[who]}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  };
+
+  for (const bucket of ['alice-lab', 'bob-lab']) await stack.aws(customer, 's3', 'mb', `s3://${bucket}`);
+  const seed = `${stack.dataDir}/seed.txt`;
+  await exec('bash', ['-c', `printf 'not for the volume\\n' > "${seed}"`]);
+  await stack.aws(customer, 's3', 'cp', seed, 's3://alice-lab/project-x-evil/secret.txt');
+  await stack.aws(customer, 's3', 'cp', seed, 's3://alice-lab/other/secret.txt');
+
+  const placeholder = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }] });
+  const volumes: Record<string, { id: string }> = {};
+  const register = async (owner: string, name: string, bucket: string, prefix: string) => {
+    const role = JSON.parse(await stack.aws(customer, 'iam', 'create-role', '--role-name', `role-${name}`, '--assume-role-policy-document', placeholder));
+    const created = await api(owner, 'POST', '/volumes', { name, bucket, prefix, region: 'us-east-1', accessMode: 'read-write', auth: { type: 'role', roleArn: role.Role.Arn } });
+    expect(created.status).toBe(201);
+    for (const command of created.body.setup.commands as string[]) {
+      await exec('bash', ['-euo', 'pipefail', '-c', `aws() { /usr/bin/aws --endpoint-url "$ENDPOINT" "$@"; }\n${command}`], {
+        env: { ...customer, ENDPOINT: stack.info.awsEndpoint },
+        timeout: 60_000,
+      });
+    }
+    expect((await api(owner, 'POST', `/volumes/${created.body.id}/verify`)).body.status).toBe('active');
+    volumes[name] = { id: created.body.id };
+  };
+  await register('alice', 'alice-genomes', 'alice-lab', 'project-x');
+  await register('alice', 'alice-archive', 'alice-lab', 'archive');
+  await register('bob', 'bob-data', 'bob-lab', '');
+  expect((await api('alice', 'PUT', `/volumes/${volumes['alice-genomes']!.id}/members/carol`, { access: 'read' })).status).toBe(200);
+
+  const keys: ProxyWorld['keys'] = {};
+  for (const who of ['alice', 'carol', 'bob']) {
+    const created = await api(who, 'POST', '/access-keys', {});
+    expect(created.status).toBe(201);
+    keys[who] = { accessKeyId: created.body.accessKeyId, secretAccessKey: created.body.secretAccessKey };
+  }
+
+  const s3 = (who: string, endpoint: string, mode: 'key' | 'jwt' = 'key') =>
+    new S3Client({
+      endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      maxAttempts: 1,
+      credentials: mode === 'key' ? keys[who]! : { accessKeyId: tokens[who]!, secretAccessKey: 'N/A' },
+    });
+
+  return { stack, tokens, volumes, keys, api, s3 };
+}

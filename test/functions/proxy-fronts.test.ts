@@ -1,0 +1,136 @@
+/**
+ * The proxy's two fronts adapt HTTP to the core's neutral request and response the same way: the raw path and
+ * query as sent, headers from the raw headers, the body's bytes, a request id, and the answer streamed back.
+ * The core here records what it was given; the real one runs behind both fronts in test/e2e/proxy-*.
+ */
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { installAwsLambdaGlobal, LocalResponseStream } from '../../local/lambda/streaming';
+import { httpEvent } from '../../local/lambda/http-event';
+import { lambdaContext } from '../../local/lambda/context';
+import { startNodeProxy, type NodeProxyServer } from '../../local/proxy-server';
+import type { FrontLimits, ProxyRequest, ProxyResponse } from '../../shared/proxy/types';
+
+// functions/proxy/handler.ts wires its production handler when imported: give it an environment that loads.
+vi.hoisted(() => {
+  for (const [name, value] of Object.entries({
+    AWS_REGION: 'us-east-1',
+    AUTH_MODE: 'oidc',
+    OIDC_ISSUER: 'https://issuer.invalid',
+    OIDC_AUDIENCE: 'unused',
+    VOLUMES_TABLE: 'unused',
+    AUDIT_TABLE: 'unused',
+    ACCESS_KEYS_TABLE: 'unused',
+    GATEWAY_PRINCIPAL_ARN: 'arn:aws:iam::123456789012:role/unused',
+  })) {
+    vi.stubEnv(name, value);
+  }
+});
+// The runtime's global first: the AWS SDK creates an empty one when it loads.
+installAwsLambdaGlobal();
+const { makeHandler } = await import('../../functions/proxy/handler');
+
+interface Received {
+  request: ProxyRequest;
+  body: Buffer;
+  limits: FrontLimits | undefined;
+}
+
+let received: Received[] = [];
+/** The next answer; a stream lets the test see bytes arrive before it ends. */
+let next: () => ProxyResponse = () => ({ status: 200, headers: { 'x-amz-request-id': 'x' }, body: 'ok' });
+
+async function core(request: ProxyRequest, limits?: FrontLimits): Promise<ProxyResponse> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request.body) chunks.push(Buffer.from(chunk as Buffer));
+  received.push({ request, body: Buffer.concat(chunks), limits });
+  return next();
+}
+
+let lambdaServer: Server;
+let lambdaUrl: string;
+let nodeFront: NodeProxyServer;
+
+beforeAll(async () => {
+  const handler = makeHandler(core) as unknown as (event: unknown, stream: LocalResponseStream, context: unknown) => Promise<void>;
+  // A bare function URL: the event as Lambda builds it, the handler's stream as the response.
+  lambdaServer = createServer(async (request, response) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const event = httpEvent({ request, body: Buffer.concat(chunks), routeKey: '$default', domainName: request.headers.host! });
+    const stream = new LocalResponseStream(response);
+    await handler(event, stream, lambdaContext('proxy', 30, 128, 'us-east-1'));
+    if (!stream.writableFinished) stream.end();
+  });
+  await new Promise<void>((resolve) => lambdaServer.listen(0, '127.0.0.1', resolve));
+  lambdaUrl = `http://127.0.0.1:${(lambdaServer.address() as AddressInfo).port}`;
+  nodeFront = await startNodeProxy({ host: '127.0.0.1', port: 0, proxy: () => core });
+});
+afterAll(async () => {
+  lambdaServer.closeAllConnections();
+  lambdaServer.close();
+  await nodeFront.close(0);
+});
+
+function send(base: string, path: string, init: { method?: string; headers?: Record<string, string | string[]>; body?: Buffer } = {}) {
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; chunks: string[] }>((resolve, reject) => {
+    const req = httpRequest(`${base}${path}`, { method: init.method ?? 'GET', headers: init.headers }, (response) => {
+      const chunks: string[] = [];
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, chunks }));
+    });
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
+
+const fronts = () => [
+  ['the Lambda function URL', lambdaUrl],
+  ['the Node server', nodeFront.url],
+] as const;
+
+describe.each([0, 1])('front %#', (index) => {
+  it('hands the core the raw path and query, the raw headers, the body’s bytes and a request id', async () => {
+    received = [];
+    next = () => ({ status: 200, headers: { 'x-amz-request-id': 'x' }, body: 'ok' });
+    const [name, base] = fronts()[index]!;
+    const body = Buffer.from([0, 1, 2, 255, 254, 10, 13]);
+    await send(base, '/vol/a%20b%2Bc//d?list-type=2&prefix=x%2By', {
+      method: 'PUT',
+      body,
+      headers: { 'content-type': 'application/octet-stream', 'x-amz-meta-twice': ['one', 'two'] },
+    });
+    const { request, body: seen, limits } = received[0]!;
+    expect({ name, rawPath: request.rawPath, rawQuery: request.rawQuery, method: request.method }).toEqual({ name, rawPath: '/vol/a%20b%2Bc//d', rawQuery: 'list-type=2&prefix=x%2By', method: 'PUT' });
+    expect(seen.equals(body)).toBe(true);
+    expect(request.headers['x-amz-meta-twice']).toBe('one,two');
+    expect(request.headers['content-type']).toBe('application/octet-stream');
+    expect(request.requestId).toMatch(/^[\w-]{16,}$/);
+    expect(request.origin).toMatch(/^http:\/\/127.0.0.1:\d+$/);
+    expect(limits?.maxResponseBytes).toBe(index === 0 ? 200_000_000 : undefined);
+  });
+
+  it('streams the core’s answer back with its status and headers', async () => {
+    const [, base] = fronts()[index]!;
+    const body = new PassThrough();
+    next = () => ({ status: 206, headers: { 'content-range': 'bytes 0-9/100', 'x-amz-request-id': 'RID' }, body });
+    body.write('01234');
+    setTimeout(() => body.end('56789'), 30);
+    const response = await send(base, '/vol/k');
+    expect(response.status).toBe(206);
+    expect(response.headers['content-range']).toBe('bytes 0-9/100');
+    expect(response.headers['x-amz-request-id']).toBe('RID');
+    expect(response.chunks.join('')).toBe('0123456789');
+  });
+
+  it('sends a HEAD answer’s Content-Length without a body', async () => {
+    const [, base] = fronts()[index]!;
+    next = () => ({ status: 200, headers: { 'content-length': '12345', 'x-amz-request-id': 'RID' }, body: '' });
+    const response = await send(base, '/vol/k', { method: 'HEAD' });
+    expect(response.headers['content-length']).toBe('12345');
+    expect(response.chunks).toEqual([]);
+  });
+});
