@@ -19,17 +19,17 @@ import type { ProxyAudit } from './audit';
 import { authenticate, type Authenticated } from './authenticate';
 import { discard } from './body';
 import { rewriteCopySource } from './copy-source';
-import { errorResponse } from './errors';
+import { errorResponse, notImplemented } from './errors';
 import { forwardingCredentials } from './forwarding-credentials';
 import { realKey } from './keys';
-import { bucketLocation, headBucket, listBuckets } from './local-answers';
+import { bucketLocation, bucketOwned, headBucket, listBuckets } from './local-answers';
 import { classify, type Operation } from './operations';
 import type { AccessKeyResolver } from './ports';
 import { param, parseQuery, parseTarget, type Target } from './request-target';
 import type { FrontLimits, ProxyRequest, ProxyResponse, Upstream } from './types';
 import { upstreamRequest } from './upstream-request';
 import { answer } from './upstream-response';
-import { openVolume } from './volume-access';
+import { findVisible, openVolume } from './volume-access';
 import type { VolumeLookup } from './volume-lookup';
 
 export interface ProxyDeps {
@@ -65,6 +65,12 @@ interface Served {
   summary: Record<string, unknown>;
 }
 
+/** CreateBucket of a volume the caller can see is "already yours" (what rclone needs); anything else is not done here. */
+async function createBucket(deps: ProxyDeps, principal: Authenticated['principal'], name: string, requestId: string): Promise<ProxyResponse> {
+  if (await findVisible(deps, principal, name)) return bucketOwned(name, requestId);
+  throw notImplemented('CreateBucket: volumes are registered through the API (POST /volumes), not created by S3 clients');
+}
+
 async function serveVolume(deps: ProxyDeps, s: Served): Promise<ProxyResponse> {
   const { req, auth, caller, operation, target, query, log } = s;
   const { principal } = auth;
@@ -73,6 +79,7 @@ async function serveVolume(deps: ProxyDeps, s: Served): Promise<ProxyResponse> {
     ...(principal.accessKeyId ? { accessKeyId: principal.accessKeyId } : {}),
     ...(target.key === undefined ? {} : { key: auditedKey(target.key) }),
   };
+  if (operation.name === 'CreateBucket') return createBucket(deps, principal, target.volumeName!, req.requestId);
   const opened = await openVolume(deps, principal, caller, target.volumeName!, operation, detail, log);
   const { volume } = opened;
   const record = (outcome: AuditOutcome, extra: Record<string, unknown>) => deps.audit.record({ caller, volumeId: volume.id, operation, outcome, detail: { ...detail, ...extra } }, log);

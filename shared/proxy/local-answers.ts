@@ -1,10 +1,14 @@
 /**
- * What the proxy answers from the volume itself, without asking S3: ListBuckets (the volumes the caller may
- * use, as S3's ListAllMyBucketsResult, without BucketRegion: a region sends some clients to the real S3), HeadBucket (the volume exists and the caller may use it: that is what
- * the question means) and GetBucketLocation (the volume's region). Asking S3 would need bucket-wide permissions
- * the volume's session never has.
+ * What the proxy answers from the volume itself, without asking S3:
+ * - CreateBucket of a volume the caller can see: "already yours", so clients that create before uploading go on;
+ * - ListBuckets: the volumes the caller may use, as S3's ListAllMyBucketsResult (without BucketRegion, which
+ *   sends some clients to the real S3);
+ * - HeadBucket: the volume exists and the caller may use it, which is what the question means;
+ * - GetBucketLocation: the volume's region.
+ * Asking S3 would need bucket-wide permissions the volume's session never has.
  */
 import { createHash } from 'node:crypto';
+import { s3ErrorXml } from '../s3/error-xml';
 import type { Caller } from '../volumes/deps';
 import type { Volume } from '../volumes/model';
 import type { VolumeRepository } from '../volumes/ports';
@@ -59,6 +63,12 @@ export async function listBuckets(
   const ownerId = createHash('sha256').update(principal.subject).digest('hex');
   const owner = `<Owner><ID>${ownerId}</ID><DisplayName>${escapeXml(principal.subject)}</DisplayName></Owner>`;
   return xmlResponse(`<ListAllMyBucketsResult xmlns="${XMLNS}">${owner}<Buckets>${buckets}</Buckets></ListAllMyBucketsResult>`, requestId);
+}
+
+/** What S3 answers a CreateBucket of a bucket the caller already owns (rclone takes it as "exists"). */
+export function bucketOwned(name: string, requestId: string): ProxyResponse {
+  const body = s3ErrorXml('BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.', requestId, { BucketName: name });
+  return { status: 409, headers: { 'content-type': 'application/xml', 'content-length': String(Buffer.byteLength(body)), 'x-amz-request-id': requestId }, body };
 }
 
 export function headBucket(requestId: string): ProxyResponse {

@@ -9,6 +9,7 @@ import { notImplemented } from './errors';
 
 export type OperationName =
   | 'ListBuckets'
+  | 'CreateBucket'
   | 'HeadBucket'
   | 'GetBucketLocation'
   | 'ListObjects'
@@ -55,6 +56,8 @@ const op = (name: OperationName, scope: Operation['scope'], access: DataAccess, 
 
 export const OPERATIONS: Record<OperationName, Operation> = {
   ListBuckets: op('ListBuckets', 'service', 'read', ['prefix', 'max-buckets', 'continuation-token', 'bucket-region'], { local: true }),
+  // Only ever "you already own it" (rclone creates the bucket before its first upload); volumes are made through the API.
+  CreateBucket: op('CreateBucket', 'bucket', 'read', [], { local: true }),
   HeadBucket: op('HeadBucket', 'bucket', 'read', [], { local: true }),
   GetBucketLocation: op('GetBucketLocation', 'bucket', 'read', ['location'], { local: true }),
   ListObjects: op('ListObjects', 'bucket', 'read', ['prefix', 'delimiter', 'marker', 'max-keys', 'encoding-type'], { xmlResult: true }),
@@ -130,6 +133,7 @@ export function classify(method: string, scope: Operation['scope'], params: stri
       else if (has('list-type')) name = 'ListObjectsV2';
       else name = 'ListObjects';
     } else if (method === 'POST' && has('delete')) name = 'DeleteObjects';
+    else if (method === 'PUT' && params.length === 0) name = 'CreateBucket';
   } else if (method === 'GET') name = has('uploadId') ? 'ListParts' : 'GetObject';
   else if (method === 'HEAD') name = 'HeadObject';
   else if (method === 'PUT') {

@@ -18,6 +18,7 @@ describe('request classification', () => {
   it('tells every served operation apart by method, path shape, query and copy source', () => {
     expect(name('GET', 'service')).toBe('ListBuckets');
     expect(name('HEAD', 'bucket')).toBe('HeadBucket');
+    expect(name('PUT', 'bucket')).toBe('CreateBucket');
     expect(name('GET', 'bucket', ['location'])).toBe('GetBucketLocation');
     expect(name('GET', 'bucket')).toBe('ListObjects');
     expect(name('GET', 'bucket', ['prefix', 'marker', 'delimiter'])).toBe('ListObjects');
@@ -57,8 +58,8 @@ describe('request classification', () => {
     }
   });
 
-  it('refuses bucket creation and deletion, and methods S3 has no object operation for', () => {
-    for (const [method, scope] of [['PUT', 'bucket'], ['DELETE', 'bucket'], ['PATCH', 'object'], ['OPTIONS', 'object'], ['PUT', 'service']] as const) {
+  it('refuses bucket deletion, and methods S3 has no object operation for', () => {
+    for (const [method, scope] of [['DELETE', 'bucket'], ['PATCH', 'object'], ['OPTIONS', 'object'], ['PUT', 'service']] as const) {
       expect(refusal(() => classify(method, scope, [], false)).s3Code).toBe('NotImplemented');
     }
   });

@@ -96,6 +96,16 @@ describe('ListBuckets', () => {
 });
 
 describe('bucket questions answered from the volume', () => {
+  it('CreateBucket of a volume the caller uses is BucketAlreadyOwnedByYou (rclone goes on); of any other name NotImplemented', async () => {
+    await withCarol();
+    const owned = await w.send({ method: 'PUT', path: '/shared-genomes', as: CAROL });
+    expect([owned.status, await codeOf(owned)]).toEqual([409, 'BucketAlreadyOwnedByYou']);
+    const other = await w.send({ method: 'PUT', path: '/brand-new-bucket' });
+    expect([other.status, await codeOf(other)]).toEqual([501, 'NotImplemented']);
+    expect(await bodyText(other)).toMatch(/POST \/volumes/);
+    expect(w.sent).toEqual([]);
+  });
+
   it('HeadBucket is 200 for a usable volume and GetBucketLocation names its region; S3 is not asked', async () => {
     await withCarol();
     expect((await w.send({ method: 'HEAD', path: '/shared-genomes' })).status).toBe(200);
