@@ -47,7 +47,7 @@ export async function startBenchStack(): Promise<BenchStack> {
   const stack = await startStack({
     root: ROOT,
     dataDir,
-    ports: { api: 0, proxy: 0, aws: 0, oidc: 0 },
+    ports: { api: 0, proxy: 0, aws: 0, oidc: 0, nodeProxy: 0 },
     log: createLogger({ component: 'bench-stack' }, { level: 'warn', write: (line) => process.stderr.write(`${line}\n`) }),
     ttlSweepMs: 600_000,
   });

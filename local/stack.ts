@@ -29,7 +29,7 @@ export interface StackPorts {
   proxy: number;
   aws: number;
   oidc: number;
-  /** The proxy's Node front: NODE_PROXY_PORT, else 3003, else (when the function URL's port is 0, as in tests) a free one. */
+  /** The proxy's Node front (containers; no Lambda size limits). */
   nodeProxy: number;
 }
 
@@ -77,16 +77,6 @@ export interface Stack {
 
 export const DEFAULT_PORTS: StackPorts = { api: 3000, proxy: 3001, aws: 4566, oidc: 3002, nodeProxy: 3003 };
 
-function nodeProxyPort(ports: Partial<StackPorts> | undefined): number {
-  if (ports?.nodeProxy !== undefined) return ports.nodeProxy;
-  const fromEnv = process.env.NODE_PROXY_PORT;
-  if (fromEnv !== undefined && fromEnv !== '') {
-    const port = Number(fromEnv);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`NODE_PROXY_PORT must be a port number from 0 to 65535 (got "${fromEnv}")`);
-    return port;
-  }
-  return ports?.proxy === 0 ? 0 : DEFAULT_PORTS.nodeProxy;
-}
 export const DEFAULT_AUDIENCE = 'volume-gateway-local';
 const SERVICE_SESSION_NAME = 'volume-gateway-local';
 
@@ -111,7 +101,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const root = resolve(options.root ?? process.cwd());
   const dataDir = resolve(options.dataDir);
   const host = options.host ?? '127.0.0.1';
-  const ports = { ...DEFAULT_PORTS, ...options.ports, nodeProxy: nodeProxyPort(options.ports) };
+  const ports = { ...DEFAULT_PORTS, ...options.ports };
   const region = options.region ?? 'us-east-1';
   const log = options.log ?? createLogger({ component: 'local-stack' });
   const audience = options.audience ?? DEFAULT_AUDIENCE;

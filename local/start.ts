@@ -1,6 +1,7 @@
 /**
  * `npm start`: the whole service on 127.0.0.1 with no AWS account and no network.
- * Ports: API_PORT (3000), PROXY_PORT (3001), AWS_PORT (4566), OIDC_PORT (3002). Data: LOCAL_DATA_DIR (.local).
+ * Ports: API_PORT (3000), PROXY_PORT (3001), AWS_PORT (4566), OIDC_PORT (3002), NODE_PROXY_PORT (3003).
+ * Data: LOCAL_DATA_DIR (.local).
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,6 +30,7 @@ try {
       proxy: port('PROXY_PORT', DEFAULT_PORTS.proxy),
       aws: port('AWS_PORT', DEFAULT_PORTS.aws),
       oidc: port('OIDC_PORT', DEFAULT_PORTS.oidc),
+      nodeProxy: port('NODE_PROXY_PORT', DEFAULT_PORTS.nodeProxy),
     },
     log,
   });
@@ -38,7 +40,8 @@ try {
       '',
       'volume-gateway is running locally:',
       `  HTTP API        ${info.apiUrl}        (try: curl ${info.apiUrl}/health)`,
-      `  S3 proxy (URL)  ${info.proxyUrl}`,
+      `  S3 proxy        ${info.proxyUrl}   (the Lambda function URL: requests up to ~4.5 MiB)`,
+      `  S3 proxy (Node) ${info.nodeProxyUrl}   (the container front: any size)`,
       `  AWS endpoint    ${info.awsEndpoint}   (DynamoDB, S3, IAM, STS: /usr/bin/aws --endpoint-url ${info.awsEndpoint})`,
       `  OIDC issuer     ${info.issuer}        (a token: npm run --silent token -- --sub alice)`,
       `  details         ${join(dataDir, 'stack.json')}`,
@@ -60,7 +63,7 @@ try {
 } catch (error) {
   const e = error as NodeJS.ErrnoException;
   if (e.code === 'EADDRINUSE') {
-    console.error(`A port is already in use (${e.message}). Is another npm start running? Set API_PORT, PROXY_PORT, AWS_PORT or OIDC_PORT to move.`);
+    console.error(`A port is already in use (${e.message}). Is another npm start running? Set API_PORT, PROXY_PORT, AWS_PORT, OIDC_PORT or NODE_PROXY_PORT to move.`);
   } else {
     console.error(`The local stack could not start: ${e.message}`);
   }

@@ -62,11 +62,16 @@ export function isStreamingHandler(handler: unknown): handler is StreamingHandle
   return typeof handler === 'function' && (handler as StreamingHandler)[STREAMING] === true;
 }
 
-/** Installs the runtime's `awslambda` global; call before importing a streaming handler module. */
+/**
+ * Installs the runtime's `awslambda` members; call before importing a streaming handler module. The AWS SDK
+ * creates an empty `globalThis.awslambda` of its own when it loads (for its invoke store), so the members are
+ * added to whatever object is there, in place.
+ */
 export function installAwsLambdaGlobal(): void {
-  const global = globalThis as { awslambda?: unknown };
-  if (global.awslambda) return;
-  global.awslambda = {
+  const global = globalThis as { awslambda?: Record<string, unknown> };
+  if (typeof global.awslambda?.streamifyResponse === 'function') return;
+  global.awslambda ??= {};
+  Object.assign(global.awslambda, {
     streamifyResponse(handler: StreamingHandler) {
       handler[STREAMING] = true;
       return handler;
@@ -77,5 +82,5 @@ export function installAwsLambdaGlobal(): void {
         return stream;
       },
     },
-  };
+  });
 }

@@ -25,7 +25,7 @@ async function waitFor(file: string, ms: number): Promise<void> {
 
 it('starts on the given ports, serves the API and the proxy URL, and stops cleanly on SIGINT', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'vg-npm-start-'));
-  const ports = { API_PORT: await freePort(), PROXY_PORT: await freePort(), AWS_PORT: await freePort(), OIDC_PORT: await freePort() };
+  const ports = { API_PORT: await freePort(), PROXY_PORT: await freePort(), AWS_PORT: await freePort(), OIDC_PORT: await freePort(), NODE_PROXY_PORT: await freePort() };
   const child = spawn('node_modules/.bin/tsx', ['local/start.ts'], {
     env: { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), LOCAL_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -39,9 +39,12 @@ it('starts on the given ports, serves the API and the proxy URL, and stops clean
     const info = JSON.parse(readFileSync(join(dataDir, 'stack.json'), 'utf8'));
     expect(info.apiUrl).toBe(`http://127.0.0.1:${ports.API_PORT}`);
     expect(await (await fetch(`${info.apiUrl}/health`)).json()).toEqual({ status: 'ok' });
-    const proxy = await fetch(`${info.proxyUrl}/some-volume/some/key`);
-    expect(proxy.status).toBe(501);
-    expect(await proxy.text()).toMatch(/<Error><Code>NotImplemented<\/Code>/);
+    // Both proxy fronts answer as S3 does: an anonymous request is AccessDenied, in S3's XML.
+    for (const url of [info.proxyUrl, info.nodeProxyUrl]) {
+      const proxy = await fetch(`${url}/some-volume/some/key`);
+      expect(proxy.status).toBe(403);
+      expect(await proxy.text()).toMatch(/<Error><Code>AccessDenied<\/Code>/);
+    }
     expect(output).toContain(`http://127.0.0.1:${ports.API_PORT}`);
   } finally {
     child.kill('SIGINT');

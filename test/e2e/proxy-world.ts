@@ -9,7 +9,6 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'vitest';
-import { installAwsLambdaGlobal } from '../../local/lambda/streaming';
 import { startTestStack, type TestStack } from '../support/local-stack';
 
 const exec = promisify(execFile);
@@ -25,23 +24,7 @@ export interface ProxyWorld {
   s3(who: string, endpoint: string, mode?: 'key' | 'jwt'): S3Client;
 }
 
-/**
- * The AWS SDK (`@aws/lambda-invoke-store`) creates an empty `globalThis.awslambda` when it loads, and
- * `installAwsLambdaGlobal` leaves any existing one alone, so a streaming handler loaded after the SDK finds no
- * `streamifyResponse`. Until that is fixed there, the local runtime's members are added to the SDK's object.
- */
-export function ensureLocalAwsLambda(): void {
-  const g = globalThis as { awslambda?: Record<string, unknown> };
-  if (typeof g.awslambda?.streamifyResponse === 'function') return;
-  const existing = g.awslambda;
-  delete g.awslambda;
-  installAwsLambdaGlobal();
-  const installed = (globalThis as { awslambda?: Record<string, unknown> }).awslambda;
-  if (existing) g.awslambda = { ...existing, ...installed };
-}
-
 export async function startProxyWorld(): Promise<ProxyWorld> {
-  ensureLocalAwsLambda();
   const stack = await startTestStack();
   const customer = stack.customerEnv(0);
   const tokens: Record<string, string> = {};

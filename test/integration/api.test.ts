@@ -69,7 +69,7 @@ describe('HTTP API', () => {
 
   it('writes stack.json with what a user needs to reach the stack', () => {
     const info = JSON.parse(readFileSync(join(stack.dataDir, 'stack.json'), 'utf8'));
-    expect(Object.keys(info).sort()).toEqual(['apiUrl', 'audience', 'awsEndpoint', 'customers', 'gatewayPrincipalArn', 'issuer', 'proxyUrl', 'region']);
+    expect(Object.keys(info).sort()).toEqual(['apiUrl', 'audience', 'awsEndpoint', 'customers', 'gatewayPrincipalArn', 'issuer', 'nodeProxyUrl', 'proxyUrl', 'region']);
     expect(info.customers.length).toBeGreaterThanOrEqual(2);
     expect(info.gatewayPrincipalArn).toMatch(/^arn:aws:iam::\d{12}:role\//);
   });
