@@ -5,6 +5,7 @@
  * with STS's code and message; STS not answering is DependencyUnavailable, so a probe can tell which.
  */
 import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, STSClient, type Credentials } from '@aws-sdk/client-sts';
+import { countMetric } from '../metrics';
 import { AssumeRoleRefused, type CredentialIssuer, type TemporaryCredentials } from '../volumes/ports';
 import { errorCode, errorMessage, unavailable, wasAborted } from './aws-errors';
 import { regionClients, type RegionClients } from './region-clients';
@@ -75,6 +76,7 @@ export function createStsCredentialIssuer(options: StsCredentialIssuerOptions = 
         Policy: request.policy,
       });
       let result;
+      countMetric('StsCalls', { Operation: 'AssumeRole' });
       try {
         result = await clients.get(request.region).send(command, { abortSignal: request.signal });
       } catch (error) {
@@ -92,6 +94,7 @@ export function createStsCredentialIssuer(options: StsCredentialIssuerOptions = 
         Policy: request.policy,
       });
       let result;
+      countMetric('StsCalls', { Operation: 'AssumeRoleWithWebIdentity' });
       try {
         result = await clients.get(request.region).send(command, { abortSignal: request.signal });
       } catch (error) {

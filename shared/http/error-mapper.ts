@@ -1,5 +1,6 @@
 import { AppError } from '../errors';
 import type { Logger } from '../log';
+import { countMetric } from '../metrics';
 import type { HttpResult } from './types';
 
 /** The one place API errors become responses: JSON `{code, message, requestId}` plus safe details. */
@@ -7,6 +8,7 @@ export function errorResponse(error: unknown, requestId: string, log: Logger): H
   if (error instanceof AppError) {
     const level = error.status >= 500 ? 'error' : 'info';
     log[level]('request refused', { status: error.status, code: error.code, reason: error.message });
+    if (error.status === 401 || error.status === 403) countMetric('Denials', { Reason: error.code });
     return json(error.status, { code: error.code, message: error.message, requestId, ...error.details }, requestId);
   }
   // Unknown: a bug or an unmapped dependency failure. Log what it was, tell the caller nothing more.

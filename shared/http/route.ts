@@ -11,6 +11,7 @@ import type { Config } from '../config';
 import type { Identity } from '../auth/identity';
 import { bearerToken, type TokenVerifier } from '../auth/token-verifier';
 import type { Logger } from '../log';
+import { countMetric, withMetrics } from '../metrics';
 import { parseBody, validate } from './body';
 import { errorResponse, json } from './error-mapper';
 import type { HttpEvent, HttpResult, RouteRequest, RouteResponse } from './types';
@@ -42,12 +43,15 @@ type Mw = MiddlewareObj<HttpEvent, HttpResult, Error, Context>;
 const lowerCaseHeaders = (headers: HttpEvent['headers']): Record<string, string> =>
   Object.fromEntries(Object.entries(headers ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [[k.toLowerCase(), v]])));
 
+/** The invocation's one correlation id: API Gateway's request id (answered as `x-request-id`), else Lambda's. */
+const requestIdOf = (event: HttpEvent, context: Context): string => event.requestContext?.requestId || context.awsRequestId;
+
 function requestContext(logger: Logger): Mw {
   return {
     name: 'request-context',
     before: (request) => {
       request.event.headers = lowerCaseHeaders(request.event.headers);
-      const requestId = request.event.requestContext?.requestId || request.context.awsRequestId;
+      const requestId = requestIdOf(request.event, request.context);
       invocations.set(request.context, { requestId, log: logger.child({ requestId, route: request.event.routeKey }) });
     },
   };
@@ -69,10 +73,18 @@ function errorMapper(logger: Logger): Mw {
     name: 'error-mapper',
     onError: (request) => {
       const state = invocations.get(request.context);
-      const requestId = state?.requestId ?? request.context.awsRequestId;
-      request.response = errorResponse(request.error, requestId, state?.log ?? logger);
+      const requestId = state?.requestId ?? requestIdOf(request.event, request.context);
+      request.response = errorResponse(request.error, requestId, state?.log ?? logger.child({ requestId, route: request.event.routeKey }));
+      countRequest(request.event, request.response.statusCode ?? 500);
     },
   };
+}
+
+/** Every answer counts once under its route; 5xx answers count again as server errors. */
+function countRequest(event: HttpEvent, status: number): void {
+  const route = { Route: event.routeKey };
+  countMetric('ApiRequests', route);
+  if (status >= 500) countMetric('ApiServerErrors', route);
 }
 
 const queryOf = (event: HttpEvent): Record<string, string> =>
@@ -89,7 +101,9 @@ export function route<Body = undefined, Identified extends Identity | undefined 
       .use(errorMapper(deps.logger))
       .use(requestContext(deps.logger));
     if ((spec.auth ?? 'jwt') === 'jwt') handler.use(jwtCheck(deps.verifier));
-    return handler.handler(async (event, context, { signal }) => {
+    const stage = deps.logger.fields?.stage;
+    const metrics = typeof stage === 'string' ? { base: { Stage: stage } } : {};
+    const routed = handler.handler(async (event, context, { signal }) => {
       const state = invocations.get(context)!;
       const response = await run({
         body: parseBody(event, spec.body),
@@ -104,7 +118,10 @@ export function route<Body = undefined, Identified extends Identity | undefined 
         context,
       });
       state.log.info('request served', { status: response.status });
+      countRequest(event, response.status);
       return json(response.status, response.body, state.requestId, response.headers);
     });
+    // One metrics scope per invocation around the whole stack (the JWT check's refusals count too), flushed at its end.
+    return (event: HttpEvent, context: Context): Promise<HttpResult> => withMetrics(metrics, () => routed(event, context));
   };
 }

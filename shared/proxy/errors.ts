@@ -6,6 +6,7 @@
  */
 import { AppError } from '../errors';
 import type { Logger } from '../log';
+import { countMetric } from '../metrics';
 import { s3ErrorXml } from '../s3/error-xml';
 import { SigV4Error } from '../sigv4';
 import type { ProxyResponse } from './types';
@@ -48,6 +49,7 @@ const JWT_LIKE = /\beyJ[\w-]+\.[\w-]+\.[\w-]*/;
 /** The S3 error response for `error`; HEAD answers carry no body, as S3's do. */
 export function errorResponse(error: unknown, requestId: string, log: Logger, method = 'GET'): ProxyResponse {
   const rendered = render(error, log);
+  if (rendered.status === 401 || rendered.status === 403) countMetric('Denials', { Reason: rendered.code });
   const body = method === 'HEAD' ? '' : s3ErrorXml(rendered.code, rendered.message, requestId, rendered.extra);
   return {
     status: rendered.status,

@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import type { TokenVerifier } from '../auth/token-verifier';
 import { AppError } from '../errors';
 import type { Logger } from '../log';
+import { countMetric, withMetrics } from '../metrics';
 import { SigV4Error } from '../sigv4';
 import type { VendingDeps } from '../vending/deps';
 import { auditedKey } from '../vending/presign';
@@ -104,6 +105,7 @@ async function serveVolume(deps: ProxyDeps, s: Served): Promise<ProxyResponse> {
     const answered = await answer(req.method, operation, upstream, context, s.limits);
     s.summary.upstreamRequestId = answered.upstreamRequestId;
     const status = answered.response.status;
+    if (status === 403) countMetric('Denials', { Reason: answered.s3Code ?? 'AccessDenied' });
     await record(answered.s3Code && status < 400 ? 'failed' : outcomeOf(status), { status, ...(answered.s3Code ? { reason: answered.s3Code } : {}) });
     return answered.response;
   } catch (error) {
@@ -113,13 +115,38 @@ async function serveVolume(deps: ProxyDeps, s: Served): Promise<ProxyResponse> {
   }
 }
 
+/** A body's length as declared: the decoded length of an aws-chunked body, else Content-Length; 0 when absent. */
+const declaredBytes = (headers: Record<string, string>): number => {
+  const bytes = Number(headers['x-amz-decoded-content-length'] ?? headers['content-length'] ?? 0);
+  return Number.isFinite(bytes) && bytes > 0 ? bytes : 0;
+};
+
+/**
+ * Per request, by operation (`Unknown` when it was refused before being classified): one `ProxyRequests`, and for
+ * answers below 400 the bytes that moved as the request and the response declared them (the response's
+ * Content-Length is set before its body streams).
+ */
+function countRequest(operation: unknown, status: number, req: ProxyRequest, response: ProxyResponse | undefined): void {
+  const dimensions = { Operation: typeof operation === 'string' ? operation : 'Unknown' };
+  countMetric('ProxyRequests', dimensions);
+  if (status >= 400) return;
+  countMetric('ProxyBytesIn', dimensions, declaredBytes(req.headers));
+  countMetric('ProxyBytesOut', dimensions, response ? declaredBytes({ 'content-length': response.headers['content-length'] ?? '0' }) : 0);
+}
+
 export function createProxy(deps: ProxyDeps): ProxyHandler {
   const authDeps = { accessKeys: deps.accessKeys, verifier: deps.verifier, clock: deps.vending.clock };
-  return async (req, limits = {}) => {
+  const stage = deps.logger.fields?.stage;
+  const metrics = typeof stage === 'string' ? { base: { Stage: stage } } : {};
+  // One metrics scope per request (the Node front serves many at once), flushed when its answer is ready.
+  return (req, limits = {}) => withMetrics(metrics, () => serve(req, limits));
+
+  async function serve(req: ProxyRequest, limits: FrontLimits): Promise<ProxyResponse> {
     const started = performance.now();
     const log = deps.logger.child({ requestId: req.requestId });
     const summary: Record<string, unknown> = { method: req.method };
     let status = 500;
+    let answered: ProxyResponse | undefined;
     try {
       const target = parseTarget(req.rawPath);
       const query = parseQuery(req.rawQuery);
@@ -142,6 +169,7 @@ export function createProxy(deps: ProxyDeps): ProxyHandler {
           ? await listBuckets(deps.vending.repo, principal, caller, query, req.requestId)
           : await serveVolume(deps, { req, auth, caller, operation, target, query, limits, log, summary });
       status = response.status;
+      answered = response;
       return response;
     } catch (error) {
       discard(req.body);
@@ -150,6 +178,7 @@ export function createProxy(deps: ProxyDeps): ProxyHandler {
       return response;
     } finally {
       log.info('proxy request', { ...summary, status, durationMs: Math.round(performance.now() - started) });
+      countRequest(summary.operation, status, req, answered);
     }
-  };
+  }
 }

@@ -11,6 +11,7 @@
  * STS's refusals become answers the caller can act on; the volume is never changed by them.
  */
 import { AppError, Forbidden, ValidationFailed } from '../errors';
+import { countMetric } from '../metrics';
 import type { Caller } from '../volumes/deps';
 import type { DataAccess, Volume } from '../volumes/model';
 import { AssumeRoleRefused, type TemporaryCredentials } from '../volumes/ports';
@@ -105,7 +106,7 @@ export async function volumeCredentials(deps: VendingDeps, caller: Caller, volum
   const { access, durationSeconds } = request;
   const policy = sessionPolicy(volume, access);
   const key = { volumeId: volume.id, volumeVersion: volume.version, volumeStatus: volume.status, subject: caller.subject, access, durationSeconds };
-  return deps.cache.get(
+  const found = await deps.cache.get(
     key,
     async (signal) => {
       try {
@@ -119,4 +120,7 @@ export async function volumeCredentials(deps: VendingDeps, caller: Caller, volum
       ...(request.minRemainingSeconds ? { minRemainingMs: request.minRemainingSeconds * 1000 } : {}),
     },
   );
+  // A call another request had in flight saved an STS call as a stored entry does.
+  countMetric(found.source === 'issued' ? 'CredentialCacheMisses' : 'CredentialCacheHits');
+  return found;
 }

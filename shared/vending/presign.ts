@@ -11,6 +11,7 @@
  * The URL is a bearer secret: it is returned, never logged or audited. The key is audited.
  */
 import { ValidationFailed } from '../errors';
+import { countMetric } from '../metrics';
 import type { Visible } from '../volumes/access';
 import type { Caller } from '../volumes/deps';
 import type { DataAccess } from '../volumes/model';
@@ -28,6 +29,8 @@ export const DEFAULT_EXPIRES_IN = 900;
 export const MAX_EXPIRES_IN = 604_800;
 
 const NEEDS: Record<PresignMethod, DataAccess> = { GET: 'read', HEAD: 'read', PUT: 'write', DELETE: 'write' };
+/** The S3 operation a URL of each method allows, as metrics name it. */
+const OPERATIONS: Record<PresignMethod, string> = { GET: 'GetObject', HEAD: 'HeadObject', PUT: 'PutObject', DELETE: 'DeleteObject' };
 
 export interface PresignInput {
   key: string;
@@ -147,6 +150,7 @@ export async function signUrls(deps: VendingDeps, visible: Visible, credentials:
       }),
     ),
   );
+  for (const target of targets) countMetric('PresignedUrls', { Operation: target.uploadId !== undefined ? 'UploadPart' : OPERATIONS[params.method] });
   return { urls, expiresAt: new Date(signingDate.getTime() + expiresInSeconds * 1000), expiresInSeconds, shortened: expiresInSeconds < params.expiresIn };
 }
 

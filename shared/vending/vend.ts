@@ -8,6 +8,7 @@
  * would have it call `credential_process` again on every request.
  */
 import { ValidationFailed } from '../errors';
+import { countMetric } from '../metrics';
 import type { Caller } from '../volumes/deps';
 import { dataAccessOf } from '../volumes/access';
 import type { DataAccess } from '../volumes/model';
@@ -67,6 +68,7 @@ export async function vendCredentials(deps: VendingDeps, caller: Caller, volumeI
       const durationSeconds = sessionSeconds(volume, input.durationSeconds);
       const minRemainingSeconds = Math.min(SDK_RENEWAL_SECONDS, durationSeconds / 2);
       const { credentials, source } = await volumeCredentials(deps, caller, volume, { access, durationSeconds, minRemainingSeconds });
+      countMetric('Vends');
       return {
         value: {
           Version: 1,

@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger, redact, redactText, setLogSink } from '../../shared/log';
+
+const jwt = 'eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiJhbGljZSIsImF1ZCI6InZnIn0.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg';
+const secretKey = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+const gatewaySecret = randomBytes(30).toString('base64');
+const sessionToken = `IQoJb3JpZ2luX2VjE${randomBytes(300).toString('base64')}`;
+const presigned =
+  'https://bucket.s3.us-east-1.amazonaws.com/data/a.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=ASIAEXAMPLE%2F20250101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20250101T000000Z&X-Amz-Expires=900&X-Amz-Security-Token=IQoJb3JpZ2lu%2Fabc&X-Amz-SignedHeaders=host&X-Amz-Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
+
+function logged(fields: Record<string, unknown>): string {
+  const lines: string[] = [];
+  createLogger({}, { write: (line) => lines.push(line) }).info('event', fields);
+  return lines.join('\n');
+}
+
+describe('log redaction', () => {
+  it('masks secret fields by name, whatever their value', () => {
+    const out = logged({ SecretAccessKey: 'short', SessionToken: 'x', secret: 'y', password: 'p', authorization: 'AWS4-HMAC-SHA256 …', 'x-amz-security-token': 't', masterKey: 'm', cookie: 'c' });
+    expect(JSON.parse(out)).toMatchObject({ SecretAccessKey: '[redacted]', SessionToken: '[redacted]', secret: '[redacted]', password: '[redacted]', authorization: '[redacted]', 'x-amz-security-token': '[redacted]', masterKey: '[redacted]', cookie: '[redacted]' });
+  });
+
+  it('masks JWTs and bearer tokens inside any text', () => {
+    const out = logged({ reason: `token ${jwt} refused`, header: `Bearer ${jwt}`, note: 'Bearer opaque-token-value' });
+    expect(out).not.toContain(jwt);
+    expect(out).not.toContain('opaque-token-value');
+    expect(out).toContain('[jwt]');
+  });
+
+  it('masks vended secret keys and session tokens by shape, under innocent field names', () => {
+    const out = logged({ detail: { a: secretKey, b: sessionToken }, message2: `keys ${gatewaySecret} and ${sessionToken}` });
+    expect(out).not.toContain(secretKey);
+    expect(out).not.toContain(gatewaySecret);
+    expect(out).not.toContain(sessionToken.slice(20, 120));
+  });
+
+  it("masks presigned URLs' signature, credential and security token, keeping the rest of the URL", () => {
+    const text = redactText(presigned);
+    expect(text).not.toContain('0123456789abcdef0123456789abcdef');
+    expect(text).not.toContain('ASIAEXAMPLE');
+    expect(text).not.toContain('IQoJb3JpZ2lu');
+    expect(text).toContain('X-Amz-Signature=[redacted]');
+    expect(text).toContain('https://bucket.s3.us-east-1.amazonaws.com/data/a.csv?');
+  });
+
+  it("masks a SigV4 Authorization header's credential and signature inside text", () => {
+    const text = redactText('AWS4-HMAC-SHA256 Credential=VGAKABCDEFGHIJKLMNOP/20250101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=fe5f80f77d5fa3beca038a248ff027d0445342fe2855ddc963176630326f1024');
+    expect(text).not.toContain('fe5f80f77d5f');
+    expect(text).not.toContain('VGAKABCDEFGHIJKLMNOP');
+  });
+
+  it('leaves ordinary values alone: ids, keys, hashes, routes', () => {
+    const fields = {
+      requestId: '3f2a9c1e-77b0-4c1e-9d55-0a1b2c3d4e5f',
+      accessKeyId: 'VGAKABCDEFGHIJKLMNOP',
+      key: 'runs/2025/sample-01/reads_R1.fastq.gz',
+      etag: 'd41d8cd98f00b204e9800998ecf8427e',
+      commit: '94194a4c0d5e6f7a8b9c0d1e2f3a4b5c6d7e8f90',
+      route: 'POST /volumes/{id}/credentials',
+      status: 403,
+    };
+    expect(redact(fields)).toEqual(fields);
+  });
+
+  it('masks error messages that carry secrets', () => {
+    const out = logged({ error: new Error(`STS said no to ${jwt}`) });
+    expect(out).not.toContain(jwt);
+  });
+});
+
+describe('log sink', () => {
+  let undo: (() => void) | undefined;
+  afterEach(() => undo?.());
+
+  it("sends lines of loggers without their own writer to the process's sink", () => {
+    const lines: string[] = [];
+    undo = setLogSink((line) => lines.push(line));
+    createLogger({ service: 'volume-gateway' }).info('hello', { n: 1 });
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'info', message: 'hello', service: 'volume-gateway', n: 1 });
+  });
+
+  it("exposes a logger's bound fields", () => {
+    expect(createLogger({ stage: 'dev' }).child({ requestId: 'r1' }).fields).toEqual({ stage: 'dev', requestId: 'r1' });
+  });
+});
