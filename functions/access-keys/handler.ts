@@ -1,11 +1,11 @@
 /** The access-key routes: each parses its request, calls one domain function, returns its result. */
 import { createAccessKey, listAccessKeys, revokeAccessKey, type KeyCaller } from '../../shared/access-keys';
-import { accessKeysPageQuery, createAccessKeyBody } from '../../shared/access-keys/schemas';
 import type { Identity } from '../../shared/auth/identity';
 import { callerOf } from '../../shared/http/caller';
 import { route } from '../../shared/http/route';
 import { ok, type RouteRequest } from '../../shared/http/types';
 import { accessKeyDefaults, type AccessKeyHandlerDeps } from '../../shared/wiring/access-keys';
+import { specs } from './specs';
 
 /** The caller with the request's logger: creations and revocations are logged under the request id. */
 const keyCaller = (r: RouteRequest<unknown, Identity, unknown>): KeyCaller => ({ ...callerOf(r), log: r.log });
@@ -16,9 +16,9 @@ const NO_STORE = { 'cache-control': 'no-store' };
 export function makeHandlers(deps: AccessKeyHandlerDeps) {
   const keys = deps.accessKeys;
   return {
-    create: route({ body: createAccessKeyBody }, async (r) => ok(await createAccessKey(keys, keyCaller(r), r.body), 201, NO_STORE))(deps),
-    list: route({ query: accessKeysPageQuery }, async (r) => ok(await listAccessKeys(keys, keyCaller(r), r.query)))(deps),
-    revoke: route({}, async (r) => {
+    create: route(specs.create, async (r) => ok(await createAccessKey(keys, keyCaller(r), r.body), 201, NO_STORE))(deps),
+    list: route(specs.list, async (r) => ok(await listAccessKeys(keys, keyCaller(r), r.query)))(deps),
+    revoke: route(specs.revoke, async (r) => {
       await revokeAccessKey(keys, keyCaller(r), r.pathParameters.id!);
       return ok(undefined, 204);
     })(deps),

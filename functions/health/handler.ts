@@ -1,8 +1,9 @@
 import { httpDefaults } from '../../shared/http/defaults';
 import { route } from '../../shared/http/route';
 import { ok } from '../../shared/http/types';
+import { specs } from './specs';
 
 /** GET /health: no token needed; says the function is up. Load balancers and the README use it. */
-export const makeHandler = route<undefined, undefined>({ auth: 'public' }, () => ok({ status: 'ok' }));
+export const makeHandler = route<undefined, undefined>(specs.handler, () => ok({ status: 'ok' }));
 
 export const handler = makeHandler(httpDefaults());

@@ -1,9 +1,10 @@
 import { httpDefaults } from '../../shared/http/defaults';
 import { route } from '../../shared/http/route';
 import { ok } from '../../shared/http/types';
+import { specs } from './specs';
 
 /** GET /me: who the bearer token says the caller is (never the token itself). */
-export const makeHandler = route({}, ({ identity }) =>
+export const makeHandler = route(specs.handler, ({ identity }) =>
   ok({
     subject: identity.subject,
     issuer: identity.issuer,

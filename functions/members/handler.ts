@@ -2,18 +2,18 @@
 import { callerOf } from '../../shared/http/caller';
 import { route } from '../../shared/http/route';
 import { ok } from '../../shared/http/types';
-import { pageQuery, putMemberBody } from '../../shared/volumes/schemas';
 import { deleteMember, listMembers, putMember } from '../../shared/volumes/service';
 import { volumeDefaults, type VolumeHandlerDeps } from '../../shared/wiring/volumes';
+import { specs } from './specs';
 
 export function makeHandlers(deps: VolumeHandlerDeps) {
   const volumes = deps.volumes;
   return {
-    put: route({ body: putMemberBody }, async (r) =>
+    put: route(specs.put, async (r) =>
       ok(await putMember(volumes, callerOf(r), r.pathParameters.id!, r.pathParameters.subject!, r.body.access)),
     )(deps),
-    list: route({ query: pageQuery }, async (r) => ok(await listMembers(volumes, callerOf(r), r.pathParameters.id!, r.query)))(deps),
-    remove: route({}, async (r) => {
+    list: route(specs.list, async (r) => ok(await listMembers(volumes, callerOf(r), r.pathParameters.id!, r.query)))(deps),
+    remove: route(specs.remove, async (r) => {
       await deleteMember(volumes, callerOf(r), r.pathParameters.id!, r.pathParameters.subject!);
       return ok(undefined, 204);
     })(deps),

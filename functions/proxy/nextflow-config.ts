@@ -4,8 +4,9 @@ import { route } from '../../shared/http/route';
 import { ok } from '../../shared/http/types';
 import { nextflowConfig } from '../../shared/proxy/nextflow-config';
 import { nextflowConfigDefaults, type NextflowConfigDeps } from '../../shared/wiring/proxy';
+import { nextflowConfigSpecs } from './specs';
 
 export const makeHandler = (deps: NextflowConfigDeps) =>
-  route({}, async (r) => ok(await nextflowConfig(deps.volumes.repo, callerOf(r), r.pathParameters.id!, deps.proxyPublicUrl)))(deps);
+  route(nextflowConfigSpecs.handler, async (r) => ok(await nextflowConfig(deps.volumes.repo, callerOf(r), r.pathParameters.id!, deps.proxyPublicUrl)))(deps);
 
 export const handler = makeHandler(nextflowConfigDefaults());

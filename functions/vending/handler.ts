@@ -2,36 +2,24 @@
 import { callerOf } from '../../shared/http/caller';
 import { route } from '../../shared/http/route';
 import { ok } from '../../shared/http/types';
-import {
-  abortUpload,
-  abortUploadBody,
-  completeUpload,
-  completeUploadBody,
-  downloadQuery,
-  downloadUrl,
-  presignBody,
-  presignObject,
-  startUpload,
-  startUploadBody,
-  vendBody,
-  vendCredentials,
-} from '../../shared/vending';
+import { abortUpload, completeUpload, downloadUrl, presignObject, startUpload, vendCredentials } from '../../shared/vending';
 import { vendingDefaults, type VendingHandlerDeps } from '../../shared/wiring/vending';
+import { specs } from './specs';
 
 export function makeHandlers(deps: VendingHandlerDeps) {
   const vending = deps.vending;
   return {
-    credentials: route({ body: vendBody }, async (r) => ok(await vendCredentials(vending, callerOf(r), r.pathParameters.id!, r.body)))(deps),
-    presign: route({ body: presignBody }, async (r) => ok(await presignObject(vending, callerOf(r), r.pathParameters.id!, r.body)))(deps),
-    startUpload: route({ body: startUploadBody }, async (r) => ok(await startUpload(vending, callerOf(r), r.pathParameters.id!, r.body), 201))(deps),
-    completeUpload: route({ body: completeUploadBody }, async (r) =>
+    credentials: route(specs.credentials, async (r) => ok(await vendCredentials(vending, callerOf(r), r.pathParameters.id!, r.body)))(deps),
+    presign: route(specs.presign, async (r) => ok(await presignObject(vending, callerOf(r), r.pathParameters.id!, r.body)))(deps),
+    startUpload: route(specs.startUploadHandler, async (r) => ok(await startUpload(vending, callerOf(r), r.pathParameters.id!, r.body), 201))(deps),
+    completeUpload: route(specs.completeUploadHandler, async (r) =>
       ok(await completeUpload(vending, callerOf(r), r.pathParameters.id!, r.pathParameters.uploadId!, r.body)),
     )(deps),
-    abortUpload: route({ body: abortUploadBody }, async (r) => {
+    abortUpload: route(specs.abortUploadHandler, async (r) => {
       await abortUpload(vending, callerOf(r), r.pathParameters.id!, r.pathParameters.uploadId!, r.body);
       return ok(undefined, 204);
     })(deps),
-    download: route({ query: downloadQuery }, async (r) => {
+    download: route(specs.download, async (r) => {
       const url = await downloadUrl(vending, callerOf(r), r.pathParameters.id!, r.pathParameters.key!, r.query);
       return ok(undefined, 302, { location: url, 'cache-control': 'no-store' });
     })(deps),

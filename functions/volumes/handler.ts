@@ -2,22 +2,22 @@
 import { callerOf } from '../../shared/http/caller';
 import { route } from '../../shared/http/route';
 import { ok } from '../../shared/http/types';
-import { createVolumeBody, pageQuery, updateVolumeBody } from '../../shared/volumes/schemas';
 import { createVolume, deleteVolume, getVolume, listVolumes, updateVolume, verify } from '../../shared/volumes/service';
 import { volumeDefaults, type VolumeHandlerDeps } from '../../shared/wiring/volumes';
+import { specs } from './specs';
 
 export function makeHandlers(deps: VolumeHandlerDeps) {
   const volumes = deps.volumes;
   return {
-    create: route({ body: createVolumeBody }, async (r) => ok(await createVolume(volumes, callerOf(r), r.body), 201))(deps),
-    list: route({ query: pageQuery }, async (r) => ok(await listVolumes(volumes, callerOf(r), r.query)))(deps),
-    get: route({}, async (r) => ok(await getVolume(volumes, callerOf(r), r.pathParameters.id!)))(deps),
-    update: route({ body: updateVolumeBody }, async (r) => ok(await updateVolume(volumes, callerOf(r), r.pathParameters.id!, r.body)))(deps),
-    remove: route({}, async (r) => {
+    create: route(specs.create, async (r) => ok(await createVolume(volumes, callerOf(r), r.body), 201))(deps),
+    list: route(specs.list, async (r) => ok(await listVolumes(volumes, callerOf(r), r.query)))(deps),
+    get: route(specs.get, async (r) => ok(await getVolume(volumes, callerOf(r), r.pathParameters.id!)))(deps),
+    update: route(specs.update, async (r) => ok(await updateVolume(volumes, callerOf(r), r.pathParameters.id!, r.body)))(deps),
+    remove: route(specs.remove, async (r) => {
       await deleteVolume(volumes, callerOf(r), r.pathParameters.id!);
       return ok(undefined, 204);
     })(deps),
-    verify: route({}, async (r) => ok(await verify(volumes, callerOf(r), r.pathParameters.id!)))(deps),
+    verify: route(specs.verifyVolume, async (r) => ok(await verify(volumes, callerOf(r), r.pathParameters.id!)))(deps),
   };
 }
 

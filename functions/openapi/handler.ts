@@ -1,0 +1,27 @@
+/** GET /openapi.json: this API's OpenAPI 3.1 document, no token needed. */
+import { fileURLToPath } from 'node:url';
+import { httpDefaults } from '../../shared/http/defaults';
+import { route } from '../../shared/http/route';
+import { ok, type RouteRequest } from '../../shared/http/types';
+import { apiDocument } from '../../shared/openapi/api-document';
+import { specs } from './specs';
+
+/** serverless.yml, two levels up both in the repository (functions/openapi/handler.ts) and in the package (functions/openapi/handler.mjs). */
+const SERVERLESS_YML = fileURLToPath(new URL('../../serverless.yml', import.meta.url));
+
+let built: Record<string, unknown> | undefined;
+
+/** The server is where the caller reached us: the HTTP API's domain (or the local server), so "try it" calls go back there. */
+const serverOf = (r: RouteRequest<undefined, undefined>) => {
+  const host = r.event.requestContext?.domainName || r.headers.host;
+  const scheme = r.headers['x-forwarded-proto'] ?? (/^(127\.0\.0\.1|localhost)(:|$)/.test(host ?? '') ? 'http' : 'https');
+  return host ? [{ url: `${scheme}://${host}` }] : [];
+};
+
+export const makeHandler = route<undefined, undefined>(specs.handler, (r) => {
+  built ??= apiDocument(SERVERLESS_YML);
+  const servers = serverOf(r);
+  return ok({ ...built, ...(servers.length ? { servers } : {}) });
+});
+
+export const handler = makeHandler(httpDefaults());

@@ -1,0 +1,20 @@
+/**
+ * The HTTP API route of this directory, as declared once: `nextflow-config.ts`'s `handler`. (The S3 proxy in
+ * `handler.ts` sits behind a function URL, not the HTTP API, and speaks S3, so it has no operation here.)
+ */
+import { z } from 'zod';
+import { defineRoutes } from '../../shared/openapi/route-doc';
+import { volumeIdParam } from '../../shared/openapi/schemas/common';
+import { errors } from '../../shared/openapi/schemas/errors';
+import { nextflowConfig } from '../../shared/openapi/schemas/misc';
+
+export const nextflowConfigSpecs = defineRoutes({
+  handler: {
+    summary: 'Nextflow config for a volume',
+    description: 'A ready `aws { … }` block pointing Nextflow at the S3 proxy for the volume.',
+    auth: 'jwt',
+    params: z.object({ id: volumeIdParam }),
+    responses: { 200: { description: 'The config block and notes.', schema: nextflowConfig }, ...errors(401, 404) },
+    tags: ['data'],
+  },
+});

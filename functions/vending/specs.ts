@@ -1,0 +1,67 @@
+/** The routes that reach data without the proxy, as declared once. */
+import { z } from 'zod';
+import { defineRoutes } from '../../shared/openapi/route-doc';
+import { volumeIdParam } from '../../shared/openapi/schemas/common';
+import { errors } from '../../shared/openapi/schemas/errors';
+import { completedUpload, presignedUrl, startedUpload, vendedCredentials } from '../../shared/openapi/schemas/vending';
+import { abortUploadBody, completeUploadBody, downloadQuery, presignBody, startUploadBody, vendBody } from '../../shared/vending/schemas';
+
+const volume = z.object({ id: volumeIdParam });
+const upload = z.object({ id: volumeIdParam, uploadId: z.string().describe('The `uploadId` starting the upload returned.') });
+const tags = ['data'];
+
+export const specs = defineRoutes({
+  credentials: {
+    summary: 'Temporary credentials for a volume',
+    description: 'Short-lived AWS credentials scoped to the volume\'s prefix, in `credential_process` shape.',
+    auth: 'jwt',
+    params: volume,
+    body: vendBody,
+    responses: { 200: { description: 'The credentials.', schema: vendedCredentials }, ...errors(400, 401, 403, 404, 409, 503) },
+    tags,
+  },
+  presign: {
+    summary: 'A presigned URL for one object',
+    auth: 'jwt',
+    params: volume,
+    body: presignBody,
+    responses: { 200: { description: 'The URL and what the request must send.', schema: presignedUrl }, ...errors(400, 401, 403, 404, 409, 503) },
+    tags,
+  },
+  startUploadHandler: {
+    summary: 'Start a browser multipart upload',
+    auth: 'jwt',
+    params: volume,
+    body: startUploadBody,
+    responses: { 201: { description: 'The upload, with one presigned URL per part.', schema: startedUpload }, ...errors(400, 401, 403, 404, 409, 503) },
+    tags,
+  },
+  completeUploadHandler: {
+    summary: 'Complete a multipart upload',
+    auth: 'jwt',
+    params: upload,
+    body: completeUploadBody,
+    responses: { 200: { description: 'The object made.', schema: completedUpload }, ...errors(400, 401, 403, 404, 409, 503) },
+    tags,
+  },
+  abortUploadHandler: {
+    summary: 'Abort a multipart upload',
+    auth: 'jwt',
+    params: upload,
+    body: abortUploadBody,
+    responses: { 204: { description: 'Aborted.' }, ...errors(400, 401, 403, 404, 409, 503) },
+    tags,
+  },
+  download: {
+    summary: 'Download link',
+    description: 'Redirects (302) to a presigned GET of the object, for browsers and `curl -L`.',
+    auth: 'jwt',
+    params: z.object({ id: volumeIdParam, key: z.string().describe('The object\'s key relative to the volume\'s root; may contain `/`.') }),
+    query: downloadQuery,
+    responses: {
+      302: { description: 'To the presigned GET.', headers: { location: { description: 'The presigned URL.' } } },
+      ...errors(400, 401, 403, 404, 409, 503),
+    },
+    tags,
+  },
+});

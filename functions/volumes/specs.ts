@@ -1,0 +1,59 @@
+/** The volume routes as declared once: the handlers validate with these schemas, the OpenAPI document shows them. */
+import { z } from 'zod';
+import { defineRoutes } from '../../shared/openapi/route-doc';
+import { volumeIdParam } from '../../shared/openapi/schemas/common';
+import { errors } from '../../shared/openapi/schemas/errors';
+import { verificationResult, volumePage, volumeView } from '../../shared/openapi/schemas/volumes';
+import { createVolumeBody, pageQuery, updateVolumeBody } from '../../shared/volumes/schemas';
+
+const params = z.object({ id: volumeIdParam });
+const tags = ['volumes'];
+
+export const specs = defineRoutes({
+  create: {
+    summary: 'Register a volume',
+    description: 'Registers a bucket (and optional prefix root) with the role the gateway may assume; the caller becomes its owner and admin. The answer carries the policies and commands to apply to the role; then call verify.',
+    auth: 'jwt',
+    body: createVolumeBody,
+    responses: { 201: { description: 'The volume, `pending`, with its setup.', schema: volumeView }, ...errors(400, 401, 409) },
+    tags,
+  },
+  list: {
+    summary: 'List your volumes',
+    auth: 'jwt',
+    query: pageQuery,
+    responses: { 200: { description: 'The volumes the caller is a member of.', schema: volumePage }, ...errors(400, 401) },
+    tags,
+  },
+  get: {
+    summary: 'Get a volume',
+    auth: 'jwt',
+    params,
+    responses: { 200: { description: 'The volume; admins also see its external id and setup.', schema: volumeView }, ...errors(401, 404) },
+    tags,
+  },
+  update: {
+    summary: 'Change a volume',
+    auth: 'jwt',
+    params,
+    body: updateVolumeBody,
+    responses: { 200: { description: 'The changed volume.', schema: volumeView }, ...errors(400, 401, 403, 404, 409) },
+    tags,
+  },
+  remove: {
+    summary: 'Delete a volume',
+    description: 'Removes the registration and its memberships; the bucket and its data are not touched.',
+    auth: 'jwt',
+    params,
+    responses: { 204: { description: 'Deleted.' }, ...errors(401, 403, 404, 409) },
+    tags,
+  },
+  verifyVolume: {
+    summary: 'Verify a volume',
+    description: 'Probes the customer\'s role (trust, external id, permissions) and activates or fails the volume.',
+    auth: 'jwt',
+    params,
+    responses: { 200: { description: 'What was checked and the outcome.', schema: verificationResult }, ...errors(401, 403, 404, 409, 503) },
+    tags,
+  },
+});

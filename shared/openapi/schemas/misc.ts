@@ -1,0 +1,25 @@
+/** Answers of the small routes: health, me and the Nextflow config. */
+import { z } from 'zod';
+import { isoDate } from './common';
+
+export const health = z.object({ status: z.literal('ok') }).describe('The function is up.');
+
+export const me = z
+  .object({
+    subject: z.string(),
+    issuer: z.string(),
+    email: z.string().optional(),
+    groups: z.array(z.string()),
+    authMethods: z.array(z.string()).describe('The token\'s `amr`.'),
+    expiresAt: isoDate('When the token expires'),
+  })
+  .describe('Who the bearer token says the caller is (never the token itself).');
+
+export const nextflowConfig = z
+  .object({
+    volume: z.object({ id: z.string(), name: z.string() }),
+    proxyUrl: z.string().nullable().describe('Where the S3 proxy is; null when the deployment has not said.'),
+    config: z.string().describe('The `aws { … }` block, with placeholders for the key pair.'),
+    notes: z.array(z.string()).describe('What to do before it works.'),
+  })
+  .describe('A nextflow.config block for the S3 proxy.');

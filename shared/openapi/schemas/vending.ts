@@ -1,0 +1,39 @@
+/** What the vending routes answer with (shared/vending/vend.ts, presign.ts, uploads.ts). */
+import { z } from 'zod';
+import { presignMethodSchema } from '../../vending/schemas';
+import { isoDate } from './common';
+
+export const vendedCredentials = z
+  .object({
+    Version: z.literal(1),
+    AccessKeyId: z.string(),
+    SecretAccessKey: z.string(),
+    SessionToken: z.string(),
+    Expiration: isoDate('When the credentials expire'),
+    bucket: z.string(),
+    prefix: z.string().describe('The volume\'s root in the bucket, without a trailing `/`; `""` is the whole bucket.'),
+    region: z.string(),
+  })
+  .describe('`credential_process` output (Version 1) and where the volume is.');
+
+export const presignedUrl = z
+  .object({
+    url: z.string(),
+    method: presignMethodSchema,
+    headers: z.record(z.string(), z.string()).describe('Headers the request must send as they are, e.g. `content-type` for a PUT.'),
+    expiresAt: isoDate('When the URL stops working'),
+    expiresInSeconds: z.number().int().describe('The URL\'s real lifetime from now.'),
+    note: z.string().optional().describe('Present when the lifetime was shortened, saying why.'),
+  })
+  .describe('A presigned URL.');
+
+export const startedUpload = z
+  .object({
+    uploadId: z.string(),
+    key: z.string().describe('The key as given, relative to the volume\'s root.'),
+    parts: z.array(z.object({ partNumber: z.number().int(), url: z.string() })).describe('One presigned PUT URL per part.'),
+    expiresAt: isoDate('When the part URLs stop working'),
+  })
+  .describe('A started multipart upload.');
+
+export const completedUpload = z.object({ key: z.string(), etag: z.string() }).describe('The object the upload made.');

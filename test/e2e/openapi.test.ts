@@ -1,0 +1,159 @@
+/**
+ * GET /openapi.json against the real local stack: served without a token, and every answer recorded here from
+ * real calls (a customer's volume registered, verified and used) is checked against the schema the served
+ * document gives for its route and status. An undocumented status, or a field the document does not describe,
+ * fails.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestStack, type TestStack } from '../support/local-stack';
+
+const exec = promisify(execFile);
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv2020) => void;
+
+let stack: TestStack;
+let customer: NodeJS.ProcessEnv;
+let document: { openapi: string; servers?: Array<{ url: string }>; paths: Record<string, Record<string, any>> };
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+addFormats(ajv);
+let token: string;
+
+interface Reply {
+  status: number;
+  body: any;
+  headers: Headers;
+}
+
+/** Calls the API and checks the answer against the served document's operation `method template`. */
+async function call(method: string, template: string, path: string, options: { body?: unknown; token?: string | null } = {}): Promise<Reply> {
+  const bearer = options.token === undefined ? token : options.token;
+  const response = await fetch(`${stack.info.apiUrl}${path}`, {
+    method,
+    redirect: 'manual',
+    headers: { ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...(options.body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+  });
+  const text = await response.text();
+  const reply = { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+  conforms(method, template, reply);
+  return reply;
+}
+
+const checked: string[] = [];
+
+function conforms(method: string, template: string, reply: Reply): void {
+  const operation = document.paths[template]?.[method.toLowerCase()];
+  expect(operation, `${method} ${template} is in the document`).toBeDefined();
+  const documented = operation.responses[String(reply.status)];
+  expect(documented, `${method} ${template} documents status ${reply.status} (${JSON.stringify(reply.body)})`).toBeDefined();
+  const schema = documented.content?.['application/json']?.schema;
+  if (!schema) {
+    expect(reply.body, `${method} ${template} ${reply.status} has no body`).toBeUndefined();
+  } else {
+    const validate = ajv.compile(schema);
+    const valid = validate(reply.body);
+    expect(valid ? [] : validate.errors, `${method} ${template} ${reply.status}: ${JSON.stringify(reply.body)}`).toEqual([]);
+  }
+  checked.push(`${method} ${template} ${reply.status}`);
+}
+
+/** Runs the setup commands the API returned with the aws cli pointed at the local AWS. */
+async function applySetup(commands: string[]): Promise<void> {
+  for (const command of commands) {
+    const script = `aws() { /usr/bin/aws --endpoint-url "$ENDPOINT" "$@"; }\n${command}`;
+    await exec('bash', ['-euo', 'pipefail', '-c', script], { env: { ...customer, ENDPOINT: stack.info.awsEndpoint }, timeout: 60_000 });
+  }
+}
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  customer = stack.customerEnv(0);
+  token = stack.token({ sub: 'alice', email: 'alice@example.org' });
+  await stack.aws(customer, 's3', 'mb', 's3://openapi-lab');
+}, 60_000);
+afterAll(() => stack?.close());
+
+describe('GET /openapi.json', () => {
+  it('serves the OpenAPI 3.1 document without a token, naming the server it was reached at', async () => {
+    const response = await fetch(`${stack.info.apiUrl}/openapi.json`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    document = (await response.json()) as typeof document;
+    expect(document.openapi).toBe('3.1.0');
+    expect(document.servers).toEqual([{ url: stack.info.apiUrl }]);
+    expect(document.paths['/volumes']?.post?.security).toEqual([{ bearerAuth: [] }]);
+    conforms('GET', '/openapi.json', { status: 200, body: document, headers: response.headers });
+  });
+});
+
+describe('answers recorded from real calls match their documented schemas', () => {
+  let volumeId: string;
+
+  it('health, me, and a 401 without a token', async () => {
+    expect((await call('GET', '/health', '/health', { token: null })).status).toBe(200);
+    expect((await call('GET', '/me', '/me')).body.subject).toBe('alice');
+    expect((await call('GET', '/me', '/me', { token: null })).status).toBe(401);
+  });
+
+  it('registers a volume (201), verifies it, lists, reads and changes it', async () => {
+    const placeholder = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }] });
+    const role = JSON.parse(await stack.aws(customer, 'iam', 'create-role', '--role-name', 'OpenApiRole', '--assume-role-policy-document', placeholder));
+    const created = await call('POST', '/volumes', '/volumes', {
+      body: { name: 'openapi-vol', bucket: 'openapi-lab', prefix: 'runs', region: 'us-east-1', accessMode: 'read-write', auth: { type: 'role', roleArn: role.Role.Arn }, description: 'OpenAPI check' },
+    });
+    expect(created.status).toBe(201);
+    volumeId = created.body.id;
+    await applySetup(created.body.setup.commands);
+    const verified = await call('POST', '/volumes/{id}/verify', `/volumes/${volumeId}/verify`);
+    expect(verified.body.status).toBe('active');
+    expect((await call('GET', '/volumes', '/volumes?limit=10')).body.items).toHaveLength(1);
+    const got = await call('GET', '/volumes/{id}', `/volumes/${volumeId}`);
+    expect(got.body.lastVerification.status).toBe('active');
+    expect((await call('PATCH', '/volumes/{id}', `/volumes/${volumeId}`, { body: { description: 'changed' } })).status).toBe(200);
+  });
+
+  it('refusals: a 400 naming the field, a 404 VolumeNotFound', async () => {
+    const invalid = await call('POST', '/volumes', '/volumes', { body: { name: 'Bad_Name', bucket: 'openapi-lab', region: 'us-east-1', accessMode: 'read-only', auth: { type: 'role', roleArn: 'arn:aws:iam::123456789012:role/x' } } });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.field).toBe('name');
+    const missing = await call('GET', '/volumes/{id}', '/volumes/vol-does-not-exist');
+    expect(missing.status).toBe(404);
+    expect(missing.body.code).toBe('VolumeNotFound');
+  });
+
+  it('members and the audit trail', async () => {
+    expect((await call('PUT', '/volumes/{id}/members/{subject}', `/volumes/${volumeId}/members/bob`, { body: { access: 'read' } })).status).toBe(200);
+    expect((await call('GET', '/volumes/{id}/members', `/volumes/${volumeId}/members`)).body.items).toHaveLength(2);
+    expect((await call('DELETE', '/volumes/{id}/members/{subject}', `/volumes/${volumeId}/members/bob`)).status).toBe(204);
+    expect((await call('GET', '/volumes/{id}/audit', `/volumes/${volumeId}/audit`)).body.items.length).toBeGreaterThan(0);
+  });
+
+  it('credentials, a presigned URL, a download redirect, a browser upload and the Nextflow config', async () => {
+    expect((await call('POST', '/volumes/{id}/credentials', `/volumes/${volumeId}/credentials`, { body: { access: 'read' } })).body.Version).toBe(1);
+    expect((await call('POST', '/volumes/{id}/presign', `/volumes/${volumeId}/presign`, { body: { key: 'a/b.txt', method: 'PUT', contentType: 'text/plain' } })).status).toBe(200);
+    const download = await call('GET', '/volumes/{id}/download/{key}', `/volumes/${volumeId}/download/a/b.txt`);
+    expect(download.status).toBe(302);
+    expect(download.headers.get('location')).toMatch(/^http/);
+    const started = await call('POST', '/volumes/{id}/uploads', `/volumes/${volumeId}/uploads`, { body: { key: 'big.bin', parts: 2 } });
+    expect(started.status).toBe(201);
+    const uploadId = encodeURIComponent(started.body.uploadId);
+    expect((await call('POST', '/volumes/{id}/uploads/{uploadId}/abort', `/volumes/${volumeId}/uploads/${uploadId}/abort`, { body: { key: 'big.bin' } })).status).toBe(204);
+    expect((await call('GET', '/volumes/{id}/nextflow-config', `/volumes/${volumeId}/nextflow-config`)).status).toBe(200);
+  });
+
+  it('gateway access keys: create (201), list, revoke (204)', async () => {
+    const created = await call('POST', '/access-keys', '/access-keys', { body: { volumes: ['openapi-vol'] } });
+    expect(created.status).toBe(201);
+    expect((await call('GET', '/access-keys', '/access-keys')).body.items).toHaveLength(1);
+    expect((await call('DELETE', '/access-keys/{id}', `/access-keys/${created.body.accessKeyId}`)).status).toBe(204);
+  });
+
+  it('deleting the volume answers 204, and it is gone', async () => {
+    expect((await call('DELETE', '/volumes/{id}', `/volumes/${volumeId}`)).status).toBe(204);
+    expect((await call('GET', '/volumes/{id}', `/volumes/${volumeId}`)).status).toBe(404);
+    expect(checked.length).toBeGreaterThan(20);
+  });
+});
