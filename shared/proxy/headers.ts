@@ -49,6 +49,9 @@ const NOT_RETURNED = new Set([
   'x-amz-access-point-alias',
   'x-amz-request-id',
   'x-amz-id-2',
+  // Other AWS services' spelling of their request id; SDKs read it before x-amz-request-id, so it would hide ours.
+  'x-amzn-requestid',
+  'x-amzn-request-id',
   'location',
   'server',
   'connection',
