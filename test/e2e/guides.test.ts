@@ -1,0 +1,74 @@
+/**
+ * The guides in docs/, run as a reader runs them: each guide's `<!-- test: … -->` blocks in one bash against a
+ * fresh local stack (the same code as `npm start`), with LOCAL_DATA_DIR pointing at it so `npm run local-env` and
+ * `npm run token` find it, HOME a directory of its own, the repository as the working directory and Debian's
+ * clients first on PATH. connecting-a-bucket.md runs first and leaves the volume using-volumes.md needs. Then the
+ * outcomes are checked, in the guide's output and in the customer's account, not just the exit codes.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestStack, type TestStack } from './../support/local-stack';
+import { ok, parseGuide, runGuide, type GuideBlock } from './guides/blocks';
+
+let stack: TestStack;
+let home: string;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  home = join(stack.dataDir, 'home');
+  mkdirSync(home);
+}, 60_000);
+afterAll(() => stack?.close());
+
+function guideEnv(): NodeJS.ProcessEnv {
+  return { PATH: `/usr/bin:/bin:${process.env.PATH}`, HOME: home, LOCAL_DATA_DIR: stack.dataDir, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', AWS_EC2_METADATA_DISABLED: 'true', AWS_PAGER: '' };
+}
+
+async function run(guide: string, timeoutMs = 120_000): Promise<{ blocks: GuideBlock[]; out: Record<string, string> }> {
+  const blocks = parseGuide(join('docs', guide));
+  return { blocks, out: ok(await runGuide(blocks, { cwd: process.cwd(), env: guideEnv(), timeoutMs })) };
+}
+
+const lines = (text: string | undefined) => (text ?? '').trim().split('\n');
+
+describe('docs/connecting-a-bucket.md', () => {
+  it('creates the role, registers, applies the returned commands, and verifies to active; the web-identity variant too', async () => {
+    const { out } = await run('connecting-a-bucket.md');
+    const customer = stack.info.customers[0]!.accountId;
+
+    expect(lines(out['create-role']).at(-1)).toBe(`arn:aws:iam::${customer}:role/VolumeGatewayLabGenomes`);
+    const registered = JSON.parse(out.register!);
+    expect(registered).toMatchObject({ name: 'lab-genomes', status: 'pending' });
+    expect(registered.externalId).toMatch(/\S{16,}/);
+
+    // What the guide printed as the trust policy is what now guards the role, with this volume's external id.
+    const role = stack.iam.roles.get(customer, 'VolumeGatewayLabGenomes');
+    expect(role?.assumeRolePolicyDocument).toContain(stack.info.gatewayPrincipalArn);
+    expect(role?.assumeRolePolicyDocument).toContain(registered.externalId);
+    expect(out.apply).toMatch(/^aws iam update-assume-role-policy --role-name VolumeGatewayLabGenomes/m);
+    expect(out.apply).toMatch(/^aws iam put-role-policy --role-name VolumeGatewayLabGenomes --policy-name volume-gateway-lab-genomes/m);
+
+    expect(lines(out.verify)).toEqual([
+      expect.stringMatching(/^ok {3}assume-role: /),
+      expect.stringMatching(/^ok {3}external-id-required: /),
+      expect.stringMatching(/^ok {3}wrong-external-id-refused: /),
+      expect.stringMatching(/^ok {3}list-prefix: Listed s3:\/\/lab-data\/genomes\/\./),
+      expect.stringMatching(/^ok {3}write-and-delete: /),
+      'active',
+    ]);
+    // The failed verify names the first check, and every later one as failed (not run).
+    expect(lines(out['verify-fails-first'])).toEqual(['failed', 'assume-role', 'external-id-required', 'wrong-external-id-refused', 'list-prefix', 'read-only-refuses-write']);
+    expect(lines(out['cleanup-early'])).toEqual(['204']);
+    expect(out.share).toContain('bob read');
+
+    expect(out['web-identity']).toContain('sts:AssumeRoleWithWebIdentity');
+    expect(out['web-identity']).toMatch(/^aws iam create-open-id-connect-provider /m);
+    expect(lines(out['web-identity']).slice(-4)).toEqual(['ok   assume-role-with-web-identity', 'ok   list-prefix', 'ok   read-only-refuses-write', 'active']);
+
+    // The customer's own view: the data the guide put in is there, and no probe object was left behind.
+    const listed = await stack.aws(stack.customerEnv(0), 's3', 'ls', '--recursive', 's3://lab-data/');
+    expect(listed).toContain('genomes/sample.fa');
+    expect(listed).not.toContain('.volume-gateway-probe');
+  }, 150_000);
+});
