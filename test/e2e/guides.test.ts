@@ -5,7 +5,7 @@
  * clients first on PATH. connecting-a-bucket.md runs first and leaves the volume using-volumes.md needs. Then the
  * outcomes are checked, in the guide's output and in the customer's account, not just the exit codes.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from './../support/local-stack';
@@ -61,6 +61,7 @@ describe('docs/connecting-a-bucket.md', () => {
     expect(lines(out['verify-fails-first'])).toEqual(['failed', 'assume-role', 'external-id-required', 'wrong-external-id-refused', 'list-prefix', 'read-only-refuses-write']);
     expect(lines(out['cleanup-early'])).toEqual(['204']);
     expect(out.share).toContain('bob read');
+    expect(out['bucket-cors']!.trim()).toBe('ETag');
 
     expect(out['web-identity']).toContain('sts:AssumeRoleWithWebIdentity');
     expect(out['web-identity']).toMatch(/^aws iam create-open-id-connect-provider /m);
@@ -70,5 +71,53 @@ describe('docs/connecting-a-bucket.md', () => {
     const listed = await stack.aws(stack.customerEnv(0), 's3', 'ls', '--recursive', 's3://lab-data/');
     expect(listed).toContain('genomes/sample.fa');
     expect(listed).not.toContain('.volume-gateway-probe');
+  }, 150_000);
+});
+
+describe('docs/using-volumes.md', () => {
+  it('reaches the volume with a credential_process profile, a gateway key through both proxy fronts (aws cli, boto3, rclone), a Nextflow block and presigned URLs, byte for byte', async () => {
+    const { out } = await run('using-volumes.md');
+    expect(out['volume-id']!.trim()).toBe('lab-genomes active read-write');
+
+    // credential_process: a session of the volume's role named for alice, held to the prefix.
+    expect(lines(out['cli-profile'])[0]).toMatch(/:assumed-role\/VolumeGatewayLabGenomes\/alice$/);
+    expect(out['cli-profile']).toMatch(/\ssample\.fa\n/);
+    expect(out['cli-copy']).toContain('round trip: identical');
+    expect(out['cli-copy']).toContain('outside the prefix: refused');
+    expect(out['cli-json']!.trim()).toBe('AccessKeyId Expiration SecretAccessKey SessionToken Version');
+
+    // The gateway key through the proxy: volumes as buckets, keys relative to the root, both fronts.
+    expect(new Date(out['access-key']!.trim()).getTime()).toBeGreaterThan(Date.now());
+    expect(out['proxy-cli']).toMatch(/ lab-genomes\n/);
+    expect(out['proxy-cli']).not.toContain('lab-data');
+    expect(out['proxy-cli']).toMatch(/\ssample\.fa\n/);
+    expect(out['proxy-cli-large']).toContain('12 MiB round trip: identical');
+    expect(out.boto3).toContain('boto3 round trip: identical');
+    expect(out.boto3).toContain("['boto3/sample.bin']");
+    expect(out.rclone).toContain('a.bin\nlog.txt');
+    expect(out.rclone).toContain('rclone round trip: identical');
+
+    // Nextflow: checked for shape (Nextflow itself is not installed here).
+    const nextflow = readFileSync(join(home, 'use', 'nextflow.config'), 'utf8');
+    const keyId = JSON.parse(readFileSync(join(home, 'use', 'key.json'), 'utf8')).accessKeyId as string;
+    expect(nextflow).toContain(`endpoint = '${stack.info.nodeProxyUrl}'`);
+    expect(nextflow).toContain('s3PathStyleAccess = true');
+    expect(nextflow).toContain(`accessKey = '${keyId}'`);
+    expect(nextflow).toMatch(/secretKey = '[^<']{20,}'/);
+    expect(nextflow).not.toMatch(/<[A-Z_]+>/);
+
+    // Presigned URLs, the download link and a two-part multipart upload.
+    expect(out['presign-put']!.trim()).toBe('PUT 200');
+    expect(out['presign-get']).toContain('presigned GET: identical');
+    expect(out['presign-get']).toContain('download link: identical');
+    expect(out.multipart).toContain('completed browser/scan.bin');
+    expect(out.multipart).toContain('multipart: identical');
+
+    // The customer's own view of the bucket: everything landed under the volume's prefix.
+    const customer = stack.customerEnv(0);
+    const head = async (key: string) => JSON.parse(await stack.aws(customer, 's3api', 'head-object', '--bucket', 'lab-data', '--key', key)).ContentLength;
+    expect(await head('genomes/proxy/big.bin')).toBe(12_582_912);
+    expect(await head('genomes/browser/scan.bin')).toBe(11_534_336);
+    expect(await head('genomes/rclone/results/a.bin')).toBe(200_000);
   }, 150_000);
 });

@@ -1,7 +1,7 @@
 /**
  * The guides in docs/ as runnable material. A ```bash block preceded by `<!-- test: NAME -->` is run by
  * test/e2e/guides.test.ts; one preceded by `<!-- not-run: REASON -->` is not, and the guide must say why in a
- * visible line starting "Not run by the tests" just above the marker. Any other ```bash block is an error, so a
+ * visible paragraph saying "Not run by the tests: …" just above the marker. Any other ```bash block is an error, so a
  * command cannot slip into a guide untested and unexplained.
  *
  * A guide's runnable blocks run in order in ONE bash (-euo pipefail), as a reader types them into one terminal:
@@ -34,7 +34,8 @@ export function parseGuide(path: string): GuideBlock[] {
       if (blocks.some((b) => b.name === label)) throw new Error(`${path}: two blocks named ${label}`);
       blocks.push({ name: label!, code: code!, runnable: true });
     } else {
-      const before = text.slice(0, match.index).trimEnd().split('\n').at(-1) ?? '';
+      // The paragraph just above the marker (a reader sees it; the HTML comment they do not).
+      const before = text.slice(0, match.index).trimEnd().split('\n\n').at(-1) ?? '';
       if (!/Not run by the tests/.test(before)) throw new Error(`${path}: the not-run block (${label}) needs a visible "Not run by the tests: …" line above it`);
       blocks.push({ name: `not-run-${blocks.length}`, code: code!, runnable: false, reason: label! });
     }
