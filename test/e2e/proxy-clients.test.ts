@@ -9,7 +9,8 @@
  * uploads (parts of 5 MiB and more) through the Node front. Every transfer is checked byte for byte, every
  * refusal by its S3 error code. alice is the volume's read-write owner, carol a read member, bob a stranger.
  *
- * One stack for the file; big files are generated once; clients run one after another.
+ * One stack for the file; big files are generated once; clients run one after another (a few independent aws cli
+ * calls two at a time: each costs about a second of Python start-up).
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,8 +27,9 @@ const MiB = 1024 * 1024;
 const SIZES = { '0B.bin': 0, '1KiB.bin': 1024, '4MiB.bin': 4 * MiB } as const;
 const TREE = ['readme.txt', 'data/a.csv', 'data/deep/b.bin', 'data/deep/empty'];
 /**
- * The tree's text files hold UTF-8 text: clients label .txt and .csv as text/*, and a function URL hands such a
- * body to the function as text, not base64, so bytes that are not UTF-8 cannot survive it (binary data goes as .bin).
+ * The tree's text files hold UTF-8 text. The aws cli and rclone label .txt and .csv bodies text/*, and a function URL
+ * hands a text/* body to the function as a string, not base64: bytes that are not UTF-8 do not survive that (today
+ * such a PutObject fails with a 400 through the function URL; through the Node front it works).
  */
 const treeFile = (name: string) => (name.endsWith('empty') ? '' : /\.(txt|csv)$/.test(name) ? `${name}: naïve café, ✓ 🧬\n`.repeat(20) : randomBytes(300));
 const ODD_KEYS = ['sp ace.txt', 'plus+sign', 'eq=uals', 'per%cent', 'ünïcødé ✓', 'double//slash', `${V}/alice-lab/project-x/x`];

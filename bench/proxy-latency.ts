@@ -1,0 +1,134 @@
+/**
+ * What the proxy adds to a request, against direct access measured in the same rounds:
+ * - direct: the AWS SDK v3 against the same local S3, with the volume's role credentials as vended by
+ *   `POST /volumes/{id}/credentials` (read access), bucket and full key;
+ * - the function URL front, and the Node front twice: the one `npm start` runs in its own process (beside the
+ *   local S3, as the function URL is), and one in a child process (as a container runs it); each with the same SDK
+ *   and a gateway access key, the volume as bucket and the key relative to its root.
+ * All three clients are configured alike (path-style, checksums only when required, so no contender pays for a
+ * CRC the others skip), reused, one request at a time. Latency: HeadObject and a 1 KiB GetObject (body read
+ * whole). Throughput: 4 MiB GetObjects one after another, bodies streamed and counted.
+ */
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { performance } from 'node:perf_hooks';
+import type { Readable } from 'node:stream';
+import { inRounds, latencies, median, medianRatio, percentile } from './measure';
+
+export const CONTENDERS = ['direct', 'functionUrl', 'nodeFrontInProcess', 'nodeFrontChild'] as const;
+export type Contender = (typeof CONTENDERS)[number];
+
+export interface Target {
+  client: S3Client;
+  bucket: string;
+  /** The key as this contender names it (under the volume's prefix for direct access). */
+  key(name: string): string;
+}
+
+export type Targets = Record<Contender, Target>;
+
+export const SMALL_KEY = 'bench/proxy/1KiB.bin';
+export const LARGE_KEY = 'bench/proxy/4MiB.bin';
+
+interface Percentiles {
+  p50: number;
+  p99: number;
+}
+
+export interface LatencyResult {
+  samplesPerRound: number;
+  /** Per operation and contender: each round's p50 and p99, in ms. */
+  rounds: Record<'head' | 'get', Record<Contender, Percentiles[]>>;
+  /** Medians over rounds of the per-round p50 and p99, in ms. */
+  latencyMs: Record<'head' | 'get', Record<Contender, Percentiles>>;
+  /** Median over rounds of (front − direct), for p50 and p99, in ms. */
+  addedMs: Record<'head' | 'get', Record<Exclude<Contender, 'direct'>, Percentiles>>;
+  /** Median over rounds of (front p50 ÷ direct p50). */
+  p50VsDirect: Record<'head' | 'get', Record<Exclude<Contender, 'direct'>, number>>;
+}
+
+export interface ThroughputResult {
+  getsPerRound: number;
+  objectBytes: number;
+  /** MB/s (10^6 bytes) per round. */
+  rounds: Record<Contender, number[]>;
+  mbPerSecond: Record<Contender, number>;
+  /** Median over rounds of (front MB/s ÷ direct MB/s). */
+  vsDirect: Record<Exclude<Contender, 'direct'>, number>;
+}
+
+async function drain(body: unknown): Promise<number> {
+  let bytes = 0;
+  for await (const chunk of body as Readable) bytes += (chunk as Buffer).length;
+  return bytes;
+}
+
+const head = (t: Target) => () => t.client.send(new HeadObjectCommand({ Bucket: t.bucket, Key: t.key(SMALL_KEY) }));
+const getSmall = (t: Target) => async () => (await t.client.send(new GetObjectCommand({ Bucket: t.bucket, Key: t.key(SMALL_KEY) }))).Body!.transformToByteArray();
+
+/** Every contender must read the same bytes before anything is timed. */
+export async function checkTargets(targets: Targets, small: Buffer, largeBytes: number): Promise<void> {
+  for (const name of CONTENDERS) {
+    const t = targets[name];
+    const got = Buffer.from(await getSmall(t)());
+    if (!got.equals(small)) throw new Error(`${name}: the 1 KiB object came back different`);
+    if ((await head(t)()).ContentLength !== small.length) throw new Error(`${name}: HeadObject's ContentLength is not ${small.length}`);
+    const large = await drain((await t.client.send(new GetObjectCommand({ Bucket: t.bucket, Key: t.key(LARGE_KEY) }))).Body);
+    if (large !== largeBytes) throw new Error(`${name}: the 4 MiB object came back with ${large} bytes`);
+  }
+}
+
+export const FRONTS = CONTENDERS.filter((c): c is Exclude<Contender, 'direct'> => c !== 'direct');
+
+export async function benchLatency(targets: Targets, options: { rounds: number; samples: number }): Promise<LatencyResult> {
+  for (const name of CONTENDERS) for (let i = 0; i < 5; i++) await Promise.all([head(targets[name])(), getSmall(targets[name])()]);
+  const perRound = await inRounds(
+    options.rounds,
+    CONTENDERS.map((name) => async () => {
+      const heads = await latencies(head(targets[name]), options.samples);
+      const gets = await latencies(getSmall(targets[name]), options.samples);
+      const summary = (samples: number[]) => ({ p50: percentile(samples, 50), p99: percentile(samples, 99) });
+      return { head: summary(heads), get: summary(gets) };
+    }),
+  );
+  const byOp = (op: 'head' | 'get') => Object.fromEntries(CONTENDERS.map((name, i) => [name, perRound[i]!.map((r) => r[op])])) as Record<Contender, Percentiles[]>;
+  const rounds = { head: byOp('head'), get: byOp('get') };
+  const medians = (list: Percentiles[]) => ({ p50: median(list.map((r) => r.p50)), p99: median(list.map((r) => r.p99)) });
+  const added = (front: Percentiles[], direct: Percentiles[]) => ({
+    p50: medianRatio(front.map((r) => r.p50), direct.map((r) => r.p50), (a, b) => a - b),
+    p99: medianRatio(front.map((r) => r.p99), direct.map((r) => r.p99), (a, b) => a - b),
+  });
+  const perOp = <T>(f: (op: 'head' | 'get') => T) => ({ head: f('head'), get: f('get') });
+  return {
+    samplesPerRound: options.samples,
+    rounds,
+    latencyMs: perOp((op) => Object.fromEntries(CONTENDERS.map((name) => [name, medians(rounds[op][name])])) as Record<Contender, Percentiles>),
+    addedMs: perOp((op) => Object.fromEntries(FRONTS.map((name) => [name, added(rounds[op][name], rounds[op].direct)])) as Record<Exclude<Contender, 'direct'>, Percentiles>),
+    p50VsDirect: perOp(
+      (op) => Object.fromEntries(FRONTS.map((name) => [name, medianRatio(rounds[op][name].map((r) => r.p50), rounds[op].direct.map((r) => r.p50))])) as Record<Exclude<Contender, 'direct'>, number>,
+    ),
+  };
+}
+
+export async function benchThroughput(targets: Targets, options: { rounds: number; gets: number; objectBytes: number }): Promise<ThroughputResult> {
+  const getLarge = (t: Target) => async () => {
+    const bytes = await drain((await t.client.send(new GetObjectCommand({ Bucket: t.bucket, Key: t.key(LARGE_KEY) }))).Body);
+    if (bytes !== options.objectBytes) throw new Error(`a 4 MiB GET returned ${bytes} bytes`);
+  };
+  for (const name of CONTENDERS) await getLarge(targets[name])();
+  const perRound = await inRounds(
+    options.rounds,
+    CONTENDERS.map((name) => async () => {
+      const start = performance.now();
+      for (let i = 0; i < options.gets; i++) await getLarge(targets[name])();
+      return (options.gets * options.objectBytes) / 1e6 / ((performance.now() - start) / 1000);
+    }),
+  );
+  const rounds = Object.fromEntries(CONTENDERS.map((name, i) => [name, perRound[i]!])) as Record<Contender, number[]>;
+  return {
+    getsPerRound: options.gets,
+    objectBytes: options.objectBytes,
+    rounds,
+    mbPerSecond: Object.fromEntries(CONTENDERS.map((name) => [name, median(rounds[name])])) as Record<Contender, number>,
+    vsDirect: Object.fromEntries(FRONTS.map((name) => [name, medianRatio(rounds[name], rounds.direct)])) as Record<Exclude<Contender, 'direct'>, number>,
+  };
+}
