@@ -121,3 +121,27 @@ describe('docs/using-volumes.md', () => {
     expect(await head('genomes/rclone/results/a.bin')).toBe(200_000);
   }, 150_000);
 });
+
+describe('docs/deploying.md', () => {
+  it('packages offline, with the role’s statements the guide explains, and the Node front names a missing variable', async () => {
+    const { blocks, out } = await run('deploying.md');
+    // serverless deploy and docker are shown, not run, and say why.
+    expect(blocks.filter((b) => !b.runnable).map((b) => b.reason)).toEqual([
+      'needs an AWS account and network',
+      'needs an AWS account and network',
+      'needs docker, an AWS account and network',
+    ]);
+    expect(out.package).toContain('.serverless/volume-gateway.zip');
+    expect(lines(out.package).slice(-3).sort()).toEqual(['AccessKeysTable', 'AuditTable', 'VolumesTable']);
+
+    const statements = lines(out.iam).map((line) => JSON.parse(line) as { Action: string[]; Resource: unknown });
+    expect(statements).toHaveLength(2);
+    expect(statements[0]!.Action.every((a) => a.startsWith('dynamodb:'))).toBe(true);
+    expect(statements[0]!.Action).not.toContain('dynamodb:Scan');
+    expect(JSON.stringify(statements[0]!.Resource)).toMatch(/VolumesTable[\s\S]*AuditTable[\s\S]*AccessKeysTable/);
+    expect(statements[1]).toEqual({ Action: ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'], Resource: 'arn:aws:iam::*:role/*' });
+
+    expect(out['proxy-config-check']).toContain('The S3 proxy could not start: Configuration error: AWS_REGION is not set');
+    expect(out['proxy-config-check']).toContain('exit code 1');
+  }, 120_000);
+});
