@@ -5,7 +5,7 @@
  * clients first on PATH. connecting-a-bucket.md runs first and leaves the volume using-volumes.md needs. Then the
  * outcomes are checked, in the guide's output and in the customer's account, not just the exit codes.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from './../support/local-stack';
@@ -15,6 +15,8 @@ let stack: TestStack;
 let home: string;
 
 beforeAll(async () => {
+  // The guides use jq, which scripts/ensure-test-tools.sh does not install.
+  if (!existsSync('/usr/bin/jq')) throw new Error('the guides use jq: apt-get install jq');
   stack = await startTestStack();
   home = join(stack.dataDir, 'home');
   mkdirSync(home);
