@@ -37,6 +37,7 @@ const exports: Record<string, string> = {
   AWS_ENDPOINT: info.awsEndpoint,
   VG_API: info.apiUrl,
   VG_PROXY: info.proxyUrl,
+  VG_NODE_PROXY: info.nodeProxyUrl,
   GATEWAY_PRINCIPAL_ARN: info.gatewayPrincipalArn,
   CUSTOMER_ACCOUNT_ID: account.accountId,
 };

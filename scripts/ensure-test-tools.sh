@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the real S3 clients and browser the end-to-end tests drive, from Debian's packages:
-# the AWS CLI (/usr/bin/aws), rclone, boto3 for the system python3, and headless Chromium.
+# the AWS CLI (/usr/bin/aws), rclone, boto3 for the system python3, headless Chromium, and jq (the guides use it).
 # Idempotent: does nothing when they are all present. Run by `npm test` (pretest) and .ci/run.
 set -euo pipefail
 
@@ -10,6 +10,7 @@ need=()
 /usr/bin/python3 -c 'import boto3' >/dev/null 2>&1 || need+=(python3-boto3)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
+command -v jq >/dev/null 2>&1 || need+=(jq)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

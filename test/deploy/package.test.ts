@@ -9,19 +9,22 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadServerlessModel } from '../../local/serverless-model';
+import { withPackagingLock } from '../support/packaging-lock';
 
 let dir: string;
 let template: { Resources: Record<string, { Type: string; Properties: Record<string, any> }> };
 
 const resourcesOf = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'vg-package-'));
-  execFileSync('node_modules/.bin/serverless', ['package', '--stage', 'ci', '--package', join(dir, 'out')], {
-    stdio: 'pipe',
-    env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
-    timeout: 240_000,
-  });
+  await withPackagingLock(() =>
+    execFileSync('node_modules/.bin/serverless', ['package', '--stage', 'ci', '--package', join(dir, 'out')], {
+      stdio: 'pipe',
+      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
+      timeout: 240_000,
+    }),
+  );
   template = JSON.parse(readFileSync(join(dir, 'out', 'cloudformation-template-update-stack.json'), 'utf8'));
   execFileSync('unzip', ['-q', join(dir, 'out', 'volume-gateway.zip'), '-d', join(dir, 'bundle')]);
 }, 300_000);

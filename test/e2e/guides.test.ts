@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from './../support/local-stack';
 import { ok, parseGuide, runGuide, type GuideBlock } from './guides/blocks';
+import { withPackagingLock } from '../support/packaging-lock';
 
 let stack: TestStack;
 let home: string;
@@ -126,7 +127,8 @@ describe('docs/using-volumes.md', () => {
 
 describe('docs/deploying.md', () => {
   it('packages offline, with the role’s statements the guide explains, and the Node front names a missing variable', async () => {
-    const { blocks, out } = await run('deploying.md');
+    // The guide runs `npm run package` in the project folders: not at the same time as the packaging test.
+    const { blocks, out } = await withPackagingLock(() => run('deploying.md'));
     // serverless deploy and docker are shown, not run, and say why.
     expect(blocks.filter((b) => !b.runnable).map((b) => b.reason)).toEqual([
       'needs an AWS account and network',
