@@ -7,6 +7,7 @@
  */
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { Readable } from 'node:stream';
+import { S3Refusal } from './errors';
 import type { FrontLimits, ProxyRequest } from './types';
 
 /** RESPONSE_STREAM's limit, in bytes (AWS says 200 MB). */
@@ -32,4 +33,22 @@ export function requestFromEvent(event: APIGatewayProxyEventV2, context: Pick<Co
     origin: `${LOOPBACK.test(host) ? 'http' : 'https'}://${host}`,
     ...(signal ? { signal } : {}),
   };
+}
+
+/**
+ * A function URL hands text bodies (a `text/*`, JSON or XML Content-Type) to the function as a string, not
+ * base64. Bytes that are not UTF-8 do not survive that: the decoded body no longer has the length the client
+ * declared. Such a request is refused before anything is forwarded, rather than storing altered bytes.
+ */
+export function eventBodyProblem(event: APIGatewayProxyEventV2): S3Refusal | undefined {
+  if (event.isBase64Encoded || event.body === undefined) return undefined;
+  const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  if ((headers['content-encoding'] ?? '').includes('aws-chunked')) return undefined;
+  const declared = headers['content-length'];
+  if (declared === undefined || Number(declared) === Buffer.byteLength(event.body, 'utf8')) return undefined;
+  return new S3Refusal(
+    400,
+    'InvalidRequest',
+    'The body arrived as text (its Content-Type is text, JSON or XML) but is not UTF-8, so the function URL altered it. Send binary data as application/octet-stream, or use the Node front.',
+  );
 }

@@ -6,6 +6,7 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
+import { createLogger } from '../../shared/log';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { installAwsLambdaGlobal, LocalResponseStream } from '../../local/lambda/streaming';
 import { httpEvent } from '../../local/lambda/http-event';
@@ -54,7 +55,7 @@ let lambdaUrl: string;
 let nodeFront: NodeProxyServer;
 
 beforeAll(async () => {
-  const handler = makeHandler(core) as unknown as (event: unknown, stream: LocalResponseStream, context: unknown) => Promise<void>;
+  const handler = makeHandler(core, createLogger({}, { write: () => undefined })) as unknown as (event: unknown, stream: LocalResponseStream, context: unknown) => Promise<void>;
   // A bare function URL: the event as Lambda builds it, the handler's stream as the response.
   lambdaServer = createServer(async (request, response) => {
     const chunks: Buffer[] = [];
@@ -132,5 +133,25 @@ describe.each([0, 1])('front %#', (index) => {
     const response = await send(base, '/vol/k', { method: 'HEAD' });
     expect(response.headers['content-length']).toBe('12345');
     expect(response.chunks).toEqual([]);
+  });
+});
+
+describe('the Lambda function URL front', () => {
+  it('refuses a body labelled text that is not UTF-8 (the URL altered it) instead of forwarding changed bytes', async () => {
+    received = [];
+    const binary = Buffer.from([0xff, 0xfe, 0x00, 0x80, 0x41]);
+    const answer = await send(lambdaUrl, '/vol/readme.txt', { method: 'PUT', body: binary, headers: { 'content-type': 'text/plain' } });
+    expect(answer.status).toBe(400);
+    expect(answer.chunks.join('')).toMatch(/<Code>InvalidRequest<\/Code>.*application\/octet-stream/s);
+    expect(received).toEqual([]);
+  });
+
+  it('passes UTF-8 text bodies through unchanged', async () => {
+    received = [];
+    next = () => ({ status: 200, headers: { 'x-amz-request-id': 'x' }, body: 'ok' });
+    const text = Buffer.from('ACGT ✓ émoji\n');
+    const answer = await send(lambdaUrl, '/vol/readme.txt', { method: 'PUT', body: text, headers: { 'content-type': 'text/plain' } });
+    expect(answer.status).toBe(200);
+    expect(received[0]!.body.equals(text)).toBe(true);
   });
 });
