@@ -93,7 +93,15 @@ export function createHttpUpstream(options: HttpUpstreamOptions): Upstream {
       const signed = await signUpstream(request, endpoint, options.clock.now());
       const search = request.query.map(([name, value]) => `${uriEncode(name)}=${uriEncode(value)}`).join('&');
       const https = endpoint.protocol === 'https:';
-      return new Promise<UpstreamResponse>((resolve, reject) => {
+      let body = request.body;
+      if (request.headers['content-length'] === '0' && body !== undefined && !Buffer.isBuffer(body)) {
+        // A declared empty body is read to its end first (its checks, e.g. chunk signatures, still run), then
+        // sent as nothing: such a request can be sent again.
+        for await (const chunk of body) if ((chunk as Buffer).length > 0) throw unreachable('an empty body yielded bytes');
+        body = undefined;
+      }
+      let staleSocket = false;
+      const attempt = () => new Promise<UpstreamResponse>((resolve, reject) => {
         let answered = false;
         let bodyError: Error | undefined;
         const fail = (error: Error) => {
@@ -111,17 +119,20 @@ export function createHttpUpstream(options: HttpUpstreamOptions): Upstream {
           ...(request.signal ? { signal: request.signal } : {}),
         });
         outgoing.setTimeout(idleTimeoutMs, () => outgoing.destroy(unreachable(`no answer for ${idleTimeoutMs / 1000} s`)));
-        outgoing.on('error', (error: NodeJS.ErrnoException) => fail(error instanceof DependencyUnavailable ? error : unreachable(error.code ?? error.message)));
+        outgoing.on('error', (error: NodeJS.ErrnoException) => {
+          // A kept-alive socket the server closed just as we reused it: the request never reached S3.
+          if (outgoing.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) staleSocket = true;
+          fail(error instanceof DependencyUnavailable ? error : unreachable(error.code ?? error.message));
+        });
         outgoing.on('response', (incoming) => {
           if (answered) return void incoming.resume();
           answered = true;
           incoming.setTimeout(idleTimeoutMs, () => incoming.destroy(unreachable(`the answer stalled for ${idleTimeoutMs / 1000} s`)));
           resolve({ status: incoming.statusCode ?? 502, headers: flatHeaders(incoming), body: incoming });
         });
-        if (request.body === undefined) outgoing.end();
-        else if (Buffer.isBuffer(request.body)) outgoing.end(request.body);
+        if (body === undefined) outgoing.end();
+        else if (Buffer.isBuffer(body)) outgoing.end(body);
         else {
-          const body = request.body as Readable;
           // Registered before the pipeline's own listener: the body's failure is known before the socket's.
           body.once('error', (error) => (bodyError ??= error));
           pipeline(body, outgoing, (error) => {
@@ -129,6 +140,15 @@ export function createHttpUpstream(options: HttpUpstreamOptions): Upstream {
           });
         }
       });
+      try {
+        return await attempt();
+      } catch (error) {
+        // Only a body we still hold (none, or a buffer) can be sent again; a stream has been consumed.
+        const replayable = body === undefined || Buffer.isBuffer(body);
+        if (!staleSocket || !replayable || request.signal?.aborted) throw error;
+        staleSocket = false;
+        return attempt();
+      }
     },
   };
 }
