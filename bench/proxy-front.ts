@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
+import { keepWarnings } from './stack';
 
 export interface NodeFrontProcess {
   url: string;
@@ -19,11 +20,6 @@ export interface NodeFrontProcess {
   /** Starts a new peak from the current RSS; false when the kernel refused (the peak then covers the whole life). */
   resetPeak(): boolean;
   stop(): Promise<void>;
-}
-
-/** A log sink for benchmarks: warnings and errors go to stderr; info lines and EMF metric lines are dropped. */
-export function keepWarnings(line: string): void {
-  if (/^\{"level":"(warn|error)"/.test(line)) process.stderr.write(`${line}\n`);
 }
 
 function freePort(): Promise<number> {

@@ -21,8 +21,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { setLogSink } from '../shared/log';
-import { keepWarnings, startNodeFrontProcess, type NodeFrontProcess } from './proxy-front';
+import { startNodeFrontProcess, type NodeFrontProcess } from './proxy-front';
 import { benchLatency, benchThroughput, checkTargets, CONTENDERS, LARGE_KEY, SMALL_KEY, type Targets } from './proxy-latency';
 import { benchMemory } from './proxy-memory';
 import { render, writeJson, type ProxyRun } from './proxy-report';
@@ -82,7 +81,6 @@ async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
   const start = performance.now();
   // Every request writes EMF metric lines (and, below warn, log lines): what is measured is the work, not the writing.
-  setLogSink(keepWarnings);
   process.stderr.write('starting the local stack, a volume, and the Node front in its own process…\n');
   const bench = await startBenchStack();
   let front: NodeFrontProcess | undefined;

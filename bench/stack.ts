@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { createS3MultipartStore } from '../shared/adapters/s3-multipart-store';
 import { createS3UrlSigner } from '../shared/adapters/s3-url-signer';
 import { loadConfig } from '../shared/config';
-import { createLogger } from '../shared/log';
+import { createLogger, setLogSink } from '../shared/log';
 import { createCredentialCache } from '../shared/vending/credential-cache';
 import type { Caller, VendingDeps } from '../shared/vending/deps';
 import type { Volume } from '../shared/volumes/model';
@@ -42,7 +42,14 @@ export interface BenchStack {
   close(): Promise<void>;
 }
 
+/** A log sink for benchmarks: warnings and errors go to stderr; info lines and EMF metric lines are dropped. */
+export function keepWarnings(line: string): void {
+  if (/^\{"level":"(warn|error)"/.test(line)) process.stderr.write(`${line}\n`);
+}
+
 export async function startBenchStack(): Promise<BenchStack> {
+  // The handlers log every request at info and write metric lines; what is measured is the work, not the lines.
+  setLogSink(keepWarnings);
   const dataDir = mkdtempSync(join(tmpdir(), 'vg-bench-'));
   const stack = await startStack({
     root: ROOT,
@@ -51,8 +58,6 @@ export async function startBenchStack(): Promise<BenchStack> {
     log: createLogger({ component: 'bench-stack' }, { level: 'warn', write: (line) => process.stderr.write(`${line}\n`) }),
     ttlSweepMs: 600_000,
   });
-  // The handlers load on their first request and log each one at info; what is measured is the work, not the log lines.
-  process.env.LOG_LEVEL = 'warn';
 
   const customer = stack.info.customers[0]!;
   const customerEnv = {
