@@ -1,8 +1,5 @@
 /** The printed table and the JSON file of one proxy benchmark run (the layout of `report.ts`). */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
-import { dirname } from 'node:path';
+import { machine, ms, ratio, table, writeJson } from './format';
 import { FRONTS, type Contender, type LatencyResult, type ThroughputResult } from './proxy-latency';
 import type { MemoryResult, StreamPhase } from './proxy-memory';
 
@@ -22,20 +19,13 @@ const LABELS: Record<Contender, string> = {
   nodeFrontChild: 'proxy, Node front, own process',
 };
 
-const ms = (n: number) => (Math.abs(n) < 1 ? n.toFixed(3) : Math.abs(n) < 10 ? n.toFixed(2) : n.toFixed(1));
 const signed = (n: number) => `${n >= 0 ? '+' : ''}${ms(n)}`;
-const ratio = (n: number) => (n < 10 ? n.toFixed(2) : n.toFixed(1));
 const mib = (bytes: number) => (bytes / (1024 * 1024)).toFixed(0);
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('   ')).join('\n');
-}
 
 export function render(run: ProxyRun): string {
   const { latency: l, throughput: t, memory: m, settings } = run;
   const out: string[] = [];
-  out.push(`volume-gateway proxy benchmark: ${run.startedAt}, ${run.durationSeconds.toFixed(0)} s, node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  out.push(`volume-gateway proxy benchmark: ${run.startedAt}, ${run.durationSeconds.toFixed(0)} s, ${machine()}`);
   out.push(`medians over ${settings.rounds} rounds, contenders in alternating order; "added" and "vs direct" are per-round differences and ratios to the baseline, then their median`);
   for (const [op, title] of [
     ['head', 'HeadObject'],
@@ -73,16 +63,4 @@ export function render(run: ProxyRun): string {
   return out.join('\n');
 }
 
-function gitCommit(): string | undefined {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return undefined;
-  }
-}
-
-export function writeJson(file: string, run: ProxyRun): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const environment = { node: process.version, platform: `${process.platform} ${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model, loadavg: loadavg(), commit: gitCommit() };
-  writeFileSync(file, `${JSON.stringify({ ...run, environment }, null, 2)}\n`);
-}
+export { writeJson };

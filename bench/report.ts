@@ -1,8 +1,5 @@
 /** The printed table and the JSON file of one benchmark run. */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
-import { dirname } from 'node:path';
+import { machine, ms, ratio, table, writeJson } from './format';
 import type { PresignResult } from './presign';
 import type { StsCallsResult } from './sts-calls';
 import type { VendResult } from './vend';
@@ -17,18 +14,11 @@ export interface Run {
 }
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
-const ms = (n: number) => (n < 1 ? n.toFixed(3) : n < 10 ? n.toFixed(2) : n.toFixed(1));
-const ratio = (n: number) => (n < 10 ? n.toFixed(2) : n.toFixed(1));
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('   ')).join('\n');
-}
 
 export function render(run: Run): string {
   const { presign: p, vend: v, stsCalls: s, settings } = run;
   const out: string[] = [];
-  out.push(`volume-gateway benchmarks: ${run.startedAt}, ${run.durationSeconds.toFixed(0)} s, node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  out.push(`volume-gateway benchmarks: ${run.startedAt}, ${run.durationSeconds.toFixed(0)} s, ${machine()}`);
   out.push(`medians over ${settings.rounds} rounds; ratios are per-round ratios to the baseline, then their median`);
   out.push('');
   out.push(`Presigned URLs, warm cache, one at a time (${settings.presignBudgetMs} ms per contender per round)`);
@@ -87,16 +77,4 @@ export function render(run: Run): string {
   return out.join('\n');
 }
 
-function gitCommit(): string | undefined {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return undefined;
-  }
-}
-
-export function writeJson(file: string, run: Run): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const environment = { node: process.version, platform: `${process.platform} ${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model, loadavg: loadavg(), commit: gitCommit() };
-  writeFileSync(file, `${JSON.stringify({ ...run, environment }, null, 2)}\n`);
-}
+export { writeJson };
