@@ -8,7 +8,7 @@ import { missingKey } from '../access';
 import { receiveToFile } from '../body';
 import { parseAlgorithm } from '../checksums';
 import { checkWriteConditions, validateWriteConditions } from '../conditions';
-import { stamp, type ObjectContext } from '../context';
+import type { ObjectContext } from '../context';
 import { invalidArgument, invalidRequest } from '../errors';
 import { MAX_SINGLE_UPLOAD, validateStorageClass } from '../limits';
 import { storedHeadersFrom } from '../object-headers';
@@ -17,6 +17,7 @@ import { removeFile } from '../storage/fs-util';
 import { text, xmlDocument } from '../xml';
 import { openCopySource } from './copy-source';
 import { refuseTagging } from './object-tagging';
+import { wholeObjectRecord } from './whole-object';
 import { checksumValueXml } from './object-xml';
 
 export async function copyObject(ctx: ObjectContext): Promise<AwsResponse> {
@@ -54,13 +55,7 @@ export async function copyObject(ctx: ObjectContext): Promise<AwsResponse> {
       const record = await bucket.commitObject(
         key,
         temp,
-        {
-          size: digests.size,
-          etag: `"${digests.md5.toString('hex')}"`,
-          lastModified: stamp(deps).toISOString(),
-          headers,
-          ...(algorithm ? { checksum: { algorithm, value: digests.checksums[algorithm]!, type: 'FULL_OBJECT' as const } } : {}),
-        },
+        wholeObjectRecord(deps, digests, headers, algorithm ? { algorithm, value: digests.checksums[algorithm]! } : undefined),
         (current) => checkWriteConditions(req.headers, current, missing),
       );
       const body = xmlDocument(

@@ -7,13 +7,14 @@ import type { AwsResponse } from '../../types';
 import { missingKey } from '../access';
 import { receiveToFile } from '../body';
 import { checkWriteConditions } from '../conditions';
-import { stamp, type ObjectContext } from '../context';
+import type { ObjectContext } from '../context';
 import { prepareIntegrity, verifyIntegrity } from '../integrity';
 import { expectedBodySize, MAX_SINGLE_UPLOAD, validateStorageClass } from '../limits';
 import { checksumResponseHeaders, storedHeadersFrom } from '../object-headers';
 import { checksumOfFile } from '../request-body';
 import { emptyResponse } from '../respond';
 import { refuseTagging } from './object-tagging';
+import { wholeObjectRecord } from './whole-object';
 import { removeFile } from '../storage/fs-util';
 
 export async function putObject(ctx: ObjectContext): Promise<AwsResponse> {
@@ -32,13 +33,7 @@ export async function putObject(ctx: ObjectContext): Promise<AwsResponse> {
     const record = await bucket.commitObject(
       key,
       temp,
-      {
-        size: digests.size,
-        etag: `"${digests.md5.toString('hex')}"`,
-        lastModified: stamp(deps).toISOString(),
-        headers,
-        ...(checksum ? { checksum: { ...checksum, type: 'FULL_OBJECT' as const } } : {}),
-      },
+      wholeObjectRecord(deps, digests, headers, checksum),
       (current) => checkWriteConditions(req.headers, current, missing),
     );
     return emptyResponse(200, { etag: record.etag, ...checksumResponseHeaders(record.checksum) });
