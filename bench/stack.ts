@@ -19,6 +19,7 @@ import type { Caller, VendingDeps } from '../shared/vending/deps';
 import type { Volume } from '../shared/volumes/model';
 import { systemClock } from '../shared/wiring/ids';
 import { buildVolumeDeps } from '../shared/wiring/volumes';
+import { customerCliEnv, runAwsCli } from '../local/customer-cli';
 import { startStack, type Stack } from '../local/stack';
 
 const run = promisify(execFile);
@@ -59,17 +60,8 @@ export async function startBenchStack(): Promise<BenchStack> {
     ttlSweepMs: 600_000,
   });
 
-  const customer = stack.info.customers[0]!;
-  const customerEnv = {
-    PATH: process.env.PATH,
-    HOME: dataDir,
-    AWS_ACCESS_KEY_ID: customer.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: customer.secretAccessKey,
-    AWS_DEFAULT_REGION: stack.info.region,
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_PAGER: '',
-  };
-  const aws = async (...args: string[]) => (await run('/usr/bin/aws', ['--endpoint-url', stack.info.awsEndpoint, '--output', 'json', ...args], { env: customerEnv, timeout: 60_000 })).stdout;
+  const customerEnv = customerCliEnv(stack.info, 0, dataDir);
+  const aws = (...args: string[]) => runAwsCli(stack.info.awsEndpoint, customerEnv, args);
 
   const token = stack.issuer.sign({ sub: OWNER }, { ttlSeconds: 3600 });
   const api = async (method: string, path: string, body?: unknown): Promise<unknown> => {

@@ -4,15 +4,13 @@
  * /usr/bin/aws configured for a customer. Each test file gets its own stack (vitest runs files in
  * separate processes).
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { createLogger, type Logger } from '../../shared/log';
+import { customerCliEnv, runAwsCli } from '../../local/customer-cli';
 import { startStack, type Stack, type StackOptions } from '../../local/stack';
 
-const run = promisify(execFile);
 
 export interface TestStack extends Stack {
   dataDir: string;
@@ -41,18 +39,7 @@ export async function startTestStack(options: Partial<StackOptions> = {}): Promi
     now: () => new Date(Date.now() + offsetMs),
     ...options,
   });
-  const customerEnv = (index: number): NodeJS.ProcessEnv => {
-    const customer = stack.info.customers[index]!;
-    return {
-      PATH: process.env.PATH,
-      HOME: dataDir,
-      AWS_ACCESS_KEY_ID: customer.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: customer.secretAccessKey,
-      AWS_DEFAULT_REGION: stack.info.region,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_PAGER: '',
-    };
-  };
+  const customerEnv = (index: number) => customerCliEnv(stack.info, index, dataDir);
   return {
     ...stack,
     dataDir,
@@ -63,14 +50,6 @@ export async function startTestStack(options: Partial<StackOptions> = {}): Promi
     clockOffsetMs: () => offsetMs,
     token: (claims, tokenOptions = {}) => stack.issuer.sign(claims, tokenOptions),
     customerEnv,
-    aws: async (env, ...args) => {
-      try {
-        const { stdout } = await run('/usr/bin/aws', ['--endpoint-url', stack.info.awsEndpoint, '--output', 'json', ...args], { env, timeout: 60_000 });
-        return stdout;
-      } catch (error) {
-        const e = error as { stderr?: string; message: string };
-        throw new Error(`aws ${args.join(' ')} failed: ${e.stderr?.trim() || e.message}`);
-      }
-    },
+    aws: (env, ...args) => runAwsCli(stack.info.awsEndpoint, env, args),
   };
 }
