@@ -3,25 +3,17 @@
  * admins also see the external id and the setup (the policies and commands to apply to the role).
  */
 import { dataAccessOf, isAdmin } from './access';
-import type { DataAccess, Member, MemberAccess, Verification, Volume, VolumeAuth, VolumeStatus, AccessMode } from './model';
+import type { DataAccess, Member, MemberAccess, Volume } from './model';
 import { setupFor, type SetupSettings, type VolumeSetup } from './policies';
 
-export interface VolumeView {
-  id: string;
-  name: string;
-  bucket: string;
-  prefix: string;
-  region: string;
-  accessMode: AccessMode;
-  auth: VolumeAuth;
-  requireMfa: boolean;
-  description?: string;
-  status: VolumeStatus;
+/** The volume's own fields as stored, plus who owns it and what the caller may do. */
+export interface VolumeView
+  extends Pick<
+    Volume,
+    'id' | 'name' | 'bucket' | 'prefix' | 'region' | 'accessMode' | 'auth' | 'requireMfa' | 'description' | 'status' | 'createdAt' | 'updatedAt' | 'lastVerification'
+  > {
   /** The owner's subject. */
   owner: string;
-  createdAt: string;
-  updatedAt: string;
-  lastVerification?: Verification;
   /** The caller's access: their membership, and what it allows with the data under the volume's mode. */
   access: { membership: MemberAccess; data: DataAccess };
   /** Admins only; role volumes only. */
