@@ -19,6 +19,7 @@ import { PLATFORM_ACCOUNT_ID, seedLocalAccounts, type SeededAccounts } from './a
 import { createIamService } from './aws/iam/service';
 import { IamStore } from './aws/iam/store';
 import { createS3Service } from './aws/s3';
+import { FaultInjector } from './aws/faults';
 import { startAwsEndpoint } from './aws/server';
 import { createStsService } from './aws/sts/service';
 import { startDevIssuer, type DevIssuer } from './oidc/issuer';
@@ -48,6 +49,8 @@ export interface StackOptions {
   ttlSweepMs?: number;
   /** The local AWS's clock (signatures, credential expiry, STS); tests move it to expire credentials. */
   now?: () => Date;
+  /** Faults the local AWS and the issuer's JWKS answer with (one is made when absent; see `Stack.faults`). */
+  faults?: FaultInjector;
 }
 
 /** What `.local/stack.json` says: everything a user or a test needs to reach the stack. */
@@ -72,6 +75,8 @@ export interface Stack {
   accounts: SeededAccounts;
   dynamo: DynamoService;
   issuer: DevIssuer;
+  /** Fault injection for the local AWS (STS, DynamoDB, S3, IAM) and the JWKS; also `POST /_local/faults`. */
+  faults: FaultInjector;
   close(): Promise<void>;
 }
 
@@ -118,12 +123,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const sts = createStsService({ store: iam, authorize, now });
   const iamService = createIamService({ store: iam, authorize, now });
 
+  const faults = options.faults ?? new FaultInjector();
   const credentialsToken = randomBytes(24).toString('hex');
   const masterKey = localMasterKey(dataDir);
   const servers: LocalServer[] = [];
   const closers: Array<() => Promise<void>> = [];
   try {
-    const issuer = await startDevIssuer({ host, port: ports.oidc, dataDir, audience });
+    const issuer = await startDevIssuer({ host, port: ports.oidc, dataDir, audience, faults });
     closers.push(() => issuer.close());
     const aws = await startAwsEndpoint({
       host,
@@ -133,6 +139,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       services: { s3, sts, iam: iamService, dynamodb: dynamo },
       now,
       log,
+      faults,
       localRoutes: {
         // The container-credentials endpoint the SDK's default chain reads on ECS/Lambda-like hosts.
         '/_local/credentials/gateway': (request, response) => {
@@ -202,6 +209,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       accounts,
       dynamo,
       issuer,
+      faults,
       close: async () => {
         for (const server of servers.reverse()) await server.close();
         for (const close of closers.reverse()) await close();

@@ -16,6 +16,7 @@ import { sha256Hex } from '../../shared/sigv4/canonical';
 import { verifySigV4 } from '../../shared/sigv4/verify';
 import { closeServer, listen, type LocalServer } from '../api-server';
 import { authFailure, protocolOf, type AuthFailure } from './auth-errors';
+import { delay, faultAnswer, faultsRoute, type FaultInjector, type FaultTarget } from './faults';
 import { IAM_QUERY, queryErrorResponse, STS_QUERY } from './query-protocol';
 import { s3BodyStream } from './s3-body';
 import type { AwsRequest, AwsResponse, Caller, CredentialStore } from './types';
@@ -38,6 +39,8 @@ export interface EndpointOptions {
   log: Logger;
   /** Extra routes under `/_local/` (the service's own credentials endpoint). */
   localRoutes?: Record<string, (request: IncomingMessage, response: ServerResponse) => void>;
+  /** Faults to answer instead of the service (throttling, failures, delays, resets); also `/_local/faults`. */
+  faults?: FaultInjector;
 }
 
 const MAX_BUFFERED_BODY = 16 * 1024 * 1024;
@@ -116,6 +119,39 @@ function authenticate(
   return { caller: record.caller, secret: record.secretAccessKey };
 }
 
+/** The fault target and action of a request: DynamoDB's X-Amz-Target operation, STS/IAM's Action, S3's method. */
+function faultKey(service: string, method: string, headers: Record<string, string>, rawQuery: string, body: Buffer | undefined): [FaultTarget, string] | undefined {
+  if (service === 's3' || service === 's3-object-lambda') return ['s3', method];
+  if (service === 'dynamodb') return ['dynamodb', (headers['x-amz-target'] ?? '').split('.').pop() ?? ''];
+  if (service === 'sts' || service === 'iam') {
+    const form = new URLSearchParams(rawQuery);
+    for (const [k, v] of new URLSearchParams(body?.toString('utf8') ?? '')) form.set(k, v);
+    return [service, form.get('Action') ?? ''];
+  }
+  return undefined;
+}
+
+/** Status, headers and the first `afterBytes` of the body, then the connection is cut (a reset mid-body). */
+async function sendCut(response: ServerResponse, result: AwsResponse, requestId: string, afterBytes: number): Promise<void> {
+  const headers: Record<string, string> = { 'x-amz-request-id': requestId, 'x-amzn-requestid': requestId, ...result.headers };
+  const body = result.body;
+  const chunks: AsyncIterable<Buffer> | Buffer[] =
+    body instanceof Readable ? body : [body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body)];
+  if (!(body instanceof Readable) && !('content-length' in headers)) headers['content-length'] = String((chunks as Buffer[])[0]!.length);
+  response.writeHead(result.status, headers);
+  let sent = 0;
+  for await (const chunk of chunks) {
+    const piece = Buffer.from(chunk).subarray(0, afterBytes - sent);
+    sent += piece.length;
+    if (piece.length > 0) await new Promise<void>((resolve) => response.write(piece, () => resolve()));
+    if (sent >= afterBytes) break;
+  }
+  if (sent === 0) response.flushHeaders();
+  if (body instanceof Readable) body.destroy();
+  response.socket?.destroy();
+  response.destroy();
+}
+
 function send(response: ServerResponse, result: AwsResponse, requestId: string): Promise<void> {
   const headers = { 'x-amz-request-id': requestId, 'x-amzn-requestid': requestId, ...result.headers };
   const body = result.body;
@@ -137,7 +173,7 @@ export async function startAwsEndpoint(options: EndpointOptions): Promise<LocalS
   async function serve(request: IncomingMessage, response: ServerResponse, requestId: string): Promise<AwsResponse | undefined> {
     const [rawPath = '/', rawQuery = ''] = (request.url ?? '/').split(/\?(.*)/s);
     if (rawPath.startsWith('/_local/')) {
-      const route = options.localRoutes?.[rawPath];
+      const route = rawPath === '/_local/faults' && options.faults ? faultsRoute(options.faults) : options.localRoutes?.[rawPath];
       if (!route) return renderError('dynamodb', 'NotFound', 'No such local route.', 404, requestId);
       route(request, response);
       return undefined;
@@ -171,6 +207,18 @@ export async function startAwsEndpoint(options: EndpointOptions): Promise<LocalS
       return failure(service, 'Missing', requestId);
     }
 
+    const key = options.faults ? faultKey(service, sigRequest.method, sigRequest.headers, rawQuery, body) : undefined;
+    const fault = key ? options.faults!.take(...key) : undefined;
+    if (fault?.kind === 'down') {
+      request.socket.destroy();
+      return undefined;
+    }
+    if (fault?.kind === 'throttle' || fault?.kind === 'fail') {
+      const wording = faultAnswer(key![0], fault);
+      return renderError(service, wording.code, wording.message, wording.status, requestId);
+    }
+    if (fault?.kind === 'slow') await delay(fault.delayMs);
+
     let s3Body;
     try {
       s3Body = protocol === 's3' ? s3BodyStream(request, sigRequest, parsed, auth.secret) : undefined;
@@ -191,6 +239,10 @@ export async function startAwsEndpoint(options: EndpointOptions): Promise<LocalS
     };
     log.debug('aws request', { requestId, service, method: awsRequest.method, path: rawPath, caller: auth.caller?.arn ?? 'anonymous' });
     try {
+      if (fault?.kind === 'reset-mid-body') {
+        await sendCut(response, await services.s3.handle(awsRequest), requestId, fault.afterBytes);
+        return undefined;
+      }
       if (service === 's3' || service === 's3-object-lambda') return await services.s3.handle(awsRequest);
       if (service === 'sts') return await services.sts.handle(awsRequest, new URLSearchParams(body!.toString('utf8')));
       if (service === 'iam') return await services.iam.handle(awsRequest, new URLSearchParams(body!.toString('utf8')));

@@ -3,8 +3,11 @@
  * and signs tokens with the key persisted under the local data dir. The service verifies its tokens
  * exactly as it would a real identity provider's (with JWKS_ALLOW_HTTP_LOOPBACK=true).
  */
+import { generateKeyPair, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
+import { delay, faultAnswer, type FaultInjector } from '../aws/faults';
 import { loadOrCreateSigningKey, signToken, type SigningKey } from './token';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -22,6 +25,8 @@ export interface DevIssuerOptions {
   audience: string;
   /** The clock `sign` uses when not given a time. */
   now?: () => Date;
+  /** Faults for the JWKS route (target `jwks`, action the HTTP method). */
+  faults?: FaultInjector;
 }
 
 /** The claims a caller chooses; any other member is signed as an extra claim. */
@@ -46,8 +51,14 @@ export interface DevIssuer {
   jwksUri: string;
   audience: string;
   port: number;
-  kid: string;
+  /** The kid `sign` signs with now. */
+  readonly kid: string;
   sign(claims: DevClaims, options?: DevSignOptions): string;
+  /**
+   * A key rotation: a new key (kept in memory only) is published next to the old ones and signs from now on.
+   * Resolves with its kid.
+   */
+  rotate(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -56,7 +67,15 @@ function send(response: ServerResponse, status: number, body: unknown, headers: 
   response.end(JSON.stringify(body));
 }
 
-function documents(issuer: string, key: SigningKey): Record<string, unknown> {
+/** A fresh signing key for a rotation, held in memory (the persisted key stays the one a restart signs with). */
+async function freshKey(): Promise<SigningKey> {
+  const { privateKey, publicKey } = await promisify(generateKeyPair)('rsa', { modulusLength: 2048 });
+  const jwk = publicKey.export({ format: 'jwk' });
+  const kid = `rotated-${randomUUID()}`;
+  return { kid, privateKey, publicJwk: { kty: 'RSA', n: String(jwk.n), e: String(jwk.e), kid, alg: 'RS256', use: 'sig' } };
+}
+
+function documents(issuer: string, keys: SigningKey[]): Record<string, unknown> {
   return {
     [DISCOVERY_PATH]: {
       issuer,
@@ -66,7 +85,7 @@ function documents(issuer: string, key: SigningKey): Record<string, unknown> {
       response_types_supported: ['id_token'],
       claims_supported: ['iss', 'aud', 'sub', 'iat', 'nbf', 'exp', 'jti', 'email', 'groups', 'amr'],
     },
-    [JWKS_PATH]: { keys: [key.publicJwk] },
+    [JWKS_PATH]: { keys: keys.map((k) => k.publicJwk) },
   };
 }
 
@@ -80,9 +99,10 @@ function listen(server: Server, host: string, port: number): Promise<number> {
 }
 
 export async function startDevIssuer(options: DevIssuerOptions): Promise<DevIssuer> {
-  const { host = '127.0.0.1', port, dataDir, audience, now = () => new Date() } = options;
+  const { host = '127.0.0.1', port, dataDir, audience, now = () => new Date(), faults } = options;
   if (!LOOPBACK_HOSTS.has(host)) throw new Error(`The dev OIDC issuer serves plain HTTP, so only on loopback (got host "${host}")`);
-  const key = await loadOrCreateSigningKey(dataDir);
+  const keys = [await loadOrCreateSigningKey(dataDir)];
+  let key = keys[0]!;
   let served: Record<string, unknown> = {};
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const path = new URL(request.url ?? '/', 'http://issuer').pathname;
@@ -90,17 +110,32 @@ export async function startDevIssuer(options: DevIssuerOptions): Promise<DevIssu
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return send(response, 405, { code: 'MethodNotAllowed', message: 'Use GET.' }, { allow: 'GET, HEAD' });
     }
+    const fault = path === JWKS_PATH ? faults?.take('jwks', request.method) : undefined;
+    if (fault?.kind === 'down' || fault?.kind === 'reset-mid-body') return void request.socket.destroy();
+    if (fault?.kind === 'throttle' || fault?.kind === 'fail') {
+      const { status, code, message } = faultAnswer('jwks', fault);
+      return send(response, status, { code, message }, fault.kind === 'throttle' ? { 'retry-after': '1' } : {});
+    }
+    if (fault?.kind === 'slow') return void delay(fault.delayMs).then(() => send(response, 200, served[path]));
     send(response, 200, served[path]);
   });
   const realPort = await listen(server, host, port);
   const issuer = `http://${host.includes(':') ? `[${host}]` : host}:${realPort}`;
-  served = documents(issuer, key);
+  served = documents(issuer, keys);
   return {
     issuer,
     jwksUri: `${issuer}${JWKS_PATH}`,
     audience,
     port: realPort,
-    kid: key.kid,
+    get kid() {
+      return key.kid;
+    },
+    rotate: async () => {
+      key = await freshKey();
+      keys.push(key);
+      served = documents(issuer, keys);
+      return key.kid;
+    },
     sign: ({ sub, email, groups, amr, ...extraClaims }, signOptions = {}) =>
       signToken({
         privateKey: key.privateKey,
