@@ -2,14 +2,17 @@
 import { callerOf } from '../../shared/http/caller';
 import { route } from '../../shared/http/route';
 import { ok } from '../../shared/http/types';
-import { createVolume, deleteVolume, getVolume, listVolumes, updateVolume, verify } from '../../shared/volumes/service';
+import { createVolumeOnce, deleteVolume, getVolume, IDEMPOTENCY_HEADER, listVolumes, REPLAYED_HEADER, updateVolume, verify } from '../../shared/volumes/service';
 import { volumeDefaults, type VolumeHandlerDeps } from '../../shared/wiring/volumes';
 import { specs } from './specs';
 
 export function makeHandlers(deps: VolumeHandlerDeps) {
   const volumes = deps.volumes;
   return {
-    create: route(specs.create, async (r) => ok(await createVolume(volumes, callerOf(r), r.body), 201))(deps),
+    create: route(specs.create, async (r) => {
+      const created = await createVolumeOnce(volumes, callerOf(r), r.body, r.headers[IDEMPOTENCY_HEADER]);
+      return ok(created.volume, 201, created.replayed ? { [REPLAYED_HEADER]: 'true' } : undefined);
+    })(deps),
     list: route(specs.list, async (r) => ok(await listVolumes(volumes, callerOf(r), r.query)))(deps),
     get: route(specs.get, async (r) => ok(await getVolume(volumes, callerOf(r), r.pathParameters.id!)))(deps),
     update: route(specs.update, async (r) => ok(await updateVolume(volumes, callerOf(r), r.pathParameters.id!, r.body)))(deps),

@@ -50,7 +50,7 @@ export function jsonSchema(schema: ZodType, io: Io): Json {
   return rest;
 }
 
-function parameters(schema: ZodType | undefined, where: 'path' | 'query'): Json[] {
+function parameters(schema: ZodType | undefined, where: 'path' | 'query' | 'header'): Json[] {
   if (!schema) return [];
   const object = jsonSchema(schema, 'input') as { properties?: Record<string, Json>; required?: string[] };
   return Object.entries(object.properties ?? {}).map(([name, property]) => {
@@ -85,7 +85,7 @@ function operation(route: DeclaredRoute, spec: RouteDoc): Json {
   const named = new Set(pathParams.map((p) => p.name as string));
   // A path parameter the spec does not describe is still a required string.
   for (const name of declared) if (!named.has(name)) pathParams.push({ name, in: 'path', required: true, schema: { type: 'string' } });
-  const allParams = [...pathParams.filter((p) => declared.has(p.name as string)), ...parameters(spec.query, 'query')];
+  const allParams = [...pathParams.filter((p) => declared.has(p.name as string)), ...parameters(spec.query, 'query'), ...parameters(spec.headers, 'header')];
   const body = requestBody(spec.body);
   const description = spec.description;
   const responses = { ...spec.responses, ...(spec.responses[500] ? {} : { 500: internalError }) };

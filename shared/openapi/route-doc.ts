@@ -21,6 +21,8 @@ export interface RouteDoc {
   query?: ZodType;
   /** The path parameters, a zod object whose keys match the `{…}` segments of the route's path. */
   params?: ZodType;
+  /** Request headers the route reads (documentation: the domain checks their values), a zod object keyed by header name. */
+  headers?: ZodType;
   responses: Record<number, ResponseDoc>;
   tags?: string[];
 }

@@ -5,8 +5,29 @@
 import type { AppError } from '../errors';
 import { loadVisible, requireAdmin, type Visible } from './access';
 import type { Caller, VolumeDeps } from './deps';
-import type { AuditOutcome } from './model';
+import type { AuditEvent, AuditOutcome } from './model';
 
+/** The event of `action` on the volume by the caller, now; for writes that carry their event (`WriteWith`). */
+export function auditEvent(
+  deps: Pick<VolumeDeps, 'clock'>,
+  caller: Caller,
+  volumeId: string,
+  action: string,
+  outcome: AuditOutcome,
+  detail?: Record<string, unknown>,
+): AuditEvent {
+  return {
+    volumeId,
+    at: deps.clock.now().toISOString(),
+    subject: caller.subject,
+    action,
+    outcome,
+    requestId: caller.requestId,
+    ...(detail ? { detail } : {}),
+  };
+}
+
+/** Writes an event on its own (refusals, and changes that are not a repository write). */
 export function record(
   deps: Pick<VolumeDeps, 'audit' | 'clock'>,
   caller: Caller,
@@ -15,15 +36,7 @@ export function record(
   outcome: AuditOutcome,
   detail?: Record<string, unknown>,
 ): Promise<void> {
-  return deps.audit.record({
-    volumeId,
-    at: deps.clock.now().toISOString(),
-    subject: caller.subject,
-    action,
-    outcome,
-    requestId: caller.requestId,
-    ...(detail ? { detail } : {}),
-  });
+  return deps.audit.record(auditEvent(deps, caller, volumeId, action, outcome, detail));
 }
 
 /** Records a member's refused attempt at `action`, then throws the refusal. */

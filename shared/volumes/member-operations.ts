@@ -13,7 +13,7 @@
 import { Forbidden, NotFound, ValidationFailed } from '../errors';
 import { isAdmin, loadVisible, type Visible } from './access';
 import type { Caller, VolumeDeps } from './deps';
-import { asAdmin, deny, record } from './guard';
+import { asAdmin, auditEvent, deny } from './guard';
 import type { AuditEvent, Member, MemberAccess, Page } from './model';
 import { pageRequest } from './paging';
 import { memberView, type MemberView } from './view';
@@ -45,8 +45,9 @@ export async function putMember(deps: VolumeDeps, caller: Caller, volumeId: stri
   }
   const previous = subject === caller.subject ? visible.member : await deps.repo.getMember(volumeId, subject);
   const member: Member = { volumeId, subject, access, addedBy: caller.subject, addedAt: deps.clock.now().toISOString() };
-  await deps.repo.putMember(member);
-  await record(deps, caller, volumeId, 'member.put', 'succeeded', { member: subject, access, ...(previous ? { previous: previous.access } : {}) });
+  await deps.repo.putMember(member, {
+    audit: auditEvent(deps, caller, volumeId, 'member.put', 'succeeded', { member: subject, access, ...(previous ? { previous: previous.access } : {}) }),
+  });
   return memberView(member, volume);
 }
 
@@ -69,8 +70,9 @@ export async function deleteMember(deps: VolumeDeps, caller: Caller, volumeId: s
   if (subject === visible.volume.ownerSubject) return deny(deps, caller, visible, 'member.delete', ownerFixed('removed'));
   const target = self ? visible.member : await deps.repo.getMember(volumeId, subject);
   if (!target) throw new NotFound(`"${subject}" is not a member of this volume.`, 'MemberNotFound');
-  await deps.repo.deleteMember(volumeId, subject);
-  await record(deps, caller, volumeId, 'member.delete', 'succeeded', { member: subject, access: target.access, ...(self ? { self: true } : {}) });
+  await deps.repo.deleteMember(volumeId, subject, {
+    audit: auditEvent(deps, caller, volumeId, 'member.delete', 'succeeded', { member: subject, access: target.access, ...(self ? { self: true } : {}) }),
+  });
 }
 
 /** The volume's audit trail, newest first (admins). */

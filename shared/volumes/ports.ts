@@ -2,6 +2,8 @@
  * What the volume domain needs from the outside world. Adapters implement these for DynamoDB, STS and
  * S3 (`shared/adapters/`); unit tests use in-memory fakes. Domain code never imports `@aws-sdk/*`.
  */
+import { Conflict } from '../errors';
+import type { IdempotencyRecord } from './idempotency';
 import type { AuditEvent, Member, Page, Volume } from './model';
 
 export interface PageRequest {
@@ -9,24 +11,42 @@ export interface PageRequest {
   nextToken?: string;
 }
 
+/**
+ * What a write of the repository stores with it, in the same transaction: the audit event of the change (so a
+ * change is never without its event, nor an event without its change) and, for `create`, the idempotency record.
+ */
+export interface WriteWith {
+  audit?: AuditEvent;
+}
+
 export interface VolumeRepository {
   /**
-   * Stores a new volume and its owner's admin membership atomically, claiming the name.
-   * Throws `VolumeNameTaken` (Conflict) when another volume holds the name.
+   * Stores a new volume and its owner's admin membership atomically, claiming the name, with the audit event
+   * and the idempotency record when given. Throws `VolumeNameTaken` (Conflict) when another volume holds the
+   * name, {@link IdempotencyKeyInUse} when a live record holds the caller's key (nothing is written then).
    */
-  create(volume: Volume, owner: Member): Promise<void>;
+  create(volume: Volume, owner: Member, also?: WriteWith & { idempotency?: IdempotencyRecord }): Promise<void>;
+  /** The caller's record for an `Idempotency-Key`, expired or not (the domain decides); undefined when none. */
+  getIdempotency(subject: string, key: string): Promise<IdempotencyRecord | undefined>;
   get(id: string): Promise<Volume | undefined>;
   getByName(name: string): Promise<Volume | undefined>;
   /** Writes `volume` if the stored version is still `expectedVersion`; throws `ConcurrentModification` (Conflict) otherwise. */
-  update(volume: Volume, expectedVersion: number): Promise<void>;
-  /** Removes the volume, its name claim and all its memberships. */
-  delete(id: string): Promise<void>;
+  update(volume: Volume, expectedVersion: number, also?: WriteWith): Promise<void>;
+  /** Removes the volume, its name claim and all its memberships; the audit event goes with the volume's removal. */
+  delete(id: string, also?: WriteWith): Promise<void>;
   /** The volumes `subject` is a member of (any access), with that membership; ordered by volume id. */
   listForSubject(subject: string, page: PageRequest): Promise<Page<{ volume: Volume; member: Member }>>;
   getMember(volumeId: string, subject: string): Promise<Member | undefined>;
-  putMember(member: Member): Promise<void>;
-  deleteMember(volumeId: string, subject: string): Promise<void>;
+  putMember(member: Member, also?: WriteWith): Promise<void>;
+  deleteMember(volumeId: string, subject: string, also?: WriteWith): Promise<void>;
   listMembers(volumeId: string, page: PageRequest): Promise<Page<Member>>;
+}
+
+/** A live idempotency record already holds the caller's key (a concurrent or earlier create with it won). */
+export class IdempotencyKeyInUse extends Conflict {
+  constructor() {
+    super('Another request with this Idempotency-Key is being handled; retry shortly for its answer.', 'IdempotencyKeyInUse');
+  }
 }
 
 export interface AuditLog {

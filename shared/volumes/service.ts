@@ -5,5 +5,6 @@
 export type { Caller, VolumeDeps, VolumeSettings } from './deps';
 export type { MemberView, VolumeView } from './view';
 export type { VolumeSetup } from './policies';
-export { createVolume, deleteVolume, getVolume, listVolumes, updateVolume, verify } from './volume-operations';
+export { createVolume, createVolumeOnce, deleteVolume, getVolume, listVolumes, updateVolume, verify, type Created } from './volume-operations';
+export { IDEMPOTENCY_HEADER, REPLAYED_HEADER } from './idempotency';
 export { deleteMember, listAudit, listMembers, putMember } from './member-operations';

@@ -8,7 +8,7 @@
  * propagates and nothing is recorded.
  */
 import type { Caller, VolumeDeps } from './deps';
-import { record } from './guard';
+import { auditEvent } from './guard';
 import type { Verification, VerificationCheck, Volume } from './model';
 import { AssumeRoleRefused, S3AccessDenied, type AssumeRoleRequest, type TemporaryCredentials } from './ports';
 import { stsName, tagValue } from './sts-names';
@@ -177,9 +177,10 @@ export async function verifyVolume(deps: VolumeDeps, caller: Caller, volume: Vol
   const at = deps.clock.now().toISOString();
   const status = checks.every((c) => c.ok) ? 'active' : 'failed';
   const verification: Verification = { at, status, checks };
-  await deps.repo.update({ ...volume, status, lastVerification: verification, updatedAt: at, version: volume.version + 1 }, volume.version);
-  await record(deps, caller, volume.id, 'volume.verify', status === 'active' ? 'succeeded' : 'failed', {
-    checks: checks.map(({ name, ok }) => ({ name, ok })),
+  await deps.repo.update({ ...volume, status, lastVerification: verification, updatedAt: at, version: volume.version + 1 }, volume.version, {
+    audit: auditEvent(deps, caller, volume.id, 'volume.verify', status === 'active' ? 'succeeded' : 'failed', {
+      checks: checks.map(({ name, ok }) => ({ name, ok })),
+    }),
   });
   return verification;
 }

@@ -29,7 +29,11 @@ function oidcSettings(config: Config): VolumeDeps['settings']['oidc'] {
 export function buildVolumeDeps(config: Config): VolumeDeps {
   const dynamo = new DynamoDBClient({ region: config.region });
   return {
-    repo: createDynamoVolumeRepository({ client: dynamo, tableName: config.tables.volumes }),
+    repo: createDynamoVolumeRepository({
+      client: dynamo,
+      tableName: config.tables.volumes,
+      audit: { tableName: config.tables.audit, retentionDays: config.auditRetentionDays },
+    }),
     audit: createDynamoAuditLog({ client: dynamo, tableName: config.tables.audit, retentionDays: config.auditRetentionDays, clock: systemClock }),
     sts: createStsCredentialIssuer({}),
     s3: createS3ObjectProbe({ forcePathStyle: config.s3ForcePathStyle }),

@@ -41,13 +41,48 @@ function toEvent(item: Record<string, unknown>): AuditEvent {
   return event;
 }
 
+/** Where events go, for writers that put an event in their own transaction (`auditPut`). */
+export interface AuditTable {
+  tableName: string;
+  /** How long an event is kept: `expiresAt` = its time + this many days. */
+  retentionDays: number;
+}
+
+const randomSuffix = () => randomBytes(6).toString('hex');
+
+/**
+ * The Put of one event: a new item (a repeated sort key never overwrites an event). The sort key uses the
+ * canonical form of `at`, so events sort by time whatever form it was given in.
+ */
+export function auditPut(event: AuditEvent, table: AuditTable, random: () => string = randomSuffix) {
+  const atMs = Date.parse(event.at);
+  if (Number.isNaN(atMs)) throw new TypeError(`audit event time is not an ISO 8601 date: ${JSON.stringify(event.at)}`);
+  return {
+    TableName: table.tableName,
+    Item: {
+      pk: auditPk(event.volumeId),
+      sk: `${new Date(atMs).toISOString()}#${event.requestId}#${random()}`,
+      volumeId: event.volumeId,
+      at: event.at,
+      subject: event.subject,
+      action: event.action,
+      outcome: event.outcome,
+      requestId: event.requestId,
+      detail: event.detail,
+      expiresAt: Math.floor(atMs / 1000) + table.retentionDays * DAY_SECONDS,
+    },
+    ConditionExpression: 'attribute_not_exists(pk)',
+  };
+}
+
+
 export function createDynamoAuditLog(options: DynamoAuditLogOptions): AuditLog {
   if (!Number.isSafeInteger(options.retentionDays) || options.retentionDays < 1) {
     throw new RangeError(`retentionDays must be a whole number of days, at least 1 (got ${options.retentionDays})`);
   }
   const db = documentClient(options.client);
   const TableName = options.tableName;
-  const random = options.random ?? (() => randomBytes(6).toString('hex'));
+  const random = options.random ?? randomSuffix;
 
   async function guarded<T>(work: () => Promise<T>): Promise<T> {
     try {
@@ -60,30 +95,9 @@ export function createDynamoAuditLog(options: DynamoAuditLogOptions): AuditLog {
 
   return {
     record(event) {
-      const atMs = Date.parse(event.at);
-      if (Number.isNaN(atMs)) return Promise.reject(new TypeError(`audit event time is not an ISO 8601 date: ${JSON.stringify(event.at)}`));
-      // The sort key uses the canonical form, so events sort by time whatever form `at` was given in.
-      const sk = `${new Date(atMs).toISOString()}#${event.requestId}#${random()}`;
+      if (Number.isNaN(Date.parse(event.at))) return Promise.reject(new TypeError(`audit event time is not an ISO 8601 date: ${JSON.stringify(event.at)}`));
       return guarded(async () => {
-        await db.send(
-          new PutCommand({
-            TableName,
-            Item: {
-              pk: auditPk(event.volumeId),
-              sk,
-              volumeId: event.volumeId,
-              at: event.at,
-              subject: event.subject,
-              action: event.action,
-              outcome: event.outcome,
-              requestId: event.requestId,
-              detail: event.detail,
-              expiresAt: Math.floor(atMs / 1000) + options.retentionDays * DAY_SECONDS,
-            },
-            // A repeated suffix must never overwrite an event.
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
+        await db.send(new PutCommand(auditPut(event, { tableName: TableName, retentionDays: options.retentionDays }, random)));
       });
     },
 

@@ -4,9 +4,13 @@
  *   volume      pk = VOL#<id>      sk = META
  *   name claim  pk = NAME#<name>   sk = NAME                 volumeId
  *   membership  pk = VOL#<id>      sk = MEMBER#<subject>     gsi1pk = SUBJECT#<subject>, gsi1sk = VOL#<id>
+ *   idempotency pk = IDEMPOTENCY#<sha256 of [subject, key]>  sk = IDEMPOTENCY   volumeId, fingerprint, …,
+ *               expiresAtEpoch (the table's TTL attribute; only these items carry it)
  *
  * Every item also carries `type` (volume | name | member) so a raw scan reads unambiguously.
  */
+import { createHash } from 'node:crypto';
+import type { IdempotencyRecord } from '../../volumes/idempotency';
 import type { Member, MemberAccess, Volume } from '../../volumes/model';
 
 export const BY_SUBJECT_INDEX = 'bySubject';
@@ -22,7 +26,28 @@ export const volumeKey = (id: string) => ({ pk: volumePk(id), sk: 'META' });
 export const nameKey = (name: string) => ({ pk: `NAME#${name}`, sk: 'NAME' });
 export const memberKey = (volumeId: string, subject: string) => ({ pk: volumePk(volumeId), sk: memberSk(subject) });
 
+/** Hashed, so any subject and key fit the key size and no `#` in them can be confused with the layout's own. */
+export const idempotencyKey = (subject: string, key: string) => ({
+  pk: `IDEMPOTENCY#${createHash('sha256').update(JSON.stringify([subject, key])).digest('hex')}`,
+  sk: 'IDEMPOTENCY',
+});
+
 type Item = Record<string, unknown>;
+
+export function idempotencyItem(record: IdempotencyRecord): Item {
+  return { ...idempotencyKey(record.subject, record.key), type: 'idempotency', ...record, expiresAtEpoch: Math.floor(Date.parse(record.expiresAt) / 1000) };
+}
+
+export function toIdempotencyRecord(item: Item): IdempotencyRecord {
+  return {
+    subject: item.subject as string,
+    key: item.key as string,
+    fingerprint: item.fingerprint as string,
+    volumeId: item.volumeId as string,
+    createdAt: item.createdAt as string,
+    expiresAt: item.expiresAt as string,
+  };
+}
 
 export function volumeItem(volume: Volume): Item {
   return { ...volume, ...volumeKey(volume.id), type: 'volume' };

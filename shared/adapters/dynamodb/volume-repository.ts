@@ -2,19 +2,27 @@
  * The volume store on DynamoDB (layout in `volume-items.ts`). Writes that must not race are
  * conditional: `create` claims the name, stores the volume and its owner's membership in one
  * transaction; `update` is a Put conditioned on the version the caller read.
+ *
+ * A write given an audit event (`WriteWith`) puts it in the same transaction (in the audit table), so a
+ * change and its event are both stored or neither. The event's item is new by condition and its sort key is
+ * unique to the call, so when the SDK resends a transaction whose answer was lost, the event's condition
+ * failing says the first attempt committed: the write succeeded, and is not answered as a conflict.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AppError, Conflict, NotFound } from '../../errors';
-import type { Member, Page, Volume } from '../../volumes/model';
-import type { PageRequest, VolumeRepository } from '../../volumes/ports';
+import type { AuditEvent, Member, Page, Volume } from '../../volumes/model';
+import { IdempotencyKeyInUse, type PageRequest, type VolumeRepository } from '../../volumes/ports';
 import { errorCode, unavailable } from '../aws-errors';
+import { auditPut, type AuditTable } from './audit-log';
 import { batchDeleteAll, batchGetAll, DEFAULT_BATCH_RETRY, type BatchRetry } from './batch';
 import { documentClient } from './document-client';
 import { checkLimit, decodePageToken, encodePageToken, pageFromQuery } from './page-token';
 import {
   BY_SUBJECT_INDEX,
   BY_SUBJECT_KEY,
+  idempotencyItem,
+  idempotencyKey,
   MEMBER_PREFIX,
   memberItem,
   memberKey,
@@ -23,6 +31,7 @@ import {
   nameKey,
   subjectPk,
   TABLE_KEY,
+  toIdempotencyRecord,
   toMember,
   toVolume,
   volumeItem,
@@ -35,7 +44,11 @@ export interface DynamoVolumeRepositoryOptions {
   tableName: string;
   /** How unprocessed batch items and transaction conflicts are retried (tests shorten it). */
   retry?: BatchRetry;
+  /** Where the audit events given with writes go; required to pass one. */
+  audit?: AuditTable;
 }
+
+type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
 
 /** A transaction that lost to a concurrent one on the same items is retried this many times in all. */
 const TRANSACTION_ATTEMPTS = 3;
@@ -65,7 +78,7 @@ export function createDynamoVolumeRepository(options: DynamoVolumeRepositoryOpti
   }
 
   /** TransactWriteItems; returns the cancellation codes when a condition failed, retrying lost races. */
-  async function transact(items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>): Promise<string[] | undefined> {
+  async function transact(items: TransactItems): Promise<string[] | undefined> {
     for (let attempt = 1; ; attempt++) {
       try {
         await db.send(new TransactWriteCommand({ TransactItems: items }));
@@ -81,6 +94,18 @@ export function createDynamoVolumeRepository(options: DynamoVolumeRepositoryOpti
         throw error;
       }
     }
+  }
+
+  /**
+   * `transact` with the audit event's Put appended; answers the codes of `items` only. The event's condition
+   * failing means an earlier send of this very transaction committed (see the file's comment): done.
+   */
+  async function transactAudited(items: TransactItems, audit: AuditEvent | undefined): Promise<string[] | undefined> {
+    if (!audit) return transact(items);
+    if (!options.audit) throw new Error('this volume repository was made without an audit table, so it cannot write an audit event');
+    const codes = await transact([...items, { Put: auditPut(audit, options.audit) }]);
+    if (!codes || codes[items.length] === 'ConditionalCheckFailed') return undefined;
+    return codes.slice(0, items.length);
   }
 
   async function get(id: string): Promise<Volume | undefined> {
@@ -107,21 +132,49 @@ export function createDynamoVolumeRepository(options: DynamoVolumeRepositoryOpti
   }
 
   return {
-    create: (volume, owner) => {
+    create: (volume, owner, also = {}) => {
       if (owner.volumeId !== volume.id) return Promise.reject(new Error('create: the owner membership must be for the volume being created'));
+      const { idempotency } = also;
+      if (idempotency && (idempotency.subject !== owner.subject || idempotency.volumeId !== volume.id)) {
+        return Promise.reject(new Error('create: the idempotency record must be the owner\'s, for the volume being created'));
+      }
       return guarded(async () => {
-        const codes = await transact([
-          { Put: { TableName, Item: nameClaimItem(volume), ConditionExpression: 'attribute_not_exists(pk)' } },
-          { Put: { TableName, Item: volumeItem(volume), ConditionExpression: 'attribute_not_exists(pk)' } },
-          { Put: { TableName, Item: memberItem(owner), ConditionExpression: 'attribute_not_exists(pk)' } },
-        ]);
+        const codes = await transactAudited(
+          [
+            { Put: { TableName, Item: nameClaimItem(volume), ConditionExpression: 'attribute_not_exists(pk)' } },
+            { Put: { TableName, Item: volumeItem(volume), ConditionExpression: 'attribute_not_exists(pk)' } },
+            { Put: { TableName, Item: memberItem(owner), ConditionExpression: 'attribute_not_exists(pk)' } },
+            ...(idempotency
+              ? [
+                  {
+                    Put: {
+                      TableName,
+                      Item: idempotencyItem(idempotency),
+                      // An expired record the TTL has not swept yet is free to take.
+                      ConditionExpression: 'attribute_not_exists(pk) OR expiresAtEpoch <= :now',
+                      ExpressionAttributeValues: { ':now': Math.floor(Date.parse(idempotency.createdAt) / 1000) },
+                    },
+                  },
+                ]
+              : []),
+          ],
+          also.audit,
+        );
         if (!codes) return;
+        // The key first: a retry with the same key meets its own name claim too.
+        if (idempotency && codes[3] === 'ConditionalCheckFailed') throw new IdempotencyKeyInUse();
         if (codes[0] === 'ConditionalCheckFailed') {
           throw new Conflict(`A volume named "${volume.name}" already exists; choose another name.`, 'VolumeNameTaken');
         }
         throw new Conflict('A volume with this id already exists.', 'VolumeIdTaken');
       });
     },
+
+    getIdempotency: (subject, key) =>
+      guarded(async () => {
+        const { Item } = await db.send(new GetCommand({ TableName, Key: idempotencyKey(subject, key), ConsistentRead: true }));
+        return Item ? toIdempotencyRecord(Item) : undefined;
+      }),
 
     get: (id) => guarded(() => get(id)),
 
@@ -133,42 +186,48 @@ export function createDynamoVolumeRepository(options: DynamoVolumeRepositoryOpti
         return volume?.name === name ? volume : undefined;
       }),
 
-    update: (volume, expectedVersion) =>
+    update: (volume, expectedVersion, also = {}) =>
       guarded(async () => {
+        // The name is part of the condition: an update never moves a volume away from its name claim.
+        const put = {
+          TableName,
+          Item: volumeItem(volume),
+          ConditionExpression: '#version = :expected AND #name = :name',
+          ExpressionAttributeNames: { '#version': 'version', '#name': 'name' },
+          ExpressionAttributeValues: { ':expected': expectedVersion, ':name': volume.name },
+        };
+        if (also.audit) {
+          if (await transactAudited([{ Put: put }], also.audit)) throw concurrentModification();
+          return;
+        }
         try {
-          // The name is part of the condition: an update never moves a volume away from its name claim.
-          await db.send(
-            new PutCommand({
-              TableName,
-              Item: volumeItem(volume),
-              ConditionExpression: '#version = :expected AND #name = :name',
-              ExpressionAttributeNames: { '#version': 'version', '#name': 'name' },
-              ExpressionAttributeValues: { ':expected': expectedVersion, ':name': volume.name },
-            }),
-          );
+          await db.send(new PutCommand(put));
         } catch (error) {
           if (errorCode(error) === 'ConditionalCheckFailedException') throw concurrentModification();
           throw error;
         }
       }),
 
-    delete: (id) =>
+    delete: (id, also = {}) =>
       guarded(async () => {
         const volume = await get(id);
         if (volume) {
-          const codes = await transact([
-            { Delete: { TableName, Key: volumeKey(id) } },
-            {
-              Delete: {
-                TableName,
-                Key: nameKey(volume.name),
-                ConditionExpression: 'attribute_not_exists(pk) OR volumeId = :id',
-                ExpressionAttributeValues: { ':id': id },
+          const codes = await transactAudited(
+            [
+              { Delete: { TableName, Key: volumeKey(id) } },
+              {
+                Delete: {
+                  TableName,
+                  Key: nameKey(volume.name),
+                  ConditionExpression: 'attribute_not_exists(pk) OR volumeId = :id',
+                  ExpressionAttributeValues: { ':id': id },
+                },
               },
-            },
-          ]);
+            ],
+            also.audit,
+          );
           // The name was released and claimed again by another volume meanwhile: leave that claim alone.
-          if (codes) await db.send(new DeleteCommand({ TableName, Key: volumeKey(id) }));
+          if (codes) await transactAudited([{ Delete: { TableName, Key: volumeKey(id) } }], also.audit);
         }
         // Also when the volume is already gone: this finishes a delete that stopped half-way.
         await deleteMemberships(id);
@@ -212,19 +271,23 @@ export function createDynamoVolumeRepository(options: DynamoVolumeRepositoryOpti
         return Item ? toMember(Item) : undefined;
       }),
 
-    putMember: (member) =>
+    putMember: (member, also = {}) =>
       guarded(async () => {
         // Only while the volume exists, so a delete racing with this cannot leave the membership behind.
-        const codes = await transact([
-          { ConditionCheck: { TableName, Key: volumeKey(member.volumeId), ConditionExpression: 'attribute_exists(pk)' } },
-          { Put: { TableName, Item: memberItem(member) } },
-        ]);
+        const codes = await transactAudited(
+          [
+            { ConditionCheck: { TableName, Key: volumeKey(member.volumeId), ConditionExpression: 'attribute_exists(pk)' } },
+            { Put: { TableName, Item: memberItem(member) } },
+          ],
+          also.audit,
+        );
         if (codes) throw new NotFound('The volume does not exist (it may just have been deleted).', 'VolumeNotFound');
       }),
 
-    deleteMember: (volumeId, subject) =>
+    deleteMember: (volumeId, subject, also = {}) =>
       guarded(async () => {
-        await db.send(new DeleteCommand({ TableName, Key: memberKey(volumeId, subject) }));
+        if (also.audit) await transactAudited([{ Delete: { TableName, Key: memberKey(volumeId, subject) } }], also.audit);
+        else await db.send(new DeleteCommand({ TableName, Key: memberKey(volumeId, subject) }));
       }),
 
     listMembers: (volumeId, page) =>

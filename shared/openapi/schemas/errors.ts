@@ -18,6 +18,7 @@ const ERRORS = {
   404: 'Not found, or not visible to the caller (non-members see no volume).',
   409: 'Conflicts with the current state (e.g. the name is taken, or a concurrent change).',
   413: 'The request body is too large.',
+  422: 'The request cannot be processed as sent (e.g. an `Idempotency-Key` reused for a different request).',
   503: 'A dependency (AWS, the customer\'s role) is unavailable, or the feature is not configured.',
 } as const;
 

@@ -82,8 +82,8 @@ export function keyWorld(options: { masterKey?: string | null } = {}): KeyWorld 
   let now = T0.getTime();
   const clock = { now: () => new Date(now), advance: (ms: number) => void (now += ms) };
   const store = new FakeAccessKeyStore(clock);
-  const repo = new FakeRepository();
   const audit = new FakeAuditLog();
+  const repo = new FakeRepository(audit);
   const masterKey = options.masterKey === null ? undefined : (options.masterKey ?? MASTER);
   const deps: AccessKeyDeps = { store, repo, audit, clock, ids: fixedIds(), ...(masterKey ? { masterKey } : {}) };
   let v = 0;

@@ -116,8 +116,8 @@ export interface VendingWorld {
 export function vendingWorld(): VendingWorld {
   let now = NOW.getTime();
   const clock: Clock = { now: () => new Date(now), advance: (ms) => void (now += ms) };
-  const repo = new FakeRepository();
   const audit = new FakeAuditLog();
+  const repo = new FakeRepository(audit);
   const sts = new FakeIssuer(clock);
   const signer = new FakeSigner();
   const multipart = new FakeMultipart();

@@ -5,9 +5,11 @@
  */
 import { Conflict, DependencyUnavailable } from '../../../shared/errors';
 import type { Caller, VolumeDeps } from '../../../shared/volumes/deps';
+import { isLive, type IdempotencyRecord } from '../../../shared/volumes/idempotency';
 import type { AuditEvent, Member, Page, Volume } from '../../../shared/volumes/model';
 import {
   AssumeRoleRefused,
+  IdempotencyKeyInUse,
   S3AccessDenied,
   type AssumeRoleRequest,
   type AssumeRoleWithWebIdentityRequest,
@@ -17,6 +19,7 @@ import {
   type PageRequest,
   type TemporaryCredentials,
   type VolumeRepository,
+  type WriteWith,
 } from '../../../shared/volumes/ports';
 
 const clone = <T>(value: T): T => structuredClone(value);
@@ -31,15 +34,33 @@ function paginate<T>(items: T[], page: PageRequest): Page<T> {
 export class FakeRepository implements VolumeRepository {
   readonly volumes = new Map<string, Volume>();
   readonly members = new Map<string, Map<string, Member>>();
+  readonly idempotency = new Map<string, IdempotencyRecord>();
   writes = 0;
   /** Set to make the next update lose a race, as if another writer got there first. */
   raceNextUpdate = false;
 
-  async create(volume: Volume, owner: Member): Promise<void> {
+  /** Events given with writes go to `audit` (the DynamoDB adapter writes them in the same transaction). */
+  constructor(private readonly audit?: AuditLog) {}
+
+  private async withEvent(also: WriteWith | undefined): Promise<void> {
+    if (!also?.audit) return;
+    if (!this.audit) throw new Error('FakeRepository: made without an audit log, given an audit event');
+    await this.audit.record(also.audit);
+  }
+
+  async create(volume: Volume, owner: Member, also?: WriteWith & { idempotency?: IdempotencyRecord }): Promise<void> {
+    const held = also?.idempotency && this.idempotency.get(JSON.stringify([also.idempotency.subject, also.idempotency.key]));
+    if (held && isLive(held, new Date(also!.idempotency!.createdAt))) throw new IdempotencyKeyInUse();
     if ([...this.volumes.values()].some((v) => v.name === volume.name)) throw new Conflict(`The name ${volume.name} is taken.`, 'VolumeNameTaken');
     this.writes++;
     this.volumes.set(volume.id, clone(volume));
     this.members.set(volume.id, new Map([[owner.subject, clone(owner)]]));
+    if (also?.idempotency) this.idempotency.set(JSON.stringify([also.idempotency.subject, also.idempotency.key]), clone(also.idempotency));
+    await this.withEvent(also);
+  }
+  async getIdempotency(subject: string, key: string) {
+    const record = this.idempotency.get(JSON.stringify([subject, key]));
+    return record && clone(record);
   }
   async get(id: string) {
     const v = this.volumes.get(id);
@@ -49,7 +70,7 @@ export class FakeRepository implements VolumeRepository {
     const v = [...this.volumes.values()].find((x) => x.name === name);
     return v && clone(v);
   }
-  async update(volume: Volume, expectedVersion: number): Promise<void> {
+  async update(volume: Volume, expectedVersion: number, also?: WriteWith): Promise<void> {
     const stored = this.volumes.get(volume.id);
     if (this.raceNextUpdate || !stored || stored.version !== expectedVersion) {
       this.raceNextUpdate = false;
@@ -57,11 +78,13 @@ export class FakeRepository implements VolumeRepository {
     }
     this.writes++;
     this.volumes.set(volume.id, clone(volume));
+    await this.withEvent(also);
   }
-  async delete(id: string): Promise<void> {
+  async delete(id: string, also?: WriteWith): Promise<void> {
     this.writes++;
     this.volumes.delete(id);
     this.members.delete(id);
+    await this.withEvent(also);
   }
   async listForSubject(subject: string, page: PageRequest) {
     const rows = [...this.volumes.values()]
@@ -76,13 +99,15 @@ export class FakeRepository implements VolumeRepository {
     const m = this.members.get(volumeId)?.get(subject);
     return m && clone(m);
   }
-  async putMember(member: Member): Promise<void> {
+  async putMember(member: Member, also?: WriteWith): Promise<void> {
     this.writes++;
     this.members.get(member.volumeId)?.set(member.subject, clone(member));
+    await this.withEvent(also);
   }
-  async deleteMember(volumeId: string, subject: string): Promise<void> {
+  async deleteMember(volumeId: string, subject: string, also?: WriteWith): Promise<void> {
     this.writes++;
     this.members.get(volumeId)?.delete(subject);
+    await this.withEvent(also);
   }
   async listMembers(volumeId: string, page: PageRequest) {
     const all = [...(this.members.get(volumeId)?.values() ?? [])].sort((a, b) => a.subject.localeCompare(b.subject));
@@ -189,8 +214,8 @@ export interface World {
 }
 
 export function world(options: { oidc?: boolean } = {}): World {
-  const repo = new FakeRepository();
   const audit = new FakeAuditLog();
+  const repo = new FakeRepository(audit);
   const sts = new FakeSts();
   const s3 = new FakeS3();
   let now = NOW.getTime();
