@@ -16,7 +16,9 @@ export type Fault =
   | { kind: 'fail'; status?: 500 | 503 }
   | { kind: 'slow'; delayMs: number }
   | { kind: 'down' }
-  | { kind: 'reset-mid-body'; afterBytes: number };
+  | { kind: 'reset-mid-body'; afterBytes: number }
+  /** dynamodb only: the service handles the request (a write commits), then the connection is reset unanswered. */
+  | { kind: 'lose-answer' };
 
 export interface FaultRule {
   target: FaultTarget;
@@ -80,6 +82,7 @@ const faultSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('slow'), delayMs: z.number().int().min(0).max(600_000) }),
   z.strictObject({ kind: z.literal('down') }),
   z.strictObject({ kind: z.literal('reset-mid-body'), afterBytes: z.number().int().min(0) }),
+  z.strictObject({ kind: z.literal('lose-answer') }),
 ]);
 
 const targetSchema = z.enum(['sts', 'dynamodb', 's3', 'iam', 'jwks']);
@@ -91,7 +94,8 @@ export const faultRuleSchema = z
     action: z.string().min(1).optional(),
     times: z.number().int().min(1).optional(),
   })
-  .refine((rule) => rule.fault.kind !== 'reset-mid-body' || rule.target === 's3', { message: 'reset-mid-body applies to s3 only' });
+  .refine((rule) => rule.fault.kind !== 'reset-mid-body' || rule.target === 's3', { message: 'reset-mid-body applies to s3 only' })
+  .refine((rule) => rule.fault.kind !== 'lose-answer' || rule.target === 'dynamodb', { message: 'lose-answer applies to dynamodb only' });
 
 /** A fault's answer in the service's own words: status, error code and message (AWS's wording). */
 export interface FaultAnswer {

@@ -243,6 +243,11 @@ export async function startAwsEndpoint(options: EndpointOptions): Promise<LocalS
         await sendCut(response, await services.s3.handle(awsRequest), requestId, fault.afterBytes);
         return undefined;
       }
+      if (fault?.kind === 'lose-answer' && service === 'dynamodb') {
+        await services.dynamodb.handle(awsRequest, body!);
+        request.socket.destroy();
+        return undefined;
+      }
       if (service === 's3' || service === 's3-object-lambda') return await services.s3.handle(awsRequest);
       if (service === 'sts') return await services.sts.handle(awsRequest, new URLSearchParams(body!.toString('utf8')));
       if (service === 'iam') return await services.iam.handle(awsRequest, new URLSearchParams(body!.toString('utf8')));
