@@ -3,9 +3,9 @@
  * declares `url`. Every path goes to it (function URLs have no routes), with Lambda's limits: an event
  * over 6 MB is refused with 413 before the function runs. RESPONSE_STREAM handlers stream.
  */
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { Logger } from '../shared/log';
-import { closeServer, listen, type LocalServer } from './api-server';
+import { closeServer, listen, perRequest, type LocalServer } from './api-server';
 import type { FunctionModel, ServerlessModel } from './serverless-model';
 import { lambdaContext } from './lambda/context';
 import { eventBytes, httpEvent, MAX_EVENT_BYTES } from './lambda/http-event';
@@ -13,19 +13,23 @@ import { loadHandler, writeBufferedResult, writeIntegrationFailure } from './lam
 import { readBody } from './lambda/read-body';
 import { isStreamingHandler, LocalResponseStream } from './lambda/streaming';
 
-function tooLarge(response: import('node:http').ServerResponse): void {
+function tooLarge(response: ServerResponse): void {
   // What Lambda answers when the invocation payload is over its synchronous limit.
   response
     .writeHead(413, { 'content-type': 'application/json', 'x-amzn-errortype': 'RequestEntityTooLargeException' })
     .end(JSON.stringify({ Message: `Request must be smaller than ${MAX_EVENT_BYTES} bytes for the InvokeFunction operation` }));
 }
 
+const clientGone = (response: ServerResponse): boolean => response.destroyed && !response.writableFinished;
+
 export async function startFunctionUrlServer(options: { root: string; model: ServerlessModel; fn: FunctionModel; host: string; port: number; log: Logger }): Promise<LocalServer> {
   const { fn } = options;
-  const server = createServer(async (request, response) => {
-    const { body, tooLarge: overLimit } = await readBody(request, MAX_EVENT_BYTES);
-    if (overLimit) return tooLarge(response);
-    const event = httpEvent({ request, body, routeKey: '$default', domainName: request.headers.host ?? '127.0.0.1' });
+  const server = createServer(perRequest(options.log, async (request, response) => {
+    const read = await readBody(request, MAX_EVENT_BYTES);
+    // A client gone before its body was whole: Lambda never invokes the function, and nobody is left to answer.
+    if (read.outcome === 'clientGone') return void response.destroy();
+    if (read.outcome === 'tooLarge') return tooLarge(response);
+    const event = httpEvent({ request, body: read.body, routeKey: '$default', domainName: request.headers.host ?? '127.0.0.1' });
     if (eventBytes(event) > MAX_EVENT_BYTES) return tooLarge(response);
     const context = lambdaContext(fn.name, fn.timeoutSeconds, fn.memoryMb, options.model.region);
     try {
@@ -38,10 +42,12 @@ export async function startFunctionUrlServer(options: { root: string; model: Ser
         writeBufferedResult(response, await (handler as (e: unknown, c: unknown) => Promise<unknown>)(event, context));
       }
     } catch (error) {
+      // A streaming function whose client left fails its writes (as on Lambda): that is no failure of the function's.
+      if (clientGone(response)) return;
       options.log.error('function failed', { function: fn.name, errorName: (error as Error).name, errorMessage: (error as Error).message });
       writeIntegrationFailure(response, 502);
     }
-  });
+  }));
   const url = await listen(server, options.host, options.port);
   return { url, server, close: () => closeServer(server) };
 }

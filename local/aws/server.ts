@@ -265,6 +265,8 @@ export async function startAwsEndpoint(options: EndpointOptions): Promise<LocalS
     serve(request, response, requestId)
       .then((result) => (result ? send(response, result, requestId) : undefined))
       .catch((error: Error) => {
+        // A client gone before its body was whole (readAll fails with it): that request ends here, unanswered.
+        if (request.destroyed && !request.complete) return void response.destroy();
         log.error('local aws endpoint failed', { requestId, errorName: error.name, errorMessage: error.message });
         if (!response.headersSent) void send(response, renderError('s3', 'InternalError', 'We encountered an internal error. Please try again.', 500, requestId), requestId);
         else response.destroy();

@@ -14,15 +14,23 @@ export interface Prelude {
   cookies?: string[];
 }
 
-/** The stream a streaming handler writes to; the prelude (if any) goes out before the first byte. */
+/**
+ * The stream a streaming handler writes to; the prelude (if any) goes out before the first byte.
+ *
+ * A client that leaves before the end ends this response only, as on Lambda: the function keeps running until it
+ * returns, and learns of it from its own calls: a later write or end calls back with an error, a pipeline into
+ * the stream rejects (and so stops its source). The stream listens to its own 'error' for that reason: an error
+ * event nobody else listens to would otherwise reach the process as an uncaught exception.
+ */
 export class LocalResponseStream extends Writable {
   private prelude: Prelude | undefined;
   private started = false;
 
   constructor(private readonly response: ServerResponse) {
     super();
+    this.on('error', () => undefined);
     response.on('close', () => {
-      if (!response.writableFinished) this.destroy(new Error('client disconnected'));
+      if (!response.writableFinished) this.destroy(Object.assign(new Error('The client disconnected before the response ended.'), { code: 'ECONNRESET' }));
     });
   }
 
@@ -46,8 +54,13 @@ export class LocalResponseStream extends Writable {
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.start();
     if (chunk.length === 0) return callback();
-    if (this.response.write(chunk)) callback();
-    else this.response.once('drain', () => callback());
+    if (this.response.write(chunk)) return callback();
+    // Waiting for room: the client leaving instead must not leave the write pending forever.
+    const done = () => {
+      this.response.off('drain', done).off('close', done);
+      callback();
+    };
+    this.response.once('drain', done).once('close', done);
   }
 
   override _final(callback: (error?: Error | null) => void): void {
