@@ -4,6 +4,7 @@
  * `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>` with AWS's HTTP status.
  */
 import type { Readable } from 'node:stream';
+import { escapeXml } from '../../shared/s3/xml-escape';
 import { AwsError, type AwsRequest, type AwsResponse } from './types';
 
 export interface QueryService {
@@ -65,12 +66,8 @@ export function memberStructs(form: URLSearchParams, name: string, fields: strin
   );
 }
 
-/** Escapes text for XML content and attributes; a carriage return is kept as a character reference. */
-export function escapeXml(text: string): string {
-  return text.replace(/[&<>"'\r]/g, (c) =>
-    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : c === "'" ? '&apos;' : '&#xD;',
-  );
-}
+/** Escapes text for XML content and attributes: the project's one escaper. */
+export { escapeXml };
 
 /** AWS's timestamp form: `2024-01-02T03:04:05Z`. */
 export function iso8601(date: Date): string {

@@ -1,21 +1,23 @@
 /**
  * DeleteObjects carries its keys in an XML body: the one request body the proxy reads whole (S3 takes at most
- * 1,000 keys, so it is small) and rewrites, each key mapped under the volume's root like any other key: a key
- * outside the root cannot be written. The body is checked first as S3 would (its signed hash or chunks,
- * Content-MD5 and `x-amz-checksum-*`), and S3 gets the rewritten body with its own Content-MD5 and hash.
+ * 1,000 keys, so it is small). It is checked first as S3 would (its signed hash or chunks, Content-MD5 and
+ * `x-amz-checksum-*`), then parsed as XML as S3 parses it (a comment or CDATA inside a key is part of no key or
+ * of the key, as XML says), refused as S3 refuses it (MalformedXML), and every key mapped under the volume's
+ * root like any other key before anything is sent. S3 gets a document built afresh from those values, with
+ * its own Content-MD5 and hash: no byte of the client's markup reaches it, so a key outside the root cannot.
  */
 import { createHash } from 'node:crypto';
 import { pipeline, type Readable } from 'node:stream';
+import { deleteRequestXml, parseDeleteRequest, type DeleteRequest } from '../s3/delete-request';
+import { MalformedXmlBody } from '../s3/xml-body';
 import { awsChunkedDecoder, checksumAlgorithmOf, createChecksum, createPayloadHashCheck, isSha256Hex, isStreamingMode, type ParsedSigV4 } from '../sigv4';
 import type { Volume } from '../volumes/model';
 import { readAll, unverifiedDecoder } from './body';
 import { S3Refusal } from './errors';
 import { realKey } from './keys';
 import type { ProxyRequest } from './types';
-import { MalformedXml, rewriteXml, rootElement } from './xml-rewrite';
 
 export const MAX_DELETE_BODY_BYTES = 2 * 1024 * 1024;
-export const MAX_DELETE_KEYS = 1000;
 
 const malformed = () => new S3Refusal(400, 'MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
 
@@ -52,30 +54,26 @@ function checkDigests(req: ProxyRequest, raw: Buffer): void {
   }
 }
 
+/**
+ * The body S3 gets: every key mapped under the volume's root, all of them checked before anything is sent, so
+ * a batch is refused whole or forwarded whole. An empty key stays empty (S3 answers it UserKeyMustBeSpecified).
+ */
 export async function rewriteDeleteBody(req: ProxyRequest, parsed: ParsedSigV4, secret: string | undefined, volume: Pick<Volume, 'prefix'>): Promise<RewrittenDelete> {
   const raw = await readAll(checkedBody(req, parsed, secret), MAX_DELETE_BODY_BYTES, () => new S3Refusal(400, 'MalformedXML', `The DeleteObjects body is over ${MAX_DELETE_BODY_BYTES} bytes.`));
   checkDigests(req, raw);
-  const xml = raw.toString('utf8');
-  let keys = 0;
-  let rewritten: string;
+  let request: DeleteRequest;
   try {
-    if (rootElement(xml) !== 'Delete') throw malformed();
-    rewritten = rewriteXml(xml, {
-      'Delete/Object/Key': (key) => {
-        keys++;
-        return realKey(volume, key);
-      },
-    });
+    request = parseDeleteRequest(raw.toString('utf8'));
   } catch (error) {
-    if (error instanceof MalformedXml) throw malformed();
+    if (error instanceof MalformedXmlBody) throw malformed();
     throw error;
   }
-  if (keys === 0 || keys > MAX_DELETE_KEYS) throw malformed();
-  const body = Buffer.from(rewritten, 'utf8');
+  const mapped = { ...request, objects: request.objects.map((o) => ({ ...o, Key: o.Key === '' ? '' : realKey(volume, o.Key) })) };
+  const body = Buffer.from(deleteRequestXml(mapped), 'utf8');
   return {
     body,
     sha256: createHash('sha256').update(body).digest('hex'),
     contentMd5: createHash('md5').update(body).digest('base64'),
-    keys,
+    keys: mapped.objects.length,
   };
 }

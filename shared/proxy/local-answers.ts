@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { s3ErrorXml } from '../s3/error-xml';
+import { escapeXml } from '../s3/xml-escape';
 import type { Caller } from '../volumes/deps';
 import type { Volume } from '../volumes/model';
 import type { VolumeRepository } from '../volumes/ports';
@@ -16,7 +17,6 @@ import type { Principal } from './authenticate';
 import { param } from './request-target';
 import type { ProxyResponse } from './types';
 import { refusalOf } from './volume-access';
-import { escapeXml } from './xml-rewrite';
 
 const XMLNS = 'http://s3.amazonaws.com/doc/2006-03-01/';
 const PAGE = 100;

@@ -2,8 +2,11 @@
  * S3's XML answers, rewritten so a client sees its volume and its keys, never the real bucket or the volume's
  * prefix: listings (V1 and V2), multipart listings and results, DeleteObjects results, and error documents.
  * The document's root element says which it is (S3 may answer a copy or a CompleteMultipartUpload with 200
- * and an `<Error>` inside). Keys S3 URL-encoded (`encoding-type=url`) stay encoded in S3's own style.
+ * and an `<Error>` inside). Keys S3 URL-encoded (`encoding-type=url`) stay encoded in S3's own style. Keys are
+ * read as XML reads them and written back with the one escaper; anything else inside a key (a comment, CDATA)
+ * is refused by the rewriter, never passed on unmapped.
  */
+import { wellFormedXml } from '../s3/xml-escape';
 import { uriEncode } from '../sigv4/encoding';
 import type { Volume } from '../volumes/model';
 import { clientKey, clientKeyEncoded, rootOf } from './keys';
@@ -115,7 +118,8 @@ export const errorCode = (xml: string): string => /<Code>([^<]*)<\/Code>/.exec(x
 /** The document rewritten for the client; documents of any other kind (CopyObjectResult…) are returned as they are. */
 export function rewriteResponse(xml: string, ctx: RewriteContext): string {
   const root = rootElement(xml);
-  if (root === 'Error') return rewriteXml(xml, errorRules(ctx, errorCode(xml)));
+  // An error document must reach every client, strict XML parsers included, even when S3 wrote a key's control characters into it.
+  if (root === 'Error') return wellFormedXml(rewriteXml(xml, errorRules(ctx, errorCode(xml))));
   if (root === 'ListBucketResult' || root === 'ListMultipartUploadsResult') return rewriteXml(xml, listingRules(ctx));
   return rewriteXml(xml, resultRules(ctx));
 }

@@ -4,7 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { AwsError, type AwsResponse } from '../types';
-import { escapeXml } from './xml-escape';
+// Error documents are well-formed XML 1.0 whatever the request named: the strict form of the one escaper.
+import { escapeXmlStrict as escapeXml } from '../../../shared/s3/xml-escape';
 
 export const accessDenied = (message = 'Access Denied') => new AwsError('AccessDenied', message, 403);
 

@@ -126,7 +126,7 @@ describe('objects', () => {
     const text = await bodyText(response);
     expect([...text.matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => m[1]).sort()).toEqual(['d 2', 'd1']);
     const sent = w.sent.at(-1)!;
-    expect(String(sent.body)).toBe('<Delete><Object><Key>runs/2025/d1</Key></Object><Object><Key>runs/2025/d 2</Key></Object><Quiet>false</Quiet></Delete>');
+    expect(String(sent.body)).toBe('<?xml version="1.0" encoding="UTF-8"?>\n<Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Object><Key>runs/2025/d1</Key></Object><Object><Key>runs/2025/d 2</Key></Object><Quiet>false</Quiet></Delete>');
     expect(sent.headers['content-md5']).toBe(createHash('md5').update(String(sent.body)).digest('base64'));
     expect((await w.send({ path: path('d1') })).status).toBe(404);
   });

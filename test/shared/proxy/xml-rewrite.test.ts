@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeXml, MalformedXml, rewriteXml, rootElement, unescapeXml } from '../../../shared/proxy/xml-rewrite';
+import { MalformedXml, rewriteXml, rootElement, unescapeXml } from '../../../shared/proxy/xml-rewrite';
 
 describe('leaf rewriting of small XML documents', () => {
   it('rewrites the text of the elements named by path and leaves every other byte as it was', () => {
@@ -14,7 +14,7 @@ describe('leaf rewriting of small XML documents', () => {
     const out = rewriteXml(xml, { 'R/Key': (t) => ((seen = t), `x/${t}`) });
     expect(seen).toBe('a & b <c> "d" \'e\' \n☺');
     expect(unescapeXml(out.slice('<R><Key>'.length, -'</Key></R>'.length))).toBe('x/a & b <c> "d" \'e\' \n☺');
-    expect(escapeXml('\r\t<&')).toBe('&#13;&#9;&lt;&amp;');
+    expect(rewriteXml('<R><Key>a</Key></R>', { 'R/Key': () => '\r\t<&\x01' })).toBe('<R><Key>&#xD;\t&lt;&amp;&#x1;</Key></R>');
   });
 
   it('drops an element whose rule says null, and expands self-closing ones that gain text', () => {
@@ -26,10 +26,18 @@ describe('leaf rewriting of small XML documents', () => {
     expect(rootElement('<?xml version="1.0"?>\n<!-- c --><Error><Code/></Error>')).toBe('Error');
   });
 
-  it('refuses what it cannot rewrite faithfully: bare "&", unknown entities, CDATA in a rewritten element, unbalanced tags', () => {
+  it('refuses what it cannot rewrite faithfully: bare "&", unknown entities, references to no character, unbalanced tags', () => {
     const rules = { 'R/Key': (t: string) => t };
-    for (const xml of ['<R><Key>a & b</Key></R>', '<R><Key>&nbsp;</Key></R>', '<R><Key><![CDATA[x]]></Key></R>', '<R><Key>a</R>', '<R><Key>a</Key>']) {
-      expect(() => rewriteXml(xml, rules)).toThrow(MalformedXml);
+    for (const xml of ['<R><Key>a & b</Key></R>', '<R><Key>&nbsp;</Key></R>', '<R><Key>&#xD800;</Key></R>', '<R><Key>&#x110000;</Key></R>', '<R><Key>a</R>', '<R><Key>a</Key>']) {
+      expect(() => rewriteXml(xml, rules), xml).toThrow(MalformedXml);
     }
+  });
+
+  it('refuses any markup inside a rewritten element (comment, processing instruction, CDATA, element), which would leave part of a key unmapped', () => {
+    const rules = { 'R/Key': (t: string) => `root/${t}` };
+    for (const xml of ['<R><Key>../<!-- -->x</Key></R>', '<R><Key>a<?pi?>b</Key></R>', '<R><Key><![CDATA[x]]></Key></R>', '<R><Key>a<b>c</b>d</Key></R>', '<R><Key>a<b/>d</Key></R>']) {
+      expect(() => rewriteXml(xml, rules), xml).toThrow(MalformedXml);
+    }
+    expect(rewriteXml('<R><!-- c --><Key>a</Key><?pi?><Other><![CDATA[x]]></Other></R>', rules)).toBe('<R><!-- c --><Key>root/a</Key><?pi?><Other><![CDATA[x]]></Other></R>');
   });
 });

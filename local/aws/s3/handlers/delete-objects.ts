@@ -3,16 +3,27 @@
  * must carry Content-MD5 or a checksum, each key authorized on its own (`s3:DeleteObject`) and answered with
  * `<Deleted>` (left out when Quiet) or `<Error>`.
  */
+import { parseDeleteRequest, type DeleteRequest } from '../../../../shared/s3/delete-request';
+import { MalformedXmlBody } from '../../../../shared/s3/xml-body';
 import type { AwsResponse } from '../../types';
 import { decide, objectArn } from '../access';
 import type { BucketContext, ObjectContext } from '../context';
 import { malformedXml } from '../errors';
 import { receiveBody } from '../request-body';
 import { emptyResponse, xmlResponse } from '../respond';
-import { childText, children, el, parseXml, text, xmlDocument } from '../xml';
+import { el, text, xmlDocument } from '../xml';
 
-const MAX_KEYS_PER_REQUEST = 1000;
 const MAX_BODY = 4 * 1024 * 1024;
+
+/** The body as S3 reads it (comments are part of no key, CDATA is), by the definition the proxy uses too. */
+function parseDelete(xml: string): DeleteRequest {
+  try {
+    return parseDeleteRequest(xml);
+  } catch (error) {
+    if (error instanceof MalformedXmlBody) throw malformedXml();
+    throw error;
+  }
+}
 
 export async function deleteObject(ctx: ObjectContext): Promise<AwsResponse> {
   await ctx.bucket.deleteObject(ctx.key);
@@ -22,14 +33,9 @@ export async function deleteObject(ctx: ObjectContext): Promise<AwsResponse> {
 export async function deleteObjects(ctx: BucketContext): Promise<AwsResponse> {
   const { deps, req, caller, bucket } = ctx;
   const body = await receiveBody(req, MAX_BODY, { requireDigest: true });
-  const root = parseXml(body.toString('utf8'), 'Delete');
-  const quiet = childText(root, 'Quiet')?.trim().toLowerCase() === 'true';
-  const objects = children(root, 'Object').map((o) => {
-    const key = childText(o, 'Key');
-    if (key === undefined) throw malformedXml();
-    return { key, versionId: childText(o, 'VersionId') };
-  });
-  if (objects.length === 0 || objects.length > MAX_KEYS_PER_REQUEST) throw malformedXml();
+  const request = parseDelete(body.toString('utf8'));
+  const quiet = request.quiet?.trim().toLowerCase() === 'true';
+  const objects = request.objects.map((o) => ({ key: o.Key, versionId: o.VersionId }));
   const results: string[] = [];
   const error = (key: string, versionId: string | undefined, code: string, message: string) =>
     el('Error', text('Key', key), text('VersionId', versionId), text('Code', code), text('Message', message));
