@@ -13,6 +13,7 @@ import { headersFromRaw } from '../../shared/sigv4/canonical';
 import { SigV4Error } from '../../shared/sigv4/errors';
 import { parseSigV4, type ParsedSigV4, type SigV4Request } from '../../shared/sigv4/parse';
 import { sha256Hex } from '../../shared/sigv4/canonical';
+import { checkScopeRegion, checkScopeService } from '../../shared/sigv4/scope';
 import { verifySigV4 } from '../../shared/sigv4/verify';
 import { closeServer, listen, type LocalServer } from '../api-server';
 import { authFailure, protocolOf, type AuthFailure } from './auth-errors';
@@ -78,6 +79,24 @@ async function readAll(request: IncomingMessage): Promise<Buffer> {
 function anonymousService(request: SigV4Request): string {
   const type = request.headers['content-type'] ?? '';
   return request.method === 'POST' && type.startsWith('application/x-www-form-urlencoded') && request.rawPath === '/' ? 'sts' : 's3';
+}
+
+const SERVICES = new Set(['s3', 's3-object-lambda', 'sts', 'iam', 'dynamodb']);
+
+/**
+ * A credential scope this endpoint does not serve, refused before the signature is looked at, as S3 refuses it
+ * (`shared/sigv4/scope.ts`): a service none of ours is (the endpoint answers for S3 then), or S3 in another
+ * region than the endpoint's. IAM, STS and DynamoDB keep routing by the scope's service, whatever its region.
+ */
+function scopeRefusal(parsed: ParsedSigV4, region: string, requestId: string): AwsResponse | undefined {
+  try {
+    if (!SERVICES.has(parsed.service)) checkScopeService(parsed, 's3');
+    if (protocolOf(parsed.service) === 's3') checkScopeRegion(parsed, region);
+    return undefined;
+  } catch (error) {
+    if (error instanceof SigV4Error) return renderError('s3', error.code, error.message, error.status, requestId, error.extra);
+    throw error;
+  }
 }
 
 interface Authenticated {
@@ -195,6 +214,8 @@ export async function startAwsEndpoint(options: EndpointOptions): Promise<LocalS
       }
       throw error;
     }
+    const refused = parsed && scopeRefusal(parsed, options.region, requestId);
+    if (refused) return refused;
     const service = parsed?.service ?? anonymousService(sigRequest);
     const protocol = protocolOf(service);
     const body = protocol === 's3' ? undefined : await readAll(request);

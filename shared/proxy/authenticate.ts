@@ -2,7 +2,11 @@
  * Who is calling, from the raw request, in the order the refusals must come:
  *
  * - `Authorization: Bearer …` → 401: this is an S3 endpoint, the message says what to use instead.
- * - no SigV4 at all → 403 AccessDenied; malformed SigV4 → S3's own code for it.
+ * - no SigV4 at all → 403 AccessDenied; malformed SigV4 → S3's own code for it, including an `x-amz-*` header
+ *   the signature does not list (`parseSigV4`; in both modes below, so a leaked presigned URL cannot be extended).
+ * - a credential scope for another service than `s3` → 400 AuthorizationHeaderMalformed (or
+ *   AuthorizationQueryParametersError), before anything else looks at the claim. The region is checked once the
+ *   volume is known ({@link checkSigningRegion}).
  * - an access key id that is a JWT (Gen3-compatible) → the token is verified, the signature is NOT: any secret
  *   signs. This is the weaker option: the token travels in every request (as the key id, in clear text inside
  *   the Authorization header or a presigned URL's query), anyone who holds it can sign, and the proxy cannot tell
@@ -13,7 +17,7 @@
  */
 import type { TokenVerifier } from '../auth/token-verifier';
 import { AppError } from '../errors';
-import { parseSigV4, verifySigV4, type ParsedSigV4 } from '../sigv4';
+import { checkScopeRegion, checkScopeService, parseSigV4, verifySigV4, type ParsedSigV4 } from '../sigv4';
 import type { Clock } from '../volumes/ports';
 import { anonymousRefused, bearerRefused, S3Refusal, unknownAccessKey } from './errors';
 import type { AccessKeyResolver } from './ports';
@@ -53,6 +57,7 @@ export async function authenticate(deps: AuthDeps, req: ProxyRequest): Promise<A
   if (/^\s*bearer(\s|$)/i.test(req.headers['authorization'] ?? '')) throw bearerRefused();
   const parsed = parseSigV4(req);
   if (!parsed) throw anonymousRefused();
+  checkScopeService(parsed, 's3');
   if (looksLikeJwt(parsed.accessKeyId)) return { principal: await fromToken(deps, parsed.accessKeyId), parsed };
   const key = await deps.accessKeys.resolve(parsed.accessKeyId);
   if (!key) throw unknownAccessKey();
@@ -65,6 +70,20 @@ export async function authenticate(deps: AuthDeps, req: ProxyRequest): Promise<A
     ...(key.volumeIds ? { volumeIds: key.volumeIds } : {}),
   };
   return { principal, parsed, secret: key.secretAccessKey };
+}
+
+/**
+ * The regions a request naming a volume may be signed for. The proxy is one endpoint for volumes in every region:
+ * clients are told to sign for the volume's region (GetBucketLocation answers it, the Nextflow config sets it),
+ * and us-east-1, S3's default that clients fall back to when no region is configured (rclone's `provider =
+ * Other`, the JS SDK's and boto3's global S3), is taken for any volume. Anything else is refused as S3 refuses a
+ * scope for the wrong region, naming the volume's region, which botocore follows to sign again. GetBucketLocation
+ * is exempt: it is how a client learns the region. Requests naming no volume (ListBuckets) take any region.
+ */
+export const FALLBACK_SIGNING_REGION = 'us-east-1';
+
+export function checkSigningRegion(parsed: ParsedSigV4, volumeRegion: string): void {
+  checkScopeRegion(parsed, volumeRegion, [FALLBACK_SIGNING_REGION]);
 }
 
 /** The token's identity; its refusals in S3's words (an expired token is ExpiredToken, as for AWS's session tokens). */

@@ -17,7 +17,7 @@ import { auditedKey } from '../vending/presign';
 import type { Caller } from '../volumes/deps';
 import type { AuditOutcome } from '../volumes/model';
 import type { ProxyAudit } from './audit';
-import { authenticate, type Authenticated } from './authenticate';
+import { authenticate, checkSigningRegion, type Authenticated } from './authenticate';
 import { discard } from './body';
 import { rewriteCopySource } from './copy-source';
 import { errorResponse, notImplemented } from './errors';
@@ -83,6 +83,7 @@ async function serveVolume(deps: ProxyDeps, s: Served): Promise<ProxyResponse> {
   if (operation.name === 'CreateBucket') return createBucket(deps, principal, target.volumeName!, req.requestId);
   const opened = await openVolume(deps, principal, caller, target.volumeName!, operation, detail, log);
   const { volume } = opened;
+  if (operation.name !== 'GetBucketLocation') checkSigningRegion(auth.parsed, volume.region);
   const record = (outcome: AuditOutcome, extra: Record<string, unknown>) => deps.audit.record({ caller, volumeId: volume.id, operation, outcome, detail: { ...detail, ...extra } }, log);
   if (operation.name === 'HeadBucket' || operation.name === 'GetBucketLocation') {
     await record('succeeded', { status: 200 });

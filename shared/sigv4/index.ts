@@ -3,8 +3,9 @@
  * secret, then pipe the body through {@link bodyVerifier}. Signing stays with `@smithy/signature-v4`.
  */
 export { SigV4Error, SIGNATURE_MISMATCH_MESSAGE, type SigV4ErrorCode } from './errors';
-export { parseSigV4, parseAmzDate, isS3Service, ALGORITHM, MAX_PRESIGNED_EXPIRES_SECONDS, type ParsedSigV4, type SigV4Request } from './parse';
+export { parseSigV4, parseAmzDate, checkHeadersSigned, isS3Service, ALGORITHM, MAX_PRESIGNED_EXPIRES_SECONDS, type ParsedSigV4, type SigV4Request } from './parse';
 export { canonicalPath, canonicalQuery, canonicalHeaders, canonicalRequest, stringToSign, headersFromRaw, sha256Hex } from './canonical';
+export { checkScopeRegion, checkScopeService } from './scope';
 export { verifySigV4, signingKey, clearSigningKeyCache, DEFAULT_MAX_SKEW_SECONDS, type VerifyOptions } from './verify';
 export { bodyVerifier, awsChunkedDecoder } from './body-verifier';
 export { AwsChunkedDecoder, type AwsChunkedOptions, type ChunkSigning, type Trailers } from './chunked';

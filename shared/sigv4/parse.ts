@@ -139,6 +139,7 @@ function parseHeaderForm(req: SigV4Request, authorization: string): ParsedSigV4 
   };
   checkCoherence(parsed);
   if (isS3Service(parsed.service)) checkS3PayloadHeader(parsed);
+  checkHeadersSigned(req, parsed);
   return parsed;
 }
 
@@ -155,6 +156,31 @@ export function checkCoherence(parsed: ParsedSigV4): void {
   const day = parsed.amzDate.slice(0, 8);
   if (parsed.date !== day) throw fail(`Invalid credential date "${parsed.date}". This date is not the same as X-Amz-Date: "${day}".`);
   if (!parsed.signedHeaders.includes('host')) throw fail(`${header ? 'SignedHeaders' : 'X-Amz-SignedHeaders'} must include host.`);
+}
+
+/**
+ * S3 refuses a request that carries an `x-amz-*` header its signature does not cover: 403 AccessDenied, "There
+ * were headers present in the request which were not signed", the names in `<HeadersNotSigned>` (as S3 answers,
+ * e.g. github.com/badslug/Paw-AWSSignature4DynamicValue/issues/4, bradleyg/django-s3direct#249), presigned and
+ * header-signed alike. Else a presigned PUT plus an added `x-amz-copy-source` becomes a copy of anything the
+ * signer may read, and `x-amz-acl` or `x-amz-meta-*` ride along. No client is refused for it: the signers sign
+ * every `x-amz-*` header they send (@smithy/signature-v4 leaves unsigned only its ALWAYS_UNSIGNABLE_HEADERS,
+ * none of them `x-amz-*`, so `x-amz-user-agent` is signed; botocore only `expect`, `user-agent` and
+ * `x-amzn-trace-id`), and presigners hoist `x-amz-*` headers into the query (the S3 presigner keeps only the
+ * SSE ones as signed headers). `x-amzn-*` is another prefix and stays free.
+ *
+ * One header is let through unsigned, in the query form only: `x-amz-content-sha256`. Its value is the last line
+ * of the canonical request, so the signature covers it all the same (a changed value no longer verifies), and S3
+ * tolerates it unsigned (github.com/demarche-numerique/ds_proxy/pull/164). In the header form S3 requires it
+ * signed ({@link checkS3PayloadHeader}). Other services (the local STS, IAM, DynamoDB) make no such check.
+ */
+export function checkHeadersSigned(req: SigV4Request, parsed: ParsedSigV4): void {
+  if (!isS3Service(parsed.service)) return;
+  const signed = new Set(parsed.signedHeaders);
+  const exempt = (name: string) => parsed.form === 'query' && name === 'x-amz-content-sha256';
+  const unsigned = Object.keys(req.headers).filter((name) => name.startsWith('x-amz-') && !signed.has(name) && !exempt(name));
+  if (unsigned.length === 0) return;
+  throw new SigV4Error('AccessDenied', 'There were headers present in the request which were not signed', { HeadersNotSigned: unsigned.sort().join(', ') });
 }
 
 function checkS3PayloadHeader(parsed: ParsedSigV4): void {
@@ -209,6 +235,7 @@ function parseQueryForm(req: SigV4Request, query: Map<string, string[]>): Parsed
     parsed.payloadHash ??= UNSIGNED_PAYLOAD;
     assertPayloadHashValue(parsed.payloadHash);
   }
+  checkHeadersSigned(req, parsed);
   return parsed;
 }
 

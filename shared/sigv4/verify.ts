@@ -5,7 +5,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { canonicalRequest, stringToSign } from './canonical';
 import { SIGNATURE_MISMATCH_MESSAGE, SigV4Error } from './errors';
-import { checkCoherence, parseAmzDate, type ParsedSigV4, type SigV4Request } from './parse';
+import { checkCoherence, checkHeadersSigned, parseAmzDate, type ParsedSigV4, type SigV4Request } from './parse';
 
 export interface VerifyOptions {
   /** The server's time; injected so tests (and replays of logs) fix it. */
@@ -21,11 +21,12 @@ export const DEFAULT_MAX_SKEW_SECONDS = 900;
 /** Throws {@link SigV4Error} unless `parsed` is a valid, current signature of `req` by `secretAccessKey`. */
 export function verifySigV4(req: SigV4Request, parsed: ParsedSigV4, secretAccessKey: string, options: VerifyOptions): void {
   checkCoherence(parsed);
+  checkHeadersSigned(req, parsed);
   checkTime(parsed, options.now, options.maxSkewSeconds ?? DEFAULT_MAX_SKEW_SECONDS);
   const payloadHash = parsed.payloadHash ?? options.payloadHash;
-  if (payloadHash === undefined) {
-    throw new TypeError('verifySigV4: the request names no x-amz-content-sha256; pass options.payloadHash (hex SHA-256 of the body)');
-  }
+  // Outside S3 the body's hash is the caller's to give (options.payloadHash); a request that reaches here without
+  // one (a scope for another service sent to an S3 endpoint) is the client's mistake, refused as S3 words it.
+  if (payloadHash === undefined) throw new SigV4Error('InvalidRequest', 'Missing required header for this request: x-amz-content-sha256');
   const canonical = canonicalRequest(req, parsed, payloadHash);
   const toSign = stringToSign(parsed, canonical);
   const expected = hmacHex(signingKey(secretAccessKey, parsed.date, parsed.region, parsed.service), toSign);

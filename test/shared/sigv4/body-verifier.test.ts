@@ -5,17 +5,18 @@ import { catchError, encodeAwsChunked, runThrough } from './helpers';
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 
+/** A PUT whose claim signs `host` and every `x-amz-*` header it carries (as S3 requires). */
 function s3Put(payloadHash: string, headers: Record<string, string> = {}): SigV4Request {
+  const amz = { 'x-amz-date': '20130524T000000Z', 'x-amz-content-sha256': payloadHash, ...headers };
+  const signed = ['host', ...Object.keys(amz)].sort().join(';');
   return {
     method: 'PUT',
     rawPath: '/bucket/key',
     rawQuery: '',
     headers: {
       host: 'localhost',
-      'x-amz-date': '20130524T000000Z',
-      'x-amz-content-sha256': payloadHash,
-      authorization: `AWS4-HMAC-SHA256 Credential=AKID/20130524/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=${'a'.repeat(64)}`,
-      ...headers,
+      ...amz,
+      authorization: `AWS4-HMAC-SHA256 Credential=AKID/20130524/us-east-1/s3/aws4_request, SignedHeaders=${signed}, Signature=${'a'.repeat(64)}`,
     },
   };
 }

@@ -38,14 +38,15 @@ describe('parseSigV4, header form', () => {
   });
 
   it('reads every part of the Authorization header', () => {
-    expect(parseSigV4(headerRequest(good, { 'x-amz-security-token': 'TOKEN' }))).toEqual({
+    const withToken = `AWS4-HMAC-SHA256 Credential=${CREDENTIAL}, SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token, Signature=${SIGNATURE}`;
+    expect(parseSigV4(headerRequest(withToken, { 'x-amz-security-token': 'TOKEN' }))).toEqual({
       form: 'header',
       accessKeyId: 'AKIDEXAMPLE',
       date: '20130524',
       region: 'us-east-1',
       service: 's3',
       scope: '20130524/us-east-1/s3/aws4_request',
-      signedHeaders: ['host', 'x-amz-content-sha256', 'x-amz-date'],
+      signedHeaders: ['host', 'x-amz-content-sha256', 'x-amz-date', 'x-amz-security-token'],
       signature: SIGNATURE,
       amzDate: '20130524T000000Z',
       sessionToken: 'TOKEN',
