@@ -20,7 +20,7 @@ import type { Volume } from '../shared/volumes/model';
 import { systemClock } from '../shared/wiring/ids';
 import { buildVolumeDeps } from '../shared/wiring/volumes';
 import { customerCliEnv, runAwsCli } from '../local/customer-cli';
-import { startStack, type Stack } from '../local/stack';
+import { startStack, type Stack, type StackInfo } from '../local/stack';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '..');
@@ -48,6 +48,48 @@ export function keepWarnings(line: string): void {
   if (/^\{"level":"(warn|error)"/.test(line)) process.stderr.write(`${line}\n`);
 }
 
+/** Calls the API at `apiUrl` with `token`; rejects unless the answer is 2xx. */
+export function apiCaller(apiUrl: string, token: string): BenchStack['api'] {
+  return async (method, path, body) => {
+    const response = await fetch(`${apiUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+    return text ? JSON.parse(text) : undefined;
+  };
+}
+
+/**
+ * One active read-write volume of the caller's (`api`), set up as a customer and its owner would: customer 0
+ * makes the bucket and the role with /usr/bin/aws, the owner registers the volume, the customer applies the
+ * returned commands verbatim, the owner verifies it. Resolves with the volume's id.
+ */
+export async function setUpVolume(info: StackInfo, dataDir: string, api: BenchStack['api']): Promise<string> {
+  const customerEnv = customerCliEnv(info, 0, dataDir);
+  const aws = (...args: string[]) => runAwsCli(info.awsEndpoint, customerEnv, args);
+  await aws('s3', 'mb', `s3://${BUCKET}`);
+  const placeholder = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }] });
+  const role = JSON.parse(await aws('iam', 'create-role', '--role-name', 'BenchVolume', '--assume-role-policy-document', placeholder));
+  const created = (await api('POST', '/volumes', {
+    name: 'bench-volume',
+    bucket: BUCKET,
+    prefix: PREFIX,
+    region: info.region,
+    accessMode: 'read-write',
+    auth: { type: 'role', roleArn: role.Role.Arn },
+  })) as { id: string; setup: { commands: string[] } };
+  for (const command of created.setup.commands) {
+    const script = `aws() { /usr/bin/aws --endpoint-url "$ENDPOINT" "$@"; }\n${command}`;
+    await run('bash', ['-euo', 'pipefail', '-c', script], { env: { ...customerEnv, ENDPOINT: info.awsEndpoint }, timeout: 60_000 });
+  }
+  const verified = (await api('POST', `/volumes/${created.id}/verify`)) as { status: string };
+  if (verified.status !== 'active') throw new Error(`the benchmark's volume did not verify: ${JSON.stringify(verified)}`);
+  return created.id;
+}
+
 export async function startBenchStack(): Promise<BenchStack> {
   // The handlers log every request at info and write metric lines; what is measured is the work, not the lines.
   setLogSink(keepWarnings);
@@ -60,39 +102,11 @@ export async function startBenchStack(): Promise<BenchStack> {
     ttlSweepMs: 600_000,
   });
 
-  const customerEnv = customerCliEnv(stack.info, 0, dataDir);
-  const aws = (...args: string[]) => runAwsCli(stack.info.awsEndpoint, customerEnv, args);
-
   const token = stack.issuer.sign({ sub: OWNER }, { ttlSeconds: 3600 });
-  const api = async (method: string, path: string, body?: unknown): Promise<unknown> => {
-    const response = await fetch(`${stack.info.apiUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-    return text ? JSON.parse(text) : undefined;
-  };
+  const api = apiCaller(stack.info.apiUrl, token);
 
   try {
-    await aws('s3', 'mb', `s3://${BUCKET}`);
-    const placeholder = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }] });
-    const role = JSON.parse(await aws('iam', 'create-role', '--role-name', 'BenchVolume', '--assume-role-policy-document', placeholder));
-    const created = (await api('POST', '/volumes', {
-      name: 'bench-volume',
-      bucket: BUCKET,
-      prefix: PREFIX,
-      region: stack.info.region,
-      accessMode: 'read-write',
-      auth: { type: 'role', roleArn: role.Role.Arn },
-    })) as { id: string; setup: { commands: string[] } };
-    for (const command of created.setup.commands) {
-      const script = `aws() { /usr/bin/aws --endpoint-url "$ENDPOINT" "$@"; }\n${command}`;
-      await run('bash', ['-euo', 'pipefail', '-c', script], { env: { ...customerEnv, ENDPOINT: stack.info.awsEndpoint }, timeout: 60_000 });
-    }
-    const verified = (await api('POST', `/volumes/${created.id}/verify`)) as { status: string };
-    if (verified.status !== 'active') throw new Error(`the benchmark's volume did not verify: ${JSON.stringify(verified)}`);
+    const volumeId = await setUpVolume(stack.info, dataDir, api);
 
     // As shared/wiring/vending.ts wires a Lambda, from the environment the stack set.
     const config = loadConfig();
@@ -103,7 +117,7 @@ export async function startBenchStack(): Promise<BenchStack> {
       signer: createS3UrlSigner({ forcePathStyle: config.s3ForcePathStyle }),
       multipart: createS3MultipartStore({ forcePathStyle: config.s3ForcePathStyle }),
     };
-    const volume = (await base.repo.get(created.id))!;
+    const volume = (await base.repo.get(volumeId))!;
     const iamFile = join(dataDir, 'iam', 'iam.json');
 
     return {
