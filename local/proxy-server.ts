@@ -14,8 +14,10 @@ import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { headersFromRaw } from '../shared/sigv4';
+import { S3Refusal } from '../shared/proxy/errors';
 import type { ProxyHandler } from '../shared/proxy/handle';
 import type { ProxyRequest } from '../shared/proxy/types';
+import { keepServing } from './keep-serving';
 
 export interface NodeProxyServer {
   url: string;
@@ -44,10 +46,19 @@ export function proxyRequestOf(request: IncomingMessage, signal: AbortSignal): P
   };
 }
 
+/**
+ * Why a request ended early, as the core then logs and audits it (nobody is left to read the answer): a 4xx in
+ * S3's words, never an internal error. A body cut short is S3's IncompleteBody; otherwise the client left first.
+ */
+export function clientGone(request: IncomingMessage): S3Refusal {
+  if (!request.complete) return new S3Refusal(400, 'IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header (the client went away).');
+  return new S3Refusal(400, 'RequestTimeout', 'The client closed the connection before the answer was sent.');
+}
+
 async function serve(proxy: () => ProxyHandler | Promise<ProxyHandler>, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const abort = new AbortController();
   response.on('close', () => {
-    if (!response.writableFinished) abort.abort(new Error('client disconnected'));
+    if (!response.writableFinished) abort.abort(clientGone(request));
   });
   const proxied = proxyRequestOf(request, abort.signal);
   const answer = await (await proxy())(proxied);
@@ -104,6 +115,7 @@ function envPort(value: string | undefined, fallback: number): number {
 async function main(): Promise<void> {
   const { proxyDefaults } = await import('../shared/wiring/proxy');
   const wiring = proxyDefaults();
+  keepServing(wiring.logger);
   const started = await startNodeProxy({
     host: process.env.NODE_PROXY_HOST?.trim() || '127.0.0.1',
     port: envPort(process.env.NODE_PROXY_PORT, 3003),

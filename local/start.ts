@@ -6,6 +6,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger } from '../shared/log';
+import { keepServing } from './keep-serving';
 import { DEFAULT_PORTS, startStack } from './stack';
 
 function port(name: string, fallback: number): number {
@@ -21,6 +22,7 @@ function port(name: string, fallback: number): number {
 
 const dataDir = process.env.LOCAL_DATA_DIR || '.local';
 const log = createLogger({ component: 'local-stack' }, { level: (process.env.LOG_LEVEL as 'info') || 'info' });
+keepServing(log);
 
 try {
   const stack = await startStack({

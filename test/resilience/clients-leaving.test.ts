@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateSigningKey, signToken } from '../../local/oidc/token';
+import { setLogSink } from '../../shared/log';
 import type { StackInfo } from '../../local/stack';
 import { BIG_BYTES, BIG_KEY, everyServerAnswers, startOneVolume, VOLUME, type OneVolume } from './one-volume';
 import { goneBeforeAnswer, goneMidAnswer, halfCloseAfterHeaders, shortBodyThenClose, signedHeaders, type RawRequest } from './raw-clients';
@@ -73,11 +74,18 @@ function catalogue(info: StackInfo, token: string, key: Credentials): Record<str
 describe('in process (no process-level guard)', () => {
   let world: OneVolume;
   let servers: ReturnType<typeof catalogue>;
+  /** What the functions and the proxy logged (their loggers' default sink), kept off the console. */
+  const logged: string[] = [];
+  let undoSink: () => void;
   beforeAll(async () => {
+    undoSink = setLogSink((line) => logged.push(line));
     world = await startOneVolume();
     servers = catalogue(world.stack.info, world.token, world.key);
   });
-  afterAll(() => world?.stack.close());
+  afterAll(async () => {
+    await world?.stack.close();
+    undoSink();
+  });
 
   const names = ['the HTTP API', 'the function URL (gateway key)', 'the function URL (token as access key id)', 'the Node front (gateway key)', 'the Node front (token as access key id)', 'the local AWS (S3)', 'the local AWS (DynamoDB)', 'the OIDC issuer'];
 
@@ -118,6 +126,12 @@ describe('in process (no process-level guard)', () => {
     const big = await world.s3(world.stack.info.nodeProxyUrl).send(new HeadObjectCommand({ Bucket: VOLUME, Key: BIG_KEY }));
     expect(big.ContentLength).toBe(BIG_BYTES);
   });
+
+  it('no departed client was logged as a failure of ours: no error line, no 5xx', () => {
+    const lines = [...logged, ...world.stack.logLines].map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.filter((line) => line.level === 'error')).toEqual([]);
+    expect(lines.filter((line) => typeof line.status === 'number' && line.status >= 500)).toEqual([]);
+  });
 });
 
 async function waitFor(file: string, ms: number): Promise<void> {
@@ -132,10 +146,12 @@ it('npm start (a child process) survives every hostile request and every port st
   const dataDir = mkdtempSync(join(tmpdir(), 'vg-leaving-'));
   const child = spawn('node_modules/.bin/tsx', ['local/start.ts'], {
     env: { ...process.env, API_PORT: '0', PROXY_PORT: '0', AWS_PORT: '0', OIDC_PORT: '0', NODE_PROXY_PORT: '0', LOCAL_DATA_DIR: dataDir, LOG_LEVEL: 'error' },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
+  let stdout = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   let exitCode: number | null | undefined;
   const exited = new Promise<void>((resolve) => child.on('exit', (code) => resolve(void (exitCode = code))));
   try {
@@ -156,6 +172,8 @@ it('npm start (a child process) survives every hostile request and every port st
     expect((await fetch(`${info.awsEndpoint}/lab/key`)).status).toBe(403);
     expect((await fetch(`${info.issuer}/.well-known/jwks.json`)).status).toBe(200);
     expect(stderr).not.toMatch(/\n\s+at /);
+    // The process-level guard (the last line) had nothing to catch: every server ended its own requests.
+    expect(stdout).not.toMatch(/unhandled rejection|uncaught exception/);
   } finally {
     child.kill('SIGINT');
     await exited;
