@@ -2,7 +2,7 @@
 import { callerOf } from '../../shared/http/caller';
 import { route } from '../../shared/http/route';
 import { ok } from '../../shared/http/types';
-import { abortUpload, completeUpload, downloadUrl, presignObject, startUpload, vendCredentials } from '../../shared/vending';
+import { abortUpload, completeUpload, downloadUrl, presignObject, presignParts, startUpload, vendCredentials } from '../../shared/vending';
 import { vendingDefaults, type VendingHandlerDeps } from '../../shared/wiring/vending';
 import { specs } from './specs';
 
@@ -12,6 +12,7 @@ export function makeHandlers(deps: VendingHandlerDeps) {
     credentials: route(specs.credentials, async (r) => ok(await vendCredentials(vending, callerOf(r), r.pathParameters.id!, r.body)))(deps),
     presign: route(specs.presign, async (r) => ok(await presignObject(vending, callerOf(r), r.pathParameters.id!, r.body)))(deps),
     startUpload: route(specs.startUploadHandler, async (r) => ok(await startUpload(vending, callerOf(r), r.pathParameters.id!, r.body), 201))(deps),
+    partsUpload: route(specs.partsUploadHandler, async (r) => ok(await presignParts(vending, callerOf(r), r.pathParameters.id!, r.pathParameters.uploadId!, r.body)))(deps),
     completeUpload: route(specs.completeUploadHandler, async (r) =>
       ok(await completeUpload(vending, callerOf(r), r.pathParameters.id!, r.pathParameters.uploadId!, r.body)),
     )(deps),
@@ -26,5 +27,12 @@ export function makeHandlers(deps: VendingHandlerDeps) {
   };
 }
 
-export const { credentials, presign, startUpload: startUploadHandler, completeUpload: completeUploadHandler, abortUpload: abortUploadHandler, download } =
-  makeHandlers(vendingDefaults());
+export const {
+  credentials,
+  presign,
+  startUpload: startUploadHandler,
+  partsUpload: partsUploadHandler,
+  completeUpload: completeUploadHandler,
+  abortUpload: abortUploadHandler,
+  download,
+} = makeHandlers(vendingDefaults());

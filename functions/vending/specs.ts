@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { defineRoutes } from '../../shared/openapi/route-doc';
 import { volumeIdParam } from '../../shared/openapi/schemas/common';
 import { errors } from '../../shared/openapi/schemas/errors';
-import { completedUpload, presignedUrl, startedUpload, vendedCredentials } from '../../shared/openapi/schemas/vending';
-import { abortUploadBody, completeUploadBody, downloadQuery, presignBody, startUploadBody, vendBody } from '../../shared/vending/schemas';
+import { completedUpload, partUrls, presignedUrl, startedUpload, vendedCredentials } from '../../shared/openapi/schemas/vending';
+import { abortUploadBody, completeUploadBody, downloadQuery, partUrlsBody, presignBody, startUploadBody, vendBody } from '../../shared/vending/schemas';
 
 const volume = z.object({ id: volumeIdParam });
 const upload = z.object({ id: volumeIdParam, uploadId: z.string().describe('The `uploadId` starting the upload returned.') });
@@ -30,10 +30,22 @@ export const specs = defineRoutes({
   },
   startUploadHandler: {
     summary: 'Start a browser multipart upload',
+    description:
+      'Answers the uploadId and the presigned PUT URLs of the first parts: at most 1,000 (fewer when the URLs are very long, so an answer stays far below 6 MB). `nextPartNumber` is present when more parts remain; `POST /volumes/{id}/uploads/{uploadId}/parts` signs them.',
     auth: 'jwt',
     params: volume,
     body: startUploadBody,
-    responses: { 201: { description: 'The upload, with one presigned URL per part.', schema: startedUpload }, ...errors(400, 401, 403, 404, 409, 503) },
+    responses: { 201: { description: 'The upload, with the URLs of its first parts.', schema: startedUpload }, ...errors(400, 401, 403, 404, 409, 503) },
+    tags,
+  },
+  partsUploadHandler: {
+    summary: 'More part URLs of a multipart upload',
+    description:
+      'Presigns the PUT URLs of parts `from` to `from + count - 1` of a started upload: the next page after `nextPartNumber`, or parts whose URLs expired. One answer holds at most 1,000; `nextPartNumber` says where to go on. S3 must have the upload open for this key in this volume (404 `UploadNotFound` otherwise).',
+    auth: 'jwt',
+    params: upload,
+    body: partUrlsBody,
+    responses: { 200: { description: 'The URLs of the parts asked for, or of the first of them.', schema: partUrls }, ...errors(400, 401, 403, 404, 409, 503) },
     tags,
   },
   completeUploadHandler: {

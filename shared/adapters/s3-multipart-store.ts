@@ -1,6 +1,7 @@
 /**
  * The server side of a browser's multipart upload, with the caller's vended credentials: create the
- * upload, complete it from the parts the browser sent through presigned UploadPart URLs, or abort it.
+ * upload, check that it is open before more part URLs are signed, complete it from the parts the browser sent
+ * through presigned UploadPart URLs, or abort it.
  *
  * S3's answers become the errors the port documents: an upload that is gone is NotFound(UploadNotFound);
  * parts S3 cannot assemble are ValidationFailed on `parts` with S3's code; any other refusal is
@@ -9,7 +10,7 @@
  * Flexible checksums are off: were the upload created with a checksum algorithm, S3 would refuse parts
  * a browser sent without one.
  */
-import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, type S3Client } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, ListPartsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { NotFound, ValidationFailed } from '../errors';
 import type { MultipartStore } from '../vending/ports';
 import type { TemporaryCredentials } from '../volumes/ports';
@@ -65,6 +66,12 @@ export function createS3MultipartStore(options: S3MultipartStoreOptions): Multip
     abort: (credentials, target, signal) =>
       withClient(credentials, target.region, signal, async (s3) => {
         await s3.send(new AbortMultipartUploadCommand({ Bucket: target.bucket, Key: target.key, UploadId: target.uploadId }), { abortSignal: signal });
+      }),
+
+    check: (credentials, target, signal) =>
+      withClient(credentials, target.region, signal, async (s3) => {
+        // S3 answers NoSuchUpload unless the upload is open for exactly this key.
+        await s3.send(new ListPartsCommand({ Bucket: target.bucket, Key: target.key, UploadId: target.uploadId, MaxParts: 1 }), { abortSignal: signal });
       }),
   };
 }

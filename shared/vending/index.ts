@@ -9,6 +9,6 @@ export { sessionPolicy, SESSION_POLICY_MAX_CHARS } from './session-policy';
 export { objectKey, keyProblem } from './keys';
 export { vendCredentials, type VendInput, type VendedCredentials } from './vend';
 export { downloadUrl, presignObject, type PresignInput, type PresignedUrl } from './presign';
-export { abortUpload, completeUpload, startUpload, type CompleteUploadInput, type StartedUpload, type StartUploadInput } from './uploads';
-export { abortUploadBody, completeUploadBody, downloadQuery, presignBody, startUploadBody, vendBody } from './schemas';
+export { abortUpload, completeUpload, presignParts, startUpload, type CompleteUploadInput, type PartUrls, type PartUrlsInput, type StartedUpload, type StartUploadInput } from './uploads';
+export { abortUploadBody, completeUploadBody, downloadQuery, partUrlsBody, presignBody, startUploadBody, vendBody } from './schemas';
 export type { CompletedPart, MultipartStore, PresignMethod, PresignRequest, UrlSigner } from './ports';

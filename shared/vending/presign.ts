@@ -105,7 +105,7 @@ function signParams(input: PresignInput): SignParams {
 }
 
 export interface Signed {
-  /** In the order of the targets. */
+  /** In the order of the targets; only the first ones when `maxBytes` cut the list short. */
   urls: string[];
   expiresAt: Date;
   expiresInSeconds: number;
@@ -124,33 +124,52 @@ export function dataCredentials(deps: VendingDeps, caller: Caller, visible: Visi
   });
 }
 
+/** What each URL costs in an answer besides itself: `{"partNumber":10000,"url":""},`, with room to spare. */
+const PER_URL_OVERHEAD_BYTES = 40;
+
 /**
  * Signs one URL per target with `credentials`, all at the same whole second (SigV4 dates have no fractions, so
  * `expiresAt` is exact); each lives min(`params.expiresIn`, the credentials' remaining life).
+ *
+ * With `maxBytes`, signs only the first targets whose URLs fit in that many bytes of JSON (at least one):
+ * the first URL is signed alone and measured, and as many as fit at its length are signed. For targets that
+ * differ only in their part number (one upload's parts), whose URLs differ by a few digits at most.
  */
-export async function signUrls(deps: VendingDeps, visible: Visible, credentials: TemporaryCredentials, params: SignParams, targets: UrlTarget[]): Promise<Signed> {
+export async function signUrls(
+  deps: VendingDeps,
+  visible: Visible,
+  credentials: TemporaryCredentials,
+  params: SignParams,
+  targets: UrlTarget[],
+  options: { maxBytes?: number } = {},
+): Promise<Signed> {
   const signingDate = new Date(Math.floor(deps.clock.now().getTime() / 1000) * 1000);
   const remaining = Math.floor((credentials.expiration.getTime() - signingDate.getTime()) / 1000);
   if (remaining < 1) throw new Error('the credential cache served credentials that have expired');
   const expiresInSeconds = Math.min(params.expiresIn, remaining);
   const { volume } = visible;
-  const urls = await Promise.all(
-    targets.map((target) =>
-      deps.signer.presign({
-        bucket: volume.bucket,
-        key: target.key,
-        region: volume.region,
-        credentials,
-        method: params.method,
-        expiresInSeconds,
-        signingDate,
-        ...(params.contentType ? { contentType: params.contentType } : {}),
-        ...(params.responseContentDisposition ? { responseContentDisposition: params.responseContentDisposition } : {}),
-        ...(target.uploadId !== undefined ? { uploadId: target.uploadId, partNumber: target.partNumber } : {}),
-      }),
-    ),
-  );
-  for (const target of targets) countMetric('PresignedUrls', { Operation: target.uploadId !== undefined ? 'UploadPart' : OPERATIONS[params.method] });
+  const sign = (target: UrlTarget) =>
+    deps.signer.presign({
+      bucket: volume.bucket,
+      key: target.key,
+      region: volume.region,
+      credentials,
+      method: params.method,
+      expiresInSeconds,
+      signingDate,
+      ...(params.contentType ? { contentType: params.contentType } : {}),
+      ...(params.responseContentDisposition ? { responseContentDisposition: params.responseContentDisposition } : {}),
+      ...(target.uploadId !== undefined ? { uploadId: target.uploadId, partNumber: target.partNumber } : {}),
+    });
+  let urls: string[];
+  if (options.maxBytes !== undefined && targets.length > 1) {
+    const first = await sign(targets[0]!);
+    const fit = Math.max(1, Math.floor(options.maxBytes / (first.length + PER_URL_OVERHEAD_BYTES)));
+    urls = [first, ...(await Promise.all(targets.slice(1, fit).map(sign)))];
+  } else {
+    urls = await Promise.all(targets.map(sign));
+  }
+  for (const target of targets.slice(0, urls.length)) countMetric('PresignedUrls', { Operation: target.uploadId !== undefined ? 'UploadPart' : OPERATIONS[params.method] });
   return { urls, expiresAt: new Date(signingDate.getTime() + expiresInSeconds * 1000), expiresInSeconds, shortened: expiresInSeconds < params.expiresIn };
 }
 

@@ -9,7 +9,7 @@ import { rule, text, strict } from '../http/schema-rules';
 import { filenameProblem } from './content-disposition';
 import { MAX_KEY_BYTES, keyProblem } from './keys';
 import { MAX_EXPIRES_IN, contentTypeProblem } from './presign';
-import { MAX_PARTS } from './uploads';
+import { MAX_PARTS, PART_URLS_PER_ANSWER } from './uploads';
 
 const wholeNumber = (min: number, max: number, what: string) => {
   const message = `must be a whole number from ${min} to ${max}${what}`;
@@ -61,11 +61,24 @@ export const presignBody = strict(
 export const startUploadBody = strict(
   {
     key,
-    parts: wholeNumber(1, MAX_PARTS, '').describe(`How many parts will be uploaded, 1 to ${MAX_PARTS}; each 5 MiB to 5 GiB except the last. One presigned PUT URL is returned per part.`),
+    parts: wholeNumber(1, MAX_PARTS, '').describe(
+      `How many parts will be uploaded, 1 to ${MAX_PARTS}; each 5 MiB to 5 GiB except the last. The answer carries the presigned PUT URLs of the first parts (at most ${PART_URLS_PER_ANSWER}) and \`nextPartNumber\` when more remain: ask \`POST /volumes/{id}/uploads/{uploadId}/parts\` for them.`,
+    ),
     contentType: contentType.optional().describe('The Content-Type the object will have.'),
   },
   'key, parts, contentType',
 ).describe('Starts a multipart upload for a browser.');
+
+export const partUrlsBody = strict(
+  {
+    key: key.describe('The key the upload was started with.'),
+    from: wholeNumber(1, MAX_PARTS, '').describe('The first part to sign: the `nextPartNumber` of the previous answer, or a part whose URL expired.'),
+    count: wholeNumber(1, MAX_PARTS, '').describe(
+      `How many parts from \`from\` (never beyond part ${MAX_PARTS}). One answer signs at most ${PART_URLS_PER_ANSWER} of them, fewer when the URLs are very long, and gives \`nextPartNumber\` when some remain.`,
+    ),
+  },
+  'key, from, count',
+).describe('Presigns more part URLs of a started multipart upload.');
 
 const completedPart = strict(
   {
@@ -100,4 +113,5 @@ export type PresignBody = z.output<typeof presignBody>;
 export type StartUploadBody = z.output<typeof startUploadBody>;
 export type CompleteUploadBody = z.output<typeof completeUploadBody>;
 export type AbortUploadBody = z.output<typeof abortUploadBody>;
+export type PartUrlsBody = z.output<typeof partUrlsBody>;
 export type DownloadQuery = z.output<typeof downloadQuery>;

@@ -140,6 +140,8 @@ describe('answers recorded from real calls match their documented schemas', () =
     const started = await call('POST', '/volumes/{id}/uploads', `/volumes/${volumeId}/uploads`, { body: { key: 'big.bin', parts: 2 } });
     expect(started.status).toBe(201);
     const uploadId = encodeURIComponent(started.body.uploadId);
+    const more = await call('POST', '/volumes/{id}/uploads/{uploadId}/parts', `/volumes/${volumeId}/uploads/${uploadId}/parts`, { body: { key: 'big.bin', from: 2, count: 1 } });
+    expect(more.body.parts).toMatchObject([{ partNumber: 2 }]);
     expect((await call('POST', '/volumes/{id}/uploads/{uploadId}/abort', `/volumes/${volumeId}/uploads/${uploadId}/abort`, { body: { key: 'big.bin' } })).status).toBe(204);
     expect((await call('GET', '/volumes/{id}/nextflow-config', `/volumes/${volumeId}/nextflow-config`)).status).toBe(200);
   });

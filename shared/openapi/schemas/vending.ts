@@ -27,13 +27,22 @@ export const presignedUrl = z
   })
   .describe('A presigned URL.');
 
-export const startedUpload = z
-  .object({
-    uploadId: z.string(),
-    key: z.string().describe('The key as given, relative to the volume\'s root.'),
-    parts: z.array(z.object({ partNumber: z.number().int(), url: z.string() })).describe('One presigned PUT URL per part.'),
-    expiresAt: isoDate('When the part URLs stop working'),
-  })
-  .describe('A started multipart upload.');
+const partUrlsFields = {
+  uploadId: z.string(),
+  key: z.string().describe('The key as given, relative to the volume\'s root.'),
+  parts: z
+    .array(z.object({ partNumber: z.number().int(), url: z.string() }))
+    .describe('Presigned PUT URLs of consecutive parts, ascending: at most 1,000 per answer, fewer when the URLs are very long.'),
+  expiresAt: isoDate('When the part URLs stop working'),
+  nextPartNumber: z
+    .number()
+    .int()
+    .optional()
+    .describe('Present when parts asked for were left out of this answer: `POST /volumes/{id}/uploads/{uploadId}/parts` with `from` = this gives the next ones.'),
+};
+
+export const startedUpload = z.object(partUrlsFields).describe('A started multipart upload and the URLs of its first parts.');
+
+export const partUrls = z.object(partUrlsFields).describe('Presigned URLs of more parts of a started multipart upload.');
 
 export const completedUpload = z.object({ key: z.string(), etag: z.string() }).describe('The object the upload made.');

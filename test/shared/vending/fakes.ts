@@ -84,21 +84,32 @@ export class FakeSigner implements UrlSigner {
 export class FakeMultipart implements MultipartStore {
   readonly calls: Array<{ op: string; target: ObjectTarget & { uploadId?: string; parts?: CompletedPart[]; contentType?: string }; credentials: TemporaryCredentials }> = [];
   readonly open = new Set<string>();
+  /** The full key of each open upload. */
+  readonly keys = new Map<string, string>();
+  /** What the uploadIds look like: `upload-N`, or this text then N (S3's own run to about 100 characters). */
+  idPrefix = 'upload-';
   private n = 0;
   async create(credentials: TemporaryCredentials, target: ObjectTarget & { contentType?: string }) {
     this.calls.push({ op: 'create', target, credentials });
-    const uploadId = `upload-${++this.n}`;
+    const uploadId = `${this.idPrefix}${++this.n}`;
     this.open.add(uploadId);
+    this.keys.set(uploadId, target.key);
     return { uploadId };
   }
   async complete(credentials: TemporaryCredentials, target: ObjectTarget & { uploadId: string; parts: CompletedPart[] }) {
     this.calls.push({ op: 'complete', target, credentials });
     if (!this.open.delete(target.uploadId)) throw new NotFound('There is no such upload.', 'UploadNotFound');
+    this.keys.delete(target.uploadId);
     return { etag: '"etag-of-whole"' };
   }
   async abort(credentials: TemporaryCredentials, target: ObjectTarget & { uploadId: string }) {
     this.calls.push({ op: 'abort', target, credentials });
     if (!this.open.delete(target.uploadId)) throw new NotFound('There is no such upload.', 'UploadNotFound');
+    this.keys.delete(target.uploadId);
+  }
+  async check(credentials: TemporaryCredentials, target: ObjectTarget & { uploadId: string }) {
+    this.calls.push({ op: 'check', target, credentials });
+    if (this.keys.get(target.uploadId) !== target.key) throw new NotFound('There is no such upload.', 'UploadNotFound');
   }
 }
 

@@ -8,7 +8,7 @@ const writer = caller('walt');
 const members = { rita: 'read', walt: 'write' } as const;
 
 describe('browser multipart uploads', () => {
-  it('starting creates the upload with write credentials and returns one PUT URL per part carrying uploadId and partNumber', async () => {
+  it('starting creates the upload with write credentials and returns a PUT URL per part carrying uploadId and partNumber', async () => {
     const w = vendingWorld();
     const volume = await volumeWith(w, members);
     const started = await startUpload(w.deps, writer, volume.id, { key: 'big/genome.fa', parts: 3, contentType: 'text/plain' });
@@ -25,12 +25,13 @@ describe('browser multipart uploads', () => {
     expect(w.signer.requests.every((r) => r.key === 'runs/2025/big/genome.fa' && r.credentials === w.multipart.calls[0]!.credentials)).toBe(true);
   });
 
-  it('signs 10,000 part URLs with one STS call', async () => {
+  it('starting a 10,000-part upload signs the first 1,000 part URLs with one STS call and names part 1,001 as the next', async () => {
     const w = vendingWorld();
     const volume = await volumeWith(w, members);
     const started = await startUpload(w.deps, writer, volume.id, { key: 'huge.bin', parts: 10_000 });
-    expect(started.parts).toHaveLength(10_000);
-    expect(started.parts.at(-1)).toMatchObject({ partNumber: 10_000, url: expect.stringContaining('partNumber=10000') });
+    expect(started.parts).toHaveLength(1_000);
+    expect(started.parts.at(-1)).toMatchObject({ partNumber: 1_000, url: expect.stringContaining('partNumber=1000') });
+    expect(started.nextPartNumber).toBe(1_001);
     expect(w.sts.calls).toHaveLength(1);
   });
 
@@ -101,9 +102,9 @@ describe('browser multipart uploads', () => {
     await abortUpload(w.deps, writer, volume.id, second.uploadId, { key: 'b.fa' });
     await startUpload(w.deps, reader, volume.id, { key: 'c.fa', parts: 1 }).catch(() => undefined);
     expect(w.audit.of(volume.id).map((e) => [e.action, e.outcome, e.detail])).toEqual([
-      ['upload.start', 'allowed', { key: 'a.fa', parts: 2, uploadId: 'upload-1', expiresInSeconds: 3600, cached: false }],
+      ['upload.start', 'allowed', { key: 'a.fa', parts: 2, uploadId: 'upload-1', signed: 2, expiresInSeconds: 3600, cached: false }],
       ['upload.complete', 'succeeded', { key: 'a.fa', uploadId: 'upload-1', parts: 2 }],
-      ['upload.start', 'allowed', { key: 'b.fa', parts: 1, uploadId: 'upload-2', expiresInSeconds: 3600, cached: true }],
+      ['upload.start', 'allowed', { key: 'b.fa', parts: 1, uploadId: 'upload-2', signed: 1, expiresInSeconds: 3600, cached: true }],
       ['upload.abort', 'succeeded', { key: 'b.fa', uploadId: 'upload-2' }],
       ['upload.start', 'denied', { key: 'c.fa', parts: 1, cached: false, reason: 'AccessExceedsMembership' }],
     ]);
