@@ -35,6 +35,9 @@ export const noSuchBucket = (name: string) => new S3Refusal(404, 'NoSuchBucket',
 export const notImplemented = (what: string) =>
   new S3Refusal(501, 'NotImplemented', `The S3 proxy does not implement ${what}. It implements object reads and writes, listings, copies and multipart uploads inside a volume.`);
 
+/** An argument S3 would refuse (a `response-*` override no header can carry, …); `extra` names it. */
+export const invalidArgument = (message: string, extra: Record<string, string>) => new S3Refusal(400, 'InvalidArgument', message, extra);
+
 export const invalidUri = () => new S3Refusal(400, 'InvalidURI', "Couldn't parse the specified URI: the path must be /<volume>/<key>, percent-encoded UTF-8.");
 
 export const missingContentLength = () => new S3Refusal(411, 'MissingContentLength', 'You must provide the Content-Length HTTP header (or x-amz-decoded-content-length with aws-chunked bodies).');

@@ -4,8 +4,9 @@
  * forwarded, including any query parameter an operation does not take (`?acl` on a GET is GetObjectAcl, not a
  * GetObject to forward with a stray parameter).
  */
+import { headerValueProblem } from '../s3/header-value';
 import type { DataAccess } from '../volumes/model';
-import { notImplemented } from './errors';
+import { invalidArgument, notImplemented } from './errors';
 
 export type OperationName =
   | 'ListBuckets'
@@ -44,6 +45,18 @@ export interface Operation {
 }
 
 const RESPONSE_OVERRIDES = ['response-content-type', 'response-content-language', 'response-expires', 'response-cache-control', 'response-content-disposition', 'response-content-encoding'];
+
+/**
+ * Refuses, before anything is forwarded, a `response-*` override S3 would refuse because no header can carry it
+ * (CR/LF, NUL, characters beyond ISO-8859-1): 400 InvalidArgument naming the parameter, as S3 answers.
+ */
+export function checkResponseOverrides(query: ReadonlyArray<readonly [string, string]>): void {
+  for (const [name, value] of query) {
+    if (!RESPONSE_OVERRIDES.includes(name)) continue;
+    const problem = headerValueProblem(value);
+    if (problem) throw invalidArgument(problem.message, { ArgumentName: name, ...(problem.echo ? { ArgumentValue: value.slice(0, 1024) } : {}) });
+  }
+}
 
 const op = (name: OperationName, scope: Operation['scope'], access: DataAccess, params: string[], rest: Partial<Operation> = {}): Operation => ({
   name,

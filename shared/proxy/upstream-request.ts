@@ -8,7 +8,7 @@ import type { Volume } from '../volumes/model';
 import { planBody } from './body';
 import { forwardedHeaders } from './headers';
 import { realKey, realPrefix, rootOf } from './keys';
-import type { Operation } from './operations';
+import { checkResponseOverrides, type Operation } from './operations';
 import type { ProxyRequest, UpstreamRequest } from './types';
 import type { Authenticated } from './authenticate';
 import { rewriteDeleteBody } from './delete-objects';
@@ -49,6 +49,7 @@ export async function upstreamRequest(
   query: Array<[string, string]>,
   copySource: string | undefined,
 ): Promise<UnsignedUpstreamRequest> {
+  checkResponseOverrides(query);
   const headers = forwardedHeaders(req.headers);
   if (copySource !== undefined) headers['x-amz-copy-source'] = copySource;
   const base = {

@@ -3,6 +3,7 @@
  * Cache-Control, Content-Language, Expires, `x-amz-meta-*`) and the headers GET/HEAD answer with,
  * including the `response-*` overrides of a (presigned) GET.
  */
+import { headerValueProblem } from '../../../shared/s3/header-value';
 import { AwsError } from '../types';
 import { checksumHeader } from './checksums';
 import { httpDate } from './respond';
@@ -77,7 +78,11 @@ export function objectResponseHeaders(record: ObjectRecord, query?: ReadonlyMap<
   for (const [name, value] of Object.entries(h.userMetadata)) out[`x-amz-meta-${name}`] = value;
   if (query) for (const [param, header] of OVERRIDES) {
     const value = query.get(param);
-    if (value !== undefined) out[header] = value;
+    if (value === undefined) continue;
+    // A value no header can carry is the client's mistake (400), not a writeHead that throws (500).
+    const problem = headerValueProblem(value);
+    if (problem) throw new AwsError('InvalidArgument', problem.message, 400, { ArgumentName: param, ...(problem.echo ? { ArgumentValue: value } : {}) });
+    out[header] = value;
   }
   return out;
 }

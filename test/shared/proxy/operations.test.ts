@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { S3Refusal } from '../../../shared/proxy/errors';
-import { classify } from '../../../shared/proxy/operations';
+import { checkResponseOverrides, classify } from '../../../shared/proxy/operations';
+import { bodyText, proxyWorld, type ProxyWorld } from './world';
 
 const name = (method: string, scope: 'service' | 'bucket' | 'object', params: string[] = [], copy = false) => classify(method, scope, params, copy).name;
 
@@ -68,5 +69,39 @@ describe('request classification', () => {
     expect(refusal(() => classify('GET', 'object', ['unknown-thing'], false)).message).toMatch(/unknown-thing/);
     expect(refusal(() => classify('PUT', 'object', ['partNumber'], false)).s3Code).toBe('NotImplemented');
     expect(refusal(() => classify('HEAD', 'bucket', ['location'], false)).s3Code).toBe('NotImplemented');
+  });
+});
+
+describe('response-* overrides no header can carry', () => {
+  it.each([
+    ['response-content-type', 'text/plain\r\nX-Injected: 1'],
+    ['response-content-disposition', 'attachment\nfilename=a'],
+    ['response-cache-control', 'no-cache\u0000'],
+    ['response-content-language', 'fr\u007f'],
+    ['response-expires', 'Thu, 01 Jan 2031 \u2013'],
+    ['response-content-encoding', '日本'],
+  ])('%s = %j is 400 InvalidArgument naming the parameter', (param, value) => {
+    const error = refusal(() => checkResponseOverrides([['partNumber', '1'], [param, value]]));
+    expect(error).toMatchObject({ status: 400, s3Code: 'InvalidArgument', extra: { ArgumentName: param } });
+  });
+
+  it('Latin-1 text, tabs included, passes; other parameters are not looked at', () => {
+    expect(() => checkResponseOverrides([['response-content-disposition', 'attachment; filename="café\t.txt"'], ['prefix', 'a\nb']])).not.toThrow();
+  });
+
+  describe('through the proxy', () => {
+    let w: ProxyWorld | undefined;
+    afterEach(() => w?.cleanup());
+
+    it('are refused before anything is forwarded; a good override still reaches S3', async () => {
+      w = await proxyWorld();
+      await w.send({ method: 'PUT', path: '/shared-genomes/o.txt', body: 'o' });
+      const refused = await w.send({ path: '/shared-genomes/o.txt', query: { 'response-content-type': 'text/plain\r\nSet-Cookie: a=b' } });
+      expect(refused.status).toBe(400);
+      expect(await bodyText(refused)).toContain('<Code>InvalidArgument</Code>');
+      expect(w.sent).toHaveLength(1);
+      const served = await w.send({ path: '/shared-genomes/o.txt', query: { 'response-content-type': 'text/csv' } });
+      expect(served.headers['content-type']).toBe('text/csv');
+    });
   });
 });

@@ -160,6 +160,26 @@ describe('GetObject and HeadObject', () => {
     });
   });
 
+  it.each([
+    ['response-content-type', 'text/plain%0D%0AX-Injected:%201', false],
+    ['response-content-disposition', 'attachment%0Afilename%3Da', false],
+    ['response-cache-control', 'no-cache%00', false],
+    ['response-content-language', 'fr%7F', false],
+    ['response-expires', 'Thu%2C%2001%20Jan%202031%20%E2%80%93', true],
+    ['response-content-encoding', '%E6%97%A5%E6%9C%AC', true],
+  ])('refuses %s that no header can carry (%s) with 400 InvalidArgument naming it, not a 500', async (param, value, echoed) => {
+    for (const method of ['GET', 'HEAD']) {
+      const response = await h.send({ method, path: '/bkt/k', query: `${param}=${value}` });
+      expect(response.status).toBe(400);
+      if (method === 'HEAD') continue;
+      expect(await errorCode(response)).toBe('InvalidArgument');
+      const error = (await xmlOf(await h.send({ path: '/bkt/k', query: `${param}=${value}` }))).Error;
+      expect(error.ArgumentName).toBe(param);
+      expect(error.ArgumentValue !== undefined).toBe(echoed);
+    }
+    expect((await get({}, 'response-content-disposition=attachment%3B%20filename%3D%22caf%C3%A9.txt%22')).headers!['content-disposition']).toBe('attachment; filename="café.txt"');
+  });
+
   it('serves partNumber=1 of a single-part object and refuses partNumber with Range', async () => {
     const part = await get({}, 'partNumber=1');
     expect(part.status).toBe(206);
