@@ -8,13 +8,13 @@
  * what the key is used for is audited by the proxy, per volume, as it happens. Every creation and revocation is
  * also logged with the request id, owner, key id and volumes.
  *
- * A key that could not be audited is not handed out: if writing the trail fails, the key is deleted again and
- * the error answered. A revocation that could not be audited still stands (the key is gone; the failure is
+ * A key that could not be audited is not handed out: the key and its events are stored in one transaction, so
+ * an outage leaves neither. A revocation that could not be audited still stands (the key is gone; the failure is
  * logged): refusing to revoke because the audit log is down would keep a key alive that its owner wants dead.
  */
 import { Forbidden, NotFound, ValidationFailed, type AppError } from '../errors';
 import type { Visible } from '../volumes/access';
-import { deny, record } from '../volumes/guard';
+import { auditEvent, deny, record } from '../volumes/guard';
 import type { Page } from '../volumes/model';
 import { pageRequest } from '../volumes/paging';
 import type { AccessKeyDeps, KeyCaller } from './deps';
@@ -127,13 +127,10 @@ export async function createAccessKey(deps: AccessKeyDeps, caller: KeyCaller, in
     status: 'active',
   };
   if (!isAccessKeyId(key.id)) throw new Error(`the id source made an access key id of the wrong shape: ${JSON.stringify(key.id)}`);
-  await deps.store.put(key);
-  try {
-    await Promise.all((volumes ?? []).map((v) => record(deps, caller, v.volume.id, 'access-key.create', 'succeeded', { accessKeyId: key.id, expiresAt: key.expiresAt })));
-  } catch (error) {
-    await deps.store.remove(key.id, key.owner).catch(() => undefined);
-    throw error;
-  }
+  await deps.store.put(
+    key,
+    (volumes ?? []).map((v) => auditEvent(deps, caller, v.volume.id, 'access-key.create', 'succeeded', { accessKeyId: key.id, expiresAt: key.expiresAt })),
+  );
   caller.log?.info('access key created', { accessKeyId: key.id, owner: key.owner, volumeIds: key.volumeIds ?? 'all', expiresAt: key.expiresAt });
   return { ...accessKeyView(key), secretAccessKey: deriveSecret(masterKey, key.id, key.salt) };
 }

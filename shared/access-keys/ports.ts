@@ -2,15 +2,18 @@
  * What the access-key domain needs from the outside world. The DynamoDB adapter
  * (`shared/adapters/dynamodb/access-key-store.ts`) implements the store; unit tests use in-memory fakes.
  */
-import type { Page } from '../volumes/model';
+import type { AuditEvent, Page } from '../volumes/model';
 import type { PageRequest } from '../volumes/ports';
 import type { AccessKeyRecord } from './model';
 
 export type { Clock, PageRequest } from '../volumes/ports';
 
 export interface AccessKeyStore {
-  /** Stores a new key; throws `AccessKeyIdTaken` (Conflict) when the id is already stored. */
-  put(record: AccessKeyRecord): Promise<void>;
+  /**
+   * Stores a new key with its audit events in one transaction (all or nothing); throws `AccessKeyIdTaken`
+   * (Conflict) when the id is already stored.
+   */
+  put(record: AccessKeyRecord, audit?: AuditEvent[]): Promise<void>;
   /** The key as stored (also when expired or revoked: the caller decides), or undefined. */
   get(accessKeyId: string): Promise<AccessKeyRecord | undefined>;
   /**

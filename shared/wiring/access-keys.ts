@@ -21,7 +21,12 @@ export interface AccessKeyHandlerDeps extends HttpDeps {
 
 export function buildAccessKeyDeps(config: Config, dynamo = new DynamoDBClient({ region: config.region })): AccessKeyDeps {
   return {
-    store: createDynamoAccessKeyStore({ client: dynamo, tableName: config.tables.accessKeys, clock: systemClock }),
+    store: createDynamoAccessKeyStore({
+      client: dynamo,
+      tableName: config.tables.accessKeys,
+      clock: systemClock,
+      audit: { tableName: config.tables.audit, retentionDays: config.auditRetentionDays },
+    }),
     repo: createDynamoVolumeRepository({ client: dynamo, tableName: config.tables.volumes }),
     audit: createDynamoAuditLog({ client: dynamo, tableName: config.tables.audit, retentionDays: config.auditRetentionDays, clock: systemClock }),
     clock: systemClock,

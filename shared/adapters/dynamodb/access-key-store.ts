@@ -4,13 +4,14 @@
  * Items hold the key's id and salt, never its secret (`shared/access-keys/secret.ts`).
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { isAccessKeyId } from '../../access-keys/ids';
 import type { AccessKeyRecord, AccessKeyStatus } from '../../access-keys/model';
 import type { AccessKeyStore, Clock } from '../../access-keys/ports';
 import { AppError, Conflict } from '../../errors';
-import type { Page } from '../../volumes/model';
+import type { AuditEvent, Page } from '../../volumes/model';
 import { errorCode, unavailable } from '../aws-errors';
+import { auditPut, type AuditTable } from './audit-log';
 import { documentClient } from './document-client';
 import { checkLimit, decodePageToken, encodePageToken, pageFromQuery, type TokenKind } from './page-token';
 
@@ -19,6 +20,8 @@ export interface DynamoAccessKeyStoreOptions {
   tableName: string;
   /** Decides which keys have expired but not yet been swept (DynamoDB deletes them lazily). */
   clock: Clock;
+  /** Where the audit events given with `put` go; required to pass any. */
+  audit?: AuditTable;
 }
 
 export const BY_OWNER_INDEX = 'byOwner';
@@ -71,14 +74,35 @@ export function createDynamoAccessKeyStore(options: DynamoAccessKeyStoreOptions)
     }
   }
 
+  /**
+   * The key and its events in one transaction. The events' items are new by condition with call-unique sort
+   * keys: when the SDK resends a transaction whose answer was lost, their conditions failing say the first send
+   * committed, and the put succeeded.
+   */
+  async function putWithEvents(put: { TableName: string; Item: Record<string, unknown>; ConditionExpression: string }, audit: AuditEvent[]): Promise<void> {
+    if (!options.audit) throw new Error('this access key store was made without an audit table, so it cannot write audit events');
+    const table = options.audit;
+    try {
+      await db.send(new TransactWriteCommand({ TransactItems: [{ Put: put }, ...audit.map((event) => ({ Put: auditPut(event, table) }))] }));
+    } catch (error) {
+      if (errorCode(error) !== 'TransactionCanceledException') throw error;
+      const codes = ((error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+      if (codes.slice(1).includes('ConditionalCheckFailed')) return;
+      if (codes[0] === 'ConditionalCheckFailed') throw new Conflict('An access key with this id already exists.', 'AccessKeyIdTaken');
+      throw error;
+    }
+  }
+
   return {
-    put: (key) => {
+    put: (key, audit = []) => {
       if (!isAccessKeyId(key.id) || Number.isNaN(Date.parse(key.expiresAt)) || !ISO_TIME.test(key.createdAt)) {
         return Promise.reject(new TypeError(`put: not a storable access key (id ${JSON.stringify(key.id)}, createdAt ${JSON.stringify(key.createdAt)}, expiresAt ${JSON.stringify(key.expiresAt)})`));
       }
+      const put = { TableName, Item: toItem(key), ConditionExpression: 'attribute_not_exists(pk)' };
       return guarded(async () => {
+        if (audit.length > 0) return putWithEvents(put, audit);
         try {
-          await db.send(new PutCommand({ TableName, Item: toItem(key), ConditionExpression: 'attribute_not_exists(pk)' }));
+          await db.send(new PutCommand(put));
         } catch (error) {
           if (errorCode(error) === 'ConditionalCheckFailedException') throw new Conflict('An access key with this id already exists.', 'AccessKeyIdTaken');
           throw error;

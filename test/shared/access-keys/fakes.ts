@@ -7,7 +7,8 @@ import { Conflict, DependencyUnavailable } from '../../../shared/errors';
 import type { AccessKeyDeps, KeyCaller } from '../../../shared/access-keys/deps';
 import type { AccessKeyRecord } from '../../../shared/access-keys/model';
 import type { AccessKeyStore, PageRequest } from '../../../shared/access-keys/ports';
-import type { AccessMode, Member, MemberAccess, Volume } from '../../../shared/volumes/model';
+import type { AccessMode, AuditEvent, Member, MemberAccess, Volume } from '../../../shared/volumes/model';
+import type { AuditLog } from '../../../shared/volumes/ports';
 import { FakeAuditLog, FakeRepository } from '../volumes/fakes';
 
 export const MASTER = 'test-master-key-0123456789abcdefghijklmnopqrstuvwxyz';
@@ -21,14 +22,20 @@ export class FakeAccessKeyStore implements AccessKeyStore {
   /** When set, `get` waits for it: lets a test hold lookups in flight. */
   gate: Promise<void> | undefined;
 
-  constructor(private readonly clock: { now(): Date }) {}
+  /** Where `put` writes the key's events, before the key: a failing log leaves no key (the adapter's transaction). */
+  constructor(
+    private readonly clock: { now(): Date },
+    public auditLog?: AuditLog,
+  ) {}
 
   private check() {
     if (this.down) throw new DependencyUnavailable('The access key store did not answer.', 'AccessKeyStoreUnavailable');
   }
-  async put(record: AccessKeyRecord) {
+  async put(record: AccessKeyRecord, audit: AuditEvent[] = []) {
     this.check();
     if (this.keys.has(record.id)) throw new Conflict('An access key with this id already exists.', 'AccessKeyIdTaken');
+    if (audit.length > 0 && !this.auditLog) throw new Error('FakeAccessKeyStore: made without an audit log, given audit events');
+    for (const event of audit) await this.auditLog!.record(event);
     this.keys.set(record.id, clone(record));
   }
   async get(id: string) {
@@ -81,8 +88,8 @@ export interface KeyWorld {
 export function keyWorld(options: { masterKey?: string | null } = {}): KeyWorld {
   let now = T0.getTime();
   const clock = { now: () => new Date(now), advance: (ms: number) => void (now += ms) };
-  const store = new FakeAccessKeyStore(clock);
   const audit = new FakeAuditLog();
+  const store = new FakeAccessKeyStore(clock, audit);
   const repo = new FakeRepository(audit);
   const masterKey = options.masterKey === null ? undefined : (options.masterKey ?? MASTER);
   const deps: AccessKeyDeps = { store, repo, audit, clock, ids: fixedIds(), ...(masterKey ? { masterKey } : {}) };
