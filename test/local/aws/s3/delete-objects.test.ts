@@ -85,6 +85,27 @@ describe('DeleteObject and DeleteObjects', () => {
     expect(await errorCode(await deleteMany(bomb, { 'content-md5': md5Base64(bomb) }))).toBe('MalformedXML');
   });
 
+  it('reads each key as XML says: comments and processing instructions are part of no key, CDATA is, in order', async () => {
+    const body = '<Delete><Object><Key>public/<!-- c -->b</Key></Object><Object><Key>public/<?pi x?>e</Key></Object><Object><Key>public/c <![CDATA[& <d>]]></Key></Object></Delete>';
+    const result = (await xmlOf(await deleteMany(body, { 'content-md5': md5Base64(body) }))).DeleteResult;
+    expect(result.Deleted.map((d: Xml) => d.Key)).toEqual(['public/b', 'public/e', 'public/c & <d>']);
+    for (const key of ['public/b', 'public/e', 'public/c & <d>']) expect(await exists(key)).toBe(false);
+    expect(await exists('keep/a')).toBe(true);
+  });
+
+  it('refuses whole, as MalformedXML, an Object with no Key or two, elements S3 does not define, and text after the root', async () => {
+    for (const body of [
+      '<Delete><Object><Key>keep/a</Key></Object><Object><VersionId>v</VersionId></Object></Delete>',
+      '<Delete><Object><Key>keep/a</Key><Key>public/b</Key></Object></Delete>',
+      '<Delete><Object><Key>keep/a</Key><IfMatch>x</IfMatch></Object></Delete>',
+      '<Delete><Object><Key>keep/a</Key></Object></Delete>junk',
+    ]) {
+      expect(await errorCode(await deleteMany(body, { 'content-md5': md5Base64(body) })), body).toBe('MalformedXML');
+    }
+    expect(await exists('keep/a')).toBe(true);
+    expect(await exists('public/b')).toBe(true);
+  });
+
   it('deletes exactly 1000 keys in one request', async () => {
     const keys = Array.from({ length: 1000 }, (_, i) => `public/b${i}`);
     const body = deleteXml(keys);
