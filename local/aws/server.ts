@@ -283,6 +283,8 @@ export async function startAwsEndpoint(options: EndpointOptions): Promise<LocalS
 
   const server = createServer((request, response) => {
     const requestId = randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase();
+    // AWS's Date header is AWS's clock: SDKs correct their clock skew from it, so it must be the endpoint's own.
+    response.setHeader('date', now().toUTCString());
     serve(request, response, requestId)
       .then((result) => (result ? send(response, result, requestId) : undefined))
       .catch((error: Error) => {

@@ -14,12 +14,18 @@
  *   that renews 15 minutes before expiry); an entry short of it is replaced by a fresh one.
  * - Single flight: concurrent misses for one key share one issuer call. A failed call is not cached: its
  *   waiters all get the error, the next lookup calls again. The call is aborted only when every waiter has gone.
+ * - Stale if unavailable: when the call that should replace an entry fails because the issuer is unavailable
+ *   (STS throttled or down: {@link DependencyUnavailable}), the entry is served as it is while more than a
+ *   minute of it remains, past the margin and short of `minRemainingMs` (its `Expiration` says the truth). An
+ *   outage thus costs callers nothing until the credentials they already have really run out. A refusal (the
+ *   role's trust changed) is never answered from the entry.
  * - Bounded: least recently used entries are evicted beyond `maxEntries` (1,000 by default); expired entries go
  *   when they are next looked at.
  * - `reset()` forgets every entry, forgets calls in flight (their results are not stored) and zeroes counters.
  *
  * Time comes from the injected clock. Counters feed metrics and the benchmark.
  */
+import { DependencyUnavailable } from '../errors';
 import type { DataAccess, VolumeStatus } from '../volumes/model';
 import type { Clock, TemporaryCredentials } from '../volumes/ports';
 
@@ -32,8 +38,11 @@ export interface CredentialKey {
   durationSeconds: number;
 }
 
-/** Where a credential came from: a stored entry, a call another request had in flight, or a call of its own. */
-export type CredentialSource = 'hit' | 'shared' | 'issued';
+/**
+ * Where a credential came from: a stored entry, a call another request had in flight, a call of its own, or a
+ * stored entry short of the life asked, served because the issuer was unavailable.
+ */
+export type CredentialSource = 'hit' | 'shared' | 'issued' | 'stale';
 
 export interface CachedCredentials {
   credentials: TemporaryCredentials;
@@ -51,6 +60,8 @@ export interface CacheCounters {
   issuerCalls: number;
   /** Issuer calls that failed (not cached). */
   failures: number;
+  /** Misses answered with a stored entry because the issuer was unavailable. */
+  stale: number;
   /** Entries dropped to stay within `maxEntries`. */
   evictions: number;
 }
@@ -78,6 +89,8 @@ export type Issue = (signal: AbortSignal) => Promise<TemporaryCredentials>;
 
 export const DEFAULT_MAX_ENTRIES = 1000;
 const FIVE_MINUTES_MS = 5 * 60_000;
+/** An entry with no more life than this is never served, not even while the issuer is unavailable. */
+export const STALE_FLOOR_MS = 60_000;
 
 /** How long before expiry an entry stops being reused: five minutes or a fifth of its lifetime, whichever is smaller. */
 export const reuseMarginMs = (lifetimeMs: number): number => Math.min(FIVE_MINUTES_MS, Math.max(0, lifetimeMs) / 5);
@@ -97,7 +110,7 @@ interface Flight {
 
 const keyOf = (k: CredentialKey) => JSON.stringify([k.volumeId, k.volumeVersion, k.volumeStatus, k.subject, k.access, k.durationSeconds]);
 
-const zero = (): CacheCounters => ({ hits: 0, misses: 0, shared: 0, issuerCalls: 0, failures: 0, evictions: 0 });
+const zero = (): CacheCounters => ({ hits: 0, misses: 0, shared: 0, issuerCalls: 0, failures: 0, stale: 0, evictions: 0 });
 
 export class CredentialCache {
   private readonly entries = new Map<string, Entry>();
@@ -127,15 +140,22 @@ export class CredentialCache {
         this.entries.set(k, entry);
         return { credentials: entry.credentials, source: 'hit' };
       }
-      if (remaining <= entry.marginMs) this.entries.delete(k);
+      if (remaining <= STALE_FLOOR_MS) this.entries.delete(k);
     }
     this.counters.misses++;
-    const running = this.flights.get(k);
-    if (running && !running.controller.signal.aborted) {
-      this.counters.shared++;
-      return { credentials: await this.wait(running, options.signal), source: 'shared' };
+    try {
+      const running = this.flights.get(k);
+      if (running && !running.controller.signal.aborted) {
+        this.counters.shared++;
+        return { credentials: await this.wait(running, options.signal), source: 'shared' };
+      }
+      return { credentials: await this.wait(this.start(k, issue, now), options.signal), source: 'issued' };
+    } catch (error) {
+      const alive = entry !== undefined && entry.credentials.expiration.getTime() - this.clock.now().getTime() > STALE_FLOOR_MS;
+      if (!alive || !(error instanceof DependencyUnavailable) || options.signal?.aborted) throw error;
+      this.counters.stale++;
+      return { credentials: entry.credentials, source: 'stale' };
     }
-    return { credentials: await this.wait(this.start(k, issue, now), options.signal), source: 'issued' };
   }
 
   stats(): CacheStats {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DependencyUnavailable, Forbidden } from '../../../shared/errors';
 import { CredentialCache, reuseMarginMs, type CredentialKey } from '../../../shared/vending/credential-cache';
 import type { TemporaryCredentials } from '../../../shared/volumes/ports';
 
@@ -95,6 +96,26 @@ describe('credential cache', () => {
     expect(cache.stats().issuerCalls).toBe(2);
   });
 
+  it('while the issuer is unavailable, an entry short of the life asked is served until a minute before it expires', async () => {
+    const { cache, clock, issuer } = setup();
+    const first = await cache.get(key(), issuer());
+    const down = () => Promise.reject(new DependencyUnavailable('STS did not answer; try again shortly.', 'StsUnavailable'));
+    clock.advance(50 * MIN);
+    expect(await cache.get(key(), down, { minRemainingMs: 15 * MIN })).toEqual({ credentials: first.credentials, source: 'stale' });
+    clock.advance(9 * MIN - 1);
+    expect((await cache.get(key(), down)).source).toBe('stale');
+    clock.advance(1);
+    await expect(cache.get(key(), down)).rejects.toThrow('STS did not answer');
+    expect(cache.stats()).toMatchObject({ stale: 2, failures: 3, size: 0 });
+  });
+
+  it('a refusal is never answered from the entry it would have replaced', async () => {
+    const { cache, clock, issuer } = setup();
+    await cache.get(key(), issuer());
+    clock.advance(56 * MIN);
+    await expect(cache.get(key(), () => Promise.reject(new Forbidden('The volume\'s role refused the gateway.', 'RoleRefused')))).rejects.toThrow('refused');
+  });
+
   it('different access, subject, duration or volume version are different entries', async () => {
     const { cache, issuer, issued } = setup();
     await cache.get(key(), issuer());
@@ -131,7 +152,7 @@ describe('credential cache', () => {
     const gate = deferred<TemporaryCredentials>();
     const inFlight = cache.get(key({ subject: 'bob' }), () => gate.promise);
     cache.reset();
-    expect(cache.stats()).toEqual({ hits: 0, misses: 0, shared: 0, issuerCalls: 0, failures: 0, evictions: 0, size: 0, inFlight: 0 });
+    expect(cache.stats()).toEqual({ hits: 0, misses: 0, shared: 0, issuerCalls: 0, failures: 0, stale: 0, evictions: 0, size: 0, inFlight: 0 });
     gate.resolve({ accessKeyId: 'OLD', secretAccessKey: 's', sessionToken: 't', expiration: new Date(T0 + 3600_000) });
     expect((await inFlight).credentials.accessKeyId).toBe('OLD');
     expect((await cache.get(key({ subject: 'bob' }), issuer())).source).toBe('issued');
