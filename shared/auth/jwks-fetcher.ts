@@ -17,10 +17,17 @@ export function createJwksFetcher(options: { allowHttpLoopback: boolean; timeout
       if (!options.allowHttpLoopback || !LOOPBACK.has(url.hostname)) {
         throw new FetchError(uri, 'plain HTTP is only allowed for a loopback issuer in local development');
       }
-      // No redirects: a loopback issuer must not be able to send us to another host over plain HTTP.
-      const response = await fetch(uri, { redirect: 'error', signal: AbortSignal.timeout(options.timeoutMs ?? 3000) });
-      if (!response.ok) throw new FetchError(uri, `status ${response.status}`);
-      return response.arrayBuffer();
+      try {
+        // No redirects: a loopback issuer must not be able to send us to another host over plain HTTP.
+        const response = await fetch(uri, { redirect: 'error', signal: AbortSignal.timeout(options.timeoutMs ?? 3000) });
+        if (!response.ok) throw new FetchError(uri, `status ${response.status}`);
+        return await response.arrayBuffer();
+      } catch (error) {
+        // Refused, reset, timed out or cut short: the identity provider did not answer. As the library's own
+        // fetcher does, say so with a FetchError (a 503 for the caller), never a bare network error (a 500).
+        if (error instanceof FetchError) throw error;
+        throw new FetchError(uri, error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+      }
     },
   };
 }
