@@ -66,7 +66,7 @@ describe.each(FRONTS)('through the %s front', (front) => {
     expectS3Error(await w.signed(base(), { method: 'PUT', path, body: 'pwned' }), 400, 'InvalidArgument');
   });
 
-  it.each([
+  it.each<Record<string, string>>([
     { 'list-type': '2', prefix: '../' },
     { 'list-type': '2', prefix: '../other/' },
     { 'list-type': '2', prefix: '%2e%2e/' },
