@@ -85,7 +85,7 @@ describe.each(FRONTS)('the proxy (%s front)', (front) => {
   });
 
   it('refuses a header-signed PUT with an unsigned x-amz-acl or x-amz-meta-* added (403 AccessDenied)', async () => {
-    for (const extra of [{ 'x-amz-acl': 'public-read' }, { 'x-amz-meta-added': 'y' }]) {
+    for (const extra of [{ 'x-amz-acl': 'public-read' }, { 'x-amz-meta-added': 'y' }] as Array<Record<string, string>>) {
       const answer = await w.signed(base(), { method: 'PUT', path: '/alice-rw/header-signed.txt', body: 'x', unsigned: extra });
       expectS3Error(answer, 403, 'AccessDenied');
     }

@@ -4,16 +4,18 @@
  * Items hold the key's id and salt, never its secret (`shared/access-keys/secret.ts`).
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { isAccessKeyId } from '../../access-keys/ids';
 import type { AccessKeyRecord, AccessKeyStatus } from '../../access-keys/model';
 import type { AccessKeyStore, Clock } from '../../access-keys/ports';
 import { AppError, Conflict } from '../../errors';
-import type { AuditEvent, Page } from '../../volumes/model';
-import { errorCode, unavailable } from '../aws-errors';
-import { auditPut, type AuditTable } from './audit-log';
+import type { Page } from '../../volumes/model';
+import { dependencyFailure, errorCode } from '../aws-errors';
+import type { AuditTable } from './audit-log';
+import { DEFAULT_BATCH_RETRY } from './batch';
 import { documentClient } from './document-client';
 import { checkLimit, decodePageToken, encodePageToken, pageFromQuery, type TokenKind } from './page-token';
+import { transactor } from './transact';
 
 export interface DynamoAccessKeyStoreOptions {
   client: DynamoDBClient;
@@ -63,33 +65,15 @@ function toRecord(item: Record<string, unknown>): AccessKeyRecord {
 export function createDynamoAccessKeyStore(options: DynamoAccessKeyStoreOptions): AccessKeyStore {
   const db = documentClient(options.client);
   const TableName = options.tableName;
+  const { transactAudited } = transactor(db, DEFAULT_BATCH_RETRY, options.audit);
 
-  /** Our own errors pass; SDK errors become a 503 that names no SDK detail. */
+  /** Our own errors pass; SDK errors become a 503, or a 500 when AWS refused the service itself, naming no SDK detail. */
   async function guarded<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (error) {
       if (error instanceof AppError) throw error;
-      throw unavailable('The access key store did not answer; try again shortly.', 'AccessKeyStoreUnavailable', error);
-    }
-  }
-
-  /**
-   * The key and its events in one transaction. The events' items are new by condition with call-unique sort
-   * keys: when the SDK resends a transaction whose answer was lost, their conditions failing say the first send
-   * committed, and the put succeeded.
-   */
-  async function putWithEvents(put: { TableName: string; Item: Record<string, unknown>; ConditionExpression: string }, audit: AuditEvent[]): Promise<void> {
-    if (!options.audit) throw new Error('this access key store was made without an audit table, so it cannot write audit events');
-    const table = options.audit;
-    try {
-      await db.send(new TransactWriteCommand({ TransactItems: [{ Put: put }, ...audit.map((event) => ({ Put: auditPut(event, table) }))] }));
-    } catch (error) {
-      if (errorCode(error) !== 'TransactionCanceledException') throw error;
-      const codes = ((error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
-      if (codes.slice(1).includes('ConditionalCheckFailed')) return;
-      if (codes[0] === 'ConditionalCheckFailed') throw new Conflict('An access key with this id already exists.', 'AccessKeyIdTaken');
-      throw error;
+      throw dependencyFailure('The access key store', 'AccessKeyStoreUnavailable', error);
     }
   }
 
@@ -100,7 +84,12 @@ export function createDynamoAccessKeyStore(options: DynamoAccessKeyStoreOptions)
       }
       const put = { TableName, Item: toItem(key), ConditionExpression: 'attribute_not_exists(pk)' };
       return guarded(async () => {
-        if (audit.length > 0) return putWithEvents(put, audit);
+        if (audit.length > 0) {
+          // With its events: one transaction, and a resend after a lost answer is recognised (`transact.ts`).
+          const codes = await transactAudited([{ Put: put }], audit);
+          if (codes) throw new Conflict('An access key with this id already exists.', 'AccessKeyIdTaken');
+          return;
+        }
         try {
           await db.send(new PutCommand(put));
         } catch (error) {

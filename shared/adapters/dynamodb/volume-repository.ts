@@ -4,20 +4,19 @@
  * transaction; `update` is a Put conditioned on the version the caller read.
  *
  * A write given an audit event (`WriteWith`) puts it in the same transaction (in the audit table), so a
- * change and its event are both stored or neither. The event's item is new by condition and its sort key is
- * unique to the call, so when the SDK resends a transaction whose answer was lost, the event's condition
- * failing says the first attempt committed: the write succeeded, and is not answered as a conflict.
+ * change and its event are both stored or neither, and a resent transaction is recognised (`transact.ts`).
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AppError, Conflict, NotFound } from '../../errors';
-import type { AuditEvent, Member, Page, Volume } from '../../volumes/model';
+import type { Member, Page, Volume } from '../../volumes/model';
 import { IdempotencyKeyInUse, type PageRequest, type VolumeRepository } from '../../volumes/ports';
 import { errorCode, unavailable } from '../aws-errors';
-import { auditPut, type AuditTable } from './audit-log';
+import type { AuditTable } from './audit-log';
 import { batchDeleteAll, batchGetAll, DEFAULT_BATCH_RETRY, type BatchRetry } from './batch';
 import { documentClient } from './document-client';
 import { checkLimit, decodePageToken, encodePageToken, pageFromQuery } from './page-token';
+import { transactor } from './transact';
 import {
   BY_SUBJECT_INDEX,
   BY_SUBJECT_KEY,
@@ -48,17 +47,6 @@ export interface DynamoVolumeRepositoryOptions {
   audit?: AuditTable;
 }
 
-type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
-
-/** A transaction that lost to a concurrent one on the same items is retried this many times in all. */
-const TRANSACTION_ATTEMPTS = 3;
-
-function cancellationCodes(error: unknown): string[] | undefined {
-  if (errorCode(error) !== 'TransactionCanceledException') return undefined;
-  const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
-  return reasons.map((reason) => reason.Code ?? 'None');
-}
-
 const concurrentModification = () =>
   new Conflict('The volume changed (or was deleted) since you read it; read it again and retry.', 'ConcurrentModification');
 
@@ -77,36 +65,7 @@ export function createDynamoVolumeRepository(options: DynamoVolumeRepositoryOpti
     }
   }
 
-  /** TransactWriteItems; returns the cancellation codes when a condition failed, retrying lost races. */
-  async function transact(items: TransactItems): Promise<string[] | undefined> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await db.send(new TransactWriteCommand({ TransactItems: items }));
-        return undefined;
-      } catch (error) {
-        const codes = cancellationCodes(error);
-        if (!codes) throw error;
-        if (codes.includes('ConditionalCheckFailed')) return codes;
-        if (codes.includes('TransactionConflict') && attempt < TRANSACTION_ATTEMPTS) {
-          await retry.sleep(retry.baseDelayMs * 2 ** attempt);
-          continue;
-        }
-        throw error;
-      }
-    }
-  }
-
-  /**
-   * `transact` with the audit event's Put appended; answers the codes of `items` only. The event's condition
-   * failing means an earlier send of this very transaction committed (see the file's comment): done.
-   */
-  async function transactAudited(items: TransactItems, audit: AuditEvent | undefined): Promise<string[] | undefined> {
-    if (!audit) return transact(items);
-    if (!options.audit) throw new Error('this volume repository was made without an audit table, so it cannot write an audit event');
-    const codes = await transact([...items, { Put: auditPut(audit, options.audit) }]);
-    if (!codes || codes[items.length] === 'ConditionalCheckFailed') return undefined;
-    return codes.slice(0, items.length);
-  }
+  const { transact, transactAudited } = transactor(db, retry, options.audit);
 
   async function get(id: string): Promise<Volume | undefined> {
     const { Item } = await db.send(new GetCommand({ TableName, Key: volumeKey(id), ConsistentRead: true }));
