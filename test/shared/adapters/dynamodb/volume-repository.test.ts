@@ -8,7 +8,9 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@a
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoVolumeRepository } from '../../../../shared/adapters/dynamodb/volume-repository';
 import type { Member, Volume } from '../../../../shared/volumes/model';
-import type { VolumeRepository } from '../../../../shared/volumes/ports';
+import { idempotencyKey } from '../../../../shared/adapters/dynamodb/volume-items';
+import { idempotencyRecord } from '../../../../shared/volumes/idempotency';
+import { IdempotencyKeyInUse, type VolumeRepository } from '../../../../shared/volumes/ports';
 import { startTestStack, type TestStack } from '../../../support/local-stack';
 import { closedPort, gatewayDynamo, localTables } from '../helpers';
 
@@ -129,6 +131,27 @@ describe('create, get and getByName', () => {
     const v = await createOwned();
     const again = volume({ name: v.name });
     await expect(repo.create(again, ownerOf(again))).rejects.toMatchObject({ code: 'VolumeNameTaken' });
+  });
+
+  it('stores the Idempotency-Key record with the volume; a live record refuses the key, an expired one is taken over', async () => {
+    const key = `key-${unique()}`;
+    const v = volume();
+    const record = idempotencyRecord('alice', key, { name: v.name }, v.id, new Date(at));
+    await repo.create(v, ownerOf(v), { idempotency: record });
+    expect(await repo.getIdempotency('alice', key)).toEqual(record);
+    expect(await repo.getIdempotency('bob', key)).toBeUndefined();
+
+    const within = volume();
+    const live = idempotencyRecord('alice', key, { name: within.name }, within.id, new Date(Date.parse(at) + 3600_000));
+    await expect(repo.create(within, ownerOf(within), { idempotency: live })).rejects.toBeInstanceOf(IdempotencyKeyInUse);
+    expect(await repo.get(within.id)).toBeUndefined();
+
+    const after = volume();
+    const fresh = idempotencyRecord('alice', key, { name: after.name }, after.id, new Date(Date.parse(record.expiresAt) + 1000));
+    await repo.create(after, ownerOf(after), { idempotency: fresh });
+    expect(await repo.getIdempotency('alice', key)).toEqual(fresh);
+    const item = await rawItem(idempotencyKey('alice', key).pk, 'IDEMPOTENCY');
+    expect(item).toMatchObject({ type: 'idempotency', volumeId: after.id, expiresAtEpoch: Math.floor(Date.parse(fresh.expiresAt) / 1000) });
   });
 });
 
