@@ -32,8 +32,10 @@ const PUT_KEYS_PER_CLIENT = 4;
 export const S3_CLASSES = ['HeadObject 1 KiB', 'GetObject 1 KiB', 'GetObject 1 MiB range', 'PutObject 1 KiB', 'ListObjectsV2 (16 keys)'] as const;
 export const API_CLASSES = ['GET /volumes', 'POST /volumes/{id}/presign', 'POST /volumes/{id}/credentials', 'GET /me'] as const;
 export type RequestClass = (typeof S3_CLASSES)[number] | (typeof API_CLASSES)[number];
-/** How often each S3 class is picked (weights, in the order of S3_CLASSES); API classes are picked evenly. */
-const S3_WEIGHTS = [25, 25, 10, 20, 20];
+/** Short names of the S3 classes, in their order, for choosing a mix. */
+export const S3_MIX_NAMES = ['head', 'get', 'range', 'put', 'list'] as const;
+/** How often each S3 class is picked, unless told otherwise; API classes are picked evenly. */
+export const DEFAULT_S3_MIX: Record<(typeof S3_MIX_NAMES)[number], number> = { head: 25, get: 25, range: 10, put: 20, list: 20 };
 
 export interface S3Target {
   /** The proxy front, e.g. `http://127.0.0.1:3003`. */
@@ -59,6 +61,8 @@ export interface LoadOptions {
   durationMs: number;
   /** Each request's own deadline. */
   requestTimeoutMs: number;
+  /** Weights of the S3 classes (DEFAULT_S3_MIX when absent). */
+  s3Mix?: Record<(typeof S3_MIX_NAMES)[number], number>;
   /** Called when the measured window starts. */
   onMeasuring?: () => void;
 }
@@ -300,8 +304,10 @@ export async function runLoad(s3: S3Target, api: ApiTarget, seed: Seed, options:
     }
   };
 
+  const mix = options.s3Mix ?? DEFAULT_S3_MIX;
+  const weights = S3_MIX_NAMES.map((name) => mix[name]);
   const loops: Array<Promise<void>> = [];
-  for (let c = 0; c < options.s3Clients; c++) loops.push(loop(S3_CLASSES, s3Operations(s3, seed, c), S3_WEIGHTS));
+  for (let c = 0; c < options.s3Clients; c++) loops.push(loop(S3_CLASSES, s3Operations(s3, seed, c), weights));
   const apiOps = apiOperations(api);
   for (let c = 0; c < options.apiClients; c++) loops.push(loop(API_CLASSES, apiOps, API_CLASSES.map(() => 1)));
   try {

@@ -11,13 +11,14 @@
  * bench/results/load-latest.json; exits 1 when a target is missed.
  *
  * Settings: DURATION (seconds measured, 60), WARMUP (seconds, 10), S3_CLIENTS (200), API_CLIENTS (50),
- * REQUEST_TIMEOUT (seconds, 30); or the flags --duration, --warmup, --s3-clients, --api-clients.
+ * REQUEST_TIMEOUT (seconds, 30), S3_MIX (weights of the S3 requests, e.g. `put=1` for PUTs only; the default
+ * `head=25,get=25,range=10,put=20,list=20`); or the flags --duration, --warmup, --s3-clients, --api-clients, --mix.
  */
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { machine, ms, table, writeJson } from './format';
-import { API_CLASSES, runLoad, S3_CLASSES, seedObjects, type LoadResult, type RequestClass } from './load-clients';
+import { API_CLASSES, DEFAULT_S3_MIX, runLoad, S3_CLASSES, S3_MIX_NAMES, seedObjects, type LoadResult, type RequestClass } from './load-clients';
 import { startStackProcess } from './load-stack';
 import { percentile } from './measure';
 import { apiCaller, OWNER, setUpVolume } from './stack';
@@ -26,9 +27,21 @@ const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = resolve(import.meta.dirname, 'results/load-latest.json');
 const MAX_GROWTH = 0.1;
 
+/** `head=1,put=1`: the S3 classes named get these weights, the others none. */
+function mix(text: string | undefined): Record<(typeof S3_MIX_NAMES)[number], number> {
+  if (!text) return DEFAULT_S3_MIX;
+  const weights = Object.fromEntries(S3_MIX_NAMES.map((name) => [name, 0])) as Record<(typeof S3_MIX_NAMES)[number], number>;
+  for (const part of text.split(',')) {
+    const [name, weight = '1'] = part.split('=');
+    if (!S3_MIX_NAMES.includes(name as never) || !(Number(weight) >= 0)) throw new Error(`S3_MIX: "${part}" is not one of ${S3_MIX_NAMES.join(', ')} with a weight`);
+    weights[name as (typeof S3_MIX_NAMES)[number]] = Number(weight);
+  }
+  return weights;
+}
+
 function settings() {
   const { values } = parseArgs({
-    options: { duration: { type: 'string' }, warmup: { type: 'string' }, 's3-clients': { type: 'string' }, 'api-clients': { type: 'string' } },
+    options: { mix: { type: 'string' }, duration: { type: 'string' }, warmup: { type: 'string' }, 's3-clients': { type: 'string' }, 'api-clients': { type: 'string' } },
     strict: true,
   });
   const number = (flag: string | undefined, env: string, fallback: number) => {
@@ -44,6 +57,7 @@ function settings() {
     s3Clients: Math.round(number(values['s3-clients'], 'S3_CLIENTS', 200)),
     apiClients: Math.round(number(values['api-clients'], 'API_CLIENTS', 50)),
     requestTimeoutSeconds: number(undefined, 'REQUEST_TIMEOUT', 30),
+    s3Mix: mix(values.mix ?? process.env.S3_MIX),
   };
 }
 
@@ -74,6 +88,7 @@ function render(run: { startedAt: string; durationSeconds: number; settings: Ret
     `${s.s3Clients} S3 clients through the Node front (gateway access key) and ${s.apiClients} API clients (bearer token), each one request at a time on its own keep-alive connection;`,
   );
   out.push(`${s.durationSeconds} s measured after ${s.warmupSeconds} s of warm-up; the stack (local/start.ts) in its own process, the load generator in this one`);
+  out.push(`S3 requests picked at random, weights: ${S3_MIX_NAMES.map((name) => `${name} ${s.s3Mix[name]}`).join(', ')}; API requests evenly`);
   out.push('');
   const row = (name: string, requests: number, errors: number, latencies: number[]) => [
     name,
@@ -110,6 +125,9 @@ function render(run: { startedAt: string; durationSeconds: number; settings: Ret
       [`RSS peak in the window${memory.peakResetWorked ? '' : ' (whole life: reset refused)'}`, mib(memory.peakBytes), pct(memory.peakBytes / memory.startBytes - 1), ''],
     ]),
   );
+  const every = Math.max(1, Math.round((s.warmupSeconds + s.durationSeconds) / 8));
+  const series = memory.samples.filter((x) => x.second % every === 0);
+  out.push(`RSS every ${every} s from the start of the warm-up, MiB: ${series.map((x) => `${x.second}s ${mib(x.bytes)}`).join(', ')}`);
   out.push('');
   out.push(
     table([
@@ -174,6 +192,7 @@ async function main(): Promise<void> {
           warmupMs: s.warmupSeconds * 1000,
           durationMs: s.durationSeconds * 1000,
           requestTimeoutMs: s.requestTimeoutSeconds * 1000,
+          s3Mix: s.s3Mix,
           onMeasuring: () => {
             peakResetWorked = stack.resetPeak();
             startBytes = stack.rssBytes();
