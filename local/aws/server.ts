@@ -150,7 +150,7 @@ function faultKey(service: string, method: string, headers: Record<string, strin
   return undefined;
 }
 
-/** Status, headers and the first `afterBytes` of the body, then the connection is cut (a reset mid-body). */
+/** Status, headers and the first `afterBytes` of the body, then (a moment later) the connection is cut: a reset mid-body. */
 async function sendCut(response: ServerResponse, result: AwsResponse, requestId: string, afterBytes: number): Promise<void> {
   const headers: Record<string, string> = { 'x-amz-request-id': requestId, 'x-amzn-requestid': requestId, ...result.headers };
   const body = result.body;
@@ -167,6 +167,8 @@ async function sendCut(response: ServerResponse, result: AwsResponse, requestId:
   }
   if (sent === 0) response.flushHeaders();
   if (body instanceof Readable) body.destroy();
+  // A moment passes before the cut, so what was sent has reached the client (a proxy has forwarded it) first.
+  await delay(100);
   response.socket?.destroy();
   response.destroy();
 }

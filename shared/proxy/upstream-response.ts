@@ -4,6 +4,7 @@
  * which they are small enough for, and rewritten (`response-rewrite.ts`). A redirect from S3 means the volume
  * names the wrong region: that is ours to fix, not the client's to follow.
  */
+import { DependencyUnavailable } from '../errors';
 import { s3ErrorXml } from '../s3/error-xml';
 import { S3Refusal } from './errors';
 import { returnedHeaders } from './headers';
@@ -24,6 +25,20 @@ export interface Answered {
 }
 
 const tooLargeXml = () => new Error(`S3 answered with an XML document over ${MAX_XML_BYTES} bytes`);
+
+/**
+ * An XML document (a result, a listing, an error) read whole. S3 cutting it short (a reset, a stall) is S3 not
+ * answering: 503 S3Unavailable, which clients retry, as for a request S3 never answered; never a 500 of ours.
+ */
+async function readXml(upstream: UpstreamResponse): Promise<string> {
+  try {
+    return (await readAll(upstream.body, MAX_XML_BYTES, tooLargeXml)).toString('utf8');
+  } catch (error) {
+    if (error instanceof DependencyUnavailable || !upstream.body.errored) throw error;
+    const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw Object.assign(new DependencyUnavailable(`S3's answer was cut short (${why}); try again shortly.`, 'S3Unavailable'), { cause: error });
+  }
+}
 
 function tooLargeForFront(limits: FrontLimits, size: number): S3Refusal {
   return new S3Refusal(
@@ -59,7 +74,7 @@ export async function answer(method: string, operation: Operation, upstream: Ups
   }
   const isError = status >= 300;
   if (isError || operation.xmlResult) {
-    const raw = (await readAll(upstream.body, MAX_XML_BYTES, tooLargeXml)).toString('utf8');
+    const raw = await readXml(upstream);
     const xml = isError ? rewrittenError(raw, status, ctx) : rewriteResponse(raw, ctx);
     headers['content-length'] = String(Buffer.byteLength(xml));
     const s3Code = isError ? errorCode(raw) || String(status) : raw.includes('<Error>') ? errorCode(raw) : undefined;
