@@ -65,6 +65,50 @@ export class DependencyUnavailable extends AppError {
   }
 }
 
+/**
+ * 500: a dependency refused the service's own request (a permission of its role, a table or key that is
+ * missing, credentials it does not accept): the deployment is misconfigured, retrying will not mend it, and an
+ * operator must look. The renderers log the AWS error of `cause` (name, code, status, request ids).
+ */
+export class DependencyMisconfigured extends AppError {
+  constructor(message: string, code = 'DependencyMisconfigured') {
+    super(500, code, message, 'InternalError');
+  }
+}
+
+/** What an operator needs of an error's cause (an AWS SDK error, or any error), as a log field: never secrets. */
+export interface CauseFields {
+  name?: string;
+  /** The service's error code (`AccessDeniedException`, `NoSuchBucket`, …). */
+  code?: string;
+  /** The HTTP status the service answered with; absent when no answer came. */
+  status?: number;
+  /** AWS's request ids, to quote to AWS support or find in CloudTrail. */
+  requestId?: string;
+  extendedRequestId?: string;
+  cfId?: string;
+  /** The cause's message, cut to 500 characters (the logger masks secret-shaped text). */
+  message?: string;
+}
+
+/** The name, code, status and AWS request ids of `cause` (an error the SDK threw), for the renderers' log lines. */
+export function causeFields(cause: unknown): CauseFields | undefined {
+  if (typeof cause !== 'object' || cause === null) return undefined;
+  const e = cause as { name?: unknown; Code?: unknown; code?: unknown; message?: unknown; $metadata?: Record<string, unknown> };
+  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+  const meta = e.$metadata ?? {};
+  const fields: CauseFields = {
+    name: text(e.name),
+    code: text(e.Code) ?? text(e.code) ?? text(e.name),
+    status: typeof meta.httpStatusCode === 'number' ? meta.httpStatusCode : undefined,
+    requestId: text(meta.requestId),
+    extendedRequestId: text(meta.extendedRequestId),
+    cfId: text(meta.cfId),
+    message: text(e.message)?.slice(0, 500),
+  };
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as CauseFields;
+}
+
 export class NotImplemented extends AppError {
   constructor(message: string) {
     super(501, 'NotImplemented', message, 'NotImplemented');

@@ -1,8 +1,10 @@
 /**
- * What the adapters need to know about an error the AWS SDK threw: its code, its HTTP status, and
- * whether the caller gave up (an aborted request is the caller's doing, not a dependency failure).
+ * What the adapters need to know about an error the AWS SDK threw: its code, its HTTP status, whether the
+ * caller gave up (an aborted request is the caller's doing, not a dependency failure), and whether AWS refused
+ * the service itself (its own permissions or resources: 500, an operator must look) or is throttling or down
+ * (503, try again).
  */
-import { DependencyUnavailable } from '../errors';
+import { DependencyMisconfigured, DependencyUnavailable, type AppError } from '../errors';
 
 interface SdkErrorShape {
   name?: unknown;
@@ -40,6 +42,86 @@ export function wasAborted(error: unknown, signal?: AbortSignal): boolean {
 /** A 503 whose message names the dependency and nothing of the SDK's detail; the SDK error stays as `cause` for logs. */
 export function unavailable(message: string, code: string, cause: unknown): DependencyUnavailable {
   const error = new DependencyUnavailable(message, code);
+  Object.defineProperty(error, 'cause', { value: cause, enumerable: false, configurable: true, writable: true });
+  return error;
+}
+
+/** Codes that mean "slow down" or "not now": the same request may succeed later. */
+const TRANSIENT = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown',
+  'LimitExceededException',
+  'TransactionInProgressException',
+  'TransactionConflictException',
+  // A transaction cancelled for anything but a failed condition (which the adapters answer themselves): throttling or a conflict.
+  'TransactionCanceledException',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'RequestExpired',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'IDPCommunicationError',
+  'ServiceUnavailable',
+  'InternalServerError',
+  'InternalFailure',
+]);
+
+/**
+ * Codes that say AWS refused the service's own request, whatever the status it came with: its role lacks a
+ * permission (or a KMS key's), its credentials are not accepted, or a resource it was deployed with is missing.
+ */
+const MISCONFIGURATION = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'InvalidSignatureException',
+  'MissingAuthenticationToken',
+  'MissingAuthenticationTokenException',
+  'IncompleteSignature',
+  'IncompleteSignatureException',
+  'NotAuthorized',
+  'ResourceNotFoundException',
+  'KMSAccessDeniedException',
+  'KMSDisabledException',
+  'KMSInvalidStateException',
+  'KMSNotFoundException',
+  'KMSInvalidKeyUsageException',
+]);
+
+/**
+ * True when AWS answered the service's own request with a refusal that retrying cannot mend: one of the
+ * {@link MISCONFIGURATION} codes, or any 4xx but 429 and the {@link TRANSIENT} codes (a request AWS finds
+ * invalid is our bug, not an outage). Throttling, 5xx and no answer at all (network, timeout) are not.
+ */
+export function isMisconfiguration(error: unknown): boolean {
+  const code = errorCode(error);
+  if (TRANSIENT.has(code)) return false;
+  if (MISCONFIGURATION.has(code)) return true;
+  const status = httpStatus(error);
+  return status !== undefined && status >= 400 && status < 500 && status !== 429;
+}
+
+/**
+ * The error an adapter throws when an AWS call of the service's own (its tables, its STS calls) failed: a 500
+ * `DependencyMisconfigured` when AWS refused the service itself ({@link isMisconfiguration}), else a 503 with
+ * `code` ("`dependency` did not answer; try again shortly."). Neither message names SDK detail; the SDK error
+ * stays as `cause`, which the renderers log (name, code, status, request ids).
+ */
+export function dependencyFailure(dependency: string, code: string, cause: unknown): AppError {
+  if (!isMisconfiguration(cause)) return unavailable(`${dependency} did not answer; try again shortly.`, code, cause);
+  const error = new DependencyMisconfigured(
+    `${dependency} refused a request of this service's own: the deployment is misconfigured (a permission or resource of the service), and retrying will not help. An operator must look; quote the request id.`,
+  );
   Object.defineProperty(error, 'cause', { value: cause, enumerable: false, configurable: true, writable: true });
   return error;
 }

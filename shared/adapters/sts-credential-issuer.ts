@@ -7,7 +7,7 @@
 import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, STSClient, type Credentials } from '@aws-sdk/client-sts';
 import { countMetric } from '../metrics';
 import { AssumeRoleRefused, type CredentialIssuer, type TemporaryCredentials } from '../volumes/ports';
-import { errorCode, errorMessage, unavailable, wasAborted } from './aws-errors';
+import { dependencyFailure, errorCode, errorMessage, unavailable, wasAborted } from './aws-errors';
 import { regionClients, type RegionClients } from './region-clients';
 
 export interface StsCredentialIssuerOptions {
@@ -50,7 +50,7 @@ function translate(error: unknown, signal: AbortSignal | undefined): unknown {
   if (wasAborted(error, signal)) return error;
   const refusal = REFUSALS[errorCode(error)];
   if (refusal) return new AssumeRoleRefused(refusal, errorMessage(error) || `STS refused the request (${refusal}).`);
-  return unavailable('STS did not answer; try again shortly.', 'StsUnavailable', error);
+  return dependencyFailure('STS', 'StsUnavailable', error);
 }
 
 function temporary(credentials: Credentials | undefined): TemporaryCredentials {

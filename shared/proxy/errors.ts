@@ -4,7 +4,7 @@
  * refusals the way they show S3's own. Domain errors keep their status and `s3Code`; SigV4 errors theirs;
  * anything else is a 500 `InternalError` with no detail, logged.
  */
-import { AppError } from '../errors';
+import { AppError, causeFields } from '../errors';
 import type { Logger } from '../log';
 import { countMetric } from '../metrics';
 import { s3ErrorXml } from '../s3/error-xml';
@@ -76,7 +76,8 @@ function render(error: unknown, log: Logger): Rendered {
   if (error instanceof AppError) {
     const override = OVERRIDES[error.code];
     const status = override?.status ?? error.status;
-    log[status >= 500 ? 'error' : 'info']('request refused', { status, code: error.code, reason: error.message });
+    const cause = causeFields(error.cause);
+    log[status >= 500 ? 'error' : 'info']('request refused', { status, code: error.code, reason: error.message, ...(cause ? { cause } : {}) });
     return { status, code: override?.s3Code ?? error.s3Code, message: error.message, extra: {} };
   }
   if (error instanceof SigV4Error) {
@@ -87,6 +88,6 @@ function render(error: unknown, log: Logger): Rendered {
   }
   const name = error instanceof Error ? error.name : typeof error;
   const message = error instanceof Error ? error.message : String(error);
-  log.error('unhandled error', { errorName: name, errorMessage: message });
+  log.error('unhandled error', { errorName: name, errorMessage: message, cause: causeFields(error) });
   return { status: 500, code: 'InternalError', message: 'We encountered an internal error. Please try again, and quote the request id if it persists.', extra: {} };
 }

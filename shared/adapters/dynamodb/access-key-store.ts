@@ -10,7 +10,7 @@ import type { AccessKeyRecord, AccessKeyStatus } from '../../access-keys/model';
 import type { AccessKeyStore, Clock } from '../../access-keys/ports';
 import { AppError, Conflict } from '../../errors';
 import type { Page } from '../../volumes/model';
-import { errorCode, unavailable } from '../aws-errors';
+import { dependencyFailure, errorCode } from '../aws-errors';
 import type { AuditTable } from './audit-log';
 import { DEFAULT_BATCH_RETRY } from './batch';
 import { documentClient } from './document-client';
@@ -73,7 +73,7 @@ export function createDynamoAccessKeyStore(options: DynamoAccessKeyStoreOptions)
       return await work();
     } catch (error) {
       if (error instanceof AppError) throw error;
-      throw unavailable('The access key store did not answer; try again shortly.', 'AccessKeyStoreUnavailable', error);
+      throw dependencyFailure('The access key store', 'AccessKeyStoreUnavailable', error);
     }
   }
 

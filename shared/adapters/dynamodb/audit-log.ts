@@ -9,7 +9,7 @@ import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../../errors';
 import type { AuditEvent, AuditOutcome, Page } from '../../volumes/model';
 import type { AuditLog, Clock } from '../../volumes/ports';
-import { unavailable } from '../aws-errors';
+import { dependencyFailure } from '../aws-errors';
 import { documentClient } from './document-client';
 import { checkLimit, decodePageToken, encodePageToken, pageFromQuery } from './page-token';
 
@@ -89,7 +89,7 @@ export function createDynamoAuditLog(options: DynamoAuditLogOptions): AuditLog {
       return await work();
     } catch (error) {
       if (error instanceof AppError) throw error;
-      throw unavailable('The audit log did not answer; try again shortly.', 'AuditLogUnavailable', error);
+      throw dependencyFailure('The audit log', 'AuditLogUnavailable', error);
     }
   }
 

@@ -11,7 +11,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocum
 import { AppError, Conflict, NotFound } from '../../errors';
 import type { Member, Page, Volume } from '../../volumes/model';
 import { IdempotencyKeyInUse, type PageRequest, type VolumeRepository } from '../../volumes/ports';
-import { errorCode, unavailable } from '../aws-errors';
+import { dependencyFailure, errorCode } from '../aws-errors';
 import type { AuditTable } from './audit-log';
 import { batchDeleteAll, batchGetAll, DEFAULT_BATCH_RETRY, type BatchRetry } from './batch';
 import { documentClient } from './document-client';
@@ -55,13 +55,13 @@ export function createDynamoVolumeRepository(options: DynamoVolumeRepositoryOpti
   const TableName = options.tableName;
   const retry = options.retry ?? DEFAULT_BATCH_RETRY;
 
-  /** Runs one store operation; our own errors pass, SDK errors become a 503 that names no SDK detail. */
+  /** Runs one store operation; our own errors pass, SDK errors become a 503 (or a 500 when AWS refused the service itself) that names no SDK detail. */
   async function guarded<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (error) {
       if (error instanceof AppError) throw error;
-      throw unavailable('The volume store did not answer; try again shortly.', 'VolumeStoreUnavailable', error);
+      throw dependencyFailure('The volume store', 'VolumeStoreUnavailable', error);
     }
   }
 

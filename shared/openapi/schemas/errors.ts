@@ -29,4 +29,8 @@ export function errors(...statuses: ErrorStatus[]): Record<number, ResponseDoc> 
   return Object.fromEntries(statuses.map((status) => [status, { description: ERRORS[status], schema: errorBody }]));
 }
 
-export const internalError: ResponseDoc = { description: 'A fault on our side; nothing more is said. Quote the request id.', schema: errorBody };
+export const internalError: ResponseDoc = {
+  description:
+    'A fault on our side; nothing more is said. Quote the request id. `InternalError`, or `DependencyMisconfigured` when AWS refused the service\'s own request (a permission or resource of the deployment): retrying will not help, an operator must look.',
+  schema: errorBody,
+};
