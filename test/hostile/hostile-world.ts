@@ -31,6 +31,7 @@ export const OUTSIDE: Record<string, string> = {
 /** Volume roots in BUCKET: every key there is one of OUTSIDE's or under one of these. */
 export const ROOTS = { 'alice-rw': 'project-x/', 'alice-ro': 'readonly/' } as const;
 export const REQUEST_TIMEOUT_MS = 8_000;
+export const ALLOWED_ORIGIN = 'https://app.example';
 
 export interface Answer {
   status: number;
@@ -129,7 +130,8 @@ export async function startHostileWorld(): Promise<HostileWorld> {
   // The handlers' own log lines (every refusal is one) are kept, not printed: a passing suite is quiet.
   const logLines: string[] = [];
   const restoreSink = setLogSink((line) => logLines.push(line));
-  const stack = await startTestStack();
+  // As deployed: one browser origin allowed (the local default is '*').
+  const stack = await startTestStack({ corsAllowedOrigins: ALLOWED_ORIGIN });
   const customer = stack.info.customers[0]!;
   const customerCreds = { accessKeyId: customer.accessKeyId, secretAccessKey: customer.secretAccessKey };
   const customerS3 = new S3Client({ endpoint: stack.info.awsEndpoint, region: stack.info.region, forcePathStyle: true, credentials: customerCreds, maxAttempts: 1 });
