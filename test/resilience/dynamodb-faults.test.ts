@@ -84,6 +84,21 @@ describe('creating a volume while DynamoDB is unwell', () => {
   });
 });
 
+describe('changing and deleting a volume while DynamoDB loses answers', () => {
+  it('an update and a delete whose answers were lost answer 200 and 204 once, each with one event', async () => {
+    const volume = await createVolume();
+    faultWrites({ kind: 'lose-answer' }, 1);
+    const changed = await w.api('PATCH', `/volumes/${volume.id}`, { body: { description: 'after a lost answer' } });
+    expect([changed.status, changed.body.description]).toEqual([200, 'after a lost answer']);
+    expect((await w.events(volume.id)).filter((e) => e.action === 'volume.update')).toHaveLength(1);
+
+    faultWrites({ kind: 'lose-answer' }, 1);
+    expect((await w.api('DELETE', `/volumes/${volume.id}`)).status).toBe(204);
+    expect(await w.stored(volume.name)).toMatchObject({ claim: undefined, volume: undefined, members: [] });
+    expect((await w.events(volume.id)).filter((e) => e.action === 'volume.delete')).toHaveLength(1);
+  });
+});
+
 describe('members while DynamoDB is unwell', () => {
   it('adding a member under a throttled or failing DynamoDB is 503 and adds nothing: no membership, no event', async () => {
     const volume = await createVolume();
