@@ -103,7 +103,11 @@ describe('STS throttled', () => {
     const late = await vend();
     expect(late.status).toBe(200);
     expect(late.body.AccessKeyId).toBe(first.body.AccessKeyId);
-    expect((await presign()).status).toBe(200);
+    const url = await presign();
+    expect(url.status).toBe(200);
+    // The URL says the truth: it lives as long as the credentials that signed it, and works.
+    expect(new Date(url.body.expiresAt).getTime()).toBeLessThanOrEqual(expiration);
+    expect((await fetch(url.body.url)).status).toBe(200);
     expect(await proxied()).toEqual([200, 200]);
 
     // Three minutes left: inside the cache's five-minute margin; still good for a proxied request.
