@@ -6,6 +6,8 @@
  *
  * Stand-alone: `npm run proxy`, listening on NODE_PROXY_HOST (127.0.0.1; set 0.0.0.0 in a container) and
  * NODE_PROXY_PORT (3003). Put TLS in front of it (a load balancer); set PROXY_PUBLIC_URL to where clients reach it.
+ * A client that stops sending its body for NODE_PROXY_BODY_IDLE_TIMEOUT_MS (20,000) gets S3's 400 RequestTimeout,
+ * and its headers must arrive within NODE_PROXY_HEADERS_TIMEOUT_MS (20,000); there is no whole-request deadline.
  * SIGTERM and SIGINT stop taking new connections and let requests in flight finish (up to 30 s).
  */
 import { randomBytes } from 'node:crypto';
@@ -14,6 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { headersFromRaw } from '../shared/sigv4';
+import { clientBody, incompleteBody } from '../shared/proxy/body';
 import { S3Refusal } from '../shared/proxy/errors';
 import type { ProxyHandler } from '../shared/proxy/handle';
 import type { ProxyRequest } from '../shared/proxy/types';
@@ -29,7 +32,17 @@ export interface NodeProxyServer {
 /** S3-like request ids: 16 upper-case hex digits. */
 export const newRequestId = (): string => randomBytes(8).toString('hex').toUpperCase();
 
-export function proxyRequestOf(request: IncomingMessage, signal: AbortSignal): ProxyRequest {
+/** How long the Node front waits for a client (S3's own figures: it answers RequestTimeout after about 20 s). */
+export interface NodeProxyTimeouts {
+  /** No body byte for this long while the proxy reads the body: 400 RequestTimeout, the request to S3 abandoned. 20,000 when absent. */
+  bodyIdleMs?: number;
+  /** The request line and headers must arrive within this (Node answers 408 and closes). 20,000 when absent. */
+  headersMs?: number;
+}
+
+export const DEFAULT_TIMEOUTS: Required<NodeProxyTimeouts> = { bodyIdleMs: 20_000, headersMs: 20_000 };
+
+export function proxyRequestOf(request: IncomingMessage, signal: AbortSignal, bodyIdleMs = DEFAULT_TIMEOUTS.bodyIdleMs): ProxyRequest {
   const target = request.url ?? '/';
   const question = target.indexOf('?');
   const headers = headersFromRaw(request.rawHeaders);
@@ -39,7 +52,7 @@ export function proxyRequestOf(request: IncomingMessage, signal: AbortSignal): P
     rawPath: question < 0 ? target : target.slice(0, question),
     rawQuery: question < 0 ? '' : target.slice(question + 1),
     headers,
-    body: request,
+    body: clientBody(request, bodyIdleMs),
     requestId: newRequestId(),
     signal,
     origin: `${scheme}://${headers.host ?? 'localhost'}`,
@@ -51,17 +64,19 @@ export function proxyRequestOf(request: IncomingMessage, signal: AbortSignal): P
  * S3's words, never an internal error. A body cut short is S3's IncompleteBody; otherwise the client left first.
  */
 export function clientGone(request: IncomingMessage): S3Refusal {
-  if (!request.complete) return new S3Refusal(400, 'IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header (the client went away).');
+  if (!request.complete) return incompleteBody();
   return new S3Refusal(400, 'RequestTimeout', 'The client closed the connection before the answer was sent.');
 }
 
-async function serve(proxy: () => ProxyHandler | Promise<ProxyHandler>, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function serve(proxy: () => ProxyHandler | Promise<ProxyHandler>, request: IncomingMessage, response: ServerResponse, bodyIdleMs: number): Promise<void> {
   const abort = new AbortController();
   response.on('close', () => {
     if (!response.writableFinished) abort.abort(clientGone(request));
   });
-  const proxied = proxyRequestOf(request, abort.signal);
+  const proxied = proxyRequestOf(request, abort.signal, bodyIdleMs);
   const answer = await (await proxy())(proxied);
+  // A body that stopped coming will not come: the connection is closed after the answer, as S3 closes it.
+  if (proxied.body.errored instanceof S3Refusal && proxied.body.errored.s3Code === 'RequestTimeout') response.setHeader('connection', 'close');
   response.writeHead(answer.status, answer.headers);
   if (typeof answer.body === 'string') {
     response.end(answer.body);
@@ -74,16 +89,20 @@ async function serve(proxy: () => ProxyHandler | Promise<ProxyHandler>, request:
  * Starts the front. `proxy` is called at the first request, so the environment may be completed after
  * listening (the local stack learns its ports first).
  */
-export function startNodeProxy(options: { host: string; port: number; proxy: () => ProxyHandler | Promise<ProxyHandler> }): Promise<NodeProxyServer> {
-  const server = createServer((request, response) => {
-    serve(options.proxy, request, response).catch(() => {
+export function startNodeProxy(options: { host: string; port: number; proxy: () => ProxyHandler | Promise<ProxyHandler>; timeouts?: NodeProxyTimeouts }): Promise<NodeProxyServer> {
+  const { bodyIdleMs, headersMs } = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  // Slow headers: Node checks incomplete requests every `connectionsCheckingInterval`, so the headers deadline
+  // holds to within a quarter of itself.
+  const server = createServer({ connectionsCheckingInterval: Math.max(50, Math.min(5_000, Math.floor(headersMs / 4))) }, (request, response) => {
+    serve(options.proxy, request, response, bodyIdleMs).catch(() => {
       // The core answers every error itself; this is the client leaving mid-write.
       response.destroy();
     });
   });
-  // Uploads of gigabytes take minutes: no whole-request deadline, only idle connections are closed.
+  // Uploads of gigabytes take minutes: no whole-request deadline (requestTimeout would cut them). A stalled body
+  // is the body's idle timeout (`clientBody`, S3's RequestTimeout); slow headers are `headersTimeout`.
   server.requestTimeout = 0;
-  server.headersTimeout = 60_000;
+  server.headersTimeout = headersMs;
   server.keepAliveTimeout = 65_000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -112,6 +131,14 @@ function envPort(value: string | undefined, fallback: number): number {
   return port;
 }
 
+function envMs(name: string, fallback: number): number {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms <= 0) throw new Error(`${name} must be a whole number of milliseconds above 0 (got "${value}")`);
+  return ms;
+}
+
 async function main(): Promise<void> {
   const { proxyDefaults } = await import('../shared/wiring/proxy');
   const wiring = proxyDefaults();
@@ -120,6 +147,10 @@ async function main(): Promise<void> {
     host: process.env.NODE_PROXY_HOST?.trim() || '127.0.0.1',
     port: envPort(process.env.NODE_PROXY_PORT, 3003),
     proxy: () => wiring.proxy,
+    timeouts: {
+      bodyIdleMs: envMs('NODE_PROXY_BODY_IDLE_TIMEOUT_MS', DEFAULT_TIMEOUTS.bodyIdleMs),
+      headersMs: envMs('NODE_PROXY_HEADERS_TIMEOUT_MS', DEFAULT_TIMEOUTS.headersMs),
+    },
   });
   wiring.logger.info('S3 proxy listening', { url: started.url, publicUrl: wiring.proxyConfig.publicUrl });
   const stop = (signal: string) => {

@@ -27,7 +27,7 @@ import {
   type ParsedSigV4,
   type StreamingMode,
 } from '../sigv4';
-import { missingContentLength } from './errors';
+import { missingContentLength, S3Refusal } from './errors';
 import type { ProxyRequest } from './types';
 
 export interface BodyPlan {
@@ -118,6 +118,53 @@ export async function planBody(req: ProxyRequest, parsed: ParsedSigV4, secret: s
   // A failure anywhere destroys the last stream with it, which is what the request to S3 reads.
   const held = pipeline(req.body, decoder, holdBackLastByte(), () => undefined);
   return { body: held, length, payloadHash: UNSIGNED_PAYLOAD, drop };
+}
+
+/** S3's words when a client stops sending its body. */
+export const requestTimeout = () =>
+  new S3Refusal(400, 'RequestTimeout', 'Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.');
+
+/** S3's words when a body ends short of its Content-Length (the client went away). */
+export const incompleteBody = (cause?: unknown) =>
+  Object.assign(new S3Refusal(400, 'IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.'), cause === undefined ? {} : { cause });
+
+/**
+ * The client's body as a front hands it to the core, its failures in S3's words: a connection that breaks
+ * mid-body is `IncompleteBody`, and a client that sends nothing for `idleMs` while its bytes are wanted is
+ * `RequestTimeout` (S3 gives up after about 20 s). The clock runs only while the reader asks for more: a body
+ * nobody reads yet (the request is still being authorised) or held back by a slow S3 is not the client's stall.
+ * The failure travels as the body's error: the request to S3 is abandoned (nothing partial is stored) and, when
+ * S3 has not answered yet, the client gets the error document. The client's own stream is piped, not destroyed
+ * with it, so its connection stays open for that answer.
+ */
+export function clientBody(body: Readable, idleMs: number): Readable {
+  let timer: NodeJS.Timeout | undefined;
+  const stop = () => clearTimeout(timer);
+  const guarded = new Transform({
+    transform(chunk: Buffer, _encoding, callback: TransformCallback) {
+      stop();
+      callback(null, chunk);
+    },
+    flush(callback: TransformCallback) {
+      stop();
+      callback();
+    },
+    destroy(error, callback) {
+      stop();
+      callback(error);
+    },
+  });
+  const wanted = guarded._read.bind(guarded);
+  guarded._read = (size: number) => {
+    stop();
+    if (!guarded.writableEnded) timer = setTimeout(() => guarded.destroy(requestTimeout()), idleMs).unref();
+    wanted(size);
+  };
+  body.once('error', (error) => guarded.destroy(incompleteBody(error)));
+  // Whoever reads the body learns of its failure from the read; a body nobody reads (the request was refused
+  // first) must not raise an error event nobody listens to, which would reach the process.
+  guarded.on('error', () => undefined);
+  return body.pipe(guarded);
 }
 
 /** A body nobody will read (operations without one): drained so a keep-alive connection stays usable. */

@@ -47,6 +47,13 @@ function catalogue(info: StackInfo, token: string, key: Credentials): Record<str
     'the function URL (token as access key id)': { url: info.proxyUrl, hostile: proxy({ accessKeyId: token, secretAccessKey: 'N/A' }) },
     'the Node front (gateway key)': { url: info.nodeProxyUrl, hostile: proxy(key) },
     'the Node front (token as access key id)': { url: info.nodeProxyUrl, hostile: proxy({ accessKeyId: token, secretAccessKey: 'N/A' }) },
+    'the Node front (a refused request)': {
+      url: info.nodeProxyUrl,
+      hostile: {
+        upload: async (url) => ({ method: 'PUT', target: '/no-such-volume/x', headers: await signedHeaders(url, { method: 'PUT', path: '/no-such-volume/x' }, key) }),
+        read: async (url) => ({ method: 'GET', target: '/no-such-volume/x', headers: await signedHeaders(url, { method: 'GET', path: '/no-such-volume/x' }, key) }),
+      },
+    },
     'the local AWS (S3)': {
       url: info.awsEndpoint,
       hostile: {
@@ -87,7 +94,7 @@ describe('in process (no process-level guard)', () => {
     undoSink();
   });
 
-  const names = ['the HTTP API', 'the function URL (gateway key)', 'the function URL (token as access key id)', 'the Node front (gateway key)', 'the Node front (token as access key id)', 'the local AWS (S3)', 'the local AWS (DynamoDB)', 'the OIDC issuer'];
+  const names = ['the HTTP API', 'the function URL (gateway key)', 'the function URL (token as access key id)', 'the Node front (gateway key)', 'the Node front (token as access key id)', 'the Node front (a refused request)', 'the local AWS (S3)', 'the local AWS (DynamoDB)', 'the OIDC issuer'];
 
   it.each(names)('%s: a body shorter than its Content-Length, then a close, ends that request only', async (name) => {
     const { url, hostile } = servers[name]!;

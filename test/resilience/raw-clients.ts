@@ -118,3 +118,23 @@ export async function signedHeaders(
   );
   return signed.headers as Record<string, string>;
 }
+
+export interface Stalled {
+  /** Whatever the server sent before it closed the connection (or `waitMs` passed), and when that was. */
+  answer: Promise<{ text: string; afterMs: number }>;
+  socket: Socket;
+}
+
+/**
+ * Sends the headers of a request with a body of `declared` bytes and the first `sent` of them, then nothing.
+ * `text` may be raw (a partial head, to stall within the headers).
+ */
+export async function stall(url: string, request: RawRequest | string, options: { declared?: number; sent?: number; waitMs?: number } = {}): Promise<Stalled> {
+  const { declared = 1000, sent = 0, waitMs = 10_000 } = options;
+  const socket = await open(url);
+  const started = Date.now();
+  const answer = collect(socket, waitMs).then((text) => ({ text, afterMs: Date.now() - started }));
+  socket.write(typeof request === 'string' ? request : head(url, { ...request, headers: { ...request.headers, 'content-length': String(declared) } }));
+  if (sent > 0) socket.write(Buffer.alloc(sent, 0x61));
+  return { answer, socket };
+}

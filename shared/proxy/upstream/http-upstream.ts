@@ -24,7 +24,7 @@ export interface HttpUpstreamOptions {
   clock: Clock;
   /** Replaces S3's regional endpoint (`AWS_ENDPOINT_URL_S3` / `AWS_ENDPOINT_URL`); requests stay path-style. */
   endpoint?: string;
-  /** Open connections per S3 endpoint; 64 when absent. */
+  /** Open connections per S3 endpoint for requests that do not stream a client's body; 64 when absent. */
   maxSockets?: number;
   /** A connection silent this long is given up; 300,000 ms when absent. */
   idleTimeoutMs?: number;
@@ -81,10 +81,34 @@ export async function signUpstream(request: UpstreamRequest, endpoint: URL, sign
   return signer.sign(unsigned, { signingDate });
 }
 
+/**
+ * Resolves once a streamed body has its first bytes (or has ended, or failed). Until then no connection to S3 is
+ * taken: a client that sent its headers and stalled holds none of the pool.
+ */
+function bodyStarted(body: Readable): Promise<void> {
+  if (body.readableLength > 0 || body.readableEnded || body.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const started = () => {
+      for (const event of ['readable', 'end', 'error', 'close']) body.off(event, started);
+      resolve();
+    };
+    for (const event of ['readable', 'end', 'error', 'close']) body.once(event, started);
+  });
+}
+
+/**
+ * Connections to S3 come from two pools. A request that streams a client's body (an upload) holds its connection
+ * for as long as its client takes to send: a stalled client up to the front's body idle timeout (20 s on the Node
+ * front). A cap on those would only make every upload (and, in one shared pool, every read) wait behind stalled
+ * ones, while the number of uploads in flight is bounded anyway by the clients' own connections; so uploads get a
+ * pool without a cap, and none is taken before the client's body has started (`bodyStarted`). Everything else
+ * (reads, listings, the small requests every client needs) shares `maxSockets` kept-alive connections.
+ */
 export function createHttpUpstream(options: HttpUpstreamOptions): Upstream {
   const maxSockets = options.maxSockets ?? 64;
   const idleTimeoutMs = options.idleTimeoutMs ?? 300_000;
-  const agents = { http: new HttpAgent({ keepAlive: true, maxSockets }), https: new HttpsAgent({ keepAlive: true, maxSockets }) };
+  const pool = (max: number) => ({ http: new HttpAgent({ keepAlive: true, maxSockets: max }), https: new HttpsAgent({ keepAlive: true, maxSockets: max }) });
+  const pools = { uploads: pool(Infinity), others: pool(maxSockets) };
 
   return {
     async send(request: UpstreamRequest): Promise<UpstreamResponse> {
@@ -100,6 +124,12 @@ export function createHttpUpstream(options: HttpUpstreamOptions): Upstream {
         for await (const chunk of body) if ((chunk as Buffer).length > 0) throw unreachable('an empty body yielded bytes');
         body = undefined;
       }
+      if (body instanceof Readable) {
+        await bodyStarted(body);
+        // A body that failed before it started (the client stalled or left) is the answer; S3 is never asked.
+        if (body.errored) throw body.errored;
+      }
+      const agents = body instanceof Readable ? pools.uploads : pools.others;
       let staleSocket = false;
       const attempt = () => new Promise<UpstreamResponse>((resolve, reject) => {
         let answered = false;

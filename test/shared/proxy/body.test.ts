@@ -1,7 +1,7 @@
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createChecksum, parseSigV4 } from '../../../shared/sigv4';
-import { holdBackLastByte, planBody } from '../../../shared/proxy/body';
+import { clientBody, holdBackLastByte, planBody } from '../../../shared/proxy/body';
 import type { ProxyRequest } from '../../../shared/proxy/types';
 import { encodeAwsChunked } from '../sigv4/helpers';
 
@@ -66,5 +66,35 @@ describe('the body on its way to S3', () => {
     const drained = await drain(plan.body);
     expect(drained.error?.message).toMatch(/did not match/);
     expect(drained.bytes).toBeLessThan(plan.length);
+  });
+});
+
+describe('the client’s body', () => {
+  it('fails with S3’s RequestTimeout when the client sends nothing for the idle time while its bytes are wanted', async () => {
+    const source = new PassThrough();
+    const body = clientBody(source, 100);
+    source.write('first bytes');
+    const started = Date.now();
+    const drained = await drain(body);
+    expect(drained.bytes).toBe(11);
+    expect(drained.error).toMatchObject({ status: 400, s3Code: 'RequestTimeout' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+  });
+
+  it('does not time out while nobody reads it (the request is still being authorised)', async () => {
+    const source = new PassThrough();
+    const body = clientBody(source, 50);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(body.errored).toBeNull();
+    source.end('late but whole');
+    expect(await drain(body)).toEqual({ bytes: 14 });
+  });
+
+  it('turns a connection broken mid-body into S3’s IncompleteBody, with no error event nobody listens to', async () => {
+    const source = new PassThrough();
+    const body = clientBody(source, 1_000);
+    source.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(body.errored).toMatchObject({ status: 400, s3Code: 'IncompleteBody' });
   });
 });

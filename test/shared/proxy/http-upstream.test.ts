@@ -24,6 +24,8 @@ interface Seen {
 let server: Server;
 let endpoint: string;
 const seen: Seen[] = [];
+/** Connections opened to the stand-in. */
+let connections = 0;
 
 async function readAll(request: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
@@ -47,6 +49,7 @@ beforeAll(async () => {
     if (req.rawPath.endsWith('/slow')) return; // never answers
     response.writeHead(200, { 'x-amz-request-id': 'S3REQ', 'x-amz-bucket-region': 'eu-central-1', 'content-type': 'text/plain' }).end(`got ${body.length}`);
   });
+  server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -115,6 +118,39 @@ describe('the forwarder', () => {
     const sending = upstream().send(request({ key: 'runs/2025/slow', signal: abort.signal }));
     setTimeout(() => abort.abort(), 20);
     await expect(sending).rejects.toMatchObject({ s3Code: 'RequestTimeout' });
+  });
+
+  it('takes no connection to S3 for a body that has not started, and sends it once it does', async () => {
+    const body = new PassThrough();
+    const before = connections;
+    // A fresh forwarder: no kept-alive connection to reuse.
+    const sending = upstream().send(request({ method: 'PUT', key: 'runs/2025/late', body, headers: { 'content-length': '4' } }));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(connections).toBe(before);
+    body.end('late');
+    expect(await text((await sending).body)).toBe('got 4');
+    expect(seen.at(-1)).toMatchObject({ url: '/lab-genomes/runs/2025/late', body: 'late' });
+  });
+
+  it('a body that fails before it starts is the answer, and S3 is never asked', async () => {
+    const body = new PassThrough();
+    const before = connections;
+    const sending = upstream().send(request({ method: 'PUT', key: 'runs/2025/never', body, headers: { 'content-length': '4' } }));
+    setTimeout(() => body.destroy(Object.assign(new Error('the client stalled'), { name: 'RequestTimeout' })), 100);
+    await expect(sending).rejects.toThrow('the client stalled');
+    expect(connections).toBe(before);
+  });
+
+  it('stalled uploads holding every connection of the pool do not make a read wait', async () => {
+    const pooled = createHttpUpstream({ clock: { now: () => NOW }, endpoint, idleTimeoutMs: 5_000, maxSockets: 2 });
+    const stalled = [new PassThrough(), new PassThrough(), new PassThrough()];
+    const uploads = stalled.map((body, index) => pooled.send(request({ method: 'PUT', key: `runs/2025/stalled-${index}`, body, headers: { 'content-length': '10' } })));
+    for (const body of stalled) body.write('01234');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const read = await pooled.send(request({ key: 'runs/2025/read' }));
+    expect(await text(read.body)).toBe('got 0');
+    for (const body of stalled) body.end('56789');
+    for (const upload of uploads) expect(await text((await upload).body)).toBe('got 10');
   });
 
   it('goes to S3’s regional endpoint unless one is configured', () => {
