@@ -133,6 +133,8 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
   return JSON.parse(Buffer.concat(chunks).toString('utf8'));
 }
 
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+
 function answer(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
@@ -144,6 +146,7 @@ function answer(response: ServerResponse, status: number, body: unknown): void {
  */
 export function faultsRoute(faults: FaultInjector): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
+    if (!LOOPBACK.test(request.socket.remoteAddress ?? '')) return answer(response, 403, { message: 'Faults are injected from this machine only.' });
     const query = new URL(request.url ?? '/', 'http://local').searchParams;
     if (request.method === 'DELETE') {
       const id = query.get('id');
