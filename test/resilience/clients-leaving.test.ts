@@ -99,7 +99,7 @@ describe('in process (no process-level guard)', () => {
   it.each(names)('%s: a body shorter than its Content-Length, then a close, ends that request only', async (name) => {
     const { url, hostile } = servers[name]!;
     await shortBodyThenClose(url, await hostile.upload(url));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 50));
     await everyServerAnswers(world);
   });
 
@@ -114,7 +114,7 @@ describe('in process (no process-level guard)', () => {
     const request = await hostile.read(url);
     await goneBeforeAnswer(url, request, request.headers?.['content-length'] === '2' ? '{}' : '');
     // The function goes on without its client, as on Lambda: give it the time to answer into the void.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await new Promise((resolve) => setTimeout(resolve, 150));
     await everyServerAnswers(world);
   });
 
