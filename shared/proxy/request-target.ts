@@ -15,7 +15,8 @@ export interface Target {
   key?: string;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a leading U+FEFF is part of the name (TextDecoder would drop it, and "\uFEFFx" would become "x").
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Percent-decodes once into UTF-8 text; `InvalidURI` when the bytes are not UTF-8. */
 export function decodeOnce(encoded: string): string {
