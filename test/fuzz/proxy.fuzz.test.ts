@@ -6,6 +6,7 @@
  */
 import { test } from '@fast-check/vitest';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { setLogSink } from '../../shared/log';
 import { rootOf } from '../../shared/proxy/keys';
 import { uriEncode } from '../../shared/sigv4/encoding';
 import { bodyText, proxyWorld, type ClientRequest, type ProxyWorld } from '../shared/proxy/world';
@@ -14,11 +15,17 @@ import { fc, runs } from './fuzz-config';
 import { textsAt } from './xml-oracle';
 
 let w: ProxyWorld;
+let restoreSink: () => void;
 beforeAll(async () => {
+  // The core's metric lines go to the process's sink: kept, not printed, so a passing run is quiet.
+  restoreSink = setLogSink(() => undefined);
   w = await proxyWorld();
   await w.send({ method: 'PUT', path: '/shared-genomes/seed.txt', body: 'seed' });
 });
-afterAll(() => w?.cleanup());
+afterAll(async () => {
+  await w?.cleanup();
+  restoreSink();
+});
 
 const VOLUME = 'shared-genomes';
 const clean = (text: string) => text.replace(/[\ud800-\udfff]/g, '');
