@@ -10,7 +10,7 @@ import { mkdir, open, rename, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { noSuchBucket } from '../errors';
 import { SortedKeys } from '../key-order';
-import { KeyedMutex, Mutex } from '../mutex';
+import { KeyedMutex, SharedMutex } from '../mutex';
 import { hashName, isNotFound, removeFile, writeJsonAtomic } from './fs-util';
 import type { BucketRecord, ObjectRecord, PartRecord, UploadRecord } from './records';
 
@@ -25,8 +25,14 @@ export type NewObject = Omit<ObjectRecord, 'key' | 'dataFile'>;
 export class BucketState {
   /** Set once DeleteBucket has removed it; late commits then fail with NoSuchBucket. */
   deleted = false;
-  /** Serialises commits: the metadata file, the index and the removal of replaced content move together. */
-  readonly lock = new Mutex();
+  /**
+   * Object commits and removals hold it shared, and one lock per key (`objectLocks`): a key's metadata file, its
+   * index entry and the removal of its replaced content move together, while other keys commit at the same time
+   * (one bucket-wide queue made every PUT wait for all the others under load). Bucket-wide changes (the bucket's
+   * record, DeleteBucket, new multipart uploads) hold it exclusively: no object commit runs beside them.
+   */
+  readonly lock = new SharedMutex();
+  private readonly objectLocks = new KeyedMutex();
   /** One lock per multipart upload: part commits, Complete and Abort never interleave. */
   readonly uploadLocks = new KeyedMutex();
 
@@ -72,7 +78,7 @@ export class BucketState {
    * record, so conditional writes (If-Match, If-None-Match) are decided atomically with the commit.
    */
   async commitObject(key: string, tempFile: string, object: NewObject, check?: (current: ObjectRecord | undefined) => void): Promise<ObjectRecord> {
-    return this.lock.run(async () => {
+    return this.lock.shared(() => this.objectLocks.run(key, async () => {
       try {
         if (this.deleted) throw noSuchBucket(this.name);
         check?.(this.objects.get(key));
@@ -93,12 +99,12 @@ export class BucketState {
       } finally {
         await removeFile(tempFile);
       }
-    });
+    }));
   }
 
   /** Removes `key`; true when it existed. The metadata goes first, so a crash leaves only an orphan content file (swept on start). */
   async deleteObject(key: string): Promise<boolean> {
-    return this.lock.run(async () => {
+    return this.lock.shared(() => this.objectLocks.run(key, async () => {
       const previous = this.objects.get(key);
       if (!previous || this.deleted) return false;
       await removeFile(this.metaPath(key));
@@ -106,7 +112,7 @@ export class BucketState {
       this.keys.delete(key);
       await removeFile(this.dataPath(previous));
       return true;
-    });
+    }));
   }
 
   /**
