@@ -18,7 +18,8 @@ export interface EventInput {
 }
 
 export function httpEvent({ request, body, routeKey, pathParameters, domainName }: EventInput): APIGatewayProxyEventV2 {
-  const url = new URL(request.url ?? '/', 'http://local');
+  // Parsed as a path on a fixed origin: `new URL('//', base)` would read a path starting with `//` as a host (and throw).
+  const url = new URL(`http://local${(request.url ?? '/').startsWith('/') ? request.url : '/'}`);
   const headers: Record<string, string> = {};
   const cookies: string[] = [];
   for (let i = 0; i < request.rawHeaders.length; i += 2) {
