@@ -58,9 +58,18 @@ export function matchRoute(routes: CompiledRoute[], method: string, rawPath: str
     if (!match) continue;
     const pathParameters: Record<string, string> = {};
     route.params.forEach((name, i) => {
-      pathParameters[name] = decodeURIComponent(match[i + 1]!);
+      pathParameters[name] = decodeParameter(match[i + 1]!);
     });
     return { route, pathParameters };
   }
   return undefined;
+}
+
+/** A path parameter decoded; one that is not valid percent-encoded UTF-8 is passed as sent (a handler refuses it), never a 500. */
+function decodeParameter(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
 }
