@@ -222,7 +222,7 @@ async function main(): Promise<void> {
     console.log(render(run));
     const errors = Object.values(load.classes).reduce((a, c) => a + c.errors, 0);
     const summary = Object.fromEntries(
-      Object.entries(load.classes).map(([name, c]) => [name, { requests: c.requests, errors: c.errors, p50Ms: percentile(c.latenciesMs, 50), p99Ms: percentile(c.latenciesMs, 99) }]),
+      Object.entries(load.classes).map(([name, c]) => [name, { requests: c.requests, errors: c.errors, succeededWholeRun: c.succeeded, p50Ms: percentile(c.latenciesMs, 50), p99Ms: percentile(c.latenciesMs, 99) }]),
     );
     writeJson(RESULTS, { startedAt, durationSeconds: run.durationSeconds, settings: s, classes: summary, errorKinds: load.errorKinds, memory, cpu, stackLogProblems: stackLogProblems.slice(0, 50) });
     console.log(`\nwrote ${RESULTS}`);
