@@ -105,6 +105,21 @@ describe.each(FRONTS)('the proxy (%s front)', (front) => {
     expect(answer.body).toContain('us-east-1');
   });
 
+  // Finding 4: response-* overrides with CR/LF, NUL or non-Latin-1 reached the local S3 and came back 500.
+  it.each([
+    ['response-content-type', 'text/plain\r\nx-injected: 1'],
+    ['response-content-disposition', 'attachment; filename="a\u0000b"'],
+    ['response-cache-control', 'no-cache\n'],
+    ['response-content-language', '\u2603'],
+    ['response-expires', '\u{1F600}'],
+  ])('refuses a %s override with CR/LF, NUL or non-Latin-1 with 400 InvalidArgument', async (name, value) => {
+    const answer = await w.signed(base(), { path: '/alice-rw/keep.txt', query: { [name]: value } });
+    expectS3Error(answer, 400, 'InvalidArgument');
+    expect(answer.headers['x-injected']).toBeUndefined();
+    const presigned = await w.signed(base(), { path: '/alice-rw/keep.txt', query: { [name]: value }, presign: true });
+    expectS3Error(presigned, 400, 'InvalidArgument');
+  });
+
   it('refuses AWS signature version 2 and two auth mechanisms at once', async () => {
     expectS3Error(await w.raw(base(), { path: '/alice-rw/keep.txt?AWSAccessKeyId=AKID&Signature=abc&Expires=9999999999' }), 400, 'InvalidRequest');
     const signed = await w.sign(base(), { path: '/alice-rw/keep.txt', presign: true });
@@ -137,6 +152,15 @@ describe('the local S3, straight (the verifier the proxy shares)', () => {
     const aws = w.stack.info.awsEndpoint;
     expectS3Error(await w.signed(aws, { method: 'PUT', path: '/hostile-lab/project-x/direct.txt', presign: true, body: 'x', as: admin(), unsigned: { 'x-amz-copy-source': 'hostile-lab/other/secret.txt' } }), 403, 'AccessDenied');
     expectS3Error(await w.signed(aws, { method: 'PUT', path: '/hostile-lab/project-x/direct.txt', body: 'x', as: admin(), unsigned: { 'x-amz-acl': 'public-read' } }), 403, 'AccessDenied');
+  });
+
+  it('refuses response-* overrides with CR/LF, NUL or non-Latin-1 with 400 InvalidArgument (finding 4)', async () => {
+    const aws = w.stack.info.awsEndpoint;
+    for (const value of ['text/plain\r\nx-injected: 1', 'a\u0000b', '\u2603']) {
+      const answer = await w.signed(aws, { path: '/hostile-lab/other/secret.txt', query: { 'response-content-type': value }, as: admin() });
+      expectS3Error(answer, 400, 'InvalidArgument');
+      expect(answer.headers['x-injected']).toBeUndefined();
+    }
   });
 
   it('refuses scopes for another service or region with 400', async () => {

@@ -113,6 +113,30 @@ describe('paths that are not URLs', () => {
   });
 });
 
+// Finding 7: control characters in a bucket or key name were echoed raw into <BucketName>/<Key>.
+describe('error documents naming control characters', () => {
+  const strictXml = (xml: string) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|&#(x0*[0-8bcef]|x0*1[0-9a-f]|0*([0-8]|1[1-24-9]|2[0-9]|3[01]));/i.test(xml);
+
+  it.each(FRONTS)('are well-formed XML 1.0 through the %s front', async (front) => {
+    for (const path of ['/alice-rw/%01%02%1b', '/%01vol%1f/key', '/alice-rw/a%0bb']) {
+      const answer = await w.signed(w.fronts[front], { path });
+      expectNo5xx(answer, path);
+      expect(answer.status).toBeGreaterThanOrEqual(400);
+      expect(strictXml(answer.body), answer.body).toBe(true);
+    }
+  });
+
+  it('are well-formed XML 1.0 from the local S3', async () => {
+    const admin = { accessKeyId: w.stack.info.customers[0]!.accessKeyId, secretAccessKey: w.stack.info.customers[0]!.secretAccessKey };
+    for (const path of ['/hostile-lab/%01%02%1b', '/%01bucket%1f/key']) {
+      const answer = await w.signed(w.stack.info.awsEndpoint, { path, as: admin });
+      expectNo5xx(answer, path);
+      expect(answer.status).toBeGreaterThanOrEqual(400);
+      expect(strictXml(answer.body), answer.body).toBe(true);
+    }
+  });
+});
+
 describe('keys the decoder could change', () => {
   // Found by the fuzz suite: TextDecoder drops a leading U+FEFF (a byte order mark) unless told not to, so the
   // key "\uFEFFreport" was served as "report": another object than the one named and signed.
