@@ -188,6 +188,22 @@ describe('vended credentials, used straight against the local S3', () => {
     expect(readerWrite.status).toBe(403);
   });
 
+  // Finding 2, as it was found: the API's presigned PUT plus an unsigned x-amz-copy-source became a server-side copy.
+  it('a presigned PUT the API signs cannot be turned into a copy or an ACL change by unsigned x-amz-* headers', async () => {
+    expect((await w.signed(w.fronts.node, { method: 'PUT', path: '/alice-rw/copy-source.txt', body: 'readable by the role' })).status).toBe(200);
+    const presigned = await w.api('alice', 'POST', `/volumes/${rwId}/presign`, { key: 'copy-target.txt', method: 'PUT' });
+    expect(presigned.status, presigned.body).toBe(200);
+    const url = new URL(presigned.json.url);
+    const base = `${url.protocol}//${url.host}`;
+    for (const extra of [{ 'x-amz-copy-source': '/hostile-lab/project-x/copy-source.txt' }, { 'x-amz-acl': 'public-read' }, { 'x-amz-meta-x': 'y' }] as Array<Record<string, string>>) {
+      const answer = await w.raw(base, { method: 'PUT', path: `${url.pathname}${url.search}`, headers: { ...presigned.json.headers, ...extra }, body: 'x' });
+      expect(answer.status, answer.body).toBe(403);
+      expect(answer.body).toContain('<Code>AccessDenied</Code>');
+    }
+    const head = await w.customerS3.send(new ListObjectsV2Command({ Bucket: 'hostile-lab', Prefix: 'project-x/copy-target' }));
+    expect(head.KeyCount ?? 0).toBe(0);
+  });
+
   it('presigned URLs the API signs cannot be stretched to other keys', async () => {
     const presigned = await w.api('alice', 'POST', `/volumes/${rwId}/presign`, { key: 'vended.txt', method: 'GET' });
     expect(presigned.status, presigned.body).toBe(200);
