@@ -9,6 +9,7 @@
 import { connect, type Socket } from 'node:net';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FUZZ_RUNS } from '../fuzz/fuzz-config';
 import { expectNo5xx, expectS3Error, startHostileWorld, type HostileWorld, type RawRequest } from './hostile-world';
 
 let w: HostileWorld;
@@ -181,6 +182,45 @@ describe('clients that leave early (finding 1)', () => {
     }
     await w.assertStackUp();
   });
+});
+
+/** Reads what the server sends on `socket` until it answers or closes; resolves with the text and the time it took. */
+function awaitAnswer(socket: Socket): Promise<{ text: string; ms: number }> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    let text = '';
+    socket.on('data', (chunk: Buffer) => {
+      text += chunk.toString('latin1');
+      if (/\r\n\r\n/.test(text) && /<\/Error>|content-length: 0/i.test(text)) resolve({ text, ms: Date.now() - started });
+    });
+    socket.on('close', () => resolve({ text, ms: Date.now() - started }));
+  });
+}
+
+// Finding 5, with the deployed timeouts (about 20 s each): only in the long run (`npm run fuzz`), npm test stays fast.
+describe.runIf(FUZZ_RUNS >= 500)('stalled clients on the Node front, at its real timeouts (finding 5)', () => {
+  it('a stalled upload body gets 400 RequestTimeout within about 20 s, and slow headers are cut', async () => {
+    const base = w.fronts.node;
+    const url = new URL(base);
+    const signed = await w.sign(base, { method: 'PUT', path: '/alice-rw/stalled.bin', body: Buffer.alloc(1000, 's'), payloadHash: 'UNSIGNED-PAYLOAD' });
+    const body = connect({ host: url.hostname, port: Number(url.port) });
+    body.on('error', () => undefined);
+    body.write(headOf(signed).replace('connection: close\r\n', ''));
+    body.write('ten bytes.');
+    const headers = connect({ host: url.hostname, port: Number(url.port) });
+    headers.on('error', () => undefined);
+    headers.write(`GET /alice-rw/big.bin HTTP/1.1\r\nhost: ${url.host}\r\n`);
+    const [stalledBody, slowHeaders] = await Promise.all([awaitAnswer(body), awaitAnswer(headers)]);
+    body.destroy();
+    headers.destroy();
+    expect(stalledBody.text).toMatch(/^HTTP\/1\.1 400/);
+    expect(stalledBody.text).toContain('<Code>RequestTimeout</Code>');
+    expect(stalledBody.ms).toBeLessThan(35_000);
+    expect(slowHeaders.ms).toBeLessThan(35_000);
+    expect(slowHeaders.text === '' || /^HTTP\/1\.1 4\d\d/.test(slowHeaders.text)).toBe(true);
+    expect((await w.signed(base, { method: 'HEAD', path: '/alice-rw/stalled.bin' })).status).toBe(404);
+    await w.assertStackUp();
+  }, 60_000);
 });
 
 describe('after exhaustion and departures', () => {
