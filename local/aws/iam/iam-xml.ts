@@ -30,9 +30,9 @@ export function roleXml(role: RoleRecord): string {
 
 export function oidcProviderXml(p: OidcProviderRecord): string {
   return (
-    xmlMembers('ThumbprintList', p.thumbprints.map(escapeXml)) +
+    xmlMembers('ThumbprintList', p.thumbprints.map((value) => escapeXml(value))) +
     xmlText('CreateDate', p.createDate) +
-    xmlMembers('ClientIDList', p.clientIds.map(escapeXml)) +
+    xmlMembers('ClientIDList', p.clientIds.map((value) => escapeXml(value))) +
     xmlText('Url', oidcProviderId(p.url)) +
     tagsXml(p.tags)
   );

@@ -126,7 +126,7 @@ export function listRolePolicies(ctx: IamContext, caller: Caller, form: URLSearc
   const page = names.slice(start, start + maxItems);
   const truncated = start + maxItems < names.length;
   return (
-    xmlMembers('PolicyNames', page.map(escapeXml)) +
+    xmlMembers('PolicyNames', page.map((value) => escapeXml(value))) +
     xmlText('IsTruncated', truncated) +
     (truncated ? xmlText('Marker', String(start + maxItems)) : '')
   );
