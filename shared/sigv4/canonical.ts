@@ -52,9 +52,14 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Canonical form of a header value: trimmed, inner runs of whitespace collapsed to one space. */
+/**
+ * Canonical form of a header value, SigV4's "trimall" as @smithy/signature-v4 computes it: CR and LF become
+ * spaces, runs of spaces and tabs one space, and the value loses its leading and trailing space. Nothing else is
+ * whitespace here: a no-break space (U+00A0, byte 0xA0 of a Latin-1 header) is signed as itself, so `a b` and
+ * `a\u00a0b` are different values.
+ */
 export function canonicalHeaderValue(value: string): string {
-  return value.trim().replace(/\s+/g, ' ');
+  return value.replace(/[\r\n]/g, ' ').replace(/[ \t]+/g, ' ').replace(/^ | $/g, '');
 }
 
 /** `name:value\n` for each signed header, sorted by name. A signed header the request lacks counts as empty. */

@@ -60,6 +60,11 @@ describe('canonicalHeaders', () => {
     const headers = { host: 'h', 'my-header': '  a   b \t c  ', 'x-amz-date': 'd' };
     expect(canonicalHeaders(headers, ['x-amz-date', 'my-header', 'host', 'absent'])).toBe('absent:\nhost:h\nmy-header:a b c\nx-amz-date:d\n');
   });
+
+  it('keeps a no-break space as part of the value: only spaces and tabs are SigV4 whitespace, as smithy signs', () => {
+    const headers = { 'x-amz-meta-a': '\u00a0a\u00a0\u00a0b', 'x-amz-meta-b': 'a \t b' };
+    expect(canonicalHeaders(headers, ['x-amz-meta-a', 'x-amz-meta-b'])).toBe('x-amz-meta-a:\u00a0a\u00a0\u00a0b\nx-amz-meta-b:a b\n');
+  });
 });
 
 describe('headersFromRaw', () => {
