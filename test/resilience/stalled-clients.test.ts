@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TIMEOUTS, startNodeProxy, type NodeProxyServer } from '../../local/proxy-server';
 import { setLogSink } from '../../shared/log';
 import { BIG_BYTES, BIG_KEY, startOneVolume, VOLUME, type OneVolume } from './one-volume';
-import { head, signedHeaders, stall, type RawRequest } from './raw-clients';
+import { head, open, signedHeaders, stall, type RawRequest } from './raw-clients';
 
 const BODY_IDLE_MS = 2_000;
 const HEADERS_MS = 1_000;
@@ -93,6 +93,31 @@ describe('the Node front', () => {
     expect(answers.map(({ text }) => status(text))).toEqual(answers.map(() => 400));
     await notStored('stalled-0.bin');
     expect((await world.s3(front.url).send(new HeadObjectCommand({ Bucket: VOLUME, Key: 'meanwhile.txt' }))).ContentLength).toBe(27);
+  }, 30_000);
+
+  it('serves others while 70 clients hold GET answers they do not read (no cap on connections to S3 by default)', async () => {
+    // An answer bigger than what loopback's socket buffers take keeps its connection to S3 while its client
+    // does not read: with a default cap of 64 connections, the 65th request waited behind them.
+    const bigKey = 'unread-16MiB.bin';
+    await world.s3(front.url).send(new PutObjectCommand({ Bucket: VOLUME, Key: bigKey, Body: Buffer.alloc(16 * 1024 * 1024, 3) }));
+    const readers = await Promise.all(
+      Array.from({ length: 70 }, async () => {
+        const socket = await open(front.url);
+        socket.on('error', () => undefined);
+        socket.write(head(front.url, { method: 'GET', target: `/${VOLUME}/${bigKey}`, headers: await signedHeaders(front.url, { method: 'GET', path: `/${VOLUME}/${bigKey}` }, world.key) }));
+        socket.pause();
+        return socket;
+      }),
+    );
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const read = world.s3(front.url).send(new GetObjectCommand({ Bucket: VOLUME, Key: BIG_KEY }));
+      const late = new Promise((_, reject) => setTimeout(() => reject(new Error('the read waited behind clients that do not read')), 8_000));
+      const answer = (await Promise.race([read, late])) as Awaited<typeof read>;
+      expect((await answer.Body!.transformToByteArray()).length).toBe(BIG_BYTES);
+    } finally {
+      for (const socket of readers) socket.destroy();
+    }
   }, 30_000);
 });
 

@@ -24,7 +24,7 @@ export interface HttpUpstreamOptions {
   clock: Clock;
   /** Replaces S3's regional endpoint (`AWS_ENDPOINT_URL_S3` / `AWS_ENDPOINT_URL`); requests stay path-style. */
   endpoint?: string;
-  /** Open connections per S3 endpoint for requests that do not stream a client's body; 64 when absent. */
+  /** Open connections per S3 endpoint for requests that do not stream a client's body; no cap when absent. */
   maxSockets?: number;
   /** A connection silent this long is given up; 300,000 ms when absent. */
   idleTimeoutMs?: number;
@@ -102,10 +102,12 @@ function bodyStarted(body: Readable): Promise<void> {
  * front). A cap on those would only make every upload (and, in one shared pool, every read) wait behind stalled
  * ones, while the number of uploads in flight is bounded anyway by the clients' own connections; so uploads get a
  * pool without a cap, and none is taken before the client's body has started (`bodyStarted`). Everything else
- * (reads, listings, the small requests every client needs) shares `maxSockets` kept-alive connections.
+ * (reads, listings, the small requests every client needs) shares kept-alive connections, capped only when
+ * `maxSockets` says so: an answer streamed to a client that reads slowly holds its connection as long as the
+ * client takes, so a default cap would let a few dozen slow readers hold every connection the others need.
  */
 export function createHttpUpstream(options: HttpUpstreamOptions): Upstream {
-  const maxSockets = options.maxSockets ?? 64;
+  const maxSockets = options.maxSockets ?? Infinity;
   const idleTimeoutMs = options.idleTimeoutMs ?? 300_000;
   const pool = (max: number) => ({ http: new HttpAgent({ keepAlive: true, maxSockets: max }), https: new HttpsAgent({ keepAlive: true, maxSockets: max }) });
   const pools = { uploads: pool(Infinity), others: pool(maxSockets) };
