@@ -297,6 +297,10 @@ export async function startAwsEndpoint(options: EndpointOptions): Promise<LocalS
         else response.destroy();
       });
   });
+  // Kept-alive connections stay open past Node's 5 s default. Under load this one process is slow to hand a
+  // connection back to its clients' pools (the proxy's among them), and a server that closes it in the meantime
+  // turns the next streamed upload on it into a reset no one can resend (seen as PutObject 503s in bench:load).
+  server.keepAliveTimeout = 65_000;
   const url = await listen(server, options.host, options.port);
   return { url, server, close: () => closeServer(server) };
 }
