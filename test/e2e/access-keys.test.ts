@@ -10,6 +10,7 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveSecret } from '../../shared/access-keys/secret';
 import { accessKeyResolverDefaults, buildAccessKeyResolver } from '../../shared/wiring/access-keys';
+import { setLogSink } from '../../shared/log';
 import { loadServerlessModel } from '../../local/serverless-model';
 import { gatewayDynamo } from '../shared/adapters/helpers';
 import { startTestStack, type TestStack } from '../support/local-stack';
@@ -45,15 +46,12 @@ const volumeInput = (name: string) => ({
 
 let genomesId: string;
 let bobsVolumeId: string;
-/** What the functions wrote to stdout: their logs (the stack's own go to `stack.logLines`). */
+/** What the functions logged, from the process's log sink (the stack's own lines go to `stack.logLines`). */
 const functionLogs: string[] = [];
-const writeStdout = process.stdout.write.bind(process.stdout);
+let undoSink: () => void;
 
 beforeAll(async () => {
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    functionLogs.push(String(chunk));
-    return (writeStdout as (...args: unknown[]) => boolean)(chunk, ...rest);
-  }) as typeof process.stdout.write;
+  undoSink = setLogSink((line) => functionLogs.push(`${line}\n`));
   stack = await startTestStack();
   tokens.alice = stack.token({ sub: 'alice', amr: ['pwd', 'mfa'] });
   tokens.bob = stack.token({ sub: 'bob' });
@@ -61,7 +59,7 @@ beforeAll(async () => {
   bobsVolumeId = (await api('bob', 'POST', '/volumes', volumeInput('bobs-volume'))).body.id;
 }, 60_000);
 afterAll(async () => {
-  process.stdout.write = writeStdout;
+  undoSink?.();
   await stack?.close();
 });
 
