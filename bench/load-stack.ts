@@ -6,12 +6,12 @@
  * (stdout: warnings, errors and EMF metric lines) goes to a file, read once at the end for warnings and errors.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { StackInfo } from '../local/stack';
 import { loadOrCreateSigningKey, signToken } from '../local/oidc/token';
-import { statusKiB } from './proxy-front';
+import { memoryOf } from './proxy-front';
 
 /** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ: 100 on Linux). */
 const USER_HZ = 100;
@@ -79,16 +79,7 @@ export async function startStackProcess(root: string): Promise<StackProcess> {
       const key = await loadOrCreateSigningKey(dataDir);
       return signToken({ privateKey: key.privateKey, kid: key.kid, issuer: info.issuer, audience: info.audience, sub, ttlSeconds, now: new Date() });
     },
-    rssBytes: () => statusKiB(pid, 'VmRSS') * 1024,
-    peakBytes: () => statusKiB(pid, 'VmHWM') * 1024,
-    resetPeak: () => {
-      try {
-        writeFileSync(`/proc/${pid}/clear_refs`, '5');
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    ...memoryOf(pid),
     cpuSeconds: () => {
       // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -39,6 +39,22 @@ export function statusKiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   return Number(match[1]);
 }
 
+/** A process's memory meters from /proc: RSS now, the peak since the last reset, and the reset. */
+export function memoryOf(pid: number): Pick<NodeFrontProcess, 'rssBytes' | 'peakBytes' | 'resetPeak'> {
+  return {
+    rssBytes: () => statusKiB(pid, 'VmRSS') * 1024,
+    peakBytes: () => statusKiB(pid, 'VmHWM') * 1024,
+    resetPeak: () => {
+      try {
+        writeFileSync(`/proc/${pid}/clear_refs`, '5');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+}
+
 /** Starts the Node front from `root` with this process's environment (the stack's), and waits until it answers. */
 export async function startNodeFrontProcess(root: string): Promise<NodeFrontProcess> {
   const port = await freePort();
@@ -68,16 +84,7 @@ export async function startNodeFrontProcess(root: string): Promise<NodeFrontProc
   return {
     url,
     pid,
-    rssBytes: () => statusKiB(pid, 'VmRSS') * 1024,
-    peakBytes: () => statusKiB(pid, 'VmHWM') * 1024,
-    resetPeak: () => {
-      try {
-        writeFileSync(`/proc/${pid}/clear_refs`, '5');
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    ...memoryOf(pid),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
