@@ -2,8 +2,10 @@
  * The whole local stack as `npm start` runs it (`local/start.ts`: API, both proxy fronts, local AWS, OIDC issuer),
  * in a child process on free loopback ports (all 0) in a fresh data directory, so that its memory and CPU are its
  * own to measure, apart from the load generator's: RSS and its peak from `/proc/<pid>/status` (VmRSS, VmHWM,
- * the peak reset through `/proc/<pid>/clear_refs`), CPU time from `/proc/<pid>/stat`. LOG_LEVEL=warn; its log
- * (stdout: warnings, errors and EMF metric lines) goes to a file, read once at the end for warnings and errors.
+ * the peak reset through `/proc/<pid>/clear_refs`), CPU time from `/proc/<pid>/stat`, and Node's own figures
+ * (`process.memoryUsage()`, through `MEMORY_PROBE`). LOG_LEVEL=warn; its log (stdout: warnings, errors and EMF
+ * metric lines) goes to a file, read once at the end for warnings and errors. `load-stack-main.ts` starts it and
+ * writes the environment it completed, which `environment()` returns for a Node front in a process of its own.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
@@ -11,10 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { StackInfo } from '../local/stack';
 import { loadOrCreateSigningKey, signToken } from '../local/oidc/token';
-import { memoryOf } from './proxy-front';
-
-/** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ: 100 on Linux). */
-const USER_HZ = 100;
+import { cpuSecondsOf, heapProbe, MEMORY_PROBE, memoryOf, type HeapFigures } from './proxy-front';
 
 export interface StackProcess {
   info: StackInfo;
@@ -29,6 +28,10 @@ export interface StackProcess {
   resetPeak(): boolean;
   /** User + system CPU time of the stack process so far, in seconds. */
   cpuSeconds(): number;
+  /** Its `process.memoryUsage()`, at most a second old. */
+  heap(): HeapFigures | undefined;
+  /** This process's environment as the stack completed it for its functions (what a deployed front reads). */
+  environment(): NodeJS.ProcessEnv;
   /** The warning and error lines of its log so far. */
   logProblems(): string[];
   stop(): Promise<void>;
@@ -40,14 +43,14 @@ export async function startStackProcess(root: string): Promise<StackProcess> {
   const out = openSync(logFile, 'a');
   // STACK_CPU_PROF=<dir>: the stack writes a V8 CPU profile there when it stops (to see where its time goes).
   const profile = process.env.STACK_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.STACK_CPU_PROF)}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'local/start.ts'], {
+  const child = spawn(process.execPath, [...profile, ...MEMORY_PROBE, '--import', 'tsx', 'bench/load-stack-main.ts'], {
     cwd: root,
     env: { ...process.env, LOCAL_DATA_DIR: dataDir, API_PORT: '0', PROXY_PORT: '0', AWS_PORT: '0', OIDC_PORT: '0', NODE_PROXY_PORT: '0', LOG_LEVEL: 'warn' },
     stdio: ['ignore', out, 'pipe'],
   });
   closeSync(out);
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr = `${stderr}${chunk.toString()}`.slice(-4000)));
+  const heap = heapProbe(child.stderr!, (line) => (stderr = `${stderr}${line}\n`.slice(-4000)));
   const stop = () =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -61,15 +64,17 @@ export async function startStackProcess(root: string): Promise<StackProcess> {
   };
 
   const infoFile = join(dataDir, 'stack.json');
+  const envFile = join(dataDir, 'stack-env.json'); // written after stack.json, once the stack has started
   const deadline = Date.now() + 60_000;
-  while (!existsSync(infoFile)) {
+  while (!existsSync(envFile)) {
     if (child.exitCode !== null || Date.now() > deadline) {
       await cleanUp();
-      throw new Error(`the local stack did not start: ${child.exitCode !== null ? `exited ${child.exitCode}` : 'no stack.json within 60 s'}\n${stderr}`);
+      throw new Error(`the local stack did not start: ${child.exitCode !== null ? `exited ${child.exitCode}` : 'no stack-env.json within 60 s'}\n${stderr}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
   const info = JSON.parse(readFileSync(infoFile, 'utf8')) as StackInfo;
+  const stackEnv = JSON.parse(readFileSync(envFile, 'utf8')) as { changed: Record<string, string>; removed: string[] };
   const pid = child.pid!;
   return {
     info,
@@ -80,11 +85,12 @@ export async function startStackProcess(root: string): Promise<StackProcess> {
       return signToken({ privateKey: key.privateKey, kid: key.kid, issuer: info.issuer, audience: info.audience, sub, ttlSeconds, now: new Date() });
     },
     ...memoryOf(pid),
-    cpuSeconds: () => {
-      // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+    cpuSeconds: () => cpuSecondsOf(pid),
+    heap,
+    environment: () => {
+      const env: NodeJS.ProcessEnv = { ...process.env, ...stackEnv.changed };
+      for (const name of stackEnv.removed) delete env[name];
+      return env;
     },
     logProblems: () =>
       readFileSync(logFile, 'utf8')

@@ -8,7 +8,11 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { keepWarnings } from './stack';
+
+/** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ: 100 on Linux). */
+const USER_HZ = 100;
 
 export interface NodeFrontProcess {
   url: string;
@@ -19,7 +23,54 @@ export interface NodeFrontProcess {
   peakBytes(): number;
   /** Starts a new peak from the current RSS; false when the kernel refused (the peak then covers the whole life). */
   resetPeak(): boolean;
+  /** User + system CPU time so far, in seconds. */
+  cpuSeconds(): number;
+  /** Node's own view of the process's memory (`process.memoryUsage()`, printed every second by `MEMORY_PROBE`). */
+  heap(): HeapFigures | undefined;
+  /** The warning and error lines of its log so far (also printed as they come). */
+  logProblems(): string[];
   stop(): Promise<void>;
+}
+
+/** `process.memoryUsage()` of a child, in bytes: what of its RSS is V8's heap and what Buffers hold. */
+export interface HeapFigures {
+  rss: number;
+  heapTotal: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
+}
+
+/**
+ * Node flags that make a child print `process.memoryUsage()` to stderr once a second (a `VG_MEMORY {…}` line), so
+ * that the bench can tell growth of V8's heap from growth outside it (Buffers, the allocator, native modules)
+ * without touching the service's code. Costs one call a second.
+ */
+export const MEMORY_PROBE = [
+  '--import',
+  `data:text/javascript,${encodeURIComponent("setInterval(() => process.stderr.write('VG_MEMORY ' + JSON.stringify(process.memoryUsage()) + '\\n'), 1000).unref();")}`,
+];
+
+/** Reads a child's stderr: keeps the latest `VG_MEMORY` figures, hands every other line to `other`. */
+export function heapProbe(stderr: Readable, other: (line: string) => void): () => HeapFigures | undefined {
+  let latest: HeapFigures | undefined;
+  createInterface({ input: stderr }).on('line', (line) => {
+    if (!line.startsWith('VG_MEMORY ')) return other(line);
+    try {
+      latest = JSON.parse(line.slice('VG_MEMORY '.length)) as HeapFigures;
+    } catch {
+      // a line cut short at exit
+    }
+  });
+  return () => latest;
+}
+
+/** User + system CPU time of a process so far, in seconds, from /proc/<pid>/stat. */
+export function cpuSecondsOf(pid: number): number {
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
 }
 
 function freePort(): Promise<number> {
@@ -55,17 +106,26 @@ export function memoryOf(pid: number): Pick<NodeFrontProcess, 'rssBytes' | 'peak
   };
 }
 
-/** Starts the Node front from `root` with this process's environment (the stack's), and waits until it answers. */
-export async function startNodeFrontProcess(root: string): Promise<NodeFrontProcess> {
+/**
+ * Starts the Node front from `root` and waits until it answers. Its environment is this process's (the stack's,
+ * when the stack runs in this process) or, given `environment`, that one (the stack's, read from its process);
+ * PROXY_PUBLIC_URL then names this front, as a container's deployment sets it to where clients reach it.
+ */
+export async function startNodeFrontProcess(root: string, environment?: NodeJS.ProcessEnv): Promise<NodeFrontProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/proxy-server.ts'], {
+  const own = environment ? { PROXY_PUBLIC_URL: `http://127.0.0.1:${port}` } : {};
+  const child = spawn(process.execPath, [...MEMORY_PROBE, '--import', 'tsx', 'local/proxy-server.ts'], {
     cwd: root,
-    env: { ...process.env, NODE_PROXY_HOST: '127.0.0.1', NODE_PROXY_PORT: String(port), LOG_LEVEL: 'warn' },
+    env: { ...(environment ?? process.env), ...own, NODE_PROXY_HOST: '127.0.0.1', NODE_PROXY_PORT: String(port), LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // Its stdout is its log: EMF metric lines for every request, which only its warnings are kept of.
-  createInterface({ input: child.stdout }).on('line', (line) => keepWarnings(line));
-  child.stderr.on('data', (chunk: Buffer) => process.stderr.write(`[node front] ${chunk.toString()}`));
+  const problems: string[] = [];
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    if (/^\{"level":"(warn|error)"/.test(line)) problems.push(line);
+    keepWarnings(line);
+  });
+  const heap = heapProbe(child.stderr, (line) => process.stderr.write(`[node front] ${line}\n`));
   const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the Node front exited (code ${code}) before it answered`))));
   exited.catch(() => undefined);
   const url = `http://127.0.0.1:${port}`;
@@ -85,6 +145,9 @@ export async function startNodeFrontProcess(root: string): Promise<NodeFrontProc
     url,
     pid,
     ...memoryOf(pid),
+    cpuSeconds: () => cpuSecondsOf(pid),
+    heap,
+    logProblems: () => problems,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
