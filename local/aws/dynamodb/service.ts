@@ -7,7 +7,7 @@
 import type { AwsRequest, AwsResponse, Authorizer } from '../types';
 import { AwsError } from '../types';
 import { DynamoCallError, startDynalite, type Dynalite } from './dynalite-client';
-import { ReadWriteLock } from './lock';
+import { ReadWriteLock } from '../read-write-lock';
 import { TimeToLive } from './ttl';
 import { TransactionError, transactGetItems, transactWriteItems } from './transactions';
 

@@ -1,4 +1,5 @@
 /** In-process mutual exclusion for the short critical sections that commit files and update the index. */
+import { ReadWriteLock } from '../read-write-lock';
 
 export class Mutex {
   private tail: Promise<unknown> = Promise.resolve();
@@ -30,45 +31,11 @@ export class KeyedMutex {
 }
 
 /**
- * Many holders at once in shared mode, or one alone in exclusive mode (`run`); first come, first served, so a
- * waiting exclusive holder is not starved by later shared ones.
+ * A bucket's lock: object commits share it (`shared`), bucket-wide changes hold it alone (`run`); first come,
+ * first served, as {@link ReadWriteLock}.
  */
-export class SharedMutex {
-  private sharedHolders = 0;
-  private exclusiveHeld = false;
-  private readonly waiting: Array<{ exclusive: boolean; start: () => void }> = [];
-
+export class SharedMutex extends ReadWriteLock {
   run<T>(fn: () => Promise<T> | T): Promise<T> {
-    return this.hold(true, fn);
-  }
-
-  shared<T>(fn: () => Promise<T> | T): Promise<T> {
-    return this.hold(false, fn);
-  }
-
-  private async hold<T>(exclusive: boolean, fn: () => Promise<T> | T): Promise<T> {
-    await new Promise<void>((start) => {
-      this.waiting.push({ exclusive, start });
-      this.admit();
-    });
-    try {
-      return await fn();
-    } finally {
-      if (exclusive) this.exclusiveHeld = false;
-      else this.sharedHolders--;
-      this.admit();
-    }
-  }
-
-  private admit(): void {
-    while (this.waiting.length > 0 && !this.exclusiveHeld) {
-      const next = this.waiting[0]!;
-      if (next.exclusive) {
-        if (this.sharedHolders > 0) return;
-        this.exclusiveHeld = true;
-      } else this.sharedHolders++;
-      this.waiting.shift();
-      next.start();
-    }
+    return this.exclusive(async () => fn());
   }
 }

@@ -1,6 +1,8 @@
 /**
- * A read/write lock: ordinary requests share it; transactions and TTL sweeps take it alone, so that
- * no request sees a transaction half applied. Writers are not starved: new readers wait behind them.
+ * A read/write lock: holders in shared mode run together, one in exclusive mode runs alone; first come, first
+ * served, so a waiting exclusive holder is not starved by later shared ones. The local DynamoDB shares it among
+ * ordinary requests and takes it alone for transactions and TTL sweeps (no request sees a transaction half
+ * applied); the local S3's buckets share it among object commits and take it alone for bucket-wide changes.
  */
 export class ReadWriteLock {
   private readers = 0;
