@@ -64,6 +64,15 @@ describe('function URL front', () => {
     expect(await response.text()).toContain('6291456');
   });
 
+  it('answers 413 to a chunked body that grows past 6 MB (no Content-Length to refuse it up front), rather than cutting the connection', async () => {
+    const chunks = (async function* () {
+      for (let i = 0; i < 8; i++) yield Buffer.alloc(1024 * 1024, 7);
+    })();
+    const response = await fetch(`${server.url}/any/key`, { method: 'PUT', body: chunks, duplex: 'half', headers: { 'content-type': 'application/octet-stream' } } as RequestInit);
+    expect(response.status).toBe(413);
+    expect(response.headers.get('x-amzn-errortype')).toBe('RequestEntityTooLargeException');
+  });
+
   it('hands the raw, still-encoded path to the function', async () => {
     const response = await post('/vol/a%20b%2Bc/%E2%9C%93', Buffer.from('x'), 'text/plain');
     expect(response.headers.get('x-raw-path')).toBe('/vol/a%20b%2Bc/%E2%9C%93');
