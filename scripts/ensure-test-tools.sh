@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the real S3 clients and browser the end-to-end tests drive, from Debian's packages:
-# the AWS CLI (/usr/bin/aws), rclone, boto3 for the system python3, headless Chromium, and jq (the guides use it).
+# the AWS CLI (/usr/bin/aws), rclone, boto3 for the system python3, headless Chromium, jq (the guides use it),
+# s3cmd, samtools (htslib's s3 plugin), GDAL's tools and Python bindings (/vsis3/), the AWS Common Runtime for
+# the system python3 (botocore's CRT transfers), curl (its --aws-sigv4) and openssl (self-signed test certificates).
 # Idempotent: does nothing when they are all present. Run by `npm test` (pretest) and .ci/run.
 set -euo pipefail
 
@@ -11,6 +13,13 @@ need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
 command -v jq >/dev/null 2>&1 || need+=(jq)
+[ -x /usr/bin/s3cmd ] || need+=(s3cmd)
+[ -x /usr/bin/samtools ] || need+=(samtools)
+{ [ -x /usr/bin/gdalinfo ] && [ -x /usr/bin/gdal_translate ] && [ -x /usr/bin/ogr2ogr ]; } || need+=(gdal-bin)
+/usr/bin/python3 -c 'from osgeo import gdal' >/dev/null 2>&1 || need+=(python3-gdal)
+/usr/bin/python3 -c 'import awscrt' >/dev/null 2>&1 || need+=(python3-awscrt)
+[ -x /usr/bin/curl ] || need+=(curl)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
