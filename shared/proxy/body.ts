@@ -6,13 +6,15 @@
  * - `UNSIGNED-PAYLOAD` stays unsigned.
  * - aws-chunked bodies (`STREAMING-*`) are de-chunked: signed chunks are verified with the gateway key's secret
  *   before their bytes go on (JWT mode cannot verify them: their framing is read, their signatures ignored), and
- *   trailing checksums are checked against the bytes. S3 gets the client's bytes, `UNSIGNED-PAYLOAD`, and
- *   `x-amz-decoded-content-length` as Content-Length. The trailing checksums are NOT passed on: a header must
- *   precede the body and the value is known only after it, and holding the body to wait is what the proxy never
- *   does; so `x-amz-sdk-checksum-algorithm`, which S3 refuses without a checksum to go with it, is dropped too.
+ *   trailing checksums are checked against the bytes. A body with a trailing checksum goes on re-framed as
+ *   aws-chunked (`STREAMING-UNSIGNED-PAYLOAD-TRAILER`, `aws-chunked-encoder.ts`) with the verified checksum as
+ *   its trailer, so S3 stores it as it would have from the client; the trailer is written only once the
+ *   client's was received and verified. A body without one goes on as the client's bytes, `UNSIGNED-PAYLOAD`,
+ *   with `x-amz-decoded-content-length` as Content-Length; `x-amz-sdk-checksum-algorithm`, which S3 refuses
+ *   without a checksum to go with it, is then dropped unless a checksum header goes along.
  * - Whatever is checked at the end of the body (the last chunk, the trailers, the decoded length) decides before
- *   the last byte leaves: that byte is held back until the check passes, so S3 never sees a complete body that
- *   failed, and the request to S3 is abandoned instead.
+ *   the body is complete for S3: the trailer, or else the last byte, is held back until the check passes, so S3
+ *   never sees a complete body that failed, and the request to S3 is abandoned instead.
  */
 import { pipeline, Readable, Transform, type TransformCallback } from 'node:stream';
 import {
@@ -21,13 +23,16 @@ import {
   checksumAlgorithmOf,
   isStreamingMode,
   SigV4Error,
+  STREAMING_SIGNED,
   STREAMING_SIGNED_TRAILER,
   STREAMING_UNSIGNED_TRAILER,
   UNSIGNED_PAYLOAD,
   type ParsedSigV4,
   type StreamingMode,
 } from '../sigv4';
+import { awsChunkedEncoder, awsChunkedLength, checksumValueLength, type TrailerShape } from './aws-chunked-encoder';
 import { missingContentLength, S3Refusal } from './errors';
+import { withoutAwsChunked } from './headers';
 import type { ProxyRequest } from './types';
 
 export interface BodyPlan {
@@ -36,8 +41,12 @@ export interface BodyPlan {
   length: number;
   /** `x-amz-content-sha256` S3 gets. */
   payloadHash: string;
+  /** The payload's own length (what the audit counts). */
+  decodedLength: number;
   /** Forwarded headers that no longer hold once the body is de-chunked. */
   drop: string[];
+  /** Headers the body as sent needs (the aws-chunked framing of a re-framed body). */
+  set: Record<string, string>;
 }
 
 /** Passes everything but its last byte on at once, and that byte only when the stream ended well. */
@@ -97,27 +106,56 @@ export async function readAll(stream: Readable, limit: number, tooLarge: () => E
   return Buffer.concat(chunks);
 }
 
+/** The checksums a trailing-header body announces (`x-amz-trailer`), with their value lengths. */
+function checksumTrailers(req: ProxyRequest, mode: StreamingMode): TrailerShape[] {
+  if (mode === STREAMING_SIGNED) return [];
+  const names = (req.headers['x-amz-trailer'] ?? '').split(',').map((name) => name.trim().toLowerCase());
+  return [...new Set(names)].flatMap((name) => {
+    const valueLength = checksumValueLength(name);
+    return valueLength === undefined ? [] : [{ name, valueLength }];
+  });
+}
+
 /** The body to forward for a request that carries one. `secret` is the gateway key's (undefined in JWT mode). */
 export async function planBody(req: ProxyRequest, parsed: ParsedSigV4, secret: string | undefined): Promise<BodyPlan> {
   const hash = parsed.payloadHash ?? UNSIGNED_PAYLOAD;
   if (!isStreamingMode(hash)) {
     const length = declaredLength(req.headers['content-length']);
     if (length === undefined) throw missingContentLength();
-    return { body: req.body, length, payloadHash: hash, drop: [] };
+    return { body: req.body, length, decodedLength: length, payloadHash: hash, drop: [], set: {} };
   }
   const length = declaredLength(req.headers['x-amz-decoded-content-length']);
   if (length === undefined) throw missingContentLength();
   const decoder = secret === undefined ? unverifiedDecoder(req, hash) : awsChunkedDecoder(req, parsed, hash, secret);
-  const drop = ['x-amz-sdk-checksum-algorithm'];
+  const trailers = checksumTrailers(req, hash);
+  if (trailers.length > 0) {
+    // A failure anywhere destroys the last stream with it, which is what the request to S3 reads.
+    const encoder = awsChunkedEncoder({ decodedLength: length, trailers, values: () => decoder.trailers });
+    const encoding = withoutAwsChunked(req.headers['content-encoding'] ?? '');
+    return {
+      body: pipeline(req.body, decoder, encoder, () => undefined),
+      length: awsChunkedLength(length, trailers),
+      decodedLength: length,
+      payloadHash: STREAMING_UNSIGNED_TRAILER,
+      drop: [],
+      set: {
+        'content-encoding': encoding === undefined ? 'aws-chunked' : `aws-chunked,${encoding}`,
+        'x-amz-trailer': trailers.map(({ name }) => name).join(','),
+        'x-amz-decoded-content-length': String(length),
+      },
+    };
+  }
+  const withChecksum = Object.keys(req.headers).some((name) => checksumAlgorithmOf(name) !== undefined);
+  const drop = withChecksum ? [] : ['x-amz-sdk-checksum-algorithm'];
   if (length === 0) {
     // Nothing to hold back: an empty body is checked whole before S3 is asked anything.
     const decoded = pipeline(req.body, decoder, () => undefined);
     await readAll(decoded, 0, () => new SigV4Error('IncompleteBody', 'The aws-chunked body holds more than the 0 bytes announced.'));
-    return { body: Readable.from([]), length, payloadHash: UNSIGNED_PAYLOAD, drop };
+    return { body: Readable.from([]), length, decodedLength: length, payloadHash: UNSIGNED_PAYLOAD, drop, set: {} };
   }
   // A failure anywhere destroys the last stream with it, which is what the request to S3 reads.
   const held = pipeline(req.body, decoder, holdBackLastByte(), () => undefined);
-  return { body: held, length, payloadHash: UNSIGNED_PAYLOAD, drop };
+  return { body: held, length, decodedLength: length, payloadHash: UNSIGNED_PAYLOAD, drop, set: {} };
 }
 
 /** S3's words when a client stops sending its body. */

@@ -64,8 +64,8 @@ export async function upstreamRequest(
   if (operation.body === 'stream') {
     const plan = await planBody(req, auth.parsed, auth.secret);
     for (const name of plan.drop) delete headers[name];
-    headers['content-length'] = String(plan.length);
-    return { ...base, body: plan.body, payloadHash: plan.payloadHash, detail: { bytes: plan.length } };
+    Object.assign(headers, plan.set, { 'content-length': String(plan.length) });
+    return { ...base, body: plan.body, payloadHash: plan.payloadHash, detail: { bytes: plan.decodedLength } };
   }
   if (operation.body === 'rewrite') {
     const rewritten = await rewriteDeleteBody(req, auth.parsed, auth.secret, volume);

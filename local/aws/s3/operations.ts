@@ -18,7 +18,7 @@ import { listObjects, listObjectsV2 } from './handlers/list-objects';
 import { abortMultipartUpload, createMultipartUpload, uploadPart, uploadPartCopy } from './handlers/multipart';
 import { completeMultipartUpload } from './handlers/multipart-complete';
 import { listMultipartUploads, listParts } from './handlers/multipart-list';
-import { getObjectTagging } from './handlers/object-tagging';
+import { deleteObjectTagging, getObjectTagging, putObjectTagging } from './handlers/object-tagging';
 import { putObject } from './handlers/put-object';
 
 export type Operation =
@@ -66,6 +66,8 @@ export const OPERATIONS: Record<string, Operation> = {
   CompleteMultipartUpload: { scope: 'object', action: 's3:PutObject', run: completeMultipartUpload },
   AbortMultipartUpload: { scope: 'object', action: 's3:AbortMultipartUpload', run: abortMultipartUpload },
   ListParts: { scope: 'object', action: 's3:ListMultipartUploadParts', run: listParts },
-  // Always an empty tag set (no tags are kept); the aws cli reads it before every multipart copy.
+  // The aws cli reads the source's tags before every multipart copy, and writes them after when too long for a header.
   GetObjectTagging: { scope: 'object', action: 's3:GetObjectTagging', run: getObjectTagging },
+  PutObjectTagging: { scope: 'object', action: 's3:PutObjectTagging', run: putObjectTagging },
+  DeleteObjectTagging: { scope: 'object', action: 's3:DeleteObjectTagging', run: deleteObjectTagging },
 };

@@ -77,17 +77,27 @@ describe('aws-chunked uploads', () => {
     expect(sent.headers['x-amz-decoded-content-length']).toBeUndefined();
   });
 
-  it('signed chunks with a trailing checksum: checked, and the checksum algorithm header S3 would need it for is dropped', async () => {
+  it('signed chunks with a trailing checksum: checked, then passed on to S3 as an aws-chunked trailer, and stored', async () => {
     const response = await w.proxy(await chunkedPut('trailer.bin', { mode: 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER', trailer: ['x-amz-checksum-crc32', crc32(PAYLOAD)] }));
     expect(response.status).toBe(200);
+    expect(response.headers['x-amz-checksum-crc32']).toBe(crc32(PAYLOAD));
     expect(await stored('trailer.bin')).toEqual(PAYLOAD);
-    expect(w.sent[0]!.headers['x-amz-sdk-checksum-algorithm']).toBeUndefined();
-    expect(w.sent[0]!.headers['x-amz-trailer']).toBeUndefined();
+    const sent = w.sent[0]!;
+    expect(sent.payloadHash).toBe('STREAMING-UNSIGNED-PAYLOAD-TRAILER');
+    expect(sent.headers).toMatchObject({
+      'content-encoding': 'aws-chunked',
+      'x-amz-trailer': 'x-amz-checksum-crc32',
+      'x-amz-decoded-content-length': String(PAYLOAD.length),
+      'x-amz-sdk-checksum-algorithm': 'CRC32',
+    });
+    const head = await w.send({ method: 'HEAD', path: '/shared-genomes/trailer.bin', headers: { 'x-amz-checksum-mode': 'ENABLED' } });
+    expect(head.headers).toMatchObject({ 'x-amz-checksum-crc32': crc32(PAYLOAD), 'x-amz-checksum-type': 'FULL_OBJECT' });
   });
 
-  it('unsigned chunks with a trailing checksum (the JS SDK’s default for streams)', async () => {
+  it('unsigned chunks with a trailing checksum (the JS SDK’s default for streams): stored with the checksum', async () => {
     const response = await w.proxy(await chunkedPut('unsigned.bin', { mode: 'STREAMING-UNSIGNED-PAYLOAD-TRAILER', trailer: ['x-amz-checksum-crc32', crc32(PAYLOAD)] }));
     expect(response.status).toBe(200);
+    expect(response.headers['x-amz-checksum-crc32']).toBe(crc32(PAYLOAD));
     expect(await stored('unsigned.bin')).toEqual(PAYLOAD);
   });
 
@@ -99,7 +109,7 @@ describe('aws-chunked uploads', () => {
     expect(w.audit.events.find((e) => e.action === 'proxy.PutObject')).toMatchObject({ outcome: 'denied', detail: { reason: 'SignatureDoesNotMatch' } });
   });
 
-  it('a wrong trailing checksum is BadDigest, decided before the last byte reaches S3: nothing is stored', async () => {
+  it('a wrong trailing checksum is BadDigest, decided before the trailer reaches S3: nothing is stored', async () => {
     const response = await w.proxy(await chunkedPut('baddigest.bin', { mode: 'STREAMING-UNSIGNED-PAYLOAD-TRAILER', trailer: ['x-amz-checksum-crc32', crc32(Buffer.from('other'))] }));
     expect(response.status).toBe(400);
     expect(await bodyText(response)).toMatch(/<Code>BadDigest<\/Code>/);

@@ -1,7 +1,7 @@
 import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createChecksum, parseSigV4 } from '../../../shared/sigv4';
-import { clientBody, holdBackLastByte, planBody } from '../../../shared/proxy/body';
+import { clientBody, holdBackLastByte, planBody, readAll } from '../../../shared/proxy/body';
 import type { ProxyRequest } from '../../../shared/proxy/types';
 import { encodeAwsChunked } from '../sigv4/helpers';
 
@@ -50,16 +50,31 @@ describe('the body on its way to S3', () => {
     expect(seen.reduce((a, b) => a + b, 0)).toBe(5);
   });
 
-  it('an aws-chunked body that passes its checks flows whole, de-chunked, with the decoded length', async () => {
+  it('an aws-chunked body with a trailing checksum that passes its checks goes on re-framed, its verified checksum as the trailer', async () => {
+    const payload = Buffer.alloc(150_000, 'p');
+    const req = unsignedTrailerRequest(payload, crc32(payload));
+    const plan = await planBody(req, parseSigV4(req)!, undefined);
+    expect(plan.decodedLength).toBe(150_000);
+    expect(plan.payloadHash).toBe('STREAMING-UNSIGNED-PAYLOAD-TRAILER');
+    expect(plan.set).toEqual({ 'content-encoding': 'aws-chunked', 'x-amz-trailer': 'x-amz-checksum-crc32', 'x-amz-decoded-content-length': '150000' });
+    const sent = await readAll(plan.body, Infinity, () => new Error('unbounded'));
+    expect(sent.length).toBe(plan.length);
+    const framed = encodeAwsChunked({ chunks: [payload.subarray(0, 65536), payload.subarray(65536, 131072), payload.subarray(131072)], trailers: [['x-amz-checksum-crc32', crc32(payload)]] });
+    expect(sent.equals(framed)).toBe(true);
+  });
+
+  it('an aws-chunked body without a trailer flows whole, de-chunked, with the decoded length', async () => {
     const payload = Buffer.alloc(20_000, 'p');
     const req = unsignedTrailerRequest(payload, crc32(payload));
+    delete req.headers['x-amz-trailer'];
+    req.body = Readable.from([encodeAwsChunked({ chunks: [payload] })]);
     const plan = await planBody(req, parseSigV4(req)!, undefined);
     expect(plan.length).toBe(20_000);
     expect(plan.payloadHash).toBe('UNSIGNED-PAYLOAD');
     expect(await drain(plan.body)).toEqual({ bytes: 20_000 });
   });
 
-  it('an aws-chunked body whose trailing checksum is wrong never delivers its full length: S3 cannot complete it', async () => {
+  it('an aws-chunked body whose trailing checksum is wrong never delivers its full length (no trailer): S3 cannot complete it', async () => {
     const payload = Buffer.alloc(20_000, 'p');
     const req = unsignedTrailerRequest(payload, crc32(Buffer.from('something else')));
     const plan = await planBody(req, parseSigV4(req)!, undefined);

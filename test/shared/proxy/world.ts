@@ -8,7 +8,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import type { Identity } from '../../../shared/auth/identity';
 import type { TokenVerifier } from '../../../shared/auth/token-verifier';
 import { Unauthenticated } from '../../../shared/errors';
@@ -18,6 +18,7 @@ import { createProxy, type ProxyHandler } from '../../../shared/proxy/handle';
 import type { GatewayKey } from '../../../shared/proxy/ports';
 import type { ProxyRequest, ProxyResponse, Upstream, UpstreamRequest } from '../../../shared/proxy/types';
 import { createVolumeLookup } from '../../../shared/proxy/volume-lookup';
+import { awsChunkedDecoder, isStreamingMode } from '../../../shared/sigv4';
 import { uriEncode } from '../../../shared/sigv4/encoding';
 import type { MemberAccess, Volume } from '../../../shared/volumes/model';
 import { harness, type Harness } from '../../local/aws/s3/helpers';
@@ -72,7 +73,15 @@ function localS3Upstream(s3: Harness, sent: UpstreamRequest[]): Upstream {
       if (request.body instanceof Readable) request.body.once('error', (error) => (bodyError ??= error));
       const path = `/${request.bucket}${request.key === undefined ? '' : `/${uriEncode(request.key, true)}`}`;
       const query = request.query.map(([name, value]) => `${uriEncode(name)}=${uriEncode(value)}`).join('&');
-      const response = await s3.send({ method: request.method, path, query, headers: request.headers, ...(request.body ? { body: request.body } : {}) });
+      // As the local S3 server does with an aws-chunked body: de-chunked, its trailer handed over as the checksums.
+      let upload = request.body;
+      let checksums: Promise<Record<string, string>> | undefined;
+      if (isStreamingMode(request.payloadHash) && upload instanceof Readable) {
+        const decoder = awsChunkedDecoder({ method: request.method, rawPath: path, rawQuery: query, headers: request.headers }, null, request.payloadHash);
+        checksums = decoder.trailers;
+        upload = pipeline(upload, decoder, () => undefined);
+      }
+      const response = await s3.send({ method: request.method, path, query, headers: request.headers, ...(upload ? { body: upload } : {}), ...(checksums ? { checksums } : {}) });
       if (bodyError) throw bodyError;
       const body = response.body;
       return {

@@ -16,7 +16,7 @@ import { isoDate, xmlResponse } from '../respond';
 import { removeFile } from '../storage/fs-util';
 import { text, xmlDocument } from '../xml';
 import { openCopySource } from './copy-source';
-import { refuseTagging } from './object-tagging';
+import { copiedTags, tagsField } from './object-tagging';
 import { wholeObjectRecord } from './whole-object';
 import { checksumValueXml } from './object-xml';
 
@@ -26,7 +26,6 @@ export async function copyObject(ctx: ObjectContext): Promise<AwsResponse> {
   if (directive !== 'COPY' && directive !== 'REPLACE') throw invalidArgument('Unknown metadata directive.', 'x-amz-metadata-directive', directive);
   validateStorageClass(req.headers);
   validateWriteConditions(req.headers);
-  refuseTagging(req.headers, 'CopyObject');
   const requestedAlgorithm = parseAlgorithm(req.headers['x-amz-checksum-algorithm']);
   const source = await openCopySource(ctx, 'CopyObject');
   let streaming = false;
@@ -42,6 +41,7 @@ export async function copyObject(ctx: ObjectContext): Promise<AwsResponse> {
       throw invalidRequest(`The specified copy source is larger than the maximum allowable size for a copy source: ${MAX_SINGLE_UPLOAD}`);
     }
     const headers = directive === 'REPLACE' ? storedHeadersFrom(req.headers) : source.record.headers;
+    const tags = copiedTags(ctx, source.record.tags);
     const sourceChecksum = source.record.checksum?.type === 'FULL_OBJECT' ? source.record.checksum.algorithm : undefined;
     const algorithm = requestedAlgorithm ?? sourceChecksum;
     const temp = deps.store.tempFile();
@@ -55,7 +55,7 @@ export async function copyObject(ctx: ObjectContext): Promise<AwsResponse> {
       const record = await bucket.commitObject(
         key,
         temp,
-        wholeObjectRecord(deps, digests, headers, algorithm ? { algorithm, value: digests.checksums[algorithm]! } : undefined),
+        { ...wholeObjectRecord(deps, digests, headers, algorithm ? { algorithm, value: digests.checksums[algorithm]! } : undefined), ...tagsField(tags) },
         (current) => checkWriteConditions(req.headers, current, missing),
       );
       const body = xmlDocument(

@@ -134,6 +134,7 @@ export async function completeMultipartUpload(ctx: ObjectContext): Promise<AwsRe
           lastModified: stamp(deps).toISOString(),
           headers: upload.record.headers,
           partSizes: parts.map((p) => p.size),
+          ...(upload.record.tags ? { tags: upload.record.tags } : {}),
           ...(checksum ? { checksum } : {}),
         },
         (current) => checkWriteConditions(req.headers, current, missing),

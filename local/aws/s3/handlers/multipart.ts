@@ -22,7 +22,7 @@ import type { PartRecord } from '../storage/records';
 import { commitPart, createUpload, discardUpload, withUpload } from '../storage/uploads';
 import { text, xmlDocument } from '../xml';
 import { openCopySource } from './copy-source';
-import { refuseTagging } from './object-tagging';
+import { requireTaggingAllowed, tagsField, tagsFromHeader } from './object-tagging';
 import { checksumValueXml } from './object-xml';
 
 function checksumSettings(headers: Record<string, string>): { algorithm?: ChecksumAlgorithm; type?: ChecksumType } {
@@ -50,7 +50,8 @@ function checksumSettings(headers: Record<string, string>): { algorithm?: Checks
 export async function createMultipartUpload(ctx: ObjectContext): Promise<AwsResponse> {
   const { deps, req, caller, bucket, key } = ctx;
   validateStorageClass(req.headers);
-  refuseTagging(req.headers, 'CreateMultipartUpload');
+  const tags = tagsFromHeader(req.headers);
+  requireTaggingAllowed(ctx, tags);
   const headers = storedHeadersFrom(req.headers);
   const { algorithm, type } = checksumSettings(req.headers);
   const uploadId = deps.randomId();
@@ -63,6 +64,7 @@ export async function createMultipartUpload(ctx: ObjectContext): Promise<AwsResp
     ownerAccountId: bucket.record.ownerAccountId,
     headers,
     ...(algorithm ? { checksumAlgorithm: algorithm, checksumType: type } : {}),
+    ...tagsField(tags),
   });
   const body = xmlDocument('InitiateMultipartUploadResult', text('Bucket', bucket.name), text('Key', key), text('UploadId', uploadId));
   return xmlResponse(body, algorithm ? { 'x-amz-checksum-algorithm': algorithm, 'x-amz-checksum-type': type! } : {});

@@ -13,7 +13,7 @@ import { expectedBodySize, MAX_SINGLE_UPLOAD, validateStorageClass } from '../li
 import { checksumResponseHeaders, storedHeadersFrom } from '../object-headers';
 import { checksumOfFile } from '../request-body';
 import { emptyResponse } from '../respond';
-import { refuseTagging } from './object-tagging';
+import { requireTaggingAllowed, tagsField, tagsFromHeader } from './object-tagging';
 import { wholeObjectRecord } from './whole-object';
 import { removeFile } from '../storage/fs-util';
 
@@ -22,7 +22,8 @@ export async function putObject(ctx: ObjectContext): Promise<AwsResponse> {
   const missing = () => missingKey(deps, caller, bucket, key);
   checkWriteConditions(req.headers, bucket.objects.get(key), missing);
   validateStorageClass(req.headers);
-  refuseTagging(req.headers, 'PutObject');
+  const tags = tagsFromHeader(req.headers);
+  requireTaggingAllowed(ctx, tags);
   const headers = storedHeadersFrom(req.headers);
   const algorithms = prepareIntegrity(req);
   const expectedSize = expectedBodySize(req.headers, MAX_SINGLE_UPLOAD);
@@ -33,7 +34,7 @@ export async function putObject(ctx: ObjectContext): Promise<AwsResponse> {
     const record = await bucket.commitObject(
       key,
       temp,
-      wholeObjectRecord(deps, digests, headers, checksum),
+      { ...wholeObjectRecord(deps, digests, headers, checksum), ...tagsField(tags) },
       (current) => checkWriteConditions(req.headers, current, missing),
     );
     return emptyResponse(200, { etag: record.etag, ...checksumResponseHeaders(record.checksum) });

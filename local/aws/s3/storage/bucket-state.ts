@@ -102,6 +102,21 @@ export class BucketState {
     }));
   }
 
+  /**
+   * Rewrites the metadata of `key` (tags), keeping its content: `change` gets the current record and returns the
+   * new one; undefined when there is no such key.
+   */
+  async updateObject(key: string, change: (current: ObjectRecord) => ObjectRecord): Promise<ObjectRecord | undefined> {
+    return this.lock.shared(() => this.objectLocks.run(key, async () => {
+      const current = this.objects.get(key);
+      if (!current || this.deleted) return undefined;
+      const record = { ...change(current), key, dataFile: current.dataFile };
+      await writeJsonAtomic(this.tmpDir, this.metaPath(key), record);
+      this.objects.set(key, record);
+      return record;
+    }));
+  }
+
   /** Removes `key`; true when it existed. The metadata goes first, so a crash leaves only an orphan content file (swept on start). */
   async deleteObject(key: string): Promise<boolean> {
     return this.lock.shared(() => this.objectLocks.run(key, async () => {

@@ -43,6 +43,13 @@ export interface ObjectRecord {
   checksum?: StoredChecksum;
   /** Part sizes, for objects assembled by CompleteMultipartUpload (GetObject `partNumber`). */
   partSizes?: number[];
+  /** The object's tag set, in the order it was given; absent when it has none. */
+  tags?: StoredTag[];
+}
+
+export interface StoredTag {
+  key: string;
+  value: string;
 }
 
 export interface UploadRecord {
@@ -56,6 +63,8 @@ export interface UploadRecord {
   headers: StoredHeaders;
   checksumAlgorithm?: ChecksumAlgorithm;
   checksumType?: ChecksumType;
+  /** `x-amz-tagging` of CreateMultipartUpload: the tags the completed object gets. */
+  tags?: StoredTag[];
 }
 
 export interface PartRecord {
