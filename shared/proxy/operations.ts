@@ -27,7 +27,10 @@ export type OperationName =
   | 'UploadPartCopy'
   | 'CompleteMultipartUpload'
   | 'AbortMultipartUpload'
-  | 'ListParts';
+  | 'ListParts'
+  | 'GetObjectTagging'
+  | 'PutObjectTagging'
+  | 'DeleteObjectTagging';
 
 export interface Operation {
   name: OperationName;
@@ -88,6 +91,11 @@ export const OPERATIONS: Record<OperationName, Operation> = {
   CompleteMultipartUpload: op('CompleteMultipartUpload', 'object', 'write', ['uploadId'], { body: 'stream', xmlResult: true }),
   AbortMultipartUpload: op('AbortMultipartUpload', 'object', 'write', ['uploadId']),
   ListParts: op('ListParts', 'object', 'write', ['uploadId', 'max-parts', 'part-number-marker'], { xmlResult: true }),
+  // The aws cli's copy and move above its multipart threshold read the source's tags and, when they are too long
+  // for an x-amz-tagging header, write them on the target afterwards. Tags name no key: nothing to rewrite.
+  GetObjectTagging: op('GetObjectTagging', 'object', 'read', ['tagging', 'versionId']),
+  PutObjectTagging: op('PutObjectTagging', 'object', 'write', ['tagging', 'versionId'], { body: 'stream' }),
+  DeleteObjectTagging: op('DeleteObjectTagging', 'object', 'write', ['tagging', 'versionId']),
 };
 
 /** Query parameters no operation sees: `x-id` (the JS SDK's), and presigning and hoisted `x-amz-*` ones. */
@@ -129,6 +137,8 @@ function refuse(method: string, scope: Operation['scope'], names: string[]): nev
   throw notImplemented(`${method} on ${on}${names.length ? ` with ?${names.join('&')}` : ''}`);
 }
 
+const OBJECT_TAGGING: Partial<Record<string, OperationName>> = { GET: 'GetObjectTagging', PUT: 'PutObjectTagging', DELETE: 'DeleteObjectTagging' };
+
 /**
  * The operation of a request to `scope`, given the names of its query parameters (ignored ones already
  * removed) and whether it names a copy source. Throws `NotImplemented` for anything not served.
@@ -147,7 +157,8 @@ export function classify(method: string, scope: Operation['scope'], params: stri
       else name = 'ListObjects';
     } else if (method === 'POST' && has('delete')) name = 'DeleteObjects';
     else if (method === 'PUT' && params.length === 0) name = 'CreateBucket';
-  } else if (method === 'GET') name = has('uploadId') ? 'ListParts' : 'GetObject';
+  } else if (has('tagging')) name = OBJECT_TAGGING[method];
+  else if (method === 'GET') name = has('uploadId') ? 'ListParts' : 'GetObject';
   else if (method === 'HEAD') name = 'HeadObject';
   else if (method === 'PUT') {
     const part = has('uploadId') || has('partNumber');

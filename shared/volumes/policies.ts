@@ -50,6 +50,12 @@ export type SetupVolume = Pick<Volume, 'name' | 'bucket' | 'prefix' | 'region' |
 export const ROLE_TRUST_ACTIONS = ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'];
 export const READ_OBJECT_ACTIONS = ['s3:GetObject'];
 export const WRITE_OBJECT_ACTIONS = ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'];
+/**
+ * Object tags, which the role grants for the proxy's sessions only (`shared/proxy/forwarding-credentials.ts`): the
+ * aws cli's copy and move above its multipart threshold read the source's tags and may write the target's.
+ */
+export const READ_TAGGING_ACTIONS = ['s3:GetObjectTagging'];
+export const WRITE_TAGGING_ACTIONS = ['s3:PutObjectTagging', 's3:DeleteObjectTagging'];
 
 export const bucketArn = (partition: Partition, bucket: string) => `arn:${partition}:s3:::${bucket}`;
 
@@ -85,8 +91,8 @@ export function permissionsPolicy(volume: Pick<Volume, 'bucket' | 'prefix' | 're
         Action: writes ? ['s3:GetBucketLocation', 's3:ListBucketMultipartUploads'] : ['s3:GetBucketLocation'],
         Resource: [bucketArn(partition, volume.bucket)],
       },
-      { Sid: 'ReadVolumeObjects', Effect: 'Allow', Action: READ_OBJECT_ACTIONS, Resource: [objects] },
-      ...(writes ? [{ Sid: 'WriteVolumeObjects', Effect: 'Allow' as const, Action: WRITE_OBJECT_ACTIONS, Resource: [objects] }] : []),
+      { Sid: 'ReadVolumeObjects', Effect: 'Allow', Action: [...READ_OBJECT_ACTIONS, ...READ_TAGGING_ACTIONS], Resource: [objects] },
+      ...(writes ? [{ Sid: 'WriteVolumeObjects', Effect: 'Allow' as const, Action: [...WRITE_OBJECT_ACTIONS, ...WRITE_TAGGING_ACTIONS], Resource: [objects] }] : []),
     ],
   };
 }

@@ -40,13 +40,30 @@ describe('request classification', () => {
     expect(name('GET', 'object', ['uploadId', 'max-parts'])).toBe('ListParts');
   });
 
+  it('serves object tagging: Get (read), Put with its body streamed and Delete (write), with or without versionId', () => {
+    expect(classify('GET', 'object', ['tagging'], false)).toMatchObject({ name: 'GetObjectTagging', access: 'read', body: 'none' });
+    expect(classify('PUT', 'object', ['tagging'], false)).toMatchObject({ name: 'PutObjectTagging', access: 'write', body: 'stream' });
+    expect(classify('DELETE', 'object', ['tagging'], false)).toMatchObject({ name: 'DeleteObjectTagging', access: 'write', body: 'none' });
+    expect(name('GET', 'object', ['tagging', 'versionId'])).toBe('GetObjectTagging');
+    // A copy source does not make a tagging request a copy (the header is never forwarded).
+    expect(name('PUT', 'object', ['tagging'], true)).toBe('PutObjectTagging');
+    expect(refusal(() => classify('GET', 'bucket', ['tagging'], false)).message).toContain('GetBucketTagging');
+    expect(refusal(() => classify('PUT', 'object', ['tagging', 'uploadId'], false)).s3Code).toBe('NotImplemented');
+    expect(refusal(() => classify('POST', 'object', ['tagging'], false)).s3Code).toBe('NotImplemented');
+  });
+
   it('refuses GetBucketPolicy and the like with NotImplemented naming the operation', () => {
     const cases: Array<[string, 'bucket' | 'object', string[], string]> = [
       ['GET', 'bucket', ['policy'], 'GetBucketPolicy'],
       ['PUT', 'bucket', ['policy'], 'PutBucketPolicy'],
       ['GET', 'bucket', ['acl'], 'GetBucketAcl'],
       ['GET', 'object', ['acl'], 'GetObjectAcl'],
-      ['PUT', 'object', ['tagging'], 'PutObjectTagging'],
+      ['PUT', 'bucket', ['tagging'], 'PutBucketTagging'],
+      ['GET', 'object', ['retention'], 'GetObjectRetention'],
+      ['PUT', 'object', ['retention'], 'PutObjectRetention'],
+      ['GET', 'object', ['legal-hold'], 'GetObjectLegalHold'],
+      ['PUT', 'object', ['legal-hold'], 'PutObjectLegalHold'],
+      ['GET', 'object', ['torrent'], 'GetObjectTorrent'],
       ['GET', 'bucket', ['versioning'], 'GetBucketVersioning'],
       ['GET', 'bucket', ['versions'], 'ListObjectVersions'],
       ['POST', 'object', ['restore'], 'RestoreObject'],

@@ -37,7 +37,7 @@ describe('permissions policy', () => {
           Condition: { StringLike: { 's3:prefix': ['runs/2025/', 'runs/2025/*'] } },
         },
         { Sid: 'VolumeBucket', Effect: 'Allow', Action: ['s3:GetBucketLocation'], Resource: ['arn:aws:s3:::lab-genomes'] },
-        { Sid: 'ReadVolumeObjects', Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::lab-genomes/runs/2025/*'] },
+        { Sid: 'ReadVolumeObjects', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectTagging'], Resource: ['arn:aws:s3:::lab-genomes/runs/2025/*'] },
       ],
     });
   });
@@ -48,11 +48,11 @@ describe('permissions policy', () => {
       Statement: [
         { Sid: 'ListVolumePrefix', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::lab-genomes'] },
         { Sid: 'VolumeBucket', Effect: 'Allow', Action: ['s3:GetBucketLocation', 's3:ListBucketMultipartUploads'], Resource: ['arn:aws:s3:::lab-genomes'] },
-        { Sid: 'ReadVolumeObjects', Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::lab-genomes/*'] },
+        { Sid: 'ReadVolumeObjects', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectTagging'], Resource: ['arn:aws:s3:::lab-genomes/*'] },
         {
           Sid: 'WriteVolumeObjects',
           Effect: 'Allow',
-          Action: ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+          Action: ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:PutObjectTagging', 's3:DeleteObjectTagging'],
           Resource: ['arn:aws:s3:::lab-genomes/*'],
         },
       ],
