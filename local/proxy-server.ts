@@ -15,6 +15,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream';
 import { pathToFileURL } from 'node:url';
+import { s3Headers } from '../shared/s3/header-names';
 import { headersFromRaw } from '../shared/sigv4';
 import { clientBody, incompleteBody } from '../shared/proxy/body';
 import { S3Refusal } from '../shared/proxy/errors';
@@ -76,8 +77,9 @@ async function serve(proxy: () => ProxyHandler | Promise<ProxyHandler>, request:
   const proxied = proxyRequestOf(request, abort.signal, bodyIdleMs);
   const answer = await (await proxy())(proxied);
   // A body that stopped coming will not come: the connection is closed after the answer, as S3 closes it.
-  if (proxied.body.errored instanceof S3Refusal && proxied.body.errored.s3Code === 'RequestTimeout') response.setHeader('connection', 'close');
-  response.writeHead(answer.status, answer.headers);
+  if (proxied.body.errored instanceof S3Refusal && proxied.body.errored.s3Code === 'RequestTimeout') response.setHeader('Connection', 'close');
+  // The core's names are lower-case; they go out as S3 spells them (htslib looks for `ETag: "` verbatim).
+  response.writeHead(answer.status, s3Headers(answer.headers));
   if (typeof answer.body === 'string') {
     response.end(answer.body);
     return;

@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { errorResponse } from '../../shared/proxy/errors';
 import { eventBodyProblem, FUNCTION_URL_LIMITS, requestFromEvent } from '../../shared/proxy/function-url';
 import type { Logger } from '../../shared/log';
+import { s3Headers } from '../../shared/s3/header-names';
 import type { ProxyHandler } from '../../shared/proxy/handle';
 import { proxyDefaults } from '../../shared/wiring/proxy';
 
@@ -16,7 +17,8 @@ export const makeHandler = (proxy: ProxyHandler, log: Logger) =>
     const problem = eventBodyProblem(event);
     const request = requestFromEvent(event, context, signal);
     const response = problem ? errorResponse(problem, request.requestId, log, request.method) : await proxy(request, FUNCTION_URL_LIMITS);
-    return { statusCode: response.status, headers: response.headers, body: response.body };
+    // The prelude's names reach the client as written: S3's spelling, not the core's lower case.
+    return { statusCode: response.status, headers: s3Headers(response.headers), body: response.body };
   });
 
 const wiring = proxyDefaults();

@@ -9,6 +9,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from '../../shared/log';
 import { s3ErrorXml } from '../../shared/s3/error-xml';
+import { s3Headers } from '../../shared/s3/header-names';
 import { headersFromRaw } from '../../shared/sigv4/canonical';
 import { SigV4Error } from '../../shared/sigv4/errors';
 import { parseSigV4, type ParsedSigV4, type SigV4Request } from '../../shared/sigv4/parse';
@@ -152,11 +153,11 @@ function faultKey(service: string, method: string, headers: Record<string, strin
 
 /** Status, headers and the first `afterBytes` of the body, then (a moment later) the connection is cut: a reset mid-body. */
 async function sendCut(response: ServerResponse, result: AwsResponse, requestId: string, afterBytes: number): Promise<void> {
-  const headers: Record<string, string> = { 'x-amz-request-id': requestId, 'x-amzn-requestid': requestId, ...result.headers };
+  const headers = spelled(result, requestId);
   const body = result.body;
   const chunks: AsyncIterable<Buffer> | Buffer[] =
     body instanceof Readable ? body : [body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body)];
-  if (!(body instanceof Readable) && !('content-length' in headers)) headers['content-length'] = String((chunks as Buffer[])[0]!.length);
+  if (!(body instanceof Readable) && !('Content-Length' in headers)) headers['Content-Length'] = String((chunks as Buffer[])[0]!.length);
   response.writeHead(result.status, headers);
   let sent = 0;
   for await (const chunk of chunks) {
@@ -173,8 +174,16 @@ async function sendCut(response: ServerResponse, result: AwsResponse, requestId:
   response.destroy();
 }
 
+/**
+ * The answer's headers with the request id, named as AWS spells them on the wire (`ETag`, `Content-Length`,
+ * `x-amz-request-id`, `x-amzn-RequestId`): the services keep names lower-case, and some clients match them verbatim.
+ */
+function spelled(result: AwsResponse, requestId: string): Record<string, string> {
+  return s3Headers({ 'x-amz-request-id': requestId, 'x-amzn-requestid': requestId, ...result.headers });
+}
+
 function send(response: ServerResponse, result: AwsResponse, requestId: string): Promise<void> {
-  const headers = { 'x-amz-request-id': requestId, 'x-amzn-requestid': requestId, ...result.headers };
+  const headers = spelled(result, requestId);
   const body = result.body;
   if (body instanceof Readable) {
     response.writeHead(result.status, headers);
@@ -183,7 +192,7 @@ function send(response: ServerResponse, result: AwsResponse, requestId: string):
     });
   }
   const buffer = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body);
-  if (!('content-length' in headers)) (headers as Record<string, string>)['content-length'] = String(buffer.length);
+  if (!('Content-Length' in headers)) headers['Content-Length'] = String(buffer.length);
   response.writeHead(result.status, headers).end(buffer);
   return Promise.resolve();
 }
@@ -286,7 +295,7 @@ export async function startAwsEndpoint(options: EndpointOptions): Promise<LocalS
   const server = createServer((request, response) => {
     const requestId = randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase();
     // AWS's Date header is AWS's clock: SDKs correct their clock skew from it, so it must be the endpoint's own.
-    response.setHeader('date', now().toUTCString());
+    response.setHeader('Date', now().toUTCString());
     serve(request, response, requestId)
       .then((result) => (result ? send(response, result, requestId) : undefined))
       .catch((error: Error) => {

@@ -1,0 +1,174 @@
+/**
+ * Answers name their headers as S3 spells them (issue 10, item 3): `ETag`, `Content-Length`, `Last-Modified`,
+ * `Content-Type`, `Accept-Ranges`, `Content-Range` in Title-Case, S3's own `x-amz-*` names lower-case, and no name
+ * sent twice in two spellings. Node writes a name as it is given, so the core's lower-case names went out as
+ * `etag:`, and htslib, which looks for `ETag: "` verbatim in UploadPart's answer, gave up every upload
+ * (`samtools view -o s3://…` exited 0 and stored nothing).
+ *
+ * Checked on the wire (`rawHeaders`) on the Node front, the function URL and the local S3 itself, with requests
+ * signed as SDKs sign them, and with samtools writing a BAM through the Node front.
+ */
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ok, runClient, type GatewayKey } from './proxy-clients/clients';
+import { startProxyWorld, type ProxyWorld } from './proxy-world';
+
+const V = 'alice-genomes';
+
+interface RawAnswer {
+  status: number;
+  /** The header names as they were sent, in order. */
+  names: string[];
+  body: string;
+}
+
+interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+/** One S3 request signed with SigV4 as the SDKs sign it, answered with the header names as they came on the wire. */
+async function send(endpoint: string, credentials: Credentials, method: string, path: string, query: Record<string, string> = {}, body = '', headers: Record<string, string> = {}): Promise<RawAnswer> {
+  const url = new URL(endpoint);
+  const signer = new SignatureV4({ credentials, region: 'us-east-1', service: 's3', sha256: Sha256, uriEscapePath: false, applyChecksum: false });
+  const signed = await signer.sign(
+    new HttpRequest({
+      method,
+      hostname: url.hostname,
+      port: Number(url.port),
+      path,
+      query,
+      headers: {
+        host: url.host,
+        'x-amz-content-sha256': createHash('sha256').update(body).digest('hex'),
+        ...(method === 'PUT' || method === 'POST' ? { 'content-length': String(Buffer.byteLength(body)) } : {}),
+        ...headers,
+      },
+    }),
+  );
+  const search = new URLSearchParams(signed.query as Record<string, string>).toString();
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: url.hostname, port: url.port, method, path: `${path}${search ? `?${search}` : ''}`, headers: signed.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, names: res.rawHeaders.filter((_, i) => i % 2 === 0), body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/**
+ * S3's spelling, written out here rather than taken from the module under test: its `x-amz-*` names lower-case,
+ * every other name Title-Case hyphen by hyphen, except `ETag`. (The local AWS endpoint adds the request id of
+ * AWS's JSON services too, spelled as they spell it.)
+ */
+const spelledAsS3 = (name: string): boolean =>
+  name.startsWith('x-amz-') ? name === name.toLowerCase() : name === 'ETag' || name === 'x-amzn-RequestId' || /^[A-Z][a-z0-9]*(-[A-Z][a-z0-9]*)*$/.test(name);
+
+function expectS3Spelling(answer: RawAnswer, required: string[]): void {
+  for (const name of required) expect(answer.names, `${name} in ${answer.names.join(', ')}`).toContain(name);
+  expect(answer.names.filter((name) => !spelledAsS3(name))).toEqual([]);
+  const lower = answer.names.map((name) => name.toLowerCase());
+  expect(lower.filter((name, i) => lower.indexOf(name) !== i), 'names sent twice').toEqual([]);
+}
+
+let w: ProxyWorld;
+let dir: string;
+let alice: GatewayKey;
+let customer: Credentials;
+
+beforeAll(async () => {
+  w = await startProxyWorld();
+  dir = mkdtempSync(join(tmpdir(), 'vg-spelling-'));
+  alice = w.keys.alice!;
+  const env = w.stack.customerEnv(0);
+  customer = { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY!, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) };
+}, 120_000);
+afterAll(async () => {
+  await w?.stack.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe.each([
+  { front: 'the Node front', endpoint: () => w.stack.info.nodeProxyUrl, credentials: () => alice, root: `/${V}` },
+  { front: 'the function URL', endpoint: () => w.stack.info.proxyUrl, credentials: () => alice, root: `/${V}` },
+  { front: 'the local S3', endpoint: () => w.stack.info.awsEndpoint, credentials: () => customer, root: '/alice-lab/project-x' },
+])('$front spells response header names as S3 does', ({ front, endpoint, credentials, root }) => {
+  const key = `${root}/spelling/${front.replace(/\W+/g, '-')}.txt`;
+
+  it('PutObject: ETag, Content-Length and x-amz-request-id, each once', async () => {
+    const put = await send(endpoint(), credentials(), 'PUT', key, {}, 'hello, spelling\n', { 'content-type': 'text/plain' });
+    expect(put.status).toBe(200);
+    expectS3Spelling(put, ['ETag', 'Content-Length', 'x-amz-request-id']);
+  });
+
+  it('UploadPart: ETag (what htslib looks for verbatim), within a multipart upload', async () => {
+    const created = await send(endpoint(), credentials(), 'POST', `${key}.multi`, { uploads: '' });
+    expect(created.status).toBe(200);
+    expectS3Spelling(created, ['Content-Type', 'Content-Length', 'x-amz-request-id']);
+    const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(created.body)![1]!;
+    const part = await send(endpoint(), credentials(), 'PUT', `${key}.multi`, { partNumber: '1', uploadId }, 'one part\n');
+    expect(part.status).toBe(200);
+    expectS3Spelling(part, ['ETag', 'Content-Length', 'x-amz-request-id']);
+    expect((await send(endpoint(), credentials(), 'DELETE', `${key}.multi`, { uploadId })).status).toBe(204);
+  });
+
+  it('GetObject and HeadObject: ETag, Last-Modified, Content-Type, Content-Length, Accept-Ranges; a range adds Content-Range', async () => {
+    const object = ['ETag', 'Last-Modified', 'Content-Type', 'Content-Length', 'Accept-Ranges', 'x-amz-request-id'];
+    const got = await send(endpoint(), credentials(), 'GET', key);
+    expect(got.status).toBe(200);
+    expect(got.body).toBe('hello, spelling\n');
+    expectS3Spelling(got, object);
+    const ranged = await send(endpoint(), credentials(), 'GET', key, {}, '', { range: 'bytes=0-4' });
+    expect(ranged.status).toBe(206);
+    expectS3Spelling(ranged, [...object, 'Content-Range']);
+    const head = await send(endpoint(), credentials(), 'HEAD', key);
+    expect(head.status).toBe(200);
+    expectS3Spelling(head, object);
+  });
+
+  it('an error answer: Content-Type, Content-Length and x-amz-request-id, each once', async () => {
+    const missing = await send(endpoint(), credentials(), 'GET', `${key}.missing`);
+    expect(missing.status).toBe(404);
+    expect(missing.body).toContain('<Code>NoSuchKey</Code>');
+    expectS3Spelling(missing, ['Content-Type', 'Content-Length', 'x-amz-request-id']);
+  });
+});
+
+describe('samtools (htslib) through the Node front', () => {
+  it('`samtools view -b -o s3://…` stores the BAM: htslib finds `ETag: "` in UploadPart\'s answer', async () => {
+    const sam = join(dir, 'reads.sam');
+    writeFileSync(
+      sam,
+      ['@HD\tVN:1.6\tSO:unsorted', '@SQ\tSN:chr1\tLN:1000', 'r1\t0\tchr1\t100\t60\t10M\t*\t0\t0\tACGTACGTAC\tIIIIIIIIII', 'r2\t16\tchr1\t200\t60\t10M\t*\t0\t0\tTTGGCCAATT\tIIIIIIIIII', ''].join('\n'),
+    );
+    const env = {
+      PATH: process.env.PATH,
+      HOME: dir,
+      AWS_ACCESS_KEY_ID: alice.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: alice.secretAccessKey,
+      AWS_DEFAULT_REGION: 'us-east-1',
+      HTS_S3_HOST: new URL(w.stack.info.nodeProxyUrl).host,
+      HTS_S3_ADDRESS_STYLE: 'path',
+    };
+    const url = `s3+http://${V}/samtools/reads.bam`;
+    ok(await runClient('/usr/bin/samtools', ['view', '-b', '-o', url, sam], env));
+    const stored = await w.s3('alice', w.stack.info.nodeProxyUrl).send(new GetObjectCommand({ Bucket: V, Key: 'samtools/reads.bam' }));
+    const bam = Buffer.from(await stored.Body!.transformToByteArray());
+    // A BGZF file: gzip's magic and BGZF's `BC` extra field; inside, BAM's own magic.
+    expect(bam.subarray(0, 4)).toEqual(Buffer.from([0x1f, 0x8b, 0x08, 0x04]));
+    expect(bam.subarray(12, 14).toString('latin1')).toBe('BC');
+    expect(ok(await runClient('/usr/bin/samtools', ['view', '-c', url], env)).trim()).toBe('2');
+  });
+});
