@@ -16,7 +16,7 @@ import { isStreamingHandler, LocalResponseStream } from './lambda/streaming';
 function tooLarge(response: ServerResponse): void {
   // What Lambda answers when the invocation payload is over its synchronous limit.
   response
-    .writeHead(413, { 'content-type': 'application/json', 'x-amzn-errortype': 'RequestEntityTooLargeException' })
+    .writeHead(413, { 'Content-Type': 'application/json', 'x-amzn-ErrorType': 'RequestEntityTooLargeException' })
     .end(JSON.stringify({ Message: `Request must be smaller than ${MAX_EVENT_BYTES} bytes for the InvokeFunction operation` }));
 }
 

@@ -6,6 +6,7 @@ import type { ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FunctionModel } from '../serverless-model';
+import { HeaderSet } from './header-set';
 import { installAwsLambdaGlobal } from './streaming';
 
 const loaded = new Map<string, Promise<unknown>>();
@@ -39,16 +40,16 @@ export function writeBufferedResult(response: ServerResponse, result: unknown): 
   const structured = result && typeof result === 'object' && 'statusCode' in result ? (result as StructuredResult) : undefined;
   if (!structured) {
     const body = typeof result === 'string' ? result : JSON.stringify(result ?? null);
-    response.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    response.writeHead(200, { 'Content-Type': 'application/json' }).end(body);
     return;
   }
-  const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(structured.headers ?? {})) headers[name.toLowerCase()] = String(value);
-  for (const [name, values] of Object.entries(structured.multiValueHeaders ?? {})) headers[name.toLowerCase()] = values.map(String);
-  if (structured.cookies?.length) headers['set-cookie'] = structured.cookies;
+  const headers = new HeaderSet();
+  for (const [name, value] of Object.entries(structured.headers ?? {})) headers.set(name, String(value));
+  for (const [name, values] of Object.entries(structured.multiValueHeaders ?? {})) headers.set(name, values.map(String));
+  if (structured.cookies?.length) headers.set('Set-Cookie', structured.cookies);
   const body = structured.body === undefined ? Buffer.alloc(0) : Buffer.from(structured.body, structured.isBase64Encoded ? 'base64' : 'utf8');
-  headers['content-length'] = String(body.length);
-  response.writeHead(structured.statusCode ?? 200, headers).end(body);
+  headers.set('Content-Length', String(body.length));
+  response.writeHead(structured.statusCode ?? 200, headers.toObject()).end(body);
 }
 
 /** What API Gateway answers when the integration fails (the function threw or timed out). */
@@ -57,5 +58,5 @@ export function writeIntegrationFailure(response: ServerResponse, status = 500):
     response.destroy();
     return;
   }
-  response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ message: status === 503 ? 'Service Unavailable' : 'Internal Server Error' }));
+  response.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify({ message: status === 503 ? 'Service Unavailable' : 'Internal Server Error' }));
 }

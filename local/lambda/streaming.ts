@@ -5,6 +5,7 @@
  */
 import { Writable } from 'node:stream';
 import type { ServerResponse } from 'node:http';
+import { HeaderSet } from './header-set';
 
 const STREAMING = Symbol.for('volume-gateway.local.streaming');
 
@@ -39,16 +40,20 @@ export class LocalResponseStream extends Writable {
   }
 
   setContentType(contentType: string): void {
-    this.prelude = { statusCode: this.prelude?.statusCode ?? 200, headers: { ...this.prelude?.headers, 'content-type': contentType } };
+    const headers = new HeaderSet();
+    for (const [name, value] of Object.entries(this.prelude?.headers ?? {})) headers.set(name, value);
+    this.prelude = { ...this.prelude, statusCode: this.prelude?.statusCode ?? 200, headers: headers.set('Content-Type', contentType).toObject() as Record<string, string> };
   }
 
   private start(): void {
     if (this.started) return;
     this.started = true;
-    const prelude = this.prelude ?? { statusCode: 200, headers: { 'content-type': 'application/octet-stream' } };
-    const headers: Record<string, string | string[]> = { ...prelude.headers };
-    if (prelude.cookies?.length) headers['set-cookie'] = prelude.cookies;
-    this.response.writeHead(prelude.statusCode, headers);
+    const prelude = this.prelude ?? { statusCode: 200, headers: { 'Content-Type': 'application/octet-stream' } };
+    // The names go out as the function wrote them (an S3 client may look for `ETag`), each once.
+    const headers = new HeaderSet();
+    for (const [name, value] of Object.entries(prelude.headers ?? {})) headers.set(name, value);
+    if (prelude.cookies?.length) headers.set('Set-Cookie', prelude.cookies);
+    this.response.writeHead(prelude.statusCode, headers.toObject());
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
