@@ -4,6 +4,7 @@ import { defineRoutes } from '../../shared/openapi/route-doc';
 import { volumeIdParam } from '../../shared/openapi/schemas/common';
 import { errors } from '../../shared/openapi/schemas/errors';
 import { completedUpload, partUrls, presignedUrl, startedUpload, vendedCredentials } from '../../shared/openapi/schemas/vending';
+import { KEY_RULE } from '../../shared/volumes/object-keys';
 import { abortUploadBody, completeUploadBody, downloadQuery, partUrlsBody, presignBody, startUploadBody, vendBody } from '../../shared/vending/schemas';
 
 const volume = z.object({ id: volumeIdParam });
@@ -68,7 +69,7 @@ export const specs = defineRoutes({
     summary: 'Download link',
     description: 'Redirects (302) to a presigned GET of the object, for browsers and `curl -L`.',
     auth: 'jwt',
-    params: z.object({ id: volumeIdParam, key: z.string().describe('The object\'s key relative to the volume\'s root; may contain `/`.') }),
+    params: z.object({ id: volumeIdParam, key: z.string().describe(`The object's key relative to the volume's root, percent-encoded where needed; may contain \`/\` (a key starting with \`/\` is sent as \`download/%2Fx\`). ${KEY_RULE} A refused key is 400 \`InvalidKey\`.`) }),
     query: downloadQuery,
     responses: {
       302: { description: 'To the presigned GET.', headers: { location: { description: 'The presigned URL.' } } },

@@ -27,5 +27,6 @@ export function validate<T>(schema: ZodType<T>, value: unknown): T {
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   const field = issue.path.map(String).join('.');
-  throw new ValidationFailed(field ? `${field}: ${issue.message}` : issue.message, field || undefined);
+  const code = issue.code === 'custom' && typeof issue.params?.code === 'string' ? issue.params.code : undefined; // a rule's own code
+  throw new ValidationFailed(field ? `${field}: ${issue.message}` : issue.message, field || undefined, code);
 }

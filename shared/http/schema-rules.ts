@@ -5,10 +5,13 @@
  */
 import { z } from 'zod';
 
-/** A string check from a function that answers what is wrong with a value, or undefined. */
-export const rule = (problem: (value: string) => string | undefined) => (ctx: { value: string; issues: unknown[] }) => {
+/**
+ * A string check from a function that answers what is wrong with a value, or undefined. `code` is the API error
+ * code of a refusal (`ValidationFailed` when absent), for values whose refusals have their own stable code.
+ */
+export const rule = (problem: (value: string) => string | undefined, code?: string) => (ctx: { value: string; issues: unknown[] }) => {
   const message = problem(ctx.value);
-  if (message) ctx.issues.push({ code: 'custom', message, input: ctx.value });
+  if (message) ctx.issues.push({ code: 'custom', message, input: ctx.value, ...(code ? { params: { code } } : {}) });
 };
 
 export const text = (what: string) =>

@@ -2,36 +2,29 @@
  * Keys as S3 clients of the proxy name them are relative to the volume's root; S3 knows them as
  * `prefix/key` in the volume's bucket. Requests are mapped in, answers mapped back out, so neither the
  * prefix nor the real bucket ever shows. A key becomes `root + key` and nothing else: whatever it contains
- * (`../`, `%2F`, the bucket's name) it stays a string under the root, since S3 keys are plain strings.
- * `.` and `..` segments are still refused, as the vending API refuses them: some tools between a client and
- * S3 resolve them as paths, and then the request would name another object than the one checked.
+ * (`%2F`, a leading `/`, the bucket's name) it stays a string under the root, since S3 keys are plain strings.
+ * Which keys are accepted is the one rule of `../volumes/object-keys` (the API's presign, download and upload
+ * routes apply the same): refused here as S3 would word it, `InvalidArgument` or `KeyTooLongError`.
  */
+import { keyRefusal, MAX_KEY_BYTES, rootOf } from '../volumes/object-keys';
 import type { Volume } from '../volumes/model';
 import { S3Refusal } from './errors';
 
-/** S3's limit on a key, in UTF-8 bytes. */
-export const MAX_KEY_BYTES = 1024;
+export { MAX_KEY_BYTES, rootOf };
 
 type Rooted = Pick<Volume, 'prefix'>;
 
-/** What every real key of the volume starts with: `prefix/`, or nothing for a whole-bucket volume. */
-export const rootOf = (volume: Rooted): string => (volume.prefix === '' ? '' : `${volume.prefix}/`);
-
-/** The real key of a client's key; refuses what cannot be one. */
+/** The real key of a client's key; refuses what the key rule refuses. */
 export function realKey(volume: Rooted, key: string): string {
-  if (key.split('/').some((segment) => segment === '.' || segment === '..')) {
-    throw new S3Refusal(400, 'InvalidArgument', `Keys with "." or ".." segments are not accepted by the proxy (got "${key.slice(0, 200)}").`, { ArgumentName: 'key' });
-  }
-  const real = rootOf(volume) + key;
-  const bytes = Buffer.byteLength(real, 'utf8');
-  if (bytes > MAX_KEY_BYTES) {
-    const allowed = MAX_KEY_BYTES - Buffer.byteLength(rootOf(volume), 'utf8');
-    throw new S3Refusal(400, 'KeyTooLongError', `Your key is too long: keys in this volume are at most ${allowed} bytes (S3 allows ${MAX_KEY_BYTES} with the volume's root in front).`, {
-      MaxSizeAllowed: String(allowed),
-      Size: String(bytes - (MAX_KEY_BYTES - allowed)),
+  const refusal = keyRefusal(volume, key);
+  if (refusal?.reason === 'too-long') {
+    throw new S3Refusal(400, 'KeyTooLongError', `Your key is too long: keys in this volume are at most ${refusal.allowedBytes} bytes (S3 allows ${MAX_KEY_BYTES} with the volume's root in front).`, {
+      MaxSizeAllowed: String(refusal.allowedBytes),
+      Size: String(refusal.bytes),
     });
   }
-  return real;
+  if (refusal) throw new S3Refusal(400, 'InvalidArgument', `The key ${refusal.message}`, { ArgumentName: 'key' });
+  return rootOf(volume) + key;
 }
 
 /** A listing parameter (`prefix`, `start-after`, `marker`, `key-marker`) as S3 must see it. */

@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import { rule, text, strict } from '../http/schema-rules';
 import { filenameProblem } from './content-disposition';
-import { MAX_KEY_BYTES, keyProblem } from './keys';
+import { KEY_RULE } from '../volumes/object-keys';
+import { INVALID_KEY, MAX_KEY_BYTES, keyProblem } from './keys';
 import { MAX_EXPIRES_IN, contentTypeProblem } from './presign';
 import { MAX_PARTS, PART_URLS_PER_ANSWER } from './uploads';
 
@@ -17,9 +18,9 @@ const wholeNumber = (min: number, max: number, what: string) => {
 };
 
 const key = text('the object\'s key inside the volume')
-  .check(rule(keyProblem))
+  .check(rule(keyProblem, INVALID_KEY))
   .describe(
-    `The object's key relative to the volume's root, e.g. \`reads/sample 1.fastq.gz\`; at most ${MAX_KEY_BYTES} bytes once the volume's prefix is put in front. No leading \`/\`, no \`.\`/\`..\` segments, no control characters; spaces, \`+\`, \`=\`, \`%\`, unicode and \`//\` are kept as they are.`,
+    `The object's key relative to the volume's root, e.g. \`reads/sample 1.fastq.gz\`. The same rule as the S3 proxy's: ${KEY_RULE} (${MAX_KEY_BYTES} bytes is S3's limit on the real key.) A refused key is 400 \`InvalidKey\`.`,
   );
 
 const contentType = text('a media type').check(rule(contentTypeProblem));

@@ -20,6 +20,9 @@ describe('object keys', () => {
     ['back\\slash', 'runs/2025/back\\slash'],
     [' leading and trailing spaces ', 'runs/2025/ leading and trailing spaces '],
     ['*?$', 'runs/2025/*?$'],
+    ['/leading-slash', 'runs/2025//leading-slash'],
+    ['a\nnewline', 'runs/2025/a\nnewline'],
+    ['nul\u0000and-del\u007f', 'runs/2025/nul\u0000and-del\u007f'],
   ];
   it.each(good)('keeps %j exactly under the prefix', (key, full) => {
     expect(objectKey(volume, key)).toBe(full);
@@ -31,18 +34,14 @@ describe('object keys', () => {
 
   const bad: Array<[string, string, RegExp]> = [
     ['empty', '', /must not be empty/],
-    ['a leading slash', '/etc/passwd', /must not start with "\/"/],
     ['a .. segment', '../other-volume/x', /"\." or "\.\." segments/],
     ['a .. segment in the middle', 'a/../../b', /"\." or "\.\." segments/],
     ['a trailing .. segment', 'a/..', /"\." or "\.\." segments/],
     ['a . segment', './a', /"\." or "\.\." segments/],
     ['a . segment after //', 'a//./b', /"\." or "\.\." segments/],
-    ['a newline', 'a\nb', /control characters/],
-    ['a NUL', 'a\u0000b', /control characters/],
-    ['DEL', 'a\u007fb', /control characters/],
     ['a lone surrogate', 'a\ud800b', /not valid Unicode/],
-    ['over 1024 bytes on its own', 'k'.repeat(1025), /1025 bytes/],
-    ['over 1024 bytes in UTF-8', 'é'.repeat(513), /1026 bytes/],
+    ['over 1024 bytes on its own', 'k'.repeat(1025), /1025 bytes long/],
+    ['over 1024 bytes in UTF-8', 'é'.repeat(513), /1026 bytes long/],
   ];
   it.each(bad)('refuses %s with InvalidKey (400) naming key', (_what, key, message) => {
     expect(() => objectKey(volume, key)).toThrow(expect.objectContaining({ status: 400, code: 'InvalidKey', details: { field: 'key' }, message: expect.stringMatching(message) }));
@@ -51,7 +50,7 @@ describe('object keys', () => {
   it('counts the prefix in S3\'s 1,024-byte limit', () => {
     const room = 1024 - 'runs/2025/'.length;
     expect(objectKey(volume, 'k'.repeat(room))).toHaveLength(1024);
-    expect(() => objectKey(volume, 'k'.repeat(room + 1))).toThrow(expect.objectContaining({ code: 'InvalidKey', message: expect.stringMatching(/this volume allows 1014/) }));
+    expect(() => objectKey(volume, 'k'.repeat(room + 1))).toThrow(expect.objectContaining({ code: 'InvalidKey', message: expect.stringMatching(/this volume are at most 1014 bytes/) }));
     expect(objectKey(whole, 'k'.repeat(1024))).toHaveLength(1024);
   });
 
