@@ -93,12 +93,40 @@ export function announcedAlgorithms(headers: Record<string, string>): Set<Checks
   return out;
 }
 
-/** Compares a claimed checksum with the computed one; a mismatch is BadDigest with S3's wording. */
-export function verifyChecksum(algorithm: ChecksumAlgorithm, claimed: string, computed: string | undefined): void {
+/**
+ * Compares a claimed checksum with the computed one; a mismatch is BadDigest with S3's wording, which names the
+ * algorithm in capitals for PutObject/UploadPart and in lower case for CompleteMultipartUpload (`spelled`).
+ */
+export function verifyChecksum(algorithm: ChecksumAlgorithm, claimed: string, computed: string | undefined, spelled: string = algorithm): void {
   if (computed === undefined || Buffer.from(claimed, 'base64').compare(Buffer.from(computed, 'base64')) !== 0) {
-    throw badDigest(`The ${algorithm} you specified did not match the calculated checksum.`);
+    throw badDigest(`The ${spelled} you specified did not match the calculated checksum.`);
   }
 }
+
+/**
+ * The checksum S3 stores when a client sends none ("default data integrity protections", Dec 2024): CRC64NVME,
+ * full object. API reference, PutObject `x-amz-checksum-crc64nvme`: "present if the object was uploaded with the
+ * CRC64NVME checksum algorithm, or if it was uploaded without a checksum (and Amazon S3 added the default checksum)".
+ */
+export const DEFAULT_ALGORITHM: ChecksumAlgorithm = 'CRC64NVME';
+
+/** The algorithm whose value a request carries: its `x-amz-checksum-*` header, else the trailer it announces. */
+export function sentAlgorithm(headers: Record<string, string>): ChecksumAlgorithm | undefined {
+  for (const algorithm of CHECKSUM_ALGORITHMS) if (headers[checksumHeader(algorithm)] !== undefined) return algorithm;
+  for (const name of (headers['x-amz-trailer'] ?? '').split(',')) {
+    const algorithm = parseAlgorithm(name.trim().toLowerCase().replace(/^x-amz-checksum-/, ''));
+    if (algorithm) return algorithm;
+  }
+  return undefined;
+}
+
+/**
+ * A part whose checksum is not the upload's algorithm (or has none, `null`), as S3 words it (InvalidRequest; the
+ * S3 API reference lists "Checksum Type mismatch occurred, expected checksum Type: sha1, actual checksum Type:
+ * crc32c."; OpenStack Swift's s3api tests pin the `null` form against AWS).
+ */
+export const checksumTypeMismatch = (expected: ChecksumAlgorithm, actual: ChecksumAlgorithm | undefined) =>
+  invalidRequest(`Checksum Type mismatch occurred, expected checksum Type: ${expected.toLowerCase()}, actual checksum Type: ${actual?.toLowerCase() ?? 'null'}`);
 
 /** S3's composite checksum of a multipart object: the checksum of the parts' binary checksums, then `-N`. */
 export function compositeChecksum(algorithm: ChecksumAlgorithm, partChecksums: readonly string[]): string {

@@ -27,7 +27,13 @@ function contentMd5(req: S3Request): Buffer | undefined {
 /** Validates the digest headers' formats up front and names the algorithms to compute while receiving. */
 export function prepareIntegrity(req: S3Request, extra: Iterable<ChecksumAlgorithm> = []): Set<ChecksumAlgorithm> {
   contentMd5(req);
-  checksumFromHeaders(req.headers);
+  const header = checksumFromHeaders(req.headers);
+  // A checksum header of one algorithm with `x-amz-sdk-checksum-algorithm` naming another: AWS's answer, as
+  // OpenStack Swift's s3api suite pins it against AWS (test_good_checksum_different_algorithm_header).
+  const sdk = req.headers['x-amz-sdk-checksum-algorithm'];
+  if (header && sdk !== undefined && parseAlgorithm(sdk) !== header.algorithm) {
+    throw invalidRequest('Value for x-amz-sdk-checksum-algorithm header is invalid.');
+  }
   const algorithms = announcedAlgorithms(req.headers);
   for (const a of extra) algorithms.add(a);
   return algorithms;

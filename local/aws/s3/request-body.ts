@@ -8,9 +8,17 @@ import type { S3Request } from './request';
 export interface BodyOptions {
   /** S3 refuses the operation without Content-MD5 or a checksum (DeleteObjects, PutBucketCors). */
   requireDigest?: boolean;
+  /**
+   * The request's `x-amz-checksum-*` headers describe an object, not this body (CompleteMultipartUpload's
+   * full-object or composite checksum): they are not checked against the body.
+   */
+  checksumHeadersDescribeObject?: boolean;
 }
 
-export async function receiveBody(req: S3Request, limit: number, options: BodyOptions = {}): Promise<Buffer> {
+export async function receiveBody(request: S3Request, limit: number, options: BodyOptions = {}): Promise<Buffer> {
+  const req = options.checksumHeadersDescribeObject
+    ? { ...request, headers: Object.fromEntries(Object.entries(request.headers).filter(([name]) => !name.startsWith('x-amz-checksum-'))) }
+    : request;
   const algorithms = prepareIntegrity(req);
   const received = await receiveSmall(req.body, limit, algorithms);
   if (options.requireDigest) await requireReceivedIntegrity(req);

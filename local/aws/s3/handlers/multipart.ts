@@ -1,13 +1,22 @@
 /**
  * CreateMultipartUpload, UploadPart, UploadPartCopy and AbortMultipartUpload. Parts stream to temp files
  * and are committed into the upload's folder under its lock. When the upload declared a checksum
- * algorithm, every part's checksum is computed (and checked against what the client sent), so the
- * composite checksum can be produced at completion whatever the client sends.
+ * algorithm, every part must carry that algorithm's checksum (header or aws-chunked trailer) and it is
+ * checked; a FULL_OBJECT upload alone lets S3 compute a missing one (OpenStack Swift's s3api suite, run
+ * against AWS: "AWS appears to automatically add missing part checksums when using FULL_OBJECT").
  */
 import { Readable } from 'node:stream';
 import { AwsError, type AwsResponse } from '../../types';
 import { receiveToFile } from '../body';
-import { checksumHeader, CHECKSUM_ALGORITHMS, parseAlgorithm, type ChecksumAlgorithm, type ChecksumType } from '../checksums';
+import {
+  checksumHeader,
+  checksumTypeMismatch,
+  DEFAULT_ALGORITHM,
+  parseAlgorithm,
+  sentAlgorithm,
+  type ChecksumAlgorithm,
+  type ChecksumType,
+} from '../checksums';
 import { stamp, type ObjectContext } from '../context';
 import { invalidArgument, invalidRequest, noSuchUpload } from '../errors';
 import { prepareIntegrity, verifyIntegrity } from '../integrity';
@@ -29,7 +38,8 @@ function checksumSettings(headers: Record<string, string>): { algorithm?: Checks
   const raw = headers['x-amz-checksum-algorithm'];
   const algorithm = parseAlgorithm(raw);
   if (raw !== undefined && !algorithm) {
-    throw invalidRequest(`Checksum algorithm provided is unsupported. Please try again with any of the valid types: [${CHECKSUM_ALGORITHMS.join(', ')}]`);
+    // AWS's wording, list included (pinned against AWS by OpenStack Swift's test/s3api/test_object_checksums.py).
+    throw invalidRequest('Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, SHA1, SHA256]');
   }
   const rawType = headers['x-amz-checksum-type']?.toUpperCase();
   if (rawType !== undefined && rawType !== 'COMPOSITE' && rawType !== 'FULL_OBJECT') throw invalidRequest('Value for x-amz-checksum-type header is invalid.');
@@ -78,22 +88,33 @@ function knownUpload(ctx: ObjectContext): { uploadId: string; upload: UploadStat
   return { uploadId, upload };
 }
 
-/** Headers answering a part: its ETag and the checksums the client sent or the upload asked for. */
+/**
+ * Headers answering a part: its ETag and the checksum of the upload's algorithm, else the one the client sent,
+ * else S3's default CRC64NVME (versity/versitygw#1547: an upload without an algorithm answers the part's crc64nvme).
+ */
 function partHeaders(part: PartRecord, upload: UploadState, sent: ChecksumAlgorithm | undefined): Record<string, string> {
-  const out: Record<string, string> = { etag: part.etag };
-  for (const algorithm of [upload.record.checksumAlgorithm, sent]) {
-    const value = algorithm && part.checksums[algorithm];
-    if (algorithm && value) out[checksumHeader(algorithm)] = value;
-  }
-  return out;
+  const algorithm = upload.record.checksumAlgorithm ?? sent ?? DEFAULT_ALGORITHM;
+  const value = part.checksums[algorithm];
+  return value ? { etag: part.etag, [checksumHeader(algorithm)]: value } : { etag: part.etag };
+}
+
+/**
+ * A part of an upload that declared an algorithm carries that algorithm's checksum: another algorithm is refused
+ * for either type, none at all for COMPOSITE (S3 computes it for FULL_OBJECT). Checked before any byte is read.
+ */
+function requirePartChecksum(upload: UploadState, headers: Record<string, string>): void {
+  const { checksumAlgorithm: expected, checksumType: type } = upload.record;
+  if (!expected) return;
+  const sent = sentAlgorithm(headers);
+  if (sent ? sent !== expected : type === 'COMPOSITE') throw checksumTypeMismatch(expected, sent);
 }
 
 export async function uploadPart(ctx: ObjectContext): Promise<AwsResponse> {
   const { deps, req, bucket, key } = ctx;
   const partNumber = parsePartNumber(req.query.get('partNumber') ?? '');
   const { uploadId, upload } = knownUpload(ctx);
-  const uploadAlgorithm = upload.record.checksumAlgorithm;
-  const algorithms = prepareIntegrity(req, uploadAlgorithm ? [uploadAlgorithm] : []);
+  requirePartChecksum(upload, req.headers);
+  const algorithms = prepareIntegrity(req, [upload.record.checksumAlgorithm ?? DEFAULT_ALGORITHM]);
   const expectedSize = expectedBodySize(req.headers, MAX_SINGLE_UPLOAD);
   const temp = deps.store.tempFile();
   const digests = await receiveToFile(req.body, temp, { algorithms, expectedSize, maxSize: MAX_SINGLE_UPLOAD });

@@ -43,6 +43,8 @@ export interface ObjectRecord {
   checksum?: StoredChecksum;
   /** Part sizes, for objects assembled by CompleteMultipartUpload (GetObject `partNumber`). */
   partSizes?: number[];
+  /** The parts' checksums of a COMPOSITE object, in order (GetObject `partNumber` with checksum mode). */
+  partChecksums?: string[];
   /** The object's tag set, in the order it was given; absent when it has none. */
   tags?: StoredTag[];
 }

@@ -212,15 +212,15 @@ describe('multipart uploads', () => {
     const sums = [PART1, PART3].map((p) => be32(crc32(p)));
     const r1 = await h.send({ method: 'PUT', path: '/mpu/summed', query: `partNumber=1&uploadId=${id}`, body: PART1, headers: { 'x-amz-checksum-crc32': sums[0]!.toString('base64') } });
     expect(r1.headers!['x-amz-checksum-crc32']).toBe(sums[0]!.toString('base64'));
-    // A part sent without the checksum still gets one computed.
-    const r2 = await h.send({ method: 'PUT', path: '/mpu/summed', query: `partNumber=2&uploadId=${id}`, body: PART3 });
+    // A COMPOSITE upload's parts each carry the checksum (a part without one is refused: test/local/aws/s3/checksum-rules.test.ts).
+    const r2 = await h.send({ method: 'PUT', path: '/mpu/summed', query: `partNumber=2&uploadId=${id}`, body: PART3, headers: { 'x-amz-checksum-crc32': sums[1]!.toString('base64') } });
     expect(r2.headers!['x-amz-checksum-crc32']).toBe(sums[1]!.toString('base64'));
     const wrongPartSum = await complete(
       'summed',
       id,
       completeXml([
         { n: 1, etag: r1.headers!.etag!, extra: `<ChecksumCRC32>${sums[1]!.toString('base64')}</ChecksumCRC32>` },
-        { n: 2, etag: r2.headers!.etag! },
+        { n: 2, etag: r2.headers!.etag!, extra: `<ChecksumCRC32>${sums[1]!.toString('base64')}</ChecksumCRC32>` },
       ]),
     );
     expect(await errorCode(wrongPartSum)).toBe('InvalidPart');
