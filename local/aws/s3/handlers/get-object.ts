@@ -1,7 +1,8 @@
 /**
  * GetObject and HeadObject: conditionals (304/412), one byte range or one part (206), the `response-*`
- * overrides, stored checksums on `x-amz-checksum-mode: ENABLED`. HEAD answers the real Content-Length and
- * no body. Content streams from disk through a file handle opened before any header is decided.
+ * overrides, stored checksums on `x-amz-checksum-mode: ENABLED` (for the whole object, a range covering it,
+ * or one part of a COMPOSITE object, as OpenStack Swift's s3api suite pins S3's answers). HEAD answers the
+ * real Content-Length and no body. Content streams from disk through a file handle opened before any header is decided.
  */
 import type { FileHandle } from 'node:fs/promises';
 import { AwsError, type AwsResponse } from '../../types';
@@ -10,6 +11,7 @@ import { notModified } from '../conditions';
 import type { ObjectContext } from '../context';
 import { invalidRequest } from '../errors';
 import { parsePartNumber } from '../limits';
+import { checksumHeader } from '../checksums';
 import { checksumResponseHeaders, objectResponseHeaders } from '../object-headers';
 import { parseRange, type ByteRange } from '../range';
 import { emptyResponse, httpDate } from '../respond';
@@ -32,12 +34,28 @@ function partRange(record: ObjectRecord, partNumber: number): ByteRange {
   return { start, end: start + sizes[partNumber - 1]! - 1 };
 }
 
+/**
+ * The checksum answering checksum mode: the object's when the bytes are the whole object; a part's own checksum
+ * for one part of a COMPOSITE object; none for a smaller range, which a client could not validate against it.
+ */
+function checksumHeadersFor(record: ObjectRecord, range: ByteRange | undefined, partNumber: number | undefined): Record<string, string> {
+  const checksum = record.checksum;
+  if (partNumber !== undefined && checksum?.type === 'COMPOSITE' && record.partChecksums) {
+    const value = record.partChecksums[partNumber - 1];
+    return value ? { [checksumHeader(checksum.algorithm)]: value, 'x-amz-checksum-type': 'COMPOSITE' } : {};
+  }
+  const whole = !range || (range.start === 0 && range.end === record.size - 1);
+  return whole ? checksumResponseHeaders(checksum) : {};
+}
+
 async function read(ctx: ObjectContext, withBody: boolean): Promise<AwsResponse> {
   const { deps, req, caller, bucket, key } = ctx;
   const partNumber = parsePartNumber(req.query.get('partNumber'));
   if (partNumber !== undefined && req.headers.range !== undefined) {
     throw invalidRequest('Cannot specify both Range header and partNumber query parameter');
   }
+  const mode = req.headers['x-amz-checksum-mode'];
+  if (mode !== undefined && mode.toUpperCase() !== 'ENABLED') throw invalidRequest('Value for x-amz-checksum-mode header is invalid.');
   let record: ObjectRecord | undefined;
   let file: FileHandle | undefined;
   if (withBody) {
@@ -64,8 +82,7 @@ async function read(ctx: ObjectContext, withBody: boolean): Promise<AwsResponse>
     const length = range ? range.end - range.start + 1 : record.size;
     headers['content-length'] = String(length);
     if (range) headers['content-range'] = `bytes ${range.start}-${range.end}/${record.size}`;
-    // Checksums describe the whole object; a client validating them against a range would fail.
-    else if (req.headers['x-amz-checksum-mode']?.toUpperCase() === 'ENABLED') Object.assign(headers, checksumResponseHeaders(record.checksum));
+    if (mode !== undefined) Object.assign(headers, checksumHeadersFor(record, range, partNumber));
     const status = range ? 206 : 200;
     if (!file) return { status, headers };
     if (length === 0) {

@@ -6,6 +6,7 @@
 import type { AwsResponse } from '../../types';
 import { missingKey } from '../access';
 import { receiveToFile } from '../body';
+import { DEFAULT_ALGORITHM } from '../checksums';
 import { checkWriteConditions } from '../conditions';
 import type { ObjectContext } from '../context';
 import { prepareIntegrity, verifyIntegrity } from '../integrity';
@@ -25,12 +26,14 @@ export async function putObject(ctx: ObjectContext): Promise<AwsResponse> {
   const tags = tagsFromHeader(req.headers);
   requireTaggingAllowed(ctx, tags);
   const headers = storedHeadersFrom(req.headers);
-  const algorithms = prepareIntegrity(req);
+  // S3 keeps a CRC64NVME of every object sent without a checksum (DEFAULT_ALGORITHM), so it is always computed.
+  const algorithms = prepareIntegrity(req, [DEFAULT_ALGORITHM]);
   const expectedSize = expectedBodySize(req.headers, MAX_SINGLE_UPLOAD);
   const temp = deps.store.tempFile();
   const digests = await receiveToFile(req.body, temp, { algorithms, expectedSize, maxSize: MAX_SINGLE_UPLOAD });
   try {
-    const checksum = await verifyIntegrity(req, digests, (algorithm) => checksumOfFile(temp, algorithm));
+    const sent = await verifyIntegrity(req, digests, (algorithm) => checksumOfFile(temp, algorithm));
+    const checksum = sent ?? { algorithm: DEFAULT_ALGORITHM, value: digests.checksums[DEFAULT_ALGORITHM]! };
     const record = await bucket.commitObject(
       key,
       temp,
