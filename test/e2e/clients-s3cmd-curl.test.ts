@@ -1,0 +1,170 @@
+/**
+ * s3cmd and curl's own SigV4 through both proxy fronts (issue 10's client matrix), as users run them, with alice's
+ * gateway key (read-write) and carol's (read member): s3cmd 2.3 put/get/sync/multipart/del/ls/info, curl 7.88
+ * `--aws-sigv4` GET/HEAD/PUT and a ranged GET. Every transfer is compared byte for byte; the function URL carries at
+ * most 6 MB per request, so the multipart upload (11 MiB in 5 MiB parts) goes through the Node front only.
+ * Nothing lands outside the volume: the customer lists the bucket at the end.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ok, sha256, type GatewayKey } from './proxy-clients/clients';
+import { curlSigV4, s3cmd } from './proxy-clients/s3cmd-curl';
+import { startProxyWorld, type ProxyWorld } from './proxy-world';
+
+const V = 'alice-genomes';
+const MiB = 1024 * 1024;
+/** A small tree with the names that trip clients up: spaces, unicode, plus signs. */
+const TREE: Record<string, Buffer | string> = {
+  'sp ace.txt': 'a file with a space\n',
+  'ünïcødé ✓.txt': 'naïve café ✓ 🧬\n'.repeat(10),
+  'plus+sign.bin': randomBytes(700),
+  'dir/a b/c+d.bin': randomBytes(3000),
+  'dir/empty.bin': '',
+};
+
+let w: ProxyWorld;
+let dir: string;
+let alice: GatewayKey;
+let carol: GatewayKey;
+let fronts: Array<{ name: string; url: string; tag: string }>;
+let s3c: ReturnType<typeof s3cmd>;
+let curl: ReturnType<typeof curlSigV4>;
+
+const path = (name: string) => {
+  const file = join(dir, name);
+  mkdirSync(dirname(file), { recursive: true });
+  return file;
+};
+const write = (name: string, data: Buffer | string) => {
+  writeFileSync(path(name), data);
+  return join(dir, name);
+};
+/** Every file under `root`, by relative path, with its sha256. */
+const tree = (root: string): Record<string, string> =>
+  Object.fromEntries(
+    readdirSync(root, { recursive: true, encoding: 'utf8' })
+      .filter((name) => statSync(join(root, name)).isFile())
+      .map((name) => [relative(root, join(root, name)), sha256(readFileSync(join(root, name)))]),
+  );
+
+beforeAll(async () => {
+  w = await startProxyWorld();
+  dir = mkdtempSync(join(tmpdir(), 'vg-s3cmd-curl-'));
+  ({ alice, carol } = w.keys as { alice: GatewayKey; carol: GatewayKey });
+  fronts = [
+    { name: 'function URL', url: w.stack.info.proxyUrl, tag: 'fn' },
+    { name: 'Node front', url: w.stack.info.nodeProxyUrl, tag: 'node' },
+  ];
+  s3c = s3cmd(dir);
+  curl = curlSigV4(dir);
+  write('small.bin', randomBytes(1024));
+  write('big.bin', randomBytes(11 * MiB + 123));
+  for (const [name, data] of Object.entries(TREE)) write(`tree/${name}`, data);
+}, 120_000);
+afterAll(async () => {
+  await w?.stack.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('s3cmd 2.3', () => {
+  it.for([0, 1])('front %i: put, get, info, ls and del, byte for byte', async (i) => {
+    const { url, tag } = fronts[i]!;
+    const remote = `s3://${V}/s3cmd-${tag}/small.bin`;
+    ok(await s3c(alice, url, 'put', join(dir, 'small.bin'), remote));
+    ok(await s3c(alice, url, 'get', remote, path(`down-${tag}/small.bin`)));
+    expect(sha256(readFileSync(path(`down-${tag}/small.bin`)))).toBe(sha256(readFileSync(join(dir, 'small.bin'))));
+    const info = ok(await s3c(alice, url, 'info', remote));
+    expect(info).toMatch(/File size:\s+1024/);
+    expect(ok(await s3c(alice, url, 'ls', `s3://${V}/s3cmd-${tag}/`))).toContain(remote);
+    ok(await s3c(alice, url, 'del', remote));
+    expect(ok(await s3c(alice, url, 'ls', `s3://${V}/s3cmd-${tag}/`))).not.toContain(remote);
+  });
+
+  it.for([0, 1])('front %i: sync up and down a tree with spaces, unicode and plus signs in its names', async (i) => {
+    const { url, tag } = fronts[i]!;
+    ok(await s3c(alice, url, 'sync', `${join(dir, 'tree')}/`, `s3://${V}/sync-${tag}/`));
+    const listed = ok(await s3c(alice, url, 'ls', '--recursive', `s3://${V}/sync-${tag}/`));
+    for (const name of Object.keys(TREE)) expect(listed).toContain(`s3://${V}/sync-${tag}/${name}`);
+    const down = path(`sync-down-${tag}/x`);
+    ok(await s3c(alice, url, 'sync', `s3://${V}/sync-${tag}/`, `${dirname(down)}/`));
+    expect(tree(dirname(down))).toEqual(tree(join(dir, 'tree')));
+  });
+
+  it('Node front: an 11 MiB multipart upload in 5 MiB parts, then get, byte for byte', async () => {
+    const url = w.stack.info.nodeProxyUrl;
+    const remote = `s3://${V}/s3cmd-node/big.bin`;
+    ok(await s3c(alice, url, 'put', '--multipart-chunk-size-mb=5', join(dir, 'big.bin'), remote));
+    const head = JSON.parse(await w.stack.aws(w.stack.customerEnv(0), 's3api', 'head-object', '--bucket', 'alice-lab', '--key', 'project-x/s3cmd-node/big.bin'));
+    expect(head.ETag).toMatch(/-3"$/);
+    ok(await s3c(alice, url, 'get', remote, path('down-node/big.bin')));
+    expect(sha256(readFileSync(path('down-node/big.bin')))).toBe(sha256(readFileSync(join(dir, 'big.bin'))));
+  });
+
+  it.for([0, 1])('front %i: carol (read member) reads, and her put and del are refused with AccessDenied', async (i) => {
+    const { url, tag } = fronts[i]!;
+    ok(await s3c(alice, url, 'put', join(dir, 'small.bin'), `s3://${V}/carol-${tag}/kept.bin`));
+    ok(await s3c(carol, url, 'get', `s3://${V}/carol-${tag}/kept.bin`, path(`carol-${tag}/kept.bin`)));
+    const put = await s3c(carol, url, 'put', join(dir, 'small.bin'), `s3://${V}/carol-${tag}/new.bin`);
+    expect({ code: put.code, stderr: put.stderr }).toMatchObject({ code: expect.not.stringMatching(/^0$/), stderr: expect.stringMatching(/403 \(AccessDenied\)/) });
+    const del = await s3c(carol, url, 'del', `s3://${V}/carol-${tag}/kept.bin`);
+    expect({ code: del.code, stderr: del.stderr }).toMatchObject({ code: expect.not.stringMatching(/^0$/), stderr: expect.stringMatching(/403 \(AccessDenied\)/) });
+  });
+});
+
+describe('curl 7.88 --aws-sigv4', () => {
+  /**
+   * curl 7.88 signs `host;x-amz-date` only and sends no x-amz-content-sha256, which S3 requires of every
+   * header-signed request (curl/curl#8810; curl 8 adds `UNSIGNED-PAYLOAD` itself for `aws:…:s3`). With the header
+   * given, curl signs it and uses its value as the payload hash.
+   */
+  const UNSIGNED = ['-H', 'x-amz-content-sha256: UNSIGNED-PAYLOAD'];
+
+  it.for([0, 1])('front %i: without x-amz-content-sha256 the answer is the local S3’s own: 400 InvalidRequest, the header named', async (i) => {
+    const { url, tag } = fronts[i]!;
+    const customer = w.stack.customerEnv(0);
+    const owner = { accessKeyId: customer.AWS_ACCESS_KEY_ID!, secretAccessKey: customer.AWS_SECRET_ACCESS_KEY! };
+    const viaProxy = await curl(alice, `${url}/${V}/curl-${tag}/bare.bin`, '-T', join(dir, 'small.bin'));
+    const direct = await curl(owner, `${w.stack.info.awsEndpoint}/alice-lab/project-x/curl-${tag}/bare.bin`, '-T', join(dir, 'small.bin'));
+    expect(viaProxy.sent['x-amz-content-sha256']).toBeUndefined();
+    const refusal = (run: typeof direct) => ({ status: run.status, code: /<Code>(.*?)<\/Code>/.exec(run.stdout)?.[1], message: /<Message>(.*?)<\/Message>/.exec(run.stdout)?.[1] });
+    expect(refusal(viaProxy)).toEqual(refusal(direct));
+    expect(refusal(direct)).toEqual({ status: 400, code: 'InvalidRequest', message: 'Missing required header for this request: x-amz-content-sha256' });
+  });
+
+  it.for([0, 1])('front %i: PUT (-T), GET, HEAD (-I) and a ranged GET of a small object with x-amz-content-sha256 given, byte for byte', async (i) => {
+    const { url, tag } = fronts[i]!;
+    const object = `${url}/${V}/curl-${tag}/small.bin`;
+    const original = readFileSync(join(dir, 'small.bin'));
+    const put = await curl(alice, object, ...UNSIGNED, '-T', join(dir, 'small.bin'));
+    expect({ status: put.status, body: put.stdout, signed: put.sent.authorization }).toEqual({ status: 200, body: '', signed: expect.stringContaining('SignedHeaders=host;x-amz-content-sha256;x-amz-date,') });
+    const get = await curl(alice, object, ...UNSIGNED, '-o', path(`curl-${tag}/small.bin`));
+    expect(get.status).toBe(200);
+    expect(sha256(readFileSync(path(`curl-${tag}/small.bin`)))).toBe(sha256(original));
+    const head = await curl(alice, object, ...UNSIGNED, '-I');
+    expect(head.status).toBe(200);
+    expect(head.stdout).toMatch(/^content-length: 1024\r$/im);
+    const range = await curl(alice, object, ...UNSIGNED, '-r', '100-199', '-o', path(`curl-${tag}/range.bin`));
+    expect(range.status).toBe(206);
+    expect(readFileSync(path(`curl-${tag}/range.bin`))).toEqual(original.subarray(100, 200));
+  });
+
+  it.for([0, 1])('front %i: carol’s PUT is refused with 403 AccessDenied and nothing is stored', async (i) => {
+    const { url, tag } = fronts[i]!;
+    const put = await curl(carol, `${url}/${V}/curl-${tag}/carol.bin`, ...UNSIGNED, '-T', join(dir, 'small.bin'));
+    expect({ status: put.status, body: put.stdout }).toMatchObject({ status: 403, body: expect.stringContaining('<Code>AccessDenied</Code>') });
+    expect((await curl(alice, `${url}/${V}/curl-${tag}/carol.bin`, ...UNSIGNED, '-I')).status).toBe(404);
+  });
+});
+
+describe('the customer’s bucket', () => {
+  it('holds nothing outside the volume’s prefix but the data that was there before', async () => {
+    const listed = JSON.parse(await w.stack.aws(w.stack.customerEnv(0), 's3api', 'list-objects-v2', '--bucket', 'alice-lab'));
+    const keys = (listed.Contents as Array<{ Key: string }>).map((o) => o.Key);
+    expect(keys.filter((key) => !key.startsWith('project-x/')).sort()).toEqual(['other/secret.txt', 'project-x-evil/secret.txt']);
+    expect(keys).toContain('project-x/s3cmd-node/big.bin');
+    expect(keys).toContain('project-x/sync-fn/ünïcødé ✓.txt');
+  });
+});
