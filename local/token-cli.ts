@@ -1,18 +1,19 @@
 /**
  * `npm run --silent token -- --sub alice [--email a@example.org] [--groups a,b] [--amr mfa] [--ttl 3600] [--aud X]`
  *
- * Prints a token from the local dev issuer on stdout, and nothing else, so `TOKEN=$(npm run --silent token -- --sub alice)`
- * works. Issuer and audience come from `<LOCAL_DATA_DIR or .local>/stack.json`, written by `npm start`;
- * without one, the defaults `http://127.0.0.1:${OIDC_PORT:-3002}` and `volume-gateway-local` apply.
- * Bad arguments exit 2 with a message on stderr.
+ * Prints a token from the running local stack's dev issuer on stdout, and nothing else, so
+ * `TOKEN=$(npm run --silent token -- --sub alice)` works. Issuer, audience and signing key are the running stack's:
+ * `<LOCAL_DATA_DIR or .local>/stack.json` (written by `npm start` while it runs) and the key beside it, checked
+ * against the keys the issuer publishes. Without a running stack there, or with a key the issuer does not publish,
+ * it prints no token and exits 1 saying what to start or set (a token it made up would be refused with 401
+ * UnknownSigningKey). Bad arguments exit 2 with a message on stderr.
  */
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadOrCreateSigningKey, signToken } from './oidc/token';
+import { loadOrCreateSigningKey, signingKeyPath, signToken } from './oidc/token';
+import { findRunningStack, NoRunningStack } from './running-stack';
 
 const USAGE = 'usage: npm run --silent token -- --sub <subject> [--email <address>] [--groups a,b] [--amr pwd,mfa] [--ttl <seconds>] [--aud <audience>]';
-const DEFAULT_AUDIENCE = 'volume-gateway-local';
 
 class UsageError extends Error {}
 
@@ -61,27 +62,6 @@ function parseRequest(argv: string[]): Request {
   };
 }
 
-/** Issuer and audience of the running local stack, or the defaults `npm start` would use. */
-async function readStack(dataDir: string, env: NodeJS.ProcessEnv): Promise<{ issuer: string; audience: string | string[] }> {
-  const file = resolve(dataDir, 'stack.json');
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    return { issuer: `http://127.0.0.1:${env.OIDC_PORT?.trim() || '3002'}`, audience: DEFAULT_AUDIENCE };
-  }
-  let stack: { issuer?: unknown; audience?: unknown };
-  try {
-    stack = JSON.parse(text) as typeof stack;
-  } catch (error) {
-    throw new Error(`${file} is not valid JSON (${(error as Error).message})`);
-  }
-  const audienceOk = typeof stack.audience === 'string' || (Array.isArray(stack.audience) && stack.audience.every((a) => typeof a === 'string'));
-  if (typeof stack.issuer !== 'string' || !audienceOk) throw new Error(`${file} has no string "issuer" and "audience"`);
-  return { issuer: stack.issuer, audience: stack.audience as string | string[] };
-}
-
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   let request: Request;
   try {
@@ -91,9 +71,15 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     process.stderr.write(`token: ${error.message}\n${USAGE}\n`);
     return 2;
   }
-  const dataDir = resolve(env.LOCAL_DATA_DIR?.trim() || '.local');
-  const { issuer, audience } = await readStack(dataDir, env);
+  const { dataDir, info, kids } = await findRunningStack(env);
+  const keyFile = signingKeyPath(dataDir);
+  // Never make a key here: the issuer would not publish it, and every token signed with it would be refused.
+  if (!existsSync(keyFile)) throw new NoRunningStack(`${keyFile} does not exist, so ${dataDir} is not the data directory of the stack at ${info.issuer}: set LOCAL_DATA_DIR to the directory its npm start used.`);
   const key = await loadOrCreateSigningKey(dataDir);
+  if (!kids.includes(key.kid)) {
+    throw new NoRunningStack(`the issuer at ${info.issuer} does not publish the key in ${keyFile}: set LOCAL_DATA_DIR to the data directory of the running stack (the one its npm start used), or restart it with npm start.`);
+  }
+  const { issuer, audience } = info;
   const { ttlSeconds, audience: audienceOverride, ...claims } = request;
   process.stdout.write(
     `${signToken({ privateKey: key.privateKey, kid: key.kid, issuer, audience: audienceOverride ?? audience, ttlSeconds, now: new Date(), ...claims })}\n`,
@@ -106,6 +92,7 @@ main(process.argv.slice(2), process.env).then(
     process.exitCode = code;
   },
   (error: unknown) => {
+    // NoRunningStack says what to start or set; anything else is unexpected, and its message is all there is.
     process.stderr.write(`token: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;
   },

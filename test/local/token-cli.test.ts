@@ -1,11 +1,13 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenVerifier, type TokenVerifier } from '../../shared/auth/token-verifier';
 import { loadAuthConfig } from '../../shared/config';
 import { startDevIssuer, type DevIssuer } from '../../local/oidc/issuer';
+import { startTestStack, type TestStack } from '../support/local-stack';
 
 const AUDIENCE = 'volume-gateway-cli-test';
 const JWT_LINE = /^[\w-]+\.[\w-]+\.[\w-]+\n$/;
@@ -21,11 +23,15 @@ interface Run {
   stderr: string;
 }
 
-/** Runs the CLI as `npm run token` would, in its own process. */
-function runCli(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile('node_modules/.bin/tsx', ['local/token-cli.ts', ...args], { env: { ...process.env, ...env }, timeout: 20_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+const TSX = resolve('node_modules/.bin/tsx');
+const CLI = resolve('local/token-cli.ts');
+
+/** Runs the CLI as `npm run token` would, in its own process; `cwd` is where `.local` would be, LOCAL_DATA_DIR only when given. */
+function runCli(args: string[], env: Record<string, string>, cwd = process.cwd()): Promise<Run> {
+  const { LOCAL_DATA_DIR: _ignored, ...inherited } = process.env;
+  return new Promise((done) => {
+    execFile(TSX, [CLI, ...args], { cwd, env: { ...inherited, ...env }, timeout: 20_000 }, (error, stdout, stderr) => {
+      done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
     });
   });
 }
@@ -63,11 +69,43 @@ describe('npm run token', () => {
     expect(Number(claims.exp) - Number(claims.iat)).toBe(120);
   });
 
-  it('without a stack.json signs for http://127.0.0.1:$OIDC_PORT and the default audience', async () => {
-    const run = await runCli(['--sub', 'bob'], { LOCAL_DATA_DIR: emptyDataDir, OIDC_PORT: '3999' });
-    expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(JWT_LINE);
-    expect(claimsOf(run.stdout.trim())).toMatchObject({ iss: 'http://127.0.0.1:3999', aud: 'volume-gateway-local', sub: 'bob' });
+  it('with no stack data anywhere (no LOCAL_DATA_DIR, no .local) exits 1 naming LOCAL_DATA_DIR and npm start, prints no token and makes no key', async () => {
+    const run = await runCli(['--sub', 'bob'], {}, emptyDataDir);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/no running local stack/);
+    expect(run.stderr).toMatch(/LOCAL_DATA_DIR/);
+    expect(run.stderr).toMatch(/npm start/);
+    expect(existsSync(join(emptyDataDir, '.local'))).toBe(false);
+  });
+
+  it('with LOCAL_DATA_DIR naming a directory without stack.json exits 1 and makes no signing key there', async () => {
+    const run = await runCli(['--sub', 'bob'], { LOCAL_DATA_DIR: emptyDataDir });
+    expect(run).toMatchObject({ code: 1, stdout: '' });
+    expect(run.stderr).toMatch(new RegExp(`LOCAL_DATA_DIR \\(${emptyDataDir}\\).*npm start`));
+    expect(existsSync(join(emptyDataDir, 'oidc'))).toBe(false);
+  });
+
+  it('with a stack.json left by a stack that stopped exits 1 saying the stack is not running', async () => {
+    const stale = await mkdtemp(join(tmpdir(), 'token-cli-stale-'));
+    const stopped = await startDevIssuer({ port: 0, dataDir: stale, audience: AUDIENCE });
+    await writeFile(join(stale, 'stack.json'), JSON.stringify({ issuer: stopped.issuer, audience: AUDIENCE }));
+    await stopped.close();
+    const run = await runCli(['--sub', 'bob'], { LOCAL_DATA_DIR: stale });
+    await rm(stale, { recursive: true, force: true });
+    expect(run).toMatchObject({ code: 1, stdout: '' });
+    expect(run.stderr).toMatch(/is not running.*npm start/s);
+  });
+
+  it('with a data directory whose key the running issuer does not publish exits 1 and prints no token', async () => {
+    const other = await mkdtemp(join(tmpdir(), 'token-cli-other-'));
+    const otherIssuer = await startDevIssuer({ port: 0, dataDir: other, audience: AUDIENCE }); // makes other's own key
+    await otherIssuer.close();
+    await writeFile(join(other, 'stack.json'), JSON.stringify({ issuer: issuer.issuer, audience: AUDIENCE }));
+    const run = await runCli(['--sub', 'bob'], { LOCAL_DATA_DIR: other });
+    await rm(other, { recursive: true, force: true });
+    expect(run).toMatchObject({ code: 1, stdout: '' });
+    expect(run.stderr).toMatch(/does not publish the key.*LOCAL_DATA_DIR/s);
   });
 
   it.each([
@@ -83,5 +121,21 @@ describe('npm run token', () => {
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(message);
     expect(run.stderr).toMatch(/usage:/);
+  });
+});
+
+describe('npm run token against a running stack (the code npm start runs)', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack();
+  }, 60_000);
+  afterAll(() => stack?.close());
+
+  it('prints a token the API accepts (200 on GET /me)', async () => {
+    const run = await runCli(['--sub', 'alice'], { LOCAL_DATA_DIR: stack.dataDir });
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const me = await fetch(`${stack.info.apiUrl}/me`, { headers: { authorization: `Bearer ${run.stdout.trim()}` } });
+    expect(me.status).toBe(200);
+    expect(await me.json()).toMatchObject({ subject: 'alice' });
   });
 });
