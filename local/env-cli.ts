@@ -1,13 +1,12 @@
 /**
  * `npm run --silent local-env -- [--customer N]`: prints shell `export` lines for the running local
- * stack (from its stack.json), so `eval "$(npm run --silent local-env -- --customer 1)"` makes the
- * AWS CLI act as that customer account's admin. N counts from 1.
+ * stack (from its stack.json in `LOCAL_DATA_DIR`, else `.local`), so `eval "$(npm run --silent local-env -- --customer 1)"`
+ * makes the AWS CLI act as that customer account's admin. N counts from 1. Without a running stack there it
+ * prints nothing on stdout and exits 1 saying what to start or set; bad arguments exit 2.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { StackInfo } from './stack';
+import { findRunningStack, NoRunningStack } from './running-stack';
 
-function fail(message: string, code = 2): never {
+function fail(message: string, code: number): never {
   process.stderr.write(`local-env: ${message}\n`);
   process.exit(code);
 }
@@ -15,19 +14,18 @@ function fail(message: string, code = 2): never {
 const args = process.argv.slice(2);
 let customer = 1;
 for (let i = 0; i < args.length; i++) {
-  if (args[i] === '--customer' && /^\d+$/.test(args[i + 1] ?? '')) customer = Number(args[++i]);
-  else fail(`unknown argument "${args[i]}". Usage: npm run --silent local-env -- [--customer N]`);
+  if (args[i] === '--customer' && /^\d+$/.test(args[i + 1] ?? '') && Number(args[i + 1]) >= 1) customer = Number(args[++i]);
+  else fail(`unknown argument "${args[i]}". Usage: npm run --silent local-env -- [--customer N]`, 2);
 }
 
-const file = join(process.env.LOCAL_DATA_DIR || '.local', 'stack.json');
-let info: StackInfo;
+let info;
 try {
-  info = JSON.parse(readFileSync(file, 'utf8')) as StackInfo;
-} catch {
-  fail(`${file} not found: start the stack first with npm start`, 1);
+  ({ info } = await findRunningStack(process.env));
+} catch (error) {
+  fail(error instanceof NoRunningStack ? error.message : `could not read the local stack: ${(error as Error).message}`, 1);
 }
-const account = info.customers[customer - 1];
-if (!account) fail(`there is no customer ${customer}; the stack has ${info.customers.length}`);
+const account = info.customers?.[customer - 1];
+if (!account) fail(`there is no customer ${customer}; the stack has ${info.customers?.length ?? 0}`, 2);
 
 const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
 const exports: Record<string, string> = {
