@@ -1,7 +1,8 @@
 /**
  * Which headers cross the proxy. Towards S3: what S3 semantics need from the client (`x-amz-*` except the
  * client's own signing, the content headers, `range` and the conditionals), never hop-by-hop or signing headers,
- * and `aws-chunked` is taken out of `content-encoding` because the body goes on de-chunked. Back to the client:
+ * and `aws-chunked` is taken out of `content-encoding`: the client's framing is undone (`body.ts` re-frames a body
+ * whose checksum trailer goes on, and sets its own framing headers). Back to the client:
  * everything S3 says about the object, without what breaks clients (`x-amz-bucket-region`, which Nextflow
  * follows to the real S3) or names the real bucket (`location` of a redirect), and with our request id.
  */

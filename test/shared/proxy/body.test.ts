@@ -63,6 +63,15 @@ describe('the body on its way to S3', () => {
     expect(sent.equals(framed)).toBe(true);
   });
 
+  it('a re-framed body keeps the client’s other content encodings after aws-chunked, as S3 wants them', async () => {
+    const payload = Buffer.from('gzipped bytes, say');
+    const req = unsignedTrailerRequest(payload, crc32(payload));
+    req.headers['content-encoding'] = 'gzip,aws-chunked';
+    const plan = await planBody(req, parseSigV4(req)!, undefined);
+    expect(plan.set['content-encoding']).toBe('aws-chunked,gzip');
+    await drain(plan.body);
+  });
+
   it('an aws-chunked body without a trailer flows whole, de-chunked, with the decoded length', async () => {
     const payload = Buffer.alloc(20_000, 'p');
     const req = unsignedTrailerRequest(payload, crc32(payload));

@@ -99,6 +99,19 @@ describe('the forwarder', () => {
     expect(seen.at(-1)).toMatchObject({ body: '0123456789', verified: 'ok' });
   });
 
+  it('signs a re-framed aws-chunked upload as S3 wants it: its framing headers signed, a Content-Length, never chunked', async () => {
+    const framed = '5\r\nhello\r\n0\r\nx-amz-checksum-crc32:NhCmhg==\r\n\r\n';
+    const headers = { 'content-encoding': 'aws-chunked', 'x-amz-trailer': 'x-amz-checksum-crc32', 'x-amz-decoded-content-length': '5', 'x-amz-sdk-checksum-algorithm': 'CRC32', 'content-length': String(framed.length) };
+    const response = await upstream().send(request({ method: 'PUT', body: Readable.from([Buffer.from(framed)]), headers, payloadHash: 'STREAMING-UNSIGNED-PAYLOAD-TRAILER' }));
+    await text(response.body);
+    const last = seen.at(-1)!;
+    expect(last).toMatchObject({ verified: 'ok', body: framed });
+    expect(last.headers).toMatchObject({ ...headers, 'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER' });
+    expect(last.headers['transfer-encoding']).toBeUndefined();
+    const signedHeaders = /SignedHeaders=([^,]+)/.exec(last.headers.authorization!)![1]!.split(';');
+    expect(signedHeaders).toEqual(expect.arrayContaining(['content-encoding', 'content-length', 'x-amz-content-sha256', 'x-amz-decoded-content-length', 'x-amz-trailer', 'x-amz-sdk-checksum-algorithm']));
+  });
+
   it('rejects with the body’s own failure when the body fails on the way, and abandons the request', async () => {
     const body = new PassThrough();
     const sending = upstream().send(request({ method: 'PUT', body, headers: { 'content-length': '10' } }));

@@ -94,6 +94,19 @@ describe('multipart documents', () => {
   });
 });
 
+describe('checksums in multipart results', () => {
+  it('CompleteMultipartUploadResult and ListPartsResult keep S3’s Checksum* and ChecksumType elements as S3 wrote them', async () => {
+    const completed =
+      '<?xml version="1.0" encoding="UTF-8"?>\n<CompleteMultipartUploadResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Location>https://lab-genomes.s3.amazonaws.com/runs/2025/x</Location><Bucket>lab-genomes</Bucket><Key>runs/2025/x</Key><ETag>"3858f62230ac3c915f300c664312c11f-2"</ETag><ChecksumCRC32C>Smw00A==-2</ChecksumCRC32C><ChecksumType>COMPOSITE</ChecksumType></CompleteMultipartUploadResult>';
+    const done = await parse(rewriteResponse(completed, ctx({ key: 'x' })));
+    expect(done.CompleteMultipartUploadResult).toMatchObject({ Bucket: 'shared-genomes', Key: 'x', ChecksumCRC32C: 'Smw00A==-2', ChecksumType: 'COMPOSITE' });
+    const parts =
+      '<ListPartsResult><Bucket>lab-genomes</Bucket><Key>runs/2025/x</Key><UploadId>u</UploadId><ChecksumAlgorithm>CRC64NVME</ChecksumAlgorithm><ChecksumType>FULL_OBJECT</ChecksumType><Part><PartNumber>1</PartNumber><ETag>"e"</ETag><Size>5</Size><ChecksumCRC64NVME>AAAAAAAAAAA=</ChecksumCRC64NVME></Part></ListPartsResult>';
+    const listed = await parse(rewriteResponse(parts, ctx()));
+    expect(listed.ListPartsResult).toMatchObject({ Key: 'x', ChecksumAlgorithm: 'CRC64NVME', ChecksumType: 'FULL_OBJECT', Part: [{ ChecksumCRC64NVME: 'AAAAAAAAAAA=' }] });
+  });
+});
+
 describe('DeleteObjects results', () => {
   it('name the client’s keys, deleted or not', () => {
     const raw =
