@@ -7,7 +7,6 @@
  */
 import { Sha256 } from '@aws-crypto/sha256-js';
 import {
-  type ChecksumAlgorithm,
   type ChecksumType,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
@@ -24,7 +23,7 @@ import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createChecksum, signingKey } from '../../shared/sigv4';
+import { createChecksum, signingKey, type ChecksumAlgorithm } from '../../shared/sigv4';
 import { encodeAwsChunked } from '../shared/sigv4/helpers';
 import { startProxyWorld, type ProxyWorld } from './proxy-world';
 

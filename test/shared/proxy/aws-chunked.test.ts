@@ -116,12 +116,13 @@ describe('aws-chunked uploads', () => {
     expect(await stored('baddigest.bin')).toBe(404);
   });
 
-  it('in JWT mode signed chunks are de-chunked without their signatures being checkable', async () => {
+  it('in JWT mode signed chunks are de-chunked without their signatures being checkable; the checksum trailer still goes on', async () => {
     const token = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2ln';
     w.identities.set(token, { subject: 'alice', issuer: 'i', groups: [], authMethods: [], expiresAt: new Date('2030-01-01'), token });
     const as = { accessKeyId: token, secretAccessKey: 'N/A' };
     const response = await w.proxy(await chunkedPut('jwt.bin', { mode: 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER', trailer: ['x-amz-checksum-crc32', crc32(PAYLOAD)], as }));
     expect(response.status).toBe(200);
+    expect(response.headers['x-amz-checksum-crc32']).toBe(crc32(PAYLOAD));
     expect(await stored('jwt.bin')).toEqual(PAYLOAD);
   });
 
