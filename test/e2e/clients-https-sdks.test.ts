@@ -31,7 +31,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTlsTerminator, type SeenRequest, type TlsTerminator } from '../support/tls-terminator';
-import { ok, runClient, sha256, type GatewayKey } from './proxy-clients/clients';
+import { ok, runClient, sha256, type ClientRun, type GatewayKey } from './proxy-clients/clients';
 import { startProxyWorld, type ProxyWorld } from './proxy-world';
 
 const PYENV = '/root/.pyenv/versions/3.11.7/bin';
@@ -72,6 +72,7 @@ let alice: GatewayKey;
 let direct: S3Client;
 /** The botocore script's answer by algorithm, started as soon as the world is up (Python starts slowly). */
 let botocoreRun: Promise<Record<string, any>>;
+let cliRuns: { gateway: Promise<ClientRun[]>; vended: Promise<ClientRun[]> };
 const small = randomBytes(256 * 1024);
 const big = randomBytes(6 * MiB + 4321);
 
@@ -92,9 +93,48 @@ beforeAll(async () => {
     forcePathStyle: true,
     credentials: { accessKeyId: customer.AWS_ACCESS_KEY_ID!, secretAccessKey: customer.AWS_SECRET_ACCESS_KEY! },
   });
+  const path = `s3 =\n  addressing_style = path\n`;
+  writeFileSync(
+    join(dir, 'aws-config'),
+    `[default]\nregion = us-east-1\n${path}\n[profile alice-vended]\nregion = us-east-1\ncredential_process = ${LAUNCHER} credentials --volume ${V} --api ${w.stack.info.apiUrl}\n${path}`,
+  );
+  // The Python clients start slowly: they run while the JS SDK's tests do, and the tests await their results.
   botocoreRun = runBotocore();
   botocoreRun.catch(() => undefined);
+  cliRuns = { gateway: runCliWithGatewayKey(), vended: runCliWithCredentialProcess() };
+  for (const run of Object.values(cliRuns)) run.catch(() => undefined);
 }, 120_000);
+
+/** The newest aws cli's environment: the config file written above, nothing of the developer's. */
+function cliEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: dir,
+    AWS_CONFIG_FILE: join(dir, 'aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_PAGER: '',
+    ...extra,
+  };
+}
+
+/** `aws s3 cp` up and down through the proxy's TLS terminator, with alice's gateway key. */
+async function runCliWithGatewayKey(): Promise<ClientRun[]> {
+  if (!existsSync(AWS)) return [];
+  const env = cliEnv({ AWS_ACCESS_KEY_ID: alice.accessKeyId, AWS_SECRET_ACCESS_KEY: alice.secretAccessKey });
+  const cli = (...args: string[]) => runClient(AWS, ['--endpoint-url', tls.url, '--ca-bundle', tls.caFile, ...args], env);
+  const up = await cli('s3', 'cp', join(dir, 'small.bin'), `s3://${V}/cli/small.bin`);
+  return [up, await cli('s3', 'cp', `s3://${V}/cli/small.bin`, join(dir, 'cli-down.bin'), '--checksum-mode', 'ENABLED')];
+}
+
+/** `aws s3 cp` up and down straight to S3 (its TLS terminator), with the profile whose credential_process is our CLI. */
+async function runCliWithCredentialProcess(): Promise<ClientRun[]> {
+  if (!existsSync(AWS)) return [];
+  const env = cliEnv({ VOLUME_GATEWAY_TOKEN: w.tokens.alice });
+  const cli = (...args: string[]) => runClient(AWS, ['--profile', 'alice-vended', '--endpoint-url', tlsS3.url, '--ca-bundle', tlsS3.caFile, ...args], env);
+  const up = await cli('s3', 'cp', join(dir, 'big.bin'), `s3://${BUCKET}/${PREFIX}/vended/big.bin`);
+  return [up, await cli('s3', 'cp', `s3://${BUCKET}/${PREFIX}/vended/big.bin`, join(dir, 'vended-down.bin'), '--checksum-mode', 'ENABLED')];
+}
 
 async function runBotocore(): Promise<Record<string, any>> {
   if (BOTOCORE.missing) return {};
@@ -219,41 +259,22 @@ describe('the JS SDK v3 over https (trailer checksums)', () => {
 });
 
 describe('the newest aws cli over https', () => {
-  const cliEnv = (extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({
-    PATH: process.env.PATH,
-    HOME: dir,
-    AWS_CONFIG_FILE: join(dir, 'aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_PAGER: '',
-    ...extra,
-  });
-  beforeAll(() => {
-    const path = `s3 =\n  addressing_style = path\n`;
-    writeFileSync(
-      join(dir, 'aws-config'),
-      `[default]\nregion = us-east-1\n${path}\n[profile alice-vended]\nregion = us-east-1\ncredential_process = ${LAUNCHER} credentials --volume ${V} --api ${w.stack.info.apiUrl}\n${path}`,
-    );
-  });
-
   it.skipIf(!existsSync(AWS))('s3 cp up and down with a gateway key through the proxy: the upload carries a CRC32 trailer, kept by S3', async () => {
-    const env = cliEnv({ AWS_ACCESS_KEY_ID: alice.accessKeyId, AWS_SECRET_ACCESS_KEY: alice.secretAccessKey });
-    const cli = (...args: string[]) => runClient(AWS, ['--endpoint-url', tls.url, '--ca-bundle', tls.caFile, ...args], env);
-    ok(await cli('s3', 'cp', join(dir, 'small.bin'), `s3://${V}/cli/small.bin`));
-    ok(await cli('s3', 'cp', `s3://${V}/cli/small.bin`, join(dir, 'cli-down.bin'), '--checksum-mode', 'ENABLED'));
+    const [up, down] = await cliRuns.gateway;
+    ok(up!);
+    ok(down!);
     expect(sha256(readFileSync(join(dir, 'cli-down.bin')))).toBe(sha256(small));
     const [sent] = expectTrailers(tls, `/${V}/cli/small.bin`, 'CRC32', 1);
     expect(await storedChecksums('cli/small.bin')).toMatchObject({ ChecksumCRC32: sent });
-  }, 20_000);
+  });
 
   it.skipIf(!existsSync(AWS))('s3 cp up and down with a credential_process profile (our CLI) straight to S3 over https, CRC32 trailer kept', async () => {
-    const env = cliEnv({ VOLUME_GATEWAY_TOKEN: w.tokens.alice });
-    const cli = (...args: string[]) => runClient(AWS, ['--profile', 'alice-vended', '--endpoint-url', tlsS3.url, '--ca-bundle', tlsS3.caFile, ...args], env);
-    ok(await cli('s3', 'cp', join(dir, 'big.bin'), `s3://${BUCKET}/${PREFIX}/vended/big.bin`));
-    ok(await cli('s3', 'cp', `s3://${BUCKET}/${PREFIX}/vended/big.bin`, join(dir, 'vended-down.bin')));
+    const [up, down] = await cliRuns.vended;
+    ok(up!);
+    ok(down!);
     expect(sha256(readFileSync(join(dir, 'vended-down.bin')))).toBe(sha256(big));
     // 6 MiB is below the cli's 8 MiB multipart threshold: one PutObject.
     const [sent] = expectTrailers(tlsS3, `/${BUCKET}/${PREFIX}/vended/big.bin`, 'CRC32', 1);
     expect(await storedChecksums('vended/big.bin')).toMatchObject({ ChecksumCRC32: sent });
-  }, 20_000);
+  });
 });
