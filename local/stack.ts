@@ -186,6 +186,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     servers.push({ url: nodeProxy.url, server: nodeProxy.server, close: () => nodeProxy.close(0) });
     // Nextflow configs name the Node front: Nextflow uploads files whole up to 100 MB, which no function URL carries.
     process.env.PROXY_PUBLIC_URL = nodeProxy.url;
+    process.env.NODE_PROXY_PUBLIC_URL = nodeProxy.url;
 
     const sweep = setInterval(() => void dynamo.sweepExpired().catch((error: Error) => log.error('ttl sweep failed', { errorMessage: error.message })), options.ttlSweepMs ?? 5000);
     sweep.unref();

@@ -7,6 +7,6 @@ import { nextflowConfigDefaults, type NextflowConfigDeps } from '../../shared/wi
 import { nextflowConfigSpecs } from './specs';
 
 export const makeHandler = (deps: NextflowConfigDeps) =>
-  route(nextflowConfigSpecs.handler, async (r) => ok(await nextflowConfig(deps.volumes.repo, callerOf(r), r.pathParameters.id!, deps.proxyPublicUrl)))(deps);
+  route(nextflowConfigSpecs.handler, async (r) => ok(await nextflowConfig(deps.volumes.repo, callerOf(r), r.pathParameters.id!, { publicUrl: deps.proxyPublicUrl, nodeUrl: deps.nodeProxyPublicUrl })))(deps);
 
 export const handler = makeHandler(nextflowConfigDefaults());

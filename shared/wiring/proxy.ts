@@ -7,6 +7,8 @@
  * - `AWS_ENDPOINT_URL_S3`, else `AWS_ENDPOINT_URL`: where requests are forwarded instead of
  *   `https://s3.<region>.amazonaws.com` (the local stack sets the latter); path-style either way.
  * - `PROXY_PUBLIC_URL`: where clients reach the proxy, for the Nextflow config and completed uploads' Location.
+ * - `NODE_PROXY_PUBLIC_URL`: where clients reach the proxy's Node front, when it runs; the Nextflow config names it
+ *   (Nextflow's whole-file uploads do not fit a function URL's 6 MB request limit).
  */
 import { createS3MultipartStore } from '../adapters/s3-multipart-store';
 import { createS3UrlSigner } from '../adapters/s3-url-signer';
@@ -28,6 +30,8 @@ export interface ProxyConfig {
   s3Endpoint?: string;
   /** Where clients reach the proxy, without a trailing `/`. */
   publicUrl?: string;
+  /** Where clients reach the proxy's Node front, without a trailing `/`. */
+  nodePublicUrl?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -48,7 +52,8 @@ function url(name: string, value: string | undefined): string | undefined {
 export function loadProxyConfig(env: Env = process.env): Readonly<ProxyConfig> {
   const s3Endpoint = env.AWS_ENDPOINT_URL_S3?.trim() ? url('AWS_ENDPOINT_URL_S3', env.AWS_ENDPOINT_URL_S3) : url('AWS_ENDPOINT_URL', env.AWS_ENDPOINT_URL);
   const publicUrl = url('PROXY_PUBLIC_URL', env.PROXY_PUBLIC_URL);
-  return Object.freeze({ ...(s3Endpoint ? { s3Endpoint } : {}), ...(publicUrl ? { publicUrl } : {}) });
+  const nodePublicUrl = url('NODE_PROXY_PUBLIC_URL', env.NODE_PROXY_PUBLIC_URL);
+  return Object.freeze({ ...(s3Endpoint ? { s3Endpoint } : {}), ...(publicUrl ? { publicUrl } : {}), ...(nodePublicUrl ? { nodePublicUrl } : {}) });
 }
 
 export function buildProxyDeps(config: Config, proxyConfig: ProxyConfig, logger: Logger): ProxyDeps {
@@ -93,10 +98,12 @@ export function proxyDefaults(): ProxyWiring {
 export interface NextflowConfigDeps extends VolumeHandlerDeps {
   /** PROXY_PUBLIC_URL, when the deployment sets it. */
   proxyPublicUrl?: string;
+  /** NODE_PROXY_PUBLIC_URL, when the deployment sets it. */
+  nodeProxyPublicUrl?: string;
 }
 
 /** The Nextflow-config route's deps: the volume routes' wiring and where the proxy is. */
 export function nextflowConfigDefaults(): NextflowConfigDeps {
-  const { publicUrl } = loadProxyConfig();
-  return { ...volumeDefaults(), ...(publicUrl ? { proxyPublicUrl: publicUrl } : {}) };
+  const { publicUrl, nodePublicUrl } = loadProxyConfig();
+  return { ...volumeDefaults(), ...(publicUrl ? { proxyPublicUrl: publicUrl } : {}), ...(nodePublicUrl ? { nodeProxyPublicUrl: nodePublicUrl } : {}) };
 }

@@ -227,10 +227,13 @@ it('writes the proxy’s entries in the volume’s audit trail, with who and wha
   expect(events.find((e) => e.action === 'proxy.PutObject' && e.subject === 'carol')).toMatchObject({ outcome: 'denied', detail: { reason: 'AccessExceedsMembership' } });
 });
 
-it('gives Nextflow a config pointing at the proxy', async () => {
+it('gives Nextflow a config pointing at the proxy\'s Node front, with a comment saying why', async () => {
   const answer = await w.api('alice', 'GET', `/volumes/${w.volumes[VOLUME]!.id}/nextflow-config`);
   expect(answer.status).toBe(200);
   expect(answer.body.config).toContain(`endpoint = '${w.stack.info.nodeProxyUrl}'`);
   expect(answer.body.config).toContain('s3PathStyleAccess = true');
+  // The Node front (NODE_PROXY_PUBLIC_URL), and why: Nextflow's whole-file uploads do not fit a function URL.
+  expect(answer.body.config).toMatch(/^\/\/ The endpoint is the proxy's Node front: .*\n\/\/ Lambda function URL refuses every request over about 4\.5 MiB/m);
+  expect(answer.body.notes.join(' ')).not.toMatch(/Writes over 4 MiB/);
   expect((await w.api('dave', 'GET', `/volumes/${w.volumes[VOLUME]!.id}/nextflow-config`)).status).toBe(404);
 });
