@@ -22,7 +22,7 @@ const crc32 = (data: Buffer) => {
 };
 
 function unsignedTrailerRequest(payload: Buffer, checksum: string): ProxyRequest {
-  const body = encodeAwsChunked({ chunks: [payload], trailers: [['x-amz-checksum-crc32', checksum]] });
+  const body = encodeAwsChunked({ chunks: payload.length > 0 ? [payload] : [], trailers: [['x-amz-checksum-crc32', checksum]] });
   const headers = {
     host: 'proxy.test',
     authorization: 'AWS4-HMAC-SHA256 Credential=VGAKALICEALICEALICE2/20250601/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-decoded-content-length;x-amz-trailer, Signature=' + '0'.repeat(64),
@@ -61,6 +61,14 @@ describe('the body on its way to S3', () => {
     expect(sent.length).toBe(plan.length);
     const framed = encodeAwsChunked({ chunks: [payload.subarray(0, 65536), payload.subarray(65536, 131072), payload.subarray(131072)], trailers: [['x-amz-checksum-crc32', crc32(payload)]] });
     expect(sent.equals(framed)).toBe(true);
+  });
+
+  it('an empty aws-chunked body with a trailing checksum goes on as the final chunk and the trailer alone', async () => {
+    const req = unsignedTrailerRequest(Buffer.alloc(0), crc32(Buffer.alloc(0)));
+    const plan = await planBody(req, parseSigV4(req)!, undefined);
+    const sent = await readAll(plan.body, Infinity, () => new Error('unbounded'));
+    expect(sent.toString()).toBe('0\r\nx-amz-checksum-crc32:AAAAAA==\r\n\r\n');
+    expect(plan.length).toBe(sent.length);
   });
 
   it('a re-framed body keeps the client’s other content encodings after aws-chunked, as S3 wants them', async () => {
