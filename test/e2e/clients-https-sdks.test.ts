@@ -195,7 +195,7 @@ async function storedChecksums(key: string): Promise<Record<string, string>> {
 }
 
 describe('the newest botocore over https (trailer checksums)', () => {
-  it.for(ALGORITHMS)('%s: put_object and the transfer manager send a trailer; the checksum is stored and returned with checksum mode', async (alg, ctx) => {
+  it.for(ALGORITHMS)('%s: put_object and the transfer manager send a trailer; the checksum is stored and returned with checksum mode', { timeout: 60_000 }, async (alg, ctx) => {
     if (BOTOCORE.missing) return ctx.skip(BOTOCORE.missing);
     if (needsCrt(alg) && !BOTOCORE.crt) return ctx.skip(`botocore ${BOTOCORE.version} computes ${alg} only with awscrt, which ${PYTHON} cannot import`);
     const out = (await botocoreRun)[alg];
@@ -266,7 +266,7 @@ describe('the newest aws cli over https', () => {
     expect(sha256(readFileSync(join(dir, 'cli-down.bin')))).toBe(sha256(small));
     const [sent] = expectTrailers(tls, `/${V}/cli/small.bin`, 'CRC32', 1);
     expect(await storedChecksums('cli/small.bin')).toMatchObject({ ChecksumCRC32: sent });
-  });
+  }, 60_000);
 
   it.skipIf(!existsSync(AWS))('s3 cp up and down with a credential_process profile (our CLI) straight to S3 over https, CRC32 trailer kept', async () => {
     const [up, down] = await cliRuns.vended;
@@ -276,5 +276,5 @@ describe('the newest aws cli over https', () => {
     // 6 MiB is below the cli's 8 MiB multipart threshold: one PutObject.
     const [sent] = expectTrailers(tlsS3, `/${BUCKET}/${PREFIX}/vended/big.bin`, 'CRC32', 1);
     expect(await storedChecksums('vended/big.bin')).toMatchObject({ ChecksumCRC32: sent });
-  });
+  }, 60_000);
 });
