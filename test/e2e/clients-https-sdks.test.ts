@@ -96,7 +96,7 @@ beforeAll(async () => {
   const path = `s3 =\n  addressing_style = path\n`;
   writeFileSync(
     join(dir, 'aws-config'),
-    `[default]\nregion = us-east-1\n${path}\n[profile alice-vended]\nregion = us-east-1\ncredential_process = ${LAUNCHER} credentials --volume ${V} --api ${w.stack.info.apiUrl}\n${path}`,
+    `[default]\nregion = us-east-1\n${path}  multipart_threshold = 5MB\n  multipart_chunksize = 5MB\n\n[profile alice-vended]\nregion = us-east-1\ncredential_process = ${LAUNCHER} credentials --volume ${V} --api ${w.stack.info.apiUrl}\n${path}`,
   );
   // The Python clients start slowly: they run while the JS SDK's tests do, and the tests await their results.
   botocoreRun = runBotocore();
@@ -123,8 +123,12 @@ async function runCliWithGatewayKey(): Promise<ClientRun[]> {
   if (!existsSync(AWS)) return [];
   const env = cliEnv({ AWS_ACCESS_KEY_ID: alice.accessKeyId, AWS_SECRET_ACCESS_KEY: alice.secretAccessKey });
   const cli = (...args: string[]) => runClient(AWS, ['--endpoint-url', tls.url, '--ca-bundle', tls.caFile, ...args], env);
-  const up = await cli('s3', 'cp', join(dir, 'small.bin'), `s3://${V}/cli/small.bin`);
-  return [up, await cli('s3', 'cp', `s3://${V}/cli/small.bin`, join(dir, 'cli-down.bin'), '--checksum-mode', 'ENABLED')];
+  const runs = [];
+  for (const name of ['small.bin', 'big.bin']) {
+    runs.push(await cli('s3', 'cp', join(dir, name), `s3://${V}/cli/${name}`));
+    runs.push(await cli('s3', 'cp', `s3://${V}/cli/${name}`, join(dir, `cli-down-${name}`), '--checksum-mode', 'ENABLED'));
+  }
+  return runs;
 }
 
 /** `aws s3 cp` up and down straight to S3 (its TLS terminator), with the profile whose credential_process is our CLI. */
@@ -259,13 +263,15 @@ describe('the JS SDK v3 over https (trailer checksums)', () => {
 });
 
 describe('the newest aws cli over https', () => {
-  it.skipIf(!existsSync(AWS))('s3 cp up and down with a gateway key through the proxy: the upload carries a CRC32 trailer, kept by S3', async () => {
-    const [up, down] = await cliRuns.gateway;
-    ok(up!);
-    ok(down!);
-    expect(sha256(readFileSync(join(dir, 'cli-down.bin')))).toBe(sha256(small));
+  it.skipIf(!existsSync(AWS))('s3 cp up and down with a gateway key through the proxy: CRC32 trailers by default, on the PutObject and on each part of a multipart upload, kept by S3', async () => {
+    for (const run of await cliRuns.gateway) ok(run);
+    expect(sha256(readFileSync(join(dir, 'cli-down-small.bin')))).toBe(sha256(small));
+    expect(sha256(readFileSync(join(dir, 'cli-down-big.bin')))).toBe(sha256(big));
     const [sent] = expectTrailers(tls, `/${V}/cli/small.bin`, 'CRC32', 1);
     expect(await storedChecksums('cli/small.bin')).toMatchObject({ ChecksumCRC32: sent });
+    // Above the 5 MB threshold of this profile: two parts, each with its trailer; S3 keeps the composite.
+    expectTrailers(tls, `/${V}/cli/big.bin`, 'CRC32', 2);
+    expectMultipartChecksum('CRC32', await storedChecksums('cli/big.bin'));
   }, 60_000);
 
   it.skipIf(!existsSync(AWS))('s3 cp up and down with a credential_process profile (our CLI) straight to S3 over https, CRC32 trailer kept', async () => {
