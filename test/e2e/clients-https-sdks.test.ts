@@ -5,7 +5,8 @@
  * endpoint for the credential_process profile, which talks to S3 itself. The clients:
  * - the newest boto3/botocore (/root/.pyenv/versions/3.11.7, proxy-clients/botocore-checksums.py): put_object and
  *   the transfer manager's multipart upload with each algorithm, then get_object/head_object with ChecksumMode;
- * - `@aws-sdk/client-s3` (the newest JS SDK): PutObject and UploadPart with streamed bodies, each algorithm;
+ * - `@aws-sdk/client-s3` (the newest JS SDK): PutObject and UploadPart with streamed bodies, each algorithm; and
+ *   PutObject through a terminator in front of the function URL (which Lambda serves over https only);
  * - the newest aws cli (1.45, same interpreter): `s3 cp` up and down with `--ca-bundle`, with a gateway key
  *   through the proxy and with a credential_process profile (our CLI) straight to S3.
  * Every upload is checked to have carried its checksum as a trailer (what the terminator saw), and the checksum
@@ -220,15 +221,17 @@ describe('the newest botocore over https (trailer checksums)', () => {
 
 describe('the JS SDK v3 over https (trailer checksums)', () => {
   let s3: S3Client;
-  beforeAll(() => {
-    s3 = new S3Client({
-      endpoint: tls.url,
+  const client = (terminator: TlsTerminator) =>
+    new S3Client({
+      endpoint: terminator.url,
       region: 'us-east-1',
       forcePathStyle: true,
       maxAttempts: 1,
       credentials: alice,
-      requestHandler: { httpsAgent: new Agent({ ca: readFileSync(tls.caFile) }) },
+      requestHandler: { httpsAgent: new Agent({ ca: readFileSync(terminator.caFile) }) },
     });
+  beforeAll(() => {
+    s3 = client(tls);
   });
   const stream = (data: Buffer) => Readable.from([data.subarray(0, 1000), data.subarray(1000)]);
 
@@ -260,6 +263,25 @@ describe('the JS SDK v3 over https (trailer checksums)', () => {
     const head = await s3.send(new HeadObjectCommand({ Bucket: V, Key: mpuKey, ChecksumMode: 'ENABLED' }));
     expect(head[f]).toBe(stored[f]);
   }, 20_000);
+
+  it('through the function URL (https, as Lambda serves it): PutObject with each algorithm’s trailer keeps the checksum', async () => {
+    mkdirSync(join(dir, 'tls-fn'));
+    const fnTls = await startTlsTerminator(w.stack.info.proxyUrl, join(dir, 'tls-fn'));
+    try {
+      const viaFn = client(fnTls);
+      for (const alg of ALGORITHMS) {
+        const key = `js-fn/put-${alg}.bin`;
+        const put = await viaFn.send(new PutObjectCommand({ Bucket: V, Key: key, Body: stream(small), ContentLength: small.length, ChecksumAlgorithm: alg as ChecksumAlgorithm }));
+        const [sent] = expectTrailers(fnTls, `/${V}/${key}`, alg, 1);
+        expect({ alg, put: put[field(alg)], stored: (await storedChecksums(key))[field(alg)] }).toEqual({ alg, put: sent, stored: sent });
+        const got = await viaFn.send(new GetObjectCommand({ Bucket: V, Key: key, ChecksumMode: 'ENABLED' }));
+        expect(sha256(Buffer.from(await got.Body!.transformToByteArray()))).toBe(sha256(small));
+        expect(got[field(alg)]).toBe(sent);
+      }
+    } finally {
+      await fnTls.close();
+    }
+  });
 });
 
 describe('the newest aws cli over https', () => {
