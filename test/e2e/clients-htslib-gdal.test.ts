@@ -30,6 +30,8 @@ type Front = (typeof FRONTS)[number];
 const WINDOW = ['700', '900', '300', '200'];
 /** The customer's files under the volume's fixtures/, put in the bucket by the customer. */
 const FIXTURES = ['x.bam', 'x.bam.bai', 'ref.fa', 'ref.fa.fai', 'img.tif', 'deep/note.txt'];
+/** The local tree gdal.Sync uploads. */
+const SYNCED = ['a.txt', 'b.fa', 'deep/c.txt', 'deep/deeper/d.txt'];
 const CSV_OPEN = ['-oo', 'GEOM_POSSIBLE_NAMES=WKT', '-oo', 'KEEP_GEOM_COLUMNS=NO'];
 
 let w: ProxyWorld;
@@ -105,6 +107,7 @@ beforeAll(async () => {
     writeFileSync(path('small.bin'), 'a small file\n');
     writeFileSync(path('pts.csv'), 'id,name,WKT\n1,alpha,POINT (1 2)\n2,bêta,POINT (3 4)\n3,gamma,"LINESTRING (0 0,1 1,2 0)"\n');
     writeFileSync(path('fixtures/deep/note.txt'), 'below the fixtures\n');
+    for (const name of SYNCED) writeFileSync(path(`tree/${name}`), `${name}\n`.repeat(100));
     envi('big-raster', 2048, 2048, 1);
     envi('small-raster', 512, 384, 3);
     await Promise.all([
@@ -178,6 +181,14 @@ describe('samtools (htslib s3+http://)', () => {
     expect(head.ETag).toMatch(/-2"$/);
   });
 
+  it('samtools index writes the index of a BAM on the volume to the volume through both fronts, byte for byte', async () => {
+    await eachFront(async (front, endpoint) => {
+      const key = `written/x-${front.replace(' ', '-')}.bam.bai`;
+      ok(await sam(alice, endpoint, 'index', '-o', htsUrl(endpoint, V, key), htsUrl(endpoint, V, 'fixtures/x.bam')));
+      expect(await landed(key), front).toBe(sha256(readFileSync(path('fixtures/x.bam.bai'))));
+    });
+  });
+
   it('fails loudly writing a BAM of more than one part through the function URL (Lambda refuses a 5 MiB part), and nothing lands', async () => {
     const endpoint = endpoints['function URL'];
     const write = await sam(alice, endpoint, 'view', '-u', '--no-PG', '-o', htsUrl(endpoint, V, 'written/big-function-URL.bam'), path('big.sam'));
@@ -249,6 +260,23 @@ describe('GDAL /vsis3/', () => {
     expect(await landed('written/big.bin')).toBe(sha256(readFileSync(path('big.bin'))));
     const head = await bucket.send(new HeadObjectCommand({ Bucket: 'alice-lab', Key: `${PREFIX}/written/big.bin` }));
     expect(head.ETag).toMatch(/-3"$/);
+  });
+
+  it('gdal.Sync uploads a local tree, Rename copies server-side and Unlink deletes, through both fronts, byte for byte', async () => {
+    await eachFront(async (front, endpoint) => {
+      const under = `synced-${front.replace(' ', '-')}`;
+      const got = await geoPy(alice, endpoint, [
+        { name: 'sync', do: 'sync', file: `${path('tree')}/`, path: `${V}/${under}` },
+        { name: 'rename', do: 'rename', path: `${V}/${under}/b.fa`, to: `${V}/${under}/renamed.fa` },
+        { name: 'unlink', do: 'unlink', path: `${V}/${under}/deep/c.txt` },
+      ]);
+      expect(got, front).toEqual({ sync: { value: true }, rename: { value: 0 }, unlink: { value: 0 } });
+      const sha = (name: string) => sha256(readFileSync(path(`tree/${name}`)));
+      for (const name of ['a.txt', 'deep/deeper/d.txt']) expect(await landed(`${under}/${name}`), `${front}: ${name}`).toBe(sha(name));
+      expect(await landed(`${under}/renamed.fa`)).toBe(sha('b.fa'));
+      expect(await landed(`${under}/b.fa`)).toBeNull();
+      expect(await landed(`${under}/deep/c.txt`)).toBeNull();
+    });
   });
 
   it('ReadDir lists a directory of the volume and ReadDirRecursive its tree, through both fronts', async () => {

@@ -9,7 +9,9 @@ right. Prints one JSON object: {"<step name>": result}.
   output does (GDAL uploads it in one PUT, or as a multipart upload in VSIS3_CHUNK_SIZE parts when larger);
 - readDir / readDirRecursive: the names gdal.ReadDir / gdal.ReadDirRecursive list (None for an empty directory);
 - rmdirRecursive: gdal.RmdirRecursive (a listing, then DeleteObjects);
-- stat: the size VSIStatL reports.
+- stat: the size VSIStatL reports;
+- sync: gdal.Sync of the local directory `file` to `path` (its files PUT one by one);
+- rename: gdal.Rename of `path` to `to` (a server-side copy, then a delete); unlink: gdal.Unlink.
 """
 import json
 import sys
@@ -46,6 +48,9 @@ ACTIONS = {
     "readDirRecursive": lambda step: gdal.ReadDirRecursive(vsis3(step["path"])),
     "rmdirRecursive": lambda step: gdal.RmdirRecursive(vsis3(step["path"])),
     "stat": stat,
+    "sync": lambda step: gdal.Sync(step["file"], vsis3(step["path"])),
+    "rename": lambda step: gdal.Rename(vsis3(step["path"]), vsis3(step["to"])),
+    "unlink": lambda step: gdal.Unlink(vsis3(step["path"])),
 }
 
 results = {}

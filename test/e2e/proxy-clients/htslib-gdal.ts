@@ -77,7 +77,13 @@ export function gdal(home: string) {
 }
 
 /** One step of gdal-client.py; `name` is where its result lands. Paths are under /vsis3/. */
-export type GdalStep = { name: string; do: 'write' | 'readDir' | 'readDirRecursive' | 'rmdirRecursive' | 'stat'; path: string; file?: string };
+export type GdalStep = {
+  name: string;
+  do: 'write' | 'readDir' | 'readDirRecursive' | 'rmdirRecursive' | 'stat' | 'sync' | 'rename' | 'unlink';
+  path: string;
+  file?: string;
+  to?: string;
+};
 export type GdalResult = { value?: any; error?: string };
 
 /** python3-gdal (Debian's /usr/bin/python3) running gdal-client.py's steps in order. */
