@@ -76,7 +76,9 @@ export async function startTlsTerminator(target: string, dir: string): Promise<T
       },
     );
     forwarded.on('error', () => response.destroy());
-    request.on('aborted', () => forwarded.destroy());
+    response.on('close', () => {
+      if (!response.writableFinished) forwarded.destroy();
+    });
     request.pipe(forwarded);
   });
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
