@@ -33,7 +33,7 @@ export const unknownAccessKey = () =>
 export const noSuchBucket = (name: string) => new S3Refusal(404, 'NoSuchBucket', 'The specified bucket does not exist', { BucketName: name.slice(0, 255) });
 
 export const notImplemented = (what: string) =>
-  new S3Refusal(501, 'NotImplemented', `The S3 proxy does not implement ${what}. It implements object reads and writes, listings, copies and multipart uploads inside a volume.`);
+  new S3Refusal(501, 'NotImplemented', `The S3 proxy does not implement ${what}. It implements object reads and writes, listings, copies, multipart uploads and object tags inside a volume.`);
 
 /** An argument S3 would refuse (a `response-*` override no header can carry, …); `extra` names it. */
 export const invalidArgument = (message: string, extra: Record<string, string>) => new S3Refusal(400, 'InvalidArgument', message, extra);
