@@ -8,8 +8,8 @@
  * The function URL carries at most a 6 MB request (Lambda's limit counts the base64 of a binary body, so a 5 MiB
  * part does not fit): multipart uploads (5 MiB parts: htslib's, and GDAL's smallest VSIS3_CHUNK_SIZE) go through
  * the Node front (through the function URL samtools fails loudly, with Lambda's JSON 413); everything else
- * through both. Every transfer is compared byte for byte with what the same
- * tool produces from the local file; what landed is read as the customer, straight from the bucket.
+ * through both. Every transfer is compared byte for byte with what the same tool produces from the local file;
+ * what landed is read as the customer, straight from the bucket.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +19,7 @@ import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCom
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inLanes, ok, runClient, sha256, type GatewayKey } from './proxy-clients/clients';
 import { curlRequests, gdal, gdalPython, htsUrl, samtools } from './proxy-clients/htslib-gdal';
+import { envi, fasta, samText } from './proxy-clients/htslib-gdal-inputs';
 import { startProxyWorld, type ProxyWorld } from './proxy-world';
 
 const V = 'alice-genomes';
@@ -63,36 +64,6 @@ const landed = async (key: string): Promise<string | null> => {
 const keysUnder = async (key: string) =>
   ((await bucket.send(new ListObjectsV2Command({ Bucket: 'alice-lab', Prefix: `${PREFIX}/${key}` }))).Contents ?? []).map((o) => o.Key);
 
-/** A SAM of `reads` unsorted single-end reads of `length` bases on chr1 and chr2 (20 kb each). */
-function samText(reads: number, length: number): string {
-  const noise = randomBytes(reads * (length + 3));
-  const lines = ['@HD\tVN:1.6\tSO:unsorted', '@SQ\tSN:chr1\tLN:20000', '@SQ\tSN:chr2\tLN:20000'];
-  for (let i = 0, at = 0; i < reads; i++, at += length + 3) {
-    const chrom = noise[at]! & 1 ? 'chr2' : 'chr1';
-    const pos = 1 + (noise.readUInt16LE(at + 1) % (20000 - length));
-    const bases = noise.subarray(at + 3, at + 3 + length);
-    const seq = Buffer.from(bases.map((b) => BASES[b & 3]!)).toString('latin1');
-    const qual = Buffer.from(bases.map((b) => 35 + (b >> 3))).toString('latin1');
-    lines.push(`read${i}\t0\t${chrom}\t${pos}\t60\t${length}M\t*\t0\t0\t${seq}\t${qual}`);
-  }
-  return `${lines.join('\n')}\n`;
-}
-const BASES = Buffer.from('ACGT');
-
-/** A FASTA of chr1 and chr2 (20 kb each, 60 bases a line). */
-function fasta(): string {
-  const noise = randomBytes(40000);
-  return ['chr1', 'chr2']
-    .map((name, c) => `>${name}\n${Array.from({ length: Math.ceil(20000 / 60) }, (_, l) => Array.from(noise.subarray(c * 20000 + l * 60, Math.min(c * 20000 + (l + 1) * 60, (c + 1) * 20000)), (b) => 'ACGT'[b & 3]).join('')).join('\n')}\n`)
-    .join('');
-}
-
-/** An ENVI raster (raw bytes + .hdr) of random bytes that GDAL reads as `bands` bands of width x height. */
-function envi(name: string, width: number, height: number, bands: number): string {
-  writeFileSync(path(`${name}.raw`), randomBytes(width * height * bands));
-  writeFileSync(path(`${name}.hdr`), `ENVI\nsamples = ${width}\nlines = ${height}\nbands = ${bands}\nheader offset = 0\nfile type = ENVI Standard\ndata type = 1\ninterleave = bsq\nbyte order = 0\n`);
-  return path(`${name}.raw`);
-}
 const COG = ['-q', '-of', 'COG', '-co', 'COMPRESS=DEFLATE', '-a_srs', 'EPSG:4326', '-a_ullr', '0', '40', '60', '0'];
 
 beforeAll(async () => {
@@ -108,8 +79,8 @@ beforeAll(async () => {
     writeFileSync(path('pts.csv'), 'id,name,WKT\n1,alpha,POINT (1 2)\n2,bêta,POINT (3 4)\n3,gamma,"LINESTRING (0 0,1 1,2 0)"\n');
     writeFileSync(path('fixtures/deep/note.txt'), 'below the fixtures\n');
     for (const name of SYNCED) writeFileSync(path(`tree/${name}`), `${name}\n`.repeat(100));
-    envi('big-raster', 2048, 2048, 1);
-    envi('small-raster', 512, 384, 3);
+    envi(path('big-raster'), 2048, 2048, 1);
+    envi(path('small-raster'), 512, 384, 3);
     await Promise.all([
       run('/usr/bin/samtools', 'sort', '--no-PG', '-o', path('fixtures/x.bam'), path('x.sam')).then(() => run('/usr/bin/samtools', 'index', path('fixtures/x.bam'))),
       run('/usr/bin/samtools', 'faidx', path('fixtures/ref.fa')),
