@@ -72,6 +72,8 @@ async function read(ctx: ObjectContext, withBody: boolean): Promise<AwsResponse>
       return emptyResponse(304, { etag: record.etag, 'last-modified': httpDate(record.lastModified) });
     }
     const headers = objectResponseHeaders(record, req.query);
+    // GetObject tells how many tags the object has (HeadObject does not, as on S3).
+    if (withBody && record.tags) headers['x-amz-tagging-count'] = String(record.tags.length);
     let range: ByteRange | undefined;
     if (partNumber !== undefined) {
       range = partRange(record, partNumber);

@@ -71,6 +71,8 @@ describe('object tagging', () => {
   it('x-amz-tagging on PutObject, CreateMultipartUpload and CopyObject (COPY by default, REPLACE with the header)', async () => {
     await putObject(h, 'bkt', 'tagged', 'x', { 'x-amz-tagging': 'a=1&b=two%20words' });
     expect(await tagsOf('/bkt/tagged')).toEqual([['a', '1'], ['b', 'two words']]);
+    expect((await h.send({ path: '/bkt/tagged' })).headers!['x-amz-tagging-count']).toBe('2');
+    expect((await h.send({ path: '/bkt/k' })).headers!['x-amz-tagging-count']).toBeUndefined();
 
     const created = (await xmlOf(await h.send({ method: 'POST', path: '/bkt/mp', query: 'uploads', headers: { 'x-amz-tagging': 'from=upload' } }))).InitiateMultipartUploadResult;
     const part = await h.send({ method: 'PUT', path: '/bkt/mp', query: `partNumber=1&uploadId=${created.UploadId}`, body: 'part' });
