@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'vitest';
 import { startTestStack, type TestStack } from '../support/local-stack';
+import { claimSnapshot } from '../support/run-snapshot';
 
 const exec = promisify(execFile);
 
@@ -24,9 +25,29 @@ export interface ProxyWorld {
   s3(who: string, endpoint: string, mode?: 'key' | 'jwt'): S3Client;
 }
 
-export async function startProxyWorld(): Promise<ProxyWorld> {
-  const stack = await startTestStack();
-  const customer = stack.customerEnv(0);
+/** What a copy of the world needs besides its data directory: tokens are minted again for the new issuer URL. */
+type Built = Pick<ProxyWorld, 'volumes' | 'keys'>;
+
+/**
+ * The world is built once per test run (run-snapshot.ts): the first file builds it as described above, and every
+ * other file starts the stack on its own copy of that data directory. `fresh` builds it here regardless, for a
+ * test of what building it does (e.g. what the stack logs meanwhile).
+ */
+export async function startProxyWorld(options: { fresh?: boolean } = {}): Promise<ProxyWorld> {
+  const claim = options.fresh ? undefined : await claimSnapshot<Built>('proxy-world');
+  if (claim?.kind === 'copy') return worldOn(await startTestStack({ dataDir: claim.dataDir }), claim.meta);
+  const world = worldOn(await startTestStack(), { volumes: {}, keys: {} });
+  try {
+    await build(world);
+  } catch (error) {
+    claim?.failed();
+    throw error;
+  }
+  claim?.publish(world.stack.dataDir, { volumes: world.volumes, keys: world.keys });
+  return world;
+}
+
+function worldOn(stack: TestStack, { volumes, keys }: Built): ProxyWorld {
   const tokens: Record<string, string> = {};
   for (const who of ['alice', 'bob', 'carol', 'dave']) tokens[who] = stack.token({ sub: who });
 
@@ -40,6 +61,21 @@ export async function startProxyWorld(): Promise<ProxyWorld> {
     return { status: response.status, body: text ? JSON.parse(text) : undefined };
   };
 
+  const s3 = (who: string, endpoint: string, mode: 'key' | 'jwt' = 'key') =>
+    new S3Client({
+      endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      maxAttempts: 1,
+      credentials: mode === 'key' ? keys[who]! : { accessKeyId: tokens[who]!, secretAccessKey: 'N/A' },
+    });
+
+  return { stack, tokens, volumes, keys, api, s3 };
+}
+
+/** Buckets, data beside the prefixes, the three volumes (commands applied verbatim, verified), carol, gateway keys. */
+async function build({ stack, api, volumes, keys }: ProxyWorld): Promise<void> {
+  const customer = stack.customerEnv(0);
   for (const bucket of ['alice-lab', 'bob-lab']) await stack.aws(customer, 's3', 'mb', `s3://${bucket}`);
   const seed = `${stack.dataDir}/seed.txt`;
   await exec('bash', ['-c', `printf 'not for the volume\\n' > "${seed}"`]);
@@ -47,7 +83,6 @@ export async function startProxyWorld(): Promise<ProxyWorld> {
   await stack.aws(customer, 's3', 'cp', seed, 's3://alice-lab/other/secret.txt');
 
   const placeholder = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }] });
-  const volumes: Record<string, { id: string }> = {};
   const register = async (owner: string, name: string, bucket: string, prefix: string) => {
     const role = JSON.parse(await stack.aws(customer, 'iam', 'create-role', '--role-name', `role-${name}`, '--assume-role-policy-document', placeholder));
     const created = await api(owner, 'POST', '/volumes', { name, bucket, prefix, region: 'us-east-1', accessMode: 'read-write', auth: { type: 'role', roleArn: role.Role.Arn } });
@@ -66,21 +101,9 @@ export async function startProxyWorld(): Promise<ProxyWorld> {
   await register('bob', 'bob-data', 'bob-lab', '');
   expect((await api('alice', 'PUT', `/volumes/${volumes['alice-genomes']!.id}/members/carol`, { access: 'read' })).status).toBe(200);
 
-  const keys: ProxyWorld['keys'] = {};
   for (const who of ['alice', 'carol', 'bob']) {
     const created = await api(who, 'POST', '/access-keys', {});
     expect(created.status).toBe(201);
     keys[who] = { accessKeyId: created.body.accessKeyId, secretAccessKey: created.body.secretAccessKey };
   }
-
-  const s3 = (who: string, endpoint: string, mode: 'key' | 'jwt' = 'key') =>
-    new S3Client({
-      endpoint,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      maxAttempts: 1,
-      credentials: mode === 'key' ? keys[who]! : { accessKeyId: tokens[who]!, secretAccessKey: 'N/A' },
-    });
-
-  return { stack, tokens, volumes, keys, api, s3 };
 }

@@ -73,7 +73,7 @@ const proxyRequestIds: string[] = [];
 beforeAll(async () => {
   undo.push(setLogSink((line) => lines.push(line)));
   undo.push(captureStream(process.stdout), captureStream(process.stderr));
-  w = await startProxyWorld();
+  w = await startProxyWorld({ fresh: true }); // its build's log lines are scanned too
   const volumeId = w.volumes[VOLUME]!.id;
   for (const [who, token] of Object.entries(w.tokens)) remember(`${who}'s token`, token);
   for (const [who, key] of Object.entries(w.keys)) remember(`${who}'s gateway key secret`, key.secretAccessKey);
