@@ -4,12 +4,21 @@
  * profile in `~/.aws/config` whose `credential_process` is our CLI. Debian's aws cli and boto3 then work
  * inside the volume, and the vended credentials are refused everywhere else, even though the customer's
  * role itself may do much more: the session policy is what holds them in.
+ *
+ * Every aws cli call with a profile also starts our CLI (~2 s together), so the aws cli runs where it is the
+ * subject: copying, listing, reading and deleting inside the volume, one refusal per claim, the CLI's own refusal.
+ * The remaining refusals use the JS SDK with the very credentials the profile's `credential_process` command
+ * prints (run as the aws cli runs it); the customer's side (buckets, roles, the returned policies) uses the SDK
+ * too. Applying the returned commands verbatim with the aws cli is volume-story.test.ts's and the guides'.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateRoleCommand, IAMClient, PutRolePolicyCommand, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../support/local-stack';
 
@@ -22,7 +31,7 @@ const ARCHIVE = 'alice-archive';
 const VOLUME = 'alice-genomes';
 
 let stack: TestStack;
-let customer: NodeJS.ProcessEnv;
+let customerS3: S3Client;
 let home: string;
 const tokens: Record<string, string> = {};
 
@@ -70,32 +79,52 @@ async function expectAccessDenied(who: string, ...args: string[]): Promise<void>
   expect(outcome.stderr).toMatch(/\(AccessDenied\)/);
 }
 
-/** Runs the setup commands the API returned, verbatim, as the customer. */
-async function applySetup(commands: string[]): Promise<void> {
-  for (const command of commands) {
-    const script = `aws() { /usr/bin/aws --endpoint-url "$ENDPOINT" "$@"; }\n${command}`;
-    await exec('bash', ['-euo', 'pipefail', '-c', script], { env: { ...customer, ENDPOINT: stack.info.awsEndpoint }, timeout: 60_000 });
-  }
+/** The profile's `credential_process` command line, for `who`'s profile. */
+const credentialProcess = (extra: string[] = []) => [LAUNCHER, 'credentials', '--volume', VOLUME, ...extra, '--api', stack.info.apiUrl];
+
+/**
+ * What `who`'s profile yields: runs its credential_process command in `who`'s environment, as the aws cli does,
+ * and hands its JSON to the JS SDK.
+ */
+async function profileClients(who: string, extra: string[] = []): Promise<{ s3: S3Client; sts: STSClient }> {
+  const [command, ...args] = credentialProcess(extra);
+  const { stdout } = await exec(command!, args, { env: userEnv(who), timeout: 60_000 });
+  const printed = JSON.parse(stdout) as { Version: number; AccessKeyId: string; SecretAccessKey: string; SessionToken: string };
+  expect(printed.Version).toBe(1);
+  const credentials = { accessKeyId: printed.AccessKeyId, secretAccessKey: printed.SecretAccessKey, sessionToken: printed.SessionToken };
+  const config = { endpoint: stack.info.awsEndpoint, region: 'us-east-1', credentials, maxAttempts: 1 };
+  return { s3: new S3Client({ ...config, forcePathStyle: true }), sts: new STSClient(config) };
+}
+
+const denied = { name: 'AccessDenied' };
+
+/** The keys the customer sees under a prefix of the bucket. */
+async function customerKeys(prefix: string): Promise<string[]> {
+  const listed = await customerS3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }));
+  return (listed.Contents ?? []).map((o) => o.Key!);
 }
 
 beforeAll(async () => {
   stack = await startTestStack();
-  customer = stack.customerEnv(0);
+  const customer = stack.info.customers[0]!;
+  const config = { endpoint: stack.info.awsEndpoint, region: 'us-east-1', credentials: { accessKeyId: customer.accessKeyId, secretAccessKey: customer.secretAccessKey }, maxAttempts: 1 };
+  customerS3 = new S3Client({ ...config, forcePathStyle: true });
+  const iam = new IAMClient(config);
   for (const who of ['alice', 'carol']) tokens[who] = stack.token({ sub: who });
 
   // The customer's side: the volume's bucket, data beside the volume's prefix, and a second bucket.
-  const seed = join(stack.dataDir, 'seed.txt');
-  writeFileSync(seed, 'not for the volume\n');
-  for (const bucket of [BUCKET, ARCHIVE]) await stack.aws(customer, 's3', 'mb', `s3://${bucket}`);
-  await stack.aws(customer, 's3', 'cp', seed, `s3://${BUCKET}/other-project/secret.txt`);
-  await stack.aws(customer, 's3', 'cp', seed, `s3://${ARCHIVE}/old/secret.txt`);
+  for (const bucket of [BUCKET, ARCHIVE]) await customerS3.send(new CreateBucketCommand({ Bucket: bucket }));
+  await customerS3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'other-project/secret.txt', Body: 'not for the volume\n' }));
+  await customerS3.send(new PutObjectCommand({ Bucket: ARCHIVE, Key: 'old/secret.txt', Body: 'not for the volume\n' }));
 
-  // Registered and verified through the API, the returned commands applied verbatim.
+  // Registered and verified through the API, the returned policies applied to the role.
   const placeholder = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }] });
-  const role = JSON.parse(await stack.aws(customer, 'iam', 'create-role', '--role-name', 'AliceGenomes', '--assume-role-policy-document', placeholder));
-  const created = await api('alice', 'POST', '/volumes', { name: VOLUME, bucket: BUCKET, prefix: PREFIX, region: 'us-east-1', accessMode: 'read-write', auth: { type: 'role', roleArn: role.Role.Arn } });
+  const role = await iam.send(new CreateRoleCommand({ RoleName: 'AliceGenomes', AssumeRolePolicyDocument: placeholder }));
+  const created = await api('alice', 'POST', '/volumes', { name: VOLUME, bucket: BUCKET, prefix: PREFIX, region: 'us-east-1', accessMode: 'read-write', auth: { type: 'role', roleArn: role.Role!.Arn } });
   expect(created.status).toBe(201);
-  await applySetup(created.body.setup.commands);
+  const { trustPolicy, permissionsPolicy } = created.body.setup;
+  await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'AliceGenomes', PolicyDocument: JSON.stringify(trustPolicy) }));
+  await iam.send(new PutRolePolicyCommand({ RoleName: 'AliceGenomes', PolicyName: `volume-gateway-${VOLUME}`, PolicyDocument: JSON.stringify(permissionsPolicy) }));
   const verified = await api('alice', 'POST', `/volumes/${created.body.id}/verify`);
   expect(verified.body.status).toBe('active');
   expect((await api('alice', 'PUT', `/volumes/${created.body.id}/members/carol`, { access: 'read' })).status).toBe(200);
@@ -105,38 +134,43 @@ beforeAll(async () => {
     Version: '2012-10-17',
     Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: [BUCKET, ARCHIVE].flatMap((b) => [`arn:aws:s3:::${b}`, `arn:aws:s3:::${b}/*`]) }],
   });
-  await stack.aws(customer, 'iam', 'put-role-policy', '--role-name', 'AliceGenomes', '--policy-name', 'everything', '--policy-document', everything);
+  await iam.send(new PutRolePolicyCommand({ RoleName: 'AliceGenomes', PolicyName: 'everything', PolicyDocument: everything }));
 
   // Each user's ~/.aws/config: one profile per volume, credentials from our CLI.
   home = mkdtempSync(join(tmpdir(), 'vg-home-'));
   mkdirSync(join(home, '.aws'));
-  const profile = (name: string, extra: string) =>
-    `[profile ${name}]\nregion = us-east-1\ncredential_process = ${LAUNCHER} credentials --volume ${VOLUME}${extra} --api ${stack.info.apiUrl}\ns3 =\n  addressing_style = path\n`;
-  writeFileSync(join(home, '.aws', 'config'), `${profile('alice', '')}\n${profile('carol', ' --access read')}`);
+  const profile = (name: string, extra: string[]) => `[profile ${name}]\nregion = us-east-1\ncredential_process = ${credentialProcess(extra).join(' ')}\ns3 =\n  addressing_style = path\n`;
+  writeFileSync(join(home, '.aws', 'config'), `${profile('alice', [])}\n${profile('carol', ['--access', 'read'])}`);
+  writeFileSync(join(home, 'sample.txt'), 'boto3 reads this\n');
 }, 120_000);
 
 afterAll(() => stack?.close());
 
 describe('alice’s profile (read-write)', () => {
+  let alice: Awaited<ReturnType<typeof profileClients>>;
+  beforeAll(async () => {
+    alice = await profileClients('alice');
+  });
+
   it('is a session of the volume’s role named for alice', async () => {
-    const identity = JSON.parse(await awsOk('alice', 'sts', 'get-caller-identity'));
+    // The aws cli's own `sts get-caller-identity` with such a profile: guides.test.ts (docs/using-volumes.md, cli-profile).
+    const identity = await alice.sts.send(new GetCallerIdentityCommand({}));
     expect(identity.Arn).toMatch(/:assumed-role\/AliceGenomes\/alice$/);
   });
 
-  it('copies a file in, lists it, copies it back byte for byte, and removes it with aws s3', async () => {
+  it('copies a file in, lists it, and moves it back byte for byte (read, then removed) with aws s3', async () => {
     const original = Buffer.concat([Buffer.from('>read1\nACGT\n'), Buffer.from([0, 255, 128, 10])]);
     writeFileSync(join(home, 'reads.fa'), original);
     await awsOk('alice', 's3', 'cp', join(home, 'reads.fa'), `s3://${BUCKET}/${PREFIX}/run-1/reads.fa`);
     expect(await awsOk('alice', 's3', 'ls', `s3://${BUCKET}/${PREFIX}/run-1/`)).toMatch(/\s16 reads\.fa\n/);
-    await awsOk('alice', 's3', 'cp', `s3://${BUCKET}/${PREFIX}/run-1/reads.fa`, join(home, 'back.fa'));
+    // `s3 mv` to a local file is GetObject then DeleteObject.
+    await awsOk('alice', 's3', 'mv', `s3://${BUCKET}/${PREFIX}/run-1/reads.fa`, join(home, 'back.fa'));
     expect(readFileSync(join(home, 'back.fa')).equals(original)).toBe(true);
-    await awsOk('alice', 's3', 'rm', `s3://${BUCKET}/${PREFIX}/run-1/reads.fa`);
-    expect(await awsOk('alice', 's3', 'ls', `s3://${BUCKET}/${PREFIX}/run-1/`).catch(() => '')).toBe('');
+    expect(await customerKeys(`${PREFIX}/run-1/`)).toEqual([]);
   });
 
   it('lists and downloads with boto3, from the same profile', async () => {
-    writeFileSync(join(home, 'sample.txt'), 'boto3 reads this\n');
-    await awsOk('alice', 's3', 'cp', join(home, 'sample.txt'), `s3://${BUCKET}/${PREFIX}/boto/sample.txt`);
+    await customerS3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${PREFIX}/boto/sample.txt`, Body: 'boto3 reads this\n' }));
     const script = [
       'import json, sys, boto3',
       'from botocore.config import Config',
@@ -150,47 +184,68 @@ describe('alice’s profile (read-write)', () => {
   });
 
   it('is refused outside the prefix, in the same bucket, though the role itself may: AccessDenied', async () => {
-    await expectAccessDenied('alice', 's3api', 'get-object', '--bucket', BUCKET, '--key', 'other-project/secret.txt', join(home, 'stolen.txt'));
-    await expectAccessDenied('alice', 's3api', 'put-object', '--bucket', BUCKET, '--key', 'other-project/planted.txt', '--body', join(home, 'sample.txt'));
-    await expectAccessDenied('alice', 's3api', 'list-objects-v2', '--bucket', BUCKET, '--prefix', 'other-project/');
-    await expectAccessDenied('alice', 's3api', 'list-objects-v2', '--bucket', BUCKET);
-    // A key that only starts like the prefix is another prefix.
-    await expectAccessDenied('alice', 's3api', 'put-object', '--bucket', BUCKET, '--key', `${PREFIX}-evil/x.txt`, '--body', join(home, 'sample.txt'));
-    expect(await stack.aws(customer, 's3', 'ls', `s3://${BUCKET}/other-project/`)).not.toMatch(/planted/);
+    await Promise.all([
+      expectAccessDenied('alice', 's3api', 'get-object', '--bucket', BUCKET, '--key', 'other-project/secret.txt', join(home, 'stolen.txt')),
+      (async () => {
+        await expect(alice.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'other-project/planted.txt', Body: 'x' }))).rejects.toMatchObject(denied);
+        await expect(alice.s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'other-project/' }))).rejects.toMatchObject(denied);
+        await expect(alice.s3.send(new ListObjectsV2Command({ Bucket: BUCKET }))).rejects.toMatchObject(denied);
+        // A key that only starts like the prefix is another prefix.
+        await expect(alice.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${PREFIX}-evil/x.txt`, Body: 'x' }))).rejects.toMatchObject(denied);
+      })(),
+    ]);
+    expect(await customerKeys('other-project/')).toEqual(['other-project/secret.txt']);
+    expect(await customerKeys(`${PREFIX}-evil/`)).toEqual([]);
   });
 
   it('is refused in another bucket the role may use: AccessDenied', async () => {
-    await expectAccessDenied('alice', 's3api', 'list-objects-v2', '--bucket', ARCHIVE);
-    await expectAccessDenied('alice', 's3api', 'get-object', '--bucket', ARCHIVE, '--key', 'old/secret.txt', join(home, 'stolen.txt'));
-    await expectAccessDenied('alice', 's3api', 'put-object', '--bucket', ARCHIVE, '--key', `${PREFIX}/x.txt`, '--body', join(home, 'sample.txt'));
+    await Promise.all([
+      expectAccessDenied('alice', 's3api', 'list-objects-v2', '--bucket', ARCHIVE),
+      (async () => {
+        await expect(alice.s3.send(new GetObjectCommand({ Bucket: ARCHIVE, Key: 'old/secret.txt' }))).rejects.toMatchObject(denied);
+        await expect(alice.s3.send(new PutObjectCommand({ Bucket: ARCHIVE, Key: `${PREFIX}/x.txt`, Body: 'x' }))).rejects.toMatchObject(denied);
+      })(),
+    ]);
   });
 });
 
 describe('carol’s profile (read member)', () => {
+  let carol: Awaited<ReturnType<typeof profileClients>>;
   beforeAll(async () => {
+    await customerS3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${PREFIX}/shared.txt`, Body: 'for carol to read\n' }));
     writeFileSync(join(home, 'shared.txt'), 'for carol to read\n');
-    await awsOk('alice', 's3', 'cp', join(home, 'shared.txt'), `s3://${BUCKET}/${PREFIX}/shared.txt`);
+    carol = await profileClients('carol', ['--access', 'read']);
   });
 
   it('lists and reads inside the volume', async () => {
-    expect(await awsOk('carol', 's3', 'ls', `s3://${BUCKET}/${PREFIX}/`)).toMatch(/shared\.txt/);
-    await awsOk('carol', 's3', 'cp', `s3://${BUCKET}/${PREFIX}/shared.txt`, join(home, 'carol.txt'));
-    expect(readFileSync(join(home, 'carol.txt'), 'utf8')).toBe('for carol to read\n');
+    // One `aws s3 cp --recursive` lists the prefix (ListObjectsV2) and reads what it found (GetObject).
+    await awsOk('carol', 's3', 'cp', '--recursive', `s3://${BUCKET}/${PREFIX}/`, join(home, 'carol'));
+    expect(readdirSync(join(home, 'carol'))).toContain('shared.txt');
+    expect(readFileSync(join(home, 'carol', 'shared.txt'), 'utf8')).toBe('for carol to read\n');
   });
 
   it('is refused writes and deletes inside the volume: AccessDenied', async () => {
-    await expectAccessDenied('carol', 's3api', 'put-object', '--bucket', BUCKET, '--key', `${PREFIX}/carol-was-here.txt`, '--body', join(home, 'shared.txt'));
-    await expectAccessDenied('carol', 's3api', 'delete-object', '--bucket', BUCKET, '--key', `${PREFIX}/shared.txt`);
-    const copied = await awsAs('carol', 's3', 'cp', join(home, 'shared.txt'), `s3://${BUCKET}/${PREFIX}/copy.txt`);
-    expect(copied.ok).toBe(false);
-    expect(copied.stderr).toMatch(/AccessDenied/);
-    expect(await stack.aws(customer, 's3', 'ls', `s3://${BUCKET}/${PREFIX}/`)).toMatch(/shared\.txt/);
+    await Promise.all([
+      (async () => {
+        const copied = await awsAs('carol', 's3', 'cp', join(home, 'shared.txt'), `s3://${BUCKET}/${PREFIX}/copy.txt`);
+        expect(copied.ok).toBe(false);
+        expect(copied.stderr).toMatch(/AccessDenied/);
+      })(),
+      (async () => {
+        await expect(carol.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${PREFIX}/carol-was-here.txt`, Body: 'x' }))).rejects.toMatchObject(denied);
+        await expect(carol.s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: `${PREFIX}/shared.txt` }))).rejects.toMatchObject(denied);
+      })(),
+    ]);
+    const keys = await customerKeys(`${PREFIX}/`);
+    expect(keys).toContain(`${PREFIX}/shared.txt`);
+    expect(keys).not.toContain(`${PREFIX}/copy.txt`);
+    expect(keys).not.toContain(`${PREFIX}/carol-was-here.txt`);
   });
 
   it('cannot get write credentials at all: the CLI’s refusal reaches the aws cli’s user', async () => {
     writeFileSync(
       join(home, '.aws', 'config'),
-      `${readFileSync(join(home, '.aws', 'config'), 'utf8')}\n[profile carol-write]\nregion = us-east-1\ncredential_process = ${LAUNCHER} credentials --volume ${VOLUME} --access write --api ${stack.info.apiUrl}\n`,
+      `${readFileSync(join(home, '.aws', 'config'), 'utf8')}\n[profile carol-write]\nregion = us-east-1\ncredential_process = ${credentialProcess(['--access', 'write']).join(' ')}\n`,
     );
     const outcome = await exec('/usr/bin/aws', ['--endpoint-url', stack.info.awsEndpoint, '--profile', 'carol-write', 's3', 'ls', `s3://${BUCKET}/${PREFIX}/`], { env: userEnv('carol') }).catch((e) => e);
     expect(outcome.code).not.toBe(0);
