@@ -4,9 +4,12 @@
  * `npm run token` find it, HOME a directory of its own, the repository as the working directory and Debian's
  * clients first on PATH. connecting-a-bucket.md runs first and leaves the volume using-volumes.md needs. Then the
  * outcomes are checked, in the guide's output and in the customer's account, not just the exit codes.
+ * deploying.md needs no stack: it runs from the start, beside the other two (two bash sessions at most).
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from './../support/local-stack';
 import { ok, parseGuide, runGuide, type GuideBlock } from './guides/blocks';
@@ -14,23 +17,42 @@ import { withPackagingLock } from '../support/packaging-lock';
 
 let stack: TestStack;
 let home: string;
+let deploying: Promise<GuideOutcome>;
+let deployHome: string;
+
+type GuideOutcome = { blocks: GuideBlock[]; out: Record<string, string> };
 
 beforeAll(async () => {
   // The guides use jq, which scripts/ensure-test-tools.sh does not install.
   if (!existsSync('/usr/bin/jq')) throw new Error('the guides use jq: apt-get install jq');
+  // The guide runs `npm run package` in the project folders: not at the same time as the packaging test.
+  deployHome = mkdtempSync(join(tmpdir(), 'vg-guide-home-'));
+  deploying = withPackagingLock(() => run('deploying.md', { HOME: deployHome }));
+  deploying.catch(() => undefined); // reported by its own test
   stack = await startTestStack();
   home = join(stack.dataDir, 'home');
   mkdirSync(home);
 }, 60_000);
-afterAll(() => stack?.close());
+afterAll(async () => {
+  stack?.close();
+  await deploying?.catch(() => undefined); // its bash ends (or times out) before the file does
+  if (deployHome) rmSync(deployHome, { recursive: true, force: true });
+});
 
-function guideEnv(): NodeJS.ProcessEnv {
-  return { PATH: `/usr/bin:/bin:${process.env.PATH}`, HOME: home, LOCAL_DATA_DIR: stack.dataDir, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', AWS_EC2_METADATA_DISABLED: 'true', AWS_PAGER: '' };
+/** A reader's terminal: their own HOME and, for the guides that use it, the local stack's data directory. */
+function guideEnv(place: { HOME: string; LOCAL_DATA_DIR?: string }): NodeJS.ProcessEnv {
+  return { PATH: `/usr/bin:/bin:${process.env.PATH}`, ...place, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', AWS_EC2_METADATA_DISABLED: 'true', AWS_PAGER: '' };
 }
 
-async function run(guide: string, timeoutMs = 120_000): Promise<{ blocks: GuideBlock[]; out: Record<string, string> }> {
+async function run(guide: string, place: { HOME: string; LOCAL_DATA_DIR?: string } = { HOME: home, LOCAL_DATA_DIR: stack.dataDir }, timeoutMs = 120_000): Promise<GuideOutcome> {
   const blocks = parseGuide(join('docs', guide));
-  return { blocks, out: ok(await runGuide(blocks, { cwd: process.cwd(), env: guideEnv(), timeoutMs })) };
+  return { blocks, out: ok(await runGuide(blocks, { cwd: process.cwd(), env: guideEnv(place), timeoutMs })) };
+}
+
+/** The customer's own view of their bucket (the JS SDK: these checks are not about the aws cli). */
+function customerS3(): S3Client {
+  const { accessKeyId, secretAccessKey } = stack.info.customers[0]!;
+  return new S3Client({ endpoint: stack.info.awsEndpoint, region: stack.info.region, forcePathStyle: true, credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1 });
 }
 
 const lines = (text: string | undefined) => (text ?? '').trim().split('\n');
@@ -71,9 +93,9 @@ describe('docs/connecting-a-bucket.md', () => {
     expect(lines(out['web-identity']).slice(-4)).toEqual(['ok   assume-role-with-web-identity', 'ok   list-prefix', 'ok   read-only-refuses-write', 'active']);
 
     // The customer's own view: the data the guide put in is there, and no probe object was left behind.
-    const listed = await stack.aws(stack.customerEnv(0), 's3', 'ls', '--recursive', 's3://lab-data/');
+    const listed = (await customerS3().send(new ListObjectsV2Command({ Bucket: 'lab-data' }))).Contents?.map((o) => o.Key) ?? [];
     expect(listed).toContain('genomes/sample.fa');
-    expect(listed).not.toContain('.volume-gateway-probe');
+    expect(listed.filter((key) => key?.includes('.volume-gateway-probe'))).toEqual([]);
   }, 150_000);
 });
 
@@ -117,8 +139,8 @@ describe('docs/using-volumes.md', () => {
     expect(out.multipart).toContain('multipart: identical');
 
     // The customer's own view of the bucket: everything landed under the volume's prefix.
-    const customer = stack.customerEnv(0);
-    const head = async (key: string) => JSON.parse(await stack.aws(customer, 's3api', 'head-object', '--bucket', 'lab-data', '--key', key)).ContentLength;
+    const s3 = customerS3();
+    const head = async (key: string) => (await s3.send(new HeadObjectCommand({ Bucket: 'lab-data', Key: key }))).ContentLength;
     expect(await head('genomes/proxy/big.bin')).toBe(12_582_912);
     expect(await head('genomes/browser/scan.bin')).toBe(11_534_336);
     expect(await head('genomes/rclone/results/a.bin')).toBe(200_000);
@@ -127,8 +149,7 @@ describe('docs/using-volumes.md', () => {
 
 describe('docs/deploying.md', () => {
   it('packages offline, with the role’s statements the guide explains, and the Node front names a missing variable', async () => {
-    // The guide runs `npm run package` in the project folders: not at the same time as the packaging test.
-    const { blocks, out } = await withPackagingLock(() => run('deploying.md'));
+    const { blocks, out } = await deploying;
     // serverless deploy and docker are shown, not run, and say why.
     expect(blocks.filter((b) => !b.runnable).map((b) => b.reason)).toEqual([
       'needs an AWS account and network',
