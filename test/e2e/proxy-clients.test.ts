@@ -9,7 +9,7 @@
  * uploads (parts of 5 MiB and more) through the Node front: 20 MiB, three parts of the clients' default 8 MiB, the
  * last one short. Every transfer is checked byte for byte, every refusal by its S3 error code. alice is the
  * volume's read-write owner, carol a read member, bob a stranger. (Copies and moves above the multipart threshold,
- * with tags: proxy-copy-move.test.ts.)
+ * UploadPartCopy of ranges through both fronts with tags kept: proxy-copy-move.test.ts.)
  *
  * Every operation the proxy serves is made at least once by the aws cli itself. Where a check's point is the
  * proxy's answer rather than the cli's (a listing after a move, the object behind an ETag, a source to copy from)
@@ -262,18 +262,6 @@ describe('aws cli: s3api, one command per operation', () => {
     expect((await js.node.send(new ListMultipartUploadsCommand({ Bucket: V }))).Uploads ?? []).toEqual([]);
     expect((await api(alice, nodeFront, 'list-parts', '--key', 'api/mpu/aborted.bin', '--upload-id', UploadId!)).stderr).toMatch(/NoSuchUpload/);
   });
-
-  it('upload-part-copy assembles an object from ranges of another, through the function URL (no body to carry)', async () => {
-    const key = 'api/mpu/copied.bin';
-    const { UploadId } = await js.fn.send(new CreateMultipartUploadCommand({ Bucket: V, Key: key }));
-    const ranges = [`bytes=0-${5 * MiB - 1}`, `bytes=${5 * MiB}-${5 * MiB + 1023}`];
-    const etags = await inLanes(ranges, 2, async (range, i) => {
-      const copied = await apiJson(alice, fnUrl, 'upload-part-copy', '--key', key, '--upload-id', UploadId!, '--part-number', String(i + 1), '--copy-source', `${V}/api/mpu/assembled.bin`, '--copy-source-range', range);
-      return copied.CopyPartResult.ETag as string;
-    });
-    await apiJson(alice, fnUrl, 'complete-multipart-upload', '--key', key, '--upload-id', UploadId!, '--multipart-upload', JSON.stringify({ Parts: etags.map((ETag, i) => ({ PartNumber: i + 1, ETag })) }));
-    expect(await objectSha(js.node, key)).toBe(await objectSha(js.node, 'api/mpu/assembled.bin'));
-  }, 60_000);
 
   it('a read member is refused put-object with AccessDenied, and nothing is written; reading works', async () => {
     const [refused, read] = await inLanes(
