@@ -3,15 +3,22 @@
  * role made with /usr/bin/aws, POST /volumes, the returned commands applied verbatim, verify → active.
  * And the failures: a role that does not require the external ID is a confused-deputy risk, a
  * read-only role that allows writes fails, non-members see nothing, read members cannot manage.
+ * The first volume is the customer's story with the aws cli; the failure cases set their roles up with the JS
+ * SDK (the same IAM calls, without a Python start-up each), as does the web-identity volume, whose returned
+ * commands docs/connecting-a-bucket.md applies verbatim (guides.test.ts).
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { CreateOpenIDConnectProviderCommand, CreateRoleCommand, IAMClient, PutRolePolicyCommand, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../support/local-stack';
 
 const exec = promisify(execFile);
 let stack: TestStack;
 let customer: NodeJS.ProcessEnv;
+let iam: IAMClient;
+let customerS3: S3Client;
 const tokens: Record<string, string> = {};
 
 interface Reply {
@@ -39,12 +46,23 @@ async function applySetup(commands: string[]): Promise<void> {
   }
 }
 
-/** A role in the customer's account that trusts nobody yet: the customer attaches our policies later. */
+const placeholder = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }] });
+
+/** A role in the customer's account that trusts nobody yet, made with the aws cli: the customer attaches our policies later. */
 async function createRole(name: string): Promise<string> {
-  const placeholder = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }] });
   const created = JSON.parse(await stack.aws(customer, 'iam', 'create-role', '--role-name', name, '--assume-role-policy-document', placeholder));
   return created.Role.Arn;
 }
+
+/** The same, with the JS SDK. */
+async function createRoleWithSdk(name: string): Promise<string> {
+  return (await iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: placeholder }))).Role!.Arn!;
+}
+
+/** What the returned `update-assume-role-policy` and `put-role-policy` commands do, with the JS SDK. */
+const applyTrust = (role: string, setup: { trustPolicy: unknown }) => iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: role, PolicyDocument: JSON.stringify(setup.trustPolicy) }));
+const applyPermissions = (role: string, volume: string, setup: { permissionsPolicy: unknown }) =>
+  iam.send(new PutRolePolicyCommand({ RoleName: role, PolicyName: `volume-gateway-${volume}`, PolicyDocument: JSON.stringify(setup.permissionsPolicy) }));
 
 const volumeInput = (name: string, roleArn: string, accessMode = 'read-write') => ({
   name,
@@ -59,6 +77,10 @@ const volumeInput = (name: string, roleArn: string, accessMode = 'read-write') =
 beforeAll(async () => {
   stack = await startTestStack();
   customer = stack.customerEnv(0);
+  const { accessKeyId, secretAccessKey } = stack.info.customers[0]!;
+  const config = { endpoint: stack.info.awsEndpoint, region: stack.info.region, credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1 };
+  iam = new IAMClient(config);
+  customerS3 = new S3Client({ ...config, forcePathStyle: true });
   for (const who of ['alice', 'bob', 'carol']) tokens[who] = stack.token({ sub: who });
   await stack.aws(customer, 's3', 'mb', 's3://alice-lab');
 }, 60_000);
@@ -88,7 +110,7 @@ describe('registering and verifying a volume', () => {
   });
 
   it('refuses a second volume with the same name, even when both are created at once', async () => {
-    const roleArn = await createRole('RaceRole');
+    const roleArn = await createRoleWithSdk('RaceRole');
     const replies = await Promise.all([1, 2, 3].map(() => api('alice', 'POST', '/volumes', volumeInput('raced-name', roleArn))));
     expect(replies.map((r) => r.status).sort()).toEqual([201, 409, 409]);
     expect(replies.find((r) => r.status === 409)!.body.code).toBe('VolumeNameTaken');
@@ -96,12 +118,12 @@ describe('registering and verifying a volume', () => {
   });
 
   it('reports a role whose trust policy does not require the external ID as a confused-deputy risk', async () => {
-    const roleArn = await createRole('NoExternalId');
+    const roleArn = await createRoleWithSdk('NoExternalId');
     const created = await api('alice', 'POST', '/volumes', volumeInput('no-external-id', roleArn));
     const lax = { ...created.body.setup.trustPolicy };
     lax.Statement = lax.Statement.map((s: Record<string, unknown>) => ({ ...s, Condition: undefined }));
-    await stack.aws(customer, 'iam', 'update-assume-role-policy', '--role-name', 'NoExternalId', '--policy-document', JSON.stringify(lax));
-    await applySetup(created.body.setup.commands.filter((c: string) => c.includes('put-role-policy')));
+    await applyTrust('NoExternalId', { trustPolicy: lax });
+    await applyPermissions('NoExternalId', 'no-external-id', created.body.setup);
     const verified = await api('alice', 'POST', `/volumes/${created.body.id}/verify`);
     expect(verified.body.status).toBe('failed');
     const check = verified.body.checks.find((c: { name: string }) => c.name === 'external-id-required');
@@ -111,25 +133,30 @@ describe('registering and verifying a volume', () => {
   });
 
   it('fails a read-only volume whose role allows writes', async () => {
-    const roleArn = await createRole('TooGenerous');
+    const roleArn = await createRoleWithSdk('TooGenerous');
     const created = await api('alice', 'POST', '/volumes', volumeInput('too-generous', roleArn, 'read-only'));
-    await applySetup(created.body.setup.commands.filter((c: string) => c.includes('update-assume-role-policy')));
+    await applyTrust('TooGenerous', created.body.setup);
     const writable = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: ['arn:aws:s3:::alice-lab', 'arn:aws:s3:::alice-lab/*'] }] });
-    await stack.aws(customer, 'iam', 'put-role-policy', '--role-name', 'TooGenerous', '--policy-name', 'everything', '--policy-document', writable);
+    await iam.send(new PutRolePolicyCommand({ RoleName: 'TooGenerous', PolicyName: 'everything', PolicyDocument: writable }));
     const verified = await api('alice', 'POST', `/volumes/${created.body.id}/verify`);
     expect(verified.body.status).toBe('failed');
     expect(verified.body.checks.find((c: { name: string }) => c.name === 'read-only-refuses-write').ok).toBe(false);
-    const leftovers = await stack.aws(customer, 's3api', 'list-objects-v2', '--bucket', 'alice-lab', '--prefix', 'project-x/.volume-gateway');
-    expect(leftovers.trim() === '' || JSON.parse(leftovers).KeyCount === 0).toBe(true);
+    const leftovers = await customerS3.send(new ListObjectsV2Command({ Bucket: 'alice-lab', Prefix: 'project-x/.volume-gateway' }));
+    expect(leftovers.KeyCount ?? 0).toBe(0);
   });
 
   it('verifies a web-identity volume with the owner’s own token (the Galaxy set-up)', async () => {
-    const roleArn = await createRole('AliceWebIdentity');
+    const roleArn = await createRoleWithSdk('AliceWebIdentity');
     const created = await api('alice', 'POST', '/volumes', { ...volumeInput('alice-web', roleArn, 'read-only'), auth: { type: 'web-identity', roleArn } });
     expect(created.status).toBe(201);
     expect(created.body.externalId).toBeUndefined();
     expect(JSON.stringify(created.body.setup.trustPolicy)).toContain('sts:AssumeRoleWithWebIdentity');
-    await applySetup(created.body.setup.commands);
+    // The returned commands: the gateway's issuer as the account's OIDC provider, then the two policies.
+    expect(created.body.setup.commands[0]).toMatch(/^aws iam create-open-id-connect-provider --url /);
+    expect(created.body.setup.commands).toHaveLength(3);
+    await iam.send(new CreateOpenIDConnectProviderCommand({ Url: stack.info.issuer, ClientIDList: [stack.info.audience], ThumbprintList: ['0'.repeat(40)] }));
+    await applyTrust('AliceWebIdentity', created.body.setup);
+    await applyPermissions('AliceWebIdentity', 'alice-web', created.body.setup);
     const verified = await api('alice', 'POST', `/volumes/${created.body.id}/verify`);
     expect(verified.body.checks.filter((c: { ok: boolean }) => !c.ok)).toEqual([]);
     expect(verified.body.status).toBe('active');
