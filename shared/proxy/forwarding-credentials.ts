@@ -3,22 +3,17 @@
  * same STS calls as credential vending (`volumeCredentials`), scoped by the session policy of the caller's
  * effective access. They never leave the proxy.
  *
- * Two additions, for the proxy's sessions only ({@link withProxySessionPolicy}, applied to the issuer the proxy's
- * cache uses), both granted by the volume's permissions policy:
- * - the object tag actions of the access (`s3:GetObjectTagging`; writes also `s3:PutObjectTagging` and
- *   `s3:DeleteObjectTagging`) on the volume's objects, beside its object actions: the aws cli's copy and move
- *   above its multipart threshold read the source's tags and may write the target's. Vended credentials do not get
- *   them: their session policy must leave room for the longest prefix a volume may have;
- * - write sessions may `s3:ListBucketMultipartUploads` on the bucket, which ListMultipartUploads needs. Vended
- *   credentials do not get it, because S3 cannot confine that action to a prefix; through the proxy it is confined
- *   anyway, since the proxy always sends the volume's root as the `prefix`.
- * Each is added only while the policy still fits STS's 2,048 characters (a volume with a very long prefix then
- * cannot use tags, or list its uploads, through the proxy).
+ * One addition, for the proxy's sessions only ({@link withProxySessionPolicy}, applied to the issuer the proxy's
+ * cache uses): write sessions may also `s3:ListBucketMultipartUploads` on the bucket, which ListMultipartUploads
+ * needs and which the volume's permissions policy grants read-write volumes. Vended credentials do not get it,
+ * because S3 cannot confine that action to a prefix; through the proxy it is confined anyway, since the proxy
+ * always sends the volume's root as the `prefix`. A policy that would exceed STS's 2,048 characters with it is
+ * left as it was (such a volume just cannot list its uploads through the proxy). The object tag actions the aws
+ * cli's copy and move ask for are vending's own (`session-policy.ts`), for both.
  */
 import { DEFAULT_SESSION_SECONDS, volumeCredentials } from '../vending/credentials';
 import type { VendingDeps } from '../vending/deps';
 import { SESSION_POLICY_MAX_CHARS } from '../vending/session-policy';
-import { READ_TAGGING_ACTIONS, WRITE_TAGGING_ACTIONS } from '../volumes/policies';
 import type { Caller } from '../volumes/deps';
 import type { DataAccess, Volume } from '../volumes/model';
 import type { CredentialIssuer, TemporaryCredentials } from '../volumes/ports';
@@ -37,29 +32,19 @@ interface PolicyStatement {
   Resource?: string[];
 }
 
-/** The session policy with the proxy's tag actions and (writes) multipart listing statement, each while it still fits. */
+/** The session policy with the proxy's multipart listing statement when it grants writes and still fits. */
 export function proxySessionPolicy(policy: string | undefined): string | undefined {
   if (policy === undefined) return policy;
   const document = JSON.parse(policy) as { Statement?: PolicyStatement[] };
   const statements = document.Statement ?? [];
   const writes = statements.some((s) => s.Action?.includes('s3:PutObject'));
   const bucketArn = statements.find((s) => s.Action?.includes('s3:ListBucket'))?.Resource?.[0];
-  const tagActions = writes ? [...READ_TAGGING_ACTIONS, ...WRITE_TAGGING_ACTIONS] : READ_TAGGING_ACTIONS;
-  const candidates: Array<(current: PolicyStatement[]) => PolicyStatement[]> = [
-    (current) => current.map((s) => (s.Action?.includes('s3:GetObject') ? { ...s, Action: [...s.Action, ...tagActions] } : s)),
-    ...(writes && bucketArn !== undefined
-      ? [(current: PolicyStatement[]) => [...current, { Sid: 'ProxyListUploads', Effect: 'Allow', Action: ['s3:ListBucketMultipartUploads'], Resource: [bucketArn] }]]
-      : []),
-  ];
-  let widened = policy;
-  let current = statements;
-  for (const widen of candidates) {
-    const next = widen(current);
-    const text = JSON.stringify({ ...document, Statement: next });
-    if (text.length > SESSION_POLICY_MAX_CHARS) continue;
-    [widened, current] = [text, next];
-  }
-  return widened;
+  if (!writes || bucketArn === undefined) return policy;
+  const widened = JSON.stringify({
+    ...document,
+    Statement: [...statements, { Sid: 'ProxyListUploads', Effect: 'Allow', Action: ['s3:ListBucketMultipartUploads'], Resource: [bucketArn] }],
+  });
+  return widened.length <= SESSION_POLICY_MAX_CHARS ? widened : policy;
 }
 
 /** The issuer the proxy's credential cache calls: the real one, with {@link proxySessionPolicy}. */

@@ -1,8 +1,8 @@
 /**
  * The session policy of vended credentials: it narrows the volume's role to one member's access, exactly
  * `s3:ListBucket` on the bucket (confined to the prefix by `s3:prefix`) and the object actions of that access
- * on `bucket/prefix/*`; nothing else. Built from the statement builders of the permissions policy, so the two
- * cannot drift apart.
+ * (with their tag actions, below) on `bucket/prefix/*`; nothing else. Built from the statement builders of the
+ * permissions policy, so the two cannot drift apart.
  *
  * STS accepts at most 2,048 characters of session policy. The volume's prefix appears three times (the object
  * ARN and the two `s3:prefix` patterns), and prefixes may be up to 1,024 bytes, so a long prefix can exceed the
@@ -11,11 +11,25 @@
  * the Basic Multilingual Plane); a prefix of 1,024 characters cannot (3,590). See the tests.
  * Such a volume cannot have credentials vended: {@link sessionPolicy} refuses with `SessionPolicyTooLarge`
  * (400) before STS is called, in words that say why.
+ *
+ * The object tag actions of the access (`s3:GetObjectTagging`; writes also `s3:PutObjectTagging` and
+ * `s3:DeleteObjectTagging`) go with the object actions while the policy still fits: the aws cli's copy and move
+ * above its multipart threshold read the source's tags first (and may write the target's), directly against S3
+ * with vended credentials as through the proxy. They cost at most 69 characters, so every prefix of up to 487
+ * characters has them; a longer one gets the policy without them (such a copy then needs `--copy-props none`).
  */
 import { ValidationFailed } from '../errors';
 import type { DataAccess, Volume } from '../volumes/model';
 import { partitionOf } from '../volumes/naming';
-import { listBucketStatement, objectsArn, READ_OBJECT_ACTIONS, WRITE_OBJECT_ACTIONS, type PolicyDocument } from '../volumes/policies';
+import {
+  listBucketStatement,
+  objectsArn,
+  READ_OBJECT_ACTIONS,
+  READ_TAGGING_ACTIONS,
+  WRITE_OBJECT_ACTIONS,
+  WRITE_TAGGING_ACTIONS,
+  type PolicyDocument,
+} from '../volumes/policies';
 
 /** STS's limit on the plain text of a session policy. */
 export const SESSION_POLICY_MAX_CHARS = 2048;
@@ -25,24 +39,30 @@ export type PolicyVolume = Pick<Volume, 'bucket' | 'prefix' | 'region'>;
 /** The object actions an access grants: read is `s3:GetObject`; write adds put, delete and the multipart cleanup. */
 export const objectActions = (access: DataAccess): string[] => (access === 'write' ? [...READ_OBJECT_ACTIONS, ...WRITE_OBJECT_ACTIONS] : [...READ_OBJECT_ACTIONS]);
 
-/** The session policy as a document (one statement for the listing, one for the objects). */
-export function sessionPolicyDocument(volume: PolicyVolume, access: DataAccess): PolicyDocument {
+/** The object tag actions an access grants: reading tags for read, writing and deleting them too for write. */
+export const taggingActions = (access: DataAccess): string[] => (access === 'write' ? [...READ_TAGGING_ACTIONS, ...WRITE_TAGGING_ACTIONS] : [...READ_TAGGING_ACTIONS]);
+
+/** The session policy as a document (one statement for the listing, one for the objects, their tags unless `tags` is false). */
+export function sessionPolicyDocument(volume: PolicyVolume, access: DataAccess, tags = true): PolicyDocument {
   const partition = partitionOf(volume.region);
+  const actions = tags ? [...objectActions(access), ...taggingActions(access)] : objectActions(access);
   return {
     Version: '2012-10-17',
     Statement: [
       listBucketStatement(partition, volume.bucket, volume.prefix),
-      { Sid: 'VolumeObjects', Effect: 'Allow', Action: objectActions(access), Resource: [objectsArn(partition, volume.bucket, volume.prefix)] },
+      { Sid: 'VolumeObjects', Effect: 'Allow', Action: actions, Resource: [objectsArn(partition, volume.bucket, volume.prefix)] },
     ],
   };
 }
 
 /**
- * The compact JSON of the session policy for `access` on the volume. Throws `SessionPolicyTooLarge` (400) when
- * it is longer than STS accepts. Length is counted in UTF-16 code units, which never undercounts characters.
+ * The compact JSON of the session policy for `access` on the volume, with the tag actions when they fit. Throws
+ * `SessionPolicyTooLarge` (400) when even the policy without them is longer than STS accepts. Length is counted in UTF-16 code units, which never undercounts characters.
  */
 export function sessionPolicy(volume: PolicyVolume, access: DataAccess): string {
-  const text = JSON.stringify(sessionPolicyDocument(volume, access));
+  const withTags = JSON.stringify(sessionPolicyDocument(volume, access));
+  if (withTags.length <= SESSION_POLICY_MAX_CHARS) return withTags;
+  const text = JSON.stringify(sessionPolicyDocument(volume, access, false));
   if (text.length > SESSION_POLICY_MAX_CHARS) {
     throw new ValidationFailed(
       `This volume's prefix is too long for temporary credentials: their session policy names the prefix three times and would be ${text.length} characters, but STS accepts at most ${SESSION_POLICY_MAX_CHARS}. A volume's admin can register the data again with a shorter prefix (510 characters always fit).`,

@@ -51,8 +51,8 @@ export const ROLE_TRUST_ACTIONS = ['sts:AssumeRole', 'sts:SetSourceIdentity', 's
 export const READ_OBJECT_ACTIONS = ['s3:GetObject'];
 export const WRITE_OBJECT_ACTIONS = ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'];
 /**
- * Object tags, which the role grants for the proxy's sessions only (`shared/proxy/forwarding-credentials.ts`): the
- * aws cli's copy and move above its multipart threshold read the source's tags and may write the target's.
+ * Object tags, which sessions get beside the object actions while their policy fits (`shared/vending/session-policy.ts`):
+ * the aws cli's copy and move above its multipart threshold read the source's tags and may write the target's.
  */
 export const READ_TAGGING_ACTIONS = ['s3:GetObjectTagging'];
 export const WRITE_TAGGING_ACTIONS = ['s3:PutObjectTagging', 's3:DeleteObjectTagging'];

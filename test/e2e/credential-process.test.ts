@@ -12,11 +12,12 @@
  * too. Applying the returned commands verbatim with the aws cli is volume-story.test.ts's and the guides'.
  */
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, GetObjectTaggingCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -139,7 +140,9 @@ beforeAll(async () => {
   // Each user's ~/.aws/config: one profile per volume, credentials from our CLI.
   home = mkdtempSync(join(tmpdir(), 'vg-home-'));
   mkdirSync(join(home, '.aws'));
-  const profile = (name: string, extra: string[]) => `[profile ${name}]\nregion = us-east-1\ncredential_process = ${credentialProcess(extra).join(' ')}\ns3 =\n  addressing_style = path\n`;
+  // A 5 MB multipart threshold, so a copy of 11 MiB goes in parts (the aws cli's default is 8 MB).
+  const profile = (name: string, extra: string[]) =>
+    `[profile ${name}]\nregion = us-east-1\ncredential_process = ${credentialProcess(extra).join(' ')}\ns3 =\n  addressing_style = path\n  multipart_threshold = 5MB\n  multipart_chunksize = 5MB\n`;
   writeFileSync(join(home, '.aws', 'config'), `${profile('alice', [])}\n${profile('carol', ['--access', 'read'])}`);
   writeFileSync(join(home, 'sample.txt'), 'boto3 reads this\n');
 }, 120_000);
@@ -167,6 +170,20 @@ describe('alice’s profile (read-write)', () => {
     await awsOk('alice', 's3', 'mv', `s3://${BUCKET}/${PREFIX}/run-1/reads.fa`, join(home, 'back.fa'));
     expect(readFileSync(join(home, 'back.fa')).equals(original)).toBe(true);
     expect(await customerKeys(`${PREFIX}/run-1/`)).toEqual([]);
+  });
+
+  it('copies within the volume above the multipart threshold with aws s3 cp, tags and metadata kept (it reads the source’s tags first)', async () => {
+    const big = randomBytes(11 * 1024 * 1024);
+    await customerS3.send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: `${PREFIX}/big/source.bin`, Body: big, Tagging: 'stage=raw&owner=alice', Metadata: { sample: 's1' }, ContentType: 'application/x-bam' }),
+    );
+    await awsOk('alice', 's3', 'cp', `s3://${BUCKET}/${PREFIX}/big/source.bin`, `s3://${BUCKET}/${PREFIX}/big/copy.bin`);
+    const copy = await customerS3.send(new GetObjectCommand({ Bucket: BUCKET, Key: `${PREFIX}/big/copy.bin` }));
+    expect(Buffer.from(await copy.Body!.transformToByteArray()).equals(big)).toBe(true);
+    expect(copy.ETag).toMatch(/-3"$/);
+    expect({ type: copy.ContentType, meta: copy.Metadata }).toEqual({ type: 'application/x-bam', meta: { sample: 's1' } });
+    const tags = await customerS3.send(new GetObjectTaggingCommand({ Bucket: BUCKET, Key: `${PREFIX}/big/copy.bin` }));
+    expect(Object.fromEntries(tags.TagSet!.map((t) => [t.Key, t.Value]))).toEqual({ stage: 'raw', owner: 'alice' });
   });
 
   it('lists and downloads with boto3, from the same profile', async () => {

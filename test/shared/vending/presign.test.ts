@@ -22,7 +22,7 @@ describe('presigned URLs', () => {
       expiresInSeconds: 900,
     });
     expect(w.signer.requests[0]).toMatchObject({ bucket: 'lab-genomes', key: 'runs/2025/reads/sample 1.fq', region: 'eu-central-1', method: 'GET', expiresInSeconds: 900, signingDate: NOW });
-    expect(JSON.parse((w.sts.calls[0] as AssumeRoleRequest).policy!).Statement[1].Action).toEqual(['s3:GetObject']);
+    expect(JSON.parse((w.sts.calls[0] as AssumeRoleRequest).policy!).Statement[1].Action).toEqual(['s3:GetObject', 's3:GetObjectTagging']);
   });
 
   it('GET and HEAD need read, PUT and DELETE write: a reader gets AccessExceedsMembership for PUT and DELETE', async () => {

@@ -7,19 +7,19 @@ import { normalisePrefix } from '../../../shared/volumes/naming';
 const volume = { bucket: 'lab-genomes', prefix: 'runs/2025', region: 'eu-central-1' };
 
 describe('session policy', () => {
-  it('read with a prefix: list the prefix, get the objects under it, nothing else (compact JSON)', () => {
+  it('read with a prefix: list the prefix, get the objects and their tags under it, nothing else (compact JSON)', () => {
     expect(sessionPolicy(volume, 'read')).toBe(
       '{"Version":"2012-10-17","Statement":[' +
         '{"Sid":"ListVolumePrefix","Effect":"Allow","Action":["s3:ListBucket"],"Resource":["arn:aws:s3:::lab-genomes"],"Condition":{"StringLike":{"s3:prefix":["runs/2025/","runs/2025/*"]}}},' +
-        '{"Sid":"VolumeObjects","Effect":"Allow","Action":["s3:GetObject"],"Resource":["arn:aws:s3:::lab-genomes/runs/2025/*"]}]}',
+        '{"Sid":"VolumeObjects","Effect":"Allow","Action":["s3:GetObject","s3:GetObjectTagging"],"Resource":["arn:aws:s3:::lab-genomes/runs/2025/*"]}]}',
     );
   });
 
-  it('write with a prefix adds put, delete and the multipart cleanup actions on the same objects', () => {
+  it('write with a prefix adds put, delete, the multipart cleanup and the tag-writing actions on the same objects', () => {
     expect(sessionPolicy(volume, 'write')).toBe(
       '{"Version":"2012-10-17","Statement":[' +
         '{"Sid":"ListVolumePrefix","Effect":"Allow","Action":["s3:ListBucket"],"Resource":["arn:aws:s3:::lab-genomes"],"Condition":{"StringLike":{"s3:prefix":["runs/2025/","runs/2025/*"]}}},' +
-        '{"Sid":"VolumeObjects","Effect":"Allow","Action":["s3:GetObject","s3:PutObject","s3:DeleteObject","s3:AbortMultipartUpload","s3:ListMultipartUploadParts"],"Resource":["arn:aws:s3:::lab-genomes/runs/2025/*"]}]}',
+        '{"Sid":"VolumeObjects","Effect":"Allow","Action":["s3:GetObject","s3:PutObject","s3:DeleteObject","s3:AbortMultipartUpload","s3:ListMultipartUploadParts","s3:GetObjectTagging","s3:PutObjectTagging","s3:DeleteObjectTagging"],"Resource":["arn:aws:s3:::lab-genomes/runs/2025/*"]}]}',
     );
   });
 
@@ -27,7 +27,7 @@ describe('session policy', () => {
     expect(sessionPolicy({ ...volume, prefix: '' }, 'read')).toBe(
       '{"Version":"2012-10-17","Statement":[' +
         '{"Sid":"ListVolumePrefix","Effect":"Allow","Action":["s3:ListBucket"],"Resource":["arn:aws:s3:::lab-genomes"]},' +
-        '{"Sid":"VolumeObjects","Effect":"Allow","Action":["s3:GetObject"],"Resource":["arn:aws:s3:::lab-genomes/*"]}]}',
+        '{"Sid":"VolumeObjects","Effect":"Allow","Action":["s3:GetObject","s3:GetObjectTagging"],"Resource":["arn:aws:s3:::lab-genomes/*"]}]}',
     );
   });
 
@@ -39,7 +39,7 @@ describe('session policy', () => {
         {
           Sid: 'VolumeObjects',
           Effect: 'Allow',
-          Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+          Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:GetObjectTagging', 's3:PutObjectTagging', 's3:DeleteObjectTagging'],
           Resource: ['arn:aws:s3:::lab-genomes/*'],
         },
       ],
@@ -76,6 +76,13 @@ describe('session policy size', () => {
     const text = sessionPolicy(worst('p'.repeat(510)), 'write');
     expect(text.length).toBeLessThanOrEqual(SESSION_POLICY_MAX_CHARS);
     expect(text.length).toBe(2048);
+  });
+
+  it('a prefix of up to 487 characters keeps the tag actions in the worst case; a longer one gets the policy without them', () => {
+    const actions = (prefix: string) => JSON.parse(sessionPolicy(worst(prefix), 'write')).Statement[1].Action as string[];
+    expect(sessionPolicy(worst('p'.repeat(487)), 'write').length).toBe(2048);
+    expect(actions('p'.repeat(487))).toEqual(expect.arrayContaining(['s3:GetObjectTagging', 's3:PutObjectTagging', 's3:DeleteObjectTagging']));
+    expect(actions('p'.repeat(488))).toEqual(['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts']);
   });
 
   it('one character more does not fit, and is refused before STS with SessionPolicyTooLarge (400)', () => {

@@ -41,7 +41,7 @@ describe('vending credentials', () => {
       durationSeconds: 3600,
       region: 'eu-central-1',
     });
-    expect(JSON.parse(request.policy!).Statement[1]).toMatchObject({ Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::lab-genomes/runs/2025/*'] });
+    expect(JSON.parse(request.policy!).Statement[1]).toMatchObject({ Action: ['s3:GetObject', 's3:GetObjectTagging'], Resource: ['arn:aws:s3:::lab-genomes/runs/2025/*'] });
   });
 
   it('sanitises a subject outside STS\'s character set for the session name and SourceIdentity', async () => {
@@ -64,7 +64,7 @@ describe('vending credentials', () => {
     const w2 = vendingWorld();
     const ro = await volumeWith(w2, members, { accessMode: 'read-only' });
     await vendCredentials(w2.deps, writer, ro.id);
-    expect(JSON.parse((w2.sts.calls[0] as AssumeRoleRequest).policy!).Statement[1].Action).toEqual(['s3:GetObject']);
+    expect(JSON.parse((w2.sts.calls[0] as AssumeRoleRequest).policy!).Statement[1].Action).toEqual(['s3:GetObject', 's3:GetObjectTagging']);
   });
 
   it('a thousand concurrent vends by one member for one volume cost one STS call', async () => {
@@ -184,7 +184,7 @@ describe('durations', () => {
     expect(vended.Expiration).toBe('2025-06-02T00:00:00.000Z');
     const request = w.sts.calls[0] as AssumeRoleWithWebIdentityRequest;
     expect(request).toMatchObject({ roleArn: ROLE, webIdentityToken: 'token-of-rita', sessionName: 'rita', durationSeconds: 43_200 });
-    expect(JSON.parse(request.policy!).Statement[1].Action).toEqual(['s3:GetObject']);
+    expect(JSON.parse(request.policy!).Statement[1].Action).toEqual(['s3:GetObject', 's3:GetObjectTagging']);
     await expect(vendCredentials(w.deps, reader, volume.id, { durationSeconds: 43_201 })).rejects.toMatchObject({ status: 400, details: { field: 'durationSeconds' } });
   });
 
