@@ -36,7 +36,7 @@ export function requestFromEvent(event: APIGatewayProxyEventV2, context: Pick<Co
 }
 
 /**
- * A function URL hands text bodies (a `text/*`, JSON or XML Content-Type) to the function as a string, not
+ * A function URL hands text bodies (a `text/*`, JSON, XML, JavaScript or form Content-Type) to the function as a string, not
  * base64. Bytes that are not UTF-8 do not survive that: the decoded body no longer has the length the client
  * declared. Such a request is refused before anything is forwarded, rather than storing altered bytes.
  */
@@ -46,9 +46,11 @@ export function eventBodyProblem(event: APIGatewayProxyEventV2): S3Refusal | und
   if ((headers['content-encoding'] ?? '').includes('aws-chunked')) return undefined;
   const declared = headers['content-length'];
   if (declared === undefined || Number(declared) === Buffer.byteLength(event.body, 'utf8')) return undefined;
+  // Named as received (printable ASCII, short): curl's --data-binary labels its body application/x-www-form-urlencoded.
+  const contentType = (headers['content-type'] ?? '').replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
   return new S3Refusal(
     400,
     'InvalidRequest',
-    'The body arrived as text (its Content-Type is text, JSON or XML) but is not UTF-8, so the function URL altered it. Send binary data as application/octet-stream, or use the Node front.',
+    `The body arrived as text (its Content-Type, "${contentType}", is one a function URL passes as text) but is not UTF-8, so the function URL altered it. Send binary data as application/octet-stream (with curl: -T FILE, or -H 'Content-Type: application/octet-stream' with --data-binary), or use the Node front.`,
   );
 }

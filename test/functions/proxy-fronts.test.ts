@@ -146,6 +146,17 @@ describe('the Lambda function URL front', () => {
     expect(received).toEqual([]);
   });
 
+  it("names the text Content-Type it received, such as curl --data-binary's form type, and says what to send instead", async () => {
+    received = [];
+    const binary = Buffer.from([0x1f, 0x8b, 0x08, 0x04, 0xff, 0x00]);
+    const answer = await send(lambdaUrl, '/vol/reads.bam', { method: 'PUT', body: binary, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(answer.status).toBe(400);
+    const body = answer.chunks.join('');
+    expect(body).toContain('&quot;application/x-www-form-urlencoded&quot;');
+    expect(body).toMatch(/with curl: -T FILE/);
+    expect(received).toEqual([]);
+  });
+
   it('passes UTF-8 text bodies through unchanged', async () => {
     received = [];
     next = () => ({ status: 200, headers: { 'x-amz-request-id': 'x' }, body: 'ok' });
