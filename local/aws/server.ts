@@ -289,6 +289,11 @@ export async function startAwsEndpoint(options: EndpointOptions): Promise<LocalS
       if (error instanceof AwsError) return renderError(service, error.code, error.message, error.status, requestId, error.extra);
       if (error instanceof SigV4Error) return renderError(service, error.code, error.message, error.status, requestId, error.extra);
       throw error;
+    } finally {
+      // A request refused before its body was read (e.g. contradicting checksum headers): the rest is read and
+      // dropped, as Node drops a body nobody piped. Piped into the verifier and left there, it would hold the
+      // kept-alive connection, and the next request a client's pool (the proxy's) sends on it would never be read.
+      if (s3Body && !s3Body.readableEnded && !s3Body.destroyed) s3Body.on('error', () => undefined).resume();
     }
   }
 

@@ -5,6 +5,7 @@
  * that suite's AWS-pinned vectors, so the local S3 is never checked against its own code.
  */
 import { createHash } from 'node:crypto';
+import { Agent } from 'node:http';
 import { Readable } from 'node:stream';
 import {
   CompleteMultipartUploadCommand,
@@ -289,6 +290,31 @@ describe('single requests', () => {
   it('refuse x-amz-sdk-checksum-algorithm naming another algorithm than the checksum sent', async () => {
     const refused = await failure(plain.send(new PutObjectCommand({ Bucket, Key: 'sdk-mismatch', Body: CHECK, ChecksumAlgorithm: 'SHA1', ChecksumCRC32: b64('CRC32', CHECK) })));
     expect(refused).toMatchObject({ code: 'InvalidRequest', message: 'Value for x-amz-sdk-checksum-algorithm header is invalid.' });
+  });
+
+  it('leave the connection of an upload refused before its body was read usable: the next request on it is answered', async () => {
+    // One kept-alive connection, as a proxy's pool reuses it: the refused body must not leave it stuck.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const env = stack.customerEnv(0);
+    const one = new S3Client({
+      endpoint: stack.info.awsEndpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      maxAttempts: 1,
+      credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
+      requestHandler: { httpAgent: agent },
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+    });
+    try {
+      const body = Buffer.alloc(2 * MiB, 7);
+      const refused = await failure(one.send(new PutObjectCommand({ Bucket, Key: 'refused-early', Body: body, ChecksumAlgorithm: 'SHA1', ChecksumCRC32: b64('CRC32', body) })));
+      expect(refused).toMatchObject({ code: 'InvalidRequest', status: 400 });
+      const next = await one.send(new PutObjectCommand({ Bucket, Key: 'after-refused', Body: CHECK }), { abortSignal: AbortSignal.timeout(5000) });
+      expect(next.ChecksumCRC64NVME).toBe(b64('CRC64NVME', CHECK));
+    } finally {
+      one.destroy();
+      agent.destroy();
+    }
   });
 
   it('return the stored checksum with checksum mode for the whole object or a range covering it, not for a smaller range', async () => {
