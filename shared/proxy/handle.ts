@@ -26,6 +26,7 @@ import { realKey } from './keys';
 import { bucketLocation, bucketOwned, headBucket, listBuckets } from './local-answers';
 import { classify, type Operation } from './operations';
 import type { AccessKeyResolver } from './ports';
+import { withPathStyleHint } from './path-style-hint';
 import { param, parseQuery, parseTarget, type Target } from './request-target';
 import type { FrontLimits, ProxyRequest, ProxyResponse, Upstream } from './types';
 import { upstreamRequest } from './upstream-request';
@@ -155,20 +156,24 @@ export function createProxy(deps: ProxyDeps): ProxyHandler {
       const auth = await authenticate(authDeps, req);
       const { principal } = auth;
       Object.assign(summary, { subject: principal.subject, via: principal.via, ...(principal.accessKeyId ? { accessKeyId: principal.accessKeyId } : {}) });
-      const operation = classify(req.method, target.scope, query.map(([name]) => name), req.headers['x-amz-copy-source'] !== undefined);
-      summary.operation = operation.name;
-      if (operation.body === 'none') discard(req.body);
-      const caller: Caller = {
-        subject: principal.subject,
-        token: principal.token ?? '',
-        authMethods: principal.authMethods,
-        requestId: req.requestId,
-        ...(req.signal ? { signal: req.signal } : {}),
-      };
-      const response =
-        operation.name === 'ListBuckets'
-          ? await listBuckets(deps.vending.repo, principal, caller, query, req.requestId)
-          : await serveVolume(deps, { req, auth, caller, operation, target, query, limits, log, summary });
+      // A refusal of a request that names its volume in the Host says to use path-style (path-style-hint.ts).
+      const response = await (async () => {
+        const operation = classify(req.method, target.scope, query.map(([name]) => name), req.headers['x-amz-copy-source'] !== undefined);
+        summary.operation = operation.name;
+        if (operation.body === 'none') discard(req.body);
+        const caller: Caller = {
+          subject: principal.subject,
+          token: principal.token ?? '',
+          authMethods: principal.authMethods,
+          requestId: req.requestId,
+          ...(req.signal ? { signal: req.signal } : {}),
+        };
+        return operation.name === 'ListBuckets'
+          ? listBuckets(deps.vending.repo, principal, caller, query, req.requestId)
+          : serveVolume(deps, { req, auth, caller, operation, target, query, limits, log, summary });
+      })().catch(async (error: unknown) => {
+        throw await withPathStyleHint(deps, principal, req.headers.host, error);
+      });
       status = response.status;
       answered = response;
       return response;
