@@ -13,6 +13,7 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  ListPartsCommand,
   PutObjectCommand,
   S3Client,
   UploadPartCommand,
@@ -164,13 +165,21 @@ it.each([
 }, 30_000);
 
 /** A PutObject through a front with an aws-chunked body signed chunk by chunk and a signed trailer, as the SDKs' signers write it. */
-async function signedTrailerPut(base: string, key: string, data: Buffer, algorithm: ChecksumAlgorithm, value: string) {
+async function signedTrailerPut(
+  base: string,
+  key: string,
+  data: Buffer,
+  algorithm: ChecksumAlgorithm,
+  value: string,
+  { query = {}, chunkSize = 64 * 1024, sendTrailer = true }: { query?: Record<string, string>; chunkSize?: number; sendTrailer?: boolean } = {},
+) {
   const url = new URL(base);
   const trailerName = `x-amz-checksum-${algorithm.toLowerCase()}`;
+  const trailers: Array<[string, string]> = sendTrailer ? [[trailerName, value]] : [];
   const chunks = [];
-  for (let at = 0; at < data.length; at += 64 * 1024) chunks.push(data.subarray(at, at + 64 * 1024));
+  for (let at = 0; at < data.length; at += chunkSize) chunks.push(data.subarray(at, at + chunkSize));
   const fakeSigning = { key: Buffer.alloc(32), amzDate: '20261205T000000Z', scope: 's', seedSignature: '0'.repeat(64) };
-  const length = encodeAwsChunked({ chunks, signing: fakeSigning, trailers: [[trailerName, value]] }).length;
+  const length = encodeAwsChunked({ chunks, signing: fakeSigning, trailers }).length;
   const signer = new SignatureV4({ credentials: w.keys.alice!, region: 'us-east-1', service: 's3', sha256: Sha256, uriEscapePath: false, applyChecksum: false });
   const signed = await signer.sign(
     new HttpRequest({
@@ -178,6 +187,7 @@ async function signedTrailerPut(base: string, key: string, data: Buffer, algorit
       hostname: url.hostname,
       port: Number(url.port),
       path: `/${VOLUME}/${key}`,
+      query,
       headers: {
         host: url.host,
         'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER',
@@ -192,9 +202,10 @@ async function signedTrailerPut(base: string, key: string, data: Buffer, algorit
   const amzDate = signed.headers['x-amz-date']!;
   const seedSignature = /Signature=([0-9a-f]{64})/.exec(signed.headers.authorization!)![1]!;
   const signing = { key: signingKey(w.keys.alice!.secretAccessKey, amzDate.slice(0, 8), 'us-east-1', 's3'), amzDate, scope: `${amzDate.slice(0, 8)}/us-east-1/s3/aws4_request`, seedSignature };
-  const body = encodeAwsChunked({ chunks, signing, trailers: [[trailerName, value]] });
+  const body = encodeAwsChunked({ chunks, signing, trailers });
+  const search = new URLSearchParams(query).toString();
   return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }>((resolve, reject) => {
-    const outgoing = httpRequest({ method: 'PUT', hostname: url.hostname, port: url.port, path: signed.path, headers: signed.headers }, (incoming) => {
+    const outgoing = httpRequest({ method: 'PUT', hostname: url.hostname, port: url.port, path: `${signed.path}${search ? `?${search}` : ''}`, headers: signed.headers }, (incoming) => {
       const parts: Buffer[] = [];
       incoming.on('data', (chunk: Buffer) => parts.push(chunk));
       incoming.on('end', () => resolve({ status: incoming.statusCode!, headers: incoming.headers, text: Buffer.concat(parts).toString() }));
@@ -226,6 +237,34 @@ describe.each([
     expect(listed.KeyCount).toBe(0);
   });
 });
+
+it('through the node front, UploadParts as the Java SDK v2 signs them (128 KiB chunks, signed CRC32 trailer): a good part is kept with its checksum; a wrong one (BadDigest), one whose trailer never comes and one of another algorithm are refused and not listed, and the next part still lands', async () => {
+  const key = 'java/parts.bin';
+  const { UploadId } = await direct.send(new CreateMultipartUploadCommand({ Bucket: 'alice-lab', Key: `project-x/${key}`, ChecksumAlgorithm: 'CRC32' }));
+  const data = randomBytes(300_000);
+  const java = (partNumber: number, algorithm: ChecksumAlgorithm, value: string, sendTrailer = true) =>
+    signedTrailerPut(w.stack.info.nodeProxyUrl, key, data, algorithm, value, { query: { partNumber: String(partNumber), uploadId: UploadId! }, chunkSize: 128 * 1024, sendTrailer });
+  const answers = [
+    await java(1, 'CRC32', digest('CRC32', data)),
+    await java(2, 'CRC32', digest('CRC32', Buffer.from('other bytes'))),
+    await java(3, 'CRC32', digest('CRC32', data), false),
+    await java(4, 'SHA256', digest('SHA256', data)),
+    await java(5, 'CRC32', digest('CRC32', data)),
+  ];
+  const codes = answers.map((answer) => [answer.status, /<Code>(\w+)<\/Code>/.exec(answer.text)?.[1], answer.headers['x-amz-checksum-crc32']]);
+  expect(codes).toEqual([
+    [200, undefined, digest('CRC32', data)],
+    [400, 'BadDigest', undefined],
+    [400, 'MalformedTrailerError', undefined],
+    [400, 'InvalidRequest', undefined],
+    [200, undefined, digest('CRC32', data)],
+  ]);
+  const listed = await direct.send(new ListPartsCommand({ Bucket: 'alice-lab', Key: `project-x/${key}`, UploadId }));
+  expect(listed.Parts?.map((part) => [part.PartNumber, part.ChecksumCRC32])).toEqual([
+    [1, digest('CRC32', data)],
+    [5, digest('CRC32', data)],
+  ]);
+}, 30_000);
 
 it('a token as access key id (JWT mode): the unsigned trailer is verified and stored as well', async () => {
   const byToken = client('jwt', w.stack.info.nodeProxyUrl, { accessKeyId: w.tokens.alice!, secretAccessKey: 'N/A' });
