@@ -6,7 +6,7 @@
 import type { AwsResponse } from '../../types';
 import { missingKey } from '../access';
 import { receiveToFile } from '../body';
-import { parseAlgorithm } from '../checksums';
+import { DEFAULT_ALGORITHM, parseAlgorithm } from '../checksums';
 import { checkWriteConditions, validateWriteConditions } from '../conditions';
 import type { ObjectContext } from '../context';
 import { invalidArgument, invalidRequest } from '../errors';
@@ -42,12 +42,14 @@ export async function copyObject(ctx: ObjectContext): Promise<AwsResponse> {
     }
     const headers = directive === 'REPLACE' ? storedHeadersFrom(req.headers) : source.record.headers;
     const tags = copiedTags(ctx, source.record.tags);
-    const sourceChecksum = source.record.checksum?.type === 'FULL_OBJECT' ? source.record.checksum.algorithm : undefined;
-    const algorithm = requestedAlgorithm ?? sourceChecksum;
+    // Without x-amz-checksum-algorithm "the checksum algorithm will be copied from the source object" (S3 API
+    // reference, CopyObject), computed over the copy: a COMPOSITE source's too, as the copy is one piece. S3 stores
+    // no object without a checksum, so a source without one gets the default.
+    const algorithm = requestedAlgorithm ?? source.record.checksum?.algorithm ?? DEFAULT_ALGORITHM;
     const temp = deps.store.tempFile();
     streaming = true;
     const digests = await receiveToFile(source.file.createReadStream(), temp, {
-      algorithms: algorithm ? [algorithm] : [],
+      algorithms: [algorithm],
       maxSize: MAX_SINGLE_UPLOAD,
     });
     try {
@@ -55,7 +57,7 @@ export async function copyObject(ctx: ObjectContext): Promise<AwsResponse> {
       const record = await bucket.commitObject(
         key,
         temp,
-        { ...wholeObjectRecord(deps, digests, headers, algorithm ? { algorithm, value: digests.checksums[algorithm]! } : undefined), ...tagsField(tags) },
+        { ...wholeObjectRecord(deps, digests, headers, { algorithm, value: digests.checksums[algorithm]! }), ...tagsField(tags) },
         (current) => checkWriteConditions(req.headers, current, missing),
       );
       const body = xmlDocument(

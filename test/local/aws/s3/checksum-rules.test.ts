@@ -9,6 +9,7 @@ import { Agent } from 'node:http';
 import { Readable } from 'node:stream';
 import {
   CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   GetObjectCommand,
@@ -259,6 +260,20 @@ describe('multipart uploads that declare a checksum algorithm', () => {
     expect((await plain.send(new HeadObjectCommand({ Bucket, Key: 'by-part', PartNumber: 2 }))).ChecksumSHA256).toBeUndefined();
     const whole = await plain.send(new HeadObjectCommand({ Bucket, Key: 'by-part', ChecksumMode: 'ENABLED' }));
     expect(whole).toMatchObject({ ChecksumSHA256: composite('SHA256', [PART1, PART2]), ChecksumType: 'COMPOSITE' });
+  });
+});
+
+describe('copies', () => {
+  it('keep the source’s algorithm, computed over the copy as a full-object checksum, when the source is COMPOSITE (S3 never stores an object without one)', async () => {
+    const id = await createUpload('composite-source', 'SHA256');
+    const one = await plain.send(part('composite-source', id, 1, CHECK, { ChecksumSHA256: b64('SHA256', CHECK) }));
+    await complete('composite-source', id, [{ PartNumber: 1, ETag: one.ETag!, ChecksumSHA256: one.ChecksumSHA256! }]);
+    const copied = await plain.send(new CopyObjectCommand({ Bucket, Key: 'composite-copy', CopySource: `${Bucket}/composite-source` }));
+    expect(copied.CopyObjectResult).toMatchObject({ ChecksumSHA256: b64('SHA256', CHECK), ChecksumType: 'FULL_OBJECT' });
+    const head = await plain.send(new HeadObjectCommand({ Bucket, Key: 'composite-copy', ChecksumMode: 'ENABLED' }));
+    expect(head).toMatchObject({ ChecksumSHA256: b64('SHA256', CHECK), ChecksumType: 'FULL_OBJECT' });
+    const asked = await plain.send(new CopyObjectCommand({ Bucket, Key: 'composite-copy-crc32c', CopySource: `${Bucket}/composite-source`, ChecksumAlgorithm: 'CRC32C' }));
+    expect(asked.CopyObjectResult).toMatchObject({ ChecksumCRC32C: b64('CRC32C', CHECK), ChecksumType: 'FULL_OBJECT' });
   });
 });
 
