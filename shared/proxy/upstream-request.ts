@@ -5,6 +5,7 @@
  */
 import { checksumAlgorithmOf, EMPTY_SHA256 } from '../sigv4';
 import type { Volume } from '../volumes/model';
+import { dropDefaultAcl } from './acl-headers';
 import { planBody } from './body';
 import { forwardedHeaders } from './headers';
 import { realKey, realPrefix, rootOf } from './keys';
@@ -51,6 +52,7 @@ export async function upstreamRequest(
 ): Promise<UnsignedUpstreamRequest> {
   checkResponseOverrides(query);
   const headers = forwardedHeaders(req.headers);
+  dropDefaultAcl(headers);
   if (copySource !== undefined) headers['x-amz-copy-source'] = copySource;
   const base = {
     method: req.method,

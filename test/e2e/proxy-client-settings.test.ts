@@ -1,23 +1,33 @@
 /**
- * Clients left at S3's virtual-hosted-style addressing (the default of GDAL, htslib and s3cmd) name the volume in
+ * Client settings the proxy meets as users leave them, through both fronts.
+ *
+ * Addressing: clients left at S3's virtual-hosted-style addressing (the default of GDAL, htslib and s3cmd) name the volume in
  * the Host: GDAL's /vsis3/ and curl reach `alice-genomes.localhost:PORT` (libcurl resolves `*.localhost` to
  * loopback). The proxy takes path-style requests only, so it refuses them, through both fronts, with the code
  * S3 clients expect and a message that says which setting makes the client path-style; a refusal of a path-style
  * request says nothing of the kind.
+ *
+ * Object ACLs: rclone sends `X-Amz-Acl: private` with every upload (the write lands; the header, which changes nothing,
+ * is not forwarded), and `s3cmd put --acl-public` asks for a public object, which the proxy does not make
+ * (403 AccessDenied, nothing stored).
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { GatewayKey } from './proxy-clients/clients';
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { rclone, type GatewayKey } from './proxy-clients/clients';
 import { gdal } from './proxy-clients/htslib-gdal';
-import { curlSigV4 } from './proxy-clients/s3cmd-curl';
+import { curlSigV4, s3cmd } from './proxy-clients/s3cmd-curl';
 import { startProxyWorld, type ProxyWorld } from './proxy-world';
 
 let w: ProxyWorld;
 let alice: GatewayKey;
 let run: ReturnType<typeof gdal>;
 let curl: ReturnType<typeof curlSigV4>;
+let s3c: ReturnType<typeof s3cmd>;
+let rc: ReturnType<typeof rclone>;
+let dir: string;
 const FRONTS = ['function URL', 'Node front'] as const;
 /** The front's URL with `localhost` for 127.0.0.1, so a client can put a bucket label in front of it. */
 const front = (name: (typeof FRONTS)[number]) => (name === 'function URL' ? w.stack.info.proxyUrl : w.stack.info.nodeProxyUrl).replace('127.0.0.1', 'localhost');
@@ -26,10 +36,13 @@ const SAYS_PATH_STYLE = /names volume (?:"|&quot;)alice-genomes(?:"|&quot;) in i
 beforeAll(async () => {
   w = await startProxyWorld();
   alice = w.keys.alice as GatewayKey;
-  const dir = mkdtempSync(join(tmpdir(), 'vg-path-style-'));
+  dir = mkdtempSync(join(tmpdir(), 'vg-client-settings-'));
   run = gdal(dir);
   curl = curlSigV4(dir);
-  await w.s3('alice', w.stack.info.nodeProxyUrl).send(new (await import('@aws-sdk/client-s3')).PutObjectCommand({ Bucket: 'alice-genomes', Key: 'vh/x.txt', Body: 'x\n' }));
+  s3c = s3cmd(dir);
+  rc = rclone(dir);
+  writeFileSync(join(dir, 'small.txt'), 'ACGT\n');
+  await w.s3('alice', w.stack.info.nodeProxyUrl).send(new PutObjectCommand({ Bucket: 'alice-genomes', Key: 'vh/x.txt', Body: 'x\n' }));
 });
 
 describe.each(FRONTS)('a virtual-hosted-style request through the %s', (name) => {
@@ -52,5 +65,25 @@ describe.each(FRONTS)('a virtual-hosted-style request through the %s', (name) =>
     const answer = await curl(alice, `${front(name)}/no-such-volume/x.txt`, '-H', 'x-amz-content-sha256: UNSIGNED-PAYLOAD');
     expect(answer.status).toBe(404);
     expect(answer.stdout).toMatch(/<Code>NoSuchBucket<\/Code><Message>The specified bucket does not exist<\/Message>/);
+  });
+});
+
+describe.each(FRONTS)('object ACL headers through the %s', (name) => {
+  const exists = async (key: string) =>
+    w.s3('alice', w.stack.info.nodeProxyUrl).send(new HeadObjectCommand({ Bucket: 'alice-genomes', Key: key })).then(() => true, () => false);
+
+  it("rclone's upload, which carries X-Amz-Acl: private, lands", async () => {
+    const key = `acl/rclone-${name.replace(' ', '-')}.txt`;
+    const result = await rc(alice, front(name).replace('localhost', '127.0.0.1'), 'copyto', join(dir, 'small.txt'), `vg:alice-genomes/${key}`);
+    expect(result.code, result.stderr).toBe(0);
+    expect(await exists(key)).toBe(true);
+  });
+
+  it('s3cmd put --acl-public is refused (403 AccessDenied naming object ACLs, which s3cmd does not retry), and nothing is stored', async () => {
+    const key = `acl/public-${name.replace(' ', '-')}.txt`;
+    const result = await s3c(alice, front(name).replace('localhost', '127.0.0.1'), 'put', '--acl-public', join(dir, 'small.txt'), `s3://alice-genomes/${key}`);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/403 \(AccessDenied\): The S3 proxy does not set object ACLs \(x-amz-acl: public-read\)/);
+    expect(await exists(key)).toBe(false);
   });
 });

@@ -147,6 +147,29 @@ describe('objects', () => {
   });
 });
 
+describe('object ACL headers', () => {
+  it("a canned ACL that leaves the object as S3 would anyway (rclone's X-Amz-Acl: private) is not forwarded, and the write lands", async () => {
+    for (const acl of ['private', 'bucket-owner-full-control']) {
+      const response = await w.send({ method: 'PUT', path: path(`acl/${acl}.txt`), body: acl, headers: { 'x-amz-acl': acl } });
+      expect(response.status).toBe(200);
+      expect(w.sent.at(-1)!.headers['x-amz-acl']).toBeUndefined();
+    }
+    const create = await w.send({ method: 'POST', path: path('acl/mpu.bin'), query: { uploads: '' }, headers: { 'x-amz-acl': 'private' } });
+    expect(create.status).toBe(200);
+    expect(w.sent.at(-1)!.headers['x-amz-acl']).toBeUndefined();
+  });
+
+  it('an ACL that would open the object beyond the volume (public-read, a grant) is AccessDenied and never forwarded', async () => {
+    const asked: Array<Record<string, string>> = [{ 'x-amz-acl': 'public-read' }, { 'x-amz-grant-read': 'uri="http://acs.amazonaws.com/groups/global/AllUsers"' }];
+    for (const headers of asked) {
+      const response = await w.send({ method: 'PUT', path: path('acl/open.txt'), body: 'open', headers });
+      expect(response.status).toBe(403);
+      expect(await bodyText(response)).toMatch(/<Code>AccessDenied<\/Code><Message>The S3 proxy does not set object ACLs \((x-amz-acl: public-read|x-amz-grant-read)\)/);
+    }
+    expect(w.sent).toEqual([]);
+  });
+});
+
 describe('multipart uploads', () => {
   it('create, upload part, list, complete: keys relative to the volume throughout', async () => {
     const created = await bodyText(await w.send({ method: 'POST', path: path('big.bin'), query: { uploads: '' } }));
