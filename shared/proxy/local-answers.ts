@@ -14,6 +14,7 @@ import type { Caller } from '../volumes/deps';
 import type { Volume } from '../volumes/model';
 import type { VolumeRepository } from '../volumes/ports';
 import type { Principal } from './authenticate';
+import { invalidArgument } from './errors';
 import { param } from './request-target';
 import type { ProxyResponse } from './types';
 import { refusalOf } from './volume-access';
@@ -54,15 +55,32 @@ export async function listBuckets(
   query: Array<[string, string]>,
   requestId: string,
 ): Promise<ProxyResponse> {
-  const prefix = param(query, 'prefix') ?? '';
+  const prefix = param(query, 'prefix');
   const region = param(query, 'bucket-region');
+  const maxBuckets = maxBucketsOf(param(query, 'max-buckets'));
+  // The token is the last name of the previous page (opaque to clients, as S3's is).
+  const token = param(query, 'continuation-token');
+  const after = token ? Buffer.from(token, 'base64url').toString('utf8') : '';
   const volumes = (await usableVolumes(repo, principal, caller))
-    .filter((v) => v.name.startsWith(prefix) && (region === undefined || v.region === region))
+    .filter((v) => v.name.startsWith(prefix ?? '') && (region === undefined || v.region === region) && v.name > after)
     .sort((a, b) => (a.name < b.name ? -1 : 1));
-  const buckets = volumes.map((v) => `<Bucket><Name>${escapeXml(v.name)}</Name><CreationDate>${escapeXml(v.createdAt)}</CreationDate></Bucket>`).join('');
+  const page = volumes.slice(0, maxBuckets);
+  const buckets = page
+    .map((v) => `<Bucket><Name>${escapeXml(v.name)}</Name><CreationDate>${escapeXml(v.createdAt)}</CreationDate><BucketRegion>${escapeXml(v.region)}</BucketRegion></Bucket>`)
+    .join('');
   const ownerId = createHash('sha256').update(principal.subject).digest('hex');
   const owner = `<Owner><ID>${ownerId}</ID><DisplayName>${escapeXml(principal.subject)}</DisplayName></Owner>`;
-  return xmlResponse(`<ListAllMyBucketsResult xmlns="${XMLNS}">${owner}<Buckets>${buckets}</Buckets></ListAllMyBucketsResult>`, requestId);
+  const next = page.length < volumes.length ? `<ContinuationToken>${Buffer.from(page.at(-1)!.name).toString('base64url')}</ContinuationToken>` : '';
+  const echoed = prefix === undefined ? '' : `<Prefix>${escapeXml(prefix)}</Prefix>`;
+  return xmlResponse(`<ListAllMyBucketsResult xmlns="${XMLNS}">${owner}<Buckets>${buckets}</Buckets>${next}${echoed}</ListAllMyBucketsResult>`, requestId);
+}
+
+/** ListBuckets' `max-buckets`: 1 to 10,000 (S3's range); absent, every bucket. */
+function maxBucketsOf(value: string | undefined): number {
+  if (value === undefined) return Number.MAX_SAFE_INTEGER;
+  const n = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 1 && n <= 10_000)) throw invalidArgument('max-buckets must be an integer from 1 to 10000.', { ArgumentName: 'max-buckets', ArgumentValue: value.slice(0, 20) });
+  return n;
 }
 
 /** What S3 answers a CreateBucket of a bucket the caller already owns (rclone takes it as "exists"). */

@@ -10,12 +10,16 @@
  * Object ACLs: rclone sends `X-Amz-Acl: private` with every upload (the write lands; the header, which changes nothing,
  * is not forwarded), and `s3cmd put --acl-public` asks for a public object, which the proxy does not make
  * (403 AccessDenied, nothing stored).
+ *
+ * ListBuckets' paging (`max-buckets`, `continuation-token`) and each bucket's `BucketRegion`, which the newest SDKs
+ * and aws cli use (`list-buckets --page-size`).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListBucketsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { runClient } from './proxy-clients/clients';
 import { rclone, type GatewayKey } from './proxy-clients/clients';
 import { gdal } from './proxy-clients/htslib-gdal';
 import { curlSigV4, s3cmd } from './proxy-clients/s3cmd-curl';
@@ -86,4 +90,34 @@ describe.each(FRONTS)('object ACL headers through the %s', (name) => {
     expect(result.stderr).toMatch(/403 \(AccessDenied\): The S3 proxy does not set object ACLs \(x-amz-acl: public-read\)/);
     expect(await exists(key)).toBe(false);
   });
+});
+
+describe.each(FRONTS)('ListBuckets through the %s', (name) => {
+  const url = () => front(name).replace('localhost', '127.0.0.1');
+
+  it('pages with max-buckets and the continuation token, naming each bucket’s region', async () => {
+    const s3 = w.s3('alice', url());
+    const first = await s3.send(new ListBucketsCommand({ MaxBuckets: 1 }));
+    expect(first.Buckets!.map((b) => [b.Name, b.BucketRegion])).toEqual([['alice-archive', 'us-east-1']]);
+    expect(first.ContinuationToken).toBeTruthy();
+    const second = await s3.send(new ListBucketsCommand({ MaxBuckets: 1, ContinuationToken: first.ContinuationToken }));
+    expect(second.Buckets!.map((b) => b.Name)).toEqual(['alice-genomes']);
+    expect(second.ContinuationToken).toBeUndefined();
+    await expect(s3.send(new ListBucketsCommand({ MaxBuckets: 0 }))).rejects.toMatchObject({ name: 'InvalidArgument' });
+  });
+});
+
+it('the newest aws cli’s list-buckets --page-size 1 follows the tokens to every volume (Node front)', async () => {
+  const run = await runClient('/root/.pyenv/versions/3.11.7/bin/aws', ['--endpoint-url', w.stack.info.nodeProxyUrl, 's3api', 'list-buckets', '--page-size', '1', '--query', 'Buckets[].Name', '--output', 'json'], {
+    PATH: process.env.PATH,
+    HOME: dir,
+    AWS_ACCESS_KEY_ID: alice.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: alice.secretAccessKey,
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_CONFIG_FILE: join(dir, 'no-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+  });
+  expect(run.code, run.stderr).toBe(0);
+  expect(JSON.parse(run.stdout)).toEqual(['alice-archive', 'alice-genomes']);
 });
