@@ -76,8 +76,10 @@ async function serve(proxy: () => ProxyHandler | Promise<ProxyHandler>, request:
   });
   const proxied = proxyRequestOf(request, abort.signal, bodyIdleMs);
   const answer = await (await proxy())(proxied);
-  // A body that stopped coming will not come: the connection is closed after the answer, as S3 closes it.
-  if (proxied.body.errored instanceof S3Refusal && proxied.body.errored.s3Code === 'RequestTimeout') response.setHeader('Connection', 'close');
+  // A body that stopped coming (RequestTimeout) or was refused part way (a chunk signature that does not match)
+  // will not be read to its end: the connection is closed after the answer, as S3 closes it. Kept open, the
+  // rest of the body would sit unread in front of the client's next request on it, which then never got an answer.
+  if (!request.complete && (proxied.body.errored || proxied.body.destroyed)) response.setHeader('Connection', 'close');
   // The core's names are lower-case; they go out as S3 spells them (htslib looks for `ETag: "` verbatim).
   response.writeHead(answer.status, s3Headers(answer.headers));
   if (typeof answer.body === 'string') {

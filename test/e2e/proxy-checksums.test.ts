@@ -21,7 +21,7 @@ import {
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { randomBytes } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChecksum, signingKey, type ChecksumAlgorithm } from '../../shared/sigv4';
@@ -171,7 +171,13 @@ async function signedTrailerPut(
   data: Buffer,
   algorithm: ChecksumAlgorithm,
   value: string,
-  { query = {}, chunkSize = 64 * 1024, sendTrailer = true }: { query?: Record<string, string>; chunkSize?: number; sendTrailer?: boolean } = {},
+  {
+    query = {},
+    chunkSize = 64 * 1024,
+    sendTrailer = true,
+    agent,
+    badChunkSignature = false,
+  }: { query?: Record<string, string>; chunkSize?: number; sendTrailer?: boolean; agent?: Agent; badChunkSignature?: boolean } = {},
 ) {
   const url = new URL(base);
   const trailerName = `x-amz-checksum-${algorithm.toLowerCase()}`;
@@ -202,10 +208,11 @@ async function signedTrailerPut(
   const amzDate = signed.headers['x-amz-date']!;
   const seedSignature = /Signature=([0-9a-f]{64})/.exec(signed.headers.authorization!)![1]!;
   const signing = { key: signingKey(w.keys.alice!.secretAccessKey, amzDate.slice(0, 8), 'us-east-1', 's3'), amzDate, scope: `${amzDate.slice(0, 8)}/us-east-1/s3/aws4_request`, seedSignature };
-  const body = encodeAwsChunked({ chunks, signing, trailers });
+  const encoded = encodeAwsChunked({ chunks, signing, trailers });
+  const body = badChunkSignature ? Buffer.from(encoded.toString('latin1').replace(/chunk-signature=[0-9a-f]{64}/, `chunk-signature=${'0'.repeat(64)}`), 'latin1') : encoded;
   const search = new URLSearchParams(query).toString();
   return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }>((resolve, reject) => {
-    const outgoing = httpRequest({ method: 'PUT', hostname: url.hostname, port: url.port, path: `${signed.path}${search ? `?${search}` : ''}`, headers: signed.headers }, (incoming) => {
+    const outgoing = httpRequest({ method: 'PUT', hostname: url.hostname, port: url.port, path: `${signed.path}${search ? `?${search}` : ''}`, headers: signed.headers, ...(agent ? { agent } : {}) }, (incoming) => {
       const parts: Buffer[] = [];
       incoming.on('data', (chunk: Buffer) => parts.push(chunk));
       incoming.on('end', () => resolve({ status: incoming.statusCode!, headers: incoming.headers, text: Buffer.concat(parts).toString() }));
@@ -265,6 +272,24 @@ it('through the node front, UploadParts as the Java SDK v2 signs them (128 KiB c
     [5, digest('CRC32', data)],
   ]);
 }, 30_000);
+
+it('through the node front, an upload refused mid-body (a chunk signature that does not match) closes its connection, so a client’s next request on its pool is answered', async () => {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    const data = randomBytes(1024 * 1024);
+    const send = (key: string, badChunkSignature: boolean) =>
+      Promise.race([
+        signedTrailerPut(w.stack.info.nodeProxyUrl, key, data, 'CRC32', digest('CRC32', data), { agent, badChunkSignature }),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${key}: no answer within 5 s`)), 5000)),
+      ]);
+    const refused = await send('mid-body/refused.bin', true);
+    expect([refused.status, /<Code>(\w+)<\/Code>/.exec(refused.text)?.[1]]).toEqual([403, 'SignatureDoesNotMatch']);
+    const next = await send('mid-body/next.bin', false);
+    expect([next.status, next.headers['x-amz-checksum-crc32']]).toEqual([200, digest('CRC32', data)]);
+  } finally {
+    agent.destroy();
+  }
+});
 
 it('a token as access key id (JWT mode): the unsigned trailer is verified and stored as well', async () => {
   const byToken = client('jwt', w.stack.info.nodeProxyUrl, { accessKeyId: w.tokens.alice!, secretAccessKey: 'N/A' });
