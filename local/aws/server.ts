@@ -293,7 +293,10 @@ export async function startAwsEndpoint(options: EndpointOptions): Promise<LocalS
       // A request refused before its body was read (e.g. contradicting checksum headers): the rest is read and
       // dropped, as Node drops a body nobody piped. Piped into the verifier and left there, it would hold the
       // kept-alive connection, and the next request a client's pool (the proxy's) sends on it would never be read.
+      // One refused part way (a chunk signature that does not match) will not be read on: its connection is
+      // closed after the answer, as S3 closes it.
       if (s3Body && !s3Body.readableEnded && !s3Body.destroyed) s3Body.on('error', () => undefined).resume();
+      else if (s3Body?.destroyed && !request.complete) response.setHeader('Connection', 'close');
     }
   }
 

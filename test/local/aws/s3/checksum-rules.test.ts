@@ -5,7 +5,12 @@
  * that suite's AWS-pinned vectors, so the local S3 is never checked against its own code.
  */
 import { createHash } from 'node:crypto';
-import { Agent } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { signingKey } from '../../../../shared/sigv4';
+import { encodeAwsChunked } from '../../../shared/sigv4/helpers';
 import { Readable } from 'node:stream';
 import {
   CompleteMultipartUploadCommand,
@@ -328,6 +333,66 @@ describe('single requests', () => {
       expect(next.ChecksumCRC64NVME).toBe(b64('CRC64NVME', CHECK));
     } finally {
       one.destroy();
+      agent.destroy();
+    }
+  });
+
+  it('close the connection of an upload refused part way (a chunk signature that does not match), so the next request on a client’s pool is answered', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const env = stack.customerEnv(0);
+    const credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! };
+    const url = new URL(stack.info.awsEndpoint);
+    const data = Buffer.alloc(MiB, 3);
+    const chunks = [data.subarray(0, MiB / 2), data.subarray(MiB / 2)];
+    const trailers: Array<[string, string]> = [['x-amz-checksum-crc32', b64('CRC32', data)]];
+    /** A PutObject with a signed aws-chunked body and trailer, on `agent`'s one connection; answers within 5 s or fails. */
+    const put = async (key: string, badChunkSignature: boolean) => {
+      const fake = { key: Buffer.alloc(32), amzDate: '20261205T000000Z', scope: 's', seedSignature: '0'.repeat(64) };
+      const signer = new SignatureV4({ credentials, region: 'us-east-1', service: 's3', sha256: Sha256, uriEscapePath: false, applyChecksum: false });
+      const signed = await signer.sign(
+        new HttpRequest({
+          method: 'PUT',
+          hostname: url.hostname,
+          port: Number(url.port),
+          path: `/${Bucket}/${key}`,
+          headers: {
+            host: url.host,
+            'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER',
+            'content-encoding': 'aws-chunked',
+            'content-length': String(encodeAwsChunked({ chunks, signing: fake, trailers }).length),
+            'x-amz-decoded-content-length': String(data.length),
+            'x-amz-trailer': 'x-amz-checksum-crc32',
+            'x-amz-sdk-checksum-algorithm': 'CRC32',
+          },
+        }),
+      );
+      const amzDate = signed.headers['x-amz-date']!;
+      const seedSignature = /Signature=([0-9a-f]{64})/.exec(signed.headers.authorization!)![1]!;
+      const signing = { key: signingKey(credentials.secretAccessKey, amzDate.slice(0, 8), 'us-east-1', 's3'), amzDate, scope: `${amzDate.slice(0, 8)}/us-east-1/s3/aws4_request`, seedSignature };
+      const encoded = encodeAwsChunked({ chunks, signing, trailers }).toString('latin1');
+      const body = Buffer.from(badChunkSignature ? encoded.replace(/chunk-signature=[0-9a-f]{64}/, `chunk-signature=${'0'.repeat(64)}`) : encoded, 'latin1');
+      return new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${key}: no answer within 5 s`)), 5000);
+        const outgoing = httpRequest({ method: 'PUT', hostname: url.hostname, port: url.port, path: signed.path, headers: signed.headers, agent }, (incoming) => {
+          let text = '';
+          incoming.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          incoming.on('end', () => {
+            clearTimeout(timer);
+            resolve({ status: incoming.statusCode!, text });
+          });
+        });
+        outgoing.on('error', (error) => {
+          clearTimeout(timer);
+          reject(error);
+        });
+        outgoing.end(body);
+      });
+    };
+    try {
+      const refused = await put('refused-part-way', true);
+      expect([refused.status, /<Code>(\w+)<\/Code>/.exec(refused.text)?.[1]]).toEqual([403, 'SignatureDoesNotMatch']);
+      expect((await put('after-refused-part-way', false)).status).toBe(200);
+    } finally {
       agent.destroy();
     }
   });
