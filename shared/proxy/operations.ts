@@ -123,6 +123,18 @@ const SUBRESOURCES: Record<string, string> = {
   restore: 'RestoreObject',
   select: 'SelectObjectContent',
   torrent: 'ObjectTorrent',
+  requestPayment: 'BucketRequestPayment',
+  ownershipControls: 'BucketOwnershipControls',
+  accelerate: 'BucketAccelerateConfiguration',
+  'object-lock': 'ObjectLockConfiguration',
+  publicAccessBlock: 'PublicAccessBlock',
+  policyStatus: 'BucketPolicyStatus',
+};
+
+/** S3's names for requests without a subresource that the proxy does not serve. */
+const BARE: Record<string, string> = {
+  'bucket DELETE': 'DeleteBucket',
+  'bucket POST': 'PostObject',
 };
 
 function refuse(method: string, scope: Operation['scope'], names: string[]): never {
@@ -134,7 +146,8 @@ function refuse(method: string, scope: Operation['scope'], names: string[]): nev
     throw notImplemented(`${name} (${method} ?${known})`);
   }
   const on = scope === 'service' ? 'the service' : scope === 'bucket' ? 'a bucket' : 'an object';
-  throw notImplemented(`${method} on ${on}${names.length ? ` with ?${names.join('&')}` : ''}`);
+  const bare = names.length === 0 ? BARE[`${scope} ${method}`] : undefined;
+  throw notImplemented(`${bare ? `${bare} (` : ''}${method} on ${on}${names.length ? ` with ?${names.join('&')}` : ''}${bare ? ')' : ''}`);
 }
 
 const OBJECT_TAGGING: Partial<Record<string, OperationName>> = { GET: 'GetObjectTagging', PUT: 'PutObjectTagging', DELETE: 'DeleteObjectTagging' };

@@ -68,6 +68,13 @@ describe('request classification', () => {
       ['GET', 'bucket', ['versions'], 'ListObjectVersions'],
       ['POST', 'object', ['restore'], 'RestoreObject'],
       ['GET', 'object', ['attributes'], 'GetObjectAttributes'],
+      // s3cmd info, rclone and the aws cli ask for these too.
+      ['GET', 'bucket', ['requestPayment'], 'GetBucketRequestPayment'],
+      ['GET', 'bucket', ['ownershipControls'], 'GetBucketOwnershipControls'],
+      ['GET', 'bucket', ['object-lock'], 'GetObjectLockConfiguration'],
+      ['GET', 'bucket', ['publicAccessBlock'], 'GetPublicAccessBlock'],
+      ['DELETE', 'bucket', [], 'DeleteBucket'],
+      ['POST', 'bucket', [], 'PostObject'],
     ];
     for (const [method, scope, params, operation] of cases) {
       const error = refusal(() => classify(method, scope, params, false));
