@@ -143,6 +143,24 @@ export function createProxy(deps: ProxyDeps): ProxyHandler {
   // One metrics scope per request (the Node front serves many at once), flushed when its answer is ready.
   return (req, limits = {}) => withMetrics(metrics, () => serve(req, limits));
 
+  /** The operation the request is, answered: ListBuckets from the volumes, anything else on its volume. */
+  async function route(req: ProxyRequest, auth: Authenticated, target: Target, query: Array<[string, string]>, limits: FrontLimits, log: Logger, summary: Record<string, unknown>): Promise<ProxyResponse> {
+    const { principal } = auth;
+    const operation = classify(req.method, target.scope, query.map(([name]) => name), req.headers['x-amz-copy-source'] !== undefined);
+    summary.operation = operation.name;
+    if (operation.body === 'none') discard(req.body);
+    const caller: Caller = {
+      subject: principal.subject,
+      token: principal.token ?? '',
+      authMethods: principal.authMethods,
+      requestId: req.requestId,
+      ...(req.signal ? { signal: req.signal } : {}),
+    };
+    return operation.name === 'ListBuckets'
+      ? listBuckets(deps.vending.repo, principal, caller, query, req.requestId)
+      : serveVolume(deps, { req, auth, caller, operation, target, query, limits, log, summary });
+  }
+
   async function serve(req: ProxyRequest, limits: FrontLimits): Promise<ProxyResponse> {
     const started = performance.now();
     const log = deps.logger.child({ requestId: req.requestId });
@@ -157,21 +175,7 @@ export function createProxy(deps: ProxyDeps): ProxyHandler {
       const { principal } = auth;
       Object.assign(summary, { subject: principal.subject, via: principal.via, ...(principal.accessKeyId ? { accessKeyId: principal.accessKeyId } : {}) });
       // A refusal of a request that names its volume in the Host says to use path-style (path-style-hint.ts).
-      const response = await (async () => {
-        const operation = classify(req.method, target.scope, query.map(([name]) => name), req.headers['x-amz-copy-source'] !== undefined);
-        summary.operation = operation.name;
-        if (operation.body === 'none') discard(req.body);
-        const caller: Caller = {
-          subject: principal.subject,
-          token: principal.token ?? '',
-          authMethods: principal.authMethods,
-          requestId: req.requestId,
-          ...(req.signal ? { signal: req.signal } : {}),
-        };
-        return operation.name === 'ListBuckets'
-          ? listBuckets(deps.vending.repo, principal, caller, query, req.requestId)
-          : serveVolume(deps, { req, auth, caller, operation, target, query, limits, log, summary });
-      })().catch(async (error: unknown) => {
+      const response = await route(req, auth, target, query, limits, log, summary).catch(async (error: unknown) => {
         throw await withPathStyleHint(deps, principal, req.headers.host, error);
       });
       status = response.status;
