@@ -1,6 +1,6 @@
 // Tests local/aws/query-protocol.ts (shared by IAM and STS); kept with the IAM tests.
 import { Readable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   IAM_QUERY, STS_QUERY, dispatchQuery, escapeXml, memberList, memberStructs, queryErrorResponse, readQueryForm, xmlText,
 } from '../../../../local/aws/query-protocol';
@@ -75,7 +75,8 @@ describe('AWS Query protocol', () => {
     );
   });
 
-  it('an unexpected failure is a 500 Receiver error without detail', async () => {
+  it('an unexpected failure is a 500 Receiver error without detail, and the detail goes to the operator’s log', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const res = await dispatchQuery(IAM_QUERY, req(''), new URLSearchParams({ Action: 'Boom' }), {
       Boom: () => {
         throw new Error('secret internal detail');
@@ -84,6 +85,8 @@ describe('AWS Query protocol', () => {
     expect(res.status).toBe(500);
     expect(String(res.body)).toContain('<Type>Receiver</Type><Code>InternalFailure</Code>');
     expect(String(res.body)).not.toContain('secret internal detail');
+    expect(logged).toHaveBeenCalledWith('query service failure', expect.objectContaining({ message: 'secret internal detail' }));
+    logged.mockRestore();
   });
 
   it('unknown and missing actions', async () => {
