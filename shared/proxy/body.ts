@@ -18,6 +18,7 @@
  */
 import { pipeline, Readable, Transform, type TransformCallback } from 'node:stream';
 import {
+  announcedTrailers,
   AwsChunkedDecoder,
   awsChunkedDecoder,
   checksumAlgorithmOf,
@@ -74,14 +75,7 @@ function declaredLength(value: string | undefined): number | undefined {
 
 /** De-chunks without verifying chunk signatures (no secret in JWT mode); trailing checksums are still checked. */
 export function unverifiedDecoder(req: ProxyRequest, mode: StreamingMode): AwsChunkedDecoder {
-  const names = (req.headers['x-amz-trailer'] ?? '')
-    .split(',')
-    .map((name) => name.trim().toLowerCase())
-    .filter((name) => name !== '');
-  const unsupported = names.find((name) => !checksumAlgorithmOf(name));
-  if (unsupported !== undefined) {
-    throw new SigV4Error('InvalidRequest', `The value specified in the x-amz-trailer header is not supported: "${unsupported}" is not an x-amz-checksum-* header.`);
-  }
+  const names = announcedTrailers(req.headers);
   const decoded = declaredLength(req.headers['x-amz-decoded-content-length']);
   return new AwsChunkedDecoder({
     mode: STREAMING_UNSIGNED_TRAILER,
@@ -109,11 +103,8 @@ export async function readAll(stream: Readable, limit: number, tooLarge: () => E
 /** The checksums a trailing-header body announces (`x-amz-trailer`), with their value lengths. */
 function checksumTrailers(req: ProxyRequest, mode: StreamingMode): TrailerShape[] {
   if (mode === STREAMING_SIGNED) return [];
-  const names = (req.headers['x-amz-trailer'] ?? '').split(',').map((name) => name.trim().toLowerCase());
-  return [...new Set(names)].flatMap((name) => {
-    const valueLength = checksumValueLength(name);
-    return valueLength === undefined ? [] : [{ name, valueLength }];
-  });
+  // Only checksums may trail (announcedTrailers refuses any other name), so each has a value length.
+  return announcedTrailers(req.headers).map((name) => ({ name, valueLength: checksumValueLength(name)! }));
 }
 
 /** The body to forward for a request that carries one. `secret` is the gateway key's (undefined in JWT mode). */

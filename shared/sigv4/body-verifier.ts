@@ -22,6 +22,19 @@ export function bodyVerifier(req: SigV4Request, parsed: ParsedSigV4 | null, secr
   return undefined;
 }
 
+/**
+ * The trailing headers `x-amz-trailer` announces, lower-case and each once. Only checksums may trail: any other
+ * name is S3's InvalidRequest.
+ */
+export function announcedTrailers(headers: Record<string, string>): string[] {
+  const names = [...new Set((headers['x-amz-trailer'] ?? '').split(',').map((name) => name.trim().toLowerCase()))].filter((name) => name !== '');
+  const unsupported = names.find((name) => !checksumAlgorithmOf(name));
+  if (unsupported !== undefined) {
+    throw new SigV4Error('InvalidRequest', `The value specified in the x-amz-trailer header is not supported: "${unsupported}" is not an x-amz-checksum-* header.`);
+  }
+  return names;
+}
+
 /** An {@link AwsChunkedDecoder} set up from the request's headers and, for the signed modes, its signature. */
 export function awsChunkedDecoder(req: SigV4Request, parsed: ParsedSigV4 | null, mode: StreamingMode, secretAccessKey?: string): AwsChunkedDecoder {
   const decodedLength = req.headers['x-amz-decoded-content-length'];
@@ -31,14 +44,7 @@ export function awsChunkedDecoder(req: SigV4Request, parsed: ParsedSigV4 | null,
       ArgumentValue: decodedLength,
     });
   }
-  const trailerNames = (req.headers['x-amz-trailer'] ?? '')
-    .split(',')
-    .map((name) => name.trim().toLowerCase())
-    .filter((name) => name !== '');
-  const unsupported = trailerNames.find((name) => !checksumAlgorithmOf(name));
-  if (unsupported !== undefined) {
-    throw new SigV4Error('InvalidRequest', `The value specified in the x-amz-trailer header is not supported: "${unsupported}" is not an x-amz-checksum-* header.`);
-  }
+  const trailerNames = announcedTrailers(req.headers);
   let signing;
   if (mode !== STREAMING_UNSIGNED_TRAILER) {
     if (!parsed || secretAccessKey === undefined) {

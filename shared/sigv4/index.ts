@@ -7,7 +7,7 @@ export { parseSigV4, parseAmzDate, checkHeadersSigned, isS3Service, ALGORITHM, M
 export { canonicalPath, canonicalQuery, canonicalHeaders, canonicalRequest, stringToSign, headersFromRaw, sha256Hex } from './canonical';
 export { checkScopeRegion, checkScopeService } from './scope';
 export { verifySigV4, signingKey, clearSigningKeyCache, DEFAULT_MAX_SKEW_SECONDS, type VerifyOptions } from './verify';
-export { bodyVerifier, awsChunkedDecoder } from './body-verifier';
+export { bodyVerifier, awsChunkedDecoder, announcedTrailers } from './body-verifier';
 export { AwsChunkedDecoder, type AwsChunkedOptions, type ChunkSigning, type Trailers } from './chunked';
 export { createChecksum, checksumAlgorithmOf, type Checksum, type ChecksumAlgorithm } from './checksums';
 export {
