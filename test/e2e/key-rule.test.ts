@@ -6,14 +6,14 @@
  * download link, and one written with a presigned PUT is read back through the proxy.
  */
 import { Sha256 } from '@aws-crypto/sha256-js';
-import { CreateRoleCommand, IAMClient, PutRolePolicyCommand, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
-import { CreateBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uriEncode } from '../../shared/sigv4/encoding';
 import { startTestStack, type TestStack } from '../support/local-stack';
+import { apiAs, customerClients, registerSdkVolume, type ApiCall } from '../support/sdk-volume';
 import { keyTable, type Verdict } from '../shared/volumes/key-table';
 
 /** Alice's two volumes: one under a prefix of a bucket, one a whole bucket. */
@@ -24,35 +24,16 @@ let stack: TestStack;
 let customerS3: S3Client;
 let token: string;
 let gatewayKey: { accessKeyId: string; secretAccessKey: string };
+let api: ApiCall;
 const ids = {} as Record<VolumeName, string>;
-
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${stack.info.apiUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
 
 beforeAll(async () => {
   stack = await startTestStack();
   token = stack.token({ sub: 'alice' });
-  const customer = stack.info.customers[0]!;
-  const credentials = { accessKeyId: customer.accessKeyId, secretAccessKey: customer.secretAccessKey };
-  customerS3 = new S3Client({ endpoint: stack.info.awsEndpoint, region: stack.info.region, forcePathStyle: true, credentials, maxAttempts: 1 });
-  const iam = new IAMClient({ endpoint: stack.info.awsEndpoint, region: stack.info.region, credentials, maxAttempts: 1 });
-  const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }] });
+  api = apiAs(stack, token);
+  customerS3 = customerClients(stack).s3;
   for (const [name, { bucket, prefix }] of Object.entries(VOLUMES) as Array<[VolumeName, (typeof VOLUMES)[VolumeName]]>) {
-    await customerS3.send(new CreateBucketCommand({ Bucket: bucket }));
-    const role = await iam.send(new CreateRoleCommand({ RoleName: `role-${name}`, AssumeRolePolicyDocument: trust }));
-    const created = await api('POST', '/volumes', { name, bucket, prefix, region: 'us-east-1', accessMode: 'read-write', auth: { type: 'role', roleArn: role.Role!.Arn } });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: `role-${name}`, PolicyDocument: JSON.stringify(created.body.setup.trustPolicy) }));
-    await iam.send(new PutRolePolicyCommand({ RoleName: `role-${name}`, PolicyName: 'volume-gateway', PolicyDocument: JSON.stringify(created.body.setup.permissionsPolicy) }));
-    expect((await api('POST', `/volumes/${created.body.id}/verify`)).body.status).toBe('active');
-    ids[name] = created.body.id;
+    ids[name] = await registerSdkVolume(stack, api, { name, bucket, prefix, roleName: `role-${name}`, policyName: 'volume-gateway' });
   }
   const key = await api('POST', '/access-keys', {});
   expect(key.status).toBe(201);

@@ -3,11 +3,11 @@
  * (seconds faster): alice's read-write volume `reads` (bucket `lab`, prefix `data`) holding `big.bin` (1 MiB),
  * her gateway key and her token. Every server of the stack can be asked a normal request (`everyServerAnswers`).
  */
-import { IAMClient, CreateRoleCommand, PutRolePolicyCommand, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
-import { CreateBucketCommand, ListBucketsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { ListBucketsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { expect } from 'vitest';
 import { startTestStack, type TestStack } from '../support/local-stack';
+import { apiAs, registerSdkVolume } from '../support/sdk-volume';
 
 export const VOLUME = 'reads';
 export const BIG_KEY = 'big.bin';
@@ -25,27 +25,8 @@ export interface OneVolume {
 export async function startOneVolume(): Promise<OneVolume> {
   const stack = await startTestStack();
   const token = stack.token({ sub: 'alice' });
-  const api = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${stack.info.apiUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  };
-  const customer = stack.info.customers[0]!;
-  const common = { region: 'us-east-1', endpoint: stack.info.awsEndpoint, credentials: customer, maxAttempts: 1 };
-  const iam = new IAMClient(common);
-  await new S3Client({ ...common, forcePathStyle: true }).send(new CreateBucketCommand({ Bucket: 'lab' }));
-  const placeholder = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${customer.accountId}:root` }, Action: 'sts:AssumeRole' }] });
-  const role = await iam.send(new CreateRoleCommand({ RoleName: 'role-reads', AssumeRolePolicyDocument: placeholder }));
-  const created = await api('POST', '/volumes', { name: VOLUME, bucket: 'lab', prefix: 'data', region: 'us-east-1', accessMode: 'read-write', auth: { type: 'role', roleArn: role.Role!.Arn } });
-  expect(created.status).toBe(201);
-  const { trustPolicy, permissionsPolicy } = created.body.setup;
-  await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'role-reads', PolicyDocument: JSON.stringify(trustPolicy) }));
-  await iam.send(new PutRolePolicyCommand({ RoleName: 'role-reads', PolicyName: 'volume-reads', PolicyDocument: JSON.stringify(permissionsPolicy) }));
-  expect((await api('POST', `/volumes/${created.body.id}/verify`)).body.status).toBe('active');
+  const api = apiAs(stack, token);
+  await registerSdkVolume(stack, api, { name: VOLUME, bucket: 'lab', prefix: 'data', roleName: 'role-reads', policyName: 'volume-reads' });
   const key = await api('POST', '/access-keys', {});
   expect(key.status).toBe(201);
   const world: OneVolume = {
