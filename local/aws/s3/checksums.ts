@@ -86,11 +86,13 @@ export function announcedAlgorithms(headers: Record<string, string>): Set<Checks
   for (const algorithm of CHECKSUM_ALGORITHMS) if (headers[checksumHeader(algorithm)] !== undefined) out.add(algorithm);
   const sdk = parseAlgorithm(headers['x-amz-sdk-checksum-algorithm']);
   if (sdk) out.add(sdk);
-  for (const name of (headers['x-amz-trailer'] ?? '').split(',')) {
-    const algorithm = parseAlgorithm(name.trim().toLowerCase().replace(/^x-amz-checksum-/, ''));
-    if (algorithm) out.add(algorithm);
-  }
+  for (const algorithm of trailerAlgorithms(headers)) out.add(algorithm);
   return out;
+}
+
+/** The checksum algorithms `x-amz-trailer` announces, in its order. */
+function trailerAlgorithms(headers: Record<string, string>): ChecksumAlgorithm[] {
+  return (headers['x-amz-trailer'] ?? '').split(',').flatMap((name) => parseAlgorithm(name.trim().toLowerCase().replace(/^x-amz-checksum-/, '')) ?? []);
 }
 
 /**
@@ -113,11 +115,7 @@ export const DEFAULT_ALGORITHM: ChecksumAlgorithm = 'CRC64NVME';
 /** The algorithm whose value a request carries: its `x-amz-checksum-*` header, else the trailer it announces. */
 export function sentAlgorithm(headers: Record<string, string>): ChecksumAlgorithm | undefined {
   for (const algorithm of CHECKSUM_ALGORITHMS) if (headers[checksumHeader(algorithm)] !== undefined) return algorithm;
-  for (const name of (headers['x-amz-trailer'] ?? '').split(',')) {
-    const algorithm = parseAlgorithm(name.trim().toLowerCase().replace(/^x-amz-checksum-/, ''));
-    if (algorithm) return algorithm;
-  }
-  return undefined;
+  return trailerAlgorithms(headers)[0];
 }
 
 /**
