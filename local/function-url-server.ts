@@ -1,45 +1,60 @@
 /**
  * A Lambda function URL on 127.0.0.1 (port 3001 by default) for the function of serverless.yml that
  * declares `url`. Every path goes to it (function URLs have no routes), with Lambda's limits: an event
- * over 6 MB is refused with 413 before the function runs. RESPONSE_STREAM handlers stream.
+ * over 6 MB is refused with 413 before the function runs. RESPONSE_STREAM handlers stream, and what the
+ * function sends is changed as a real function URL changes it (`FunctionUrlModel`, docs/function-url.md).
  */
 import { createServer, type ServerResponse } from 'node:http';
 import type { Logger } from '../shared/log';
 import { closeServer, listen, perRequest, type LocalServer } from './api-server';
 import type { FunctionModel, ServerlessModel } from './serverless-model';
 import { lambdaContext } from './lambda/context';
-import { eventBytes, httpEvent, MAX_EVENT_BYTES } from './lambda/http-event';
+import { eventBytes, httpEvent } from './lambda/http-event';
+import { functionUrlModel, type FunctionUrlModel } from './function-url-model';
 import { loadHandler, writeBufferedResult, writeIntegrationFailure } from './lambda/invoke';
 import { readBody } from './lambda/read-body';
 import { isStreamingHandler, LocalResponseStream } from './lambda/streaming';
 
-function tooLarge(response: ServerResponse): void {
+function tooLarge(response: ServerResponse, limit: number): void {
   // What Lambda answers when the invocation payload is over its synchronous limit.
   response
     .writeHead(413, { 'Content-Type': 'application/json', 'x-amzn-ErrorType': 'RequestEntityTooLargeException' })
-    .end(JSON.stringify({ Message: `Request must be smaller than ${MAX_EVENT_BYTES} bytes for the InvokeFunction operation` }));
+    .end(JSON.stringify({ Message: `Request must be smaller than ${limit} bytes for the InvokeFunction operation` }));
 }
 
 const clientGone = (response: ServerResponse): boolean => response.destroyed && !response.writableFinished;
 
-export async function startFunctionUrlServer(options: { root: string; model: ServerlessModel; fn: FunctionModel; host: string; port: number; log: Logger }): Promise<LocalServer> {
+export interface FunctionUrlServerOptions {
+  root: string;
+  model: ServerlessModel;
+  fn: FunctionModel;
+  host: string;
+  port: number;
+  log: Logger;
+  /** What the URL does to requests and responses; by default AWS's behaviour, with `FUNCTION_URL_MODEL`'s switches. */
+  behaviour?: FunctionUrlModel;
+}
+
+export async function startFunctionUrlServer(options: FunctionUrlServerOptions): Promise<LocalServer> {
   const { fn } = options;
+  const behaviour = options.behaviour ?? functionUrlModel(process.env.FUNCTION_URL_MODEL);
+  const limit = behaviour.maxEventBytes;
   const server = createServer(perRequest(options.log, async (request, response) => {
-    const read = await readBody(request, MAX_EVENT_BYTES);
+    const read = await readBody(request, limit);
     // A client gone before its body was whole: Lambda never invokes the function, and nobody is left to answer.
     if (read.outcome === 'clientGone') return void response.destroy();
-    if (read.outcome === 'tooLarge') return tooLarge(response);
+    if (read.outcome === 'tooLarge') return tooLarge(response, limit);
     const event = httpEvent({ request, body: read.body, routeKey: '$default', domainName: request.headers.host ?? '127.0.0.1' });
-    if (eventBytes(event) > MAX_EVENT_BYTES) return tooLarge(response);
+    if (eventBytes(event) > limit) return tooLarge(response, limit);
     const context = lambdaContext(fn.name, fn.timeoutSeconds, fn.memoryMb, options.model.region);
     try {
       const handler = await loadHandler(options.root, fn);
       if (isStreamingHandler(handler)) {
-        const stream = new LocalResponseStream(response);
+        const stream = new LocalResponseStream(response, behaviour);
         await handler(event, stream, context);
         if (!stream.writableFinished && !stream.destroyed) stream.end();
       } else {
-        writeBufferedResult(response, await (handler as (e: unknown, c: unknown) => Promise<unknown>)(event, context));
+        writeBufferedResult(response, await (handler as (e: unknown, c: unknown) => Promise<unknown>)(event, context), behaviour);
       }
     } catch (error) {
       // A streaming function whose client left fails its writes (as on Lambda): that is no failure of the function's.

@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { createLogger, type Logger } from '../shared/log';
 import { startApiServer, type LocalServer } from './api-server';
 import { startFunctionUrlServer } from './function-url-server';
+import type { FunctionUrlModel } from './function-url-model';
 import { startNodeProxy } from './proxy-server';
 import { ensureTables } from './aws/dynamodb/bootstrap';
 import { createDynamoService, type DynamoService } from './aws/dynamodb/service';
@@ -51,6 +52,8 @@ export interface StackOptions {
   now?: () => Date;
   /** Faults the local AWS and the issuer's JWKS answer with (one is made when absent; see `Stack.faults`). */
   faults?: FaultInjector;
+  /** What the local function URL does, as AWS's does by default (`FUNCTION_URL_MODEL` switches apply). */
+  functionUrl?: FunctionUrlModel;
 }
 
 /** What `.local/stack.json` says: everything a user or a test needs to reach the stack. */
@@ -179,7 +182,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     servers.push(await startApiServer({ root, model, host, port: ports.api, log }));
     const proxyFn = model.functions.find((fn) => fn.url);
     if (!proxyFn) throw new Error('serverless.yml declares no function with a url (the S3 proxy)');
-    servers.push(await startFunctionUrlServer({ root, model, fn: proxyFn, host, port: ports.proxy, log }));
+    servers.push(await startFunctionUrlServer({ root, model, fn: proxyFn, host, port: ports.proxy, log, ...(options.functionUrl ? { behaviour: options.functionUrl } : {}) }));
     // The Node front loads and builds its proxy at its first request, from the environment completed just below
     // (loaded lazily like the functions: the AWS SDK must not load before a streaming handler has found `awslambda`).
     const nodeProxy = await startNodeProxy({ host, port: ports.nodeProxy, proxy: async () => (await import('../shared/wiring/proxy')).proxyDefaults().proxy });

@@ -10,6 +10,17 @@ export class HeaderSet {
     return this;
   }
 
+  get(name: string): string | string[] | undefined {
+    return this.byName.get(name.toLowerCase())?.[1];
+  }
+
+  /** Removes a header and gives its value (undefined when it was not there). */
+  take(name: string): string | string[] | undefined {
+    const value = this.get(name);
+    this.byName.delete(name.toLowerCase());
+    return value;
+  }
+
   toObject(): Record<string, string | string[]> {
     return Object.fromEntries(this.byName.values());
   }

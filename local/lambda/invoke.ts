@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import type { FunctionModel } from '../serverless-model';
 import { HeaderSet } from './header-set';
 import { installAwsLambdaGlobal } from './streaming';
+import { AWS_FUNCTION_URL, type FunctionUrlModel } from '../function-url-model';
 
 const loaded = new Map<string, Promise<unknown>>();
 
@@ -35,8 +36,18 @@ interface StructuredResult {
   isBase64Encoded?: boolean;
 }
 
-/** Writes a buffered handler result; plain values become a 200 JSON body, as payload 2.0 specifies. */
-export function writeBufferedResult(response: ServerResponse, result: unknown): void {
+/** What a buffered front does with a result; API Gateway's HTTP API and a BUFFERED function URL alike by default. */
+export type BufferedBehaviour = Pick<FunctionUrlModel, 'maxBufferedResponseBytes' | 'bufferedLengthFromBody'>;
+
+/**
+ * Writes a buffered handler result; plain values become a 200 JSON body, as payload 2.0 specifies. A result over
+ * the response limit is Lambda's 502; the Content-Length is the body's unless the behaviour keeps the function's.
+ */
+export function writeBufferedResult(response: ServerResponse, result: unknown, behaviour: BufferedBehaviour = AWS_FUNCTION_URL): void {
+  if (Buffer.byteLength(JSON.stringify(result ?? null)) > behaviour.maxBufferedResponseBytes) {
+    response.writeHead(502, { 'Content-Type': 'application/json', 'x-amzn-ErrorType': 'LambdaResponseTooLarge' }).end(JSON.stringify({ Message: 'Response payload size exceeded maximum allowed payload size (6291556 bytes).' }));
+    return;
+  }
   const structured = result && typeof result === 'object' && 'statusCode' in result ? (result as StructuredResult) : undefined;
   if (!structured) {
     const body = typeof result === 'string' ? result : JSON.stringify(result ?? null);
@@ -48,7 +59,7 @@ export function writeBufferedResult(response: ServerResponse, result: unknown): 
   for (const [name, values] of Object.entries(structured.multiValueHeaders ?? {})) headers.set(name, values.map(String));
   if (structured.cookies?.length) headers.set('Set-Cookie', structured.cookies);
   const body = structured.body === undefined ? Buffer.alloc(0) : Buffer.from(structured.body, structured.isBase64Encoded ? 'base64' : 'utf8');
-  headers.set('Content-Length', String(body.length));
+  if (behaviour.bufferedLengthFromBody || headers.get('Content-Length') === undefined) headers.set('Content-Length', String(body.length));
   response.writeHead(structured.statusCode ?? 200, headers.toObject()).end(body);
 }
 

@@ -3,8 +3,11 @@
  * `streamifyResponse` marks the handler; `HttpResponseStream.from` attaches the status and headers
  * that the runtime would send as the prelude before the body.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Writable } from 'node:stream';
 import type { ServerResponse } from 'node:http';
+import { createGunzip, type Gunzip } from 'node:zlib';
+import { AWS_FUNCTION_URL, type FunctionUrlModel } from '../function-url-model';
 import { HeaderSet } from './header-set';
 
 const STREAMING = Symbol.for('volume-gateway.local.streaming');
@@ -15,8 +18,13 @@ export interface Prelude {
   cookies?: string[];
 }
 
+/** The throttled part of a stream goes out in slices this big, each after its share of time. */
+const THROTTLE_SLICE = 64 * 1024;
+
 /**
- * The stream a streaming handler writes to; the prelude (if any) goes out before the first byte.
+ * The stream a streaming handler writes to; the prelude (if any) goes out before the first byte, changed as the
+ * function URL changes it (see `FunctionUrlModel`): a Content-Length renamed, a gzip body decompressed, small
+ * writes held back, the stream cut at its limit and slowed past its full-speed part.
  *
  * A client that leaves before the end ends this response only, as on Lambda: the function keeps running until it
  * returns, and learns of it from its own calls: a later write or end calls back with an error, a pipeline into
@@ -26,8 +34,18 @@ export interface Prelude {
 export class LocalResponseStream extends Writable {
   private prelude: Prelude | undefined;
   private started = false;
+  private gunzip: Gunzip | undefined;
+  private gzipBytes = 0;
+  /** The decoded bytes being held or sent, in order. */
+  private decoding: Promise<void> = Promise.resolve();
+  private held: Buffer[] = [];
+  private heldBytes = 0;
+  private sent = 0;
 
-  constructor(private readonly response: ServerResponse) {
+  constructor(
+    private readonly response: ServerResponse,
+    private readonly model: FunctionUrlModel = AWS_FUNCTION_URL,
+  ) {
     super();
     this.on('error', () => undefined);
     response.on('close', () => {
@@ -53,24 +71,81 @@ export class LocalResponseStream extends Writable {
     const headers = new HeaderSet();
     for (const [name, value] of Object.entries(prelude.headers ?? {})) headers.set(name, value);
     if (prelude.cookies?.length) headers.set('Set-Cookie', prelude.cookies);
+    const length = headers.take('Content-Length');
+    if (length !== undefined) headers.set(this.model.remapContentLength ? 'x-amzn-Remapped-Content-Length' : 'Content-Length', length);
+    if (this.model.decodeGzip && /^\s*(x-)?gzip\s*$/i.test(String(headers.get('Content-Encoding') ?? ''))) {
+      headers.take('Content-Encoding');
+      const gunzip = (this.gunzip = createGunzip());
+      // Bytes that are not gzip: the function URL cannot decode them and the client gets a cut response.
+      gunzip.on('error', () => this.response.destroy());
+      gunzip.on('data', (chunk: Buffer) => {
+        gunzip.pause();
+        this.decoding = this.decoding.then(() => this.hold(chunk)).then(() => void gunzip.resume(), (error: Error) => void gunzip.destroy(error));
+      });
+    }
     this.response.writeHead(prelude.statusCode, headers.toObject());
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.start();
     if (chunk.length === 0) return callback();
-    if (this.response.write(chunk)) return callback();
-    // Waiting for room: the client leaving instead must not leave the write pending forever.
-    const done = () => {
-      this.response.off('drain', done).off('close', done);
-      callback();
-    };
-    this.response.once('drain', done).once('close', done);
+    if (!this.gunzip) return void this.hold(chunk).then(() => callback(), callback);
+    this.gzipBytes += chunk.length;
+    if (this.gunzip.write(chunk)) return callback();
+    this.gunzip.once('drain', () => callback());
   }
 
   override _final(callback: (error?: Error | null) => void): void {
     this.start();
-    this.response.end(callback);
+    const gunzip = this.gunzip;
+    // An empty body (a HEAD answer) has nothing to decode.
+    const decoded = gunzip && this.gzipBytes > 0 ? new Promise<void>((resolve) => gunzip.once('end', resolve).end()).then(() => this.decoding) : Promise.resolve();
+    decoded.then(() => this.flush()).then(() => this.response.end(callback), callback);
+  }
+
+  /** Bytes wait until `holdBackBytes` of them are ready to go (or the stream ends), as the function URL holds them. */
+  private async hold(chunk: Buffer): Promise<void> {
+    this.held.push(chunk);
+    this.heldBytes += chunk.length;
+    if (this.heldBytes >= this.model.holdBackBytes) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.heldBytes === 0) return;
+    let data = Buffer.concat(this.held);
+    this.held = [];
+    this.heldBytes = 0;
+    const room = this.model.maxStreamBytes - this.sent;
+    const cut = data.length > room;
+    if (cut) data = data.subarray(0, room);
+    for (let offset = 0; offset < data.length; ) {
+      const fullSpeedLeft = Math.max(0, this.model.fullSpeedBytes - this.sent);
+      const throttled = fullSpeedLeft === 0 && this.model.throttledBytesPerSecond > 0;
+      const slice = data.subarray(offset, offset + (throttled ? THROTTLE_SLICE : fullSpeedLeft > 0 ? fullSpeedLeft : data.length));
+      if (throttled) await sleep((slice.length / this.model.throttledBytesPerSecond) * 1000);
+      await this.send(slice);
+      offset += slice.length;
+      this.sent += slice.length;
+    }
+    // Past the stream's limit the function URL ends the response mid-body; the client sees it cut.
+    if (cut) {
+      await new Promise<void>((resolve) => this.response.write(Buffer.alloc(0), () => resolve()));
+      this.response.destroy();
+      throw Object.assign(new Error(`The response stream is over ${this.model.maxStreamBytes} bytes.`), { code: 'ERR_STREAM_LIMIT' });
+    }
+  }
+
+  private send(data: Buffer): Promise<void> {
+    if (this.response.destroyed) return Promise.reject(Object.assign(new Error('The client disconnected before the response ended.'), { code: 'ECONNRESET' }));
+    if (this.response.write(data)) return Promise.resolve();
+    // Waiting for room: the client leaving instead must not leave the write pending forever.
+    return new Promise((resolve) => {
+      const done = () => {
+        this.response.off('drain', done).off('close', done);
+        resolve();
+      };
+      this.response.once('drain', done).once('close', done);
+    });
   }
 }
 

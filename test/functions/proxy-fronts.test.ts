@@ -127,11 +127,11 @@ describe.each([0, 1])('front %#', (index) => {
     expect(response.chunks.join('')).toBe('0123456789');
   });
 
-  it('sends a HEAD answer’s Content-Length without a body', async () => {
+  it('sends a HEAD answer’s Content-Length without a body (a streaming function URL renames it, as AWS does)', async () => {
     const [, base] = fronts()[index]!;
     next = () => ({ status: 200, headers: { 'content-length': '12345', 'x-amz-request-id': 'RID' }, body: '' });
     const response = await send(base, '/vol/k', { method: 'HEAD' });
-    expect(response.headers['content-length']).toBe('12345');
+    expect(response.headers[index === 0 ? 'x-amzn-remapped-content-length' : 'content-length']).toBe('12345');
     expect(response.chunks).toEqual([]);
   });
 });

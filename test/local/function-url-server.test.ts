@@ -5,6 +5,7 @@ import type { LocalServer } from '../../local/api-server';
 import { createLogger } from '../../shared/log';
 import type { FunctionModel, ServerlessModel } from '../../local/serverless-model';
 import { installAwsLambdaGlobal } from '../../local/lambda/streaming';
+import { functionUrlModel } from '../../local/function-url-model';
 
 const fn: FunctionModel = {
   name: 'fixture',
@@ -20,7 +21,8 @@ const model: ServerlessModel = { service: 't', stage: 'test', region: 'us-east-1
 let server: LocalServer;
 beforeAll(async () => {
   installAwsLambdaGlobal();
-  server = await startFunctionUrlServer({ root: process.cwd(), model, fn, host: '127.0.0.1', port: 0, log: createLogger({}, { write: () => undefined }) });
+  // Small writes go at once here (holdBackBytes=0): these tests are about streaming itself; test/local/function-url-model.test.ts holds them back.
+  server = await startFunctionUrlServer({ root: process.cwd(), model, fn, host: '127.0.0.1', port: 0, log: createLogger({}, { write: () => undefined }), behaviour: functionUrlModel('holdBackBytes=0') });
 });
 afterAll(() => server.close());
 
