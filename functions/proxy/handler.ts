@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { executionModeStreamifyResponse } from '@middy/core/StreamifyResponse';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { errorResponse } from '../../shared/proxy/errors';
-import { eventBodyProblem, FUNCTION_URL_LIMITS, requestFromEvent } from '../../shared/proxy/function-url';
+import { eventBodyProblem, FUNCTION_URL_LIMITS, requestFromEvent, streamedHeaders } from '../../shared/proxy/function-url';
 import type { Logger } from '../../shared/log';
 import { s3Headers } from '../../shared/s3/header-names';
 import type { ProxyHandler } from '../../shared/proxy/handle';
@@ -10,7 +10,8 @@ import { proxyDefaults } from '../../shared/wiring/proxy';
 
 /**
  * The S3 proxy behind the Lambda function URL (RESPONSE_STREAM): the event becomes the core's request, the
- * core's response is streamed back (object bodies are never held whole).
+ * core's response is streamed back (object bodies are never held whole), without the Content-Encoding the URL
+ * would decode (`streamedHeaders`).
  */
 export const makeHandler = (proxy: ProxyHandler, log: Logger) =>
   middy<APIGatewayProxyEventV2, unknown, Error, Context>({ executionMode: executionModeStreamifyResponse }).handler(async (event, context, { signal }) => {

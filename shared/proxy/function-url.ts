@@ -54,3 +54,14 @@ export function eventBodyProblem(event: APIGatewayProxyEventV2): S3Refusal | und
     `The body arrived as text (its Content-Type, "${contentType}", is one a function URL passes as text) but is not UTF-8, so the function URL altered it. Send binary data as application/octet-stream (with curl: -T FILE, or -H 'Content-Type: application/octet-stream' with --data-binary), or use the Node front.`,
   );
 }
+
+/**
+ * The headers of a streamed answer, for what a function URL does to them. A `Content-Encoding` in the prelude has
+ * the URL decode the body on the way and drop the header (reported for gzip; other codings are unknown, see
+ * docs/function-url.md), so an object stored gzip-encoded would reach the client as other bytes than S3 holds.
+ * The proxy sends no Content-Encoding there: the bytes arrive exactly as stored, without the header (the Node
+ * front carries it). A Content-Length goes as it is: the URL renames it `x-amzn-Remapped-Content-Length`.
+ */
+export function streamedHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'content-encoding'));
+}
