@@ -6,11 +6,12 @@
  * as a long run needs. A web-identity volume can only be reached with the caller's own token as the access key
  * id (any secret), so its block says that instead. Members only (others get 404, as everywhere).
  *
- * The endpoint is the proxy's Node front when the deployment names it (NODE_PROXY_PUBLIC_URL): Nextflow uploads
- * files whole up to its multipart threshold, and a Lambda function URL refuses any request over about 4.5 MiB
- * (Lambda's own 413, JSON that S3 clients cannot read as an S3 error). Without it the block names the proxy's
- * public URL (PROXY_PUBLIC_URL) and says, in a comment and a note, what to do for writes over 4 MiB when that is
- * a function URL: the Node front, or the volume's vended credentials straight to S3 (`credential_process`).
+ * The endpoint is the proxy's Node front when the deployment names it (NODE_PROXY_PUBLIC_URL). A Lambda function
+ * URL is never named (docs/function-url.md): AWS renames the Content-Length of a streamed answer, so HeadObject
+ * carries no size there and Nextflow would size and copy files wrongly; and Lambda refuses requests over about
+ * 4.5 MiB. Without a Node front the block names the proxy's public URL (PROXY_PUBLIC_URL) unless that is a function
+ * URL, in which case it has a placeholder; a note says what to do: the Node front, or the volume's vended
+ * credentials straight to S3 (`credential_process`).
  */
 import { loadVisible } from '../volumes/access';
 import type { Caller } from '../volumes/deps';
@@ -46,22 +47,28 @@ const isFunctionUrl = (url: string): boolean => {
 };
 
 const WHY_NODE = [
-  '// The endpoint is the proxy\'s Node front: Nextflow uploads files whole up to its multipart threshold, and a',
-  '// Lambda function URL refuses every request over about 4.5 MiB (Lambda\'s own 413, which S3 clients cannot parse).',
+  '// The endpoint is the proxy\'s Node front. A Lambda function URL cannot serve Nextflow: AWS renames the',
+  '// Content-Length of its streamed answers, so HeadObject gives no object size, and it refuses requests over 4.5 MiB.',
 ];
-const SIZE_NOTE =
-  'Writes over 4 MiB fail through a Lambda function URL (Lambda refuses requests over 6 MB, base64 included, with its own JSON 413, which S3 clients report as "413 Request Entity Too Large" or an XML parse error). Use the proxy\'s Node front as endpoint (ask the operator for its URL), or write straight to S3 with the volume\'s vended credentials: a credential_process profile (see the guide) as aws.profile, no endpoint, and paths under the volume\'s real bucket and prefix.';
+const WHY_NOT_FUNCTION_URL = [
+  '// This deployment\'s S3 proxy is a Lambda function URL, which cannot serve Nextflow (see the notes): put the',
+  '// proxy\'s Node front here, or use credential_process straight to S3.',
+];
+const WHY_UNKNOWN = [
+  '// The endpoint must be the proxy\'s Node front, not a Lambda function URL (HeadObject gives no object size',
+  '// there, and requests over 4.5 MiB are refused). Or use credential_process straight to S3 (see the notes).',
+];
+const NODE_FRONT_NOTE =
+  'Nextflow needs the proxy\'s Node front (the container deployment, docs/deploying.md), not a Lambda function URL. Through a function URL, AWS renames the Content-Length of streamed answers (x-amzn-Remapped-Content-Length), so HeadObject carries no object size, and Nextflow sizes and copies files from it; and Lambda refuses requests over 6 MB, base64 included (about 4.5 MiB of data). Ask the operator for the Node front\'s URL, or write straight to S3 with the volume\'s vended credentials: a credential_process profile (see the guide) as aws.profile, no endpoint, and paths under the volume\'s real bucket and prefix.';
 
 export async function nextflowConfig(repo: VolumeRepository, caller: Pick<Caller, 'subject'>, volumeId: string, fronts: ProxyFronts): Promise<NextflowConfig> {
   const { volume } = await loadVisible(repo, volumeId, caller.subject);
   const byToken = volume.auth.type === 'web-identity';
-  const proxyUrl = fronts.nodeUrl ?? fronts.publicUrl;
-  const endpoint = proxyUrl ?? '<the S3 proxy URL of this deployment>';
-  const why = fronts.nodeUrl
-    ? WHY_NODE
-    : fronts.publicUrl && isFunctionUrl(fronts.publicUrl)
-      ? ['// The endpoint is a Lambda function URL: writes over 4 MiB fail there with Lambda\'s 413. Use the proxy\'s', '// Node front for them, or credential_process straight to S3 (see the notes).']
-      : ['// Writes over 4 MiB need the proxy\'s Node front: if this endpoint is the Lambda function URL, they fail with', '// Lambda\'s 413. Or use credential_process straight to S3 (see the notes).'];
+  // A function URL is never named: Nextflow through it would read sizes that are not there.
+  const publicIsFunctionUrl = fronts.publicUrl !== undefined && isFunctionUrl(fronts.publicUrl);
+  const proxyUrl = fronts.nodeUrl ?? (publicIsFunctionUrl ? undefined : fronts.publicUrl);
+  const endpoint = proxyUrl ?? (publicIsFunctionUrl ? '<the Node front URL of this deployment>' : '<the S3 proxy URL of this deployment>');
+  const why = fronts.nodeUrl ? WHY_NODE : publicIsFunctionUrl ? WHY_NOT_FUNCTION_URL : WHY_UNKNOWN;
   const config = [
     `// volume-gateway: volume "${volume.name}" through the S3 proxy; in paths it is the bucket: s3://${volume.name}/…`,
     ...why,
@@ -84,7 +91,7 @@ export async function nextflowConfig(repo: VolumeRepository, caller: Pick<Caller
       ];
   if (volume.requireMfa) notes.push('This volume requires MFA: create the key (or get the token) from a session signed in with MFA.');
   if (volume.status !== 'active') notes.push(`The volume is ${volume.status}: it serves no data until its admin verifies it.`);
-  if (!proxyUrl) notes.push('This deployment does not say where its S3 proxy is (PROXY_PUBLIC_URL, NODE_PROXY_PUBLIC_URL): ask its operator for the endpoint.');
-  if (!fronts.nodeUrl) notes.push(SIZE_NOTE);
+  if (!proxyUrl && !publicIsFunctionUrl) notes.push('This deployment does not say where its S3 proxy is (PROXY_PUBLIC_URL, NODE_PROXY_PUBLIC_URL): ask its operator for the endpoint.');
+  if (!fronts.nodeUrl) notes.push(NODE_FRONT_NOTE);
   return { volume: { id: volume.id, name: volume.name }, proxyUrl: proxyUrl ?? null, config, notes };
 }

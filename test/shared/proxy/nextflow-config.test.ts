@@ -10,8 +10,8 @@ describe('the Nextflow config of a volume', () => {
     expect(answer.config).toBe(
       [
         '// volume-gateway: volume "shared-genomes" through the S3 proxy; in paths it is the bucket: s3://shared-genomes/…',
-        "// The endpoint is the proxy's Node front: Nextflow uploads files whole up to its multipart threshold, and a",
-        "// Lambda function URL refuses every request over about 4.5 MiB (Lambda's own 413, which S3 clients cannot parse).",
+        "// The endpoint is the proxy's Node front. A Lambda function URL cannot serve Nextflow: AWS renames the",
+        '// Content-Length of its streamed answers, so HeadObject gives no object size, and it refuses requests over 4.5 MiB.',
         'aws {',
         "  accessKey = '<ACCESS_KEY_ID>'",
         "  secretKey = '<SECRET_ACCESS_KEY>'",
@@ -29,23 +29,24 @@ describe('the Nextflow config of a volume', () => {
     expect(answer.proxyUrl).toBe('https://s3.example.org');
   });
 
-  it('with only a function URL names it, and says in a comment and a note that writes over 4 MiB need the Node front or credential_process', async () => {
+  it('with only a function URL never names it (HeadObject carries no size there): a placeholder, and a note naming the Node front or credential_process', async () => {
     const w = vendingWorld();
     const volume = await volumeWith(w, { carol: 'read' });
     const answer = await nextflowConfig(w.repo, { subject: 'carol' }, volume.id, { publicUrl: 'https://abc123.lambda-url.eu-central-1.on.aws' });
-    expect(answer.proxyUrl).toBe('https://abc123.lambda-url.eu-central-1.on.aws');
-    expect(answer.config).toContain("endpoint = 'https://abc123.lambda-url.eu-central-1.on.aws'");
-    expect(answer.config).toMatch(/^\/\/ The endpoint is a Lambda function URL: writes over 4 MiB fail there with Lambda's 413\..*Node front.*credential_process/ms);
-    expect(answer.notes.join(' ')).toMatch(/Writes over 4 MiB fail through a Lambda function URL.*413.*Node front.*credential_process/);
+    expect(answer.proxyUrl).toBeNull();
+    expect(answer.config).not.toContain('lambda-url');
+    expect(answer.config).toContain("endpoint = '<the Node front URL of this deployment>'");
+    expect(answer.config).toMatch(/^\/\/ This deployment's S3 proxy is a Lambda function URL, which cannot serve Nextflow/m);
+    expect(answer.notes.join(' ')).toMatch(/Nextflow needs the proxy's Node front.*Content-Length.*HeadObject carries no object size.*credential_process/);
   });
 
-  it('with a proxy URL of unknown front says writes over 4 MiB need the Node front if it is a function URL', async () => {
+  it('with a proxy URL of unknown front names it, saying it must be the Node front and not a function URL', async () => {
     const w = vendingWorld();
     const volume = await volumeWith(w, { carol: 'read' });
     const answer = await nextflowConfig(w.repo, { subject: 'carol' }, volume.id, { publicUrl: 'https://s3.example.org' });
     expect(answer.config).toContain("endpoint = 'https://s3.example.org'");
-    expect(answer.config).toMatch(/^\/\/ Writes over 4 MiB need the proxy's Node front: if this endpoint is the Lambda function URL/m);
-    expect(answer.notes.join(' ')).toMatch(/Writes over 4 MiB/);
+    expect(answer.config).toMatch(/^\/\/ The endpoint must be the proxy's Node front, not a Lambda function URL/m);
+    expect(answer.notes.join(' ')).toMatch(/Nextflow needs the proxy's Node front/);
   });
 
   it('for a web-identity volume says to use the token as the access key id', async () => {
@@ -55,7 +56,7 @@ describe('the Nextflow config of a volume', () => {
     expect(answer.config).toContain("accessKey = '<YOUR_TOKEN>'");
     expect(answer.config).toContain("secretKey = 'N/A'");
     expect(answer.proxyUrl).toBeNull();
-    expect(answer.notes.join(' ')).toMatch(/MFA.*PROXY_PUBLIC_URL.*Writes over 4 MiB/s);
+    expect(answer.notes.join(' ')).toMatch(/MFA.*PROXY_PUBLIC_URL.*Nextflow needs the proxy's Node front/s);
   });
 
   it('is VolumeNotFound for a non-member', async () => {
