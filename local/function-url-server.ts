@@ -11,7 +11,7 @@ import type { FunctionModel, ServerlessModel } from './serverless-model';
 import { lambdaContext } from './lambda/context';
 import { eventBytes, httpEvent } from './lambda/http-event';
 import { functionUrlModel, type FunctionUrlModel } from './function-url-model';
-import { loadHandler, writeBufferedResult, writeIntegrationFailure } from './lambda/invoke';
+import { loadHandler, writeBufferedResult } from './lambda/invoke';
 import { readBody } from './lambda/read-body';
 import { isStreamingHandler, LocalResponseStream } from './lambda/streaming';
 
@@ -20,6 +20,12 @@ function tooLarge(response: ServerResponse, limit: number): void {
   response
     .writeHead(413, { 'Content-Type': 'application/json', 'x-amzn-ErrorType': 'RequestEntityTooLargeException' })
     .end(JSON.stringify({ Message: `Request must be smaller than ${limit} bytes for the InvokeFunction operation` }));
+}
+
+/** What a function URL answers when the function throws (docs/function-url.md §1): a bare 502, not API Gateway's JSON. */
+function functionFailed(response: ServerResponse): void {
+  if (response.headersSent) return void response.destroy();
+  response.writeHead(502, { 'Content-Type': 'text/plain' }).end('Internal Server Error');
 }
 
 const clientGone = (response: ServerResponse): boolean => response.destroyed && !response.writableFinished;
@@ -60,7 +66,7 @@ export async function startFunctionUrlServer(options: FunctionUrlServerOptions):
       // A streaming function whose client left fails its writes (as on Lambda): that is no failure of the function's.
       if (clientGone(response)) return;
       options.log.error('function failed', { function: fn.name, errorName: (error as Error).name, errorMessage: (error as Error).message });
-      writeIntegrationFailure(response, 502);
+      functionFailed(response);
     }
   }));
   const url = await listen(server, options.host, options.port);

@@ -79,4 +79,10 @@ describe('function URL front', () => {
     const response = await post('/vol/a%20b%2Bc/%E2%9C%93', Buffer.from('x'), 'text/plain');
     expect(response.headers.get('x-raw-path')).toBe('/vol/a%20b%2Bc/%E2%9C%93');
   });
+
+  it('answers a function that throws before its prelude with a bare 502 "Internal Server Error", as a function URL does', async () => {
+    const response = await fetch(`${server.url}/throw`);
+    expect(response.status).toBe(502);
+    expect(await response.text()).toBe('Internal Server Error');
+  });
 });
