@@ -7,8 +7,8 @@
  * S3 clients expect and a message that says which setting makes the client path-style; a refusal of a path-style
  * request says nothing of the kind.
  *
- * Object ACLs: rclone sends `X-Amz-Acl: private` with every upload (the write lands; the header, which changes nothing,
- * is not forwarded), and `s3cmd put --acl-public` asks for a public object, which the proxy does not make
+ * Object ACLs: rclone sends `X-Amz-Acl: private` with every upload (the write lands through both fronts; the header,
+ * which changes nothing, is not forwarded; rclone itself runs against the Node front, the S3 endpoint for S3 clients), and `s3cmd put --acl-public` asks for a public object, which the proxy does not make
  * (403 AccessDenied, nothing stored).
  *
  * ListBuckets' paging (`max-buckets`, `continuation-token`) and each bucket's `BucketRegion`, which the newest SDKs
@@ -76,10 +76,12 @@ describe.each(FRONTS)('object ACL headers through the %s', (name) => {
   const exists = async (key: string) =>
     w.s3('alice', w.stack.info.nodeProxyUrl).send(new HeadObjectCommand({ Bucket: 'alice-genomes', Key: key })).then(() => true, () => false);
 
-  it("rclone's upload, which carries X-Amz-Acl: private, lands", async () => {
-    const key = `acl/rclone-${name.replace(' ', '-')}.txt`;
-    const result = await rc(alice, front(name).replace('localhost', '127.0.0.1'), 'copyto', join(dir, 'small.txt'), `vg:alice-genomes/${key}`);
-    expect(result.code, result.stderr).toBe(0);
+  it('an upload carrying X-Amz-Acl: private (as rclone sends every one) lands', async () => {
+    const key = `acl/private-${name.replace(' ', '-')}.txt`;
+    const url = `${front(name).replace('localhost', '127.0.0.1')}/alice-genomes/${key}`;
+    const answer = await curl(alice, url, '-T', join(dir, 'small.txt'), '-H', 'x-amz-acl: private', '-H', 'x-amz-content-sha256: UNSIGNED-PAYLOAD');
+    expect(answer.sent['x-amz-acl']).toBe('private');
+    expect(answer.status, answer.stdout).toBe(200);
     expect(await exists(key)).toBe(true);
   });
 
@@ -90,6 +92,15 @@ describe.each(FRONTS)('object ACL headers through the %s', (name) => {
     expect(result.stderr).toMatch(/403 \(AccessDenied\): The S3 proxy does not set object ACLs \(x-amz-acl: public-read\)/);
     expect(await exists(key)).toBe(false);
   });
+});
+
+// rclone itself through the S3 endpoint documented for S3 clients: it checks an upload's size with HeadObject, which
+// the function URL (RESPONSE_STREAM) answers without Content-Length, as AWS does (docs/function-url.md).
+it("rclone's upload, which carries X-Amz-Acl: private, lands (Node front)", async () => {
+  const result = await rc(alice, w.stack.info.nodeProxyUrl, 'copyto', join(dir, 'small.txt'), 'vg:alice-genomes/acl/rclone.txt');
+  expect(result.code, result.stderr).toBe(0);
+  const head = await w.s3('alice', w.stack.info.nodeProxyUrl).send(new HeadObjectCommand({ Bucket: 'alice-genomes', Key: 'acl/rclone.txt' }));
+  expect(head.ContentLength).toBe(5);
 });
 
 describe.each(FRONTS)('ListBuckets through the %s', (name) => {
