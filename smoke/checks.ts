@@ -93,7 +93,7 @@ export const CHECKS: Check[] = [
   },
   {
     name: 'get-whole',
-    ops: ({ plan: { fixtures: { data } } }) => [{ do: 'get', key: data.key }],
+    ops: ({ plan: { fixtures: { data } } }) => [{ do: 'get', key: data.key, download: true }],
     judge: ([got], { plan: { fixtures: { data } } }) => reportedLength(got!, data.size) ?? sameBytes(got!, data, 'whole object'),
   },
   {
@@ -152,7 +152,8 @@ export async function checkClient(endpoint: Endpoint, client: ClientRunner, targ
   };
   const result = (outcome: Outcome, check: Check, detail: string): CheckResult => ({ outcome, endpoint: endpoint.name, client: client.name, check: check.name, detail });
   const checks = client.name === sdkRunner.name ? [...CHECKS, ...SDK_CHECKS] : CHECKS;
-  const planned = checks.map((check) => ({ check, skip: check.skip?.(ctx) }));
+  const notEssential = (check: Check) => (client.essential && !client.essential.checks.includes(check.name) ? client.essential.others : undefined);
+  const planned = checks.map((check) => ({ check, skip: check.skip?.(ctx) ?? notEssential(check) }));
   const batches = planned.map(({ check, skip }) => (skip ? [] : check.ops(ctx)));
   let answers: OpResult[];
   try {

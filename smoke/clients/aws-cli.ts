@@ -14,6 +14,8 @@ export function awsCliRunner(): ClientRunner | Absent {
   if (!file) return { name: 'aws-cli', absent: 'aws not found (/usr/bin/aws or on PATH)' };
   return {
     name: 'aws-cli',
+    // The aws cli is botocore, as boto3 is: its own part is how `aws s3 cp` sizes and fetches (HEAD, then GETs).
+    essential: { checks: ['head-size', 'get-whole', 'gzip-intact', 'put-small', 'put-multipart'], others: "botocore's reading of the answer, checked with boto3" },
     async run(target, ops) {
       const config = join(target.workDir, 'aws-config');
       writeFileSync(config, `[default]\nregion = ${target.region}\ns3 =\n    addressing_style = path\n    multipart_threshold = 5MB\n    multipart_chunksize = 5MB\n`);
@@ -52,9 +54,15 @@ async function runOp(aws: Aws, { bucket }: Target, op: Op, out: string): Promise
     case 'head':
       return { ok: true, size: (await json('s3api', 'head-object', '--bucket', bucket, '--key', op.key)).ContentLength ?? null };
     case 'get': {
+      const bytes = () => readFileSync(out);
+      const digest = (data: Buffer) => ({ sha256: createHash('sha256').update(data).digest('hex'), length: data.length });
+      if (op.download) {
+        // `s3 cp` sizes the object with a HEAD, then GETs it (in ranges from 8 MiB).
+        await json('s3', 'cp', '--only-show-errors', `s3://${bucket}/${op.key}`, out);
+        return { ok: true, ...digest(bytes()) };
+      }
       const answer = await json('s3api', 'get-object', '--bucket', bucket, '--key', op.key, ...(op.range ? ['--range', op.range] : []), out);
-      const bytes = readFileSync(out);
-      return { ok: true, sha256: createHash('sha256').update(bytes).digest('hex'), length: bytes.length, contentLength: answer.ContentLength ?? null };
+      return { ok: true, ...digest(bytes()), contentLength: answer.ContentLength ?? null };
     }
     case 'put':
       await json('s3api', 'put-object', '--bucket', bucket, '--key', op.key, '--body', op.file);

@@ -6,8 +6,11 @@
 
 export type Op =
   | { do: 'head'; key: string }
-  /** `range` is an HTTP range, `bytes=a-b`. */
-  | { do: 'get'; key: string; range?: string }
+  /**
+   * `range` is an HTTP range, `bytes=a-b`. `download`: the way the client's users fetch a whole file (the aws cli's
+   * `s3 cp` and boto3's `download_file` size it with a HEAD first), rather than one GetObject.
+   */
+  | { do: 'get'; key: string; range?: string; download?: boolean }
   | { do: 'put'; key: string; file: string }
   /** An upload of `file` in parts of PART_SIZE, as the client does multipart. */
   | { do: 'multipart'; key: string; file: string }
@@ -56,6 +59,8 @@ export interface Target {
 export interface ClientRunner {
   name: string;
   run(target: Target, ops: Op[]): Promise<OpResult[]>;
+  /** The only checks worth this client's time, and why the others are not (each process costs a second). */
+  essential?: { checks: string[]; others: string };
 }
 
 /** A client that is not installed: why (shown as the SKIP reason). */
