@@ -155,6 +155,7 @@ describe('docs/deploying.md', () => {
       'needs an AWS account and network',
       'needs an AWS account and network',
       'needs docker, an AWS account and network',
+      "needs the deployed stack and a user's token",
     ]);
     expect(out.package).toContain('.serverless/volume-gateway.zip');
     expect(lines(out.package).slice(-3).sort()).toEqual(['AccessKeysTable', 'AuditTable', 'VolumesTable']);
