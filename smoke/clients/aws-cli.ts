@@ -1,7 +1,8 @@
 /**
  * The aws cli (`/usr/bin/aws`, else `aws` on PATH), configured as the README says: path-style addressing in a
  * config file of its own (in the scratch directory, not the operator's ~/.aws), the key in its environment, and
- * multipart from 5 MiB so a 10 MiB `s3 cp` goes in two parts. One process per operation, as a user types them.
+ * multipart from 5 MiB so a 10 MiB `s3 cp` goes in two parts (a small one in one PUT). One process per operation,
+ * as a user types them.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -14,8 +15,9 @@ export function awsCliRunner(): ClientRunner | Absent {
   if (!file) return { name: 'aws-cli', absent: 'aws not found (/usr/bin/aws or on PATH)' };
   return {
     name: 'aws-cli',
-    // The aws cli is botocore, as boto3 is: its own part is how `aws s3 cp` sizes and fetches (HEAD, then GETs).
-    essential: { checks: ['head-size', 'get-whole', 'gzip-intact', 'put-small', 'put-multipart'], others: "botocore's reading of the answer, checked with boto3" },
+    // The aws cli is botocore, as boto3 is: its own part is `aws s3 cp`, which sizes a download with a HEAD first
+    // (the size the issue is about) and chooses between one PUT and a multipart upload.
+    essential: { checks: ['head-size', 'get-whole', 'put-small', 'put-multipart'], others: "botocore's reading of the answer, checked with boto3" },
     async run(target, ops) {
       const config = join(target.workDir, 'aws-config');
       writeFileSync(config, `[default]\nregion = ${target.region}\ns3 =\n    addressing_style = path\n    multipart_threshold = 5MB\n    multipart_chunksize = 5MB\n`);
@@ -65,8 +67,6 @@ async function runOp(aws: Aws, { bucket }: Target, op: Op, out: string): Promise
       return { ok: true, ...digest(bytes()), contentLength: answer.ContentLength ?? null };
     }
     case 'put':
-      await json('s3api', 'put-object', '--bucket', bucket, '--key', op.key, '--body', op.file);
-      return { ok: true };
     case 'multipart':
       await json('s3', 'cp', '--only-show-errors', op.file, `s3://${bucket}/${op.key}`);
       return { ok: true };
