@@ -63,7 +63,14 @@ export async function runSmoke(options: SmokeOptions, report: Report): Promise<v
           ? [{ outcome: 'SKIP', endpoint: endpoint.name, client: client.name, check: 'all', detail: `skipped: ${client.absent}` }]
           : checkClient(endpoint, client as ClientRunner, target(endpoint), plan),
       );
-      for (const run of runs) report.addAll(await run);
+      // Every run is awaited (a failure is its line) before the clean-up, so nothing writes after it.
+      for (const [i, run] of runs.entries()) {
+        try {
+          report.addAll(await run);
+        } catch (error) {
+          report.fail(pairs[i]!.endpoint.name, pairs[i]!.client.name, 'all', `stopped: ${(error as Error).message}`);
+        }
+      }
     }
   } finally {
     if (volume.data === 'write') await cleanUpRun(home, prefix, report);
