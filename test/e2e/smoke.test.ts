@@ -122,6 +122,7 @@ describe('npm run smoke fails, saying why', () => {
     const run = await smoke('--api', apiUrl, '--proxy', proxyUrl, '--token-file', tokenFile, '--volume', 'no-such-volume');
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^FAIL\s+api\s+-\s+volume\s+no volume named "no-such-volume" among the volumes this token's user is a member of/m);
+    expect(run.stdout).not.toMatch(/access-key/);
     expect(lines(run).at(-1)).toMatch(/^VERDICT: FAIL/);
   });
 
