@@ -2,7 +2,8 @@
  * S3 failing behind the proxy, on the real local stack, through both fronts (the function URL and the Node
  * front): S3's 503 SlowDown / 503 ServiceUnavailable / 500 InternalError reach the client as S3 XML with the
  * status and code, which SDKs retry; an S3 that resets mid-body after the proxy has sent 200 and the headers makes
- * the proxy cut the client's connection (a short read against Content-Length, which clients retry), never end a
+ * the proxy cut the client's connection (a short read against Content-Length, or its renamed x-amzn-Remapped-Content-Length
+ * through the modelled function URL, which clients retry), never end a
  * truncated 200 cleanly; an XML answer S3 cuts short is 503 ServiceUnavailable (S3 did not answer whole), not
  * a 500 of ours; and an upload the client retries after a one-time fault is stored whole. Clients keep
  * the SDK's default 3 attempts where retrying is the point, and 1 where the first answer is what is looked at.
@@ -34,7 +35,10 @@ function failure(promise: Promise<unknown>): Promise<Error & { $metadata?: { htt
   );
 }
 
-/** A signed GET on a raw connection: the status, the Content-Length promised, the bytes that came, and how it ended. */
+/**
+ * A signed GET on a raw connection: the status, the size promised (Content-Length, or the x-amzn-Remapped-Content-Length
+ * a RESPONSE_STREAM function URL renames it to, as AWS does), the bytes that came, and how it ended.
+ */
 async function rawGet(endpoint: string, key: string): Promise<{ status: number; promised: number; received: number; ending: 'end' | 'cut' }> {
   const url = new URL(`${endpoint}/${VOLUME}/${key}`);
   const signer = new SignatureV4({ service: 's3', region: 'us-east-1', credentials: world.key, sha256: Sha256 });
@@ -44,7 +48,7 @@ async function rawGet(endpoint: string, key: string): Promise<{ status: number; 
   return new Promise((resolve, reject) => {
     const request = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, headers: signed.headers, agent: false }, (response) => {
       let received = 0;
-      const promised = Number(response.headers['content-length']);
+      const promised = Number(response.headers['content-length'] ?? response.headers['x-amzn-remapped-content-length']);
       const settle = (ending: 'end' | 'cut') => resolve({ status: response.statusCode ?? 0, promised, received, ending });
       response.on('data', (chunk: Buffer) => (received += chunk.length));
       response.on('end', () => settle(response.complete ? 'end' : 'cut'));
@@ -88,15 +92,16 @@ describe.each(Object.keys(FRONTS) as Array<keyof typeof FRONTS>)('through the %s
     expect(answer.$metadata.attempts).toBe(2);
   });
 
-  it('S3 resetting mid-body after 200: the client\'s connection is cut short of Content-Length, never ended cleanly', async () => {
-    world.stack.faults.add({ target: 's3', action: 'GET', fault: { kind: 'reset-mid-body', afterBytes: 64 * 1024 }, times: 1 });
+  // Past the function URL's 100 KB hold-back, so that the bytes before the reset leave it (docs/function-url.md).
+  it('S3 resetting mid-body after 200: the client\'s connection is cut short of the size promised (renamed x-amzn-Remapped-Content-Length through the function URL), never ended cleanly', async () => {
+    world.stack.faults.add({ target: 's3', action: 'GET', fault: { kind: 'reset-mid-body', afterBytes: 256 * 1024 }, times: 1 });
     const seen = await rawGet(endpoint(), BIG_KEY);
     expect(seen.status).toBe(200);
     expect(seen.promised).toBe(BIG_BYTES);
     expect(seen.received).toBeLessThan(BIG_BYTES);
     expect(seen.ending).toBe('cut');
 
-    world.stack.faults.add({ target: 's3', action: 'GET', fault: { kind: 'reset-mid-body', afterBytes: 64 * 1024 }, times: 1 });
+    world.stack.faults.add({ target: 's3', action: 'GET', fault: { kind: 'reset-mid-body', afterBytes: 256 * 1024 }, times: 1 });
     await expect(world.s3(endpoint()).send(new GetObjectCommand({ Bucket: VOLUME, Key: BIG_KEY })).then((a) => a.Body!.transformToByteArray())).rejects.toThrow();
   });
 
