@@ -19,7 +19,7 @@ export const makeHandler = (proxy: ProxyHandler, log: Logger) =>
     const request = requestFromEvent(event, context, signal);
     const response = problem ? errorResponse(problem, request.requestId, log, request.method) : await proxy(request, FUNCTION_URL_LIMITS);
     // The prelude's names reach the client as written: S3's spelling, not the core's lower case.
-    return { statusCode: response.status, headers: s3Headers(response.headers), body: response.body };
+    return { statusCode: response.status, headers: s3Headers(streamedHeaders(response.headers)), body: response.body };
   });
 
 const wiring = proxyDefaults();
