@@ -27,15 +27,31 @@ export function sdkClient(target: Target): S3Client {
   });
 }
 
+/** The header a function URL renames a streamed answer's Content-Length to (docs/function-url.md). */
+const REMAPPED = 'x-amzn-remapped-content-length';
+
 export const sdkRunner: ClientRunner = {
   name: 'js-sdk',
   async run(target, ops) {
     const s3 = sdkClient(target);
+    // What the answer's headers said beyond the SDK's output: the renamed Content-Length of a function URL.
+    let remapped: number | undefined;
+    s3.middlewareStack.add(
+      (next) => async (args) => {
+        const out = await next(args);
+        const value = (out.response as { headers?: Record<string, string> }).headers?.[REMAPPED];
+        remapped = value === undefined ? undefined : Number(value);
+        return out;
+      },
+      { step: 'deserialize', name: 'smokeRemappedLength' },
+    );
+    const withRemapped = (answer: OpAnswer): OpAnswer => (remapped === undefined ? answer : { ...answer, remappedLength: remapped });
     const results: OpResult[] = [];
     try {
       for (const op of ops) {
         try {
-          results.push(await runOp(s3, target.bucket, op));
+          remapped = undefined;
+          results.push(withRemapped(await runOp(s3, target.bucket, op)));
         } catch (error) {
           results.push({ ok: false, error: describe(error) });
         }

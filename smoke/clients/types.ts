@@ -23,6 +23,8 @@ export interface OpAnswer {
   ok: true;
   /** head: the size the client read from the answer (undefined when the answer gave none). */
   size?: number | null;
+  /** head and get, JS SDK only: the `x-amzn-Remapped-Content-Length` header, where a function URL renamed Content-Length to it. */
+  remappedLength?: number;
   /** get: the bytes as the client wrote them out, and the Content-Length it reports, where it reports one. */
   sha256?: string;
   length?: number;
