@@ -8,7 +8,9 @@
  * The function URL carries at most a 6 MB request (Lambda's limit counts the base64 of a binary body, so a 5 MiB
  * part does not fit): multipart uploads (5 MiB parts: htslib's, and GDAL's smallest VSIS3_CHUNK_SIZE) go through
  * the Node front (through the function URL samtools fails loudly, with Lambda's JSON 413); everything else
- * through both. Every transfer is compared byte for byte with what the same tool produces from the local file;
+ * through both. The function URL is the one AWS runs (modelled locally by default): its answers carry no
+ * Content-Length, which neither htslib nor GDAL needs (they size from the listing and Content-Range; the other
+ * clients' outcomes there are function-url-clients.test.ts's). Every transfer is compared byte for byte with what the same tool produces from the local file;
  * what landed is read as the customer, straight from the bucket.
  */
 import { randomBytes } from 'node:crypto';
