@@ -3,7 +3,8 @@
 Usage: python3 boto3-client.py '<json>' with {"endpoint", "accessKeyId", "secretAccessKey", "bucket", "prefix",
 "steps": [...]}. Each step is done in order and reports what boto3 saw (SHA-256 of the bytes it got, keys
 listed, the error code and HTTP status of a refusal); the test decides whether that is right. Prints one JSON
-object: {"<step name>": result}.
+object: {"<step name>": result}. The steps head, get, put and download report what a call gave or how it failed
+({"value": ...} or {"error": ...}), for the function URL's client matrix.
 """
 import hashlib
 import json
@@ -83,6 +84,42 @@ def put_refused(step):
     return refusal(lambda: s3.put_object(Bucket=bucket, Key=prefix + step["key"], Body=b"refused"))
 
 
+def outcome(call):
+    """What one call gave: {"value": ...}, or {"error": "<exception type>: <message>"} where it raised."""
+    try:
+        return {"value": call()}
+    except Exception as error:  # a client's failure, whatever its kind, is the observation
+        return {"error": f"{type(error).__name__}: {error}"}
+
+
+def head(step):
+    got = s3.head_object(Bucket=bucket, Key=prefix + step["key"])
+    return {"contentLength": got.get("ContentLength"), "etag": got.get("ETag")}
+
+
+def get(step):
+    extra = {"Range": step["range"]} if "range" in step else {}
+    got = s3.get_object(Bucket=bucket, Key=prefix + step["key"], **extra)
+    body = got["Body"].read()
+    return {
+        "status": got["ResponseMetadata"]["HTTPStatusCode"],
+        "sha256": hashlib.sha256(body).hexdigest(),
+        "bytes": len(body),
+        "contentLength": got.get("ContentLength"),
+        "contentRange": got.get("ContentRange"),
+    }
+
+
+def put(step):
+    with open(step["file"], "rb") as f:
+        return {"etag": s3.put_object(Bucket=bucket, Key=prefix + step["key"], Body=f.read())["ETag"]}
+
+
+def download(step):
+    s3.download_file(bucket, prefix + step["key"], step["file"])
+    return {"sha256": sha256_of_file(step["file"])}
+
+
 STEPS = {
     "putGet": put_get,
     "getRange": get_range,
@@ -90,6 +127,11 @@ STEPS = {
     "deleteThenGet": delete_then_get,
     "uploadDownload": upload_download,
     "putRefused": put_refused,
+    # These report an exception as the step's result (`outcome`) rather than stopping the run.
+    "head": lambda step: outcome(lambda: head(step)),
+    "get": lambda step: outcome(lambda: get(step)),
+    "put": lambda step: outcome(lambda: put(step)),
+    "download": lambda step: outcome(lambda: download(step)),
 }
 
 print(json.dumps({step["name"]: STEPS[step["do"]](step) for step in args["steps"]}))

@@ -69,7 +69,7 @@ export function awsCli(home: string) {
 }
 
 /** One step of boto3-client.py; `name` is where its result lands. */
-export type Boto3Step = { name: string; do: 'putGet' | 'getRange' | 'list' | 'deleteThenGet' | 'uploadDownload' | 'putRefused' } & Record<string, string>;
+export type Boto3Step = { name: string; do: 'putGet' | 'getRange' | 'list' | 'deleteThenGet' | 'uploadDownload' | 'putRefused' | 'head' | 'get' | 'put' | 'download' } & Record<string, string>;
 
 /** boto3 (Debian's 1.26) from /usr/bin/python3, path-style, running boto3-client.py's steps in order. */
 export function boto3(home: string) {

@@ -49,7 +49,7 @@ function runIn(cwd: string, file: string, args: string[], env: NodeJS.ProcessEnv
   });
 }
 
-export type GdalTool = 'gdalinfo' | 'gdal_translate' | 'ogr2ogr';
+export type GdalTool = 'gdalinfo' | 'gdal_translate' | 'ogr2ogr' | 'ogrinfo';
 
 /** GDAL's configuration, from the environment, for /vsis3/ against `endpoint`. */
 const gdalEnv = (home: string, key: GatewayKey, endpoint: string, extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv => {
@@ -70,7 +70,7 @@ const gdalEnv = (home: string, key: GatewayKey, endpoint: string, extra: NodeJS.
   };
 };
 
-/** Debian's GDAL 3.6 tools (gdalinfo, gdal_translate, ogr2ogr) with `endpoint` behind /vsis3/. */
+/** Debian's GDAL 3.6 tools (gdalinfo, gdal_translate, ogr2ogr, ogrinfo) with `endpoint` behind /vsis3/. */
 export function gdal(home: string) {
   return (key: GatewayKey, endpoint: string, tool: GdalTool, args: string[], extra: NodeJS.ProcessEnv = {}): Promise<ClientRun> =>
     runIn(home, `/usr/bin/${tool}`, args, gdalEnv(home, key, endpoint, extra));
