@@ -94,6 +94,8 @@ function clientRuns(): Record<string, () => Promise<unknown>> {
     awsCpRecursiveDown: () => aws(alice, url, 's3', 'cp', '--recursive', s3('m/dir/'), path('out/aws-dir/'), '--no-progress'),
     awsHead: () => aws(alice, url, 's3api', 'head-object', '--bucket', V, '--key', 'm/small.bin'),
     awsRange: () => aws(alice, url, 's3api', 'get-object', '--bucket', V, '--key', 'm/small.bin', '--range', 'bytes=0-9', path('out/aws-range.bin')),
+    awsRm: () => aws(alice, url, 's3', 'rm', '--recursive', s3('rm/')),
+    awsSyncDown: () => aws(alice, url, 's3', 'sync', s3('m/dir/'), path('out/aws-sync/'), '--no-progress'),
     awsLs: () => aws(alice, url, 's3', 'ls', s3('m/dir/')),
     s3cmdGet: () => s3c(alice, url, 'get', s3('m/small.bin'), path('out/s3cmd.bin')),
     s3cmdPut: () => s3c(alice, url, 'put', join(dir, 'small.bin'), s3('up/s3cmd.bin')),
@@ -165,6 +167,8 @@ beforeAll(async () => {
     ['m/small.tif', readFileSync(path('small.tif'))],
     ['m/calls.bed.gz', GZ, { ContentEncoding: 'gzip', ContentType: 'text/plain' }],
     ['up/rclone/a.bin', RCLONE_BEFORE],
+    ['rm/1.bin', SMALL],
+    ['rm/deep/2.bin', SMALL],
   ];
   await Promise.all(objects.map(([Key, Body, extra]) => viaNode.send(new PutObjectCommand({ Bucket: V, Key, Body, ...extra }))));
   seen = startInLanes(clientRuns(), 3);
@@ -192,6 +196,14 @@ describe('aws cli 2.9', () => {
   it('s3 cp --recursive down works byte for byte: it sizes each object from the listing, not from HeadObject', async () => {
     expect((await seen.awsCpRecursiveDown).code).toBe(0);
     for (const [name, data] of Object.entries(DIR)) expect({ name, sha: fileSha(`out/aws-dir/${name}`) }).toEqual({ name, sha: sha256(data) });
+  });
+
+  it('s3 sync down works byte for byte, and s3 rm --recursive deletes each object (a listing, then DeleteObjects), one delete: line each', async () => {
+    expect((await seen.awsSyncDown).code).toBe(0);
+    for (const [name, data] of Object.entries(DIR)) expect({ name, sha: fileSha(`out/aws-sync/${name}`) }).toEqual({ name, sha: sha256(data) });
+    const rm = await seen.awsRm;
+    expect({ code: rm.code, deleted: rm.stdout.match(/^delete: .*$/gm).sort() }).toEqual({ code: 0, deleted: [`delete: s3://${V}/rm/1.bin`, `delete: s3://${V}/rm/deep/2.bin`] });
+    expect((await viaNode.send(new ListObjectsV2Command({ Bucket: V, Prefix: 'rm/' }))).KeyCount).toBe(0);
   });
 
   it('s3 cp up works byte for byte', async () => {
