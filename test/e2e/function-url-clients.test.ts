@@ -94,6 +94,7 @@ function clientRuns(): Record<string, () => Promise<unknown>> {
     awsCpRecursiveDown: () => aws(alice, url, 's3', 'cp', '--recursive', s3('m/dir/'), path('out/aws-dir/'), '--no-progress'),
     awsHead: () => aws(alice, url, 's3api', 'head-object', '--bucket', V, '--key', 'm/small.bin'),
     awsRange: () => aws(alice, url, 's3api', 'get-object', '--bucket', V, '--key', 'm/small.bin', '--range', 'bytes=0-9', path('out/aws-range.bin')),
+    awsMv: () => aws(alice, url, 's3', 'mv', s3('mv/src.bin'), s3('mv/dst.bin'), '--no-progress'),
     awsRm: () => aws(alice, url, 's3', 'rm', '--recursive', s3('rm/')),
     awsSyncDown: () => aws(alice, url, 's3', 'sync', s3('m/dir/'), path('out/aws-sync/'), '--no-progress'),
     awsLs: () => aws(alice, url, 's3', 'ls', s3('m/dir/')),
@@ -167,6 +168,7 @@ beforeAll(async () => {
     ['m/small.tif', readFileSync(path('small.tif'))],
     ['m/calls.bed.gz', GZ, { ContentEncoding: 'gzip', ContentType: 'text/plain' }],
     ['up/rclone/a.bin', RCLONE_BEFORE],
+    ['mv/src.bin', SMALL],
     ['rm/1.bin', SMALL],
     ['rm/deep/2.bin', SMALL],
   ];
@@ -191,6 +193,11 @@ describe('aws cli 2.9', () => {
   it('s3 cp of one object down fails loudly: it sizes the download from HeadObject ("fatal error: \'ContentLength\'", exit 1) and writes no file', async () => {
     expect(failure(await seen.awsCpDown, /fatal error: .*/)).toEqual({ code: 1, said: "fatal error: 'ContentLength'" });
     expect(fileSha('out/aws-one.bin')).toBeNull();
+  });
+
+  it('s3 mv of one object fails loudly the same way (HeadObject first: "fatal error: \'ContentLength\'", exit 1); the source stays, nothing is written', async () => {
+    expect(failure(await seen.awsMv, /fatal error: .*/)).toEqual({ code: 1, said: "fatal error: 'ContentLength'" });
+    expect({ source: await landed('mv/src.bin'), target: await landed('mv/dst.bin') }).toEqual({ source: sha256(SMALL), target: null });
   });
 
   it('s3 cp --recursive down works byte for byte: it sizes each object from the listing, not from HeadObject', async () => {
