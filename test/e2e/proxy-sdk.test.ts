@@ -246,8 +246,9 @@ it('gives Nextflow a config pointing at the proxy\'s Node front, with a comment 
   expect(answer.status).toBe(200);
   expect(answer.body.config).toContain(`endpoint = '${w.stack.info.nodeProxyUrl}'`);
   expect(answer.body.config).toContain('s3PathStyleAccess = true');
-  // The Node front (NODE_PROXY_PUBLIC_URL), and why: Nextflow's whole-file uploads do not fit a function URL.
-  expect(answer.body.config).toMatch(/^\/\/ The endpoint is the proxy's Node front: .*\n\/\/ Lambda function URL refuses every request over about 4\.5 MiB/m);
-  expect(answer.body.notes.join(' ')).not.toMatch(/Writes over 4 MiB/);
+  // The Node front (NODE_PROXY_PUBLIC_URL), and why: no HeadObject size through a function URL, nor large requests.
+  expect(answer.body.config).toMatch(/^\/\/ The endpoint is the proxy's Node front\. A Lambda function URL cannot serve Nextflow: .*\n\/\/ Content-Length .* HeadObject gives no object size/m);
+  expect(answer.body.config).not.toContain(w.stack.info.proxyUrl);
+  expect(answer.body.notes.join(' ')).not.toMatch(/Nextflow needs the proxy's Node front/);
   expect((await w.api('dave', 'GET', `/volumes/${w.volumes[VOLUME]!.id}/nextflow-config`)).status).toBe(404);
 });
