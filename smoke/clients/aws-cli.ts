@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { clientEnv, executable, lastLine, onPath, runProcess } from './process';
-import type { Absent, ClientRunner, Op, OpAnswer, OpResult, Target } from './types';
+import { eachOp, type Absent, type ClientRunner, type Op, type OpAnswer, type Target } from './types';
 
 export function awsCliRunner(): ClientRunner | Absent {
   const file = executable('/usr/bin/aws') ? '/usr/bin/aws' : onPath('aws');
@@ -30,15 +30,7 @@ export function awsCliRunner(): ClientRunner | Absent {
         AWS_PAGER: '',
       };
       const aws = (...args: string[]) => runProcess(file, ['--endpoint-url', target.endpoint, '--output', 'json', ...args], env);
-      const results: OpResult[] = [];
-      for (const [i, op] of ops.entries()) {
-        try {
-          results.push(await runOp(aws, target, op, join(target.workDir, `aws-cli-${i}.out`)));
-        } catch (error) {
-          results.push({ ok: false, error: (error as Error).message });
-        }
-      }
-      return results;
+      return eachOp(ops, (op, i) => runOp(aws, target, op, join(target.workDir, `aws-cli-${i}.out`)));
     },
   };
 }

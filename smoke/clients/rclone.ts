@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { clientEnv, lastLine, onPath, runProcess } from './process';
-import { NOT_FOUND, type Absent, type ClientRunner, type Op, type OpAnswer, type OpResult, type Target } from './types';
+import { eachOp, NOT_FOUND, type Absent, type ClientRunner, type Op, type OpAnswer, type Target } from './types';
 
 export function rcloneRunner(): ClientRunner | Absent {
   const file = onPath('rclone');
@@ -28,15 +28,7 @@ export function rcloneRunner(): ClientRunner | Absent {
         RCLONE_CONFIG_SMOKE_SECRET_ACCESS_KEY: target.secretAccessKey,
       };
       const rclone = (...args: string[]) => runProcess(file, args, env);
-      const results: OpResult[] = [];
-      for (const [i, op] of ops.entries()) {
-        try {
-          results.push(await runOp(rclone, target, op, join(target.workDir, `rclone-${i}.out`)));
-        } catch (error) {
-          results.push({ ok: false, error: (error as Error).message });
-        }
-      }
-      return results;
+      return eachOp(ops, (op, i) => runOp(rclone, target, op, join(target.workDir, `rclone-${i}.out`)));
     },
   };
 }

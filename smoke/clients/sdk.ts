@@ -16,7 +16,7 @@ import {
   S3ServiceException,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { PART_SIZE, type ClientRunner, type Op, type OpAnswer, type OpResult, type Target } from './types';
+import { eachOp, PART_SIZE, type ClientRunner, type Op, type OpAnswer, type Target } from './types';
 
 export function sdkClient(target: Target): S3Client {
   return new S3Client({
@@ -46,20 +46,18 @@ export const sdkRunner: ClientRunner = {
       { step: 'deserialize', name: 'smokeRemappedLength' },
     );
     const withRemapped = (answer: OpAnswer): OpAnswer => (remapped === undefined ? answer : { ...answer, remappedLength: remapped });
-    const results: OpResult[] = [];
     try {
-      for (const op of ops) {
-        try {
+      return await eachOp(
+        ops,
+        async (op) => {
           remapped = undefined;
-          results.push(withRemapped(await runOp(s3, target.bucket, op)));
-        } catch (error) {
-          results.push({ ok: false, error: describe(error) });
-        }
-      }
+          return withRemapped(await runOp(s3, target.bucket, op));
+        },
+        describe,
+      );
     } finally {
       s3.destroy();
     }
-    return results;
   },
 };
 

@@ -40,6 +40,19 @@ export interface OpAnswer {
 
 export type OpResult = OpAnswer | { ok: false; error: string };
 
+/** Runs each operation in turn; one that throws becomes its failure (described by `describe`), and the rest still run. */
+export async function eachOp(ops: Op[], run: (op: Op, index: number) => Promise<OpAnswer>, describe = (error: unknown) => (error as Error).message): Promise<OpResult[]> {
+  const results: OpResult[] = [];
+  for (const [i, op] of ops.entries()) {
+    try {
+      results.push(await run(op, i));
+    } catch (error) {
+      results.push({ ok: false, error: describe(error) });
+    }
+  }
+  return results;
+}
+
 /** A refusal's code when the client saw a 404 but reports no S3 error code (rclone's "directory not found"). */
 export const NOT_FOUND = 'NotFound';
 
