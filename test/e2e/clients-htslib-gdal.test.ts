@@ -14,12 +14,12 @@
  * what landed is read as the customer, straight from the bucket.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inLanes, ok, runClient, sha256, type GatewayKey } from './proxy-clients/clients';
+import { inLanes, ok, runClient, sha256, type GatewayKey, scratchFiles } from './proxy-clients/clients';
 import { curlRequests, gdal, gdalPython, htsUrl, samtools } from './proxy-clients/htslib-gdal';
 import { envi, fasta, samText } from './proxy-clients/htslib-gdal-inputs';
 import { startProxyWorld, type ProxyWorld } from './proxy-world';
@@ -47,11 +47,7 @@ let sam: ReturnType<typeof samtools>;
 let geo: ReturnType<typeof gdal>;
 let geoPy: ReturnType<typeof gdalPython>;
 
-const path = (name: string) => {
-  const full = join(dir, name);
-  mkdirSync(dirname(full), { recursive: true });
-  return full;
-};
+const { path } = scratchFiles(() => dir);
 const run = async (file: string, ...args: string[]) => ok(await runClient(file, args, { PATH: process.env.PATH, HOME: dir, LANG: 'C.UTF-8' }));
 /** The SHA-256 of what the bucket holds at `key` under the volume's prefix, read as the customer; null if nothing. */
 const landed = async (key: string): Promise<string | null> => {

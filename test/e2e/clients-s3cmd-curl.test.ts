@@ -7,11 +7,11 @@
  * Nothing lands outside the volume: the customer lists the bucket at the end.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ok, sha256, type GatewayKey } from './proxy-clients/clients';
+import { ok, sha256, type GatewayKey, scratchFiles } from './proxy-clients/clients';
 import { curlSigV4, s3cmd, type CurlRun } from './proxy-clients/s3cmd-curl';
 import { startProxyWorld, type ProxyWorld } from './proxy-world';
 
@@ -35,15 +35,7 @@ let fronts: Record<(typeof FRONTS)[number], { url: string; tag: string }>;
 let s3c: ReturnType<typeof s3cmd>;
 let curl: ReturnType<typeof curlSigV4>;
 
-const path = (name: string) => {
-  const file = join(dir, name);
-  mkdirSync(dirname(file), { recursive: true });
-  return file;
-};
-const write = (name: string, data: Buffer | string) => {
-  writeFileSync(path(name), data);
-  return join(dir, name);
-};
+const { path, write } = scratchFiles(() => dir);
 /** Every file under `root`, by relative path, with its sha256. */
 const tree = (root: string): Record<string, string> =>
   Object.fromEntries(

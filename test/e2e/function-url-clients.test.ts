@@ -13,13 +13,13 @@
  * runs start together in beforeAll, three at a time, and each test awaits its own.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awsCli, boto3, inLanes, rclone, runClient, sha256, type ClientRun, type GatewayKey } from './proxy-clients/clients';
+import { awsCli, boto3, inLanes, rclone, runClient, sha256, type ClientRun, type GatewayKey, scratchFiles } from './proxy-clients/clients';
 import { curlRequests, gdal, gdalPython, htsUrl, samtools } from './proxy-clients/htslib-gdal';
 import { samText } from './proxy-clients/htslib-gdal-inputs';
 import { curlSigV4, s3cmd } from './proxy-clients/s3cmd-curl';
@@ -46,15 +46,7 @@ let viaNode: S3Client;
 /** Each client run by name, started in beforeAll. */
 let seen: Record<string, Promise<any>>;
 
-const path = (name: string) => {
-  const full = join(dir, name);
-  mkdirSync(dirname(full), { recursive: true });
-  return full;
-};
-const write = (name: string, data: Buffer | string) => {
-  writeFileSync(path(name), data);
-  return join(dir, name);
-};
+const { path, write } = scratchFiles(() => dir);
 const fileSha = (name: string) => (existsSync(join(dir, name)) ? sha256(readFileSync(join(dir, name))) : null);
 /** The SHA-256 of the volume's object `key`, read through the Node front; null if there is none. */
 const landed = async (key: string): Promise<string | null> => {

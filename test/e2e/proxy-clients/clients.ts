@@ -9,8 +9,8 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 export interface GatewayKey {
   accessKeyId: string;
@@ -41,6 +41,20 @@ export function ok(run: ClientRun): string {
 /** The HTTP statuses botocore logged (`--debug`), in order, as `METHOD status`. */
 export function statuses(run: ClientRun): string[] {
   return [...run.stderr.matchAll(/"(GET|HEAD|PUT|POST|DELETE) \S+ HTTP\/1\.1" (\d{3})/g)].map((m) => `${m[1]} ${m[2]}`);
+}
+
+/** Files under a test's scratch directory (`dir()` once it exists): `path` makes the parents, `write` writes one. */
+export function scratchFiles(dir: () => string) {
+  const path = (name: string) => {
+    const full = join(dir(), name);
+    mkdirSync(dirname(full), { recursive: true });
+    return full;
+  };
+  const write = (name: string, data: Buffer | string) => {
+    writeFileSync(path(name), data);
+    return join(dir(), name);
+  };
+  return { path, write };
 }
 
 export const sha256 = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
