@@ -3,6 +3,7 @@
  * product card asks for; the bundled handlers load and answer under Node 22, the Lambda runtime's version.
  */
 import { execFileSync } from 'node:child_process';
+import { capturingStdout } from '../support/quiet-logs';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,10 +81,14 @@ describe('serverless package', () => {
     process.env.ACCESS_KEYS_TABLE ??= 'access-keys';
     process.env.GATEWAY_PRINCIPAL_ARN ??= 'arn:aws:iam::123456789012:role/volume-gateway';
     const module = await import(pathToFileURL(join(dir, 'bundle', 'functions', 'health', 'handler.mjs')).href);
-    const result = await module.handler(
-      { version: '2.0', routeKey: 'GET /health', rawPath: '/health', headers: {}, requestContext: { requestId: 'r-1', http: { method: 'GET' } } },
-      { awsRequestId: 'r-1', getRemainingTimeInMillis: () => 10_000 },
+    const { result, lines } = await capturingStdout<{ statusCode: number; body: string; headers: Record<string, string> }>(() =>
+      module.handler(
+        { version: '2.0', routeKey: 'GET /health', rawPath: '/health', headers: {}, requestContext: { requestId: 'r-1', http: { method: 'GET' } } },
+        { awsRequestId: 'r-1', getRemainingTimeInMillis: () => 10_000 },
+      ),
     );
+    // The bundle's own logger wrote its access line with the request id.
+    expect(lines.map((line) => JSON.parse(line))).toContainEqual(expect.objectContaining({ message: 'request served', requestId: 'r-1' }));
     expect(result.statusCode).toBe(200);
     expect(JSON.parse(result.body)).toEqual({ status: 'ok' });
     expect(result.headers['x-request-id']).toBe('r-1');

@@ -22,3 +22,21 @@ beforeEach((context) => {
     process.stderr.write(`\n--- log lines of "${context.task.name}" (last ${kept.length}) ---\n${kept.join('\n')}\n--- end of log lines ---\n`);
   });
 });
+
+/**
+ * Runs `run` with stdout held in a buffer: for a bundled handler, whose own copy of the logger writes to stdout
+ * directly (the sink above is this process's copy). Gives its result and the lines it wrote.
+ */
+export async function capturingStdout<T>(run: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
+  const written: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    written.push(String(chunk));
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    return { result: await run(), lines: written.join('').split('\n').filter(Boolean) };
+  } finally {
+    process.stdout.write = write;
+  }
+}

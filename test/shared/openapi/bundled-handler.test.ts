@@ -2,6 +2,7 @@
  * The openapi function as esbuild bundles it, laid out as in the Lambda package (serverless.yml at the root, which
  * the function's `package.patterns` puts there), answers GET /openapi.json from any working directory.
  */
+import { capturingStdout } from '../../support/quiet-logs';
 import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,15 +35,17 @@ it('the bundled handler reads serverless.yml at the package root and serves the 
     LOG_LEVEL: 'error',
   });
   const module = await import(pathToFileURL(join(root, 'functions', 'openapi', 'handler.mjs')).href);
-  const result = await module.handler(
-    {
-      version: '2.0',
-      routeKey: 'GET /openapi.json',
-      rawPath: '/openapi.json',
-      headers: {},
-      requestContext: { requestId: 'r-1', domainName: 'abc123.execute-api.eu-west-1.amazonaws.com', http: { method: 'GET' } },
-    },
-    { awsRequestId: 'r-1', getRemainingTimeInMillis: () => 10_000 },
+  const { result } = await capturingStdout<{ statusCode: number; body: string }>(() =>
+    module.handler(
+      {
+        version: '2.0',
+        routeKey: 'GET /openapi.json',
+        rawPath: '/openapi.json',
+        headers: {},
+        requestContext: { requestId: 'r-1', domainName: 'abc123.execute-api.eu-west-1.amazonaws.com', http: { method: 'GET' } },
+      },
+      { awsRequestId: 'r-1', getRemainingTimeInMillis: () => 10_000 },
+    ),
   );
   expect(result.statusCode).toBe(200);
   const document = JSON.parse(result.body);
