@@ -191,4 +191,11 @@ describe('the switches', () => {
     expect(() => functionUrlModel('decodeGzip=maybe')).toThrow(/true or false/);
     expect(() => functionUrlModel('holdBackBytes=-1')).toThrow(/whole number/);
   });
+
+  it('refuses a name that is only an object property (constructor, toString) and a value with a second "="', () => {
+    expect(() => functionUrlModel('constructor=1')).toThrow(/unknown switch "constructor"/);
+    expect(() => functionUrlModel('toString=5')).toThrow(/unknown switch "toString"/);
+    expect(() => functionUrlModel('__proto__=1')).toThrow(/unknown switch "__proto__"/);
+    expect(() => functionUrlModel('holdBackBytes=1=2')).toThrow(/whole number of bytes, not "1=2"/);
+  });
 });
