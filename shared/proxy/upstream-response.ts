@@ -44,7 +44,7 @@ function tooLargeForFront(limits: FrontLimits, size: number): S3Refusal {
   return new S3Refusal(
     400,
     'InvalidRequest',
-    `This response would be ${size} bytes, more than the ${limits.maxResponseBytes} that ${limits.name ?? 'this endpoint'} can return in one response. Download it in ranges (aws s3 cp, boto3's download_file and rclone do so for large objects), or through the proxy's Node endpoint, which has no such limit.`,
+    `This response would be ${size} bytes, more than the ${limits.maxResponseBytes} that ${limits.name ?? 'this endpoint'} can return in one response. Read it through the proxy's Node endpoint (the one for S3 clients), which has no such limit, or in ranged GETs of at most ${limits.maxResponseBytes} bytes each.`,
   );
 }
 
