@@ -37,10 +37,10 @@ export interface ProxyFronts {
 
 const quoted = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
-/** A Lambda function URL's host: `<id>.lambda-url.<region>.on.aws`. */
+/** A Lambda function URL's host: `<id>.lambda-url.<region>.on.aws` (a trailing dot names the same host). */
 const isFunctionUrl = (url: string): boolean => {
   try {
-    return /\.lambda-url\.[a-z0-9-]+\.on\.aws$/i.test(new URL(url).hostname);
+    return /\.lambda-url\.[a-z0-9-]+\.on\.aws\.?$/i.test(new URL(url).hostname);
   } catch {
     return false;
   }

@@ -40,6 +40,16 @@ describe('the Nextflow config of a volume', () => {
     expect(answer.notes.join(' ')).toMatch(/Nextflow needs the proxy's Node front.*Content-Length.*HeadObject carries no object size.*credential_process/);
   });
 
+  it('knows a function URL however its host is spelt (upper case, a trailing dot, a port, a path) and never names it', async () => {
+    const w = vendingWorld();
+    const volume = await volumeWith(w, { carol: 'read' });
+    for (const publicUrl of ['https://ABC123.LAMBDA-URL.EU-CENTRAL-1.ON.AWS/', 'https://abc123.lambda-url.eu-central-1.on.aws./', 'https://abc123.lambda-url.eu-central-1.on.aws:443/x']) {
+      const answer = await nextflowConfig(w.repo, { subject: 'carol' }, volume.id, { publicUrl });
+      expect(answer.proxyUrl, publicUrl).toBeNull();
+      expect(answer.config.toLowerCase(), publicUrl).not.toContain('lambda-url');
+    }
+  });
+
   it('with a proxy URL of unknown front names it, saying it must be the Node front and not a function URL', async () => {
     const w = vendingWorld();
     const volume = await volumeWith(w, { carol: 'read' });
