@@ -35,6 +35,12 @@ describe('the smoke command line', () => {
     expect(() => parseSmokeArgs(argv)).toThrow(message);
   });
 
+  it('takes a token file holding "Bearer <token>" (as copied from a request\'s Authorization header) as the token', () => {
+    const copied = join(dir, 'copied');
+    writeFileSync(copied, 'Bearer eyJ.the-token\n');
+    expect(parseSmokeArgs([...base.slice(0, 5), copied, ...base.slice(6)]).token).toBe('eyJ.the-token');
+  });
+
   it('refuses an empty token file', () => {
     const empty = join(dir, 'empty');
     writeFileSync(empty, '\n');
