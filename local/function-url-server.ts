@@ -10,7 +10,7 @@ import { closeServer, listen, perRequest, type LocalServer } from './api-server'
 import type { FunctionModel, ServerlessModel } from './serverless-model';
 import { lambdaContext } from './lambda/context';
 import { eventBytes, httpEvent } from './lambda/http-event';
-import { functionUrlModel, type FunctionUrlModel } from './function-url-model';
+import { AWS_FUNCTION_URL, type FunctionUrlModel } from './function-url-model';
 import { loadHandler, writeBufferedResult } from './lambda/invoke';
 import { readBody } from './lambda/read-body';
 import { isStreamingHandler, LocalResponseStream } from './lambda/streaming';
@@ -37,13 +37,14 @@ export interface FunctionUrlServerOptions {
   host: string;
   port: number;
   log: Logger;
-  /** What the URL does to requests and responses; by default AWS's behaviour, with `FUNCTION_URL_MODEL`'s switches. */
+  /** What the URL does to requests and responses; AWS's behaviour by default (npm start passes `FUNCTION_URL_MODEL`'s switches). */
   behaviour?: FunctionUrlModel;
 }
 
 export async function startFunctionUrlServer(options: FunctionUrlServerOptions): Promise<LocalServer> {
   const { fn } = options;
-  const behaviour = options.behaviour ?? functionUrlModel(process.env.FUNCTION_URL_MODEL);
+  // Not read from the environment here: a FUNCTION_URL_MODEL exported for npm start must not change the tests' stacks.
+  const behaviour = options.behaviour ?? AWS_FUNCTION_URL;
   const limit = behaviour.maxEventBytes;
   const server = createServer(perRequest(options.log, async (request, response) => {
     const read = await readBody(request, limit);

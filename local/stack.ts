@@ -52,7 +52,7 @@ export interface StackOptions {
   now?: () => Date;
   /** Faults the local AWS and the issuer's JWKS answer with (one is made when absent; see `Stack.faults`). */
   faults?: FaultInjector;
-  /** What the local function URL does, as AWS's does by default (`FUNCTION_URL_MODEL` switches apply). */
+  /** What the local function URL does, as AWS's does by default (npm start sets it from `FUNCTION_URL_MODEL`). */
   functionUrl?: FunctionUrlModel;
 }
 

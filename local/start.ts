@@ -7,6 +7,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger } from '../shared/log';
 import { keepServing } from './keep-serving';
+import { functionUrlModel } from './function-url-model';
 import { DEFAULT_PORTS, startStack } from './stack';
 
 function port(name: string, fallback: number): number {
@@ -35,6 +36,8 @@ try {
       nodeProxy: port('NODE_PROXY_PORT', DEFAULT_PORTS.nodeProxy),
     },
     log,
+    // The function URL's switches (docs/function-url.md, "Local model"); a misspelt one stops the start here.
+    functionUrl: functionUrlModel(process.env.FUNCTION_URL_MODEL),
   });
   const { info } = stack;
   process.stderr.write(

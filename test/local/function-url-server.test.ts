@@ -94,3 +94,21 @@ describe('function URL front', () => {
     expect(answer).toEqual({ status: 502, body: 'Internal Server Error' });
   });
 });
+
+describe('the model a function URL server runs', () => {
+  it('is AWS’s unless the caller passes one: a FUNCTION_URL_MODEL left in the environment (for npm start) does not change a test’s stack', async () => {
+    const before = process.env.FUNCTION_URL_MODEL;
+    process.env.FUNCTION_URL_MODEL = 'remapContentLength=false,maxEventBytes=10';
+    let plain: LocalServer | undefined;
+    try {
+      plain = await startFunctionUrlServer({ root: process.cwd(), model, fn, host: '127.0.0.1', port: 0, log: createLogger({}, { write: () => undefined }) });
+      const response = await fetch(`${plain.url}/any/key`, { method: 'PUT', body: 'twenty bytes of body', headers: { 'content-type': 'application/octet-stream' } });
+      expect(response.status).toBe(207);
+      expect(await response.text()).toBe('first;second;done');
+    } finally {
+      if (before === undefined) delete process.env.FUNCTION_URL_MODEL;
+      else process.env.FUNCTION_URL_MODEL = before;
+      await plain?.close();
+    }
+  });
+});
