@@ -33,12 +33,14 @@ export function httpEvent({ request, body, routeKey, pathParameters, domainName 
   const contentType = headers['content-type'] ?? '';
   const isText = body.length === 0 || TEXT_TYPES.test(contentType);
   const now = new Date();
-  const rawPath = (request.url ?? '/').split('?')[0]!;
+  const target = request.url ?? '/';
+  const rawPath = target.split('?')[0]!;
   return {
     version: '2.0',
     routeKey,
     rawPath,
-    rawQueryString: url.search.slice(1),
+    // As sent: `url.search` would escape ' " < > (a function URL passes the query verbatim, docs/function-url.md §4).
+    rawQueryString: target.includes('?') ? target.slice(target.indexOf('?') + 1) : '',
     ...(cookies.length ? { cookies } : {}),
     headers,
     ...(Object.keys(query).length ? { queryStringParameters: query } : {}),

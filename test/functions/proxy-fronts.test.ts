@@ -114,6 +114,16 @@ describe.each([0, 1])('front %#', (index) => {
     expect(limits?.maxResponseBytes).toBe(index === 0 ? 200_000_000 : undefined);
   });
 
+  it('hands the core the query exactly as sent, with characters a URL parser would escape (\' " < >)', async () => {
+    received = [];
+    next = () => ({ status: 200, headers: { 'x-amz-request-id': 'x' }, body: 'ok' });
+    const [name, base] = fronts()[index]!;
+    const { hostname, port } = new URL(base);
+    const rawQuery = `prefix=a'b"c<d>&x=%7E&y=~`;
+    await new Promise<void>((resolve, reject) => httpRequest({ hostname, port, path: `/vol/k?${rawQuery}` }, (response) => response.resume().on('end', resolve)).on('error', reject).end());
+    expect({ name, rawQuery: received[0]!.request.rawQuery }).toEqual({ name, rawQuery });
+  });
+
   it('streams the core’s answer back with its status and headers', async () => {
     const [, base] = fronts()[index]!;
     const body = new PassThrough();
