@@ -136,4 +136,10 @@ describe('npm run smoke fails, saying why', () => {
     expect(checks(run)).toContain('PASS api - revoke-key');
     expect(lines(run).at(-1)).toMatch(/^VERDICT: FAIL/);
   });
+
+  it('a Node front given as --proxy: its HEAD has a Content-Length a function URL does not send, and the line says to give it as --node-proxy', async () => {
+    const { apiUrl, nodeProxyUrl } = w.stack.info;
+    const run = await smoke('--api', apiUrl, '--proxy', nodeProxyUrl, '--token-file', tokenFile, '--volume', 'alice-genomes');
+    expect(run.stdout).toMatch(/^PASS\s+function-url\s+js-sdk\s+head-size\s+150001 bytes, 150001 stored \(a Content-Length, which a function URL does not send: if this is the Node front, give it as --node-proxy/m);
+  }, 120_000);
 });
