@@ -3,6 +3,7 @@
  * clock learns that, not "bad signature"), then the signature, compared in constant time.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { canonicalRequest, stringToSign } from './canonical';
 import { SIGNATURE_MISMATCH_MESSAGE, SigV4Error } from './errors';
 import { checkCoherence, checkHeadersSigned, parseAmzDate, type ParsedSigV4, type SigV4Request } from './parse';
@@ -89,8 +90,7 @@ export function signaturesEqual(expectedHex: string, provided: string): boolean 
  * Derived signing keys, bounded and least-recently-used first out. Keyed by a hash of the secret (never the
  * secret itself) with the scope, since a key is reused for a whole day of requests.
  */
-const SIGNING_KEY_CACHE_SIZE = 64;
-const signingKeys = new Map<string, Buffer>();
+const signingKeys = new LRUCache<string, Buffer>({ max: 64 });
 
 export function clearSigningKeyCache(): void {
   signingKeys.clear();
@@ -100,13 +100,8 @@ export function clearSigningKeyCache(): void {
 export function signingKey(secretAccessKey: string, date: string, region: string, service: string): Buffer {
   const cacheKey = `${createHash('sha256').update(secretAccessKey).digest('hex')}/${date}/${region}/${service}`;
   const cached = signingKeys.get(cacheKey);
-  if (cached) {
-    signingKeys.delete(cacheKey);
-    signingKeys.set(cacheKey, cached);
-    return cached;
-  }
+  if (cached) return cached;
   const key = hmac(hmac(hmac(hmac(`AWS4${secretAccessKey}`, date), region), service), 'aws4_request');
   signingKeys.set(cacheKey, key);
-  if (signingKeys.size > SIGNING_KEY_CACHE_SIZE) signingKeys.delete(signingKeys.keys().next().value!);
   return key;
 }
