@@ -31,4 +31,13 @@ describe('regionClients', () => {
     expect(clients.size).toBe(0);
     expect(destroyed).toBe(2);
   });
+
+  it('drops the least recently used client at the bound, so a region in steady use keeps its client', () => {
+    const clients = regionClients((region) => ({ region }), 2);
+    const busy = clients.get('us-east-1');
+    clients.get('us-west-2');
+    expect(clients.get('us-east-1')).toBe(busy);
+    clients.get('eu-west-1');
+    expect(clients.get('us-east-1')).toBe(busy);
+  });
 });
