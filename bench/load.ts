@@ -2,7 +2,7 @@
  * `npm run bench:load`: the issue's load run. 200 concurrent S3 clients through the proxy's Node front and 50 API
  * clients, for 60 s after a warm-up, against the whole local stack started as `npm start` starts it, in its own
  * process (`load-stack.ts`), so that the stack's memory is measured apart from the load generator's. The Node front
- * the S3 clients use runs in a process of its own too (`proxy-front.ts`: `local/proxy-server.ts` with the stack's
+ * the S3 clients use runs in a process of its own too (`proxy-front.ts`: `containers/node-proxy/main.ts` with the stack's
  * environment, as a container runs it), in front of the stack's local AWS; FRONT=stack sends them to the front
  * inside the stack's process instead. Loopback only; every loop stops at the deadline and every request has a
  * timeout (`load-clients.ts` says what each client does).
@@ -173,7 +173,7 @@ function render(run: { startedAt: string; durationSeconds: number; settings: Ret
     `${s.s3Clients} S3 clients through the Node front (gateway access key) and ${s.apiClients} API clients (bearer token), each one request at a time on its own keep-alive connection;`,
   );
   out.push(
-    `${s.durationSeconds} s measured after ${s.warmupSeconds} s of warm-up; ${s.front === 'own' ? 'the Node front (local/proxy-server.ts) in its own process, as a container runs it; ' : 'the Node front inside the stack process; '}the stack (local/start.ts) in its own process, the load generator in this one`,
+    `${s.durationSeconds} s measured after ${s.warmupSeconds} s of warm-up; ${s.front === 'own' ? 'the Node front (containers/node-proxy/main.ts) in its own process, as a container runs it; ' : 'the Node front inside the stack process; '}the stack (local/start.ts) in its own process, the load generator in this one`,
   );
   out.push(`S3 requests picked at random, weights: ${S3_MIX_NAMES.map((name) => `${name} ${s.s3Mix[name]}`).join(', ')}; API requests evenly`);
   const allocator = allocatorSettings();
@@ -234,7 +234,7 @@ function render(run: { startedAt: string; durationSeconds: number; settings: Ret
 }
 
 const STACK_NAME = 'The stack process (API handlers, which AWS runs as Lambda; the local AWS stand-ins for DynamoDB, S3, STS and IAM, not shipped; the OIDC issuer; both proxy fronts';
-const FRONT_NAME = 'The Node front process (local/proxy-server.ts, a shipped part, as a container runs it)';
+const FRONT_NAME = 'The Node front process (containers/node-proxy/main.ts, a shipped part, as a container runs it)';
 
 async function main(): Promise<void> {
   const s = settings();

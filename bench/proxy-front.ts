@@ -1,5 +1,5 @@
 /**
- * The proxy's Node front in a child process, as a container runs it (`local/proxy-server.ts`, what `npm run proxy`
+ * The proxy's Node front in a child process, as a container runs it (`containers/node-proxy/main.ts`, what `npm run proxy`
  * starts), with the local stack's environment, so that its memory is its own to measure. Memory is read from
  * `/proc/<pid>/status`: VmRSS now, and VmHWM, the peak since the last reset through `/proc/<pid>/clear_refs`
  * (Linux; where the reset is refused, the peak is that of the process's whole life, and the run says so).
@@ -114,7 +114,7 @@ export function memoryOf(pid: number): Pick<NodeFrontProcess, 'rssBytes' | 'peak
 export async function startNodeFrontProcess(root: string, environment?: NodeJS.ProcessEnv): Promise<NodeFrontProcess> {
   const port = await freePort();
   const own = environment ? { PROXY_PUBLIC_URL: `http://127.0.0.1:${port}` } : {};
-  const child = spawn(process.execPath, [...MEMORY_PROBE, '--import', 'tsx', 'local/proxy-server.ts'], {
+  const child = spawn(process.execPath, [...MEMORY_PROBE, '--import', 'tsx', 'containers/node-proxy/main.ts'], {
     cwd: root,
     env: { ...(environment ?? process.env), ...own, NODE_PROXY_HOST: '127.0.0.1', NODE_PROXY_PORT: String(port), LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],

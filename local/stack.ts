@@ -12,7 +12,7 @@ import { createLogger, type Logger } from '../shared/log';
 import { startApiServer, type LocalServer } from './api-server';
 import { startFunctionUrlServer } from './function-url-server';
 import type { FunctionUrlModel } from './function-url-model';
-import { startNodeProxy } from './proxy-server';
+import { startNodeProxy } from '../containers/node-proxy/server';
 import { ensureTables } from './aws/dynamodb/bootstrap';
 import { createDynamoService, type DynamoService } from './aws/dynamodb/service';
 import { createAuthorizer } from './aws/iam/authorizer';

@@ -6,7 +6,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger } from '../shared/log';
-import { keepServing } from './keep-serving';
+import { keepServing } from '../containers/node-proxy/keep-serving';
 import { functionUrlModel } from './function-url-model';
 import { DEFAULT_PORTS, startStack } from './stack';
 

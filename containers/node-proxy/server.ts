@@ -1,27 +1,18 @@
 /**
- * The S3 proxy's Node front: a plain HTTP server for container deployments (and `npm run proxy`), with none of
- * a function URL's limits. Bodies stream both ways (a 5 GiB part goes through in constant memory), requests may
- * take as long as they need, and it reads the same environment as the Lambda function
- * (`shared/config.ts`, `shared/wiring/proxy.ts`).
- *
- * Stand-alone: `npm run proxy`, listening on NODE_PROXY_HOST (127.0.0.1; set 0.0.0.0 in a container) and
- * NODE_PROXY_PORT (3003). Put TLS in front of it (a load balancer); set PROXY_PUBLIC_URL to where clients reach it.
- * A client that stops sending its body for NODE_PROXY_BODY_IDLE_TIMEOUT_MS (20,000) gets S3's 400 RequestTimeout,
- * and its headers must arrive within NODE_PROXY_HEADERS_TIMEOUT_MS (20,000); there is no whole-request deadline.
- * SIGTERM and SIGINT stop taking new connections and let requests in flight finish (up to 30 s).
+ * The S3 proxy's Node front: a plain HTTP server for container deployments, with none of a function URL's
+ * limits. Bodies stream both ways (a 5 GiB part goes through in constant memory) and requests may take as long
+ * as they need. The process around it (environment, signals) is `main.ts`; the local stack starts it in-process.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream';
-import { pathToFileURL } from 'node:url';
-import { s3Headers } from '../shared/s3/header-names';
-import { headersFromRaw } from '../shared/sigv4';
-import { clientBody, incompleteBody } from '../shared/proxy/body';
-import { S3Refusal } from '../shared/proxy/errors';
-import type { ProxyHandler } from '../shared/proxy/handle';
-import type { ProxyRequest } from '../shared/proxy/types';
-import { keepServing } from './keep-serving';
+import { s3Headers } from '../../shared/s3/header-names';
+import { headersFromRaw } from '../../shared/sigv4';
+import { clientBody, incompleteBody } from '../../shared/proxy/body';
+import { S3Refusal } from '../../shared/proxy/errors';
+import type { ProxyHandler } from '../../shared/proxy/handle';
+import type { ProxyRequest } from '../../shared/proxy/types';
 
 export interface NodeProxyServer {
   url: string;
@@ -125,49 +116,5 @@ export function startNodeProxy(options: { host: string; port: number; proxy: () 
           }),
       });
     });
-  });
-}
-
-function envPort(value: string | undefined, fallback: number): number {
-  if (value === undefined || value === '') return fallback;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`NODE_PROXY_PORT must be a port number from 0 to 65535 (got "${value}")`);
-  return port;
-}
-
-function envMs(name: string, fallback: number): number {
-  const value = process.env[name];
-  if (value === undefined || value === '') return fallback;
-  const ms = Number(value);
-  if (!Number.isInteger(ms) || ms <= 0) throw new Error(`${name} must be a whole number of milliseconds above 0 (got "${value}")`);
-  return ms;
-}
-
-async function main(): Promise<void> {
-  const { proxyDefaults } = await import('../shared/wiring/proxy');
-  const wiring = proxyDefaults();
-  keepServing(wiring.logger);
-  const started = await startNodeProxy({
-    host: process.env.NODE_PROXY_HOST?.trim() || '127.0.0.1',
-    port: envPort(process.env.NODE_PROXY_PORT, 3003),
-    proxy: () => wiring.proxy,
-    timeouts: {
-      bodyIdleMs: envMs('NODE_PROXY_BODY_IDLE_TIMEOUT_MS', DEFAULT_TIMEOUTS.bodyIdleMs),
-      headersMs: envMs('NODE_PROXY_HEADERS_TIMEOUT_MS', DEFAULT_TIMEOUTS.headersMs),
-    },
-  });
-  wiring.logger.info('S3 proxy listening', { url: started.url, publicUrl: wiring.proxyConfig.publicUrl });
-  const stop = (signal: string) => {
-    wiring.logger.info('stopping', { signal });
-    void started.close().then(() => process.exit(0));
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
-}
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  main().catch((error: Error) => {
-    console.error(`The S3 proxy could not start: ${error.message}`);
-    process.exit(1);
   });
 }

@@ -2,7 +2,7 @@
  * The S3 proxy: S3 clients talk to it as to S3 (path-style, `/{volume}/{key}`), it decides who they are and
  * what they may do, re-signs with the volume's role session and forwards to S3. One core (`createProxy`) behind
  * two fronts: the Lambda function URL (`functions/proxy/handler.ts`, `requestFromEvent`) and a Node HTTP server
- * (`local/proxy-server.ts`). Wiring: `shared/wiring/proxy.ts`.
+ * (`containers/node-proxy/server.ts`). Wiring: `shared/wiring/proxy.ts`.
  */
 export { createProxy, type ProxyDeps, type ProxyHandler } from './handle';
 export type { FrontLimits, ProxyRequest, ProxyResponse, Upstream, UpstreamRequest, UpstreamResponse } from './types';

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { installAwsLambdaGlobal, LocalResponseStream } from '../../local/lambda/streaming';
 import { httpEvent } from '../../local/lambda/http-event';
 import { lambdaContext } from '../../local/lambda/context';
-import { startNodeProxy, type NodeProxyServer } from '../../local/proxy-server';
+import { startNodeProxy, type NodeProxyServer } from '../../containers/node-proxy/server';
 import type { FrontLimits, ProxyRequest, ProxyResponse } from '../../shared/proxy/types';
 
 // functions/proxy/handler.ts wires its production handler when imported: give it an environment that loads.

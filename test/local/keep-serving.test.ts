@@ -6,7 +6,7 @@ const run = promisify(execFile);
 
 it('an error that escapes a request is logged by name and message, without a stack, and the process carries on', async () => {
   const script = `
-    import { keepServing } from './local/keep-serving.ts';
+    import { keepServing } from './containers/node-proxy/keep-serving.ts';
     import { createLogger } from './shared/log.ts';
     keepServing(createLogger({ component: 'test' }));
     Promise.reject(new TypeError('a rejection nobody handled'));

@@ -6,7 +6,7 @@
  */
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_TIMEOUTS, startNodeProxy, type NodeProxyServer } from '../../local/proxy-server';
+import { DEFAULT_TIMEOUTS, startNodeProxy, type NodeProxyServer } from '../../containers/node-proxy/server';
 import { setLogSink } from '../../shared/log';
 import { BIG_BYTES, BIG_KEY, startOneVolume, VOLUME, type OneVolume } from './one-volume';
 import { head, open, signedHeaders, stall, type RawRequest } from './raw-clients';
