@@ -1,13 +1,9 @@
 /** GET /openapi.json: this API's OpenAPI 3.1 document, no token needed. */
-import { fileURLToPath } from 'node:url';
 import { httpDefaults } from '../../shared/http/defaults';
 import { route } from '../../shared/http/route';
 import { ok, type RouteRequest } from '../../shared/http/types';
-import { apiDocument } from '../../shared/openapi/api-document';
+import { apiDocument } from './api-document';
 import { specs } from './specs';
-
-/** serverless.yml, two levels up both in the repository (functions/openapi/handler.ts) and in the package (functions/openapi/handler.mjs). */
-const SERVERLESS_YML = fileURLToPath(new URL('../../serverless.yml', import.meta.url));
 
 let built: Record<string, unknown> | undefined;
 
@@ -19,7 +15,7 @@ const serverOf = (r: RouteRequest<undefined, undefined>) => {
 };
 
 export const makeHandler = route<undefined, undefined>(specs.handler, (r) => {
-  built ??= apiDocument(SERVERLESS_YML);
+  built ??= apiDocument();
   const servers = serverOf(r);
   return ok({ ...built, ...(servers.length ? { servers } : {}) });
 });

@@ -1,20 +1,19 @@
 /**
- * The openapi function as esbuild bundles it, laid out as in the Lambda package (serverless.yml at the root, which
- * the function's `package.patterns` puts there), answers GET /openapi.json from any working directory.
+ * The openapi function as esbuild bundles it answers GET /openapi.json alone in a directory: no serverless.yml beside
+ * it (the package carries none), and the bundle holds neither the local stack nor the YAML parser (a devDependency).
  */
 import { capturingStdout } from '../../support/quiet-logs';
-import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { expect, it } from 'vitest';
 
-it('the bundled handler reads serverless.yml at the package root and serves the document', async () => {
+it('the bundled handler serves the document with no serverless.yml and no YAML parser in its package', async () => {
   const root = mkdtempSync(join(tmpdir(), 'vg-openapi-'));
   mkdirSync(join(root, 'functions', 'openapi'), { recursive: true });
-  copyFileSync('serverless.yml', join(root, 'serverless.yml'));
-  await build({
+  const { metafile } = await build({
     entryPoints: ['functions/openapi/handler.ts'],
     outfile: join(root, 'functions', 'openapi', 'handler.mjs'),
     bundle: true,
@@ -22,6 +21,7 @@ it('the bundled handler reads serverless.yml at the package root and serves the 
     format: 'esm',
     target: 'node22',
     logLevel: 'silent',
+    metafile: true,
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   });
   Object.assign(process.env, {
@@ -34,6 +34,8 @@ it('the bundled handler reads serverless.yml at the package root and serves the 
     GATEWAY_PRINCIPAL_ARN: 'arn:aws:iam::123456789012:role/volume-gateway',
     LOG_LEVEL: 'error',
   });
+  const bundled = Object.keys(metafile.inputs);
+  expect(bundled.filter((input) => /(^|\/)node_modules\/yaml\/|^local\//.test(input))).toEqual([]);
   const module = await import(pathToFileURL(join(root, 'functions', 'openapi', 'handler.mjs')).href);
   const { result } = await capturingStdout<{ statusCode: number; body: string }>(() =>
     module.handler(

@@ -5,16 +5,16 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
+import { apiDocument } from '../../../functions/openapi/api-document';
+import { routeSpecs } from '../../../functions/openapi/registry';
 import { loadServerlessModel } from '../../../local/serverless-model';
-import { apiDocument } from '../../../shared/openapi/api-document';
 import { openApiPath, pathParameterNames, routeKey, routesWithoutSpec, specOf } from '../../../shared/openapi/document';
-import { routeSpecs } from '../../../shared/openapi/registry';
 import { declaredRoutes } from '../../../shared/openapi/routes';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 const model = loadServerlessModel('serverless.yml');
 const routes = declaredRoutes(model.functions);
-const document = apiDocument('serverless.yml') as { paths: Record<string, Record<string, any>>; openapi: string };
+const document = apiDocument() as { paths: Record<string, Record<string, any>>; openapi: string };
 
 const operationsOf = (doc: typeof document) =>
   Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).filter((key) => METHODS.includes(key)).map((method) => `${method.toUpperCase()} ${path}`));

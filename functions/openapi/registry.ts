@@ -2,19 +2,20 @@
  * Every handler module's specs, keyed by the module's source file as serverless.yml names it
  * (`functions/volumes/handler.create` → `functions/volumes/handler.ts`, export `create`). Static imports, so
  * esbuild bundles them into the openapi function; test/shared/openapi fails when a route of serverless.yml
- * finds no spec here, so this cannot drift from serverless.yml unnoticed.
+ * finds no spec here, so this cannot drift from serverless.yml unnoticed. It lives beside the openapi handler,
+ * not in shared/, because it imports the handlers' specs (shared/ never imports functions/).
  */
-import { specs as accessKeys } from '../../functions/access-keys/specs';
-import { specs as audit } from '../../functions/audit/specs';
-import { specs as health } from '../../functions/health/specs';
-import { specs as me } from '../../functions/me/specs';
-import { specs as members } from '../../functions/members/specs';
-import { specs as openapi } from '../../functions/openapi/specs';
-import { specs as preflight } from '../../functions/preflight/specs';
-import { nextflowConfigSpecs } from '../../functions/proxy/specs';
-import { specs as vending } from '../../functions/vending/specs';
-import { specs as volumes } from '../../functions/volumes/specs';
-import type { RouteDoc } from './route-doc';
+import type { RouteDoc } from '../../shared/openapi/route-doc';
+import { specs as accessKeys } from '../access-keys/specs';
+import { specs as audit } from '../audit/specs';
+import { specs as health } from '../health/specs';
+import { specs as me } from '../me/specs';
+import { specs as members } from '../members/specs';
+import { specs as preflight } from '../preflight/specs';
+import { nextflowConfigSpecs } from '../proxy/specs';
+import { specs as vending } from '../vending/specs';
+import { specs as volumes } from '../volumes/specs';
+import { specs as openapi } from './specs';
 
 export type SpecRegistry = Record<string, Record<string, RouteDoc>>;
 
