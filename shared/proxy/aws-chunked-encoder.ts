@@ -16,7 +16,7 @@
  * submodule of @smithy/core. What is left is a few lines.
  */
 import { Transform, type TransformCallback } from 'node:stream';
-import { checksumAlgorithmOf, createChecksum } from '../sigv4';
+import { checksumAlgorithmOf, checksumBase64Length } from '../sigv4';
 
 /** The chunk size upstream: every chunk but the last holds this many bytes. */
 export const UPSTREAM_CHUNK_SIZE = 64 * 1024;
@@ -26,7 +26,7 @@ const CRLF = Buffer.from('\r\n');
 /** The base64 length of an `x-amz-checksum-<algorithm>` value (8 for CRC32, 44 for SHA256…); undefined for other names. */
 export function checksumValueLength(trailerName: string): number | undefined {
   const algorithm = checksumAlgorithmOf(trailerName);
-  return algorithm === undefined ? undefined : createChecksum(algorithm).digestBase64().length;
+  return algorithm === undefined ? undefined : checksumBase64Length(algorithm);
 }
 
 export interface TrailerShape {

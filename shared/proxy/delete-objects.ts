@@ -40,7 +40,7 @@ function checkedBody(req: ProxyRequest, parsed: ParsedSigV4, secret: string | un
 }
 
 /** Checks the digests the client sent in headers (trailing ones are checked by the decoder). */
-function checkDigests(req: ProxyRequest, raw: Buffer): void {
+async function checkDigests(req: ProxyRequest, raw: Buffer): Promise<void> {
   const md5 = req.headers['content-md5'];
   if (md5 !== undefined && createHash('md5').update(raw).digest('base64') !== md5.trim()) {
     throw new S3Refusal(400, 'BadDigest', 'The Content-MD5 you specified did not match what we received.');
@@ -50,7 +50,7 @@ function checkDigests(req: ProxyRequest, raw: Buffer): void {
     if (!algorithm) continue;
     const checksum = createChecksum(algorithm);
     checksum.update(raw);
-    if (checksum.digestBase64() !== value.trim()) throw new S3Refusal(400, 'BadDigest', `The ${algorithm} you specified did not match the calculated checksum.`);
+    if ((await checksum.digestBase64()) !== value.trim()) throw new S3Refusal(400, 'BadDigest', `The ${algorithm} you specified did not match the calculated checksum.`);
   }
 }
 
@@ -60,7 +60,7 @@ function checkDigests(req: ProxyRequest, raw: Buffer): void {
  */
 export async function rewriteDeleteBody(req: ProxyRequest, parsed: ParsedSigV4, secret: string | undefined, volume: Pick<Volume, 'prefix'>): Promise<RewrittenDelete> {
   const raw = await readAll(checkedBody(req, parsed, secret), MAX_DELETE_BODY_BYTES, () => new S3Refusal(400, 'MalformedXML', `The DeleteObjects body is over ${MAX_DELETE_BODY_BYTES} bytes.`));
-  checkDigests(req, raw);
+  await checkDigests(req, raw);
   let request: DeleteRequest;
   try {
     request = parseDeleteRequest(raw.toString('utf8'));

@@ -110,11 +110,13 @@ export class AwsChunkedDecoder extends Transform {
       if (this.state !== 'trailers' && this.state !== 'end') {
         throw new SigV4Error('IncompleteBody', `The aws-chunked body ended ${this.whereWeAre()}, before its final zero-length chunk.`);
       }
-      this.finish();
-      callback();
     } catch (error) {
-      callback(this.fail(error));
+      return callback(this.fail(error));
     }
+    this.finish().then(
+      () => callback(),
+      (error: unknown) => callback(this.fail(error)),
+    );
   }
 
   override _destroy(error: Error | null, callback: (error: Error | null) => void): void {
@@ -283,7 +285,7 @@ export class AwsChunkedDecoder extends Transform {
     this.trailerSignatureChecked = true;
   }
 
-  private finish(): void {
+  private async finish(): Promise<void> {
     for (const name of this.announced) {
       if (!this.received.has(name)) {
         throw new SigV4Error('MalformedTrailerError', `The trailing header ${name}, announced in x-amz-trailer, never came.`);
@@ -297,7 +299,7 @@ export class AwsChunkedDecoder extends Transform {
       throw new SigV4Error('IncompleteBody', `The aws-chunked body holds ${this.decoded} bytes, but x-amz-decoded-content-length announced ${limit}.`);
     }
     for (const [name, checksum] of this.checksums) {
-      const calculated = checksum.digestBase64();
+      const calculated = await checksum.digestBase64();
       if (calculated !== this.received.get(name)) {
         const algorithm = checksumAlgorithmOf(name)!;
         throw new SigV4Error('BadDigest', `The ${algorithm} you specified did not match the calculated checksum.`, {

@@ -9,7 +9,7 @@ export { checkScopeRegion, checkScopeService } from './scope';
 export { verifySigV4, signingKey, clearSigningKeyCache, DEFAULT_MAX_SKEW_SECONDS, type VerifyOptions } from './verify';
 export { bodyVerifier, awsChunkedDecoder, announcedTrailers } from './body-verifier';
 export { AwsChunkedDecoder, type AwsChunkedOptions, type ChunkSigning, type Trailers } from './chunked';
-export { createChecksum, checksumAlgorithmOf, type Checksum, type ChecksumAlgorithm } from './checksums';
+export { createChecksum, checksumAlgorithmOf, checksumBase64Length, type Checksum, type ChecksumAlgorithm } from './checksums';
 export {
   createPayloadHashCheck,
   isSha256Hex,

@@ -65,7 +65,7 @@ const s3Of = (target: string) => (target === 'direct' ? direct : fronts[target]!
 const field = (algorithm: ChecksumAlgorithm) => `Checksum${algorithm}` as const;
 const lastSent = (target: string) => sent[target]![sent[target]!.length - 1]!;
 
-const digest = (algorithm: ChecksumAlgorithm, data: Buffer) => {
+const digest = async (algorithm: ChecksumAlgorithm, data: Buffer) => {
   const checksum = createChecksum(algorithm);
   checksum.update(data);
   return checksum.digestBase64();
@@ -94,8 +94,8 @@ describe.each(['url', 'node'])('through the %s front, a stream upload’s traili
     const straight = await putAndRead('direct', `put/${algorithm}.bin`, data, algorithm);
     expect(proxied.trailer).toBe(`x-amz-checksum-${algorithm.toLowerCase()}`);
     expect(proxied).toEqual(straight);
-    expect(proxied.put).toBe(digest(algorithm, data));
-    expect(proxied.head).toEqual({ checksum: digest(algorithm, data), type: 'FULL_OBJECT' });
+    expect(proxied.put).toBe(await digest(algorithm, data));
+    expect(proxied.head).toEqual({ checksum: await digest(algorithm, data), type: 'FULL_OBJECT' });
   });
 });
 
@@ -143,8 +143,8 @@ describe.each(['url', 'node'])('through the %s front, a multipart upload with ch
     const straight = await multipart('direct', key, parts, algorithm, type);
     expect({ ...proxied, completed: { ...proxied.completed, key: undefined, bucket: undefined } }).toEqual({ ...straight, completed: { ...straight.completed, key: undefined, bucket: undefined } });
     expect(proxied.completed).toMatchObject({ type, key: `${front}/${key}`, bucket: VOLUME });
-    expect(proxied.parts).toEqual([digest(algorithm, parts[0]!)]);
-    expect(proxied.completed.checksum).toEqual(type === 'FULL_OBJECT' ? digest(algorithm, parts[0]!) : expect.stringMatching(/-1$/));
+    expect(proxied.parts).toEqual([await digest(algorithm, parts[0]!)]);
+    expect(proxied.completed.checksum).toEqual(type === 'FULL_OBJECT' ? await digest(algorithm, parts[0]!) : expect.stringMatching(/-1$/));
   });
 });
 
@@ -157,7 +157,7 @@ it.each([
   const key = `mpu/two-parts-${algorithm}.bin`;
   const proxied = await multipart('node', key, parts, algorithm, type);
   const straight = await multipart('direct', key, parts, algorithm, type);
-  expect(proxied.completed.checksum).toEqual(type === 'COMPOSITE' ? expect.stringMatching(/-2$/) : digest(algorithm, Buffer.concat(parts)));
+  expect(proxied.completed.checksum).toEqual(type === 'COMPOSITE' ? expect.stringMatching(/-2$/) : await digest(algorithm, Buffer.concat(parts)));
   expect(proxied.parts).toEqual(straight.parts);
   expect(proxied.completed.checksum).toBe(straight.completed.checksum);
   expect(proxied.head).toEqual(straight.head);
@@ -228,16 +228,16 @@ describe.each([
 ])('through the %s front, a hand-signed STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER upload with a gateway key', (front, base) => {
   it('is stored with its checksum', async () => {
     const data = randomBytes(150_000);
-    const answer = await signedTrailerPut(base(), `signed/${front}.bin`, data, 'SHA256', digest('SHA256', data));
+    const answer = await signedTrailerPut(base(), `signed/${front}.bin`, data, 'SHA256', await digest('SHA256', data));
     expect(answer.status).toBe(200);
-    expect(answer.headers['x-amz-checksum-sha256']).toBe(digest('SHA256', data));
+    expect(answer.headers['x-amz-checksum-sha256']).toBe(await digest('SHA256', data));
     const head = await direct.send(new HeadObjectCommand({ Bucket: 'alice-lab', Key: `project-x/signed/${front}.bin`, ChecksumMode: 'ENABLED' }));
-    expect({ checksum: head.ChecksumSHA256, type: head.ChecksumType, size: head.ContentLength }).toEqual({ checksum: digest('SHA256', data), type: 'FULL_OBJECT', size: data.length });
+    expect({ checksum: head.ChecksumSHA256, type: head.ChecksumType, size: head.ContentLength }).toEqual({ checksum: await digest('SHA256', data), type: 'FULL_OBJECT', size: data.length });
   });
 
   it('with a trailing checksum that does not match is BadDigest (400), and nothing is stored', async () => {
     const data = randomBytes(150_000);
-    const answer = await signedTrailerPut(base(), `signed/${front}-bad.bin`, data, 'CRC32', digest('CRC32', Buffer.from('other bytes')));
+    const answer = await signedTrailerPut(base(), `signed/${front}-bad.bin`, data, 'CRC32', await digest('CRC32', Buffer.from('other bytes')));
     expect(answer.status).toBe(400);
     expect(answer.text).toMatch(/<Code>BadDigest<\/Code>/);
     const listed = await direct.send(new ListObjectsV2Command({ Bucket: 'alice-lab', Prefix: `project-x/signed/${front}-bad` }));
@@ -252,24 +252,24 @@ it('through the node front, UploadParts as the Java SDK v2 signs them (128 KiB c
   const java = (partNumber: number, algorithm: ChecksumAlgorithm, value: string, sendTrailer = true) =>
     signedTrailerPut(w.stack.info.nodeProxyUrl, key, data, algorithm, value, { query: { partNumber: String(partNumber), uploadId: UploadId! }, chunkSize: 128 * 1024, sendTrailer });
   const answers = [
-    await java(1, 'CRC32', digest('CRC32', data)),
-    await java(2, 'CRC32', digest('CRC32', Buffer.from('other bytes'))),
-    await java(3, 'CRC32', digest('CRC32', data), false),
-    await java(4, 'SHA256', digest('SHA256', data)),
-    await java(5, 'CRC32', digest('CRC32', data)),
+    await java(1, 'CRC32', await digest('CRC32', data)),
+    await java(2, 'CRC32', await digest('CRC32', Buffer.from('other bytes'))),
+    await java(3, 'CRC32', await digest('CRC32', data), false),
+    await java(4, 'SHA256', await digest('SHA256', data)),
+    await java(5, 'CRC32', await digest('CRC32', data)),
   ];
   const codes = answers.map((answer) => [answer.status, /<Code>(\w+)<\/Code>/.exec(answer.text)?.[1], answer.headers['x-amz-checksum-crc32']]);
   expect(codes).toEqual([
-    [200, undefined, digest('CRC32', data)],
+    [200, undefined, await digest('CRC32', data)],
     [400, 'BadDigest', undefined],
     [400, 'MalformedTrailerError', undefined],
     [400, 'InvalidRequest', undefined],
-    [200, undefined, digest('CRC32', data)],
+    [200, undefined, await digest('CRC32', data)],
   ]);
   const listed = await direct.send(new ListPartsCommand({ Bucket: 'alice-lab', Key: `project-x/${key}`, UploadId }));
   expect(listed.Parts?.map((part) => [part.PartNumber, part.ChecksumCRC32])).toEqual([
-    [1, digest('CRC32', data)],
-    [5, digest('CRC32', data)],
+    [1, await digest('CRC32', data)],
+    [5, await digest('CRC32', data)],
   ]);
 }, 30_000);
 
@@ -277,15 +277,15 @@ it('through the node front, an upload refused mid-body (a chunk signature that d
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   try {
     const data = randomBytes(1024 * 1024);
-    const send = (key: string, badChunkSignature: boolean) =>
+    const send = async (key: string, badChunkSignature: boolean) =>
       Promise.race([
-        signedTrailerPut(w.stack.info.nodeProxyUrl, key, data, 'CRC32', digest('CRC32', data), { agent, badChunkSignature }),
+        signedTrailerPut(w.stack.info.nodeProxyUrl, key, data, 'CRC32', await digest('CRC32', data), { agent, badChunkSignature }),
         new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${key}: no answer within 5 s`)), 5000)),
       ]);
     const refused = await send('mid-body/refused.bin', true);
     expect([refused.status, /<Code>(\w+)<\/Code>/.exec(refused.text)?.[1]]).toEqual([403, 'SignatureDoesNotMatch']);
     const next = await send('mid-body/next.bin', false);
-    expect([next.status, next.headers['x-amz-checksum-crc32']]).toEqual([200, digest('CRC32', data)]);
+    expect([next.status, next.headers['x-amz-checksum-crc32']]).toEqual([200, await digest('CRC32', data)]);
   } finally {
     agent.destroy();
   }
@@ -296,19 +296,19 @@ it('a token as access key id (JWT mode): the unsigned trailer is verified and st
   const data = randomBytes(70_000);
   const put = await byToken.send(new PutObjectCommand({ Bucket: VOLUME, Key: 'jwt/sha256.bin', Body: Readable.from([data]), ContentLength: data.length, ChecksumAlgorithm: 'SHA256' }));
   expect(lastSent('jwt')['x-amz-content-sha256']).toBe('STREAMING-UNSIGNED-PAYLOAD-TRAILER');
-  expect(put.ChecksumSHA256).toBe(digest('SHA256', data));
+  expect(put.ChecksumSHA256).toBe(await digest('SHA256', data));
   const head = await direct.send(new HeadObjectCommand({ Bucket: 'alice-lab', Key: 'project-x/jwt/sha256.bin', ChecksumMode: 'ENABLED' }));
-  expect(head.ChecksumSHA256).toBe(digest('SHA256', data));
+  expect(head.ChecksumSHA256).toBe(await digest('SHA256', data));
 });
 
 it('a checksum sent as a header (a buffer body) is still stored and returned', async () => {
   for (const [front, s3] of Object.entries(fronts)) {
     const data = randomBytes(5000);
     const put = await s3.send(new PutObjectCommand({ Bucket: VOLUME, Key: `header/${front}.bin`, Body: data, ChecksumAlgorithm: 'SHA1' }));
-    expect(lastSent(front)['x-amz-checksum-sha1']).toBe(digest('SHA1', data));
-    expect(put.ChecksumSHA1).toBe(digest('SHA1', data));
+    expect(lastSent(front)['x-amz-checksum-sha1']).toBe(await digest('SHA1', data));
+    expect(put.ChecksumSHA1).toBe(await digest('SHA1', data));
     const head = await s3.send(new HeadObjectCommand({ Bucket: VOLUME, Key: `header/${front}.bin`, ChecksumMode: 'ENABLED' }));
-    expect(head.ChecksumSHA1).toBe(digest('SHA1', data));
+    expect(head.ChecksumSHA1).toBe(await digest('SHA1', data));
   }
 });
 

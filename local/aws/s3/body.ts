@@ -45,10 +45,10 @@ class Digesting extends Transform {
     done(null, chunk);
   }
 
-  digests(): Digests {
+  async digests(): Promise<Digests> {
     const checksums: Checksums = {};
-    for (const [algorithm, hasher] of this.hashers) checksums[algorithm] = hasher.digest().toString('base64');
-    return { size: this.size, md5: this.md5.digest(), checksums };
+    for (const [algorithm, hasher] of this.hashers) checksums[algorithm] = (await hasher.digest()).toString('base64');
+    return { size: this.size, md5: await this.md5.digest(), checksums };
   }
 }
 
@@ -58,7 +58,7 @@ export async function receiveToFile(source: Readable, path: string, options: Rec
   try {
     await pipeline(source, digesting, createWriteStream(path, { flags: 'wx', flush: true }));
     if (options.expectedSize !== undefined && digesting.size !== options.expectedSize) throw incompleteBody();
-    return digesting.digests();
+    return await digesting.digests();
   } catch (error) {
     source.destroy();
     await removeFile(path);
@@ -81,7 +81,7 @@ export async function receiveSmall(source: Readable, limit: number, algorithms: 
     }
     throw error instanceof AwsError ? error : incompleteBody();
   }
-  return { body: Buffer.concat(chunks), ...digesting.digests() };
+  return { body: Buffer.concat(chunks), ...(await digesting.digests()) };
 }
 
 /** A stream of the files' contents one after another (CompleteMultipartUpload's concatenation). */

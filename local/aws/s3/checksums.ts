@@ -3,8 +3,10 @@
  * dispatcher hands over), computing them while a body streams, and the composite form of multipart objects.
  * Values are base64 of the big-endian digest, as S3 sends them.
  */
-import { createHash, type Hash } from 'node:crypto';
-import { createChecksum } from '../../../shared/sigv4/checksums';
+import { Crc32c } from '@aws-crypto/crc32c';
+import { Crc64Nvme } from '@aws-sdk/crc64-nvme';
+import { createHash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import { badDigest, invalidRequest } from './errors';
 
 export const CHECKSUM_ALGORITHMS = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'] as const;
@@ -28,17 +30,38 @@ export function parseAlgorithm(value: string | undefined): ChecksumAlgorithm | u
 
 export interface Hasher {
   update(data: Buffer): void;
-  digest(): Buffer;
+  digest(): Promise<Buffer>;
 }
 
-/** A streaming digest: the CRCs and SHAs come from the same code that checks aws-chunked trailers. */
+/**
+ * A streaming digest, from the kept libraries directly (Node's crypto and zlib, `@aws-crypto/crc32c`,
+ * `@aws-sdk/crc64-nvme`): never the proxy's code, so the local S3 checks the proxy independently.
+ */
 export function createHasher(algorithm: ChecksumAlgorithm | 'MD5'): Hasher {
-  if (algorithm === 'MD5') {
-    const hash: Hash = createHash('md5');
-    return { update: (data) => void hash.update(data), digest: () => hash.digest() };
+  switch (algorithm) {
+    case 'CRC32': {
+      let value = 0;
+      return { update: (data) => void (value = crc32(data, value)), digest: async () => uint32(value) };
+    }
+    case 'CRC32C': {
+      const crc = new Crc32c();
+      return { update: (data) => void crc.update(data), digest: async () => uint32(crc.digest()) };
+    }
+    case 'CRC64NVME': {
+      const crc = new Crc64Nvme();
+      return { update: (data) => crc.update(data), digest: async () => Buffer.from(await crc.digest()) };
+    }
+    default: {
+      const hash = createHash(algorithm === 'MD5' ? 'md5' : algorithm === 'SHA1' ? 'sha1' : 'sha256');
+      return { update: (data) => void hash.update(data), digest: async () => hash.digest() };
+    }
   }
-  const checksum = createChecksum(algorithm);
-  return { update: (data) => checksum.update(data), digest: () => Buffer.from(checksum.digestBase64(), 'base64') };
+}
+
+function uint32(value: number): Buffer {
+  const out = Buffer.alloc(4);
+  out.writeUInt32BE(value >>> 0);
+  return out;
 }
 
 /** Whether `value` is base64 of a digest of the algorithm's size. */
@@ -127,8 +150,8 @@ export const checksumTypeMismatch = (expected: ChecksumAlgorithm, actual: Checks
   invalidRequest(`Checksum Type mismatch occurred, expected checksum Type: ${expected.toLowerCase()}, actual checksum Type: ${actual?.toLowerCase() ?? 'null'}`);
 
 /** S3's composite checksum of a multipart object: the checksum of the parts' binary checksums, then `-N`. */
-export function compositeChecksum(algorithm: ChecksumAlgorithm, partChecksums: readonly string[]): string {
+export async function compositeChecksum(algorithm: ChecksumAlgorithm, partChecksums: readonly string[]): Promise<string> {
   const hasher = createHasher(algorithm);
   for (const value of partChecksums) hasher.update(Buffer.from(value, 'base64'));
-  return `${hasher.digest().toString('base64')}-${partChecksums.length}`;
+  return `${(await hasher.digest()).toString('base64')}-${partChecksums.length}`;
 }

@@ -25,7 +25,7 @@ export async function receiveBody(request: S3Request, limit: number, options: Bo
   await verifyIntegrity(req, received, async (algorithm: ChecksumAlgorithm) => {
     const hasher = createHasher(algorithm);
     hasher.update(received.body);
-    return hasher.digest().toString('base64');
+    return (await hasher.digest()).toString('base64');
   });
   return received.body;
 }
@@ -34,5 +34,5 @@ export async function receiveBody(request: S3Request, limit: number, options: Bo
 export async function checksumOfFile(path: string, algorithm: ChecksumAlgorithm): Promise<string> {
   const hasher = createHasher(algorithm);
   for await (const chunk of createReadStream(path)) hasher.update(chunk as Buffer);
-  return hasher.digest().toString('base64');
+  return (await hasher.digest()).toString('base64');
 }

@@ -1,6 +1,7 @@
 import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createChecksum, parseSigV4 } from '../../../shared/sigv4';
+import { crc32 as zlibCrc32 } from 'node:zlib';
+import { parseSigV4 } from '../../../shared/sigv4';
 import { clientBody, holdBackLastByte, planBody, readAll } from '../../../shared/proxy/body';
 import type { ProxyRequest } from '../../../shared/proxy/types';
 import { encodeAwsChunked } from '../sigv4/helpers';
@@ -15,10 +16,11 @@ async function drain(stream: Readable): Promise<{ bytes: number; error?: Error }
   }
 }
 
+/** CRC32 as S3 writes it, from Node's zlib (an independent reference). */
 const crc32 = (data: Buffer) => {
-  const c = createChecksum('CRC32');
-  c.update(data);
-  return c.digestBase64();
+  const out = Buffer.alloc(4);
+  out.writeUInt32BE(zlibCrc32(data));
+  return out.toString('base64');
 };
 
 function unsignedTrailerRequest(payload: Buffer, checksum: string): ProxyRequest {

@@ -105,7 +105,7 @@ const completeBadDigest = (algorithm: ChecksumAlgorithm) => badDigest(`The ${alg
  * answers BadDigest for a wrong object checksum even when a listed part checksum is also wrong): each part's
  * checksum is listed, and the object checksum, if sent, is the composite of the listed ones.
  */
-function checkCompositeClaims(algorithm: ChecksumAlgorithm, listed: ListedPart[], claimed: ClaimedChecksum | undefined): void {
+async function checkCompositeClaims(algorithm: ChecksumAlgorithm, listed: ListedPart[], claimed: ClaimedChecksum | undefined): Promise<void> {
   for (const part of listed) {
     if (part.checksums[algorithm] === undefined) {
       throw invalidRequest(
@@ -114,7 +114,7 @@ function checkCompositeClaims(algorithm: ChecksumAlgorithm, listed: ListedPart[]
     }
   }
   if (claimed?.algorithm !== algorithm) return;
-  const composite = compositeChecksum(algorithm, listed.map((p) => p.checksums[algorithm]!));
+  const composite = await compositeChecksum(algorithm, listed.map((p) => p.checksums[algorithm]!));
   if (composite !== `${claimed.value}-${claimed.parts ?? listed.length}`) throw completeBadDigest(algorithm);
 }
 
@@ -179,7 +179,7 @@ export async function completeMultipartUpload(ctx: ObjectContext): Promise<AwsRe
     const declared = upload.record.checksumAlgorithm;
     checkChecksumType(upload, req.headers['x-amz-checksum-type']);
     if (declared && claimed && claimed.algorithm !== declared) throw checksumTypeMismatch(declared, claimed.algorithm);
-    if (declared && upload.record.checksumType === 'COMPOSITE') checkCompositeClaims(declared, listed, claimed);
+    if (declared && upload.record.checksumType === 'COMPOSITE') await checkCompositeClaims(declared, listed, claimed);
     const parts = resolveParts(upload, listed);
     checkWriteConditions(req.headers, bucket.objects.get(key), missing);
     // Without a declared algorithm S3 keeps its default, a full-object CRC64NVME.
@@ -195,7 +195,7 @@ export async function completeMultipartUpload(ctx: ObjectContext): Promise<AwsRe
       const checksum: StoredChecksum =
         type === 'FULL_OBJECT'
           ? { algorithm, value: digests.checksums[algorithm]!, type }
-          : { algorithm, value: compositeChecksum(algorithm, parts.map((p) => p.checksums[algorithm]!)), type };
+          : { algorithm, value: await compositeChecksum(algorithm, parts.map((p) => p.checksums[algorithm]!)), type };
       // A FULL_OBJECT value is the whole object's checksum, without a part count. Without a declared algorithm
       // S3 ignores the header (argmin-s3's AWS-pinned review notes, K2), so it is checked only when declared.
       if (declared && claimed && type === 'FULL_OBJECT') {
