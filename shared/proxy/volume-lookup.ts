@@ -8,6 +8,7 @@
  * - single flight: concurrent lookups of one name or membership share one read; failures are not kept;
  * - bounded: least recently used entries go beyond `maxEntries` (1,000 by default); `reset()` forgets all.
  */
+import { LRUCache } from 'lru-cache';
 import type { Member, Volume } from '../volumes/model';
 import type { Clock, VolumeRepository } from '../volumes/ports';
 
@@ -24,42 +25,42 @@ export interface VolumeLookup {
   reset(): void;
 }
 
-interface Entry<T> {
-  value: Promise<T>;
-  expiresAt: number;
-}
-
 export const DEFAULT_LOOKUP_TTL_MS = 5000;
 
-export function createVolumeLookup(options: VolumeLookupOptions): VolumeLookup {
-  const ttlMs = options.ttlMs ?? DEFAULT_LOOKUP_TTL_MS;
-  const maxEntries = options.maxEntries ?? 1000;
-  let entries = new Map<string, Entry<unknown>>();
+type Load = () => Promise<Volume | Member | undefined>;
+/** Boxed: lru-cache keeps no undefined, and "no such volume" is an answer worth keeping. */
+type Answer = { value: Volume | Member | undefined; keep: boolean };
 
-  function cached<T>(key: string, load: () => Promise<T>): Promise<T> {
-    const now = options.clock.now().getTime();
-    const entry = entries.get(key) as Entry<T> | undefined;
-    entries.delete(key);
-    if (entry && entry.expiresAt > now) {
-      entries.set(key, entry);
-      return entry.value;
-    }
-    const map = entries;
-    const value = load();
-    const fresh: Entry<T> = { value, expiresAt: now + ttlMs };
-    map.set(key, fresh);
-    value.catch(() => {
-      if (map.get(key) === fresh) map.delete(key);
-    });
-    while (map.size > maxEntries) map.delete(map.keys().next().value as string);
-    return value;
-  }
+export function createVolumeLookup(options: VolumeLookupOptions): VolumeLookup {
+  const { repo, clock } = options;
+  const ttlMs = options.ttlMs ?? DEFAULT_LOOKUP_TTL_MS;
+  const now = () => clock.now().getTime();
+  const entries = new LRUCache<string, Answer, Load>({
+    max: options.maxEntries ?? 1000,
+    ttl: Math.max(1, ttlMs),
+    ttlResolution: 0,
+    perf: { now: () => now() + 1 }, // lru-cache takes a start time of 0 for "no expiry"; a test clock may start there
+    // A reset() while a read is in flight: its waiters get the answer, the cache does not keep it.
+    ignoreFetchAbort: true,
+    fetchMethod: async (_k, _stale, { options: set, context: load }) => {
+      const startedAt = now();
+      const value = await load();
+      // The entry's life counts from before the read: an answer is never older than `ttlMs`.
+      const left = startedAt + ttlMs - now();
+      set.ttl = Math.max(1, left);
+      return { value, keep: left > 0 };
+    },
+  });
+  const cached = async (k: string, load: Load) => {
+    const answer = await entries.forceFetch(k, { context: load });
+    // An answer already as old as `ttlMs` (`ttlMs` 0: single flight only) is handed to its waiters, not kept.
+    if (!answer.keep && entries.peek(k) === answer) entries.delete(k);
+    return answer.value;
+  };
 
   return {
-    byName: (name) => cached(`name\n${name}`, () => options.repo.getByName(name)),
-    member: (volumeId, subject) => cached(`member\n${volumeId}\n${subject}`, () => options.repo.getMember(volumeId, subject)),
-    reset: () => {
-      entries = new Map();
-    },
+    byName: async (name) => (await cached(`name\n${name}`, () => repo.getByName(name))) as Volume | undefined,
+    member: async (volumeId, subject) => (await cached(`member\n${volumeId}\n${subject}`, () => repo.getMember(volumeId, subject))) as Member | undefined,
+    reset: () => entries.clear(),
   };
 }

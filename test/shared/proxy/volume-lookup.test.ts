@@ -42,4 +42,24 @@ describe('volume lookups of the proxy', () => {
     await s.lookup.byName('a3');
     expect(s.reads()).toBe(5);
   });
+
+  it('with a ttl of 0 share concurrent reads and keep nothing', async () => {
+    const s = setup(0);
+    await Promise.all([s.lookup.byName('a1'), s.lookup.byName('a1')]);
+    await s.lookup.byName('a1');
+    expect(s.reads()).toBe(2);
+  });
+
+  it('count their few seconds from before the read, so a slow read does not lengthen them', async () => {
+    const s = setup();
+    const slow = s.repo.getByName.bind(s.repo);
+    s.repo.getByName = async (n: string) => {
+      s.advance(4000);
+      return slow(n);
+    };
+    await s.lookup.byName('a1');
+    s.advance(1001);
+    await s.lookup.byName('a1');
+    expect(s.reads()).toBe(2);
+  });
 });
