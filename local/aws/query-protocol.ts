@@ -66,9 +66,6 @@ export function memberStructs(form: URLSearchParams, name: string, fields: strin
   );
 }
 
-/** Escapes text for XML content and attributes: the project's one escaper. */
-export { escapeXml };
-
 /** AWS's timestamp form: `2024-01-02T03:04:05Z`. */
 export function iso8601(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');

@@ -1,5 +1,6 @@
 /** IAM's XML shapes for roles, tags and OIDC providers. Policy documents are URL-encoded, as IAM returns them. */
-import { escapeXml, xmlElement, xmlMembers, xmlText } from '../query-protocol';
+import { escapeXml } from '../../../shared/s3/xml-escape';
+import { xmlElement, xmlMembers, xmlText } from '../query-protocol';
 import type { OidcProviderRecord, RoleRecord, Tag } from './store-model';
 import { oidcProviderId } from './store-oidc';
 

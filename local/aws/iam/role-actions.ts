@@ -1,5 +1,6 @@
 /** IAM role actions: CreateRole, GetRole, UpdateRole, trust and inline policies, tags, DeleteRole. */
-import { memberList, xmlMembers, xmlText, escapeXml } from '../query-protocol';
+import { escapeXml } from '../../../shared/s3/xml-escape';
+import { memberList, xmlMembers, xmlText } from '../query-protocol';
 import { AwsError, type Caller, type ConditionContext } from '../types';
 import { encodePolicyDocument, roleXml, tagsXml } from './iam-xml';
 import { parsePolicy, policySize } from './policy';

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { AwsError, type AwsResponse } from '../types';
 // Error documents are well-formed XML 1.0 whatever the request named: the strict form of the one escaper.
-import { escapeXmlStrict as escapeXml } from '../../../shared/s3/xml-escape';
+import { escapeXmlStrict } from '../../../shared/s3/xml-escape';
 
 export const accessDenied = (message = 'Access Denied') => new AwsError('AccessDenied', message, 403);
 
@@ -90,11 +90,11 @@ export function renderError(error: unknown, requestId: string, method: string, l
   }
   if (method === 'HEAD') return { status: err.status, headers };
   const extras = Object.entries(err.extra)
-    .map(([name, value]) => `<${name}>${escapeXml(value)}</${name}>`)
+    .map(([name, value]) => `<${name}>${escapeXmlStrict(value)}</${name}>`)
     .join('');
   const body =
-    `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(err.code)}</Code><Message>${escapeXml(err.message)}</Message>` +
-    `${extras}<RequestId>${escapeXml(requestId)}</RequestId><HostId>${escapeXml(hostId(requestId))}</HostId></Error>`;
+    `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXmlStrict(err.code)}</Code><Message>${escapeXmlStrict(err.message)}</Message>` +
+    `${extras}<RequestId>${escapeXmlStrict(requestId)}</RequestId><HostId>${escapeXmlStrict(hostId(requestId))}</HostId></Error>`;
   headers['content-type'] = 'application/xml';
   headers['content-length'] = String(Buffer.byteLength(body));
   return { status: err.status, headers, body };

@@ -8,8 +8,6 @@ import { childrenNamed, childText as bodyChildText, leafText, MalformedXmlBody, 
 import { escapeXml } from '../../../shared/s3/xml-escape';
 import { malformedXml } from './errors';
 
-export { escapeXml };
-
 export const S3_NAMESPACE = 'http://s3.amazonaws.com/doc/2006-03-01/';
 
 type Text = string | number | boolean | bigint;

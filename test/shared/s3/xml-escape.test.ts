@@ -5,6 +5,8 @@
  * SDK reads back exactly, and are well-formed XML 1.0 whenever the key is.
  */
 import { fc, test } from '@fast-check/vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseXML } from '@aws-sdk/xml-builder';
 import { describe, expect, it } from 'vitest';
 import { renderError } from '../../../local/aws/s3/errors';
@@ -43,6 +45,17 @@ describe('the one escaper', () => {
     expect(escapeXml('a\x01b\x00\uFFFE')).toBe('a&#x1;b&#x0;&#xFFFE;');
     expect(escapeXmlStrict('a\x01b\x00\uFFFE\r')).toBe('a\uFFFDb\uFFFD\uFFFD&#xD;');
     expect(escapeXml('\uD800x😀')).toBe('\uFFFDx😀');
+  });
+
+  it('is the only XML escaper in shared/ and local/: no other module writes entities or hands the escaper on under its own name', () => {
+    const root = join(__dirname, '../../..');
+    const sources = ['shared', 'local'].flatMap((dir) =>
+      (readdirSync(join(root, dir), { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => join(dir, f)),
+    );
+    const others = sources.filter((file) => file !== join('shared', 's3', 'xml-escape.ts'));
+    const offending = others.filter((file) => /&(amp|lt|gt|quot|apos);|export \{[^}]*escapeXml|escapeXml\w* as /.test(readFileSync(join(root, file), 'utf8')));
+    expect(others.length).toBeGreaterThan(100);
+    expect(offending).toEqual([]);
   });
 
   it('makes a document S3 wrote with references to control characters well-formed, and leaves the rest as it was', () => {

@@ -7,7 +7,8 @@ import { isoDate, emptyResponse, xmlResponse } from '../respond';
 import type { BucketContext, ServiceContext } from '../context';
 import { invalidArgument } from '../errors';
 import { ownerXml } from '../owner';
-import { childText, el, escapeXml, parseXml, S3_NAMESPACE, text, xmlDocument } from '../xml';
+import { escapeXml } from '../../../../shared/s3/xml-escape';
+import { childText, el, parseXml, S3_NAMESPACE, text, xmlDocument } from '../xml';
 import type { AwsResponse } from '../../types';
 
 const MAX_BUCKETS_PAGE = 10000;

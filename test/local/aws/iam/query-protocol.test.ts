@@ -2,7 +2,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import {
-  IAM_QUERY, STS_QUERY, dispatchQuery, escapeXml, memberList, memberStructs, queryErrorResponse, readQueryForm, xmlText,
+  IAM_QUERY, STS_QUERY, dispatchQuery, memberList, memberStructs, queryErrorResponse, readQueryForm, xmlText,
 } from '../../../../local/aws/query-protocol';
 import { AwsError, type AwsRequest } from '../../../../local/aws/types';
 
@@ -42,8 +42,7 @@ describe('AWS Query protocol', () => {
     expect(memberList(form, 'Missing')).toEqual([]);
   });
 
-  it('escapes XML special characters', () => {
-    expect(escapeXml(`<a href="x">&'\r`)).toBe('&lt;a href=&quot;x&quot;&gt;&amp;&apos;&#xD;');
+  it('writes text elements with XML special characters escaped', () => {
     expect(xmlText('Description', 'a < b & c')).toBe('<Description>a &lt; b &amp; c</Description>');
     expect(xmlText('Missing', undefined)).toBe('');
     expect(xmlText('When', new Date('2025-01-02T03:04:05.678Z'))).toBe('<When>2025-01-02T03:04:05Z</When>');
