@@ -4,13 +4,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import { capturingStdout } from '../support/quiet-logs';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadServerlessModel } from '../../local/serverless-model';
-import { withPackagingLock } from '../support/packaging-lock';
+import { packagedService, TEMPLATE_FILE } from '../support/packaged-service';
 
 let dir: string;
 let template: { Resources: Record<string, { Type: string; Properties: Record<string, any> }> };
@@ -19,15 +19,10 @@ const resourcesOf = (type: string) => Object.entries(template.Resources).filter(
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'vg-package-'));
-  await withPackagingLock(() =>
-    execFileSync('node_modules/.bin/serverless', ['package', '--stage', 'ci', '--package', join(dir, 'out')], {
-      stdio: 'pipe',
-      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
-      timeout: 240_000,
-    }),
-  );
-  template = JSON.parse(readFileSync(join(dir, 'out', 'cloudformation-template-update-stack.json'), 'utf8'));
-  execFileSync('unzip', ['-q', join(dir, 'out', 'volume-gateway.zip'), '-d', join(dir, 'bundle')]);
+  // Built once per run, shared with test/deploy/aws-specs.test.ts.
+  const out = await packagedService();
+  template = JSON.parse(readFileSync(join(out, TEMPLATE_FILE), 'utf8'));
+  execFileSync('unzip', ['-q', join(out, 'volume-gateway.zip'), '-d', join(dir, 'bundle')]);
 }, 300_000);
 
 describe('serverless package', () => {
@@ -69,13 +64,6 @@ describe('serverless package', () => {
         expect(JSON.stringify(statement.Resource)).not.toContain('"*"');
       }
     }
-  });
-
-  it('ships no serverless.yml and no YAML parser: the openapi function takes its routes from the build', () => {
-    expect(existsSync(join(dir, 'bundle', 'serverless.yml'))).toBe(false);
-    const openapi = readFileSync(join(dir, 'bundle', 'functions', 'openapi', 'handler.mjs'), 'utf8');
-    expect(openapi).toContain('/volumes/{id}/credentials');
-    expect(openapi).not.toContain('serverless.yml:');
   });
 
   it('bundles handlers that load and answer under Node 22', async () => {

