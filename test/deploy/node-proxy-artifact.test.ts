@@ -71,7 +71,7 @@ describe('the bundled Node front (dist/node-proxy.mjs) alone in an empty directo
     const stderr: string[] = [];
     child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
     await new Promise<void>((resolve, reject) => {
-      child!.once('exit', (code) => reject(new Error(`the bundle exited (code ${code}) before listening: ${stderr.join('')}`)));
+      child!.once('exit', (code) => reject(new Error(`the bundle exited (code ${code}) before listening: ${stderr.join('').slice(-1500)}`)));
       createInterface({ input: child!.stdout! }).on('line', (line) => {
         if (line.includes('S3 proxy listening')) resolve();
       });
