@@ -46,9 +46,10 @@ export function createVolumeLookup(options: VolumeLookupOptions): VolumeLookup {
       const startedAt = now();
       const value = await load();
       // The entry's life counts from before the read: an answer is never older than `ttlMs`.
-      const left = startedAt + ttlMs - now();
-      set.ttl = Math.max(1, left);
-      return { value, keep: left > 0 };
+      // lru-cache serves an entry while its age is at most `ttl`; ours is served strictly before `ttlMs` has passed.
+      const ttl = startedAt + ttlMs - now() - 1;
+      set.ttl = Math.max(1, ttl);
+      return { value, keep: ttl >= 1 };
     },
   });
   const cached = async (k: string, load: Load) => {

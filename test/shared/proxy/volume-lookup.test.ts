@@ -62,4 +62,15 @@ describe('volume lookups of the proxy', () => {
     await s.lookup.byName('a1');
     expect(s.reads()).toBe(2);
   });
+
+  it('are read again once exactly ttlMs has passed', async () => {
+    const s = setup();
+    await s.lookup.byName('a1');
+    s.advance(4999);
+    await s.lookup.byName('a1');
+    expect(s.reads()).toBe(1);
+    s.advance(1);
+    await s.lookup.byName('a1');
+    expect(s.reads()).toBe(2);
+  });
 });
