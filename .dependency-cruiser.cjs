@@ -3,7 +3,7 @@
  * offline stand-in (local/), the benchmarks, the tests or the smoke tool; shared/ never reaches into the handlers
  * or the fronts that use it; handlers reach AWS only through shared/'s adapters; and nothing that ships needs a
  * devDependency at run time. Checked in `npm test` by test/deps/dependency-rules.test.ts
- * (`npx depcruise functions shared containers local` prints the same).
+ * (`npx depcruise functions shared containers local bin bench smoke scripts` prints the same).
  */
 const PRODUCTION = '^(functions|shared|containers)/';
 const NOT_SHIPPED = '^(local|bench|test|smoke|scripts)/';

@@ -11,7 +11,8 @@ import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
 
 const run = promisify(execFile);
-const CRUISED = ['functions', 'shared', 'containers', 'local'];
+// Everything but test/: the rules bind what ships; the other folders are cruised for cycles and unresolvable imports.
+const CRUISED = ['functions', 'shared', 'containers', 'local', 'bin', 'bench', 'smoke', 'scripts'];
 const CRUISER = resolve('node_modules/dependency-cruiser/bin/dependency-cruise.mjs');
 const CONFIG = resolve('.dependency-cruiser.cjs');
 
