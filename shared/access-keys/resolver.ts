@@ -17,6 +17,7 @@
  *
  * Without a master key every lookup answers `AccessKeysDisabled` (503): the deployment offers no keys.
  */
+import { LRUCache } from 'lru-cache';
 import type { AccessKeyResolver, GatewayKey } from '../proxy/ports';
 import { isAccessKeyId } from './ids';
 import type { AccessKeyRecord } from './model';
@@ -61,14 +62,15 @@ export const DEFAULT_RESOLVER_TTL_MS = 30_000;
 export const MAX_RESOLVER_TTL_MS = 60_000;
 export const DEFAULT_RESOLVER_MAX_ENTRIES = 10_000;
 
-interface Entry {
+/** Boxed: lru-cache keeps no undefined, and "no such key" is an answer worth keeping. */
+interface Answer {
   key: GatewayKey | undefined;
-  /** Epoch ms after which the entry is not used. */
-  until: number;
+  /** False for an answer already as old as it may be (`ttlMs` 0, or the key expired during the read). */
+  keep: boolean;
 }
 
-type Counters = Omit<ResolverStats, 'size' | 'inFlight'>;
-const zero = (): Counters => ({ hits: 0, negativeHits: 0, shared: 0, lookups: 0, failures: 0, malformed: 0, evictions: 0 });
+type Counters = Omit<ResolverStats, 'size'>;
+const zero = (): Counters => ({ hits: 0, negativeHits: 0, shared: 0, lookups: 0, failures: 0, malformed: 0, evictions: 0, inFlight: 0 });
 
 /** The record as the proxy needs it, or undefined when it may not be used at `now`. Frozen: entries are shared. */
 function usableKey(record: AccessKeyRecord | undefined, masterKey: string, now: number): GatewayKey | undefined {
@@ -95,44 +97,39 @@ export function createAccessKeyResolver(options: AccessKeyResolverOptions): Cach
   if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError(`maxEntries must be a positive integer (got ${maxEntries})`);
   const { store, masterKey, clock } = options;
 
-  const entries = new Map<string, Entry>();
-  let flights = new Map<string, Promise<GatewayKey | undefined>>();
+  const now = () => clock.now().getTime();
   let counters = zero();
-  let generation = 0;
-
-  function remember(id: string, key: GatewayKey | undefined, startedAt: number): void {
-    if (ttlMs === 0) return;
-    const until = Math.min(startedAt + ttlMs, key ? key.expiresAt.getTime() : Infinity);
-    entries.delete(id);
-    entries.set(id, { key, until });
-    while (entries.size > maxEntries) {
-      entries.delete(entries.keys().next().value as string);
-      counters.evictions++;
-    }
-  }
-
-  function lookUp(id: string, master: string): Promise<GatewayKey | undefined> {
-    counters.lookups++;
-    const started = generation;
-    // The entry's lifetime counts from before the read: an answer is never older than `ttlMs`.
-    const startedAt = clock.now().getTime();
-    const flight = (async () => {
+  const entries = new LRUCache<string, Answer, string>({
+    max: maxEntries,
+    ttl: Math.max(1, ttlMs),
+    ttlResolution: 0,
+    perf: { now: () => now() + 1 }, // lru-cache takes a start time of 0 for "no expiry"; a test clock may start there
+    // A reset() while a read is in flight: its waiters get the answer, the cache does not keep it.
+    ignoreFetchAbort: true,
+    dispose: (_answer, _id, reason) => {
+      if (reason === 'evict') counters.evictions++;
+    },
+    fetchMethod: async (id, _stale, { options: set, context: master }) => {
+      const c = counters;
+      c.lookups++;
+      c.inFlight++;
+      // The entry's lifetime counts from before the read: an answer is never older than `ttlMs`.
+      const startedAt = now();
       try {
-        const key = usableKey(await store.get(id), master, clock.now().getTime());
-        if (started === generation) remember(id, key, startedAt);
-        return key;
+        const key = usableKey(await store.get(id), master, now());
+        const until = Math.min(startedAt + ttlMs, key ? key.expiresAt.getTime() : Infinity);
+        // lru-cache serves an entry while its age is at most `ttl`; ours is served strictly before `until`.
+        const ttl = until - now() - 1;
+        set.ttl = Math.max(1, ttl);
+        return { key, keep: ttl >= 1 };
       } catch (error) {
-        if (started === generation) counters.failures++;
+        c.failures++;
         throw error;
+      } finally {
+        c.inFlight--;
       }
-    })();
-    flights.set(id, flight);
-    const done = () => {
-      if (flights.get(id) === flight) flights.delete(id);
-    };
-    flight.then(done, done);
-    return flight;
-  }
+    },
+  });
 
   return {
     async resolve(accessKeyId) {
@@ -141,32 +138,21 @@ export function createAccessKeyResolver(options: AccessKeyResolverOptions): Cach
         counters.malformed++;
         return undefined;
       }
-      const entry = entries.get(accessKeyId);
-      if (entry) {
-        if (clock.now().getTime() < entry.until) {
-          counters.hits++;
-          if (!entry.key) counters.negativeHits++;
-          entries.delete(accessKeyId);
-          entries.set(accessKeyId, entry);
-          return entry.key;
-        }
-        entries.delete(accessKeyId);
-      }
-      const running = flights.get(accessKeyId);
-      if (running) {
-        counters.shared++;
-        return running;
-      }
-      return lookUp(accessKeyId, masterKey);
+      const status: LRUCache.Status<string, Answer, string> = {};
+      const pending = entries.forceFetch(accessKeyId, { context: masterKey, status });
+      if (status.fetch === 'hit') counters.hits++;
+      if (status.fetch === 'inflight') counters.shared++;
+      const answer = await pending;
+      if (status.fetch === 'hit' && !answer.key) counters.negativeHits++;
+      if (!answer.keep && entries.peek(accessKeyId) === answer) entries.delete(accessKeyId);
+      return answer.key;
     },
 
-    stats: () => ({ ...counters, size: entries.size, inFlight: flights.size }),
+    stats: () => ({ ...counters, size: entries.size - counters.inFlight }),
 
     reset() {
       entries.clear();
-      flights = new Map();
       counters = zero();
-      generation++;
     },
   };
 }
