@@ -5,10 +5,17 @@
  */
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { loadServerlessModel } from '../local/serverless-model';
-import { declaredRoutes } from '../shared/openapi/routes';
+import { type FunctionModel, loadServerlessModel } from '../local/serverless-model';
+import type { DeclaredRoute } from '../shared/openapi/document';
 
 export const ROUTES_MODULE = 'functions/openapi/routes.generated.ts';
+
+/** serverless.yml's HTTP API routes, one per (function, route), as the document needs them. */
+export function declaredRoutes(functions: FunctionModel[]): DeclaredRoute[] {
+  return functions.flatMap((fn) =>
+    fn.routes.map((route) => ({ functionName: fn.name, method: route.method, path: route.path, sourceFile: fn.sourceFile, exportName: fn.exportName })),
+  );
+}
 
 const quoted = (value: string) => `'${value.replace(/[\\']/g, (c) => `\\${c}`)}'`;
 

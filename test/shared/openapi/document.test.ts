@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { apiDocument } from '../../../functions/openapi/api-document';
 import { routeSpecs } from '../../../functions/openapi/registry';
 import { loadServerlessModel } from '../../../local/serverless-model';
+import { declaredRoutes } from '../../../scripts/build-openapi';
 import { openApiPath, pathParameterNames, routeKey, routesWithoutSpec, specOf } from '../../../shared/openapi/document';
-import { declaredRoutes } from '../../../shared/openapi/routes';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 const model = loadServerlessModel('serverless.yml');
