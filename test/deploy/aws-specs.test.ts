@@ -14,6 +14,7 @@ import type { DataAccess } from '../../shared/volumes/model';
 import { setupFor, type SetupSettings, type SetupVolume } from '../../shared/volumes/policies';
 import {
   type CfnTemplate,
+  fixedPartitionArns,
   policyProblems,
   templatePermissionActions,
   templatePolicies,
@@ -59,6 +60,10 @@ describe('the packaged CloudFormation template', () => {
     expect(policies.map((p) => p.where)).toEqual(expect.arrayContaining([expect.stringMatching(/^IamRoleLambdaExecution\.Policies/)]));
     const problems = (await Promise.all(policies.map(({ where, document }) => policyProblems(where, document, template)))).flat();
     expect(problems).toEqual([]);
+  });
+
+  it("takes the stack's partition in its policies' ARNs, so it deploys to aws-cn and aws-us-gov too", () => {
+    expect(fixedPartitionArns(template)).toEqual([]);
   });
 
   it('names only existing actions in its Lambda permissions', async () => {

@@ -165,7 +165,7 @@ describe('docs/deploying.md', () => {
     expect(statements[0]!.Action.every((a) => a.startsWith('dynamodb:'))).toBe(true);
     expect(statements[0]!.Action).not.toContain('dynamodb:Scan');
     expect(JSON.stringify(statements[0]!.Resource)).toMatch(/VolumesTable[\s\S]*AuditTable[\s\S]*AccessKeysTable/);
-    expect(statements[1]).toEqual({ Action: ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'], Resource: 'arn:aws:iam::*:role/*' });
+    expect(statements[1]).toEqual({ Action: ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'], Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/*']] } });
 
     expect(out['proxy-config-check']).toContain('The S3 proxy could not start: Configuration error: AWS_REGION is not set');
     expect(out['proxy-config-check']).toContain('exit code 1');

@@ -135,6 +135,20 @@ export function templatePermissionActions(template: CfnTemplate): { where: strin
     .map(([logicalId, resource]) => ({ where: `${logicalId}.Action`, action: resource.Properties?.Action }));
 }
 
+/**
+ * Literal ARNs of the template's policies that name a partition instead of taking the stack's (`AWS::Partition`):
+ * deployed in aws-cn or aws-us-gov, they would match nothing there.
+ */
+export function fixedPartitionArns(template: CfnTemplate): string[] {
+  return templatePolicies(template).flatMap(({ where, document }) =>
+    list(document.Statement).flatMap((statement, i) =>
+      [...list((statement as StatementLike).Resource), ...list((statement as StatementLike).NotResource)]
+        .filter((resource): resource is string => typeof resource === 'string' && /^arn:aws[a-z-]*:/.test(resource))
+        .map((arn) => `${where}.Statement[${i}]: ${arn}`),
+    ),
+  );
+}
+
 const PSEUDO: Record<string, string> = {
   'AWS::Partition': 'aws',
   'AWS::Region': 'us-east-1',
