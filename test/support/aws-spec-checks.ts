@@ -157,12 +157,41 @@ const PSEUDO: Record<string, string> = {
   'AWS::StackName': 'volume-gateway-ci',
 };
 
-/** The string a value stands for, with sample pseudo parameters and resource names; undefined when it cannot be told without deploying. */
-export function resolvedString(value: unknown, template?: CfnTemplate): string | undefined {
+/**
+ * What a template's values stand for, as far as it can be told before deploying: `Ref`s of its resources as
+ * sample names, and `Fn::GetAtt [Resource, Arn]` as a sample ARN of the IAM resource type its CloudFormation
+ * type names (`AWS::DynamoDB::Table` is dynamodb's `table`), where there is one.
+ */
+export interface TemplateSamples {
+  resources: Set<string>;
+  arns: Map<string, string>;
+}
+
+export async function templateSamples(template: CfnTemplate): Promise<TemplateSamples> {
+  const arns = new Map<string, string>();
+  for (const [logicalId, resource] of Object.entries(template.Resources)) {
+    const [, namespace, name] = resource.Type.split('::');
+    if (!namespace || !name) continue;
+    const service = namespace.toLowerCase();
+    const typeName = name.replace(/(?<=[a-z0-9])(?=[A-Z])/g, '-').toLowerCase();
+    if (!(await serviceExists(service)) || !(await iamResourceTypesForService(service)).includes(typeName)) continue;
+    const { arn } = await resourceType(service, typeName);
+    const sample = arn.replace(/\$\{(\w+)\}/g, (_, variable: string) =>
+      variable === 'Partition' ? PSEUDO['AWS::Partition']! : variable === 'Region' ? PSEUDO['AWS::Region']! : variable === 'Account' ? PSEUDO['AWS::AccountId']! : `sample-${logicalId.toLowerCase()}`,
+    );
+    arns.set(logicalId, sample);
+  }
+  return { resources: new Set(Object.keys(template.Resources)), arns };
+}
+
+/** The string a value stands for, with sample pseudo parameters, names and ARNs; undefined when it cannot be told without deploying. */
+export function resolvedString(value: unknown, samples?: TemplateSamples): string | undefined {
   if (typeof value === 'string') return value;
   if (!isObject(value) || !isIntrinsic(value)) return undefined;
-  const ref = (name: string) => PSEUDO[name] ?? (template?.Resources[name] ? `sample-${name.toLowerCase()}` : undefined);
+  const ref = (name: string) => PSEUDO[name] ?? (samples?.resources.has(name) ? `sample-${name.toLowerCase()}` : undefined);
   if (typeof value.Ref === 'string') return ref(value.Ref);
+  const getAtt = value['Fn::GetAtt'];
+  if (Array.isArray(getAtt) && getAtt[1] === 'Arn' && typeof getAtt[0] === 'string') return samples?.arns.get(getAtt[0]);
   const sub = value['Fn::Sub'];
   if (typeof sub === 'string') {
     let unresolved = false;
@@ -171,7 +200,7 @@ export function resolvedString(value: unknown, template?: CfnTemplate): string |
   }
   const join = value['Fn::Join'];
   if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
-    const parts = join[1].map((part) => resolvedString(part, template));
+    const parts = join[1].map((part) => resolvedString(part, samples));
     return parts.every((part) => part !== undefined) ? parts.join(join[0]) : undefined;
   }
   return undefined;
@@ -312,7 +341,7 @@ function federatedProviders(principal: unknown): string[] {
  * statement's actions, condition keys that apply to none of the statement's actions (`aws:` keys must be
  * global ones), Sids IAM refuses.
  */
-export async function policyProblems(where: string, document: PolicyDocumentLike, template?: CfnTemplate): Promise<string[]> {
+export async function policyProblems(where: string, document: PolicyDocumentLike, samples?: TemplateSamples): Promise<string[]> {
   const problems: string[] = [];
   // No Version is IAM's 2008-10-17 (without policy variables), which serverless' own deployment bucket policy uses.
   if (![undefined, '2012-10-17', '2008-10-17'].includes(document.Version as string)) problems.push(`${where}: Version ${JSON.stringify(document.Version)} is not an IAM policy version`);
@@ -321,12 +350,12 @@ export async function policyProblems(where: string, document: PolicyDocumentLike
     const statement = raw as StatementLike;
     const at = `${where}.Statement[${i}]${typeof statement.Sid === 'string' ? ` (${statement.Sid})` : ''}`;
     if (statement.Sid !== undefined && !(typeof statement.Sid === 'string' && /^[A-Za-z0-9]*$/.test(statement.Sid))) problems.push(`${at}: Sid must be alphanumeric`);
-    problems.push(...(await statementProblems(at, statement, template)));
+    problems.push(...(await statementProblems(at, statement, samples)));
   }
   return problems;
 }
 
-async function statementProblems(at: string, statement: StatementLike, template?: CfnTemplate): Promise<string[]> {
+async function statementProblems(at: string, statement: StatementLike, samples?: TemplateSamples): Promise<string[]> {
   const problems: string[] = [];
   // The actions the statement grants, by service; undefined when it says NotAction or `*` (then keys and ARNs are checked against the service only).
   let granted: Map<string, ActionDetails[]> | undefined = statement.NotAction === undefined ? new Map() : undefined;
@@ -341,7 +370,7 @@ async function statementProblems(at: string, statement: StatementLike, template?
   }
 
   for (const raw of [...list(statement.Resource), ...list(statement.NotResource)]) {
-    const arn = resolvedString(raw, template);
+    const arn = resolvedString(raw, samples);
     if (arn === undefined) continue;
     const found = await arnProblems(at, arn);
     problems.push(...found);
@@ -355,7 +384,7 @@ async function statementProblems(at: string, statement: StatementLike, template?
   }
 
   for (const principal of isObject(statement.Principal) ? ['AWS', 'Federated'].flatMap((k) => list((statement.Principal as Record<string, unknown>)[k])) : []) {
-    const arn = resolvedString(principal, template);
+    const arn = resolvedString(principal, samples);
     if (arn?.startsWith('arn:')) problems.push(...(await arnProblems(`${at}.Principal`, arn)));
   }
 
