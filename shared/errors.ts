@@ -1,67 +1,85 @@
 /**
- * Every error the service raises on purpose. Each carries the HTTP status, a stable API `code`
+ * The one hierarchy of errors the project raises on purpose: a stable `code`, and the standard ES2022 `cause`
+ * (`new X(…, { cause })`) holding what went wrong underneath (an AWS SDK error), which the renderers log
+ * ({@link causeFields}) and never answer. Its branches: {@link AppError} (rendered as is, with an HTTP status;
+ * `SigV4Error` is one) and the ports' refusals (`AssumeRoleRefused`, `S3AccessDenied`), which the domain
+ * translates into an AppError and which, should one escape, are a 500 like any bug.
+ */
+export class GatewayError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * Every error the service answers with on purpose. Each carries the HTTP status, a stable API `code`
  * (JSON responses) and the S3 error code the proxy answers with (S3 XML responses).
  * One place renders them: `shared/http/error-mapper.ts` (API) and the proxy's XML renderer.
  * Anything that is not an {@link AppError} is a bug: it becomes a 500 with no detail, and is logged.
  */
-export class AppError extends Error {
+export class AppError extends GatewayError {
   constructor(
     readonly status: number,
-    readonly code: string,
+    code: string,
     message: string,
     readonly s3Code: string,
     /** Safe, user-facing extras (e.g. the offending field). Never secrets. */
     readonly details?: Record<string, unknown>,
+    options?: ErrorOptions,
   ) {
-    super(message);
-    this.name = new.target.name;
+    super(code, message, options);
   }
 }
 
 /** 400: the request itself is wrong; `field` names what to fix. */
 export class ValidationFailed extends AppError {
-  constructor(message: string, field?: string, code = 'ValidationFailed') {
-    super(400, code, message, 'InvalidArgument', field ? { field } : undefined);
+  constructor(message: string, field?: string, code = 'ValidationFailed', options?: ErrorOptions) {
+    super(400, code, message, 'InvalidArgument', field ? { field } : undefined, options);
   }
 }
 
 /** 401: no usable identity. `code` says which check failed (TokenExpired, WrongAudience, …). */
 export class Unauthenticated extends AppError {
-  constructor(code: string, message: string) {
-    super(401, code, message, 'AccessDenied');
+  constructor(code: string, message: string, options?: ErrorOptions) {
+    super(401, code, message, 'AccessDenied', undefined, options);
   }
 }
 
 /** 403: the caller is known but may not do this. */
 export class Forbidden extends AppError {
-  constructor(message: string, code = 'Forbidden') {
-    super(403, code, message, 'AccessDenied');
+  constructor(message: string, code = 'Forbidden', options?: ErrorOptions) {
+    super(403, code, message, 'AccessDenied', undefined, options);
   }
 }
 
 /** 404: absent, or not visible to this caller (we never say which). */
 export class NotFound extends AppError {
-  constructor(message: string, code = 'NotFound', s3Code = 'NoSuchKey') {
-    super(404, code, message, s3Code);
+  constructor(message: string, code = 'NotFound', s3Code = 'NoSuchKey', options?: ErrorOptions) {
+    super(404, code, message, s3Code, undefined, options);
   }
 }
 
 export class Conflict extends AppError {
-  constructor(message: string, code = 'Conflict') {
-    super(409, code, message, 'OperationAborted');
+  constructor(message: string, code = 'Conflict', options?: ErrorOptions) {
+    super(409, code, message, 'OperationAborted', undefined, options);
   }
 }
 
 export class PayloadTooLarge extends AppError {
-  constructor(message: string) {
-    super(413, 'PayloadTooLarge', message, 'EntityTooLarge');
+  constructor(message: string, options?: ErrorOptions) {
+    super(413, 'PayloadTooLarge', message, 'EntityTooLarge', undefined, options);
   }
 }
 
 /** 503: a dependency we need (the identity provider's JWKS, STS, DynamoDB) did not answer. */
 export class DependencyUnavailable extends AppError {
-  constructor(message: string, code = 'DependencyUnavailable') {
-    super(503, code, message, 'ServiceUnavailable');
+  constructor(message: string, code = 'DependencyUnavailable', options?: ErrorOptions) {
+    super(503, code, message, 'ServiceUnavailable', undefined, options);
   }
 }
 
@@ -71,8 +89,8 @@ export class DependencyUnavailable extends AppError {
  * operator must look. The renderers log the AWS error of `cause` (name, code, status, request ids).
  */
 export class DependencyMisconfigured extends AppError {
-  constructor(message: string, code = 'DependencyMisconfigured') {
-    super(500, code, message, 'InternalError');
+  constructor(message: string, code = 'DependencyMisconfigured', options?: ErrorOptions) {
+    super(500, code, message, 'InternalError', undefined, options);
   }
 }
 
@@ -110,7 +128,7 @@ export function causeFields(cause: unknown): CauseFields | undefined {
 }
 
 export class NotImplemented extends AppError {
-  constructor(message: string) {
-    super(501, 'NotImplemented', message, 'NotImplemented');
+  constructor(message: string, options?: ErrorOptions) {
+    super(501, 'NotImplemented', message, 'NotImplemented', undefined, options);
   }
 }

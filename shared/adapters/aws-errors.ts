@@ -41,9 +41,7 @@ export function wasAborted(error: unknown, signal?: AbortSignal): boolean {
 
 /** A 503 whose message names the dependency and nothing of the SDK's detail; the SDK error stays as `cause` for logs. */
 export function unavailable(message: string, code: string, cause: unknown): DependencyUnavailable {
-  const error = new DependencyUnavailable(message, code);
-  Object.defineProperty(error, 'cause', { value: cause, enumerable: false, configurable: true, writable: true });
-  return error;
+  return new DependencyUnavailable(message, code, { cause });
 }
 
 /** Codes that mean "slow down" or "not now": the same request may succeed later. */
@@ -119,9 +117,9 @@ export function isMisconfiguration(error: unknown): boolean {
  */
 export function dependencyFailure(dependency: string, code: string, cause: unknown): AppError {
   if (!isMisconfiguration(cause)) return unavailable(`${dependency} did not answer; try again shortly.`, code, cause);
-  const error = new DependencyMisconfigured(
+  return new DependencyMisconfigured(
     `${dependency} refused a request of this service's own: the deployment is misconfigured (a permission or resource of the service), and retrying will not help. An operator must look; quote the request id.`,
+    undefined,
+    { cause },
   );
-  Object.defineProperty(error, 'cause', { value: cause, enumerable: false, configurable: true, writable: true });
-  return error;
 }

@@ -27,7 +27,7 @@ export function s3Failure(error: unknown, signal: AbortSignal | undefined): unkn
   const code = errorCode(error);
   const status = httpStatus(error);
   if (REFUSALS.has(code) || (status !== undefined && status >= 400 && status < 500 && status !== 429 && code !== 'SlowDown' && code !== 'RequestTimeout')) {
-    return new S3AccessDenied(code, errorMessage(error) || `S3 refused the request (${code}).`);
+    return new S3AccessDenied(code, errorMessage(error) || `S3 refused the request (${code}).`, { cause: error });
   }
   return unavailable('S3 did not answer; try again shortly.', 'S3Unavailable', error);
 }

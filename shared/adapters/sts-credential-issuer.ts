@@ -49,7 +49,7 @@ export function resetStsClients(): void {
 function translate(error: unknown, signal: AbortSignal | undefined): unknown {
   if (wasAborted(error, signal)) return error;
   const refusal = REFUSALS[errorCode(error)];
-  if (refusal) return new AssumeRoleRefused(refusal, errorMessage(error) || `STS refused the request (${refusal}).`);
+  if (refusal) return new AssumeRoleRefused(refusal, errorMessage(error) || `STS refused the request (${refusal}).`, { cause: error });
   return dependencyFailure('STS', 'StsUnavailable', error);
 }
 

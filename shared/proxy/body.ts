@@ -155,7 +155,7 @@ export const requestTimeout = () =>
 
 /** S3's words when a body ends short of its Content-Length (the client went away). */
 export const incompleteBody = (cause?: unknown) =>
-  Object.assign(new S3Refusal(400, 'IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.'), cause === undefined ? {} : { cause });
+  new S3Refusal(400, 'IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.', {}, cause === undefined ? undefined : { cause });
 
 /**
  * The client's body as a front hands it to the core, its failures in S3's words: a connection that breaks

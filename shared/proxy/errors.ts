@@ -13,8 +13,8 @@ import type { ProxyResponse } from './types';
 
 /** An S3 error the proxy answers itself; `extra` are the fields S3 puts inside `<Error>` (`BucketName`, …). */
 export class S3Refusal extends AppError {
-  constructor(status: number, s3Code: string, message: string, readonly extra: Record<string, string> = {}) {
-    super(status, s3Code, message, s3Code);
+  constructor(status: number, s3Code: string, message: string, readonly extra: Record<string, string> = {}, options?: ErrorOptions) {
+    super(status, s3Code, message, s3Code, undefined, options);
   }
 }
 
@@ -69,22 +69,24 @@ interface Rendered {
 }
 
 function render(error: unknown, log: Logger): Rendered {
+  // The cause (an AWS SDK error, a socket's) is logged for an operator: its name, code, status, request ids.
+  const cause = error instanceof Error ? causeFields(error.cause) : undefined;
+  const refused = (level: 'info' | 'error', fields: { status: number; code: string; reason: string }) => log[level]('request refused', { ...fields, ...(cause ? { cause } : {}) });
   if (error instanceof S3Refusal) {
-    log.info('request refused', { status: error.status, code: error.s3Code, reason: error.message });
+    refused('info', { status: error.status, code: error.s3Code, reason: error.message });
     return { status: error.status, code: error.s3Code, message: error.message, extra: error.extra };
+  }
+  if (error instanceof SigV4Error) {
+    refused('info', { status: error.status, code: error.code, reason: error.message });
+    // What S3 adds (StringToSign, CanonicalRequest…) helps a client find its signing bug; a token never goes back out.
+    const extra = Object.fromEntries(Object.entries(error.extra).filter(([, value]) => !JWT_LIKE.test(value)));
+    return { status: error.status, code: error.code, message: error.message, extra };
   }
   if (error instanceof AppError) {
     const override = OVERRIDES[error.code];
     const status = override?.status ?? error.status;
-    const cause = causeFields(error.cause);
-    log[status >= 500 ? 'error' : 'info']('request refused', { status, code: error.code, reason: error.message, ...(cause ? { cause } : {}) });
+    refused(status >= 500 ? 'error' : 'info', { status, code: error.code, reason: error.message });
     return { status, code: override?.s3Code ?? error.s3Code, message: error.message, extra: {} };
-  }
-  if (error instanceof SigV4Error) {
-    log.info('request refused', { status: error.status, code: error.code, reason: error.message });
-    // What S3 adds (StringToSign, CanonicalRequest…) helps a client find its signing bug; a token never goes back out.
-    const extra = Object.fromEntries(Object.entries(error.extra).filter(([, value]) => !JWT_LIKE.test(value)));
-    return { status: error.status, code: error.code, message: error.message, extra };
   }
   const name = error instanceof Error ? error.name : typeof error;
   const message = error instanceof Error ? error.message : String(error);

@@ -36,7 +36,7 @@ async function readXml(upstream: UpstreamResponse): Promise<string> {
   } catch (error) {
     if (error instanceof DependencyUnavailable || !upstream.body.errored) throw error;
     const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw Object.assign(new DependencyUnavailable(`S3's answer was cut short (${why}); try again shortly.`, 'S3Unavailable'), { cause: error });
+    throw new DependencyUnavailable(`S3's answer was cut short (${why}); try again shortly.`, 'S3Unavailable', { cause: error });
   }
 }
 

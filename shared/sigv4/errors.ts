@@ -1,7 +1,9 @@
 /**
- * The one error type of SigV4 verification. Its `code` is the S3 error code a client expects and `status`
- * the HTTP status S3 answers with, so whoever renders errors (S3 XML, JSON) maps it without a table.
+ * The one error type of SigV4 verification, an {@link AppError}: its `code` is the S3 error code a client
+ * expects (its `s3Code` too) and `status` the HTTP status S3 answers with, so whoever renders errors (S3 XML,
+ * JSON) maps it without a table.
  */
+import { AppError } from '../errors';
 
 const STATUS = {
   AccessDenied: 403,
@@ -21,18 +23,18 @@ const STATUS = {
 
 export type SigV4ErrorCode = keyof typeof STATUS;
 
-export class SigV4Error extends Error {
-  readonly status: number;
+export class SigV4Error extends AppError {
+  declare readonly code: SigV4ErrorCode;
 
   constructor(
-    readonly code: SigV4ErrorCode,
+    code: SigV4ErrorCode,
     message: string,
     /** Extra fields S3 puts inside `<Error>` (`RequestTime`, `ServerTime`, `StringToSign`…). */
     readonly extra: Record<string, string> = {},
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(STATUS[code], code, message, code, undefined, options);
     this.name = 'SigV4Error';
-    this.status = STATUS[code];
   }
 }
 

@@ -25,7 +25,7 @@ export const DEFAULT_SESSION_SECONDS = 3600;
 export const ROLE_CHAINING_MAX_SECONDS = 3600;
 export const WEB_IDENTITY_MAX_SECONDS = 43_200;
 
-const durationFailed = (message: string, code?: string) => new ValidationFailed(`durationSeconds: ${message}`, 'durationSeconds', code);
+const durationFailed = (message: string, code?: string, options?: ErrorOptions) => new ValidationFailed(`durationSeconds: ${message}`, 'durationSeconds', code, options);
 
 /** The session duration for the volume: `asked` when allowed, 3,600 s when absent; else a ValidationFailed naming `durationSeconds`. */
 export function sessionSeconds(volume: Pick<Volume, 'auth'>, asked: number | undefined): number {
@@ -41,13 +41,15 @@ export function sessionSeconds(volume: Pick<Volume, 'auth'>, asked: number | und
   return asked;
 }
 
-/** What STS's refusal means for the caller. */
+/** What STS's refusal means for the caller; the refusal stays as `cause`, so the log names STS's answer and request id. */
 function refusal(error: AssumeRoleRefused, volume: Volume, caller: Caller, durationSeconds: number): AppError {
+  const options = { cause: error.cause ?? error };
   if (error.code === 'PackedPolicyTooLarge') {
     return new ValidationFailed(
       "STS found this volume's session policy and tags too large once packed (PackedPolicyTooLarge). A volume's admin can register the data again with a shorter prefix.",
       undefined,
       'SessionPolicyTooLarge',
+      options,
     );
   }
   const webIdentity = volume.auth.type === 'web-identity';
@@ -55,6 +57,7 @@ function refusal(error: AssumeRoleRefused, volume: Volume, caller: Caller, durat
     return durationFailed(
       `${durationSeconds} s is longer than the volume's role allows (its maximum session duration). Ask for less (${DEFAULT_SESSION_SECONDS} always works), or ask the volume's admin to raise the role's MaxSessionDuration.`,
       'DurationExceedsRoleMaximum',
+      options,
     );
   }
   const whom = webIdentity ? 'your token' : 'the gateway';
@@ -62,6 +65,7 @@ function refusal(error: AssumeRoleRefused, volume: Volume, caller: Caller, durat
   return new Forbidden(
     `The volume's role refused ${whom} (${error.code}); ask the volume's admin to run verify: the role's trust policy or permissions may have changed since it was verified.${owner}`,
     'RoleRefused',
+    options,
   );
 }
 

@@ -2,7 +2,7 @@
  * What the volume domain needs from the outside world. Adapters implement these for DynamoDB, STS and
  * S3 (`shared/adapters/`); unit tests use in-memory fakes. Domain code never imports `@aws-sdk/*`.
  */
-import { Conflict } from '../errors';
+import { Conflict, GatewayError } from '../errors';
 import type { IdempotencyRecord } from './idempotency';
 import type { AuditEvent, Member, Page, Volume } from './model';
 
@@ -95,9 +95,10 @@ export interface CredentialIssuer {
   assumeRoleWithWebIdentity(request: AssumeRoleWithWebIdentityRequest): Promise<TemporaryCredentials>;
 }
 
-export class AssumeRoleRefused extends Error {
-  constructor(readonly code: string, message: string) {
-    super(message);
+/** STS's refusal; `code` is STS's error code, `cause` the SDK error (with STS's request id, for the logs). */
+export class AssumeRoleRefused extends GatewayError {
+  constructor(code: string, message: string, options?: ErrorOptions) {
+    super(code, message, options);
     this.name = 'AssumeRoleRefused';
   }
 }
@@ -109,9 +110,10 @@ export interface ObjectProbe {
   deleteObject(credentials: TemporaryCredentials, target: { bucket: string; key: string; region: string }, signal?: AbortSignal): Promise<void>;
 }
 
-export class S3AccessDenied extends Error {
-  constructor(readonly code: string, message: string) {
-    super(message);
+/** S3's refusal of the credentials; `code` is S3's error code, `cause` the SDK error (with S3's request ids). */
+export class S3AccessDenied extends GatewayError {
+  constructor(code: string, message: string, options?: ErrorOptions) {
+    super(code, message, options);
     this.name = 'S3AccessDenied';
   }
 }

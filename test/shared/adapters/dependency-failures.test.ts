@@ -11,6 +11,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { HttpResponse, type HttpRequest } from '@smithy/protocol-http';
 import { describe, expect, it } from 'vitest';
 import { dependencyFailure } from '../../../shared/adapters/aws-errors';
+import { s3Failure } from '../../../shared/adapters/s3-per-call';
 import { createDynamoAuditLog } from '../../../shared/adapters/dynamodb/audit-log';
 import { createDynamoAccessKeyStore } from '../../../shared/adapters/dynamodb/access-key-store';
 import { createDynamoVolumeRepository } from '../../../shared/adapters/dynamodb/volume-repository';
@@ -19,7 +20,7 @@ import { DependencyMisconfigured, DependencyUnavailable } from '../../../shared/
 import { errorResponse } from '../../../shared/http/error-mapper';
 import { createLogger } from '../../../shared/log';
 import { errorResponse as s3ErrorResponse } from '../../../shared/proxy/errors';
-import { AssumeRoleRefused } from '../../../shared/volumes/ports';
+import { AssumeRoleRefused, S3AccessDenied } from '../../../shared/volumes/ports';
 
 const clock = { now: () => new Date() };
 const AWS_REQUEST_ID = 'K2H6N7SGGKZQ3V5HUOMQ5DCFRJVV4KQNSO5AEMVJF66Q9ASUAAJG';
@@ -148,6 +149,21 @@ describe('the adapters of the service’s own calls', () => {
     await expect(assume(stsAnswering(403, 'SignatureDoesNotMatch'))).rejects.toMatchObject({ status: 500, code: 'DependencyMisconfigured' });
     await expect(assume(stsAnswering(400, 'Throttling'))).rejects.toMatchObject({ status: 503, code: 'StsUnavailable' });
     await expect(assume(stsAnswering(503, 'ServiceUnavailable'))).rejects.toMatchObject({ status: 503, code: 'StsUnavailable' });
+  });
+});
+
+describe('the ports’ refusals keep the SDK error as their cause', () => {
+  it('STS refusing the customer’s role is AssumeRoleRefused whose cause is STS’s error, with its request id', async () => {
+    const refused = await assume(stsAnswering(403, 'AccessDenied')).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(AssumeRoleRefused);
+    expect(refused).toMatchObject({ code: 'AccessDenied', cause: { name: 'AccessDenied', $metadata: { httpStatusCode: 403, requestId: AWS_REQUEST_ID } } });
+  });
+
+  it('S3 refusing vended credentials is S3AccessDenied whose cause is S3’s error', () => {
+    const cause = sdkError('AccessDenied', 403);
+    const refused = s3Failure(cause, undefined);
+    expect(refused).toBeInstanceOf(S3AccessDenied);
+    expect(refused).toMatchObject({ code: 'AccessDenied', cause });
   });
 });
 

@@ -27,7 +27,7 @@ type Clock = { now(): Date; advance(ms: number): void };
 export class FakeIssuer implements CredentialIssuer {
   readonly calls: Array<AssumeRoleRequest | AssumeRoleWithWebIdentityRequest> = [];
   /** When set, every call is refused with this code and message. */
-  refuse?: { code: string; message: string };
+  refuse?: { code: string; message: string; cause?: unknown };
   down = false;
   /** The web-identity role's MaxSessionDuration: longer asks are refused with ValidationError, as STS does. */
   roleMaxSeconds = 3600;
@@ -42,7 +42,7 @@ export class FakeIssuer implements CredentialIssuer {
     if (this.gate) await this.gate;
     request.signal?.throwIfAborted();
     if (this.down) throw new DependencyUnavailable('STS did not answer; try again shortly.', 'StsUnavailable');
-    if (this.refuse) throw new AssumeRoleRefused(this.refuse.code, this.refuse.message);
+    if (this.refuse) throw new AssumeRoleRefused(this.refuse.code, this.refuse.message, this.refuse.cause === undefined ? undefined : { cause: this.refuse.cause });
     this.issued++;
     return {
       accessKeyId: `ASIA${this.issued}`,

@@ -204,6 +204,16 @@ describe('durations', () => {
 });
 
 describe('refusals', () => {
+  it('a RoleRefused keeps STS’s error (with its request id) as its cause, for the log; a PackedPolicyTooLarge too', async () => {
+    const w = vendingWorld();
+    const volume = await volumeWith(w, members);
+    const sdkError = Object.assign(new Error('not authorized'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403, requestId: 'STS-REQ-1' } });
+    w.sts.refuse = { code: 'AccessDenied', message: 'not authorized', cause: sdkError };
+    await expect(vendCredentials(w.deps, reader, volume.id)).rejects.toMatchObject({ status: 403, code: 'RoleRefused', cause: sdkError });
+    w.sts.refuse = { code: 'PackedPolicyTooLarge', message: 'Packed policy consumes 104% of allotted space', cause: sdkError };
+    await expect(vendCredentials(w.deps, reader, volume.id)).rejects.toMatchObject({ status: 400, code: 'SessionPolicyTooLarge', cause: sdkError });
+  });
+
   it('a role that refuses is RoleRefused (403) asking to run verify, the volume is left as it was, and nothing is cached', async () => {
     const w = vendingWorld();
     const volume = await volumeWith(w, members);
