@@ -19,12 +19,15 @@
  *   minute of it remains, past the margin and short of `minRemainingMs` (its `Expiration` says the truth). An
  *   outage thus costs callers nothing until the credentials they already have really run out. A refusal (the
  *   role's trust changed) is never answered from the entry.
- * - Bounded: least recently used entries are evicted beyond `maxEntries` (1,000 by default); expired entries go
- *   when they are next looked at.
+ * - Bounded: least recently used entries are evicted beyond `maxEntries` (1,000 by default); an entry goes when
+ *   it can serve no more (neither as a hit nor stale) and is next looked at.
  * - `reset()` forgets every entry, forgets calls in flight (their results are not stored) and zeroes counters.
  *
- * Time comes from the injected clock. Counters feed metrics and the benchmark.
+ * Time comes from the injected clock. Counters feed metrics and the benchmark. Storage, recency, expiry and
+ * single flight are lru-cache's (`max`, per-entry `ttl`, `fetchMethod`); what it lacks is kept here: the hit
+ * rule (margin and `minRemainingMs`), stale-if-unavailable, and aborting a shared call only when all have left.
  */
+import { LRUCache } from 'lru-cache';
 import { DependencyUnavailable } from '../errors';
 import type { DataAccess, VolumeStatus } from '../volumes/model';
 import type { Clock, TemporaryCredentials } from '../volumes/ports';
@@ -98,25 +101,31 @@ export const reuseMarginMs = (lifetimeMs: number): number => Math.min(FIVE_MINUT
 interface Entry {
   credentials: TemporaryCredentials;
   marginMs: number;
+  /** False when the credentials came back already too short to serve anyone after the call: handed out, not kept. */
+  keep: boolean;
 }
 
+/** A call in flight: its waiters, and the abort its issuer sees once every waiter has given up. */
 interface Flight {
-  promise: Promise<TemporaryCredentials>;
   controller: AbortController;
   /** Requests still waiting; those without a signal never leave. */
   waiters: number;
   settled: boolean;
+  /** It replaces a stored entry (which stays meanwhile) rather than filling an empty key. */
+  replacing: boolean;
 }
 
 const keyOf = (k: CredentialKey) => JSON.stringify([k.volumeId, k.volumeVersion, k.volumeStatus, k.subject, k.access, k.durationSeconds]);
 
 const zero = (): CacheCounters => ({ hits: 0, misses: 0, shared: 0, issuerCalls: 0, failures: 0, stale: 0, evictions: 0 });
 
+/** The longest STS lifetime (12 hours): a cap; every entry gets its own ttl from its `Expiration`. */
+const LONGEST_LIFETIME_MS = 12 * 3600_000;
+
 export class CredentialCache {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries: LRUCache<string, Entry, Issue>;
   private flights = new Map<string, Flight>();
   private counters = zero();
-  private generation = 0;
   private readonly clock: Clock;
   readonly maxEntries: number;
 
@@ -124,34 +133,43 @@ export class CredentialCache {
     this.clock = options.clock;
     this.maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
     if (!Number.isInteger(this.maxEntries) || this.maxEntries < 1) throw new RangeError(`maxEntries must be a positive integer (got ${this.maxEntries})`);
+    this.entries = new LRUCache<string, Entry, Issue>({
+      max: this.maxEntries,
+      ttl: LONGEST_LIFETIME_MS,
+      ttlResolution: 0,
+      perf: { now: () => this.now() + 1 }, // lru-cache takes a start time of 0 for "no expiry"; a test clock may start there
+      // reset() (or an eviction) while a call is in flight: its waiters get the credentials, the cache does not keep them.
+      ignoreFetchAbort: true,
+      // A failed replacement leaves the entry it would have replaced: stale-if-unavailable serves it.
+      noDeleteOnFetchRejection: true,
+      dispose: (_entry, _k, reason) => {
+        if (reason === 'evict') this.counters.evictions++;
+      },
+      fetchMethod: (k, stale, { options: set, context: issue }) => this.call(k, issue, stale !== undefined, set),
+    });
   }
 
   /** The credentials for `key`: a stored entry with enough life left, a call in flight for it, or a new call of `issue`. */
   async get(key: CredentialKey, issue: Issue, options: LookupOptions = {}): Promise<CachedCredentials> {
     options.signal?.throwIfAborted();
     const k = keyOf(key);
-    const now = this.clock.now().getTime();
-    const entry = this.entries.get(k);
-    if (entry) {
-      const remaining = entry.credentials.expiration.getTime() - now;
-      if (remaining > Math.max(entry.marginMs, options.minRemainingMs ?? 0)) {
-        this.counters.hits++;
-        this.entries.delete(k);
-        this.entries.set(k, entry);
-        return { credentials: entry.credentials, source: 'hit' };
-      }
-      if (remaining <= STALE_FLOOR_MS) this.entries.delete(k);
+    // allowStale: the entry a call in flight is replacing, too (for the hit rule and stale-if-unavailable).
+    const entry = this.entries.get(k, { allowStale: true });
+    if (entry && entry.credentials.expiration.getTime() - this.now() > Math.max(entry.marginMs, options.minRemainingMs ?? 0)) {
+      this.counters.hits++;
+      return { credentials: entry.credentials, source: 'hit' };
     }
     this.counters.misses++;
     try {
-      const running = this.flights.get(k);
-      if (running && !running.controller.signal.aborted) {
-        this.counters.shared++;
-        return { credentials: await this.wait(running, options.signal), source: 'shared' };
-      }
-      return { credentials: await this.wait(this.start(k, issue, now), options.signal), source: 'issued' };
+      const status: LRUCache.Status<string, Entry, Issue> = {};
+      const pending = this.entries.forceFetch(k, { forceRefresh: true, context: issue, status });
+      const joined = status.fetch === 'inflight';
+      if (joined) this.counters.shared++;
+      const fresh = await this.wait(k, this.flights.get(k), pending, options.signal);
+      if (!fresh.keep && this.entries.peek(k) === fresh) this.entries.delete(k);
+      return { credentials: fresh.credentials, source: joined ? 'shared' : 'issued' };
     } catch (error) {
-      const alive = entry !== undefined && entry.credentials.expiration.getTime() - this.clock.now().getTime() > STALE_FLOOR_MS;
+      const alive = entry !== undefined && entry.credentials.expiration.getTime() - this.now() > STALE_FLOOR_MS;
       if (!alive || !(error instanceof DependencyUnavailable) || options.signal?.aborted) throw error;
       this.counters.stale++;
       return { credentials: entry.credentials, source: 'stale' };
@@ -159,7 +177,8 @@ export class CredentialCache {
   }
 
   stats(): CacheStats {
-    return { ...this.counters, size: this.entries.size, inFlight: this.flights.size };
+    const filling = [...this.flights.values()].filter((f) => !f.replacing).length;
+    return { ...this.counters, size: this.entries.size - filling, inFlight: this.flights.size };
   }
 
   /** Forgets every entry and call in flight, and zeroes the counters. */
@@ -167,46 +186,50 @@ export class CredentialCache {
     this.entries.clear();
     this.flights = new Map();
     this.counters = zero();
-    this.generation++;
   }
 
-  private start(k: string, issue: Issue, startedAt: number): Flight {
-    this.counters.issuerCalls++;
-    const generation = this.generation;
-    const controller = new AbortController();
-    const flight: Flight = { promise: Promise.resolve(undefined as never), controller, waiters: 0, settled: false };
-    flight.promise = (async () => {
-      try {
-        const credentials = await issue(controller.signal);
-        if (generation === this.generation) {
-          this.store(k, { credentials, marginMs: reuseMarginMs(credentials.expiration.getTime() - startedAt) });
-        }
-        return credentials;
-      } catch (error) {
-        if (generation === this.generation) this.counters.failures++;
-        throw error;
-      } finally {
-        flight.settled = true;
-        if (this.flights.get(k) === flight) this.flights.delete(k);
-      }
-    })();
-    // A flight every waiter abandoned still settles; nobody may be left to observe its rejection.
-    flight.promise.catch(() => undefined);
-    this.flights.set(k, flight);
-    return flight;
+  private now(): number {
+    return this.clock.now().getTime();
   }
 
-  private wait(flight: Flight, signal: AbortSignal | undefined): Promise<TemporaryCredentials> {
+  /** lru-cache's fetchMethod: one issuer call, and the entry it makes, with its ttl. */
+  private async call(k: string, issue: Issue, replacing: boolean, set: { ttl?: number }): Promise<Entry> {
+    const counters = this.counters;
+    const flights = this.flights;
+    counters.issuerCalls++;
+    const flight: Flight = { controller: new AbortController(), waiters: 0, settled: false, replacing };
+    flights.set(k, flight);
+    const startedAt = this.now();
+    try {
+      const credentials = await issue(flight.controller.signal);
+      const expiresAt = credentials.expiration.getTime();
+      const marginMs = reuseMarginMs(expiresAt - startedAt);
+      // Kept while it can serve: as a hit (above the margin) or stale (above the floor); lru-cache serves while age <= ttl.
+      const ttl = expiresAt - this.now() - Math.min(marginMs, STALE_FLOOR_MS) - 1;
+      set.ttl = Math.max(1, ttl);
+      return { credentials, marginMs, keep: ttl >= 1 };
+    } catch (error) {
+      counters.failures++;
+      throw error;
+    } finally {
+      flight.settled = true;
+      if (flights.get(k) === flight) flights.delete(k);
+    }
+  }
+
+  /** Waits for the call; a caller whose signal aborts stops waiting, and the last to leave aborts the call. */
+  private wait(k: string, flight: Flight | undefined, pending: Promise<Entry>, signal: AbortSignal | undefined): Promise<Entry> {
+    if (!flight || flight.settled) return pending;
     flight.waiters++;
-    if (!signal) return flight.promise;
+    if (!signal) return pending;
     return new Promise((resolve, reject) => {
       const leave = () => {
         flight.waiters--;
-        if (flight.waiters === 0 && !flight.settled) flight.controller.abort(signal.reason);
+        if (flight.waiters === 0 && !flight.settled) this.abandon(k, flight, signal.reason);
         reject(signal.reason);
       };
       signal.addEventListener('abort', leave, { once: true });
-      flight.promise.then(
+      pending.then(
         (value) => {
           signal.removeEventListener('abort', leave);
           resolve(value);
@@ -219,14 +242,16 @@ export class CredentialCache {
     });
   }
 
-  private store(k: string, entry: Entry): void {
+  /** Aborts a call nobody waits for, and stops lookups joining it: the next one starts a new call. */
+  private abandon(k: string, flight: Flight, reason: unknown): void {
+    flight.controller.abort(reason);
+    if (this.flights.get(k) !== flight) return;
+    this.flights.delete(k);
+    // Deleting the call in flight also deletes the entry it was replacing: put that back, with the life it had left.
+    const replaced = this.entries.peek(k, { allowStale: true });
+    const ttl = this.entries.getRemainingTTL(k);
     this.entries.delete(k);
-    this.entries.set(k, entry);
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
-      this.counters.evictions++;
-    }
+    if (replaced && ttl > 0) this.entries.set(k, replaced, { ttl });
   }
 }
 

@@ -193,4 +193,20 @@ describe('credential cache', () => {
     gate.resolve({ accessKeyId: 'ASIA1', secretAccessKey: 's', sessionToken: 't', expiration: new Date(T0 + 3600_000) });
     expect((await second).credentials.accessKeyId).toBe('ASIA1');
   });
+
+  it('a lookup after every waiter gave up starts a call of its own, without waiting for the abandoned one to settle', async () => {
+    const { cache, clock, issuer } = setup();
+    const first = await cache.get(key(), issuer());
+    clock.advance(56 * MIN);
+    const never = new Promise<TemporaryCredentials>(() => undefined);
+    const a = new AbortController();
+    const abandoned = cache.get(key(), () => never, { signal: a.signal });
+    a.abort(new Error('gone'));
+    await expect(abandoned).rejects.toThrow('gone');
+    // The entry it was replacing stays: a new call that finds STS down serves it stale.
+    const down = () => Promise.reject(new DependencyUnavailable('STS did not answer; try again shortly.', 'StsUnavailable'));
+    expect(await cache.get(key(), down)).toEqual({ credentials: first.credentials, source: 'stale' });
+    expect((await cache.get(key(), issuer())).source).toBe('issued');
+    expect(cache.stats()).toMatchObject({ issuerCalls: 4, inFlight: 0 });
+  });
 });
