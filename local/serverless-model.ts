@@ -140,6 +140,13 @@ export function localRolePolicy(model: ServerlessModel, accountId: string): stri
       const [separator, parts] = doc['Fn::Join'] as [string, unknown[]];
       return parts.map(resolve).join(separator);
     }
+    if ('Ref' in doc) {
+      // The pseudo parameters as the local stack's AWS has them; a Ref to anything else is said, never joined as "[object Object]".
+      const pseudo: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::Region': model.region, 'AWS::AccountId': accountId };
+      const value = pseudo[doc.Ref as string];
+      if (value === undefined) throw new Error(`serverless.yml: the local stack cannot resolve Ref ${String(doc.Ref)} in an IAM statement`);
+      return value;
+    }
     return Object.fromEntries(Object.entries(doc).map(([k, v]) => [k, resolve(v)]));
   };
   return JSON.stringify({ Version: '2012-10-17', Statement: resolve(model.iamStatements) });
