@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { capturingStdout } from '../support/quiet-logs';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -64,6 +64,13 @@ describe('serverless package', () => {
         expect(JSON.stringify(statement.Resource)).not.toContain('"*"');
       }
     }
+  });
+
+  it('ships no serverless.yml and no YAML parser: the openapi function takes its routes from the build', () => {
+    expect(existsSync(join(dir, 'bundle', 'serverless.yml'))).toBe(false);
+    const openapi = readFileSync(join(dir, 'bundle', 'functions', 'openapi', 'handler.mjs'), 'utf8');
+    expect(openapi).toContain('/volumes/{id}/credentials');
+    expect(openapi).not.toContain('serverless.yml:');
   });
 
   it('bundles handlers that load and answer under Node 22', async () => {
