@@ -18,6 +18,7 @@
  * Without a master key every lookup answers `AccessKeysDisabled` (503): the deployment offers no keys.
  */
 import { LRUCache } from 'lru-cache';
+import { onClock, ttlUntil } from '../lru-clock';
 import type { AccessKeyResolver, GatewayKey } from '../proxy/ports';
 import { isAccessKeyId } from './ids';
 import type { AccessKeyRecord } from './model';
@@ -102,8 +103,7 @@ export function createAccessKeyResolver(options: AccessKeyResolverOptions): Cach
   const entries = new LRUCache<string, Answer, string>({
     max: maxEntries,
     ttl: Math.max(1, ttlMs),
-    ttlResolution: 0,
-    perf: { now: () => now() + 1 }, // lru-cache takes a start time of 0 for "no expiry"; a test clock may start there
+    ...onClock(clock),
     // A reset() while a read is in flight: its waiters get the answer, the cache does not keep it.
     ignoreFetchAbort: true,
     dispose: (_answer, _id, reason) => {
@@ -118,10 +118,9 @@ export function createAccessKeyResolver(options: AccessKeyResolverOptions): Cach
       try {
         const key = usableKey(await store.get(id), master, now());
         const until = Math.min(startedAt + ttlMs, key ? key.expiresAt.getTime() : Infinity);
-        // lru-cache serves an entry while its age is at most `ttl`; ours is served strictly before `until`.
-        const ttl = until - now() - 1;
-        set.ttl = Math.max(1, ttl);
-        return { key, keep: ttl >= 1 };
+        const ttl = ttlUntil(until, now());
+        set.ttl = ttl ?? 1;
+        return { key, keep: ttl !== undefined };
       } catch (error) {
         c.failures++;
         throw error;

@@ -9,6 +9,7 @@
  * - bounded: least recently used entries go beyond `maxEntries` (1,000 by default); `reset()` forgets all.
  */
 import { LRUCache } from 'lru-cache';
+import { onClock, ttlUntil } from '../lru-clock';
 import type { Member, Volume } from '../volumes/model';
 import type { Clock, VolumeRepository } from '../volumes/ports';
 
@@ -38,18 +39,16 @@ export function createVolumeLookup(options: VolumeLookupOptions): VolumeLookup {
   const entries = new LRUCache<string, Answer, Load>({
     max: options.maxEntries ?? 1000,
     ttl: Math.max(1, ttlMs),
-    ttlResolution: 0,
-    perf: { now: () => now() + 1 }, // lru-cache takes a start time of 0 for "no expiry"; a test clock may start there
+    ...onClock(clock),
     // A reset() while a read is in flight: its waiters get the answer, the cache does not keep it.
     ignoreFetchAbort: true,
     fetchMethod: async (_k, _stale, { options: set, context: load }) => {
       const startedAt = now();
       const value = await load();
       // The entry's life counts from before the read: an answer is never older than `ttlMs`.
-      // lru-cache serves an entry while its age is at most `ttl`; ours is served strictly before `ttlMs` has passed.
-      const ttl = startedAt + ttlMs - now() - 1;
-      set.ttl = Math.max(1, ttl);
-      return { value, keep: ttl >= 1 };
+      const ttl = ttlUntil(startedAt + ttlMs, now());
+      set.ttl = ttl ?? 1;
+      return { value, keep: ttl !== undefined };
     },
   });
   const cached = async (k: string, load: Load) => {

@@ -28,6 +28,7 @@
  * rule (margin and `minRemainingMs`), stale-if-unavailable, and aborting a shared call only when all have left.
  */
 import { LRUCache } from 'lru-cache';
+import { onClock, ttlUntil } from '../lru-clock';
 import { DependencyUnavailable } from '../errors';
 import type { DataAccess, VolumeStatus } from '../volumes/model';
 import type { Clock, TemporaryCredentials } from '../volumes/ports';
@@ -136,8 +137,7 @@ export class CredentialCache {
     this.entries = new LRUCache<string, Entry, Issue>({
       max: this.maxEntries,
       ttl: LONGEST_LIFETIME_MS,
-      ttlResolution: 0,
-      perf: { now: () => this.now() + 1 }, // lru-cache takes a start time of 0 for "no expiry"; a test clock may start there
+      ...onClock(options.clock),
       // reset() (or an eviction) while a call is in flight: its waiters get the credentials, the cache does not keep them.
       ignoreFetchAbort: true,
       // A failed replacement leaves the entry it would have replaced: stale-if-unavailable serves it.
@@ -204,10 +204,10 @@ export class CredentialCache {
       const credentials = await issue(flight.controller.signal);
       const expiresAt = credentials.expiration.getTime();
       const marginMs = reuseMarginMs(expiresAt - startedAt);
-      // Kept while it can serve: as a hit (above the margin) or stale (above the floor); lru-cache serves while age <= ttl.
-      const ttl = expiresAt - this.now() - Math.min(marginMs, STALE_FLOOR_MS) - 1;
-      set.ttl = Math.max(1, ttl);
-      return { credentials, marginMs, keep: ttl >= 1 };
+      // Kept while it can serve: as a hit (above the margin) or stale (above the floor).
+      const ttl = ttlUntil(expiresAt - Math.min(marginMs, STALE_FLOOR_MS), this.now());
+      set.ttl = ttl ?? 1;
+      return { credentials, marginMs, keep: ttl !== undefined };
     } catch (error) {
       counters.failures++;
       throw error;
