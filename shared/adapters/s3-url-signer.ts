@@ -14,6 +14,7 @@
  */
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { LRUCache } from 'lru-cache';
 import type { PresignRequest, UrlSigner } from '../vending/ports';
 import type { TemporaryCredentials } from '../volumes/ports';
 
@@ -22,7 +23,7 @@ export interface S3UrlSignerOptions {
   forcePathStyle: boolean;
   /** Overrides the SDK's own endpoint resolution (which already honours `AWS_ENDPOINT_URL`). */
   endpoint?: string;
-  /** Signing clients kept at once (one per region and session); the oldest unused goes first. */
+  /** Signing clients kept at once (one per region and session; lru-cache, the least recently used goes first). */
   maxClients?: number;
 }
 
@@ -52,19 +53,12 @@ const sameCredentials = (a: TemporaryCredentials, b: TemporaryCredentials) =>
   a.accessKeyId === b.accessKeyId && a.secretAccessKey === b.secretAccessKey && a.sessionToken === b.sessionToken;
 
 export function createS3UrlSigner(options: S3UrlSignerOptions): S3UrlSigner {
-  const maxClients = options.maxClients ?? 256;
-  const clients = new Map<string, Entry>();
+  const clients = new LRUCache<string, Entry>({ max: options.maxClients ?? 256 });
 
   function clientFor(credentials: TemporaryCredentials, region: string): S3Client {
     const cacheKey = `${region}\n${credentials.accessKeyId}`;
     const cached = clients.get(cacheKey);
-    if (cached) {
-      clients.delete(cacheKey);
-      if (sameCredentials(cached.credentials, credentials)) {
-        clients.set(cacheKey, cached); // most recently used last
-        return cached.client;
-      }
-    }
+    if (cached && sameCredentials(cached.credentials, credentials)) return cached.client;
     const client = new S3Client({
       region,
       forcePathStyle: options.forcePathStyle,
@@ -78,7 +72,6 @@ export function createS3UrlSigner(options: S3UrlSignerOptions): S3UrlSigner {
         expiration: credentials.expiration,
       },
     });
-    if (clients.size >= maxClients) clients.delete(clients.keys().next().value as string);
     clients.set(cacheKey, { client, credentials });
     return client;
   }
