@@ -12,7 +12,7 @@ export { classify, OPERATIONS, type Operation, type OperationName } from './oper
 export { clientKey, clientKeyEncoded, realKey, realPrefix, rootOf, MAX_KEY_BYTES } from './keys';
 export { createProxyAudit, type ProxyAudit } from './audit';
 export { createVolumeLookup, type VolumeLookup } from './volume-lookup';
-export { forwardingCredentials, proxySessionPolicy, withProxySessionPolicy } from './forwarding-credentials';
+export { forwardingCredentials } from './forwarding-credentials';
 export { createHttpUpstream, s3Endpoint } from './upstream/http-upstream';
 export { FUNCTION_URL_LIMITS, FUNCTION_URL_MAX_RESPONSE_BYTES, requestFromEvent } from './function-url';
 export { nextflowConfig, type NextflowConfig } from './nextflow-config';

@@ -100,6 +100,11 @@ export interface CredentialRequest {
   durationSeconds: number;
   /** Remaining life wanted at least (see the cache); the margin alone when absent. */
   minRemainingSeconds?: number;
+  /**
+   * Write sessions may also list the bucket's multipart uploads (`sessionPolicy`'s option): the proxy's sessions
+   * only, whose cache is their own, since the cache's key does not tell the two policies apart.
+   */
+  listUploads?: boolean;
 }
 
 /**
@@ -108,7 +113,7 @@ export interface CredentialRequest {
  */
 export async function volumeCredentials(deps: VendingDeps, caller: Caller, volume: Volume, request: CredentialRequest): Promise<CachedCredentials> {
   const { access, durationSeconds } = request;
-  const policy = sessionPolicy(volume, access);
+  const policy = sessionPolicy(volume, access, { listUploads: request.listUploads === true });
   const key = { volumeId: volume.id, volumeVersion: volume.version, volumeStatus: volume.status, subject: caller.subject, access, durationSeconds };
   const found = await deps.cache.get(
     key,

@@ -17,11 +17,18 @@
  * above its multipart threshold read the source's tags first (and may write the target's), directly against S3
  * with vended credentials as through the proxy. They cost at most 69 characters, so every prefix of up to 487
  * characters has them; a longer one gets the policy without them (such a copy then needs `--copy-props none`).
+ *
+ * The proxy's sessions ask for `listUploads`: write sessions may then also `s3:ListBucketMultipartUploads` on the
+ * bucket, which ListMultipartUploads needs and which the volume's permissions policy grants read-write volumes.
+ * Vended credentials do not get it, because S3 cannot confine that action to a prefix; through the proxy it is
+ * confined anyway, since the proxy always sends the volume's root as the `prefix`. A policy that would exceed
+ * STS's 2,048 characters with it is left without it (such a volume just cannot list its uploads through the proxy).
  */
 import { ValidationFailed } from '../errors';
 import type { DataAccess, Volume } from '../volumes/model';
 import { partitionOf } from '../volumes/naming';
 import {
+  bucketArn,
   listBucketStatement,
   objectsArn,
   READ_OBJECT_ACTIONS,
@@ -29,6 +36,7 @@ import {
   WRITE_OBJECT_ACTIONS,
   WRITE_TAGGING_ACTIONS,
   type PolicyDocument,
+  type Statement,
 } from '../volumes/policies';
 
 /** STS's limit on the plain text of a session policy. */
@@ -55,14 +63,37 @@ export function sessionPolicyDocument(volume: PolicyVolume, access: DataAccess, 
   };
 }
 
+export interface SessionPolicyOptions {
+  /** Write sessions may also list the bucket's multipart uploads, when the policy still fits (the proxy's sessions). */
+  listUploads?: boolean;
+}
+
+/** The proxy's statement for ListMultipartUploads, which S3 cannot confine to a prefix (the proxy confines it). */
+const listUploadsStatement = (volume: PolicyVolume): Statement => ({
+  Sid: 'ProxyListUploads',
+  Effect: 'Allow',
+  Action: ['s3:ListBucketMultipartUploads'],
+  Resource: [bucketArn(partitionOf(volume.region), volume.bucket)],
+});
+
+/** The document with the multipart listing statement, when it grants writes, `listUploads` asks and it still fits. */
+function withListUploads(document: PolicyDocument, text: string, volume: PolicyVolume, access: DataAccess, options: SessionPolicyOptions): string {
+  if (!options.listUploads || access !== 'write') return text;
+  const widened = JSON.stringify({ ...document, Statement: [...document.Statement, listUploadsStatement(volume)] });
+  return widened.length <= SESSION_POLICY_MAX_CHARS ? widened : text;
+}
+
 /**
- * The compact JSON of the session policy for `access` on the volume, with the tag actions when they fit. Throws
- * `SessionPolicyTooLarge` (400) when even the policy without them is longer than STS accepts. Length is counted in UTF-16 code units, which never undercounts characters.
+ * The compact JSON of the session policy for `access` on the volume, with the tag actions when they fit (and the
+ * multipart listing, when `options.listUploads` asks and it fits too). Throws `SessionPolicyTooLarge` (400) when
+ * even the policy without them is longer than STS accepts. Length is counted in UTF-16 code units, which never undercounts characters.
  */
-export function sessionPolicy(volume: PolicyVolume, access: DataAccess): string {
-  const withTags = JSON.stringify(sessionPolicyDocument(volume, access));
-  if (withTags.length <= SESSION_POLICY_MAX_CHARS) return withTags;
-  const text = JSON.stringify(sessionPolicyDocument(volume, access, false));
+export function sessionPolicy(volume: PolicyVolume, access: DataAccess, options: SessionPolicyOptions = {}): string {
+  const tagged = sessionPolicyDocument(volume, access);
+  const withTags = JSON.stringify(tagged);
+  if (withTags.length <= SESSION_POLICY_MAX_CHARS) return withListUploads(tagged, withTags, volume, access, options);
+  const untagged = sessionPolicyDocument(volume, access, false);
+  const text = JSON.stringify(untagged);
   if (text.length > SESSION_POLICY_MAX_CHARS) {
     throw new ValidationFailed(
       `This volume's prefix is too long for temporary credentials: their session policy names the prefix three times and would be ${text.length} characters, but STS accepts at most ${SESSION_POLICY_MAX_CHARS}. A volume's admin can register the data again with a shorter prefix (510 characters always fit).`,
@@ -70,5 +101,5 @@ export function sessionPolicy(volume: PolicyVolume, access: DataAccess): string 
       'SessionPolicyTooLarge',
     );
   }
-  return text;
+  return withListUploads(untagged, text, volume, access, options);
 }

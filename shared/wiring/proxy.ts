@@ -16,7 +16,6 @@ import { createTokenVerifier } from '../auth/token-verifier';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { createLogger, type Logger } from '../log';
 import { createProxyAudit } from '../proxy/audit';
-import { withProxySessionPolicy } from '../proxy/forwarding-credentials';
 import { createProxy, type ProxyDeps, type ProxyHandler } from '../proxy/handle';
 import { createHttpUpstream } from '../proxy/upstream/http-upstream';
 import { createVolumeLookup } from '../proxy/volume-lookup';
@@ -61,8 +60,7 @@ export function buildProxyDeps(config: Config, proxyConfig: ProxyConfig, logger:
   return {
     vending: {
       ...volumes,
-      // The proxy's own sessions: its cache is its own (a separate function at AWS), its issuer adds the multipart listing.
-      sts: withProxySessionPolicy(volumes.sts),
+      // The proxy's own sessions (their policy adds the multipart listing): its cache is its own (a separate function at AWS).
       cache: createCredentialCache({ clock: systemClock }),
       signer: createS3UrlSigner({ forcePathStyle: config.s3ForcePathStyle }),
       multipart: createS3MultipartStore({ forcePathStyle: config.s3ForcePathStyle }),

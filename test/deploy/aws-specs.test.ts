@@ -92,6 +92,15 @@ describe('the policies the API generates', () => {
     const document = JSON.parse(sessionPolicy({ bucket: 'lab-genomes', prefix, region }, access));
     expect(await policyProblems('session', document)).toEqual([]);
   });
+
+  it.each(['', 'projects/run 7'].flatMap((prefix) => ['us-east-1', 'cn-north-1', 'us-gov-west-1'].map((region) => [prefix, region] as const)))(
+    "the proxy's write session policy, with the multipart listing (prefix %j, %s), is valid IAM",
+    async (prefix, region) => {
+      const document = JSON.parse(sessionPolicy({ bucket: 'lab-genomes', prefix, region }, 'write', { listUploads: true }));
+      expect(document.Statement.map((s: { Sid: string }) => s.Sid)).toContain('ProxyListUploads');
+      expect(await policyProblems('proxy session', document)).toEqual([]);
+    },
+  );
 });
 
 describe('the checker', () => {

@@ -108,3 +108,34 @@ describe('session policy size', () => {
     expect(sessionPolicy(worst('a'.repeat(300)), 'write').length).toBeLessThan(SESSION_POLICY_MAX_CHARS);
   });
 });
+
+describe('session policy with listUploads (the proxy’s sessions)', () => {
+  const proxyPolicy = (v: typeof volume, access: 'read' | 'write') => sessionPolicy(v, access, { listUploads: true });
+
+  it('write sessions may also list the bucket’s multipart uploads (the proxy confines that listing to the root itself)', () => {
+    const policy = JSON.parse(proxyPolicy(volume, 'write'));
+    expect(policy.Statement.at(-1)).toEqual({ Sid: 'ProxyListUploads', Effect: 'Allow', Action: ['s3:ListBucketMultipartUploads'], Resource: ['arn:aws:s3:::lab-genomes'] });
+    expect(policy.Statement.slice(0, -1)).toEqual(JSON.parse(sessionPolicy(volume, 'write')).Statement);
+  });
+
+  it('read sessions are vending’s, tag reading included (what the aws cli’s multipart copy asks first)', () => {
+    expect(proxyPolicy(volume, 'read')).toBe(sessionPolicy(volume, 'read'));
+    expect(JSON.parse(sessionPolicy(volume, 'read')).Statement[1]).toEqual({ Sid: 'VolumeObjects', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectTagging'], Resource: ['arn:aws:s3:::lab-genomes/runs/2025/*'] });
+  });
+
+  it('never grants more than the role’s permissions policy', () => {
+    const role = permissionsPolicy({ ...volume, accessMode: 'read-write' });
+    const grants = (statements: Array<{ Action: string[]; Resource?: string[] }>) => statements.flatMap((s) => s.Action.flatMap((a) => (s.Resource ?? []).map((r) => `${a} ${r}`)));
+    const roleGrants = new Set(grants(role.Statement));
+    for (const access of ['read', 'write'] as const) {
+      for (const grant of grants(JSON.parse(proxyPolicy(volume, access)).Statement)) expect(roleGrants).toContain(grant);
+    }
+  });
+
+  it('a policy that would no longer fit STS’s 2,048 characters with it is left as it was', () => {
+    const long = { ...volume, bucket: 'b'.repeat(63), prefix: 'p'.repeat(495) };
+    const base = sessionPolicy(long, 'write');
+    expect(base.length).toBeLessThanOrEqual(2048);
+    expect(proxyPolicy(long, 'write')).toBe(base);
+  });
+});
