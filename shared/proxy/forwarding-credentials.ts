@@ -18,7 +18,13 @@ import type { TemporaryCredentials } from '../volumes/ports';
 /** A request signed with less left than this could expire on its way; the cache then renews. */
 const MIN_REMAINING_SECONDS = 120;
 
-export async function forwardingCredentials(deps: VendingDeps, caller: Caller, volume: Volume, access: DataAccess): Promise<TemporaryCredentials> {
+/** What the proxy's credentials come from: its own credential cache and the STS port. */
+export type ForwardingDeps = Pick<VendingDeps, 'sts' | 'cache'>;
+
+/** The credentials the proxy signs one volume's request with, for the caller's effective access. */
+export type ProxyCredentials = (caller: Caller, volume: Volume, access: DataAccess) => Promise<TemporaryCredentials>;
+
+export async function forwardingCredentials(deps: ForwardingDeps, caller: Caller, volume: Volume, access: DataAccess): Promise<TemporaryCredentials> {
   const { credentials } = await volumeCredentials(deps, caller, volume, {
     access,
     durationSeconds: DEFAULT_SESSION_SECONDS,
@@ -27,3 +33,9 @@ export async function forwardingCredentials(deps: VendingDeps, caller: Caller, v
   });
   return credentials;
 }
+
+/** {@link forwardingCredentials} over `deps`, as the proxy is given it. */
+export const createForwardingCredentials =
+  (deps: ForwardingDeps): ProxyCredentials =>
+  (caller, volume, access) =>
+    forwardingCredentials(deps, caller, volume, access);

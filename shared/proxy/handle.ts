@@ -12,16 +12,16 @@ import { AppError } from '../errors';
 import type { Logger } from '../log';
 import { countMetric, withMetrics } from '../metrics';
 import { SigV4Error } from '../sigv4';
-import type { VendingDeps } from '../vending/deps';
 import { auditedKey } from '../vending/presign';
 import type { Caller } from '../volumes/deps';
 import type { AuditOutcome } from '../volumes/model';
+import type { Clock, VolumeRepository } from '../volumes/ports';
 import type { ProxyAudit } from './audit';
 import { authenticate, checkSigningRegion, type Authenticated } from './authenticate';
 import { discard } from './body';
 import { rewriteCopySource } from './copy-source';
 import { errorResponse, notImplemented } from './errors';
-import { forwardingCredentials } from './forwarding-credentials';
+import type { ProxyCredentials } from './forwarding-credentials';
 import { realKey } from './keys';
 import { bucketLocation, bucketOwned, headBucket, listBuckets } from './local-answers';
 import { classify, type Operation } from './operations';
@@ -35,8 +35,12 @@ import { findVisible, openVolume } from './volume-access';
 import type { VolumeLookup } from './volume-lookup';
 
 export interface ProxyDeps {
-  /** Credentials (the cache and STS, as vending uses them), the volume repository (ListBuckets), the clock. */
-  vending: VendingDeps;
+  /** The credentials a volume's request is signed with (`createForwardingCredentials`: the proxy's cache and STS). */
+  credentials: ProxyCredentials;
+  /** The volumes a subject is a member of, for ListBuckets. */
+  repo: Pick<VolumeRepository, 'listForSubject'>;
+  /** The clock signatures are checked against. */
+  clock: Clock;
   accessKeys: AccessKeyResolver;
   verifier: TokenVerifier;
   lookup: VolumeLookup;
@@ -99,7 +103,7 @@ async function serveVolume(deps: ProxyDeps, s: Served): Promise<ProxyResponse> {
     detail.copySource = auditedKey(`${rewritten.source.volumeName}/${rewritten.source.key}`);
   }
   try {
-    const credentials = await forwardingCredentials(deps.vending, caller, volume, opened.access);
+    const credentials = await deps.credentials(caller, volume, opened.access);
     const { detail: requestDetail, ...unsigned } = await upstreamRequest(req, auth, operation, volume, target.key, query, copySource);
     Object.assign(detail, requestDetail);
     const upstream = await deps.upstream.send({ ...unsigned, credentials });
@@ -137,7 +141,7 @@ function countRequest(operation: unknown, status: number, req: ProxyRequest, res
 }
 
 export function createProxy(deps: ProxyDeps): ProxyHandler {
-  const authDeps = { accessKeys: deps.accessKeys, verifier: deps.verifier, clock: deps.vending.clock };
+  const authDeps = { accessKeys: deps.accessKeys, verifier: deps.verifier, clock: deps.clock };
   const stage = deps.logger.fields?.stage;
   const metrics = typeof stage === 'string' ? { base: { Stage: stage } } : {};
   // One metrics scope per request (the Node front serves many at once), flushed when its answer is ready.
@@ -157,7 +161,7 @@ export function createProxy(deps: ProxyDeps): ProxyHandler {
       ...(req.signal ? { signal: req.signal } : {}),
     };
     return operation.name === 'ListBuckets'
-      ? listBuckets(deps.vending.repo, principal, caller, query, req.requestId)
+      ? listBuckets(deps.repo, principal, caller, query, req.requestId)
       : serveVolume(deps, { req, auth, caller, operation, target, query, limits, log, summary });
   }
 

@@ -69,7 +69,7 @@ function refusal(error: AssumeRoleRefused, volume: Volume, caller: Caller, durat
   );
 }
 
-function assume(deps: VendingDeps, caller: Caller, volume: Volume, policy: string, durationSeconds: number, signal: AbortSignal): Promise<TemporaryCredentials> {
+function assume(deps: Pick<VendingDeps, 'sts'>, caller: Caller, volume: Volume, policy: string, durationSeconds: number, signal: AbortSignal): Promise<TemporaryCredentials> {
   const name = stsName(caller.subject);
   if (volume.auth.type === 'role') {
     return deps.sts.assumeRole({
@@ -111,7 +111,7 @@ export interface CredentialRequest {
  * Credentials for `access` to the volume, from the cache or STS. The caller's rights must have been checked
  * (see rules.ts). Throws `SessionPolicyTooLarge` before any call when the policy cannot fit.
  */
-export async function volumeCredentials(deps: VendingDeps, caller: Caller, volume: Volume, request: CredentialRequest): Promise<CachedCredentials> {
+export async function volumeCredentials(deps: Pick<VendingDeps, 'sts' | 'cache'>, caller: Caller, volume: Volume, request: CredentialRequest): Promise<CachedCredentials> {
   const { access, durationSeconds } = request;
   const policy = sessionPolicy(volume, access, { listUploads: request.listUploads === true });
   const key = { volumeId: volume.id, volumeVersion: volume.version, volumeStatus: volume.status, subject: caller.subject, access, durationSeconds };

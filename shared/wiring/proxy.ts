@@ -10,12 +10,11 @@
  * - `NODE_PROXY_PUBLIC_URL`: where clients reach the proxy's Node front, when it runs; the Nextflow config names it
  *   (Nextflow's whole-file uploads do not fit a function URL's 6 MB request limit).
  */
-import { createS3MultipartStore } from '../adapters/s3-multipart-store';
-import { createS3UrlSigner } from '../adapters/s3-url-signer';
 import { createTokenVerifier } from '../auth/token-verifier';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { createLogger, type Logger } from '../log';
 import { createProxyAudit } from '../proxy/audit';
+import { createForwardingCredentials } from '../proxy/forwarding-credentials';
 import { createProxy, type ProxyDeps, type ProxyHandler } from '../proxy/handle';
 import { createHttpUpstream } from '../proxy/upstream/http-upstream';
 import { createVolumeLookup } from '../proxy/volume-lookup';
@@ -58,13 +57,10 @@ export function loadProxyConfig(env: Env = process.env): Readonly<ProxyConfig> {
 export function buildProxyDeps(config: Config, proxyConfig: ProxyConfig, logger: Logger): ProxyDeps {
   const volumes = buildVolumeDeps(config);
   return {
-    vending: {
-      ...volumes,
-      // The proxy's own sessions (their policy adds the multipart listing): its cache is its own (a separate function at AWS).
-      cache: createCredentialCache({ clock: systemClock }),
-      signer: createS3UrlSigner({ forcePathStyle: config.s3ForcePathStyle }),
-      multipart: createS3MultipartStore({ forcePathStyle: config.s3ForcePathStyle }),
-    },
+    // The proxy's own sessions (their policy adds the multipart listing): its cache is its own (a separate function at AWS).
+    credentials: createForwardingCredentials({ sts: volumes.sts, cache: createCredentialCache({ clock: systemClock }) }),
+    repo: volumes.repo,
+    clock: volumes.clock,
     accessKeys: accessKeyResolverDefaults(config),
     verifier: createTokenVerifier(config.auth),
     lookup: createVolumeLookup({ repo: volumes.repo, clock: systemClock }),

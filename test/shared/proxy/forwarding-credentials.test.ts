@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forwardingCredentials } from '../../../shared/proxy/forwarding-credentials';
+import { createForwardingCredentials, forwardingCredentials } from '../../../shared/proxy/forwarding-credentials';
 import { sessionPolicy } from '../../../shared/vending/session-policy';
 import { caller } from '../volumes/fakes';
 import { vendingWorld, volumeWith } from '../vending/fakes';
@@ -21,5 +21,14 @@ describe('the proxy’s sessions', () => {
     const v = await volumeWith(w);
     await forwardingCredentials(w.deps, caller('alice'), v, 'write');
     expect(w.sts.calls[0]!.policy).toBe(sessionPolicy(v, 'write', { listUploads: true }));
+  });
+
+  it('need only the STS port and the proxy’s own cache, not the whole vending bag', async () => {
+    const w = vendingWorld();
+    const v = await volumeWith(w);
+    const credentials = createForwardingCredentials({ sts: w.deps.sts, cache: w.deps.cache });
+    expect(await credentials(caller('alice'), v, 'read')).toEqual(await forwardingCredentials(w.deps, caller('alice'), v, 'read'));
+    expect(w.sts.calls).toHaveLength(1);
+    expect(w.sts.calls[0]!.policy).toBe(sessionPolicy(v, 'read', { listUploads: true }));
   });
 });

@@ -14,6 +14,7 @@ import type { TokenVerifier } from '../../../shared/auth/token-verifier';
 import { Unauthenticated } from '../../../shared/errors';
 import { createLogger } from '../../../shared/log';
 import { createProxyAudit } from '../../../shared/proxy/audit';
+import { createForwardingCredentials } from '../../../shared/proxy/forwarding-credentials';
 import { createProxy, type ProxyHandler } from '../../../shared/proxy/handle';
 import type { GatewayKey } from '../../../shared/proxy/ports';
 import type { ProxyRequest, ProxyResponse, Upstream, UpstreamRequest } from '../../../shared/proxy/types';
@@ -111,7 +112,9 @@ export async function proxyWorld(members: Record<string, MemberAccess> = { carol
   };
   const logs: string[] = [];
   const proxy = createProxy({
-    vending: vw.deps,
+    credentials: createForwardingCredentials(vw.deps),
+    repo: vw.repo,
+    clock: vw.clock,
     accessKeys: { resolve: async (id) => keys.get(id) },
     verifier,
     lookup: createVolumeLookup({ repo: vw.repo, clock: vw.clock, ttlMs: 0 }),
