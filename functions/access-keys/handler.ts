@@ -5,6 +5,7 @@ import { callerOf } from '../../shared/http/caller';
 import { route } from '../../shared/http/route';
 import { ok, type RouteRequest } from '../../shared/http/types';
 import { accessKeyDefaults, type AccessKeyHandlerDeps } from '../../shared/wiring/access-keys';
+import { once, onFirstCall } from '../../shared/wiring/lazy';
 import { specs } from './specs';
 
 /** The caller with the request's logger: creations and revocations are logged under the request id. */
@@ -25,4 +26,7 @@ export function makeHandlers(deps: AccessKeyHandlerDeps) {
   };
 }
 
-export const { create, list, revoke } = makeHandlers(accessKeyDefaults());
+const handlers = once(() => makeHandlers(accessKeyDefaults()));
+export const create = onFirstCall(() => handlers().create);
+export const list = onFirstCall(() => handlers().list);
+export const revoke = onFirstCall(() => handlers().revoke);

@@ -3,10 +3,11 @@ import { callerOf } from '../../shared/http/caller';
 import { route } from '../../shared/http/route';
 import { ok } from '../../shared/http/types';
 import { listAudit } from '../../shared/volumes/service';
+import { onFirstCall } from '../../shared/wiring/lazy';
 import { volumeDefaults, type VolumeHandlerDeps } from '../../shared/wiring/volumes';
 import { specs } from './specs';
 
 export const makeHandler = (deps: VolumeHandlerDeps) =>
   route(specs.handler, async (r) => ok(await listAudit(deps.volumes, callerOf(r), r.pathParameters.id!, r.query)))(deps);
 
-export const handler = makeHandler(volumeDefaults());
+export const handler = onFirstCall(() => makeHandler(volumeDefaults()));

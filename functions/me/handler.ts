@@ -1,6 +1,7 @@
 import { httpDefaults } from '../../shared/http/defaults';
 import { route } from '../../shared/http/route';
 import { ok } from '../../shared/http/types';
+import { onFirstCall } from '../../shared/wiring/lazy';
 import { specs } from './specs';
 
 /** GET /me: who the bearer token says the caller is (never the token itself). */
@@ -15,4 +16,4 @@ export const makeHandler = route(specs.handler, ({ identity }) =>
   }),
 );
 
-export const handler = makeHandler(httpDefaults());
+export const handler = onFirstCall(() => makeHandler(httpDefaults()));

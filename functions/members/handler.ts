@@ -3,6 +3,7 @@ import { callerOf } from '../../shared/http/caller';
 import { route } from '../../shared/http/route';
 import { ok } from '../../shared/http/types';
 import { deleteMember, listMembers, putMember } from '../../shared/volumes/service';
+import { once, onFirstCall } from '../../shared/wiring/lazy';
 import { volumeDefaults, type VolumeHandlerDeps } from '../../shared/wiring/volumes';
 import { specs } from './specs';
 
@@ -20,4 +21,7 @@ export function makeHandlers(deps: VolumeHandlerDeps) {
   };
 }
 
-export const { put, list, remove } = makeHandlers(volumeDefaults());
+const handlers = once(() => makeHandlers(volumeDefaults()));
+export const put = onFirstCall(() => handlers().put);
+export const list = onFirstCall(() => handlers().list);
+export const remove = onFirstCall(() => handlers().remove);

@@ -2,6 +2,7 @@
 import { httpDefaults } from '../../shared/http/defaults';
 import { route } from '../../shared/http/route';
 import { ok, type RouteRequest } from '../../shared/http/types';
+import { onFirstCall } from '../../shared/wiring/lazy';
 import { apiDocument } from './api-document';
 import { specs } from './specs';
 
@@ -20,4 +21,4 @@ export const makeHandler = route<undefined, undefined>(specs.handler, (r) => {
   return ok({ ...built, ...(servers.length ? { servers } : {}) });
 });
 
-export const handler = makeHandler(httpDefaults());
+export const handler = onFirstCall(() => makeHandler(httpDefaults()));

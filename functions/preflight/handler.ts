@@ -1,6 +1,7 @@
 import { httpDefaults } from '../../shared/http/defaults';
 import { route } from '../../shared/http/route';
 import { ok } from '../../shared/http/types';
+import { onFirstCall } from '../../shared/wiring/lazy';
 import { specs } from './specs';
 
 /**
@@ -9,4 +10,4 @@ import { specs } from './specs';
  */
 export const makeHandler = route<undefined, undefined>(specs.handler, () => ok(undefined, 204));
 
-export const handler = makeHandler(httpDefaults());
+export const handler = onFirstCall(() => makeHandler(httpDefaults()));

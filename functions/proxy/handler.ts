@@ -11,16 +11,20 @@ import { proxyDefaults } from '../../shared/wiring/proxy';
 /**
  * The S3 proxy behind the Lambda function URL (RESPONSE_STREAM): the event becomes the core's request, the
  * core's response is streamed back (object bodies are never held whole), without the Content-Encoding the URL
- * would decode (`streamedHeaders`).
+ * would decode (`streamedHeaders`). `log` is asked for only when a refusal is logged before the core is reached.
  */
-export const makeHandler = (proxy: ProxyHandler, log: Logger) =>
+export const makeHandler = (proxy: ProxyHandler, log: () => Logger) =>
   middy<APIGatewayProxyEventV2, unknown, Error, Context>({ executionMode: executionModeStreamifyResponse }).handler(async (event, context, { signal }) => {
     const problem = eventBodyProblem(event);
     const request = requestFromEvent(event, context, signal);
-    const response = problem ? errorResponse(problem, request.requestId, log, request.method) : await proxy(request, FUNCTION_URL_LIMITS);
+    const response = problem ? errorResponse(problem, request.requestId, log(), request.method) : await proxy(request, FUNCTION_URL_LIMITS);
     // The prelude's names reach the client as written: S3's spelling, not the core's lower case.
     return { statusCode: response.status, headers: s3Headers(streamedHeaders(response.headers)), body: response.body };
   });
 
-const wiring = proxyDefaults();
-export const handler = makeHandler(wiring.proxy, wiring.logger);
+// The wiring is built at the first event (proxyDefaults keeps it), not when this module loads; the handler itself
+// is made here, since the runtime must see it marked as streaming.
+export const handler = makeHandler(
+  (request, limits) => proxyDefaults().proxy(request, limits),
+  () => proxyDefaults().logger,
+);

@@ -3,10 +3,11 @@ import { callerOf } from '../../shared/http/caller';
 import { route } from '../../shared/http/route';
 import { ok } from '../../shared/http/types';
 import { nextflowConfig } from '../../shared/proxy/nextflow-config';
+import { onFirstCall } from '../../shared/wiring/lazy';
 import { nextflowConfigDefaults, type NextflowConfigDeps } from '../../shared/wiring/proxy';
 import { nextflowConfigSpecs } from './specs';
 
 export const makeHandler = (deps: NextflowConfigDeps) =>
   route(nextflowConfigSpecs.handler, async (r) => ok(await nextflowConfig(deps.volumes.repo, callerOf(r), r.pathParameters.id!, { publicUrl: deps.proxyPublicUrl, nodeUrl: deps.nodeProxyPublicUrl })))(deps);
 
-export const handler = makeHandler(nextflowConfigDefaults());
+export const handler = onFirstCall(() => makeHandler(nextflowConfigDefaults()));

@@ -3,6 +3,7 @@ import { callerOf } from '../../shared/http/caller';
 import { route } from '../../shared/http/route';
 import { ok } from '../../shared/http/types';
 import { abortUpload, completeUpload, downloadUrl, presignObject, presignParts, startUpload, vendCredentials } from '../../shared/vending';
+import { once, onFirstCall } from '../../shared/wiring/lazy';
 import { vendingDefaults, type VendingHandlerDeps } from '../../shared/wiring/vending';
 import { specs } from './specs';
 
@@ -27,12 +28,11 @@ export function makeHandlers(deps: VendingHandlerDeps) {
   };
 }
 
-export const {
-  credentials,
-  presign,
-  startUpload: startUploadHandler,
-  partsUpload: partsUploadHandler,
-  completeUpload: completeUploadHandler,
-  abortUpload: abortUploadHandler,
-  download,
-} = makeHandlers(vendingDefaults());
+const handlers = once(() => makeHandlers(vendingDefaults()));
+export const credentials = onFirstCall(() => handlers().credentials);
+export const presign = onFirstCall(() => handlers().presign);
+export const startUploadHandler = onFirstCall(() => handlers().startUpload);
+export const partsUploadHandler = onFirstCall(() => handlers().partsUpload);
+export const completeUploadHandler = onFirstCall(() => handlers().completeUpload);
+export const abortUploadHandler = onFirstCall(() => handlers().abortUpload);
+export const download = onFirstCall(() => handlers().download);

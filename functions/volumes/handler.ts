@@ -3,6 +3,7 @@ import { callerOf } from '../../shared/http/caller';
 import { route } from '../../shared/http/route';
 import { ok } from '../../shared/http/types';
 import { createVolumeOnce, deleteVolume, getVolume, IDEMPOTENCY_HEADER, listVolumes, REPLAYED_HEADER, updateVolume, verify } from '../../shared/volumes/service';
+import { once, onFirstCall } from '../../shared/wiring/lazy';
 import { volumeDefaults, type VolumeHandlerDeps } from '../../shared/wiring/volumes';
 import { specs } from './specs';
 
@@ -24,6 +25,10 @@ export function makeHandlers(deps: VolumeHandlerDeps) {
   };
 }
 
-const handlers = makeHandlers(volumeDefaults());
-export const { create, list, get, update, remove } = handlers;
-export const verifyVolume = handlers.verify;
+const handlers = once(() => makeHandlers(volumeDefaults()));
+export const create = onFirstCall(() => handlers().create);
+export const list = onFirstCall(() => handlers().list);
+export const get = onFirstCall(() => handlers().get);
+export const update = onFirstCall(() => handlers().update);
+export const remove = onFirstCall(() => handlers().remove);
+export const verifyVolume = onFirstCall(() => handlers().verify);

@@ -1,7 +1,7 @@
 /**
- * Wiring for the access-key routes and for the proxy's access-key resolver, once per cold start: the DynamoDB
- * adapters behind the domain's ports, with the client and the resolver's cache at module scope so a warm Lambda
- * reuses them.
+ * Wiring for the access-key routes and the resolver the proxy's wiring builds, once per cold start: the DynamoDB
+ * adapters behind the domain's ports, kept by their first caller so a warm Lambda reuses them. Nothing is built
+ * at import; the proxy's resolver (and its cache) is the proxy wiring's own (`shared/wiring/proxy.ts`).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createAccessKeyResolver, type CachingAccessKeyResolver } from '../access-keys/resolver';
@@ -10,7 +10,7 @@ import { randomAccessKeyIds } from '../access-keys/ids';
 import { createDynamoAccessKeyStore } from '../adapters/dynamodb/access-key-store';
 import { createDynamoAuditLog } from '../adapters/dynamodb/audit-log';
 import { createDynamoVolumeRepository } from '../adapters/dynamodb/volume-repository';
-import { loadConfig, type Config } from '../config';
+import type { Config } from '../config';
 import { httpDefaults } from '../http/defaults';
 import type { HttpDeps } from '../http/route';
 import { systemClock } from './ids';
@@ -57,15 +57,4 @@ export function buildAccessKeyResolver(
     ...(options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }),
     ...(options.maxEntries === undefined ? {} : { maxEntries: options.maxEntries }),
   });
-}
-
-let cachedResolver: CachingAccessKeyResolver | undefined;
-
-/**
- * The proxy's resolver: one per warm Lambda (30 s cache, so a revoked key stops working within a minute).
- * Reads the configuration at its first call unless given one; later calls return the same resolver.
- */
-export function accessKeyResolverDefaults(config?: Config): CachingAccessKeyResolver {
-  cachedResolver ??= buildAccessKeyResolver(config ?? loadConfig());
-  return cachedResolver;
 }

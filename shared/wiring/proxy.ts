@@ -10,6 +10,7 @@
  * - `NODE_PROXY_PUBLIC_URL`: where clients reach the proxy's Node front, when it runs; the Nextflow config names it
  *   (Nextflow's whole-file uploads do not fit a function URL's 6 MB request limit).
  */
+import type { CachingAccessKeyResolver } from '../access-keys/resolver';
 import { createTokenVerifier } from '../auth/token-verifier';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { createLogger, type Logger } from '../log';
@@ -19,7 +20,7 @@ import { createProxy, type ProxyDeps, type ProxyHandler } from '../proxy/handle'
 import { createHttpUpstream } from '../proxy/upstream/http-upstream';
 import { createVolumeLookup } from '../proxy/volume-lookup';
 import { createCredentialCache } from '../vending/credential-cache';
-import { accessKeyResolverDefaults } from './access-keys';
+import { buildAccessKeyResolver } from './access-keys';
 import { systemClock } from './ids';
 import { buildVolumeDeps, volumeDefaults, type VolumeHandlerDeps } from './volumes';
 
@@ -54,14 +55,14 @@ export function loadProxyConfig(env: Env = process.env): Readonly<ProxyConfig> {
   return Object.freeze({ ...(s3Endpoint ? { s3Endpoint } : {}), ...(publicUrl ? { publicUrl } : {}), ...(nodePublicUrl ? { nodePublicUrl } : {}) });
 }
 
-export function buildProxyDeps(config: Config, proxyConfig: ProxyConfig, logger: Logger): ProxyDeps {
+export function buildProxyDeps(config: Config, proxyConfig: ProxyConfig, logger: Logger, accessKeys = buildAccessKeyResolver(config)): ProxyDeps {
   const volumes = buildVolumeDeps(config);
   return {
     // The proxy's own sessions (their policy adds the multipart listing): its cache is its own (a separate function at AWS).
     credentials: createForwardingCredentials({ sts: volumes.sts, cache: createCredentialCache({ clock: systemClock }) }),
     repo: volumes.repo,
     clock: volumes.clock,
-    accessKeys: accessKeyResolverDefaults(config),
+    accessKeys,
     verifier: createTokenVerifier(config.auth),
     lookup: createVolumeLookup({ repo: volumes.repo, clock: systemClock }),
     audit: createProxyAudit({ audit: volumes.audit, clock: systemClock }),
@@ -72,6 +73,8 @@ export function buildProxyDeps(config: Config, proxyConfig: ProxyConfig, logger:
 
 export interface ProxyWiring {
   proxy: ProxyHandler;
+  /** The proxy's access-key resolver: 30 s cache, so a revoked key stops working within a minute. */
+  accessKeys: CachingAccessKeyResolver;
   config: Readonly<Config>;
   proxyConfig: Readonly<ProxyConfig>;
   logger: Logger;
@@ -85,7 +88,8 @@ export function proxyDefaults(): ProxyWiring {
   const config = loadConfig();
   const proxyConfig = loadProxyConfig();
   const logger = createLogger({ service: 'volume-gateway', stage: config.stage, component: 'proxy' }, { level: config.logLevel });
-  cached = { proxy: createProxy(buildProxyDeps(config, proxyConfig, logger)), config, proxyConfig, logger };
+  const accessKeys = buildAccessKeyResolver(config);
+  cached = { proxy: createProxy(buildProxyDeps(config, proxyConfig, logger, accessKeys)), accessKeys, config, proxyConfig, logger };
   return cached;
 }
 

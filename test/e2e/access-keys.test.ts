@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveSecret } from '../../shared/access-keys/secret';
-import { accessKeyResolverDefaults, buildAccessKeyResolver } from '../../shared/wiring/access-keys';
+import { buildAccessKeyResolver } from '../../shared/wiring/access-keys';
+import { proxyDefaults } from '../../shared/wiring/proxy';
 import { setLogSink } from '../../shared/log';
 import { loadServerlessModel } from '../../local/serverless-model';
 import { gatewayDynamo } from '../shared/adapters/helpers';
@@ -103,7 +104,7 @@ describe('the access key story', () => {
       { client: gatewayDynamo(stack) },
     );
     // The proxy's own wiring: the configuration the stack gives its functions, its credentials endpoint.
-    for (const resolver of [explicit, accessKeyResolverDefaults()]) {
+    for (const resolver of [explicit, proxyDefaults().accessKeys]) {
       expect(await resolver.resolve(key.accessKeyId)).toEqual({
         accessKeyId: key.accessKeyId,
         secretAccessKey: key.secretAccessKey,
@@ -126,7 +127,7 @@ describe('the access key story', () => {
     const revoked = await api('alice', 'DELETE', `/access-keys/${key.accessKeyId}`);
     expect(revoked.status).toBe(204);
     expect((await api('alice', 'GET', '/access-keys')).body.items).toEqual([]);
-    const resolver = accessKeyResolverDefaults();
+    const resolver = proxyDefaults().accessKeys;
     resolver.reset(); // what 30 s of waiting would do
     expect(await resolver.resolve(key.accessKeyId)).toBeUndefined();
     expect((await api('alice', 'DELETE', `/access-keys/${key.accessKeyId}`)).status).toBe(404);

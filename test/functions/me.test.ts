@@ -2,27 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeHandler } from '../../functions/me/handler';
 import { createTokenVerifier } from '../../shared/auth/token-verifier';
 import { loadAuthConfig } from '../../shared/config';
 import { createLogger } from '../../shared/log';
 import type { HttpDeps } from '../../shared/http/route';
 import type { HttpResult } from '../../shared/http/types';
 import { startDevIssuer, type DevIssuer } from '../../local/oidc/issuer';
-
-// functions/me/handler.ts also wires its production `handler` when imported, which reads the
-// environment: give it one that loads. The handler under test is built from the deps below.
-vi.hoisted(() => {
-  vi.stubEnv('AWS_REGION', 'us-east-1');
-  vi.stubEnv('AUTH_MODE', 'oidc');
-  vi.stubEnv('OIDC_ISSUER', 'https://issuer.invalid');
-  vi.stubEnv('OIDC_AUDIENCE', 'unused');
-  vi.stubEnv('VOLUMES_TABLE', 'unused');
-  vi.stubEnv('AUDIT_TABLE', 'unused');
-  vi.stubEnv('ACCESS_KEYS_TABLE', 'unused');
-  vi.stubEnv('GATEWAY_PRINCIPAL_ARN', 'arn:aws:iam::123456789012:role/unused');
-});
-const { makeHandler } = await import('../../functions/me/handler');
 
 const AUDIENCE = 'volume-gateway-test';
 let dataDir: string;
@@ -88,7 +75,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await issuer?.close();
   await rm(dataDir, { recursive: true, force: true });
-  vi.unstubAllEnvs();
 });
 
 describe('GET /me', () => {

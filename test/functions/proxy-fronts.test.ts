@@ -7,28 +7,13 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { createLogger } from '../../shared/log';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installAwsLambdaGlobal, LocalResponseStream } from '../../local/lambda/streaming';
 import { httpEvent } from '../../local/lambda/http-event';
 import { lambdaContext } from '../../local/lambda/context';
 import { startNodeProxy, type NodeProxyServer } from '../../containers/node-proxy/server';
 import type { FrontLimits, ProxyRequest, ProxyResponse } from '../../shared/proxy/types';
 
-// functions/proxy/handler.ts wires its production handler when imported: give it an environment that loads.
-vi.hoisted(() => {
-  for (const [name, value] of Object.entries({
-    AWS_REGION: 'us-east-1',
-    AUTH_MODE: 'oidc',
-    OIDC_ISSUER: 'https://issuer.invalid',
-    OIDC_AUDIENCE: 'unused',
-    VOLUMES_TABLE: 'unused',
-    AUDIT_TABLE: 'unused',
-    ACCESS_KEYS_TABLE: 'unused',
-    GATEWAY_PRINCIPAL_ARN: 'arn:aws:iam::123456789012:role/unused',
-  })) {
-    vi.stubEnv(name, value);
-  }
-});
 // The runtime's global first: the AWS SDK creates an empty one when it loads.
 installAwsLambdaGlobal();
 const { makeHandler } = await import('../../functions/proxy/handler');
@@ -55,7 +40,7 @@ let lambdaUrl: string;
 let nodeFront: NodeProxyServer;
 
 beforeAll(async () => {
-  const handler = makeHandler(core, createLogger({}, { write: () => undefined })) as unknown as (event: unknown, stream: LocalResponseStream, context: unknown) => Promise<void>;
+  const handler = makeHandler(core, () => createLogger({}, { write: () => undefined })) as unknown as (event: unknown, stream: LocalResponseStream, context: unknown) => Promise<void>;
   // A bare function URL: the event as Lambda builds it, the handler's stream as the response.
   lambdaServer = createServer(async (request, response) => {
     const chunks: Buffer[] = [];

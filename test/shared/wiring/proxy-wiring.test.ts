@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../shared/config';
+import { createLogger } from '../../../shared/log';
+import { buildProxyDeps } from '../../../shared/wiring/proxy';
+
+const env = (accessKeysTable: string) => ({
+  AWS_REGION: 'us-east-1',
+  AUTH_MODE: 'oidc',
+  OIDC_ISSUER: 'https://issuer.invalid',
+  OIDC_AUDIENCE: 'unused',
+  VOLUMES_TABLE: 'volumes',
+  AUDIT_TABLE: 'audit',
+  ACCESS_KEYS_TABLE: accessKeysTable,
+  GATEWAY_PRINCIPAL_ARN: 'arn:aws:iam::123456789012:role/unused',
+});
+
+describe('the proxy’s wiring', () => {
+  it('builds its own access-key resolver from the configuration it is given, not a process-wide one built by the first caller', () => {
+    const logger = createLogger({}, { write: () => undefined });
+    const first = buildProxyDeps(loadConfig(env('keys-a')), {}, logger);
+    const second = buildProxyDeps(loadConfig(env('keys-b')), {}, logger);
+    expect(second.accessKeys).not.toBe(first.accessKeys);
+  });
+});
