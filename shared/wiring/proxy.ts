@@ -10,6 +10,7 @@
  * - `NODE_PROXY_PUBLIC_URL`: where clients reach the proxy's Node front, when it runs; the Nextflow config names it
  *   (Nextflow's whole-file uploads do not fit a function URL's 6 MB request limit).
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CachingAccessKeyResolver } from '../access-keys/resolver';
 import { createTokenVerifier } from '../auth/token-verifier';
 import { ConfigError, loadConfig, type Config } from '../config';
@@ -55,8 +56,15 @@ export function loadProxyConfig(env: Env = process.env): Readonly<ProxyConfig> {
   return Object.freeze({ ...(s3Endpoint ? { s3Endpoint } : {}), ...(publicUrl ? { publicUrl } : {}), ...(nodePublicUrl ? { nodePublicUrl } : {}) });
 }
 
-export function buildProxyDeps(config: Config, proxyConfig: ProxyConfig, logger: Logger, accessKeys = buildAccessKeyResolver(config)): ProxyDeps {
-  const volumes = buildVolumeDeps(config);
+/** The proxy's deps over one DynamoDB client: the volume repository, the audit log and the access-key resolver share it. */
+export function buildProxyDeps(
+  config: Config,
+  proxyConfig: ProxyConfig,
+  logger: Logger,
+  dynamo = new DynamoDBClient({ region: config.region }),
+  accessKeys = buildAccessKeyResolver(config, { client: dynamo }),
+): ProxyDeps {
+  const volumes = buildVolumeDeps(config, dynamo);
   return {
     // The proxy's own sessions (their policy adds the multipart listing): its cache is its own (a separate function at AWS).
     credentials: createForwardingCredentials({ sts: volumes.sts, cache: createCredentialCache({ clock: systemClock }) }),
@@ -88,8 +96,9 @@ export function proxyDefaults(): ProxyWiring {
   const config = loadConfig();
   const proxyConfig = loadProxyConfig();
   const logger = createLogger({ service: 'volume-gateway', stage: config.stage, component: 'proxy' }, { level: config.logLevel });
-  const accessKeys = buildAccessKeyResolver(config);
-  cached = { proxy: createProxy(buildProxyDeps(config, proxyConfig, logger, accessKeys)), accessKeys, config, proxyConfig, logger };
+  const dynamo = new DynamoDBClient({ region: config.region });
+  const accessKeys = buildAccessKeyResolver(config, { client: dynamo });
+  cached = { proxy: createProxy(buildProxyDeps(config, proxyConfig, logger, dynamo, accessKeys)), accessKeys, config, proxyConfig, logger };
   return cached;
 }
 

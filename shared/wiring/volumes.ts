@@ -26,8 +26,8 @@ function oidcSettings(config: Config): VolumeDeps['settings']['oidc'] {
   return { issuer: auth.issuer, audience: auth.audience[0]!, thumbprints: config.oidcThumbprints };
 }
 
-export function buildVolumeDeps(config: Config): VolumeDeps {
-  const dynamo = new DynamoDBClient({ region: config.region });
+/** The volume ports over `dynamo` (one client per wiring: the proxy's shares it with its access-key resolver). */
+export function buildVolumeDeps(config: Config, dynamo = new DynamoDBClient({ region: config.region })): VolumeDeps {
   return {
     repo: createDynamoVolumeRepository({
       client: dynamo,
