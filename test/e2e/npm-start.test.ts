@@ -1,19 +1,11 @@
 /** `npm start` itself: it comes up on the ports it is given, serves, writes stack.json, and Ctrl-C stops it cleanly. */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { freePort } from '../../local/free-port';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitFor(file: string, ms: number): Promise<void> {
   const deadline = Date.now() + ms;

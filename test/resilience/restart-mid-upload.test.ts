@@ -8,7 +8,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
@@ -29,6 +28,7 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, expect, it } from 'vitest';
 import { loadOrCreateSigningKey, signToken } from '../../local/oidc/token';
+import { freePort } from '../../local/free-port';
 
 const MiB = 1024 * 1024;
 const VOLUME = 'survives';
@@ -39,14 +39,6 @@ afterAll(() => {
   if (child?.pid && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface Info {
   apiUrl: string;
