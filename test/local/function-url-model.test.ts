@@ -3,22 +3,15 @@
  * one named switch per behaviour, each on by default; and a buffered answer likewise. A plain Node client reads
  * the wire, so what it sees is what an S3 client would get.
  */
-import { createServer, request, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request, type IncomingHttpHeaders } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AWS_FUNCTION_URL, functionUrlModel } from '../../local/function-url-model';
 import { writeBufferedResult } from '../../local/lambda/invoke';
 import { LocalResponseStream } from '../../local/lambda/streaming';
+import { answeringServer } from '../support/answering-server';
 
-let answer: (response: ServerResponse) => void;
-let url: string;
-const server = createServer((_request, response) => answer(response));
-beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-});
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+const served = answeringServer();
 
 interface Seen {
   status: number;
@@ -32,7 +25,7 @@ interface Seen {
 function fetchRaw(method = 'GET'): Promise<Seen> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    request(url, { method }, (response) => {
+    request(served.url, { method }, (response) => {
       const chunks: Buffer[] = [];
       const arrivals: number[] = [];
       response.on('data', (chunk: Buffer) => {
@@ -53,7 +46,7 @@ const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('a streaming answer through the modelled function URL', () => {
   it('carries a Content-Length the function set as x-amzn-Remapped-Content-Length, with a chunked body (remapContentLength)', async () => {
-    answer = (response) => {
+    served.answer = (response) => {
       const stream = new LocalResponseStream(response);
       stream.setPrelude({ statusCode: 200, headers: { 'Content-Length': '5', 'Content-Type': 'text/plain' } });
       stream.end('hello');
@@ -66,7 +59,7 @@ describe('a streaming answer through the modelled function URL', () => {
   });
 
   it('gives a HEAD answer no Content-Length at all: the size is only in the remapped header', async () => {
-    answer = (response) => {
+    served.answer = (response) => {
       const stream = new LocalResponseStream(response);
       stream.setPrelude({ statusCode: 200, headers: { 'Content-Length': '12345' } });
       stream.end();
@@ -77,7 +70,7 @@ describe('a streaming answer through the modelled function URL', () => {
   });
 
   it('keeps Content-Length with the switch off', async () => {
-    answer = (response) => {
+    served.answer = (response) => {
       const stream = new LocalResponseStream(response, functionUrlModel('remapContentLength=false'));
       stream.setPrelude({ statusCode: 200, headers: { 'Content-Length': '5' } });
       stream.end('hello');
@@ -89,7 +82,7 @@ describe('a streaming answer through the modelled function URL', () => {
 
   it('decompresses a body sent with Content-Encoding: gzip and drops the header (decodeGzip)', async () => {
     const text = 'a line of a FASTQ file\n'.repeat(2000);
-    answer = (response) => {
+    served.answer = (response) => {
       const stream = new LocalResponseStream(response);
       stream.setPrelude({ statusCode: 200, headers: { 'Content-Encoding': 'gzip', 'Content-Type': 'text/plain' } });
       stream.end(gzipSync(text));
@@ -101,7 +94,7 @@ describe('a streaming answer through the modelled function URL', () => {
 
   it('sends gzip bytes as they are with the switch off, and a HEAD with the header loses nothing to decode', async () => {
     const gz = gzipSync('hello');
-    answer = (response) => {
+    served.answer = (response) => {
       const stream = new LocalResponseStream(response, functionUrlModel('decodeGzip=false'));
       stream.setPrelude({ statusCode: 200, headers: { 'Content-Encoding': 'gzip' } });
       stream.end(gz);
@@ -109,7 +102,7 @@ describe('a streaming answer through the modelled function URL', () => {
     const seen = await fetchRaw();
     expect(seen.headers['content-encoding']).toBe('gzip');
     expect(seen.body.equals(gz)).toBe(true);
-    answer = (response) => {
+    served.answer = (response) => {
       const stream = new LocalResponseStream(response);
       stream.setPrelude({ statusCode: 200, headers: { 'Content-Encoding': 'gzip', 'Content-Length': '25' } });
       stream.end();
@@ -120,7 +113,7 @@ describe('a streaming answer through the modelled function URL', () => {
   });
 
   it('holds back a small write (and the status line with it) until the stream ends (holdBackBytes)', async () => {
-    answer = (response) => {
+    served.answer = (response) => {
       const stream = new LocalResponseStream(response);
       stream.setPrelude({ statusCode: 200, headers: {} });
       stream.write('first;');
@@ -132,7 +125,7 @@ describe('a streaming answer through the modelled function URL', () => {
   });
 
   it('sends a write as soon as the held bytes reach the threshold', async () => {
-    answer = (response) => {
+    served.answer = (response) => {
       const stream = new LocalResponseStream(response);
       stream.setPrelude({ statusCode: 200, headers: {} });
       stream.write(Buffer.alloc(AWS_FUNCTION_URL.holdBackBytes, 1));
@@ -144,7 +137,7 @@ describe('a streaming answer through the modelled function URL', () => {
   });
 
   it('cuts a stream at its limit: the client gets an incomplete body (maxStreamBytes)', async () => {
-    answer = (response) => {
+    served.answer = (response) => {
       const stream = new LocalResponseStream(response, functionUrlModel('maxStreamBytes=1000,holdBackBytes=0'));
       stream.setPrelude({ statusCode: 200, headers: {} });
       stream.write(Buffer.alloc(800));
@@ -156,7 +149,7 @@ describe('a streaming answer through the modelled function URL', () => {
   });
 
   it('sends the first bytes at full speed and the rest at the throttled rate', async () => {
-    answer = (response) => {
+    served.answer = (response) => {
       const stream = new LocalResponseStream(response, functionUrlModel('fullSpeedBytes=100000,throttledBytesPerSecond=400000,holdBackBytes=0'));
       stream.setPrelude({ statusCode: 200, headers: {} });
       stream.end(Buffer.alloc(300_000));
@@ -170,14 +163,14 @@ describe('a streaming answer through the modelled function URL', () => {
 
 describe('a buffered answer through the modelled function URL', () => {
   it('states the body’s length, not the function’s, so a HEAD answer says 0 (bufferedLengthFromBody)', async () => {
-    answer = (response) => writeBufferedResult(response, { statusCode: 200, headers: { 'content-length': '12345' }, body: '' });
+    served.answer = (response) => writeBufferedResult(response, { statusCode: 200, headers: { 'content-length': '12345' }, body: '' });
     expect((await fetchRaw('HEAD')).headers['content-length']).toBe('0');
-    answer = (response) => writeBufferedResult(response, { statusCode: 200, headers: { 'content-length': '12345' }, body: '' }, functionUrlModel('bufferedLengthFromBody=false'));
+    served.answer = (response) => writeBufferedResult(response, { statusCode: 200, headers: { 'content-length': '12345' }, body: '' }, functionUrlModel('bufferedLengthFromBody=false'));
     expect((await fetchRaw('HEAD')).headers['content-length']).toBe('12345');
   });
 
   it('answers 502 for a result over the buffered limit', async () => {
-    answer = (response) => writeBufferedResult(response, { statusCode: 200, body: 'x'.repeat(7_000_000) });
+    served.answer = (response) => writeBufferedResult(response, { statusCode: 200, body: 'x'.repeat(7_000_000) });
     const seen = await fetchRaw();
     expect(seen.status).toBe(502);
     expect(seen.body.toString()).not.toContain('xxxx');

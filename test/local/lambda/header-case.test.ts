@@ -2,25 +2,18 @@
  * The local Lambda stand-ins carry the case of the function's header names through to the client, as AWS does,
  * and send each name once: an S3 client behind the function URL may look for `ETag` verbatim.
  */
-import { createServer, request, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'node:http';
+import { describe, expect, it } from 'vitest';
 import { writeBufferedResult } from '../../../local/lambda/invoke';
 import { LocalResponseStream } from '../../../local/lambda/streaming';
+import { answeringServer } from '../../support/answering-server';
 
-let answer: (response: ServerResponse) => void;
-let url: string;
-const server = createServer((_request, response) => answer(response));
-beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-});
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+const served = answeringServer();
 
 /** The header names as they came on the wire. */
 function rawNames(): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    request(url, (response) => {
+    request(served.url, (response) => {
       response.resume();
       response.on('end', () => resolve(response.rawHeaders.filter((_, i) => i % 2 === 0)));
     })
@@ -31,7 +24,7 @@ function rawNames(): Promise<string[]> {
 
 describe('the local Lambda stand-ins keep header names as the function wrote them', () => {
   it("a streaming function's prelude: ETag stays ETag, and a Content-Type set twice goes out once", async () => {
-    answer = (response) => {
+    served.answer = (response) => {
       const stream = new LocalResponseStream(response);
       stream.setPrelude({ statusCode: 200, headers: { ETag: '"abc"', 'x-amz-request-id': 'R', 'content-type': 'text/plain' } });
       stream.setContentType('application/xml');
@@ -43,7 +36,7 @@ describe('the local Lambda stand-ins keep header names as the function wrote the
   });
 
   it("a buffered result: the function's spelling, and one Content-Length however the function spelled its own", async () => {
-    answer = (response) => writeBufferedResult(response, { statusCode: 200, headers: { ETag: '"abc"', 'Last-Modified': 'Sat, 05 Dec 2026 19:00:00 GMT', 'content-length': '99' }, body: 'four' });
+    served.answer = (response) => writeBufferedResult(response, { statusCode: 200, headers: { ETag: '"abc"', 'Last-Modified': 'Sat, 05 Dec 2026 19:00:00 GMT', 'content-length': '99' }, body: 'four' });
     const names = await rawNames();
     expect(names).toEqual(expect.arrayContaining(['ETag', 'Last-Modified', 'Content-Length']));
     expect(names.filter((name) => name.toLowerCase() === 'content-length')).toEqual(['Content-Length']);
