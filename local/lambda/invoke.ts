@@ -44,21 +44,28 @@ export type BufferedBehaviour = Pick<FunctionUrlModel, 'maxBufferedResponseBytes
  * the response limit is Lambda's 502; the Content-Length is the body's unless the behaviour keeps the function's.
  */
 export function writeBufferedResult(response: ServerResponse, result: unknown, behaviour: BufferedBehaviour = AWS_FUNCTION_URL): void {
-  if (Buffer.byteLength(JSON.stringify(result ?? null)) > behaviour.maxBufferedResponseBytes) {
-    response.writeHead(502, { 'Content-Type': 'application/json', 'x-amzn-ErrorType': 'LambdaResponseTooLarge' }).end(JSON.stringify({ Message: 'Response payload size exceeded maximum allowed payload size (6291556 bytes).' }));
-    return;
-  }
+  // The result's size as Lambda counts it, near enough: its body, plus the other fields only for a structured result.
+  const tooLarge = (bytes: number) => {
+    if (bytes <= behaviour.maxBufferedResponseBytes) return false;
+    response
+      .writeHead(502, { 'Content-Type': 'application/json', 'x-amzn-ErrorType': 'LambdaResponseTooLarge' })
+      .end(JSON.stringify({ Message: `Response payload size exceeded maximum allowed payload size (${behaviour.maxBufferedResponseBytes} bytes).` }));
+    return true;
+  };
   const structured = result && typeof result === 'object' && 'statusCode' in result ? (result as StructuredResult) : undefined;
   if (!structured) {
     const body = typeof result === 'string' ? result : JSON.stringify(result ?? null);
+    if (tooLarge(Buffer.byteLength(body))) return;
     response.writeHead(200, { 'Content-Type': 'application/json' }).end(body);
     return;
   }
+  const { body: text, ...fields } = structured;
+  if (tooLarge(Buffer.byteLength(text ?? '') + Buffer.byteLength(JSON.stringify(fields)))) return;
   const headers = new HeaderSet();
   for (const [name, value] of Object.entries(structured.headers ?? {})) headers.set(name, String(value));
   for (const [name, values] of Object.entries(structured.multiValueHeaders ?? {})) headers.set(name, values.map(String));
   if (structured.cookies?.length) headers.set('Set-Cookie', structured.cookies);
-  const body = structured.body === undefined ? Buffer.alloc(0) : Buffer.from(structured.body, structured.isBase64Encoded ? 'base64' : 'utf8');
+  const body = text === undefined ? Buffer.alloc(0) : Buffer.from(text, structured.isBase64Encoded ? 'base64' : 'utf8');
   if (behaviour.bufferedLengthFromBody || headers.get('Content-Length') === undefined) headers.set('Content-Length', String(body.length));
   response.writeHead(structured.statusCode ?? 200, headers.toObject()).end(body);
 }
