@@ -3,6 +3,17 @@
  * follow one request. Values that look like secrets are masked before they are written: logs are
  * read by more people than the service's secrets should be.
  *
+ * Built on Powertools for AWS Lambda's `Logger`: one Powertools logger per `createLogger` call, a formatter of
+ * ours (`RedactingFormatter`) that keeps the line's shape `{level, time, message, ...fields}` (level in lower
+ * case, time in ISO 8601 UTC) and masks it, and a `printLog` that writes through our sink. `child` loggers share
+ * their parent's Powertools logger and only add fields (the proxy makes one per request). Fields travel to the
+ * formatter under one key, so Powertools' reserved names (`service`, `message`, `level`, `timestamp`) are ours
+ * to use as before.
+ *
+ * Level, first that applies: AWS Lambda's advanced logging controls (`AWS_LAMBDA_LOG_LEVEL`, which Powertools
+ * lets win so no line is lost to the platform's filter), then the `level` option (the service passes its
+ * `LOG_LEVEL` config), then `POWERTOOLS_LOG_LEVEL`, then `LOG_LEVEL` (upper case: `DEBUG`, `INFO`…), then `info`.
+ *
  * Masked:
  * - any field whose name says secret, password, token, authorization, signature, credential, cookie or
  *   private/master/api key (whatever its value);
@@ -13,8 +24,10 @@
  *
  * Every line goes to the process's sink: stdout, unless a test (or a host) sets another with `setLogSink`.
  */
+import { LogFormatter, LogItem, Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
+import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-const levels: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
@@ -83,24 +96,60 @@ export function redact(value: unknown, depth = 0): unknown {
   return value;
 }
 
+/** The key under which a call's fields reach the formatter, past Powertools' reserved-key filter. */
+const FIELDS = 'volumeGatewayFields';
+
+/** Powertools' formatter extension point: our line shape, redacted. */
+class RedactingFormatter extends LogFormatter {
+  constructor(private readonly now?: () => Date) {
+    super();
+  }
+
+  formatAttributes(attributes: UnformattedAttributes, additional: LogAttributes): LogItem {
+    const { [FIELDS]: fields, ...rest } = additional;
+    const entry = {
+      level: attributes.logLevel.toLowerCase(),
+      time: (this.now?.() ?? attributes.timestamp).toISOString(),
+      message: attributes.message,
+      ...rest,
+      ...(fields as Record<string, unknown> | undefined),
+    };
+    return new LogItem({ attributes: redact(entry) as LogAttributes });
+  }
+}
+
+/** A Powertools logger that writes its lines through our sink instead of its own `Console` on stdout. */
+class SinkLogger extends PowertoolsLogger {
+  private sink?: (line: string) => void;
+
+  constructor(write: (line: string) => void, level: LogLevel | undefined, now: (() => Date) | undefined) {
+    super({ logLevel: level?.toUpperCase() as 'INFO' | undefined, logFormatter: new RedactingFormatter(now) });
+    this.sink = write;
+  }
+
+  // Lines logged while Powertools' constructor runs (its own warnings) come before `sink` is set: they go to
+  // the process's sink. The line is not passed through `prepareForPrint`, which would drop null and empty fields.
+  protected override printLog(_logLevel: number, log: LogItem): void {
+    (this.sink ?? writeLogLine)(JSON.stringify(log.getAttributes(), this.getJsonReplacer()));
+  }
+}
+
 export function createLogger(
   base: Record<string, unknown> = {},
   options: { level?: LogLevel; write?: (line: string) => void; now?: () => Date } = {},
 ): Logger {
-  const threshold = levels[options.level ?? 'info'];
-  const write = options.write ?? writeLogLine;
-  const now = options.now ?? (() => new Date());
-  const emit = (level: LogLevel, message: string, fields?: Record<string, unknown>) => {
-    if (levels[level] < threshold) return;
-    const entry = { level, time: now().toISOString(), message, ...base, ...fields };
-    write(JSON.stringify(redact(entry)));
-  };
+  return bind(new SinkLogger(options.write ?? writeLogLine, options.level, options.now), base);
+}
+
+/** Our `Logger` over one Powertools logger, with `fields` on every line: cheap, for one per request. */
+function bind(powertools: SinkLogger, base: Record<string, unknown>): Logger {
+  const extra = (fields?: Record<string, unknown>) => ({ [FIELDS]: fields ? { ...base, ...fields } : base });
   return {
-    debug: (m, f) => emit('debug', m, f),
-    info: (m, f) => emit('info', m, f),
-    warn: (m, f) => emit('warn', m, f),
-    error: (m, f) => emit('error', m, f),
-    child: (fields) => createLogger({ ...base, ...fields }, options),
+    debug: (message, fields) => powertools.debug(message, extra(fields)),
+    info: (message, fields) => powertools.info(message, extra(fields)),
+    warn: (message, fields) => powertools.warn(message, extra(fields)),
+    error: (message, fields) => powertools.error(message, extra(fields)),
+    child: (fields) => bind(powertools, { ...base, ...fields }),
     fields: Object.freeze({ ...base }),
   };
 }

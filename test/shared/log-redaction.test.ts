@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger, redact, redactText, setLogSink } from '../../shared/log';
 
 const jwt = 'eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiJhbGljZSIsImF1ZCI6InZnIn0.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg';
@@ -63,6 +63,15 @@ describe('log redaction', () => {
     expect(redact(fields)).toEqual(fields);
   });
 
+  it("masks secrets in a child logger's fields and in the call's fields (the formatter redacts every line)", () => {
+    const lines: string[] = [];
+    const child = createLogger({ service: 'volume-gateway' }, { write: (line) => lines.push(line) }).child({ requestId: 'r1', caller: `Bearer ${jwt}` });
+    child.warn('refused', { detail: { presented: jwt } });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toContain(jwt);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ requestId: 'r1', caller: 'Bearer [redacted]', detail: { presented: '[jwt]' } });
+  });
+
   it('masks error messages that carry secrets', () => {
     const out = logged({ error: new Error(`STS said no to ${jwt}`) });
     expect(out).not.toContain(jwt);
@@ -79,6 +88,33 @@ describe('log sink', () => {
     createLogger({ service: 'volume-gateway' }).info('hello', { n: 1 });
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'info', message: 'hello', service: 'volume-gateway', n: 1 });
+  });
+
+  it('writes the same line shape as ever: level, time, message, then the bound and the call\'s fields, nulls and empties kept', () => {
+    // `service` and `timestamp` are names Powertools reserves for itself: ours still pass.
+    const lines: string[] = [];
+    const log = createLogger({ service: 'volume-gateway', stage: 'dev' }, { write: (line) => lines.push(line), now: () => new Date(0) });
+    log.child({ requestId: 'r1' }).error('failed', { status: 502, cause: null, note: '', timestamp: 't' });
+    expect(lines[0]).toBe(
+      '{"level":"error","time":"1970-01-01T00:00:00.000Z","message":"failed","service":"volume-gateway","stage":"dev","requestId":"r1","status":502,"cause":null,"note":"","timestamp":"t"}',
+    );
+  });
+
+  it("drops lines below the logger's level; its level option wins over POWERTOOLS_LOG_LEVEL, which applies without one", () => {
+    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'ERROR');
+    try {
+      const lines: string[] = [];
+      const write = (line: string) => lines.push(line);
+      const warnLevel = createLogger({}, { level: 'warn', write });
+      warnLevel.info('dropped');
+      warnLevel.child({ requestId: 'r1' }).warn('kept');
+      const fromEnv = createLogger({}, { write });
+      fromEnv.warn('dropped too');
+      fromEnv.error('kept too');
+      expect(lines.map((line) => JSON.parse(line).message)).toEqual(['kept', 'kept too']);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it("exposes a logger's bound fields", () => {
