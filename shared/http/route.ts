@@ -14,7 +14,7 @@ import type { Logger } from '../log';
 import { countMetric, withMetrics } from '../metrics';
 import { parseBody, validate } from './body';
 import { errorResponse, json } from './error-mapper';
-import type { HttpEvent, HttpResult, RouteRequest, RouteResponse } from './types';
+import type { HttpEvent, HttpResult, RouteContext, RouteRequest, RouteResponse } from './types';
 
 export interface HttpDeps {
   config: Pick<Config, 'cors'>;
@@ -30,15 +30,13 @@ export interface RouteSpec<Body, Query> {
   query?: ZodType<Query>;
 }
 
-/** Per-invocation state the middlewares hand to the route, keyed by the invocation's context. */
-interface Internal extends Record<string, unknown> {
-  requestId: string;
-  log: Logger;
-  identity?: Identity;
-}
-const invocations = new WeakMap<Context, Internal>();
+/**
+ * Per-invocation state, shared between the middlewares on middy's `request.internal` (a fresh object for each
+ * invocation). Partial: an early failure reaches the error mapper before `request-context` has filled it.
+ */
+type Internal = Partial<{ requestId: string; log: Logger; identity: Identity }>;
 
-type Mw = MiddlewareObj<HttpEvent, HttpResult, Error, Context>;
+type Mw = MiddlewareObj<HttpEvent, HttpResult, Error, Context, Internal>;
 
 const lowerCaseHeaders = (headers: HttpEvent['headers']): Record<string, string> =>
   Object.fromEntries(Object.entries(headers ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [[k.toLowerCase(), v]])));
@@ -52,7 +50,8 @@ function requestContext(logger: Logger): Mw {
     before: (request) => {
       request.event.headers = lowerCaseHeaders(request.event.headers);
       const requestId = requestIdOf(request.event, request.context);
-      invocations.set(request.context, { requestId, log: logger.child({ requestId, route: request.event.routeKey }) });
+      request.internal.requestId = requestId;
+      request.internal.log = logger.child({ requestId, route: request.event.routeKey });
     },
   };
 }
@@ -61,20 +60,33 @@ function jwtCheck(verifier: TokenVerifier): Mw {
   return {
     name: 'jwt-check',
     before: async (request) => {
-      const state = invocations.get(request.context)!;
-      state.identity = await verifier.verify(bearerToken(request.event.headers?.authorization));
-      state.log = state.log.child({ subject: state.identity.subject });
+      const identity = await verifier.verify(bearerToken(request.event.headers?.authorization));
+      request.internal.identity = identity;
+      request.internal.log = request.internal.log!.child({ subject: identity.subject });
     },
   };
 }
+
+/** The last `before`: hands the route what the middlewares settled, on its context (middy's `setToContext` idiom). */
+const toContext: Mw = {
+  name: 'route-context',
+  before: ({ internal, context }) => {
+    const settled: Omit<RouteContext, keyof Context> = {
+      requestId: internal.requestId!,
+      log: internal.log!,
+      tokenIdentity: internal.identity,
+    };
+    Object.assign(context, settled);
+  },
+};
 
 function errorMapper(logger: Logger): Mw {
   return {
     name: 'error-mapper',
     onError: (request) => {
-      const state = invocations.get(request.context);
-      const requestId = state?.requestId ?? requestIdOf(request.event, request.context);
-      request.response = errorResponse(request.error, requestId, state?.log ?? logger.child({ requestId, route: request.event.routeKey }));
+      const requestId = request.internal.requestId ?? requestIdOf(request.event, request.context);
+      const log = request.internal.log ?? logger.child({ requestId, route: request.event.routeKey });
+      request.response = errorResponse(request.error, requestId, log);
       countRequest(request.event, request.response.statusCode ?? 500);
     },
   };
@@ -95,31 +107,32 @@ export function route<Body = undefined, Identified extends Identity | undefined 
   run: (request: RouteRequest<Body, Identified, Query>) => Promise<RouteResponse> | RouteResponse,
 ) {
   return (deps: HttpDeps) => {
-    const handler = middy<HttpEvent, HttpResult, Error, Context>({ timeoutEarlyInMillis: 50 })
+    const handler = middy<HttpEvent, HttpResult, Error, Context, Internal>({ timeoutEarlyInMillis: 50 })
       // A preflight must name the non-safelisted headers (the bearer token, JSON bodies, Idempotency-Key) and methods, or browsers refuse the call.
       .use(httpCors({ origins: deps.config.cors.allowedOrigins, headers: 'authorization, content-type, idempotency-key', methods: 'GET, POST, PUT, PATCH, DELETE', exposeHeaders: 'x-request-id, idempotent-replayed, retry-after', maxAge: 600 }) as unknown as Mw)
       .use(errorMapper(deps.logger))
       .use(requestContext(deps.logger));
     if ((spec.auth ?? 'jwt') === 'jwt') handler.use(jwtCheck(deps.verifier));
+    handler.use(toContext);
     const stage = deps.logger.fields?.stage;
     const metrics = typeof stage === 'string' ? { base: { Stage: stage } } : {};
-    const routed = handler.handler(async (event, context, { signal }) => {
-      const state = invocations.get(context)!;
+    const routed = handler.handler(async (event, invocation, { signal }) => {
+      const context = invocation as RouteContext;
       const response = await run({
         body: parseBody(event, spec.body),
         pathParameters: Object.fromEntries(Object.entries(event.pathParameters ?? {}).map(([k, v]) => [k, v ?? ''])),
         query: spec.query ? validate(spec.query, queryOf(event)) : (queryOf(event) as Query),
         headers: event.headers as Record<string, string>,
-        identity: state.identity as Identified,
-        requestId: state.requestId,
-        log: state.log,
+        identity: context.tokenIdentity as Identified,
+        requestId: context.requestId,
+        log: context.log,
         signal,
         event,
         context,
       });
-      state.log.info('request served', { status: response.status });
+      context.log.info('request served', { status: response.status });
       countRequest(event, response.status);
-      return json(response.status, response.body, state.requestId, response.headers);
+      return json(response.status, response.body, context.requestId, response.headers);
     });
     // One metrics scope per invocation around the whole stack (the JWT check's refusals count too), flushed at its end.
     return (event: HttpEvent, context: Context): Promise<HttpResult> => withMetrics(metrics, () => routed(event, context));

@@ -20,6 +20,18 @@ export interface RouteRequest<Body = unknown, Identified extends Identity | unde
   context: Context;
 }
 
+/**
+ * The invocation's context as the route's handler receives it: the middlewares settle the request id, the
+ * request's logger and (behind the JWT check) the verified identity on middy's `request.internal`, and the
+ * last `before` middleware sets them on the context, as middy's own `setToContext` middlewares do.
+ * The identity is `tokenIdentity`, because Lambda's context already has an `identity` (Cognito's).
+ */
+export interface RouteContext extends Context {
+  requestId: string;
+  log: Logger;
+  tokenIdentity?: Identity;
+}
+
 /** What a route handler returns: a status and a JSON-serialisable body. */
 export interface RouteResponse {
   status: number;
