@@ -1,4 +1,3 @@
-export { DIMENSION_NAMES, emfDocument, type DimensionName, type Dimensions, type EmfDocument, type MetricUnit } from './emf';
-export { METRICS, NAMESPACE, type MetricName } from './names';
-export { boundDimensions, MetricsRecorder, OTHER, type MetricsOptions } from './recorder';
+export { DIMENSION_NAMES, METRICS, NAMESPACE, type DimensionName, type Dimensions, type MetricName, type MetricUnit } from './names';
+export { boundDimensions, MetricsRecorder, OTHER, type EmfDocument, type MetricsOptions } from './recorder';
 export { countMetric, withMetrics } from './scope';

@@ -18,6 +18,13 @@
  */
 export const NAMESPACE = 'VolumeGateway';
 
+export type MetricUnit = 'Count' | 'Bytes' | 'Milliseconds';
+
+/** The only dimensions a metric may carry: each has few values (never a subject, volume id or key). */
+export const DIMENSION_NAMES = ['Stage', 'Route', 'Operation', 'Reason'] as const;
+export type DimensionName = (typeof DIMENSION_NAMES)[number];
+export type Dimensions = Partial<Record<DimensionName, string>>;
+
 export const METRICS = {
   ApiRequests: 'Count',
   ApiServerErrors: 'Count',
@@ -30,6 +37,6 @@ export const METRICS = {
   ProxyBytesIn: 'Bytes',
   ProxyBytesOut: 'Bytes',
   Denials: 'Count',
-} as const;
+} as const satisfies Record<string, MetricUnit>;
 
 export type MetricName = keyof typeof METRICS;

@@ -6,10 +6,21 @@
  * the shape their name allows (`Operation` and `Reason` are code words like `GetObject` or `AccessDenied`;
  * `Route` an API route key; `Stage` a stage name). Anything else is recorded as `Other`, so an id, a subject
  * or a key that slipped in can neither leak nor explode CloudWatch's metric count.
+ *
+ * Each line is a CloudWatch embedded metric format (EMF) document serialised by Powertools for AWS Lambda's
+ * `Metrics`, used synchronously (dimensions and metrics in, `serializeMetrics()` out, cleared), with no default
+ * `service` dimension; its warnings (a timestamp CloudWatch would skip…) are JSON lines of our logger. One
+ * serialiser per writer and namespace serves the whole process. `POWERTOOLS_METRICS_DISABLED=true` (or
+ * `POWERTOOLS_DEV`, as Powertools documents) turns the lines off.
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
  */
-import { writeLogLine } from '../log';
-import { DIMENSION_NAMES, emfDocument, type DimensionName, type Dimensions, type MetricUnit } from './emf';
-import { METRICS, NAMESPACE, type MetricName } from './names';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { EmfOutput } from '@aws-lambda-powertools/metrics/types';
+import { createLogger, writeLogLine } from '../log';
+import { DIMENSION_NAMES, METRICS, NAMESPACE, type DimensionName, type Dimensions, type MetricName } from './names';
+
+/** One EMF document: the dimension values and metric values as fields, described under `_aws`. */
+export type EmfDocument = EmfOutput;
 
 export interface MetricsOptions {
   /** Dimensions every metric carries (`Stage`). */
@@ -29,7 +40,7 @@ const SHAPES: Record<DimensionName, RegExp> = {
 
 export const OTHER = 'Other';
 
-/** The dimensions as they will be written: known names only, values of their shape or `Other`. */
+/** The dimensions as they will be written: known names only (in `DIMENSION_NAMES` order), values of their shape or `Other`. */
 export function boundDimensions(dimensions: Record<string, string | undefined>): Dimensions {
   const out: Dimensions = {};
   for (const name of DIMENSION_NAMES) {
@@ -38,6 +49,28 @@ export function boundDimensions(dimensions: Record<string, string | undefined>):
     out[name] = SHAPES[name].test(value) ? value : OTHER;
   }
   return out;
+}
+
+/** Powertools' `Metrics` as a serialiser, saying whether Powertools' environment turns metrics off. */
+class EmfSerializer extends Metrics {
+  get off(): boolean {
+    return this.isDisabled();
+  }
+}
+
+const serializers = new WeakMap<(line: string) => void, Map<string, EmfSerializer>>();
+
+/** The process's Powertools serialiser for this writer and namespace, its warnings written as our log lines. */
+function serializerFor(write: (line: string) => void, namespace: string): EmfSerializer {
+  let byNamespace = serializers.get(write);
+  if (!byNamespace) serializers.set(write, (byNamespace = new Map()));
+  let metrics = byNamespace.get(namespace);
+  if (!metrics) {
+    metrics = new EmfSerializer({ namespace, logger: createLogger({ component: 'metrics' }, { write }) });
+    metrics.clearDefaultDimensions();
+    byNamespace.set(namespace, metrics);
+  }
+  return metrics;
 }
 
 interface Group {
@@ -62,7 +95,7 @@ export class MetricsRecorder {
   /** Adds `value` (1 by default) to the metric under these dimensions (and the base ones). */
   add(name: MetricName, dimensions: Dimensions = {}, value = 1): void {
     if (!Number.isFinite(value) || value < 0) return;
-    const bounded = { ...this.base, ...boundDimensions(dimensions) };
+    const bounded = boundDimensions({ ...this.base, ...boundDimensions(dimensions) });
     const key = JSON.stringify(DIMENSION_NAMES.map((n) => bounded[n] ?? null));
     let group = this.groups.get(key);
     if (!group) this.groups.set(key, (group = { dimensions: bounded, values: new Map() }));
@@ -75,12 +108,19 @@ export class MetricsRecorder {
     this.groups = new Map();
     if (groups.length === 0) return;
     const timestamp = this.now();
+    const serializer = serializerFor(this.write, this.namespace);
+    if (serializer.off) return;
     for (const { dimensions, values } of groups) {
-      const metrics = [...values].map(([name, value]) => ({ name, unit: METRICS[name] as MetricUnit, value }));
       try {
-        this.write(JSON.stringify(emfDocument(this.namespace, timestamp, dimensions, metrics)));
+        // One dimension set, even an empty one: `Dimensions: [[]]` publishes the metric with no dimension.
+        serializer.setTimestamp(timestamp).addDimensions(dimensions as Record<string, string>);
+        for (const [name, value] of values) serializer.addMetric(name, METRICS[name], value);
+        this.write(JSON.stringify(serializer.serializeMetrics()));
       } catch {
         // Metrics never fail a request.
+      } finally {
+        serializer.clearMetrics();
+        serializer.clearDimensions();
       }
     }
   }

@@ -6,8 +6,7 @@
  * their own counts.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Dimensions } from './emf';
-import type { MetricName } from './names';
+import type { Dimensions, MetricName } from './names';
 import { MetricsRecorder, type MetricsOptions } from './recorder';
 
 const current = new AsyncLocalStorage<MetricsRecorder>();

@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DIMENSION_NAMES, METRICS, MetricsRecorder, NAMESPACE, OTHER, withMetrics, countMetric, type EmfDocument } from '../../../shared/metrics';
 
-const at = new Date('2025-01-02T03:04:05.000Z');
+/** Now, to the second: CloudWatch (and Powertools, which warns) takes timestamps up to 14 days old and 2 hours ahead. */
+const at = new Date(Math.floor(Date.now() / 1000) * 1000);
 
 function recorder() {
   const lines: string[] = [];
@@ -84,6 +85,39 @@ describe('EMF metrics', () => {
     metrics.add('ApiRequests', { Route: 'POST /volumes/{id}/credentials' });
     metrics.flush();
     expect(docs().map((doc) => doc.Route)).toEqual(['GET /volumes/{id}/download/{key+}', 'POST /volumes/{id}/credentials']);
+  });
+
+  it('describes a metric recorded with no dimension by one empty dimension set, and adds no service dimension', () => {
+    const lines: string[] = [];
+    const metrics = new MetricsRecorder({ write: (line) => lines.push(line), now: () => at });
+    metrics.add('Vends');
+    metrics.flush();
+    const [doc] = lines.map((line) => JSON.parse(line) as EmfDocument);
+    expectValidEmf(doc!);
+    expect(doc).toEqual({ _aws: { Timestamp: at.getTime(), CloudWatchMetrics: [{ Namespace: NAMESPACE, Dimensions: [[]], Metrics: [{ Name: 'Vends', Unit: 'Count' }] }] }, Vends: 1 });
+  });
+
+  it('still writes a document whose timestamp CloudWatch would skip, after a warning written as a JSON log line', () => {
+    const lines: string[] = [];
+    const stale = new Date(Date.now() - 15 * 24 * 3600_000);
+    const metrics = new MetricsRecorder({ base: { Stage: 'dev' }, write: (line) => lines.push(line), now: () => stale });
+    metrics.add('Vends');
+    metrics.flush();
+    const [warning, doc] = lines.map((line) => JSON.parse(line));
+    expect(warning).toMatchObject({ level: 'warn', component: 'metrics', message: expect.stringContaining('14 days in the past') });
+    expect(doc).toMatchObject({ _aws: { Timestamp: stale.getTime() }, Stage: 'dev', Vends: 1 });
+  });
+
+  it('writes nothing when POWERTOOLS_METRICS_DISABLED is true', () => {
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+    try {
+      const { metrics, lines } = recorder();
+      metrics.add('Vends');
+      metrics.flush();
+      expect(lines).toEqual([]);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('ignores negative and non-finite values', () => {
