@@ -1,9 +1,11 @@
 /**
  * The URL signer against the local S3, with credentials of a customer's role that our service assumed
  * (the role and bucket set up with /usr/bin/aws by the customer), each URL used with a plain `fetch`,
- * as a browser would use it.
+ * as a browser would use it. What landed in the bucket is read back as the customer with the JS SDK (a second of
+ * Python start-up per /usr/bin/aws call would buy nothing: these checks are about the URLs, not the aws cli).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3UrlSigner, type S3UrlSigner } from '../../../shared/adapters/s3-url-signer';
@@ -16,6 +18,8 @@ import { createCustomerRole, gatewaySts, trustRequiringExternalId } from './help
 let stack: TestStack;
 let credentials: TemporaryCredentials;
 let signer: S3UrlSigner;
+/** The customer's own view of the bucket. */
+let customerS3: S3Client;
 const bucket = 'signer-lab';
 const EXTERNAL_ID = 'vg-51c7e0a9b3d24f68';
 
@@ -24,8 +28,7 @@ beforeAll(async () => {
   const customer = stack.customerEnv(0);
   await stack.aws(customer, 's3', 'mb', `s3://${bucket}`);
   writeFileSync(join(stack.dataDir, 'reads.fa'), '>read1\nACGTACGT\n');
-  await stack.aws(customer, 's3', 'cp', join(stack.dataDir, 'reads.fa'), `s3://${bucket}/project/reads.fa`);
-  await stack.aws(customer, 's3', 'cp', join(stack.dataDir, 'reads.fa'), `s3://${bucket}/private/other.fa`);
+  await Promise.all(['project/reads.fa', 'private/other.fa'].map((key) => stack.aws(customer, 's3', 'cp', join(stack.dataDir, 'reads.fa'), `s3://${bucket}/${key}`)));
   const roleArn = await createCustomerRole(stack, 'SignerAccess', trustRequiringExternalId(stack, EXTERNAL_ID), {
     Version: '2012-10-17',
     Statement: [
@@ -37,9 +40,14 @@ beforeAll(async () => {
   credentials = await issuer.assumeRole({ roleArn, sessionName: 'vg-signer', externalId: EXTERNAL_ID, durationSeconds: 3600, region: stack.info.region });
   // No endpoint given: the SDK finds the local one in AWS_ENDPOINT_URL, as a deployed handler finds AWS's.
   signer = createS3UrlSigner({ forcePathStyle: true });
+  const { accessKeyId, secretAccessKey } = stack.info.customers[0]!;
+  customerS3 = new S3Client({ endpoint: stack.info.awsEndpoint, region: stack.info.region, forcePathStyle: true, credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1 });
 }, 120_000);
 
-afterAll(() => stack?.close());
+afterAll(() => {
+  customerS3?.destroy();
+  return stack?.close();
+});
 
 function request(method: PresignRequest['method'], key: string, extra: Partial<PresignRequest> = {}): PresignRequest {
   return { bucket, key, region: stack.info.region, credentials, method, expiresInSeconds: 300, signingDate: new Date(), ...extra };
@@ -53,9 +61,10 @@ async function s3Code(response: Response): Promise<string | undefined> {
 
 async function customerHead(key: string): Promise<{ ContentType?: string; ContentLength?: number } | undefined> {
   try {
-    return JSON.parse(await stack.aws(stack.customerEnv(0), 's3api', 'head-object', '--bucket', bucket, '--key', key));
-  } catch {
-    return undefined;
+    return await customerS3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+  } catch (error) {
+    if ((error as Error).name === 'NotFound') return undefined;
+    throw error;
   }
 }
 
@@ -128,8 +137,8 @@ describe('presigned PUT', () => {
   it('round-trips a key with spaces, +, =, %, unicode and a double slash', async () => {
     const key = 'project/run 1+2=3 %/ß-données//reads.fa';
     expect((await fetch(await presign('PUT', key), { method: 'PUT', body: 'odd key\n' })).status).toBe(200);
-    const listed = JSON.parse(await stack.aws(stack.customerEnv(0), 's3api', 'list-objects-v2', '--bucket', bucket, '--prefix', 'project/run '));
-    expect(listed.Contents.map((o: { Key: string }) => o.Key)).toEqual([key]);
+    const listed = await customerS3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'project/run ' }));
+    expect(listed.Contents!.map((o) => o.Key)).toEqual([key]);
     expect(await (await fetch(await presign('GET', key))).text()).toBe('odd key\n');
   });
 
@@ -149,8 +158,7 @@ describe('presigned HEAD and DELETE', () => {
   });
 
   it('DELETE removes the object', async () => {
-    writeFileSync(join(stack.dataDir, 'doomed.txt'), 'bye\n');
-    await stack.aws(stack.customerEnv(0), 's3', 'cp', join(stack.dataDir, 'doomed.txt'), `s3://${bucket}/project/doomed.txt`);
+    await customerS3.send(new PutObjectCommand({ Bucket: bucket, Key: 'project/doomed.txt', Body: 'bye\n' }));
     const response = await fetch(await presign('DELETE', 'project/doomed.txt'), { method: 'DELETE' });
     expect(response.status).toBe(204);
     expect(await customerHead('project/doomed.txt')).toBeUndefined();
