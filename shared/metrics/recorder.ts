@@ -95,6 +95,7 @@ export class MetricsRecorder {
   /** Adds `value` (1 by default) to the metric under these dimensions (and the base ones). */
   add(name: MetricName, dimensions: Dimensions = {}, value = 1): void {
     if (!Number.isFinite(value) || value < 0) return;
+    // Bounded twice: the base's and the call's dimensions merged in `DIMENSION_NAMES` order, the document's.
     const bounded = boundDimensions({ ...this.base, ...boundDimensions(dimensions) });
     const key = JSON.stringify(DIMENSION_NAMES.map((n) => bounded[n] ?? null));
     let group = this.groups.get(key);
