@@ -135,16 +135,19 @@ describe('metrics scope', () => {
   it('counts into the scope of the request that runs, and flushes when it settles, even on failure', async () => {
     const lines: string[] = [];
     const options = { base: { Stage: 'dev' }, write: (line: string) => lines.push(line), now: () => at };
+    // The first scope stays open until the second has settled: the order is the test's, not the timers'.
+    let secondSettled!: () => void;
+    const second = new Promise<void>((resolve) => (secondSettled = resolve));
     await Promise.all([
       withMetrics(options, async () => {
-        await new Promise((resolve) => setTimeout(resolve, 5));
+        await second;
         countMetric('Vends');
       }),
       withMetrics(options, async () => {
         countMetric('StsCalls', { Operation: 'AssumeRole' });
         await new Promise((resolve) => setTimeout(resolve, 1));
         countMetric('StsCalls', { Operation: 'AssumeRole' });
-      }),
+      }).finally(secondSettled),
     ]);
     await expect(
       withMetrics(options, async () => {
