@@ -1,9 +1,11 @@
 /**
  * The S3 probe against the local S3, with credentials of a customer's role that our service assumed
- * (the role and bucket set up with /usr/bin/aws by the customer), as a verification does it.
+ * (the role and bucket set up with /usr/bin/aws by the customer), as a verification does it. What the bucket holds
+ * afterwards is listed as the customer with the JS SDK (these checks are about the probe, not the aws cli).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3ObjectProbe } from '../../../shared/adapters/s3-object-probe';
 import { createStsCredentialIssuer } from '../../../shared/adapters/sts-credential-issuer';
@@ -15,6 +17,8 @@ let stack: TestStack;
 let credentials: TemporaryCredentials;
 let probe: ObjectProbe;
 let assume: (policy?: string) => Promise<TemporaryCredentials>;
+/** The customer's own view of the bucket. */
+let customerS3: S3Client;
 const bucket = 'probe-lab';
 const otherAccountBucket = 'someone-elses-lab';
 const EXTERNAL_ID = 'vg-9d2c4b7e1f3a5068';
@@ -22,11 +26,14 @@ const EXTERNAL_ID = 'vg-9d2c4b7e1f3a5068';
 beforeAll(async () => {
   stack = await startTestStack();
   const customer = stack.customerEnv(0);
-  await stack.aws(customer, 's3', 'mb', `s3://${bucket}`);
   writeFileSync(join(stack.dataDir, 'sample.txt'), 'ACGT\n');
-  await stack.aws(customer, 's3', 'cp', join(stack.dataDir, 'sample.txt'), `s3://${bucket}/project/sample.txt`);
-  await stack.aws(customer, 's3', 'cp', join(stack.dataDir, 'sample.txt'), `s3://${bucket}/private/other.txt`);
-  await stack.aws(stack.customerEnv(1), 's3', 'mb', `s3://${otherAccountBucket}`);
+  // Independent steps side by side (each /usr/bin/aws call is a second of Python start-up).
+  await Promise.all([
+    stack.aws(customer, 's3', 'mb', `s3://${bucket}`).then(() =>
+      Promise.all(['project/sample.txt', 'private/other.txt'].map((key) => stack.aws(customer, 's3', 'cp', join(stack.dataDir, 'sample.txt'), `s3://${bucket}/${key}`))),
+    ),
+    stack.aws(stack.customerEnv(1), 's3', 'mb', `s3://${otherAccountBucket}`),
+  ]);
   const roleArn = await createCustomerRole(stack, 'ProbeAccess', trustRequiringExternalId(stack, EXTERNAL_ID), {
     Version: '2012-10-17',
     Statement: [
@@ -39,9 +46,14 @@ beforeAll(async () => {
   credentials = await assume();
   // No endpoint given: the SDK finds the local one in AWS_ENDPOINT_URL, as a deployed handler would find AWS's.
   probe = createS3ObjectProbe({ forcePathStyle: true });
+  const { accessKeyId, secretAccessKey } = stack.info.customers[0]!;
+  customerS3 = new S3Client({ endpoint: stack.info.awsEndpoint, region: stack.info.region, forcePathStyle: true, credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1 });
 }, 120_000);
 
-afterAll(() => stack?.close());
+afterAll(() => {
+  customerS3?.destroy();
+  return stack?.close();
+});
 
 const target = (key: string) => ({ bucket, key, region: stack.info.region });
 
@@ -52,8 +64,8 @@ async function denial(promise: Promise<unknown>): Promise<S3AccessDenied> {
 }
 
 async function keysUnder(prefix: string): Promise<string[]> {
-  const listed = await stack.aws(stack.customerEnv(0), 's3api', 'list-objects-v2', '--bucket', bucket, '--prefix', prefix);
-  return listed.trim() ? (JSON.parse(listed).Contents ?? []).map((o: { Key: string }) => o.Key) : [];
+  const listed = await customerS3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
+  return (listed.Contents ?? []).map((o) => o.Key!);
 }
 
 describe('within the role’s permissions', () => {
