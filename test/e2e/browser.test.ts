@@ -3,8 +3,8 @@
  * served from its own loopback origin (test/fixtures/browser/volume-app.html) holds alice's token and does
  * everything from the browser: it calls the API across origins (the API's CORS), uploads a generated file with a
  * presigned PUT, uploads 11 MiB as a two-part multipart upload reading each part's ETag (the bucket's CORS must
- * expose it), and downloads both files, hashing them with `crypto.subtle`. The customer's own view (/usr/bin/aws)
- * must hold the same bytes at `prefix/key`.
+ * expose it), and downloads both files, hashing them with `crypto.subtle`. The customer's own view (the JS SDK with
+ * the customer's keys; the aws cli sets the bucket up) must hold the same bytes at `prefix/key`.
  *
  * The download link (`GET /volumes/{id}/download/{key}` → 302 to a presigned S3 URL) meets the browser's redirect
  * rules: on the hop to S3, Chromium drops the Authorization header (the redirect leaves the API's origin) and
@@ -24,6 +24,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../support/local-stack';
 
@@ -90,14 +91,17 @@ async function putBucketCors(rules: unknown[]): Promise<void> {
   await stack.aws(customer, 's3api', 'put-bucket-cors', '--bucket', BUCKET, '--cors-configuration', JSON.stringify({ CORSRules: rules }));
 }
 
-/** The object as the customer sees it: size and SHA-256 of the bytes /usr/bin/aws downloads from `prefix/key`. */
+/** The object as the customer sees it: size, SHA-256 and ETag of what the customer's own GetObject of `prefix/key` returns. */
 async function customerView(key: string): Promise<{ size: number; sha256: string; etag: string }> {
-  const head = JSON.parse(await stack.aws(customer, 's3api', 'head-object', '--bucket', BUCKET, '--key', `${PREFIX}/${key}`));
-  const file = join(stack.dataDir, `customer-copy-${Date.now()}.bin`);
-  await stack.aws(customer, 's3', 'cp', `s3://${BUCKET}/${PREFIX}/${key}`, file);
-  const data = readFileSync(file);
-  rmSync(file);
-  return { size: data.length, sha256: sha256(data), etag: head.ETag };
+  const { accessKeyId, secretAccessKey } = stack.info.customers[0]!;
+  const s3 = new S3Client({ endpoint: stack.info.awsEndpoint, region: stack.info.region, forcePathStyle: true, credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1 });
+  try {
+    const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: `${PREFIX}/${key}` }));
+    const data = Buffer.from(await got.Body!.transformToByteArray());
+    return { size: data.length, sha256: sha256(data), etag: got.ETag! };
+  } finally {
+    s3.destroy();
+  }
 }
 
 /** What Chromium's network layer reports (DevTools protocol), including the headers really sent and CORS failures. */
