@@ -107,12 +107,17 @@ export interface CauseFields {
   cfId?: string;
   /** The cause's message, cut to 500 characters (the logger masks secret-shaped text). */
   message?: string;
+  /** Its own cause, when it wraps one (a port's refusal wrapping the SDK error): up to three levels. */
+  cause?: CauseFields;
 }
 
-/** The name, code, status and AWS request ids of `cause` (an error the SDK threw), for the renderers' log lines. */
-export function causeFields(cause: unknown): CauseFields | undefined {
-  if (typeof cause !== 'object' || cause === null) return undefined;
-  const e = cause as { name?: unknown; Code?: unknown; code?: unknown; message?: unknown; $metadata?: Record<string, unknown> };
+/**
+ * The name, code, status and AWS request ids of `cause` (an error the SDK threw), for the renderers' log lines;
+ * a cause that wraps another (an `AssumeRoleRefused` over STS's error) carries that one's as its `cause`.
+ */
+export function causeFields(cause: unknown, depth = 0): CauseFields | undefined {
+  if (typeof cause !== 'object' || cause === null || depth > 2) return undefined;
+  const e = cause as { name?: unknown; Code?: unknown; code?: unknown; message?: unknown; cause?: unknown; $metadata?: Record<string, unknown> };
   const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
   const meta = e.$metadata ?? {};
   const fields: CauseFields = {
@@ -123,6 +128,7 @@ export function causeFields(cause: unknown): CauseFields | undefined {
     extendedRequestId: text(meta.extendedRequestId),
     cfId: text(meta.cfId),
     message: text(e.message)?.slice(0, 500),
+    cause: causeFields(e.cause, depth + 1),
   };
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as CauseFields;
 }

@@ -104,6 +104,19 @@ describe('the renderers log the cause and answer nothing of it', () => {
     expect(refusedLine(lines)).toMatchObject({ level: 'info', status: 403, code: 'SignatureDoesNotMatch', cause: causeLogged });
   });
 
+  it('a cause that wraps the SDK error (a port’s refusal) is logged with the SDK error’s status and request id beneath it, by both renderers', () => {
+    const refusal = new AssumeRoleRefused('AccessDenied', 'no', { cause: sdkError('AccessDenied', 403) });
+    for (const render of [errorResponse, s3ErrorResponse]) {
+      const wrapped = captured();
+      render(new DependencyUnavailable('down', 'StsUnavailable', { cause: refusal }), 'req-6', wrapped.log);
+      expect(refusedLine(wrapped.lines)).toMatchObject({ cause: { name: 'AssumeRoleRefused', code: 'AccessDenied', cause: causeLogged } });
+      const escaped = captured();
+      render(refusal, 'req-6', escaped.log);
+      expect(JSON.parse(escaped.lines[0]!)).toMatchObject({ message: 'unhandled error', cause: { name: 'AssumeRoleRefused', cause: causeLogged } });
+      expect([...wrapped.lines, ...escaped.lines].join('\n')).not.toContain(SECRET);
+    }
+  });
+
   it('an error without a cause logs no cause field', () => {
     const { lines, log } = captured();
     s3ErrorResponse(new SigV4Error('SignatureDoesNotMatch', 'mismatch'), 'req-5', log);
