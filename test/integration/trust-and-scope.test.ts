@@ -44,10 +44,11 @@ beforeAll(async () => {
   customer = stack.customerEnv(0);
   const dir = stack.dataDir;
   // The customer's side, as the Tower and Cavatica documents describe it, with the aws cli.
-  await stack.aws(customer, 's3', 'mb', `s3://${bucket}`);
+  // The bucket's steps and the role's run side by side (each /usr/bin/aws call is a second of Python start-up).
   writeFileSync(join(dir, 'sample.txt'), 'ACGT\n');
-  await stack.aws(customer, 's3', 'cp', join(dir, 'sample.txt'), `s3://${bucket}/project/sample.txt`);
-  await stack.aws(customer, 's3', 'cp', join(dir, 'sample.txt'), `s3://${bucket}/private/other.txt`);
+  const bucketReady = stack
+    .aws(customer, 's3', 'mb', `s3://${bucket}`)
+    .then(() => Promise.all(['project/sample.txt', 'private/other.txt'].map((key) => stack.aws(customer, 's3', 'cp', join(dir, 'sample.txt'), `s3://${bucket}/${key}`))));
   writeFileSync(
     join(dir, 'trust.json'),
     JSON.stringify({
@@ -75,6 +76,7 @@ beforeAll(async () => {
   const created = JSON.parse(await stack.aws(customer, 'iam', 'create-role', '--role-name', 'VolumeGatewayAccess', '--assume-role-policy-document', `file://${join(dir, 'trust.json')}`));
   roleArn = created.Role.Arn;
   await stack.aws(customer, 'iam', 'put-role-policy', '--role-name', 'VolumeGatewayAccess', '--policy-name', 'volume', '--policy-document', `file://${join(dir, 'permissions.json')}`);
+  await bucketReady;
 }, 120_000);
 
 afterAll(() => stack?.close());
@@ -165,8 +167,10 @@ describe('request signatures', () => {
   });
 
   it('refuses IAM and STS calls signed with a wrong secret', async () => {
-    await expect(stack.aws({ ...customer, AWS_SECRET_ACCESS_KEY: 'x'.repeat(40) }, 'iam', 'get-role', '--role-name', 'VolumeGatewayAccess')).rejects.toThrow(/SignatureDoesNotMatch/);
-    await expect(stack.aws({ ...customer, AWS_SECRET_ACCESS_KEY: 'x'.repeat(40) }, 'sts', 'get-caller-identity')).rejects.toThrow(/SignatureDoesNotMatch/);
+    await Promise.all([
+      expect(stack.aws({ ...customer, AWS_SECRET_ACCESS_KEY: 'x'.repeat(40) }, 'iam', 'get-role', '--role-name', 'VolumeGatewayAccess')).rejects.toThrow(/SignatureDoesNotMatch/),
+      expect(stack.aws({ ...customer, AWS_SECRET_ACCESS_KEY: 'x'.repeat(40) }, 'sts', 'get-caller-identity')).rejects.toThrow(/SignatureDoesNotMatch/),
+    ]);
   });
 
   it('refuses a presigned URL whose signature was altered, and accepts the genuine one', async () => {
