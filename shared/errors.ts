@@ -117,7 +117,8 @@ export interface CauseFields {
  */
 export function causeFields(cause: unknown, depth = 0): CauseFields | undefined {
   if (typeof cause !== 'object' || cause === null || depth > 2) return undefined;
-  const e = cause as { name?: unknown; Code?: unknown; code?: unknown; message?: unknown; cause?: unknown; $metadata?: Record<string, unknown> };
+  type Thrown = { name?: unknown; Code?: unknown; code?: unknown; message?: unknown; cause?: unknown; $metadata?: Record<string, unknown> };
+  const e = cause as Thrown;
   const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
   const meta = e.$metadata ?? {};
   const fields: CauseFields = {

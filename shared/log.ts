@@ -18,9 +18,9 @@
  * - any field whose name says secret, password, token, authorization, signature, credential, cookie or
  *   private/master/api key (whatever its value);
  * - inside any string: JWTs, `Bearer …`, presigned URLs' `X-Amz-Signature`, `X-Amz-Credential` and
- *   `X-Amz-Security-Token`, a SigV4 `Authorization` header's `Credential=` and `Signature=`, AWS session
- *   tokens (runs of 100 or more base64 characters) and 40-character secret keys (AWS's and the gateway's
- *   own, base64 with both letter cases).
+ *   `X-Amz-Security-Token`, any URL query parameter whose name says secret (`?access_token=…`), a SigV4
+ *   `Authorization` header's `Credential=` and `Signature=`, AWS session tokens (runs of 100 or more base64
+ *   characters) and 40-character secret keys (AWS's and the gateway's own, base64 with both letter cases).
  *
  * Every line goes to the process's sink: stdout, unless a test (or a host) sets another with `setLogSink`.
  */
@@ -62,6 +62,8 @@ const SECRET_KEY = /(secret|password|token|authorization|signature|credential|co
 const JWT = /\beyJ[\w-]+\.[\w-]+\.[\w-]*/g;
 const BEARER = /\b(Bearer\s+)[^\s",]+/gi;
 const AMZ_SIGNATURE = /(X-Amz-(?:Signature|Security-Token|Credential)=)[^&\s"]+/gi;
+/** Any URL query parameter (or form field) whose name says secret: `?access_token=…`, `&client_secret=…`, `;password=…`. */
+const QUERY_SECRET = new RegExp(`([?&;][\\w.%-]*${SECRET_KEY.source}[\\w.%-]*=)[^&;#\\s"]+`, 'gi');
 const SIGV4_HEADER = /(?<![\w-])((?:Credential|Signature)=)[^,&\s"]+/g;
 /** AWS session tokens and other long base64 blobs. */
 const LONG_BASE64 = /(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{100,}={0,2}(?![A-Za-z0-9+/=])/g;
@@ -75,6 +77,7 @@ export function redactText(value: string): string {
     .replace(JWT, '[jwt]')
     .replace(BEARER, '$1[redacted]')
     .replace(AMZ_SIGNATURE, '$1[redacted]')
+    .replace(QUERY_SECRET, '$1[redacted]')
     .replace(SIGV4_HEADER, '$1[redacted]')
     .replace(LONG_BASE64, '[redacted]')
     .replace(SECRET_40, (match) => (looksRandom(match) ? '[redacted]' : match));
@@ -86,6 +89,9 @@ export function redact(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return redactText(value);
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
   if (value instanceof Error) return { name: value.name, message: redact(value.message, depth + 1) };
+  // A Date, a URL (its query may hold a token) and the like: logged as JSON would write them (not `{}`), masked.
+  const json = value && typeof value === 'object' ? (value as { toJSON?: unknown }).toJSON : undefined;
+  if (typeof json === 'function') return redact(json.call(value), depth + 1);
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [key, inner] of Object.entries(value)) {

@@ -44,6 +44,16 @@ describe('log redaction', () => {
     expect(text).toContain('https://bucket.s3.us-east-1.amazonaws.com/data/a.csv?');
   });
 
+  it('masks the value of any URL query parameter whose name says secret, in a field named url, keeping the rest', () => {
+    const out = JSON.parse(logged({ url: 'https://idp.example/cb?state=s1&access_token=opaque-value-1&client_secret=opaque-value-2;password=opaque-value-3#f' }));
+    expect(out.url).toBe('https://idp.example/cb?state=s1&access_token=[redacted]&client_secret=[redacted];password=[redacted]#f');
+  });
+
+  it('logs a Date as its ISO time and a URL as its text (masked), not as {}', () => {
+    const out = JSON.parse(logged({ when: new Date(0), endpoint: new URL('https://idp.example/authorize?id_token=opaque-value-4&x=1') }));
+    expect(out).toMatchObject({ when: '1970-01-01T00:00:00.000Z', endpoint: 'https://idp.example/authorize?id_token=[redacted]&x=1' });
+  });
+
   it("masks a SigV4 Authorization header's credential and signature inside text", () => {
     const text = redactText('AWS4-HMAC-SHA256 Credential=VGAKABCDEFGHIJKLMNOP/20250101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=fe5f80f77d5fa3beca038a248ff027d0445342fe2855ddc963176630326f1024');
     expect(text).not.toContain('fe5f80f77d5f');
