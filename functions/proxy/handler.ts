@@ -6,6 +6,7 @@ import { eventBodyProblem, FUNCTION_URL_LIMITS, requestFromEvent, streamedHeader
 import type { Logger } from '../../shared/log';
 import { s3Headers } from '../../shared/s3/header-names';
 import type { ProxyHandler } from '../../shared/proxy/handle';
+import { unwiredLogger, wiringFailed } from '../../shared/wiring/lazy';
 import { proxyDefaults } from '../../shared/wiring/proxy';
 
 /**
@@ -22,9 +23,26 @@ export const makeHandler = (proxy: ProxyHandler, log: () => Logger) =>
     return { statusCode: response.status, headers: s3Headers(streamedHeaders(response.headers)), body: response.body };
   });
 
+/** The wiring's proxy; a wiring that cannot be built (a ConfigError) is answered S3's 500 InternalError, and logged. */
+const wiredProxy: ProxyHandler = (request, limits) => {
+  let wiring: ReturnType<typeof proxyDefaults>;
+  try {
+    wiring = proxyDefaults();
+  } catch (error) {
+    const log = unwiredLogger().child({ requestId: request.requestId });
+    return Promise.resolve(errorResponse(wiringFailed(error), request.requestId, log, request.method));
+  }
+  return wiring.proxy(request, limits);
+};
+
+const wiredLogger = (): Logger => {
+  try {
+    return proxyDefaults().logger;
+  } catch {
+    return unwiredLogger();
+  }
+};
+
 // The wiring is built at the first event (proxyDefaults keeps it), not when this module loads; the handler itself
 // is made here, since the runtime must see it marked as streaming.
-export const handler = makeHandler(
-  (request, limits) => proxyDefaults().proxy(request, limits),
-  () => proxyDefaults().logger,
-);
+export const handler = makeHandler(wiredProxy, wiredLogger);

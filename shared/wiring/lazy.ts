@@ -3,7 +3,17 @@
  * then reads no environment and builds no client, so a test (or a tool that only lists the handlers) imports it
  * as it is, with nothing to stub first. Lambda calls the handler once per event, so the first event of a cold
  * start builds what a module-scope build would have, and the warm calls after it reuse it.
+ *
+ * A wiring that cannot be built (a missing or malformed variable: `ConfigError`) is answered as any other error
+ * the service means: a 500 in the caller's format (JSON for the API, S3 XML for the proxy) with the request id,
+ * and one log line naming the variable; not a thrown error that the platform answers for us (API Gateway's bare
+ * "Internal Server Error") and logs with its stack.
  */
+import type { Context } from 'aws-lambda';
+import { DependencyMisconfigured } from '../errors';
+import { errorResponse } from '../http/error-mapper';
+import type { HttpEvent, HttpResult } from '../http/types';
+import { createLogger, type Logger } from '../log';
 
 /** `build`'s value, built at the first call and returned by every later one. */
 export function once<T>(build: () => T): () => T {
@@ -11,8 +21,27 @@ export function once<T>(build: () => T): () => T {
   return () => (built ??= { value: build() }).value;
 }
 
-/** A function that calls the one `get` returns, asking `get` only when it is first called. */
-export function onFirstCall<F extends (...args: never[]) => unknown>(get: () => F): (...args: Parameters<F>) => ReturnType<F> {
+/** What a handler answers when its wiring could not be built: the cause (the `ConfigError`) is logged, never answered. */
+export const wiringFailed = (cause: unknown): DependencyMisconfigured =>
+  new DependencyMisconfigured('The service is not configured correctly; an operator must look. Quote the request id if you report it.', 'ServiceMisconfigured', { cause });
+
+/** The logger of a handler that has no wiring (and so no configured logger) to log with. */
+export const unwiredLogger = once((): Logger => createLogger({ service: 'volume-gateway', component: 'wiring' }));
+
+type ApiHandler = (event: HttpEvent, context: Context, ...rest: never[]) => Promise<HttpResult>;
+
+/** An API handler that calls the one `get` returns, asking `get` only when it is first called (again, while it throws). */
+export function onFirstCall<F extends ApiHandler>(get: () => F): (...args: Parameters<F>) => ReturnType<F> {
   const handler = once(get);
-  return (...args) => handler()(...args) as ReturnType<F>;
+  return (...args) => {
+    let built: F;
+    try {
+      built = handler();
+    } catch (error) {
+      const [event, context] = args as unknown as [HttpEvent | undefined, Context | undefined];
+      const requestId = event?.requestContext?.requestId || context?.awsRequestId || 'unknown';
+      return Promise.resolve(errorResponse(wiringFailed(error), requestId, unwiredLogger().child({ requestId, route: event?.routeKey }))) as ReturnType<F>;
+    }
+    return Reflect.apply(built, undefined, args) as ReturnType<F>;
+  };
 }

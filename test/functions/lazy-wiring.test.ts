@@ -5,7 +5,10 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { installAwsLambdaGlobal } from '../../local/lambda/streaming';
-import { ConfigError } from '../../shared/config';
+import { startFunctionUrlServer } from '../../local/function-url-server';
+import { loadServerlessModel } from '../../local/serverless-model';
+import type { HttpResult } from '../../shared/http/types';
+import { createLogger, setLogSink } from '../../shared/log';
 
 const CONFIG = ['AWS_REGION', 'AUTH_MODE', 'OIDC_ISSUER', 'OIDC_AUDIENCE', 'VOLUMES_TABLE', 'AUDIT_TABLE', 'ACCESS_KEYS_TABLE', 'GATEWAY_PRINCIPAL_ARN'];
 const modules = [
@@ -26,10 +29,50 @@ describe('function modules', () => {
         const loaded = (await import(/* @vite-ignore */ `../../${path}`)) as Record<string, unknown>;
         expect(Object.values(loaded).some((value) => typeof value === 'function'), path).toBe(true);
       }
-      // What the first call builds is what the import used to: here, a configuration that is not there.
-      const { handler } = (await import('../../functions/health/handler')) as { handler: (event: unknown, context: unknown) => unknown };
-      expect(() => handler({}, {})).toThrow(ConfigError);
     } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('answer a first call without configuration as the service answers errors: a JSON 500 with the request id, the ConfigError in one log line', async () => {
+    for (const name of CONFIG) vi.stubEnv(name, undefined);
+    const lines: string[] = [];
+    const restore = setLogSink((line) => lines.push(line));
+    try {
+      const { handler } = (await import('../../functions/health/handler')) as { handler: (event: unknown, context: unknown) => Promise<HttpResult> };
+      const event = { routeKey: 'GET /health', requestContext: { requestId: 'api-req-1' }, headers: {} };
+      const result = await handler(event, { awsRequestId: 'lambda-1' });
+      expect(result.statusCode).toBe(500);
+      expect(JSON.parse(result.body!)).toEqual({ code: 'ServiceMisconfigured', message: expect.any(String), requestId: 'api-req-1' });
+      expect(result.body).not.toContain('AWS_REGION');
+      const logged = lines.map((line) => JSON.parse(line)).find((line) => line.message === 'request refused');
+      expect(logged).toMatchObject({ level: 'error', requestId: 'api-req-1', status: 500, cause: { name: 'ConfigError', message: expect.stringContaining('AWS_REGION') } });
+      expect(lines.join('\n')).not.toMatch(/\n\s+at /);
+    } finally {
+      restore();
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('answer a first proxy request without configuration in S3 words: a 500 InternalError with the request id, the ConfigError logged', async () => {
+    for (const name of CONFIG) vi.stubEnv(name, undefined);
+    const lines: string[] = [];
+    const restore = setLogSink((line) => lines.push(line));
+    const model = loadServerlessModel('serverless.yml');
+    const fn = model.functions.find((f) => f.url)!;
+    const server = await startFunctionUrlServer({ root: process.cwd(), model, fn, host: '127.0.0.1', port: 0, log: createLogger({}, { write: () => undefined }) });
+    try {
+      const response = await fetch(`${server.url}/some-bucket/some/key`);
+      const body = await response.text();
+      expect(response.status).toBe(500);
+      expect(body).toContain('<Code>InternalError</Code>');
+      expect(body).toMatch(/<RequestId>[^<]+<\/RequestId>/);
+      expect(body).not.toContain('AWS_REGION');
+      const logged = lines.map((line) => JSON.parse(line)).find((line) => line.message === 'request refused');
+      expect(logged).toMatchObject({ level: 'error', status: 500, cause: { name: 'ConfigError', message: expect.stringContaining('AWS_REGION') } });
+    } finally {
+      await server.close();
+      restore();
       vi.unstubAllEnvs();
     }
   });
