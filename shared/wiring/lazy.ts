@@ -22,8 +22,9 @@ export function once<T>(build: () => T): () => T {
 }
 
 /** What a handler answers when its wiring could not be built: the cause (the `ConfigError`) is logged, never answered. */
+const MISCONFIGURED = 'The service is not configured correctly; an operator must look. Quote the request id if you report it.';
 export const wiringFailed = (cause: unknown): DependencyMisconfigured =>
-  new DependencyMisconfigured('The service is not configured correctly; an operator must look. Quote the request id if you report it.', 'ServiceMisconfigured', { cause });
+  new DependencyMisconfigured(MISCONFIGURED, 'ServiceMisconfigured', { cause });
 
 /** The logger of a handler that has no wiring (and so no configured logger) to log with. */
 export const unwiredLogger = once((): Logger => createLogger({ service: 'volume-gateway', component: 'wiring' }));
@@ -40,7 +41,8 @@ export function onFirstCall<F extends ApiHandler>(get: () => F): (...args: Param
     } catch (error) {
       const [event, context] = args as unknown as [HttpEvent | undefined, Context | undefined];
       const requestId = event?.requestContext?.requestId || context?.awsRequestId || 'unknown';
-      return Promise.resolve(errorResponse(wiringFailed(error), requestId, unwiredLogger().child({ requestId, route: event?.routeKey }))) as ReturnType<F>;
+      const log = unwiredLogger().child({ requestId, route: event?.routeKey });
+      return Promise.resolve(errorResponse(wiringFailed(error), requestId, log)) as ReturnType<F>;
     }
     return Reflect.apply(built, undefined, args) as ReturnType<F>;
   };
