@@ -1,8 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Files that start a stack, a server, a child process or the like, or that change process-wide state (spies,
- * environment, log sinks, module mocks): each runs in a fresh process, as vitest does by default.
+ * Files that start a stack (it sets process.env and the wiring's singletons), run the real clients against one, or
+ * change process-wide state themselves (spies, environment, log sinks, module mocks): each runs in a fresh process,
+ * as vitest does by default. Every other test file shares its worker's process with the files before it (the
+ * `unit` project): a new file that changes process-wide state must be listed here.
  */
 const ISOLATED = [
   'test/e2e/**',
