@@ -133,6 +133,42 @@ describe('the checker', () => {
     expect(misplaced).toEqual([expect.stringContaining('is a resource none of logs:PutLogEvents acts on')]);
   });
 
+  it('fails an ARN missing a field, and a partition, region or account no ARN has', async () => {
+    const resources = [
+      'arn:aws:s3::lab-genomes/data/*',
+      'arn:awz:s3:::lab-genomes/data/*',
+      'arn:aws:dynamodb:us-east1:123456789012:table/volumes',
+      'arn:aws:dynamodb:us-east-1:12345:table/volumes',
+      'arn:aws:dynamodb:us-east-1:lab*:table/volumes',
+    ];
+    const problems = await policyProblems('fields', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:GetObject', 'dynamodb:GetItem'], Resource: resources }] });
+    expect(problems).toEqual([
+      expect.stringContaining('"arn:aws:s3::lab-genomes/data/*" is not an ARN'),
+      expect.stringContaining('"awz" is not a partition'),
+      expect.stringContaining('"us-east1" is not a region'),
+      expect.stringContaining('"12345" is not an account id'),
+      expect.stringContaining('"lab*" is not an account id'),
+    ]);
+    const fine = ['arn:aws-cn:s3:::b/*', 'arn:aws:dynamodb:*:*:table/volumes', 'arn:aws:dynamodb:us-gov-west-1:123456789012:table/v'];
+    expect(await policyProblems('fine', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:*', 'dynamodb:GetItem'], Resource: fine }] })).toEqual([]);
+  });
+
+  it("fails what IAM's grammar refuses: an unknown statement element, an Effect not Allow or Deny, no Resource, an unknown condition operator", async () => {
+    const problems = await policyProblems('grammar', {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Alow', Action: 's3:ListBucket', resource: 'arn:aws:s3:::b', Condition: { StringLikee: { 's3:prefix': 'a/*' } } },
+        { Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::b', Condition: { 'ForAnyValue:StringLikeIfExists': { 's3:prefix': 'a/*' }, Null: { 's3:prefix': 'false' } } },
+      ],
+    });
+    expect(problems).toEqual([
+      expect.stringContaining('Statement[0]: resource is not a statement element'),
+      expect.stringContaining('Statement[0]: Effect "Alow" is not Allow or Deny'),
+      expect.stringContaining('Statement[0]: no Resource or NotResource'),
+      expect.stringContaining('Statement[0]: Condition.StringLikee is not a condition operator'),
+    ]);
+  });
+
   it('fails a property a resource type does not have, and a resource type that does not exist', () => {
     const problems = templateSpecProblems({
       Resources: {

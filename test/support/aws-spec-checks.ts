@@ -310,11 +310,30 @@ async function expandAction(action: unknown): Promise<{ service: string; actions
   return { service, actions };
 }
 
+/** AWS's partitions (the `partition` field of every ARN). */
+const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'];
+/** A field with IAM wildcards or policy variables: it must then only be made of what the field may hold. */
+const wild = (field: string) => /[*?]|\$\{/.test(field);
+const unwild = (field: string) => field.replace(/\$\{[^}]*\}|[*?]/g, '');
+
+/** A partition, region or account field that no ARN has (`awz`, a region `us-east1`, an account `12345`), or undefined. */
+function arnFieldProblem(partition: string, region: string, account: string): string | undefined {
+  const fits = (field: string, exact: (f: string) => boolean, chars: RegExp) => (wild(field) ? chars.test(unwild(field)) : exact(field));
+  if (!fits(partition, (f) => PARTITIONS.includes(f), /^[a-z-]*$/)) return `"${partition}" is not a partition (${PARTITIONS.join(', ')})`;
+  if (!fits(region, (f) => f === '' || /^[a-z]{2}(-[a-z]+)+-\d+$/.test(f), /^[a-z0-9-]*$/)) return `"${region}" is not a region`;
+  if (!fits(account, (f) => f === '' || /^(\d{12}|aws)$/.test(f), /^\d*$/)) return `"${account}" is not an account id`;
+  return undefined;
+}
+
 /** Problems of one ARN (resource or principal): not an ARN, unknown service, or no resource type of the service has its shape. */
 async function arnProblems(where: string, arn: string): Promise<string[]> {
   if (arn === '*') return [];
-  const [prefix, partition, service] = arn.split(':');
-  if (prefix !== 'arn' || !partition || !service) return [`${where}: ${JSON.stringify(arn)} is not an ARN`];
+  const fields = arn.split(':');
+  const [prefix, partition, service, region, account] = fields;
+  // arn:partition:service:region:account:resource: six fields, five colons at least (the resource may hold more).
+  if (prefix !== 'arn' || !partition || !service || fields.length < 6) return [`${where}: ${JSON.stringify(arn)} is not an ARN`];
+  const fieldProblem = arnFieldProblem(partition, region!, account!);
+  if (fieldProblem) return [`${where}: ${arn}: ${fieldProblem}`];
   if (!(await serviceExists(service))) return [`${where}: ${arn}: there is no IAM service "${service}"`];
   const types = await serviceResourceTypes(service);
   return types.some((type) => fitsArnFormat(arn, type.arn)) ? [] : [`${where}: ${arn} fits no resource type of ${service} (${types.map((t) => t.arn).join(', ')})`];
@@ -350,7 +369,26 @@ export async function policyProblems(where: string, document: PolicyDocumentLike
     const statement = raw as StatementLike;
     const at = `${where}.Statement[${i}]${typeof statement.Sid === 'string' ? ` (${statement.Sid})` : ''}`;
     if (statement.Sid !== undefined && !(typeof statement.Sid === 'string' && /^[A-Za-z0-9]*$/.test(statement.Sid))) problems.push(`${at}: Sid must be alphanumeric`);
+    problems.push(...statementShapeProblems(at, raw));
     problems.push(...(await statementProblems(at, statement, samples)));
+  }
+  return problems;
+}
+
+const STATEMENT_KEYS = ['Sid', 'Effect', 'Principal', 'NotPrincipal', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition'];
+const CONDITION_OPERATOR =
+  /^(ForAllValues:|ForAnyValue:)?(String(Not)?Equals(IgnoreCase)?|String(Not)?Like|Numeric(Not)?Equals|Numeric(Less|Greater)Than(Equals)?|Date(Not)?Equals|Date(Less|Greater)Than(Equals)?|Bool|BinaryEquals|(Not)?IpAddress|Arn(Not)?(Equals|Like))(IfExists)?$|^Null$/;
+
+/** What IAM refuses in a statement's grammar: a key it does not know (`resource`), an Effect not Allow or Deny, no action, no resource (outside a trust policy), an unknown condition operator. */
+function statementShapeProblems(at: string, raw: unknown): string[] {
+  if (!isObject(raw)) return [`${at}: a statement must be an object`];
+  const problems = Object.keys(raw).filter((key) => !STATEMENT_KEYS.includes(key)).map((key) => `${at}: ${key} is not a statement element`);
+  if (raw.Effect !== 'Allow' && raw.Effect !== 'Deny') problems.push(`${at}: Effect ${JSON.stringify(raw.Effect)} is not Allow or Deny`);
+  if (raw.Action === undefined && raw.NotAction === undefined) problems.push(`${at}: no Action or NotAction`);
+  const trust = raw.Principal !== undefined || raw.NotPrincipal !== undefined;
+  if (!trust && raw.Resource === undefined && raw.NotResource === undefined) problems.push(`${at}: no Resource or NotResource`);
+  if (isObject(raw.Condition)) {
+    for (const operator of Object.keys(raw.Condition)) if (!CONDITION_OPERATOR.test(operator)) problems.push(`${at}: Condition.${operator} is not a condition operator`);
   }
   return problems;
 }
