@@ -27,10 +27,10 @@ module.exports = {
     },
     {
       name: 'functions-not-to-aws-sdk',
-      comment: 'Handlers reach AWS through the ports and adapters of shared/, never the SDK directly.',
+      comment: 'Handlers reach AWS through the ports and adapters of shared/, never the SDK directly (nor its core, @smithy/*).',
       severity: 'error',
       from: { path: '^functions/' },
-      to: { path: 'node_modules/@aws-sdk/' },
+      to: { path: 'node_modules/(@aws-sdk|@smithy)/' },
     },
     {
       name: 'production-not-to-dev-dep',

@@ -34,7 +34,14 @@ it('each rule catches the import it forbids', async () => {
   const root = mkdtempSync(join(tmpdir(), 'vg-deps-'));
   symlinkSync(resolve('node_modules'), join(root, 'node_modules'));
   const files: Record<string, string> = {
-    'package.json': JSON.stringify({ name: 'probe', type: 'module', dependencies: { zod: '*' }, devDependencies: { yaml: '*', '@types/aws-lambda': '*' } }),
+    'package.json': JSON.stringify({
+      name: 'probe',
+      type: 'module',
+      dependencies: { zod: '*', '@smithy/protocol-http': '*' },
+      devDependencies: { yaml: '*', '@types/aws-lambda': '*' },
+    }),
+    // The SDK's core is the SDK too: a handler that signs or builds requests itself belongs in shared/'s adapters.
+    'functions/b/handler.ts': "import { HttpRequest } from '@smithy/protocol-http';\nexport const handler = () => new HttpRequest({});",
     'functions/a/handler.ts': [
       "import { S3Client } from '@aws-sdk/client-s3';",
       "import { parse } from 'yaml';",
@@ -57,6 +64,7 @@ it('each rule catches the import it forbids', async () => {
   expect(new Set(broken), output).toEqual(
     new Set([
       'functions-not-to-aws-sdk functions/a/handler.ts',
+      'functions-not-to-aws-sdk functions/b/handler.ts',
       'production-not-to-dev-dep functions/a/handler.ts',
       'production-not-to-dev-tooling functions/a/handler.ts',
       'shared-not-to-its-users shared/helper.ts',
