@@ -41,7 +41,9 @@ async function main(): Promise<void> {
   };
   const wiring = proxyDefaults();
   keepServing(wiring.logger);
-  const started = await startNodeProxy({ host, port, proxy: () => wiring.proxy, timeouts });
+  const started = await startNodeProxy({ host, port, proxy: () => wiring.proxy, timeouts }).catch((error: Error) => {
+    throw new Error(`cannot listen on ${host} port ${port} (NODE_PROXY_HOST, NODE_PROXY_PORT): ${error.message}`);
+  });
   wiring.logger.info('S3 proxy listening', { url: started.url, publicUrl: wiring.proxyConfig.publicUrl });
   const stop = (signal: string) => {
     wiring.logger.info('stopping', { signal });

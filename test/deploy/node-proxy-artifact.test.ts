@@ -110,6 +110,16 @@ describe('the bundled Node front (dist/node-proxy.mjs) alone in an empty directo
     expect(code).toBe(1);
     expect(stderr).toMatch(/^The S3 proxy could not start: Configuration error: OIDC_ISSUER is not set/);
   });
+
+  it('stops at start, with exit code 1 and one line naming NODE_PROXY_HOST and NODE_PROXY_PORT, when it cannot listen there', async () => {
+    const taken = new URL(url).port;
+    const failed = spawn(process.execPath, ['node-proxy.mjs'], { cwd: runDir, env: deploymentEnv({ NODE_PROXY_HOST: '127.0.0.1', NODE_PROXY_PORT: taken }), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    failed.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => failed.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(stderr).toMatch(new RegExp(`^The S3 proxy could not start: cannot listen on 127\\.0\\.0\\.1 port ${taken} \\(NODE_PROXY_HOST, NODE_PROXY_PORT\\): .*EADDRINUSE.*\\n$`));
+  });
 });
 
 describe('the Dockerfile', () => {
