@@ -1,5 +1,4 @@
 import middy from '@middy/core';
-import { executionModeStreamifyResponse } from '@middy/core/StreamifyResponse';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { errorResponse } from '../../shared/proxy/errors';
 import { eventBodyProblem, FUNCTION_URL_LIMITS, requestFromEvent, streamedHeaders } from '../../shared/proxy/function-url';
@@ -15,7 +14,7 @@ import { proxyDefaults } from '../../shared/wiring/proxy';
  * would decode (`streamedHeaders`). `log` is asked for only when a refusal is logged before the core is reached.
  */
 export const makeHandler = (proxy: ProxyHandler, log: () => Logger) =>
-  middy<APIGatewayProxyEventV2, unknown, Error, Context>({ executionMode: executionModeStreamifyResponse }).handler(async (event, context, { signal }) => {
+  middy<APIGatewayProxyEventV2, unknown, Error, Context>({ streamifyResponse: true }).handler(async (event, context, { signal }) => {
     const problem = eventBodyProblem(event);
     const request = requestFromEvent(event, context, signal);
     const response = problem ? errorResponse(problem, request.requestId, log(), request.method) : await proxy(request, FUNCTION_URL_LIMITS);
