@@ -295,7 +295,9 @@ export async function runLoad(s3: S3Target, api: ApiTarget, seed: Seed, options:
         if (problem === undefined) stats.succeeded++;
         else {
           stats.errors++;
-          const kind = (errorKinds[`${names[i]}: ${problem.kind}`] ??= { count: 0, first: problem.message });
+          const name = `${names[i]}: ${problem.kind}`;
+          const kind = errorKinds[name] ?? { count: 0, first: problem.message };
+          errorKinds[name] = kind;
           kind.count++;
         }
       }

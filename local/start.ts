@@ -50,7 +50,7 @@ try {
       `  AWS endpoint    ${info.awsEndpoint}   (DynamoDB, S3, IAM, STS: /usr/bin/aws --endpoint-url ${info.awsEndpoint})`,
       `  OIDC issuer     ${info.issuer}        (a token: npm run --silent token -- --sub alice)`,
       `  details         ${join(dataDir, 'stack.json')}`,
-      'Ctrl-C stops it; data stays in ' + dataDir,
+      `Ctrl-C stops it; data stays in ${dataDir}`,
       '',
     ].join('\n'),
   );

@@ -94,7 +94,7 @@ export function loadAuthConfig(env: Env = process.env): AuthConfig {
 }
 
 function roleArn(name: string, value: string): string {
-  if (!/^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@\/-]+$/.test(value)) {
+  if (!/^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(value)) {
     throw new ConfigError(name, `must be an IAM role ARN like arn:aws:iam::123456789012:role/volume-gateway (got "${value}")`);
   }
   return value;

@@ -181,7 +181,8 @@ export async function checkClient(endpoint: Endpoint, client: ClientRunner, targ
   const results: CheckResult[] = [];
   let next = 0;
   for (const [i, { check, skip }] of planned.entries()) {
-    const mine = answers.slice(next, (next += batches[i]!.length));
+    const mine = answers.slice(next, next + batches[i]!.length);
+    next += batches[i]!.length;
     const failed = mine.find((answer): answer is { ok: false; error: string } => !answer.ok);
     if (skip) results.push(result('SKIP', check, `skipped: ${skip}`));
     else if (failed) results.push(result('FAIL', check, failed.error));

@@ -75,7 +75,8 @@ export class LocalResponseStream extends Writable {
     if (length !== undefined) headers.set(this.model.remapContentLength ? 'x-amzn-Remapped-Content-Length' : 'Content-Length', length);
     if (this.model.decodeGzip && /^\s*(x-)?gzip\s*$/i.test(String(headers.get('Content-Encoding') ?? ''))) {
       headers.take('Content-Encoding');
-      const gunzip = (this.gunzip = createGunzip());
+      const gunzip = createGunzip();
+      this.gunzip = gunzip;
       // Bytes that are not gzip: the function URL cannot decode them and the client gets a cut response.
       gunzip.on('error', () => this.response.destroy());
       gunzip.on('data', (chunk: Buffer) => {
@@ -88,10 +89,10 @@ export class LocalResponseStream extends Writable {
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.start();
-    if (chunk.length === 0) return callback();
+    if (chunk.length === 0) return void callback();
     if (!this.gunzip) return void this.hold(chunk).then(() => callback(), callback);
     this.gzipBytes += chunk.length;
-    if (this.gunzip.write(chunk)) return callback();
+    if (this.gunzip.write(chunk)) return void callback();
     this.gunzip.once('drain', () => callback());
   }
 

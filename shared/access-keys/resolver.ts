@@ -75,7 +75,7 @@ const zero = (): Counters => ({ hits: 0, negativeHits: 0, shared: 0, lookups: 0,
 
 /** The record as the proxy needs it, or undefined when it may not be used at `now`. Frozen: entries are shared. */
 function usableKey(record: AccessKeyRecord | undefined, masterKey: string, now: number): GatewayKey | undefined {
-  if (!record || record.status !== 'active' || !record.owner || !record.salt) return undefined;
+  if (record?.status !== 'active' || !record.owner || !record.salt) return undefined;
   const expiresAt = new Date(record.expiresAt);
   if (!(expiresAt.getTime() > now)) return undefined;
   const key: GatewayKey = {

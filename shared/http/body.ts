@@ -5,7 +5,7 @@ import type { HttpEvent } from './types';
 /** Parses and validates a JSON body against the route's schema; each failure names the field. */
 export function parseBody<T>(event: HttpEvent, schema: ZodType<T> | undefined): T {
   if (!schema) return undefined as T;
-  let raw: unknown = undefined;
+  let raw: unknown;
   if (event.body !== undefined && event.body !== '') {
     const contentType = (event.headers?.['content-type'] ?? '').toLowerCase();
     if (contentType && !contentType.startsWith('application/json')) {

@@ -63,7 +63,10 @@ const serializers = new WeakMap<(line: string) => void, Map<string, EmfSerialize
 /** The process's Powertools serialiser for this writer and namespace, its warnings written as our log lines. */
 function serializerFor(write: (line: string) => void, namespace: string): EmfSerializer {
   let byNamespace = serializers.get(write);
-  if (!byNamespace) serializers.set(write, (byNamespace = new Map()));
+  if (!byNamespace) {
+    byNamespace = new Map();
+    serializers.set(write, byNamespace);
+  }
   let metrics = byNamespace.get(namespace);
   if (!metrics) {
     metrics = new EmfSerializer({ namespace, logger: createLogger({ component: 'metrics' }, { write }) });
@@ -99,7 +102,10 @@ export class MetricsRecorder {
     const bounded = boundDimensions({ ...this.base, ...boundDimensions(dimensions) });
     const key = JSON.stringify(DIMENSION_NAMES.map((n) => bounded[n] ?? null));
     let group = this.groups.get(key);
-    if (!group) this.groups.set(key, (group = { dimensions: bounded, values: new Map() }));
+    if (!group) {
+      group = { dimensions: bounded, values: new Map() };
+      this.groups.set(key, group);
+    }
     group.values.set(name, (group.values.get(name) ?? 0) + value);
   }
 

@@ -54,7 +54,7 @@ const JWT = /^eyJ[\w-]*\.[\w-]+\.[\w-]*$/;
 export const looksLikeJwt = (accessKeyId: string): boolean => JWT.test(accessKeyId);
 
 export async function authenticate(deps: AuthDeps, req: ProxyRequest): Promise<Authenticated> {
-  if (/^\s*bearer(\s|$)/i.test(req.headers['authorization'] ?? '')) throw bearerRefused();
+  if (/^\s*bearer(\s|$)/i.test(req.headers.authorization ?? '')) throw bearerRefused();
   const parsed = parseSigV4(req);
   if (!parsed) throw anonymousRefused();
   checkScopeService(parsed, 's3');

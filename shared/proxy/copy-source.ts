@@ -12,7 +12,6 @@
 import type { Logger } from '../log';
 import { uriEncode } from '../sigv4/encoding';
 import type { Caller } from '../volumes/deps';
-import type { ProxyAudit } from './audit';
 import type { Principal } from './authenticate';
 import { notImplemented, S3Refusal } from './errors';
 import { realKey, rootOf } from './keys';

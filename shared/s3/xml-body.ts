@@ -102,7 +102,10 @@ export function parseXmlBody(body: string, root: string, limits: XmlBodyLimits =
   let nodes: Ordered[];
   try {
     let p = parsers.get(maxDepth);
-    if (!p) parsers.set(maxDepth, (p = parser(maxDepth)));
+    if (!p) {
+      p = parser(maxDepth);
+      parsers.set(maxDepth, p);
+    }
     nodes = p.parse(body) as Ordered[];
   } catch (error) {
     throw new MalformedXmlBody(error instanceof Error ? error.message : 'not well-formed');

@@ -35,7 +35,12 @@ export function createChecksum(algorithm: ChecksumAlgorithm): Checksum {
   switch (algorithm) {
     case 'CRC32': {
       let value = 0;
-      return { update: (data) => void (value = crc32(data, value)), digestBase64: async () => uint32Base64(value) };
+      return {
+        update: (data) => {
+          value = crc32(data, value);
+        },
+        digestBase64: async () => uint32Base64(value),
+      };
     }
     case 'CRC32C': {
       const crc = new Crc32c();

@@ -111,7 +111,7 @@ export class AwsChunkedDecoder extends Transform {
         throw new SigV4Error('IncompleteBody', `The aws-chunked body ended ${this.whereWeAre()}, before its final zero-length chunk.`);
       }
     } catch (error) {
-      return callback(this.fail(error));
+      return void callback(this.fail(error));
     }
     this.finish().then(
       () => callback(),
@@ -270,7 +270,7 @@ export class AwsChunkedDecoder extends Transform {
     if (colon <= 0) throw malformed(`"${text.slice(0, 80)}" is not a "name:value" trailing header.`);
     const name = text.slice(0, colon).trim().toLowerCase();
     const value = text.slice(colon + 1).trim();
-    if (name === 'x-amz-trailer-signature' && this.signing) return this.checkTrailerSignature(value);
+    if (name === 'x-amz-trailer-signature' && this.signing) return void this.checkTrailerSignature(value);
     if (!this.announced.includes(name)) throw malformed(`the trailing header "${name}" was not announced in x-amz-trailer.`);
     if (this.received.has(name)) throw malformed(`the trailing header "${name}" appears twice.`);
     this.received.set(name, value);

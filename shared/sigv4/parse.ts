@@ -68,7 +68,7 @@ function formatAmzDate(date: Date): string {
  * otherwise. Throws {@link SigV4Error} when the claim is malformed or uses a mechanism we do not support.
  */
 export function parseSigV4(req: SigV4Request): ParsedSigV4 | null {
-  const authorization = req.headers['authorization'];
+  const authorization = req.headers.authorization;
   const query = queryParams(req.rawQuery);
   const queryV4 = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature'].some((name) => query.has(name));
   const queryV2 = query.has('AWSAccessKeyId') && query.has('Signature');
@@ -197,8 +197,8 @@ function headerDate(headers: Record<string, string>): string {
   const amzDate = headers['x-amz-date'];
   if (amzDate !== undefined) {
     if (parseAmzDate(amzDate.trim())) return amzDate.trim();
-  } else if (headers['date'] !== undefined) {
-    const millis = Date.parse(headers['date']);
+  } else if (headers.date !== undefined) {
+    const millis = Date.parse(headers.date);
     if (Number.isFinite(millis)) return formatAmzDate(new Date(millis));
   }
   throw new SigV4Error('AccessDenied', 'AWS authentication requires a valid Date or x-amz-date header');

@@ -10,7 +10,7 @@
  *
  * STS's refusals become answers the caller can act on; the volume is never changed by them.
  */
-import { AppError, Forbidden, ValidationFailed } from '../errors';
+import { type AppError, Forbidden, ValidationFailed } from '../errors';
 import { countMetric } from '../metrics';
 import type { Caller } from '../volumes/deps';
 import type { DataAccess, Volume } from '../volumes/model';

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 
 const hash8 = (subject: string) => createHash('sha256').update(subject, 'utf8').digest('hex').slice(0, 8);
 
-function fit(subject: string, allowed: RegExp, replace: RegExp, min: number, max: number): string {
+function fitSubject(subject: string, allowed: RegExp, replace: RegExp, min: number, max: number): string {
   const length = Array.from(subject).length;
   if (length >= min && length <= max && allowed.test(subject)) return subject;
   const cleaned = subject.replace(replace, '-');
@@ -20,10 +20,10 @@ function fit(subject: string, allowed: RegExp, replace: RegExp, min: number, max
 
 /** RoleSessionName and SourceIdentity for a subject: `[\w+=,.@-]`, 2 to 64 characters. */
 export function stsName(subject: string): string {
-  return fit(subject, /^[\w+=,.@-]+$/, /[^\w+=,.@-]/g, 2, 64);
+  return fitSubject(subject, /^[\w+=,.@-]+$/, /[^\w+=,.@-]/g, 2, 64);
 }
 
 /** A session tag value for a subject: `[\p{L}\p{Z}\p{N}_.:/=+\-@]`, at most 256 characters. */
 export function tagValue(subject: string): string {
-  return fit(subject, /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, /[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, 1, 256);
+  return fitSubject(subject, /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, /[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, 1, 256);
 }

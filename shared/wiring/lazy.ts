@@ -18,7 +18,10 @@ import { createLogger, type Logger } from '../log';
 /** `build`'s value, built at the first call and returned by every later one. */
 export function once<T>(build: () => T): () => T {
   let built: { value: T } | undefined;
-  return () => (built ??= { value: build() }).value;
+  return () => {
+    built ??= { value: build() };
+    return built.value;
+  };
 }
 
 /** What a handler answers when its wiring could not be built: the cause (the `ConfigError`) is logged, never answered. */

@@ -81,7 +81,6 @@ const write = (name: string, data: Buffer | string) => {
 };
 const s3 = (key = '') => `s3://${V}/${key}`;
 const awsOk = async (key: GatewayKey, front: string, ...args: string[]) => ok(await aws(key, front, ...args));
-const awsJson = async (key: GatewayKey, front: string, ...args: string[]) => JSON.parse((await awsOk(key, front, ...args)) || '{}');
 /** The SHA-256 of the volume's object `key`, read with the JS SDK. */
 const objectSha = async (client: S3Client, key: string) => sha256(Buffer.from(await (await client.send(new GetObjectCommand({ Bucket: V, Key: key }))).Body!.transformToByteArray()));
 /** The keys under `prefix` of the volume, listed with the JS SDK. */

@@ -44,7 +44,6 @@ let dir: string;
 let fnUrl: string;
 let nodeFront: string;
 let alice: GatewayKey;
-let carol: GatewayKey;
 let config: string;
 let rc: ReturnType<typeof rclone>;
 let data: Buffer;
@@ -63,7 +62,6 @@ const aws = (version: keyof typeof CLIS, key: GatewayKey, endpoint: string, ...a
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_PAGER: '',
   });
-const awsJson = async (version: keyof typeof CLIS, key: GatewayKey, endpoint: string, ...args: string[]) => JSON.parse(ok(await aws(version, key, endpoint, ...args)) || '{}');
 
 /** The operations botocore made (`--debug`), in order, repeats collapsed to `Name×n`. */
 function operations(run: ClientRun): string[] {
@@ -101,7 +99,7 @@ beforeAll(async () => {
   w = await startProxyWorld();
   dir = mkdtempSync(join(tmpdir(), 'vg-copy-move-'));
   ({ proxyUrl: fnUrl, nodeProxyUrl: nodeFront } = w.stack.info);
-  ({ alice, carol } = w.keys as { alice: GatewayKey; carol: GatewayKey });
+  ({ alice } = w.keys as { alice: GatewayKey });
   config = join(dir, 'aws-config');
   writeFileSync(config, '[default]\nregion = us-east-1\ns3 =\n    addressing_style = path\n    multipart_threshold = 5MB\n    multipart_chunksize = 5MB\n');
   rc = rclone(dir);

@@ -20,7 +20,7 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
   AbortMultipartUploadCommand,
-  S3Client,
+  type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { gzipSync } from 'node:zlib';

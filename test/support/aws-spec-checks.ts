@@ -118,7 +118,7 @@ function valueProblems(db: SpecDatabase, where: string, value: unknown, type: Pr
 export function templatePolicies(template: CfnTemplate): { where: string; document: PolicyDocumentLike }[] {
   const found: { where: string; document: PolicyDocumentLike }[] = [];
   const walk = (where: string, value: unknown) => {
-    if (Array.isArray(value)) value.forEach((item, i) => walk(`${where}[${i}]`, item));
+    if (Array.isArray(value)) for (const [i, item] of value.entries()) walk(`${where}[${i}]`, item);
     else if (isObject(value)) {
       if ('Statement' in value) found.push({ where, document: value as PolicyDocumentLike });
       else for (const [key, item] of Object.entries(value)) walk(`${where}.${key}`, item);

@@ -45,10 +45,10 @@ export function createOpenIDConnectProvider(ctx: IamContext, caller: Caller, for
   const url = checkProviderUrl(required(form, 'Url', 'url'));
   const clientIds = memberList(form, 'ClientIDList');
   if (clientIds.length > 100) throw validationError('clientIDList', `[${clientIds.length} client ids]`, 'have length less than or equal to 100');
-  clientIds.forEach((c) => checkLength(c, 'clientIDList.member', 1, 255));
+  for (const c of clientIds) checkLength(c, 'clientIDList.member', 1, 255);
   const thumbprints = memberList(form, 'ThumbprintList');
   if (thumbprints.length > 5) throw validationError('thumbprintList', `[${thumbprints.length} thumbprints]`, 'have length less than or equal to 5');
-  thumbprints.forEach((t) => checkPattern(checkLength(t, 'thumbprintList.member', 40, 40), 'thumbprintList.member', /^[0-9a-fA-F]{40}$/, '[0-9a-fA-F]{40}'));
+  for (const t of thumbprints) checkPattern(checkLength(t, 'thumbprintList.member', 40, 40), 'thumbprintList.member', /^[0-9a-fA-F]{40}$/, '[0-9a-fA-F]{40}');
   const tags = parseTags(form, 'Tags', 'InvalidInput');
   const arn = oidcProviderArn(caller.accountId, url);
   allow(ctx, caller, 'iam:CreateOpenIDConnectProvider', arn, {

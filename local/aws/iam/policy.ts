@@ -61,13 +61,13 @@ function variablesOf(values: ContextValues): VariableLookup {
 function statementApplies(s: ParsedStatement, policy: ParsedPolicy, req: PolicyRequest, values: ContextValues) {
   const vars = policy.variables ? variablesOf(values) : undefined;
   if (s.actions && !s.actions.some((a) => actionMatches(a, req.action))) return undefined;
-  if (s.notActions && s.notActions.some((a) => actionMatches(a, req.action))) return undefined;
+  if (s.notActions?.some((a) => actionMatches(a, req.action))) return undefined;
   const resourceMatches = (r: string) => {
     const parts = patternParts(r, vars);
     return parts !== undefined && globMatch(parts, req.resource);
   };
   if (s.resources && !s.resources.some(resourceMatches)) return undefined;
-  if (s.notResources && s.notResources.some(resourceMatches)) return undefined;
+  if (s.notResources?.some(resourceMatches)) return undefined;
   let explicit = false;
   if (s.principal) {
     if (!req.principal) return undefined;

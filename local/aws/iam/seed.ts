@@ -80,7 +80,7 @@ function seedPlatform(store: IamStore, accountId: string, roleName: string, poli
 function seedCustomer(store: IamStore, accountId: string): SeededCustomer {
   store.ensureAccount(accountId);
   const user = store.users.get(accountId, ADMIN_USER_NAME) ?? store.users.create(accountId, ADMIN_USER_NAME);
-  if (user.policies['administratoraccess']?.document !== ADMIN_POLICY) {
+  if (user.policies.administratoraccess?.document !== ADMIN_POLICY) {
     store.users.putPolicy(accountId, ADMIN_USER_NAME, 'AdministratorAccess', ADMIN_POLICY);
   }
   const key =

@@ -83,7 +83,7 @@ export class IamStore implements CredentialStore {
   lookup(accessKeyId: string): AccessKeyRecord | undefined {
     if (accessKeyId.startsWith('ASIA')) return this.sessions.lookup(accessKeyId);
     const key = this.state.accessKeys[accessKeyId];
-    if (!key || key.status !== 'Active') return undefined;
+    if (key?.status !== 'Active') return undefined;
     const user = this.users.get(key.accountId, key.userName);
     if (!user) return undefined;
     return {

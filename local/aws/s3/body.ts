@@ -39,7 +39,7 @@ class Digesting extends Transform {
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     this.size += chunk.length;
-    if (this.size > this.maxSize) return done(entityTooLarge(this.size, this.maxSize));
+    if (this.size > this.maxSize) return void done(entityTooLarge(this.size, this.maxSize));
     this.md5.update(chunk);
     for (const [, hasher] of this.hashers) hasher.update(chunk);
     done(null, chunk);

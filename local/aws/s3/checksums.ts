@@ -41,7 +41,12 @@ export function createHasher(algorithm: ChecksumAlgorithm | 'MD5'): Hasher {
   switch (algorithm) {
     case 'CRC32': {
       let value = 0;
-      return { update: (data) => void (value = crc32(data, value)), digest: async () => uint32(value) };
+      return {
+        update: (data) => {
+          value = crc32(data, value);
+        },
+        digest: async () => uint32(value),
+      };
     }
     case 'CRC32C': {
       const crc = new Crc32c();

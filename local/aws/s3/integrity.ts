@@ -20,7 +20,7 @@ function contentMd5(req: S3Request): Buffer | undefined {
   const value = req.headers['content-md5'];
   if (value === undefined) return undefined;
   const bytes = /^[A-Za-z0-9+/]{22}==$/.test(value.trim()) ? Buffer.from(value.trim(), 'base64') : undefined;
-  if (!bytes || bytes.length !== 16) throw new AwsError('InvalidDigest', 'The Content-MD5 you specified was not valid.', 400, { 'Content-MD5': value });
+  if (bytes?.length !== 16) throw new AwsError('InvalidDigest', 'The Content-MD5 you specified was not valid.', 400, { 'Content-MD5': value });
   return bytes;
 }
 

@@ -65,7 +65,7 @@ export function createDynamoVolumeRepository(options: DynamoVolumeRepositoryOpti
     }
   }
 
-  const { transact, transactAudited } = transactor(db, retry, options.audit);
+  const { transactAudited } = transactor(db, retry, options.audit);
 
   async function get(id: string): Promise<Volume | undefined> {
     const { Item } = await db.send(new GetCommand({ TableName, Key: volumeKey(id), ConsistentRead: true }));

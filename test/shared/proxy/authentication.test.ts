@@ -152,14 +152,14 @@ describe('x-amz-* headers the signature does not cover (S3: "There were headers 
 describe('the credential scope', () => {
   const rescoped = (request: Awaited<ReturnType<ProxyWorld['sign']>>, from: string, to: string) => ({
     ...request,
-    headers: { ...request.headers, authorization: request.headers['authorization']!.replace(from, to) },
+    headers: { ...request.headers, authorization: request.headers.authorization!.replace(from, to) },
   });
 
   it('for another service, even without x-amz-content-sha256, is 400 AuthorizationHeaderMalformed (never a 500)', async () => {
     const request = await w.sign({ path: '/shared-genomes/a' });
     const { 'x-amz-content-sha256': _hash, ...headers } = request.headers;
     const sts = rescoped({ ...request, headers }, '/s3/aws4_request', '/sts/aws4_request');
-    sts.headers['authorization'] = sts.headers['authorization']!.replace(';x-amz-content-sha256', '');
+    sts.headers.authorization = sts.headers.authorization!.replace(';x-amz-content-sha256', '');
     const text = await expectS3Error(await w.proxy(sts), 400, 'AuthorizationHeaderMalformed');
     expect(text).toContain('incorrect service &quot;sts&quot;. This endpoint belongs to &quot;s3&quot;.');
     expect(w.sent).toEqual([]);

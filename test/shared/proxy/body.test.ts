@@ -27,7 +27,7 @@ function unsignedTrailerRequest(payload: Buffer, checksum: string): ProxyRequest
   const body = encodeAwsChunked({ chunks: payload.length > 0 ? [payload] : [], trailers: [['x-amz-checksum-crc32', checksum]] });
   const headers = {
     host: 'proxy.test',
-    authorization: 'AWS4-HMAC-SHA256 Credential=VGAKALICEALICEALICE2/20250601/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-decoded-content-length;x-amz-trailer, Signature=' + '0'.repeat(64),
+    authorization: `AWS4-HMAC-SHA256 Credential=VGAKALICEALICEALICE2/20250601/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-decoded-content-length;x-amz-trailer, Signature=${'0'.repeat(64)}`,
     'x-amz-date': '20250601T120000Z',
     'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
     'x-amz-decoded-content-length': String(payload.length),

@@ -5,7 +5,7 @@ import { catchError } from './helpers';
 
 function requestOf(testCase: SuiteCase, signature = testCase.signature): SigV4Request {
   const headers = headersFromRaw(testCase.headers.flat());
-  headers['authorization'] =
+  headers.authorization =
     `AWS4-HMAC-SHA256 Credential=${SUITE_CREDENTIALS.accessKeyId}/20150830/${SUITE_REGION}/${SUITE_SERVICE}/aws4_request, ` +
     `SignedHeaders=${testCase.signedHeaders}, Signature=${signature}`;
   return { method: testCase.method, rawPath: testCase.rawPath, rawQuery: testCase.rawQuery, headers };

@@ -94,8 +94,8 @@ describe('AwsChunkedDecoder, signed chunks', () => {
   });
 
   it.each([
-    ['a size that is not hexadecimal', 'zz;chunk-signature=' + 'a'.repeat(64) + '\r\n', /not a hexadecimal size/],
-    ['an absurd size', 'ffffffffffff;chunk-signature=' + 'a'.repeat(64) + '\r\n', /at most 16777216 are accepted/],
+    ['a size that is not hexadecimal', `zz;chunk-signature=${'a'.repeat(64)}\r\n`, /not a hexadecimal size/],
+    ['an absurd size', `ffffffffffff;chunk-signature=${'a'.repeat(64)}\r\n`, /at most 16777216 are accepted/],
     ['a header line that never ends', 'a'.repeat(5000), /longer than 4096 bytes/],
   ])('%s is InvalidChunkSizeError', async (_what, body, message) => {
     await expect(runThrough(signed(), Buffer.from(body), 100)).rejects.toMatchObject({ code: 'InvalidChunkSizeError', status: 400, message: expect.stringMatching(message) });
@@ -119,7 +119,7 @@ describe('AwsChunkedDecoder, signed chunks', () => {
 });
 
 describe('AwsChunkedDecoder, trailers', () => {
-  const payload = Buffer.from('x'.repeat(20_000) + 'ünïcødé');
+  const payload = Buffer.from(`${'x'.repeat(20_000)}ünïcødé`);
   const pieces = [payload.subarray(0, 8192), payload.subarray(8192, 16384), payload.subarray(16384)];
   const unsigned = (trailerNames: string[]) => new AwsChunkedDecoder({ mode: STREAMING_UNSIGNED_TRAILER, trailerNames, decodedContentLength: payload.length });
   const signedTrailer = () => new AwsChunkedDecoder({ mode: STREAMING_SIGNED_TRAILER, signing: SIGNING, trailerNames: ['x-amz-checksum-crc32'], decodedContentLength: payload.length });

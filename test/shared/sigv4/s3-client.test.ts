@@ -7,7 +7,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { HttpResponse } from '@smithy/protocol-http';
 import { Readable, type Transform } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { AwsChunkedDecoder, bodyVerifier, parseSigV4, verifySigV4, type SigV4Request } from '../../../shared/sigv4';
+import { type AwsChunkedDecoder, bodyVerifier, parseSigV4, verifySigV4, type SigV4Request } from '../../../shared/sigv4';
 import { catchError, received, runThrough, type SignedRequest } from './helpers';
 
 const NOW = new Date('2026-05-06T07:08:09Z');

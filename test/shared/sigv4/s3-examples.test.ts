@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  AwsChunkedDecoder,
+  type AwsChunkedDecoder,
   bodyVerifier,
   canonicalRequest,
   EMPTY_SHA256,

@@ -162,11 +162,11 @@ describe('role ARNs', () => {
     ['arn:aws:iam::12345678901a:role/r', /12-digit account id/],
     ['arn:aws:iam::123456789012:user/r', /must name a role/],
     ['arn:aws:iam::123456789012:role/', /role name of 1 to 64/],
-    ['arn:aws:iam::123456789012:role/' + 'r'.repeat(65), /role name of 1 to 64/],
+    [`arn:aws:iam::123456789012:role/${'r'.repeat(65)}`, /role name of 1 to 64/],
     ['arn:aws:iam::123456789012:role/bad name', /role name of 1 to 64/],
     ['arn:aws:iam::123456789012:role/team//r', /role path/],
     ['arn:aws:iam::123456789012:role/té/r', /role path/],
-    ['arn:aws:iam::123456789012:role/' + 'p/'.repeat(256) + 'r', /longer than 512/],
+    [`arn:aws:iam::123456789012:role/${'p/'.repeat(256)}r`, /longer than 512/],
   ])('refuses %s', (arn, why) => {
     const error = thrown(() => assertRoleArn(arn, 'us-east-1'));
     expect(error.message).toMatch(why);

@@ -14,7 +14,7 @@ describe('stsName (RoleSessionName, SourceIdentity)', () => {
 
   it('keeps subjects that differ only in replaced characters apart', () => {
     expect(stsName('auth0|abc')).not.toBe(stsName('auth0:abc'));
-    expect(stsName('x'.repeat(70) + '1')).not.toBe(stsName('x'.repeat(70) + '2'));
+    expect(stsName(`${'x'.repeat(70)}1`)).not.toBe(stsName(`${'x'.repeat(70)}2`));
   });
 
   it('is stable', () => {

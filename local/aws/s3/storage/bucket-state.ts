@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, open, rename, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { noSuchBucket } from '../errors';
-import { SortedKeys } from '../key-order';
+import type { SortedKeys } from '../key-order';
 import { KeyedMutex, SharedMutex } from '../mutex';
 import { hashName, isNotFound, removeFile, writeJsonAtomic } from './fs-util';
 import type { BucketRecord, ObjectRecord, PartRecord, UploadRecord } from './records';
