@@ -69,7 +69,8 @@ export async function startStackProcess(root: string): Promise<StackProcess> {
   while (!existsSync(envFile)) {
     if (child.exitCode !== null || Date.now() > deadline) {
       await cleanUp();
-      throw new Error(`the local stack did not start: ${child.exitCode !== null ? `exited ${child.exitCode}` : 'no stack-env.json within 60 s'}\n${stderr}`);
+      throw new Error(`the local stack did not start: ` +
+`${child.exitCode !== null ? `exited ${child.exitCode}` : 'no stack-env.json within 60 s'}\n${stderr}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }

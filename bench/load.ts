@@ -22,8 +22,9 @@
  * and the RSS series printed with the table shows where it levelled off.
  *
  * Settings: DURATION (seconds measured, 60), WARMUP (seconds, 30), S3_CLIENTS (200), API_CLIENTS (50),
- * REQUEST_TIMEOUT (seconds, 30), FRONT (`own`: the Node front in its own process, the default; `stack`), S3_MIX (weights of the S3 requests, e.g. `put=1` for PUTs only; the default
- * `head=25,get=25,range=10,put=20,list=20`); or the flags --duration, --warmup, --s3-clients, --api-clients, --front,
+ * REQUEST_TIMEOUT (seconds, 30), FRONT (`own`: the Node front in its own process, the default; `stack`), S3_MIX
+ * (weights of the S3 requests, e.g. `put=1` for PUTs only; the default `head=25,get=25,range=10,put=20,list=20`); or
+ * the flags --duration, --warmup, --s3-clients, --api-clients, --front,
  * --mix.
  */
 import { resolve } from 'node:path';
@@ -170,14 +171,22 @@ function render(run: { startedAt: string; durationSeconds: number; settings: Ret
   const out: string[] = [];
   out.push(`volume-gateway load benchmark: ${run.startedAt}, ${run.durationSeconds.toFixed(0)} s, ${machine()}`);
   out.push(
-    `${s.s3Clients} S3 clients through the Node front (gateway access key) and ${s.apiClients} API clients (bearer token), each one request at a time on its own keep-alive connection;`,
+    `${s.s3Clients} S3 clients through the Node front (gateway access key) and ${s.apiClients} API clients (bearer token), each one ` +
+`request at a time on its own keep-alive connection;`,
   );
+  const frontRuns =
+    s.front === 'own'
+      ? 'the Node front (containers/node-proxy/main.ts) in its own process, as a container runs it'
+      : 'the Node front inside the stack process';
   out.push(
-    `${s.durationSeconds} s measured after ${s.warmupSeconds} s of warm-up; ${s.front === 'own' ? 'the Node front (containers/node-proxy/main.ts) in its own process, as a container runs it; ' : 'the Node front inside the stack process; '}the stack (local/start.ts) in its own process, the load generator in this one`,
+    `${s.durationSeconds} s measured after ${s.warmupSeconds} s of warm-up; ${frontRuns}; ` +
+      'the stack (local/start.ts) in its own process, the load generator in this one',
   );
   out.push(`S3 requests picked at random, weights: ${S3_MIX_NAMES.map((name) => `${name} ${s.s3Mix[name]}`).join(', ')}; API requests evenly`);
   const allocator = allocatorSettings();
-  out.push(`allocator and runtime settings in the environment: ${allocator.length > 0 ? `${allocator.join(' ')} (not what a deployment sets unless it says so)` : 'none (glibc and Node defaults)'}`);
+  const allocatorNote =
+    allocator.length > 0 ? `${allocator.join(' ')} (not what a deployment sets unless it says so)` : 'none (glibc and Node defaults)';
+  out.push(`allocator and runtime settings in the environment: ${allocatorNote}`);
   out.push('');
   const row = (name: string, requests: number, errors: number, latencies: number[]) => [
     name,
@@ -233,7 +242,8 @@ function render(run: { startedAt: string; durationSeconds: number; settings: Ret
   return out.join('\n');
 }
 
-const STACK_NAME = 'The stack process (API handlers, which AWS runs as Lambda; the local AWS stand-ins for DynamoDB, S3, STS and IAM, not shipped; the OIDC issuer; both proxy fronts';
+const STACK_NAME = 'The stack process (API handlers, which AWS runs as Lambda; the local AWS stand-ins for DynamoDB, S3, STS and IAM, not shipped; the ' +
+'OIDC issuer; both proxy fronts';
 const FRONT_NAME = 'The Node front process (containers/node-proxy/main.ts, a shipped part, as a container runs it)';
 
 async function main(): Promise<void> {

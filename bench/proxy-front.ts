@@ -46,10 +46,8 @@ export interface HeapFigures {
  * that the bench can tell growth of V8's heap from growth outside it (Buffers, the allocator, native modules)
  * without touching the service's code. Costs one call a second.
  */
-export const MEMORY_PROBE = [
-  '--import',
-  `data:text/javascript,${encodeURIComponent("setInterval(() => process.stderr.write('VG_MEMORY ' + JSON.stringify(process.memoryUsage()) + '\\n'), 1000).unref();")}`,
-];
+const MEMORY_PRINTER = "setInterval(() => process.stderr.write('VG_MEMORY ' + JSON.stringify(process.memoryUsage()) + '\\n'), 1000).unref();";
+export const MEMORY_PROBE = ['--import', `data:text/javascript,${encodeURIComponent(MEMORY_PRINTER)}`];
 
 /** Reads a child's stderr: keeps the latest `VG_MEMORY` figures, hands every other line to `other`. */
 export function heapProbe(stderr: Readable, other: (line: string) => void): () => HeapFigures | undefined {

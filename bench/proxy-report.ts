@@ -26,7 +26,8 @@ export function render(run: ProxyRun): string {
   const { latency: l, throughput: t, memory: m, settings } = run;
   const out: string[] = [];
   out.push(`volume-gateway proxy benchmark: ${run.startedAt}, ${run.durationSeconds.toFixed(0)} s, ${machine()}`);
-  out.push(`medians over ${settings.rounds} rounds, contenders in alternating order; "added" and "vs direct" are per-round differences and ratios to the baseline, then their median`);
+  out.push(`medians over ${settings.rounds} rounds, contenders in alternating order; "added" and "vs direct" are per-round differences and ` +
+`ratios to the baseline, then their median`);
   for (const [op, title] of [
     ['head', 'HeadObject'],
     ['get', 'GetObject, 1 KiB (body read)'],
@@ -50,7 +51,8 @@ export function render(run: ProxyRun): string {
     ]),
   );
   out.push('');
-  out.push(`Node front in its own process: RSS while streaming ${mib(m.bytes)} MiB in one request each way; warm baseline ${mib(m.baselineRssBytes)} MiB`);
+  out.push(`Node front in its own process: RSS while streaming ${mib(m.bytes)} MiB in one request each way; warm baseline ` +
+`${mib(m.baselineRssBytes)} MiB`);
   const row = (name: string, p: StreamPhase) => [name, p.seconds.toFixed(1), p.mbPerSecond.toFixed(0), mib(p.rssBeforeBytes), mib(p.peakRssBytes), `+${mib(p.addedBytes)}`];
   out.push(
     table([

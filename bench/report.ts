@@ -45,7 +45,8 @@ export function render(run: Run): string {
     ]),
   );
   out.push('');
-  out.push(`Vend latency, warm cache (${v.samplesPerRound.domain} vends, ${v.samplesPerRound.baseline} AssumeRoles per round; p99 is per round, so with ${v.samplesPerRound.baseline} samples the AssumeRole p99 is near that round's maximum)`);
+  out.push(`Vend latency, warm cache (${v.samplesPerRound.domain} vends, ${v.samplesPerRound.baseline} AssumeRoles per round; p99 is per ` +
+`round, so with ${v.samplesPerRound.baseline} samples the AssumeRole p99 is near that round's maximum)`);
   out.push(
     table([
       ['', 'p50 ms', 'p99 ms', 'p50 vs baseline'],
@@ -56,7 +57,8 @@ export function render(run: Run): string {
   );
   const drift = v.rounds.baseline.map((r) => r.p50);
   out.push(
-    `(AssumeRole p50 went from ${ms(drift[0]!)} ms in round 1 to ${ms(drift[drift.length - 1]!)} ms in round ${drift.length}: each call adds a session to the local IAM store, which rewrites its whole file on every change)`,
+    `(AssumeRole p50 went from ${ms(drift[0]!)} ms in round 1 to ${ms(drift[drift.length - 1]!)} ms in round ${drift.length}: each ` +
+`call adds a session to the local IAM store, which rewrites its whole file on every change)`,
   );
   out.push('');
   out.push(`STS calls per ${int(s.vends)} vends, one user, one volume, cold cache`);

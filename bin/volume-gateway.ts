@@ -158,7 +158,8 @@ function refusal({ status, body }: ApiAnswer, invocation: Invocation): CliError 
   const code = typeof body?.code === 'string' ? body.code : `HTTP ${status}`;
   const said = typeof body?.message === 'string' ? `${code}: ${body.message}` : code;
   if (status === 401) return new CliError(`the API did not accept the token (${said}); get a fresh token into VOLUME_GATEWAY_TOKEN or the token file`);
-  if (status === 403) return new CliError(`not allowed to get ${invocation.access ? `${invocation.access} ` : ''}credentials for volume "${invocation.volume}" (${said}); ask the volume's admin for access`);
+  if (status === 403) return new CliError(`not allowed to get ${invocation.access ? `${invocation.access} ` : ''}credentials for volume "${invocation.volume}" (${said}); ` +
+`ask the volume's admin for access`);
   if (status === 404) return unknownVolume(invocation.volume);
   if (status >= 500 || status === 429) return new CliError(`the API could not answer (${said}); try again shortly`);
   return new CliError(`the API refused the request (${said})`);
@@ -184,7 +185,8 @@ async function findVolumeId(call: ReturnType<typeof apiClient>, name: string): P
 function credentialProcessJson(body: Record<string, unknown> | undefined): string {
   const fields = ['AccessKeyId', 'SecretAccessKey', 'SessionToken', 'Expiration'] as const;
   if (!body || fields.some((f) => typeof body[f] !== 'string' || !body[f])) {
-    throw new CliError('the API answered without the credentials expected (AccessKeyId, SecretAccessKey, SessionToken, Expiration); is --api the volume gateway?');
+    throw new CliError('the API answered without the credentials expected (AccessKeyId, SecretAccessKey, SessionToken, Expiration); is --api the ' +
+'volume gateway?');
   }
   return JSON.stringify({ Version: 1, AccessKeyId: body.AccessKeyId, SecretAccessKey: body.SecretAccessKey, SessionToken: body.SessionToken, Expiration: body.Expiration });
 }

@@ -21,7 +21,8 @@ export interface RunningStack {
 }
 
 const HOW_TO =
-  'Start the stack with "npm start" (it writes stack.json in its data directory, .local by default), or set LOCAL_DATA_DIR to the data directory of the stack you started.';
+  'Start the stack with "npm start" (it writes stack.json in its data directory, .local by default), or set LOCAL_DATA_DIR to the ' +
+'data directory of the stack you started.';
 
 /** Where the stack's data is: `LOCAL_DATA_DIR`, else `.local` (relative to the working directory, as for npm start). */
 export const localDataDir = (env: NodeJS.ProcessEnv, cwd = process.cwd()): string => resolve(cwd, env.LOCAL_DATA_DIR?.trim() || '.local');
@@ -56,7 +57,8 @@ export async function findRunningStack(env: NodeJS.ProcessEnv, options: { timeou
     kids = (jwks.keys ?? []).map((key) => key.kid).filter((kid): kid is string => typeof kid === 'string');
   } catch (error) {
     throw new NoRunningStack(
-      `the local stack of ${where(env, dataDir)} is not running: its issuer ${info.issuer} does not answer (${(error as Error).message}); stack.json is left from a stack that stopped. ${HOW_TO}`,
+      `the local stack of ${where(env, dataDir)} is not running: its issuer ${info.issuer} does not answer ` +
+`(${(error as Error).message}); stack.json is left from a stack that stopped. ${HOW_TO}`,
     );
   }
   return { dataDir, info: info as StackInfo, kids };

@@ -46,7 +46,8 @@ try {
       'volume-gateway is running locally:',
       `  HTTP API        ${info.apiUrl}        (try: curl ${info.apiUrl}/health)`,
       `  S3 proxy (Node) ${info.nodeProxyUrl}   (the container front: the endpoint for S3 clients, any size)`,
-      `  S3 proxy        ${info.proxyUrl}   (the Lambda function URL, modelled as AWS runs it: no Content-Length on answers, requests up to ~4.5 MiB; docs/function-url.md)`,
+      `  S3 proxy        ${info.proxyUrl}   (the Lambda function URL, modelled as AWS runs it: no Content-Length on answers, requests ` +
+`up to ~4.5 MiB; docs/function-url.md)`,
       `  AWS endpoint    ${info.awsEndpoint}   (DynamoDB, S3, IAM, STS: /usr/bin/aws --endpoint-url ${info.awsEndpoint})`,
       `  OIDC issuer     ${info.issuer}        (a token: npm run --silent token -- --sub alice)`,
       `  details         ${join(dataDir, 'stack.json')}`,
@@ -68,7 +69,8 @@ try {
 } catch (error) {
   const e = error as NodeJS.ErrnoException;
   if (e.code === 'EADDRINUSE') {
-    console.error(`A port is already in use (${e.message}). Is another npm start running? Set API_PORT, PROXY_PORT, AWS_PORT, OIDC_PORT or NODE_PROXY_PORT to move.`);
+    console.error(`A port is already in use (${e.message}). Is another npm start running? Set API_PORT, PROXY_PORT, AWS_PORT, OIDC_PORT or ` +
+`NODE_PROXY_PORT to move.`);
   } else {
     console.error(`The local stack could not start: ${e.message}`);
   }

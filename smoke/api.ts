@@ -45,8 +45,12 @@ export function apiClient(apiUrl: string, token: string) {
     }
     return { status: response.status, body: parsed };
   };
-  const refused = (what: string, reply: { status: number; body: any }) =>
-    new ApiError(`${what}: ${reply.status}${reply.body?.code ? ` ${reply.body.code}` : ''}${reply.body?.message ? ` (${reply.body.message})` : ''}${reply.status === 401 ? ': is the token expired, or for another issuer?' : ''}`);
+  const refused = (what: string, reply: { status: number; body: any }) => {
+    const code = reply.body?.code ? ` ${reply.body.code}` : '';
+    const message = reply.body?.message ? ` (${reply.body.message})` : '';
+    const hint = reply.status === 401 ? ': is the token expired, or for another issuer?' : '';
+    return new ApiError(`${what}: ${reply.status}${code}${message}${hint}`);
+  };
 
   return {
     /** The caller's volume named `name`, or undefined when they are a member of none by that name. */

@@ -93,12 +93,14 @@ export const CHECKS: Check[] = [
     judge: ([head], { plan: { fixtures: { data } }, endpoint }) => {
       if (typeof head!.size === 'number') {
         // A function URL as AWS runs it sends no Content-Length: this one did, so it may be the Node front given as --proxy.
-        const unlike = endpoint.name === 'function-url' ? ' (a Content-Length, which a function URL does not send: if this is the Node front, give it as --node-proxy so the S3 clients are checked)' : '';
+        const unlike = endpoint.name === 'function-url' ? ' (a Content-Length, which a function URL does not send: if this is the Node front, give it as --node-proxy so the S3 ' +
+'clients are checked)' : '';
         return { pass: head!.size === data.size, detail: `${head!.size} bytes, ${data.size} stored${unlike}` };
       }
       // Through a function URL AWS renames the header: the size must be there, and S3 clients go to the Node front.
       if (endpoint.name === 'function-url' && head!.remappedLength !== undefined)
-        return { pass: head!.remappedLength === data.size, detail: `no Content-Length; x-amzn-Remapped-Content-Length ${head!.remappedLength}, ${data.size} stored (as AWS does: S3 clients need the Node front)` };
+        return { pass: head!.remappedLength === data.size, detail: `no Content-Length; x-amzn-Remapped-Content-Length ${head!.remappedLength}, ${data.size} stored (as AWS does: S3 ` +
+`clients need the Node front)` };
       const unknown = endpoint.name === 'function-url' ? ', nor x-amzn-Remapped-Content-Length: this URL does not do what docs/function-url.md reports' : '';
       return { pass: false, detail: `no Content-Length in the HEAD answer${unknown} (${data.size} bytes stored)` };
     },

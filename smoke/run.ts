@@ -20,7 +20,8 @@ import type { CheckResult, Report } from './report';
 const API = 'api';
 /** Why only the JS SDK is run through a function URL: the README gives the other clients the Node front. */
 const NODE_FRONT_CLIENTS =
-  'S3 clients are given the Node front: through a function URL a HeadObject carries no size (README, "Which endpoint for which client"; docs/function-url.md)';
+  'S3 clients are given the Node front: through a function URL a HeadObject carries no size (README, "Which endpoint for which ' +
+'client"; docs/function-url.md)';
 const LANES = 2;
 
 /** Runs `task` for every item, at most `lanes` at a time (item i starts when item i - lanes is done); the promises in order. */

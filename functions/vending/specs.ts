@@ -32,7 +32,9 @@ export const specs = defineRoutes({
   startUploadHandler: {
     summary: 'Start a browser multipart upload',
     description:
-      'Answers the uploadId and the presigned PUT URLs of the first parts: at most 1,000 (fewer when the URLs are very long, so an answer stays far below 6 MB). `nextPartNumber` is present when more parts remain; `POST /volumes/{id}/uploads/{uploadId}/parts` signs them.',
+      'Answers the uploadId and the presigned PUT URLs of the first parts: at most 1,000 (fewer when the URLs are very long, so an ' +
+'answer stays far below 6 MB). `nextPartNumber` is present when more parts remain; `POST ' +
+'/volumes/{id}/uploads/{uploadId}/parts` signs them.',
     auth: 'jwt',
     params: volume,
     body: startUploadBody,
@@ -42,7 +44,9 @@ export const specs = defineRoutes({
   partsUploadHandler: {
     summary: 'More part URLs of a multipart upload',
     description:
-      'Presigns the PUT URLs of parts `from` to `from + count - 1` of a started upload: the next page after `nextPartNumber`, or parts whose URLs expired. One answer holds at most 1,000; `nextPartNumber` says where to go on. S3 must have the upload open for this key in this volume (404 `UploadNotFound` otherwise).',
+      'Presigns the PUT URLs of parts `from` to `from + count - 1` of a started upload: the next page after `nextPartNumber`, or ' +
+'parts whose URLs expired. One answer holds at most 1,000; `nextPartNumber` says where to go on. S3 must have the upload ' +
+'open for this key in this volume (404 `UploadNotFound` otherwise).',
     auth: 'jwt',
     params: upload,
     body: partUrlsBody,
@@ -69,7 +73,8 @@ export const specs = defineRoutes({
     summary: 'Download link',
     description: 'Redirects (302) to a presigned GET of the object, for browsers and `curl -L`.',
     auth: 'jwt',
-    params: z.object({ id: volumeIdParam, key: z.string().describe(`The object's key relative to the volume's root, percent-encoded where needed; may contain \`/\` (a key starting with \`/\` is sent as \`download/%2Fx\`). ${KEY_RULE} A refused key is 400 \`InvalidKey\`.`) }),
+    params: z.object({ id: volumeIdParam, key: z.string().describe(`The object's key relative to the volume's root, percent-encoded where needed; may contain \`/\` (a key starting with \`/\` ` +
+`is sent as \`download/%2Fx\`). ${KEY_RULE} A refused key is 400 \`InvalidKey\`.`) }),
     query: downloadQuery,
     responses: {
       302: { description: 'To the presigned GET.', headers: { location: { description: 'The presigned URL.' } } },

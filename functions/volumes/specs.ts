@@ -14,8 +14,10 @@ const idempotencyHeaders = z.object({
     .max(255)
     .optional()
     .describe(
-      'Makes the create safe to retry: a unique value per volume you mean to create (a UUID), 1 to 255 visible ASCII characters, kept for 24 hours and scoped to you. ' +
-        'A retry with the same key and the same body answers the volume that key created (201, `Idempotent-Replayed: true`), as it is now, instead of `VolumeNameTaken`; ' +
+      'Makes the create safe to retry: a unique value per volume you mean to create (a UUID), 1 to 255 visible ASCII characters, kept ' +
+'for 24 hours and scoped to you. ' +
+        'A retry with the same key and the same body answers the volume that key created (201, `Idempotent-Replayed: true`), as it is ' +
+'now, instead of `VolumeNameTaken`; ' +
         'the same key with a different body is 422 `IdempotencyKeyReused`.',
     ),
 });
@@ -25,14 +27,16 @@ export const specs = defineRoutes({
   create: {
     summary: 'Register a volume',
     description:
-      'Registers a bucket (and optional prefix root) with the role the gateway may assume; the caller becomes its owner and admin. The answer carries the policies and commands to apply to the role; then call verify. ' +
+      'Registers a bucket (and optional prefix root) with the role the gateway may assume; the caller becomes its owner and admin. ' +
+'The answer carries the policies and commands to apply to the role; then call verify. ' +
       'Send an `Idempotency-Key` to retry safely when an answer is lost (a timeout, a dropped connection, a 503).',
     auth: 'jwt',
     headers: idempotencyHeaders,
     body: createVolumeBody,
     responses: {
       201: {
-        description: 'The volume, `pending`, with its setup; with `Idempotent-Replayed: true`, the one an earlier request with the same `Idempotency-Key` created.',
+        description: 'The volume, `pending`, with its setup; with `Idempotent-Replayed: true`, the one an earlier request with the same ' +
+'`Idempotency-Key` created.',
         schema: volumeView,
         headers: { 'Idempotent-Replayed': { description: '`true` when the answer repeats an earlier creation with the same `Idempotency-Key`; absent otherwise.' } },
       },

@@ -26,7 +26,8 @@ const WORDING: Record<Protocol, Record<AuthFailure, Wording>> = {
     UnknownAccessKey: { code: 'InvalidClientTokenId', status: 403, message: 'The security token included in the request is invalid.' },
     BadSessionToken: { code: 'InvalidClientTokenId', status: 403, message: 'The security token included in the request is invalid.' },
     Expired: { code: 'ExpiredToken', status: 400, message: 'The security token included in the request is expired' },
-    SignatureMismatch: { code: 'SignatureDoesNotMatch', status: 403, message: 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.' },
+    SignatureMismatch: { code: 'SignatureDoesNotMatch', status: 403, message: 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing ' +
+'method. Consult the service documentation for details.' },
     Missing: { code: 'MissingAuthenticationToken', status: 403, message: 'Request is missing Authentication Token' },
     Malformed: { code: 'IncompleteSignature', status: 400, message: 'The request signature does not conform to AWS standards.' },
     Skewed: { code: 'SignatureDoesNotMatch', status: 403, message: 'Signature expired: the request time is too far from the server time.' },
@@ -35,7 +36,8 @@ const WORDING: Record<Protocol, Record<AuthFailure, Wording>> = {
     UnknownAccessKey: { code: 'UnrecognizedClientException', status: 400, message: 'The security token included in the request is invalid.' },
     BadSessionToken: { code: 'UnrecognizedClientException', status: 400, message: 'The security token included in the request is invalid.' },
     Expired: { code: 'ExpiredTokenException', status: 400, message: 'The security token included in the request is expired' },
-    SignatureMismatch: { code: 'InvalidSignatureException', status: 400, message: 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.' },
+    SignatureMismatch: { code: 'InvalidSignatureException', status: 400, message: 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing ' +
+'method. Consult the service documentation for details.' },
     Missing: { code: 'MissingAuthenticationTokenException', status: 400, message: 'Request is missing Authentication Token' },
     Malformed: { code: 'IncompleteSignatureException', status: 400, message: 'The request signature does not conform to AWS standards.' },
     Skewed: { code: 'InvalidSignatureException', status: 400, message: 'Signature expired: the request time is too far from the server time.' },

@@ -95,7 +95,8 @@ async function namedVolumes(deps: AccessKeyDeps, caller: KeyCaller, refs: string
   for (const visible of volumes.values()) {
     if (visible.volume.requireMfa && !caller.authMethods.includes('mfa')) {
       const refusal: AppError = new Forbidden(
-        `The volume "${visible.volume.name}" requires multi-factor authentication, and a key keeps the sign-in it was created with: create it with a token whose "amr" includes "mfa".`,
+        `The volume "${visible.volume.name}" requires multi-factor authentication, and a key keeps the sign-in it was created with: ` +
+`create it with a token whose "amr" includes "mfa".`,
         'MfaRequired',
       );
       await deny(deps, caller, visible, 'access-key.create', refusal);

@@ -27,7 +27,8 @@ export const createAccessKeyBody = strict(
       .max(MAX_KEY_VOLUMES, { error: volumesMessage })
       .optional()
       .describe(
-        `The volumes the key may reach, 1 to ${MAX_KEY_VOLUMES}, each one you are a member of. Omitted: every volume you are a member of when the key is used. Never more than your membership allows at that time.`,
+        `The volumes the key may reach, 1 to ${MAX_KEY_VOLUMES}, each one you are a member of. Omitted: every volume you are a member ` +
+`of when the key is used. Never more than your membership allows at that time.`,
       ),
     expiresIn: z
       .number({ error: expiresMessage })
@@ -39,7 +40,8 @@ export const createAccessKeyBody = strict(
   },
   'volumes, expiresIn',
 ).describe(
-  'A gateway access key for S3 clients talking to the proxy. The answer carries `secretAccessKey` this once; it is never shown again. The key keeps the sign-in methods (`amr`) of the token that created it.',
+  'A gateway access key for S3 clients talking to the proxy. The answer carries `secretAccessKey` this once; it is never shown again. ' +
+'The key keeps the sign-in methods (`amr`) of the token that created it.',
 );
 
 export const accessKeysPageQuery = pageQuery.describe('Pagination of your access keys, newest first.');

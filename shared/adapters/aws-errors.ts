@@ -118,7 +118,8 @@ export function isMisconfiguration(error: unknown): boolean {
 export function dependencyFailure(dependency: string, code: string, cause: unknown): AppError {
   if (!isMisconfiguration(cause)) return unavailable(`${dependency} did not answer; try again shortly.`, code, cause);
   return new DependencyMisconfigured(
-    `${dependency} refused a request of this service's own: the deployment is misconfigured (a permission or resource of the service), and retrying will not help. An operator must look; quote the request id.`,
+    `${dependency} refused a request of this service's own: the deployment is misconfigured (a permission or resource of the ` +
+`service), and retrying will not help. An operator must look; quote the request id.`,
     undefined,
     { cause },
   );

@@ -108,7 +108,8 @@ export function route<Body = undefined, Identified extends Identity | undefined 
 ) {
   return (deps: HttpDeps) => {
     const handler = middy<HttpEvent, HttpResult, Error, Context, Internal>({ timeoutEarlyInMillis: 50 })
-      // A preflight must name the non-safelisted headers (the bearer token, JSON bodies, Idempotency-Key) and methods, or browsers refuse the call.
+      // A preflight must name the non-safelisted headers (the bearer token, JSON bodies, Idempotency-Key) and methods,
+      // or browsers refuse the call.
       .use(httpCors({ origins: deps.config.cors.allowedOrigins, headers: 'authorization, content-type, idempotency-key', methods: 'GET, POST, PUT, PATCH, DELETE', exposeHeaders: 'x-request-id, idempotent-replayed, retry-after', maxAge: 600 }) as unknown as Mw)
       .use(errorMapper(deps.logger))
       .use(requestContext(deps.logger));

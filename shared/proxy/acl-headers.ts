@@ -22,7 +22,8 @@ export function dropDefaultAcl(headers: Record<string, string>): void {
     throw new S3Refusal(
       403,
       'AccessDenied',
-      `The S3 proxy does not set object ACLs (${asked}): objects stay private to the bucket's account and are shared through volume membership. x-amz-acl private and bucket-owner-full-control are accepted.`,
+      `The S3 proxy does not set object ACLs (${asked}): objects stay private to the bucket's account and are shared through volume ` +
+`membership. x-amz-acl private and bucket-owner-full-control are accepted.`,
     );
   }
 }

@@ -72,7 +72,9 @@ export async function rewriteCopySource(
   const dest = destination.volume;
   if (visible.volume.bucket !== dest.bucket || !real.startsWith(rootOf(dest))) {
     throw notImplemented(
-      `copying from volume "${source.volumeName}" into volume "${dest.name}": a server-side copy is signed with the destination volume's credentials, which can read only the destination's own data. Download and upload instead (for example aws s3 cp to a local file, then from it)`,
+      `copying from volume "${source.volumeName}" into volume "${dest.name}": a server-side copy is signed with the destination ` +
+`volume's credentials, which can read only the destination's own data. Download and upload instead (for example aws s3 cp ` +
+`to a local file, then from it)`,
     );
   }
   const version = source.versionId === undefined ? '' : `?versionId=${uriEncode(source.versionId)}`;

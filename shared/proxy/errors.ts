@@ -19,7 +19,8 @@ export class S3Refusal extends AppError {
 }
 
 const HOW_TO_SIGN =
-  'Use an S3 client (aws cli, boto3, rclone, Nextflow, an AWS SDK) with a gateway access key (POST /access-keys) as its access key id and secret, or, the weaker option, your token as the access key id and any secret.';
+  'Use an S3 client (aws cli, boto3, rclone, Nextflow, an AWS SDK) with a gateway access key (POST /access-keys) as its access key id ' +
+'and secret, or, the weaker option, your token as the access key id and any secret.';
 
 export const anonymousRefused = () => new S3Refusal(403, 'AccessDenied', `Anonymous requests are not accepted. ${HOW_TO_SIGN}`);
 
@@ -33,7 +34,8 @@ export const unknownAccessKey = () =>
 export const noSuchBucket = (name: string) => new S3Refusal(404, 'NoSuchBucket', 'The specified bucket does not exist', { BucketName: name.slice(0, 255) });
 
 export const notImplemented = (what: string) =>
-  new S3Refusal(501, 'NotImplemented', `The S3 proxy does not implement ${what}. It implements object reads and writes, listings, copies, multipart uploads and object tags inside a volume.`);
+  new S3Refusal(501, 'NotImplemented', `The S3 proxy does not implement ${what}. It implements object reads and writes, listings, copies, multipart uploads and object ` +
+`tags inside a volume.`);
 
 /** An argument S3 would refuse (a `response-*` override no header can carry, …); `extra` names it. */
 export const invalidArgument = (message: string, extra: Record<string, string>) => new S3Refusal(400, 'InvalidArgument', message, extra);

@@ -51,7 +51,9 @@ export function eventBodyProblem(event: APIGatewayProxyEventV2): S3Refusal | und
   return new S3Refusal(
     400,
     'InvalidRequest',
-    `The body arrived as text (its Content-Type, "${contentType}", is one a function URL passes as text) but is not UTF-8, so the function URL altered it. Send binary data as application/octet-stream (with curl: -T FILE, or -H 'Content-Type: application/octet-stream' with --data-binary), or use the Node front.`,
+    `The body arrived as text (its Content-Type, "${contentType}", is one a function URL passes as text) but is not UTF-8, so the ` +
+`function URL altered it. Send binary data as application/octet-stream (with curl: -T FILE, or -H 'Content-Type: ` +
+`application/octet-stream' with --data-binary), or use the Node front.`,
   );
 }
 

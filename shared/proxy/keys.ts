@@ -18,7 +18,8 @@ type Rooted = Pick<Volume, 'prefix'>;
 export function realKey(volume: Rooted, key: string): string {
   const refusal = keyRefusal(volume, key);
   if (refusal?.reason === 'too-long') {
-    throw new S3Refusal(400, 'KeyTooLongError', `Your key is too long: keys in this volume are at most ${refusal.allowedBytes} bytes (S3 allows ${MAX_KEY_BYTES} with the volume's root in front).`, {
+    throw new S3Refusal(400, 'KeyTooLongError', `Your key is too long: keys in this volume are at most ${refusal.allowedBytes} bytes (S3 allows ${MAX_KEY_BYTES} with the ` +
+`volume's root in front).`, {
       MaxSizeAllowed: String(refusal.allowedBytes),
       Size: String(refusal.bytes),
     });

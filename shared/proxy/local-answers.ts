@@ -66,7 +66,8 @@ export async function listBuckets(
     .sort((a, b) => (a.name < b.name ? -1 : 1));
   const page = volumes.slice(0, maxBuckets);
   const buckets = page
-    .map((v) => `<Bucket><Name>${escapeXml(v.name)}</Name><CreationDate>${escapeXml(v.createdAt)}</CreationDate><BucketRegion>${escapeXml(v.region)}</BucketRegion></Bucket>`)
+    .map((v) => `<Bucket><Name>${escapeXml(v.name)}</Name><CreationDate>${escapeXml(v.createdAt)}</CreationDate><BucketRegion>` +
+`${escapeXml(v.region)}</BucketRegion></Bucket>`)
     .join('');
   const ownerId = createHash('sha256').update(principal.subject).digest('hex');
   const owner = `<Owner><ID>${ownerId}</ID><DisplayName>${escapeXml(principal.subject)}</DisplayName></Owner>`;

@@ -59,7 +59,11 @@ const WHY_UNKNOWN = [
   '// there, and requests over 4.5 MiB are refused). Or use credential_process straight to S3 (see the notes).',
 ];
 const NODE_FRONT_NOTE =
-  'Nextflow needs the proxy\'s Node front (the container deployment, docs/deploying.md), not a Lambda function URL. Through a function URL, AWS renames the Content-Length of streamed answers (x-amzn-Remapped-Content-Length), so HeadObject carries no object size, and Nextflow sizes and copies files from it; and Lambda refuses requests over 6 MB, base64 included (about 4.5 MiB of data). Ask the operator for the Node front\'s URL, or write straight to S3 with the volume\'s vended credentials: a credential_process profile (see the guide) as aws.profile, no endpoint, and paths under the volume\'s real bucket and prefix.';
+  'Nextflow needs the proxy\'s Node front (the container deployment, docs/deploying.md), not a Lambda function URL. Through a ' +
+'function URL, AWS renames the Content-Length of streamed answers (x-amzn-Remapped-Content-Length), so HeadObject carries no ' +
+'object size, and Nextflow sizes and copies files from it; and Lambda refuses requests over 6 MB, base64 included (about 4.5 ' +
+'MiB of data). Ask the operator for the Node front\'s URL, or write straight to S3 with the volume\'s vended credentials: a ' +
+'credential_process profile (see the guide) as aws.profile, no endpoint, and paths under the volume\'s real bucket and prefix.';
 
 export async function nextflowConfig(repo: VolumeRepository, caller: Pick<Caller, 'subject'>, volumeId: string, fronts: ProxyFronts): Promise<NextflowConfig> {
   const { volume } = await loadVisible(repo, volumeId, caller.subject);
@@ -87,7 +91,8 @@ export async function nextflowConfig(repo: VolumeRepository, caller: Pick<Caller
   const notes = byToken
     ? ['This volume is reached with your own token (web-identity): put it as accessKey. The run stops working when the token expires.']
     : [
-        `Create a gateway access key limited to this volume: POST /access-keys {"volumes": ["${volume.id}"]}, and put its accessKeyId and secretAccessKey in place of the placeholders. Keep the secret out of version control.`,
+        `Create a gateway access key limited to this volume: POST /access-keys {"volumes": ["${volume.id}"]}, and put its accessKeyId ` +
+`and secretAccessKey in place of the placeholders. Keep the secret out of version control.`,
       ];
   if (volume.requireMfa) notes.push('This volume requires MFA: create the key (or get the token) from a session signed in with MFA.');
   if (volume.status !== 'active') notes.push(`The volume is ${volume.status}: it serves no data until its admin verifies it.`);

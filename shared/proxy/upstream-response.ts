@@ -44,7 +44,9 @@ function tooLargeForFront(limits: FrontLimits, size: number): S3Refusal {
   return new S3Refusal(
     400,
     'InvalidRequest',
-    `This response would be ${size} bytes, more than the ${limits.maxResponseBytes} that ${limits.name ?? 'this endpoint'} can return in one response. Read it through the proxy's Node endpoint (the one for S3 clients), which has no such limit, or in ranged GETs of at most ${limits.maxResponseBytes} bytes each.`,
+    `This response would be ${size} bytes, more than the ${limits.maxResponseBytes} that ${limits.name ?? 'this endpoint'} can return ` +
+`in one response. Read it through the proxy's Node endpoint (the one for S3 clients), which has no such limit, or in ranged ` +
+`GETs of at most ${limits.maxResponseBytes} bytes each.`,
   );
 }
 
@@ -65,7 +67,8 @@ export async function answer(method: string, operation: Operation, upstream: Ups
   const { status } = upstream;
   if (status === 301 || status === 307) {
     upstream.body.resume();
-    throw new S3Refusal(500, 'InternalError', "S3 redirected the request: the volume's bucket is not in the region the volume names. Ask the volume's admin to register it again with the bucket's region.");
+    throw new S3Refusal(500, 'InternalError', "S3 redirected the request: the volume's bucket is not in the region the volume names. Ask the volume's admin to register it " +
+"again with the bucket's region.");
   }
   if (method === 'HEAD' || status === 204 || status === 304) {
     upstream.body.resume();

@@ -53,7 +53,8 @@ export function refusalOf(principal: Principal, caller: Caller, visible: { volum
   }
   if (visible.volume.auth.type === 'web-identity' && principal.token === undefined) {
     return new Forbidden(
-      "This volume is reached with the caller's own token (a web-identity volume), which a gateway access key does not carry: use your token as the access key id for it.",
+      "This volume is reached with the caller's own token (a web-identity volume), which a gateway access key does not carry: use " +
+"your token as the access key id for it.",
       'WebIdentityNeedsToken',
     );
   }

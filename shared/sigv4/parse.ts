@@ -75,7 +75,8 @@ export function parseSigV4(req: SigV4Request): ParsedSigV4 | null {
   if (authorization !== undefined && (queryV4 || queryV2)) {
     throw new SigV4Error(
       'InvalidArgument',
-      'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified',
+      'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the ' +
+'Authorization header should be specified',
       { ArgumentName: 'Authorization' },
     );
   }
@@ -105,7 +106,8 @@ function parseHeaderForm(req: SigV4Request, authorization: string): ParsedSigV4 
     if (scheme.startsWith('AWS4-')) throw malformed(`the algorithm "${scheme}" is not supported; use ${ALGORITHM}.`);
     throw new SigV4Error(
       'InvalidArgument',
-      `Unsupported Authorization Type "${scheme}": sign requests with AWS Signature Version 4 (${ALGORITHM}), for example with an S3 client.`,
+      `Unsupported Authorization Type "${scheme}": sign requests with AWS Signature Version 4 (${ALGORITHM}), for example with an S3 ` +
+`client.`,
       { ArgumentName: 'Authorization', ArgumentValue: scheme },
     );
   }
@@ -214,7 +216,8 @@ function parseQueryForm(req: SigV4Request, query: Map<string, string[]>): Parsed
   const [algorithm, credential, signature, amzDate, signedHeaders, expires] = QUERY_PARAMS.map(single);
   if (algorithm === undefined || credential === undefined || signature === undefined || amzDate === undefined || signedHeaders === undefined || expires === undefined) {
     throw fail(
-      'Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.',
+      'Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, ' +
+'X-Amz-SignedHeaders, and X-Amz-Expires parameters.',
     );
   }
   if (algorithm !== ALGORITHM) throw fail(`X-Amz-Algorithm only supports "${ALGORITHM}"; got "${algorithm}".`);

@@ -34,7 +34,9 @@ export function sessionSeconds(volume: Pick<Volume, 'auth'>, asked: number | und
   if (asked < STS_MIN_SECONDS) throw durationFailed(`must be at least ${STS_MIN_SECONDS} (15 minutes), the shortest session STS grants (got ${asked}).`);
   if (volume.auth.type === 'role' && asked > ROLE_CHAINING_MAX_SECONDS) {
     throw durationFailed(
-      `must be at most ${ROLE_CHAINING_MAX_SECONDS} (one hour) for this volume (got ${asked}): the gateway assumes the volume's role with its own role credentials, and AWS caps such role chaining at one hour. Ask again before Expiration; credential_process clients do that by themselves.`,
+      `must be at most ${ROLE_CHAINING_MAX_SECONDS} (one hour) for this volume (got ${asked}): the gateway assumes the volume's role ` +
+`with its own role credentials, and AWS caps such role chaining at one hour. Ask again before Expiration; ` +
+`credential_process clients do that by themselves.`,
     );
   }
   if (asked > WEB_IDENTITY_MAX_SECONDS) throw durationFailed(`must be at most ${WEB_IDENTITY_MAX_SECONDS} (12 hours), the longest session STS grants (got ${asked}).`);
@@ -46,7 +48,8 @@ function refusal(error: AssumeRoleRefused, volume: Volume, caller: Caller, durat
   const options = { cause: error.cause ?? error };
   if (error.code === 'PackedPolicyTooLarge') {
     return new ValidationFailed(
-      "STS found this volume's session policy and tags too large once packed (PackedPolicyTooLarge). A volume's admin can register the data again with a shorter prefix.",
+      "STS found this volume's session policy and tags too large once packed (PackedPolicyTooLarge). A volume's admin can register " +
+"the data again with a shorter prefix.",
       undefined,
       'SessionPolicyTooLarge',
       options,
@@ -55,7 +58,8 @@ function refusal(error: AssumeRoleRefused, volume: Volume, caller: Caller, durat
   const webIdentity = volume.auth.type === 'web-identity';
   if (webIdentity && error.code === 'ValidationError' && (/duration/i.test(error.message) || durationSeconds > DEFAULT_SESSION_SECONDS)) {
     return durationFailed(
-      `${durationSeconds} s is longer than the volume's role allows (its maximum session duration). Ask for less (${DEFAULT_SESSION_SECONDS} always works), or ask the volume's admin to raise the role's MaxSessionDuration.`,
+      `${durationSeconds} s is longer than the volume's role allows (its maximum session duration). Ask for less ` +
+`(${DEFAULT_SESSION_SECONDS} always works), or ask the volume's admin to raise the role's MaxSessionDuration.`,
       'DurationExceedsRoleMaximum',
       options,
     );
@@ -63,7 +67,8 @@ function refusal(error: AssumeRoleRefused, volume: Volume, caller: Caller, durat
   const whom = webIdentity ? 'your token' : 'the gateway';
   const owner = webIdentity && caller.subject !== volume.ownerSubject ? " The trust policy returned at setup admits the owner's token only." : '';
   return new Forbidden(
-    `The volume's role refused ${whom} (${error.code}); ask the volume's admin to run verify: the role's trust policy or permissions may have changed since it was verified.${owner}`,
+    `The volume's role refused ${whom} (${error.code}); ask the volume's admin to run verify: the role's trust policy or permissions ` +
+`may have changed since it was verified.${owner}`,
     'RoleRefused',
     options,
   );

@@ -181,7 +181,8 @@ async function signOne(deps: VendingDeps, caller: Caller, visible: Visible, para
 }
 
 const shortenedNote = (asked: number, real: number) =>
-  `The URL lives ${real} s, not the ${asked} s asked: a presigned URL cannot outlive the credentials that signed it, and the gateway's credentials for a volume live at most an hour. Presign again when it expires.`;
+  `The URL lives ${real} s, not the ${asked} s asked: a presigned URL cannot outlive the credentials that signed it, and the ` +
+`gateway's credentials for a volume live at most an hour. Presign again when it expires.`;
 
 /** The key as the audit trail keeps it: what the caller gave, cut short when absurdly long. */
 export const auditedKey = (key: unknown) => (typeof key === 'string' ? key.slice(0, 1100) : undefined);

@@ -22,7 +22,8 @@ export function requireDataAccess(caller: Caller, visible: Visible, needed: Data
   const { volume, member } = visible;
   if (volume.status !== 'active') {
     throw new Conflict(
-      `The volume is ${volume.status}, and only active volumes serve data: ask the volume's admin to verify it first (POST /volumes/${volume.id}/verify).`,
+      `The volume is ${volume.status}, and only active volumes serve data: ask the volume's admin to verify it first (POST ` +
+`/volumes/${volume.id}/verify).`,
       'VolumeNotActive',
     );
   }
@@ -46,8 +47,8 @@ const outcomeOf = (error: AppError): AuditOutcome => (error.status === 403 || er
 
 /**
  * Loads the volume as the caller sees it (404 for non-members, not audited), runs `attempt`, and audits the
- * result under `action`: `success` with `base` (or what it computes from the volume) and the attempt's detail, or the refusal with `base` and its code.
- * Errors that are not the service's own (bugs, aborts) are not audited.
+ * result under `action`: `success` with `base` (or what it computes from the volume) and the attempt's detail, or the
+ * refusal with `base` and its code. Errors that are not the service's own (bugs, aborts) are not audited.
  */
 export async function audited<T>(
   deps: Pick<VolumeDeps, 'repo' | 'audit' | 'clock'>,

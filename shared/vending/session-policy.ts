@@ -96,7 +96,9 @@ export function sessionPolicy(volume: PolicyVolume, access: DataAccess, options:
   const text = JSON.stringify(untagged);
   if (text.length > SESSION_POLICY_MAX_CHARS) {
     throw new ValidationFailed(
-      `This volume's prefix is too long for temporary credentials: their session policy names the prefix three times and would be ${text.length} characters, but STS accepts at most ${SESSION_POLICY_MAX_CHARS}. A volume's admin can register the data again with a shorter prefix (510 characters always fit).`,
+      `This volume's prefix is too long for temporary credentials: their session policy names the prefix three times and would be ` +
+`${text.length} characters, but STS accepts at most ${SESSION_POLICY_MAX_CHARS}. A volume's admin can register the data ` +
+`again with a shorter prefix (510 characters always fit).`,
       undefined,
       'SessionPolicyTooLarge',
     );

@@ -12,7 +12,10 @@ export type DataAccess = 'read' | 'write';
 export type VolumeAuth = { type: 'role'; roleArn: string } | { type: 'web-identity'; roleArn: string };
 
 export interface VerificationCheck {
-  /** Stable name: `assume-role`, `external-id-required`, `wrong-external-id-refused`, `list-prefix`, `read-only-refuses-write`, `write-and-delete`, … */
+  /**
+   * Stable name: `assume-role`, `external-id-required`, `wrong-external-id-refused`, `list-prefix`,
+   * `read-only-refuses-write`, `write-and-delete`, …
+   */
   name: string;
   ok: boolean;
   /** What was seen, in words the owner can act on (never credentials). */
@@ -63,7 +66,10 @@ export interface AuditEvent {
   /** When it happened (ISO 8601). */
   at: string;
   subject: string;
-  /** `volume.create`, `volume.update`, `volume.delete`, `volume.verify`, `member.put`, `member.delete`, later `credentials.vend`, `presign`, `proxy.*`. */
+  /**
+   * `volume.create`, `volume.update`, `volume.delete`, `volume.verify`, `member.put`, `member.delete`, later
+   * `credentials.vend`, `presign`, `proxy.*`.
+   */
   action: string;
   outcome: AuditOutcome;
   requestId: string;

@@ -28,7 +28,8 @@ export const MAX_KEY_BYTES = 1024;
 
 /** The rule in one sentence, for error messages, the README and the OpenAPI descriptions. */
 export const KEY_RULE =
-  'A key is any text of 1 to 1,024 UTF-8 bytes once the volume\'s root is put in front, without "." or ".." segments; everything else (a leading "/", "//", a trailing "/", spaces, unicode, control characters) is kept as it is.';
+  'A key is any text of 1 to 1,024 UTF-8 bytes once the volume\'s root is put in front, without "." or ".." segments; everything else ' +
+'(a leading "/", "//", a trailing "/", spaces, unicode, control characters) is kept as it is.';
 
 type Rooted = Pick<Volume, 'prefix'>;
 

@@ -164,7 +164,8 @@ export function setupFor(volume: SetupVolume, settings: SetupSettings): VolumeSe
   const role = shellWord(roleName);
   commands.push(`aws iam update-assume-role-policy --role-name ${role} --policy-document ${singleQuoted(JSON.stringify(trust))}`);
   commands.push(
-    `aws iam put-role-policy --role-name ${role} --policy-name ${shellWord(policyName(volume.name))} --policy-document ${singleQuoted(JSON.stringify(permissions))}`,
+    `aws iam put-role-policy --role-name ${role} --policy-name ${shellWord(policyName(volume.name))} --policy-document ` +
+`${singleQuoted(JSON.stringify(permissions))}`,
   );
   return { trustPolicy: trust, permissionsPolicy: permissions, commands };
 }

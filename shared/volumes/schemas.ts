@@ -55,7 +55,8 @@ export const createVolumeBody = strict(
     prefix: text('the path inside the bucket')
       .check(rule(prefixProblem))
       .optional()
-      .describe('The root of the volume inside the bucket, e.g. `projects/run-1`. No leading `/`, no `.`/`..` or empty segments; a trailing `/` is dropped; omitted or `""` is the whole bucket.'),
+      .describe('The root of the volume inside the bucket, e.g. `projects/run-1`. No leading `/`, no `.`/`..` or empty segments; a trailing ' +
+'`/` is dropped; omitted or `""` is the whole bucket.'),
     region: text('the bucket\'s AWS region').check(rule(regionProblem)).describe('The bucket\'s region, e.g. `eu-central-1`; it decides the partition of every ARN.'),
     accessMode: accessModeSchema,
     auth: volumeAuthSchema,

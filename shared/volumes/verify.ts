@@ -43,7 +43,8 @@ async function dataChecks(deps: ProbeDeps, caller: Caller, volume: Volume, crede
   const listed = await refusedBy(S3AccessDenied, () => deps.s3.listPrefix(credentials, { bucket, prefix: listingPrefix(volume.prefix), region }, signal));
   checks.push(
     'refused' in listed
-      ? fail('list-prefix', `Listing ${where(volume)} was denied (${refusal(listed.refused)}). Attach the permissions policy returned in setup (the put-role-policy command): it allows s3:ListBucket on the bucket for this prefix.`)
+      ? fail('list-prefix', `Listing ${where(volume)} was denied (${refusal(listed.refused)}). Attach the permissions policy returned in setup (the ` +
+`put-role-policy command): it allows s3:ListBucket on the bucket for this prefix.`)
       : pass('list-prefix', `Listed ${where(volume)}.`),
   );
 
@@ -65,7 +66,8 @@ async function dataChecks(deps: ProbeDeps, caller: Caller, volume: Volume, crede
       checks.push(
         fail(
           'read-only-refuses-write',
-          `The role allows writes but the volume is read-only: a probe object was written to ${object}.${cleanup} Replace the role's policies with the read-only permissions policy returned in setup, or change the volume to read-write.`,
+          `The role allows writes but the volume is read-only: a probe object was written to ${object}.${cleanup} Replace the role's ` +
+`policies with the read-only permissions policy returned in setup, or change the volume to read-write.`,
         ),
       );
     }
@@ -73,12 +75,14 @@ async function dataChecks(deps: ProbeDeps, caller: Caller, volume: Volume, crede
   }
 
   if ('refused' in put) {
-    checks.push(fail('write-and-delete', `Writing a probe object to ${object} was denied (${refusal(put.refused)}). Attach the read-write permissions policy returned in setup: it allows s3:PutObject and s3:DeleteObject under the prefix.`));
+    checks.push(fail('write-and-delete', `Writing a probe object to ${object} was denied (${refusal(put.refused)}). Attach the read-write permissions policy returned ` +
+`in setup: it allows s3:PutObject and s3:DeleteObject under the prefix.`));
   } else {
     const notDeleted = await removed();
     checks.push(
       notDeleted
-        ? fail('write-and-delete', `A probe object was written to ${object} but deleting it was denied (${refusal(notDeleted)}); remove it yourself and allow s3:DeleteObject under the prefix, as the permissions policy in setup does.`)
+        ? fail('write-and-delete', `A probe object was written to ${object} but deleting it was denied (${refusal(notDeleted)}); remove it yourself and ` +
+`allow s3:DeleteObject under the prefix, as the permissions policy in setup does.`)
         : pass('write-and-delete', `Wrote and deleted a probe object at ${object}.`),
     );
   }
@@ -106,7 +110,9 @@ async function roleChecks(deps: ProbeDeps, caller: Caller, volume: Volume): Prom
     return [
       fail(
         'assume-role',
-        `STS refused to let the gateway assume ${role} with this volume's external id (${refusal(assumed.refused)}). Apply the trust policy returned in setup (the update-assume-role-policy command): it names the gateway's principal, allows sts:AssumeRole, sts:SetSourceIdentity and sts:TagSession, and requires the external id.`,
+        `STS refused to let the gateway assume ${role} with this volume's external id (${refusal(assumed.refused)}). Apply the trust ` +
+`policy returned in setup (the update-assume-role-policy command): it names the gateway's principal, allows ` +
+`sts:AssumeRole, sts:SetSourceIdentity and sts:TagSession, and requires the external id.`,
       ),
       ...notRun(['external-id-required', 'wrong-external-id-refused', ...dataCheckNames(volume)], 'the gateway could not assume the role (see assume-role).'),
     ];
@@ -119,7 +125,9 @@ async function roleChecks(deps: ProbeDeps, caller: Caller, volume: Volume): Prom
       ? pass('external-id-required', 'STS refused the role to the gateway without an external id, as it should.')
       : fail(
           'external-id-required',
-          `The role can be assumed WITHOUT an external id: a confused-deputy risk. Anyone who registers ${role} as a volume of their own in this deployment would reach your bucket through the gateway. Apply the trust policy returned in setup: its condition "StringEquals": {"sts:ExternalId": …} requires this volume's external id.`,
+          `The role can be assumed WITHOUT an external id: a confused-deputy risk. Anyone who registers ${role} as a volume of their ` +
+`own in this deployment would reach your bucket through the gateway. Apply the trust policy returned in setup: its ` +
+`condition "StringEquals": {"sts:ExternalId": …} requires this volume's external id.`,
         ),
   );
 
@@ -131,7 +139,9 @@ async function roleChecks(deps: ProbeDeps, caller: Caller, volume: Volume): Prom
       ? pass('wrong-external-id-refused', 'STS refused the role to the gateway with a wrong external id, as it should.')
       : fail(
           'wrong-external-id-refused',
-          `The role can be assumed with a WRONG external id: a confused-deputy risk. Another volume of this deployment naming ${role} would reach your bucket. The trust policy must require exactly this volume's external id with StringEquals (no wildcards, no other ids), as the one returned in setup does.`,
+          `The role can be assumed with a WRONG external id: a confused-deputy risk. Another volume of this deployment naming ${role} ` +
+`would reach your bucket. The trust policy must require exactly this volume's external id with StringEquals (no ` +
+`wildcards, no other ids), as the one returned in setup does.`,
         ),
   );
 
@@ -155,7 +165,9 @@ async function webIdentityChecks(deps: ProbeDeps, caller: Caller, volume: Volume
     return [
       fail(
         'assume-role-with-web-identity',
-        `STS refused your token for ${role} (${refusal(assumed.refused)}). Register the gateway's OpenID Connect provider in the role's account and apply the trust policy returned in setup (the create-open-id-connect-provider and update-assume-role-policy commands).${owner}`,
+        `STS refused your token for ${role} (${refusal(assumed.refused)}). Register the gateway's OpenID Connect provider in the ` +
+`role's account and apply the trust policy returned in setup (the create-open-id-connect-provider and ` +
+`update-assume-role-policy commands).${owner}`,
       ),
       ...notRun(dataCheckNames(volume), 'the role could not be assumed with your token (see assume-role-with-web-identity).'),
     ];

@@ -20,7 +20,8 @@ export function awsCliRunner(): ClientRunner | Absent {
     essential: { checks: ['head-size', 'get-whole', 'put-small', 'put-multipart'], others: "botocore's reading of the answer, checked with boto3" },
     async run(target, ops) {
       const config = join(target.workDir, 'aws-config');
-      writeFileSync(config, `[default]\nregion = ${target.region}\ns3 =\n    addressing_style = path\n    multipart_threshold = 5MB\n    multipart_chunksize = 5MB\n`);
+      writeFileSync(config, `[default]\nregion = ${target.region}\ns3 =\n    addressing_style = path\n    multipart_threshold = 5MB\n    ` +
+`multipart_chunksize = 5MB\n`);
       const env = {
         ...clientEnv(target.workDir),
         AWS_ACCESS_KEY_ID: target.accessKeyId,

@@ -153,7 +153,7 @@ describe('the checker', () => {
     expect(await policyProblems('fine', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:*', 'dynamodb:GetItem'], Resource: fine }] })).toEqual([]);
   });
 
-  it("fails what IAM's grammar refuses: an unknown statement element, an Effect not Allow or Deny, no Resource, an unknown condition operator", async () => {
+  it('fails what IAM refuses: an unknown element, an Effect not Allow or Deny, no Resource, an unknown condition operator', async () => {
     const problems = await policyProblems('grammar', {
       Version: '2012-10-17',
       Statement: [

@@ -240,7 +240,8 @@ describe('a page on another origin, in headless Chromium', () => {
     expect(stored.sha256).not.toBe(small.sha256);
   });
 
-  it('follows the download link’s 302 without the Authorization header and as Origin null, which a bucket admitting only the app’s origin refuses', async () => {
+  it('follows the download link’s 302 without the Authorization header and as Origin null, which a bucket admitting only the app’s ' +
+'origin refuses', async () => {
     const since = hops.length;
     const outcome = await inPage('downloadByRedirect', SMALL.key);
     expect(outcome).toMatchObject({ refused: true, error: 'TypeError: Failed to fetch' });

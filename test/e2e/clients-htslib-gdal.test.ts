@@ -10,8 +10,8 @@
  * the Node front (through the function URL samtools fails loudly, with Lambda's JSON 413); everything else
  * through both. The function URL is the one AWS runs (modelled locally by default): its answers carry no
  * Content-Length, which neither htslib nor GDAL needs (they size from the listing and Content-Range; the other
- * clients' outcomes there are function-url-clients.test.ts's). Every transfer is compared byte for byte with what the same tool produces from the local file;
- * what landed is read as the customer, straight from the bucket.
+ * clients' outcomes there are function-url-clients.test.ts's). Every transfer is compared byte for byte with what the
+ * same tool produces from the local file; what landed is read as the customer, straight from the bucket.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -158,7 +158,7 @@ describe('samtools (htslib s3+http://)', () => {
     });
   });
 
-  it('fails loudly writing a BAM of more than one part through the function URL (Lambda refuses a 5 MiB part), and nothing lands', async () => {
+  it('fails loudly writing a BAM of several parts through the function URL (Lambda refuses a 5 MiB part), and nothing lands', async () => {
     const endpoint = endpoints['function URL'];
     const write = await sam(alice, endpoint, 'view', '-u', '--no-PG', '-o', htsUrl(endpoint, V, 'written/big-function-URL.bam'), path('big.sam'));
     expect(write.code).not.toBe(0);
@@ -213,7 +213,7 @@ describe('GDAL /vsis3/', () => {
     });
   });
 
-  it('ogr2ogr writes a GeoPackage to /vsis3/ (SQLite writes at random: through a temporary file) through both fronts, and reads it back', async () => {
+  it('ogr2ogr writes a GeoPackage to /vsis3/ via both fronts (SQLite writes at random: via a temporary file), and reads it', async () => {
     // A GeoPackage holds its creation time, so its features are compared, as ogr2ogr exports them from the local copy.
     const features = readFileSync(path('pts-of-gpkg.geojson'), 'utf8');
     await eachFront(async (front, endpoint) => {

@@ -97,7 +97,8 @@ beforeAll(async () => {
   const path = `s3 =\n  addressing_style = path\n`;
   writeFileSync(
     join(dir, 'aws-config'),
-    `[default]\nregion = us-east-1\n${path}  multipart_threshold = 5MB\n  multipart_chunksize = 5MB\n\n[profile alice-vended]\nregion = us-east-1\ncredential_process = ${LAUNCHER} credentials --volume ${V} --api ${w.stack.info.apiUrl}\n${path}`,
+    `[default]\nregion = us-east-1\n${path}  multipart_threshold = 5MB\n  multipart_chunksize = 5MB\n\n[profile alice-vended]\nregion ` +
+`= us-east-1\ncredential_process = ${LAUNCHER} credentials --volume ${V} --api ${w.stack.info.apiUrl}\n${path}`,
   );
   // The Python clients start slowly: they run while the JS SDK's tests do, and the tests await their results.
   botocoreRun = runBotocore();
@@ -285,7 +286,8 @@ describe('the JS SDK v3 over https (trailer checksums)', () => {
 });
 
 describe('the newest aws cli over https', () => {
-  it.skipIf(!existsSync(AWS))('s3 cp up and down with a gateway key through the proxy: CRC32 trailers by default, on the PutObject and on each part of a multipart upload, kept by S3', async () => {
+  it.skipIf(!existsSync(AWS))('s3 cp up and down with a gateway key through the proxy: CRC32 trailers by default, on the PutObject and on each part of a ' +
+'multipart upload, kept by S3', async () => {
     for (const run of await cliRuns.gateway) ok(run);
     expect(sha256(readFileSync(join(dir, 'cli-down-small.bin')))).toBe(sha256(small));
     expect(sha256(readFileSync(join(dir, 'cli-down-big.bin')))).toBe(sha256(big));

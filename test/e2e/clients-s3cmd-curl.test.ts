@@ -125,7 +125,8 @@ describe('curl 7.88 --aws-sigv4', () => {
     }
   });
 
-  it.for(FRONTS)('%s: PUT (-T), GET, HEAD (-I) and a ranged GET of a small object with x-amz-content-sha256 given, byte for byte; HEAD says the size in Content-Length (Node front) or, as AWS’s URL renames it, x-amzn-Remapped-Content-Length (function URL)', async (front) => {
+  it.for(FRONTS)('%s: PUT (-T), GET, HEAD (-I) and a ranged GET of a small object with x-amz-content-sha256 given, byte for byte; HEAD says the ' +
+'size in Content-Length (Node front) or, as AWS’s URL renames it, x-amzn-Remapped-Content-Length (function URL)', async (front) => {
     const { url, tag } = fronts[front];
     const object = `${url}/${V}/curl-${tag}/small.bin`;
     const original = readFileSync(join(dir, 'small.bin'));

@@ -142,7 +142,8 @@ beforeAll(async () => {
   mkdirSync(join(home, '.aws'));
   // A 5 MB multipart threshold, so a copy of 11 MiB goes in parts (the aws cli's default is 8 MB).
   const profile = (name: string, extra: string[]) =>
-    `[profile ${name}]\nregion = us-east-1\ncredential_process = ${credentialProcess(extra).join(' ')}\ns3 =\n  addressing_style = path\n  multipart_threshold = 5MB\n  multipart_chunksize = 5MB\n`;
+    `[profile ${name}]\nregion = us-east-1\ncredential_process = ${credentialProcess(extra).join(' ')}\ns3 =\n  addressing_style = ` +
+`path\n  multipart_threshold = 5MB\n  multipart_chunksize = 5MB\n`;
   writeFileSync(join(home, '.aws', 'config'), `${profile('alice', [])}\n${profile('carol', ['--access', 'read'])}`);
   writeFileSync(join(home, 'sample.txt'), 'boto3 reads this\n');
 }, 120_000);
@@ -172,7 +173,7 @@ describe('alice’s profile (read-write)', () => {
     expect(await customerKeys(`${PREFIX}/run-1/`)).toEqual([]);
   });
 
-  it('copies within the volume above the multipart threshold with aws s3 cp, tags and metadata kept (it reads the source’s tags first)', async () => {
+  it('copies in the volume above the multipart threshold with aws s3 cp, keeping tags and metadata (it reads tags first)', async () => {
     const big = randomBytes(11 * 1024 * 1024);
     await customerS3.send(
       new PutObjectCommand({ Bucket: BUCKET, Key: `${PREFIX}/big/source.bin`, Body: big, Tagging: 'stage=raw&owner=alice', Metadata: { sample: 's1' }, ContentType: 'application/x-bam' }),
@@ -262,7 +263,8 @@ describe('carol’s profile (read member)', () => {
   it('cannot get write credentials at all: the CLI’s refusal reaches the aws cli’s user', async () => {
     writeFileSync(
       join(home, '.aws', 'config'),
-      `${readFileSync(join(home, '.aws', 'config'), 'utf8')}\n[profile carol-write]\nregion = us-east-1\ncredential_process = ${credentialProcess(['--access', 'write']).join(' ')}\n`,
+      `${readFileSync(join(home, '.aws', 'config'), 'utf8')}\n[profile carol-write]\nregion = us-east-1\ncredential_process = ` +
+`${credentialProcess(['--access', 'write']).join(' ')}\n`,
     );
     const outcome = await exec('/usr/bin/aws', ['--endpoint-url', stack.info.awsEndpoint, '--profile', 'carol-write', 's3', 'ls', `s3://${BUCKET}/${PREFIX}/`], { env: userEnv('carol') }).catch((e) => e);
     expect(outcome.code).not.toBe(0);

@@ -135,7 +135,8 @@ beforeAll(async () => {
   write('pts.csv', CSV);
   write('x.sam', samText(300, 50));
   write('r.raw', randomBytes(64 * 64));
-  write('r.hdr', 'ENVI\nsamples = 64\nlines = 64\nbands = 1\nheader offset = 0\nfile type = ENVI Standard\ndata type = 1\ninterleave = bsq\nbyte order = 0\n');
+  write('r.hdr', 'ENVI\nsamples = 64\nlines = 64\nbands = 1\nheader offset = 0\nfile type = ENVI Standard\ndata type = 1\ninterleave = bsq\nbyte ' +
+'order = 0\n');
   const tool = async (file: string, ...args: string[]) => {
     const run = await runClient(file, args, PLAIN_ENV);
     if (run.code !== 0) throw new Error(`${file} ${args.join(' ')}: ${run.stderr}`);
@@ -173,7 +174,7 @@ afterAll(async () => {
 });
 
 describe('what the function URL gives (curl -I)', () => {
-  it('a HEAD answer has no Content-Length: the object’s size is in x-amzn-Remapped-Content-Length, which none of these clients reads', async () => {
+  it('a HEAD answer has no Content-Length: the size is in x-amzn-Remapped-Content-Length, which none of these clients reads', async () => {
     const head = await seen.curlHead;
     expect(head.status).toBe(200);
     expect(head.stdout).toMatch(/^x-amzn-Remapped-Content-Length: 1024\r$/im);
@@ -182,12 +183,14 @@ describe('what the function URL gives (curl -I)', () => {
 });
 
 describe('aws cli 2.9', () => {
-  it('s3 cp of one object down fails loudly: it sizes the download from HeadObject ("fatal error: \'ContentLength\'", exit 1) and writes no file', async () => {
+  it('s3 cp of one object down fails loudly: it sizes the download from HeadObject ("fatal error: \'ContentLength\'", exit 1) and ' +
+'writes no file', async () => {
     expect(failure(await seen.awsCpDown, /fatal error: .*/)).toEqual({ code: 1, said: "fatal error: 'ContentLength'" });
     expect(fileSha('out/aws-one.bin')).toBeNull();
   });
 
-  it('s3 mv of one object fails loudly the same way (HeadObject first: "fatal error: \'ContentLength\'", exit 1); the source stays, nothing is written', async () => {
+  it('s3 mv of one object fails loudly the same way (HeadObject first: "fatal error: \'ContentLength\'", exit 1); the source stays, ' +
+'nothing is written', async () => {
     expect(failure(await seen.awsMv, /fatal error: .*/)).toEqual({ code: 1, said: "fatal error: 'ContentLength'" });
     expect({ source: await landed('mv/src.bin'), target: await landed('mv/dst.bin') }).toEqual({ source: sha256(SMALL), target: null });
   });
@@ -197,7 +200,8 @@ describe('aws cli 2.9', () => {
     for (const [name, data] of Object.entries(DIR)) expect({ name, sha: fileSha(`out/aws-dir/${name}`) }).toEqual({ name, sha: sha256(data) });
   });
 
-  it('s3 sync down works byte for byte, and s3 rm --recursive deletes each object (a listing, then DeleteObjects), one delete: line each', async () => {
+  it('s3 sync down works byte for byte, and s3 rm --recursive deletes each object (a listing, then DeleteObjects), one delete: line ' +
+'each', async () => {
     expect((await seen.awsSyncDown).code).toBe(0);
     for (const [name, data] of Object.entries(DIR)) expect({ name, sha: fileSha(`out/aws-sync/${name}`) }).toEqual({ name, sha: sha256(data) });
     const rm = await seen.awsRm;
@@ -249,14 +253,15 @@ describe('boto3 1.26', () => {
     expect(await landed('up/boto3.bin')).toBe(sha256(SMALL));
   });
 
-  it('download_file fails loudly: the transfer manager sizes it from head_object (KeyError: \'ContentLength\') and writes no file', async () => {
+  it('download_file fails loudly: the transfer manager sizes it by head_object (KeyError: \'ContentLength\'), writes no file', async () => {
     expect((await seen.boto3).download).toEqual({ error: "KeyError: 'ContentLength'" });
     expect(fileSha('out/boto3.bin')).toBeNull();
   });
 });
 
 describe('rclone 1.60', () => {
-  it('an upload fails loudly (its check HEAD has no size: "sizes differ 700 vs 0", exit 1), and rclone then deletes the object: the version that was there is lost', async () => {
+  it('an upload fails loudly (its check HEAD has no size: "sizes differ 700 vs 0", exit 1), and rclone then deletes the object: the ' +
+'version that was there is lost', async () => {
     const run = await seen.rcloneCopyUp;
     expect(failure(run, /Failed to copy: .*/)).toEqual({ code: 1, said: 'Failed to copy: corrupted on transfer: sizes differ 700 vs 0' });
     expect(await landed('up/rclone/a.bin')).toBeNull();
@@ -267,7 +272,8 @@ describe('rclone 1.60', () => {
     expect(await landed('up/rclone-no-head/a.bin')).toBe(sha256(RCLONE_NEW));
   });
 
-  it('copy of a directory down works byte for byte (sizes from the listing); copyto of one object fails loudly ("sizes differ 0 vs 1024") and writes no file', async () => {
+  it('copy of a directory down works byte for byte (sizes from the listing); copyto of one object fails loudly ("sizes differ 0 vs ' +
+'1024") and writes no file', async () => {
     expect((await seen.rcloneCopyDown).code).toBe(0);
     for (const [name, data] of Object.entries(DIR)) expect({ name, sha: fileSha(`out/rclone-dir/${name}`) }).toEqual({ name, sha: sha256(data) });
     expect(failure(await seen.rcloneCopytoDown, /Failed to copyto: .*/)).toEqual({ code: 1, said: 'Failed to copyto: corrupted on transfer: sizes differ 0 vs 1024' });
@@ -292,12 +298,14 @@ describe('s3cmd 2.3', () => {
     for (const [name, data] of Object.entries(DIR)) expect(ls.stdout).toMatch(new RegExp(`\\s${data.length}\\s+s3://${V}/m/dir/${name.replace('.', '\\.')}$`, 'm'));
   });
 
-  it('get and info fail loudly: both read the size from the HEAD answer (a KeyError: \'content-length\' traceback, exit 1), and get writes no file', async () => {
+  it('get and info fail loudly: both read the size from the HEAD answer (a KeyError: \'content-length\' traceback, exit 1), and get ' +
+'writes no file', async () => {
     for (const run of [await seen.s3cmdGet, await seen.s3cmdInfo]) expect(failure(run, /KeyError: 'content-length'/)).toEqual({ code: 1, said: "KeyError: 'content-length'" });
     expect(fileSha('out/s3cmd.bin')).toBeNull();
   });
 
-  it('sync down fails loudly on the GetObject answer itself, which has no content-length (KeyError in recv_file, exit 1), leaving only an empty temporary file', async () => {
+  it('sync down fails loudly on the GetObject answer itself, which has no content-length (KeyError in recv_file, exit 1), leaving ' +
+'only an empty temporary file', async () => {
     const run = await seen.s3cmdSyncDown;
     expect({ ...failure(run, /KeyError: 'content-length'/), where: /in recv_file/.test(run.stderr) }).toEqual({ code: 1, said: "KeyError: 'content-length'", where: true });
     const left = readdirSync(join(dir, 'out/s3cmd-sync'));
@@ -307,7 +315,8 @@ describe('s3cmd 2.3', () => {
 });
 
 describe('GDAL 3.6 /vsis3/', () => {
-  it('gdalinfo of a COG, ogrinfo of a CSV and VSIStatL work: GDAL takes sizes from the directory listing and reads with ranged GETs, no HEAD', async () => {
+  it('gdalinfo of a COG, ogrinfo of a CSV and VSIStatL work: GDAL takes sizes from the directory listing and reads with ranged GETs, ' +
+'no HEAD', async () => {
     const info = await seen.gdalinfo;
     expect(info.code).toBe(0);
     expect(JSON.parse(info.stdout).size).toEqual([64, 64]);
@@ -331,7 +340,8 @@ describe('htslib 1.16 (samtools)', () => {
 });
 
 describe('the JS SDK v3', () => {
-  it('HeadObject is silently without a size (ContentLength undefined); GetObject, whole and ranged, reads the right bytes with ContentLength undefined', async () => {
+  it('HeadObject is silently without a size (ContentLength undefined); GetObject, whole and ranged, reads the right bytes with ' +
+'ContentLength undefined', async () => {
     const head = await viaUrl.send(new HeadObjectCommand({ Bucket: V, Key: 'm/small.bin' }));
     expect({ length: head.ContentLength, etag: head.ETag }).toEqual({ length: undefined, etag: expect.stringMatching(/^"[0-9a-f]{32}"$/) });
     const whole = await viaUrl.send(new GetObjectCommand({ Bucket: V, Key: 'm/small.bin' }));
@@ -352,7 +362,8 @@ describe('the JS SDK v3', () => {
     expect(listed.Contents!.map((c) => [c.Key, c.Size])).toEqual(Object.entries(DIR).map(([name, data]) => [`m/dir/${name}`, data.length]));
   });
 
-  it('an object stored with Content-Encoding: gzip comes back byte for byte as stored, without the header (which would have the URL decompress it)', async () => {
+  it('an object stored with Content-Encoding: gzip comes back byte for byte as stored, without the header (which would have the URL ' +
+'decompress it)', async () => {
     const got = await viaUrl.send(new GetObjectCommand({ Bucket: V, Key: 'm/calls.bed.gz' }));
     expect({ encoding: got.ContentEncoding, sha: sha256(Buffer.from(await got.Body!.transformToByteArray())) }).toEqual({ encoding: undefined, sha: sha256(GZ) });
   });

@@ -100,7 +100,8 @@ describe('docs/connecting-a-bucket.md', () => {
 });
 
 describe('docs/using-volumes.md', () => {
-  it('reaches the volume with a credential_process profile, a gateway key through both proxy fronts (aws cli, boto3, rclone), a Nextflow block and presigned URLs, byte for byte', async () => {
+  it('reaches the volume with a credential_process profile, a gateway key through both proxy fronts (aws cli, boto3, rclone), a ' +
+'Nextflow block and presigned URLs, byte for byte', async () => {
     const { out } = await run('using-volumes.md');
     expect(out['volume-id']!.trim()).toBe('lab-genomes active read-write');
 

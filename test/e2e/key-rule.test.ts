@@ -95,7 +95,8 @@ const API_REFUSAL = (verdict: Verdict) => (verdict === 'accepted' ? 'accepted' :
 /** The download link of `key`, as a client names it: every byte but letters and digits percent-encoded. */
 async function download(volumeId: string, key: string): Promise<{ status: number; body: any; location?: string }> {
   const api = new URL(stack.info.apiUrl);
-  const answer = await send(api, 'GET', `/volumes/${volumeId}/download/${encodeURIComponent(key).replace(/[.!'()*~_-]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`, { authorization: `Bearer ${token}` });
+  const encoded = encodeURIComponent(key).replace(/[.!'()*~_-]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const answer = await send(api, 'GET', `/volumes/${volumeId}/download/${encoded}`, { authorization: `Bearer ${token}` });
   return { ...answer, body: answer.body ? JSON.parse(answer.body) : undefined };
 }
 

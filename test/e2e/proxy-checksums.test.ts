@@ -245,7 +245,9 @@ describe.each([
   });
 });
 
-it('through the node front, UploadParts as the Java SDK v2 signs them (128 KiB chunks, signed CRC32 trailer): a good part is kept with its checksum; a wrong one (BadDigest), one whose trailer never comes and one of another algorithm are refused and not listed, and the next part still lands', async () => {
+it('through the node front, UploadParts as the Java SDK v2 signs them (128 KiB chunks, signed CRC32 trailer): a good part is kept ' +
+'with its checksum; a wrong one (BadDigest), one whose trailer never comes and one of another algorithm are refused and not ' +
+'listed, and the next part still lands', async () => {
   const key = 'java/parts.bin';
   const { UploadId } = await direct.send(new CreateMultipartUploadCommand({ Bucket: 'alice-lab', Key: `project-x/${key}`, ChecksumAlgorithm: 'CRC32' }));
   const data = randomBytes(300_000);
@@ -273,7 +275,8 @@ it('through the node front, UploadParts as the Java SDK v2 signs them (128 KiB c
   ]);
 }, 30_000);
 
-it('through the node front, an upload refused mid-body (a chunk signature that does not match) closes its connection, so a client’s next request on its pool is answered', async () => {
+it('through the node front, an upload refused mid-body (a chunk signature that does not match) closes its connection, so a client’s ' +
+'next request on its pool is answered', async () => {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   try {
     const data = randomBytes(1024 * 1024);

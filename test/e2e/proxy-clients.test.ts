@@ -288,7 +288,8 @@ describe('aws cli: s3api, one command per operation', () => {
     expect(await refusal(js.node.send(new HeadObjectCommand({ Bucket: V, Key: 'api/stolen.txt' })))).toBe('404 NotFound');
   });
 
-  it('keys with spaces, +, =, %, unicode, // and the volume’s own names round-trip through s3 cp --recursive and s3api put-object and list-objects-v2', async () => {
+  it('keys with spaces, +, =, %, unicode, // and the volume’s own names round-trip through s3 cp --recursive and s3api put-object and ' +
+'list-objects-v2', async () => {
     for (const name of ODD_FILES) write(`odd-up/${name}`, `body of ${name}`);
     await Promise.all([
       awsOk(alice, nodeFront, 's3', 'cp', '--recursive', join(dir, 'odd-up'), s3('odd/'), '--no-progress'),
@@ -367,7 +368,7 @@ describe('rclone', () => {
 });
 
 describe('@aws-sdk/client-s3 with lib-storage', () => {
-  it('uploads 20 MiB from a file stream through the Node front, and ranged GETs through both fronts answer 206 with those bytes', async () => {
+  it('uploads 20 MiB from a file stream through the Node front; ranged GETs through both fronts answer 206 with those bytes', async () => {
     await new Upload({ client: js.node, params: { Bucket: V, Key: 'sdk/big.bin', Body: createReadStream(join(dir, 'big/big.bin')) }, partSize: 8 * MiB, queueSize: 4 }).done();
     const big = readFileSync(join(dir, 'big/big.bin'));
     // Across the second part's end, and the last 4 MiB (what a function URL's answer carries).

@@ -180,7 +180,8 @@ describe('object tagging through the proxy', () => {
   const outcome = (sent: Promise<unknown>) => sent.then(() => 'ok', (error: { name: string; $metadata?: { httpStatusCode?: number } }) => `${error.$metadata?.httpStatusCode} ${error.name}`);
   const tagsOf = async (who: string, front: string) => (await w.s3(who, front).send(new GetObjectTaggingCommand({ Bucket: V, Key: key }))).TagSet;
 
-  it('the aws cli writes and removes tags (1.45 with its default checksum, 2.9 with Content-MD5); a read member reads them but may not write or delete them', async () => {
+  it('the aws cli writes and removes tags (1.45 with its default checksum, 2.9 with Content-MD5); a read member reads them but may ' +
+'not write or delete them', async () => {
     await w.s3('alice', fnUrl).send(new PutObjectCommand({ Bucket: V, Key: key, Body: 'tagged\n', Tagging: 'owner=alice' }));
     ok(await aws('v1', alice, fnUrl, 's3api', 'put-object-tagging', '--bucket', V, '--key', key, '--tagging', 'TagSet=[{Key=owner,Value=alice},{Key=shared,Value=yes}]'));
     for (const front of [fnUrl, nodeFront]) {

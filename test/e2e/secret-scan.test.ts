@@ -142,7 +142,7 @@ describe('secret scan of every log line of a full flow', () => {
     expect(audit.body.items.find((event: { requestId: string }) => event.requestId === vendRequestId)).toMatchObject({ action: 'credentials.vend', outcome: 'allowed' });
   });
 
-  it('follows one proxied request by its x-amz-request-id, through either front: its log line and its audit event carry the same id', async () => {
+  it('follows one proxied request by its x-amz-request-id through either front: its log line and audit event carry the id', async () => {
     expect(proxyRequestIds).toHaveLength(2);
     const audit = await call('alice', 'GET', `/volumes/${w.volumes[VOLUME]!.id}/audit?limit=100`);
     for (const requestId of proxyRequestIds) {

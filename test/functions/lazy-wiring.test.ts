@@ -34,7 +34,7 @@ describe('function modules', () => {
     }
   });
 
-  it('answer a first call without configuration as the service answers errors: a JSON 500 with the request id, the ConfigError in one log line', async () => {
+  it('answer a first call without configuration like any error: a JSON 500 with the request id, the ConfigError logged once', async () => {
     for (const name of CONFIG) vi.stubEnv(name, undefined);
     const lines: string[] = [];
     const restore = setLogSink((line) => lines.push(line));
@@ -54,7 +54,7 @@ describe('function modules', () => {
     }
   });
 
-  it('answer a first proxy request without configuration in S3 words: a 500 InternalError with the request id, the ConfigError logged', async () => {
+  it('answer a first proxy request, unconfigured, in S3 words: 500 InternalError with the request id, the ConfigError logged', async () => {
     for (const name of CONFIG) vi.stubEnv(name, undefined);
     const lines: string[] = [];
     const restore = setLogSink((line) => lines.push(line));

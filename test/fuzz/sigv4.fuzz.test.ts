@@ -171,7 +171,8 @@ const coherentClaim = fc
     const headers: Record<string, string> = {
       host: 'fuzz.test',
       'x-amz-date': '20250901T120000Z',
-      authorization: `AWS4-HMAC-SHA256 Credential=AKID/20250901/${region}/${service}/aws4_request, SignedHeaders=${signed.join(';')}, Signature=${'0'.repeat(64)}`,
+      authorization: `AWS4-HMAC-SHA256 Credential=AKID/20250901/${region}/${service}/aws4_request, SignedHeaders=${signed.join(';')}, ` +
+`Signature=${'0'.repeat(64)}`,
       ...(payload === undefined ? {} : { 'x-amz-content-sha256': payload }),
       ...(unsignedExtra === undefined ? {} : { [unsignedExtra]: 'v' }),
     };

@@ -20,6 +20,8 @@ import { isStrictXml, textsAt } from './xml-oracle';
 
 /** A minimal escaper for building test documents (the test's own, not the project's). */
 const esc = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** `esc`, and the control characters as character references, as S3 writes a key that has them. */
+const escRefs = (text: string) => esc(text).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, (c) => `&#x${c.charCodeAt(0).toString(16)};`);
 
 /** What may sit inside a `<Key>`: text, and markup a naive rewriter reads differently from an XML parser. */
 const keyPart = fc.oneof(
@@ -34,14 +36,18 @@ const deleteBody = fc.oneof(
     arbitrary: fc
       .record({ keys: fc.array(hostileKey, { minLength: 1, maxLength: 5 }), quiet: fc.boolean(), decl: fc.boolean(), ns: fc.boolean() })
       .map(({ keys, quiet, decl, ns }) =>
-        `${decl ? '<?xml version="1.0" encoding="UTF-8"?>' : ''}<Delete${ns ? ' xmlns="http://s3.amazonaws.com/doc/2006-03-01/"' : ''}>${keys.map((k) => `<Object><Key>${k}</Key></Object>`).join('')}${quiet ? '<Quiet>true</Quiet>' : ''}</Delete>`,
+        `${decl ? '<?xml version="1.0" encoding="UTF-8"?>' : ''}<Delete${ns ? ' xmlns="http://s3.amazonaws.com/doc/2006-03-01/"' : ''}>` +
+`${keys.map((k) => `<Object><Key>${k}</Key></Object>`).join('')}${quiet ? '<Quiet>true</Quiet>' : ''}</Delete>`,
       ),
   },
   {
     weight: 1,
     arbitrary: fc.constantFrom(
       '<!DOCTYPE d [<!ENTITY a "../../x">]><Delete><Object><Key>&a;</Key></Object></Delete>',
-      `<!DOCTYPE d [<!ENTITY a "aaaaaaaaaa">${Array.from({ length: 8 }, (_, i) => `<!ENTITY a${i + 1} "${`&a${i === 0 ? '' : i};`.repeat(10)}">`).join('')}]><Delete><Object><Key>&a8;</Key></Object></Delete>`,
+      `<!DOCTYPE d [<!ENTITY a ` +
+`"aaaaaaaaaa">` +
+`${Array.from({ length: 8 }, (_, i) => `<!ENTITY a${i + 1} "${`&a${i === 0 ? '' : i};`.repeat(10)}">`).join('')}]><Delete>` +
+`<Object><Key>&a8;</Key></Object></Delete>`,
       `<Delete>${'<Object>'.repeat(500)}<Key>k</Key>${'</Object>'.repeat(500)}</Delete>`,
       '<Delete><Object><Key>a</Key></Object>',
       '<Delete/>',
@@ -79,9 +85,10 @@ describe('S3 listings', () => {
   test.prop([fc.array(validKey, { minLength: 1, maxLength: 5 }), volumePrefix])('give the client its own keys back, whatever they hold', (keys, prefix) => {
     const volume = { name: 'vol', bucket: 'real-bucket', prefix };
     const root = rootOf(volume);
-    const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>real-bucket</Name><Prefix>${esc(root)}</Prefix>${keys
-      .map((k) => `<Contents><Key>${esc(root + k).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, (c) => `&#x${c.charCodeAt(0).toString(16)};`)}</Key></Contents>`)
-      .join('')}</ListBucketResult>`;
+    const contents = keys.map((k) => `<Contents><Key>${escRefs(root + k)}</Key></Contents>`).join('');
+    const xml =
+      '<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">' +
+      `<Name>real-bucket</Name><Prefix>${esc(root)}</Prefix>${contents}</ListBucketResult>`;
     const out = rewriteResponse(xml, { volume, urlEncoded: false, requestId: 'R', origin: 'http://p' });
     expect(textsAt(out, 'ListBucketResult/Contents/Key')).toEqual(keys);
     expect(textsAt(out, 'ListBucketResult/Name')).toEqual(['vol']);
@@ -91,7 +98,8 @@ describe('S3 listings', () => {
   test.prop([fc.string({ maxLength: 30 }), volumePrefix.filter((p) => p !== '')])('naming a key outside the root are an anomaly, never passed on', (key, prefix) => {
     const volume = { name: 'vol', bucket: 'real-bucket', prefix };
     fc.pre(key !== '' && !key.startsWith(rootOf(volume)));
-    const xml = `<ListBucketResult><Name>real-bucket</Name><Contents><Key>${esc(key).replace(/[\u0000-\u001f]/g, '')}</Key></Contents></ListBucketResult>`;
+    const xml = `<ListBucketResult><Name>real-bucket</Name><Contents><Key>${esc(key).replace(/[\u0000-\u001f]/g, '')}</Key>` +
+`</Contents></ListBucketResult>`;
     fc.pre(!esc(key).replace(/[\u0000-\u001f]/g, '').startsWith(esc(rootOf(volume))));
     expect(() => rewriteResponse(xml, { volume, urlEncoded: false, requestId: 'R', origin: 'http://p' })).toThrow(UpstreamAnomaly);
   });
@@ -104,7 +112,10 @@ describe('error documents', () => {
 
   test.prop([anyKey, volumePrefix])('S3’s, rewritten by the proxy, are well-formed XML 1.0 and name no real bucket or root', (key, prefix) => {
     const volume = { name: 'vol', bucket: 'real-bucket', prefix };
-    const raw = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><Key>${esc(rootOf(volume) + key).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, (c) => `&#x${c.charCodeAt(0).toString(16)};`)}</Key><BucketName>real-bucket</BucketName><RequestId>S3REQ</RequestId><HostId>h</HostId></Error>`;
+    const raw =
+      '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message>' +
+      `<Key>${escRefs(rootOf(volume) + key)}</Key><BucketName>real-bucket</BucketName><RequestId>S3REQ</RequestId><HostId>h</HostId>` +
+`</Error>`;
     const out = rewriteResponse(raw, { volume, urlEncoded: false, requestId: 'OURS', origin: 'http://p', key });
     expect(isStrictXml(out), out).toBe(true);
     expect(out).not.toContain('real-bucket');

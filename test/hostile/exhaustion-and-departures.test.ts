@@ -39,7 +39,10 @@ describe.each(FRONTS)('exhaustion through the %s front', (front) => {
   });
 
   it.each([
-    ['an entity bomb', `<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa">${Array.from({ length: 9 }, (_, i) => `<!ENTITY a${i + 1} "${`&a${i === 0 ? '' : i};`.repeat(10)}">`).join('')}]><Delete><Object><Key>&a9;</Key></Object></Delete>`],
+    ['an entity bomb', `<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a ` +
+`"aaaaaaaaaa">` +
+`${Array.from({ length: 9 }, (_, i) => `<!ENTITY a${i + 1} "${`&a${i === 0 ? '' : i};`.repeat(10)}">`).join('')}]><Delete>` +
+`<Object><Key>&a9;</Key></Object></Delete>`],
     ['an external entity', '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><Delete><Object><Key>&x;</Key></Object></Delete>'],
     ['deep nesting', `<Delete>${'<Object>'.repeat(20_000)}${'</Object>'.repeat(20_000)}</Delete>`],
     ['an unclosed document', '<Delete><Object><Key>a</Key></Object>'],
@@ -59,11 +62,14 @@ describe.each(FRONTS)('exhaustion through the %s front', (front) => {
       const answer = await w.signed(base(), { method: 'PUT', path: '/alice-rw/mp.bin', query: { partNumber, uploadId }, body: 'x' });
       expectS3Error(answer, 400, 'InvalidArgument');
     }
-    const parts = (n: number) => `<CompleteMultipartUpload>${Array.from({ length: n }, (_, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>"${'0'.repeat(32)}"</ETag></Part>`).join('')}</CompleteMultipartUpload>`;
+    const part = (i: number) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>"${'0'.repeat(32)}"</ETag></Part>`;
+    const parts = (n: number) => `<CompleteMultipartUpload>${Array.from({ length: n }, (_, i) => part(i)).join('')}</CompleteMultipartUpload>`;
     const many = await postXml(base(), '/alice-rw/mp.bin', { uploadId }, parts(10_000));
     expectS3Error(many, 400, /^(InvalidPart|EntityTooSmall)$/);
     expectS3Error(await postXml(base(), '/alice-rw/mp.bin', { uploadId }, parts(10_001)), 400, /^(InvalidArgument|MalformedXML|InvalidPart)$/);
-    expectS3Error(await postXml(base(), '/alice-rw/mp.bin', { uploadId }, `<!DOCTYPE c [<!ENTITY a "${'a'.repeat(1000)}">]><CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>&a;</ETag></Part></CompleteMultipartUpload>`), 400, 'MalformedXML');
+    expectS3Error(await postXml(base(), '/alice-rw/mp.bin', { uploadId }, `<!DOCTYPE c [<!ENTITY a ` +
+`"${'a'.repeat(1000)}">]><CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>&a;</ETag></Part>` +
+`</CompleteMultipartUpload>`), 400, 'MalformedXML');
     expectS3Error(await postXml(base(), '/alice-rw/mp.bin', { uploadId }, `<CompleteMultipartUpload>${'<Part>'.repeat(5000)}${'</Part>'.repeat(5000)}</CompleteMultipartUpload>`), 400, 'MalformedXML');
     for (const [name, value] of [['max-parts', '2147483648'], ['max-parts', '-5'], ['part-number-marker', '99999999999999999999']]) {
       expectNo5xx(await w.signed(base(), { path: '/alice-rw/mp.bin', query: { uploadId, [name!]: value! } }), `${name}=${value}`);
@@ -129,7 +135,8 @@ describe('clients that leave early (finding 1)', () => {
     for (const [, leave] of leaves) {
       const host = new URL(base).host;
       let head: string;
-      if (server === 'api') head = `POST /volumes HTTP/1.1\r\nhost: ${host}\r\nauthorization: Bearer ${w.tokens.alice}\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n`;
+      if (server === 'api') head = `POST /volumes HTTP/1.1\r\nhost: ${host}\r\nauthorization: Bearer ${w.tokens.alice}\r\n` +
+`content-type: application/json\r\ncontent-length: 1000\r\n\r\n`;
       else {
         const signed = await w.sign(base, { method: 'PUT', path: server === 'aws' ? '/hostile-lab/project-x/short.bin' : '/alice-rw/short.bin', body: Buffer.alloc(1000, 'b'), ...(server === 'aws' ? { as: { accessKeyId: w.stack.info.customers[0]!.accessKeyId, secretAccessKey: w.stack.info.customers[0]!.secretAccessKey } } : {}) });
         head = headOf(signed).replace('connection: close\r\n', '');

@@ -41,7 +41,7 @@ afterAll(async () => {
 const listVolumes = () => fetch(`${stack.info.apiUrl}/volumes`, { headers: { authorization: `Bearer ${token}` } });
 
 describe('the platform role missing a DynamoDB permission', () => {
-  it('is answered 500 DependencyMisconfigured with the request id, and logged with AWS’s error name, code, status and request id', async () => {
+  it('is answered 500 DependencyMisconfigured with the request id, logged with AWS’s error name, code, status and request id', async () => {
     expect((await listVolumes()).status).toBe(200);
 
     const document = JSON.parse(servicePolicy) as { Statement: Array<{ Action: string | string[] }> };

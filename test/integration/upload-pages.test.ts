@@ -108,7 +108,7 @@ describe('browser multipart uploads with paged part URLs', () => {
     await api('POST', `/volumes/${volumeId}/uploads/${encodeURIComponent(started.body.uploadId)}/abort`, writerToken, { key });
   }, 60_000);
 
-  it('more part URLs only for an upload S3 has open for this key: another key or an aborted upload is 404 UploadNotFound, a reader 403', async () => {
+  it('more part URLs only for an upload open for this key: another key or an aborted one is 404 UploadNotFound, a reader 403', async () => {
     const started = await api('POST', `/volumes/${volumeId}/uploads`, writerToken, { key: 'paged/a.bin', parts: 2 });
     const path = `/volumes/${volumeId}/uploads/${encodeURIComponent(started.body.uploadId)}/parts`;
     const otherKey = await api('POST', path, writerToken, { key: 'paged/b.bin', from: 1, count: 2 });

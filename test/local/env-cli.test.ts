@@ -52,7 +52,8 @@ describe('npm run local-env', () => {
     expect(env.CUSTOMER_ACCOUNT_ID).toBe(stack.info.customers[1]!.accountId);
   });
 
-  it('with no stack data anywhere (no LOCAL_DATA_DIR, no .local) exits 1 naming LOCAL_DATA_DIR and npm start, and prints nothing to eval', async () => {
+  it('with no stack data anywhere (no LOCAL_DATA_DIR, no .local) exits 1 naming LOCAL_DATA_DIR and npm start, and prints nothing to ' +
+'eval', async () => {
     const run = await runCli([], {}, empty);
     expect(run).toMatchObject({ code: 1, stdout: '' });
     expect(run.stderr).toMatch(/no running local stack/);

@@ -21,7 +21,8 @@ const model: ServerlessModel = { service: 't', stage: 'test', region: 'us-east-1
 let server: LocalServer;
 beforeAll(async () => {
   installAwsLambdaGlobal();
-  // Small writes go at once here (holdBackBytes=0): these tests are about streaming itself; test/local/function-url-model.test.ts holds them back.
+  // Small writes go at once here (holdBackBytes=0): these tests are about streaming itself;
+  // test/local/function-url-model.test.ts holds them back.
   server = await startFunctionUrlServer({ root: process.cwd(), model, fn, host: '127.0.0.1', port: 0, log: createLogger({}, { write: () => undefined }), behaviour: functionUrlModel('holdBackBytes=0') });
 });
 afterAll(() => server.close());
@@ -66,7 +67,7 @@ describe('function URL front', () => {
     expect(await response.text()).toContain('6291456');
   });
 
-  it('answers 413 to a chunked body that grows past 6 MB (no Content-Length to refuse it up front), rather than cutting the connection', async () => {
+  it('answers 413 to a chunked body that grows past 6 MB (no Content-Length to refuse up front), not a cut connection', async () => {
     const chunks = (async function* () {
       for (let i = 0; i < 8; i++) yield Buffer.alloc(1024 * 1024, 7);
     })();
@@ -96,7 +97,8 @@ describe('function URL front', () => {
 });
 
 describe('the model a function URL server runs', () => {
-  it('is AWS’s unless the caller passes one: a FUNCTION_URL_MODEL left in the environment (for npm start) does not change a test’s stack', async () => {
+  it('is AWS’s unless the caller passes one: a FUNCTION_URL_MODEL left in the environment (for npm start) does not change a test’s ' +
+'stack', async () => {
     const before = process.env.FUNCTION_URL_MODEL;
     process.env.FUNCTION_URL_MODEL = 'remapContentLength=false,maxEventBytes=10';
     let plain: LocalServer | undefined;

@@ -73,7 +73,8 @@ describe.concurrent('npm run token', () => {
     expect(Number(claims.exp) - Number(claims.iat)).toBe(120);
   });
 
-  it('with no stack data anywhere (no LOCAL_DATA_DIR, no .local) exits 1 naming LOCAL_DATA_DIR and npm start, prints no token and makes no key', async () => {
+  it('with no stack data anywhere (no LOCAL_DATA_DIR, no .local) exits 1 naming LOCAL_DATA_DIR and npm start, prints no token and ' +
+'makes no key', async () => {
     const run = await runCli(['--sub', 'bob'], {}, emptyDataDir);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');

@@ -98,7 +98,8 @@ describe('markup inside a legitimate key', () => {
     const front = world.stack.info.nodeProxyUrl;
     await bucket.send(new PutObjectCommand({ Bucket: 'lab', Key: 'gone/b.txt', Body: 'beside the root' }));
     for (const key of ['gone/a.txt', 'gone/b.txt', 'gone/c.txt', 'stays.txt']) await put(front, key);
-    const answer = await deleteObjects(front, '<Delete><Object><Key>gone/<!-- c -->a.txt</Key></Object><Object><Key>gone/<?pi x?>b.txt</Key></Object><Object><Key><![CDATA[gone/c.txt]]></Key></Object></Delete>');
+    const answer = await deleteObjects(front, '<Delete><Object><Key>gone/<!-- c -->a.txt</Key></Object><Object><Key>gone/<?pi ' +
+'x?>b.txt</Key></Object><Object><Key><![CDATA[gone/c.txt]]></Key></Object></Delete>');
     expect(answer.status, answer.text).toBe(200);
     expect([...answer.text.matchAll(/<Deleted><Key>([^<]*)<\/Key>/g)].map((m) => m[1])).toEqual(['gone/a.txt', 'gone/b.txt', 'gone/c.txt']);
     const left = await listed(front);

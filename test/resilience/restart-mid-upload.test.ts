@@ -117,7 +117,7 @@ function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }
 
-it('a SIGKILL mid-body leaves no object and no half part: the upload resumes byte-identical, another aborts, no temp file remains', async () => {
+it('a SIGKILL mid-body leaves no object nor half part: the upload resumes byte-identical, another aborts, no temp file stays', async () => {
   const ports = { API_PORT: await freePort(), PROXY_PORT: await freePort(), AWS_PORT: await freePort(), OIDC_PORT: await freePort(), NODE_PROXY_PORT: await freePort() };
   let info = await startStack(ports);
   const key = await setUpVolume(info);

@@ -93,7 +93,8 @@ describe.each(Object.keys(FRONTS) as Array<keyof typeof FRONTS>)('through the %s
   });
 
   // Past the function URL's 100 KB hold-back, so that the bytes before the reset leave it (docs/function-url.md).
-  it('S3 resetting mid-body after 200: the client\'s connection is cut short of the size promised (renamed x-amzn-Remapped-Content-Length through the function URL), never ended cleanly', async () => {
+  it('S3 resetting mid-body after 200: the client\'s connection is cut short of the size promised (renamed ' +
+'x-amzn-Remapped-Content-Length through the function URL), never ended cleanly', async () => {
     world.stack.faults.add({ target: 's3', action: 'GET', fault: { kind: 'reset-mid-body', afterBytes: 256 * 1024 }, times: 1 });
     const seen = await rawGet(endpoint(), BIG_KEY);
     expect(seen.status).toBe(200);

@@ -83,7 +83,8 @@ afterAll(async () => {
 });
 
 describe('STS throttled', () => {
-  it('cached credentials keep serving vends, presigns and proxied GETs until they expire; new sessions get 503 StsUnavailable with Retry-After', async () => {
+  it('cached credentials keep serving vends, presigns and proxied GETs until they expire; new sessions get 503 StsUnavailable with ' +
+'Retry-After', async () => {
     vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
     const first = await vend();
     expect(first.status).toBe(200);
@@ -139,7 +140,7 @@ describe('STS throttled', () => {
 });
 
 describe('STS down', () => {
-  it('cached credentials keep serving; a new session gets 503 StsUnavailable with Retry-After, then succeeds once STS is back', async () => {
+  it('cached credentials keep serving; a new session gets 503 StsUnavailable with Retry-After, then succeeds when STS is up', async () => {
     expect((await vend({ durationSeconds: 1800 })).status).toBe(200);
     expect((await presign()).status).toBe(200);
     expect(await proxied()).toEqual([200, 200]);

@@ -54,7 +54,7 @@ describe('the one hierarchy', () => {
     expect(new SigV4Error('RequestTimeTooSkewed', 'x')).toMatchObject({ status: 403, s3Code: 'RequestTimeTooSkewed' });
   });
 
-  it('the ports’ refusals are GatewayErrors with the dependency’s code and cause, but not AppErrors: one that escapes is still a 500', () => {
+  it('the ports’ refusals are GatewayErrors with the dependency’s code and cause, not AppErrors: one that escapes is still a 500', () => {
     const cause = sdkError('AccessDenied', 403);
     for (const refusal of [new AssumeRoleRefused('AccessDenied', 'no', { cause }), new S3AccessDenied('AccessDenied', 'no', { cause })]) {
       expect(refusal).toBeInstanceOf(GatewayError);
@@ -73,7 +73,8 @@ describe('the one hierarchy', () => {
 describe('the renderers log the cause and answer nothing of it', () => {
   const causeLogged = { name: 'AccessDenied', code: 'AccessDenied', status: 403, requestId: AWS_REQUEST_ID };
 
-  it('the API: a RoleRefused with STS’s error as cause answers 403 {code, message, requestId}; the log names STS’s code, status and request id', () => {
+  it('the API: a RoleRefused with STS’s error as cause answers 403 {code, message, requestId}; the log names STS’s code, status and ' +
+'request id', () => {
     const { lines, log } = captured();
     const response = errorResponse(new Forbidden('The volume’s role refused the gateway (AccessDenied).', 'RoleRefused', { cause: sdkError('AccessDenied', 403) }), 'req-2', log);
     expect(response.statusCode).toBe(403);
@@ -99,12 +100,13 @@ describe('the renderers log the cause and answer nothing of it', () => {
     const extra = { StringToSign: 'AWS4-HMAC-SHA256\n20250101T000000Z', Token: 'eyJhbGciOi.eyJzdWIiOi.c2ln' };
     const response = s3ErrorResponse(new SigV4Error('SignatureDoesNotMatch', 'mismatch', extra, { cause: sdkError('AccessDenied', 403) }), 'req-4', log);
     expect(response.status).toBe(403);
-    expect(String(response.body)).toContain('<Code>SignatureDoesNotMatch</Code><Message>mismatch</Message><StringToSign>AWS4-HMAC-SHA256\n20250101T000000Z</StringToSign><RequestId>req-4</RequestId>');
+    expect(String(response.body)).toContain('<Code>SignatureDoesNotMatch</Code><Message>mismatch</Message><StringToSign>AWS4-HMAC-SHA256\n20250101T000000Z</StringToSign>' +
+'<RequestId>req-4</RequestId>');
     expect(String(response.body)).not.toContain('eyJ');
     expect(refusedLine(lines)).toMatchObject({ level: 'info', status: 403, code: 'SignatureDoesNotMatch', cause: causeLogged });
   });
 
-  it('a cause that wraps the SDK error (a port’s refusal) is logged with the SDK error’s status and request id beneath it, by both renderers', () => {
+  it('both renderers log a cause wrapping the SDK error (a port’s refusal) with that error’s status and request id beneath it', () => {
     const refusal = new AssumeRoleRefused('AccessDenied', 'no', { cause: sdkError('AccessDenied', 403) });
     for (const render of [errorResponse, s3ErrorResponse]) {
       const wrapped = captured();

@@ -7,7 +7,10 @@ const secretKey = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const gatewaySecret = randomBytes(30).toString('base64');
 const sessionToken = `IQoJb3JpZ2luX2VjE${randomBytes(300).toString('base64')}`;
 const presigned =
-  'https://bucket.s3.us-east-1.amazonaws.com/data/a.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=ASIAEXAMPLE%2F20250101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20250101T000000Z&X-Amz-Expires=900&X-Amz-Security-Token=IQoJb3JpZ2lu%2Fabc&X-Amz-SignedHeaders=host&X-Amz-Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
+  'https://bucket.s3.us-east-1.amazonaws.com/data/a.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&' +
+'X-Amz-Credential=ASIAEXAMPLE%2F20250101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20250101T000000Z&X-Amz-Expires=900&' +
+'X-Amz-Security-Token=IQoJb3JpZ2lu%2Fabc&X-Amz-SignedHeaders=host&' +
+'X-Amz-Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
 
 function logged(fields: Record<string, unknown>): string {
   const lines: string[] = [];
@@ -55,7 +58,8 @@ describe('log redaction', () => {
   });
 
   it("masks a SigV4 Authorization header's credential and signature inside text", () => {
-    const text = redactText('AWS4-HMAC-SHA256 Credential=VGAKABCDEFGHIJKLMNOP/20250101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=fe5f80f77d5fa3beca038a248ff027d0445342fe2855ddc963176630326f1024');
+    const text = redactText('AWS4-HMAC-SHA256 Credential=VGAKABCDEFGHIJKLMNOP/20250101/us-east-1/s3/aws4_request, SignedHeaders=host, ' +
+'Signature=fe5f80f77d5fa3beca038a248ff027d0445342fe2855ddc963176630326f1024');
     expect(text).not.toContain('fe5f80f77d5f');
     expect(text).not.toContain('VGAKABCDEFGHIJKLMNOP');
   });
@@ -106,7 +110,8 @@ describe('log sink', () => {
     const log = createLogger({ service: 'volume-gateway', stage: 'dev' }, { write: (line) => lines.push(line), now: () => new Date(0) });
     log.child({ requestId: 'r1' }).error('failed', { status: 502, cause: null, note: '', timestamp: 't' });
     expect(lines[0]).toBe(
-      '{"level":"error","time":"1970-01-01T00:00:00.000Z","message":"failed","service":"volume-gateway","stage":"dev","requestId":"r1","status":502,"cause":null,"note":"","timestamp":"t"}',
+      '{"level":"error","time":"1970-01-01T00:00:00.000Z","message":"failed","service":"volume-gateway","stage":"dev",' +
+'"requestId":"r1","status":502,"cause":null,"note":"","timestamp":"t"}',
     );
   });
 

@@ -55,7 +55,10 @@ const isIntrinsic = (value: unknown) => {
   return keys.length === 1 && (keys[0] === 'Ref' || keys[0]!.startsWith('Fn::'));
 };
 
-/** Unknown resource types, properties that are not the type's (at every depth of its property types), required properties left out, values outside an enumeration. */
+/**
+ * Unknown resource types, properties that are not the type's (at every depth of its property types), required
+ * properties left out, values outside an enumeration.
+ */
 export function templateSpecProblems(template: CfnTemplate, db: SpecDatabase = cloudFormationSpec()): string[] {
   const problems: string[] = [];
   for (const [logicalId, resource] of Object.entries(template.Resources)) {
@@ -376,10 +379,14 @@ export async function policyProblems(where: string, document: PolicyDocumentLike
 }
 
 const STATEMENT_KEYS = ['Sid', 'Effect', 'Principal', 'NotPrincipal', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition'];
-const CONDITION_OPERATOR =
-  /^(ForAllValues:|ForAnyValue:)?(String(Not)?Equals(IgnoreCase)?|String(Not)?Like|Numeric(Not)?Equals|Numeric(Less|Greater)Than(Equals)?|Date(Not)?Equals|Date(Less|Greater)Than(Equals)?|Bool|BinaryEquals|(Not)?IpAddress|Arn(Not)?(Equals|Like))(IfExists)?$|^Null$/;
+const OPERATORS = ['String(Not)?Equals(IgnoreCase)?', 'String(Not)?Like', 'Numeric(Not)?Equals', 'Numeric(Less|Greater)Than(Equals)?', 'Date(Not)?Equals'];
+const MORE_OPERATORS = ['Date(Less|Greater)Than(Equals)?', 'Bool', 'BinaryEquals', '(Not)?IpAddress', 'Arn(Not)?(Equals|Like)'];
+const CONDITION_OPERATOR = new RegExp(`^(ForAllValues:|ForAnyValue:)?(${[...OPERATORS, ...MORE_OPERATORS].join('|')})(IfExists)?$|^Null$`);
 
-/** What IAM refuses in a statement's grammar: a key it does not know (`resource`), an Effect not Allow or Deny, no action, no resource (outside a trust policy), an unknown condition operator. */
+/**
+ * What IAM refuses in a statement's grammar: a key it does not know (`resource`), an Effect not Allow or Deny, no
+ * action, no resource (outside a trust policy), an unknown condition operator.
+ */
 function statementShapeProblems(at: string, raw: unknown): string[] {
   if (!isObject(raw)) return [`${at}: a statement must be an object`];
   const problems = Object.keys(raw).filter((key) => !STATEMENT_KEYS.includes(key)).map((key) => `${at}: ${key} is not a statement element`);
@@ -395,7 +402,8 @@ function statementShapeProblems(at: string, raw: unknown): string[] {
 
 async function statementProblems(at: string, statement: StatementLike, samples?: TemplateSamples): Promise<string[]> {
   const problems: string[] = [];
-  // The actions the statement grants, by service; undefined when it says NotAction or `*` (then keys and ARNs are checked against the service only).
+  // The actions the statement grants, by service; undefined when it says NotAction or `*` (then keys and ARNs are
+  // checked against the service only).
   let granted: Map<string, ActionDetails[]> | undefined = statement.NotAction === undefined ? new Map() : undefined;
   for (const action of [...list(statement.Action), ...list(statement.NotAction)]) {
     const expanded = await expandAction(action);

@@ -39,7 +39,9 @@ const STATEMENT_FIELDS = new Set([
 ]);
 const PRINCIPAL_TYPES = new Set(['AWS', 'Federated', 'Service', 'CanonicalUser']);
 /** `*`, an account id, or the ARN of an account, user, role or role session; no wildcards (use aws:PrincipalArn). */
-const AWS_PRINCIPAL = /^(\*|\d{12}|arn:aws:iam::\d{12}:(root|user\/[\w+=,.@/-]+|role\/[\w+=,.@/-]+)|arn:aws:sts::\d{12}:assumed-role\/[\w+=,.@-]+\/[\w+=,.@-]+)$/;
+const IAM_PRINCIPAL = /arn:aws:iam::\d{12}:(root|user\/[\w+=,.@/-]+|role\/[\w+=,.@/-]+)/;
+const ASSUMED_ROLE = /arn:aws:sts::\d{12}:assumed-role\/[\w+=,.@-]+\/[\w+=,.@-]+/;
+const AWS_PRINCIPAL = new RegExp(`^(\\*|\\d{12}|${IAM_PRINCIPAL.source}|${ASSUMED_ROLE.source})$`);
 const ACTION = /^(\*|[a-zA-Z0-9-]+:[\w*?-]+)$/;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

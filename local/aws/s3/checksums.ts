@@ -152,7 +152,8 @@ export function sentAlgorithm(headers: Record<string, string>): ChecksumAlgorith
  * crc32c."; OpenStack Swift's s3api tests pin the `null` form against AWS).
  */
 export const checksumTypeMismatch = (expected: ChecksumAlgorithm, actual: ChecksumAlgorithm | undefined) =>
-  invalidRequest(`Checksum Type mismatch occurred, expected checksum Type: ${expected.toLowerCase()}, actual checksum Type: ${actual?.toLowerCase() ?? 'null'}`);
+  invalidRequest(`Checksum Type mismatch occurred, expected checksum Type: ${expected.toLowerCase()}, actual checksum Type: ` +
+`${actual?.toLowerCase() ?? 'null'}`);
 
 /** S3's composite checksum of a multipart object: the checksum of the parts' binary checksums, then `-N`. */
 export async function compositeChecksum(algorithm: ChecksumAlgorithm, partChecksums: readonly string[]): Promise<string> {

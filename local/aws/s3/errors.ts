@@ -93,7 +93,8 @@ export function renderError(error: unknown, requestId: string, method: string, l
     .map(([name, value]) => `<${name}>${escapeXmlStrict(value)}</${name}>`)
     .join('');
   const body =
-    `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXmlStrict(err.code)}</Code><Message>${escapeXmlStrict(err.message)}</Message>` +
+    `<?xml version="1.0" ` +
+`encoding="UTF-8"?>\n<Error><Code>${escapeXmlStrict(err.code)}</Code><Message>${escapeXmlStrict(err.message)}</Message>` +
     `${extras}<RequestId>${escapeXmlStrict(requestId)}</RequestId><HostId>${escapeXmlStrict(hostId(requestId))}</HostId></Error>`;
   headers['content-type'] = 'application/xml';
   headers['content-length'] = String(Buffer.byteLength(body));

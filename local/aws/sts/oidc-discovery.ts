@@ -10,7 +10,8 @@ const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 const communicationError = (detail: string) =>
   new AwsError(
     'IDPCommunicationError',
-    `Couldn't retrieve verification key from your identity provider, please reference AssumeRoleWithWebIdentity documentation for requirements (${detail})`,
+    `Couldn't retrieve verification key from your identity provider, please reference AssumeRoleWithWebIdentity documentation for ` +
+`requirements (${detail})`,
     400,
   );
 

@@ -54,7 +54,8 @@ export function checkPackedSize(policy: string | undefined, tags: Record<string,
       policy === undefined
         ? `Packed size of session tags consumes ${percent}% of allotted space.`
         : `Packed policy consumes ${percent}% of allotted space, please use smaller policy.` +
-          (hasTags ? ` The session policy alone would consume ${Math.ceil((size.policyBytes * 100) / PACKED_BUDGET_BYTES)}%; the session tags take the rest.` : '');
+          (hasTags ? ` The session policy alone would consume ${Math.ceil((size.policyBytes * 100) / PACKED_BUDGET_BYTES)}%; the session ` +
+`tags take the rest.` : '');
     throw new AwsError('PackedPolicyTooLarge', message, 400);
   }
   return Math.max(1, Math.floor((size.bytes * 100) / PACKED_BUDGET_BYTES));

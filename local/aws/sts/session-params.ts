@@ -61,7 +61,8 @@ export function sessionPolicyParam(form: URLSearchParams): string | undefined {
 /** Managed session policies would need managed policies, which the local IAM does not have: refuse, never ignore. */
 export function rejectPolicyArns(form: URLSearchParams): void {
   if (memberStructs(form, 'PolicyArns', ['arn']).length > 0) {
-    throw new AwsError('ValidationError', 'PolicyArns (managed session policies) is not supported by the local STS: the local IAM has no managed policies. Pass the permissions as an inline Policy instead.', 400);
+    throw new AwsError('ValidationError', 'PolicyArns (managed session policies) is not supported by the local STS: the local IAM has no managed policies. Pass the ' +
+'permissions as an inline Policy instead.', 400);
   }
 }
 

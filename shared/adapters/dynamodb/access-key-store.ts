@@ -80,7 +80,8 @@ export function createDynamoAccessKeyStore(options: DynamoAccessKeyStoreOptions)
   return {
     put: (key, audit = []) => {
       if (!isAccessKeyId(key.id) || Number.isNaN(Date.parse(key.expiresAt)) || !ISO_TIME.test(key.createdAt)) {
-        return Promise.reject(new TypeError(`put: not a storable access key (id ${JSON.stringify(key.id)}, createdAt ${JSON.stringify(key.createdAt)}, expiresAt ${JSON.stringify(key.expiresAt)})`));
+        return Promise.reject(new TypeError(`put: not a storable access key (id ${JSON.stringify(key.id)}, createdAt ${JSON.stringify(key.createdAt)}, expiresAt ` +
+`${JSON.stringify(key.expiresAt)})`));
       }
       const put = { TableName, Item: toItem(key), ConditionExpression: 'attribute_not_exists(pk)' };
       return guarded(async () => {

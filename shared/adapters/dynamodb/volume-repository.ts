@@ -55,7 +55,10 @@ export function createDynamoVolumeRepository(options: DynamoVolumeRepositoryOpti
   const TableName = options.tableName;
   const retry = options.retry ?? DEFAULT_BATCH_RETRY;
 
-  /** Runs one store operation; our own errors pass, SDK errors become a 503 (or a 500 when AWS refused the service itself) that names no SDK detail. */
+  /**
+   * Runs one store operation; our own errors pass, SDK errors become a 503 (or a 500 when AWS refused the service
+   * itself) that names no SDK detail.
+   */
   async function guarded<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await work();

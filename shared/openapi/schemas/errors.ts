@@ -31,6 +31,7 @@ export function errors(...statuses: ErrorStatus[]): Record<number, ResponseDoc> 
 
 export const internalError: ResponseDoc = {
   description:
-    'A fault on our side; nothing more is said. Quote the request id. `InternalError`, or `DependencyMisconfigured` when AWS refused the service\'s own request (a permission or resource of the deployment): retrying will not help, an operator must look.',
+    'A fault on our side; nothing more is said. Quote the request id. `InternalError`, or `DependencyMisconfigured` when AWS refused ' +
+'the service\'s own request (a permission or resource of the deployment): retrying will not help, an operator must look.',
   schema: errorBody,
 };

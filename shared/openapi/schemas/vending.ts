@@ -38,7 +38,8 @@ const partUrlsFields = {
     .number()
     .int()
     .optional()
-    .describe('Present when parts asked for were left out of this answer: `POST /volumes/{id}/uploads/{uploadId}/parts` with `from` = this gives the next ones.'),
+    .describe('Present when parts asked for were left out of this answer: `POST /volumes/{id}/uploads/{uploadId}/parts` with `from` = this ' +
+'gives the next ones.'),
 };
 
 export const startedUpload = z.object(partUrlsFields).describe('A started multipart upload and the URLs of its first parts.');

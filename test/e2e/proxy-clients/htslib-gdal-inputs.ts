@@ -31,6 +31,7 @@ export function fasta(): string {
 /** An ENVI raster `base`.raw + `base`.hdr of random bytes, which GDAL reads as `bands` bands of width x height. */
 export function envi(base: string, width: number, height: number, bands: number): string {
   writeFileSync(`${base}.raw`, randomBytes(width * height * bands));
-  writeFileSync(`${base}.hdr`, `ENVI\nsamples = ${width}\nlines = ${height}\nbands = ${bands}\nheader offset = 0\nfile type = ENVI Standard\ndata type = 1\ninterleave = bsq\nbyte order = 0\n`);
+  writeFileSync(`${base}.hdr`, `ENVI\nsamples = ${width}\nlines = ${height}\nbands = ${bands}\nheader offset = 0\nfile type = ENVI Standard\ndata type = ` +
+`1\ninterleave = bsq\nbyte order = 0\n`);
   return `${base}.raw`;
 }

@@ -64,7 +64,8 @@ function stsAnswering(status: number, code: string): STSClient {
           statusCode: status,
           headers: { 'content-type': 'text/xml', 'x-amzn-requestid': AWS_REQUEST_ID },
           body: Readable.from([
-            Buffer.from(`<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${code} for the test</Message></Error><RequestId>${AWS_REQUEST_ID}</RequestId></ErrorResponse>`),
+            Buffer.from(`<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${code} for the ` +
+`test</Message></Error><RequestId>${AWS_REQUEST_ID}</RequestId></ErrorResponse>`),
           ]),
         }),
       }),
@@ -119,7 +120,8 @@ describe('which AWS failures are the service misconfigured, and which an outage'
 });
 
 describe('the adapters of the service’s own calls', () => {
-  it('DynamoDB refusing the service (AccessDeniedException, a missing table) is DependencyMisconfigured in the volume store, audit log and access key store', async () => {
+  it('DynamoDB refusing the service (AccessDeniedException, a missing table) is DependencyMisconfigured in the volume store, audit ' +
+'log and access key store', async () => {
     for (const type of ['AccessDeniedException', 'ResourceNotFoundException', 'UnrecognizedClientException']) {
       const client = dynamoAnswering(400, type);
       const misconfigured = { status: 500, code: 'DependencyMisconfigured', cause: { name: type, $metadata: { httpStatusCode: 400, requestId: AWS_REQUEST_ID } } };
@@ -143,7 +145,8 @@ describe('the adapters of the service’s own calls', () => {
     }
   });
 
-  it('STS refusing the customer’s role (AccessDenied: its trust policy) stays a refusal; STS refusing our own credentials is DependencyMisconfigured; throttling is 503', async () => {
+  it('STS refusing the customer’s role (AccessDenied: its trust policy) stays a refusal; STS refusing our own credentials is ' +
+'DependencyMisconfigured; throttling is 503', async () => {
     await expect(assume(stsAnswering(403, 'AccessDenied'))).rejects.toBeInstanceOf(AssumeRoleRefused);
     await expect(assume(stsAnswering(403, 'InvalidClientTokenId'))).rejects.toMatchObject({ status: 500, code: 'DependencyMisconfigured', cause: { name: 'InvalidClientTokenId' } });
     await expect(assume(stsAnswering(403, 'SignatureDoesNotMatch'))).rejects.toMatchObject({ status: 500, code: 'DependencyMisconfigured' });
@@ -173,7 +176,7 @@ describe('the renderers log the cause an operator needs, and answer nothing of i
     return { lines, log: createLogger({ service: 'test' }, { write: (line) => lines.push(line) }) };
   };
 
-  it('the API answers 500 DependencyMisconfigured with the request id; the log line names the AWS error, code, status and request id', () => {
+  it('the API answers 500 DependencyMisconfigured with the request id; the log names the AWS error, code, status and request id', () => {
     const { lines, log } = captured();
     const cause = Object.assign(sdkError('AccessDeniedException', 400), { $metadata: { httpStatusCode: 400, requestId: AWS_REQUEST_ID, extendedRequestId: 'ext-1', cfId: 'cf-1' } });
     const response = errorResponse(dependencyFailure('The volume store', 'VolumeStoreUnavailable', cause), 'req-42', log);

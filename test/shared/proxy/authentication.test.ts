@@ -174,7 +174,8 @@ describe('the credential scope', () => {
     return { method: 'GET', rawPath: path, rawQuery, headers: Object.fromEntries(Object.entries(signed.headers).map(([k, v]) => [k.toLowerCase(), v])), body: Readable.from([]), requestId: 'R-REGION' };
   }
 
-  it('for a region that is neither the volume’s nor us-east-1 is 400, naming the volume’s region; a presigned URL says it in its own words', async () => {
+  it('for a region that is neither the volume’s nor us-east-1 is 400, naming the volume’s region; a presigned URL says it in its own ' +
+'words', async () => {
     const text = await expectS3Error(await w.proxy(await signedFor('ap-south-1', '/shared-genomes/a')), 400, 'AuthorizationHeaderMalformed');
     expect(text).toContain(`the region &apos;ap-south-1&apos; is wrong; expecting &apos;${w.volume.region}&apos;`);
     expect(text).toContain(`<Region>${w.volume.region}</Region>`);

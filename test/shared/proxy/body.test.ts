@@ -27,7 +27,8 @@ function unsignedTrailerRequest(payload: Buffer, checksum: string): ProxyRequest
   const body = encodeAwsChunked({ chunks: payload.length > 0 ? [payload] : [], trailers: [['x-amz-checksum-crc32', checksum]] });
   const headers = {
     host: 'proxy.test',
-    authorization: `AWS4-HMAC-SHA256 Credential=VGAKALICEALICEALICE2/20250601/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-decoded-content-length;x-amz-trailer, Signature=${'0'.repeat(64)}`,
+    authorization: `AWS4-HMAC-SHA256 Credential=VGAKALICEALICEALICE2/20250601/us-east-1/s3/aws4_request, ` +
+`SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-decoded-content-length;x-amz-trailer, Signature=${'0'.repeat(64)}`,
     'x-amz-date': '20250601T120000Z',
     'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
     'x-amz-decoded-content-length': String(payload.length),
@@ -52,7 +53,7 @@ describe('the body on its way to S3', () => {
     expect(seen.reduce((a, b) => a + b, 0)).toBe(5);
   });
 
-  it('an aws-chunked body with a trailing checksum that passes its checks goes on re-framed, its verified checksum as the trailer', async () => {
+  it('an aws-chunked body whose trailing checksum passes its checks goes on re-framed, its verified checksum as the trailer', async () => {
     const payload = Buffer.alloc(150_000, 'p');
     const req = unsignedTrailerRequest(payload, crc32(payload));
     const plan = await planBody(req, parseSigV4(req)!, undefined);
@@ -93,7 +94,7 @@ describe('the body on its way to S3', () => {
     expect(await drain(plan.body)).toEqual({ bytes: 20_000 });
   });
 
-  it('an aws-chunked body whose trailing checksum is wrong never delivers its full length (no trailer): S3 cannot complete it', async () => {
+  it('an aws-chunked body whose trailing checksum is wrong never delivers its full length (no trailer): S3 cannot finish it', async () => {
     const payload = Buffer.alloc(20_000, 'p');
     const req = unsignedTrailerRequest(payload, crc32(Buffer.from('something else')));
     const plan = await planBody(req, parseSigV4(req)!, undefined);

@@ -89,7 +89,7 @@ describe('bodies S3 refuses are MalformedXML, refused whole', () => {
 });
 
 describe('keys as XML reads them', () => {
-  it('a comment, processing instruction, CDATA or reference inside a key deletes exactly the key the XML means, under the root', async () => {
+  it('a comment, processing instruction, CDATA or reference in a key deletes exactly the key the XML means, under the root', async () => {
     for (const key of ['gone/a', 'gone/b', 'gone/<c>', 'gone/d', 'keep']) await put(key);
     const response = await deleteBatch(batch('<Key>gone/<!-- c -->a</Key>', '<Key>gone/<?pi x?>b</Key>', '<Key>gone/<![CDATA[<c>]]></Key>', '<Key>gone/&#x64;</Key>'));
     expect(response.status).toBe(200);
@@ -100,12 +100,16 @@ describe('keys as XML reads them', () => {
     expect(await exists('keep')).toBe(true);
   });
 
-  it('S3 gets a fresh document with the fields it takes (Quiet, VersionId, ETag, LastModifiedTime, Size), none of the client\'s markup', async () => {
+  it('S3 gets a new document: the fields it takes (Quiet, VersionId, ETag, LastModifiedTime, Size), not the client\'s markup', async () => {
     await put('a');
-    const body = `<?xml version="1.0"?><!-- hi --><s3:Delete xmlns:s3="http://s3.amazonaws.com/doc/2006-03-01/"><s3:Quiet>true</s3:Quiet><s3:Object><s3:Size>1</s3:Size><s3:Key>a</s3:Key><s3:ETag>"e&amp;"</s3:ETag><s3:LastModifiedTime>2025-01-01T00:00:00Z</s3:LastModifiedTime></s3:Object></s3:Delete>`;
+    const body = `<?xml version="1.0"?><!-- hi --><s3:Delete ` +
+`xmlns:s3="http://s3.amazonaws.com/doc/2006-03-01/"><s3:Quiet>true</s3:Quiet><s3:Object><s3:Size>1</s3:Size><s3:Key>a</s3:Key>` +
+`<s3:ETag>"e&amp;"</s3:ETag><s3:LastModifiedTime>2025-01-01T00:00:00Z</s3:LastModifiedTime></s3:Object></s3:Delete>`;
     expect((await deleteBatch(body)).status).toBe(200);
     expect(String(deletesSent()[0]!.body)).toBe(
-      '<?xml version="1.0" encoding="UTF-8"?>\n<Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Object><Key>runs/2025/a</Key><ETag>&quot;e&amp;&quot;</ETag><LastModifiedTime>2025-01-01T00:00:00Z</LastModifiedTime><Size>1</Size></Object><Quiet>true</Quiet></Delete>',
+      '<?xml version="1.0" encoding="UTF-8"?>\n<Delete ' +
+'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Object><Key>runs/2025/a</Key><ETag>&quot;e&amp;&quot;</ETag>' +
+'<LastModifiedTime>2025-01-01T00:00:00Z</LastModifiedTime><Size>1</Size></Object><Quiet>true</Quiet></Delete>',
     );
   });
 

@@ -9,7 +9,8 @@ beforeEach(async () => {
 });
 afterEach(() => w.cleanup());
 
-it('refuses a GetObject over the function URL’s limit with 400 naming the Node front and ranged GETs, not clients that need a HeadObject size there', async () => {
+it('refuses a GetObject over the function URL’s limit with 400 naming the Node front and ranged GETs, not clients that need a ' +
+'HeadObject size there', async () => {
   await w.send({ method: 'PUT', path: '/shared-genomes/big.bin', body: 'x'.repeat(2048) });
   const response = await w.proxy(await w.sign({ path: '/shared-genomes/big.bin' }), { ...FUNCTION_URL_LIMITS, maxResponseBytes: 1024 });
   expect(response.status).toBe(400);

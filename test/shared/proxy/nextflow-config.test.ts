@@ -3,7 +3,8 @@ import { nextflowConfig } from '../../../shared/proxy/nextflow-config';
 import { vendingWorld, volumeWith } from '../vending/fakes';
 
 describe('the Nextflow config of a volume', () => {
-  it('is an aws block with path-style access, the Node front as endpoint, saying why, and placeholders for a gateway key, never a secret', async () => {
+  it('is an aws block with path-style access, the Node front as endpoint, saying why, and placeholders for a gateway key, never a ' +
+'secret', async () => {
     const w = vendingWorld();
     const volume = await volumeWith(w, { carol: 'read' });
     const answer = await nextflowConfig(w.repo, { subject: 'carol' }, volume.id, { publicUrl: 'https://abc.lambda-url.eu-central-1.on.aws', nodeUrl: 'https://s3.example.org' });
@@ -29,7 +30,8 @@ describe('the Nextflow config of a volume', () => {
     expect(answer.proxyUrl).toBe('https://s3.example.org');
   });
 
-  it('with only a function URL never names it (HeadObject carries no size there): a placeholder, and a note naming the Node front or credential_process', async () => {
+  it('with only a function URL never names it (HeadObject carries no size there): a placeholder, and a note naming the Node front or ' +
+'credential_process', async () => {
     const w = vendingWorld();
     const volume = await volumeWith(w, { carol: 'read' });
     const answer = await nextflowConfig(w.repo, { subject: 'carol' }, volume.id, { publicUrl: 'https://abc123.lambda-url.eu-central-1.on.aws' });

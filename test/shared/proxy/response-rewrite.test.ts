@@ -63,7 +63,10 @@ describe('listings', () => {
 
   it('with encoding-type=url reads AWS’s "+" for a space in the root', async () => {
     const spaced = { ...volume, prefix: 'my runs' };
-    const aws = `<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>lab-genomes</Name><Prefix>my+runs%2F</Prefix><KeyCount>1</KeyCount><MaxKeys>1000</MaxKeys><EncodingType>url</EncodingType><IsTruncated>false</IsTruncated><Contents><Key>my+runs/a+b%2Bc</Key><Size>1</Size></Contents></ListBucketResult>`;
+    const aws = `<?xml version="1.0" encoding="UTF-8"?>\n` +
+`<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>lab-genomes</Name><Prefix>my+runs%2F</Prefix>` +
+`<KeyCount>1</KeyCount><MaxKeys>1000</MaxKeys><EncodingType>url</EncodingType><IsTruncated>false</IsTruncated><Contents><Key>` +
+`my+runs/a+b%2Bc</Key><Size>1</Size></Contents></ListBucketResult>`;
     const xml = await parse(rewriteResponse(aws, ctx({ volume: spaced, urlEncoded: true })));
     expect(xml.ListBucketResult.Prefix).toBe('');
     expect(xml.ListBucketResult.Contents[0].Key).toBe('a+b%2Bc');
@@ -88,7 +91,8 @@ describe('multipart documents', () => {
     const uploads = await parse(rewriteResponse(await captured('/lab-genomes', `uploads&prefix=${encode('runs/2025/')}&key-marker=${encode('runs/2025/a')}`), ctx()));
     expect(uploads.ListMultipartUploadsResult).toMatchObject({ Bucket: 'shared-genomes', Prefix: '', KeyMarker: 'a' });
     expect(uploads.ListMultipartUploadsResult.Upload.map((u: Xml) => u.Key)).toEqual(['big file.bin']);
-    const body = `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${part.headers!.etag}</ETag></Part></CompleteMultipartUpload>`;
+    const etag = part.headers!.etag;
+    const body = `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${etag}</ETag></Part></CompleteMultipartUpload>`;
     const done = await parse(rewriteResponse(await captured(key, `uploadId=${encode(uploadId)}`, 'POST', body), ctx({ key: 'big file.bin' })));
     expect(done.CompleteMultipartUploadResult).toMatchObject({ Bucket: 'shared-genomes', Key: 'big file.bin', Location: 'https://proxy.example/shared-genomes/big%20file.bin' });
   });
@@ -97,11 +101,17 @@ describe('multipart documents', () => {
 describe('checksums in multipart results', () => {
   it('CompleteMultipartUploadResult and ListPartsResult keep S3’s Checksum* and ChecksumType elements as S3 wrote them', async () => {
     const completed =
-      '<?xml version="1.0" encoding="UTF-8"?>\n<CompleteMultipartUploadResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Location>https://lab-genomes.s3.amazonaws.com/runs/2025/x</Location><Bucket>lab-genomes</Bucket><Key>runs/2025/x</Key><ETag>"3858f62230ac3c915f300c664312c11f-2"</ETag><ChecksumCRC32C>Smw00A==-2</ChecksumCRC32C><ChecksumType>COMPOSITE</ChecksumType></CompleteMultipartUploadResult>';
+      '<?xml version="1.0" encoding="UTF-8"?>\n' +
+'<CompleteMultipartUploadResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Location>' +
+'https://lab-genomes.s3.amazonaws.com/runs/2025/x</Location><Bucket>lab-genomes</Bucket><Key>runs/2025/x</Key><ETag>' +
+'"3858f62230ac3c915f300c664312c11f-2"</ETag><ChecksumCRC32C>Smw00A==-2</ChecksumCRC32C><ChecksumType>' +
+'COMPOSITE</ChecksumType></CompleteMultipartUploadResult>';
     const done = await parse(rewriteResponse(completed, ctx({ key: 'x' })));
     expect(done.CompleteMultipartUploadResult).toMatchObject({ Bucket: 'shared-genomes', Key: 'x', ChecksumCRC32C: 'Smw00A==-2', ChecksumType: 'COMPOSITE' });
     const parts =
-      '<ListPartsResult><Bucket>lab-genomes</Bucket><Key>runs/2025/x</Key><UploadId>u</UploadId><ChecksumAlgorithm>CRC64NVME</ChecksumAlgorithm><ChecksumType>FULL_OBJECT</ChecksumType><Part><PartNumber>1</PartNumber><ETag>"e"</ETag><Size>5</Size><ChecksumCRC64NVME>AAAAAAAAAAA=</ChecksumCRC64NVME></Part></ListPartsResult>';
+      '<ListPartsResult><Bucket>lab-genomes</Bucket><Key>runs/2025/x</Key><UploadId>u</UploadId><ChecksumAlgorithm>' +
+'CRC64NVME</ChecksumAlgorithm><ChecksumType>FULL_OBJECT</ChecksumType><Part><PartNumber>1</PartNumber><ETag>"e"</ETag>' +
+'<Size>5</Size><ChecksumCRC64NVME>AAAAAAAAAAA=</ChecksumCRC64NVME></Part></ListPartsResult>';
     const listed = await parse(rewriteResponse(parts, ctx()));
     expect(listed.ListPartsResult).toMatchObject({ Key: 'x', ChecksumAlgorithm: 'CRC64NVME', ChecksumType: 'FULL_OBJECT', Part: [{ ChecksumCRC64NVME: 'AAAAAAAAAAA=' }] });
   });
@@ -110,9 +120,13 @@ describe('checksums in multipart results', () => {
 describe('DeleteObjects results', () => {
   it('name the client’s keys, deleted or not', () => {
     const raw =
-      '<?xml version="1.0" encoding="UTF-8"?>\n<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Deleted><Key>runs/2025/a</Key></Deleted><Error><Key>runs/2025/b</Key><Code>AccessDenied</Code><Message>Access Denied</Message></Error></DeleteResult>';
+      '<?xml version="1.0" encoding="UTF-8"?>\n' +
+'<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Deleted><Key>runs/2025/a</Key></Deleted><Error><Key>' +
+'runs/2025/b</Key><Code>AccessDenied</Code><Message>Access Denied</Message></Error></DeleteResult>';
     expect(rewriteResponse(raw, ctx())).toBe(
-      '<?xml version="1.0" encoding="UTF-8"?>\n<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Deleted><Key>a</Key></Deleted><Error><Key>b</Key><Code>AccessDenied</Code><Message>Access Denied</Message></Error></DeleteResult>',
+      '<?xml version="1.0" encoding="UTF-8"?>\n' +
+'<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Deleted><Key>a</Key></Deleted><Error><Key>b</Key><Code>' +
+'AccessDenied</Code><Message>Access Denied</Message></Error></DeleteResult>',
     );
   });
 });
@@ -128,7 +142,10 @@ describe('error documents', () => {
 
   it('an AccessDenied that names the role and the bucket is told in words that do not', async () => {
     const aws =
-      '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>User: arn:aws:sts::111111111111:assumed-role/Lab/alice is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::lab-genomes/runs/2025/x" because no session policy allows the s3:PutObject action</Message><RequestId>S3ID</RequestId><HostId>H</HostId></Error>';
+      '<?xml version="1.0" encoding="UTF-8"?>\n' +
+'<Error><Code>AccessDenied</Code><Message>User: arn:aws:sts::111111111111:assumed-role/Lab/alice is not authorized to ' +
+'perform: s3:PutObject on resource: "arn:aws:s3:::lab-genomes/runs/2025/x" because no session policy allows the ' +
+'s3:PutObject action</Message><RequestId>S3ID</RequestId><HostId>H</HostId></Error>';
     const xml = await parse(rewriteResponse(aws, ctx({ key: 'x' })));
     expect(xml.Error.Message).toBe("Access Denied: S3 does not allow s3:PutObject here to this volume's credentials.");
     expect(xml.Error.RequestId).toBe('OURS');

@@ -88,7 +88,13 @@ describe('ListBuckets', () => {
   it('lists the volumes the caller may use, by name, and no others', async () => {
     await withCarol();
     const text = await bodyText(await w.send({ path: '/' }));
-    expect(text).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<ListAllMyBucketsResult xmlns="http:\/\/s3.amazonaws.com\/doc\/2006-03-01\/"><Owner><ID>[0-9a-f]{64}<\/ID><DisplayName>alice<\/DisplayName><\/Owner><Buckets><Bucket><Name>shared-genomes<\/Name><CreationDate>/);
+    expect(text).toMatch(
+      new RegExp(
+        /^<\?xml version="1.0" encoding="UTF-8"\?>\n<ListAllMyBucketsResult xmlns="http:\/\/s3.amazonaws.com\/doc\/2006-03-01\/">/.source +
+          /<Owner><ID>[0-9a-f]{64}<\/ID><DisplayName>alice<\/DisplayName><\/Owner>/.source +
+          /<Buckets><Bucket><Name>shared-genomes<\/Name><CreationDate>/.source,
+      ),
+    );
     expect(text).not.toMatch(/lab-genomes/);
     w.keys.set(KEY_ID, { accessKeyId: KEY_ID, secretAccessKey: SECRET, subject: 'alice', volumeIds: ['vol-other'], expiresAt: new Date('2030-01-01'), authMethods: [] });
     expect(await bodyText(await w.send({ path: '/' }))).toMatch(/<Buckets><\/Buckets>/);

@@ -33,7 +33,8 @@ describe('leaf rewriting of small XML documents', () => {
     }
   });
 
-  it('refuses any markup inside a rewritten element (comment, processing instruction, CDATA, element), which would leave part of a key unmapped', () => {
+  it('refuses any markup inside a rewritten element (comment, processing instruction, CDATA, element), which would leave part of a ' +
+'key unmapped', () => {
     const rules = { 'R/Key': (t: string) => `root/${t}` };
     for (const xml of ['<R><Key>../<!-- -->x</Key></R>', '<R><Key>a<?pi?>b</Key></R>', '<R><Key><![CDATA[x]]></Key></R>', '<R><Key>a<b>c</b>d</Key></R>', '<R><Key>a<b/>d</Key></R>']) {
       expect(() => rewriteXml(xml, rules), xml).toThrow(MalformedXml);

@@ -77,7 +77,9 @@ describe('error documents are well-formed XML 1.0 for any string', () => {
   });
 
   test.prop([hard], RUNS)('S3\'s own, as the proxy passes it on', (key) => {
-    const fromS3 = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><Key>${escapeXml(`runs/2025/${key}`)}</Key><ArgumentValue>${escapeXml(key)}</ArgumentValue><RequestId>R</RequestId></Error>`;
+    const fromS3 = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchKey</Code><Message>The specified key does not ` +
+`exist.</Message><Key>${escapeXml(`runs/2025/${key}`)}</Key><ArgumentValue>${escapeXml(key)}</ArgumentValue><RequestId>` +
+`R</RequestId></Error>`;
     const out = rewriteResponse(fromS3, ctx);
     expect(strictText(out, 'Error/Key')).toBe(carried(key));
     expect(strictText(out, 'Error/ArgumentValue')).toBe(carried(key));

@@ -16,7 +16,8 @@ function s3Put(payloadHash: string, headers: Record<string, string> = {}): SigV4
     headers: {
       host: 'localhost',
       ...amz,
-      authorization: `AWS4-HMAC-SHA256 Credential=AKID/20130524/us-east-1/s3/aws4_request, SignedHeaders=${signed}, Signature=${'a'.repeat(64)}`,
+      authorization: `AWS4-HMAC-SHA256 Credential=AKID/20130524/us-east-1/s3/aws4_request, SignedHeaders=${signed}, ` +
+`Signature=${'a'.repeat(64)}`,
     },
   };
 }

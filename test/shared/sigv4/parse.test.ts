@@ -38,7 +38,8 @@ describe('parseSigV4, header form', () => {
   });
 
   it('reads every part of the Authorization header', () => {
-    const withToken = `AWS4-HMAC-SHA256 Credential=${CREDENTIAL}, SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token, Signature=${SIGNATURE}`;
+    const withToken = `AWS4-HMAC-SHA256 Credential=${CREDENTIAL}, ` +
+`SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token, Signature=${SIGNATURE}`;
     expect(parseSigV4(headerRequest(withToken, { 'x-amz-security-token': 'TOKEN' }))).toEqual({
       form: 'header',
       accessKeyId: 'AKIDEXAMPLE',
@@ -55,7 +56,8 @@ describe('parseSigV4, header form', () => {
   });
 
   it('tolerates any spacing around the components', () => {
-    const spaced = `  AWS4-HMAC-SHA256   Credential=${CREDENTIAL} ,SignedHeaders=host;x-amz-content-sha256;x-amz-date,Signature=${SIGNATURE}  `;
+    const spaced = `  AWS4-HMAC-SHA256   Credential=${CREDENTIAL} ` +
+`,SignedHeaders=host;x-amz-content-sha256;x-amz-date,Signature=${SIGNATURE}  `;
     expect(parseSigV4(headerRequest(spaced))?.signature).toBe(SIGNATURE);
   });
 

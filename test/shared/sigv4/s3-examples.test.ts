@@ -21,7 +21,8 @@ const SIGNED_AT = new Date('2013-05-24T00:00:00Z');
 const HOST = 'examplebucket.s3.amazonaws.com';
 
 function authorization(signedHeaders: string, signature: string): string {
-  return `AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,SignedHeaders=${signedHeaders},Signature=${signature}`;
+  return `AWS4-HMAC-SHA256 ` +
+`Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,SignedHeaders=${signedHeaders},Signature=${signature}`;
 }
 
 function verified(req: SigV4Request, now = SIGNED_AT) {

@@ -74,7 +74,8 @@ describe('x-amz-* headers the signature does not cover', () => {
     expect(() => verify(url)).not.toThrow();
   });
 
-  it('a presigned URL may carry x-amz-content-sha256 unsigned: its value is the end of the canonical request, so only the signed one verifies', async () => {
+  it('a presigned URL may carry x-amz-content-sha256 unsigned: its value is the end of the canonical request, so only the signed one ' +
+'verifies', async () => {
     const url = await presignedPut();
     expect(() => verify(withHeaders(url, { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' }))).not.toThrow();
     expect(catchError(() => verify(withHeaders(url, { 'x-amz-content-sha256': sha256Hex('hello') }))).code).toBe('SignatureDoesNotMatch');

@@ -10,16 +10,21 @@ describe('session policy', () => {
   it('read with a prefix: list the prefix, get the objects and their tags under it, nothing else (compact JSON)', () => {
     expect(sessionPolicy(volume, 'read')).toBe(
       '{"Version":"2012-10-17","Statement":[' +
-        '{"Sid":"ListVolumePrefix","Effect":"Allow","Action":["s3:ListBucket"],"Resource":["arn:aws:s3:::lab-genomes"],"Condition":{"StringLike":{"s3:prefix":["runs/2025/","runs/2025/*"]}}},' +
-        '{"Sid":"VolumeObjects","Effect":"Allow","Action":["s3:GetObject","s3:GetObjectTagging"],"Resource":["arn:aws:s3:::lab-genomes/runs/2025/*"]}]}',
+        '{"Sid":"ListVolumePrefix","Effect":"Allow","Action":["s3:ListBucket"],"Resource":["arn:aws:s3:::lab-genomes"],' +
+'"Condition":{"StringLike":{"s3:prefix":["runs/2025/","runs/2025/*"]}}},' +
+        '{"Sid":"VolumeObjects","Effect":"Allow","Action":["s3:GetObject","s3:GetObjectTagging"],' +
+'"Resource":["arn:aws:s3:::lab-genomes/runs/2025/*"]}]}',
     );
   });
 
   it('write with a prefix adds put, delete, the multipart cleanup and the tag-writing actions on the same objects', () => {
     expect(sessionPolicy(volume, 'write')).toBe(
       '{"Version":"2012-10-17","Statement":[' +
-        '{"Sid":"ListVolumePrefix","Effect":"Allow","Action":["s3:ListBucket"],"Resource":["arn:aws:s3:::lab-genomes"],"Condition":{"StringLike":{"s3:prefix":["runs/2025/","runs/2025/*"]}}},' +
-        '{"Sid":"VolumeObjects","Effect":"Allow","Action":["s3:GetObject","s3:PutObject","s3:DeleteObject","s3:AbortMultipartUpload","s3:ListMultipartUploadParts","s3:GetObjectTagging","s3:PutObjectTagging","s3:DeleteObjectTagging"],"Resource":["arn:aws:s3:::lab-genomes/runs/2025/*"]}]}',
+        '{"Sid":"ListVolumePrefix","Effect":"Allow","Action":["s3:ListBucket"],"Resource":["arn:aws:s3:::lab-genomes"],' +
+'"Condition":{"StringLike":{"s3:prefix":["runs/2025/","runs/2025/*"]}}},' +
+        '{"Sid":"VolumeObjects","Effect":"Allow","Action":["s3:GetObject","s3:PutObject","s3:DeleteObject","s3:AbortMultipartUpload",' +
+'"s3:ListMultipartUploadParts","s3:GetObjectTagging","s3:PutObjectTagging","s3:DeleteObjectTagging"],' +
+'"Resource":["arn:aws:s3:::lab-genomes/runs/2025/*"]}]}',
     );
   });
 
@@ -27,7 +32,8 @@ describe('session policy', () => {
     expect(sessionPolicy({ ...volume, prefix: '' }, 'read')).toBe(
       '{"Version":"2012-10-17","Statement":[' +
         '{"Sid":"ListVolumePrefix","Effect":"Allow","Action":["s3:ListBucket"],"Resource":["arn:aws:s3:::lab-genomes"]},' +
-        '{"Sid":"VolumeObjects","Effect":"Allow","Action":["s3:GetObject","s3:GetObjectTagging"],"Resource":["arn:aws:s3:::lab-genomes/*"]}]}',
+        '{"Sid":"VolumeObjects","Effect":"Allow","Action":["s3:GetObject","s3:GetObjectTagging"],' +
+'"Resource":["arn:aws:s3:::lab-genomes/*"]}]}',
     );
   });
 

@@ -30,7 +30,8 @@ async function allPages(w: VendingWorld, volumeId: string, key: string, total: n
 }
 
 describe('browser multipart part URLs in pages', () => {
-  it('every answer of a 10,000-part upload stays under 6 MB with the longest key, a long uploadId and session token: the first page, one from the middle, the last', async () => {
+  it('every answer of a 10,000-part upload stays under 6 MB with the longest key, a long uploadId and session token: the first page, ' +
+'one from the middle, the last', async () => {
     const w = vendingWorld();
     // The real signer, and what makes its URLs longest: a 63-character bucket, a key of 1,024 bytes once prefixed
     // whose every byte is percent-encoded, a 4 KiB session token and an uploadId of 1,000 characters. Signing
@@ -75,7 +76,7 @@ describe('browser multipart part URLs in pages', () => {
     expect(w.sts.calls).toHaveLength(1);
   });
 
-  it('a typical upload gets 1,000 URLs an answer and nextPartNumber while parts remain; 1,000 parts or fewer come in one answer', async () => {
+  it('a typical upload gets 1,000 URLs an answer and nextPartNumber while parts remain; up to 1,000 parts come in one answer', async () => {
     const w = vendingWorld();
     const volume = await volumeWith(w, members);
     const answers = await allPages(w, volume.id, 'big/genome.fa', 2_500);
@@ -99,7 +100,8 @@ describe('browser multipart part URLs in pages', () => {
     expect(w.multipart.calls.at(-1)).toMatchObject({ op: 'check', target: { bucket: 'lab-genomes', key: 'runs/2025/a.bin', uploadId } });
   });
 
-  it('more part URLs only for an upload S3 has open for this key in this volume: another key, a wrong or completed uploadId is UploadNotFound and nothing is signed', async () => {
+  it('more part URLs only for an upload S3 has open for this key in this volume: another key, a wrong or completed uploadId is ' +
+'UploadNotFound and nothing is signed', async () => {
     const w = vendingWorld();
     const volume = await volumeWith(w, members);
     const { uploadId } = await startUpload(w.deps, writer, volume.id, { key: 'a.bin', parts: 2 });

@@ -27,7 +27,7 @@ describe('vending credentials', () => {
     });
   });
 
-  it('assumes a role volume\'s role with its external id, the caller in session name, SourceIdentity and tags, and the session policy', async () => {
+  it('assumes a role volume\'s role with its external id, the caller in session name, SourceIdentity, tags, and a policy', async () => {
     const w = vendingWorld();
     const volume = await volumeWith(w, members);
     await vendCredentials(w.deps, reader, volume.id);

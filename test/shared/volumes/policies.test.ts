@@ -97,7 +97,8 @@ describe('role volume setup', () => {
   it('gives the two aws iam commands, naming the role by the last segment of its ARN', () => {
     expect(setup.commands).toEqual([
       `aws iam update-assume-role-policy --role-name volume-access --policy-document '${JSON.stringify(setup.trustPolicy)}'`,
-      `aws iam put-role-policy --role-name volume-access --policy-name volume-gateway-shared-genomes --policy-document '${JSON.stringify(setup.permissionsPolicy)}'`,
+      `aws iam put-role-policy --role-name volume-access --policy-name volume-gateway-shared-genomes --policy-document ` +
+`'${JSON.stringify(setup.permissionsPolicy)}'`,
     ]);
   });
 
@@ -152,7 +153,8 @@ describe('web-identity volume setup', () => {
     const setup = setupFor(volume, { ...settings, oidc: { ...OIDC, thumbprints: ['a'.repeat(40), 'b'.repeat(40)] } });
     expect(setup.commands).toHaveLength(3);
     expect(setup.commands[0]).toBe(
-      `aws iam create-open-id-connect-provider --url https://id.example.org/realms/science --client-id-list volume-gateway --thumbprint-list ${'a'.repeat(40)} ${'b'.repeat(40)}`,
+      `aws iam create-open-id-connect-provider --url https://id.example.org/realms/science --client-id-list volume-gateway ` +
+`--thumbprint-list ${'a'.repeat(40)} ${'b'.repeat(40)}`,
     );
     expect(argvOf(setup.commands[0]!)).toEqual([
       'iam', 'create-open-id-connect-provider', '--url', 'https://id.example.org/realms/science', '--client-id-list', 'volume-gateway', '--thumbprint-list', 'a'.repeat(40), 'b'.repeat(40),

@@ -78,7 +78,8 @@ export async function createBucket(ctx: ServiceContext): Promise<AwsResponse> {
     if (bucket.record.ownerAccountId !== caller.accountId) {
       throw new AwsError(
         'BucketAlreadyExists',
-        'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.',
+        'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a ' +
+'different name and try again.',
         409,
         { BucketName: name },
       );

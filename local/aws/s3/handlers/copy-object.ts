@@ -34,7 +34,8 @@ export async function copyObject(ctx: ObjectContext): Promise<AwsResponse> {
       directive === 'REPLACE' || req.headers['x-amz-storage-class'] !== undefined || req.headers['x-amz-website-redirect-location'] !== undefined;
     if (source.bucket === bucket && source.key === key && !changesSomething) {
       throw invalidRequest(
-        "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
+        "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, " +
+"storage class, website redirect location or encryption attributes.",
       );
     }
     if (source.record.size > MAX_SINGLE_UPLOAD) {

@@ -22,7 +22,10 @@ export function parseMax(value: string | undefined, name: string, cap: number): 
   return Math.min(Number(value), cap);
 }
 
-/** `encoding-type=url`: percent-encodes like a URI component but keeps `/`, so both `unquote_plus` and `decodeURIComponent` read it back. */
+/**
+ * `encoding-type=url`: percent-encodes like a URI component but keeps `/`, so both `unquote_plus` and
+ * `decodeURIComponent` read it back.
+ */
 export function encoder(value: string | undefined): (s: string) => string {
   if (value === undefined) return (s) => s;
   if (value !== 'url') throw invalidArgument('Invalid Encoding Method specified in Request', 'encoding-type', value);

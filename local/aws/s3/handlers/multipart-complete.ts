@@ -71,7 +71,8 @@ function parseParts(body: string): ListedPart[] {
 function invalidPart(uploadId: string, part: ListedPart): AwsError {
   return new AwsError(
     'InvalidPart',
-    "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+    "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not " +
+"match the part's entity tag.",
     400,
     { UploadId: uploadId, PartNumber: String(part.partNumber), ETag: part.etag.replace(/"/g, '') },
   );
@@ -109,7 +110,8 @@ async function checkCompositeClaims(algorithm: ChecksumAlgorithm, listed: Listed
   for (const part of listed) {
     if (part.checksums[algorithm] === undefined) {
       throw invalidRequest(
-        `The upload was created using a ${algorithm.toLowerCase()} checksum. The complete request must include the checksum for each part. It was missing for part ${part.partNumber} in the request.`,
+        `The upload was created using a ${algorithm.toLowerCase()} checksum. The complete request must include the checksum for each ` +
+`part. It was missing for part ${part.partNumber} in the request.`,
       );
     }
   }

@@ -9,7 +9,10 @@ export const hashName = (value: string) => createHash('sha256').update(value, 'u
 /** A fresh, unique file name inside `dir`. */
 export const uniquePath = (dir: string, suffix = '') => join(dir, `${randomUUID()}${suffix}`);
 
-/** Writes JSON to a temp file (flushed to disk), then renames it over `target`: readers see the old or the new document, never half of one. */
+/**
+ * Writes JSON to a temp file (flushed to disk), then renames it over `target`: readers see the old or the new document,
+ * never half of one.
+ */
 export async function writeJsonAtomic(tmpDir: string, target: string, value: unknown): Promise<void> {
   const temp = uniquePath(tmpDir, '.json');
   try {

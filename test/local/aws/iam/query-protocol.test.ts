@@ -55,14 +55,18 @@ describe('AWS Query protocol', () => {
     expect(res.status).toBe(200);
     expect(res.headers).toMatchObject({ 'content-type': 'text/xml', 'x-amzn-requestid': 'rid-1' });
     expect(res.body).toBe(
-      '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Account>111111111111</Account></GetCallerIdentityResult>' +
+      '<GetCallerIdentityResponse ' +
+'xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Account>111111111111</Account>' +
+'</GetCallerIdentityResult>' +
         '<ResponseMetadata><RequestId>rid-1</RequestId></ResponseMetadata></GetCallerIdentityResponse>',
     );
   });
 
   it('omits the Result element for actions with an empty result', async () => {
     const res = await dispatchQuery(IAM_QUERY, req(''), new URLSearchParams({ Action: 'DeleteRole' }), { DeleteRole: () => undefined });
-    expect(res.body).toBe('<DeleteRoleResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ResponseMetadata><RequestId>rid-1</RequestId></ResponseMetadata></DeleteRoleResponse>');
+    expect(res.body).toBe('<DeleteRoleResponse ' +
+'xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ResponseMetadata><RequestId>rid-1</RequestId></ResponseMetadata>' +
+'</DeleteRoleResponse>');
   });
 
   it('renders errors as ErrorResponse with the status, Sender for 4xx', () => {

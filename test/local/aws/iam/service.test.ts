@@ -58,7 +58,8 @@ describe('local IAM service', () => {
     const res = await aws.callIam(caller, { Action: 'CreateRole', RoleName: 'x', AssumeRolePolicyDocument: trustPolicy({ AWS: ACCT }) });
     expect(res.status).toBe(403);
     expect(res.error?.Message).toBe(
-      `User: arn:aws:iam::${ACCT}:user/limited is not authorized to perform: iam:CreateRole on resource: arn:aws:iam::${ACCT}:role/x because no identity-based policy allows the iam:CreateRole action`,
+      `User: arn:aws:iam::${ACCT}:user/limited is not authorized to perform: iam:CreateRole on resource: arn:aws:iam::${ACCT}:role/x ` +
+`because no identity-based policy allows the iam:CreateRole action`,
     );
   });
 
@@ -77,7 +78,8 @@ describe('local IAM service', () => {
     expect((await call({ Path: 'noslash' })).error?.Code).toBe('ValidationError');
     expect((await call({ MaxSessionDuration: '43201' })).error?.Message).toContain('less than or equal to 43200');
     expect((await call({ MaxSessionDuration: '3599' })).error?.Message).toContain('greater than or equal to 3600');
-    expect((await call({ AssumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"AWS":"arn:aws:iam::111111111111:role/nope"}}]}' })).error)
+    expect((await call({ AssumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole",' +
+'"Principal":{"AWS":"arn:aws:iam::111111111111:role/nope"}}]}' })).error)
       .toMatchObject({ Code: 'MalformedPolicyDocument', Message: 'Invalid principal in policy: "AWS":"arn:aws:iam::111111111111:role/nope"' });
     expect((await call({ PermissionsBoundary: 'arn:aws:iam::aws:policy/x' })).error?.Message).toContain('PermissionsBoundary is not supported');
   });

@@ -66,7 +66,8 @@ describe('buckets', () => {
   });
 
   it('takes the region from a LocationConstraint and reports it from GetBucketLocation', async () => {
-    const body = '<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>ap-southeast-2</LocationConstraint></CreateBucketConfiguration>';
+    const body = '<CreateBucketConfiguration ' +
+'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>ap-southeast-2</LocationConstraint></CreateBucketConfiguration>';
     expect((await h.send({ method: 'PUT', path: '/sydney', body })).status).toBe(200);
     const location = await h.send({ path: '/sydney', query: 'location' });
     expect(await textOf(location)).toContain('>ap-southeast-2</LocationConstraint>');
@@ -136,7 +137,7 @@ describe('operations this endpoint does not implement', () => {
     }
   });
 
-  it('answers GetBucketVersioning as never versioned and GetObjectTagging with an empty tag set (what the aws cli and rclone ask)', async () => {
+  it('answers GetBucketVersioning as never versioned and GetObjectTagging with no tags (what the aws cli and rclone ask)', async () => {
     const versioning = await h.send({ path: '/bkt', query: 'versioning' });
     expect(versioning.status).toBe(200);
     expect(await textOf(versioning)).toMatch(/<VersioningConfiguration xmlns="http:\/\/s3.amazonaws.com\/doc\/2006-03-01\/"><\/VersioningConfiguration>$/);

@@ -186,7 +186,7 @@ describe('multipart uploads that declare a checksum algorithm', () => {
     expect(done).toMatchObject({ ChecksumCRC32C: composite('CRC32C', sent), ChecksumType: 'COMPOSITE' });
   });
 
-  it('need every part’s checksum in a COMPOSITE completion (InvalidRequest naming the part), and refuse a wrong one as InvalidPart', async () => {
+  it('need every part’s checksum in a COMPOSITE completion (InvalidRequest naming the part); a wrong one is InvalidPart', async () => {
     const id = await createUpload('complete-lists', 'CRC32');
     const one = await plain.send(part('complete-lists', id, 1, PART1, { ChecksumCRC32: b64('CRC32', PART1) }));
     const two = await plain.send(part('complete-lists', id, 2, PART2, { ChecksumCRC32: b64('CRC32', PART2) }));
@@ -194,7 +194,8 @@ describe('multipart uploads that declare a checksum algorithm', () => {
     expect(missing).toMatchObject({
       code: 'InvalidRequest',
       status: 400,
-      message: 'The upload was created using a crc32 checksum. The complete request must include the checksum for each part. It was missing for part 2 in the request.',
+      message: 'The upload was created using a crc32 checksum. The complete request must include the checksum for each part. It was missing ' +
+'for part 2 in the request.',
     });
     const wrong = await failure(
       complete('complete-lists', id, [
@@ -269,7 +270,8 @@ describe('multipart uploads that declare a checksum algorithm', () => {
 });
 
 describe('copies', () => {
-  it('keep the source’s algorithm, computed over the copy as a full-object checksum, when the source is COMPOSITE (S3 never stores an object without one)', async () => {
+  it('keep the source’s algorithm, computed over the copy as a full-object checksum, when the source is COMPOSITE (S3 never stores an ' +
+'object without one)', async () => {
     const id = await createUpload('composite-source', 'SHA256');
     const one = await plain.send(part('composite-source', id, 1, CHECK, { ChecksumSHA256: b64('SHA256', CHECK) }));
     await complete('composite-source', id, [{ PartNumber: 1, ETag: one.ETag!, ChecksumSHA256: one.ChecksumSHA256! }]);
@@ -337,7 +339,8 @@ describe('single requests', () => {
     }
   });
 
-  it('close the connection of an upload refused part way (a chunk signature that does not match), so the next request on a client’s pool is answered', async () => {
+  it('close the connection of an upload refused part way (a chunk signature that does not match), so the next request on a client’s ' +
+'pool is answered', async () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const env = stack.customerEnv(0);
     const credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! };

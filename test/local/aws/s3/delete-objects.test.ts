@@ -86,7 +86,8 @@ describe('DeleteObject and DeleteObjects', () => {
   });
 
   it('reads each key as XML says: comments and processing instructions are part of no key, CDATA is, in order', async () => {
-    const body = '<Delete><Object><Key>public/<!-- c -->b</Key></Object><Object><Key>public/<?pi x?>e</Key></Object><Object><Key>public/c <![CDATA[& <d>]]></Key></Object></Delete>';
+    const body = '<Delete><Object><Key>public/<!-- c -->b</Key></Object><Object><Key>public/<?pi x?>e</Key></Object><Object><Key>public/c ' +
+'<![CDATA[& <d>]]></Key></Object></Delete>';
     const result = (await xmlOf(await deleteMany(body, { 'content-md5': md5Base64(body) }))).DeleteResult;
     expect(result.Deleted.map((d: Xml) => d.Key)).toEqual(['public/b', 'public/e', 'public/c & <d>']);
     for (const key of ['public/b', 'public/e', 'public/c & <d>']) expect(await exists(key)).toBe(false);

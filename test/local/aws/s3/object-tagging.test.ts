@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createBucket, errorCode, harness, md5Base64, putObject, textOf, xmlOf, type Harness } from './helpers';
 
 const tagging = (...tags: Array<[string, string]>) =>
-  `<Tagging xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><TagSet>${tags.map(([k, v]) => `<Tag><Key>${k}</Key><Value>${v}</Value></Tag>`).join('')}</TagSet></Tagging>`;
+  `<Tagging ` +
+`xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><TagSet>` +
+`${tags.map(([k, v]) => `<Tag><Key>${k}</Key><Value>${v}</Value></Tag>`).join('')}</TagSet></Tagging>`;
 
 describe('object tagging', () => {
   let h: Harness;
@@ -76,7 +78,8 @@ describe('object tagging', () => {
 
     const created = (await xmlOf(await h.send({ method: 'POST', path: '/bkt/mp', query: 'uploads', headers: { 'x-amz-tagging': 'from=upload' } }))).InitiateMultipartUploadResult;
     const part = await h.send({ method: 'PUT', path: '/bkt/mp', query: `partNumber=1&uploadId=${created.UploadId}`, body: 'part' });
-    const complete = `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${part.headers!.etag}</ETag></Part></CompleteMultipartUpload>`;
+    const etag = part.headers!.etag;
+    const complete = `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${etag}</ETag></Part></CompleteMultipartUpload>`;
     expect((await h.send({ method: 'POST', path: '/bkt/mp', query: `uploadId=${created.UploadId}`, body: complete })).status).toBe(200);
     expect(await tagsOf('/bkt/mp')).toEqual([['from', 'upload']]);
 

@@ -27,7 +27,8 @@ describe('S3 XML', () => {
   });
 
   it('reads text as XML says: comments and processing instructions are part of no text, CDATA is, in document order', () => {
-    const root = parseXml('<?xml version="1.0"?><!-- c --><s3:Delete xmlns:s3="x"><Key>../<!-- -->x</Key><Key>a<?pi x?>b</Key><Key>a<![CDATA[<&b>]]>c&amp;</Key></s3:Delete>', 'Delete');
+    const root = parseXml('<?xml version="1.0"?><!-- c --><s3:Delete xmlns:s3="x"><Key>../<!-- -->x</Key><Key>a<?pi ' +
+'x?>b</Key><Key>a<![CDATA[<&b>]]>c&amp;</Key></s3:Delete>', 'Delete');
     expect(children(root, 'Key').map(textOf)).toEqual(['../x', 'ab', 'a<&b>c&']);
   });
 });

@@ -173,7 +173,7 @@ describe('STS AssumeRole', () => {
     expect(aws.authorize(session, 's3:GetObject', 'arn:aws:s3:::data/bob/f').allowed).toBe(false);
   });
 
-  it('cross-account: refused when the caller’s own policy lacks sts:AssumeRole, even though the trust policy names its account', async () => {
+  it('cross-account: refused when the caller’s own policy lacks sts:AssumeRole, though the trust policy names its account', async () => {
     const aws = setup({ trust: trustPolicy({ AWS: OTHER }) });
     aws.store.users.create(OTHER, 'dev');
     const dev = aws.callerOf(aws.store.users.createAccessKey(OTHER, 'dev').accessKeyId);
