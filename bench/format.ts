@@ -8,7 +8,10 @@ export const ms = (n: number) => (Math.abs(n) < 1 ? n.toFixed(3) : Math.abs(n) <
 export const ratio = (n: number) => (n < 10 ? n.toFixed(2) : n.toFixed(1));
 
 /** Where the figures were measured: they only compare within one run on one machine. */
-export const machine = () => `node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`;
+export const machine = () =>
+  `node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`;
 
 /** Columns aligned: the first to the left, the others to the right. */
 export function table(rows: string[][]): string {
@@ -27,6 +30,13 @@ function gitCommit(): string | undefined {
 /** The results as JSON, with the machine and commit they were measured on. */
 export function writeJson(file: string, run: object): void {
   mkdirSync(dirname(file), { recursive: true });
-  const environment = { node: process.version, platform: `${process.platform} ${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model, loadavg: loadavg(), commit: gitCommit() };
+  const environment = {
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    loadavg: loadavg(),
+    commit: gitCommit(),
+  };
   writeFileSync(file, `${JSON.stringify({ ...run, environment }, null, 2)}\n`);
 }

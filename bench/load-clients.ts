@@ -14,11 +14,12 @@
  * Bounded: every loop stops at the deadline, every request has its own timeout, loopback only. An error is any
  * other status, a wrong body, a network error or a timeout; the first message of each kind is kept.
  */
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
-import { createHash, createHmac, randomBytes, type Hash, type Hmac } from 'node:crypto';
+
+import { createHash, createHmac, type Hash, type Hmac, randomBytes } from 'node:crypto';
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -29,7 +30,13 @@ const LARGE_BYTES = 8 * MiB;
 const RANGE_BYTES = MiB;
 const PUT_KEYS_PER_CLIENT = 4;
 
-export const S3_CLASSES = ['HeadObject 1 KiB', 'GetObject 1 KiB', 'GetObject 1 MiB range', 'PutObject 1 KiB', 'ListObjectsV2 (16 keys)'] as const;
+export const S3_CLASSES = [
+  'HeadObject 1 KiB',
+  'GetObject 1 KiB',
+  'GetObject 1 MiB range',
+  'PutObject 1 KiB',
+  'ListObjectsV2 (16 keys)',
+] as const;
 export const API_CLASSES = ['GET /volumes', 'POST /volumes/{id}/presign', 'POST /volumes/{id}/credentials', 'GET /me'] as const;
 export type RequestClass = (typeof S3_CLASSES)[number] | (typeof API_CLASSES)[number];
 /** Short names of the S3 classes, in their order, for choosing a mix. */
@@ -86,7 +93,11 @@ export interface LoadResult {
 }
 
 const bytes = (data: string | ArrayBuffer | ArrayBufferView | undefined): string | Uint8Array | undefined =>
-  data === undefined || typeof data === 'string' ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
+  data === undefined || typeof data === 'string'
+    ? data
+    : ArrayBuffer.isView(data)
+      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+      : new Uint8Array(data);
 
 /** `@smithy/signature-v4`'s hash, on `node:crypto`. */
 class NodeSha256 {
@@ -118,7 +129,14 @@ interface Answer {
 
 class CheckFailed extends Error {}
 
-function send(agent: Agent, url: URL, method: string, headers: Record<string, string>, body: Buffer | undefined, timeoutMs: number): Promise<Answer> {
+function send(
+  agent: Agent,
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: Buffer | undefined,
+  timeoutMs: number,
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const outgoing = httpRequest(url, { method, headers, agent, signal: AbortSignal.timeout(timeoutMs) }, (incoming) => {
       const chunks: Buffer[] = [];
@@ -135,7 +153,14 @@ const check = (ok: boolean, what: () => string) => {
   if (!ok) throw new CheckFailed(what());
 };
 const expectStatus = (answer: Answer, status: number) =>
-  check(answer.status === status, () => `${answer.status} ${/<Code>([^<]*)<\/Code>|"code":"([^"]*)"/.exec(answer.body.toString('utf8', 0, 2000))?.slice(1).find(Boolean) ?? ''} (expected ${status})`.trim());
+  check(answer.status === status, () =>
+    `${answer.status} ${
+      /<Code>([^<]*)<\/Code>|"code":"([^"]*)"/
+        .exec(answer.body.toString('utf8', 0, 2000))
+        ?.slice(1)
+        .find(Boolean) ?? ''
+    } (expected ${status})`.trim(),
+  );
 
 /** The objects the S3 clients read, made once before the run: what each GET must return. */
 export interface Seed {
@@ -156,7 +181,12 @@ function s3Signer(target: S3Target) {
     applyChecksum: false,
   });
   const base = new URL(target.endpoint);
-  return async (agent: Agent, method: string, key: string | undefined, options: { query?: Record<string, string>; headers?: Record<string, string>; body?: Buffer; timeoutMs: number }) => {
+  return async (
+    agent: Agent,
+    method: string,
+    key: string | undefined,
+    options: { query?: Record<string, string>; headers?: Record<string, string>; body?: Buffer; timeoutMs: number },
+  ) => {
     const path = `/${encodeURIComponent(target.bucket)}${key === undefined ? '' : `/${key.split('/').map(encodeURIComponent).join('/')}`}`;
     const payloadHash = options.body ? createHash('sha256').update(options.body).digest('hex') : EMPTY_SHA256;
     const signed = await signer.sign(
@@ -167,7 +197,12 @@ function s3Signer(target: S3Target) {
         port: Number(base.port),
         path,
         query: options.query ?? {},
-        headers: { host: base.host, 'x-amz-content-sha256': payloadHash, ...options.headers, ...(options.body ? { 'content-length': String(options.body.length) } : {}) },
+        headers: {
+          host: base.host,
+          'x-amz-content-sha256': payloadHash,
+          ...options.headers,
+          ...(options.body ? { 'content-length': String(options.body.length) } : {}),
+        },
       }),
     );
     const url = new URL(path, base);
@@ -214,14 +249,20 @@ function s3Operations(target: S3Target, seed: Seed, client: number): Operation[]
       const start = Math.floor(Math.random() * (LARGE_BYTES - RANGE_BYTES));
       const answer = await s3(agent, 'GET', LARGE_KEY, { headers: { range: `bytes=${start}-${start + RANGE_BYTES - 1}` }, timeoutMs });
       expectStatus(answer, 206);
-      check(answer.body.equals(seed.large.subarray(start, start + RANGE_BYTES)), () => `a range of ${answer.body.length} bytes, not the object's`);
+      check(
+        answer.body.equals(seed.large.subarray(start, start + RANGE_BYTES)),
+        () => `a range of ${answer.body.length} bytes, not the object's`,
+      );
     },
     async (agent, timeoutMs) => {
       const key = `load/put/${client}/${puts++ % PUT_KEYS_PER_CLIENT}.bin`;
       expectStatus(await s3(agent, 'PUT', key, { body: putBody, headers: { 'content-type': 'application/octet-stream' }, timeoutMs }), 200);
     },
     async (agent, timeoutMs) => {
-      const answer = await s3(agent, 'GET', undefined, { query: { 'list-type': '2', prefix: 'load/small/', 'max-keys': '100' }, timeoutMs });
+      const answer = await s3(agent, 'GET', undefined, {
+        query: { 'list-type': '2', prefix: 'load/small/', 'max-keys': '100' },
+        timeoutMs,
+      });
       expectStatus(answer, 200);
       check(answer.body.includes(`<KeyCount>${SMALL_KEYS}</KeyCount>`), () => 'a listing without the 16 keys');
     },
@@ -232,7 +273,10 @@ function apiOperations(target: ApiTarget): Operation[] {
   const base = new URL(target.apiUrl);
   const call = async (agent: Agent, timeoutMs: number, method: string, path: string, body?: unknown) => {
     const bytes = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const headers: Record<string, string> = { authorization: `Bearer ${target.token}`, ...(bytes ? { 'content-type': 'application/json', 'content-length': String(bytes.length) } : {}) };
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${target.token}`,
+      ...(bytes ? { 'content-type': 'application/json', 'content-length': String(bytes.length) } : {}),
+    };
     const answer = await send(agent, new URL(path, base), method, headers, bytes, timeoutMs);
     expectStatus(answer, 200);
     return answer;
@@ -262,7 +306,9 @@ function describeError(error: unknown): { kind: string; message: string } {
 
 /** Runs the clients until warm-up + duration have passed; every loop ends at the deadline. */
 export async function runLoad(s3: S3Target, api: ApiTarget, seed: Seed, options: LoadOptions): Promise<LoadResult> {
-  const classes = Object.fromEntries([...S3_CLASSES, ...API_CLASSES].map((name) => [name, { requests: 0, errors: 0, succeeded: 0, latenciesMs: [] as number[] }])) as Record<RequestClass, ClassResult>;
+  const classes = Object.fromEntries(
+    [...S3_CLASSES, ...API_CLASSES].map((name) => [name, { requests: 0, errors: 0, succeeded: 0, latenciesMs: [] as number[] }]),
+  ) as Record<RequestClass, ClassResult>;
   const errorKinds: LoadResult['errorKinds'] = {};
   const began = performance.now();
   const measureFrom = began + options.warmupMs;
@@ -311,7 +357,14 @@ export async function runLoad(s3: S3Target, api: ApiTarget, seed: Seed, options:
   const loops: Array<Promise<void>> = [];
   for (let c = 0; c < options.s3Clients; c++) loops.push(loop(S3_CLASSES, s3Operations(s3, seed, c), weights));
   const apiOps = apiOperations(api);
-  for (let c = 0; c < options.apiClients; c++) loops.push(loop(API_CLASSES, apiOps, API_CLASSES.map(() => 1)));
+  for (let c = 0; c < options.apiClients; c++)
+    loops.push(
+      loop(
+        API_CLASSES,
+        apiOps,
+        API_CLASSES.map(() => 1),
+      ),
+    );
   try {
     await Promise.all(loops);
   } finally {

@@ -8,12 +8,12 @@
  * writes the environment it completed, which `environment()` returns for a Node front in a process of its own.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { StackInfo } from '../local/stack';
 import { loadOrCreateSigningKey, signToken } from '../local/oidc/token';
-import { cpuSecondsOf, heapProbe, MEMORY_PROBE, memoryOf, type HeapFigures } from './proxy-front';
+import type { StackInfo } from '../local/stack';
+import { cpuSecondsOf, type HeapFigures, heapProbe, MEMORY_PROBE, memoryOf } from './proxy-front';
 
 export interface StackProcess {
   info: StackInfo;
@@ -45,7 +45,16 @@ export async function startStackProcess(root: string): Promise<StackProcess> {
   const profile = process.env.STACK_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.STACK_CPU_PROF)}`] : [];
   const child = spawn(process.execPath, [...profile, ...MEMORY_PROBE, '--import', 'tsx', 'bench/load-stack-main.ts'], {
     cwd: root,
-    env: { ...process.env, LOCAL_DATA_DIR: dataDir, API_PORT: '0', PROXY_PORT: '0', AWS_PORT: '0', OIDC_PORT: '0', NODE_PROXY_PORT: '0', LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      LOCAL_DATA_DIR: dataDir,
+      API_PORT: '0',
+      PROXY_PORT: '0',
+      AWS_PORT: '0',
+      OIDC_PORT: '0',
+      NODE_PROXY_PORT: '0',
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', out, 'pipe'],
   });
   closeSync(out);
@@ -69,8 +78,10 @@ export async function startStackProcess(root: string): Promise<StackProcess> {
   while (!existsSync(envFile)) {
     if (child.exitCode !== null || Date.now() > deadline) {
       await cleanUp();
-      throw new Error(`the local stack did not start: ` +
-`${child.exitCode !== null ? `exited ${child.exitCode}` : 'no stack-env.json within 60 s'}\n${stderr}`);
+      throw new Error(
+        `the local stack did not start: ` +
+          `${child.exitCode !== null ? `exited ${child.exitCode}` : 'no stack-env.json within 60 s'}\n${stderr}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -83,7 +94,15 @@ export async function startStackProcess(root: string): Promise<StackProcess> {
     pid,
     token: async (sub, ttlSeconds) => {
       const key = await loadOrCreateSigningKey(dataDir);
-      return signToken({ privateKey: key.privateKey, kid: key.kid, issuer: info.issuer, audience: info.audience, sub, ttlSeconds, now: new Date() });
+      return signToken({
+        privateKey: key.privateKey,
+        kid: key.kid,
+        issuer: info.issuer,
+        audience: info.audience,
+        sub,
+        ttlSeconds,
+        now: new Date(),
+      });
     },
     ...memoryOf(pid),
     cpuSeconds: () => cpuSecondsOf(pid),

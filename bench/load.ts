@@ -31,10 +31,19 @@ import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { machine, ms, table, writeJson } from './format';
-import { API_CLASSES, DEFAULT_S3_MIX, runLoad, S3_CLASSES, S3_MIX_NAMES, seedObjects, type LoadResult, type RequestClass } from './load-clients';
+import {
+  API_CLASSES,
+  DEFAULT_S3_MIX,
+  type LoadResult,
+  type RequestClass,
+  runLoad,
+  S3_CLASSES,
+  S3_MIX_NAMES,
+  seedObjects,
+} from './load-clients';
 import { startStackProcess } from './load-stack';
-import { startNodeFrontProcess, type HeapFigures, type NodeFrontProcess } from './proxy-front';
 import { percentile } from './measure';
+import { type HeapFigures, type NodeFrontProcess, startNodeFrontProcess } from './proxy-front';
 import { apiCaller, OWNER, setUpVolume } from './stack';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -47,7 +56,8 @@ function mix(text: string | undefined): Record<(typeof S3_MIX_NAMES)[number], nu
   const weights = Object.fromEntries(S3_MIX_NAMES.map((name) => [name, 0])) as Record<(typeof S3_MIX_NAMES)[number], number>;
   for (const part of text.split(',')) {
     const [name, weight = '1'] = part.split('=');
-    if (!S3_MIX_NAMES.includes(name as never) || !(Number(weight) >= 0)) throw new Error(`S3_MIX: "${part}" is not one of ${S3_MIX_NAMES.join(', ')} with a weight`);
+    if (!S3_MIX_NAMES.includes(name as never) || !(Number(weight) >= 0))
+      throw new Error(`S3_MIX: "${part}" is not one of ${S3_MIX_NAMES.join(', ')} with a weight`);
     weights[name as (typeof S3_MIX_NAMES)[number]] = Number(weight);
   }
   return weights;
@@ -55,7 +65,14 @@ function mix(text: string | undefined): Record<(typeof S3_MIX_NAMES)[number], nu
 
 function settings() {
   const { values } = parseArgs({
-    options: { mix: { type: 'string' }, front: { type: 'string' }, duration: { type: 'string' }, warmup: { type: 'string' }, 's3-clients': { type: 'string' }, 'api-clients': { type: 'string' } },
+    options: {
+      mix: { type: 'string' },
+      front: { type: 'string' },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      's3-clients': { type: 'string' },
+      'api-clients': { type: 'string' },
+    },
     strict: true,
   });
   const number = (flag: string | undefined, env: string, fallback: number) => {
@@ -106,8 +123,19 @@ interface Watched {
 /** Reads a process's meters through the run: every second, at the start of the window and at its end. */
 function watch(process_: Metered, started: number) {
   const samples: Memory['samples'] = [];
-  const sampler = setInterval(() => samples.push({ second: Math.round((performance.now() - started) / 1000), bytes: process_.rssBytes() }), 1000);
-  const at = { startBytes: 0, endBytes: 0, peakResetWorked: false, startCpu: 0, endCpu: 0, heapAtStart: undefined as HeapFigures | undefined, heapAtEnd: undefined as HeapFigures | undefined };
+  const sampler = setInterval(
+    () => samples.push({ second: Math.round((performance.now() - started) / 1000), bytes: process_.rssBytes() }),
+    1000,
+  );
+  const at = {
+    startBytes: 0,
+    endBytes: 0,
+    peakResetWorked: false,
+    startCpu: 0,
+    endCpu: 0,
+    heapAtStart: undefined as HeapFigures | undefined,
+    heapAtEnd: undefined as HeapFigures | undefined,
+  };
   return {
     start: () => {
       at.peakResetWorked = process_.resetPeak();
@@ -123,9 +151,23 @@ function watch(process_: Metered, started: number) {
     },
     result: (warmupSeconds: number, durationSeconds: number): Memory => {
       clearInterval(sampler);
-      const peakBytes = Math.max(process_.peakBytes(), ...samples.filter((x) => x.second >= warmupSeconds).map((x) => x.bytes), at.endBytes);
+      const peakBytes = Math.max(
+        process_.peakBytes(),
+        ...samples.filter((x) => x.second >= warmupSeconds).map((x) => x.bytes),
+        at.endBytes,
+      );
       const { startBytes, endBytes, peakResetWorked, heapAtStart, heapAtEnd } = at;
-      return { startBytes, endBytes, peakBytes, peakResetWorked, growth: endBytes / startBytes - 1, ...(heapAtStart ? { heapAtStart } : {}), ...(heapAtEnd ? { heapAtEnd } : {}), samples, cores: (at.endCpu - at.startCpu) / durationSeconds };
+      return {
+        startBytes,
+        endBytes,
+        peakBytes,
+        peakResetWorked,
+        growth: endBytes / startBytes - 1,
+        ...(heapAtStart ? { heapAtStart } : {}),
+        ...(heapAtEnd ? { heapAtEnd } : {}),
+        samples,
+        cores: (at.endCpu - at.startCpu) / durationSeconds,
+      };
     },
   };
 }
@@ -146,8 +188,18 @@ function renderMemory(watched: Watched, s: ReturnType<typeof settings>): string[
   const rows: string[][] = [
     ['', 'MiB', 'vs start', 'target'],
     [`RSS at start (after ${s.warmupSeconds} s warm-up)`, mib(memory.startBytes), '', ''],
-    ['RSS at end', mib(memory.endBytes), pct(memory.growth), watched.judged ? `≤ +${MAX_GROWTH * 100} % ${memory.growth <= MAX_GROWTH ? 'met' : 'NOT MET'}` : '(not shipped as run here)'],
-    [`RSS peak in the window${memory.peakResetWorked ? '' : ' (whole life: reset refused)'}`, mib(memory.peakBytes), pct(memory.peakBytes / memory.startBytes - 1), ''],
+    [
+      'RSS at end',
+      mib(memory.endBytes),
+      pct(memory.growth),
+      watched.judged ? `≤ +${MAX_GROWTH * 100} % ${memory.growth <= MAX_GROWTH ? 'met' : 'NOT MET'}` : '(not shipped as run here)',
+    ],
+    [
+      `RSS peak in the window${memory.peakResetWorked ? '' : ' (whole life: reset refused)'}`,
+      mib(memory.peakBytes),
+      pct(memory.peakBytes / memory.startBytes - 1),
+      '',
+    ],
   ];
   const { heapAtStart: a, heapAtEnd: b } = memory;
   if (a && b) {
@@ -166,13 +218,21 @@ function renderMemory(watched: Watched, s: ReturnType<typeof settings>): string[
   return out;
 }
 
-function render(run: { startedAt: string; durationSeconds: number; settings: ReturnType<typeof settings>; load: LoadResult; watched: Watched[]; generatorCores: number; logProblems: Array<{ name: string; lines: string[] }> }): string {
+function render(run: {
+  startedAt: string;
+  durationSeconds: number;
+  settings: ReturnType<typeof settings>;
+  load: LoadResult;
+  watched: Watched[];
+  generatorCores: number;
+  logProblems: Array<{ name: string; lines: string[] }>;
+}): string {
   const { load, settings: s } = run;
   const out: string[] = [];
   out.push(`volume-gateway load benchmark: ${run.startedAt}, ${run.durationSeconds.toFixed(0)} s, ${machine()}`);
   out.push(
     `${s.s3Clients} S3 clients through the Node front (gateway access key) and ${s.apiClients} API clients (bearer token), each one ` +
-`request at a time on its own keep-alive connection;`,
+      `request at a time on its own keep-alive connection;`,
   );
   const frontRuns =
     s.front === 'own'
@@ -182,7 +242,9 @@ function render(run: { startedAt: string; durationSeconds: number; settings: Ret
     `${s.durationSeconds} s measured after ${s.warmupSeconds} s of warm-up; ${frontRuns}; ` +
       'the stack (local/start.ts) in its own process, the load generator in this one',
   );
-  out.push(`S3 requests picked at random, weights: ${S3_MIX_NAMES.map((name) => `${name} ${s.s3Mix[name]}`).join(', ')}; API requests evenly`);
+  out.push(
+    `S3 requests picked at random, weights: ${S3_MIX_NAMES.map((name) => `${name} ${s.s3Mix[name]}`).join(', ')}; API requests evenly`,
+  );
   const allocator = allocatorSettings();
   const allocatorNote =
     allocator.length > 0 ? `${allocator.join(' ')} (not what a deployment sets unless it says so)` : 'none (glibc and Node defaults)';
@@ -198,7 +260,11 @@ function render(run: { startedAt: string; durationSeconds: number; settings: Ret
   ];
   const group = (names: readonly RequestClass[]) => {
     const classes = names.map((name) => load.classes[name]);
-    return { requests: classes.reduce((a, c) => a + c.requests, 0), errors: classes.reduce((a, c) => a + c.errors, 0), latencies: classes.flatMap((c) => c.latenciesMs) };
+    return {
+      requests: classes.reduce((a, c) => a + c.requests, 0),
+      errors: classes.reduce((a, c) => a + c.errors, 0),
+      latencies: classes.flatMap((c) => c.latenciesMs),
+    };
   };
   const s3 = group(S3_CLASSES);
   const api = group(API_CLASSES);
@@ -206,9 +272,13 @@ function render(run: { startedAt: string; durationSeconds: number; settings: Ret
   out.push(
     table([
       ['', 'requests', 'errors', 'req/s', 'p50 ms', 'p99 ms'],
-      ...S3_CLASSES.map((name) => row(`S3: ${name}`, load.classes[name].requests, load.classes[name].errors, load.classes[name].latenciesMs)),
+      ...S3_CLASSES.map((name) =>
+        row(`S3: ${name}`, load.classes[name].requests, load.classes[name].errors, load.classes[name].latenciesMs),
+      ),
       row('all S3, through the Node front', s3.requests, s3.errors, s3.latencies),
-      ...API_CLASSES.map((name) => row(`API: ${name}`, load.classes[name].requests, load.classes[name].errors, load.classes[name].latenciesMs)),
+      ...API_CLASSES.map((name) =>
+        row(`API: ${name}`, load.classes[name].requests, load.classes[name].errors, load.classes[name].latenciesMs),
+      ),
       row('all API', api.requests, api.errors, api.latencies),
     ]),
   );
@@ -232,7 +302,8 @@ function render(run: { startedAt: string; durationSeconds: number; settings: Ret
   if (kinds.length > 0) {
     out.push('');
     out.push('Errors by kind (count, first message):');
-    for (const [kind, { count, first }] of kinds) out.push(`  ${count} × ${kind}${first !== kind.slice(kind.indexOf(': ') + 2) ? ` — ${first}` : ''}`);
+    for (const [kind, { count, first }] of kinds)
+      out.push(`  ${count} × ${kind}${first !== kind.slice(kind.indexOf(': ') + 2) ? ` — ${first}` : ''}`);
   }
   for (const { name, lines } of run.logProblems.filter((p) => p.lines.length > 0)) {
     out.push('');
@@ -242,8 +313,9 @@ function render(run: { startedAt: string; durationSeconds: number; settings: Ret
   return out.join('\n');
 }
 
-const STACK_NAME = 'The stack process (API handlers, which AWS runs as Lambda; the local AWS stand-ins for DynamoDB, S3, STS and IAM, not shipped; the ' +
-'OIDC issuer; both proxy fronts';
+const STACK_NAME =
+  'The stack process (API handlers, which AWS runs as Lambda; the local AWS stand-ins for DynamoDB, S3, STS and IAM, not shipped; the ' +
+  'OIDC issuer; both proxy fronts';
 const FRONT_NAME = 'The Node front process (containers/node-proxy/main.ts, a shipped part, as a container runs it)';
 
 async function main(): Promise<void> {
@@ -255,7 +327,7 @@ async function main(): Promise<void> {
   let front: NodeFrontProcess | undefined;
   try {
     if (s.front === 'own') {
-      process.stderr.write('starting the Node front in its own process with the stack\'s environment…\n');
+      process.stderr.write("starting the Node front in its own process with the stack's environment…\n");
       front = await startNodeFrontProcess(ROOT, stack.environment());
     }
     const token = await stack.token(OWNER, 3 * 3600);
@@ -263,53 +335,79 @@ async function main(): Promise<void> {
     const volumeId = await setUpVolume(stack.info, stack.dataDir, api);
     const volume = (await api('GET', `/volumes/${volumeId}`)) as { name: string; region: string };
     const key = (await api('POST', '/access-keys', {})) as { accessKeyId: string; secretAccessKey: string };
-    const s3Target = { endpoint: front?.url ?? stack.info.nodeProxyUrl, bucket: volume.name, region: volume.region, accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey };
+    const s3Target = {
+      endpoint: front?.url ?? stack.info.nodeProxyUrl,
+      bucket: volume.name,
+      region: volume.region,
+      accessKeyId: key.accessKeyId,
+      secretAccessKey: key.secretAccessKey,
+    };
     const seed = await seedObjects(s3Target);
 
     const loadStart = performance.now();
     const watchers = [
       ...(front ? [{ name: FRONT_NAME, judged: true, meter: watch(front, loadStart) }] : []),
-      { name: `${STACK_NAME}${front ? ', idle here' : ', the S3 clients\' one among them'})`, judged: !front, meter: watch(stack, loadStart) },
+      {
+        name: `${STACK_NAME}${front ? ', idle here' : ", the S3 clients' one among them"})`,
+        judged: !front,
+        meter: watch(stack, loadStart),
+      },
     ];
     let generatorAtStart = process.cpuUsage();
     let generatorAtEnd: NodeJS.CpuUsage | undefined;
-    const endTimer = setTimeout(() => {
-      for (const w of watchers) w.meter.end();
-      generatorAtEnd = process.cpuUsage(generatorAtStart);
-    }, (s.warmupSeconds + s.durationSeconds) * 1000);
-    process.stderr.write(`${s.s3Clients} S3 clients and ${s.apiClients} API clients: ${s.warmupSeconds} s warm-up, then ${s.durationSeconds} s measured…\n`);
+    const endTimer = setTimeout(
+      () => {
+        for (const w of watchers) w.meter.end();
+        generatorAtEnd = process.cpuUsage(generatorAtStart);
+      },
+      (s.warmupSeconds + s.durationSeconds) * 1000,
+    );
+    process.stderr.write(
+      `${s.s3Clients} S3 clients and ${s.apiClients} API clients: ${s.warmupSeconds} s warm-up, then ${s.durationSeconds} s measured…\n`,
+    );
     let load: LoadResult;
     try {
-      load = await runLoad(
-        s3Target,
-        { apiUrl: stack.info.apiUrl, token, volumeId },
-        seed,
-        {
-          s3Clients: s.s3Clients,
-          apiClients: s.apiClients,
-          warmupMs: s.warmupSeconds * 1000,
-          durationMs: s.durationSeconds * 1000,
-          requestTimeoutMs: s.requestTimeoutSeconds * 1000,
-          s3Mix: s.s3Mix,
-          onMeasuring: () => {
-            for (const w of watchers) w.meter.start();
-            generatorAtStart = process.cpuUsage();
-          },
+      load = await runLoad(s3Target, { apiUrl: stack.info.apiUrl, token, volumeId }, seed, {
+        s3Clients: s.s3Clients,
+        apiClients: s.apiClients,
+        warmupMs: s.warmupSeconds * 1000,
+        durationMs: s.durationSeconds * 1000,
+        requestTimeoutMs: s.requestTimeoutSeconds * 1000,
+        s3Mix: s.s3Mix,
+        onMeasuring: () => {
+          for (const w of watchers) w.meter.start();
+          generatorAtStart = process.cpuUsage();
         },
-      );
+      });
     } finally {
       clearTimeout(endTimer);
     }
     for (const w of watchers) w.meter.end(); // when the timer lost the race with the last loop
     const generatorCpu = generatorAtEnd ?? process.cpuUsage(generatorAtStart);
-    const watched: Watched[] = watchers.map((w) => ({ name: w.name, judged: w.judged, memory: w.meter.result(s.warmupSeconds, s.durationSeconds) }));
-    const logProblems = [...(front ? [{ name: 'the Node front', lines: front.logProblems() }] : []), { name: 'the stack', lines: stack.logProblems() }];
+    const watched: Watched[] = watchers.map((w) => ({
+      name: w.name,
+      judged: w.judged,
+      memory: w.meter.result(s.warmupSeconds, s.durationSeconds),
+    }));
+    const logProblems = [
+      ...(front ? [{ name: 'the Node front', lines: front.logProblems() }] : []),
+      { name: 'the stack', lines: stack.logProblems() },
+    ];
     const generatorCores = (generatorCpu.user + generatorCpu.system) / 1e6 / s.durationSeconds;
     const run = { startedAt, durationSeconds: (performance.now() - began) / 1000, settings: s, load, watched, generatorCores, logProblems };
     console.log(render(run));
     const errors = Object.values(load.classes).reduce((a, c) => a + c.errors, 0);
     const summary = Object.fromEntries(
-      Object.entries(load.classes).map(([name, c]) => [name, { requests: c.requests, errors: c.errors, succeededWholeRun: c.succeeded, p50Ms: percentile(c.latenciesMs, 50), p99Ms: percentile(c.latenciesMs, 99) }]),
+      Object.entries(load.classes).map(([name, c]) => [
+        name,
+        {
+          requests: c.requests,
+          errors: c.errors,
+          succeededWholeRun: c.succeeded,
+          p50Ms: percentile(c.latenciesMs, 50),
+          p99Ms: percentile(c.latenciesMs, 99),
+        },
+      ]),
     );
     writeJson(RESULTS, {
       startedAt,

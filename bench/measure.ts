@@ -61,5 +61,8 @@ export async function inRounds<T>(rounds: number, contenders: ReadonlyArray<() =
 }
 
 /** The median over rounds of `ratio(a[r], b[r])`: a paired comparison, robust to rounds where the whole machine was slow. */
-export const medianRatio = (a: readonly number[], b: readonly number[], ratio: (x: number, y: number) => number = (x, y) => x / y): number =>
-  median(a.map((x, r) => ratio(x, b[r]!)));
+export const medianRatio = (
+  a: readonly number[],
+  b: readonly number[],
+  ratio: (x: number, y: number) => number = (x, y) => x / y,
+): number => median(a.map((x, r) => ratio(x, b[r]!)));

@@ -15,7 +15,7 @@ import { presignObject, vendCredentials } from '../shared/vending';
 import { loadVisible } from '../shared/volumes/access';
 import { record } from '../shared/volumes/guard';
 import { inRounds, latencies, median, medianRatio, percentile, throughput } from './measure';
-import { PREFIX, type BenchStack } from './stack';
+import { type BenchStack, PREFIX } from './stack';
 
 const KEY = 'bench/object.bin';
 
@@ -48,7 +48,12 @@ export async function benchPresign(b: BenchStack, options: { rounds: number; bud
   const { volume } = b;
   // Fixed credentials for the baseline and the adapter: a read session of the volume, as the cache holds one.
   const vended = await vendCredentials(b.deps, b.caller, volume.id, { access: 'read' });
-  const credentials = { accessKeyId: vended.AccessKeyId, secretAccessKey: vended.SecretAccessKey, sessionToken: vended.SessionToken, expiration: new Date(vended.Expiration) };
+  const credentials = {
+    accessKeyId: vended.AccessKeyId,
+    secretAccessKey: vended.SecretAccessKey,
+    sessionToken: vended.SessionToken,
+    expiration: new Date(vended.Expiration),
+  };
   const client = new S3Client({ region: volume.region, forcePathStyle: true, credentials });
   const fullKey = `${PREFIX}/${KEY}`;
   const apiUrl = b.stack.info.apiUrl;
@@ -56,7 +61,15 @@ export async function benchPresign(b: BenchStack, options: { rounds: number; bud
   const ops = {
     baseline: () => getSignedUrl(client, new GetObjectCommand({ Bucket: volume.bucket, Key: fullKey }), { expiresIn: 900 }),
     adapter: () =>
-      b.deps.signer.presign({ bucket: volume.bucket, key: fullKey, region: volume.region, credentials, method: 'GET', expiresInSeconds: 900, signingDate: new Date() }),
+      b.deps.signer.presign({
+        bucket: volume.bucket,
+        key: fullKey,
+        region: volume.region,
+        credentials,
+        method: 'GET',
+        expiresInSeconds: 900,
+        signingDate: new Date(),
+      }),
     domain: () => presignObject(b.deps, b.caller, volume.id, { key: KEY, method: 'GET' }),
     http: () => b.api('POST', `/volumes/${volume.id}/presign`, { key: KEY, method: 'GET' }),
     httpFloor: async () => {
@@ -81,7 +94,14 @@ export async function benchPresign(b: BenchStack, options: { rounds: number; bud
     loadVisible: () => loadVisible(b.deps.repo, volume.id, b.caller.subject),
     sign: ops.adapter,
     // The audit event presignObject writes: one DynamoDB write.
-    audit: () => record(b.deps, b.caller, volume.id, 'presign', 'allowed', { method: 'GET', key: KEY, expiresIn: 900, cached: true, expiresInSeconds: 900 }),
+    audit: () =>
+      record(b.deps, b.caller, volume.id, 'presign', 'allowed', {
+        method: 'GET',
+        key: KEY,
+        expiresIn: 900,
+        cached: true,
+        expiresInSeconds: 900,
+      }),
   };
   const partNames = Object.keys(parts) as Array<keyof typeof parts>;
   const partRounds = await inRounds(

@@ -8,8 +8,8 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { keepWarnings } from './stack';
 import { freePort } from '../local/free-port';
+import { keepWarnings } from './stack';
 
 /** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ: 100 on Linux). */
 const USER_HZ = 100;
@@ -46,7 +46,8 @@ export interface HeapFigures {
  * that the bench can tell growth of V8's heap from growth outside it (Buffers, the allocator, native modules)
  * without touching the service's code. Costs one call a second.
  */
-const MEMORY_PRINTER = "setInterval(() => process.stderr.write('VG_MEMORY ' + JSON.stringify(process.memoryUsage()) + '\\n'), 1000).unref();";
+const MEMORY_PRINTER =
+  "setInterval(() => process.stderr.write('VG_MEMORY ' + JSON.stringify(process.memoryUsage()) + '\\n'), 1000).unref();";
 export const MEMORY_PROBE = ['--import', `data:text/javascript,${encodeURIComponent(MEMORY_PRINTER)}`];
 
 /** Reads a child's stderr: keeps the latest `VG_MEMORY` figures, hands every other line to `other`. */
@@ -70,7 +71,6 @@ export function cpuSecondsOf(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
 }
-
 
 export function statusKiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -114,7 +114,9 @@ export async function startNodeFrontProcess(root: string, environment?: NodeJS.P
     keepWarnings(line);
   });
   const heap = heapProbe(child.stderr, (line) => process.stderr.write(`[node front] ${line}\n`));
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the Node front exited (code ${code}) before it answered`))));
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`the Node front exited (code ${code}) before it answered`))),
+  );
   exited.catch(() => undefined);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;

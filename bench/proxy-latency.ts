@@ -9,9 +9,10 @@
  * CRC the others skip), reused, one request at a time. Latency: HeadObject and a 1 KiB GetObject (body read
  * whole). Throughput: 4 MiB GetObjects one after another, bodies streamed and counted.
  */
-import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { inRounds, latencies, median, medianRatio, percentile } from './measure';
 
 export const CONTENDERS = ['direct', 'functionUrl', 'nodeFrontInProcess', 'nodeFrontChild'] as const;
@@ -63,7 +64,8 @@ async function drain(body: unknown): Promise<number> {
 }
 
 const head = (t: Target) => () => t.client.send(new HeadObjectCommand({ Bucket: t.bucket, Key: t.key(SMALL_KEY) }));
-const getSmall = (t: Target) => async () => (await t.client.send(new GetObjectCommand({ Bucket: t.bucket, Key: t.key(SMALL_KEY) }))).Body!.transformToByteArray();
+const getSmall = (t: Target) => async () =>
+  (await t.client.send(new GetObjectCommand({ Bucket: t.bucket, Key: t.key(SMALL_KEY) }))).Body!.transformToByteArray();
 
 /** Every contender must read the same bytes before anything is timed. */
 export async function checkTargets(targets: Targets, small: Buffer, largeBytes: number): Promise<void> {
@@ -90,26 +92,55 @@ export async function benchLatency(targets: Targets, options: { rounds: number; 
       return { head: summary(heads), get: summary(gets) };
     }),
   );
-  const byOp = (op: 'head' | 'get') => Object.fromEntries(CONTENDERS.map((name, i) => [name, perRound[i]!.map((r) => r[op])])) as Record<Contender, Percentiles[]>;
+  const byOp = (op: 'head' | 'get') =>
+    Object.fromEntries(CONTENDERS.map((name, i) => [name, perRound[i]!.map((r) => r[op])])) as Record<Contender, Percentiles[]>;
   const rounds = { head: byOp('head'), get: byOp('get') };
   const medians = (list: Percentiles[]) => ({ p50: median(list.map((r) => r.p50)), p99: median(list.map((r) => r.p99)) });
   const added = (front: Percentiles[], direct: Percentiles[]) => ({
-    p50: medianRatio(front.map((r) => r.p50), direct.map((r) => r.p50), (a, b) => a - b),
-    p99: medianRatio(front.map((r) => r.p99), direct.map((r) => r.p99), (a, b) => a - b),
+    p50: medianRatio(
+      front.map((r) => r.p50),
+      direct.map((r) => r.p50),
+      (a, b) => a - b,
+    ),
+    p99: medianRatio(
+      front.map((r) => r.p99),
+      direct.map((r) => r.p99),
+      (a, b) => a - b,
+    ),
   });
   const perOp = <T>(f: (op: 'head' | 'get') => T) => ({ head: f('head'), get: f('get') });
   return {
     samplesPerRound: options.samples,
     rounds,
-    latencyMs: perOp((op) => Object.fromEntries(CONTENDERS.map((name) => [name, medians(rounds[op][name])])) as Record<Contender, Percentiles>),
-    addedMs: perOp((op) => Object.fromEntries(FRONTS.map((name) => [name, added(rounds[op][name], rounds[op].direct)])) as Record<Exclude<Contender, 'direct'>, Percentiles>),
+    latencyMs: perOp(
+      (op) => Object.fromEntries(CONTENDERS.map((name) => [name, medians(rounds[op][name])])) as Record<Contender, Percentiles>,
+    ),
+    addedMs: perOp(
+      (op) =>
+        Object.fromEntries(FRONTS.map((name) => [name, added(rounds[op][name], rounds[op].direct)])) as Record<
+          Exclude<Contender, 'direct'>,
+          Percentiles
+        >,
+    ),
     p50VsDirect: perOp(
-      (op) => Object.fromEntries(FRONTS.map((name) => [name, medianRatio(rounds[op][name].map((r) => r.p50), rounds[op].direct.map((r) => r.p50))])) as Record<Exclude<Contender, 'direct'>, number>,
+      (op) =>
+        Object.fromEntries(
+          FRONTS.map((name) => [
+            name,
+            medianRatio(
+              rounds[op][name].map((r) => r.p50),
+              rounds[op].direct.map((r) => r.p50),
+            ),
+          ]),
+        ) as Record<Exclude<Contender, 'direct'>, number>,
     ),
   };
 }
 
-export async function benchThroughput(targets: Targets, options: { rounds: number; gets: number; objectBytes: number }): Promise<ThroughputResult> {
+export async function benchThroughput(
+  targets: Targets,
+  options: { rounds: number; gets: number; objectBytes: number },
+): Promise<ThroughputResult> {
   const getLarge = (t: Target) => async () => {
     const bytes = await drain((await t.client.send(new GetObjectCommand({ Bucket: t.bucket, Key: t.key(LARGE_KEY) }))).Body);
     if (bytes !== options.objectBytes) throw new Error(`a 4 MiB GET returned ${bytes} bytes`);
@@ -129,6 +160,9 @@ export async function benchThroughput(targets: Targets, options: { rounds: numbe
     objectBytes: options.objectBytes,
     rounds,
     mbPerSecond: Object.fromEntries(CONTENDERS.map((name) => [name, median(rounds[name])])) as Record<Contender, number>,
-    vsDirect: Object.fromEntries(FRONTS.map((name) => [name, medianRatio(rounds[name], rounds.direct)])) as Record<Exclude<Contender, 'direct'>, number>,
+    vsDirect: Object.fromEntries(FRONTS.map((name) => [name, medianRatio(rounds[name], rounds.direct)])) as Record<
+      Exclude<Contender, 'direct'>,
+      number
+    >,
   };
 }

@@ -5,10 +5,11 @@
  * reported is its RSS just before (after a warm-up) and its peak during each transfer, read from /proc. The
  * bytes are checked: SHA-256 of what was generated against SHA-256 of what came back.
  */
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+
 import { createHash, randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { NodeFrontProcess } from './proxy-front';
 
 const MiB = 1024 * 1024;
@@ -51,7 +52,13 @@ function generated(total: number, hash: ReturnType<typeof createHash>): Readable
   );
 }
 
-async function phase(front: NodeFrontProcess, bytes: number, baseline: number, resetWorked: boolean, transfer: () => Promise<void>): Promise<StreamPhase> {
+async function phase(
+  front: NodeFrontProcess,
+  bytes: number,
+  baseline: number,
+  resetWorked: boolean,
+  transfer: () => Promise<void>,
+): Promise<StreamPhase> {
   const rssBeforeBytes = front.rssBytes();
   if (resetWorked) front.resetPeak();
   let sampledPeakBytes = rssBeforeBytes;
@@ -64,10 +71,22 @@ async function phase(front: NodeFrontProcess, bytes: number, baseline: number, r
   }
   const seconds = (performance.now() - start) / 1000;
   const peakRssBytes = Math.max(front.peakBytes(), sampledPeakBytes);
-  return { seconds, mbPerSecond: bytes / 1e6 / seconds, rssBeforeBytes, peakRssBytes, addedBytes: peakRssBytes - baseline, sampledPeakBytes };
+  return {
+    seconds,
+    mbPerSecond: bytes / 1e6 / seconds,
+    rssBeforeBytes,
+    peakRssBytes,
+    addedBytes: peakRssBytes - baseline,
+    sampledPeakBytes,
+  };
 }
 
-export async function benchMemory(front: NodeFrontProcess, client: S3Client, target: { bucket: string; key: string }, bytes: number): Promise<MemoryResult> {
+export async function benchMemory(
+  front: NodeFrontProcess,
+  client: S3Client,
+  target: { bucket: string; key: string },
+  bytes: number,
+): Promise<MemoryResult> {
   // Settle: what the front holds once it has served its first requests (modules, clients, caches).
   await new Promise((r) => setTimeout(r, 1000));
   const peakResetWorked = front.resetPeak();

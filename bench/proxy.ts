@@ -17,15 +17,16 @@
  * not, and the two rows tell those apart. The memory phase goes first, on a front that has served only its
  * warm-up requests. About a minute on a 2-CPU machine.
  */
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startNodeFrontProcess, type NodeFrontProcess } from './proxy-front';
-import { benchLatency, benchThroughput, checkTargets, CONTENDERS, LARGE_KEY, SMALL_KEY, type Targets } from './proxy-latency';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { type NodeFrontProcess, startNodeFrontProcess } from './proxy-front';
+import { benchLatency, benchThroughput, CONTENDERS, checkTargets, LARGE_KEY, SMALL_KEY, type Targets } from './proxy-latency';
 import { benchMemory } from './proxy-memory';
-import { render, writeJson, type ProxyRun } from './proxy-report';
-import { BUCKET, PREFIX, startBenchStack, type BenchStack } from './stack';
+import { type ProxyRun, render, writeJson } from './proxy-report';
+import { type BenchStack, BUCKET, PREFIX, startBenchStack } from './stack';
 
 const MiB = 1024 * 1024;
 const SETTINGS = {
@@ -57,12 +58,24 @@ function s3Client(endpoint: string, credentials: Credentials, region: string, ch
 async function setUp(bench: BenchStack, front: NodeFrontProcess): Promise<{ targets: Targets; gatewayKey: Credentials }> {
   const { volume, stack } = bench;
   const gatewayKey = (await bench.api('POST', '/access-keys', {})) as Credentials;
-  const vended = (await bench.api('POST', `/volumes/${volume.id}/credentials`, { access: 'read' })) as { AccessKeyId: string; SecretAccessKey: string; SessionToken: string };
+  const vended = (await bench.api('POST', `/volumes/${volume.id}/credentials`, { access: 'read' })) as {
+    AccessKeyId: string;
+    SecretAccessKey: string;
+    SessionToken: string;
+  };
   const role = { accessKeyId: vended.AccessKeyId, secretAccessKey: vended.SecretAccessKey, sessionToken: vended.SessionToken };
   const targets: Targets = {
-    direct: { client: s3Client(stack.info.awsEndpoint, role, volume.region, 'when required'), bucket: BUCKET, key: (k) => `${PREFIX}/${k}` },
+    direct: {
+      client: s3Client(stack.info.awsEndpoint, role, volume.region, 'when required'),
+      bucket: BUCKET,
+      key: (k) => `${PREFIX}/${k}`,
+    },
     functionUrl: { client: s3Client(stack.info.proxyUrl, gatewayKey, volume.region, 'when required'), bucket: volume.name, key: (k) => k },
-    nodeFrontInProcess: { client: s3Client(stack.info.nodeProxyUrl, gatewayKey, volume.region, 'when required'), bucket: volume.name, key: (k) => k },
+    nodeFrontInProcess: {
+      client: s3Client(stack.info.nodeProxyUrl, gatewayKey, volume.region, 'when required'),
+      bucket: volume.name,
+      key: (k) => k,
+    },
     nodeFrontChild: { client: s3Client(front.url, gatewayKey, volume.region, 'when required'), bucket: volume.name, key: (k) => k },
   };
   const small = randomBytes(1024);
@@ -71,7 +84,9 @@ async function setUp(bench: BenchStack, front: NodeFrontProcess): Promise<{ targ
     [SMALL_KEY, small],
     [LARGE_KEY, large],
   ] as const) {
-    await targets.nodeFrontChild.client.send(new PutObjectCommand({ Bucket: volume.name, Key: key, Body: body, ContentType: 'application/octet-stream' }));
+    await targets.nodeFrontChild.client.send(
+      new PutObjectCommand({ Bucket: volume.name, Key: key, Body: body, ContentType: 'application/octet-stream' }),
+    );
   }
   await checkTargets(targets, small, large.length);
   return { targets, gatewayKey };
@@ -96,8 +111,19 @@ async function main(): Promise<void> {
     process.stderr.write('latency of HeadObject and 1 KiB GETs…\n');
     const latency = await benchLatency(targets, { rounds: SETTINGS.rounds, samples: SETTINGS.latencySamples });
     process.stderr.write('throughput of 4 MiB GETs…\n');
-    const throughput = await benchThroughput(targets, { rounds: SETTINGS.rounds, gets: SETTINGS.largeGets, objectBytes: SETTINGS.largeBytes });
-    const run: ProxyRun = { startedAt, durationSeconds: (performance.now() - start) / 1000, settings: SETTINGS, latency, throughput, memory };
+    const throughput = await benchThroughput(targets, {
+      rounds: SETTINGS.rounds,
+      gets: SETTINGS.largeGets,
+      objectBytes: SETTINGS.largeBytes,
+    });
+    const run: ProxyRun = {
+      startedAt,
+      durationSeconds: (performance.now() - start) / 1000,
+      settings: SETTINGS,
+      latency,
+      throughput,
+      memory,
+    };
     console.log(render(run));
     writeJson(RESULTS, run);
     console.log(`\nwrote ${RESULTS}`);

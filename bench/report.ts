@@ -39,14 +39,20 @@ export function render(run: Run): string {
     table([
       ['', 'p50 ms', 'share'],
       ['presignObject, whole', ms(b.presignObject), '100%'],
-      ['volume + membership read (2 DynamoDB GetItem, in parallel)', ms(b.loadVisible), `${Math.round((100 * b.loadVisible) / b.presignObject)}%`],
+      [
+        'volume + membership read (2 DynamoDB GetItem, in parallel)',
+        ms(b.loadVisible),
+        `${Math.round((100 * b.loadVisible) / b.presignObject)}%`,
+      ],
       ['audit event (1 DynamoDB PutItem)', ms(b.audit), `${Math.round((100 * b.audit) / b.presignObject)}%`],
       ['signing (UrlSigner.presign)', ms(b.sign), `${Math.round((100 * b.sign) / b.presignObject)}%`],
     ]),
   );
   out.push('');
-  out.push(`Vend latency, warm cache (${v.samplesPerRound.domain} vends, ${v.samplesPerRound.baseline} AssumeRoles per round; p99 is per ` +
-`round, so with ${v.samplesPerRound.baseline} samples the AssumeRole p99 is near that round's maximum)`);
+  out.push(
+    `Vend latency, warm cache (${v.samplesPerRound.domain} vends, ${v.samplesPerRound.baseline} AssumeRoles per round; p99 is per ` +
+      `round, so with ${v.samplesPerRound.baseline} samples the AssumeRole p99 is near that round's maximum)`,
+  );
   out.push(
     table([
       ['', 'p50 ms', 'p99 ms', 'p50 vs baseline'],
@@ -58,7 +64,7 @@ export function render(run: Run): string {
   const drift = v.rounds.baseline.map((r) => r.p50);
   out.push(
     `(AssumeRole p50 went from ${ms(drift[0]!)} ms in round 1 to ${ms(drift[drift.length - 1]!)} ms in round ${drift.length}: each ` +
-`call adds a session to the local IAM store, which rewrites its whole file on every change)`,
+      `call adds a session to the local IAM store, which rewrites its whole file on every change)`,
   );
   out.push('');
   out.push(`STS calls per ${int(s.vends)} vends, one user, one volume, cold cache`);
@@ -73,7 +79,14 @@ export function render(run: Run): string {
         ratio((s.domain.sessionsMinted * 1000) / s.vends),
         int(s.domain.elapsedMs),
       ],
-      ['POST /volumes/{id}/credentials, one at a time', 'n/a', String(s.http.sessionsMinted), String(s.http.distinctAccessKeys), ratio((s.http.sessionsMinted * 1000) / s.vends), int(s.http.elapsedMs)],
+      [
+        'POST /volumes/{id}/credentials, one at a time',
+        'n/a',
+        String(s.http.sessionsMinted),
+        String(s.http.distinctAccessKeys),
+        ratio((s.http.sessionsMinted * 1000) / s.vends),
+        int(s.http.elapsedMs),
+      ],
     ]),
   );
   return out.join('\n');

@@ -5,10 +5,11 @@
  * Order matters: the STS-call count goes first, while every credential cache is cold for its keys; then
  * presigning and vending, with warm caches. The whole run takes about a minute and a quarter on a 2-CPU machine.
  */
-import { performance } from 'node:perf_hooks';
+
 import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { benchPresign } from './presign';
-import { render, writeJson, type Run } from './report';
+import { type Run, render, writeJson } from './report';
 import { startBenchStack } from './stack';
 import { benchStsCalls } from './sts-calls';
 import { benchVend } from './vend';
@@ -34,7 +35,11 @@ async function main(): Promise<void> {
     process.stderr.write('presigns per second…\n');
     const presign = await benchPresign(bench, { rounds: SETTINGS.rounds, budgetMs: SETTINGS.presignBudgetMs });
     process.stderr.write('vend latency…\n');
-    const vend = await benchVend(bench, { rounds: SETTINGS.rounds, samples: SETTINGS.vendSamples, baselineSamples: SETTINGS.assumeRoleSamples });
+    const vend = await benchVend(bench, {
+      rounds: SETTINGS.rounds,
+      samples: SETTINGS.vendSamples,
+      baselineSamples: SETTINGS.assumeRoleSamples,
+    });
     const run: Run = { startedAt, durationSeconds: (performance.now() - start) / 1000, settings: SETTINGS, presign, vend, stsCalls };
     console.log(render(run));
     writeJson(RESULTS, run);

@@ -10,6 +10,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { customerCliEnv, runAwsCli } from '../local/customer-cli';
+import { type Stack, type StackInfo, startStack } from '../local/stack';
 import { createS3MultipartStore } from '../shared/adapters/s3-multipart-store';
 import { createS3UrlSigner } from '../shared/adapters/s3-url-signer';
 import { loadConfig } from '../shared/config';
@@ -19,8 +21,6 @@ import type { Caller, VendingDeps } from '../shared/vending/deps';
 import type { Volume } from '../shared/volumes/model';
 import { systemClock } from '../shared/wiring/ids';
 import { buildVolumeDeps } from '../shared/wiring/volumes';
-import { customerCliEnv, runAwsCli } from '../local/customer-cli';
-import { startStack, type Stack, type StackInfo } from '../local/stack';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '..');
@@ -71,7 +71,10 @@ export async function setUpVolume(info: StackInfo, dataDir: string, api: BenchSt
   const customerEnv = customerCliEnv(info, 0, dataDir);
   const aws = (...args: string[]) => runAwsCli(info.awsEndpoint, customerEnv, args);
   await aws('s3', 'mb', `s3://${BUCKET}`);
-  const placeholder = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }] });
+  const placeholder = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }],
+  });
   const role = JSON.parse(await aws('iam', 'create-role', '--role-name', 'BenchVolume', '--assume-role-policy-document', placeholder));
   const created = (await api('POST', '/volumes', {
     name: 'bench-volume',
@@ -129,7 +132,9 @@ export async function startBenchStack(): Promise<BenchStack> {
       deps,
       api,
       sessionsMinted: (roleArn, sessionName) => {
-        const state = JSON.parse(readFileSync(iamFile, 'utf8')) as { sessions: Record<string, { caller: { roleArn?: string; sessionName?: string } }> };
+        const state = JSON.parse(readFileSync(iamFile, 'utf8')) as {
+          sessions: Record<string, { caller: { roleArn?: string; sessionName?: string } }>;
+        };
         return Object.values(state.sessions).filter((s) => s.caller.roleArn === roleArn && s.caller.sessionName === sessionName).length;
       },
       close: async () => {

@@ -15,7 +15,14 @@ import type { BenchStack } from './stack';
 
 export interface StsCallsResult {
   vends: number;
-  domain: { concurrency: number; issuerCalls: number; sessionsMinted: number; stats: CacheStats; elapsedMs: number; distinctAccessKeys: number };
+  domain: {
+    concurrency: number;
+    issuerCalls: number;
+    sessionsMinted: number;
+    stats: CacheStats;
+    elapsedMs: number;
+    distinctAccessKeys: number;
+  };
   http: { sessionsMinted: number; elapsedMs: number; distinctAccessKeys: number };
 }
 
@@ -61,6 +68,10 @@ export async function benchStsCalls(b: BenchStack, options: { vends: number; con
     const answer = (await b.api('POST', `/volumes/${volume.id}/credentials`, {})) as { AccessKeyId: string };
     keys.add(answer.AccessKeyId);
   }
-  const http = { sessionsMinted: b.sessionsMinted(roleArn, sessionName) - before, elapsedMs: performance.now() - start, distinctAccessKeys: keys.size };
+  const http = {
+    sessionsMinted: b.sessionsMinted(roleArn, sessionName) - before,
+    elapsedMs: performance.now() - start,
+    distinctAccessKeys: keys.size,
+  };
   return { vends: options.vends, domain, http };
 }

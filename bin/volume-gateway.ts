@@ -43,14 +43,20 @@ interface Invocation {
 
 /** Something the user must fix; `exitCode` 2 when it is how the command was called. */
 class CliError extends Error {
-  constructor(message: string, readonly exitCode: 1 | 2 = 1) {
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 2 = 1,
+  ) {
     super(message);
   }
 }
 
 async function parseInvocation(argv: string[], env: NodeJS.ProcessEnv): Promise<Invocation | 'help'> {
   if (argv.some((a) => a === '--token' || a.startsWith('--token='))) {
-    throw new CliError('--token is not accepted: a token on the command line shows in `ps`. Set VOLUME_GATEWAY_TOKEN or pass --token-file PATH.', 2);
+    throw new CliError(
+      '--token is not accepted: a token on the command line shows in `ps`. Set VOLUME_GATEWAY_TOKEN or pass --token-file PATH.',
+      2,
+    );
   }
   let parsed;
   try {
@@ -73,7 +79,12 @@ async function parseInvocation(argv: string[], env: NodeJS.ProcessEnv): Promise<
   const { values, positionals } = parsed;
   if (values.help) return 'help';
   if (positionals.length !== 1 || positionals[0] !== 'credentials') {
-    throw new CliError(positionals.length === 0 ? 'a command is required: credentials' : `unknown command "${positionals.join(' ')}": the command is credentials`, 2);
+    throw new CliError(
+      positionals.length === 0
+        ? 'a command is required: credentials'
+        : `unknown command "${positionals.join(' ')}": the command is credentials`,
+      2,
+    );
   }
   const volume = values.volume?.trim();
   if (!volume) throw new CliError('--volume NAME is required', 2);
@@ -82,12 +93,19 @@ async function parseInvocation(argv: string[], env: NodeJS.ProcessEnv): Promise<
   }
   let durationSeconds: number | undefined;
   if (values.duration !== undefined) {
-    if (!/^\d+$/.test(values.duration) || Number(values.duration) <= 0) throw new CliError(`--duration must be a positive whole number of seconds (got "${values.duration}")`, 2);
+    if (!/^\d+$/.test(values.duration) || Number(values.duration) <= 0)
+      throw new CliError(`--duration must be a positive whole number of seconds (got "${values.duration}")`, 2);
     durationSeconds = Number(values.duration);
   }
   const api = apiBase(values.api ?? env.VOLUME_GATEWAY_API);
   const token = await readToken(values['token-file'], env);
-  return { volume, ...(values.access ? { access: values.access } : {}), ...(durationSeconds !== undefined ? { durationSeconds } : {}), api, token };
+  return {
+    volume,
+    ...(values.access ? { access: values.access } : {}),
+    ...(durationSeconds !== undefined ? { durationSeconds } : {}),
+    api,
+    token,
+  };
 }
 
 function apiBase(value: string | undefined): string {
@@ -130,14 +148,20 @@ function apiClient(invocation: Invocation, fetchImpl: typeof fetch) {
     try {
       response = await fetchImpl(`${invocation.api}${path}`, {
         method,
-        headers: { authorization: `Bearer ${invocation.token}`, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${invocation.token}`,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
     } catch (error) {
-      if ((error as Error).name === 'TimeoutError') throw new CliError(`the API at ${invocation.api} did not answer within ${REQUEST_TIMEOUT_MS / 1000} s; try again shortly`);
+      if ((error as Error).name === 'TimeoutError')
+        throw new CliError(`the API at ${invocation.api} did not answer within ${REQUEST_TIMEOUT_MS / 1000} s; try again shortly`);
       const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
-      const why = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : (error as Error).message;
+      const why =
+        typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : (error as Error).message;
       throw new CliError(`cannot reach the API at ${invocation.api} (${why}): check --api or VOLUME_GATEWAY_API, and your network`);
     }
     const text = await response.text().catch(() => '');
@@ -147,7 +171,10 @@ function apiClient(invocation: Invocation, fetchImpl: typeof fetch) {
     } catch {
       parsed = undefined;
     }
-    const answer = { status: response.status, body: typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : undefined };
+    const answer = {
+      status: response.status,
+      body: typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : undefined,
+    };
     if (answer.status >= 400) throw refusal(answer, invocation);
     return answer;
   };
@@ -157,15 +184,20 @@ function apiClient(invocation: Invocation, fetchImpl: typeof fetch) {
 function refusal({ status, body }: ApiAnswer, invocation: Invocation): CliError {
   const code = typeof body?.code === 'string' ? body.code : `HTTP ${status}`;
   const said = typeof body?.message === 'string' ? `${code}: ${body.message}` : code;
-  if (status === 401) return new CliError(`the API did not accept the token (${said}); get a fresh token into VOLUME_GATEWAY_TOKEN or the token file`);
-  if (status === 403) return new CliError(`not allowed to get ${invocation.access ? `${invocation.access} ` : ''}credentials for volume "${invocation.volume}" (${said}); ` +
-`ask the volume's admin for access`);
+  if (status === 401)
+    return new CliError(`the API did not accept the token (${said}); get a fresh token into VOLUME_GATEWAY_TOKEN or the token file`);
+  if (status === 403)
+    return new CliError(
+      `not allowed to get ${invocation.access ? `${invocation.access} ` : ''}credentials for volume "${invocation.volume}" (${said}); ` +
+        `ask the volume's admin for access`,
+    );
   if (status === 404) return unknownVolume(invocation.volume);
   if (status >= 500 || status === 429) return new CliError(`the API could not answer (${said}); try again shortly`);
   return new CliError(`the API refused the request (${said})`);
 }
 
-const unknownVolume = (name: string) => new CliError(`no volume named "${name}" among the volumes you can use: check the name, or ask its owner to add you`);
+const unknownVolume = (name: string) =>
+  new CliError(`no volume named "${name}" among the volumes you can use: check the name, or ask its owner to add you`);
 
 async function findVolumeId(call: ReturnType<typeof apiClient>, name: string): Promise<string> {
   let nextToken: string | undefined;
@@ -185,10 +217,18 @@ async function findVolumeId(call: ReturnType<typeof apiClient>, name: string): P
 function credentialProcessJson(body: Record<string, unknown> | undefined): string {
   const fields = ['AccessKeyId', 'SecretAccessKey', 'SessionToken', 'Expiration'] as const;
   if (!body || fields.some((f) => typeof body[f] !== 'string' || !body[f])) {
-    throw new CliError('the API answered without the credentials expected (AccessKeyId, SecretAccessKey, SessionToken, Expiration); is --api the ' +
-'volume gateway?');
+    throw new CliError(
+      'the API answered without the credentials expected (AccessKeyId, SecretAccessKey, SessionToken, Expiration); is --api the ' +
+        'volume gateway?',
+    );
   }
-  return JSON.stringify({ Version: 1, AccessKeyId: body.AccessKeyId, SecretAccessKey: body.SecretAccessKey, SessionToken: body.SessionToken, Expiration: body.Expiration });
+  return JSON.stringify({
+    Version: 1,
+    AccessKeyId: body.AccessKeyId,
+    SecretAccessKey: body.SecretAccessKey,
+    SessionToken: body.SessionToken,
+    Expiration: body.Expiration,
+  });
 }
 
 /** Runs the command; resolves with the exit code. Never throws. */
@@ -201,7 +241,10 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     }
     const call = apiClient(invocation, io.fetch ?? fetch);
     const id = await findVolumeId(call, invocation.volume);
-    const request = { ...(invocation.access ? { access: invocation.access } : {}), ...(invocation.durationSeconds !== undefined ? { durationSeconds: invocation.durationSeconds } : {}) };
+    const request = {
+      ...(invocation.access ? { access: invocation.access } : {}),
+      ...(invocation.durationSeconds !== undefined ? { durationSeconds: invocation.durationSeconds } : {}),
+    };
     const { body } = await call('POST', `/volumes/${encodeURIComponent(id)}/credentials`, request);
     io.stdout(`${credentialProcessJson(body)}\n`);
     return 0;
@@ -217,5 +260,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
 
 /** Run directly (`tsx bin/volume-gateway.ts …`); the `bin/volume-gateway.mjs` launcher calls {@link run} itself. */
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await run(process.argv.slice(2), { env: process.env, stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) });
+  process.exitCode = await run(process.argv.slice(2), {
+    env: process.env,
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+  });
 }

@@ -47,18 +47,23 @@ const BOOLEAN = /^(true|false|on|off|1|0)$/i;
  */
 export function functionUrlModel(spec = '', base: FunctionUrlModel = AWS_FUNCTION_URL): FunctionUrlModel {
   const model: FunctionUrlModel = { ...base };
-  for (const entry of spec.split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of spec
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const equals = entry.indexOf('=');
     const name = (equals < 0 ? entry : entry.slice(0, equals)).trim() as keyof FunctionUrlModel;
     const value = equals < 0 ? '' : entry.slice(equals + 1).trim();
     // Own names only: `in` would take `constructor` or `toString` for a switch.
-    if (!Object.hasOwn(base, name)) throw new Error(`FUNCTION_URL_MODEL: unknown switch "${name}" (known: ${Object.keys(base).join(', ')})`);
+    if (!Object.hasOwn(base, name))
+      throw new Error(`FUNCTION_URL_MODEL: unknown switch "${name}" (known: ${Object.keys(base).join(', ')})`);
     if (typeof base[name] === 'boolean') {
       if (!BOOLEAN.test(value)) throw new Error(`FUNCTION_URL_MODEL: ${name} takes true or false, not "${value}"`);
       (model[name] as boolean) = /^(true|on|1)$/i.test(value);
     } else {
       const number = Number(value);
-      if (value === '' || !Number.isSafeInteger(number) || number < 0) throw new Error(`FUNCTION_URL_MODEL: ${name} takes a whole number of bytes, not "${value}"`);
+      if (value === '' || !Number.isSafeInteger(number) || number < 0)
+        throw new Error(`FUNCTION_URL_MODEL: ${name} takes a whole number of bytes, not "${value}"`);
       (model[name] as number) = number;
     }
   }

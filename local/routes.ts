@@ -51,7 +51,11 @@ export function compileRoutes(functions: FunctionModel[]): CompiledRoute[] {
   return compiled.sort((a, b) => b.rank - a.rank);
 }
 
-export function matchRoute(routes: CompiledRoute[], method: string, rawPath: string): { route: CompiledRoute; pathParameters: Record<string, string> } | undefined {
+export function matchRoute(
+  routes: CompiledRoute[],
+  method: string,
+  rawPath: string,
+): { route: CompiledRoute; pathParameters: Record<string, string> } | undefined {
   for (const route of routes) {
     if (route.route.method !== method && route.route.method !== 'ANY') continue;
     const match = route.pattern.exec(rawPath);

@@ -22,7 +22,7 @@ export interface RunningStack {
 
 const HOW_TO =
   'Start the stack with "npm start" (it writes stack.json in its data directory, .local by default), or set LOCAL_DATA_DIR to the ' +
-'data directory of the stack you started.';
+  'data directory of the stack you started.';
 
 /** Where the stack's data is: `LOCAL_DATA_DIR`, else `.local` (relative to the working directory, as for npm start). */
 export const localDataDir = (env: NodeJS.ProcessEnv, cwd = process.cwd()): string => resolve(cwd, env.LOCAL_DATA_DIR?.trim() || '.local');
@@ -47,7 +47,8 @@ export async function findRunningStack(env: NodeJS.ProcessEnv, options: { timeou
   } catch (error) {
     throw new NoRunningStack(`${file} is not valid JSON (${(error as Error).message}). ${HOW_TO}`);
   }
-  const audienceOk = typeof info.audience === 'string' || (Array.isArray(info.audience) && (info.audience as unknown[]).every((a) => typeof a === 'string'));
+  const audienceOk =
+    typeof info.audience === 'string' || (Array.isArray(info.audience) && (info.audience as unknown[]).every((a) => typeof a === 'string'));
   if (typeof info.issuer !== 'string' || !audienceOk) throw new NoRunningStack(`${file} has no string "issuer" and "audience". ${HOW_TO}`);
   let kids: string[];
   try {
@@ -58,7 +59,7 @@ export async function findRunningStack(env: NodeJS.ProcessEnv, options: { timeou
   } catch (error) {
     throw new NoRunningStack(
       `the local stack of ${where(env, dataDir)} is not running: its issuer ${info.issuer} does not answer ` +
-`(${(error as Error).message}); stack.json is left from a stack that stopped. ${HOW_TO}`,
+        `(${(error as Error).message}); stack.json is left from a stack that stopped. ${HOW_TO}`,
     );
   }
   return { dataDir, info: info as StackInfo, kids };

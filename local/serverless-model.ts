@@ -95,7 +95,9 @@ export function loadServerlessModel(file = 'serverless.yml', options: ModelOptio
     const routes = (fn.events ?? [])
       .filter((event: Doc) => event.httpApi)
       .map((event: Doc) => ({ method: String(event.httpApi.method).toUpperCase(), path: String(event.httpApi.path) }));
-    const url = fn.url ? { invokeMode: (fn.url === true ? 'BUFFERED' : fn.url.invokeMode ?? 'BUFFERED') as 'BUFFERED' | 'RESPONSE_STREAM' } : undefined;
+    const url = fn.url
+      ? { invokeMode: (fn.url === true ? 'BUFFERED' : (fn.url.invokeMode ?? 'BUFFERED')) as 'BUFFERED' | 'RESPONSE_STREAM' }
+      : undefined;
     return {
       name,
       sourceFile: `${handler.slice(0, dot)}.ts`,
@@ -133,7 +135,8 @@ export function localRolePolicy(model: ServerlessModel, accountId: string): stri
     const doc = node as Doc;
     if (doc['Fn::GetAtt']) {
       const [logicalId, attribute] = doc['Fn::GetAtt'] as [string, string];
-      if (attribute !== 'Arn' || !tables.has(logicalId)) throw new Error(`serverless.yml: the local stack cannot resolve Fn::GetAtt ${logicalId}.${attribute} in an IAM statement`);
+      if (attribute !== 'Arn' || !tables.has(logicalId))
+        throw new Error(`serverless.yml: the local stack cannot resolve Fn::GetAtt ${logicalId}.${attribute} in an IAM statement`);
       return `arn:aws:dynamodb:${model.region}:${accountId}:table/${tables.get(logicalId)}`;
     }
     if (doc['Fn::Join']) {

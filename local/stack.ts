@@ -8,22 +8,22 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createLogger, type Logger } from '../shared/log';
-import { startApiServer, type LocalServer } from './api-server';
-import { startFunctionUrlServer } from './function-url-server';
-import type { FunctionUrlModel } from './function-url-model';
 import { startNodeProxy } from '../containers/node-proxy/server';
+import { createLogger, type Logger } from '../shared/log';
+import { type LocalServer, startApiServer } from './api-server';
 import { ensureTables } from './aws/dynamodb/bootstrap';
 import { createDynamoService, type DynamoService } from './aws/dynamodb/service';
+import { FaultInjector } from './aws/faults';
 import { createAuthorizer } from './aws/iam/authorizer';
-import { PLATFORM_ACCOUNT_ID, seedLocalAccounts, type SeededAccounts } from './aws/iam/seed';
+import { PLATFORM_ACCOUNT_ID, type SeededAccounts, seedLocalAccounts } from './aws/iam/seed';
 import { createIamService } from './aws/iam/service';
 import { IamStore } from './aws/iam/store';
 import { createS3Service } from './aws/s3';
-import { FaultInjector } from './aws/faults';
 import { startAwsEndpoint } from './aws/server';
 import { createStsService } from './aws/sts/service';
-import { startDevIssuer, type DevIssuer } from './oidc/issuer';
+import type { FunctionUrlModel } from './function-url-model';
+import { startFunctionUrlServer } from './function-url-server';
+import { type DevIssuer, startDevIssuer } from './oidc/issuer';
 import { loadServerlessModel, localEnvironment, localRolePolicy } from './serverless-model';
 
 export interface StackPorts {
@@ -89,7 +89,15 @@ export const DEFAULT_AUDIENCE = 'volume-gateway-local';
 const SERVICE_SESSION_NAME = 'volume-gateway-local';
 
 /** Credentials the SDK must not find before the container endpoint: the developer's own AWS setup. */
-const FOREIGN_AWS_ENV = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN'];
+const FOREIGN_AWS_ENV = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_PROFILE',
+  'AWS_DEFAULT_PROFILE',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AWS_ROLE_ARN',
+];
 
 /** The local deployment's access-key master key: random once, kept with the data (as a deployment keeps it in a secret store). */
 function localMasterKey(dataDir: string): string {
@@ -122,7 +130,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const accounts = seedLocalAccounts(iam, { platformPolicy: localRolePolicy(model, PLATFORM_ACCOUNT_ID) });
   const authorize = createAuthorizer({ store: iam, now });
   const dynamo = await createDynamoService({ dataDir, authorize, platformAccountId: accounts.platform.accountId, region, now });
-  const s3 = createS3Service({ dataDir: join(dataDir, 's3'), region, authorize, now, log: (message, error) => log.error(message, { error }) });
+  const s3 = createS3Service({
+    dataDir: join(dataDir, 's3'),
+    region,
+    authorize,
+    now,
+    log: (message, error) => log.error(message, { error }),
+  });
   const sts = createStsService({ store: iam, authorize, now });
   const iamService = createIamService({ store: iam, authorize, now });
 
@@ -152,7 +166,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           }
           const session = accounts.mintRoleSession(accounts.platform.roleArn, { sessionName: SERVICE_SESSION_NAME, durationSeconds: 3600 });
           response.writeHead(200, { 'content-type': 'application/json' }).end(
-            JSON.stringify({ AccessKeyId: session.accessKeyId, SecretAccessKey: session.secretAccessKey, Token: session.sessionToken, Expiration: session.expiration.toISOString() }),
+            JSON.stringify({
+              AccessKeyId: session.accessKeyId,
+              SecretAccessKey: session.secretAccessKey,
+              Token: session.sessionToken,
+              Expiration: session.expiration.toISOString(),
+            }),
           );
         },
       },
@@ -182,16 +201,33 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     servers.push(await startApiServer({ root, model, host, port: ports.api, log }));
     const proxyFn = model.functions.find((fn) => fn.url);
     if (!proxyFn) throw new Error('serverless.yml declares no function with a url (the S3 proxy)');
-    servers.push(await startFunctionUrlServer({ root, model, fn: proxyFn, host, port: ports.proxy, log, ...(options.functionUrl ? { behaviour: options.functionUrl } : {}) }));
+    servers.push(
+      await startFunctionUrlServer({
+        root,
+        model,
+        fn: proxyFn,
+        host,
+        port: ports.proxy,
+        log,
+        ...(options.functionUrl ? { behaviour: options.functionUrl } : {}),
+      }),
+    );
     // The Node front loads and builds its proxy at its first request, from the environment completed just below
     // (loaded lazily like the functions: the AWS SDK must not load before a streaming handler has found `awslambda`).
-    const nodeProxy = await startNodeProxy({ host, port: ports.nodeProxy, proxy: async () => (await import('../shared/wiring/proxy')).proxyDefaults().proxy });
+    const nodeProxy = await startNodeProxy({
+      host,
+      port: ports.nodeProxy,
+      proxy: async () => (await import('../shared/wiring/proxy')).proxyDefaults().proxy,
+    });
     servers.push({ url: nodeProxy.url, server: nodeProxy.server, close: () => nodeProxy.close(0) });
     // Nextflow configs name the Node front: Nextflow uploads files whole up to 100 MB, which no function URL carries.
     process.env.PROXY_PUBLIC_URL = nodeProxy.url;
     process.env.NODE_PROXY_PUBLIC_URL = nodeProxy.url;
 
-    const sweep = setInterval(() => void dynamo.sweepExpired().catch((error: Error) => log.error('ttl sweep failed', { errorMessage: error.message })), options.ttlSweepMs ?? 5000);
+    const sweep = setInterval(
+      () => void dynamo.sweepExpired().catch((error: Error) => log.error('ttl sweep failed', { errorMessage: error.message })),
+      options.ttlSweepMs ?? 5000,
+    );
     sweep.unref();
     closers.push(async () => clearInterval(sweep));
 

@@ -5,8 +5,8 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLogger } from '../shared/log';
 import { keepServing } from '../containers/node-proxy/keep-serving';
+import { createLogger } from '../shared/log';
 import { functionUrlModel } from './function-url-model';
 import { DEFAULT_PORTS, startStack } from './stack';
 
@@ -47,7 +47,7 @@ try {
       `  HTTP API        ${info.apiUrl}        (try: curl ${info.apiUrl}/health)`,
       `  S3 proxy (Node) ${info.nodeProxyUrl}   (the container front: the endpoint for S3 clients, any size)`,
       `  S3 proxy        ${info.proxyUrl}   (the Lambda function URL, modelled as AWS runs it: no Content-Length on answers, requests ` +
-`up to ~4.5 MiB; docs/function-url.md)`,
+        `up to ~4.5 MiB; docs/function-url.md)`,
       `  AWS endpoint    ${info.awsEndpoint}   (DynamoDB, S3, IAM, STS: /usr/bin/aws --endpoint-url ${info.awsEndpoint})`,
       `  OIDC issuer     ${info.issuer}        (a token: npm run --silent token -- --sub alice)`,
       `  details         ${join(dataDir, 'stack.json')}`,
@@ -69,8 +69,10 @@ try {
 } catch (error) {
   const e = error as NodeJS.ErrnoException;
   if (e.code === 'EADDRINUSE') {
-    console.error(`A port is already in use (${e.message}). Is another npm start running? Set API_PORT, PROXY_PORT, AWS_PORT, OIDC_PORT or ` +
-`NODE_PROXY_PORT to move.`);
+    console.error(
+      `A port is already in use (${e.message}). Is another npm start running? Set API_PORT, PROXY_PORT, AWS_PORT, OIDC_PORT or ` +
+        `NODE_PROXY_PORT to move.`,
+    );
   } else {
     console.error(`The local stack could not start: ${e.message}`);
   }

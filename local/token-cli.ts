@@ -13,8 +13,9 @@ import { parseArgs } from 'node:util';
 import { loadOrCreateSigningKey, signingKeyPath, signToken } from './oidc/token';
 import { findRunningStack, NoRunningStack } from './running-stack';
 
-const USAGE = 'usage: npm run --silent token -- --sub <subject> [--email <address>] [--groups a,b] [--amr pwd,mfa] [--ttl <seconds>] [--aud ' +
-'<audience>]';
+const USAGE =
+  'usage: npm run --silent token -- --sub <subject> [--email <address>] [--groups a,b] [--amr pwd,mfa] [--ttl <seconds>] [--aud ' +
+  '<audience>]';
 
 class UsageError extends Error {}
 
@@ -28,7 +29,12 @@ interface Request {
 }
 
 const commaList = (value: string | undefined): string[] | undefined =>
-  value === undefined ? undefined : value.split(',').map((item) => item.trim()).filter(Boolean);
+  value === undefined
+    ? undefined
+    : value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean);
 
 function parseRequest(argv: string[]): Request {
   let values;
@@ -75,16 +81,29 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { dataDir, info, kids } = await findRunningStack(env);
   const keyFile = signingKeyPath(dataDir);
   // Never make a key here: the issuer would not publish it, and every token signed with it would be refused.
-  if (!existsSync(keyFile)) throw new NoRunningStack(`${keyFile} does not exist, so ${dataDir} is not the data directory of the stack at ${info.issuer}: set LOCAL_DATA_DIR to the ` +
-`directory its npm start used.`);
+  if (!existsSync(keyFile))
+    throw new NoRunningStack(
+      `${keyFile} does not exist, so ${dataDir} is not the data directory of the stack at ${info.issuer}: set LOCAL_DATA_DIR to the ` +
+        `directory its npm start used.`,
+    );
   const key = await loadOrCreateSigningKey(dataDir);
   if (!kids.includes(key.kid)) {
-    throw new NoRunningStack(`the issuer at ${info.issuer} does not publish the key in ${keyFile}: set LOCAL_DATA_DIR to the data directory of the running ` +
-`stack (the one its npm start used), or restart it with npm start.`);
+    throw new NoRunningStack(
+      `the issuer at ${info.issuer} does not publish the key in ${keyFile}: set LOCAL_DATA_DIR to the data directory of the running ` +
+        `stack (the one its npm start used), or restart it with npm start.`,
+    );
   }
   const { issuer, audience } = info;
   const { ttlSeconds, audience: audienceOverride, ...claims } = request;
-  const token = signToken({ privateKey: key.privateKey, kid: key.kid, issuer, audience: audienceOverride ?? audience, ttlSeconds, now: new Date(), ...claims });
+  const token = signToken({
+    privateKey: key.privateKey,
+    kid: key.kid,
+    issuer,
+    audience: audienceOverride ?? audience,
+    ttlSeconds,
+    now: new Date(),
+    ...claims,
+  });
   process.stdout.write(`${token}\n`);
   return 0;
 }

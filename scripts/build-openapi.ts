@@ -13,7 +13,13 @@ export const ROUTES_MODULE = 'functions/openapi/routes.generated.ts';
 /** serverless.yml's HTTP API routes, one per (function, route), as the document needs them. */
 export function declaredRoutes(functions: FunctionModel[]): DeclaredRoute[] {
   return functions.flatMap((fn) =>
-    fn.routes.map((route) => ({ functionName: fn.name, method: route.method, path: route.path, sourceFile: fn.sourceFile, exportName: fn.exportName })),
+    fn.routes.map((route) => ({
+      functionName: fn.name,
+      method: route.method,
+      path: route.path,
+      sourceFile: fn.sourceFile,
+      exportName: fn.exportName,
+    })),
   );
 }
 

@@ -34,7 +34,10 @@ export interface Config {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, problem: string) {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
     super(`Configuration error: ${variable} ${problem}`);
     this.name = 'ConfigError';
   }
@@ -49,7 +52,10 @@ function required(env: Env, name: string, why = ''): string {
 }
 
 function list(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
@@ -110,14 +116,16 @@ function positiveInteger(env: Env, name: string, fallback: number): number {
 function masterKey(value: string | undefined): { accessKeyMasterKey?: string } {
   const key = value?.trim();
   if (!key) return {};
-  if (Buffer.byteLength(key) < 32) throw new ConfigError('ACCESS_KEY_MASTER_KEY', 'must be at least 32 bytes of randomness (e.g. openssl rand -base64 48)');
+  if (Buffer.byteLength(key) < 32)
+    throw new ConfigError('ACCESS_KEY_MASTER_KEY', 'must be at least 32 bytes of randomness (e.g. openssl rand -base64 48)');
   return { accessKeyMasterKey: key };
 }
 
 function thumbprints(value: string | undefined): string[] {
   const items = list(value);
   const bad = items.find((item) => !/^[0-9a-fA-F]{40}$/.test(item));
-  if (bad !== undefined) throw new ConfigError('OIDC_THUMBPRINTS', `must be 40-hex-digit SHA-1 thumbprints separated by commas (got "${bad}")`);
+  if (bad !== undefined)
+    throw new ConfigError('OIDC_THUMBPRINTS', `must be 40-hex-digit SHA-1 thumbprints separated by commas (got "${bad}")`);
   return items;
 }
 
@@ -126,7 +134,11 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     stage: env.STAGE?.trim() || 'dev',
     region: required(env, 'AWS_REGION', 'set by Lambda; set it yourself when running elsewhere'),
     auth: Object.freeze(loadAuthConfig(env)),
-    tables: Object.freeze({ volumes: required(env, 'VOLUMES_TABLE'), audit: required(env, 'AUDIT_TABLE'), accessKeys: required(env, 'ACCESS_KEYS_TABLE') }),
+    tables: Object.freeze({
+      volumes: required(env, 'VOLUMES_TABLE'),
+      audit: required(env, 'AUDIT_TABLE'),
+      accessKeys: required(env, 'ACCESS_KEYS_TABLE'),
+    }),
     ...masterKey(env.ACCESS_KEY_MASTER_KEY),
     gatewayPrincipalArn: roleArn('GATEWAY_PRINCIPAL_ARN', required(env, 'GATEWAY_PRINCIPAL_ARN')),
     auditRetentionDays: positiveInteger(env, 'AUDIT_RETENTION_DAYS', 365),

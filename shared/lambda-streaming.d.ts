@@ -1,6 +1,7 @@
 /** The globals the Lambda Node.js runtime provides to response-streaming functions. */
-import type { Context } from 'aws-lambda';
+
 import type { Writable } from 'node:stream';
+import type { Context } from 'aws-lambda';
 
 declare global {
   namespace awslambda {

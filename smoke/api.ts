@@ -60,7 +60,14 @@ export function apiClient(apiUrl: string, token: string) {
         const reply = await call('GET', `/volumes?limit=100${nextToken ? `&nextToken=${encodeURIComponent(nextToken)}` : ''}`);
         if (reply.status !== 200) throw refused('GET /volumes', reply);
         const found = (reply.body.items as any[]).find((v) => v.name === name);
-        if (found) return { id: found.id, name: found.name, status: found.status, region: found.region, data: found.access?.data === 'write' ? 'write' : 'read' };
+        if (found)
+          return {
+            id: found.id,
+            name: found.name,
+            status: found.status,
+            region: found.region,
+            data: found.access?.data === 'write' ? 'write' : 'read',
+          };
         nextToken = reply.body.nextToken;
       } while (nextToken);
       return undefined;

@@ -64,7 +64,9 @@ function readToken(file: string): string {
   let token: string;
   try {
     // A token copied with its header's scheme ("Bearer eyJ…") is still the token.
-    token = readFileSync(file, 'utf8').trim().replace(/^Bearer\s+/i, '');
+    token = readFileSync(file, 'utf8')
+      .trim()
+      .replace(/^Bearer\s+/i, '');
   } catch (error) {
     throw new UsageError(`--token-file: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }

@@ -52,13 +52,22 @@ const MAX_READ = 4 * 1024 * 1024;
 
 /** `smoke-20260105T221502-a1b2c3/`: sorts by time, unique per run. */
 export function runPrefix(now = new Date()): string {
-  return `smoke-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '')}-${randomBytes(3).toString('hex')}/`;
+  return `smoke-${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, '')}-${randomBytes(3).toString('hex')}/`;
 }
 
 function readObject(key: string, bytes: Buffer): ReadObject {
   const first = Math.floor(bytes.length / 3);
   const last = Math.min(bytes.length - 1, first + 65_535);
-  return { key, size: bytes.length, sha256: sha256(bytes), range: `bytes=${first}-${last}`, rangeSha256: sha256(bytes.subarray(first, last + 1)) };
+  return {
+    key,
+    size: bytes.length,
+    sha256: sha256(bytes),
+    range: `bytes=${first}-${last}`,
+    rangeSha256: sha256(bytes.subarray(first, last + 1)),
+  };
 }
 
 function localFile(workDir: string, name: string, bytes: Buffer): LocalFile {
@@ -77,7 +86,9 @@ export async function writeFixtures(s3: S3Client, bucket: string, prefix: string
   const data = randomBytes(DATA_SIZE);
   const gzip = gzipSync(Buffer.from('volume-gateway smoke test: these bytes are stored gzip-compressed.\n'.repeat(400)));
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}data.bin`, Body: data, ContentType: 'application/octet-stream' }));
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}gzip.txt`, Body: gzip, ContentType: 'text/plain', ContentEncoding: 'gzip' }));
+  await s3.send(
+    new PutObjectCommand({ Bucket: bucket, Key: `${prefix}gzip.txt`, Body: gzip, ContentType: 'text/plain', ContentEncoding: 'gzip' }),
+  );
   return { prefix, data: readObject(`${prefix}data.bin`, data), gzip: readObject(`${prefix}gzip.txt`, gzip), ...uploads(workDir) };
 }
 
@@ -105,7 +116,9 @@ export async function cleanUp(s3: S3Client, bucket: string, prefix: string): Pro
   };
   const keys = await listAll();
   for (let i = 0; i < keys.length; i += 1000) {
-    await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.slice(i, i + 1000).map((Key) => ({ Key })), Quiet: true } }));
+    await s3.send(
+      new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.slice(i, i + 1000).map((Key) => ({ Key })), Quiet: true } }),
+    );
   }
   const uploadsOpen = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix }));
   for (const upload of uploadsOpen.Uploads ?? []) {

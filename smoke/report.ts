@@ -40,7 +40,8 @@ export class Report {
 
   pass = (endpoint: string, client: string, check: string, detail = '') => this.add('PASS', endpoint, client, check, detail);
   fail = (endpoint: string, client: string, check: string, detail: string) => this.add('FAIL', endpoint, client, check, detail);
-  skip = (endpoint: string, client: string, check: string, reason: string) => this.add('SKIP', endpoint, client, check, `skipped: ${reason}`);
+  skip = (endpoint: string, client: string, check: string, reason: string) =>
+    this.add('SKIP', endpoint, client, check, `skipped: ${reason}`);
 
   get failed(): number {
     return this.results.filter((r) => r.outcome === 'FAIL').length;

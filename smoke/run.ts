@@ -14,14 +14,14 @@ import { boto3Runner } from './clients/boto3';
 import { rcloneRunner } from './clients/rclone';
 import { describe, sdkClient, sdkRunner } from './clients/sdk';
 import type { ClientRunner, Target } from './clients/types';
-import { cleanUp, existingFixtures, runPrefix, writeFixtures, type Fixtures } from './fixtures';
+import { cleanUp, existingFixtures, type Fixtures, runPrefix, writeFixtures } from './fixtures';
 import type { CheckResult, Report } from './report';
 
 const API = 'api';
 /** Why only the JS SDK is run through a function URL: the README gives the other clients the Node front. */
 const NODE_FRONT_CLIENTS =
   'S3 clients are given the Node front: through a function URL a HeadObject carries no size (README, "Which endpoint for which ' +
-'client"; docs/function-url.md)';
+  'client"; docs/function-url.md)';
 const LANES = 2;
 
 /** Runs `task` for every item, at most `lanes` at a time (item i starts when item i - lanes is done); the promises in order. */
@@ -62,12 +62,15 @@ export async function runSmoke(options: SmokeOptions, report: Report): Promise<v
       const clients = [sdkRunner, awsCliRunner(), boto3Runner(), rcloneRunner()];
       const pairs = options.endpoints.flatMap((endpoint) => clients.map((client) => ({ endpoint, client })));
       // Two clients at a time (their start-up is most of their time); the lines come out in the pairs' order.
-      const runs = inLanes(pairs, LANES, async ({ endpoint, client }): Promise<CheckResult[]> =>
-        'absent' in client
-          ? [{ outcome: 'SKIP', endpoint: endpoint.name, client: client.name, check: 'all', detail: `skipped: ${client.absent}` }]
-          : endpoint.name === 'function-url' && client !== sdkRunner
-            ? [{ outcome: 'SKIP', endpoint: endpoint.name, client: client.name, check: 'all', detail: `skipped: ${NODE_FRONT_CLIENTS}` }]
-            : checkClient(endpoint, client as ClientRunner, target(endpoint), plan),
+      const runs = inLanes(
+        pairs,
+        LANES,
+        async ({ endpoint, client }): Promise<CheckResult[]> =>
+          'absent' in client
+            ? [{ outcome: 'SKIP', endpoint: endpoint.name, client: client.name, check: 'all', detail: `skipped: ${client.absent}` }]
+            : endpoint.name === 'function-url' && client !== sdkRunner
+              ? [{ outcome: 'SKIP', endpoint: endpoint.name, client: client.name, check: 'all', detail: `skipped: ${NODE_FRONT_CLIENTS}` }]
+              : checkClient(endpoint, client as ClientRunner, target(endpoint), plan),
       );
       // Every run is awaited (a failure is its line) before the clean-up, so nothing writes after it.
       for (const [i, run] of runs.entries()) {
@@ -84,7 +87,12 @@ export async function runSmoke(options: SmokeOptions, report: Report): Promise<v
       await api.revokeKey(key.accessKeyId);
       report.pass(API, '-', 'revoke-key', `revoked ${key.accessKeyId}`);
     } catch (error) {
-      report.fail(API, '-', 'revoke-key', `${(error as Error).message}: revoke ${key.accessKeyId} yourself (DELETE /access-keys/{id}); it expires in 15 minutes anyway`);
+      report.fail(
+        API,
+        '-',
+        'revoke-key',
+        `${(error as Error).message}: revoke ${key.accessKeyId} yourself (DELETE /access-keys/{id}); it expires in 15 minutes anyway`,
+      );
     }
     rmSync(workDir, { recursive: true, force: true });
   }
@@ -104,10 +112,20 @@ async function findActiveVolume(api: ReturnType<typeof apiClient>, name: string,
     return undefined;
   }
   if (volume.status !== 'active') {
-    report.fail(API, '-', 'volume', `volume "${name}" is ${volume.status}, not active: verify it first (POST /volumes/${volume.id}/verify)`);
+    report.fail(
+      API,
+      '-',
+      'volume',
+      `volume "${name}" is ${volume.status}, not active: verify it first (POST /volumes/${volume.id}/verify)`,
+    );
     return undefined;
   }
-  report.pass(API, '-', 'volume', `${name} (${volume.id}) is active; this user may ${volume.data === 'write' ? 'read and write' : 'only read'}`);
+  report.pass(
+    API,
+    '-',
+    'volume',
+    `${name} (${volume.id}) is active; this user may ${volume.data === 'write' ? 'read and write' : 'only read'}`,
+  );
   return volume;
 }
 
@@ -121,8 +139,15 @@ async function prepare(home: Target, volume: VolumeSummary, prefix: string, repo
       return fixtures;
     }
     const fixtures = await existingFixtures(s3, volume.name, prefix, home.workDir);
-    if (!fixtures) report.fail('setup', 'js-sdk', 'fixtures', 'read-only volume with no object of 1 byte to 4 MiB in its first 1,000 keys to read');
-    else report.pass('setup', 'js-sdk', 'fixtures', `read-only volume: reading ${fixtures.data.key} (${fixtures.data.size} bytes), writing nothing`);
+    if (!fixtures)
+      report.fail('setup', 'js-sdk', 'fixtures', 'read-only volume with no object of 1 byte to 4 MiB in its first 1,000 keys to read');
+    else
+      report.pass(
+        'setup',
+        'js-sdk',
+        'fixtures',
+        `read-only volume: reading ${fixtures.data.key} (${fixtures.data.size} bytes), writing nothing`,
+      );
     return fixtures;
   } catch (error) {
     report.fail('setup', 'js-sdk', 'fixtures', describe(error));

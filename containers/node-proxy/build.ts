@@ -3,9 +3,10 @@
  * imports) into one minified ES module, `dist/node-proxy.mjs`, that runs with `node dist/node-proxy.mjs` and no
  * node_modules: what the `Dockerfile` ships.
  */
-import { build } from 'esbuild';
+
 import { statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const NODE_PROXY_BUNDLE = `${ROOT}dist/node-proxy.mjs`;

@@ -7,7 +7,9 @@
 import type { Logger } from '../../shared/log';
 
 const described = (error: unknown) =>
-  error instanceof Error ? { errorName: error.name, errorMessage: error.message } : { errorName: typeof error, errorMessage: 'a value that is not an Error was thrown' };
+  error instanceof Error
+    ? { errorName: error.name, errorMessage: error.message }
+    : { errorName: typeof error, errorMessage: 'a value that is not an Error was thrown' };
 
 export function keepServing(log: Logger): void {
   process.on('unhandledRejection', (reason) => log.error('unhandled rejection (the process carries on)', described(reason)));

@@ -20,7 +20,8 @@ import { DEFAULT_TIMEOUTS, startNodeProxy } from './server';
 function envPort(value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`NODE_PROXY_PORT must be a port number from 0 to 65535 (got "${value}")`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`NODE_PROXY_PORT must be a port number from 0 to 65535 (got "${value}")`);
   return port;
 }
 

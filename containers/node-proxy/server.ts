@@ -7,12 +7,12 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream';
-import { s3Headers } from '../../shared/s3/header-names';
-import { headersFromRaw } from '../../shared/sigv4';
 import { clientBody, incompleteBody } from '../../shared/proxy/body';
 import { S3Refusal } from '../../shared/proxy/errors';
 import type { ProxyHandler } from '../../shared/proxy/handle';
 import type { ProxyRequest } from '../../shared/proxy/types';
+import { s3Headers } from '../../shared/s3/header-names';
+import { headersFromRaw } from '../../shared/sigv4';
 
 export interface NodeProxyServer {
   url: string;
@@ -60,7 +60,12 @@ export function clientGone(request: IncomingMessage): S3Refusal {
   return new S3Refusal(400, 'RequestTimeout', 'The client closed the connection before the answer was sent.');
 }
 
-async function serve(proxy: () => ProxyHandler | Promise<ProxyHandler>, request: IncomingMessage, response: ServerResponse, bodyIdleMs: number): Promise<void> {
+async function serve(
+  proxy: () => ProxyHandler | Promise<ProxyHandler>,
+  request: IncomingMessage,
+  response: ServerResponse,
+  bodyIdleMs: number,
+): Promise<void> {
   const abort = new AbortController();
   response.on('close', () => {
     if (!response.writableFinished) abort.abort(clientGone(request));
@@ -84,16 +89,24 @@ async function serve(proxy: () => ProxyHandler | Promise<ProxyHandler>, request:
  * Starts the front. `proxy` is called at the first request, so the environment may be completed after
  * listening (the local stack learns its ports first).
  */
-export function startNodeProxy(options: { host: string; port: number; proxy: () => ProxyHandler | Promise<ProxyHandler>; timeouts?: NodeProxyTimeouts }): Promise<NodeProxyServer> {
+export function startNodeProxy(options: {
+  host: string;
+  port: number;
+  proxy: () => ProxyHandler | Promise<ProxyHandler>;
+  timeouts?: NodeProxyTimeouts;
+}): Promise<NodeProxyServer> {
   const { bodyIdleMs, headersMs } = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   // Slow headers: Node checks incomplete requests every `connectionsCheckingInterval`, so the headers deadline
   // holds to within a quarter of itself.
-  const server = createServer({ connectionsCheckingInterval: Math.max(50, Math.min(5_000, Math.floor(headersMs / 4))) }, (request, response) => {
-    serve(options.proxy, request, response, bodyIdleMs).catch(() => {
-      // The core answers every error itself; this is the client leaving mid-write.
-      response.destroy();
-    });
-  });
+  const server = createServer(
+    { connectionsCheckingInterval: Math.max(50, Math.min(5_000, Math.floor(headersMs / 4))) },
+    (request, response) => {
+      serve(options.proxy, request, response, bodyIdleMs).catch(() => {
+        // The core answers every error itself; this is the client leaving mid-write.
+        response.destroy();
+      });
+    },
+  );
   // Uploads of gigabytes take minutes: no whole-request deadline (requestTimeout would cut them). A stalled body
   // is the body's idle timeout (`clientBody`, S3's RequestTimeout); slow headers are `headersTimeout`.
   server.requestTimeout = 0;

@@ -1,10 +1,10 @@
 /** The access-key routes: each parses its request, calls one domain function, returns its result. */
-import { createAccessKey, listAccessKeys, revokeAccessKey, type KeyCaller } from '../../shared/access-keys';
+import { createAccessKey, type KeyCaller, listAccessKeys, revokeAccessKey } from '../../shared/access-keys';
 import type { Identity } from '../../shared/auth/identity';
 import { callerOf } from '../../shared/http/caller';
 import { route } from '../../shared/http/route';
 import { ok, type RouteRequest } from '../../shared/http/types';
-import { accessKeyDefaults, type AccessKeyHandlerDeps } from '../../shared/wiring/access-keys';
+import { type AccessKeyHandlerDeps, accessKeyDefaults } from '../../shared/wiring/access-keys';
 import { once, onFirstCall } from '../../shared/wiring/lazy';
 import { specs } from './specs';
 

@@ -4,7 +4,7 @@ import { route } from '../../shared/http/route';
 import { ok } from '../../shared/http/types';
 import { listAudit } from '../../shared/volumes/service';
 import { onFirstCall } from '../../shared/wiring/lazy';
-import { volumeDefaults, type VolumeHandlerDeps } from '../../shared/wiring/volumes';
+import { type VolumeHandlerDeps, volumeDefaults } from '../../shared/wiring/volumes';
 import { specs } from './specs';
 
 export const makeHandler = (deps: VolumeHandlerDeps) =>

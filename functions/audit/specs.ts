@@ -8,7 +8,7 @@ import { pageQuery } from '../../shared/volumes/schemas';
 
 export const specs = defineRoutes({
   handler: {
-    summary: 'A volume\'s audit trail',
+    summary: "A volume's audit trail",
     description: 'Every attempt on the volume, newest first (admins only).',
     auth: 'jwt',
     params: z.object({ id: volumeIdParam }),

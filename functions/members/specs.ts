@@ -6,12 +6,12 @@ import { errors } from '../../shared/openapi/schemas/errors';
 import { memberPage, memberView } from '../../shared/openapi/schemas/volumes';
 import { pageQuery, putMemberBody } from '../../shared/volumes/schemas';
 
-const subject = z.string().describe('The member\'s subject (the `sub` of their token).');
+const subject = z.string().describe("The member's subject (the `sub` of their token).");
 const tags = ['members'];
 
 export const specs = defineRoutes({
   put: {
-    summary: 'Grant or change a member\'s access',
+    summary: "Grant or change a member's access",
     auth: 'jwt',
     params: z.object({ id: volumeIdParam, subject }),
     body: putMemberBody,
@@ -19,7 +19,7 @@ export const specs = defineRoutes({
     tags,
   },
   list: {
-    summary: 'List a volume\'s members',
+    summary: "List a volume's members",
     auth: 'jwt',
     params: z.object({ id: volumeIdParam }),
     query: pageQuery,

@@ -13,8 +13,9 @@ export function apiDocument(options: Partial<DocumentOptions> = {}) {
   return buildDocument(declaredRoutes, routeSpecs, {
     title: service,
     version: API_VERSION,
-    description: 'Scoped, short-lived access to S3 buckets: volumes, members, credential vending, presigned URLs and gateway access keys. The S3 ' +
-'proxy itself speaks S3 behind a function URL and is not part of this API.',
+    description:
+      'Scoped, short-lived access to S3 buckets: volumes, members, credential vending, presigned URLs and gateway access keys. The S3 ' +
+      'proxy itself speaks S3 behind a function URL and is not part of this API.',
     ...options,
   });
 }

@@ -4,7 +4,7 @@ import { defineRoutes } from '../../shared/openapi/route-doc';
 
 export const specs = defineRoutes({
   handler: {
-    summary: 'This API\'s OpenAPI 3.1 description',
+    summary: "This API's OpenAPI 3.1 description",
     auth: 'public',
     responses: {
       200: {

@@ -5,7 +5,7 @@ import { defineRoutes } from '../../shared/openapi/route-doc';
 export const specs = defineRoutes({
   handler: {
     summary: 'CORS preflight',
-    description: 'Answers browsers\' preflight requests for every API path from the deployment\'s allowed origins.',
+    description: "Answers browsers' preflight requests for every API path from the deployment's allowed origins.",
     auth: 'public',
     params: z.object({ proxy: z.string().describe('Any path.') }),
     responses: { 204: { description: 'The CORS headers (`access-control-allow-*`) when the origin is allowed.' } },

@@ -1,10 +1,10 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { Logger } from '../../shared/log';
 import { errorResponse } from '../../shared/proxy/errors';
 import { eventBodyProblem, FUNCTION_URL_LIMITS, requestFromEvent, streamedHeaders } from '../../shared/proxy/function-url';
-import type { Logger } from '../../shared/log';
-import { s3Headers } from '../../shared/s3/header-names';
 import type { ProxyHandler } from '../../shared/proxy/handle';
+import { s3Headers } from '../../shared/s3/header-names';
 import { unwiredLogger, wiringFailed } from '../../shared/wiring/lazy';
 import { proxyDefaults } from '../../shared/wiring/proxy';
 

@@ -4,10 +4,17 @@ import { route } from '../../shared/http/route';
 import { ok } from '../../shared/http/types';
 import { nextflowConfig } from '../../shared/proxy/nextflow-config';
 import { onFirstCall } from '../../shared/wiring/lazy';
-import { nextflowConfigDefaults, type NextflowConfigDeps } from '../../shared/wiring/proxy';
+import { type NextflowConfigDeps, nextflowConfigDefaults } from '../../shared/wiring/proxy';
 import { nextflowConfigSpecs } from './specs';
 
 export const makeHandler = (deps: NextflowConfigDeps) =>
-  route(nextflowConfigSpecs.handler, async (r) => ok(await nextflowConfig(deps.volumes.repo, callerOf(r), r.pathParameters.id!, { publicUrl: deps.proxyPublicUrl, nodeUrl: deps.nodeProxyPublicUrl })))(deps);
+  route(nextflowConfigSpecs.handler, async (r) =>
+    ok(
+      await nextflowConfig(deps.volumes.repo, callerOf(r), r.pathParameters.id!, {
+        publicUrl: deps.proxyPublicUrl,
+        nodeUrl: deps.nodeProxyPublicUrl,
+      }),
+    ),
+  )(deps);
 
 export const handler = onFirstCall(() => makeHandler(nextflowConfigDefaults()));

@@ -4,7 +4,7 @@ import { route } from '../../shared/http/route';
 import { ok } from '../../shared/http/types';
 import { abortUpload, completeUpload, downloadUrl, presignObject, presignParts, startUpload, vendCredentials } from '../../shared/vending';
 import { once, onFirstCall } from '../../shared/wiring/lazy';
-import { vendingDefaults, type VendingHandlerDeps } from '../../shared/wiring/vending';
+import { type VendingHandlerDeps, vendingDefaults } from '../../shared/wiring/vending';
 import { specs } from './specs';
 
 export function makeHandlers(deps: VendingHandlerDeps) {
@@ -12,8 +12,12 @@ export function makeHandlers(deps: VendingHandlerDeps) {
   return {
     credentials: route(specs.credentials, async (r) => ok(await vendCredentials(vending, callerOf(r), r.pathParameters.id!, r.body)))(deps),
     presign: route(specs.presign, async (r) => ok(await presignObject(vending, callerOf(r), r.pathParameters.id!, r.body)))(deps),
-    startUpload: route(specs.startUploadHandler, async (r) => ok(await startUpload(vending, callerOf(r), r.pathParameters.id!, r.body), 201))(deps),
-    partsUpload: route(specs.partsUploadHandler, async (r) => ok(await presignParts(vending, callerOf(r), r.pathParameters.id!, r.pathParameters.uploadId!, r.body)))(deps),
+    startUpload: route(specs.startUploadHandler, async (r) =>
+      ok(await startUpload(vending, callerOf(r), r.pathParameters.id!, r.body), 201),
+    )(deps),
+    partsUpload: route(specs.partsUploadHandler, async (r) =>
+      ok(await presignParts(vending, callerOf(r), r.pathParameters.id!, r.pathParameters.uploadId!, r.body)),
+    )(deps),
     completeUpload: route(specs.completeUploadHandler, async (r) =>
       ok(await completeUpload(vending, callerOf(r), r.pathParameters.id!, r.pathParameters.uploadId!, r.body)),
     )(deps),

@@ -4,8 +4,16 @@ import { defineRoutes } from '../../shared/openapi/route-doc';
 import { volumeIdParam } from '../../shared/openapi/schemas/common';
 import { errors } from '../../shared/openapi/schemas/errors';
 import { completedUpload, partUrls, presignedUrl, startedUpload, vendedCredentials } from '../../shared/openapi/schemas/vending';
+import {
+  abortUploadBody,
+  completeUploadBody,
+  downloadQuery,
+  partUrlsBody,
+  presignBody,
+  startUploadBody,
+  vendBody,
+} from '../../shared/vending/schemas';
 import { KEY_RULE } from '../../shared/volumes/object-keys';
-import { abortUploadBody, completeUploadBody, downloadQuery, partUrlsBody, presignBody, startUploadBody, vendBody } from '../../shared/vending/schemas';
 
 const volume = z.object({ id: volumeIdParam });
 const upload = z.object({ id: volumeIdParam, uploadId: z.string().describe('The `uploadId` starting the upload returned.') });
@@ -14,7 +22,7 @@ const tags = ['data'];
 export const specs = defineRoutes({
   credentials: {
     summary: 'Temporary credentials for a volume',
-    description: 'Short-lived AWS credentials scoped to the volume\'s prefix, in `credential_process` shape.',
+    description: "Short-lived AWS credentials scoped to the volume's prefix, in `credential_process` shape.",
     auth: 'jwt',
     params: volume,
     body: vendBody,
@@ -26,31 +34,40 @@ export const specs = defineRoutes({
     auth: 'jwt',
     params: volume,
     body: presignBody,
-    responses: { 200: { description: 'The URL and what the request must send.', schema: presignedUrl }, ...errors(400, 401, 403, 404, 409, 503) },
+    responses: {
+      200: { description: 'The URL and what the request must send.', schema: presignedUrl },
+      ...errors(400, 401, 403, 404, 409, 503),
+    },
     tags,
   },
   startUploadHandler: {
     summary: 'Start a browser multipart upload',
     description:
       'Answers the uploadId and the presigned PUT URLs of the first parts: at most 1,000 (fewer when the URLs are very long, so an ' +
-'answer stays far below 6 MB). `nextPartNumber` is present when more parts remain; `POST ' +
-'/volumes/{id}/uploads/{uploadId}/parts` signs them.',
+      'answer stays far below 6 MB). `nextPartNumber` is present when more parts remain; `POST ' +
+      '/volumes/{id}/uploads/{uploadId}/parts` signs them.',
     auth: 'jwt',
     params: volume,
     body: startUploadBody,
-    responses: { 201: { description: 'The upload, with the URLs of its first parts.', schema: startedUpload }, ...errors(400, 401, 403, 404, 409, 503) },
+    responses: {
+      201: { description: 'The upload, with the URLs of its first parts.', schema: startedUpload },
+      ...errors(400, 401, 403, 404, 409, 503),
+    },
     tags,
   },
   partsUploadHandler: {
     summary: 'More part URLs of a multipart upload',
     description:
       'Presigns the PUT URLs of parts `from` to `from + count - 1` of a started upload: the next page after `nextPartNumber`, or ' +
-'parts whose URLs expired. One answer holds at most 1,000; `nextPartNumber` says where to go on. S3 must have the upload ' +
-'open for this key in this volume (404 `UploadNotFound` otherwise).',
+      'parts whose URLs expired. One answer holds at most 1,000; `nextPartNumber` says where to go on. S3 must have the upload ' +
+      'open for this key in this volume (404 `UploadNotFound` otherwise).',
     auth: 'jwt',
     params: upload,
     body: partUrlsBody,
-    responses: { 200: { description: 'The URLs of the parts asked for, or of the first of them.', schema: partUrls }, ...errors(400, 401, 403, 404, 409, 503) },
+    responses: {
+      200: { description: 'The URLs of the parts asked for, or of the first of them.', schema: partUrls },
+      ...errors(400, 401, 403, 404, 409, 503),
+    },
     tags,
   },
   completeUploadHandler: {
@@ -73,8 +90,15 @@ export const specs = defineRoutes({
     summary: 'Download link',
     description: 'Redirects (302) to a presigned GET of the object, for browsers and `curl -L`.',
     auth: 'jwt',
-    params: z.object({ id: volumeIdParam, key: z.string().describe(`The object's key relative to the volume's root, percent-encoded where needed; may contain \`/\` (a key starting with \`/\` ` +
-`is sent as \`download/%2Fx\`). ${KEY_RULE} A refused key is 400 \`InvalidKey\`.`) }),
+    params: z.object({
+      id: volumeIdParam,
+      key: z
+        .string()
+        .describe(
+          `The object's key relative to the volume's root, percent-encoded where needed; may contain \`/\` (a key starting with \`/\` ` +
+            `is sent as \`download/%2Fx\`). ${KEY_RULE} A refused key is 400 \`InvalidKey\`.`,
+        ),
+    }),
     query: downloadQuery,
     responses: {
       302: { description: 'To the presigned GET.', headers: { location: { description: 'The presigned URL.' } } },

@@ -2,9 +2,18 @@
 import { callerOf } from '../../shared/http/caller';
 import { route } from '../../shared/http/route';
 import { ok } from '../../shared/http/types';
-import { createVolumeOnce, deleteVolume, getVolume, IDEMPOTENCY_HEADER, listVolumes, REPLAYED_HEADER, updateVolume, verify } from '../../shared/volumes/service';
+import {
+  createVolumeOnce,
+  deleteVolume,
+  getVolume,
+  IDEMPOTENCY_HEADER,
+  listVolumes,
+  REPLAYED_HEADER,
+  updateVolume,
+  verify,
+} from '../../shared/volumes/service';
 import { once, onFirstCall } from '../../shared/wiring/lazy';
-import { volumeDefaults, type VolumeHandlerDeps } from '../../shared/wiring/volumes';
+import { type VolumeHandlerDeps, volumeDefaults } from '../../shared/wiring/volumes';
 import { specs } from './specs';
 
 export function makeHandlers(deps: VolumeHandlerDeps) {

@@ -15,9 +15,9 @@ const idempotencyHeaders = z.object({
     .optional()
     .describe(
       'Makes the create safe to retry: a unique value per volume you mean to create (a UUID), 1 to 255 visible ASCII characters, kept ' +
-'for 24 hours and scoped to you. ' +
+        'for 24 hours and scoped to you. ' +
         'A retry with the same key and the same body answers the volume that key created (201, `Idempotent-Replayed: true`), as it is ' +
-'now, instead of `VolumeNameTaken`; ' +
+        'now, instead of `VolumeNameTaken`; ' +
         'the same key with a different body is 422 `IdempotencyKeyReused`.',
     ),
 });
@@ -28,17 +28,22 @@ export const specs = defineRoutes({
     summary: 'Register a volume',
     description:
       'Registers a bucket (and optional prefix root) with the role the gateway may assume; the caller becomes its owner and admin. ' +
-'The answer carries the policies and commands to apply to the role; then call verify. ' +
+      'The answer carries the policies and commands to apply to the role; then call verify. ' +
       'Send an `Idempotency-Key` to retry safely when an answer is lost (a timeout, a dropped connection, a 503).',
     auth: 'jwt',
     headers: idempotencyHeaders,
     body: createVolumeBody,
     responses: {
       201: {
-        description: 'The volume, `pending`, with its setup; with `Idempotent-Replayed: true`, the one an earlier request with the same ' +
-'`Idempotency-Key` created.',
+        description:
+          'The volume, `pending`, with its setup; with `Idempotent-Replayed: true`, the one an earlier request with the same ' +
+          '`Idempotency-Key` created.',
         schema: volumeView,
-        headers: { 'Idempotent-Replayed': { description: '`true` when the answer repeats an earlier creation with the same `Idempotency-Key`; absent otherwise.' } },
+        headers: {
+          'Idempotent-Replayed': {
+            description: '`true` when the answer repeats an earlier creation with the same `Idempotency-Key`; absent otherwise.',
+          },
+        },
       },
       ...errors(400, 401, 404, 409, 422, 503),
     },
@@ -76,10 +81,13 @@ export const specs = defineRoutes({
   },
   verifyVolume: {
     summary: 'Verify a volume',
-    description: 'Probes the customer\'s role (trust, external id, permissions) and activates or fails the volume.',
+    description: "Probes the customer's role (trust, external id, permissions) and activates or fails the volume.",
     auth: 'jwt',
     params,
-    responses: { 200: { description: 'What was checked and the outcome.', schema: verificationResult }, ...errors(401, 403, 404, 409, 503) },
+    responses: {
+      200: { description: 'What was checked and the outcome.', schema: verificationResult },
+      ...errors(401, 403, 404, 409, 503),
+    },
     tags,
   },
 });

@@ -108,14 +108,19 @@ export interface FaultAnswer {
 export function faultAnswer(target: FaultTarget, fault: Extract<Fault, { kind: 'throttle' | 'fail' }>): FaultAnswer {
   if (fault.kind === 'throttle') {
     if (target === 's3') return { status: 503, code: 'SlowDown', message: 'Please reduce your request rate.' };
-    if (target === 'dynamodb') return { status: 400, code: 'ThrottlingException', message: 'Rate of requests exceeds the allowed throughput.' };
+    if (target === 'dynamodb')
+      return { status: 400, code: 'ThrottlingException', message: 'Rate of requests exceeds the allowed throughput.' };
     if (target === 'jwks') return { status: 429, code: 'TooManyRequests', message: 'Too many requests.' };
     return { status: 400, code: 'Throttling', message: 'Rate exceeded' };
   }
   if (fault.status === 503) return { status: 503, code: 'ServiceUnavailable', message: 'Service is unable to handle request.' };
   if (target === 's3') return { status: 500, code: 'InternalError', message: 'We encountered an internal error. Please try again.' };
   if (target === 'dynamodb') return { status: 500, code: 'InternalServerError', message: 'Internal server error' };
-  return { status: 500, code: 'InternalFailure', message: 'The request processing has failed because of an unknown error, exception or failure.' };
+  return {
+    status: 500,
+    code: 'InternalFailure',
+    message: 'The request processing has failed because of an unknown error, exception or failure.',
+  };
 }
 
 export function delay(ms: number): Promise<void> {
@@ -146,7 +151,8 @@ function answer(response: ServerResponse, status: number, body: unknown): void {
  */
 export function faultsRoute(faults: FaultInjector): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
-    if (!LOOPBACK.test(request.socket.remoteAddress ?? '')) return answer(response, 403, { message: 'Faults are injected from this machine only.' });
+    if (!LOOPBACK.test(request.socket.remoteAddress ?? ''))
+      return answer(response, 403, { message: 'Faults are injected from this machine only.' });
     const query = new URL(request.url ?? '/', 'http://local').searchParams;
     if (request.method === 'DELETE') {
       const id = query.get('id');

@@ -61,9 +61,7 @@ export function memberList(form: URLSearchParams, name: string): string[] {
 /** `Name.member.1.Key`, `Name.member.1.Value`, … as a list of records (field names as given). */
 export function memberStructs(form: URLSearchParams, name: string, fields: string[]): Record<string, string | undefined>[] {
   const prefix = `${name}.member.`;
-  return memberIndices(form, prefix).map((i) =>
-    Object.fromEntries(fields.map((f) => [f, form.get(`${prefix}${i}.${f}`) ?? undefined])),
-  );
+  return memberIndices(form, prefix).map((i) => Object.fromEntries(fields.map((f) => [f, form.get(`${prefix}${i}.${f}`) ?? undefined])));
 }
 
 /** AWS's timestamp form: `2024-01-02T03:04:05Z`. */
@@ -103,7 +101,10 @@ export function queryResponse(svc: QueryService, action: string, result: string 
 
 /** Renders an error; anything that is not an {@link AwsError} becomes a 500 without detail (and is logged). */
 export function queryErrorResponse(svc: QueryService, error: unknown, requestId: string): AwsResponse {
-  const e = error instanceof AwsError ? error : new AwsError('InternalFailure', 'The request processing has failed because of an unknown error.', 500);
+  const e =
+    error instanceof AwsError
+      ? error
+      : new AwsError('InternalFailure', 'The request processing has failed because of an unknown error.', 500);
   if (!(error instanceof AwsError)) console.error('query service failure', error);
   const body =
     `<ErrorResponse xmlns="${svc.xmlns}">` +

@@ -35,7 +35,12 @@ function through(request: IncomingMessage, transform: Transform): S3Body {
 }
 
 /** Throws AwsError for a body the headers already show to be malformed (unsupported trailer, bad length). */
-export function s3BodyStream(request: IncomingMessage, sigRequest: SigV4Request, parsed: ParsedSigV4 | null, secret: string | undefined): S3Body {
+export function s3BodyStream(
+  request: IncomingMessage,
+  sigRequest: SigV4Request,
+  parsed: ParsedSigV4 | null,
+  secret: string | undefined,
+): S3Body {
   let verifier: Transform | undefined;
   try {
     verifier = bodyVerifier(sigRequest, parsed, secret);

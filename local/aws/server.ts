@@ -10,15 +10,14 @@ import { pipeline } from 'node:stream/promises';
 import type { Logger } from '../../shared/log';
 import { s3ErrorXml } from '../../shared/s3/error-xml';
 import { s3Headers } from '../../shared/s3/header-names';
-import { headersFromRaw } from '../../shared/sigv4/canonical';
+import { headersFromRaw, sha256Hex } from '../../shared/sigv4/canonical';
 import { SigV4Error } from '../../shared/sigv4/errors';
-import { parseSigV4, type ParsedSigV4, type SigV4Request } from '../../shared/sigv4/parse';
-import { sha256Hex } from '../../shared/sigv4/canonical';
+import { type ParsedSigV4, parseSigV4, type SigV4Request } from '../../shared/sigv4/parse';
 import { checkScopeRegion, checkScopeService } from '../../shared/sigv4/scope';
 import { verifySigV4 } from '../../shared/sigv4/verify';
-import { closeServer, listen, type LocalServer } from '../api-server';
-import { authFailure, protocolOf, type AuthFailure } from './auth-errors';
-import { delay, faultAnswer, faultsRoute, type FaultInjector, type FaultTarget } from './faults';
+import { closeServer, type LocalServer, listen } from '../api-server';
+import { type AuthFailure, authFailure, protocolOf } from './auth-errors';
+import { delay, type FaultInjector, type FaultTarget, faultAnswer, faultsRoute } from './faults';
 import { IAM_QUERY, queryErrorResponse, STS_QUERY } from './query-protocol';
 import { s3BodyStream } from './s3-body';
 import type { AwsRequest, AwsResponse, Caller, CredentialStore } from './types';
@@ -47,12 +46,24 @@ export interface EndpointOptions {
 
 const MAX_BUFFERED_BODY = 16 * 1024 * 1024;
 
-function renderError(service: string, code: string, message: string, status: number, requestId: string, extra: Record<string, string> = {}): AwsResponse {
+function renderError(
+  service: string,
+  code: string,
+  message: string,
+  status: number,
+  requestId: string,
+  extra: Record<string, string> = {},
+): AwsResponse {
   const protocol = protocolOf(service);
   if (protocol === 's3') {
-    return { status, headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId }, body: s3ErrorXml(code, message, requestId, extra) };
+    return {
+      status,
+      headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId },
+      body: s3ErrorXml(code, message, requestId, extra),
+    };
   }
-  if (protocol === 'query') return queryErrorResponse(service === 'iam' ? IAM_QUERY : STS_QUERY, new AwsError(code, message, status), requestId);
+  if (protocol === 'query')
+    return queryErrorResponse(service === 'iam' ? IAM_QUERY : STS_QUERY, new AwsError(code, message, status), requestId);
   return {
     status,
     headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': requestId, 'x-amzn-errortype': code },
@@ -140,7 +151,13 @@ function authenticate(
 }
 
 /** The fault target and action of a request: DynamoDB's X-Amz-Target operation, STS/IAM's Action, S3's method. */
-function faultKey(service: string, method: string, headers: Record<string, string>, rawQuery: string, body: Buffer | undefined): [FaultTarget, string] | undefined {
+function faultKey(
+  service: string,
+  method: string,
+  headers: Record<string, string>,
+  rawQuery: string,
+  body: Buffer | undefined,
+): [FaultTarget, string] | undefined {
   if (service === 's3' || service === 's3-object-lambda') return ['s3', method];
   if (service === 'dynamodb') return ['dynamodb', (headers['x-amz-target'] ?? '').split('.').pop() ?? ''];
   if (service === 'sts' || service === 'iam') {
@@ -213,7 +230,16 @@ export async function startAwsEndpoint(options: EndpointOptions): Promise<LocalS
     if (sigRequest.method === 'OPTIONS') {
       // A CORS preflight carries no credentials of its own (a browser repeats the presigned query of the
       // request it is about to make, signed for that method): S3 answers it from the bucket's CORS rules alone.
-      return services.s3.handle({ requestId, method: 'OPTIONS', rawPath, rawQuery, headers: sigRequest.headers, body: Readable.from([]), caller: null, region: options.region });
+      return services.s3.handle({
+        requestId,
+        method: 'OPTIONS',
+        rawPath,
+        rawQuery,
+        headers: sigRequest.headers,
+        body: Readable.from([]),
+        caller: null,
+        region: options.region,
+      });
     }
     let parsed: ParsedSigV4 | null;
     try {
@@ -221,7 +247,9 @@ export async function startAwsEndpoint(options: EndpointOptions): Promise<LocalS
     } catch (error) {
       if (error instanceof SigV4Error) {
         const claimed = /\/([\w-]+)\/aws4_request/.exec(sigRequest.headers.authorization ?? decodeURIComponent(rawQuery))?.[1] ?? 's3';
-        return protocolOf(claimed) === 's3' ? renderError('s3', error.code, error.message, error.status, requestId, error.extra) : failure(claimed, 'Malformed', requestId);
+        return protocolOf(claimed) === 's3'
+          ? renderError('s3', error.code, error.message, error.status, requestId, error.extra)
+          : failure(claimed, 'Malformed', requestId);
       }
       throw error;
     }
@@ -310,7 +338,12 @@ export async function startAwsEndpoint(options: EndpointOptions): Promise<LocalS
         // A client gone before its body was whole (readAll fails with it): that request ends here, unanswered.
         if (request.destroyed && !request.complete) return void response.destroy();
         log.error('local aws endpoint failed', { requestId, errorName: error.name, errorMessage: error.message });
-        if (!response.headersSent) void send(response, renderError('s3', 'InternalError', 'We encountered an internal error. Please try again.', 500, requestId), requestId);
+        if (!response.headersSent)
+          void send(
+            response,
+            renderError('s3', 'InternalError', 'We encountered an internal error. Please try again.', 500, requestId),
+            requestId,
+          );
         else response.destroy();
       });
   });

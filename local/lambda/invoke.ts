@@ -5,10 +5,10 @@
 import type { ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { AWS_FUNCTION_URL, type FunctionUrlModel } from '../function-url-model';
 import type { FunctionModel } from '../serverless-model';
 import { HeaderSet } from './header-set';
 import { installAwsLambdaGlobal } from './streaming';
-import { AWS_FUNCTION_URL, type FunctionUrlModel } from '../function-url-model';
 
 const loaded = new Map<string, Promise<unknown>>();
 
@@ -47,9 +47,11 @@ export function writeBufferedResult(response: ServerResponse, result: unknown, b
   // The result's size as Lambda counts it, near enough: its body, plus the other fields only for a structured result.
   const tooLarge = (bytes: number) => {
     if (bytes <= behaviour.maxBufferedResponseBytes) return false;
-    response
-      .writeHead(502, { 'Content-Type': 'application/json', 'x-amzn-ErrorType': 'LambdaResponseTooLarge' })
-      .end(JSON.stringify({ Message: `Response payload size exceeded maximum allowed payload size (${behaviour.maxBufferedResponseBytes} bytes).` }));
+    response.writeHead(502, { 'Content-Type': 'application/json', 'x-amzn-ErrorType': 'LambdaResponseTooLarge' }).end(
+      JSON.stringify({
+        Message: `Response payload size exceeded maximum allowed payload size (${behaviour.maxBufferedResponseBytes} bytes).`,
+      }),
+    );
     return true;
   };
   const structured = result && typeof result === 'object' && 'statusCode' in result ? (result as StructuredResult) : undefined;
@@ -76,5 +78,7 @@ export function writeIntegrationFailure(response: ServerResponse, status = 500):
     response.destroy();
     return;
   }
-  response.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify({ message: status === 503 ? 'Service Unavailable' : 'Internal Server Error' }));
+  response
+    .writeHead(status, { 'Content-Type': 'application/json' })
+    .end(JSON.stringify({ message: status === 503 ? 'Service Unavailable' : 'Internal Server Error' }));
 }

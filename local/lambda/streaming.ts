@@ -3,9 +3,10 @@
  * `streamifyResponse` marks the handler; `HttpResponseStream.from` attaches the status and headers
  * that the runtime would send as the prelude before the body.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Writable } from 'node:stream';
+
 import type { ServerResponse } from 'node:http';
+import { Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createGunzip, type Gunzip } from 'node:zlib';
 import { AWS_FUNCTION_URL, type FunctionUrlModel } from '../function-url-model';
 import { HeaderSet } from './header-set';
@@ -49,7 +50,8 @@ export class LocalResponseStream extends Writable {
     super();
     this.on('error', () => undefined);
     response.on('close', () => {
-      if (!response.writableFinished) this.destroy(Object.assign(new Error('The client disconnected before the response ended.'), { code: 'ECONNRESET' }));
+      if (!response.writableFinished)
+        this.destroy(Object.assign(new Error('The client disconnected before the response ended.'), { code: 'ECONNRESET' }));
     });
   }
 
@@ -60,7 +62,11 @@ export class LocalResponseStream extends Writable {
   setContentType(contentType: string): void {
     const headers = new HeaderSet();
     for (const [name, value] of Object.entries(this.prelude?.headers ?? {})) headers.set(name, value);
-    this.prelude = { ...this.prelude, statusCode: this.prelude?.statusCode ?? 200, headers: headers.set('Content-Type', contentType).toObject() as Record<string, string> };
+    this.prelude = {
+      ...this.prelude,
+      statusCode: this.prelude?.statusCode ?? 200,
+      headers: headers.set('Content-Type', contentType).toObject() as Record<string, string>,
+    };
   }
 
   private start(): void {
@@ -81,7 +87,12 @@ export class LocalResponseStream extends Writable {
       gunzip.on('error', () => this.response.destroy());
       gunzip.on('data', (chunk: Buffer) => {
         gunzip.pause();
-        this.decoding = this.decoding.then(() => this.hold(chunk)).then(() => void gunzip.resume(), (error: Error) => void gunzip.destroy(error));
+        this.decoding = this.decoding
+          .then(() => this.hold(chunk))
+          .then(
+            () => void gunzip.resume(),
+            (error: Error) => void gunzip.destroy(error),
+          );
       });
     }
     this.response.writeHead(prelude.statusCode, headers.toObject());
@@ -100,7 +111,10 @@ export class LocalResponseStream extends Writable {
     this.start();
     const gunzip = this.gunzip;
     // An empty body (a HEAD answer) has nothing to decode.
-    const decoded = gunzip && this.gzipBytes > 0 ? new Promise<void>((resolve) => gunzip.once('end', resolve).end()).then(() => this.decoding) : Promise.resolve();
+    const decoded =
+      gunzip && this.gzipBytes > 0
+        ? new Promise<void>((resolve) => gunzip.once('end', resolve).end()).then(() => this.decoding)
+        : Promise.resolve();
     decoded.then(() => this.flush()).then(() => this.response.end(callback), callback);
   }
 
@@ -137,7 +151,8 @@ export class LocalResponseStream extends Writable {
   }
 
   private send(data: Buffer): Promise<void> {
-    if (this.response.destroyed) return Promise.reject(Object.assign(new Error('The client disconnected before the response ended.'), { code: 'ECONNRESET' }));
+    if (this.response.destroyed)
+      return Promise.reject(Object.assign(new Error('The client disconnected before the response ended.'), { code: 'ECONNRESET' }));
     if (this.response.write(data)) return Promise.resolve();
     // Waiting for room: the client leaving instead must not leave the write pending forever.
     return new Promise((resolve) => {

@@ -7,8 +7,8 @@ import { generateKeyPair, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
-import { delay, faultAnswer, type FaultInjector } from '../aws/faults';
-import { loadOrCreateSigningKey, signToken, type SigningKey } from './token';
+import { delay, type FaultInjector, faultAnswer } from '../aws/faults';
+import { loadOrCreateSigningKey, type SigningKey, signToken } from './token';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
 export const DISCOVERY_PATH = '/.well-known/openid-configuration';

@@ -3,7 +3,16 @@
  * tokens survive a restart of `npm start`, and compact RS256 JWTs signed with it. Development only:
  * nothing here is loaded by a Lambda.
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPair, randomUUID, sign, type JsonWebKey, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPair,
+  type JsonWebKey,
+  type KeyObject,
+  randomUUID,
+  sign,
+} from 'node:crypto';
 import { chmod, link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -32,7 +41,11 @@ const b64url = (data: string | Buffer): string => Buffer.from(data).toString('ba
 
 function thumbprint(jwk: JsonWebKey): string {
   // RFC 7638: the required members, in lexicographic order, no whitespace.
-  return b64url(createHash('sha256').update(JSON.stringify({ e: jwk.e, kty: jwk.kty, n: jwk.n })).digest());
+  return b64url(
+    createHash('sha256')
+      .update(JSON.stringify({ e: jwk.e, kty: jwk.kty, n: jwk.n }))
+      .digest(),
+  );
 }
 
 function fromPrivateJwk(privateJwk: JsonWebKey, file: string): SigningKey {
@@ -72,7 +85,9 @@ export async function loadOrCreateSigningKey(dataDir: string): Promise<SigningKe
   await mkdir(join(dataDir, 'oidc'), { recursive: true, mode: 0o700 });
   const { privateKey } = await promisify(generateKeyPair)('rsa', { modulusLength: 2048 });
   const draft = `${file}.${process.pid}.${randomUUID()}.tmp`;
-  await writeFile(draft, `${JSON.stringify({ alg: 'RS256', privateJwk: privateKey.export({ format: 'jwk' }) }, null, 2)}\n`, { mode: 0o600 });
+  await writeFile(draft, `${JSON.stringify({ alg: 'RS256', privateJwk: privateKey.export({ format: 'jwk' }) }, null, 2)}\n`, {
+    mode: 0o600,
+  });
   try {
     await link(draft, file);
   } catch (error) {
@@ -106,7 +121,8 @@ export interface SignTokenInput {
 export function signToken(input: SignTokenInput): string {
   const { ttlSeconds = 3600 } = input;
   if (!input.sub) throw new TypeError('sub must be a non-empty string');
-  if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) throw new RangeError(`ttlSeconds must be a positive whole number (got ${ttlSeconds})`);
+  if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0)
+    throw new RangeError(`ttlSeconds must be a positive whole number (got ${ttlSeconds})`);
   if (Number.isNaN(input.now.getTime())) throw new RangeError('now is not a valid date');
   const iat = Math.floor(input.now.getTime() / 1000);
   const payload = {

@@ -12,7 +12,7 @@
  * an outage leaves neither. A revocation that could not be audited still stands (the key is gone; the failure is
  * logged): refusing to revoke because the audit log is down would keep a key alive that its owner wants dead.
  */
-import { Forbidden, NotFound, ValidationFailed, type AppError } from '../errors';
+import { type AppError, Forbidden, NotFound, ValidationFailed } from '../errors';
 import type { Visible } from '../volumes/access';
 import { auditEvent, deny, record } from '../volumes/guard';
 import type { Page } from '../volumes/model';
@@ -20,15 +20,15 @@ import { pageRequest } from '../volumes/paging';
 import type { AccessKeyDeps, KeyCaller } from './deps';
 import { isAccessKeyId } from './ids';
 import {
+  type AccessKeyRecord,
+  type AccessKeyView,
   accessKeyView,
+  type CreatedAccessKey,
   DEFAULT_EXPIRES_IN,
   MAX_EXPIRES_IN,
   MAX_KEY_VOLUMES,
   MAX_VOLUME_REF_LENGTH,
   MIN_EXPIRES_IN,
-  type AccessKeyRecord,
-  type AccessKeyView,
-  type CreatedAccessKey,
 } from './model';
 import { deriveSecret, requireMasterKey } from './secret';
 
@@ -42,12 +42,19 @@ export interface CreateAccessKeyInput {
 type PageInput = { limit?: number; nextToken?: string };
 
 const accessKeyNotFound = (id: string) =>
-  new NotFound(`You have no access key "${String(id).slice(0, 64)}" (it may have expired or been revoked already).`, 'AccessKeyNotFound', 'InvalidAccessKeyId');
+  new NotFound(
+    `You have no access key "${String(id).slice(0, 64)}" (it may have expired or been revoked already).`,
+    'AccessKeyNotFound',
+    'InvalidAccessKeyId',
+  );
 
 export function checkExpiresIn(expiresIn: unknown): number {
   if (expiresIn === undefined) return DEFAULT_EXPIRES_IN;
   if (typeof expiresIn !== 'number' || !Number.isInteger(expiresIn) || expiresIn < MIN_EXPIRES_IN || expiresIn > MAX_EXPIRES_IN) {
-    throw new ValidationFailed(`expiresIn: must be a whole number of seconds from ${MIN_EXPIRES_IN} (15 minutes) to ${MAX_EXPIRES_IN} (30 days).`, 'expiresIn');
+    throw new ValidationFailed(
+      `expiresIn: must be a whole number of seconds from ${MIN_EXPIRES_IN} (15 minutes) to ${MAX_EXPIRES_IN} (30 days).`,
+      'expiresIn',
+    );
   }
   return expiresIn;
 }
@@ -56,7 +63,10 @@ export function checkVolumeRefs(volumes: unknown): string[] | undefined {
   if (volumes === undefined) return undefined;
   if (!Array.isArray(volumes)) throw new ValidationFailed('volumes: must be a list of volume names or ids.', 'volumes');
   if (volumes.length === 0 || volumes.length > MAX_KEY_VOLUMES) {
-    throw new ValidationFailed(`volumes: name 1 to ${MAX_KEY_VOLUMES} volumes, or leave it out for every volume you are a member of.`, 'volumes');
+    throw new ValidationFailed(
+      `volumes: name 1 to ${MAX_KEY_VOLUMES} volumes, or leave it out for every volume you are a member of.`,
+      'volumes',
+    );
   }
   volumes.forEach((ref, i) => {
     if (typeof ref !== 'string' || ref.length === 0 || ref.length > MAX_VOLUME_REF_LENGTH || /\p{Cc}/u.test(ref)) {
@@ -88,7 +98,11 @@ async function namedVolumes(deps: AccessKeyDeps, caller: KeyCaller, refs: string
   const volumes = new Map<string, Visible>();
   for (const [i, visible] of found.entries()) {
     if (!visible) {
-      throw new ValidationFailed(`volumes.${i}: there is no volume "${refs[i]}" that you are a member of.`, `volumes.${i}`, 'UnknownVolume');
+      throw new ValidationFailed(
+        `volumes.${i}: there is no volume "${refs[i]}" that you are a member of.`,
+        `volumes.${i}`,
+        'UnknownVolume',
+      );
     }
     volumes.set(visible.volume.id, visible);
   }
@@ -96,7 +110,7 @@ async function namedVolumes(deps: AccessKeyDeps, caller: KeyCaller, refs: string
     if (visible.volume.requireMfa && !caller.authMethods.includes('mfa')) {
       const refusal: AppError = new Forbidden(
         `The volume "${visible.volume.name}" requires multi-factor authentication, and a key keeps the sign-in it was created with: ` +
-`create it with a token whose "amr" includes "mfa".`,
+          `create it with a token whose "amr" includes "mfa".`,
         'MfaRequired',
       );
       await deny(deps, caller, visible, 'access-key.create', refusal);
@@ -130,9 +144,16 @@ export async function createAccessKey(deps: AccessKeyDeps, caller: KeyCaller, in
   if (!isAccessKeyId(key.id)) throw new Error(`the id source made an access key id of the wrong shape: ${JSON.stringify(key.id)}`);
   await deps.store.put(
     key,
-    (volumes ?? []).map((v) => auditEvent(deps, caller, v.volume.id, 'access-key.create', 'succeeded', { accessKeyId: key.id, expiresAt: key.expiresAt })),
+    (volumes ?? []).map((v) =>
+      auditEvent(deps, caller, v.volume.id, 'access-key.create', 'succeeded', { accessKeyId: key.id, expiresAt: key.expiresAt }),
+    ),
   );
-  caller.log?.info('access key created', { accessKeyId: key.id, owner: key.owner, volumeIds: key.volumeIds ?? 'all', expiresAt: key.expiresAt });
+  caller.log?.info('access key created', {
+    accessKeyId: key.id,
+    owner: key.owner,
+    volumeIds: key.volumeIds ?? 'all',
+    expiresAt: key.expiresAt,
+  });
   return { ...accessKeyView(key), secretAccessKey: deriveSecret(masterKey, key.id, key.salt) };
 }
 
@@ -155,8 +176,14 @@ export async function revokeAccessKey(deps: AccessKeyDeps, caller: KeyCaller, ac
   const removed = await deps.store.remove(accessKeyId, caller.subject);
   if (!removed || Date.parse(removed.expiresAt) <= deps.clock.now().getTime()) throw accessKeyNotFound(accessKeyId);
   caller.log?.info('access key revoked', { accessKeyId, owner: removed.owner, volumeIds: removed.volumeIds ?? 'all' });
-  const audits = await Promise.allSettled((removed.volumeIds ?? []).map((volumeId) => record(deps, caller, volumeId, 'access-key.revoke', 'succeeded', { accessKeyId })));
+  const audits = await Promise.allSettled(
+    (removed.volumeIds ?? []).map((volumeId) => record(deps, caller, volumeId, 'access-key.revoke', 'succeeded', { accessKeyId })),
+  );
   for (const audit of audits) {
-    if (audit.status === 'rejected') caller.log?.error('access key revoked, but its audit event was not written', { accessKeyId, reason: (audit.reason as Error)?.message });
+    if (audit.status === 'rejected')
+      caller.log?.error('access key revoked, but its audit event was not written', {
+        accessKeyId,
+        reason: (audit.reason as Error)?.message,
+      });
   }
 }

@@ -93,8 +93,10 @@ export function createAccessKeyResolver(options: AccessKeyResolverOptions): Cach
   const ttlMs = options.ttlMs ?? DEFAULT_RESOLVER_TTL_MS;
   const maxEntries = options.maxEntries ?? DEFAULT_RESOLVER_MAX_ENTRIES;
   if (!Number.isInteger(ttlMs) || ttlMs < 0 || ttlMs > MAX_RESOLVER_TTL_MS) {
-    throw new RangeError(`ttlMs must be a whole number of milliseconds from 0 to ${MAX_RESOLVER_TTL_MS} (revocation must take effect within a minute); ` +
-`got ${ttlMs}`);
+    throw new RangeError(
+      `ttlMs must be a whole number of milliseconds from 0 to ${MAX_RESOLVER_TTL_MS} (revocation must take effect within a minute); ` +
+        `got ${ttlMs}`,
+    );
   }
   if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError(`maxEntries must be a positive integer (got ${maxEntries})`);
   const { store, masterKey, clock } = options;

@@ -28,7 +28,7 @@ export const createAccessKeyBody = strict(
       .optional()
       .describe(
         `The volumes the key may reach, 1 to ${MAX_KEY_VOLUMES}, each one you are a member of. Omitted: every volume you are a member ` +
-`of when the key is used. Never more than your membership allows at that time.`,
+          `of when the key is used. Never more than your membership allows at that time.`,
       ),
     expiresIn: z
       .number({ error: expiresMessage })
@@ -41,7 +41,7 @@ export const createAccessKeyBody = strict(
   'volumes, expiresIn',
 ).describe(
   'A gateway access key for S3 clients talking to the proxy. The answer carries `secretAccessKey` this once; it is never shown again. ' +
-'The key keeps the sign-in methods (`amr`) of the token that created it.',
+    'The key keeps the sign-in methods (`amr`) of the token that created it.',
 );
 
 export const accessKeysPageQuery = pageQuery.describe('Pagination of your access keys, newest first.');

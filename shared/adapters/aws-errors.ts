@@ -4,7 +4,7 @@
  * the service itself (its own permissions or resources: 500, an operator must look) or is throttling or down
  * (503, try again).
  */
-import { DependencyMisconfigured, DependencyUnavailable, type AppError } from '../errors';
+import { type AppError, DependencyMisconfigured, DependencyUnavailable } from '../errors';
 
 interface SdkErrorShape {
   name?: unknown;
@@ -119,7 +119,7 @@ export function dependencyFailure(dependency: string, code: string, cause: unkno
   if (!isMisconfiguration(cause)) return unavailable(`${dependency} did not answer; try again shortly.`, code, cause);
   return new DependencyMisconfigured(
     `${dependency} refused a request of this service's own: the deployment is misconfigured (a permission or resource of the ` +
-`service), and retrying will not help. An operator must look; quote the request id.`,
+      `service), and retrying will not help. An operator must look; quote the request id.`,
     undefined,
     { cause },
   );

@@ -10,39 +10,55 @@
  * Flexible checksums are off: were the upload created with a checksum algorithm, S3 would refuse parts
  * a browser sent without one.
  */
-import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, ListPartsCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  ListPartsCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { NotFound, ValidationFailed } from '../errors';
 import type { MultipartStore } from '../vending/ports';
 import type { TemporaryCredentials } from '../volumes/ports';
 import { errorCode } from './aws-errors';
-import { s3Failure, withPerCallClient, type PerCallS3Options } from './s3-per-call';
+import { type PerCallS3Options, s3Failure, withPerCallClient } from './s3-per-call';
 
 export type S3MultipartStoreOptions = PerCallS3Options;
 
 /** What is wrong with the parts, in words an uploader can act on, by S3's code. */
 const PART_PROBLEMS: Record<string, string> = {
-  InvalidPart: 'A listed part was not uploaded, or its ETag is not the one S3 returned for it: complete with the ETag of each uploaded part.',
+  InvalidPart:
+    'A listed part was not uploaded, or its ETag is not the one S3 returned for it: complete with the ETag of each uploaded part.',
   InvalidPartOrder: 'The parts must be listed in ascending order of part number.',
   EntityTooSmall: 'Every part but the last must be at least 5 MiB.',
 };
 
 function translate(error: unknown, signal: AbortSignal | undefined): unknown {
   const code = errorCode(error);
-  if (code === 'NoSuchUpload') return new NotFound('No such upload: it was completed or aborted, or the upload id is wrong.', 'UploadNotFound', 'NoSuchUpload');
+  if (code === 'NoSuchUpload')
+    return new NotFound('No such upload: it was completed or aborted, or the upload id is wrong.', 'UploadNotFound', 'NoSuchUpload');
   const problem = PART_PROBLEMS[code];
   if (problem) return new ValidationFailed(problem, 'parts', code);
   return s3Failure(error, signal);
 }
 
 export function createS3MultipartStore(options: S3MultipartStoreOptions): MultipartStore {
-  const withClient = <T>(credentials: TemporaryCredentials, region: string, signal: AbortSignal | undefined, work: (s3: S3Client) => Promise<T>) =>
-    withPerCallClient(options, credentials, region, signal, work, translate);
+  const withClient = <T>(
+    credentials: TemporaryCredentials,
+    region: string,
+    signal: AbortSignal | undefined,
+    work: (s3: S3Client) => Promise<T>,
+  ) => withPerCallClient(options, credentials, region, signal, work, translate);
 
   return {
     create: (credentials, target, signal) =>
       withClient(credentials, target.region, signal, async (s3) => {
         const created = await s3.send(
-          new CreateMultipartUploadCommand({ Bucket: target.bucket, Key: target.key, ...(target.contentType !== undefined ? { ContentType: target.contentType } : {}) }),
+          new CreateMultipartUploadCommand({
+            Bucket: target.bucket,
+            Key: target.key,
+            ...(target.contentType !== undefined ? { ContentType: target.contentType } : {}),
+          }),
           { abortSignal: signal },
         );
         if (!created.UploadId) throw new Error('S3 created a multipart upload without an UploadId');
@@ -65,13 +81,17 @@ export function createS3MultipartStore(options: S3MultipartStoreOptions): Multip
 
     abort: (credentials, target, signal) =>
       withClient(credentials, target.region, signal, async (s3) => {
-        await s3.send(new AbortMultipartUploadCommand({ Bucket: target.bucket, Key: target.key, UploadId: target.uploadId }), { abortSignal: signal });
+        await s3.send(new AbortMultipartUploadCommand({ Bucket: target.bucket, Key: target.key, UploadId: target.uploadId }), {
+          abortSignal: signal,
+        });
       }),
 
     check: (credentials, target, signal) =>
       withClient(credentials, target.region, signal, async (s3) => {
         // S3 answers NoSuchUpload unless the upload is open for exactly this key.
-        await s3.send(new ListPartsCommand({ Bucket: target.bucket, Key: target.key, UploadId: target.uploadId, MaxParts: 1 }), { abortSignal: signal });
+        await s3.send(new ListPartsCommand({ Bucket: target.bucket, Key: target.key, UploadId: target.uploadId, MaxParts: 1 }), {
+          abortSignal: signal,
+        });
       }),
   };
 }

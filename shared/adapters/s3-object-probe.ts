@@ -6,13 +6,17 @@
  */
 import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ObjectProbe, TemporaryCredentials } from '../volumes/ports';
-import { withPerCallClient, type PerCallS3Options } from './s3-per-call';
+import { type PerCallS3Options, withPerCallClient } from './s3-per-call';
 
 export type S3ObjectProbeOptions = PerCallS3Options;
 
 export function createS3ObjectProbe(options: S3ObjectProbeOptions): ObjectProbe {
-  const withClient = <T>(credentials: TemporaryCredentials, region: string, signal: AbortSignal | undefined, work: (s3: S3Client) => Promise<T>) =>
-    withPerCallClient(options, credentials, region, signal, work);
+  const withClient = <T>(
+    credentials: TemporaryCredentials,
+    region: string,
+    signal: AbortSignal | undefined,
+    work: (s3: S3Client) => Promise<T>,
+  ) => withPerCallClient(options, credentials, region, signal, work);
 
   return {
     listPrefix: (credentials, target, signal) =>
@@ -23,7 +27,10 @@ export function createS3ObjectProbe(options: S3ObjectProbeOptions): ObjectProbe 
 
     putObject: (credentials, target, body, signal) =>
       withClient(credentials, target.region, signal, async (s3) => {
-        await s3.send(new PutObjectCommand({ Bucket: target.bucket, Key: target.key, Body: body, ContentType: 'text/plain; charset=utf-8' }), { abortSignal: signal });
+        await s3.send(
+          new PutObjectCommand({ Bucket: target.bucket, Key: target.key, Body: body, ContentType: 'text/plain; charset=utf-8' }),
+          { abortSignal: signal },
+        );
       }),
 
     deleteObject: (credentials, target, signal) =>

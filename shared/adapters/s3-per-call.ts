@@ -16,7 +16,16 @@ export interface PerCallS3Options {
 }
 
 /** Codes that are S3's answer about these credentials or this bucket even when no 4xx status can be read. */
-const REFUSALS = new Set(['AccessDenied', 'NoSuchBucket', 'AllAccessDisabled', 'InvalidAccessKeyId', 'ExpiredToken', 'InvalidToken', 'PermanentRedirect', 'AuthorizationHeaderMalformed']);
+const REFUSALS = new Set([
+  'AccessDenied',
+  'NoSuchBucket',
+  'AllAccessDisabled',
+  'InvalidAccessKeyId',
+  'ExpiredToken',
+  'InvalidToken',
+  'PermanentRedirect',
+  'AuthorizationHeaderMalformed',
+]);
 
 /**
  * 4xx other than throttling is S3's answer about these credentials and this bucket ({@link S3AccessDenied});
@@ -26,7 +35,10 @@ export function s3Failure(error: unknown, signal: AbortSignal | undefined): unkn
   if (wasAborted(error, signal)) return error;
   const code = errorCode(error);
   const status = httpStatus(error);
-  if (REFUSALS.has(code) || (status !== undefined && status >= 400 && status < 500 && status !== 429 && code !== 'SlowDown' && code !== 'RequestTimeout')) {
+  if (
+    REFUSALS.has(code) ||
+    (status !== undefined && status >= 400 && status < 500 && status !== 429 && code !== 'SlowDown' && code !== 'RequestTimeout')
+  ) {
     return new S3AccessDenied(code, errorMessage(error) || `S3 refused the request (${code}).`, { cause: error });
   }
   return unavailable('S3 did not answer; try again shortly.', 'S3Unavailable', error);

@@ -12,7 +12,14 @@
  * cache hands out the same session again and again. Signing opens no connection, so a dropped client
  * needs no clean-up.
  */
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { LRUCache } from 'lru-cache';
 import type { PresignRequest, UrlSigner } from '../vending/ports';
@@ -44,8 +51,10 @@ function isUploadPart(request: PresignRequest): boolean {
   if (multipart && (request.method !== 'PUT' || request.uploadId === undefined || request.partNumber === undefined)) {
     throw new TypeError('an UploadPart URL is a PUT with both uploadId and partNumber');
   }
-  if (request.contentType !== undefined && (request.method !== 'PUT' || multipart)) throw new TypeError('contentType applies to a PutObject URL only');
-  if (request.responseContentDisposition !== undefined && request.method !== 'GET') throw new TypeError('responseContentDisposition applies to a GET URL only');
+  if (request.contentType !== undefined && (request.method !== 'PUT' || multipart))
+    throw new TypeError('contentType applies to a PutObject URL only');
+  if (request.responseContentDisposition !== undefined && request.method !== 'GET')
+    throw new TypeError('responseContentDisposition applies to a GET URL only');
   return multipart;
 }
 
@@ -89,10 +98,18 @@ export function createS3UrlSigner(options: S3UrlSignerOptions): S3UrlSigner {
       };
       switch (request.method) {
         case 'GET':
-          return getSignedUrl(client, new GetObjectCommand({ Bucket, Key, ResponseContentDisposition: request.responseContentDisposition }), options);
+          return getSignedUrl(
+            client,
+            new GetObjectCommand({ Bucket, Key, ResponseContentDisposition: request.responseContentDisposition }),
+            options,
+          );
         case 'PUT':
           return uploadPart
-            ? getSignedUrl(client, new UploadPartCommand({ Bucket, Key, UploadId: request.uploadId, PartNumber: request.partNumber }), options)
+            ? getSignedUrl(
+                client,
+                new UploadPartCommand({ Bucket, Key, UploadId: request.uploadId, PartNumber: request.partNumber }),
+                options,
+              )
             : getSignedUrl(client, new PutObjectCommand({ Bucket, Key, ContentType: request.contentType }), options);
         case 'HEAD':
           return getSignedUrl(client, new HeadObjectCommand({ Bucket, Key }), options);

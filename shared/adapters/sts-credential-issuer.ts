@@ -4,11 +4,11 @@
  * A refusal by the customer's trust policy (or of the request's parameters) is {@link AssumeRoleRefused}
  * with STS's code and message; STS not answering is DependencyUnavailable, so a probe can tell which.
  */
-import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, STSClient, type Credentials } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, type Credentials, STSClient } from '@aws-sdk/client-sts';
 import { countMetric } from '../metrics';
 import { AssumeRoleRefused, type CredentialIssuer, type TemporaryCredentials } from '../volumes/ports';
 import { dependencyFailure, errorCode, errorMessage, unavailable, wasAborted } from './aws-errors';
-import { regionClients, type RegionClients } from './region-clients';
+import { type RegionClients, regionClients } from './region-clients';
 
 export interface StsCredentialIssuerOptions {
   /**

@@ -1,5 +1,5 @@
-import { SimpleFetcher, type Fetcher } from 'aws-jwt-verify/https';
 import { FetchError } from 'aws-jwt-verify/error';
+import { type Fetcher, SimpleFetcher } from 'aws-jwt-verify/https';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 

@@ -1,11 +1,11 @@
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
-import { JwtVerifier } from 'aws-jwt-verify/jwt-verifier';
-import { SimpleJwksCache, type JwksCache } from 'aws-jwt-verify/jwk';
 import * as jwtErrors from 'aws-jwt-verify/error';
+import { type JwksCache, SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import { JwtVerifier } from 'aws-jwt-verify/jwt-verifier';
 import type { AuthConfig } from '../config';
 import { DependencyUnavailable, Unauthenticated } from '../errors';
+import { type Identity, identityFromClaims } from './identity';
 import { createJwksFetcher } from './jwks-fetcher';
-import { identityFromClaims, type Identity } from './identity';
 
 export interface TokenVerifier {
   /** Verifies a bearer token; resolves to the caller's identity or throws {@link Unauthenticated}. */
@@ -15,24 +15,39 @@ export interface TokenVerifier {
 /** How each library error is explained to the caller. Order matters: subclasses before their parents. */
 const explanations: Array<[abstract new (...args: never[]) => Error, string, string]> = [
   [jwtErrors.JwtExpiredError, 'TokenExpired', 'The token has expired; sign in again to get a new one.'],
-  [jwtErrors.JwtNotBeforeError, 'TokenNotYetValid', 'The token is not valid yet (nbf is in the future); check the clock of the machine that issued it.'],
+  [
+    jwtErrors.JwtNotBeforeError,
+    'TokenNotYetValid',
+    'The token is not valid yet (nbf is in the future); check the clock of the machine that issued it.',
+  ],
   [jwtErrors.JwtInvalidIssuerError, 'WrongIssuer', 'The token was issued by an identity provider this service does not trust.'],
   [jwtErrors.JwtInvalidAudienceError, 'WrongAudience', 'The token was issued for another application (audience mismatch).'],
   [jwtErrors.CognitoJwtInvalidClientIdError, 'WrongAudience', 'The token was issued for another app client of the user pool.'],
-  [jwtErrors.CognitoJwtInvalidTokenUseError, 'WrongTokenUse', 'The token is of the wrong kind (ID token versus access token) for this service.'],
+  [
+    jwtErrors.CognitoJwtInvalidTokenUseError,
+    'WrongTokenUse',
+    'The token is of the wrong kind (ID token versus access token) for this service.',
+  ],
   [jwtErrors.JwtInvalidSignatureAlgorithmError, 'UnsupportedAlgorithm', 'The token is not signed with an accepted algorithm.'],
-  [jwtErrors.JwtInvalidSignatureError, 'InvalidSignature', 'The token signature is not valid; the token was altered or not issued by the trusted provider.'],
-  [jwtErrors.KidNotFoundInJwksError, 'UnknownSigningKey', "The token was signed with a key the identity provider does not publish."],
+  [
+    jwtErrors.JwtInvalidSignatureError,
+    'InvalidSignature',
+    'The token signature is not valid; the token was altered or not issued by the trusted provider.',
+  ],
+  [jwtErrors.KidNotFoundInJwksError, 'UnknownSigningKey', 'The token was signed with a key the identity provider does not publish.'],
   [jwtErrors.JwtWithoutValidKidError, 'UnknownSigningKey', 'The token names no usable signing key (kid).'],
   // After a miss the JWKS cache refuses to refetch for a while: the kid is just as unknown, so the same answer.
-  [jwtErrors.WaitPeriodNotYetEndedJwkError, 'UnknownSigningKey', "The token was signed with a key the identity provider does not publish."],
+  [jwtErrors.WaitPeriodNotYetEndedJwkError, 'UnknownSigningKey', 'The token was signed with a key the identity provider does not publish.'],
   [jwtErrors.JwtInvalidClaimError, 'InvalidClaims', 'The token claims are not acceptable.'],
   [jwtErrors.JwtParseError, 'MalformedToken', 'The bearer token is not a well-formed JWT.'],
 ];
 
 function explain(error: unknown): Error {
   if (error instanceof jwtErrors.FetchError || error instanceof jwtErrors.JwksValidationError) {
-    return new DependencyUnavailable('The identity provider’s signing keys could not be fetched; try again shortly.', 'IdentityProviderUnavailable');
+    return new DependencyUnavailable(
+      'The identity provider’s signing keys could not be fetched; try again shortly.',
+      'IdentityProviderUnavailable',
+    );
   }
   // The Cognito verifier knows two issuer URLs per pool and looks the token's iss up among them: an iss
   // it does not know surfaces as a parameter error ("issuer not configured"), not as JwtInvalidIssuerError.
@@ -65,7 +80,10 @@ export function createTokenVerifier(auth: AuthConfig, options: TokenVerifierOpti
         )
       : JwtVerifier.create(
           { issuer: auth.issuer, audience: auth.audience, jwksUri: auth.jwksUri },
-          { jwksCache: options.jwksCache ?? new SimpleJwksCache({ fetcher: createJwksFetcher({ allowHttpLoopback: auth.allowHttpLoopbackJwks }) }) },
+          {
+            jwksCache:
+              options.jwksCache ?? new SimpleJwksCache({ fetcher: createJwksFetcher({ allowHttpLoopback: auth.allowHttpLoopbackJwks }) }),
+          },
         );
   return {
     async verify(token) {

@@ -9,7 +9,11 @@ export function parseBody<T>(event: HttpEvent, schema: ZodType<T> | undefined): 
   if (event.body !== undefined && event.body !== '') {
     const contentType = (event.headers?.['content-type'] ?? '').toLowerCase();
     if (contentType && !contentType.startsWith('application/json')) {
-      throw new ValidationFailed(`Send the body as JSON with "Content-Type: application/json" (got "${contentType}").`, undefined, 'UnsupportedMediaType');
+      throw new ValidationFailed(
+        `Send the body as JSON with "Content-Type: application/json" (got "${contentType}").`,
+        undefined,
+        'UnsupportedMediaType',
+      );
     }
     const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
     try {

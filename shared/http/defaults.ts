@@ -12,6 +12,10 @@ let cached: HttpDeps | undefined;
 export function httpDefaults(): HttpDeps {
   if (cached) return cached;
   const config = loadConfig();
-  cached = { config, verifier: createTokenVerifier(config.auth), logger: createLogger({ service: 'volume-gateway', stage: config.stage }, { level: config.logLevel }) };
+  cached = {
+    config,
+    verifier: createTokenVerifier(config.auth),
+    logger: createLogger({ service: 'volume-gateway', stage: config.stage }, { level: config.logLevel }),
+  };
   return cached;
 }

@@ -22,7 +22,11 @@ export function errorResponse(error: unknown, requestId: string, log: Logger): H
   const name = error instanceof Error ? error.name : typeof error;
   const message = error instanceof Error ? error.message : String(error);
   log.error('unhandled error', { errorName: name, errorMessage: message, cause: causeFields(error) });
-  return json(500, { code: 'InternalError', message: 'Something went wrong on our side. Quote the request id if you report it.', requestId }, requestId);
+  return json(
+    500,
+    { code: 'InternalError', message: 'Something went wrong on our side. Quote the request id if you report it.', requestId },
+    requestId,
+  );
 }
 
 export function json(status: number, body: unknown, requestId: string, headers: Record<string, string> = {}): HttpResult {

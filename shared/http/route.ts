@@ -7,9 +7,9 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import httpCors from '@middy/http-cors';
 import type { Context } from 'aws-lambda';
 import type { ZodType } from 'zod';
-import type { Config } from '../config';
 import type { Identity } from '../auth/identity';
 import { bearerToken, type TokenVerifier } from '../auth/token-verifier';
+import type { Config } from '../config';
 import type { Logger } from '../log';
 import { countMetric, withMetrics } from '../metrics';
 import { parseBody, validate } from './body';
@@ -110,7 +110,15 @@ export function route<Body = undefined, Identified extends Identity | undefined 
     const handler = middy<HttpEvent, HttpResult, Error, Context, Internal>({ timeoutEarlyInMillis: 50 })
       // A preflight must name the non-safelisted headers (the bearer token, JSON bodies, Idempotency-Key) and methods,
       // or browsers refuse the call.
-      .use(httpCors({ origins: deps.config.cors.allowedOrigins, headers: 'authorization, content-type, idempotency-key', methods: 'GET, POST, PUT, PATCH, DELETE', exposeHeaders: 'x-request-id, idempotent-replayed, retry-after', maxAge: 600 }) as unknown as Mw)
+      .use(
+        httpCors({
+          origins: deps.config.cors.allowedOrigins,
+          headers: 'authorization, content-type, idempotency-key',
+          methods: 'GET, POST, PUT, PATCH, DELETE',
+          exposeHeaders: 'x-request-id, idempotent-replayed, retry-after',
+          maxAge: 600,
+        }) as unknown as Mw,
+      )
       .use(errorMapper(deps.logger))
       .use(requestContext(deps.logger));
     if ((spec.auth ?? 'jwt') === 'jwt') handler.use(jwtCheck(deps.verifier));

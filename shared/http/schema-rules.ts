@@ -20,5 +20,8 @@ export const text = (what: string) =>
 /** An object refusing unknown fields, with a message listing the ones it allows. */
 export const strict = <Shape extends z.ZodRawShape>(shape: Shape, allowed: string) =>
   z.strictObject(shape, {
-    error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; allowed: ${allowed}` : undefined),
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; allowed: ${allowed}`
+        : undefined,
   });

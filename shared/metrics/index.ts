@@ -1,3 +1,3 @@
-export { DIMENSION_NAMES, METRICS, NAMESPACE, type DimensionName, type Dimensions, type MetricName, type MetricUnit } from './names';
-export { boundDimensions, MetricsRecorder, OTHER, type EmfDocument, type MetricsOptions } from './recorder';
+export { DIMENSION_NAMES, type DimensionName, type Dimensions, METRICS, type MetricName, type MetricUnit, NAMESPACE } from './names';
+export { boundDimensions, type EmfDocument, type MetricsOptions, MetricsRecorder, OTHER } from './recorder';
 export { countMetric, withMetrics } from './scope';

@@ -17,7 +17,7 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { EmfOutput } from '@aws-lambda-powertools/metrics/types';
 import { createLogger, writeLogLine } from '../log';
-import { DIMENSION_NAMES, METRICS, NAMESPACE, type DimensionName, type Dimensions, type MetricName } from './names';
+import { DIMENSION_NAMES, type DimensionName, type Dimensions, METRICS, type MetricName, NAMESPACE } from './names';
 
 /** One EMF document: the dimension values and metric values as fields, described under `_aws`. */
 export type EmfDocument = EmfOutput;

@@ -7,7 +7,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Dimensions, MetricName } from './names';
-import { MetricsRecorder, type MetricsOptions } from './recorder';
+import { type MetricsOptions, MetricsRecorder } from './recorder';
 
 const current = new AsyncLocalStorage<MetricsRecorder>();
 

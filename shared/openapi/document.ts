@@ -4,7 +4,7 @@
  * handlers accept them (`io: 'input'`), responses as the domain produces them (`io: 'output'`), both as JSON
  * Schema draft 2020-12, the dialect OpenAPI 3.1 uses. Pure: the caller supplies the routes and the specs.
  */
-import { z, type ZodType } from 'zod';
+import { type ZodType, z } from 'zod';
 import type { ResponseDoc, RouteDoc } from './route-doc';
 import { internalError } from './schemas/errors';
 
@@ -74,7 +74,13 @@ function requestBody(schema: ZodType | undefined): Json | undefined {
 function response(doc: ResponseDoc): Json {
   return {
     description: doc.description,
-    ...(doc.headers ? { headers: Object.fromEntries(Object.entries(doc.headers).map(([name, h]) => [name, { description: h.description, schema: { type: 'string' } }])) } : {}),
+    ...(doc.headers
+      ? {
+          headers: Object.fromEntries(
+            Object.entries(doc.headers).map(([name, h]) => [name, { description: h.description, schema: { type: 'string' } }]),
+          ),
+        }
+      : {}),
     ...(doc.schema ? { content: { 'application/json': { schema: jsonSchema(doc.schema, 'output') } } } : {}),
   };
 }
@@ -85,7 +91,11 @@ function operation(route: DeclaredRoute, spec: RouteDoc): Json {
   const named = new Set(pathParams.map((p) => p.name as string));
   // A path parameter the spec does not describe is still a required string.
   for (const name of declared) if (!named.has(name)) pathParams.push({ name, in: 'path', required: true, schema: { type: 'string' } });
-  const allParams = [...pathParams.filter((p) => declared.has(p.name as string)), ...parameters(spec.query, 'query'), ...parameters(spec.headers, 'header')];
+  const allParams = [
+    ...pathParams.filter((p) => declared.has(p.name as string)),
+    ...parameters(spec.query, 'query'),
+    ...parameters(spec.headers, 'header'),
+  ];
   const body = requestBody(spec.body);
   const description = spec.description;
   const responses = { ...spec.responses, ...(spec.responses[500] ? {} : { 500: internalError }) };
@@ -120,7 +130,12 @@ export function buildDocument(routes: DeclaredRoute[], specs: Record<string, Rec
     paths,
     components: {
       securitySchemes: {
-        bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access or id token from the deployment\'s OpenID Connect issuer (or Cognito user pool).' },
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: "An access or id token from the deployment's OpenID Connect issuer (or Cognito user pool).",
+        },
       },
     },
   };

@@ -17,13 +17,16 @@ const GRANTS = ['x-amz-grant-read', 'x-amz-grant-read-acp', 'x-amz-grant-write-a
 export function dropDefaultAcl(headers: Record<string, string>): void {
   const acl = headers['x-amz-acl'];
   if (acl !== undefined && SAME_AS_DEFAULT.has(acl.trim().toLowerCase())) delete headers['x-amz-acl'];
-  const asked = headers['x-amz-acl'] !== undefined ? `x-amz-acl: ${headers['x-amz-acl'].slice(0, 40)}` : GRANTS.find((name) => headers[name] !== undefined);
+  const asked =
+    headers['x-amz-acl'] !== undefined
+      ? `x-amz-acl: ${headers['x-amz-acl'].slice(0, 40)}`
+      : GRANTS.find((name) => headers[name] !== undefined);
   if (asked !== undefined) {
     throw new S3Refusal(
       403,
       'AccessDenied',
       `The S3 proxy does not set object ACLs (${asked}): objects stay private to the bucket's account and are shared through volume ` +
-`membership. x-amz-acl private and bucket-owner-full-control are accepted.`,
+        `membership. x-amz-acl private and bucket-owner-full-control are accepted.`,
     );
   }
 }

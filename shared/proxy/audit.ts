@@ -76,7 +76,12 @@ export function createProxyAudit(options: ProxyAuditOptions): ProxyAudit {
           detail: always ? detail : { ...detail, sampled: true, windowSeconds: windowMs / 1000 },
         });
       } catch (error) {
-        log.error('audit write failed', { action: `proxy.${operation.name}`, volumeId, errorName: (error as Error).name, errorMessage: (error as Error).message });
+        log.error('audit write failed', {
+          action: `proxy.${operation.name}`,
+          volumeId,
+          errorName: (error as Error).name,
+          errorMessage: (error as Error).message,
+        });
       }
     },
   };

@@ -17,7 +17,7 @@
  */
 import type { TokenVerifier } from '../auth/token-verifier';
 import { AppError } from '../errors';
-import { checkScopeRegion, checkScopeService, parseSigV4, verifySigV4, type ParsedSigV4 } from '../sigv4';
+import { checkScopeRegion, checkScopeService, type ParsedSigV4, parseSigV4, verifySigV4 } from '../sigv4';
 import type { Clock } from '../volumes/ports';
 import { anonymousRefused, bearerRefused, S3Refusal, unknownAccessKey } from './errors';
 import type { AccessKeyResolver } from './ports';
@@ -93,8 +93,17 @@ async function fromToken(deps: AuthDeps, token: string): Promise<Principal> {
     return { via: 'jwt', subject: identity.subject, authMethods: identity.authMethods, token };
   } catch (error) {
     if (!(error instanceof AppError) || error.status !== 401) throw error;
-    if (error.code === 'TokenExpired') throw new S3Refusal(400, 'ExpiredToken', `The token used as the access key id has expired; sign in again, or use a gateway access key (POST /access-keys), which lives ` +
-`up to 30 days.`);
-    throw new S3Refusal(403, 'InvalidAccessKeyId', `The token used as the access key id was not accepted (${error.code}): ${error.message}`);
+    if (error.code === 'TokenExpired')
+      throw new S3Refusal(
+        400,
+        'ExpiredToken',
+        `The token used as the access key id has expired; sign in again, or use a gateway access key (POST /access-keys), which lives ` +
+          `up to 30 days.`,
+      );
+    throw new S3Refusal(
+      403,
+      'InvalidAccessKeyId',
+      `The token used as the access key id was not accepted (${error.code}): ${error.message}`,
+    );
   }
 }

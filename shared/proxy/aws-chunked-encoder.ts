@@ -88,7 +88,8 @@ export function awsChunkedEncoder(options: AwsChunkedEncoderOptions): Transform 
   return new Transform({
     transform(chunk: Buffer, _encoding, callback: TransformCallback) {
       total += chunk.length;
-      if (total > options.decodedLength) return callback(new Error(`aws-chunked encoder: more than the ${options.decodedLength} bytes announced`));
+      if (total > options.decodedLength)
+        return callback(new Error(`aws-chunked encoder: more than the ${options.decodedLength} bytes announced`));
       if (chunk.length > 0) {
         pending.push(chunk);
         pendingLength += chunk.length;
@@ -97,7 +98,8 @@ export function awsChunkedEncoder(options: AwsChunkedEncoderOptions): Transform 
       callback();
     },
     flush(callback: TransformCallback) {
-      if (total !== options.decodedLength) return callback(new Error(`aws-chunked encoder: ${total} bytes, not the ${options.decodedLength} announced`));
+      if (total !== options.decodedLength)
+        return callback(new Error(`aws-chunked encoder: ${total} bytes, not the ${options.decodedLength} announced`));
       if (pendingLength > 0) emit(this, pendingLength);
       pending = [];
       options.values().then(
@@ -107,7 +109,10 @@ export function awsChunkedEncoder(options: AwsChunkedEncoderOptions): Transform 
             return value !== undefined && value.length === valueLength ? `${name}:${value}\r\n` : undefined;
           });
           const missing = options.trailers.find((_, i) => lines[i] === undefined);
-          if (missing) return callback(new Error(`aws-chunked encoder: the trailer ${missing.name} is not the ${missing.valueLength} characters announced`));
+          if (missing)
+            return callback(
+              new Error(`aws-chunked encoder: the trailer ${missing.name} is not the ${missing.valueLength} characters announced`),
+            );
           callback(null, Buffer.from(`0\r\n${lines.join('')}\r\n`, 'latin1'));
         },
         (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),

@@ -18,18 +18,18 @@
  */
 import { pipeline, Readable, Transform, type TransformCallback } from 'node:stream';
 import {
-  announcedTrailers,
   AwsChunkedDecoder,
+  announcedTrailers,
   awsChunkedDecoder,
   checksumAlgorithmOf,
   isStreamingMode,
+  type ParsedSigV4,
   SigV4Error,
   STREAMING_SIGNED,
   STREAMING_SIGNED_TRAILER,
   STREAMING_UNSIGNED_TRAILER,
-  UNSIGNED_PAYLOAD,
-  type ParsedSigV4,
   type StreamingMode,
+  UNSIGNED_PAYLOAD,
 } from '../sigv4';
 import { awsChunkedEncoder, awsChunkedLength, checksumValueLength, type TrailerShape } from './aws-chunked-encoder';
 import { missingContentLength, S3Refusal } from './errors';
@@ -151,11 +151,21 @@ export async function planBody(req: ProxyRequest, parsed: ParsedSigV4, secret: s
 
 /** S3's words when a client stops sending its body. */
 export const requestTimeout = () =>
-  new S3Refusal(400, 'RequestTimeout', 'Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.');
+  new S3Refusal(
+    400,
+    'RequestTimeout',
+    'Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.',
+  );
 
 /** S3's words when a body ends short of its Content-Length (the client went away). */
 export const incompleteBody = (cause?: unknown) =>
-  new S3Refusal(400, 'IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.', {}, cause === undefined ? undefined : { cause });
+  new S3Refusal(
+    400,
+    'IncompleteBody',
+    'You did not provide the number of bytes specified by the Content-Length HTTP header.',
+    {},
+    cause === undefined ? undefined : { cause },
+  );
 
 /**
  * The client's body as a front hands it to the core, its failures in S3's words: a connection that breaks

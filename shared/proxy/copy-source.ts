@@ -17,7 +17,7 @@ import { notImplemented, S3Refusal } from './errors';
 import { realKey, rootOf } from './keys';
 import type { Operation } from './operations';
 import { decodeOnce } from './request-target';
-import { findVisible, refusalOf, type OpenVolume, type VolumeAccessDeps } from './volume-access';
+import { findVisible, type OpenVolume, refusalOf, type VolumeAccessDeps } from './volume-access';
 
 export interface CopySource {
   volumeName: string;
@@ -26,9 +26,14 @@ export interface CopySource {
 }
 
 const invalidCopySource = () =>
-  new S3Refusal(400, 'InvalidArgument', 'Copy Source must mention the source bucket and key: sourcebucket/sourcekey (here: the source volume and the key inside it).', {
-    ArgumentName: 'x-amz-copy-source',
-  });
+  new S3Refusal(
+    400,
+    'InvalidArgument',
+    'Copy Source must mention the source bucket and key: sourcebucket/sourcekey (here: the source volume and the key inside it).',
+    {
+      ArgumentName: 'x-amz-copy-source',
+    },
+  );
 
 export function parseCopySource(header: string): CopySource {
   const question = header.indexOf('?');
@@ -43,7 +48,11 @@ export function parseCopySource(header: string): CopySource {
     if (name !== 'versionId') throw invalidCopySource();
     versionId = decodeOnce(value);
   }
-  return { volumeName: decodeOnce(path.slice(0, slash)), key: decodeOnce(path.slice(slash + 1)), ...(versionId === undefined ? {} : { versionId }) };
+  return {
+    volumeName: decodeOnce(path.slice(0, slash)),
+    key: decodeOnce(path.slice(slash + 1)),
+    ...(versionId === undefined ? {} : { versionId }),
+  };
 }
 
 const sourceRefused = (source: CopySource, why: string) =>
@@ -65,7 +74,16 @@ export async function rewriteCopySource(
   if (!visible) throw sourceRefused(source, '');
   const refusal = refusalOf(principal, caller, visible, 'read');
   if (refusal) {
-    await deps.audit.record({ caller, volumeId: visible.volume.id, operation, outcome: 'denied', detail: { copySourceOf: destination.volume.name, key: source.key, reason: refusal.code } }, log);
+    await deps.audit.record(
+      {
+        caller,
+        volumeId: visible.volume.id,
+        operation,
+        outcome: 'denied',
+        detail: { copySourceOf: destination.volume.name, key: source.key, reason: refusal.code },
+      },
+      log,
+    );
     throw sourceRefused(source, `: ${refusal.message}`);
   }
   const real = realKey(visible.volume, source.key);
@@ -73,8 +91,8 @@ export async function rewriteCopySource(
   if (visible.volume.bucket !== dest.bucket || !real.startsWith(rootOf(dest))) {
     throw notImplemented(
       `copying from volume "${source.volumeName}" into volume "${dest.name}": a server-side copy is signed with the destination ` +
-`volume's credentials, which can read only the destination's own data. Download and upload instead (for example aws s3 cp ` +
-`to a local file, then from it)`,
+        `volume's credentials, which can read only the destination's own data. Download and upload instead (for example aws s3 cp ` +
+        `to a local file, then from it)`,
     );
   }
   const version = source.versionId === undefined ? '' : `?versionId=${uriEncode(source.versionId)}`;

@@ -8,9 +8,17 @@
  */
 import { createHash } from 'node:crypto';
 import { pipeline, type Readable } from 'node:stream';
-import { deleteRequestXml, parseDeleteRequest, type DeleteRequest } from '../s3/delete-request';
+import { type DeleteRequest, deleteRequestXml, parseDeleteRequest } from '../s3/delete-request';
 import { MalformedXmlBody } from '../s3/xml-body';
-import { awsChunkedDecoder, checksumAlgorithmOf, createChecksum, createPayloadHashCheck, isSha256Hex, isStreamingMode, type ParsedSigV4 } from '../sigv4';
+import {
+  awsChunkedDecoder,
+  checksumAlgorithmOf,
+  createChecksum,
+  createPayloadHashCheck,
+  isSha256Hex,
+  isStreamingMode,
+  type ParsedSigV4,
+} from '../sigv4';
 import type { Volume } from '../volumes/model';
 import { readAll, unverifiedDecoder } from './body';
 import { S3Refusal } from './errors';
@@ -19,7 +27,8 @@ import type { ProxyRequest } from './types';
 
 export const MAX_DELETE_BODY_BYTES = 2 * 1024 * 1024;
 
-const malformed = () => new S3Refusal(400, 'MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
+const malformed = () =>
+  new S3Refusal(400, 'MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
 
 export interface RewrittenDelete {
   body: Buffer;
@@ -50,7 +59,8 @@ async function checkDigests(req: ProxyRequest, raw: Buffer): Promise<void> {
     if (!algorithm) continue;
     const checksum = createChecksum(algorithm);
     checksum.update(raw);
-    if ((await checksum.digestBase64()) !== value.trim()) throw new S3Refusal(400, 'BadDigest', `The ${algorithm} you specified did not match the calculated checksum.`);
+    if ((await checksum.digestBase64()) !== value.trim())
+      throw new S3Refusal(400, 'BadDigest', `The ${algorithm} you specified did not match the calculated checksum.`);
   }
 }
 
@@ -58,8 +68,17 @@ async function checkDigests(req: ProxyRequest, raw: Buffer): Promise<void> {
  * The body S3 gets: every key mapped under the volume's root, all of them checked before anything is sent, so
  * a batch is refused whole or forwarded whole. An empty key stays empty (S3 answers it UserKeyMustBeSpecified).
  */
-export async function rewriteDeleteBody(req: ProxyRequest, parsed: ParsedSigV4, secret: string | undefined, volume: Pick<Volume, 'prefix'>): Promise<RewrittenDelete> {
-  const raw = await readAll(checkedBody(req, parsed, secret), MAX_DELETE_BODY_BYTES, () => new S3Refusal(400, 'MalformedXML', `The DeleteObjects body is over ${MAX_DELETE_BODY_BYTES} bytes.`));
+export async function rewriteDeleteBody(
+  req: ProxyRequest,
+  parsed: ParsedSigV4,
+  secret: string | undefined,
+  volume: Pick<Volume, 'prefix'>,
+): Promise<RewrittenDelete> {
+  const raw = await readAll(
+    checkedBody(req, parsed, secret),
+    MAX_DELETE_BODY_BYTES,
+    () => new S3Refusal(400, 'MalformedXML', `The DeleteObjects body is over ${MAX_DELETE_BODY_BYTES} bytes.`),
+  );
   await checkDigests(req, raw);
   let request: DeleteRequest;
   try {

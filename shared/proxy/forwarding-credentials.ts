@@ -24,7 +24,12 @@ export type ForwardingDeps = Pick<VendingDeps, 'sts' | 'cache'>;
 /** The credentials the proxy signs one volume's request with, for the caller's effective access. */
 export type ProxyCredentials = (caller: Caller, volume: Volume, access: DataAccess) => Promise<TemporaryCredentials>;
 
-export async function forwardingCredentials(deps: ForwardingDeps, caller: Caller, volume: Volume, access: DataAccess): Promise<TemporaryCredentials> {
+export async function forwardingCredentials(
+  deps: ForwardingDeps,
+  caller: Caller,
+  volume: Volume,
+  access: DataAccess,
+): Promise<TemporaryCredentials> {
   const { credentials } = await volumeCredentials(deps, caller, volume, {
     access,
     durationSeconds: DEFAULT_SESSION_SECONDS,

@@ -5,8 +5,9 @@
  * response may be up to 200 MB (the first 6 MB at full speed, then about 2 MB/s), so larger answers are
  * refused before they start, with what to do instead.
  */
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+
 import { Readable } from 'node:stream';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { S3Refusal } from './errors';
 import type { FrontLimits, ProxyRequest } from './types';
 
@@ -17,7 +18,11 @@ export const FUNCTION_URL_LIMITS: FrontLimits = { maxResponseBytes: FUNCTION_URL
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/;
 
-export function requestFromEvent(event: APIGatewayProxyEventV2, context: Pick<Context, 'awsRequestId'>, signal?: AbortSignal): ProxyRequest {
+export function requestFromEvent(
+  event: APIGatewayProxyEventV2,
+  context: Pick<Context, 'awsRequestId'>,
+  signal?: AbortSignal,
+): ProxyRequest {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(event.headers ?? {})) if (value !== undefined) headers[name.toLowerCase()] = value;
   const body = event.body === undefined ? Buffer.alloc(0) : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
@@ -52,8 +57,8 @@ export function eventBodyProblem(event: APIGatewayProxyEventV2): S3Refusal | und
     400,
     'InvalidRequest',
     `The body arrived as text (its Content-Type, "${contentType}", is one a function URL passes as text) but is not UTF-8, so the ` +
-`function URL altered it. Send binary data as application/octet-stream (with curl: -T FILE, or -H 'Content-Type: ` +
-`application/octet-stream' with --data-binary), or use the Node front.`,
+      `function URL altered it. Send binary data as application/octet-stream (with curl: -T FILE, or -H 'Content-Type: ` +
+      `application/octet-stream' with --data-binary), or use the Node front.`,
   );
 }
 

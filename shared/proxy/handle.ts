@@ -17,7 +17,7 @@ import type { Caller } from '../volumes/deps';
 import type { AuditOutcome } from '../volumes/model';
 import type { Clock, VolumeRepository } from '../volumes/ports';
 import type { ProxyAudit } from './audit';
-import { authenticate, checkSigningRegion, type Authenticated } from './authenticate';
+import { type Authenticated, authenticate, checkSigningRegion } from './authenticate';
 import { discard } from './body';
 import { rewriteCopySource } from './copy-source';
 import { errorResponse, notImplemented } from './errors';
@@ -25,8 +25,8 @@ import type { ProxyCredentials } from './forwarding-credentials';
 import { realKey } from './keys';
 import { bucketLocation, bucketOwned, headBucket, listBuckets } from './local-answers';
 import { classify, type Operation } from './operations';
-import type { AccessKeyResolver } from './ports';
 import { withPathStyleHint } from './path-style-hint';
+import type { AccessKeyResolver } from './ports';
 import { param, parseQuery, parseTarget, type Target } from './request-target';
 import type { FrontLimits, ProxyRequest, ProxyResponse, Upstream } from './types';
 import { upstreamRequest } from './upstream-request';
@@ -72,7 +72,12 @@ interface Served {
 }
 
 /** CreateBucket of a volume the caller can see is "already yours" (what rclone needs); anything else is not done here. */
-async function createBucket(deps: ProxyDeps, principal: Authenticated['principal'], name: string, requestId: string): Promise<ProxyResponse> {
+async function createBucket(
+  deps: ProxyDeps,
+  principal: Authenticated['principal'],
+  name: string,
+  requestId: string,
+): Promise<ProxyResponse> {
   if (await findVisible(deps, principal, name)) return bucketOwned(name, requestId);
   throw notImplemented('CreateBucket: volumes are registered through the API (POST /volumes), not created by S3 clients');
 }
@@ -89,7 +94,8 @@ async function serveVolume(deps: ProxyDeps, s: Served): Promise<ProxyResponse> {
   const opened = await openVolume(deps, principal, caller, target.volumeName!, operation, detail, log);
   const { volume } = opened;
   if (operation.name !== 'GetBucketLocation') checkSigningRegion(auth.parsed, volume.region);
-  const record = (outcome: AuditOutcome, extra: Record<string, unknown>) => deps.audit.record({ caller, volumeId: volume.id, operation, outcome, detail: { ...detail, ...extra } }, log);
+  const record = (outcome: AuditOutcome, extra: Record<string, unknown>) =>
+    deps.audit.record({ caller, volumeId: volume.id, operation, outcome, detail: { ...detail, ...extra } }, log);
   if (operation.name === 'HeadBucket' || operation.name === 'GetBucketLocation') {
     await record('succeeded', { status: 200 });
     return operation.name === 'HeadBucket' ? headBucket(req.requestId) : bucketLocation(volume, req.requestId);
@@ -107,12 +113,21 @@ async function serveVolume(deps: ProxyDeps, s: Served): Promise<ProxyResponse> {
     const { detail: requestDetail, ...unsigned } = await upstreamRequest(req, auth, operation, volume, target.key, query, copySource);
     Object.assign(detail, requestDetail);
     const upstream = await deps.upstream.send({ ...unsigned, credentials });
-    const context = { volume, urlEncoded: param(query, 'encoding-type') === 'url', requestId: req.requestId, origin: req.origin ?? `http://${req.headers.host ?? 'localhost'}`, ...(target.key === undefined ? {} : { key: target.key }) };
+    const context = {
+      volume,
+      urlEncoded: param(query, 'encoding-type') === 'url',
+      requestId: req.requestId,
+      origin: req.origin ?? `http://${req.headers.host ?? 'localhost'}`,
+      ...(target.key === undefined ? {} : { key: target.key }),
+    };
     const answered = await answer(req.method, operation, upstream, context, s.limits);
     s.summary.upstreamRequestId = answered.upstreamRequestId;
     const status = answered.response.status;
     if (status === 403) countMetric('Denials', { Reason: answered.s3Code ?? 'AccessDenied' });
-    await record(answered.s3Code && status < 400 ? 'failed' : outcomeOf(status), { status, ...(answered.s3Code ? { reason: answered.s3Code } : {}) });
+    await record(answered.s3Code && status < 400 ? 'failed' : outcomeOf(status), {
+      status,
+      ...(answered.s3Code ? { reason: answered.s3Code } : {}),
+    });
     return answered.response;
   } catch (error) {
     const { status, code } = statusAndCode(error);
@@ -148,9 +163,22 @@ export function createProxy(deps: ProxyDeps): ProxyHandler {
   return (req, limits = {}) => withMetrics(metrics, () => serve(req, limits));
 
   /** The operation the request is, answered: ListBuckets from the volumes, anything else on its volume. */
-  async function route(req: ProxyRequest, auth: Authenticated, target: Target, query: Array<[string, string]>, limits: FrontLimits, log: Logger, summary: Record<string, unknown>): Promise<ProxyResponse> {
+  async function route(
+    req: ProxyRequest,
+    auth: Authenticated,
+    target: Target,
+    query: Array<[string, string]>,
+    limits: FrontLimits,
+    log: Logger,
+    summary: Record<string, unknown>,
+  ): Promise<ProxyResponse> {
     const { principal } = auth;
-    const operation = classify(req.method, target.scope, query.map(([name]) => name), req.headers['x-amz-copy-source'] !== undefined);
+    const operation = classify(
+      req.method,
+      target.scope,
+      query.map(([name]) => name),
+      req.headers['x-amz-copy-source'] !== undefined,
+    );
     summary.operation = operation.name;
     if (operation.body === 'none') discard(req.body);
     const caller: Caller = {
@@ -177,7 +205,11 @@ export function createProxy(deps: ProxyDeps): ProxyHandler {
       Object.assign(summary, { volume: target.volumeName, key: target.key });
       const auth = await authenticate(authDeps, req);
       const { principal } = auth;
-      Object.assign(summary, { subject: principal.subject, via: principal.via, ...(principal.accessKeyId ? { accessKeyId: principal.accessKeyId } : {}) });
+      Object.assign(summary, {
+        subject: principal.subject,
+        via: principal.via,
+        ...(principal.accessKeyId ? { accessKeyId: principal.accessKeyId } : {}),
+      });
       // A refusal of a request that names its volume in the Host says to use path-style (path-style-hint.ts).
       const response = await route(req, auth, target, query, limits, log, summary).catch(async (error: unknown) => {
         throw await withPathStyleHint(deps, principal, req.headers.host, error);

@@ -8,7 +8,17 @@
  */
 
 /** Kept as they are, besides `x-amz-*` and `if-*`. */
-const CONTENT_HEADERS = new Set(['range', 'content-type', 'content-md5', 'content-length', 'content-encoding', 'cache-control', 'content-disposition', 'content-language', 'expires']);
+const CONTENT_HEADERS = new Set([
+  'range',
+  'content-type',
+  'content-md5',
+  'content-length',
+  'content-encoding',
+  'cache-control',
+  'content-disposition',
+  'content-language',
+  'expires',
+]);
 
 /** The client's signing, the body framing we undo, and the copy source we rewrite: never forwarded as sent. */
 const NOT_FORWARDED = new Set([

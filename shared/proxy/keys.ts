@@ -6,8 +6,9 @@
  * Which keys are accepted is the one rule of `../volumes/object-keys` (the API's presign, download and upload
  * routes apply the same): refused here as S3 would word it, `InvalidArgument` or `KeyTooLongError`.
  */
-import { keyRefusal, MAX_KEY_BYTES, rootOf } from '../volumes/object-keys';
+
 import type { Volume } from '../volumes/model';
+import { keyRefusal, MAX_KEY_BYTES, rootOf } from '../volumes/object-keys';
 import { S3Refusal } from './errors';
 
 export { MAX_KEY_BYTES, rootOf };
@@ -18,11 +19,16 @@ type Rooted = Pick<Volume, 'prefix'>;
 export function realKey(volume: Rooted, key: string): string {
   const refusal = keyRefusal(volume, key);
   if (refusal?.reason === 'too-long') {
-    throw new S3Refusal(400, 'KeyTooLongError', `Your key is too long: keys in this volume are at most ${refusal.allowedBytes} bytes (S3 allows ${MAX_KEY_BYTES} with the ` +
-`volume's root in front).`, {
-      MaxSizeAllowed: String(refusal.allowedBytes),
-      Size: String(refusal.bytes),
-    });
+    throw new S3Refusal(
+      400,
+      'KeyTooLongError',
+      `Your key is too long: keys in this volume are at most ${refusal.allowedBytes} bytes (S3 allows ${MAX_KEY_BYTES} with the ` +
+        `volume's root in front).`,
+      {
+        MaxSizeAllowed: String(refusal.allowedBytes),
+        Size: String(refusal.bytes),
+      },
+    );
   }
   if (refusal) throw new S3Refusal(400, 'InvalidArgument', `The key ${refusal.message}`, { ArgumentName: 'key' });
   return rootOf(volume) + key;

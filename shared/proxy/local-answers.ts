@@ -34,7 +34,11 @@ function xmlResponse(body: string, requestId: string): ProxyResponse {
 }
 
 /** The volumes the caller may use now: member, within the key's volumes, active, MFA satisfied, reachable with this kind of credential. */
-export async function usableVolumes(repo: Pick<VolumeRepository, 'listForSubject'>, principal: Principal, caller: Caller): Promise<Volume[]> {
+export async function usableVolumes(
+  repo: Pick<VolumeRepository, 'listForSubject'>,
+  principal: Principal,
+  caller: Caller,
+): Promise<Volume[]> {
   const usable: Volume[] = [];
   let nextToken: string | undefined;
   do {
@@ -66,28 +70,48 @@ export async function listBuckets(
     .sort((a, b) => (a.name < b.name ? -1 : 1));
   const page = volumes.slice(0, maxBuckets);
   const buckets = page
-    .map((v) => `<Bucket><Name>${escapeXml(v.name)}</Name><CreationDate>${escapeXml(v.createdAt)}</CreationDate><BucketRegion>` +
-`${escapeXml(v.region)}</BucketRegion></Bucket>`)
+    .map(
+      (v) =>
+        `<Bucket><Name>${escapeXml(v.name)}</Name><CreationDate>${escapeXml(v.createdAt)}</CreationDate><BucketRegion>` +
+        `${escapeXml(v.region)}</BucketRegion></Bucket>`,
+    )
     .join('');
   const ownerId = createHash('sha256').update(principal.subject).digest('hex');
   const owner = `<Owner><ID>${ownerId}</ID><DisplayName>${escapeXml(principal.subject)}</DisplayName></Owner>`;
-  const next = page.length < volumes.length ? `<ContinuationToken>${Buffer.from(page.at(-1)!.name).toString('base64url')}</ContinuationToken>` : '';
+  const next =
+    page.length < volumes.length ? `<ContinuationToken>${Buffer.from(page.at(-1)!.name).toString('base64url')}</ContinuationToken>` : '';
   const echoed = prefix === undefined ? '' : `<Prefix>${escapeXml(prefix)}</Prefix>`;
-  return xmlResponse(`<ListAllMyBucketsResult xmlns="${XMLNS}">${owner}<Buckets>${buckets}</Buckets>${next}${echoed}</ListAllMyBucketsResult>`, requestId);
+  return xmlResponse(
+    `<ListAllMyBucketsResult xmlns="${XMLNS}">${owner}<Buckets>${buckets}</Buckets>${next}${echoed}</ListAllMyBucketsResult>`,
+    requestId,
+  );
 }
 
 /** ListBuckets' `max-buckets`: 1 to 10,000 (S3's range); absent, every bucket. */
 function maxBucketsOf(value: string | undefined): number {
   if (value === undefined) return Number.MAX_SAFE_INTEGER;
   const n = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
-  if (!(n >= 1 && n <= 10_000)) throw invalidArgument('max-buckets must be an integer from 1 to 10000.', { ArgumentName: 'max-buckets', ArgumentValue: value.slice(0, 20) });
+  if (!(n >= 1 && n <= 10_000))
+    throw invalidArgument('max-buckets must be an integer from 1 to 10000.', {
+      ArgumentName: 'max-buckets',
+      ArgumentValue: value.slice(0, 20),
+    });
   return n;
 }
 
 /** What S3 answers a CreateBucket of a bucket the caller already owns (rclone takes it as "exists"). */
 export function bucketOwned(name: string, requestId: string): ProxyResponse {
-  const body = s3ErrorXml('BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.', requestId, { BucketName: name });
-  return { status: 409, headers: { 'content-type': 'application/xml', 'content-length': String(Buffer.byteLength(body)), 'x-amz-request-id': requestId }, body };
+  const body = s3ErrorXml(
+    'BucketAlreadyOwnedByYou',
+    'Your previous request to create the named bucket succeeded and you already own it.',
+    requestId,
+    { BucketName: name },
+  );
+  return {
+    status: 409,
+    headers: { 'content-type': 'application/xml', 'content-length': String(Buffer.byteLength(body)), 'x-amz-request-id': requestId },
+    body,
+  };
 }
 
 export function headBucket(requestId: string): ProxyResponse {
@@ -97,6 +121,8 @@ export function headBucket(requestId: string): ProxyResponse {
 /** S3 writes us-east-1 as an empty constraint. */
 export function bucketLocation(volume: Pick<Volume, 'region'>, requestId: string): ProxyResponse {
   const body =
-    volume.region === 'us-east-1' ? `<LocationConstraint xmlns="${XMLNS}"/>` : `<LocationConstraint xmlns="${XMLNS}">${escapeXml(volume.region)}</LocationConstraint>`;
+    volume.region === 'us-east-1'
+      ? `<LocationConstraint xmlns="${XMLNS}"/>`
+      : `<LocationConstraint xmlns="${XMLNS}">${escapeXml(volume.region)}</LocationConstraint>`;
   return xmlResponse(body, requestId);
 }

@@ -47,25 +47,30 @@ const isFunctionUrl = (url: string): boolean => {
 };
 
 const WHY_NODE = [
-  '// The endpoint is the proxy\'s Node front. A Lambda function URL cannot serve Nextflow: AWS renames the',
+  "// The endpoint is the proxy's Node front. A Lambda function URL cannot serve Nextflow: AWS renames the",
   '// Content-Length of its streamed answers, so HeadObject gives no object size, and it refuses requests over 4.5 MiB.',
 ];
 const WHY_NOT_FUNCTION_URL = [
-  '// This deployment\'s S3 proxy is a Lambda function URL, which cannot serve Nextflow (see the notes): put the',
-  '// proxy\'s Node front here, or use credential_process straight to S3.',
+  "// This deployment's S3 proxy is a Lambda function URL, which cannot serve Nextflow (see the notes): put the",
+  "// proxy's Node front here, or use credential_process straight to S3.",
 ];
 const WHY_UNKNOWN = [
-  '// The endpoint must be the proxy\'s Node front, not a Lambda function URL (HeadObject gives no object size',
+  "// The endpoint must be the proxy's Node front, not a Lambda function URL (HeadObject gives no object size",
   '// there, and requests over 4.5 MiB are refused). Or use credential_process straight to S3 (see the notes).',
 ];
 const NODE_FRONT_NOTE =
-  'Nextflow needs the proxy\'s Node front (the container deployment, docs/deploying.md), not a Lambda function URL. Through a ' +
-'function URL, AWS renames the Content-Length of streamed answers (x-amzn-Remapped-Content-Length), so HeadObject carries no ' +
-'object size, and Nextflow sizes and copies files from it; and Lambda refuses requests over 6 MB, base64 included (about 4.5 ' +
-'MiB of data). Ask the operator for the Node front\'s URL, or write straight to S3 with the volume\'s vended credentials: a ' +
-'credential_process profile (see the guide) as aws.profile, no endpoint, and paths under the volume\'s real bucket and prefix.';
+  "Nextflow needs the proxy's Node front (the container deployment, docs/deploying.md), not a Lambda function URL. Through a " +
+  'function URL, AWS renames the Content-Length of streamed answers (x-amzn-Remapped-Content-Length), so HeadObject carries no ' +
+  'object size, and Nextflow sizes and copies files from it; and Lambda refuses requests over 6 MB, base64 included (about 4.5 ' +
+  "MiB of data). Ask the operator for the Node front's URL, or write straight to S3 with the volume's vended credentials: a " +
+  "credential_process profile (see the guide) as aws.profile, no endpoint, and paths under the volume's real bucket and prefix.";
 
-export async function nextflowConfig(repo: VolumeRepository, caller: Pick<Caller, 'subject'>, volumeId: string, fronts: ProxyFronts): Promise<NextflowConfig> {
+export async function nextflowConfig(
+  repo: VolumeRepository,
+  caller: Pick<Caller, 'subject'>,
+  volumeId: string,
+  fronts: ProxyFronts,
+): Promise<NextflowConfig> {
   const { volume } = await loadVisible(repo, volumeId, caller.subject);
   const byToken = volume.auth.type === 'web-identity';
   // A function URL is never named: Nextflow through it would read sizes that are not there.
@@ -92,11 +97,14 @@ export async function nextflowConfig(repo: VolumeRepository, caller: Pick<Caller
     ? ['This volume is reached with your own token (web-identity): put it as accessKey. The run stops working when the token expires.']
     : [
         `Create a gateway access key limited to this volume: POST /access-keys {"volumes": ["${volume.id}"]}, and put its accessKeyId ` +
-`and secretAccessKey in place of the placeholders. Keep the secret out of version control.`,
+          `and secretAccessKey in place of the placeholders. Keep the secret out of version control.`,
       ];
   if (volume.requireMfa) notes.push('This volume requires MFA: create the key (or get the token) from a session signed in with MFA.');
   if (volume.status !== 'active') notes.push(`The volume is ${volume.status}: it serves no data until its admin verifies it.`);
-  if (!proxyUrl && !publicIsFunctionUrl) notes.push('This deployment does not say where its S3 proxy is (PROXY_PUBLIC_URL, NODE_PROXY_PUBLIC_URL): ask its operator for the endpoint.');
+  if (!proxyUrl && !publicIsFunctionUrl)
+    notes.push(
+      'This deployment does not say where its S3 proxy is (PROXY_PUBLIC_URL, NODE_PROXY_PUBLIC_URL): ask its operator for the endpoint.',
+    );
   if (!fronts.nodeUrl) notes.push(NODE_FRONT_NOTE);
   return { volume: { id: volume.id, name: volume.name }, proxyUrl: proxyUrl ?? null, config, notes };
 }

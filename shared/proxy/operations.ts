@@ -47,7 +47,14 @@ export interface Operation {
   xmlResult?: true;
 }
 
-const RESPONSE_OVERRIDES = ['response-content-type', 'response-content-language', 'response-expires', 'response-cache-control', 'response-content-disposition', 'response-content-encoding'];
+const RESPONSE_OVERRIDES = [
+  'response-content-type',
+  'response-content-language',
+  'response-expires',
+  'response-cache-control',
+  'response-content-disposition',
+  'response-content-encoding',
+];
 
 /**
  * Refuses, before anything is forwarded, a `response-*` override S3 would refuse because no header can carry it
@@ -57,11 +64,18 @@ export function checkResponseOverrides(query: ReadonlyArray<readonly [string, st
   for (const [name, value] of query) {
     if (!RESPONSE_OVERRIDES.includes(name)) continue;
     const problem = headerValueProblem(value);
-    if (problem) throw invalidArgument(problem.message, { ArgumentName: name, ...(problem.echo ? { ArgumentValue: value.slice(0, 1024) } : {}) });
+    if (problem)
+      throw invalidArgument(problem.message, { ArgumentName: name, ...(problem.echo ? { ArgumentValue: value.slice(0, 1024) } : {}) });
   }
 }
 
-const op = (name: OperationName, scope: Operation['scope'], access: DataAccess, params: string[], rest: Partial<Operation> = {}): Operation => ({
+const op = (
+  name: OperationName,
+  scope: Operation['scope'],
+  access: DataAccess,
+  params: string[],
+  rest: Partial<Operation> = {},
+): Operation => ({
   name,
   scope,
   access,
@@ -77,8 +91,20 @@ export const OPERATIONS: Record<OperationName, Operation> = {
   HeadBucket: op('HeadBucket', 'bucket', 'read', [], { local: true }),
   GetBucketLocation: op('GetBucketLocation', 'bucket', 'read', ['location'], { local: true }),
   ListObjects: op('ListObjects', 'bucket', 'read', ['prefix', 'delimiter', 'marker', 'max-keys', 'encoding-type'], { xmlResult: true }),
-  ListObjectsV2: op('ListObjectsV2', 'bucket', 'read', ['list-type', 'prefix', 'delimiter', 'max-keys', 'continuation-token', 'start-after', 'fetch-owner', 'encoding-type'], { xmlResult: true }),
-  ListMultipartUploads: op('ListMultipartUploads', 'bucket', 'write', ['uploads', 'prefix', 'delimiter', 'key-marker', 'upload-id-marker', 'max-uploads', 'encoding-type'], { xmlResult: true }),
+  ListObjectsV2: op(
+    'ListObjectsV2',
+    'bucket',
+    'read',
+    ['list-type', 'prefix', 'delimiter', 'max-keys', 'continuation-token', 'start-after', 'fetch-owner', 'encoding-type'],
+    { xmlResult: true },
+  ),
+  ListMultipartUploads: op(
+    'ListMultipartUploads',
+    'bucket',
+    'write',
+    ['uploads', 'prefix', 'delimiter', 'key-marker', 'upload-id-marker', 'max-uploads', 'encoding-type'],
+    { xmlResult: true },
+  ),
   DeleteObjects: op('DeleteObjects', 'bucket', 'write', ['delete'], { body: 'rewrite', xmlResult: true }),
   GetObject: op('GetObject', 'object', 'read', ['partNumber', 'versionId', ...RESPONSE_OVERRIDES]),
   HeadObject: op('HeadObject', 'object', 'read', ['partNumber', 'versionId', ...RESPONSE_OVERRIDES]),
@@ -142,7 +168,14 @@ function refuse(method: string, scope: Operation['scope'], names: string[]): nev
   const verb = { GET: 'Get', HEAD: 'Head', PUT: 'Put', DELETE: 'Delete', POST: 'Post' }[method] ?? method;
   if (known !== undefined) {
     const sub = SUBRESOURCES[known]!;
-    const name = sub === 'Acl' || sub === 'Tagging' ? `${verb}${scope === 'bucket' ? 'Bucket' : 'Object'}${sub}` : known === 'versions' ? 'ListObjectVersions' : /^[A-Z][a-z]+Object/.test(sub) ? sub : `${verb}${sub}`;
+    const name =
+      sub === 'Acl' || sub === 'Tagging'
+        ? `${verb}${scope === 'bucket' ? 'Bucket' : 'Object'}${sub}`
+        : known === 'versions'
+          ? 'ListObjectVersions'
+          : /^[A-Z][a-z]+Object/.test(sub)
+            ? sub
+            : `${verb}${sub}`;
     throw notImplemented(`${name} (${method} ?${known})`);
   }
   const on = scope === 'service' ? 'the service' : scope === 'bucket' ? 'a bucket' : 'an object';
@@ -150,7 +183,11 @@ function refuse(method: string, scope: Operation['scope'], names: string[]): nev
   throw notImplemented(`${bare ? `${bare} (` : ''}${method} on ${on}${names.length ? ` with ?${names.join('&')}` : ''}${bare ? ')' : ''}`);
 }
 
-const OBJECT_TAGGING: Partial<Record<string, OperationName>> = { GET: 'GetObjectTagging', PUT: 'PutObjectTagging', DELETE: 'DeleteObjectTagging' };
+const OBJECT_TAGGING: Partial<Record<string, OperationName>> = {
+  GET: 'GetObjectTagging',
+  PUT: 'PutObjectTagging',
+  DELETE: 'DeleteObjectTagging',
+};
 
 /**
  * The operation of a request to `scope`, given the names of its query parameters (ignored ones already

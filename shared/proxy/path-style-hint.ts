@@ -14,11 +14,21 @@ const HOW =
   'htslib HTS_S3_ADDRESS_STYLE=path, GDAL AWS_VIRTUAL_HOSTING=FALSE, rclone force_path_style = true, s3cmd host_bucket without %(bucket)s.';
 
 /** `error`, or the same refusal explaining path-style addressing when the Host names a volume `principal` can see. */
-export async function withPathStyleHint(deps: VolumeAccessDeps, principal: Principal, host: string | undefined, error: unknown): Promise<unknown> {
+export async function withPathStyleHint(
+  deps: VolumeAccessDeps,
+  principal: Principal,
+  host: string | undefined,
+  error: unknown,
+): Promise<unknown> {
   if (!(error instanceof S3Refusal) || !(error.s3Code === 'NoSuchBucket' || error.s3Code === 'NotImplemented')) return error;
   const dot = (host ?? '').indexOf('.');
   if (dot <= 0) return error;
   const label = host!.slice(0, dot).toLowerCase();
   if (!(await findVisible(deps, principal, label))) return error;
-  return new S3Refusal(error.status, error.s3Code, `${error.message} This request names volume "${label}" in its Host (virtual-hosted style). ${HOW}`, error.extra);
+  return new S3Refusal(
+    error.status,
+    error.s3Code,
+    `${error.message} This request names volume "${label}" in its Host (virtual-hosted style). ${HOW}`,
+    error.extra,
+  );
 }

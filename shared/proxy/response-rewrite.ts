@@ -42,7 +42,10 @@ function keyRule(ctx: RewriteContext, encodedIfAsked: boolean): TextRule {
   };
 }
 
-const named = (ctx: RewriteContext): TextRule => () => ctx.volume.name;
+const named =
+  (ctx: RewriteContext): TextRule =>
+  () =>
+    ctx.volume.name;
 
 function listingRules(ctx: RewriteContext): Record<string, TextRule> {
   const key = keyRule(ctx, true);

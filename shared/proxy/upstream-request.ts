@@ -6,13 +6,13 @@
 import { checksumAlgorithmOf, EMPTY_SHA256 } from '../sigv4';
 import type { Volume } from '../volumes/model';
 import { dropDefaultAcl } from './acl-headers';
+import type { Authenticated } from './authenticate';
 import { planBody } from './body';
+import { rewriteDeleteBody } from './delete-objects';
 import { forwardedHeaders } from './headers';
 import { realKey, realPrefix, rootOf } from './keys';
 import { checkResponseOverrides, type Operation } from './operations';
 import type { ProxyRequest, UpstreamRequest } from './types';
-import type { Authenticated } from './authenticate';
-import { rewriteDeleteBody } from './delete-objects';
 
 /** Listing parameters that name keys, per operation. */
 const KEY_PARAMS: Partial<Record<Operation['name'], readonly string[]>> = {
@@ -22,7 +22,11 @@ const KEY_PARAMS: Partial<Record<Operation['name'], readonly string[]>> = {
 };
 
 /** The query S3 gets: key-naming listing parameters under the root, and always a `prefix` for listings. */
-export function upstreamQuery(operation: Operation, volume: Pick<Volume, 'prefix'>, query: Array<[string, string]>): Array<[string, string]> {
+export function upstreamQuery(
+  operation: Operation,
+  volume: Pick<Volume, 'prefix'>,
+  query: Array<[string, string]>,
+): Array<[string, string]> {
   const keyParams = KEY_PARAMS[operation.name];
   if (!keyParams) return query;
   const out = query.map(([name, value]): [string, string] => {
@@ -73,7 +77,11 @@ export async function upstreamRequest(
     const rewritten = await rewriteDeleteBody(req, auth.parsed, auth.secret, volume);
     // The client's digests were of its body; S3 gets another body, with its own Content-MD5.
     for (const name of Object.keys(headers)) if (checksumAlgorithmOf(name) || name === 'x-amz-sdk-checksum-algorithm') delete headers[name];
-    Object.assign(headers, { 'content-length': String(rewritten.body.length), 'content-md5': rewritten.contentMd5, 'content-type': 'application/xml' });
+    Object.assign(headers, {
+      'content-length': String(rewritten.body.length),
+      'content-md5': rewritten.contentMd5,
+      'content-type': 'application/xml',
+    });
     return { ...base, body: rewritten.body, payloadHash: rewritten.sha256, detail: { keys: rewritten.keys } };
   }
   // No body: S3 gets none, and an explicit zero where a body could be (else Node would send it chunked, which S3 refuses).

@@ -6,12 +6,12 @@
  */
 import { DependencyUnavailable } from '../errors';
 import { s3ErrorXml } from '../s3/error-xml';
+import { readAll } from './body';
 import { S3Refusal } from './errors';
 import { returnedHeaders } from './headers';
 import type { Operation } from './operations';
-import { errorCode, rewriteResponse, type RewriteContext } from './response-rewrite';
+import { errorCode, type RewriteContext, rewriteResponse } from './response-rewrite';
 import type { FrontLimits, ProxyResponse, UpstreamResponse } from './types';
-import { readAll } from './body';
 
 /** Listings of 1,000 keys of 1 KiB with owners fit easily. */
 export const MAX_XML_BYTES = 16 * 1024 * 1024;
@@ -45,8 +45,8 @@ function tooLargeForFront(limits: FrontLimits, size: number): S3Refusal {
     400,
     'InvalidRequest',
     `This response would be ${size} bytes, more than the ${limits.maxResponseBytes} that ${limits.name ?? 'this endpoint'} can return ` +
-`in one response. Read it through the proxy's Node endpoint (the one for S3 clients), which has no such limit, or in ranged ` +
-`GETs of at most ${limits.maxResponseBytes} bytes each.`,
+      `in one response. Read it through the proxy's Node endpoint (the one for S3 clients), which has no such limit, or in ranged ` +
+      `GETs of at most ${limits.maxResponseBytes} bytes each.`,
   );
 }
 
@@ -61,14 +61,24 @@ function rewrittenError(raw: string, status: number, ctx: RewriteContext): strin
   return s3ErrorXml(code, `S3 answered ${status} (${code}).`, ctx.requestId);
 }
 
-export async function answer(method: string, operation: Operation, upstream: UpstreamResponse, ctx: RewriteContext, limits: FrontLimits): Promise<Answered> {
+export async function answer(
+  method: string,
+  operation: Operation,
+  upstream: UpstreamResponse,
+  ctx: RewriteContext,
+  limits: FrontLimits,
+): Promise<Answered> {
   const upstreamRequestId = upstream.headers['x-amz-request-id'];
   const headers = returnedHeaders(upstream.headers, ctx.requestId);
   const { status } = upstream;
   if (status === 301 || status === 307) {
     upstream.body.resume();
-    throw new S3Refusal(500, 'InternalError', "S3 redirected the request: the volume's bucket is not in the region the volume names. Ask the volume's admin to register it " +
-"again with the bucket's region.");
+    throw new S3Refusal(
+      500,
+      'InternalError',
+      "S3 redirected the request: the volume's bucket is not in the region the volume names. Ask the volume's admin to register it " +
+        "again with the bucket's region.",
+    );
   }
   if (method === 'HEAD' || status === 204 || status === 304) {
     upstream.body.resume();

@@ -7,11 +7,11 @@
  * audited before it is answered.
  */
 import { AppError, Forbidden } from '../errors';
+import type { Logger } from '../log';
 import { requireDataAccess } from '../vending/rules';
 import { dataAccessOf } from '../volumes/access';
 import type { Caller } from '../volumes/deps';
 import type { DataAccess, Member, Volume } from '../volumes/model';
-import type { Logger } from '../log';
 import type { ProxyAudit } from './audit';
 import type { Principal } from './authenticate';
 import { noSuchBucket } from './errors';
@@ -34,7 +34,11 @@ export interface VolumeAccessDeps {
 const POSSIBLE_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /** The volume and membership if the caller may see the volume at all; undefined otherwise (never says why). */
-export async function findVisible(deps: VolumeAccessDeps, principal: Principal, name: string): Promise<{ volume: Volume; member: Member } | undefined> {
+export async function findVisible(
+  deps: VolumeAccessDeps,
+  principal: Principal,
+  name: string,
+): Promise<{ volume: Volume; member: Member } | undefined> {
   if (!POSSIBLE_NAME.test(name)) return undefined;
   const volume = await deps.lookup.byName(name);
   if (!volume) return undefined;
@@ -44,7 +48,12 @@ export async function findVisible(deps: VolumeAccessDeps, principal: Principal, 
 }
 
 /** Why a visible volume cannot be used for `needed` by this caller; undefined when it can. */
-export function refusalOf(principal: Principal, caller: Caller, visible: { volume: Volume; member: Member }, needed: DataAccess): AppError | undefined {
+export function refusalOf(
+  principal: Principal,
+  caller: Caller,
+  visible: { volume: Volume; member: Member },
+  needed: DataAccess,
+): AppError | undefined {
   try {
     requireDataAccess(caller, visible, needed);
   } catch (error) {
@@ -54,7 +63,7 @@ export function refusalOf(principal: Principal, caller: Caller, visible: { volum
   if (visible.volume.auth.type === 'web-identity' && principal.token === undefined) {
     return new Forbidden(
       "This volume is reached with the caller's own token (a web-identity volume), which a gateway access key does not carry: use " +
-"your token as the access key id for it.",
+        'your token as the access key id for it.',
       'WebIdentityNeedsToken',
     );
   }
@@ -75,7 +84,10 @@ export async function openVolume(
   if (!visible) throw noSuchBucket(name);
   const refusal = refusalOf(principal, caller, visible, operation.access);
   if (refusal) {
-    await deps.audit.record({ caller, volumeId: visible.volume.id, operation, outcome: 'denied', detail: { ...detail, reason: refusal.code } }, log);
+    await deps.audit.record(
+      { caller, volumeId: visible.volume.id, operation, outcome: 'denied', detail: { ...detail, reason: refusal.code } },
+      log,
+    );
     throw refusal;
   }
   return { ...visible, access: dataAccessOf(visible.volume, visible.member) };

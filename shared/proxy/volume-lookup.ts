@@ -60,7 +60,8 @@ export function createVolumeLookup(options: VolumeLookupOptions): VolumeLookup {
 
   return {
     byName: async (name) => (await cached(`name\n${name}`, () => repo.getByName(name))) as Volume | undefined,
-    member: async (volumeId, subject) => (await cached(`member\n${volumeId}\n${subject}`, () => repo.getMember(volumeId, subject))) as Member | undefined,
+    member: async (volumeId, subject) =>
+      (await cached(`member\n${volumeId}\n${subject}`, () => repo.getMember(volumeId, subject))) as Member | undefined,
     reset: () => entries.clear(),
   };
 }

@@ -44,7 +44,8 @@ export function rewriteXml(xml: string, rules: Record<string, TextRule>): string
     pos = m.index + m[0].length;
     const [whole, closing, rawName, selfClosing] = m;
     const name = rawName === undefined ? undefined : localName(rawName);
-    if (open && !(closing && name === stack[stack.length - 1])) throw new MalformedXml(`markup inside <${stack[stack.length - 1]}>, whose text is rewritten`);
+    if (open && !(closing && name === stack[stack.length - 1]))
+      throw new MalformedXml(`markup inside <${stack[stack.length - 1]}>, whose text is rewritten`);
     if (name === undefined) {
       // A comment, declaration, processing instruction or CDATA section, outside any rewritten element.
       out.push(text, whole);

@@ -34,7 +34,8 @@ export function parseDeleteRequest(xml: string): DeleteRequest {
   for (const child of root.children) if (child.name !== 'Object' && child.name !== 'Quiet') refuse(`<${child.name}> inside <Delete>`);
   const objects = childrenNamed(root, 'Object').map((object): DeleteObject => {
     if (object.text.trim() !== '') refuse('text inside <Object>');
-    for (const child of object.children) if (!(OBJECT_FIELDS as readonly string[]).includes(child.name)) refuse(`<${child.name}> inside <Object>`);
+    for (const child of object.children)
+      if (!(OBJECT_FIELDS as readonly string[]).includes(child.name)) refuse(`<${child.name}> inside <Object>`);
     const fields: Partial<Record<(typeof OBJECT_FIELDS)[number], string>> = {};
     for (const name of OBJECT_FIELDS) {
       const value = childText(object, name);

@@ -9,7 +9,9 @@ export function s3ErrorXml(code: string, message: string, requestId: string, ext
   const fields = Object.entries(extra)
     .map(([name, value]) => `<${name}>${escapeXmlStrict(value)}</${name}>`)
     .join('');
-  return `<?xml version="1.0" ` +
-`encoding="UTF-8"?>\n<Error><Code>${escapeXmlStrict(code)}</Code><Message>${escapeXmlStrict(message)}</Message>` +
-`${fields}<RequestId>${escapeXmlStrict(requestId)}</RequestId></Error>`;
+  return (
+    `<?xml version="1.0" ` +
+    `encoding="UTF-8"?>\n<Error><Code>${escapeXmlStrict(code)}</Code><Message>${escapeXmlStrict(message)}</Message>` +
+    `${fields}<RequestId>${escapeXmlStrict(requestId)}</RequestId></Error>`
+  );
 }

@@ -95,7 +95,8 @@ export function parseXmlBody(body: string, root: string, limits: XmlBodyLimits =
   if (/<!DOCTYPE/i.test(body)) throw new MalformedXmlBody('a DOCTYPE');
   // Every element has a '<' of its own: a cheap bound before anything is built.
   let opens = 0;
-  for (let i = body.indexOf('<'); i !== -1; i = body.indexOf('<', i + 1)) if (++opens > maxElements * 2 + 8) throw new MalformedXmlBody('too many elements');
+  for (let i = body.indexOf('<'); i !== -1; i = body.indexOf('<', i + 1))
+    if (++opens > maxElements * 2 + 8) throw new MalformedXmlBody('too many elements');
   if (XMLValidator.validate(body) !== true) throw new MalformedXmlBody('not well-formed');
   // The validator lets text after a self-closing root through, and the parser drops it.
   if (body.slice(body.lastIndexOf('>') + 1).trim() !== '') throw new MalformedXmlBody('text after the root element');

@@ -31,7 +31,13 @@ export function escapeXml(value: string, unrepresentable: Unrepresentable = 'ref
 /** For error documents: well-formed XML 1.0 whatever the text holds. */
 export const escapeXmlStrict = (value: string): string => escapeXml(value, 'replace');
 
-const XML_CHAR = (code: number) => code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+const XML_CHAR = (code: number) =>
+  code === 0x9 ||
+  code === 0xa ||
+  code === 0xd ||
+  (code >= 0x20 && code <= 0xd7ff) ||
+  (code >= 0xe000 && code <= 0xfffd) ||
+  (code >= 0x10000 && code <= 0x10ffff);
 
 /**
  * A document someone else wrote (S3's error documents, which carry a key's control characters as `&#x1;`)
@@ -40,6 +46,8 @@ const XML_CHAR = (code: number) => code === 0x9 || code === 0xa || code === 0xd 
  */
 export function wellFormedXml(xml: string): string {
   return xml
-    .replace(/&#(x[0-9a-fA-F]+|[0-9]+);/g, (ref, num: string) => (XML_CHAR(num.startsWith('x') ? parseInt(num.slice(1), 16) : parseInt(num, 10)) ? ref : '\uFFFD'))
+    .replace(/&#(x[0-9a-fA-F]+|[0-9]+);/g, (ref, num: string) =>
+      XML_CHAR(num.startsWith('x') ? parseInt(num.slice(1), 16) : parseInt(num, 10)) ? ref : '\uFFFD',
+    )
     .replace(/[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }

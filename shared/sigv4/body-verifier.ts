@@ -4,11 +4,11 @@
  * UNSIGNED-PAYLOAD. The signature of the request itself is {@link verifySigV4}'s business, checked first.
  */
 import type { Transform } from 'node:stream';
-import { AwsChunkedDecoder } from './chunked';
 import { checksumAlgorithmOf } from './checksums';
+import { AwsChunkedDecoder } from './chunked';
 import { SigV4Error } from './errors';
 import type { ParsedSigV4, SigV4Request } from './parse';
-import { STREAMING_UNSIGNED_TRAILER, createPayloadHashCheck, isSha256Hex, isStreamingMode, type StreamingMode } from './payload-hash';
+import { createPayloadHashCheck, isSha256Hex, isStreamingMode, STREAMING_UNSIGNED_TRAILER, type StreamingMode } from './payload-hash';
 import { signingKey } from './verify';
 
 /**
@@ -27,16 +27,26 @@ export function bodyVerifier(req: SigV4Request, parsed: ParsedSigV4 | null, secr
  * name is S3's InvalidRequest.
  */
 export function announcedTrailers(headers: Record<string, string>): string[] {
-  const names = [...new Set((headers['x-amz-trailer'] ?? '').split(',').map((name) => name.trim().toLowerCase()))].filter((name) => name !== '');
+  const names = [...new Set((headers['x-amz-trailer'] ?? '').split(',').map((name) => name.trim().toLowerCase()))].filter(
+    (name) => name !== '',
+  );
   const unsupported = names.find((name) => !checksumAlgorithmOf(name));
   if (unsupported !== undefined) {
-    throw new SigV4Error('InvalidRequest', `The value specified in the x-amz-trailer header is not supported: "${unsupported}" is not an x-amz-checksum-* header.`);
+    throw new SigV4Error(
+      'InvalidRequest',
+      `The value specified in the x-amz-trailer header is not supported: "${unsupported}" is not an x-amz-checksum-* header.`,
+    );
   }
   return names;
 }
 
 /** An {@link AwsChunkedDecoder} set up from the request's headers and, for the signed modes, its signature. */
-export function awsChunkedDecoder(req: SigV4Request, parsed: ParsedSigV4 | null, mode: StreamingMode, secretAccessKey?: string): AwsChunkedDecoder {
+export function awsChunkedDecoder(
+  req: SigV4Request,
+  parsed: ParsedSigV4 | null,
+  mode: StreamingMode,
+  secretAccessKey?: string,
+): AwsChunkedDecoder {
   const decodedLength = req.headers['x-amz-decoded-content-length'];
   if (decodedLength !== undefined && !/^\d+$/.test(decodedLength.trim())) {
     throw new SigV4Error('InvalidArgument', `x-amz-decoded-content-length must be a number of bytes; got "${decodedLength}".`, {

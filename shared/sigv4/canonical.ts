@@ -59,7 +59,10 @@ function compare(a: string, b: string): number {
  * `a\u00a0b` are different values.
  */
 export function canonicalHeaderValue(value: string): string {
-  return value.replace(/[\r\n]/g, ' ').replace(/[ \t]+/g, ' ').replace(/^ | $/g, '');
+  return value
+    .replace(/[\r\n]/g, ' ')
+    .replace(/[ \t]+/g, ' ')
+    .replace(/^ | $/g, '');
 }
 
 /** `name:value\n` for each signed header, sorted by name. A signed header the request lacks counts as empty. */

@@ -3,10 +3,11 @@
  * S3 renders them: the big-endian digest, base64-encoded. The CRCs are AWS's own implementations (CRC32 is
  * Node's zlib, CRC32C `@aws-crypto/crc32c`, CRC64NVME `@aws-sdk/crc64-nvme`), not ours.
  */
-import { Crc32c } from '@aws-crypto/crc32c';
-import { Crc64Nvme } from '@aws-sdk/crc64-nvme';
+
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
+import { Crc32c } from '@aws-crypto/crc32c';
+import { Crc64Nvme } from '@aws-sdk/crc64-nvme';
 
 export type ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA256';
 

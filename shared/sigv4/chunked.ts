@@ -12,7 +12,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
-import { checksumAlgorithmOf, createChecksum, type Checksum } from './checksums';
+import { type Checksum, checksumAlgorithmOf, createChecksum } from './checksums';
 import { SIGNATURE_MISMATCH_MESSAGE, SigV4Error } from './errors';
 import { EMPTY_SHA256, STREAMING_SIGNED, STREAMING_SIGNED_TRAILER, STREAMING_UNSIGNED_TRAILER, type StreamingMode } from './payload-hash';
 import { hmacHex, signaturesEqual } from './verify';
@@ -150,7 +150,10 @@ export class AwsChunkedDecoder extends Transform {
         this.onData(piece);
       } else if (this.state === 'data-crlf') {
         if (buf[offset] !== (this.crlfSeen === 0 ? 0x0d : 0x0a)) {
-          throw new SigV4Error('IncompleteBody', `Chunk ${this.chunkNumber} of the aws-chunked body is not followed by CRLF: its data is longer than its declared size.`);
+          throw new SigV4Error(
+            'IncompleteBody',
+            `Chunk ${this.chunkNumber} of the aws-chunked body is not followed by CRLF: its data is longer than its declared size.`,
+          );
         }
         offset++;
         if (++this.crlfSeen === 2) this.endChunk();
@@ -168,7 +171,10 @@ export class AwsChunkedDecoder extends Transform {
     this.lineLength += part.length;
     if (this.lineLength > MAX_LINE) {
       const what = this.state === 'size' ? `The header of chunk ${this.chunkNumber + 1}` : 'A trailing header';
-      throw new SigV4Error(this.state === 'size' ? 'InvalidChunkSizeError' : 'MalformedTrailerError', `${what} of the aws-chunked body is longer than ${MAX_LINE} bytes.`);
+      throw new SigV4Error(
+        this.state === 'size' ? 'InvalidChunkSizeError' : 'MalformedTrailerError',
+        `${what} of the aws-chunked body is longer than ${MAX_LINE} bytes.`,
+      );
     }
     if (part.length > 0) this.line.push(Buffer.from(part));
   }
@@ -185,25 +191,40 @@ export class AwsChunkedDecoder extends Transform {
     const semicolon = text.indexOf(';');
     const sizeText = (semicolon < 0 ? text : text.slice(0, semicolon)).trim();
     if (!/^[0-9a-fA-F]{1,16}$/.test(sizeText)) {
-      throw new SigV4Error('InvalidChunkSizeError', `Chunk ${this.chunkNumber} of the aws-chunked body starts with "${text.slice(0, 80)}", not a hexadecimal size.`);
+      throw new SigV4Error(
+        'InvalidChunkSizeError',
+        `Chunk ${this.chunkNumber} of the aws-chunked body starts with "${text.slice(0, 80)}", not a hexadecimal size.`,
+      );
     }
     const size = parseInt(sizeText, 16);
     if (size > this.maxChunkSize) {
-      throw new SigV4Error('InvalidChunkSizeError', `Chunk ${this.chunkNumber} of the aws-chunked body declares ${size} bytes; at most ${this.maxChunkSize} are accepted.`);
+      throw new SigV4Error(
+        'InvalidChunkSizeError',
+        `Chunk ${this.chunkNumber} of the aws-chunked body declares ${size} bytes; at most ${this.maxChunkSize} are accepted.`,
+      );
     }
     if (this.signing) {
       const match = /^chunk-signature=([0-9a-f]{64})$/.exec(text.slice(semicolon + 1).trim());
       if (semicolon < 0 || !match) {
-        throw new SigV4Error('SignatureDoesNotMatch', `Chunk ${this.chunkNumber} of the aws-chunked body carries no valid chunk-signature.`);
+        throw new SigV4Error(
+          'SignatureDoesNotMatch',
+          `Chunk ${this.chunkNumber} of the aws-chunked body carries no valid chunk-signature.`,
+        );
       }
       this.claimedSignature = match[1]!;
     }
     const limit = this.options.decodedContentLength;
     if (limit !== undefined && this.decoded + size > limit) {
-      throw new SigV4Error('IncompleteBody', `The aws-chunked body holds more than the ${limit} bytes announced in x-amz-decoded-content-length.`);
+      throw new SigV4Error(
+        'IncompleteBody',
+        `The aws-chunked body holds more than the ${limit} bytes announced in x-amz-decoded-content-length.`,
+      );
     }
     if (size > 0 && this.shortChunkSeen) {
-      throw new SigV4Error('InvalidChunkSizeError', `Only the last chunk is allowed to have a size less than ${this.minChunkSize} bytes (chunk ${this.chunkNumber - 1} was shorter).`);
+      throw new SigV4Error(
+        'InvalidChunkSizeError',
+        `Only the last chunk is allowed to have a size less than ${this.minChunkSize} bytes (chunk ${this.chunkNumber - 1} was shorter).`,
+      );
     }
     if (size > 0 && size < this.minChunkSize) this.shortChunkSeen = true;
     if (size === 0) {
@@ -250,21 +271,28 @@ export class AwsChunkedDecoder extends Transform {
 
   private expectSignature(expected: string, provided: string, toSign: string, what: string): void {
     if (signaturesEqual(expected, provided)) return;
-    throw new SigV4Error('SignatureDoesNotMatch', `${SIGNATURE_MISMATCH_MESSAGE} (The signature of ${what} of the aws-chunked body is wrong.)`, {
-      StringToSign: toSign,
-      SignatureProvided: provided,
-    });
+    throw new SigV4Error(
+      'SignatureDoesNotMatch',
+      `${SIGNATURE_MISMATCH_MESSAGE} (The signature of ${what} of the aws-chunked body is wrong.)`,
+      {
+        StringToSign: toSign,
+        SignatureProvided: provided,
+      },
+    );
   }
 
   private onTrailerLine(text: string): void {
-    const malformed = (why: string) => new SigV4Error('MalformedTrailerError', `The request contained trailing data that was not well-formed: ${why}`);
+    const malformed = (why: string) =>
+      new SigV4Error('MalformedTrailerError', `The request contained trailing data that was not well-formed: ${why}`);
     if (text.trim() === '') {
       const awaitingFirst = this.received.size === 0 && !this.trailerSignatureChecked && this.announced.length > 0;
-      if (awaitingFirst && !this.blankBeforeTrailers) this.blankBeforeTrailers = true; // some clients put CRLF before the trailers
+      if (awaitingFirst && !this.blankBeforeTrailers)
+        this.blankBeforeTrailers = true; // some clients put CRLF before the trailers
       else this.state = 'end';
       return;
     }
-    if (!this.withTrailers) throw malformed(`"${text.slice(0, 80)}" follows the final chunk, but ${STREAMING_SIGNED} bodies have no trailers.`);
+    if (!this.withTrailers)
+      throw malformed(`"${text.slice(0, 80)}" follows the final chunk, but ${STREAMING_SIGNED} bodies have no trailers.`);
     if (this.trailerSignatureChecked) throw malformed('a trailing header follows x-amz-trailer-signature.');
     const colon = text.indexOf(':');
     if (colon <= 0) throw malformed(`"${text.slice(0, 80)}" is not a "name:value" trailing header.`);
@@ -278,7 +306,10 @@ export class AwsChunkedDecoder extends Transform {
 
   private checkTrailerSignature(provided: string): void {
     const { key, amzDate, scope } = this.signing!;
-    const canonical = [...this.received.keys()].sort().map((name) => `${name}:${this.received.get(name)}\n`).join('');
+    const canonical = [...this.received.keys()]
+      .sort()
+      .map((name) => `${name}:${this.received.get(name)}\n`)
+      .join('');
     const hash = createHash('sha256').update(canonical).digest('hex');
     const toSign = ['AWS4-HMAC-SHA256-TRAILER', amzDate, scope, this.previousSignature, hash].join('\n');
     this.expectSignature(hmacHex(key, toSign), provided, toSign, 'the trailing headers');
@@ -292,11 +323,17 @@ export class AwsChunkedDecoder extends Transform {
       }
     }
     if (this.signing && this.withTrailers && !this.trailerSignatureChecked) {
-      throw new SigV4Error('SignatureDoesNotMatch', `The trailing headers of a ${STREAMING_SIGNED_TRAILER} body must end with x-amz-trailer-signature.`);
+      throw new SigV4Error(
+        'SignatureDoesNotMatch',
+        `The trailing headers of a ${STREAMING_SIGNED_TRAILER} body must end with x-amz-trailer-signature.`,
+      );
     }
     const limit = this.options.decodedContentLength;
     if (limit !== undefined && this.decoded !== limit) {
-      throw new SigV4Error('IncompleteBody', `The aws-chunked body holds ${this.decoded} bytes, but x-amz-decoded-content-length announced ${limit}.`);
+      throw new SigV4Error(
+        'IncompleteBody',
+        `The aws-chunked body holds ${this.decoded} bytes, but x-amz-decoded-content-length announced ${limit}.`,
+      );
     }
     for (const [name, checksum] of this.checksums) {
       const calculated = await checksum.digestBase64();

@@ -5,7 +5,7 @@
  */
 import { decodeComponent, splitQuery } from './encoding';
 import { SigV4Error } from './errors';
-import { UNSIGNED_PAYLOAD, assertPayloadHashValue } from './payload-hash';
+import { assertPayloadHashValue, UNSIGNED_PAYLOAD } from './payload-hash';
 
 export const ALGORITHM = 'AWS4-HMAC-SHA256';
 /** The longest a presigned URL may live: seven days. */
@@ -60,7 +60,10 @@ export function parseAmzDate(value: string): Date | undefined {
 }
 
 function formatAmzDate(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /**
@@ -76,7 +79,7 @@ export function parseSigV4(req: SigV4Request): ParsedSigV4 | null {
     throw new SigV4Error(
       'InvalidArgument',
       'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the ' +
-'Authorization header should be specified',
+        'Authorization header should be specified',
       { ArgumentName: 'Authorization' },
     );
   }
@@ -107,7 +110,7 @@ function parseHeaderForm(req: SigV4Request, authorization: string): ParsedSigV4 
     throw new SigV4Error(
       'InvalidArgument',
       `Unsupported Authorization Type "${scheme}": sign requests with AWS Signature Version 4 (${ALGORITHM}), for example with an S3 ` +
-`client.`,
+        `client.`,
       { ArgumentName: 'Authorization', ArgumentValue: scheme },
     );
   }
@@ -182,7 +185,9 @@ export function checkHeadersSigned(req: SigV4Request, parsed: ParsedSigV4): void
   const exempt = (name: string) => parsed.form === 'query' && name === 'x-amz-content-sha256';
   const unsigned = Object.keys(req.headers).filter((name) => name.startsWith('x-amz-') && !signed.has(name) && !exempt(name));
   if (unsigned.length === 0) return;
-  throw new SigV4Error('AccessDenied', 'There were headers present in the request which were not signed', { HeadersNotSigned: unsigned.sort().join(', ') });
+  throw new SigV4Error('AccessDenied', 'There were headers present in the request which were not signed', {
+    HeadersNotSigned: unsigned.sort().join(', '),
+  });
 }
 
 function checkS3PayloadHeader(parsed: ParsedSigV4): void {
@@ -214,10 +219,17 @@ function parseQueryForm(req: SigV4Request, query: Map<string, string[]>): Parsed
     return values?.[0];
   };
   const [algorithm, credential, signature, amzDate, signedHeaders, expires] = QUERY_PARAMS.map(single);
-  if (algorithm === undefined || credential === undefined || signature === undefined || amzDate === undefined || signedHeaders === undefined || expires === undefined) {
+  if (
+    algorithm === undefined ||
+    credential === undefined ||
+    signature === undefined ||
+    amzDate === undefined ||
+    signedHeaders === undefined ||
+    expires === undefined
+  ) {
     throw fail(
       'Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, ' +
-'X-Amz-SignedHeaders, and X-Amz-Expires parameters.',
+        'X-Amz-SignedHeaders, and X-Amz-Expires parameters.',
     );
   }
   if (algorithm !== ALGORITHM) throw fail(`X-Amz-Algorithm only supports "${ALGORITHM}"; got "${algorithm}".`);

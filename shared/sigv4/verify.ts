@@ -6,7 +6,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { canonicalRequest, stringToSign } from './canonical';
 import { SIGNATURE_MISMATCH_MESSAGE, SigV4Error } from './errors';
-import { checkCoherence, checkHeadersSigned, parseAmzDate, type ParsedSigV4, type SigV4Request } from './parse';
+import { checkCoherence, checkHeadersSigned, type ParsedSigV4, parseAmzDate, type SigV4Request } from './parse';
 
 export interface VerifyOptions {
   /** The server's time; injected so tests (and replays of logs) fix it. */
@@ -56,18 +56,26 @@ function checkTime(parsed: ParsedSigV4, now: Date, maxSkewSeconds: number): void
     );
   }
   if (aheadMs > maxSkewSeconds * 1000) {
-    throw new SigV4Error('AccessDenied', `Request is not yet valid: it was signed for ${signedAt.toISOString()}, the server's time is ${serverTime}.`, {
-      'X-Amz-Date': parsed.amzDate,
-      ServerTime: serverTime,
-    });
+    throw new SigV4Error(
+      'AccessDenied',
+      `Request is not yet valid: it was signed for ${signedAt.toISOString()}, the server's time is ${serverTime}.`,
+      {
+        'X-Amz-Date': parsed.amzDate,
+        ServerTime: serverTime,
+      },
+    );
   }
   const expiresAt = new Date(signedAt.getTime() + (parsed.expiresSeconds ?? 0) * 1000);
   if (now.getTime() > expiresAt.getTime()) {
-    throw new SigV4Error('AccessDenied', `Request has expired: the URL was valid until ${expiresAt.toISOString()}, the server's time is ${serverTime}.`, {
-      'X-Amz-Expires': String(parsed.expiresSeconds ?? 0),
-      Expires: expiresAt.toISOString(),
-      ServerTime: serverTime,
-    });
+    throw new SigV4Error(
+      'AccessDenied',
+      `Request has expired: the URL was valid until ${expiresAt.toISOString()}, the server's time is ${serverTime}.`,
+      {
+        'X-Amz-Expires': String(parsed.expiresSeconds ?? 0),
+        Expires: expiresAt.toISOString(),
+        ServerTime: serverTime,
+      },
+    );
   }
 }
 

@@ -28,8 +28,8 @@
  * rule (margin and `minRemainingMs`), stale-if-unavailable, and aborting a shared call only when all have left.
  */
 import { LRUCache } from 'lru-cache';
-import { onClock, ttlUntil } from '../lru-clock';
 import { DependencyUnavailable } from '../errors';
+import { onClock, ttlUntil } from '../lru-clock';
 import type { DataAccess, VolumeStatus } from '../volumes/model';
 import type { Clock, TemporaryCredentials } from '../volumes/ports';
 
@@ -133,7 +133,8 @@ export class CredentialCache {
   constructor(options: CredentialCacheOptions) {
     this.clock = options.clock;
     this.maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
-    if (!Number.isInteger(this.maxEntries) || this.maxEntries < 1) throw new RangeError(`maxEntries must be a positive integer (got ${this.maxEntries})`);
+    if (!Number.isInteger(this.maxEntries) || this.maxEntries < 1)
+      throw new RangeError(`maxEntries must be a positive integer (got ${this.maxEntries})`);
     this.entries = new LRUCache<string, Entry, Issue>({
       max: this.maxEntries,
       ttl: LONGEST_LIFETIME_MS,

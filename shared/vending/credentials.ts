@@ -25,21 +25,24 @@ export const DEFAULT_SESSION_SECONDS = 3600;
 export const ROLE_CHAINING_MAX_SECONDS = 3600;
 export const WEB_IDENTITY_MAX_SECONDS = 43_200;
 
-const durationFailed = (message: string, code?: string, options?: ErrorOptions) => new ValidationFailed(`durationSeconds: ${message}`, 'durationSeconds', code, options);
+const durationFailed = (message: string, code?: string, options?: ErrorOptions) =>
+  new ValidationFailed(`durationSeconds: ${message}`, 'durationSeconds', code, options);
 
 /** The session duration for the volume: `asked` when allowed, 3,600 s when absent; else a ValidationFailed naming `durationSeconds`. */
 export function sessionSeconds(volume: Pick<Volume, 'auth'>, asked: number | undefined): number {
   if (asked === undefined) return DEFAULT_SESSION_SECONDS;
   if (typeof asked !== 'number' || !Number.isInteger(asked)) throw durationFailed('must be a whole number of seconds.');
-  if (asked < STS_MIN_SECONDS) throw durationFailed(`must be at least ${STS_MIN_SECONDS} (15 minutes), the shortest session STS grants (got ${asked}).`);
+  if (asked < STS_MIN_SECONDS)
+    throw durationFailed(`must be at least ${STS_MIN_SECONDS} (15 minutes), the shortest session STS grants (got ${asked}).`);
   if (volume.auth.type === 'role' && asked > ROLE_CHAINING_MAX_SECONDS) {
     throw durationFailed(
       `must be at most ${ROLE_CHAINING_MAX_SECONDS} (one hour) for this volume (got ${asked}): the gateway assumes the volume's role ` +
-`with its own role credentials, and AWS caps such role chaining at one hour. Ask again before Expiration; ` +
-`credential_process clients do that by themselves.`,
+        `with its own role credentials, and AWS caps such role chaining at one hour. Ask again before Expiration; ` +
+        `credential_process clients do that by themselves.`,
     );
   }
-  if (asked > WEB_IDENTITY_MAX_SECONDS) throw durationFailed(`must be at most ${WEB_IDENTITY_MAX_SECONDS} (12 hours), the longest session STS grants (got ${asked}).`);
+  if (asked > WEB_IDENTITY_MAX_SECONDS)
+    throw durationFailed(`must be at most ${WEB_IDENTITY_MAX_SECONDS} (12 hours), the longest session STS grants (got ${asked}).`);
   return asked;
 }
 
@@ -49,7 +52,7 @@ function refusal(error: AssumeRoleRefused, volume: Volume, caller: Caller, durat
   if (error.code === 'PackedPolicyTooLarge') {
     return new ValidationFailed(
       "STS found this volume's session policy and tags too large once packed (PackedPolicyTooLarge). A volume's admin can register " +
-"the data again with a shorter prefix.",
+        'the data again with a shorter prefix.',
       undefined,
       'SessionPolicyTooLarge',
       options,
@@ -59,22 +62,30 @@ function refusal(error: AssumeRoleRefused, volume: Volume, caller: Caller, durat
   if (webIdentity && error.code === 'ValidationError' && (/duration/i.test(error.message) || durationSeconds > DEFAULT_SESSION_SECONDS)) {
     return durationFailed(
       `${durationSeconds} s is longer than the volume's role allows (its maximum session duration). Ask for less ` +
-`(${DEFAULT_SESSION_SECONDS} always works), or ask the volume's admin to raise the role's MaxSessionDuration.`,
+        `(${DEFAULT_SESSION_SECONDS} always works), or ask the volume's admin to raise the role's MaxSessionDuration.`,
       'DurationExceedsRoleMaximum',
       options,
     );
   }
   const whom = webIdentity ? 'your token' : 'the gateway';
-  const owner = webIdentity && caller.subject !== volume.ownerSubject ? " The trust policy returned at setup admits the owner's token only." : '';
+  const owner =
+    webIdentity && caller.subject !== volume.ownerSubject ? " The trust policy returned at setup admits the owner's token only." : '';
   return new Forbidden(
     `The volume's role refused ${whom} (${error.code}); ask the volume's admin to run verify: the role's trust policy or permissions ` +
-`may have changed since it was verified.${owner}`,
+      `may have changed since it was verified.${owner}`,
     'RoleRefused',
     options,
   );
 }
 
-function assume(deps: Pick<VendingDeps, 'sts'>, caller: Caller, volume: Volume, policy: string, durationSeconds: number, signal: AbortSignal): Promise<TemporaryCredentials> {
+function assume(
+  deps: Pick<VendingDeps, 'sts'>,
+  caller: Caller,
+  volume: Volume,
+  policy: string,
+  durationSeconds: number,
+  signal: AbortSignal,
+): Promise<TemporaryCredentials> {
   const name = stsName(caller.subject);
   if (volume.auth.type === 'role') {
     return deps.sts.assumeRole({
@@ -116,10 +127,22 @@ export interface CredentialRequest {
  * Credentials for `access` to the volume, from the cache or STS. The caller's rights must have been checked
  * (see rules.ts). Throws `SessionPolicyTooLarge` before any call when the policy cannot fit.
  */
-export async function volumeCredentials(deps: Pick<VendingDeps, 'sts' | 'cache'>, caller: Caller, volume: Volume, request: CredentialRequest): Promise<CachedCredentials> {
+export async function volumeCredentials(
+  deps: Pick<VendingDeps, 'sts' | 'cache'>,
+  caller: Caller,
+  volume: Volume,
+  request: CredentialRequest,
+): Promise<CachedCredentials> {
   const { access, durationSeconds } = request;
   const policy = sessionPolicy(volume, access, { listUploads: request.listUploads === true });
-  const key = { volumeId: volume.id, volumeVersion: volume.version, volumeStatus: volume.status, subject: caller.subject, access, durationSeconds };
+  const key = {
+    volumeId: volume.id,
+    volumeVersion: volume.version,
+    volumeStatus: volume.status,
+    subject: caller.subject,
+    access,
+    durationSeconds,
+  };
   const found = await deps.cache.get(
     key,
     async (signal) => {

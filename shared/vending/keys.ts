@@ -7,8 +7,8 @@
  * so an object written through the proxy or by other tools can be presigned, downloaded and uploaded here too.
  */
 import { ValidationFailed } from '../errors';
-import { KEY_RULE, keyProblem as problemOf, keyRefusal, MAX_KEY_BYTES, rootOf } from '../volumes/object-keys';
 import type { Volume } from '../volumes/model';
+import { KEY_RULE, keyRefusal, MAX_KEY_BYTES, keyProblem as problemOf, rootOf } from '../volumes/object-keys';
 
 export { MAX_KEY_BYTES };
 

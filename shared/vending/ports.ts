@@ -44,8 +44,16 @@ export interface CompletedPart {
  * a denial with S3AccessDenied, S3 unreachable with DependencyUnavailable.
  */
 export interface MultipartStore {
-  create(credentials: TemporaryCredentials, target: ObjectTarget & { contentType?: string }, signal?: AbortSignal): Promise<{ uploadId: string }>;
-  complete(credentials: TemporaryCredentials, target: ObjectTarget & { uploadId: string; parts: CompletedPart[] }, signal?: AbortSignal): Promise<{ etag: string }>;
+  create(
+    credentials: TemporaryCredentials,
+    target: ObjectTarget & { contentType?: string },
+    signal?: AbortSignal,
+  ): Promise<{ uploadId: string }>;
+  complete(
+    credentials: TemporaryCredentials,
+    target: ObjectTarget & { uploadId: string; parts: CompletedPart[] },
+    signal?: AbortSignal,
+  ): Promise<{ etag: string }>;
   abort(credentials: TemporaryCredentials, target: ObjectTarget & { uploadId: string }, signal?: AbortSignal): Promise<void>;
   /** Resolves when S3 has the upload open for this key (ListParts, one part); `NotFound(UploadNotFound)` when not. */
   check(credentials: TemporaryCredentials, target: ObjectTarget & { uploadId: string }, signal?: AbortSignal): Promise<void>;

@@ -169,8 +169,14 @@ export async function signUrls(
   } else {
     urls = await Promise.all(targets.map(sign));
   }
-  for (const target of targets.slice(0, urls.length)) countMetric('PresignedUrls', { Operation: target.uploadId !== undefined ? 'UploadPart' : OPERATIONS[params.method] });
-  return { urls, expiresAt: new Date(signingDate.getTime() + expiresInSeconds * 1000), expiresInSeconds, shortened: expiresInSeconds < params.expiresIn };
+  for (const target of targets.slice(0, urls.length))
+    countMetric('PresignedUrls', { Operation: target.uploadId !== undefined ? 'UploadPart' : OPERATIONS[params.method] });
+  return {
+    urls,
+    expiresAt: new Date(signingDate.getTime() + expiresInSeconds * 1000),
+    expiresInSeconds,
+    shortened: expiresInSeconds < params.expiresIn,
+  };
 }
 
 /** One object's URL with the credentials its method needs. */
@@ -182,7 +188,7 @@ async function signOne(deps: VendingDeps, caller: Caller, visible: Visible, para
 
 const shortenedNote = (asked: number, real: number) =>
   `The URL lives ${real} s, not the ${asked} s asked: a presigned URL cannot outlive the credentials that signed it, and the ` +
-`gateway's credentials for a volume live at most an hour. Presign again when it expires.`;
+  `gateway's credentials for a volume live at most an hour. Presign again when it expires.`;
 
 /** The key as the audit trail keeps it: what the caller gave, cut short when absurdly long. */
 export const auditedKey = (key: unknown) => (typeof key === 'string' ? key.slice(0, 1100) : undefined);
@@ -195,33 +201,53 @@ export const auditedKey = (key: unknown) => (typeof key === 'string' ? key.slice
  */
 export async function presignObject(deps: VendingDeps, caller: Caller, volumeId: string, input: PresignInput): Promise<PresignedUrl> {
   const params = signParams(input);
-  return audited(deps, caller, volumeId, 'presign', { method: params.method, key: auditedKey(input.key), expiresIn: params.expiresIn, cached: false }, async (visible) => {
-    requireDataAccess(caller, visible, NEEDS[params.method]);
-    const key = objectKey(visible.volume, input.key);
-    const signed = await signOne(deps, caller, visible, params, key);
-    return {
-      value: {
-        url: signed.url,
-        method: params.method,
-        headers: (params.contentType ? { 'content-type': params.contentType } : {}) as Record<string, string>,
-        expiresAt: signed.expiresAt.toISOString(),
-        expiresInSeconds: signed.expiresInSeconds,
-        ...(signed.shortened ? { note: shortenedNote(params.expiresIn, signed.expiresInSeconds) } : {}),
-      },
-      detail: { expiresInSeconds: signed.expiresInSeconds, cached: signed.cached },
-    };
-  });
+  return audited(
+    deps,
+    caller,
+    volumeId,
+    'presign',
+    { method: params.method, key: auditedKey(input.key), expiresIn: params.expiresIn, cached: false },
+    async (visible) => {
+      requireDataAccess(caller, visible, NEEDS[params.method]);
+      const key = objectKey(visible.volume, input.key);
+      const signed = await signOne(deps, caller, visible, params, key);
+      return {
+        value: {
+          url: signed.url,
+          method: params.method,
+          headers: (params.contentType ? { 'content-type': params.contentType } : {}) as Record<string, string>,
+          expiresAt: signed.expiresAt.toISOString(),
+          expiresInSeconds: signed.expiresInSeconds,
+          ...(signed.shortened ? { note: shortenedNote(params.expiresIn, signed.expiresInSeconds) } : {}),
+        },
+        detail: { expiresInSeconds: signed.expiresInSeconds, cached: signed.cached },
+      };
+    },
+  );
 }
 
 /**
  * The presigned GET URL a download link redirects to (the handler answers 302 with it); it lives 900 s at
  * most. Same errors as {@link presignObject}; audited as `presign` with `download: true`.
  */
-export async function downloadUrl(deps: VendingDeps, caller: Caller, volumeId: string, key: string, options: { filename?: string } = {}): Promise<string> {
+export async function downloadUrl(
+  deps: VendingDeps,
+  caller: Caller,
+  volumeId: string,
+  key: string,
+  options: { filename?: string } = {},
+): Promise<string> {
   const params = signParams({ key, method: 'GET', ...(options.filename !== undefined ? { filename: options.filename } : {}) });
-  return audited(deps, caller, volumeId, 'presign', { method: 'GET', key: auditedKey(key), download: true, cached: false }, async (visible) => {
-    requireDataAccess(caller, visible, 'read');
-    const signed = await signOne(deps, caller, visible, params, objectKey(visible.volume, key));
-    return { value: signed.url, detail: { expiresInSeconds: signed.expiresInSeconds, cached: signed.cached } };
-  });
+  return audited(
+    deps,
+    caller,
+    volumeId,
+    'presign',
+    { method: 'GET', key: auditedKey(key), download: true, cached: false },
+    async (visible) => {
+      requireDataAccess(caller, visible, 'read');
+      const signed = await signOne(deps, caller, visible, params, objectKey(visible.volume, key));
+      return { value: signed.url, detail: { expiresInSeconds: signed.expiresInSeconds, cached: signed.cached } };
+    },
+  );
 }

@@ -23,12 +23,15 @@ export function requireDataAccess(caller: Caller, visible: Visible, needed: Data
   if (volume.status !== 'active') {
     throw new Conflict(
       `The volume is ${volume.status}, and only active volumes serve data: ask the volume's admin to verify it first (POST ` +
-`/volumes/${volume.id}/verify).`,
+        `/volumes/${volume.id}/verify).`,
       'VolumeNotActive',
     );
   }
   if (volume.requireMfa && !caller.authMethods.includes('mfa')) {
-    throw new Forbidden('This volume requires multi-factor authentication: sign in again with MFA (your token\'s "amr" claim must include "mfa").', 'MfaRequired');
+    throw new Forbidden(
+      'This volume requires multi-factor authentication: sign in again with MFA (your token\'s "amr" claim must include "mfa").',
+      'MfaRequired',
+    );
   }
   const allowed = dataAccessOf(volume, member);
   if (needed === 'write' && allowed === 'read') {
@@ -65,7 +68,8 @@ export async function audited<T>(
   try {
     result = await attempt(visible);
   } catch (error) {
-    if (error instanceof AppError) await record(deps, caller, visible.volume.id, action, outcomeOf(error), { ...context, reason: error.code });
+    if (error instanceof AppError)
+      await record(deps, caller, visible.volume.id, action, outcomeOf(error), { ...context, reason: error.code });
     throw error;
   }
   await record(deps, caller, visible.volume.id, action, success, { ...context, ...result.detail });

@@ -5,11 +5,11 @@
  * length once prefixed, are checked there).
  */
 import { z } from 'zod';
-import { rule, text, strict } from '../http/schema-rules';
-import { filenameProblem } from './content-disposition';
+import { rule, strict, text } from '../http/schema-rules';
 import { KEY_RULE } from '../volumes/object-keys';
-import { INVALID_KEY, MAX_KEY_BYTES, keyProblem } from './keys';
-import { MAX_EXPIRES_IN, contentTypeProblem } from './presign';
+import { filenameProblem } from './content-disposition';
+import { INVALID_KEY, keyProblem, MAX_KEY_BYTES } from './keys';
+import { contentTypeProblem, MAX_EXPIRES_IN } from './presign';
 import { MAX_PARTS, PART_URLS_PER_ANSWER } from './uploads';
 
 const wholeNumber = (min: number, max: number, what: string) => {
@@ -17,27 +17,31 @@ const wholeNumber = (min: number, max: number, what: string) => {
   return z.number({ error: message }).int({ error: message }).min(min, { error: message }).max(max, { error: message });
 };
 
-const key = text('the object\'s key inside the volume')
+const key = text("the object's key inside the volume")
   .check(rule(keyProblem, INVALID_KEY))
   .describe(
     `The object's key relative to the volume's root, e.g. \`reads/sample 1.fastq.gz\`. The same rule as the S3 proxy's: ${KEY_RULE} ` +
-`(${MAX_KEY_BYTES} bytes is S3's limit on the real key.) A refused key is 400 \`InvalidKey\`.`,
+      `(${MAX_KEY_BYTES} bytes is S3's limit on the real key.) A refused key is 400 \`InvalidKey\`.`,
   );
 
 const contentType = text('a media type').check(rule(contentTypeProblem));
 
 export const dataAccessSchema = z
   .enum(['read', 'write'], { error: 'must be "read" or "write"' })
-  .describe('What the credentials may do: `read` (list and get), or `write` (also put, delete and multipart). Never more than your access to ' +
-'the volume.');
+  .describe(
+    'What the credentials may do: `read` (list and get), or `write` (also put, delete and multipart). Never more than your access to ' +
+      'the volume.',
+  );
 
 export const vendBody = strict(
   {
     access: dataAccessSchema.optional().describe('`read` or `write`; your effective access to the volume when omitted.'),
     durationSeconds: wholeNumber(900, 43_200, ' (15 minutes to 12 hours)')
       .optional()
-      .describe('How long the credentials live, 3600 when omitted. Role volumes allow at most 3600 (AWS caps role chaining at one hour); ' +
-'web-identity volumes up to the role\'s maximum session duration.'),
+      .describe(
+        'How long the credentials live, 3600 when omitted. Role volumes allow at most 3600 (AWS caps role chaining at one hour); ' +
+          "web-identity volumes up to the role's maximum session duration.",
+      ),
   },
   'access, durationSeconds',
 ).describe('Temporary credentials for the volume, in the shape of `credential_process` output.');
@@ -52,14 +56,20 @@ export const presignBody = strict(
     method: presignMethodSchema,
     expiresIn: wholeNumber(1, MAX_EXPIRES_IN, ' (seven days)')
       .optional()
-      .describe('Seconds the URL should work, 900 when omitted. It never outlives the credentials that sign it (at most an hour): the ' +
-'answer\'s `expiresAt` says when it really stops.'),
-    contentType: contentType.optional().describe('PUT only: the Content-Type the upload must send; it is signed, and returned in `headers`.'),
+      .describe(
+        'Seconds the URL should work, 900 when omitted. It never outlives the credentials that sign it (at most an hour): the ' +
+          "answer's `expiresAt` says when it really stops.",
+      ),
+    contentType: contentType
+      .optional()
+      .describe('PUT only: the Content-Type the upload must send; it is signed, and returned in `headers`.'),
     filename: text('a file name')
       .check(rule(filenameProblem))
       .optional()
-      .describe('GET only: the browser saves the object under this name (`Content-Disposition: attachment`; non-ASCII names as RFC 6266 ' +
-'`filename*`).'),
+      .describe(
+        'GET only: the browser saves the object under this name (`Content-Disposition: attachment`; non-ASCII names as RFC 6266 ' +
+          '`filename*`).',
+      ),
   },
   'key, method, expiresIn, contentType, filename',
 ).describe('A presigned URL for one object of the volume.');
@@ -69,8 +79,8 @@ export const startUploadBody = strict(
     key,
     parts: wholeNumber(1, MAX_PARTS, '').describe(
       `How many parts will be uploaded, 1 to ${MAX_PARTS}; each 5 MiB to 5 GiB except the last. The answer carries the presigned PUT ` +
-`URLs of the first parts (at most ${PART_URLS_PER_ANSWER}) and \`nextPartNumber\` when more remain: ask \`POST ` +
-`/volumes/{id}/uploads/{uploadId}/parts\` for them.`,
+        `URLs of the first parts (at most ${PART_URLS_PER_ANSWER}) and \`nextPartNumber\` when more remain: ask \`POST ` +
+        `/volumes/{id}/uploads/{uploadId}/parts\` for them.`,
     ),
     contentType: contentType.optional().describe('The Content-Type the object will have.'),
   },
@@ -80,10 +90,12 @@ export const startUploadBody = strict(
 export const partUrlsBody = strict(
   {
     key: key.describe('The key the upload was started with.'),
-    from: wholeNumber(1, MAX_PARTS, '').describe('The first part to sign: the `nextPartNumber` of the previous answer, or a part whose URL expired.'),
+    from: wholeNumber(1, MAX_PARTS, '').describe(
+      'The first part to sign: the `nextPartNumber` of the previous answer, or a part whose URL expired.',
+    ),
     count: wholeNumber(1, MAX_PARTS, '').describe(
       `How many parts from \`from\` (never beyond part ${MAX_PARTS}). One answer signs at most ${PART_URLS_PER_ANSWER} of them, fewer ` +
-`when the URLs are very long, and gives \`nextPartNumber\` when some remain.`,
+        `when the URLs are very long, and gives \`nextPartNumber\` when some remain.`,
     ),
   },
   'key, from, count',
@@ -91,8 +103,11 @@ export const partUrlsBody = strict(
 
 const completedPart = strict(
   {
-    partNumber: wholeNumber(1, MAX_PARTS, '').describe('The part\'s number, as in its URL.'),
-    etag: text('the ETag S3 answered the part\'s PUT with').min(1, { error: 'must not be empty' }).max(1024, { error: 'must be at most 1024 characters' }).describe('The `ETag` response header of the part\'s PUT, quotes included.'),
+    partNumber: wholeNumber(1, MAX_PARTS, '').describe("The part's number, as in its URL."),
+    etag: text("the ETag S3 answered the part's PUT with")
+      .min(1, { error: 'must not be empty' })
+      .max(1024, { error: 'must be at most 1024 characters' })
+      .describe("The `ETag` response header of the part's PUT, quotes included."),
   },
   'partNumber, etag',
 );
@@ -109,11 +124,16 @@ export const completeUploadBody = strict(
   'key, parts',
 ).describe('Completes a multipart upload from its parts.');
 
-export const abortUploadBody = strict({ key: key.describe('The key the upload was started with.') }, 'key').describe('Aborts a multipart upload and frees its parts.');
+export const abortUploadBody = strict({ key: key.describe('The key the upload was started with.') }, 'key').describe(
+  'Aborts a multipart upload and frees its parts.',
+);
 
 export const downloadQuery = z
   .object({
-    filename: text('a file name').check(rule(filenameProblem)).optional().describe('Save the download under this name (`Content-Disposition: attachment`).'),
+    filename: text('a file name')
+      .check(rule(filenameProblem))
+      .optional()
+      .describe('Save the download under this name (`Content-Disposition: attachment`).'),
   })
   .describe('Options of a download link.');
 

@@ -31,12 +31,12 @@ import {
   bucketArn,
   listBucketStatement,
   objectsArn,
+  type PolicyDocument,
   READ_OBJECT_ACTIONS,
   READ_TAGGING_ACTIONS,
+  type Statement,
   WRITE_OBJECT_ACTIONS,
   WRITE_TAGGING_ACTIONS,
-  type PolicyDocument,
-  type Statement,
 } from '../volumes/policies';
 
 /** STS's limit on the plain text of a session policy. */
@@ -45,10 +45,12 @@ export const SESSION_POLICY_MAX_CHARS = 2048;
 export type PolicyVolume = Pick<Volume, 'bucket' | 'prefix' | 'region'>;
 
 /** The object actions an access grants: read is `s3:GetObject`; write adds put, delete and the multipart cleanup. */
-export const objectActions = (access: DataAccess): string[] => (access === 'write' ? [...READ_OBJECT_ACTIONS, ...WRITE_OBJECT_ACTIONS] : [...READ_OBJECT_ACTIONS]);
+export const objectActions = (access: DataAccess): string[] =>
+  access === 'write' ? [...READ_OBJECT_ACTIONS, ...WRITE_OBJECT_ACTIONS] : [...READ_OBJECT_ACTIONS];
 
 /** The object tag actions an access grants: reading tags for read, writing and deleting them too for write. */
-export const taggingActions = (access: DataAccess): string[] => (access === 'write' ? [...READ_TAGGING_ACTIONS, ...WRITE_TAGGING_ACTIONS] : [...READ_TAGGING_ACTIONS]);
+export const taggingActions = (access: DataAccess): string[] =>
+  access === 'write' ? [...READ_TAGGING_ACTIONS, ...WRITE_TAGGING_ACTIONS] : [...READ_TAGGING_ACTIONS];
 
 /** The session policy as a document (one statement for the listing, one for the objects, their tags unless `tags` is false). */
 export function sessionPolicyDocument(volume: PolicyVolume, access: DataAccess, tags = true): PolicyDocument {
@@ -77,7 +79,13 @@ const listUploadsStatement = (volume: PolicyVolume): Statement => ({
 });
 
 /** The document with the multipart listing statement, when it grants writes, `listUploads` asks and it still fits. */
-function withListUploads(document: PolicyDocument, text: string, volume: PolicyVolume, access: DataAccess, options: SessionPolicyOptions): string {
+function withListUploads(
+  document: PolicyDocument,
+  text: string,
+  volume: PolicyVolume,
+  access: DataAccess,
+  options: SessionPolicyOptions,
+): string {
   if (!options.listUploads || access !== 'write') return text;
   const widened = JSON.stringify({ ...document, Statement: [...document.Statement, listUploadsStatement(volume)] });
   return widened.length <= SESSION_POLICY_MAX_CHARS ? widened : text;
@@ -97,8 +105,8 @@ export function sessionPolicy(volume: PolicyVolume, access: DataAccess, options:
   if (text.length > SESSION_POLICY_MAX_CHARS) {
     throw new ValidationFailed(
       `This volume's prefix is too long for temporary credentials: their session policy names the prefix three times and would be ` +
-`${text.length} characters, but STS accepts at most ${SESSION_POLICY_MAX_CHARS}. A volume's admin can register the data ` +
-`again with a shorter prefix (510 characters always fit).`,
+        `${text.length} characters, but STS accepts at most ${SESSION_POLICY_MAX_CHARS}. A volume's admin can register the data ` +
+        `again with a shorter prefix (510 characters always fit).`,
       undefined,
       'SessionPolicyTooLarge',
     );

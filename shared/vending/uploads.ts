@@ -72,11 +72,15 @@ export interface CompleteUploadInput {
 }
 
 const partNumberOk = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= MAX_PARTS;
-const plainText = (value: unknown, max: number): value is string => typeof value === 'string' && value.length > 0 && value.length <= max && !/\p{Cc}/u.test(value);
+const plainText = (value: unknown, max: number): value is string =>
+  typeof value === 'string' && value.length > 0 && value.length <= max && !/\p{Cc}/u.test(value);
 
 function checkUploadId(uploadId: unknown): string {
   if (!plainText(uploadId, MAX_UPLOAD_ID_LENGTH)) {
-    throw new ValidationFailed(`uploadId: must be the uploadId that starting the upload returned (1 to ${MAX_UPLOAD_ID_LENGTH} characters).`, 'uploadId');
+    throw new ValidationFailed(
+      `uploadId: must be the uploadId that starting the upload returned (1 to ${MAX_UPLOAD_ID_LENGTH} characters).`,
+      'uploadId',
+    );
   }
   return uploadId;
 }
@@ -88,11 +92,13 @@ function checkParts(parts: unknown): CompletedPart[] {
   }
   const seen = new Set<number>();
   parts.forEach((part: Partial<CompletedPart> | null, index) => {
-    if (!partNumberOk(part?.partNumber)) throw new ValidationFailed(`parts.${index}.partNumber: must be a whole number from 1 to ${MAX_PARTS}.`, `parts.${index}.partNumber`);
+    if (!partNumberOk(part?.partNumber))
+      throw new ValidationFailed(`parts.${index}.partNumber: must be a whole number from 1 to ${MAX_PARTS}.`, `parts.${index}.partNumber`);
     if (!plainText(part.etag, MAX_ETAG_LENGTH)) {
       throw new ValidationFailed(`parts.${index}.etag: must be the ETag header S3 answered the part's PUT with.`, `parts.${index}.etag`);
     }
-    if (seen.has(part.partNumber)) throw new ValidationFailed(`parts.${index}.partNumber: part ${part.partNumber} is listed twice.`, `parts.${index}.partNumber`);
+    if (seen.has(part.partNumber))
+      throw new ValidationFailed(`parts.${index}.partNumber: part ${part.partNumber} is listed twice.`, `parts.${index}.partNumber`);
     seen.add(part.partNumber);
   });
   return (parts as CompletedPart[]).map(({ partNumber, etag }) => ({ partNumber, etag })).sort((a, b) => a.partNumber - b.partNumber);
@@ -136,21 +142,33 @@ async function partPage(
  * with the key, part count, uploadId and how many URLs were signed.
  */
 export async function startUpload(deps: VendingDeps, caller: Caller, volumeId: string, input: StartUploadInput): Promise<StartedUpload> {
-  if (!partNumberOk(input.parts)) throw new ValidationFailed(`parts: must be a whole number from 1 to ${MAX_PARTS}, how many parts will be uploaded.`, 'parts');
+  if (!partNumberOk(input.parts))
+    throw new ValidationFailed(`parts: must be a whole number from 1 to ${MAX_PARTS}, how many parts will be uploaded.`, 'parts');
   if (input.contentType !== undefined) {
     const problem = typeof input.contentType === 'string' ? contentTypeProblem(input.contentType) : 'must be a string.';
     if (problem) throw new ValidationFailed(`contentType: ${problem}`, 'contentType');
   }
-  return audited(deps, caller, volumeId, 'upload.start', { key: auditedKey(input.key), parts: input.parts, cached: false }, async (visible) => {
-    requireDataAccess(caller, visible, 'write');
-    const { volume } = visible;
-    const key = objectKey(volume, input.key);
-    const { credentials, source } = await dataCredentials(deps, caller, visible, 'write', PART_URL_SECONDS);
-    const target = { bucket: volume.bucket, key, region: volume.region };
-    const { uploadId } = await deps.multipart.create(credentials, { ...target, ...(input.contentType ? { contentType: input.contentType } : {}) }, caller.signal);
-    const { page, expiresInSeconds } = await partPage(deps, visible, credentials, { key, uploadId, given: input.key }, 1, input.parts);
-    return { value: page, detail: { uploadId, signed: page.parts.length, expiresInSeconds, cached: source !== 'issued' } };
-  });
+  return audited(
+    deps,
+    caller,
+    volumeId,
+    'upload.start',
+    { key: auditedKey(input.key), parts: input.parts, cached: false },
+    async (visible) => {
+      requireDataAccess(caller, visible, 'write');
+      const { volume } = visible;
+      const key = objectKey(volume, input.key);
+      const { credentials, source } = await dataCredentials(deps, caller, visible, 'write', PART_URL_SECONDS);
+      const target = { bucket: volume.bucket, key, region: volume.region };
+      const { uploadId } = await deps.multipart.create(
+        credentials,
+        { ...target, ...(input.contentType ? { contentType: input.contentType } : {}) },
+        caller.signal,
+      );
+      const { page, expiresInSeconds } = await partPage(deps, visible, credentials, { key, uploadId, given: input.key }, 1, input.parts);
+      return { value: page, detail: { uploadId, signed: page.parts.length, expiresInSeconds, cached: source !== 'issued' } };
+    },
+  );
 }
 
 /**
@@ -161,9 +179,16 @@ export async function startUpload(deps: VendingDeps, caller: Caller, volumeId: s
  * `UploadNotFound` (404) and nothing is signed. Errors: as for starting, plus `ValidationFailed` on
  * `from`/`count`. Audited as `upload.parts` with the key, uploadId, range and how many URLs were signed.
  */
-export async function presignParts(deps: VendingDeps, caller: Caller, volumeId: string, uploadId: string, input: PartUrlsInput): Promise<PartUrls> {
+export async function presignParts(
+  deps: VendingDeps,
+  caller: Caller,
+  volumeId: string,
+  uploadId: string,
+  input: PartUrlsInput,
+): Promise<PartUrls> {
   const id = checkUploadId(uploadId);
-  if (!partNumberOk(input.from)) throw new ValidationFailed(`from: must be a whole number from 1 to ${MAX_PARTS}, the first part to sign.`, 'from');
+  if (!partNumberOk(input.from))
+    throw new ValidationFailed(`from: must be a whole number from 1 to ${MAX_PARTS}, the first part to sign.`, 'from');
   const left = MAX_PARTS - input.from + 1;
   if (typeof input.count !== 'number' || !Number.isInteger(input.count) || input.count < 1 || input.count > left) {
     throw new ValidationFailed(`count: must be a whole number from 1 to ${left}: parts are numbered up to ${MAX_PARTS}.`, 'count');
@@ -180,7 +205,14 @@ export async function presignParts(deps: VendingDeps, caller: Caller, volumeId: 
       const key = objectKey(volume, input.key);
       const { credentials, source } = await dataCredentials(deps, caller, visible, 'write', PART_URL_SECONDS);
       await deps.multipart.check(credentials, { bucket: volume.bucket, key, region: volume.region, uploadId: id }, caller.signal);
-      const { page, expiresInSeconds } = await partPage(deps, visible, credentials, { key, uploadId: id, given: input.key }, input.from, input.from + input.count - 1);
+      const { page, expiresInSeconds } = await partPage(
+        deps,
+        visible,
+        credentials,
+        { key, uploadId: id, given: input.key },
+        input.from,
+        input.from + input.count - 1,
+      );
       return { value: page, detail: { signed: page.parts.length, expiresInSeconds, cached: source !== 'issued' } };
     },
   );
@@ -190,7 +222,13 @@ export async function presignParts(deps: VendingDeps, caller: Caller, volumeId: 
  * Completes the upload from its parts' ETags (in any order; sent ascending). Errors: as for starting, plus
  * `UploadNotFound` 404 and `InvalidPart` 400 from S3. Audited as `upload.complete`.
  */
-export async function completeUpload(deps: VendingDeps, caller: Caller, volumeId: string, uploadId: string, input: CompleteUploadInput): Promise<{ key: string; etag: string }> {
+export async function completeUpload(
+  deps: VendingDeps,
+  caller: Caller,
+  volumeId: string,
+  uploadId: string,
+  input: CompleteUploadInput,
+): Promise<{ key: string; etag: string }> {
   const id = checkUploadId(uploadId);
   const parts = checkParts(input.parts);
   return audited(
@@ -204,7 +242,11 @@ export async function completeUpload(deps: VendingDeps, caller: Caller, volumeId
       const { volume } = visible;
       const key = objectKey(volume, input.key);
       const { credentials } = await dataCredentials(deps, caller, visible, 'write', 0);
-      const { etag } = await deps.multipart.complete(credentials, { bucket: volume.bucket, key, region: volume.region, uploadId: id, parts }, caller.signal);
+      const { etag } = await deps.multipart.complete(
+        credentials,
+        { bucket: volume.bucket, key, region: volume.region, uploadId: id, parts },
+        caller.signal,
+      );
       return { value: { key: input.key, etag } };
     },
     'succeeded',
@@ -212,7 +254,13 @@ export async function completeUpload(deps: VendingDeps, caller: Caller, volumeId
 }
 
 /** Aborts the upload and frees its parts. Errors: as for completing. Audited as `upload.abort`. */
-export async function abortUpload(deps: VendingDeps, caller: Caller, volumeId: string, uploadId: string, input: { key: string }): Promise<void> {
+export async function abortUpload(
+  deps: VendingDeps,
+  caller: Caller,
+  volumeId: string,
+  uploadId: string,
+  input: { key: string },
+): Promise<void> {
   const id = checkUploadId(uploadId);
   return audited(
     deps,

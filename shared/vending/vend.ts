@@ -9,8 +9,8 @@
  */
 import { ValidationFailed } from '../errors';
 import { countMetric } from '../metrics';
-import type { Caller } from '../volumes/deps';
 import { dataAccessOf } from '../volumes/access';
+import type { Caller } from '../volumes/deps';
 import type { DataAccess } from '../volumes/model';
 import { DEFAULT_SESSION_SECONDS, sessionSeconds, volumeCredentials } from './credentials';
 import type { VendingDeps } from './deps';
@@ -49,7 +49,12 @@ export function checkAccess(access: unknown): DataAccess | undefined {
  * `DurationExceedsRoleMaximum` 400, `SessionPolicyTooLarge` 400, `RoleRefused` 403, `StsUnavailable` 503.
  * Audited as `credentials.vend` for members, allowed or not.
  */
-export async function vendCredentials(deps: VendingDeps, caller: Caller, volumeId: string, input: VendInput = {}): Promise<VendedCredentials> {
+export async function vendCredentials(
+  deps: VendingDeps,
+  caller: Caller,
+  volumeId: string,
+  input: VendInput = {},
+): Promise<VendedCredentials> {
   const asked = checkAccess(input.access);
   return audited(
     deps,

@@ -3,7 +3,7 @@
  * not exist, on every route of it: a volume's existence is never revealed to outsiders.
  */
 import { Forbidden, NotFound } from '../errors';
-import { atLeast, effectiveDataAccess, type DataAccess, type Member, type Volume } from './model';
+import { atLeast, type DataAccess, effectiveDataAccess, type Member, type Volume } from './model';
 import type { VolumeRepository } from './ports';
 
 export interface Visible {

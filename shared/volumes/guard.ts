@@ -40,13 +40,24 @@ export function record(
 }
 
 /** Records a member's refused attempt at `action`, then throws the refusal. */
-export async function deny(deps: Pick<VolumeDeps, 'audit' | 'clock'>, caller: Caller, visible: Visible, action: string, error: AppError): Promise<never> {
+export async function deny(
+  deps: Pick<VolumeDeps, 'audit' | 'clock'>,
+  caller: Caller,
+  visible: Visible,
+  action: string,
+  error: AppError,
+): Promise<never> {
   await record(deps, caller, visible.volume.id, action, 'denied', { reason: error.code, access: visible.member.access });
   throw error;
 }
 
 /** The volume, if the caller is one of its admins; a member who is not is refused, and that is audited. */
-export async function asAdmin(deps: Pick<VolumeDeps, 'repo' | 'audit' | 'clock'>, caller: Caller, volumeId: string, action: string): Promise<Visible> {
+export async function asAdmin(
+  deps: Pick<VolumeDeps, 'repo' | 'audit' | 'clock'>,
+  caller: Caller,
+  volumeId: string,
+  action: string,
+): Promise<Visible> {
   const visible = await loadVisible(deps.repo, volumeId, caller.subject);
   try {
     requireAdmin(visible.member);

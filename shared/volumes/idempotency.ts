@@ -40,7 +40,7 @@ export class IdempotencyKeyReused extends AppError {
       422,
       'IdempotencyKeyReused',
       'This Idempotency-Key was used for a different request in the last 24 hours; send the same request to get its answer again, or ' +
-'use a new key for a new volume.',
+        'use a new key for a new volume.',
       'InvalidRequest',
     );
   }

@@ -16,7 +16,7 @@ import type { Caller, VolumeDeps } from './deps';
 import { asAdmin, auditEvent, deny } from './guard';
 import type { AuditEvent, Member, MemberAccess, Page } from './model';
 import { pageRequest } from './paging';
-import { memberView, type MemberView } from './view';
+import { type MemberView, memberView } from './view';
 
 type PageInput = { limit?: number; nextToken?: string };
 
@@ -25,15 +25,27 @@ const MAX_SUBJECT_LENGTH = 256;
 
 function checkSubject(subject: string): void {
   if (typeof subject !== 'string' || subject.length === 0 || subject.length > MAX_SUBJECT_LENGTH || /\p{Cc}/u.test(subject)) {
-    throw new ValidationFailed(`subject: must be the member's subject (the "sub" of their token), 1 to ${MAX_SUBJECT_LENGTH} characters without control characters.`, 'subject');
+    throw new ValidationFailed(
+      `subject: must be the member's subject (the "sub" of their token), 1 to ${MAX_SUBJECT_LENGTH} characters without control characters.`,
+      'subject',
+    );
   }
 }
 
 const ownerFixed = (what: string) =>
-  new Forbidden(`The owner's membership is always admin and cannot be ${what}; the owner gives a volume up by deleting it.`, 'OwnerMembershipFixed');
+  new Forbidden(
+    `The owner's membership is always admin and cannot be ${what}; the owner gives a volume up by deleting it.`,
+    'OwnerMembershipFixed',
+  );
 
 /** Grants `subject` the access (admins); replaces an existing membership. */
-export async function putMember(deps: VolumeDeps, caller: Caller, volumeId: string, subject: string, access: MemberAccess): Promise<MemberView> {
+export async function putMember(
+  deps: VolumeDeps,
+  caller: Caller,
+  volumeId: string,
+  subject: string,
+  access: MemberAccess,
+): Promise<MemberView> {
   checkSubject(subject);
   if (!MEMBER_ACCESS.includes(access)) throw new ValidationFailed('access: must be "read", "write" or "admin".', 'access');
   const visible = await asAdmin(deps, caller, volumeId, 'member.put');
@@ -46,7 +58,11 @@ export async function putMember(deps: VolumeDeps, caller: Caller, volumeId: stri
   const previous = subject === caller.subject ? visible.member : await deps.repo.getMember(volumeId, subject);
   const member: Member = { volumeId, subject, access, addedBy: caller.subject, addedAt: deps.clock.now().toISOString() };
   await deps.repo.putMember(member, {
-    audit: auditEvent(deps, caller, volumeId, 'member.put', 'succeeded', { member: subject, access, ...(previous ? { previous: previous.access } : {}) }),
+    audit: auditEvent(deps, caller, volumeId, 'member.put', 'succeeded', {
+      member: subject,
+      access,
+      ...(previous ? { previous: previous.access } : {}),
+    }),
   });
   return memberView(member, volume);
 }
@@ -65,13 +81,23 @@ export async function deleteMember(deps: VolumeDeps, caller: Caller, volumeId: s
   const visible: Visible = await loadVisible(deps.repo, volumeId, caller.subject);
   const self = subject === caller.subject;
   if (!self && !isAdmin(visible.member)) {
-    return deny(deps, caller, visible, 'member.delete', new Forbidden(`Only the volume's admins may remove other members; your access is "${visible.member.access}".`, 'NotVolumeAdmin'));
+    return deny(
+      deps,
+      caller,
+      visible,
+      'member.delete',
+      new Forbidden(`Only the volume's admins may remove other members; your access is "${visible.member.access}".`, 'NotVolumeAdmin'),
+    );
   }
   if (subject === visible.volume.ownerSubject) return deny(deps, caller, visible, 'member.delete', ownerFixed('removed'));
   const target = self ? visible.member : await deps.repo.getMember(volumeId, subject);
   if (!target) throw new NotFound(`"${subject}" is not a member of this volume.`, 'MemberNotFound');
   await deps.repo.deleteMember(volumeId, subject, {
-    audit: auditEvent(deps, caller, volumeId, 'member.delete', 'succeeded', { member: subject, access: target.access, ...(self ? { self: true } : {}) }),
+    audit: auditEvent(deps, caller, volumeId, 'member.delete', 'succeeded', {
+      member: subject,
+      access: target.access,
+      ...(self ? { self: true } : {}),
+    }),
   });
 }
 

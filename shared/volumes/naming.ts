@@ -15,7 +15,7 @@ const quoted = (value: string) => JSON.stringify(value.length > 80 ? `${value.sl
 
 const BUCKET_RULES =
   'S3 bucket names are 3 to 63 characters of lowercase letters, digits, "-" and ".", start and end with a letter or digit, and have ' +
-'no "..".';
+  'no "..".';
 const RESERVED_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'];
 /** `--table-s3` is reserved by S3 Tables, in addition to the access point, MRAP and directory bucket suffixes. */
 const RESERVED_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'];
@@ -48,7 +48,7 @@ export function assertBucketName(value: string, field: string): string {
 
 const PREFIX_RULES =
   'A prefix is a path inside the bucket such as "projects/run-1": segments separated by single "/", no leading "/", at most 500 ' +
-'bytes; "" means the whole bucket.';
+  'bytes; "" means the whole bucket.';
 /**
  * The prefix appears three times in the session policy of every vend, which STS caps at 2,048 characters;
  * 500 bytes (with no `"`, which JSON doubles) always fits (see shared/vending/session-policy.ts).
@@ -136,7 +136,8 @@ export function parseRoleArn(value: string): { arn: RoleArn } | { problem: strin
   const segments = resource.slice('role/'.length).split('/');
   const name = segments.pop() ?? '';
   if (!/^[\w+=,.@-]{1,64}$/.test(name)) return problem('must end with a role name of 1 to 64 characters of letters, digits and +=,.@_-');
-  if (segments.some((s) => !/^[\x21-\x2e\x30-\x7e]+$/.test(s))) return problem('has a role path with empty segments or characters outside printable ASCII');
+  if (segments.some((s) => !/^[\x21-\x2e\x30-\x7e]+$/.test(s)))
+    return problem('has a role path with empty segments or characters outside printable ASCII');
   const path = segments.length === 0 ? '/' : `/${segments.join('/')}/`;
   if (path.length > 512) return problem('has a role path longer than 512 characters');
   return { arn: { partition: partition as Partition, accountId, path, name } };
@@ -153,8 +154,10 @@ export function rolePartitionProblem(roleArn: string, region: string): string | 
   if ('problem' in parsed) return parsed.problem;
   const expected = partitionOf(region);
   if (parsed.arn.partition === expected) return undefined;
-  return `is in the partition ${parsed.arn.partition}, but the region ${region} is in ${expected}: the role must be an ` +
-`arn:${expected}:iam::… ARN, in the same partition as the bucket's region.`;
+  return (
+    `is in the partition ${parsed.arn.partition}, but the region ${region} is in ${expected}: the role must be an ` +
+    `arn:${expected}:iam::… ARN, in the same partition as the bucket's region.`
+  );
 }
 
 /** Parses a role ARN that must be usable in `region`; throws a ValidationFailed naming `field` otherwise. */

@@ -29,7 +29,7 @@ export const MAX_KEY_BYTES = 1024;
 /** The rule in one sentence, for error messages, the README and the OpenAPI descriptions. */
 export const KEY_RULE =
   'A key is any text of 1 to 1,024 UTF-8 bytes once the volume\'s root is put in front, without "." or ".." segments; everything else ' +
-'(a leading "/", "//", a trailing "/", spaces, unicode, control characters) is kept as it is.';
+  '(a leading "/", "//", a trailing "/", spaces, unicode, control characters) is kept as it is.';
 
 type Rooted = Pick<Volume, 'prefix'>;
 
@@ -47,13 +47,19 @@ const hasDotSegment = (key: string): boolean => key.split('/').some((segment) =>
 function refusalUnder(root: string, key: string): KeyRefusal | undefined {
   if (key === '') return { reason: 'empty', message: `must not be empty. ${KEY_RULE}` };
   if (/\p{Cs}/u.test(key)) return { reason: 'not-unicode', message: `is not valid Unicode (it contains a lone surrogate). ${KEY_RULE}` };
-  if (hasDotSegment(key)) return { reason: 'dot-segment', message: `must not contain "." or ".." segments (got "${key.slice(0, 200)}"). ${KEY_RULE}` };
+  if (hasDotSegment(key))
+    return { reason: 'dot-segment', message: `must not contain "." or ".." segments (got "${key.slice(0, 200)}"). ${KEY_RULE}` };
   const rootBytes = Buffer.byteLength(root, 'utf8');
   const bytes = Buffer.byteLength(key, 'utf8');
   const allowedBytes = MAX_KEY_BYTES - rootBytes;
   if (bytes > allowedBytes) {
     const where = root === '' ? '' : ` once the volume's root is put in front, so keys in this volume are at most ${allowedBytes} bytes`;
-    return { reason: 'too-long', bytes, allowedBytes, message: `is ${bytes} bytes long; S3 keys are at most ${MAX_KEY_BYTES} bytes${where}. ${KEY_RULE}` };
+    return {
+      reason: 'too-long',
+      bytes,
+      allowedBytes,
+      message: `is ${bytes} bytes long; S3 keys are at most ${MAX_KEY_BYTES} bytes${where}. ${KEY_RULE}`,
+    };
   }
   return undefined;
 }

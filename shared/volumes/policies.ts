@@ -7,7 +7,7 @@
  */
 import { ValidationFailed } from '../errors';
 import type { Volume } from './model';
-import { parseRoleArn, partitionOf, type Partition } from './naming';
+import { type Partition, parseRoleArn, partitionOf } from './naming';
 import { shellWord, singleQuoted } from './shell';
 
 export interface OidcSettings {
@@ -92,7 +92,16 @@ export function permissionsPolicy(volume: Pick<Volume, 'bucket' | 'prefix' | 're
         Resource: [bucketArn(partition, volume.bucket)],
       },
       { Sid: 'ReadVolumeObjects', Effect: 'Allow', Action: [...READ_OBJECT_ACTIONS, ...READ_TAGGING_ACTIONS], Resource: [objects] },
-      ...(writes ? [{ Sid: 'WriteVolumeObjects', Effect: 'Allow' as const, Action: [...WRITE_OBJECT_ACTIONS, ...WRITE_TAGGING_ACTIONS], Resource: [objects] }] : []),
+      ...(writes
+        ? [
+            {
+              Sid: 'WriteVolumeObjects',
+              Effect: 'Allow' as const,
+              Action: [...WRITE_OBJECT_ACTIONS, ...WRITE_TAGGING_ACTIONS],
+              Resource: [objects],
+            },
+          ]
+        : []),
     ],
   };
 }
@@ -159,13 +168,15 @@ export function setupFor(volume: SetupVolume, settings: SetupSettings): VolumeSe
     const oidc = requireOidc(settings);
     trust = webIdentityTrustPolicy(volume, oidc, partition, accountId);
     const thumbprints = oidc.thumbprints.length > 0 ? ` --thumbprint-list ${oidc.thumbprints.map(shellWord).join(' ')}` : '';
-    commands.push(`aws iam create-open-id-connect-provider --url ${shellWord(oidc.issuer)} --client-id-list ${shellWord(oidc.audience)}${thumbprints}`);
+    commands.push(
+      `aws iam create-open-id-connect-provider --url ${shellWord(oidc.issuer)} --client-id-list ${shellWord(oidc.audience)}${thumbprints}`,
+    );
   }
   const role = shellWord(roleName);
   commands.push(`aws iam update-assume-role-policy --role-name ${role} --policy-document ${singleQuoted(JSON.stringify(trust))}`);
   commands.push(
     `aws iam put-role-policy --role-name ${role} --policy-name ${shellWord(policyName(volume.name))} --policy-document ` +
-`${singleQuoted(JSON.stringify(permissions))}`,
+      `${singleQuoted(JSON.stringify(permissions))}`,
   );
   return { trustPolicy: trust, permissionsPolicy: permissions, commands };
 }

@@ -105,9 +105,22 @@ export class AssumeRoleRefused extends GatewayError {
 
 /** S3 with given credentials, for verification probes (and later the proxy). Denials reject with {@link S3AccessDenied}. */
 export interface ObjectProbe {
-  listPrefix(credentials: TemporaryCredentials, target: { bucket: string; prefix: string; region: string }, signal?: AbortSignal): Promise<void>;
-  putObject(credentials: TemporaryCredentials, target: { bucket: string; key: string; region: string }, body: string, signal?: AbortSignal): Promise<void>;
-  deleteObject(credentials: TemporaryCredentials, target: { bucket: string; key: string; region: string }, signal?: AbortSignal): Promise<void>;
+  listPrefix(
+    credentials: TemporaryCredentials,
+    target: { bucket: string; prefix: string; region: string },
+    signal?: AbortSignal,
+  ): Promise<void>;
+  putObject(
+    credentials: TemporaryCredentials,
+    target: { bucket: string; key: string; region: string },
+    body: string,
+    signal?: AbortSignal,
+  ): Promise<void>;
+  deleteObject(
+    credentials: TemporaryCredentials,
+    target: { bucket: string; key: string; region: string },
+    signal?: AbortSignal,
+  ): Promise<void>;
 }
 
 /** S3's refusal of the credentials; `code` is S3's error code, `cause` the SDK error (with S3's request ids). */

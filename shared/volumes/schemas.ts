@@ -5,14 +5,14 @@
  * the same rules again and normalises the prefix.
  */
 import { z } from 'zod';
-import { rule, text, strict } from '../http/schema-rules';
+import { rule, strict, text } from '../http/schema-rules';
 import { bucketNameProblem, prefixProblem, regionProblem, roleArnProblem, rolePartitionProblem } from './naming';
 
 const bucketName = (what: string) => text(what).check(rule(bucketNameProblem));
 
 export const accessModeSchema = z
   .enum(['read-only', 'read-write'], { error: 'must be "read-only" or "read-write"' })
-  .describe('What the volume allows at most: `read-only`, or `read-write`. A member\'s access is the lower of this and their membership.');
+  .describe("What the volume allows at most: `read-only`, or `read-write`. A member's access is the lower of this and their membership.");
 
 const roleArn = text('the IAM role ARN').check(rule(roleArnProblem));
 
@@ -22,15 +22,19 @@ export const volumeAuthSchema = z
     [
       strict(
         {
-          type: z.literal('role').describe('The gateway assumes the role with `sts:AssumeRole` and the external id it generated for this volume.'),
-          roleArn: roleArn.describe('The role in the bucket owner\'s account, e.g. `arn:aws:iam::123456789012:role/volume-access`.'),
+          type: z
+            .literal('role')
+            .describe('The gateway assumes the role with `sts:AssumeRole` and the external id it generated for this volume.'),
+          roleArn: roleArn.describe("The role in the bucket owner's account, e.g. `arn:aws:iam::123456789012:role/volume-access`."),
         },
         'type, roleArn',
       ),
       strict(
         {
-          type: z.literal('web-identity').describe('The gateway assumes the role with `sts:AssumeRoleWithWebIdentity` and the caller\'s own token.'),
-          roleArn: roleArn.describe('The role in the bucket owner\'s account; its trust policy names the gateway\'s OpenID Connect issuer.'),
+          type: z
+            .literal('web-identity')
+            .describe("The gateway assumes the role with `sts:AssumeRoleWithWebIdentity` and the caller's own token."),
+          roleArn: roleArn.describe("The role in the bucket owner's account; its trust policy names the gateway's OpenID Connect issuer."),
         },
         'type, roleArn',
       ),
@@ -51,16 +55,22 @@ export const createVolumeBody = strict(
     name: bucketName('the volume name, which S3 clients use as the bucket name through the gateway').describe(
       'Unique in the deployment; follows the S3 bucket naming rules, because S3 clients see it as the bucket name through the gateway.',
     ),
-    bucket: bucketName('the S3 bucket the volume points at').describe('The S3 bucket in the owner\'s account.'),
+    bucket: bucketName('the S3 bucket the volume points at').describe("The S3 bucket in the owner's account."),
     prefix: text('the path inside the bucket')
       .check(rule(prefixProblem))
       .optional()
-      .describe('The root of the volume inside the bucket, e.g. `projects/run-1`. No leading `/`, no `.`/`..` or empty segments; a trailing ' +
-'`/` is dropped; omitted or `""` is the whole bucket.'),
-    region: text('the bucket\'s AWS region').check(rule(regionProblem)).describe('The bucket\'s region, e.g. `eu-central-1`; it decides the partition of every ARN.'),
+      .describe(
+        'The root of the volume inside the bucket, e.g. `projects/run-1`. No leading `/`, no `.`/`..` or empty segments; a trailing ' +
+          '`/` is dropped; omitted or `""` is the whole bucket.',
+      ),
+    region: text("the bucket's AWS region")
+      .check(rule(regionProblem))
+      .describe("The bucket's region, e.g. `eu-central-1`; it decides the partition of every ARN."),
     accessMode: accessModeSchema,
     auth: volumeAuthSchema,
-    requireMfa: requireMfa.default(false).describe('When true, only callers whose token says they used MFA (`amr` contains `mfa`) may use the data.'),
+    requireMfa: requireMfa
+      .default(false)
+      .describe('When true, only callers whose token says they used MFA (`amr` contains `mfa`) may use the data.'),
     description: description.optional(),
   },
   'name, bucket, prefix, region, accessMode, auth, requireMfa, description',
@@ -74,21 +84,27 @@ export const createVolumeBody = strict(
 export const updateVolumeBody = strict(
   {
     description: description.optional().describe('New description; `""` removes it.'),
-    accessMode: accessModeSchema.optional().describe('Widening `read-only` to `read-write` sends the volume back to `pending` until it is verified again.'),
+    accessMode: accessModeSchema
+      .optional()
+      .describe('Widening `read-only` to `read-write` sends the volume back to `pending` until it is verified again.'),
     requireMfa: requireMfa.optional().describe('Whether using the data requires MFA.'),
   },
   'description, accessMode, requireMfa',
 )
   .check((ctx) => {
     if (Object.values(ctx.value).every((v) => v === undefined)) {
-      ctx.issues.push({ code: 'custom', message: 'name at least one field to change: description, accessMode or requireMfa', input: ctx.value });
+      ctx.issues.push({
+        code: 'custom',
+        message: 'name at least one field to change: description, accessMode or requireMfa',
+        input: ctx.value,
+      });
     }
   })
   .describe('Changes to a volume; at least one field.');
 
 export const memberAccessSchema = z
   .enum(['read', 'write', 'admin'], { error: 'must be "read", "write" or "admin"' })
-  .describe('`read` and `write` use the data (never more than the volume\'s mode allows); `admin` also manages the volume and its members.');
+  .describe("`read` and `write` use the data (never more than the volume's mode allows); `admin` also manages the volume and its members.");
 
 export const putMemberBody = strict({ access: memberAccessSchema }, 'access').describe('The access to grant.');
 

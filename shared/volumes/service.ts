@@ -3,8 +3,17 @@
  * a caller who is not a member of a volume gets `VolumeNotFound` (404) from every function that names it.
  */
 export type { Caller, VolumeDeps, VolumeSettings } from './deps';
-export type { MemberView, VolumeView } from './view';
-export type { VolumeSetup } from './policies';
-export { createVolume, createVolumeOnce, deleteVolume, getVolume, listVolumes, updateVolume, verify, type Created } from './volume-operations';
 export { IDEMPOTENCY_HEADER, REPLAYED_HEADER } from './idempotency';
 export { deleteMember, listAudit, listMembers, putMember } from './member-operations';
+export type { VolumeSetup } from './policies';
+export type { MemberView, VolumeView } from './view';
+export {
+  type Created,
+  createVolume,
+  createVolumeOnce,
+  deleteVolume,
+  getVolume,
+  listVolumes,
+  updateVolume,
+  verify,
+} from './volume-operations';

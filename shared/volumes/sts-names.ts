@@ -15,7 +15,11 @@ function fitSubject(subject: string, allowed: RegExp, replace: RegExp, min: numb
   if (length >= min && length <= max && allowed.test(subject)) return subject;
   const cleaned = subject.replace(replace, '-');
   const suffix = `-${hash8(subject)}`;
-  return Array.from(cleaned).slice(0, max - suffix.length).join('') + suffix;
+  return (
+    Array.from(cleaned)
+      .slice(0, max - suffix.length)
+      .join('') + suffix
+  );
 }
 
 /** RoleSessionName and SourceIdentity for a subject: `[\w+=,.@-]`, 2 to 64 characters. */

@@ -10,7 +10,7 @@
 import type { Caller, VolumeDeps } from './deps';
 import { auditEvent } from './guard';
 import type { Verification, VerificationCheck, Volume } from './model';
-import { AssumeRoleRefused, S3AccessDenied, type AssumeRoleRequest, type TemporaryCredentials } from './ports';
+import { AssumeRoleRefused, type AssumeRoleRequest, S3AccessDenied, type TemporaryCredentials } from './ports';
 import { stsName, tagValue } from './sts-names';
 
 type ProbeDeps = Pick<VolumeDeps, 'sts' | 's3' | 'ids' | 'settings'>;
@@ -21,7 +21,10 @@ const pass = (name: string, detail: string): VerificationCheck => ({ name, ok: t
 const fail = (name: string, detail: string): VerificationCheck => ({ name, ok: false, detail });
 
 /** Runs `attempt`; a refusal of type `Refusal` comes back as the error, anything else propagates. */
-async function refusedBy<T, E extends Error>(Refusal: new (...args: never[]) => E, attempt: () => Promise<T>): Promise<{ value: T } | { refused: E }> {
+async function refusedBy<T, E extends Error>(
+  Refusal: new (...args: never[]) => E,
+  attempt: () => Promise<T>,
+): Promise<{ value: T } | { refused: E }> {
   try {
     return { value: await attempt() };
   } catch (error) {
@@ -35,23 +38,35 @@ export const listingPrefix = (prefix: string) => (prefix === '' ? '' : `${prefix
 const where = (volume: Volume, key = '') => `s3://${volume.bucket}/${listingPrefix(volume.prefix)}${key}`;
 
 /** The checks that follow obtaining credentials: listing the prefix, then the write probe of the volume's mode. */
-async function dataChecks(deps: ProbeDeps, caller: Caller, volume: Volume, credentials: TemporaryCredentials): Promise<VerificationCheck[]> {
+async function dataChecks(
+  deps: ProbeDeps,
+  caller: Caller,
+  volume: Volume,
+  credentials: TemporaryCredentials,
+): Promise<VerificationCheck[]> {
   const { bucket, region } = volume;
   const signal = caller.signal;
   const checks: VerificationCheck[] = [];
 
-  const listed = await refusedBy(S3AccessDenied, () => deps.s3.listPrefix(credentials, { bucket, prefix: listingPrefix(volume.prefix), region }, signal));
+  const listed = await refusedBy(S3AccessDenied, () =>
+    deps.s3.listPrefix(credentials, { bucket, prefix: listingPrefix(volume.prefix), region }, signal),
+  );
   checks.push(
     'refused' in listed
-      ? fail('list-prefix', `Listing ${where(volume)} was denied (${refusal(listed.refused)}). Attach the permissions policy returned in setup (the ` +
-`put-role-policy command): it allows s3:ListBucket on the bucket for this prefix.`)
+      ? fail(
+          'list-prefix',
+          `Listing ${where(volume)} was denied (${refusal(listed.refused)}). Attach the permissions policy returned in setup (the ` +
+            `put-role-policy command): it allows s3:ListBucket on the bucket for this prefix.`,
+        )
       : pass('list-prefix', `Listed ${where(volume)}.`),
   );
 
   const name = `.volume-gateway-probe-${deps.ids.nonce()}`;
   const target = { bucket, key: `${listingPrefix(volume.prefix)}${name}`, region };
   const object = where(volume, name);
-  const put = await refusedBy(S3AccessDenied, () => deps.s3.putObject(credentials, target, 'volume-gateway verification probe; safe to delete\n', signal));
+  const put = await refusedBy(S3AccessDenied, () =>
+    deps.s3.putObject(credentials, target, 'volume-gateway verification probe; safe to delete\n', signal),
+  );
   const removed = async () => {
     const deleted = await refusedBy(S3AccessDenied, () => deps.s3.deleteObject(credentials, target, signal));
     return 'refused' in deleted ? deleted.refused : undefined;
@@ -62,12 +77,14 @@ async function dataChecks(deps: ProbeDeps, caller: Caller, volume: Volume, crede
       checks.push(pass('read-only-refuses-write', `Writing a probe object to ${object} was denied, as a read-only volume requires.`));
     } else {
       const notDeleted = await removed();
-      const cleanup = notDeleted ? ` Deleting it was denied (${refusal(notDeleted)}); remove ${object} yourself.` : ' It was deleted again.';
+      const cleanup = notDeleted
+        ? ` Deleting it was denied (${refusal(notDeleted)}); remove ${object} yourself.`
+        : ' It was deleted again.';
       checks.push(
         fail(
           'read-only-refuses-write',
           `The role allows writes but the volume is read-only: a probe object was written to ${object}.${cleanup} Replace the role's ` +
-`policies with the read-only permissions policy returned in setup, or change the volume to read-write.`,
+            `policies with the read-only permissions policy returned in setup, or change the volume to read-write.`,
         ),
       );
     }
@@ -75,21 +92,32 @@ async function dataChecks(deps: ProbeDeps, caller: Caller, volume: Volume, crede
   }
 
   if ('refused' in put) {
-    checks.push(fail('write-and-delete', `Writing a probe object to ${object} was denied (${refusal(put.refused)}). Attach the read-write permissions policy returned ` +
-`in setup: it allows s3:PutObject and s3:DeleteObject under the prefix.`));
+    checks.push(
+      fail(
+        'write-and-delete',
+        `Writing a probe object to ${object} was denied (${refusal(put.refused)}). Attach the read-write permissions policy returned ` +
+          `in setup: it allows s3:PutObject and s3:DeleteObject under the prefix.`,
+      ),
+    );
   } else {
     const notDeleted = await removed();
     checks.push(
       notDeleted
-        ? fail('write-and-delete', `A probe object was written to ${object} but deleting it was denied (${refusal(notDeleted)}); remove it yourself and ` +
-`allow s3:DeleteObject under the prefix, as the permissions policy in setup does.`)
+        ? fail(
+            'write-and-delete',
+            `A probe object was written to ${object} but deleting it was denied (${refusal(notDeleted)}); remove it yourself and ` +
+              `allow s3:DeleteObject under the prefix, as the permissions policy in setup does.`,
+          )
         : pass('write-and-delete', `Wrote and deleted a probe object at ${object}.`),
     );
   }
   return checks;
 }
 
-const dataCheckNames = (volume: Volume) => ['list-prefix', volume.accessMode === 'read-only' ? 'read-only-refuses-write' : 'write-and-delete'];
+const dataCheckNames = (volume: Volume) => [
+  'list-prefix',
+  volume.accessMode === 'read-only' ? 'read-only-refuses-write' : 'write-and-delete',
+];
 const notRun = (names: string[], why: string) => names.map((name) => fail(name, `not run: ${why}`));
 
 async function roleChecks(deps: ProbeDeps, caller: Caller, volume: Volume): Promise<VerificationCheck[]> {
@@ -111,10 +139,13 @@ async function roleChecks(deps: ProbeDeps, caller: Caller, volume: Volume): Prom
       fail(
         'assume-role',
         `STS refused to let the gateway assume ${role} with this volume's external id (${refusal(assumed.refused)}). Apply the trust ` +
-`policy returned in setup (the update-assume-role-policy command): it names the gateway's principal, allows ` +
-`sts:AssumeRole, sts:SetSourceIdentity and sts:TagSession, and requires the external id.`,
+          `policy returned in setup (the update-assume-role-policy command): it names the gateway's principal, allows ` +
+          `sts:AssumeRole, sts:SetSourceIdentity and sts:TagSession, and requires the external id.`,
       ),
-      ...notRun(['external-id-required', 'wrong-external-id-refused', ...dataCheckNames(volume)], 'the gateway could not assume the role (see assume-role).'),
+      ...notRun(
+        ['external-id-required', 'wrong-external-id-refused', ...dataCheckNames(volume)],
+        'the gateway could not assume the role (see assume-role).',
+      ),
     ];
   }
   const checks = [pass('assume-role', `The gateway assumed ${role} with this volume's external id.`)];
@@ -126,8 +157,8 @@ async function roleChecks(deps: ProbeDeps, caller: Caller, volume: Volume): Prom
       : fail(
           'external-id-required',
           `The role can be assumed WITHOUT an external id: a confused-deputy risk. Anyone who registers ${role} as a volume of their ` +
-`own in this deployment would reach your bucket through the gateway. Apply the trust policy returned in setup: its ` +
-`condition "StringEquals": {"sts:ExternalId": …} requires this volume's external id.`,
+            `own in this deployment would reach your bucket through the gateway. Apply the trust policy returned in setup: its ` +
+            `condition "StringEquals": {"sts:ExternalId": …} requires this volume's external id.`,
         ),
   );
 
@@ -140,8 +171,8 @@ async function roleChecks(deps: ProbeDeps, caller: Caller, volume: Volume): Prom
       : fail(
           'wrong-external-id-refused',
           `The role can be assumed with a WRONG external id: a confused-deputy risk. Another volume of this deployment naming ${role} ` +
-`would reach your bucket. The trust policy must require exactly this volume's external id with StringEquals (no ` +
-`wildcards, no other ids), as the one returned in setup does.`,
+            `would reach your bucket. The trust policy must require exactly this volume's external id with StringEquals (no ` +
+            `wildcards, no other ids), as the one returned in setup does.`,
         ),
   );
 
@@ -161,18 +192,22 @@ async function webIdentityChecks(deps: ProbeDeps, caller: Caller, volume: Volume
     }),
   );
   if ('refused' in assumed) {
-    const owner = caller.subject === volume.ownerSubject ? '' : ' The trust policy in setup admits the owner\'s token only: ask the owner to verify.';
+    const owner =
+      caller.subject === volume.ownerSubject ? '' : " The trust policy in setup admits the owner's token only: ask the owner to verify.";
     return [
       fail(
         'assume-role-with-web-identity',
         `STS refused your token for ${role} (${refusal(assumed.refused)}). Register the gateway's OpenID Connect provider in the ` +
-`role's account and apply the trust policy returned in setup (the create-open-id-connect-provider and ` +
-`update-assume-role-policy commands).${owner}`,
+          `role's account and apply the trust policy returned in setup (the create-open-id-connect-provider and ` +
+          `update-assume-role-policy commands).${owner}`,
       ),
       ...notRun(dataCheckNames(volume), 'the role could not be assumed with your token (see assume-role-with-web-identity).'),
     ];
   }
-  return [pass('assume-role-with-web-identity', `STS accepted your token for ${role}.`), ...(await dataChecks(deps, caller, volume, assumed.value))];
+  return [
+    pass('assume-role-with-web-identity', `STS accepted your token for ${role}.`),
+    ...(await dataChecks(deps, caller, volume, assumed.value)),
+  ];
 }
 
 /** Runs every check of the volume's auth type, in order; refusals are results, outages propagate. */
@@ -189,10 +224,14 @@ export async function verifyVolume(deps: VolumeDeps, caller: Caller, volume: Vol
   const at = deps.clock.now().toISOString();
   const status = checks.every((c) => c.ok) ? 'active' : 'failed';
   const verification: Verification = { at, status, checks };
-  await deps.repo.update({ ...volume, status, lastVerification: verification, updatedAt: at, version: volume.version + 1 }, volume.version, {
-    audit: auditEvent(deps, caller, volume.id, 'volume.verify', status === 'active' ? 'succeeded' : 'failed', {
-      checks: checks.map(({ name, ok }) => ({ name, ok })),
-    }),
-  });
+  await deps.repo.update(
+    { ...volume, status, lastVerification: verification, updatedAt: at, version: volume.version + 1 },
+    volume.version,
+    {
+      audit: auditEvent(deps, caller, volume.id, 'volume.verify', status === 'active' ? 'succeeded' : 'failed', {
+        checks: checks.map(({ name, ok }) => ({ name, ok })),
+      }),
+    },
+  );
   return verification;
 }

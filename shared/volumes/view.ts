@@ -4,13 +4,25 @@
  */
 import { dataAccessOf, isAdmin } from './access';
 import type { DataAccess, Member, MemberAccess, Volume } from './model';
-import { setupFor, type SetupSettings, type VolumeSetup } from './policies';
+import { type SetupSettings, setupFor, type VolumeSetup } from './policies';
 
 /** The volume's own fields as stored, plus who owns it and what the caller may do. */
 export interface VolumeView
   extends Pick<
     Volume,
-    'id' | 'name' | 'bucket' | 'prefix' | 'region' | 'accessMode' | 'auth' | 'requireMfa' | 'description' | 'status' | 'createdAt' | 'updatedAt' | 'lastVerification'
+    | 'id'
+    | 'name'
+    | 'bucket'
+    | 'prefix'
+    | 'region'
+    | 'accessMode'
+    | 'auth'
+    | 'requireMfa'
+    | 'description'
+    | 'status'
+    | 'createdAt'
+    | 'updatedAt'
+    | 'lastVerification'
   > {
   /** The owner's subject. */
   owner: string;
@@ -57,5 +69,11 @@ export function volumeView(volume: Volume, member: Member, settings: SetupSettin
 }
 
 export function memberView(member: Member, volume: Pick<Volume, 'ownerSubject'>): MemberView {
-  return { subject: member.subject, access: member.access, addedBy: member.addedBy, addedAt: member.addedAt, owner: member.subject === volume.ownerSubject };
+  return {
+    subject: member.subject,
+    access: member.access,
+    addedBy: member.addedBy,
+    addedAt: member.addedAt,
+    owner: member.subject === volume.ownerSubject,
+  };
 }

@@ -53,7 +53,10 @@ export function validateCreate(input: CreateVolumeInput, settings: SetupSettings
   } else {
     const ours = partitionOfArn(settings.gatewayPrincipalArn);
     if (role.partition !== ours) {
-      throw invalid('region', `is in the partition ${role.partition}, but this deployment runs in ${ours} and cannot assume roles in another partition.`);
+      throw invalid(
+        'region',
+        `is in the partition ${role.partition}, but this deployment runs in ${ours} and cannot assume roles in another partition.`,
+      );
     }
   }
   const auth: VolumeAuth = { type, roleArn: input.auth.roleArn };

@@ -10,7 +10,7 @@ import { setupFor } from './policies';
 import { IdempotencyKeyInUse } from './ports';
 import type { CreateVolumeInput, UpdateVolumeInput } from './schemas';
 import { verifyVolume } from './verify';
-import { volumeView, type VolumeView } from './view';
+import { type VolumeView, volumeView } from './view';
 import { applyPatch, validateCreate, validatePatch } from './volume-input';
 
 /** What `createVolumeOnce` answers: the volume, and whether it was made by an earlier request with the same key. */
@@ -28,7 +28,12 @@ export interface Created {
  * With an `idempotencyKey` (the `Idempotency-Key` header; see `idempotency.ts`), a retry of a create whose
  * answer was lost answers the volume it created, `replayed`, instead of `VolumeNameTaken`.
  */
-export async function createVolumeOnce(deps: VolumeDeps, caller: Caller, input: CreateVolumeInput, idempotencyKey?: string): Promise<Created> {
+export async function createVolumeOnce(
+  deps: VolumeDeps,
+  caller: Caller,
+  input: CreateVolumeInput,
+  idempotencyKey?: string,
+): Promise<Created> {
   const key = parseIdempotencyKey(idempotencyKey);
   const fields = validateCreate(input, deps.settings);
   const at = deps.clock.now();
@@ -71,7 +76,11 @@ async function replay(deps: VolumeDeps, caller: Caller, key: string, request: un
   const { volumeId } = replayOf(record, request);
   const { volume, member } = await loadVisible(deps.repo, volumeId, caller.subject).catch((error: unknown) => {
     if (error instanceof NotFound) {
-      throw new NotFound(`The volume this Idempotency-Key created (${volumeId}) has been deleted since, or you are no longer its member.`, 'VolumeNotFound', 'NoSuchBucket');
+      throw new NotFound(
+        `The volume this Idempotency-Key created (${volumeId}) has been deleted since, or you are no longer its member.`,
+        'VolumeNotFound',
+        'NoSuchBucket',
+      );
     }
     throw error;
   });
@@ -84,7 +93,11 @@ export async function createVolume(deps: VolumeDeps, caller: Caller, input: Crea
 }
 
 /** The volumes the caller is a member of, with their access; listings leave `setup` out (see getVolume). */
-export async function listVolumes(deps: VolumeDeps, caller: Caller, page?: { limit?: number; nextToken?: string }): Promise<Page<VolumeView>> {
+export async function listVolumes(
+  deps: VolumeDeps,
+  caller: Caller,
+  page?: { limit?: number; nextToken?: string },
+): Promise<Page<VolumeView>> {
   const result = await deps.repo.listForSubject(caller.subject, pageRequest(page));
   return {
     items: result.items.map(({ volume, member }) => volumeView(volume, member, deps.settings, { setup: false })),

@@ -4,9 +4,9 @@
  * at import; the proxy's resolver (and its cache) is the proxy wiring's own (`shared/wiring/proxy.ts`).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createAccessKeyResolver, type CachingAccessKeyResolver } from '../access-keys/resolver';
 import type { AccessKeyDeps } from '../access-keys/deps';
 import { randomAccessKeyIds } from '../access-keys/ids';
+import { type CachingAccessKeyResolver, createAccessKeyResolver } from '../access-keys/resolver';
 import { createDynamoAccessKeyStore } from '../adapters/dynamodb/access-key-store';
 import { createDynamoAuditLog } from '../adapters/dynamodb/audit-log';
 import { createDynamoVolumeRepository } from '../adapters/dynamodb/volume-repository';
@@ -28,7 +28,12 @@ export function buildAccessKeyDeps(config: Config, dynamo = new DynamoDBClient({
       audit: { tableName: config.tables.audit, retentionDays: config.auditRetentionDays },
     }),
     repo: createDynamoVolumeRepository({ client: dynamo, tableName: config.tables.volumes }),
-    audit: createDynamoAuditLog({ client: dynamo, tableName: config.tables.audit, retentionDays: config.auditRetentionDays, clock: systemClock }),
+    audit: createDynamoAuditLog({
+      client: dynamo,
+      tableName: config.tables.audit,
+      retentionDays: config.auditRetentionDays,
+      clock: systemClock,
+    }),
     clock: systemClock,
     ids: randomAccessKeyIds,
     ...(config.accessKeyMasterKey ? { masterKey: config.accessKeyMasterKey } : {}),

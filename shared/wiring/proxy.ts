@@ -13,7 +13,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CachingAccessKeyResolver } from '../access-keys/resolver';
 import { createTokenVerifier } from '../auth/token-verifier';
-import { ConfigError, loadConfig, type Config } from '../config';
+import { type Config, ConfigError, loadConfig } from '../config';
 import { createLogger, type Logger } from '../log';
 import { createProxyAudit } from '../proxy/audit';
 import { createForwardingCredentials } from '../proxy/forwarding-credentials';
@@ -23,7 +23,7 @@ import { createVolumeLookup } from '../proxy/volume-lookup';
 import { createCredentialCache } from '../vending/credential-cache';
 import { buildAccessKeyResolver } from './access-keys';
 import { systemClock } from './ids';
-import { buildVolumeDeps, volumeDefaults, type VolumeHandlerDeps } from './volumes';
+import { buildVolumeDeps, type VolumeHandlerDeps, volumeDefaults } from './volumes';
 
 export interface ProxyConfig {
   /** Where S3 requests go instead of S3's regional endpoint. */
@@ -50,10 +50,16 @@ function url(name: string, value: string | undefined): string | undefined {
 }
 
 export function loadProxyConfig(env: Env = process.env): Readonly<ProxyConfig> {
-  const s3Endpoint = env.AWS_ENDPOINT_URL_S3?.trim() ? url('AWS_ENDPOINT_URL_S3', env.AWS_ENDPOINT_URL_S3) : url('AWS_ENDPOINT_URL', env.AWS_ENDPOINT_URL);
+  const s3Endpoint = env.AWS_ENDPOINT_URL_S3?.trim()
+    ? url('AWS_ENDPOINT_URL_S3', env.AWS_ENDPOINT_URL_S3)
+    : url('AWS_ENDPOINT_URL', env.AWS_ENDPOINT_URL);
   const publicUrl = url('PROXY_PUBLIC_URL', env.PROXY_PUBLIC_URL);
   const nodePublicUrl = url('NODE_PROXY_PUBLIC_URL', env.NODE_PROXY_PUBLIC_URL);
-  return Object.freeze({ ...(s3Endpoint ? { s3Endpoint } : {}), ...(publicUrl ? { publicUrl } : {}), ...(nodePublicUrl ? { nodePublicUrl } : {}) });
+  return Object.freeze({
+    ...(s3Endpoint ? { s3Endpoint } : {}),
+    ...(publicUrl ? { publicUrl } : {}),
+    ...(nodePublicUrl ? { nodePublicUrl } : {}),
+  });
 }
 
 /** The proxy's deps over one DynamoDB client: the volume repository, the audit log and the access-key resolver share it. */
@@ -112,5 +118,9 @@ export interface NextflowConfigDeps extends VolumeHandlerDeps {
 /** The Nextflow-config route's deps: the volume routes' wiring and where the proxy is. */
 export function nextflowConfigDefaults(): NextflowConfigDeps {
   const { publicUrl, nodePublicUrl } = loadProxyConfig();
-  return { ...volumeDefaults(), ...(publicUrl ? { proxyPublicUrl: publicUrl } : {}), ...(nodePublicUrl ? { nodeProxyPublicUrl: nodePublicUrl } : {}) };
+  return {
+    ...volumeDefaults(),
+    ...(publicUrl ? { proxyPublicUrl: publicUrl } : {}),
+    ...(nodePublicUrl ? { nodeProxyPublicUrl: nodePublicUrl } : {}),
+  };
 }

@@ -8,7 +8,7 @@ import type { Config } from '../config';
 import { createCredentialCache } from '../vending/credential-cache';
 import type { VendingDeps } from '../vending/deps';
 import { systemClock } from './ids';
-import { volumeDefaults, type VolumeHandlerDeps } from './volumes';
+import { type VolumeHandlerDeps, volumeDefaults } from './volumes';
 
 export interface VendingHandlerDeps extends VolumeHandlerDeps {
   vending: VendingDeps;

@@ -21,7 +21,11 @@ export interface VolumeHandlerDeps extends HttpDeps {
 function oidcSettings(config: Config): VolumeDeps['settings']['oidc'] {
   const { auth } = config;
   if (auth.mode === 'cognito') {
-    return { issuer: `https://cognito-idp.${config.region}.amazonaws.com/${auth.userPoolId}`, audience: auth.clientId[0]!, thumbprints: config.oidcThumbprints };
+    return {
+      issuer: `https://cognito-idp.${config.region}.amazonaws.com/${auth.userPoolId}`,
+      audience: auth.clientId[0]!,
+      thumbprints: config.oidcThumbprints,
+    };
   }
   return { issuer: auth.issuer, audience: auth.audience[0]!, thumbprints: config.oidcThumbprints };
 }
@@ -34,7 +38,12 @@ export function buildVolumeDeps(config: Config, dynamo = new DynamoDBClient({ re
       tableName: config.tables.volumes,
       audit: { tableName: config.tables.audit, retentionDays: config.auditRetentionDays },
     }),
-    audit: createDynamoAuditLog({ client: dynamo, tableName: config.tables.audit, retentionDays: config.auditRetentionDays, clock: systemClock }),
+    audit: createDynamoAuditLog({
+      client: dynamo,
+      tableName: config.tables.audit,
+      retentionDays: config.auditRetentionDays,
+      clock: systemClock,
+    }),
     sts: createStsCredentialIssuer({}),
     s3: createS3ObjectProbe({ forcePathStyle: config.s3ForcePathStyle }),
     clock: systemClock,

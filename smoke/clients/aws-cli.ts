@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { clientEnv, executable, lastLine, onPath, runProcess } from './process';
-import { eachOp, type Absent, type ClientRunner, type Op, type OpAnswer, type Target } from './types';
+import { type Absent, type ClientRunner, eachOp, type Op, type OpAnswer, type Target } from './types';
 
 export function awsCliRunner(): ClientRunner | Absent {
   const file = executable('/usr/bin/aws') ? '/usr/bin/aws' : onPath('aws');
@@ -17,11 +17,17 @@ export function awsCliRunner(): ClientRunner | Absent {
     name: 'aws-cli',
     // The aws cli is botocore, as boto3 is: its own part is `aws s3 cp`, which sizes a download with a HEAD first
     // (the size the issue is about) and chooses between one PUT and a multipart upload.
-    essential: { checks: ['head-size', 'get-whole', 'put-small', 'put-multipart'], others: "botocore's reading of the answer, checked with boto3" },
+    essential: {
+      checks: ['head-size', 'get-whole', 'put-small', 'put-multipart'],
+      others: "botocore's reading of the answer, checked with boto3",
+    },
     async run(target, ops) {
       const config = join(target.workDir, 'aws-config');
-      writeFileSync(config, `[default]\nregion = ${target.region}\ns3 =\n    addressing_style = path\n    multipart_threshold = 5MB\n    ` +
-`multipart_chunksize = 5MB\n`);
+      writeFileSync(
+        config,
+        `[default]\nregion = ${target.region}\ns3 =\n    addressing_style = path\n    multipart_threshold = 5MB\n    ` +
+          `multipart_chunksize = 5MB\n`,
+      );
       const env = {
         ...clientEnv(target.workDir),
         AWS_ACCESS_KEY_ID: target.accessKeyId,
@@ -56,7 +62,16 @@ async function runOp(aws: Aws, { bucket }: Target, op: Op, out: string): Promise
         await json('s3', 'cp', '--only-show-errors', `s3://${bucket}/${op.key}`, out);
         return { ok: true, ...digest(bytes()) };
       }
-      const answer = await json('s3api', 'get-object', '--bucket', bucket, '--key', op.key, ...(op.range ? ['--range', op.range] : []), out);
+      const answer = await json(
+        's3api',
+        'get-object',
+        '--bucket',
+        bucket,
+        '--key',
+        op.key,
+        ...(op.range ? ['--range', op.range] : []),
+        out,
+      );
       return { ok: true, ...digest(bytes()), contentLength: answer.ContentLength ?? null };
     }
     case 'put':
@@ -64,7 +79,12 @@ async function runOp(aws: Aws, { bucket }: Target, op: Op, out: string): Promise
       await json('s3', 'cp', '--only-show-errors', op.file, `s3://${bucket}/${op.key}`);
       return { ok: true };
     case 'list':
-      return { ok: true, keys: ((await json('s3api', 'list-objects-v2', '--bucket', bucket, '--prefix', op.prefix)).Contents ?? []).map((o: { Key: string }) => o.Key) };
+      return {
+        ok: true,
+        keys: ((await json('s3api', 'list-objects-v2', '--bucket', bucket, '--prefix', op.prefix)).Contents ?? []).map(
+          (o: { Key: string }) => o.Key,
+        ),
+      };
     case 'refused': {
       const run = await aws('s3api', 'get-object', '--bucket', op.bucket, '--key', op.key, out);
       if (run.code === 0) return { ok: true, code: 'ok', status: 200 };

@@ -17,7 +17,12 @@ export function boto3Runner(): ClientRunner | Absent {
     run: (target, ops) =>
       new Promise<OpResult[]>((done, fail) => {
         const child = spawn(python, [SCRIPT], {
-          env: { ...clientEnv(target.workDir), AWS_ACCESS_KEY_ID: target.accessKeyId, AWS_SECRET_ACCESS_KEY: target.secretAccessKey, AWS_CONFIG_FILE: `${target.workDir}/no-config` },
+          env: {
+            ...clientEnv(target.workDir),
+            AWS_ACCESS_KEY_ID: target.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: target.secretAccessKey,
+            AWS_CONFIG_FILE: `${target.workDir}/no-config`,
+          },
           timeout: 300_000,
         });
         let stdout = '';
@@ -32,7 +37,9 @@ export function boto3Runner(): ClientRunner | Absent {
             fail(new Error(`boto3 (exit ${code}): ${lastLine(stderr)}`));
           }
         });
-        child.stdin.end(JSON.stringify({ endpoint: target.endpoint, region: target.region, bucket: target.bucket, workDir: target.workDir, ops }));
+        child.stdin.end(
+          JSON.stringify({ endpoint: target.endpoint, region: target.region, bucket: target.bucket, workDir: target.workDir, ops }),
+        );
       }),
   };
 }

@@ -13,7 +13,8 @@ export interface ProcessRun {
 export function runProcess(file: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<ProcessRun> {
   return new Promise((done, fail) => {
     execFile(file, args, { env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: 'buffer' }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') return fail(new Error(`${file}: ${error.killed ? `no answer within ${timeoutMs / 1000} s` : error.message}`));
+      if (error && typeof error.code !== 'number')
+        return fail(new Error(`${file}: ${error.killed ? `no answer within ${timeoutMs / 1000} s` : error.message}`));
       done({ code: error ? (error.code as number) : 0, stdout, stderr: stderr.toString('utf8') });
     });
   });
@@ -43,7 +44,13 @@ export function executable(file: string): boolean {
 }
 
 /** The environment a client gets: nothing of the operator's own AWS or rclone setup, HOME a scratch directory. */
-export const clientEnv = (home: string): NodeJS.ProcessEnv => ({ PATH: process.env.PATH, HOME: home, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', AWS_EC2_METADATA_DISABLED: 'true' });
+export const clientEnv = (home: string): NodeJS.ProcessEnv => ({
+  PATH: process.env.PATH,
+  HOME: home,
+  LANG: 'C.UTF-8',
+  LC_ALL: 'C.UTF-8',
+  AWS_EC2_METADATA_DISABLED: 'true',
+});
 
 /** The last meaningful line a failed client printed (its error), without blank lines. */
 export const lastLine = (stderr: string): string =>

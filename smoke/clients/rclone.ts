@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { clientEnv, lastLine, onPath, runProcess } from './process';
-import { eachOp, NOT_FOUND, type Absent, type ClientRunner, type Op, type OpAnswer, type Target } from './types';
+import { type Absent, type ClientRunner, eachOp, NOT_FOUND, type Op, type OpAnswer, type Target } from './types';
 
 export function rcloneRunner(): ClientRunner | Absent {
   const file = onPath('rclone');
@@ -52,7 +52,10 @@ async function runOp(rclone: Rclone, { bucket }: Target, op: Op, out: string): P
         return { ok: true, ...digest(readFileSync(out)) };
       }
       const [, first, last] = /^bytes=(\d+)-(\d+)$/.exec(op.range)!;
-      return { ok: true, ...digest(await ok('cat', '--offset', first!, '--count', String(Number(last) - Number(first) + 1), remote(op.key))) };
+      return {
+        ok: true,
+        ...digest(await ok('cat', '--offset', first!, '--count', String(Number(last) - Number(first) + 1), remote(op.key))),
+      };
     }
     case 'put':
       await ok('copyto', op.file, remote(op.key));

@@ -16,7 +16,7 @@ import {
   S3ServiceException,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { eachOp, PART_SIZE, type ClientRunner, type Op, type OpAnswer, type Target } from './types';
+import { type ClientRunner, eachOp, type Op, type OpAnswer, PART_SIZE, type Target } from './types';
 
 export function sdkClient(target: Target): S3Client {
   return new S3Client({
@@ -105,7 +105,9 @@ async function multipart(s3: S3Client, bucket: string, key: string, body: Buffer
   try {
     const parts = [];
     for (let offset = 0, n = 1; offset < body.length; offset += PART_SIZE, n++) {
-      const part = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: n, Body: body.subarray(offset, offset + PART_SIZE) }));
+      const part = await s3.send(
+        new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: n, Body: body.subarray(offset, offset + PART_SIZE) }),
+      );
       parts.push({ PartNumber: n, ETag: part.ETag, ChecksumCRC32: part.ChecksumCRC32 });
     }
     await s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: parts } }));

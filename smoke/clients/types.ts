@@ -41,7 +41,11 @@ export interface OpAnswer {
 export type OpResult = OpAnswer | { ok: false; error: string };
 
 /** Runs each operation in turn; one that throws becomes its failure (described by `describe`), and the rest still run. */
-export async function eachOp(ops: Op[], run: (op: Op, index: number) => Promise<OpAnswer>, describe = (error: unknown) => (error as Error).message): Promise<OpResult[]> {
+export async function eachOp(
+  ops: Op[],
+  run: (op: Op, index: number) => Promise<OpAnswer>,
+  describe = (error: unknown) => (error as Error).message,
+): Promise<OpResult[]> {
   const results: OpResult[] = [];
   for (const [i, op] of ops.entries()) {
     try {

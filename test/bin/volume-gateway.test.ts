@@ -57,8 +57,10 @@ beforeAll(async () => {
   server = createServer(async (request, response) => {
     const url = new URL(request.url!, 'http://x');
     seen.push({ method: request.method!, url: request.url!, authorization: request.headers.authorization, body: await bodyOf(request) });
-    const reply = (status: number, body: unknown) => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    if (request.headers.authorization !== `Bearer ${TOKEN}`) return reply(401, { code: 'TokenExpired', message: 'The token expired at 2026-01-01T00:00:00Z.' });
+    const reply = (status: number, body: unknown) =>
+      response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    if (request.headers.authorization !== `Bearer ${TOKEN}`)
+      return reply(401, { code: 'TokenExpired', message: 'The token expired at 2026-01-01T00:00:00Z.' });
     if (request.method === 'GET' && url.pathname === '/volumes') {
       if (listReply) return reply(listReply.status, listReply.body);
       const start = Number(url.searchParams.get('nextToken') ?? '0');
@@ -66,7 +68,8 @@ beforeAll(async () => {
       const items = volumes.slice(start, start + limit);
       return reply(200, { items, ...(start + limit < volumes.length ? { nextToken: String(start + limit) } : {}) });
     }
-    if (request.method === 'POST' && /^\/volumes\/vol-\d+\/credentials$/.test(url.pathname)) return reply(credentialsReply.status, credentialsReply.body);
+    if (request.method === 'POST' && /^\/volumes\/vol-\d+\/credentials$/.test(url.pathname))
+      return reply(credentialsReply.status, credentialsReply.body);
     return reply(404, { code: 'NotFound', message: 'No such route.' });
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
@@ -100,7 +103,11 @@ describe('printing credentials', () => {
       SessionToken: 'session-token',
       Expiration: '2030-01-01T01:00:00.000Z',
     });
-    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual(['GET /volumes?limit=100', 'GET /volumes?limit=100&nextToken=100', 'POST /volumes/vol-149/credentials']);
+    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
+      'GET /volumes?limit=100',
+      'GET /volumes?limit=100&nextToken=100',
+      'POST /volumes/vol-149/credentials',
+    ]);
     expect(seen.every((s) => s.authorization === `Bearer ${TOKEN}`)).toBe(true);
     expect(JSON.parse(seen[2]!.body)).toEqual({});
   });
@@ -113,7 +120,9 @@ describe('printing credentials', () => {
   it('takes the token from the first line of --token-file, and --api over the environment', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vg-cli-'));
     writeFileSync(join(dir, 'token'), `${TOKEN}\nsecond line ignored\n`);
-    const out = await cli(['credentials', '--volume', 'volume-0', '--token-file', join(dir, 'token'), '--api', `${api}/`], { VOLUME_GATEWAY_API: 'http://127.0.0.1:9/' });
+    const out = await cli(['credentials', '--volume', 'volume-0', '--token-file', join(dir, 'token'), '--api', `${api}/`], {
+      VOLUME_GATEWAY_API: 'http://127.0.0.1:9/',
+    });
     expect(out.code).toBe(0);
     expect(seen[0]!.authorization).toBe(`Bearer ${TOKEN}`);
   });
@@ -128,9 +137,24 @@ describe('wrong invocations: exit 2, one line on stderr, nothing on stdout, no r
     ['a bad access', ['credentials', '--volume', 'v', '--access', 'admin'], undefined, /--access must be read or write/],
     ['a bad duration', ['credentials', '--volume', 'v', '--duration', '1h'], undefined, /--duration must be a positive whole number/],
     ['a token on the command line', ['credentials', '--volume', 'v', '--token', TOKEN], undefined, /shows in `ps`/],
-    ['no token', ['credentials', '--volume', 'v'], { VOLUME_GATEWAY_API: 'http://127.0.0.1:9' }, /no token: set VOLUME_GATEWAY_TOKEN or pass --token-file/],
-    ['an unreadable token file', ['credentials', '--volume', 'v', '--token-file', '/nonexistent/token'], undefined, /cannot read the token file \/nonexistent\/token \(ENOENT\)/],
-    ['no API URL', ['credentials', '--volume', 'v'], { VOLUME_GATEWAY_TOKEN: TOKEN }, /no API URL: pass --api URL or set VOLUME_GATEWAY_API/],
+    [
+      'no token',
+      ['credentials', '--volume', 'v'],
+      { VOLUME_GATEWAY_API: 'http://127.0.0.1:9' },
+      /no token: set VOLUME_GATEWAY_TOKEN or pass --token-file/,
+    ],
+    [
+      'an unreadable token file',
+      ['credentials', '--volume', 'v', '--token-file', '/nonexistent/token'],
+      undefined,
+      /cannot read the token file \/nonexistent\/token \(ENOENT\)/,
+    ],
+    [
+      'no API URL',
+      ['credentials', '--volume', 'v'],
+      { VOLUME_GATEWAY_TOKEN: TOKEN },
+      /no API URL: pass --api URL or set VOLUME_GATEWAY_API/,
+    ],
     ['an API URL that is not one', ['credentials', '--volume', 'v', '--api', 'ftp://x'], undefined, /must be http\(s\)/],
   ];
   for (const [what, argv, env, message] of cases) {
@@ -181,13 +205,20 @@ describe('the API says no, or is not there: exit 1, one line on stderr saying wh
   });
 
   it('a duration the API will not give: the API’s own words', async () => {
-    credentialsReply = { status: 400, body: { code: 'DurationTooLong', message: 'Role volumes vend at most 3600 seconds.', field: 'durationSeconds' } };
-    expect(await failing(['credentials', '--volume', 'volume-1', '--duration', '7200'])).toMatch(/refused the request \(DurationTooLong: Role volumes vend at most 3600 seconds\.\)/);
+    credentialsReply = {
+      status: 400,
+      body: { code: 'DurationTooLong', message: 'Role volumes vend at most 3600 seconds.', field: 'durationSeconds' },
+    };
+    expect(await failing(['credentials', '--volume', 'volume-1', '--duration', '7200'])).toMatch(
+      /refused the request \(DurationTooLong: Role volumes vend at most 3600 seconds\.\)/,
+    );
   });
 
   it('the API failing: try again', async () => {
     listReply = { status: 503, body: { code: 'StsUnavailable', message: 'STS did not answer.' } };
-    expect(await failing(['credentials', '--volume', 'volume-1'])).toMatch(/could not answer \(StsUnavailable: STS did not answer\.\); try again shortly/);
+    expect(await failing(['credentials', '--volume', 'volume-1'])).toMatch(
+      /could not answer \(StsUnavailable: STS did not answer\.\); try again shortly/,
+    );
   });
 
   it('an answer without credentials', async () => {
@@ -218,7 +249,15 @@ describe('as a command', () => {
   it('exits 2 from the launcher on a wrong invocation, and 1 when the API refuses', async () => {
     const launcher = join(root, 'bin/volume-gateway.mjs');
     const env = { PATH: process.env.PATH, VOLUME_GATEWAY_TOKEN: TOKEN, VOLUME_GATEWAY_API: api };
-    await expect(exec(launcher, ['credentials'], { env })).rejects.toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/--volume NAME is required/) });
-    await expect(exec(launcher, ['credentials', '--volume', 'nope'], { env })).rejects.toMatchObject({ code: 1, stdout: '', stderr: expect.stringMatching(/no volume named "nope"/) });
+    await expect(exec(launcher, ['credentials'], { env })).rejects.toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: expect.stringMatching(/--volume NAME is required/),
+    });
+    await expect(exec(launcher, ['credentials', '--volume', 'nope'], { env })).rejects.toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: expect.stringMatching(/no volume named "nope"/),
+    });
   });
 });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sessionPolicy } from '../../shared/vending/session-policy';
 import type { DataAccess } from '../../shared/volumes/model';
-import { setupFor, type SetupSettings, type SetupVolume } from '../../shared/volumes/policies';
+import { type SetupSettings, type SetupVolume, setupFor } from '../../shared/volumes/policies';
 import {
   type CfnTemplate,
   fixedPartitionArns,
@@ -34,7 +34,12 @@ const settings: SetupSettings = {
   oidc: { issuer: 'https://id.example.org/realms/science/', audience: 'volume-gateway', thumbprints: [] },
 };
 
-const volume = (auth: 'role' | 'web-identity', prefix: string, accessMode: SetupVolume['accessMode'], region = 'us-east-1'): SetupVolume => ({
+const volume = (
+  auth: 'role' | 'web-identity',
+  prefix: string,
+  accessMode: SetupVolume['accessMode'],
+  region = 'us-east-1',
+): SetupVolume => ({
   name: 'genomes',
   bucket: 'lab-genomes',
   prefix,
@@ -72,39 +77,51 @@ describe('the packaged CloudFormation template', () => {
     const permissions = templatePermissionActions(template);
     expect(permissions.length).toBeGreaterThan(0);
     const problems = await Promise.all(
-      permissions.map(({ where, action }) => policyProblems(where, { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] })),
+      permissions.map(({ where, action }) =>
+        policyProblems(where, { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] }),
+      ),
     );
     expect(problems.flat()).toEqual([]);
   });
 });
 
 describe('the policies the API generates', () => {
-  it.each(variants.map((v) => [describeVolume(v), v] as const))('trust and permissions policies of a %s volume are valid IAM', async (_, v) => {
-    const setup = setupFor(v, settings);
-    expect([...(await policyProblems('trust', setup.trustPolicy)), ...(await policyProblems('permissions', setup.permissionsPolicy))]).toEqual([]);
-  });
+  it.each(variants.map((v) => [describeVolume(v), v] as const))(
+    'trust and permissions policies of a %s volume are valid IAM',
+    async (_, v) => {
+      const setup = setupFor(v, settings);
+      expect([
+        ...(await policyProblems('trust', setup.trustPolicy)),
+        ...(await policyProblems('permissions', setup.permissionsPolicy)),
+      ]).toEqual([]);
+    },
+  );
 
   it.each(
     (['read', 'write'] as DataAccess[]).flatMap((access) =>
-      ['', 'projects/run 7'].flatMap((prefix) => ['us-east-1', 'cn-north-1', 'us-gov-west-1'].map((region) => [access, prefix, region] as const)),
+      ['', 'projects/run 7'].flatMap((prefix) =>
+        ['us-east-1', 'cn-north-1', 'us-gov-west-1'].map((region) => [access, prefix, region] as const),
+      ),
     ),
   )('the session policy vended for %s access (prefix %j, %s) is valid IAM', async (access, prefix, region) => {
     const document = JSON.parse(sessionPolicy({ bucket: 'lab-genomes', prefix, region }, access));
     expect(await policyProblems('session', document)).toEqual([]);
   });
 
-  it.each(['', 'projects/run 7'].flatMap((prefix) => ['us-east-1', 'cn-north-1', 'us-gov-west-1'].map((region) => [prefix, region] as const)))(
-    "the proxy's write session policy, with the multipart listing (prefix %j, %s), is valid IAM",
-    async (prefix, region) => {
-      const document = JSON.parse(sessionPolicy({ bucket: 'lab-genomes', prefix, region }, 'write', { listUploads: true }));
-      expect(document.Statement.map((s: { Sid: string }) => s.Sid)).toContain('ProxyListUploads');
-      expect(await policyProblems('proxy session', document)).toEqual([]);
-    },
-  );
+  it.each(
+    ['', 'projects/run 7'].flatMap((prefix) => ['us-east-1', 'cn-north-1', 'us-gov-west-1'].map((region) => [prefix, region] as const)),
+  )("the proxy's write session policy, with the multipart listing (prefix %j, %s), is valid IAM", async (prefix, region) => {
+    const document = JSON.parse(sessionPolicy({ bucket: 'lab-genomes', prefix, region }, 'write', { listUploads: true }));
+    expect(document.Statement.map((s: { Sid: string }) => s.Sid)).toContain('ProxyListUploads');
+    expect(await policyProblems('proxy session', document)).toEqual([]);
+  });
 });
 
 describe('the checker', () => {
-  const statement = (extra: object) => ({ Version: '2012-10-17', Statement: [{ Sid: 'Objects', Effect: 'Allow', Resource: ['arn:aws:s3:::lab-genomes/*'], ...extra }] });
+  const statement = (extra: object) => ({
+    Version: '2012-10-17',
+    Statement: [{ Sid: 'Objects', Effect: 'Allow', Resource: ['arn:aws:s3:::lab-genomes/*'], ...extra }],
+  });
 
   it('fails an action that does not exist, and a wildcard that matches none', async () => {
     const problems = await policyProblems('typo', statement({ Action: ['s3:GetObjectz', 's3:Gte*', 's4:GetObject', 's3:GetObject'] }));
@@ -117,19 +134,44 @@ describe('the checker', () => {
   });
 
   it("fails a condition key that applies to none of the statement's actions, and an unknown global key", async () => {
-    const problems = await policyProblems('condition', statement({ Action: ['s3:GetObject'], Condition: { StringLike: { 's3:prefix': 'data/*', 'aws:SourceIpp': '10.0.0.0/8' } } }));
-    expect(problems).toEqual([expect.stringContaining('s3:prefix applies to none of s3:GetObject'), expect.stringContaining('aws:SourceIpp is not a global condition key')]);
-    const listing = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::lab-genomes', Condition: { StringLike: { 's3:prefix': 'data/*' } } }] };
+    const problems = await policyProblems(
+      'condition',
+      statement({ Action: ['s3:GetObject'], Condition: { StringLike: { 's3:prefix': 'data/*', 'aws:SourceIpp': '10.0.0.0/8' } } }),
+    );
+    expect(problems).toEqual([
+      expect.stringContaining('s3:prefix applies to none of s3:GetObject'),
+      expect.stringContaining('aws:SourceIpp is not a global condition key'),
+    ]);
+    const listing = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 's3:ListBucket',
+          Resource: 'arn:aws:s3:::lab-genomes',
+          Condition: { StringLike: { 's3:prefix': 'data/*' } },
+        },
+      ],
+    };
     expect(await policyProblems('listing', listing)).toEqual([]);
   });
 
   it('fails an ARN of no resource type of its service, and one the actions do not act on', async () => {
-    const problems = await policyProblems(
-      'arns',
-      { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: ['arn:aws:dynamodb:us-east-1:123456789012:tabel/volumes', 'arn:aws:s3:::lab-genomes'] }] },
-    );
+    const problems = await policyProblems('arns', {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: ['dynamodb:GetItem'],
+          Resource: ['arn:aws:dynamodb:us-east-1:123456789012:tabel/volumes', 'arn:aws:s3:::lab-genomes'],
+        },
+      ],
+    });
     expect(problems).toEqual([expect.stringContaining('tabel/volumes fits no resource type of dynamodb')]);
-    const misplaced = await policyProblems('misplaced', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['logs:PutLogEvents'], Resource: ['arn:aws:logs:us-east-1:123456789012:destination:x'] }] });
+    const misplaced = await policyProblems('misplaced', {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: ['logs:PutLogEvents'], Resource: ['arn:aws:logs:us-east-1:123456789012:destination:x'] }],
+    });
     expect(misplaced).toEqual([expect.stringContaining('is a resource none of logs:PutLogEvents acts on')]);
   });
 
@@ -141,7 +183,10 @@ describe('the checker', () => {
       'arn:aws:dynamodb:us-east-1:12345:table/volumes',
       'arn:aws:dynamodb:us-east-1:lab*:table/volumes',
     ];
-    const problems = await policyProblems('fields', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:GetObject', 'dynamodb:GetItem'], Resource: resources }] });
+    const problems = await policyProblems('fields', {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: ['s3:GetObject', 'dynamodb:GetItem'], Resource: resources }],
+    });
     expect(problems).toEqual([
       expect.stringContaining('"arn:aws:s3::lab-genomes/data/*" is not an ARN'),
       expect.stringContaining('"awz" is not a partition'),
@@ -150,7 +195,12 @@ describe('the checker', () => {
       expect.stringContaining('"lab*" is not an account id'),
     ]);
     const fine = ['arn:aws-cn:s3:::b/*', 'arn:aws:dynamodb:*:*:table/volumes', 'arn:aws:dynamodb:us-gov-west-1:123456789012:table/v'];
-    expect(await policyProblems('fine', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:*', 'dynamodb:GetItem'], Resource: fine }] })).toEqual([]);
+    expect(
+      await policyProblems('fine', {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: ['s3:*', 'dynamodb:GetItem'], Resource: fine }],
+      }),
+    ).toEqual([]);
   });
 
   it('fails what IAM refuses: an unknown element, an Effect not Allow or Deny, no Resource, an unknown condition operator', async () => {
@@ -158,7 +208,12 @@ describe('the checker', () => {
       Version: '2012-10-17',
       Statement: [
         { Effect: 'Alow', Action: 's3:ListBucket', resource: 'arn:aws:s3:::b', Condition: { StringLikee: { 's3:prefix': 'a/*' } } },
-        { Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::b', Condition: { 'ForAnyValue:StringLikeIfExists': { 's3:prefix': 'a/*' }, Null: { 's3:prefix': 'false' } } },
+        {
+          Effect: 'Allow',
+          Action: 's3:ListBucket',
+          Resource: 'arn:aws:s3:::b',
+          Condition: { 'ForAnyValue:StringLikeIfExists': { 's3:prefix': 'a/*' }, Null: { 's3:prefix': 'false' } },
+        },
       ],
     });
     expect(problems).toEqual([
@@ -172,7 +227,10 @@ describe('the checker', () => {
   it('fails a property a resource type does not have, and a resource type that does not exist', () => {
     const problems = templateSpecProblems({
       Resources: {
-        Url: { Type: 'AWS::Lambda::Url', Properties: { AuthType: 'NONE', TargetFunctionArn: 'x', InvokeMode: 'STREAM', Cors: { AllowOrigin: ['*'] } } },
+        Url: {
+          Type: 'AWS::Lambda::Url',
+          Properties: { AuthType: 'NONE', TargetFunctionArn: 'x', InvokeMode: 'STREAM', Cors: { AllowOrigin: ['*'] } },
+        },
         Table: { Type: 'AWS::DynamoDB::Tabel', Properties: {} },
       },
     });

@@ -50,24 +50,28 @@ async function dryRunInstall(node: string, cwd: string): Promise<{ exitCode: num
 
 const systemNode = execFileSync('bash', ['-c', 'command -v -p node || true'], { encoding: 'utf8' }).trim();
 
-describe('npm install, on the system Node and on the project\'s', () => {
+describe("npm install, on the system Node and on the project's", () => {
   it('.nvmrc names the major of the node devDependency that runs the scripts', () => {
     const { devDependencies } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
     expect(major(String(devDependencies.node).replace(/^[\^~]/, ''))).toBe(Number(pinned));
     expect(major(execFileSync(projectNode, ['-p', 'process.version'], { encoding: 'utf8' }))).toBe(Number(pinned));
   });
 
-  it('installs the lock with no EBADENGINE warning when the project\'s Node runs npm', async () => {
+  it("installs the lock with no EBADENGINE warning when the project's Node runs npm", async () => {
     const { exitCode, output } = await dryRunInstall(projectNode, workDir);
     expect(output).not.toMatch(/EBADENGINE/);
     expect(exitCode, output).toBe(0);
   }, 60_000);
 
-  it.skipIf(!systemNode)('installs the lock with no EBADENGINE warning when the system\'s Node runs npm', async () => {
-    const { exitCode, output } = await dryRunInstall(systemNode, workDir);
-    expect(output).not.toMatch(/EBADENGINE/);
-    expect(exitCode, output).toBe(0);
-  }, 60_000);
+  it.skipIf(!systemNode)(
+    "installs the lock with no EBADENGINE warning when the system's Node runs npm",
+    async () => {
+      const { exitCode, output } = await dryRunInstall(systemNode, workDir);
+      expect(output).not.toMatch(/EBADENGINE/);
+      expect(exitCode, output).toBe(0);
+    },
+    60_000,
+  );
 
   it('warns EBADENGINE for a manifest that asks for a Node nobody has (the check can fail)', async () => {
     const control = join(workDir, 'control');

@@ -4,7 +4,7 @@
  * as a deployment sets AWS's). It serves a signed GetObject byte for byte and refuses to start without a required
  * variable. The Dockerfile, which no Docker engine here can build, is read: it ships that file and nothing else.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,11 +13,10 @@ import { createInterface } from 'node:readline';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildNodeProxy } from '../../containers/node-proxy/build';
-import { startProxyWorld, type ProxyWorld } from '../e2e/proxy-world';
 import { freePort } from '../../local/free-port';
+import { type ProxyWorld, startProxyWorld } from '../e2e/proxy-world';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-
 
 /** No node_modules in `dir` or any folder above it: the bundle can resolve nothing but Node's built-ins. */
 function noNodeModulesUp(dir: string): boolean {
@@ -61,7 +60,9 @@ describe('the bundled Node front (dist/node-proxy.mjs) alone in an empty directo
     const stderr: string[] = [];
     child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
     await new Promise<void>((resolve, reject) => {
-      child!.once('exit', (code) => reject(new Error(`the bundle exited (code ${code}) before listening: ${stderr.join('').slice(-1500)}`)));
+      child!.once('exit', (code) =>
+        reject(new Error(`the bundle exited (code ${code}) before listening: ${stderr.join('').slice(-1500)}`)),
+      );
       createInterface({ input: child!.stdout! }).on('line', (line) => {
         if (line.includes('S3 proxy listening')) resolve();
       });
@@ -88,7 +89,9 @@ describe('the bundled Node front (dist/node-proxy.mjs) alone in an empty directo
 
   it('serves a GetObject signed with a gateway key byte for byte (JS SDK, path-style, its own URL as endpoint)', async () => {
     const body = randomBytes(256 * 1024 + 7);
-    await w.s3('alice', w.stack.info.nodeProxyUrl).send(new PutObjectCommand({ Bucket: 'alice-genomes', Key: 'artifact/sample.bin', Body: body }));
+    await w
+      .s3('alice', w.stack.info.nodeProxyUrl)
+      .send(new PutObjectCommand({ Bucket: 'alice-genomes', Key: 'artifact/sample.bin', Body: body }));
     const got = await w.s3('alice', url).send(new GetObjectCommand({ Bucket: 'alice-genomes', Key: 'artifact/sample.bin' }));
     expect(got.$metadata.httpStatusCode).toBe(200);
     expect(Buffer.from(await got.Body!.transformToByteArray()).equals(body)).toBe(true);
@@ -98,7 +101,10 @@ describe('the bundled Node front (dist/node-proxy.mjs) alone in an empty directo
     const wrong = { ...w.keys.alice!, secretAccessKey: 'not-the-secret-of-this-key-000000000000' };
     const s3 = w.s3('alice', url);
     s3.config.credentials = async () => wrong;
-    await expect(s3.send(new GetObjectCommand({ Bucket: 'alice-genomes', Key: 'artifact/sample.bin' }))).rejects.toMatchObject({ name: 'SignatureDoesNotMatch', $metadata: { httpStatusCode: 403 } });
+    await expect(s3.send(new GetObjectCommand({ Bucket: 'alice-genomes', Key: 'artifact/sample.bin' }))).rejects.toMatchObject({
+      name: 'SignatureDoesNotMatch',
+      $metadata: { httpStatusCode: 403 },
+    });
   });
 
   it('stops at start, with exit code 1 and the missing variable named, when a required variable is not set', async () => {
@@ -113,12 +119,21 @@ describe('the bundled Node front (dist/node-proxy.mjs) alone in an empty directo
 
   it('stops at start, with exit code 1 and one line naming NODE_PROXY_HOST and NODE_PROXY_PORT, when it cannot listen there', async () => {
     const taken = new URL(url).port;
-    const failed = spawn(process.execPath, ['node-proxy.mjs'], { cwd: runDir, env: deploymentEnv({ NODE_PROXY_HOST: '127.0.0.1', NODE_PROXY_PORT: taken }), stdio: ['ignore', 'pipe', 'pipe'] });
+    const failed = spawn(process.execPath, ['node-proxy.mjs'], {
+      cwd: runDir,
+      env: deploymentEnv({ NODE_PROXY_HOST: '127.0.0.1', NODE_PROXY_PORT: taken }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     failed.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => failed.once('exit', resolve));
     expect(code).toBe(1);
-    expect(stderr).toMatch(new RegExp(`^The S3 proxy could not start: cannot listen on 127\\.0\\.0\\.1 port ${taken} \\(NODE_PROXY_HOST, NODE_PROXY_PORT\\): .*EADDRINUSE.*\\n$`));
+    expect(stderr).toMatch(
+      new RegExp(
+        `^The S3 proxy could not start: cannot listen on 127\\.0\\.0\\.1 port ${taken} ` +
+          `\\(NODE_PROXY_HOST, NODE_PROXY_PORT\\): .*EADDRINUSE.*\\n$`,
+      ),
+    );
   });
 });
 

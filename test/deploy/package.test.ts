@@ -3,7 +3,6 @@
  * product card asks for; the bundled handlers load and answer under Node 22, the Lambda runtime's version.
  */
 import { execFileSync } from 'node:child_process';
-import { capturingStdout } from '../support/quiet-logs';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadServerlessModel } from '../../local/serverless-model';
 import { packagedService, TEMPLATE_FILE } from '../support/packaged-service';
+import { capturingStdout } from '../support/quiet-logs';
 
 let dir: string;
 let template: { Resources: Record<string, { Type: string; Properties: Record<string, any> }> };
@@ -85,7 +85,13 @@ describe('serverless package', () => {
     const module = await import(pathToFileURL(join(dir, 'bundle', 'functions', 'health', 'handler.mjs')).href);
     const { result, lines } = await capturingStdout<{ statusCode: number; body: string; headers: Record<string, string> }>(() =>
       module.handler(
-        { version: '2.0', routeKey: 'GET /health', rawPath: '/health', headers: {}, requestContext: { requestId: 'r-1', http: { method: 'GET' } } },
+        {
+          version: '2.0',
+          routeKey: 'GET /health',
+          rawPath: '/health',
+          headers: {},
+          requestContext: { requestId: 'r-1', http: { method: 'GET' } },
+        },
         { awsRequestId: 'r-1', getRemainingTimeInMillis: () => 10_000 },
       ),
     );

@@ -20,7 +20,10 @@ const CONFIG = resolve('.dependency-cruiser.cjs');
 const cruise = (folders: string[], cwd = process.cwd()) =>
   run(process.execPath, [CRUISER, ...folders, '--config', CONFIG, '--output-type', 'err'], { cwd, timeout: 60_000 }).then(
     ({ stdout }) => ({ code: 0, output: stdout }),
-    (error: { code?: number; stdout?: string; stderr?: string }) => ({ code: error.code ?? -1, output: `${error.stdout ?? ''}${error.stderr ?? ''}` }),
+    (error: { code?: number; stdout?: string; stderr?: string }) => ({
+      code: error.code ?? -1,
+      output: `${error.stdout ?? ''}${error.stderr ?? ''}`,
+    }),
   );
 
 it('no module breaks the dependency rules of .dependency-cruiser.cjs', async () => {

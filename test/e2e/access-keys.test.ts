@@ -8,11 +8,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadServerlessModel } from '../../local/serverless-model';
 import { deriveSecret } from '../../shared/access-keys/secret';
+import { setLogSink } from '../../shared/log';
 import { buildAccessKeyResolver } from '../../shared/wiring/access-keys';
 import { proxyDefaults } from '../../shared/wiring/proxy';
-import { setLogSink } from '../../shared/log';
-import { loadServerlessModel } from '../../local/serverless-model';
 import { gatewayDynamo } from '../shared/adapters/helpers';
 import { startTestStack, type TestStack } from '../support/local-stack';
 
@@ -30,7 +30,10 @@ interface Reply {
 async function api(who: string | undefined, method: string, path: string, body?: unknown): Promise<Reply> {
   const response = await fetch(`${stack.info.apiUrl}${path}`, {
     method,
-    headers: { ...(who ? { authorization: `Bearer ${tokens[who]}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      ...(who ? { authorization: `Bearer ${tokens[who]}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
@@ -83,7 +86,9 @@ describe('the access key story', () => {
   it('lists the key without its secret or salt', async () => {
     const listed = await api('alice', 'GET', '/access-keys');
     expect(listed.status).toBe(200);
-    expect(listed.body.items).toEqual([{ accessKeyId: key.accessKeyId, createdAt: key.createdAt, expiresAt: key.expiresAt, volumes: [genomesId], status: 'active' }]);
+    expect(listed.body.items).toEqual([
+      { accessKeyId: key.accessKeyId, createdAt: key.createdAt, expiresAt: key.expiresAt, volumes: [genomesId], status: 'active' },
+    ]);
     expect(JSON.stringify(listed.body)).not.toContain(key.secretAccessKey);
     expect((await api('bob', 'GET', '/access-keys')).body.items).toEqual([]);
   });
@@ -120,7 +125,9 @@ describe('the access key story', () => {
     const refused = await api('bob', 'DELETE', `/access-keys/${key.accessKeyId}`);
     expect(refused.status).toBe(404);
     expect(refused.body.code).toBe('AccessKeyNotFound');
-    expect((await api('alice', 'GET', '/access-keys')).body.items.map((k: { accessKeyId: string }) => k.accessKeyId)).toEqual([key.accessKeyId]);
+    expect((await api('alice', 'GET', '/access-keys')).body.items.map((k: { accessKeyId: string }) => k.accessKeyId)).toEqual([
+      key.accessKeyId,
+    ]);
   });
 
   it('revokes: 204, gone from the listing, resolves no more, and a second revocation is 404', async () => {
@@ -136,14 +143,20 @@ describe('the access key story', () => {
   it('put access-key.create and access-key.revoke on the named volume’s audit trail', async () => {
     const trail = await api('alice', 'GET', `/volumes/${genomesId}/audit?limit=10`);
     const events = trail.body.items.filter((e: { action: string }) => e.action.startsWith('access-key.'));
-    expect(events.map((e: { action: string; outcome: string; detail: { accessKeyId: string } }) => [e.action, e.outcome, e.detail.accessKeyId])).toEqual([
+    expect(
+      events.map((e: { action: string; outcome: string; detail: { accessKeyId: string } }) => [e.action, e.outcome, e.detail.accessKeyId]),
+    ).toEqual([
       ['access-key.revoke', 'succeeded', key.accessKeyId],
       ['access-key.create', 'succeeded', key.accessKeyId],
     ]);
   });
 
   it('logged the creation and the revocation with the request id, and never the secret', () => {
-    const lines = functionLogs.join('').split('\n').filter((line) => line.includes(key.accessKeyId)).map((line) => JSON.parse(line));
+    const lines = functionLogs
+      .join('')
+      .split('\n')
+      .filter((line) => line.includes(key.accessKeyId))
+      .map((line) => JSON.parse(line));
     expect(lines.filter((l) => l.message.startsWith('access key ')).map((l) => [l.message, l.subject, typeof l.requestId])).toEqual([
       ['access key created', 'alice', 'string'],
       ['access key revoked', 'alice', 'string'],
@@ -172,11 +185,19 @@ describe('refusals', () => {
   it('tells a volume outsider nothing the 404 of the volume routes would not', async () => {
     const reply = await api('alice', 'POST', '/access-keys', { volumes: [bobsVolumeId] });
     expect(reply.body.message).toBe(`volumes.0: there is no volume "${bobsVolumeId}" that you are a member of.`);
-    expect((await api('bob', 'GET', `/volumes/${bobsVolumeId}/audit`)).body.items.some((e: { action: string }) => e.action.startsWith('access-key.'))).toBe(false);
+    expect(
+      (await api('bob', 'GET', `/volumes/${bobsVolumeId}/audit`)).body.items.some((e: { action: string }) =>
+        e.action.startsWith('access-key.'),
+      ),
+    ).toBe(false);
   });
 
   it('wants a token on every route', async () => {
-    for (const [method, path] of [['POST', '/access-keys'], ['GET', '/access-keys'], ['DELETE', '/access-keys/VGAKAAAAAAAAAAAAAAAA']]) {
+    for (const [method, path] of [
+      ['POST', '/access-keys'],
+      ['GET', '/access-keys'],
+      ['DELETE', '/access-keys/VGAKAAAAAAAAAAAAAAAA'],
+    ]) {
       expect((await api(undefined, method!, path!)).status).toBe(401);
     }
   });

@@ -23,8 +23,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { type BrowserContext, chromium, type Page, type Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../support/local-stack';
 
@@ -35,7 +35,16 @@ const PREFIX = 'project-x';
 const SMALL = { key: 'browser uploads/random 300KiB.bin', size: 300 * 1024, seed: 0x5eed01 };
 const LARGE = { key: 'browser uploads/multipart-11MiB.bin', size: 11 * 1024 * 1024, partSize: 5 * 1024 * 1024, seed: 0x5eed02 };
 const SCREENSHOT = join(tmpdir(), 'volume-gateway-browser-test.png');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 let stack: TestStack;
 let customer: NodeJS.ProcessEnv;
@@ -94,7 +103,13 @@ async function putBucketCors(rules: unknown[]): Promise<void> {
 /** The object as the customer sees it: size, SHA-256 and ETag of what the customer's own GetObject of `prefix/key` returns. */
 async function customerView(key: string): Promise<{ size: number; sha256: string; etag: string }> {
   const { accessKeyId, secretAccessKey } = stack.info.customers[0]!;
-  const s3 = new S3Client({ endpoint: stack.info.awsEndpoint, region: stack.info.region, forcePathStyle: true, credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1 });
+  const s3 = new S3Client({
+    endpoint: stack.info.awsEndpoint,
+    region: stack.info.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId, secretAccessKey },
+    maxAttempts: 1,
+  });
   try {
     const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: `${PREFIX}/${key}` }));
     const data = Buffer.from(await got.Body!.transformToByteArray());
@@ -125,12 +140,21 @@ async function recordNetwork(target: Page): Promise<void> {
     hops.push({
       requestId: event.requestId,
       url: event.request.url,
-      ...(redirect ? { redirectedBy: { url: redirect.url, status: redirect.status, headers: lowerCased(redirect.headers as Record<string, string>) } } : {}),
+      ...(redirect
+        ? { redirectedBy: { url: redirect.url, status: redirect.status, headers: lowerCased(redirect.headers as Record<string, string>) } }
+        : {}),
     });
   });
-  cdp.on('Network.requestWillBeSentExtraInfo', (event) => sentHeaders.push({ requestId: event.requestId, headers: lowerCased(event.headers as Record<string, string>) }));
+  cdp.on('Network.requestWillBeSentExtraInfo', (event) =>
+    sentHeaders.push({ requestId: event.requestId, headers: lowerCased(event.headers as Record<string, string>) }),
+  );
   cdp.on('Network.loadingFinished', (event) => finished.add(event.requestId));
-  cdp.on('Network.loadingFailed', (event) => failures.set(event.requestId, { errorText: event.errorText, ...(event.corsErrorStatus ? { corsError: event.corsErrorStatus.corsError } : {}) }));
+  cdp.on('Network.loadingFailed', (event) =>
+    failures.set(event.requestId, {
+      errorText: event.errorText,
+      ...(event.corsErrorStatus ? { corsError: event.corsErrorStatus.corsError } : {}),
+    }),
+  );
   await cdp.send('Network.enable');
 }
 
@@ -144,13 +168,17 @@ async function linkHops(since: number) {
   const apiHost = new URL(stack.info.apiUrl).host;
   let toS3: Hop | undefined;
   await expect
-    .poll(() => {
-      toS3 = hops.slice(since).find((h) => h.redirectedBy?.url.includes('/download/') && h.url.startsWith(`${stack.info.awsEndpoint}/`));
-      const id = toS3?.requestId ?? '';
-      return sentHeaders.some((s) => s.requestId === id && s.headers.host === s3Host) && (finished.has(id) || failures.has(id));
-    }, { timeout: 5000 })
+    .poll(
+      () => {
+        toS3 = hops.slice(since).find((h) => h.redirectedBy?.url.includes('/download/') && h.url.startsWith(`${stack.info.awsEndpoint}/`));
+        const id = toS3?.requestId ?? '';
+        return sentHeaders.some((s) => s.requestId === id && s.headers.host === s3Host) && (finished.has(id) || failures.has(id));
+      },
+      { timeout: 5000 },
+    )
     .toBe(true);
-  const headersTo = (host: string) => sentHeaders.findLast((s) => s.requestId === toS3!.requestId && s.headers.host === host)?.headers ?? {};
+  const headersTo = (host: string) =>
+    sentHeaders.findLast((s) => s.requestId === toS3!.requestId && s.headers.host === host)?.headers ?? {};
   return {
     apiUrl: toS3!.redirectedBy!.url,
     apiStatus: toS3!.redirectedBy!.status,
@@ -177,19 +205,38 @@ beforeAll(async () => {
 
   // The customer's bucket admits the app's origin: uploads, downloads, and ETag readable by the page.
   await stack.aws(customer, 's3', 'mb', `s3://${BUCKET}`);
-  await putBucketCors([{ AllowedOrigins: [pageOrigin], AllowedMethods: ['GET', 'PUT', 'HEAD'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'] }]);
+  await putBucketCors([
+    { AllowedOrigins: [pageOrigin], AllowedMethods: ['GET', 'PUT', 'HEAD'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'] },
+  ]);
 
   // Alice registers and verifies a read-write volume; the customer applies the returned commands verbatim.
-  const placeholder = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }] });
-  const role = JSON.parse(await stack.aws(customer, 'iam', 'create-role', '--role-name', 'AliceBrowser', '--assume-role-policy-document', placeholder));
-  const created = await api('POST', '/volumes', { name: 'alice-browser', bucket: BUCKET, prefix: PREFIX, region: 'us-east-1', accessMode: 'read-write', auth: { type: 'role', roleArn: role.Role.Arn } });
+  const placeholder = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }],
+  });
+  const role = JSON.parse(
+    await stack.aws(customer, 'iam', 'create-role', '--role-name', 'AliceBrowser', '--assume-role-policy-document', placeholder),
+  );
+  const created = await api('POST', '/volumes', {
+    name: 'alice-browser',
+    bucket: BUCKET,
+    prefix: PREFIX,
+    region: 'us-east-1',
+    accessMode: 'read-write',
+    auth: { type: 'role', roleArn: role.Role.Arn },
+  });
   expect(created.status).toBe(201);
   volumeId = created.body.id;
   await applySetup(created.body.setup.commands);
   expect((await api('POST', `/volumes/${volumeId}/verify`)).body.status).toBe('active');
 
   profileDir = mkdtempSync(join(tmpdir(), 'vg-chromium-'));
-  browser = await chromium.launchPersistentContext(profileDir, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 640 } });
+  browser = await chromium.launchPersistentContext(profileDir, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 640 },
+  });
   page = browser.pages()[0] ?? (await browser.newPage());
   page.on('request', (request) => requests.push(request));
   await recordNetwork(page);
@@ -240,27 +287,30 @@ describe('a page on another origin, in headless Chromium', () => {
     expect(stored.sha256).not.toBe(small.sha256);
   });
 
-  it('follows the download link’s 302 without the Authorization header and as Origin null, which a bucket admitting only the app’s ' +
-'origin refuses', async () => {
-    const since = hops.length;
-    const outcome = await inPage('downloadByRedirect', SMALL.key);
-    expect(outcome).toMatchObject({ refused: true, error: 'TypeError: Failed to fetch' });
-    const link = await linkHops(since);
-    // First hop: the API, with the token, answering 302 with CORS headers for the page and the presigned URL.
-    expect(link.apiUrl).toBe(`${stack.info.apiUrl}/volumes/${volumeId}/download/browser%20uploads/random%20300KiB.bin`);
-    expect(link.sentToApi.authorization).toBe(`Bearer ${token}`);
-    expect(link.sentToApi.origin).toBe(pageOrigin);
-    expect(link.apiStatus).toBe(302);
-    expect(link.apiHeaders['access-control-allow-origin']).toBe(pageOrigin);
-    expect(link.apiHeaders.location).toBe(link.s3Url);
-    expect(link.apiHeaders['cache-control']).toBe('no-store');
-    expect(link.s3Url).toContain(`/${BUCKET}/${PREFIX}/browser%20uploads/random%20300KiB.bin?`);
-    expect(new URL(link.s3Url).searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
-    // Second hop: Chromium followed it, without the token and with the tainted origin; S3 had no rule for "null".
-    expect(link.sentToS3.authorization).toBeUndefined();
-    expect(link.sentToS3.origin).toBe('null');
-    expect(link.s3Failure).toEqual({ errorText: 'net::ERR_FAILED', corsError: 'MissingAllowOriginHeader' });
-  });
+  it(
+    'follows the download link’s 302 without the Authorization header and as Origin null, which a bucket admitting only the app’s ' +
+      'origin refuses',
+    async () => {
+      const since = hops.length;
+      const outcome = await inPage('downloadByRedirect', SMALL.key);
+      expect(outcome).toMatchObject({ refused: true, error: 'TypeError: Failed to fetch' });
+      const link = await linkHops(since);
+      // First hop: the API, with the token, answering 302 with CORS headers for the page and the presigned URL.
+      expect(link.apiUrl).toBe(`${stack.info.apiUrl}/volumes/${volumeId}/download/browser%20uploads/random%20300KiB.bin`);
+      expect(link.sentToApi.authorization).toBe(`Bearer ${token}`);
+      expect(link.sentToApi.origin).toBe(pageOrigin);
+      expect(link.apiStatus).toBe(302);
+      expect(link.apiHeaders['access-control-allow-origin']).toBe(pageOrigin);
+      expect(link.apiHeaders.location).toBe(link.s3Url);
+      expect(link.apiHeaders['cache-control']).toBe('no-store');
+      expect(link.s3Url).toContain(`/${BUCKET}/${PREFIX}/browser%20uploads/random%20300KiB.bin?`);
+      expect(new URL(link.s3Url).searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+      // Second hop: Chromium followed it, without the token and with the tainted origin; S3 had no rule for "null".
+      expect(link.sentToS3.authorization).toBeUndefined();
+      expect(link.sentToS3.origin).toBe('null');
+      expect(link.s3Failure).toEqual({ errorText: 'net::ERR_FAILED', corsError: 'MissingAllowOriginHeader' });
+    },
+  );
 
   it('downloads both files with a presigned GET from the page’s own origin, and the bytes match', async () => {
     for (const uploaded of [small, large]) {
@@ -279,7 +329,12 @@ describe('a page on another origin, in headless Chromium', () => {
       const since = hops.length;
       const downloaded = await inPage('downloadByRedirect', uploaded.key);
       expect(downloaded.error).toBeUndefined();
-      expect(downloaded).toMatchObject({ size: uploaded.size, sha256: uploaded.sha256, redirected: true, finalOrigin: stack.info.awsEndpoint });
+      expect(downloaded).toMatchObject({
+        size: uploaded.size,
+        sha256: uploaded.sha256,
+        redirected: true,
+        finalOrigin: stack.info.awsEndpoint,
+      });
       const link = await linkHops(since);
       expect(link.apiStatus).toBe(302);
       expect(link.sentToS3).toMatchObject({ origin: 'null' });

@@ -19,10 +19,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inLanes, ok, runClient, sha256, type GatewayKey, scratchFiles } from './proxy-clients/clients';
+import { type GatewayKey, inLanes, ok, runClient, scratchFiles, sha256 } from './proxy-clients/clients';
 import { curlRequests, gdal, gdalPython, htsUrl, samtools } from './proxy-clients/htslib-gdal';
 import { envi, fasta, samText } from './proxy-clients/htslib-gdal-inputs';
-import { startProxyWorld, type ProxyWorld } from './proxy-world';
+import { type ProxyWorld, startProxyWorld } from './proxy-world';
 
 const V = 'alice-genomes';
 const PREFIX = 'project-x';
@@ -48,7 +48,8 @@ let geo: ReturnType<typeof gdal>;
 let geoPy: ReturnType<typeof gdalPython>;
 
 const { path } = scratchFiles(() => dir);
-const run = async (file: string, ...args: string[]) => ok(await runClient(file, args, { PATH: process.env.PATH, HOME: dir, LANG: 'C.UTF-8' }));
+const run = async (file: string, ...args: string[]) =>
+  ok(await runClient(file, args, { PATH: process.env.PATH, HOME: dir, LANG: 'C.UTF-8' }));
 /** The SHA-256 of what the bucket holds at `key` under the volume's prefix, read as the customer; null if nothing. */
 const landed = async (key: string): Promise<string | null> => {
   try {
@@ -80,12 +81,25 @@ beforeAll(async () => {
     envi(path('big-raster'), 2048, 2048, 1);
     envi(path('small-raster'), 512, 384, 3);
     await Promise.all([
-      run('/usr/bin/samtools', 'sort', '--no-PG', '-o', path('fixtures/x.bam'), path('x.sam')).then(() => run('/usr/bin/samtools', 'index', path('fixtures/x.bam'))),
+      run('/usr/bin/samtools', 'sort', '--no-PG', '-o', path('fixtures/x.bam'), path('x.sam')).then(() =>
+        run('/usr/bin/samtools', 'index', path('fixtures/x.bam')),
+      ),
       run('/usr/bin/samtools', 'faidx', path('fixtures/ref.fa')),
-      run('/usr/bin/gdal_translate', ...COG, '-co', 'BLOCKSIZE=256', '-co', 'COMPRESS=NONE', path('big-raster.raw'), path('fixtures/img.tif')),
+      run(
+        '/usr/bin/gdal_translate',
+        ...COG,
+        '-co',
+        'BLOCKSIZE=256',
+        '-co',
+        'COMPRESS=NONE',
+        path('big-raster.raw'),
+        path('fixtures/img.tif'),
+      ),
       run('/usr/bin/gdal_translate', ...COG, path('small-raster.raw'), path('small.tif')),
       run('/usr/bin/ogr2ogr', '-f', 'GeoJSON', path('pts.geojson'), path('pts.csv'), ...CSV_OPEN),
-      run('/usr/bin/ogr2ogr', '-f', 'GPKG', path('pts.gpkg'), path('pts.csv'), ...CSV_OPEN).then(() => run('/usr/bin/ogr2ogr', '-f', 'GeoJSON', path('pts-of-gpkg.geojson'), path('pts.gpkg'))),
+      run('/usr/bin/ogr2ogr', '-f', 'GPKG', path('pts.gpkg'), path('pts.csv'), ...CSV_OPEN).then(() =>
+        run('/usr/bin/ogr2ogr', '-f', 'GeoJSON', path('pts-of-gpkg.geojson'), path('pts.gpkg')),
+      ),
       run('/usr/bin/samtools', 'view', '-b', '--no-PG', '-o', path('small.bam'), path('x.sam')),
       run('/usr/bin/samtools', 'view', '-u', '--no-PG', '-o', path('big.bam'), path('big.sam')),
     ]);
@@ -102,7 +116,9 @@ beforeAll(async () => {
   geoPy = gdalPython(dir);
   // The customer's data, put in the bucket under the volume's prefix as the customer (not through the proxy).
   for (const name of FIXTURES) {
-    await bucket.send(new PutObjectCommand({ Bucket: 'alice-lab', Key: `${PREFIX}/fixtures/${name}`, Body: readFileSync(path(`fixtures/${name}`)) }));
+    await bucket.send(
+      new PutObjectCommand({ Bucket: 'alice-lab', Key: `${PREFIX}/fixtures/${name}`, Body: readFileSync(path(`fixtures/${name}`)) }),
+    );
   }
 }, 120_000);
 afterAll(async () => {
@@ -128,7 +144,9 @@ describe('samtools (htslib s3+http://)', () => {
       const remoteBam = htsUrl(endpoint, V, 'fixtures/x.bam');
       expect(ok(await sam(alice, endpoint, 'view', remoteBam, 'chr1:1000-3000'))).toBe(region);
       expect(ok(await sam(alice, endpoint, 'view', '-c', remoteBam, 'chr2:500-900'))).toBe(count);
-      expect(ok(await sam(alice, endpoint, 'faidx', htsUrl(endpoint, V, 'fixtures/ref.fa'), 'chr1:100-200', 'chr2:19950-20000'))).toBe(slice);
+      expect(ok(await sam(alice, endpoint, 'faidx', htsUrl(endpoint, V, 'fixtures/ref.fa'), 'chr1:100-200', 'chr2:19950-20000'))).toBe(
+        slice,
+      );
     });
   });
 
@@ -160,7 +178,16 @@ describe('samtools (htslib s3+http://)', () => {
 
   it('fails loudly writing a BAM of several parts through the function URL (Lambda refuses a 5 MiB part), and nothing lands', async () => {
     const endpoint = endpoints['function URL'];
-    const write = await sam(alice, endpoint, 'view', '-u', '--no-PG', '-o', htsUrl(endpoint, V, 'written/big-function-URL.bam'), path('big.sam'));
+    const write = await sam(
+      alice,
+      endpoint,
+      'view',
+      '-u',
+      '--no-PG',
+      '-o',
+      htsUrl(endpoint, V, 'written/big-function-URL.bam'),
+      path('big.sam'),
+    );
     expect(write.code).not.toBe(0);
     expect(write.stderr).toContain('writing to "s3+http://alice-genomes/written/big-function-URL.bam" failed');
     // htslib prints the refused part's answer as it came: Lambda's own JSON 413.
@@ -192,12 +219,17 @@ describe('GDAL /vsis3/', () => {
     expect(local.pixels.length).toBe(300 * 200);
     const cogSize = readFileSync(path('fixtures/img.tif')).length;
     await eachFront(async (front, endpoint) => {
-      const remote = await windowOf(`/vsis3/${V}/fixtures/img.tif`, `window-${front.replace(' ', '-')}.raw`, endpoint, { CPL_CURL_VERBOSE: 'YES' });
+      const remote = await windowOf(`/vsis3/${V}/fixtures/img.tif`, `window-${front.replace(' ', '-')}.raw`, endpoint, {
+        CPL_CURL_VERBOSE: 'YES',
+      });
       expect(remote.pixels.equals(local.pixels), front).toBe(true);
       const reads = curlRequests(remote.stderr).filter((r) => r.path === `/${V}/fixtures/img.tif`);
       expect(reads.length).toBeGreaterThan(0);
       const ranges = reads.map((r) => /^bytes=(\d+)-(\d+)$/.exec(r.headers.range ?? ''));
-      expect(ranges.every((r) => r !== null), `${front}: every GET of the COG is ranged`).toBe(true);
+      expect(
+        ranges.every((r) => r !== null),
+        `${front}: every GET of the COG is ranged`,
+      ).toBe(true);
       const fetched = ranges.reduce((sum, r) => sum + Number(r![2]) - Number(r![1]) + 1, 0);
       expect(fetched).toBeLessThan(cogSize / 4);
     });
@@ -224,7 +256,12 @@ describe('GDAL /vsis3/', () => {
   });
 
   it('python3-gdal streams a file larger than VSIS3_CHUNK_SIZE as a multipart upload through the Node front, byte for byte', async () => {
-    const results = await geoPy(alice, endpoints['Node front'], [{ name: 'write', do: 'write', file: path('big.bin'), path: `${V}/written/big.bin` }], { VSIS3_CHUNK_SIZE: '5' });
+    const results = await geoPy(
+      alice,
+      endpoints['Node front'],
+      [{ name: 'write', do: 'write', file: path('big.bin'), path: `${V}/written/big.bin` }],
+      { VSIS3_CHUNK_SIZE: '5' },
+    );
     expect(results.write).toEqual({ value: true });
     expect(await landed('written/big.bin')).toBe(sha256(readFileSync(path('big.bin'))));
     const head = await bucket.send(new HeadObjectCommand({ Bucket: 'alice-lab', Key: `${PREFIX}/written/big.bin` }));
@@ -265,7 +302,12 @@ describe('GDAL /vsis3/', () => {
     await eachFront(async (front, endpoint) => {
       const tree = `${V}/tree-${front.replace(' ', '-')}`;
       const got = await geoPy(alice, endpoint, [
-        ...['a.txt', 'b/c.txt', 'b/d/e.txt'].map((name) => ({ name, do: 'write' as const, file: path('small.bin'), path: `${tree}/${name}` })),
+        ...['a.txt', 'b/c.txt', 'b/d/e.txt'].map((name) => ({
+          name,
+          do: 'write' as const,
+          file: path('small.bin'),
+          path: `${tree}/${name}`,
+        })),
         { name: 'before', do: 'readDir', path: tree },
         { name: 'rm', do: 'rmdirRecursive', path: tree },
         { name: 'after', do: 'readDir', path: tree },
@@ -297,7 +339,9 @@ describe('carol, a read member', () => {
       const tag = `carol-${front.replace(' ', '-')}`;
       const [bam, ogr, py] = await Promise.all([
         sam(carol, endpoint, 'view', '--verbosity', '8', '-b', '--no-PG', '-o', htsUrl(endpoint, V, `written/${tag}.bam`), path('x.sam')),
-        geo(carol, endpoint, 'ogr2ogr', ['-f', 'GeoJSON', `/vsis3/${V}/written/${tag}.geojson`, path('pts.csv'), ...CSV_OPEN], { CPL_CURL_VERBOSE: 'YES' }),
+        geo(carol, endpoint, 'ogr2ogr', ['-f', 'GeoJSON', `/vsis3/${V}/written/${tag}.geojson`, path('pts.csv'), ...CSV_OPEN], {
+          CPL_CURL_VERBOSE: 'YES',
+        }),
         geoPy(carol, endpoint, [
           { name: 'write', do: 'write', file: path('small.bin'), path: `${V}/written/${tag}.bin` },
           { name: 'rm', do: 'rmdirRecursive', path: `${V}/fixtures` },

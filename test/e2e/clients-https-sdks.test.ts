@@ -31,9 +31,9 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTlsTerminator, type SeenRequest, type TlsTerminator } from '../support/tls-terminator';
-import { ok, runClient, sha256, type ClientRun, type GatewayKey } from './proxy-clients/clients';
-import { startProxyWorld, type ProxyWorld } from './proxy-world';
+import { type SeenRequest, startTlsTerminator, type TlsTerminator } from '../support/tls-terminator';
+import { type ClientRun, type GatewayKey, ok, runClient, sha256 } from './proxy-clients/clients';
+import { type ProxyWorld, startProxyWorld } from './proxy-world';
 
 const PYENV = '/root/.pyenv/versions/3.11.7/bin';
 const PYTHON = `${PYENV}/python3`;
@@ -53,9 +53,16 @@ const TRAILER_SHA = /^STREAMING-(UNSIGNED-PAYLOAD|AWS4-HMAC-SHA256-PAYLOAD)-TRAI
 function newestBotocore(): { version?: string; crt: boolean; missing?: string } {
   if (!existsSync(PYTHON)) return { crt: false, missing: `${PYTHON} is not installed` };
   try {
-    const [version, crt] = execFileSync(PYTHON, ['-c', 'import botocore, importlib.util as u; print(botocore.__version__, u.find_spec("awscrt") is not None)'], { encoding: 'utf8' }).trim().split(' ');
+    const [version, crt] = execFileSync(
+      PYTHON,
+      ['-c', 'import botocore, importlib.util as u; print(botocore.__version__, u.find_spec("awscrt") is not None)'],
+      { encoding: 'utf8' },
+    )
+      .trim()
+      .split(' ');
     const [major, minor] = version!.split('.').map(Number);
-    if (major! < 1 || (major === 1 && minor! < 36)) return { version, crt: false, missing: `botocore ${version} < 1.36 (no default checksums)` };
+    if (major! < 1 || (major === 1 && minor! < 36))
+      return { version, crt: false, missing: `botocore ${version} < 1.36 (no default checksums)` };
     return { version, crt: crt === 'True' };
   } catch {
     return { crt: false, missing: `botocore is not importable by ${PYTHON}` };
@@ -98,7 +105,7 @@ beforeAll(async () => {
   writeFileSync(
     join(dir, 'aws-config'),
     `[default]\nregion = us-east-1\n${path}  multipart_threshold = 5MB\n  multipart_chunksize = 5MB\n\n[profile alice-vended]\nregion ` +
-`= us-east-1\ncredential_process = ${LAUNCHER} credentials --volume ${V} --api ${w.stack.info.apiUrl}\n${path}`,
+      `= us-east-1\ncredential_process = ${LAUNCHER} credentials --volume ${V} --api ${w.stack.info.apiUrl}\n${path}`,
   );
   // The Python clients start slowly: they run while the JS SDK's tests do, and the tests await their results.
   botocoreRun = runBotocore();
@@ -137,7 +144,8 @@ async function runCliWithGatewayKey(): Promise<ClientRun[]> {
 async function runCliWithCredentialProcess(): Promise<ClientRun[]> {
   if (!existsSync(AWS)) return [];
   const env = cliEnv({ VOLUME_GATEWAY_TOKEN: w.tokens.alice });
-  const cli = (...args: string[]) => runClient(AWS, ['--profile', 'alice-vended', '--endpoint-url', tlsS3.url, '--ca-bundle', tlsS3.caFile, ...args], env);
+  const cli = (...args: string[]) =>
+    runClient(AWS, ['--profile', 'alice-vended', '--endpoint-url', tlsS3.url, '--ca-bundle', tlsS3.caFile, ...args], env);
   const up = await cli('s3', 'cp', join(dir, 'big.bin'), `s3://${BUCKET}/${PREFIX}/vended/big.bin`);
   return [up, await cli('s3', 'cp', `s3://${BUCKET}/${PREFIX}/vended/big.bin`, join(dir, 'vended-down.bin'), '--checksum-mode', 'ENABLED')];
 }
@@ -146,8 +154,25 @@ async function runBotocore(): Promise<Record<string, any>> {
   if (BOTOCORE.missing) return {};
   const algorithms = ALGORITHMS.filter((alg) => BOTOCORE.crt || !needsCrt(alg));
   const script = resolve(import.meta.dirname, 'proxy-clients/botocore-checksums.py');
-  const input = { endpoint: tls.url, ...alice, ca: tls.caFile, bucket: V, prefix: 'boto/', algorithms, small: join(dir, 'small.bin'), big: join(dir, 'big.bin') };
-  return JSON.parse(ok(await runClient(PYTHON, [script, JSON.stringify(input)], { PATH: process.env.PATH, HOME: dir, AWS_CONFIG_FILE: join(dir, 'no-config') })));
+  const input = {
+    endpoint: tls.url,
+    ...alice,
+    ca: tls.caFile,
+    bucket: V,
+    prefix: 'boto/',
+    algorithms,
+    small: join(dir, 'small.bin'),
+    big: join(dir, 'big.bin'),
+  };
+  return JSON.parse(
+    ok(
+      await runClient(PYTHON, [script, JSON.stringify(input)], {
+        PATH: process.env.PATH,
+        HOME: dir,
+        AWS_CONFIG_FILE: join(dir, 'no-config'),
+      }),
+    ),
+  );
 }
 afterAll(async () => {
   await tls?.close();
@@ -177,7 +202,12 @@ function expectTrailers(terminator: TlsTerminator, path: string, alg: Algorithm,
       trailer: upload.headers['x-amz-trailer'],
       header: upload.headers[`x-amz-checksum-${alg.toLowerCase()}`],
       value: typeof upload.trailer,
-    }).toEqual({ sha: expect.stringMatching(TRAILER_SHA), trailer: `x-amz-checksum-${alg.toLowerCase()}`, header: undefined, value: 'string' });
+    }).toEqual({
+      sha: expect.stringMatching(TRAILER_SHA),
+      trailer: `x-amz-checksum-${alg.toLowerCase()}`,
+      header: undefined,
+      value: 'string',
+    });
   }
   return uploads.map((u) => u.trailer!);
 }
@@ -201,23 +231,28 @@ async function storedChecksums(key: string): Promise<Record<string, string>> {
 }
 
 describe('the newest botocore over https (trailer checksums)', () => {
-  it.for(ALGORITHMS)('%s: put_object and the transfer manager send a trailer; the checksum is stored and returned with checksum mode', { timeout: 60_000 }, async (alg, ctx) => {
-    if (BOTOCORE.missing) return ctx.skip(BOTOCORE.missing);
-    if (needsCrt(alg) && !BOTOCORE.crt) return ctx.skip(`botocore ${BOTOCORE.version} computes ${alg} only with awscrt, which ${PYTHON} cannot import`);
-    const out = (await botocoreRun)[alg];
-    expect(out.error).toBeUndefined();
-    const f = field(alg);
+  it.for(ALGORITHMS)(
+    '%s: put_object and the transfer manager send a trailer; the checksum is stored and returned with checksum mode',
+    { timeout: 60_000 },
+    async (alg, ctx) => {
+      if (BOTOCORE.missing) return ctx.skip(BOTOCORE.missing);
+      if (needsCrt(alg) && !BOTOCORE.crt)
+        return ctx.skip(`botocore ${BOTOCORE.version} computes ${alg} only with awscrt, which ${PYTHON} cannot import`);
+      const out = (await botocoreRun)[alg];
+      expect(out.error).toBeUndefined();
+      const f = field(alg);
 
-    const [sent] = expectTrailers(tls, `/${V}/boto/put-${alg}.bin`, alg, 1);
-    expect(out.put[f]).toBe(sent);
-    expect(out.putKey).toMatchObject({ sha256: sha256(small), get: { [f]: sent }, head: { [f]: sent } });
-    expect(await storedChecksums(`boto/put-${alg}.bin`)).toMatchObject({ [f]: sent });
+      const [sent] = expectTrailers(tls, `/${V}/boto/put-${alg}.bin`, alg, 1);
+      expect(out.put[f]).toBe(sent);
+      expect(out.putKey).toMatchObject({ sha256: sha256(small), get: { [f]: sent }, head: { [f]: sent } });
+      expect(await storedChecksums(`boto/put-${alg}.bin`)).toMatchObject({ [f]: sent });
 
-    expectTrailers(tls, `/${V}/boto/mpu-${alg}.bin`, alg, 2);
-    const stored = await storedChecksums(`boto/mpu-${alg}.bin`);
-    expectMultipartChecksum(alg, stored);
-    expect(out.mpuKey).toMatchObject({ sha256: sha256(big), get: { [f]: stored[f] }, head: { [f]: stored[f] } });
-  });
+      expectTrailers(tls, `/${V}/boto/mpu-${alg}.bin`, alg, 2);
+      const stored = await storedChecksums(`boto/mpu-${alg}.bin`);
+      expectMultipartChecksum(alg, stored);
+      expect(out.mpuKey).toMatchObject({ sha256: sha256(big), get: { [f]: stored[f] }, head: { [f]: stored[f] } });
+    },
+  );
 });
 
 describe('the JS SDK v3 over https (trailer checksums)', () => {
@@ -236,34 +271,58 @@ describe('the JS SDK v3 over https (trailer checksums)', () => {
   });
   const stream = (data: Buffer) => Readable.from([data.subarray(0, 1000), data.subarray(1000)]);
 
-  it.each(ALGORITHMS)('%s: PutObject and UploadPart send a trailer; the checksum is stored and returned with checksum mode', async (alg) => {
-    const f = field(alg);
-    const key = `js/put-${alg}.bin`;
-    const put = await s3.send(new PutObjectCommand({ Bucket: V, Key: key, Body: stream(small), ContentLength: small.length, ChecksumAlgorithm: alg as ChecksumAlgorithm }));
-    const [sent] = expectTrailers(tls, `/${V}/${key}`, alg, 1);
-    expect(put[f]).toBe(sent);
-    const got = await s3.send(new GetObjectCommand({ Bucket: V, Key: key, ChecksumMode: 'ENABLED' }));
-    expect(sha256(Buffer.from(await got.Body!.transformToByteArray()))).toBe(sha256(small));
-    expect(got[f]).toBe(sent);
-    expect((await s3.send(new HeadObjectCommand({ Bucket: V, Key: key, ChecksumMode: 'ENABLED' })))[f]).toBe(sent);
-    expect(await storedChecksums(key)).toMatchObject({ [f]: sent });
+  it.each(ALGORITHMS)(
+    '%s: PutObject and UploadPart send a trailer; the checksum is stored and returned with checksum mode',
+    async (alg) => {
+      const f = field(alg);
+      const key = `js/put-${alg}.bin`;
+      const put = await s3.send(
+        new PutObjectCommand({
+          Bucket: V,
+          Key: key,
+          Body: stream(small),
+          ContentLength: small.length,
+          ChecksumAlgorithm: alg as ChecksumAlgorithm,
+        }),
+      );
+      const [sent] = expectTrailers(tls, `/${V}/${key}`, alg, 1);
+      expect(put[f]).toBe(sent);
+      const got = await s3.send(new GetObjectCommand({ Bucket: V, Key: key, ChecksumMode: 'ENABLED' }));
+      expect(sha256(Buffer.from(await got.Body!.transformToByteArray()))).toBe(sha256(small));
+      expect(got[f]).toBe(sent);
+      expect((await s3.send(new HeadObjectCommand({ Bucket: V, Key: key, ChecksumMode: 'ENABLED' })))[f]).toBe(sent);
+      expect(await storedChecksums(key)).toMatchObject({ [f]: sent });
 
-    const mpuKey = `js/mpu-${alg}.bin`;
-    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: V, Key: mpuKey, ChecksumAlgorithm: alg as ChecksumAlgorithm }));
-    const pieces = [big.subarray(0, 5 * MiB), big.subarray(5 * MiB)];
-    const parts = [];
-    for (const [i, piece] of pieces.entries()) {
-      const part = await s3.send(new UploadPartCommand({ Bucket: V, Key: mpuKey, UploadId, PartNumber: i + 1, Body: stream(piece), ContentLength: piece.length, ChecksumAlgorithm: alg as ChecksumAlgorithm }));
-      parts.push({ PartNumber: i + 1, ETag: part.ETag, [f]: part[f] });
-    }
-    const partTrailers = expectTrailers(tls, `/${V}/${mpuKey}`, alg, 2);
-    expect(parts.map((p) => p[f])).toEqual(partTrailers);
-    await s3.send(new CompleteMultipartUploadCommand({ Bucket: V, Key: mpuKey, UploadId, MultipartUpload: { Parts: parts } }));
-    const stored = await storedChecksums(mpuKey);
-    expectMultipartChecksum(alg, stored);
-    const head = await s3.send(new HeadObjectCommand({ Bucket: V, Key: mpuKey, ChecksumMode: 'ENABLED' }));
-    expect(head[f]).toBe(stored[f]);
-  }, 20_000);
+      const mpuKey = `js/mpu-${alg}.bin`;
+      const { UploadId } = await s3.send(
+        new CreateMultipartUploadCommand({ Bucket: V, Key: mpuKey, ChecksumAlgorithm: alg as ChecksumAlgorithm }),
+      );
+      const pieces = [big.subarray(0, 5 * MiB), big.subarray(5 * MiB)];
+      const parts = [];
+      for (const [i, piece] of pieces.entries()) {
+        const part = await s3.send(
+          new UploadPartCommand({
+            Bucket: V,
+            Key: mpuKey,
+            UploadId,
+            PartNumber: i + 1,
+            Body: stream(piece),
+            ContentLength: piece.length,
+            ChecksumAlgorithm: alg as ChecksumAlgorithm,
+          }),
+        );
+        parts.push({ PartNumber: i + 1, ETag: part.ETag, [f]: part[f] });
+      }
+      const partTrailers = expectTrailers(tls, `/${V}/${mpuKey}`, alg, 2);
+      expect(parts.map((p) => p[f])).toEqual(partTrailers);
+      await s3.send(new CompleteMultipartUploadCommand({ Bucket: V, Key: mpuKey, UploadId, MultipartUpload: { Parts: parts } }));
+      const stored = await storedChecksums(mpuKey);
+      expectMultipartChecksum(alg, stored);
+      const head = await s3.send(new HeadObjectCommand({ Bucket: V, Key: mpuKey, ChecksumMode: 'ENABLED' }));
+      expect(head[f]).toBe(stored[f]);
+    },
+    20_000,
+  );
 
   it('through the function URL (https, as Lambda serves it): PutObject with each algorithm’s trailer keeps the checksum', async () => {
     mkdirSync(join(dir, 'tls-fn'));
@@ -272,7 +331,15 @@ describe('the JS SDK v3 over https (trailer checksums)', () => {
       const viaFn = client(fnTls);
       for (const alg of ALGORITHMS) {
         const key = `js-fn/put-${alg}.bin`;
-        const put = await viaFn.send(new PutObjectCommand({ Bucket: V, Key: key, Body: stream(small), ContentLength: small.length, ChecksumAlgorithm: alg as ChecksumAlgorithm }));
+        const put = await viaFn.send(
+          new PutObjectCommand({
+            Bucket: V,
+            Key: key,
+            Body: stream(small),
+            ContentLength: small.length,
+            ChecksumAlgorithm: alg as ChecksumAlgorithm,
+          }),
+        );
         const [sent] = expectTrailers(fnTls, `/${V}/${key}`, alg, 1);
         expect({ alg, put: put[field(alg)], stored: (await storedChecksums(key))[field(alg)] }).toEqual({ alg, put: sent, stored: sent });
         const got = await viaFn.send(new GetObjectCommand({ Bucket: V, Key: key, ChecksumMode: 'ENABLED' }));
@@ -286,25 +353,33 @@ describe('the JS SDK v3 over https (trailer checksums)', () => {
 });
 
 describe('the newest aws cli over https', () => {
-  it.skipIf(!existsSync(AWS))('s3 cp up and down with a gateway key through the proxy: CRC32 trailers by default, on the PutObject and on each part of a ' +
-'multipart upload, kept by S3', async () => {
-    for (const run of await cliRuns.gateway) ok(run);
-    expect(sha256(readFileSync(join(dir, 'cli-down-small.bin')))).toBe(sha256(small));
-    expect(sha256(readFileSync(join(dir, 'cli-down-big.bin')))).toBe(sha256(big));
-    const [sent] = expectTrailers(tls, `/${V}/cli/small.bin`, 'CRC32', 1);
-    expect(await storedChecksums('cli/small.bin')).toMatchObject({ ChecksumCRC32: sent });
-    // Above the 5 MB threshold of this profile: two parts, each with its trailer; S3 keeps the composite.
-    expectTrailers(tls, `/${V}/cli/big.bin`, 'CRC32', 2);
-    expectMultipartChecksum('CRC32', await storedChecksums('cli/big.bin'));
-  }, 60_000);
+  it.skipIf(!existsSync(AWS))(
+    's3 cp up and down with a gateway key through the proxy: CRC32 trailers by default, on the PutObject and on each part of a ' +
+      'multipart upload, kept by S3',
+    async () => {
+      for (const run of await cliRuns.gateway) ok(run);
+      expect(sha256(readFileSync(join(dir, 'cli-down-small.bin')))).toBe(sha256(small));
+      expect(sha256(readFileSync(join(dir, 'cli-down-big.bin')))).toBe(sha256(big));
+      const [sent] = expectTrailers(tls, `/${V}/cli/small.bin`, 'CRC32', 1);
+      expect(await storedChecksums('cli/small.bin')).toMatchObject({ ChecksumCRC32: sent });
+      // Above the 5 MB threshold of this profile: two parts, each with its trailer; S3 keeps the composite.
+      expectTrailers(tls, `/${V}/cli/big.bin`, 'CRC32', 2);
+      expectMultipartChecksum('CRC32', await storedChecksums('cli/big.bin'));
+    },
+    60_000,
+  );
 
-  it.skipIf(!existsSync(AWS))('s3 cp up and down with a credential_process profile (our CLI) straight to S3 over https, CRC32 trailer kept', async () => {
-    const [up, down] = await cliRuns.vended;
-    ok(up!);
-    ok(down!);
-    expect(sha256(readFileSync(join(dir, 'vended-down.bin')))).toBe(sha256(big));
-    // 6 MiB is below the cli's 8 MiB multipart threshold: one PutObject.
-    const [sent] = expectTrailers(tlsS3, `/${BUCKET}/${PREFIX}/vended/big.bin`, 'CRC32', 1);
-    expect(await storedChecksums('vended/big.bin')).toMatchObject({ ChecksumCRC32: sent });
-  }, 60_000);
+  it.skipIf(!existsSync(AWS))(
+    's3 cp up and down with a credential_process profile (our CLI) straight to S3 over https, CRC32 trailer kept',
+    async () => {
+      const [up, down] = await cliRuns.vended;
+      ok(up!);
+      ok(down!);
+      expect(sha256(readFileSync(join(dir, 'vended-down.bin')))).toBe(sha256(big));
+      // 6 MiB is below the cli's 8 MiB multipart threshold: one PutObject.
+      const [sent] = expectTrailers(tlsS3, `/${BUCKET}/${PREFIX}/vended/big.bin`, 'CRC32', 1);
+      expect(await storedChecksums('vended/big.bin')).toMatchObject({ ChecksumCRC32: sent });
+    },
+    60_000,
+  );
 });

@@ -11,9 +11,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ok, sha256, type GatewayKey, scratchFiles } from './proxy-clients/clients';
-import { curlSigV4, s3cmd, type CurlRun } from './proxy-clients/s3cmd-curl';
-import { startProxyWorld, type ProxyWorld } from './proxy-world';
+import { type GatewayKey, ok, scratchFiles, sha256 } from './proxy-clients/clients';
+import { type CurlRun, curlSigV4, s3cmd } from './proxy-clients/s3cmd-curl';
+import { type ProxyWorld, startProxyWorld } from './proxy-world';
 
 const V = 'alice-genomes';
 const MiB = 1024 * 1024;
@@ -73,8 +73,14 @@ describe('s3cmd 2.3', () => {
 
     ok(await s3c(carol, url, 'get', remote, path(`carol-${tag}/small.bin`)));
     expect(sha256(readFileSync(path(`carol-${tag}/small.bin`)))).toBe(original);
-    for (const refused of [await s3c(carol, url, 'put', join(dir, 'small.bin'), `s3://${V}/s3cmd-${tag}/carol.bin`), await s3c(carol, url, 'del', remote)]) {
-      expect({ code: refused.code, stderr: refused.stderr }).toEqual({ code: 77, stderr: expect.stringMatching(/ERROR: S3 error: 403 \(AccessDenied\)/) });
+    for (const refused of [
+      await s3c(carol, url, 'put', join(dir, 'small.bin'), `s3://${V}/s3cmd-${tag}/carol.bin`),
+      await s3c(carol, url, 'del', remote),
+    ]) {
+      expect({ code: refused.code, stderr: refused.stderr }).toEqual({
+        code: 77,
+        stderr: expect.stringMatching(/ERROR: S3 error: 403 \(AccessDenied\)/),
+      });
     }
 
     ok(await s3c(alice, url, 'del', remote));
@@ -99,7 +105,6 @@ describe('s3cmd 2.3', () => {
     ok(await s3c(alice, url, 'get', remote, path('down-node/big.bin')));
     expect(sha256(readFileSync(path('down-node/big.bin')))).toBe(sha256(readFileSync(join(dir, 'big.bin'))));
   });
-
 });
 
 describe('curl 7.88 --aws-sigv4', () => {
@@ -110,44 +115,71 @@ describe('curl 7.88 --aws-sigv4', () => {
    */
   const UNSIGNED = ['-H', 'x-amz-content-sha256: UNSIGNED-PAYLOAD'];
 
-  it.for(FRONTS)('%s: without x-amz-content-sha256 a PUT and a GET get the local S3’s own answer: 400 InvalidRequest, the header named', async (front) => {
-    const { url, tag } = fronts[front];
-    const customer = w.stack.customerEnv(0);
-    const owner = { accessKeyId: customer.AWS_ACCESS_KEY_ID!, secretAccessKey: customer.AWS_SECRET_ACCESS_KEY! };
-    const refusal = (run: CurlRun) => ({ status: run.status, code: /<Code>(.*?)<\/Code>/.exec(run.stdout)?.[1], message: /<Message>(.*?)<\/Message>/.exec(run.stdout)?.[1] });
-    ok(await s3c(alice, url, 'put', join(dir, 'small.bin'), `s3://${V}/curl-${tag}/there.bin`));
-    for (const [name, args] of [['bare.bin', ['-T', join(dir, 'small.bin')]], ['there.bin', []]] as const) {
-      const viaProxy = await curl(alice, `${url}/${V}/curl-${tag}/${name}`, ...args);
-      const direct = await curl(owner, `${w.stack.info.awsEndpoint}/alice-lab/project-x/curl-${tag}/${name}`, ...args);
-      expect(viaProxy.sent['x-amz-content-sha256']).toBeUndefined();
-      expect(refusal(viaProxy)).toEqual(refusal(direct));
-      expect(refusal(direct)).toEqual({ status: 400, code: 'InvalidRequest', message: 'Missing required header for this request: x-amz-content-sha256' });
-    }
-  });
+  it.for(FRONTS)(
+    '%s: without x-amz-content-sha256 a PUT and a GET get the local S3’s own answer: 400 InvalidRequest, the header named',
+    async (front) => {
+      const { url, tag } = fronts[front];
+      const customer = w.stack.customerEnv(0);
+      const owner = { accessKeyId: customer.AWS_ACCESS_KEY_ID!, secretAccessKey: customer.AWS_SECRET_ACCESS_KEY! };
+      const refusal = (run: CurlRun) => ({
+        status: run.status,
+        code: /<Code>(.*?)<\/Code>/.exec(run.stdout)?.[1],
+        message: /<Message>(.*?)<\/Message>/.exec(run.stdout)?.[1],
+      });
+      ok(await s3c(alice, url, 'put', join(dir, 'small.bin'), `s3://${V}/curl-${tag}/there.bin`));
+      for (const [name, args] of [
+        ['bare.bin', ['-T', join(dir, 'small.bin')]],
+        ['there.bin', []],
+      ] as const) {
+        const viaProxy = await curl(alice, `${url}/${V}/curl-${tag}/${name}`, ...args);
+        const direct = await curl(owner, `${w.stack.info.awsEndpoint}/alice-lab/project-x/curl-${tag}/${name}`, ...args);
+        expect(viaProxy.sent['x-amz-content-sha256']).toBeUndefined();
+        expect(refusal(viaProxy)).toEqual(refusal(direct));
+        expect(refusal(direct)).toEqual({
+          status: 400,
+          code: 'InvalidRequest',
+          message: 'Missing required header for this request: x-amz-content-sha256',
+        });
+      }
+    },
+  );
 
-  it.for(FRONTS)('%s: PUT (-T), GET, HEAD (-I) and a ranged GET of a small object with x-amz-content-sha256 given, byte for byte; HEAD says the ' +
-'size in Content-Length (Node front) or, as AWS’s URL renames it, x-amzn-Remapped-Content-Length (function URL)', async (front) => {
-    const { url, tag } = fronts[front];
-    const object = `${url}/${V}/curl-${tag}/small.bin`;
-    const original = readFileSync(join(dir, 'small.bin'));
-    const put = await curl(alice, object, ...UNSIGNED, '-T', join(dir, 'small.bin'));
-    expect({ status: put.status, body: put.stdout, signed: put.sent.authorization }).toEqual({ status: 200, body: '', signed: expect.stringContaining('SignedHeaders=host;x-amz-content-sha256;x-amz-date,') });
-    const get = await curl(alice, object, ...UNSIGNED, '-o', path(`curl-${tag}/small.bin`));
-    expect(get.status).toBe(200);
-    expect(sha256(readFileSync(path(`curl-${tag}/small.bin`)))).toBe(sha256(original));
-    const head = await curl(alice, object, ...UNSIGNED, '-I');
-    expect(head.status).toBe(200);
-    const sizes = head.stdout.split('\n').filter((line) => /^(x-amzn-remapped-)?content-length:/i.test(line)).map((line) => line.trim().toLowerCase());
-    expect(sizes).toEqual([front === 'Node front' ? 'content-length: 1024' : 'x-amzn-remapped-content-length: 1024']);
-    const range = await curl(alice, object, ...UNSIGNED, '-r', '100-199', '-o', path(`curl-${tag}/range.bin`));
-    expect(range.status).toBe(206);
-    expect(readFileSync(path(`curl-${tag}/range.bin`))).toEqual(original.subarray(100, 200));
-  });
+  it.for(FRONTS)(
+    '%s: PUT (-T), GET, HEAD (-I) and a ranged GET of a small object with x-amz-content-sha256 given, byte for byte; HEAD says the ' +
+      'size in Content-Length (Node front) or, as AWS’s URL renames it, x-amzn-Remapped-Content-Length (function URL)',
+    async (front) => {
+      const { url, tag } = fronts[front];
+      const object = `${url}/${V}/curl-${tag}/small.bin`;
+      const original = readFileSync(join(dir, 'small.bin'));
+      const put = await curl(alice, object, ...UNSIGNED, '-T', join(dir, 'small.bin'));
+      expect({ status: put.status, body: put.stdout, signed: put.sent.authorization }).toEqual({
+        status: 200,
+        body: '',
+        signed: expect.stringContaining('SignedHeaders=host;x-amz-content-sha256;x-amz-date,'),
+      });
+      const get = await curl(alice, object, ...UNSIGNED, '-o', path(`curl-${tag}/small.bin`));
+      expect(get.status).toBe(200);
+      expect(sha256(readFileSync(path(`curl-${tag}/small.bin`)))).toBe(sha256(original));
+      const head = await curl(alice, object, ...UNSIGNED, '-I');
+      expect(head.status).toBe(200);
+      const sizes = head.stdout
+        .split('\n')
+        .filter((line) => /^(x-amzn-remapped-)?content-length:/i.test(line))
+        .map((line) => line.trim().toLowerCase());
+      expect(sizes).toEqual([front === 'Node front' ? 'content-length: 1024' : 'x-amzn-remapped-content-length: 1024']);
+      const range = await curl(alice, object, ...UNSIGNED, '-r', '100-199', '-o', path(`curl-${tag}/range.bin`));
+      expect(range.status).toBe(206);
+      expect(readFileSync(path(`curl-${tag}/range.bin`))).toEqual(original.subarray(100, 200));
+    },
+  );
 
   it.for(FRONTS)('%s: carol’s PUT is refused with 403 AccessDenied and nothing is stored', async (front) => {
     const { url, tag } = fronts[front];
     const put = await curl(carol, `${url}/${V}/curl-${tag}/carol.bin`, ...UNSIGNED, '-T', join(dir, 'small.bin'));
-    expect({ status: put.status, body: put.stdout }).toMatchObject({ status: 403, body: expect.stringContaining('<Code>AccessDenied</Code>') });
+    expect({ status: put.status, body: put.stdout }).toMatchObject({
+      status: 403,
+      body: expect.stringContaining('<Code>AccessDenied</Code>'),
+    });
     expect((await curl(alice, `${url}/${V}/curl-${tag}/carol.bin`, ...UNSIGNED, '-I')).status).toBe(404);
   });
 });

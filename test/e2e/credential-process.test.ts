@@ -17,8 +17,16 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, GetObjectTaggingCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  GetObjectTaggingCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../support/local-stack';
@@ -60,7 +68,11 @@ interface Outcome {
 /** /usr/bin/aws as `who`, with `who`'s profile: credentials come from credential_process, i.e. our CLI. */
 async function awsAs(who: string, ...args: string[]): Promise<Outcome> {
   try {
-    const { stdout, stderr } = await exec('/usr/bin/aws', ['--endpoint-url', stack.info.awsEndpoint, '--profile', who, '--output', 'json', ...args], { env: userEnv(who), timeout: 60_000 });
+    const { stdout, stderr } = await exec(
+      '/usr/bin/aws',
+      ['--endpoint-url', stack.info.awsEndpoint, '--profile', who, '--output', 'json', ...args],
+      { env: userEnv(who), timeout: 60_000 },
+    );
     return { ok: true, stdout, stderr };
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string };
@@ -108,7 +120,12 @@ async function customerKeys(prefix: string): Promise<string[]> {
 beforeAll(async () => {
   stack = await startTestStack();
   const customer = stack.info.customers[0]!;
-  const config = { endpoint: stack.info.awsEndpoint, region: 'us-east-1', credentials: { accessKeyId: customer.accessKeyId, secretAccessKey: customer.secretAccessKey }, maxAttempts: 1 };
+  const config = {
+    endpoint: stack.info.awsEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: customer.accessKeyId, secretAccessKey: customer.secretAccessKey },
+    maxAttempts: 1,
+  };
   customerS3 = new S3Client({ ...config, forcePathStyle: true });
   const iam = new IAMClient(config);
   for (const who of ['alice', 'carol']) tokens[who] = stack.token({ sub: who });
@@ -119,13 +136,29 @@ beforeAll(async () => {
   await customerS3.send(new PutObjectCommand({ Bucket: ARCHIVE, Key: 'old/secret.txt', Body: 'not for the volume\n' }));
 
   // Registered and verified through the API, the returned policies applied to the role.
-  const placeholder = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }] });
+  const placeholder = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }],
+  });
   const role = await iam.send(new CreateRoleCommand({ RoleName: 'AliceGenomes', AssumeRolePolicyDocument: placeholder }));
-  const created = await api('alice', 'POST', '/volumes', { name: VOLUME, bucket: BUCKET, prefix: PREFIX, region: 'us-east-1', accessMode: 'read-write', auth: { type: 'role', roleArn: role.Role!.Arn } });
+  const created = await api('alice', 'POST', '/volumes', {
+    name: VOLUME,
+    bucket: BUCKET,
+    prefix: PREFIX,
+    region: 'us-east-1',
+    accessMode: 'read-write',
+    auth: { type: 'role', roleArn: role.Role!.Arn },
+  });
   expect(created.status).toBe(201);
   const { trustPolicy, permissionsPolicy } = created.body.setup;
   await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'AliceGenomes', PolicyDocument: JSON.stringify(trustPolicy) }));
-  await iam.send(new PutRolePolicyCommand({ RoleName: 'AliceGenomes', PolicyName: `volume-gateway-${VOLUME}`, PolicyDocument: JSON.stringify(permissionsPolicy) }));
+  await iam.send(
+    new PutRolePolicyCommand({
+      RoleName: 'AliceGenomes',
+      PolicyName: `volume-gateway-${VOLUME}`,
+      PolicyDocument: JSON.stringify(permissionsPolicy),
+    }),
+  );
   const verified = await api('alice', 'POST', `/volumes/${created.body.id}/verify`);
   expect(verified.body.status).toBe('active');
   expect((await api('alice', 'PUT', `/volumes/${created.body.id}/members/carol`, { access: 'read' })).status).toBe(200);
@@ -133,7 +166,9 @@ beforeAll(async () => {
   // Afterwards the customer gives the role far more than the volume: both buckets, every action.
   const everything = JSON.stringify({
     Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: [BUCKET, ARCHIVE].flatMap((b) => [`arn:aws:s3:::${b}`, `arn:aws:s3:::${b}/*`]) }],
+    Statement: [
+      { Effect: 'Allow', Action: 's3:*', Resource: [BUCKET, ARCHIVE].flatMap((b) => [`arn:aws:s3:::${b}`, `arn:aws:s3:::${b}/*`]) },
+    ],
   });
   await iam.send(new PutRolePolicyCommand({ RoleName: 'AliceGenomes', PolicyName: 'everything', PolicyDocument: everything }));
 
@@ -143,7 +178,7 @@ beforeAll(async () => {
   // A 5 MB multipart threshold, so a copy of 11 MiB goes in parts (the aws cli's default is 8 MB).
   const profile = (name: string, extra: string[]) =>
     `[profile ${name}]\nregion = us-east-1\ncredential_process = ${credentialProcess(extra).join(' ')}\ns3 =\n  addressing_style = ` +
-`path\n  multipart_threshold = 5MB\n  multipart_chunksize = 5MB\n`;
+    `path\n  multipart_threshold = 5MB\n  multipart_chunksize = 5MB\n`;
   writeFileSync(join(home, '.aws', 'config'), `${profile('alice', [])}\n${profile('carol', ['--access', 'read'])}`);
   writeFileSync(join(home, 'sample.txt'), 'boto3 reads this\n');
 }, 120_000);
@@ -176,7 +211,14 @@ describe('alice’s profile (read-write)', () => {
   it('copies in the volume above the multipart threshold with aws s3 cp, keeping tags and metadata (it reads tags first)', async () => {
     const big = randomBytes(11 * 1024 * 1024);
     await customerS3.send(
-      new PutObjectCommand({ Bucket: BUCKET, Key: `${PREFIX}/big/source.bin`, Body: big, Tagging: 'stage=raw&owner=alice', Metadata: { sample: 's1' }, ContentType: 'application/x-bam' }),
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: `${PREFIX}/big/source.bin`,
+        Body: big,
+        Tagging: 'stage=raw&owner=alice',
+        Metadata: { sample: 's1' },
+        ContentType: 'application/x-bam',
+      }),
     );
     await awsOk('alice', 's3', 'cp', `s3://${BUCKET}/${PREFIX}/big/source.bin`, `s3://${BUCKET}/${PREFIX}/big/copy.bin`);
     const copy = await customerS3.send(new GetObjectCommand({ Bucket: BUCKET, Key: `${PREFIX}/big/copy.bin` }));
@@ -197,7 +239,10 @@ describe('alice’s profile (read-write)', () => {
       'body = s3.get_object(Bucket=sys.argv[3], Key=sys.argv[4] + "sample.txt")["Body"].read().decode()',
       'print(json.dumps({"keys": [o["Key"] for o in listed.get("Contents", [])], "body": body}))',
     ].join('\n');
-    const { stdout } = await exec('/usr/bin/python3', ['-c', script, 'alice', stack.info.awsEndpoint, BUCKET, `${PREFIX}/boto/`], { env: userEnv('alice'), timeout: 60_000 });
+    const { stdout } = await exec('/usr/bin/python3', ['-c', script, 'alice', stack.info.awsEndpoint, BUCKET, `${PREFIX}/boto/`], {
+      env: userEnv('alice'),
+      timeout: 60_000,
+    });
     expect(JSON.parse(stdout)).toEqual({ keys: [`${PREFIX}/boto/sample.txt`], body: 'boto3 reads this\n' });
   });
 
@@ -205,11 +250,15 @@ describe('alice’s profile (read-write)', () => {
     await Promise.all([
       expectAccessDenied('alice', 's3api', 'get-object', '--bucket', BUCKET, '--key', 'other-project/secret.txt', join(home, 'stolen.txt')),
       (async () => {
-        await expect(alice.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'other-project/planted.txt', Body: 'x' }))).rejects.toMatchObject(denied);
+        await expect(
+          alice.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'other-project/planted.txt', Body: 'x' })),
+        ).rejects.toMatchObject(denied);
         await expect(alice.s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'other-project/' }))).rejects.toMatchObject(denied);
         await expect(alice.s3.send(new ListObjectsV2Command({ Bucket: BUCKET }))).rejects.toMatchObject(denied);
         // A key that only starts like the prefix is another prefix.
-        await expect(alice.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${PREFIX}-evil/x.txt`, Body: 'x' }))).rejects.toMatchObject(denied);
+        await expect(alice.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${PREFIX}-evil/x.txt`, Body: 'x' }))).rejects.toMatchObject(
+          denied,
+        );
       })(),
     ]);
     expect(await customerKeys('other-project/')).toEqual(['other-project/secret.txt']);
@@ -221,7 +270,9 @@ describe('alice’s profile (read-write)', () => {
       expectAccessDenied('alice', 's3api', 'list-objects-v2', '--bucket', ARCHIVE),
       (async () => {
         await expect(alice.s3.send(new GetObjectCommand({ Bucket: ARCHIVE, Key: 'old/secret.txt' }))).rejects.toMatchObject(denied);
-        await expect(alice.s3.send(new PutObjectCommand({ Bucket: ARCHIVE, Key: `${PREFIX}/x.txt`, Body: 'x' }))).rejects.toMatchObject(denied);
+        await expect(alice.s3.send(new PutObjectCommand({ Bucket: ARCHIVE, Key: `${PREFIX}/x.txt`, Body: 'x' }))).rejects.toMatchObject(
+          denied,
+        );
       })(),
     ]);
   });
@@ -250,7 +301,9 @@ describe('carol’s profile (read member)', () => {
         expect(copied.stderr).toMatch(/AccessDenied/);
       })(),
       (async () => {
-        await expect(carol.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${PREFIX}/carol-was-here.txt`, Body: 'x' }))).rejects.toMatchObject(denied);
+        await expect(
+          carol.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${PREFIX}/carol-was-here.txt`, Body: 'x' })),
+        ).rejects.toMatchObject(denied);
         await expect(carol.s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: `${PREFIX}/shared.txt` }))).rejects.toMatchObject(denied);
       })(),
     ]);
@@ -264,10 +317,16 @@ describe('carol’s profile (read member)', () => {
     writeFileSync(
       join(home, '.aws', 'config'),
       `${readFileSync(join(home, '.aws', 'config'), 'utf8')}\n[profile carol-write]\nregion = us-east-1\ncredential_process = ` +
-`${credentialProcess(['--access', 'write']).join(' ')}\n`,
+        `${credentialProcess(['--access', 'write']).join(' ')}\n`,
     );
-    const outcome = await exec('/usr/bin/aws', ['--endpoint-url', stack.info.awsEndpoint, '--profile', 'carol-write', 's3', 'ls', `s3://${BUCKET}/${PREFIX}/`], { env: userEnv('carol') }).catch((e) => e);
+    const outcome = await exec(
+      '/usr/bin/aws',
+      ['--endpoint-url', stack.info.awsEndpoint, '--profile', 'carol-write', 's3', 'ls', `s3://${BUCKET}/${PREFIX}/`],
+      { env: userEnv('carol') },
+    ).catch((e) => e);
     expect(outcome.code).not.toBe(0);
-    expect(outcome.stderr).toMatch(/volume-gateway: not allowed to get write credentials for volume "alice-genomes" \(AccessExceedsMembership/);
+    expect(outcome.stderr).toMatch(
+      /volume-gateway: not allowed to get write credentials for volume "alice-genomes" \(AccessExceedsMembership/,
+    );
   });
 });

@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from './../support/local-stack';
-import { ok, parseGuide, runGuide, type GuideBlock } from './guides/blocks';
 import { withPackagingLock } from '../support/packaging-lock';
+import { type GuideBlock, ok, parseGuide, runGuide } from './guides/blocks';
 
 let stack: TestStack;
 let home: string;
@@ -41,10 +41,21 @@ afterAll(async () => {
 
 /** A reader's terminal: their own HOME and, for the guides that use it, the local stack's data directory. */
 function guideEnv(place: { HOME: string; LOCAL_DATA_DIR?: string }): NodeJS.ProcessEnv {
-  return { PATH: `/usr/bin:/bin:${process.env.PATH}`, ...place, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', AWS_EC2_METADATA_DISABLED: 'true', AWS_PAGER: '' };
+  return {
+    PATH: `/usr/bin:/bin:${process.env.PATH}`,
+    ...place,
+    LANG: 'C.UTF-8',
+    LC_ALL: 'C.UTF-8',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_PAGER: '',
+  };
 }
 
-async function run(guide: string, place: { HOME: string; LOCAL_DATA_DIR?: string } = { HOME: home, LOCAL_DATA_DIR: stack.dataDir }, timeoutMs = 120_000): Promise<GuideOutcome> {
+async function run(
+  guide: string,
+  place: { HOME: string; LOCAL_DATA_DIR?: string } = { HOME: home, LOCAL_DATA_DIR: stack.dataDir },
+  timeoutMs = 120_000,
+): Promise<GuideOutcome> {
   const blocks = parseGuide(join('docs', guide));
   return { blocks, out: ok(await runGuide(blocks, { cwd: process.cwd(), env: guideEnv(place), timeoutMs })) };
 }
@@ -52,7 +63,13 @@ async function run(guide: string, place: { HOME: string; LOCAL_DATA_DIR?: string
 /** The customer's own view of their bucket (the JS SDK: these checks are not about the aws cli). */
 function customerS3(): S3Client {
   const { accessKeyId, secretAccessKey } = stack.info.customers[0]!;
-  return new S3Client({ endpoint: stack.info.awsEndpoint, region: stack.info.region, forcePathStyle: true, credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1 });
+  return new S3Client({
+    endpoint: stack.info.awsEndpoint,
+    region: stack.info.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId, secretAccessKey },
+    maxAttempts: 1,
+  });
 }
 
 const lines = (text: string | undefined) => (text ?? '').trim().split('\n');
@@ -83,14 +100,26 @@ describe('docs/connecting-a-bucket.md', () => {
       'active',
     ]);
     // The failed verify names the first check, and every later one as failed (not run).
-    expect(lines(out['verify-fails-first'])).toEqual(['failed', 'assume-role', 'external-id-required', 'wrong-external-id-refused', 'list-prefix', 'read-only-refuses-write']);
+    expect(lines(out['verify-fails-first'])).toEqual([
+      'failed',
+      'assume-role',
+      'external-id-required',
+      'wrong-external-id-refused',
+      'list-prefix',
+      'read-only-refuses-write',
+    ]);
     expect(lines(out['cleanup-early'])).toEqual(['204']);
     expect(out.share).toContain('bob read');
     expect(out['bucket-cors']!.trim()).toBe('ETag');
 
     expect(out['web-identity']).toContain('sts:AssumeRoleWithWebIdentity');
     expect(out['web-identity']).toMatch(/^aws iam create-open-id-connect-provider /m);
-    expect(lines(out['web-identity']).slice(-4)).toEqual(['ok   assume-role-with-web-identity', 'ok   list-prefix', 'ok   read-only-refuses-write', 'active']);
+    expect(lines(out['web-identity']).slice(-4)).toEqual([
+      'ok   assume-role-with-web-identity',
+      'ok   list-prefix',
+      'ok   read-only-refuses-write',
+      'active',
+    ]);
 
     // The customer's own view: the data the guide put in is there, and no probe object was left behind.
     const listed = (await customerS3().send(new ListObjectsV2Command({ Bucket: 'lab-data' }))).Contents?.map((o) => o.Key) ?? [];
@@ -101,7 +130,7 @@ describe('docs/connecting-a-bucket.md', () => {
 
 describe('docs/using-volumes.md', () => {
   it('reaches the volume with a credential_process profile, a gateway key through both proxy fronts (aws cli, boto3, rclone), a ' +
-'Nextflow block and presigned URLs, byte for byte', async () => {
+    'Nextflow block and presigned URLs, byte for byte', async () => {
     const { out } = await run('using-volumes.md');
     expect(out['volume-id']!.trim()).toBe('lab-genomes active read-write');
 
@@ -166,7 +195,10 @@ describe('docs/deploying.md', () => {
     expect(statements[0]!.Action.every((a) => a.startsWith('dynamodb:'))).toBe(true);
     expect(statements[0]!.Action).not.toContain('dynamodb:Scan');
     expect(JSON.stringify(statements[0]!.Resource)).toMatch(/VolumesTable[\s\S]*AuditTable[\s\S]*AccessKeysTable/);
-    expect(statements[1]).toEqual({ Action: ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'], Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/*']] } });
+    expect(statements[1]).toEqual({
+      Action: ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'],
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/*']] },
+    });
 
     expect(out['proxy-config-check']).toContain('The S3 proxy could not start: Configuration error: AWS_REGION is not set');
     expect(out['proxy-config-check']).toContain('exit code 1');

@@ -5,19 +5,23 @@
  * accepted key's object written through the proxy is read back byte for byte through a presigned GET and a
  * download link, and one written with a presigned PUT is read back through the proxy.
  */
+
+import { request as httpRequest } from 'node:http';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uriEncode } from '../../shared/sigv4/encoding';
-import { startTestStack, type TestStack } from '../support/local-stack';
-import { apiAs, customerClients, registerSdkVolume, type ApiCall } from '../support/sdk-volume';
 import { keyTable, type Verdict } from '../shared/volumes/key-table';
+import { startTestStack, type TestStack } from '../support/local-stack';
+import { type ApiCall, apiAs, customerClients, registerSdkVolume } from '../support/sdk-volume';
 
 /** Alice's two volumes: one under a prefix of a bucket, one a whole bucket. */
-const VOLUMES = { 'keys-prefixed': { bucket: 'keys-lab', prefix: 'project-x' }, 'keys-whole': { bucket: 'keys-whole-lab', prefix: '' } } as const;
+const VOLUMES = {
+  'keys-prefixed': { bucket: 'keys-lab', prefix: 'project-x' },
+  'keys-whole': { bucket: 'keys-whole-lab', prefix: '' },
+} as const;
 type VolumeName = keyof typeof VOLUMES;
 
 let stack: TestStack;
@@ -55,7 +59,14 @@ const proxyPath = (volume: string, key: string) => `/${volume}/${uriEncode(key, 
 /** A request to the proxy signed with alice's gateway key, sent with its path exactly as given (no URL normalisation). */
 async function proxy(method: 'GET' | 'PUT', path: string, body?: string): Promise<Answer> {
   const base = new URL(stack.info.proxyUrl);
-  const signer = new SignatureV4({ credentials: gatewayKey, region: 'us-east-1', service: 's3', sha256: Sha256, uriEscapePath: false, applyChecksum: false });
+  const signer = new SignatureV4({
+    credentials: gatewayKey,
+    region: 'us-east-1',
+    service: 's3',
+    sha256: Sha256,
+    uriEscapePath: false,
+    applyChecksum: false,
+  });
   const payload = Buffer.from(body ?? '');
   const signed = await signer.sign(
     new HttpRequest({
@@ -63,7 +74,11 @@ async function proxy(method: 'GET' | 'PUT', path: string, body?: string): Promis
       hostname: base.hostname,
       port: Number(base.port),
       path,
-      headers: { host: base.host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', ...(method === 'PUT' ? { 'content-length': String(payload.length) } : {}) },
+      headers: {
+        host: base.host,
+        'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
+        ...(method === 'PUT' ? { 'content-length': String(payload.length) } : {}),
+      },
     }),
   );
   return send(base, method, path, signed.headers, method === 'PUT' ? payload : undefined);
@@ -75,7 +90,9 @@ function send(base: URL, method: string, path: string, headers: Record<string, s
     const req = httpRequest({ host: base.hostname, port: base.port, method, path, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), location: res.headers.location }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), location: res.headers.location }),
+      );
     });
     req.on('error', reject);
     req.end(body);
@@ -87,9 +104,16 @@ const s3Code = (answer: Answer) => /<Code>([^<]*)<\/Code>/.exec(answer.body)?.[1
 /** The proxy's verdict on a key, from its answer to PutObject. */
 const proxyVerdict = (answer: Answer): string => (answer.status === 200 ? 'accepted' : `${answer.status} ${s3Code(answer)}`);
 /** The API's verdict on a key, from a JSON answer. */
-const apiVerdict = (answer: { status: number; body: any }, okStatus: number): string => (answer.status === okStatus ? 'accepted' : `${answer.status} ${answer.body?.code}`);
+const apiVerdict = (answer: { status: number; body: any }, okStatus: number): string =>
+  answer.status === okStatus ? 'accepted' : `${answer.status} ${answer.body?.code}`;
 
-const PROXY_REFUSAL: Record<Verdict, string> = { accepted: 'accepted', 'dot-segment': '400 InvalidArgument', 'too-long': '400 KeyTooLongError', empty: '', 'not-unicode': '' };
+const PROXY_REFUSAL: Record<Verdict, string> = {
+  accepted: 'accepted',
+  'dot-segment': '400 InvalidArgument',
+  'too-long': '400 KeyTooLongError',
+  empty: '',
+  'not-unicode': '',
+};
 const API_REFUSAL = (verdict: Verdict) => (verdict === 'accepted' ? 'accepted' : '400 InvalidKey');
 
 /** The download link of `key`, as a client names it: every byte but letters and digits percent-encoded. */
@@ -144,7 +168,9 @@ describe('an object under "/lead"', () => {
     const id = ids['keys-prefixed'];
     const presigned = await api('POST', `/volumes/${id}/presign`, { key: '/lead-up', method: 'PUT' });
     expect(presigned.status).toBe(200);
-    expect((await fetch(presigned.body.url, { method: 'PUT', body: 'leading slash, via the API', headers: presigned.body.headers })).status).toBe(200);
+    expect(
+      (await fetch(presigned.body.url, { method: 'PUT', body: 'leading slash, via the API', headers: presigned.body.headers })).status,
+    ).toBe(200);
     expect(await proxy('GET', '/keys-prefixed//lead-up')).toEqual({ status: 200, body: 'leading slash, via the API' });
     // Stored as S3 keys are: the root, then the key as given.
     expect((await customerS3.send(new HeadObjectCommand({ Bucket: 'keys-lab', Key: 'project-x//lead-up' }))).ContentLength).toBe(26);

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { freePort } from '../../local/free-port';
 
-
 async function waitFor(file: string, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
   while (!existsSync(file)) {
@@ -17,7 +16,13 @@ async function waitFor(file: string, ms: number): Promise<void> {
 
 it('starts on the given ports, serves the API and the proxy URL, and stops cleanly on SIGINT', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'vg-npm-start-'));
-  const ports = { API_PORT: await freePort(), PROXY_PORT: await freePort(), AWS_PORT: await freePort(), OIDC_PORT: await freePort(), NODE_PROXY_PORT: await freePort() };
+  const ports = {
+    API_PORT: await freePort(),
+    PROXY_PORT: await freePort(),
+    AWS_PORT: await freePort(),
+    OIDC_PORT: await freePort(),
+    NODE_PROXY_PORT: await freePort(),
+  };
   const child = spawn('node_modules/.bin/tsx', ['local/start.ts'], {
     env: { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), LOCAL_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],

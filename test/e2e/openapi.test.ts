@@ -12,7 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../support/local-stack';
 
 const exec = promisify(execFile);
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv2020) => void;
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (
+  ajv: Ajv2020,
+) => void;
 
 let stack: TestStack;
 let customer: NodeJS.ProcessEnv;
@@ -28,12 +30,20 @@ interface Reply {
 }
 
 /** Calls the API and checks the answer against the served document's operation `method template`. */
-async function call(method: string, template: string, path: string, options: { body?: unknown; token?: string | null } = {}): Promise<Reply> {
+async function call(
+  method: string,
+  template: string,
+  path: string,
+  options: { body?: unknown; token?: string | null } = {},
+): Promise<Reply> {
   const bearer = options.token === undefined ? token : options.token;
   const response = await fetch(`${stack.info.apiUrl}${path}`, {
     method,
     redirect: 'manual',
-    headers: { ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...(options.body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
   });
   const text = await response.text();
@@ -99,10 +109,23 @@ describe('answers recorded from real calls match their documented schemas', () =
   });
 
   it('registers a volume (201), verifies it, lists, reads and changes it', async () => {
-    const placeholder = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }] });
-    const role = JSON.parse(await stack.aws(customer, 'iam', 'create-role', '--role-name', 'OpenApiRole', '--assume-role-policy-document', placeholder));
+    const placeholder = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }],
+    });
+    const role = JSON.parse(
+      await stack.aws(customer, 'iam', 'create-role', '--role-name', 'OpenApiRole', '--assume-role-policy-document', placeholder),
+    );
     const created = await call('POST', '/volumes', '/volumes', {
-      body: { name: 'openapi-vol', bucket: 'openapi-lab', prefix: 'runs', region: 'us-east-1', accessMode: 'read-write', auth: { type: 'role', roleArn: role.Role.Arn }, description: 'OpenAPI check' },
+      body: {
+        name: 'openapi-vol',
+        bucket: 'openapi-lab',
+        prefix: 'runs',
+        region: 'us-east-1',
+        accessMode: 'read-write',
+        auth: { type: 'role', roleArn: role.Role.Arn },
+        description: 'OpenAPI check',
+      },
     });
     expect(created.status).toBe(201);
     volumeId = created.body.id;
@@ -116,7 +139,15 @@ describe('answers recorded from real calls match their documented schemas', () =
   });
 
   it('refusals: a 400 naming the field, a 404 VolumeNotFound', async () => {
-    const invalid = await call('POST', '/volumes', '/volumes', { body: { name: 'Bad_Name', bucket: 'openapi-lab', region: 'us-east-1', accessMode: 'read-only', auth: { type: 'role', roleArn: 'arn:aws:iam::123456789012:role/x' } } });
+    const invalid = await call('POST', '/volumes', '/volumes', {
+      body: {
+        name: 'Bad_Name',
+        bucket: 'openapi-lab',
+        region: 'us-east-1',
+        accessMode: 'read-only',
+        auth: { type: 'role', roleArn: 'arn:aws:iam::123456789012:role/x' },
+      },
+    });
     expect(invalid.status).toBe(400);
     expect(invalid.body.field).toBe('name');
     const missing = await call('GET', '/volumes/{id}', '/volumes/vol-does-not-exist');
@@ -125,24 +156,42 @@ describe('answers recorded from real calls match their documented schemas', () =
   });
 
   it('members and the audit trail', async () => {
-    expect((await call('PUT', '/volumes/{id}/members/{subject}', `/volumes/${volumeId}/members/bob`, { body: { access: 'read' } })).status).toBe(200);
+    expect(
+      (await call('PUT', '/volumes/{id}/members/{subject}', `/volumes/${volumeId}/members/bob`, { body: { access: 'read' } })).status,
+    ).toBe(200);
     expect((await call('GET', '/volumes/{id}/members', `/volumes/${volumeId}/members`)).body.items).toHaveLength(2);
     expect((await call('DELETE', '/volumes/{id}/members/{subject}', `/volumes/${volumeId}/members/bob`)).status).toBe(204);
     expect((await call('GET', '/volumes/{id}/audit', `/volumes/${volumeId}/audit`)).body.items.length).toBeGreaterThan(0);
   });
 
   it('credentials, a presigned URL, a download redirect, a browser upload and the Nextflow config', async () => {
-    expect((await call('POST', '/volumes/{id}/credentials', `/volumes/${volumeId}/credentials`, { body: { access: 'read' } })).body.Version).toBe(1);
-    expect((await call('POST', '/volumes/{id}/presign', `/volumes/${volumeId}/presign`, { body: { key: 'a/b.txt', method: 'PUT', contentType: 'text/plain' } })).status).toBe(200);
+    expect(
+      (await call('POST', '/volumes/{id}/credentials', `/volumes/${volumeId}/credentials`, { body: { access: 'read' } })).body.Version,
+    ).toBe(1);
+    expect(
+      (
+        await call('POST', '/volumes/{id}/presign', `/volumes/${volumeId}/presign`, {
+          body: { key: 'a/b.txt', method: 'PUT', contentType: 'text/plain' },
+        })
+      ).status,
+    ).toBe(200);
     const download = await call('GET', '/volumes/{id}/download/{key}', `/volumes/${volumeId}/download/a/b.txt`);
     expect(download.status).toBe(302);
     expect(download.headers.get('location')).toMatch(/^http/);
     const started = await call('POST', '/volumes/{id}/uploads', `/volumes/${volumeId}/uploads`, { body: { key: 'big.bin', parts: 2 } });
     expect(started.status).toBe(201);
     const uploadId = encodeURIComponent(started.body.uploadId);
-    const more = await call('POST', '/volumes/{id}/uploads/{uploadId}/parts', `/volumes/${volumeId}/uploads/${uploadId}/parts`, { body: { key: 'big.bin', from: 2, count: 1 } });
+    const more = await call('POST', '/volumes/{id}/uploads/{uploadId}/parts', `/volumes/${volumeId}/uploads/${uploadId}/parts`, {
+      body: { key: 'big.bin', from: 2, count: 1 },
+    });
     expect(more.body.parts).toMatchObject([{ partNumber: 2 }]);
-    expect((await call('POST', '/volumes/{id}/uploads/{uploadId}/abort', `/volumes/${volumeId}/uploads/${uploadId}/abort`, { body: { key: 'big.bin' } })).status).toBe(204);
+    expect(
+      (
+        await call('POST', '/volumes/{id}/uploads/{uploadId}/abort', `/volumes/${volumeId}/uploads/${uploadId}/abort`, {
+          body: { key: 'big.bin' },
+        })
+      ).status,
+    ).toBe(204);
     expect((await call('GET', '/volumes/{id}/nextflow-config', `/volumes/${volumeId}/nextflow-config`)).status).toBe(200);
   });
 

@@ -5,6 +5,10 @@
  * S3 answers the customer directly, for every algorithm. A hand-signed STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER
  * request with a gateway key too; a trailer that does not match is BadDigest and nothing is stored.
  */
+
+import { randomBytes } from 'node:crypto';
+import { Agent, request as httpRequest } from 'node:http';
+import { Readable } from 'node:stream';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import {
   type ChecksumType,
@@ -20,13 +24,10 @@ import {
 } from '@aws-sdk/client-s3';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { randomBytes } from 'node:crypto';
-import { Agent, request as httpRequest } from 'node:http';
-import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createChecksum, signingKey, type ChecksumAlgorithm } from '../../shared/sigv4';
+import { type ChecksumAlgorithm, createChecksum, signingKey } from '../../shared/sigv4';
 import { encodeAwsChunked } from '../shared/sigv4/helpers';
-import { startProxyWorld, type ProxyWorld } from './proxy-world';
+import { type ProxyWorld, startProxyWorld } from './proxy-world';
 
 let w: ProxyWorld;
 let direct: S3Client;
@@ -38,7 +39,14 @@ const ALGORITHMS: ChecksumAlgorithm[] = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1',
 
 /** An SDK client that computes checksums whenever an operation supports them, recording what it sends. */
 function client(name: string, endpoint: string, credentials: { accessKeyId: string; secretAccessKey: string }): S3Client {
-  const s3 = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, maxAttempts: 1, credentials, requestChecksumCalculation: 'WHEN_SUPPORTED' });
+  const s3 = new S3Client({
+    endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    maxAttempts: 1,
+    credentials,
+    requestChecksumCalculation: 'WHEN_SUPPORTED',
+  });
   sent[name] ??= [];
   s3.middlewareStack.add(
     (next) => async (args) => {
@@ -60,7 +68,8 @@ beforeAll(async () => {
 afterAll(() => w?.stack.close());
 
 /** Where a target names the object `key` of the volume: the volume through the proxy, the real bucket directly. */
-const place = (target: string, key: string) => (target === 'direct' ? { Bucket: 'alice-lab', Key: `project-x/direct/${key}` } : { Bucket: VOLUME, Key: `${target}/${key}` });
+const place = (target: string, key: string) =>
+  target === 'direct' ? { Bucket: 'alice-lab', Key: `project-x/direct/${key}` } : { Bucket: VOLUME, Key: `${target}/${key}` };
 const s3Of = (target: string) => (target === 'direct' ? direct : fronts[target]!);
 const field = (algorithm: ChecksumAlgorithm) => `Checksum${algorithm}` as const;
 const lastSent = (target: string) => sent[target]![sent[target]!.length - 1]!;
@@ -74,7 +83,9 @@ const digest = async (algorithm: ChecksumAlgorithm, data: Buffer) => {
 /** PutObject of a stream (the SDK sends its checksum as a trailer), then HeadObject and GetObject in checksum mode. */
 async function putAndRead(target: string, key: string, data: Buffer, algorithm: ChecksumAlgorithm) {
   const s3 = s3Of(target);
-  const put = await s3.send(new PutObjectCommand({ ...place(target, key), Body: Readable.from([data]), ContentLength: data.length, ChecksumAlgorithm: algorithm }));
+  const put = await s3.send(
+    new PutObjectCommand({ ...place(target, key), Body: Readable.from([data]), ContentLength: data.length, ChecksumAlgorithm: algorithm }),
+  );
   const trailer = lastSent(target)['x-amz-trailer'];
   const head = await s3.send(new HeadObjectCommand({ ...place(target, key), ChecksumMode: 'ENABLED' }));
   const got = await s3.send(new GetObjectCommand({ ...place(target, key), ChecksumMode: 'ENABLED' }));
@@ -102,25 +113,41 @@ describe.each(['url', 'node'])('through the %s front, a stream upload’s traili
 /** A multipart upload created with an algorithm and type, its parts streamed (trailers), completed with each part's checksum. */
 async function multipart(target: string, key: string, parts: Buffer[], algorithm: ChecksumAlgorithm, type: ChecksumType) {
   const s3 = s3Of(target);
-  const { UploadId, ChecksumAlgorithm: createdWith, ChecksumType: createdType } = await s3.send(
-    new CreateMultipartUploadCommand({ ...place(target, key), ChecksumAlgorithm: algorithm, ChecksumType: type }),
-  );
+  const {
+    UploadId,
+    ChecksumAlgorithm: createdWith,
+    ChecksumType: createdType,
+  } = await s3.send(new CreateMultipartUploadCommand({ ...place(target, key), ChecksumAlgorithm: algorithm, ChecksumType: type }));
   const uploaded = [];
   for (const [i, part] of parts.entries()) {
     const answer = await s3.send(
-      new UploadPartCommand({ ...place(target, key), UploadId, PartNumber: i + 1, Body: Readable.from([part]), ContentLength: part.length, ChecksumAlgorithm: algorithm }),
+      new UploadPartCommand({
+        ...place(target, key),
+        UploadId,
+        PartNumber: i + 1,
+        Body: Readable.from([part]),
+        ContentLength: part.length,
+        ChecksumAlgorithm: algorithm,
+      }),
     );
     expect(lastSent(target)['x-amz-trailer']).toBe(`x-amz-checksum-${algorithm.toLowerCase()}`);
     uploaded.push({ PartNumber: i + 1, ETag: answer.ETag, [field(algorithm)]: answer[field(algorithm)] });
   }
-  const done = await s3.send(new CompleteMultipartUploadCommand({ ...place(target, key), UploadId, MultipartUpload: { Parts: uploaded }, ChecksumType: type }));
+  const done = await s3.send(
+    new CompleteMultipartUploadCommand({ ...place(target, key), UploadId, MultipartUpload: { Parts: uploaded }, ChecksumType: type }),
+  );
   const head = await s3.send(new HeadObjectCommand({ ...place(target, key), ChecksumMode: 'ENABLED' }));
   const got = await s3.send(new GetObjectCommand({ ...place(target, key), ChecksumMode: 'ENABLED' }));
   const intact = Buffer.from(await got.Body!.transformToByteArray()).equals(Buffer.concat(parts));
   return {
     created: { algorithm: createdWith, type: createdType },
     parts: uploaded.map((part) => part[field(algorithm)]),
-    completed: { checksum: done[field(algorithm)], type: done.ChecksumType, key: done.Key?.replace(/^project-x\/direct\//, `${target}/`), bucket: done.Bucket === 'alice-lab' ? VOLUME : done.Bucket },
+    completed: {
+      checksum: done[field(algorithm)],
+      type: done.ChecksumType,
+      key: done.Key?.replace(/^project-x\/direct\//, `${target}/`),
+      bucket: done.Bucket === 'alice-lab' ? VOLUME : done.Bucket,
+    },
     head: { checksum: head[field(algorithm)], type: head.ChecksumType },
     get: { checksum: got[field(algorithm)], type: got.ChecksumType, intact },
   };
@@ -141,7 +168,10 @@ describe.each(['url', 'node'])('through the %s front, a multipart upload with ch
     const key = `mpu/${algorithm}-${type}.bin`;
     const proxied = await multipart(front, key, parts, algorithm, type);
     const straight = await multipart('direct', key, parts, algorithm, type);
-    expect({ ...proxied, completed: { ...proxied.completed, key: undefined, bucket: undefined } }).toEqual({ ...straight, completed: { ...straight.completed, key: undefined, bucket: undefined } });
+    expect({ ...proxied, completed: { ...proxied.completed, key: undefined, bucket: undefined } }).toEqual({
+      ...straight,
+      completed: { ...straight.completed, key: undefined, bucket: undefined },
+    });
     expect(proxied.completed).toMatchObject({ type, key: `${front}/${key}`, bucket: VOLUME });
     expect(proxied.parts).toEqual([await digest(algorithm, parts[0]!)]);
     expect(proxied.completed.checksum).toEqual(type === 'FULL_OBJECT' ? await digest(algorithm, parts[0]!) : expect.stringMatching(/-1$/));
@@ -152,17 +182,23 @@ describe.each(['url', 'node'])('through the %s front, a multipart upload with ch
 it.each([
   ['CRC32', 'COMPOSITE'],
   ['CRC64NVME', 'FULL_OBJECT'],
-] as Array<[ChecksumAlgorithm, ChecksumType]>)('through the node front, two parts (5 MiB and a tail) with %s %s complete with the checksum S3 computes', async (algorithm, type) => {
-  const parts = [randomBytes(5 * 1024 * 1024), randomBytes(1000)];
-  const key = `mpu/two-parts-${algorithm}.bin`;
-  const proxied = await multipart('node', key, parts, algorithm, type);
-  const straight = await multipart('direct', key, parts, algorithm, type);
-  expect(proxied.completed.checksum).toEqual(type === 'COMPOSITE' ? expect.stringMatching(/-2$/) : await digest(algorithm, Buffer.concat(parts)));
-  expect(proxied.parts).toEqual(straight.parts);
-  expect(proxied.completed.checksum).toBe(straight.completed.checksum);
-  expect(proxied.head).toEqual(straight.head);
-  expect(proxied.get).toEqual({ ...straight.get, intact: true });
-}, 30_000);
+] as Array<[ChecksumAlgorithm, ChecksumType]>)(
+  'through the node front, two parts (5 MiB and a tail) with %s %s complete with the checksum S3 computes',
+  async (algorithm, type) => {
+    const parts = [randomBytes(5 * 1024 * 1024), randomBytes(1000)];
+    const key = `mpu/two-parts-${algorithm}.bin`;
+    const proxied = await multipart('node', key, parts, algorithm, type);
+    const straight = await multipart('direct', key, parts, algorithm, type);
+    expect(proxied.completed.checksum).toEqual(
+      type === 'COMPOSITE' ? expect.stringMatching(/-2$/) : await digest(algorithm, Buffer.concat(parts)),
+    );
+    expect(proxied.parts).toEqual(straight.parts);
+    expect(proxied.completed.checksum).toBe(straight.completed.checksum);
+    expect(proxied.head).toEqual(straight.head);
+    expect(proxied.get).toEqual({ ...straight.get, intact: true });
+  },
+  30_000,
+);
 
 /** A PutObject through a front with an aws-chunked body signed chunk by chunk and a signed trailer, as the SDKs' signers write it. */
 async function signedTrailerPut(
@@ -186,7 +222,14 @@ async function signedTrailerPut(
   for (let at = 0; at < data.length; at += chunkSize) chunks.push(data.subarray(at, at + chunkSize));
   const fakeSigning = { key: Buffer.alloc(32), amzDate: '20261205T000000Z', scope: 's', seedSignature: '0'.repeat(64) };
   const length = encodeAwsChunked({ chunks, signing: fakeSigning, trailers }).length;
-  const signer = new SignatureV4({ credentials: w.keys.alice!, region: 'us-east-1', service: 's3', sha256: Sha256, uriEscapePath: false, applyChecksum: false });
+  const signer = new SignatureV4({
+    credentials: w.keys.alice!,
+    region: 'us-east-1',
+    service: 's3',
+    sha256: Sha256,
+    uriEscapePath: false,
+    applyChecksum: false,
+  });
   const signed = await signer.sign(
     new HttpRequest({
       method: 'PUT',
@@ -207,16 +250,35 @@ async function signedTrailerPut(
   );
   const amzDate = signed.headers['x-amz-date']!;
   const seedSignature = /Signature=([0-9a-f]{64})/.exec(signed.headers.authorization!)![1]!;
-  const signing = { key: signingKey(w.keys.alice!.secretAccessKey, amzDate.slice(0, 8), 'us-east-1', 's3'), amzDate, scope: `${amzDate.slice(0, 8)}/us-east-1/s3/aws4_request`, seedSignature };
+  const signing = {
+    key: signingKey(w.keys.alice!.secretAccessKey, amzDate.slice(0, 8), 'us-east-1', 's3'),
+    amzDate,
+    scope: `${amzDate.slice(0, 8)}/us-east-1/s3/aws4_request`,
+    seedSignature,
+  };
   const encoded = encodeAwsChunked({ chunks, signing, trailers });
-  const body = badChunkSignature ? Buffer.from(encoded.toString('latin1').replace(/chunk-signature=[0-9a-f]{64}/, `chunk-signature=${'0'.repeat(64)}`), 'latin1') : encoded;
+  const body = badChunkSignature
+    ? Buffer.from(encoded.toString('latin1').replace(/chunk-signature=[0-9a-f]{64}/, `chunk-signature=${'0'.repeat(64)}`), 'latin1')
+    : encoded;
   const search = new URLSearchParams(query).toString();
   return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }>((resolve, reject) => {
-    const outgoing = httpRequest({ method: 'PUT', hostname: url.hostname, port: url.port, path: `${signed.path}${search ? `?${search}` : ''}`, headers: signed.headers, ...(agent ? { agent } : {}) }, (incoming) => {
-      const parts: Buffer[] = [];
-      incoming.on('data', (chunk: Buffer) => parts.push(chunk));
-      incoming.on('end', () => resolve({ status: incoming.statusCode!, headers: incoming.headers, text: Buffer.concat(parts).toString() }));
-    });
+    const outgoing = httpRequest(
+      {
+        method: 'PUT',
+        hostname: url.hostname,
+        port: url.port,
+        path: `${signed.path}${search ? `?${search}` : ''}`,
+        headers: signed.headers,
+        ...(agent ? { agent } : {}),
+      },
+      (incoming) => {
+        const parts: Buffer[] = [];
+        incoming.on('data', (chunk: Buffer) => parts.push(chunk));
+        incoming.on('end', () =>
+          resolve({ status: incoming.statusCode!, headers: incoming.headers, text: Buffer.concat(parts).toString() }),
+        );
+      },
+    );
     outgoing.on('error', reject);
     outgoing.end(body);
   });
@@ -231,13 +293,25 @@ describe.each([
     const answer = await signedTrailerPut(base(), `signed/${front}.bin`, data, 'SHA256', await digest('SHA256', data));
     expect(answer.status).toBe(200);
     expect(answer.headers['x-amz-checksum-sha256']).toBe(await digest('SHA256', data));
-    const head = await direct.send(new HeadObjectCommand({ Bucket: 'alice-lab', Key: `project-x/signed/${front}.bin`, ChecksumMode: 'ENABLED' }));
-    expect({ checksum: head.ChecksumSHA256, type: head.ChecksumType, size: head.ContentLength }).toEqual({ checksum: await digest('SHA256', data), type: 'FULL_OBJECT', size: data.length });
+    const head = await direct.send(
+      new HeadObjectCommand({ Bucket: 'alice-lab', Key: `project-x/signed/${front}.bin`, ChecksumMode: 'ENABLED' }),
+    );
+    expect({ checksum: head.ChecksumSHA256, type: head.ChecksumType, size: head.ContentLength }).toEqual({
+      checksum: await digest('SHA256', data),
+      type: 'FULL_OBJECT',
+      size: data.length,
+    });
   });
 
   it('with a trailing checksum that does not match is BadDigest (400), and nothing is stored', async () => {
     const data = randomBytes(150_000);
-    const answer = await signedTrailerPut(base(), `signed/${front}-bad.bin`, data, 'CRC32', await digest('CRC32', Buffer.from('other bytes')));
+    const answer = await signedTrailerPut(
+      base(),
+      `signed/${front}-bad.bin`,
+      data,
+      'CRC32',
+      await digest('CRC32', Buffer.from('other bytes')),
+    );
     expect(answer.status).toBe(400);
     expect(answer.text).toMatch(/<Code>BadDigest<\/Code>/);
     const listed = await direct.send(new ListObjectsV2Command({ Bucket: 'alice-lab', Prefix: `project-x/signed/${front}-bad` }));
@@ -246,13 +320,19 @@ describe.each([
 });
 
 it('through the node front, UploadParts as the Java SDK v2 signs them (128 KiB chunks, signed CRC32 trailer): a good part is kept ' +
-'with its checksum; a wrong one (BadDigest), one whose trailer never comes and one of another algorithm are refused and not ' +
-'listed, and the next part still lands', async () => {
+  'with its checksum; a wrong one (BadDigest), one whose trailer never comes and one of another algorithm are refused and not ' +
+  'listed, and the next part still lands', async () => {
   const key = 'java/parts.bin';
-  const { UploadId } = await direct.send(new CreateMultipartUploadCommand({ Bucket: 'alice-lab', Key: `project-x/${key}`, ChecksumAlgorithm: 'CRC32' }));
+  const { UploadId } = await direct.send(
+    new CreateMultipartUploadCommand({ Bucket: 'alice-lab', Key: `project-x/${key}`, ChecksumAlgorithm: 'CRC32' }),
+  );
   const data = randomBytes(300_000);
   const java = (partNumber: number, algorithm: ChecksumAlgorithm, value: string, sendTrailer = true) =>
-    signedTrailerPut(w.stack.info.nodeProxyUrl, key, data, algorithm, value, { query: { partNumber: String(partNumber), uploadId: UploadId! }, chunkSize: 128 * 1024, sendTrailer });
+    signedTrailerPut(w.stack.info.nodeProxyUrl, key, data, algorithm, value, {
+      query: { partNumber: String(partNumber), uploadId: UploadId! },
+      chunkSize: 128 * 1024,
+      sendTrailer,
+    });
   const answers = [
     await java(1, 'CRC32', await digest('CRC32', data)),
     await java(2, 'CRC32', await digest('CRC32', Buffer.from('other bytes'))),
@@ -260,7 +340,11 @@ it('through the node front, UploadParts as the Java SDK v2 signs them (128 KiB c
     await java(4, 'SHA256', await digest('SHA256', data)),
     await java(5, 'CRC32', await digest('CRC32', data)),
   ];
-  const codes = answers.map((answer) => [answer.status, /<Code>(\w+)<\/Code>/.exec(answer.text)?.[1], answer.headers['x-amz-checksum-crc32']]);
+  const codes = answers.map((answer) => [
+    answer.status,
+    /<Code>(\w+)<\/Code>/.exec(answer.text)?.[1],
+    answer.headers['x-amz-checksum-crc32'],
+  ]);
   expect(codes).toEqual([
     [200, undefined, await digest('CRC32', data)],
     [400, 'BadDigest', undefined],
@@ -275,29 +359,40 @@ it('through the node front, UploadParts as the Java SDK v2 signs them (128 KiB c
   ]);
 }, 30_000);
 
-it('through the node front, an upload refused mid-body (a chunk signature that does not match) closes its connection, so a client’s ' +
-'next request on its pool is answered', async () => {
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  try {
-    const data = randomBytes(1024 * 1024);
-    const send = async (key: string, badChunkSignature: boolean) =>
-      Promise.race([
-        signedTrailerPut(w.stack.info.nodeProxyUrl, key, data, 'CRC32', await digest('CRC32', data), { agent, badChunkSignature }),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${key}: no answer within 5 s`)), 5000)),
-      ]);
-    const refused = await send('mid-body/refused.bin', true);
-    expect([refused.status, /<Code>(\w+)<\/Code>/.exec(refused.text)?.[1]]).toEqual([403, 'SignatureDoesNotMatch']);
-    const next = await send('mid-body/next.bin', false);
-    expect([next.status, next.headers['x-amz-checksum-crc32']]).toEqual([200, await digest('CRC32', data)]);
-  } finally {
-    agent.destroy();
-  }
-});
+it(
+  'through the node front, an upload refused mid-body (a chunk signature that does not match) closes its connection, so a client’s ' +
+    'next request on its pool is answered',
+  async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const data = randomBytes(1024 * 1024);
+      const send = async (key: string, badChunkSignature: boolean) =>
+        Promise.race([
+          signedTrailerPut(w.stack.info.nodeProxyUrl, key, data, 'CRC32', await digest('CRC32', data), { agent, badChunkSignature }),
+          new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${key}: no answer within 5 s`)), 5000)),
+        ]);
+      const refused = await send('mid-body/refused.bin', true);
+      expect([refused.status, /<Code>(\w+)<\/Code>/.exec(refused.text)?.[1]]).toEqual([403, 'SignatureDoesNotMatch']);
+      const next = await send('mid-body/next.bin', false);
+      expect([next.status, next.headers['x-amz-checksum-crc32']]).toEqual([200, await digest('CRC32', data)]);
+    } finally {
+      agent.destroy();
+    }
+  },
+);
 
 it('a token as access key id (JWT mode): the unsigned trailer is verified and stored as well', async () => {
   const byToken = client('jwt', w.stack.info.nodeProxyUrl, { accessKeyId: w.tokens.alice!, secretAccessKey: 'N/A' });
   const data = randomBytes(70_000);
-  const put = await byToken.send(new PutObjectCommand({ Bucket: VOLUME, Key: 'jwt/sha256.bin', Body: Readable.from([data]), ContentLength: data.length, ChecksumAlgorithm: 'SHA256' }));
+  const put = await byToken.send(
+    new PutObjectCommand({
+      Bucket: VOLUME,
+      Key: 'jwt/sha256.bin',
+      Body: Readable.from([data]),
+      ContentLength: data.length,
+      ChecksumAlgorithm: 'SHA256',
+    }),
+  );
   expect(lastSent('jwt')['x-amz-content-sha256']).toBe('STREAMING-UNSIGNED-PAYLOAD-TRAILER');
   expect(put.ChecksumSHA256).toBe(await digest('SHA256', data));
   const head = await direct.send(new HeadObjectCommand({ Bucket: 'alice-lab', Key: 'project-x/jwt/sha256.bin', ChecksumMode: 'ENABLED' }));

@@ -18,13 +18,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
 import { HeadObjectCommand, ListBucketsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { runClient } from './proxy-clients/clients';
-import { rclone, type GatewayKey } from './proxy-clients/clients';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type GatewayKey, rclone, runClient } from './proxy-clients/clients';
 import { gdal } from './proxy-clients/htslib-gdal';
 import { curlSigV4, s3cmd } from './proxy-clients/s3cmd-curl';
-import { startProxyWorld, type ProxyWorld } from './proxy-world';
+import { type ProxyWorld, startProxyWorld } from './proxy-world';
 
 let w: ProxyWorld;
 let alice: GatewayKey;
@@ -35,7 +34,8 @@ let rc: ReturnType<typeof rclone>;
 let dir: string;
 const FRONTS = ['function URL', 'Node front'] as const;
 /** The front's URL with `localhost` for 127.0.0.1, so a client can put a bucket label in front of it. */
-const front = (name: (typeof FRONTS)[number]) => (name === 'function URL' ? w.stack.info.proxyUrl : w.stack.info.nodeProxyUrl).replace('127.0.0.1', 'localhost');
+const front = (name: (typeof FRONTS)[number]) =>
+  (name === 'function URL' ? w.stack.info.proxyUrl : w.stack.info.nodeProxyUrl).replace('127.0.0.1', 'localhost');
 const SAYS_PATH_STYLE = new RegExp(
   /names volume (?:"|&quot;)alice-genomes(?:"|&quot;) in its Host \(virtual-hosted style\)/.source +
     /.*HTS_S3_ADDRESS_STYLE=path.*AWS_VIRTUAL_HOSTING=FALSE/.source,
@@ -64,7 +64,12 @@ describe.each(FRONTS)('a virtual-hosted-style request through the %s', (name) =>
 
   it('a listing of the volume named in the Host is refused as NotImplemented that says to use path-style', async () => {
     const host = new URL(front(name));
-    const answer = await curl(alice, `http://alice-genomes.localhost:${host.port}/?list-type=2&prefix=vh`, '-H', 'x-amz-content-sha256: UNSIGNED-PAYLOAD');
+    const answer = await curl(
+      alice,
+      `http://alice-genomes.localhost:${host.port}/?list-type=2&prefix=vh`,
+      '-H',
+      'x-amz-content-sha256: UNSIGNED-PAYLOAD',
+    );
     expect(answer.status).toBe(501);
     expect(answer.stdout).toMatch(/<Code>NotImplemented<\/Code>/);
     expect(answer.stdout).toMatch(SAYS_PATH_STYLE);
@@ -79,12 +84,27 @@ describe.each(FRONTS)('a virtual-hosted-style request through the %s', (name) =>
 
 describe.each(FRONTS)('object ACL headers through the %s', (name) => {
   const exists = async (key: string) =>
-    w.s3('alice', w.stack.info.nodeProxyUrl).send(new HeadObjectCommand({ Bucket: 'alice-genomes', Key: key })).then(() => true, () => false);
+    w
+      .s3('alice', w.stack.info.nodeProxyUrl)
+      .send(new HeadObjectCommand({ Bucket: 'alice-genomes', Key: key }))
+      .then(
+        () => true,
+        () => false,
+      );
 
   it('an upload carrying X-Amz-Acl: private (as rclone sends every one) lands', async () => {
     const key = `acl/private-${name.replace(' ', '-')}.txt`;
     const url = `${front(name).replace('localhost', '127.0.0.1')}/alice-genomes/${key}`;
-    const answer = await curl(alice, url, '-T', join(dir, 'small.txt'), '-H', 'x-amz-acl: private', '-H', 'x-amz-content-sha256: UNSIGNED-PAYLOAD');
+    const answer = await curl(
+      alice,
+      url,
+      '-T',
+      join(dir, 'small.txt'),
+      '-H',
+      'x-amz-acl: private',
+      '-H',
+      'x-amz-content-sha256: UNSIGNED-PAYLOAD',
+    );
     expect(answer.sent['x-amz-acl']).toBe('private');
     expect(answer.status, answer.stdout).toBe(200);
     expect(await exists(key)).toBe(true);
@@ -92,7 +112,14 @@ describe.each(FRONTS)('object ACL headers through the %s', (name) => {
 
   it('s3cmd put --acl-public is refused (403 AccessDenied naming object ACLs, which s3cmd does not retry), nothing stored', async () => {
     const key = `acl/public-${name.replace(' ', '-')}.txt`;
-    const result = await s3c(alice, front(name).replace('localhost', '127.0.0.1'), 'put', '--acl-public', join(dir, 'small.txt'), `s3://alice-genomes/${key}`);
+    const result = await s3c(
+      alice,
+      front(name).replace('localhost', '127.0.0.1'),
+      'put',
+      '--acl-public',
+      join(dir, 'small.txt'),
+      `s3://alice-genomes/${key}`,
+    );
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/403 \(AccessDenied\): The S3 proxy does not set object ACLs \(x-amz-acl: public-read\)/);
     expect(await exists(key)).toBe(false);
@@ -104,7 +131,9 @@ describe.each(FRONTS)('object ACL headers through the %s', (name) => {
 it("rclone's upload, which carries X-Amz-Acl: private, lands (Node front)", async () => {
   const result = await rc(alice, w.stack.info.nodeProxyUrl, 'copyto', join(dir, 'small.txt'), 'vg:alice-genomes/acl/rclone.txt');
   expect(result.code, result.stderr).toBe(0);
-  const head = await w.s3('alice', w.stack.info.nodeProxyUrl).send(new HeadObjectCommand({ Bucket: 'alice-genomes', Key: 'acl/rclone.txt' }));
+  const head = await w
+    .s3('alice', w.stack.info.nodeProxyUrl)
+    .send(new HeadObjectCommand({ Bucket: 'alice-genomes', Key: 'acl/rclone.txt' }));
   expect(head.ContentLength).toBe(5);
 });
 
@@ -124,16 +153,31 @@ describe.each(FRONTS)('ListBuckets through the %s', (name) => {
 });
 
 it('the newest aws cli’s list-buckets --page-size 1 follows the tokens to every volume (Node front)', async () => {
-  const run = await runClient('/root/.pyenv/versions/3.11.7/bin/aws', ['--endpoint-url', w.stack.info.nodeProxyUrl, 's3api', 'list-buckets', '--page-size', '1', '--query', 'Buckets[].Name', '--output', 'json'], {
-    PATH: process.env.PATH,
-    HOME: dir,
-    AWS_ACCESS_KEY_ID: alice.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: alice.secretAccessKey,
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: join(dir, 'no-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-  });
+  const run = await runClient(
+    '/root/.pyenv/versions/3.11.7/bin/aws',
+    [
+      '--endpoint-url',
+      w.stack.info.nodeProxyUrl,
+      's3api',
+      'list-buckets',
+      '--page-size',
+      '1',
+      '--query',
+      'Buckets[].Name',
+      '--output',
+      'json',
+    ],
+    {
+      PATH: process.env.PATH,
+      HOME: dir,
+      AWS_ACCESS_KEY_ID: alice.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: alice.secretAccessKey,
+      AWS_DEFAULT_REGION: 'us-east-1',
+      AWS_CONFIG_FILE: join(dir, 'no-config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-credentials'),
+      AWS_EC2_METADATA_DISABLED: 'true',
+    },
+  );
   expect(run.code, run.stderr).toBe(0);
   expect(JSON.parse(run.stdout)).toEqual(['alice-archive', 'alice-genomes']);
 });

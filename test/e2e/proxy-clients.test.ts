@@ -36,8 +36,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awsCli, boto3, fileSha256, inLanes, ok, rclone, sha256, statuses, type GatewayKey } from './proxy-clients/clients';
-import { startProxyWorld, type ProxyWorld } from './proxy-world';
+import { awsCli, boto3, fileSha256, type GatewayKey, inLanes, ok, rclone, sha256, statuses } from './proxy-clients/clients';
+import { type ProxyWorld, startProxyWorld } from './proxy-world';
 
 const V = 'alice-genomes';
 const MiB = 1024 * 1024;
@@ -50,7 +50,8 @@ const TREE = ['readme.txt', 'data/a.csv', 'data/deep/b.bin', 'data/deep/empty'];
  * hands a text/* body to the function as a string, not base64: bytes that are not UTF-8 do not survive that (today
  * such a PutObject fails with a 400 through the function URL; through the Node front it works).
  */
-const treeFile = (name: string) => (name.endsWith('empty') ? '' : /\.(txt|csv)$/.test(name) ? `${name}: naïve café, ✓ 🧬\n`.repeat(20) : randomBytes(300));
+const treeFile = (name: string) =>
+  name.endsWith('empty') ? '' : /\.(txt|csv)$/.test(name) ? `${name}: naïve café, ✓ 🧬\n`.repeat(20) : randomBytes(300);
 /** Keys a local file can be named (uploaded by `s3 cp --recursive`), and one it cannot (by `s3api put-object`). */
 const ODD_FILES = ['sp ace.txt', 'plus+sign', 'eq=uals', 'per%cent', 'ünïcødé ✓', `${V}/alice-lab/project-x/x`];
 const ODD_KEYS = [...ODD_FILES, 'double//slash'];
@@ -82,11 +83,17 @@ const write = (name: string, data: Buffer | string) => {
 const s3 = (key = '') => `s3://${V}/${key}`;
 const awsOk = async (key: GatewayKey, front: string, ...args: string[]) => ok(await aws(key, front, ...args));
 /** The SHA-256 of the volume's object `key`, read with the JS SDK. */
-const objectSha = async (client: S3Client, key: string) => sha256(Buffer.from(await (await client.send(new GetObjectCommand({ Bucket: V, Key: key }))).Body!.transformToByteArray()));
+const objectSha = async (client: S3Client, key: string) =>
+  sha256(Buffer.from(await (await client.send(new GetObjectCommand({ Bucket: V, Key: key }))).Body!.transformToByteArray()));
 /** The keys under `prefix` of the volume, listed with the JS SDK. */
-const keysUnder = async (prefix: string) => ((await js.node.send(new ListObjectsV2Command({ Bucket: V, Prefix: prefix }))).Contents ?? []).map((c) => c.Key!);
+const keysUnder = async (prefix: string) =>
+  ((await js.node.send(new ListObjectsV2Command({ Bucket: V, Prefix: prefix }))).Contents ?? []).map((c) => c.Key!);
 /** The S3 error a JS SDK request was refused with, as `status Name`. */
-const refusal = (sent: Promise<unknown>) => sent.then(() => 'ok', (error: Error & { $metadata?: { httpStatusCode?: number } }) => `${error.$metadata?.httpStatusCode} ${error.name}`);
+const refusal = (sent: Promise<unknown>) =>
+  sent.then(
+    () => 'ok',
+    (error: Error & { $metadata?: { httpStatusCode?: number } }) => `${error.$metadata?.httpStatusCode} ${error.name}`,
+  );
 
 beforeAll(async () => {
   w = await startProxyWorld();
@@ -116,7 +123,8 @@ describe('aws cli: s3 commands', () => {
   it('cp --recursive uploads and downloads 0 B, 1 KiB and 4 MiB byte for byte', async () => {
     await awsOk(alice, nodeFront, 's3', 'cp', '--recursive', join(dir, 'sizes'), s3('cli/cp/'), '--no-progress');
     await awsOk(alice, nodeFront, 's3', 'cp', '--recursive', s3('cli/cp/'), local('cp-down/'), '--no-progress');
-    for (const name of Object.keys(SIZES)) expect({ name, sha: fileSha256(local(`cp-down/${name}`)) }).toEqual({ name, sha: shas[`sizes/${name}`] });
+    for (const name of Object.keys(SIZES))
+      expect({ name, sha: fileSha256(local(`cp-down/${name}`)) }).toEqual({ name, sha: shas[`sizes/${name}`] });
     // Where it landed in the customer's bucket: under the volume's prefix, as sent.
     const direct = await js.customer.send(new GetObjectCommand({ Bucket: 'alice-lab', Key: 'project-x/cli/cp/4MiB.bin' }));
     expect(sha256(Buffer.from(await direct.Body!.transformToByteArray()))).toBe(shas['sizes/4MiB.bin']);
@@ -130,20 +138,34 @@ describe('aws cli: s3 commands', () => {
   }, 90_000);
 
   it('ls shows the caller’s volumes as buckets, then the volume root and a prefix, never the volume’s prefix', async () => {
-    const names = (out: string) => out.trim().split('\n').map((line) => line.trim().split(/\s+/).slice(2).join(' '));
+    const names = (out: string) =>
+      out
+        .trim()
+        .split('\n')
+        .map((line) => line.trim().split(/\s+/).slice(2).join(' '));
     const [buckets, root, prefix] = await inLanes([[], [s3()], [s3('cli/cp/')]], 2, (at) => awsOk(alice, nodeFront, 's3', 'ls', ...at));
     expect(names(buckets!)).toEqual(['alice-archive', 'alice-genomes']);
     expect((await w.s3('carol', nodeFront).send(new ListBucketsCommand({}))).Buckets!.map((b) => b.Name)).toEqual(['alice-genomes']);
     expect(root).toMatch(/^\s+PRE cli\/$/m);
     expect(root).not.toMatch(/project-x|secret/);
-    const files = prefix!.trim().split('\n').map((line) => line.trim().split(/\s+/).slice(2));
+    const files = prefix!
+      .trim()
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/).slice(2));
     expect(Object.fromEntries(files.map(([size, name]) => [name, Number(size)]))).toEqual(SIZES);
   });
 
   it('sync uploads a tree, brings it back identical, and finds nothing to do the second time', async () => {
     const up = await awsOk(alice, nodeFront, 's3', 'sync', join(dir, 'tree'), s3('cli/sync/'), '--no-progress');
     expect(up.match(/^upload: /gm)).toHaveLength(TREE.length);
-    const [, again] = await inLanes([[s3('cli/sync/'), local('sync-down/')], [join(dir, 'tree'), s3('cli/sync/')]], 2, ([from, to]) => awsOk(alice, nodeFront, 's3', 'sync', from!, to!, '--no-progress'));
+    const [, again] = await inLanes(
+      [
+        [s3('cli/sync/'), local('sync-down/')],
+        [join(dir, 'tree'), s3('cli/sync/')],
+      ],
+      2,
+      ([from, to]) => awsOk(alice, nodeFront, 's3', 'sync', from!, to!, '--no-progress'),
+    );
     for (const name of TREE) expect({ name, sha: fileSha256(local(`sync-down/${name}`)) }).toEqual({ name, sha: shas[`tree/${name}`] });
     expect(again).toBe('');
   }, 60_000);
@@ -158,7 +180,9 @@ describe('aws cli: s3 commands', () => {
   });
 
   it('rm removes one object, and --recursive a whole prefix', async () => {
-    const [one, removed] = await inLanes([[s3('cli/mv/dst.bin')], ['--recursive', s3('cli/sync/')]], 2, (args) => awsOk(alice, nodeFront, 's3', 'rm', ...args));
+    const [one, removed] = await inLanes([[s3('cli/mv/dst.bin')], ['--recursive', s3('cli/sync/')]], 2, (args) =>
+      awsOk(alice, nodeFront, 's3', 'rm', ...args),
+    );
     expect(one).toMatch(/^delete: /);
     expect(removed!.match(/^delete: /gm)).toHaveLength(TREE.length);
     const left = await keysUnder('cli/');
@@ -169,7 +193,8 @@ describe('aws cli: s3 commands', () => {
 
 describe('aws cli: s3api, one command per operation', () => {
   const api = (key: GatewayKey, front: string, op: string, ...args: string[]) => aws(key, front, 's3api', op, '--bucket', V, ...args);
-  const apiJson = async (key: GatewayKey, front: string, op: string, ...args: string[]) => JSON.parse(ok(await api(key, front, op, ...args)) || '{}');
+  const apiJson = async (key: GatewayKey, front: string, op: string, ...args: string[]) =>
+    JSON.parse(ok(await api(key, front, op, ...args)) || '{}');
 
   it('put-object, then get-object of bytes=0-9 is a 206 with those 10 bytes, and head-object has the real ContentLength', async () => {
     const body = write('r20.txt', '0123456789abcdefghij');
@@ -201,17 +226,32 @@ describe('aws cli: s3api, one command per operation', () => {
 
   it('delete-objects deletes each key it names', async () => {
     for (const key of ['api/many/1', 'api/many/2']) await js.node.send(new PutObjectCommand({ Bucket: V, Key: key, Body: key }));
-    const deleted = await apiJson(alice, nodeFront, 'delete-objects', '--delete', JSON.stringify({ Objects: [{ Key: 'api/many/1' }, { Key: 'api/many/2' }] }));
+    const deleted = await apiJson(
+      alice,
+      nodeFront,
+      'delete-objects',
+      '--delete',
+      JSON.stringify({ Objects: [{ Key: 'api/many/1' }, { Key: 'api/many/2' }] }),
+    );
     expect(deleted.Deleted.map((d: { Key: string }) => d.Key).sort()).toEqual(['api/many/1', 'api/many/2']);
     expect(await keysUnder('api/many/')).toEqual([]);
   });
 
   it('list-objects-v2 and list-objects (V1) with prefix and delimiter show keys relative to the volume root', async () => {
-    for (const name of ['a/1', 'a/2', 'b', 'c/3']) await js.node.send(new PutObjectCommand({ Bucket: V, Key: `api/list/${name}`, Body: name }));
-    const listings = await inLanes(['list-objects-v2', 'list-objects'], 2, (op) => apiJson(alice, nodeFront, op, '--prefix', 'api/list/', '--delimiter', '/', '--no-paginate'));
+    for (const name of ['a/1', 'a/2', 'b', 'c/3'])
+      await js.node.send(new PutObjectCommand({ Bucket: V, Key: `api/list/${name}`, Body: name }));
+    const listings = await inLanes(['list-objects-v2', 'list-objects'], 2, (op) =>
+      apiJson(alice, nodeFront, op, '--prefix', 'api/list/', '--delimiter', '/', '--no-paginate'),
+    );
     for (const [i, op] of ['list-objects-v2', 'list-objects'].entries()) {
       const listed = listings[i];
-      expect({ op, name: listed.Name, prefix: listed.Prefix, keys: listed.Contents.map((c: { Key: string }) => c.Key), prefixes: listed.CommonPrefixes.map((p: { Prefix: string }) => p.Prefix) }).toEqual({
+      expect({
+        op,
+        name: listed.Name,
+        prefix: listed.Prefix,
+        keys: listed.Contents.map((c: { Key: string }) => c.Key),
+        prefixes: listed.CommonPrefixes.map((p: { Prefix: string }) => p.Prefix),
+      }).toEqual({
         op,
         name: V,
         prefix: 'api/list/',
@@ -236,15 +276,53 @@ describe('aws cli: s3api, one command per operation', () => {
     const parts = [write('parts/1', big.subarray(0, 5 * MiB)), write('parts/2', big.subarray(5 * MiB, 5 * MiB + 1024))];
     const key = 'api/mpu/assembled.bin';
     const { UploadId } = await apiJson(alice, nodeFront, 'create-multipart-upload', '--key', key);
-    const etags: string[] = await inLanes(parts, 2, async (part, i) => (await apiJson(alice, nodeFront, 'upload-part', '--key', key, '--upload-id', UploadId, '--part-number', String(i + 1), '--body', part)).ETag);
-    const [listed, uploads] = await inLanes([['list-parts', '--key', key, '--upload-id', UploadId], ['list-multipart-uploads', '--no-paginate']], 2, ([op, ...args]) => apiJson(alice, nodeFront, op!, ...args));
+    const etags: string[] = await inLanes(
+      parts,
+      2,
+      async (part, i) =>
+        (
+          await apiJson(
+            alice,
+            nodeFront,
+            'upload-part',
+            '--key',
+            key,
+            '--upload-id',
+            UploadId,
+            '--part-number',
+            String(i + 1),
+            '--body',
+            part,
+          )
+        ).ETag,
+    );
+    const [listed, uploads] = await inLanes(
+      [
+        ['list-parts', '--key', key, '--upload-id', UploadId],
+        ['list-multipart-uploads', '--no-paginate'],
+      ],
+      2,
+      ([op, ...args]) => apiJson(alice, nodeFront, op!, ...args),
+    );
     expect(listed.Parts.map((p: { PartNumber: number; Size: number; ETag: string }) => [p.PartNumber, p.Size, p.ETag])).toEqual([
       [1, 5 * MiB, etags[0]],
       [2, 1024, etags[1]],
     ]);
-    expect({ bucket: uploads.Bucket, uploads: uploads.Uploads.map((u: { Key: string; UploadId: string }) => [u.Key, u.UploadId]) }).toEqual({ bucket: V, uploads: [[key, UploadId]] });
+    expect({ bucket: uploads.Bucket, uploads: uploads.Uploads.map((u: { Key: string; UploadId: string }) => [u.Key, u.UploadId]) }).toEqual(
+      { bucket: V, uploads: [[key, UploadId]] },
+    );
     const layout = JSON.stringify({ Parts: etags.map((ETag, i) => ({ PartNumber: i + 1, ETag })) });
-    const done = await apiJson(alice, nodeFront, 'complete-multipart-upload', '--key', key, '--upload-id', UploadId, '--multipart-upload', layout);
+    const done = await apiJson(
+      alice,
+      nodeFront,
+      'complete-multipart-upload',
+      '--key',
+      key,
+      '--upload-id',
+      UploadId,
+      '--multipart-upload',
+      layout,
+    );
     expect(done).toMatchObject({ Bucket: V, Key: key, ETag: expect.stringMatching(/-2"$/) });
     expect(await objectSha(js.node, key)).toBe(sha256(big.subarray(0, 5 * MiB + 1024)));
   }, 60_000);
@@ -253,7 +331,9 @@ describe('aws cli: s3api, one command per operation', () => {
     const { UploadId } = await js.node.send(new CreateMultipartUploadCommand({ Bucket: V, Key: 'api/mpu/aborted.bin' }));
     await apiJson(alice, nodeFront, 'abort-multipart-upload', '--key', 'api/mpu/aborted.bin', '--upload-id', UploadId!);
     expect((await js.node.send(new ListMultipartUploadsCommand({ Bucket: V }))).Uploads ?? []).toEqual([]);
-    expect((await api(alice, nodeFront, 'list-parts', '--key', 'api/mpu/aborted.bin', '--upload-id', UploadId!)).stderr).toMatch(/NoSuchUpload/);
+    expect((await api(alice, nodeFront, 'list-parts', '--key', 'api/mpu/aborted.bin', '--upload-id', UploadId!)).stderr).toMatch(
+      /NoSuchUpload/,
+    );
   });
 
   it('a read member is refused put-object with AccessDenied, and nothing is written; reading works', async () => {
@@ -277,19 +357,31 @@ describe('aws cli: s3api, one command per operation', () => {
     const [copy, part] = await inLanes(
       [
         ['copy-object', '--key', 'api/stolen.txt', '--copy-source', 'bob-data/private.txt'],
-        ['upload-part-copy', '--key', 'api/stolen.bin', '--upload-id', UploadId!, '--part-number', '1', '--copy-source', 'bob-data/private.txt'],
+        [
+          'upload-part-copy',
+          '--key',
+          'api/stolen.bin',
+          '--upload-id',
+          UploadId!,
+          '--part-number',
+          '1',
+          '--copy-source',
+          'bob-data/private.txt',
+        ],
       ],
       2,
       ([op, ...args]) => api(alice, nodeFront, op!, ...args),
     );
-    expect(copy!.stderr).toMatch(/\(AccessDenied\) when calling the CopyObject operation.*: You may not read the copy source "bob-data\/private.txt"/);
+    expect(copy!.stderr).toMatch(
+      /\(AccessDenied\) when calling the CopyObject operation.*: You may not read the copy source "bob-data\/private.txt"/,
+    );
     expect(part!.stderr).toMatch(/\(AccessDenied\) when calling the UploadPartCopy operation/);
     await js.node.send(new AbortMultipartUploadCommand({ Bucket: V, Key: 'api/stolen.bin', UploadId }));
     expect(await refusal(js.node.send(new HeadObjectCommand({ Bucket: V, Key: 'api/stolen.txt' })))).toBe('404 NotFound');
   });
 
   it('keys with spaces, +, =, %, unicode, // and the volume’s own names round-trip through s3 cp --recursive and s3api put-object and ' +
-'list-objects-v2', async () => {
+    'list-objects-v2', async () => {
     for (const name of ODD_FILES) write(`odd-up/${name}`, `body of ${name}`);
     await Promise.all([
       awsOk(alice, nodeFront, 's3', 'cp', '--recursive', join(dir, 'odd-up'), s3('odd/'), '--no-progress'),
@@ -301,7 +393,8 @@ describe('aws cli: s3api, one command per operation', () => {
       awsOk(alice, nodeFront, 's3', 'cp', '--recursive', s3('odd/'), local('odd-down/'), '--no-progress'),
     ]);
     expect(listed.Contents.map((c: { Key: string }) => c.Key).sort()).toEqual(ODD_KEYS.map((k) => `odd/${k}`).sort());
-    for (const key of ODD_KEYS) expect({ key, body: readFileSync(local(`odd-down/${key}`), 'utf8') }).toEqual({ key, body: `body of ${key}` });
+    for (const key of ODD_KEYS)
+      expect({ key, body: readFileSync(local(`odd-down/${key}`), 'utf8') }).toEqual({ key, body: `body of ${key}` });
   }, 60_000);
 });
 
@@ -331,13 +424,20 @@ describe('boto3', () => {
   }, 60_000);
 
   it('upload_file/download_file of 20 MiB through the Node front, in three parts', async () => {
-    const seen = await py(alice, nodeFront, V, 'boto3/', [{ name: 'big', do: 'uploadDownload', key: 'big.bin', file: join(dir, 'big/big.bin') }]);
+    const seen = await py(alice, nodeFront, V, 'boto3/', [
+      { name: 'big', do: 'uploadDownload', key: 'big.bin', file: join(dir, 'big/big.bin') },
+    ]);
     expect(seen).toEqual({ big: { sha256: shas['big/big.bin'], etag: expect.stringMatching(/-3"$/), contentLength: BIG } });
   }, 90_000);
 });
 
 describe('rclone', () => {
-  const lsf = async (front: string, path: string) => ok(await rc(alice, front, 'lsf', '-R', '--files-only', `vg:${V}/${path}`)).trim().split('\n').filter(Boolean).sort();
+  const lsf = async (front: string, path: string) =>
+    ok(await rc(alice, front, 'lsf', '-R', '--files-only', `vg:${V}/${path}`))
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .sort();
 
   it('copies a tree up and back; ls, lsf and check agree', async () => {
     for (const name of Object.keys(SIZES)) write(`rclone-up/${name}`, readFileSync(join(dir, 'sizes', name)));
@@ -345,22 +445,45 @@ describe('rclone', () => {
     const names = [...Object.keys(SIZES), ...TREE].sort();
     ok(await rc(alice, nodeFront, 'copy', join(dir, 'rclone-up'), `vg:${V}/rclone`));
     expect(await lsf(nodeFront, 'rclone')).toEqual(names);
-    const sizes = ok(await rc(alice, nodeFront, 'ls', `vg:${V}/rclone`)).trim().split('\n').map((line) => line.trim().split(/\s+/));
-    expect(Object.fromEntries(sizes.map(([size, name]) => [name, Number(size)]))).toEqual(Object.fromEntries(names.map((n) => [n, readFileSync(join(dir, 'rclone-up', n)).length])));
+    const sizes = ok(await rc(alice, nodeFront, 'ls', `vg:${V}/rclone`))
+      .trim()
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/));
+    expect(Object.fromEntries(sizes.map(([size, name]) => [name, Number(size)]))).toEqual(
+      Object.fromEntries(names.map((n) => [n, readFileSync(join(dir, 'rclone-up', n)).length])),
+    );
     ok(await rc(alice, nodeFront, 'copy', `vg:${V}/rclone`, local('rclone-down')));
-    for (const name of names) expect({ name, sha: fileSha256(local(`rclone-down/${name}`)) }).toEqual({ name, sha: shas[`rclone-up/${name}`] });
-    expect((await rc(alice, nodeFront, 'check', '--download', join(dir, 'rclone-up'), `vg:${V}/rclone`)).stderr).toMatch(new RegExp(`0 differences found[\\s\\S]*${names.length} matching files`));
+    for (const name of names)
+      expect({ name, sha: fileSha256(local(`rclone-down/${name}`)) }).toEqual({ name, sha: shas[`rclone-up/${name}`] });
+    expect((await rc(alice, nodeFront, 'check', '--download', join(dir, 'rclone-up'), `vg:${V}/rclone`)).stderr).toMatch(
+      new RegExp(`0 differences found[\\s\\S]*${names.length} matching files`),
+    );
   }, 60_000);
 
   it('delete removes files, and a read member cannot copy in', async () => {
-    const [, refused] = await Promise.all([rc(alice, nodeFront, 'delete', `vg:${V}/rclone/data`).then(ok), rc(carol, nodeFront, 'copy', join(dir, 'tree'), `vg:${V}/rclone-carol`)]);
+    const [, refused] = await Promise.all([
+      rc(alice, nodeFront, 'delete', `vg:${V}/rclone/data`).then(ok),
+      rc(carol, nodeFront, 'copy', join(dir, 'tree'), `vg:${V}/rclone-carol`),
+    ]);
     expect(await lsf(nodeFront, 'rclone')).toEqual([...Object.keys(SIZES), 'readme.txt'].sort());
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/AccessDenied/);
   });
 
   it('uploads 20 MiB in three 8 MiB parts through the Node front and reads it back identical', async () => {
-    ok(await rc(alice, nodeFront, 'copyto', '--s3-upload-cutoff', '8M', '--s3-chunk-size', '8M', join(dir, 'big/big.bin'), `vg:${V}/rclone-big/big.bin`));
+    ok(
+      await rc(
+        alice,
+        nodeFront,
+        'copyto',
+        '--s3-upload-cutoff',
+        '8M',
+        '--s3-chunk-size',
+        '8M',
+        join(dir, 'big/big.bin'),
+        `vg:${V}/rclone-big/big.bin`,
+      ),
+    );
     expect((await js.node.send(new HeadObjectCommand({ Bucket: V, Key: 'rclone-big/big.bin' }))).ETag).toMatch(/-3"$/);
     ok(await rc(alice, nodeFront, 'copyto', `vg:${V}/rclone-big/big.bin`, local('rclone-big.bin')));
     expect(fileSha256(local('rclone-big.bin'))).toBe(shas['big/big.bin']);
@@ -369,7 +492,12 @@ describe('rclone', () => {
 
 describe('@aws-sdk/client-s3 with lib-storage', () => {
   it('uploads 20 MiB from a file stream through the Node front; ranged GETs through both fronts answer 206 with those bytes', async () => {
-    await new Upload({ client: js.node, params: { Bucket: V, Key: 'sdk/big.bin', Body: createReadStream(join(dir, 'big/big.bin')) }, partSize: 8 * MiB, queueSize: 4 }).done();
+    await new Upload({
+      client: js.node,
+      params: { Bucket: V, Key: 'sdk/big.bin', Body: createReadStream(join(dir, 'big/big.bin')) },
+      partSize: 8 * MiB,
+      queueSize: 4,
+    }).done();
     const big = readFileSync(join(dir, 'big/big.bin'));
     // Across the second part's end, and the last 4 MiB (what a function URL's answer carries).
     const ranges: Array<[S3Client, string, number, number]> = [

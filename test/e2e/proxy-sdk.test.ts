@@ -7,7 +7,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import {
+  AbortMultipartUploadCommand,
   CopyObjectCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
@@ -19,13 +21,11 @@ import {
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
-  AbortMultipartUploadCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startProxyWorld, type ProxyWorld } from './proxy-world';
+import { type ProxyWorld, startProxyWorld } from './proxy-world';
 
 let w: ProxyWorld;
 let viaUrl: S3Client;
@@ -41,9 +41,17 @@ afterAll(() => w?.stack.close());
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
-async function getBytes(s3: S3Client, key: string, range?: string): Promise<{ bytes: Buffer; status: number | undefined; contentRange?: string }> {
+async function getBytes(
+  s3: S3Client,
+  key: string,
+  range?: string,
+): Promise<{ bytes: Buffer; status: number | undefined; contentRange?: string }> {
   const got = await s3.send(new GetObjectCommand({ Bucket: VOLUME, Key: key, ...(range ? { Range: range } : {}) }));
-  return { bytes: Buffer.from(await got.Body!.transformToByteArray()), status: got.$metadata.httpStatusCode, ...(got.ContentRange ? { contentRange: got.ContentRange } : {}) };
+  return {
+    bytes: Buffer.from(await got.Body!.transformToByteArray()),
+    status: got.$metadata.httpStatusCode,
+    ...(got.ContentRange ? { contentRange: got.ContentRange } : {}),
+  };
 }
 
 /** What the customer's own S3 holds at `bucket/key` (read with the customer's keys, not through the proxy). */
@@ -67,24 +75,31 @@ describe('through the function URL', () => {
   it('puts and gets 0 B, 1 KiB and 4 MiB byte for byte', async () => {
     for (const size of [0, 1024, 4 * 1024 * 1024]) {
       const data = randomBytes(size);
-      await viaUrl.send(new PutObjectCommand({ Bucket: VOLUME, Key: `sizes/${size}.bin`, Body: data, ContentType: 'application/octet-stream' }));
+      await viaUrl.send(
+        new PutObjectCommand({ Bucket: VOLUME, Key: `sizes/${size}.bin`, Body: data, ContentType: 'application/octet-stream' }),
+      );
       const { bytes } = await getBytes(viaUrl, `sizes/${size}.bin`);
       expect({ size, sha: sha256(bytes) }).toEqual({ size, sha: sha256(data) });
     }
     expect(sha256(await storedDirectly('alice-lab', 'project-x/sizes/1024.bin'))).toHaveLength(64);
   });
 
-  it('HeadObject gets no Content-Length (AWS renames it x-amzn-Remapped-Content-Length); the Node front keeps the real one, also for ' +
-'an empty object', async () => {
-    const head = await viaUrl.send(new HeadObjectCommand({ Bucket: VOLUME, Key: 'sizes/1024.bin' }));
-    expect({ length: head.ContentLength, etag: head.ETag }).toEqual({ length: undefined, etag: expect.stringMatching(/^"\w+"$/) });
-    expect((await viaNode.send(new HeadObjectCommand({ Bucket: VOLUME, Key: 'sizes/0.bin' }))).ContentLength).toBe(0);
-    expect((await viaNode.send(new HeadObjectCommand({ Bucket: VOLUME, Key: 'sizes/1024.bin' }))).ContentLength).toBe(1024);
-  });
+  it(
+    'HeadObject gets no Content-Length (AWS renames it x-amzn-Remapped-Content-Length); the Node front keeps the real one, also for ' +
+      'an empty object',
+    async () => {
+      const head = await viaUrl.send(new HeadObjectCommand({ Bucket: VOLUME, Key: 'sizes/1024.bin' }));
+      expect({ length: head.ContentLength, etag: head.ETag }).toEqual({ length: undefined, etag: expect.stringMatching(/^"\w+"$/) });
+      expect((await viaNode.send(new HeadObjectCommand({ Bucket: VOLUME, Key: 'sizes/0.bin' }))).ContentLength).toBe(0);
+      expect((await viaNode.send(new HeadObjectCommand({ Bucket: VOLUME, Key: 'sizes/1024.bin' }))).ContentLength).toBe(1024);
+    },
+  );
 
   it('gives an object stored with Content-Encoding: gzip back byte for byte, without the header the URL would decode it for', async () => {
     const gz = gzipSync('chr1\t100\t200\n'.repeat(5000));
-    await viaNode.send(new PutObjectCommand({ Bucket: VOLUME, Key: 'enc/calls.bed.gz', Body: gz, ContentEncoding: 'gzip', ContentType: 'text/plain' }));
+    await viaNode.send(
+      new PutObjectCommand({ Bucket: VOLUME, Key: 'enc/calls.bed.gz', Body: gz, ContentEncoding: 'gzip', ContentType: 'text/plain' }),
+    );
     const got = await viaUrl.send(new GetObjectCommand({ Bucket: VOLUME, Key: 'enc/calls.bed.gz' }));
     expect(got.ContentEncoding).toBeUndefined();
     expect(sha256(Buffer.from(await got.Body!.transformToByteArray()))).toBe(sha256(gz));
@@ -109,7 +124,8 @@ describe('through the function URL', () => {
   });
 
   it('lists with prefix and delimiter without the volume’s prefix or the real bucket', async () => {
-    for (const key of ['list/a/1', 'list/a/2', 'list/b', 'list/c/3']) await viaUrl.send(new PutObjectCommand({ Bucket: VOLUME, Key: key, Body: key }));
+    for (const key of ['list/a/1', 'list/a/2', 'list/b', 'list/c/3'])
+      await viaUrl.send(new PutObjectCommand({ Bucket: VOLUME, Key: key, Body: key }));
     const listed = await viaUrl.send(new ListObjectsV2Command({ Bucket: VOLUME, Prefix: 'list/', Delimiter: '/' }));
     expect(listed.Name).toBe(VOLUME);
     expect(listed.Prefix).toBe('list/');
@@ -120,7 +136,15 @@ describe('through the function URL', () => {
   });
 
   it('round-trips keys with spaces, +, =, %, unicode, // and the volume’s or bucket’s name', async () => {
-    const keys = ['odd/sp ace.txt', 'odd/plus+sign', 'odd/eq=uals', 'odd/per%cent', 'odd/ünïcødé ✓', 'odd/double//slash', `odd/${VOLUME}/alice-lab/project-x/x`];
+    const keys = [
+      'odd/sp ace.txt',
+      'odd/plus+sign',
+      'odd/eq=uals',
+      'odd/per%cent',
+      'odd/ünïcødé ✓',
+      'odd/double//slash',
+      `odd/${VOLUME}/alice-lab/project-x/x`,
+    ];
     for (const key of keys) await viaUrl.send(new PutObjectCommand({ Bucket: VOLUME, Key: key, Body: `body of ${key}` }));
     for (const key of keys) expect((await getBytes(viaUrl, key)).bytes.toString()).toBe(`body of ${key}`);
     const listed = await viaUrl.send(new ListObjectsV2Command({ Bucket: VOLUME, Prefix: 'odd/' }));
@@ -131,12 +155,17 @@ describe('through the function URL', () => {
   it('stores an aws-chunked upload (the SDK’s for stream bodies) without its framing', async () => {
     const client = w.s3('alice', w.stack.info.proxyUrl);
     const sent: Array<Record<string, string>> = [];
-    client.middlewareStack.add((next) => async (args) => {
-      sent.push({ ...(args.request as { headers: Record<string, string> }).headers });
-      return next(args);
-    }, { step: 'finalizeRequest', priority: 'low' });
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        sent.push({ ...(args.request as { headers: Record<string, string> }).headers });
+        return next(args);
+      },
+      { step: 'finalizeRequest', priority: 'low' },
+    );
     const data = randomBytes(100_000);
-    await client.send(new PutObjectCommand({ Bucket: VOLUME, Key: 'chunked.bin', Body: Readable.from([data]), ContentLength: data.length }));
+    await client.send(
+      new PutObjectCommand({ Bucket: VOLUME, Key: 'chunked.bin', Body: Readable.from([data]), ContentLength: data.length }),
+    );
     expect(sent[0]!['content-encoding']).toMatch(/aws-chunked/);
     expect(sent[0]!['x-amz-content-sha256']).toMatch(/^STREAMING-/);
     expect(sha256(await storedDirectly('alice-lab', 'project-x/chunked.bin'))).toBe(sha256(data));
@@ -145,24 +174,36 @@ describe('through the function URL', () => {
   it('refuses a read member’s writes with AccessDenied', async () => {
     const carol = w.s3('carol', w.stack.info.proxyUrl);
     expect((await getBytes(carol, 'range.txt')).bytes.toString()).toBe('0123456789abcdefghij');
-    expect(await failure(carol.send(new PutObjectCommand({ Bucket: VOLUME, Key: 'carol.txt', Body: 'x' })))).toMatchObject({ name: 'AccessDenied', status: 403 });
-    expect(await failure(carol.send(new DeleteObjectCommand({ Bucket: VOLUME, Key: 'range.txt' })))).toMatchObject({ name: 'AccessDenied', status: 403 });
+    expect(await failure(carol.send(new PutObjectCommand({ Bucket: VOLUME, Key: 'carol.txt', Body: 'x' })))).toMatchObject({
+      name: 'AccessDenied',
+      status: 403,
+    });
+    expect(await failure(carol.send(new DeleteObjectCommand({ Bucket: VOLUME, Key: 'range.txt' })))).toMatchObject({
+      name: 'AccessDenied',
+      status: 403,
+    });
   });
 
   it('refuses a copy from a volume the caller cannot read, and says a copy across volume roots cannot be signed', async () => {
     await w.s3('bob', w.stack.info.proxyUrl).send(new PutObjectCommand({ Bucket: 'bob-data', Key: 'private.txt', Body: 'bob only' }));
-    const refused = await failure(viaUrl.send(new CopyObjectCommand({ Bucket: VOLUME, Key: 'stolen.txt', CopySource: 'bob-data/private.txt' })));
+    const refused = await failure(
+      viaUrl.send(new CopyObjectCommand({ Bucket: VOLUME, Key: 'stolen.txt', CopySource: 'bob-data/private.txt' })),
+    );
     expect(refused).toMatchObject({ name: 'AccessDenied', status: 403 });
     expect(refused.message).toMatch(/copy source "bob-data\/private.txt"/);
     await viaUrl.send(new PutObjectCommand({ Bucket: 'alice-archive', Key: 'old.txt', Body: 'archived' }));
-    const across = await failure(viaUrl.send(new CopyObjectCommand({ Bucket: VOLUME, Key: 'from-archive.txt', CopySource: 'alice-archive/old.txt' })));
+    const across = await failure(
+      viaUrl.send(new CopyObjectCommand({ Bucket: VOLUME, Key: 'from-archive.txt', CopySource: 'alice-archive/old.txt' })),
+    );
     expect(across).toMatchObject({ name: 'NotImplemented', status: 501 });
     expect(across.message).toMatch(/Download and upload instead/);
   });
 
   it('deletes several keys at once, each under the volume root', async () => {
     for (const key of ['many/1', 'many/2']) await viaUrl.send(new PutObjectCommand({ Bucket: VOLUME, Key: key, Body: key }));
-    const deleted = await viaUrl.send(new DeleteObjectsCommand({ Bucket: VOLUME, Delete: { Objects: [{ Key: 'many/1' }, { Key: 'many/2' }] } }));
+    const deleted = await viaUrl.send(
+      new DeleteObjectsCommand({ Bucket: VOLUME, Delete: { Objects: [{ Key: 'many/1' }, { Key: 'many/2' }] } }),
+    );
     expect(deleted.Deleted?.map((d) => d.Key).sort()).toEqual(['many/1', 'many/2']);
     expect((await viaUrl.send(new ListObjectsV2Command({ Bucket: VOLUME, Prefix: 'many/' }))).KeyCount).toBe(0);
   });
@@ -181,11 +222,16 @@ describe('through the function URL', () => {
   });
 
   it('answers NotImplemented to GetBucketPolicy', async () => {
-    expect(await failure(viaUrl.send(new GetBucketPolicyCommand({ Bucket: VOLUME })))).toMatchObject({ name: 'NotImplemented', status: 501 });
+    expect(await failure(viaUrl.send(new GetBucketPolicyCommand({ Bucket: VOLUME })))).toMatchObject({
+      name: 'NotImplemented',
+      status: 501,
+    });
   });
 
   it('cannot carry a body over Lambda’s 6 MB event: 413 before the function runs', async () => {
-    const refused = await failure(viaUrl.send(new PutObjectCommand({ Bucket: VOLUME, Key: 'too-big.bin', Body: randomBytes(5 * 1024 * 1024) })));
+    const refused = await failure(
+      viaUrl.send(new PutObjectCommand({ Bucket: VOLUME, Key: 'too-big.bin', Body: randomBytes(5 * 1024 * 1024) })),
+    );
     expect(refused.status).toBe(413);
   });
 
@@ -198,7 +244,9 @@ describe('through the function URL', () => {
 
 describe('callers that are not S3 clients', () => {
   it('a Bearer token gets 401 in S3 XML saying to use an S3 client', async () => {
-    const response = await fetch(`${w.stack.info.proxyUrl}/${VOLUME}/range.txt`, { headers: { authorization: `Bearer ${w.tokens.alice}` } });
+    const response = await fetch(`${w.stack.info.proxyUrl}/${VOLUME}/range.txt`, {
+      headers: { authorization: `Bearer ${w.tokens.alice}` },
+    });
     expect(response.status).toBe(401);
     const text = await response.text();
     expect(text).toMatch(/<Error><Code>AccessDenied<\/Code><Message>This is an S3 endpoint: [^<]*Use an S3 client/);
@@ -217,7 +265,12 @@ describe('callers that are not S3 clients', () => {
 describe('through the Node front', () => {
   it('uploads 64 MiB in parts with lib-storage and reads it back byte for byte', async () => {
     const data = randomBytes(64 * 1024 * 1024);
-    const upload = new Upload({ client: viaNode, params: { Bucket: VOLUME, Key: 'big/64MiB.bin', Body: data }, partSize: 8 * 1024 * 1024, queueSize: 4 });
+    const upload = new Upload({
+      client: viaNode,
+      params: { Bucket: VOLUME, Key: 'big/64MiB.bin', Body: data },
+      partSize: 8 * 1024 * 1024,
+      queueSize: 4,
+    });
     await upload.done();
     const head = await viaNode.send(new HeadObjectCommand({ Bucket: VOLUME, Key: 'big/64MiB.bin' }));
     expect(head.ContentLength).toBe(data.length);
@@ -238,11 +291,17 @@ describe('through the Node front', () => {
 it('writes the proxy’s entries in the volume’s audit trail, with who and what', async () => {
   const page = await w.api('alice', 'GET', `/volumes/${w.volumes[VOLUME]!.id}/audit?limit=100`);
   const events = page.body.items as Array<{ action: string; subject: string; outcome: string; detail: Record<string, unknown> }>;
-  expect(events.find((e) => e.action === 'proxy.PutObject' && e.detail.key === 'range.txt')).toMatchObject({ subject: 'alice', outcome: 'succeeded' });
-  expect(events.find((e) => e.action === 'proxy.PutObject' && e.subject === 'carol')).toMatchObject({ outcome: 'denied', detail: { reason: 'AccessExceedsMembership' } });
+  expect(events.find((e) => e.action === 'proxy.PutObject' && e.detail.key === 'range.txt')).toMatchObject({
+    subject: 'alice',
+    outcome: 'succeeded',
+  });
+  expect(events.find((e) => e.action === 'proxy.PutObject' && e.subject === 'carol')).toMatchObject({
+    outcome: 'denied',
+    detail: { reason: 'AccessExceedsMembership' },
+  });
 });
 
-it('gives Nextflow a config pointing at the proxy\'s Node front, with a comment saying why', async () => {
+it("gives Nextflow a config pointing at the proxy's Node front, with a comment saying why", async () => {
   const answer = await w.api('alice', 'GET', `/volumes/${w.volumes[VOLUME]!.id}/nextflow-config`);
   expect(answer.status).toBe(200);
   expect(answer.body.config).toContain(`endpoint = '${w.stack.info.nodeProxyUrl}'`);

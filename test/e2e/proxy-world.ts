@@ -82,10 +82,22 @@ async function build({ stack, api, volumes, keys }: ProxyWorld): Promise<void> {
   await stack.aws(customer, 's3', 'cp', seed, 's3://alice-lab/project-x-evil/secret.txt');
   await stack.aws(customer, 's3', 'cp', seed, 's3://alice-lab/other/secret.txt');
 
-  const placeholder = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }] });
+  const placeholder = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }],
+  });
   const register = async (owner: string, name: string, bucket: string, prefix: string) => {
-    const role = JSON.parse(await stack.aws(customer, 'iam', 'create-role', '--role-name', `role-${name}`, '--assume-role-policy-document', placeholder));
-    const created = await api(owner, 'POST', '/volumes', { name, bucket, prefix, region: 'us-east-1', accessMode: 'read-write', auth: { type: 'role', roleArn: role.Role.Arn } });
+    const role = JSON.parse(
+      await stack.aws(customer, 'iam', 'create-role', '--role-name', `role-${name}`, '--assume-role-policy-document', placeholder),
+    );
+    const created = await api(owner, 'POST', '/volumes', {
+      name,
+      bucket,
+      prefix,
+      region: 'us-east-1',
+      accessMode: 'read-write',
+      auth: { type: 'role', roleArn: role.Role.Arn },
+    });
     expect(created.status).toBe(201);
     for (const command of created.body.setup.commands as string[]) {
       await exec('bash', ['-euo', 'pipefail', '-c', `aws() { /usr/bin/aws --endpoint-url "$ENDPOINT" "$@"; }\n${command}`], {

@@ -12,14 +12,15 @@
  * spelling as on the other fronts. samtools writing BAMs through both fronts (which stores nothing without this spelling)
  * is clients-htslib-gdal.test.ts's.
  */
+
+import { createHash } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { createHash } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayKey } from './proxy-clients/clients';
-import { startProxyWorld, type ProxyWorld } from './proxy-world';
+import { type ProxyWorld, startProxyWorld } from './proxy-world';
 
 const V = 'alice-genomes';
 
@@ -38,9 +39,24 @@ interface Credentials {
 }
 
 /** One S3 request signed with SigV4 as the SDKs sign it, answered with the header names as they came on the wire. */
-async function send(endpoint: string, credentials: Credentials, method: string, path: string, query: Record<string, string> = {}, body = '', headers: Record<string, string> = {}): Promise<RawAnswer> {
+async function send(
+  endpoint: string,
+  credentials: Credentials,
+  method: string,
+  path: string,
+  query: Record<string, string> = {},
+  body = '',
+  headers: Record<string, string> = {},
+): Promise<RawAnswer> {
   const url = new URL(endpoint);
-  const signer = new SignatureV4({ credentials, region: 'us-east-1', service: 's3', sha256: Sha256, uriEscapePath: false, applyChecksum: false });
+  const signer = new SignatureV4({
+    credentials,
+    region: 'us-east-1',
+    service: 's3',
+    sha256: Sha256,
+    uriEscapePath: false,
+    applyChecksum: false,
+  });
   const signed = await signer.sign(
     new HttpRequest({
       method,
@@ -58,12 +74,22 @@ async function send(endpoint: string, credentials: Credentials, method: string, 
   );
   const search = new URLSearchParams(signed.query as Record<string, string>).toString();
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: url.hostname, port: url.port, method, path: `${path}${search ? `?${search}` : ''}`, headers: signed.headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ method, status: res.statusCode!, names: res.rawHeaders.filter((_, i) => i % 2 === 0), body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = httpRequest(
+      { host: url.hostname, port: url.port, method, path: `${path}${search ? `?${search}` : ''}`, headers: signed.headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            method,
+            status: res.statusCode!,
+            names: res.rawHeaders.filter((_, i) => i % 2 === 0),
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -93,7 +119,10 @@ function expectS3Spelling(answer: RawAnswer, named: string[], size = 'Content-Le
   }
   expect(answer.names.filter((name) => !spelledAsS3(name))).toEqual([]);
   const lower = answer.names.map((name) => name.toLowerCase());
-  expect(lower.filter((name, i) => lower.indexOf(name) !== i), 'names sent twice').toEqual([]);
+  expect(
+    lower.filter((name, i) => lower.indexOf(name) !== i),
+    'names sent twice',
+  ).toEqual([]);
 }
 
 let w: ProxyWorld;
@@ -104,14 +133,25 @@ beforeAll(async () => {
   w = await startProxyWorld();
   alice = w.keys.alice!;
   const env = w.stack.customerEnv(0);
-  customer = { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY!, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) };
+  customer = {
+    accessKeyId: env.AWS_ACCESS_KEY_ID!,
+    secretAccessKey: env.AWS_SECRET_ACCESS_KEY!,
+    ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+  };
 }, 120_000);
 afterAll(async () => {
   await w?.stack.close();
 });
 
 describe.each([
-  { front: 'the Node front', how: 'as S3 does', endpoint: () => w.stack.info.nodeProxyUrl, credentials: () => alice, root: `/${V}`, size: 'Content-Length' },
+  {
+    front: 'the Node front',
+    how: 'as S3 does',
+    endpoint: () => w.stack.info.nodeProxyUrl,
+    credentials: () => alice,
+    root: `/${V}`,
+    size: 'Content-Length',
+  },
   {
     front: 'the function URL',
     how: "as S3 does, except Content-Length, which AWS's RESPONSE_STREAM renames x-amzn-Remapped-Content-Length (none sent, body chunked)",
@@ -120,7 +160,14 @@ describe.each([
     root: `/${V}`,
     size: REMAPPED_LENGTH,
   },
-  { front: 'the local S3', how: 'as S3 does', endpoint: () => w.stack.info.awsEndpoint, credentials: () => customer, root: '/alice-lab/project-x', size: 'Content-Length' },
+  {
+    front: 'the local S3',
+    how: 'as S3 does',
+    endpoint: () => w.stack.info.awsEndpoint,
+    credentials: () => customer,
+    root: '/alice-lab/project-x',
+    size: 'Content-Length',
+  },
 ])('$front spells response header names $how', ({ front, endpoint, credentials, root, size }) => {
   const key = `${root}/spelling/${front.replace(/\W+/g, '-')}.txt`;
 

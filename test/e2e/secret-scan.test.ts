@@ -10,7 +10,7 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setLogSink } from '../../shared/log';
-import { startProxyWorld, type ProxyWorld } from './proxy-world';
+import { type ProxyWorld, startProxyWorld } from './proxy-world';
 
 const VOLUME = 'alice-genomes';
 const lines: string[] = [];
@@ -29,7 +29,12 @@ function captureStream(stream: NodeJS.WriteStream): () => void {
   };
 }
 
-async function call(who: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any; requestId: string | null }> {
+async function call(
+  who: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: any; requestId: string | null }> {
   const response = await fetch(`${w.stack.info.apiUrl}${path}`, {
     method,
     headers: { authorization: `Bearer ${w.tokens[who]}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -45,14 +50,17 @@ const remember = (what: string, value: string | undefined | null) => {
   secrets.set(what, value!);
 };
 const parsedLines = () =>
-  lines.join('\n').split('\n').flatMap((line) => {
-    try {
-      const parsed = JSON.parse(line);
-      return parsed && typeof parsed === 'object' ? [parsed as Record<string, any>] : [];
-    } catch {
-      return [];
-    }
-  });
+  lines
+    .join('\n')
+    .split('\n')
+    .flatMap((line) => {
+      try {
+        const parsed = JSON.parse(line);
+        return parsed && typeof parsed === 'object' ? [parsed as Record<string, any>] : [];
+      } catch {
+        return [];
+      }
+    });
 
 /** The secrets found in `text`: whole, or (for long ones) any 24-character piece. */
 function leaksIn(text: string): string[] {
@@ -85,9 +93,16 @@ beforeAll(async () => {
   remember('vended SecretAccessKey', vended.body.SecretAccessKey);
   remember('vended SessionToken', vended.body.SessionToken);
 
-  const put = await call('alice', 'POST', `/volumes/${volumeId}/presign`, { key: 'scan/hello.txt', method: 'PUT', contentType: 'text/plain' });
+  const put = await call('alice', 'POST', `/volumes/${volumeId}/presign`, {
+    key: 'scan/hello.txt',
+    method: 'PUT',
+    contentType: 'text/plain',
+  });
   const get = await call('alice', 'POST', `/volumes/${volumeId}/presign`, { key: 'scan/hello.txt', method: 'GET' });
-  for (const [method, reply] of [['PUT', put], ['GET', get]] as const) {
+  for (const [method, reply] of [
+    ['PUT', put],
+    ['GET', get],
+  ] as const) {
     expect(reply.status).toBe(200);
     const url = new URL(reply.body.url);
     remember(`presigned ${method} signature`, url.searchParams.get('X-Amz-Signature'));
@@ -105,9 +120,19 @@ beforeAll(async () => {
     const read = await alice.send(new GetObjectCommand({ Bucket: VOLUME, Key: 'scan/proxied.txt' }));
     expect(await read.Body!.transformToString()).toBe('through the proxy');
     await w.s3('alice', endpoint, 'jwt').send(new ListObjectsV2Command({ Bucket: VOLUME, Prefix: 'scan/' }));
-    await expect(w.s3('carol', endpoint).send(new PutObjectCommand({ Bucket: VOLUME, Key: 'scan/no.txt', Body: 'no' }))).rejects.toMatchObject({ name: 'AccessDenied' });
-    const stranger = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, maxAttempts: 1, credentials: { accessKeyId: w.keys.alice!.accessKeyId, secretAccessKey: w.keys.bob!.secretAccessKey } });
-    await expect(stranger.send(new GetObjectCommand({ Bucket: VOLUME, Key: 'scan/proxied.txt' }))).rejects.toMatchObject({ name: 'SignatureDoesNotMatch' });
+    await expect(
+      w.s3('carol', endpoint).send(new PutObjectCommand({ Bucket: VOLUME, Key: 'scan/no.txt', Body: 'no' })),
+    ).rejects.toMatchObject({ name: 'AccessDenied' });
+    const stranger = new S3Client({
+      endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      maxAttempts: 1,
+      credentials: { accessKeyId: w.keys.alice!.accessKeyId, secretAccessKey: w.keys.bob!.secretAccessKey },
+    });
+    await expect(stranger.send(new GetObjectCommand({ Bucket: VOLUME, Key: 'scan/proxied.txt' }))).rejects.toMatchObject({
+      name: 'SignatureDoesNotMatch',
+    });
   }
 }, 180_000);
 
@@ -137,24 +162,39 @@ describe('secret scan of every log line of a full flow', () => {
   });
 
   it('follows one API request by its x-request-id: its log lines and its audit event carry the same id', async () => {
-    expect(parsedLines().filter((line) => line.requestId === vendRequestId).map((line) => line.message)).toContain('request served');
+    expect(
+      parsedLines()
+        .filter((line) => line.requestId === vendRequestId)
+        .map((line) => line.message),
+    ).toContain('request served');
     const audit = await call('alice', 'GET', `/volumes/${w.volumes[VOLUME]!.id}/audit?limit=100`);
-    expect(audit.body.items.find((event: { requestId: string }) => event.requestId === vendRequestId)).toMatchObject({ action: 'credentials.vend', outcome: 'allowed' });
+    expect(audit.body.items.find((event: { requestId: string }) => event.requestId === vendRequestId)).toMatchObject({
+      action: 'credentials.vend',
+      outcome: 'allowed',
+    });
   });
 
   it('follows one proxied request by its x-amz-request-id through either front: its log line and audit event carry the id', async () => {
     expect(proxyRequestIds).toHaveLength(2);
     const audit = await call('alice', 'GET', `/volumes/${w.volumes[VOLUME]!.id}/audit?limit=100`);
     for (const requestId of proxyRequestIds) {
-      expect(parsedLines().find((line) => line.requestId === requestId && line.message === 'proxy request')).toMatchObject({ operation: 'PutObject', status: 200 });
-      expect(audit.body.items.find((event: { requestId: string }) => event.requestId === requestId)).toMatchObject({ action: 'proxy.PutObject', outcome: 'succeeded' });
+      expect(parsedLines().find((line) => line.requestId === requestId && line.message === 'proxy request')).toMatchObject({
+        operation: 'PutObject',
+        status: 200,
+      });
+      expect(audit.body.items.find((event: { requestId: string }) => event.requestId === requestId)).toMatchObject({
+        action: 'proxy.PutObject',
+        outcome: 'succeeded',
+      });
     }
   });
 
   it('wrote EMF metrics for the vends, presigns, proxied requests and bytes, denials and STS calls', () => {
     const emf = parsedLines().filter((line) => line._aws);
     const total = (name: string, where: Record<string, string> = {}) =>
-      emf.filter((doc) => Object.entries(where).every(([k, v]) => doc[k] === v)).reduce((sum, doc) => sum + (typeof doc[name] === 'number' ? doc[name] : 0), 0);
+      emf
+        .filter((doc) => Object.entries(where).every(([k, v]) => doc[k] === v))
+        .reduce((sum, doc) => sum + (typeof doc[name] === 'number' ? doc[name] : 0), 0);
     for (const doc of emf) {
       expect(doc._aws.CloudWatchMetrics[0].Namespace).toBe('VolumeGateway');
       for (const name of doc._aws.CloudWatchMetrics[0].Dimensions[0]) expect(['Stage', 'Route', 'Operation', 'Reason']).toContain(name);

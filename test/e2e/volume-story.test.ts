@@ -9,8 +9,14 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import {
+  CreateOpenIDConnectProviderCommand,
+  CreateRoleCommand,
+  IAMClient,
+  PutRolePolicyCommand,
+  UpdateAssumeRolePolicyCommand,
+} from '@aws-sdk/client-iam';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { CreateOpenIDConnectProviderCommand, CreateRoleCommand, IAMClient, PutRolePolicyCommand, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../support/local-stack';
 
@@ -46,11 +52,16 @@ async function applySetup(commands: string[]): Promise<void> {
   }
 }
 
-const placeholder = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }] });
+const placeholder = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }],
+});
 
 /** A role in the customer's account that trusts nobody yet, made with the aws cli: the customer attaches our policies later. */
 async function createRole(name: string): Promise<string> {
-  const created = JSON.parse(await stack.aws(customer, 'iam', 'create-role', '--role-name', name, '--assume-role-policy-document', placeholder));
+  const created = JSON.parse(
+    await stack.aws(customer, 'iam', 'create-role', '--role-name', name, '--assume-role-policy-document', placeholder),
+  );
   return created.Role.Arn;
 }
 
@@ -60,9 +71,16 @@ async function createRoleWithSdk(name: string): Promise<string> {
 }
 
 /** What the returned `update-assume-role-policy` and `put-role-policy` commands do, with the JS SDK. */
-const applyTrust = (role: string, setup: { trustPolicy: unknown }) => iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: role, PolicyDocument: JSON.stringify(setup.trustPolicy) }));
+const applyTrust = (role: string, setup: { trustPolicy: unknown }) =>
+  iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: role, PolicyDocument: JSON.stringify(setup.trustPolicy) }));
 const applyPermissions = (role: string, volume: string, setup: { permissionsPolicy: unknown }) =>
-  iam.send(new PutRolePolicyCommand({ RoleName: role, PolicyName: `volume-gateway-${volume}`, PolicyDocument: JSON.stringify(setup.permissionsPolicy) }));
+  iam.send(
+    new PutRolePolicyCommand({
+      RoleName: role,
+      PolicyName: `volume-gateway-${volume}`,
+      PolicyDocument: JSON.stringify(setup.permissionsPolicy),
+    }),
+  );
 
 const volumeInput = (name: string, roleArn: string, accessMode = 'read-write') => ({
   name,
@@ -78,7 +96,12 @@ beforeAll(async () => {
   stack = await startTestStack();
   customer = stack.customerEnv(0);
   const { accessKeyId, secretAccessKey } = stack.info.customers[0]!;
-  const config = { endpoint: stack.info.awsEndpoint, region: stack.info.region, credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1 };
+  const config = {
+    endpoint: stack.info.awsEndpoint,
+    region: stack.info.region,
+    credentials: { accessKeyId, secretAccessKey },
+    maxAttempts: 1,
+  };
   iam = new IAMClient(config);
   customerS3 = new S3Client({ ...config, forcePathStyle: true });
   for (const who of ['alice', 'bob', 'carol']) tokens[who] = stack.token({ sub: who });
@@ -94,7 +117,13 @@ describe('registering and verifying a volume', () => {
     const created = await api('alice', 'POST', '/volumes', volumeInput('alice-genomes', roleArn));
     expect(created.status).toBe(201);
     volumeId = created.body.id;
-    expect(created.body).toMatchObject({ name: 'alice-genomes', bucket: 'alice-lab', prefix: 'project-x', status: 'pending', accessMode: 'read-write' });
+    expect(created.body).toMatchObject({
+      name: 'alice-genomes',
+      bucket: 'alice-lab',
+      prefix: 'project-x',
+      status: 'pending',
+      accessMode: 'read-write',
+    });
     expect(created.body.externalId).toMatch(/^[\w+=,.@:/-]{16,}$/);
     const trust = JSON.stringify(created.body.setup.trustPolicy);
     expect(trust).toContain(stack.info.gatewayPrincipalArn);
@@ -136,7 +165,10 @@ describe('registering and verifying a volume', () => {
     const roleArn = await createRoleWithSdk('TooGenerous');
     const created = await api('alice', 'POST', '/volumes', volumeInput('too-generous', roleArn, 'read-only'));
     await applyTrust('TooGenerous', created.body.setup);
-    const writable = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: ['arn:aws:s3:::alice-lab', 'arn:aws:s3:::alice-lab/*'] }] });
+    const writable = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: ['arn:aws:s3:::alice-lab', 'arn:aws:s3:::alice-lab/*'] }],
+    });
     await iam.send(new PutRolePolicyCommand({ RoleName: 'TooGenerous', PolicyName: 'everything', PolicyDocument: writable }));
     const verified = await api('alice', 'POST', `/volumes/${created.body.id}/verify`);
     expect(verified.body.status).toBe('failed');
@@ -147,14 +179,23 @@ describe('registering and verifying a volume', () => {
 
   it('verifies a web-identity volume with the owner’s own token (the Galaxy set-up)', async () => {
     const roleArn = await createRoleWithSdk('AliceWebIdentity');
-    const created = await api('alice', 'POST', '/volumes', { ...volumeInput('alice-web', roleArn, 'read-only'), auth: { type: 'web-identity', roleArn } });
+    const created = await api('alice', 'POST', '/volumes', {
+      ...volumeInput('alice-web', roleArn, 'read-only'),
+      auth: { type: 'web-identity', roleArn },
+    });
     expect(created.status).toBe(201);
     expect(created.body.externalId).toBeUndefined();
     expect(JSON.stringify(created.body.setup.trustPolicy)).toContain('sts:AssumeRoleWithWebIdentity');
     // The returned commands: the gateway's issuer as the account's OIDC provider, then the two policies.
     expect(created.body.setup.commands[0]).toMatch(/^aws iam create-open-id-connect-provider --url /);
     expect(created.body.setup.commands).toHaveLength(3);
-    await iam.send(new CreateOpenIDConnectProviderCommand({ Url: stack.info.issuer, ClientIDList: [stack.info.audience], ThumbprintList: ['0'.repeat(40)] }));
+    await iam.send(
+      new CreateOpenIDConnectProviderCommand({
+        Url: stack.info.issuer,
+        ClientIDList: [stack.info.audience],
+        ThumbprintList: ['0'.repeat(40)],
+      }),
+    );
     await applyTrust('AliceWebIdentity', created.body.setup);
     await applyPermissions('AliceWebIdentity', 'alice-web', created.body.setup);
     const verified = await api('alice', 'POST', `/volumes/${created.body.id}/verify`);

@@ -4,13 +4,22 @@
  */
 import { readdirSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
-import { installAwsLambdaGlobal } from '../../local/lambda/streaming';
 import { startFunctionUrlServer } from '../../local/function-url-server';
+import { installAwsLambdaGlobal } from '../../local/lambda/streaming';
 import { loadServerlessModel } from '../../local/serverless-model';
 import type { HttpResult } from '../../shared/http/types';
 import { createLogger, setLogSink } from '../../shared/log';
 
-const CONFIG = ['AWS_REGION', 'AUTH_MODE', 'OIDC_ISSUER', 'OIDC_AUDIENCE', 'VOLUMES_TABLE', 'AUDIT_TABLE', 'ACCESS_KEYS_TABLE', 'GATEWAY_PRINCIPAL_ARN'];
+const CONFIG = [
+  'AWS_REGION',
+  'AUTH_MODE',
+  'OIDC_ISSUER',
+  'OIDC_AUDIENCE',
+  'VOLUMES_TABLE',
+  'AUDIT_TABLE',
+  'ACCESS_KEYS_TABLE',
+  'GATEWAY_PRINCIPAL_ARN',
+];
 const modules = [
   ...readdirSync('functions', { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
@@ -27,7 +36,10 @@ describe('function modules', () => {
       expect(modules).toContain('functions/proxy/handler.ts');
       for (const path of modules) {
         const loaded = (await import(/* @vite-ignore */ `../../${path}`)) as Record<string, unknown>;
-        expect(Object.values(loaded).some((value) => typeof value === 'function'), path).toBe(true);
+        expect(
+          Object.values(loaded).some((value) => typeof value === 'function'),
+          path,
+        ).toBe(true);
       }
     } finally {
       vi.unstubAllEnvs();
@@ -39,14 +51,21 @@ describe('function modules', () => {
     const lines: string[] = [];
     const restore = setLogSink((line) => lines.push(line));
     try {
-      const { handler } = (await import('../../functions/health/handler')) as { handler: (event: unknown, context: unknown) => Promise<HttpResult> };
+      const { handler } = (await import('../../functions/health/handler')) as {
+        handler: (event: unknown, context: unknown) => Promise<HttpResult>;
+      };
       const event = { routeKey: 'GET /health', requestContext: { requestId: 'api-req-1' }, headers: {} };
       const result = await handler(event, { awsRequestId: 'lambda-1' });
       expect(result.statusCode).toBe(500);
       expect(JSON.parse(result.body!)).toEqual({ code: 'ServiceMisconfigured', message: expect.any(String), requestId: 'api-req-1' });
       expect(result.body).not.toContain('AWS_REGION');
       const logged = lines.map((line) => JSON.parse(line)).find((line) => line.message === 'request refused');
-      expect(logged).toMatchObject({ level: 'error', requestId: 'api-req-1', status: 500, cause: { name: 'ConfigError', message: expect.stringContaining('AWS_REGION') } });
+      expect(logged).toMatchObject({
+        level: 'error',
+        requestId: 'api-req-1',
+        status: 500,
+        cause: { name: 'ConfigError', message: expect.stringContaining('AWS_REGION') },
+      });
       expect(lines.join('\n')).not.toMatch(/\n\s+at /);
     } finally {
       restore();
@@ -60,7 +79,14 @@ describe('function modules', () => {
     const restore = setLogSink((line) => lines.push(line));
     const model = loadServerlessModel('serverless.yml');
     const fn = model.functions.find((f) => f.url)!;
-    const server = await startFunctionUrlServer({ root: process.cwd(), model, fn, host: '127.0.0.1', port: 0, log: createLogger({}, { write: () => undefined }) });
+    const server = await startFunctionUrlServer({
+      root: process.cwd(),
+      model,
+      fn,
+      host: '127.0.0.1',
+      port: 0,
+      log: createLogger({}, { write: () => undefined }),
+    });
     try {
       const response = await fetch(`${server.url}/some-bucket/some/key`);
       const body = await response.text();
@@ -69,7 +95,11 @@ describe('function modules', () => {
       expect(body).toMatch(/<RequestId>[^<]+<\/RequestId>/);
       expect(body).not.toContain('AWS_REGION');
       const logged = lines.map((line) => JSON.parse(line)).find((line) => line.message === 'request refused');
-      expect(logged).toMatchObject({ level: 'error', status: 500, cause: { name: 'ConfigError', message: expect.stringContaining('AWS_REGION') } });
+      expect(logged).toMatchObject({
+        level: 'error',
+        status: 500,
+        cause: { name: 'ConfigError', message: expect.stringContaining('AWS_REGION') },
+      });
     } finally {
       await server.close();
       restore();

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeHandler } from '../../functions/me/handler';
+import { type DevIssuer, startDevIssuer } from '../../local/oidc/issuer';
 import { createTokenVerifier } from '../../shared/auth/token-verifier';
 import { loadAuthConfig } from '../../shared/config';
-import { createLogger } from '../../shared/log';
 import type { HttpDeps } from '../../shared/http/route';
 import type { HttpResult } from '../../shared/http/types';
-import { startDevIssuer, type DevIssuer } from '../../local/oidc/issuer';
+import { createLogger } from '../../shared/log';
 
 const AUDIENCE = 'volume-gateway-test';
 let dataDir: string;

@@ -6,12 +6,12 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
-import { createLogger } from '../../shared/log';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installAwsLambdaGlobal, LocalResponseStream } from '../../local/lambda/streaming';
-import { httpEvent } from '../../local/lambda/http-event';
+import { type NodeProxyServer, startNodeProxy } from '../../containers/node-proxy/server';
 import { lambdaContext } from '../../local/lambda/context';
-import { startNodeProxy, type NodeProxyServer } from '../../containers/node-proxy/server';
+import { httpEvent } from '../../local/lambda/http-event';
+import { installAwsLambdaGlobal, LocalResponseStream } from '../../local/lambda/streaming';
+import { createLogger } from '../../shared/log';
 import type { FrontLimits, ProxyRequest, ProxyResponse } from '../../shared/proxy/types';
 
 // The runtime's global first: the AWS SDK creates an empty one when it loads.
@@ -40,7 +40,11 @@ let lambdaUrl: string;
 let nodeFront: NodeProxyServer;
 
 beforeAll(async () => {
-  const handler = makeHandler(core, () => createLogger({}, { write: () => undefined })) as unknown as (event: unknown, stream: LocalResponseStream, context: unknown) => Promise<void>;
+  const handler = makeHandler(core, () => createLogger({}, { write: () => undefined })) as unknown as (
+    event: unknown,
+    stream: LocalResponseStream,
+    context: unknown,
+  ) => Promise<void>;
   // A bare function URL: the event as Lambda builds it, the handler's stream as the response.
   lambdaServer = createServer(async (request, response) => {
     const chunks: Buffer[] = [];
@@ -73,10 +77,11 @@ function send(base: string, path: string, init: { method?: string; headers?: Rec
   });
 }
 
-const fronts = () => [
-  ['the Lambda function URL', lambdaUrl],
-  ['the Node server', nodeFront.url],
-] as const;
+const fronts = () =>
+  [
+    ['the Lambda function URL', lambdaUrl],
+    ['the Node server', nodeFront.url],
+  ] as const;
 
 describe.each([0, 1])('front %#', (index) => {
   it('hands the core the raw path and query, the raw headers, the body’s bytes and a request id', async () => {
@@ -90,7 +95,12 @@ describe.each([0, 1])('front %#', (index) => {
       headers: { 'content-type': 'application/octet-stream', 'x-amz-meta-twice': ['one', 'two'] },
     });
     const { request, body: seen, limits } = received[0]!;
-    expect({ name, rawPath: request.rawPath, rawQuery: request.rawQuery, method: request.method }).toEqual({ name, rawPath: '/vol/a%20b%2Bc//d', rawQuery: 'list-type=2&prefix=x%2By', method: 'PUT' });
+    expect({ name, rawPath: request.rawPath, rawQuery: request.rawQuery, method: request.method }).toEqual({
+      name,
+      rawPath: '/vol/a%20b%2Bc//d',
+      rawQuery: 'list-type=2&prefix=x%2By',
+      method: 'PUT',
+    });
     expect(seen.equals(body)).toBe(true);
     expect(request.headers['x-amz-meta-twice']).toBe('one,two');
     expect(request.headers['content-type']).toBe('application/octet-stream');
@@ -105,7 +115,11 @@ describe.each([0, 1])('front %#', (index) => {
     const [name, base] = fronts()[index]!;
     const { hostname, port } = new URL(base);
     const rawQuery = `prefix=a'b"c<d>&x=%7E&y=~`;
-    await new Promise<void>((resolve, reject) => httpRequest({ hostname, port, path: `/vol/k?${rawQuery}` }, (response) => response.resume().on('end', resolve)).on('error', reject).end());
+    await new Promise<void>((resolve, reject) =>
+      httpRequest({ hostname, port, path: `/vol/k?${rawQuery}` }, (response) => response.resume().on('end', resolve))
+        .on('error', reject)
+        .end(),
+    );
     expect({ name, rawQuery: received[0]!.request.rawQuery }).toEqual({ name, rawQuery });
   });
 
@@ -144,7 +158,11 @@ describe('the Lambda function URL front', () => {
   it("names the text Content-Type it received, such as curl --data-binary's form type, and says what to send instead", async () => {
     received = [];
     const binary = Buffer.from([0x1f, 0x8b, 0x08, 0x04, 0xff, 0x00]);
-    const answer = await send(lambdaUrl, '/vol/reads.bam', { method: 'PUT', body: binary, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const answer = await send(lambdaUrl, '/vol/reads.bam', {
+      method: 'PUT',
+      body: binary,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(answer.status).toBe(400);
     const body = answer.chunks.join('');
     expect(body).toContain('&quot;application/x-www-form-urlencoded&quot;');

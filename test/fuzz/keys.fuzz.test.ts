@@ -54,18 +54,30 @@ describe('realKey', () => {
 
 describe('listing parameters', () => {
   const listings = ['ListObjects', 'ListObjectsV2', 'ListMultipartUploads'] as const;
-  test.prop([fc.constantFrom(...listings), fc.array(fc.tuple(fc.constantFrom('prefix', 'marker', 'start-after', 'key-marker', 'delimiter', 'continuation-token'), fc.oneof(fc.string({ maxLength: 12 }), queryPart, fc.constant(''))), { maxLength: 5 }), volumePrefix])(
-    'always carry a prefix, and every key-naming one, under the root',
-    (name, query, prefix) => {
-      const volume = { prefix };
-      // Parameters an operation does not take are refused before this (classify); the rest are forwarded.
-      const out = upstreamQuery(OPERATIONS[name], volume, query.filter(([n]) => OPERATIONS[name].params.includes(n)));
-      const root = rootOf(volume);
-      const prefixes = out.filter(([n]) => n === 'prefix');
-      if (root !== '') expect(prefixes.length).toBeGreaterThan(0);
-      for (const [, value] of prefixes) expect(value.startsWith(root)).toBe(true);
-      for (const [n, value] of out) if (['marker', 'start-after', 'key-marker'].includes(n) && value !== '') expect(value.startsWith(root)).toBe(true);
-      expect(realPrefix(volume, undefined)).toBe(root);
-    },
-  );
+  test.prop([
+    fc.constantFrom(...listings),
+    fc.array(
+      fc.tuple(
+        fc.constantFrom('prefix', 'marker', 'start-after', 'key-marker', 'delimiter', 'continuation-token'),
+        fc.oneof(fc.string({ maxLength: 12 }), queryPart, fc.constant('')),
+      ),
+      { maxLength: 5 },
+    ),
+    volumePrefix,
+  ])('always carry a prefix, and every key-naming one, under the root', (name, query, prefix) => {
+    const volume = { prefix };
+    // Parameters an operation does not take are refused before this (classify); the rest are forwarded.
+    const out = upstreamQuery(
+      OPERATIONS[name],
+      volume,
+      query.filter(([n]) => OPERATIONS[name].params.includes(n)),
+    );
+    const root = rootOf(volume);
+    const prefixes = out.filter(([n]) => n === 'prefix');
+    if (root !== '') expect(prefixes.length).toBeGreaterThan(0);
+    for (const [, value] of prefixes) expect(value.startsWith(root)).toBe(true);
+    for (const [n, value] of out)
+      if (['marker', 'start-after', 'key-marker'].includes(n) && value !== '') expect(value.startsWith(root)).toBe(true);
+    expect(realPrefix(volume, undefined)).toBe(root);
+  });
 });

@@ -15,7 +15,12 @@ const volumeName = fc.stringMatching(/^[a-z0-9][a-z0-9.-]{1,20}$/);
 
 describe('parseTarget', () => {
   // The example is what the fuzz suite found: a leading U+FEFF was dropped by the UTF-8 decoder ("\uFEFFx" became "x").
-  test.prop([volumeName, validKey, fc.boolean()], { examples: [['a0', '\uFEFFx', false], ['\uFEFFv'.slice(1), '\uFEFF', true]] })('decodes the key the client encoded, once, without normalising it', (volume, key, encodeSlashes) => {
+  test.prop([volumeName, validKey, fc.boolean()], {
+    examples: [
+      ['a0', '\uFEFFx', false],
+      ['\uFEFFv'.slice(1), '\uFEFF', true],
+    ],
+  })('decodes the key the client encoded, once, without normalising it', (volume, key, encodeSlashes) => {
     const target = parseTarget(`/${uriEncode(volume)}/${encodeSlashes ? uriEncode(key) : uriEncode(key, true)}`);
     expect(target).toEqual({ scope: 'object', volumeName: volume, key });
   });
@@ -25,20 +30,33 @@ describe('parseTarget', () => {
     expect(target.key).toBe(uriEncode(key, true));
   });
 
-  test.prop([fc.oneof(anyKey, fc.string({ unit: 'binary', maxLength: 60 })).map((p) => (p.startsWith('/') ? p : `/${p}`))])('any raw path is a target or a 400 InvalidURI', (rawPath) => {
-    try {
-      const target = parseTarget(rawPath.replace(/[\ud800-\udfff]/g, ''));
-      expect(['service', 'bucket', 'object']).toContain(target.scope);
-    } catch (error) {
-      expect(error).toBeInstanceOf(S3Refusal);
-      expect((error as S3Refusal).status).toBe(400);
-    }
-  });
+  test.prop([fc.oneof(anyKey, fc.string({ unit: 'binary', maxLength: 60 })).map((p) => (p.startsWith('/') ? p : `/${p}`))])(
+    'any raw path is a target or a 400 InvalidURI',
+    (rawPath) => {
+      try {
+        const target = parseTarget(rawPath.replace(/[\ud800-\udfff]/g, ''));
+        expect(['service', 'bucket', 'object']).toContain(target.scope);
+      } catch (error) {
+        expect(error).toBeInstanceOf(S3Refusal);
+        expect((error as S3Refusal).status).toBe(400);
+      }
+    },
+  );
 });
 
 describe('parseQuery', () => {
-  test.prop([fc.array(fc.tuple(queryPart.filter((n) => n !== '' && n !== 'x-id' && !/^x-amz-/i.test(n)), queryPart), { maxLength: 6 })])('round trips encoded pairs, in order, without signing parameters', (pairs) => {
-    const clean = pairs.map(([n, v]) => [n.replace(/[\ud800-\udfff]/g, 'x'), v.replace(/[\ud800-\udfff]/g, 'x')] as [string, string]).filter(([n]) => n !== 'x-id' && !/^x-amz-/i.test(n));
+  test.prop([
+    fc.array(
+      fc.tuple(
+        queryPart.filter((n) => n !== '' && n !== 'x-id' && !/^x-amz-/i.test(n)),
+        queryPart,
+      ),
+      { maxLength: 6 },
+    ),
+  ])('round trips encoded pairs, in order, without signing parameters', (pairs) => {
+    const clean = pairs
+      .map(([n, v]) => [n.replace(/[\ud800-\udfff]/g, 'x'), v.replace(/[\ud800-\udfff]/g, 'x')] as [string, string])
+      .filter(([n]) => n !== 'x-id' && !/^x-amz-/i.test(n));
     const raw = [...clean.map(([n, v]) => `${uriEncode(n)}=${uriEncode(v)}`), 'X-Amz-Signature=abc', 'x-id=GetObject'].join('&');
     expect(parseQuery(raw)).toEqual(clean);
   });

@@ -6,14 +6,26 @@
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
-const parser = new XMLParser({ preserveOrder: true, ignoreAttributes: true, processEntities: false, parseTagValue: false, trimValues: false, cdataPropName: '#cdata', commentPropName: '#comment' });
+const parser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: true,
+  processEntities: false,
+  parseTagValue: false,
+  trimValues: false,
+  cdataPropName: '#cdata',
+  commentPropName: '#comment',
+});
 
 type Node = Record<string, unknown>;
 
 const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 const decode = (text: string) =>
   text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-z]+);/g, (whole, ref: string) =>
-    ref.startsWith('#x') ? String.fromCodePoint(parseInt(ref.slice(2), 16)) : ref.startsWith('#') ? String.fromCodePoint(parseInt(ref.slice(1), 10)) : (NAMED[ref] ?? whole),
+    ref.startsWith('#x')
+      ? String.fromCodePoint(parseInt(ref.slice(2), 16))
+      : ref.startsWith('#')
+        ? String.fromCodePoint(parseInt(ref.slice(1), 10))
+        : (NAMED[ref] ?? whole),
   );
 
 function textOf(children: Node[]): string {
@@ -43,12 +55,19 @@ export function textsAt(xml: string, path: string): string[] {
   return found;
 }
 
-const XML_CHAR = (code: number) => code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+const XML_CHAR = (code: number) =>
+  code === 0x9 ||
+  code === 0xa ||
+  code === 0xd ||
+  (code >= 0x20 && code <= 0xd7ff) ||
+  (code >= 0xe000 && code <= 0xfffd) ||
+  (code >= 0x10000 && code <= 0x10ffff);
 
 /** Well-formed XML 1.0: well-formed markup, and no character (raw or referenced) that XML 1.0 cannot carry. */
 export function isStrictXml(xml: string): boolean {
   if (XMLValidator.validate(xml) !== true) return false;
   for (const char of xml) if (!XML_CHAR(char.codePointAt(0)!) || (char.length === 1 && char >= '\ud800' && char <= '\udfff')) return false;
-  for (const [, ref] of xml.matchAll(/&#(x[0-9a-fA-F]+|[0-9]+);/g)) if (!XML_CHAR(ref!.startsWith('x') ? parseInt(ref!.slice(1), 16) : parseInt(ref!, 10))) return false;
+  for (const [, ref] of xml.matchAll(/&#(x[0-9a-fA-F]+|[0-9]+);/g))
+    if (!XML_CHAR(ref!.startsWith('x') ? parseInt(ref!.slice(1), 16) : parseInt(ref!, 10))) return false;
   return true;
 }

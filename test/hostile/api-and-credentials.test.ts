@@ -6,11 +6,19 @@
  * actions are refused by IAM; read-only credentials cannot write. Every answer is the contract's JSON error
  * (or S3's), never a 5xx or a hang.
  */
-import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALLOWED_ORIGIN, startHostileWorld, type Answer, type HostileWorld } from './hostile-world';
+import { ALLOWED_ORIGIN, type Answer, type HostileWorld, startHostileWorld } from './hostile-world';
 
 let w: HostileWorld;
 let rwId: string;
@@ -35,12 +43,21 @@ describe('API abuse', () => {
   it('refuses malformed JSON with 400 MalformedJson and a non-JSON body with 400', async () => {
     expectApiError(await w.api('alice', 'POST', '/volumes', '{"name": "x",'), 400, ['MalformedJson']);
     expectApiError(await w.api('alice', 'POST', '/volumes', '\u0000\u0001\u0002'), 400, ['MalformedJson']);
-    expectApiError(await w.api('alice', 'POST', '/volumes', '{"a":1}', { 'content-type': 'text/plain' }), 400, ['UnsupportedMediaType', 'ValidationFailed']);
+    expectApiError(await w.api('alice', 'POST', '/volumes', '{"a":1}', { 'content-type': 'text/plain' }), 400, [
+      'UnsupportedMediaType',
+      'ValidationFailed',
+    ]);
   });
 
   it('refuses wrong types, naming the field (400 ValidationFailed)', async () => {
     for (const body of [
-      { name: 42, bucket: 'b', region: 'us-east-1', accessMode: 'read-write', auth: { type: 'role', roleArn: 'arn:aws:iam::111111111111:role/r' } },
+      {
+        name: 42,
+        bucket: 'b',
+        region: 'us-east-1',
+        accessMode: 'read-write',
+        auth: { type: 'role', roleArn: 'arn:aws:iam::111111111111:role/r' },
+      },
       { name: ['x'], bucket: { $ne: null } },
       { name: 'n', bucket: 'b', region: 'us-east-1', accessMode: 'admin', auth: { type: 'role', roleArn: 'x' } },
       [],
@@ -51,7 +68,9 @@ describe('API abuse', () => {
       const answer = await w.api('alice', 'POST', '/volumes', JSON.stringify(body));
       expectApiError(answer, 400, ['ValidationFailed']);
     }
-    expectApiError(await w.api('alice', 'POST', `/volumes/${rwId}/credentials`, { access: 'root', durationSeconds: -1 }), 400, ['ValidationFailed']);
+    expectApiError(await w.api('alice', 'POST', `/volumes/${rwId}/credentials`, { access: 'root', durationSeconds: -1 }), 400, [
+      'ValidationFailed',
+    ]);
     expectApiError(await w.api('alice', 'POST', `/volumes/${rwId}/credentials`, { durationSeconds: 1e308 }), 400, ['ValidationFailed']);
     expectApiError(await w.api('alice', 'POST', `/volumes/${rwId}/presign`, { key: 'a', method: 'POST' }), 400, ['ValidationFailed']);
   });
@@ -61,7 +80,13 @@ describe('API abuse', () => {
     expect(huge.status).toBe(413);
     const nested = await w.api('alice', 'POST', '/volumes', `${'['.repeat(100_000)}${']'.repeat(100_000)}`);
     expectApiError(nested, 400, ['MalformedJson', 'ValidationFailed']);
-    const longString = await w.api('alice', 'POST', '/volumes', { name: 'n'.repeat(100_000), bucket: 'b', region: 'us-east-1', accessMode: 'read-write', auth: { type: 'role', roleArn: 'arn:aws:iam::111111111111:role/r' } });
+    const longString = await w.api('alice', 'POST', '/volumes', {
+      name: 'n'.repeat(100_000),
+      bucket: 'b',
+      region: 'us-east-1',
+      accessMode: 'read-write',
+      auth: { type: 'role', roleArn: 'arn:aws:iam::111111111111:role/r' },
+    });
     expectApiError(longString, 400, ['ValidationFailed']);
   });
 
@@ -96,7 +121,20 @@ describe('API abuse', () => {
   });
 
   it('answers volume ids that traverse or are not ids with 404 VolumeNotFound (or 400), never another volume', async () => {
-    for (const id of ['%C0%AE', '%', '%E2%82', '..%2F..%2Faccess-keys', '%2e%2e', '..', rwId.toUpperCase(), `${rwId}%00`, `${rwId}%2F..%2F${roId}`, "'%20OR%201=1--", encodeURIComponent('{"S":"x"}'), 'x'.repeat(2000)]) {
+    for (const id of [
+      '%C0%AE',
+      '%',
+      '%E2%82',
+      '..%2F..%2Faccess-keys',
+      '%2e%2e',
+      '..',
+      rwId.toUpperCase(),
+      `${rwId}%00`,
+      `${rwId}%2F..%2F${roId}`,
+      "'%20OR%201=1--",
+      encodeURIComponent('{"S":"x"}'),
+      'x'.repeat(2000),
+    ]) {
       const answer = await w.api('alice', 'GET', `/volumes/${id}`);
       expect([400, 404], `${id} → ${answer.status} ${answer.body.slice(0, 200)}`).toContain(answer.status);
       if (answer.status === 404) expect(['VolumeNotFound', 'NotFound', 'RouteNotFound']).toContain(answer.json?.code ?? 'NotFound');
@@ -124,12 +162,20 @@ describe('API abuse', () => {
 
   it('answers CORS preflights from any origin without a 5xx, allowing no unknown origin', async () => {
     for (const origin of ['https://evil.example', 'null', 'http://127.0.0.1:1']) {
-      const answer = await w.raw(w.stack.info.apiUrl, { method: 'OPTIONS', path: `/volumes/${rwId}/credentials`, headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' } });
+      const answer = await w.raw(w.stack.info.apiUrl, {
+        method: 'OPTIONS',
+        path: `/volumes/${rwId}/credentials`,
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+      });
       expect(answer.status).toBeLessThan(500);
       expect(answer.headers['access-control-allow-origin']).not.toBe(origin);
       expect(answer.headers['access-control-allow-origin']).not.toBe('*');
     }
-    const allowed = await w.raw(w.stack.info.apiUrl, { method: 'OPTIONS', path: `/volumes/${rwId}/credentials`, headers: { origin: ALLOWED_ORIGIN, 'access-control-request-method': 'POST' } });
+    const allowed = await w.raw(w.stack.info.apiUrl, {
+      method: 'OPTIONS',
+      path: `/volumes/${rwId}/credentials`,
+      headers: { origin: ALLOWED_ORIGIN, 'access-control-request-method': 'POST' },
+    });
     expect(allowed.status).toBeLessThan(300);
     expect(allowed.headers['access-control-allow-origin']).toBe(ALLOWED_ORIGIN);
   });
@@ -139,8 +185,12 @@ describe('API abuse', () => {
     const started = await w.api('alice', 'POST', `/volumes/${rwId}/uploads`, { key: 'big/upload.bin', parts: 10_000 });
     expect(started.status, started.body.slice(0, 300)).toBeLessThan(300);
     expect(Buffer.byteLength(started.body)).toBeLessThan(6_291_456);
-    expectApiError(await w.api('alice', 'POST', `/volumes/${rwId}/uploads`, { key: 'big/upload.bin', parts: 10_001 }), 400, ['ValidationFailed']);
-    expectApiError(await w.api('alice', 'POST', `/volumes/${rwId}/uploads`, { key: 'big/upload.bin', parts: 1.5 }), 400, ['ValidationFailed']);
+    expectApiError(await w.api('alice', 'POST', `/volumes/${rwId}/uploads`, { key: 'big/upload.bin', parts: 10_001 }), 400, [
+      'ValidationFailed',
+    ]);
+    expectApiError(await w.api('alice', 'POST', `/volumes/${rwId}/uploads`, { key: 'big/upload.bin', parts: 1.5 }), 400, [
+      'ValidationFailed',
+    ]);
     await w.api('alice', 'POST', `/volumes/${rwId}/uploads/${encodeURIComponent(started.json.uploadId)}/abort`, { key: 'big/upload.bin' });
   });
 });
@@ -168,21 +218,34 @@ describe('vended credentials, used straight against the local S3', () => {
       await expect(s3.send(new DeleteObjectCommand({ Bucket: 'hostile-lab', Key: key })), key).rejects.toMatchObject(denied);
     }
     for (const prefix of ['', 'other/', 'project-x-evil/', 'project-x']) {
-      await expect(s3.send(new ListObjectsV2Command({ Bucket: 'hostile-lab', Prefix: prefix })), `prefix ${prefix}`).rejects.toMatchObject(denied);
+      await expect(s3.send(new ListObjectsV2Command({ Bucket: 'hostile-lab', Prefix: prefix })), `prefix ${prefix}`).rejects.toMatchObject(
+        denied,
+      );
     }
     await expect(s3.send(new GetObjectCommand({ Bucket: 'other-lab', Key: 'secret.txt' }))).rejects.toMatchObject(denied);
     await expect(s3.send(new ListObjectsV2Command({ Bucket: 'other-lab' }))).rejects.toMatchObject(denied);
-    await expect(s3.send(new CopyObjectCommand({ Bucket: 'hostile-lab', Key: 'project-x/stolen.txt', CopySource: 'hostile-lab/other/secret.txt' }))).rejects.toMatchObject(denied);
+    await expect(
+      s3.send(new CopyObjectCommand({ Bucket: 'hostile-lab', Key: 'project-x/stolen.txt', CopySource: 'hostile-lab/other/secret.txt' })),
+    ).rejects.toMatchObject(denied);
     const anything = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] });
-    await expect(iam.send(new PutRolePolicyCommand({ RoleName: 'role-alice-rw', PolicyName: 'backdoor', PolicyDocument: anything }))).rejects.toMatchObject(denied);
-    await expect(iam.send(new CreateRoleCommand({ RoleName: 'backdoor', AssumeRolePolicyDocument: anything }))).rejects.toMatchObject(denied);
-    await expect(sts.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::111111111111:role/role-alice-rw', RoleSessionName: 'again' }))).rejects.toMatchObject(denied);
+    await expect(
+      iam.send(new PutRolePolicyCommand({ RoleName: 'role-alice-rw', PolicyName: 'backdoor', PolicyDocument: anything })),
+    ).rejects.toMatchObject(denied);
+    await expect(iam.send(new CreateRoleCommand({ RoleName: 'backdoor', AssumeRolePolicyDocument: anything }))).rejects.toMatchObject(
+      denied,
+    );
+    await expect(
+      sts.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::111111111111:role/role-alice-rw', RoleSessionName: 'again' })),
+    ).rejects.toMatchObject(denied);
   });
 
   it('for read access, or a read-only volume, refuse every write', async () => {
     const readOfRw = await vend(rwId, { access: 'read' });
     const readOnly = await vend(roId);
-    for (const [{ s3 }, key] of [[readOfRw, 'project-x/by-read.txt'], [readOnly, 'readonly/by-read.txt']] as const) {
+    for (const [{ s3 }, key] of [
+      [readOfRw, 'project-x/by-read.txt'],
+      [readOnly, 'readonly/by-read.txt'],
+    ] as const) {
       await expect(s3.send(new PutObjectCommand({ Bucket: 'hostile-lab', Key: key, Body: 'x' }))).rejects.toMatchObject(denied);
       await expect(s3.send(new DeleteObjectCommand({ Bucket: 'hostile-lab', Key: key }))).rejects.toMatchObject(denied);
     }
@@ -194,13 +257,24 @@ describe('vended credentials, used straight against the local S3', () => {
 
   // Finding 2, as it was found: the API's presigned PUT plus an unsigned x-amz-copy-source became a server-side copy.
   it('a presigned PUT the API signs cannot be turned into a copy or an ACL change by unsigned x-amz-* headers', async () => {
-    expect((await w.signed(w.fronts.node, { method: 'PUT', path: '/alice-rw/copy-source.txt', body: 'readable by the role' })).status).toBe(200);
+    expect((await w.signed(w.fronts.node, { method: 'PUT', path: '/alice-rw/copy-source.txt', body: 'readable by the role' })).status).toBe(
+      200,
+    );
     const presigned = await w.api('alice', 'POST', `/volumes/${rwId}/presign`, { key: 'copy-target.txt', method: 'PUT' });
     expect(presigned.status, presigned.body).toBe(200);
     const url = new URL(presigned.json.url);
     const base = `${url.protocol}//${url.host}`;
-    for (const extra of [{ 'x-amz-copy-source': '/hostile-lab/project-x/copy-source.txt' }, { 'x-amz-acl': 'public-read' }, { 'x-amz-meta-x': 'y' }] as Array<Record<string, string>>) {
-      const answer = await w.raw(base, { method: 'PUT', path: `${url.pathname}${url.search}`, headers: { ...presigned.json.headers, ...extra }, body: 'x' });
+    for (const extra of [
+      { 'x-amz-copy-source': '/hostile-lab/project-x/copy-source.txt' },
+      { 'x-amz-acl': 'public-read' },
+      { 'x-amz-meta-x': 'y' },
+    ] as Array<Record<string, string>>) {
+      const answer = await w.raw(base, {
+        method: 'PUT',
+        path: `${url.pathname}${url.search}`,
+        headers: { ...presigned.json.headers, ...extra },
+        body: 'x',
+      });
       expect(answer.status, answer.body).toBe(403);
       expect(answer.body).toContain('<Code>AccessDenied</Code>');
     }
@@ -212,7 +286,9 @@ describe('vended credentials, used straight against the local S3', () => {
     const presigned = await w.api('alice', 'POST', `/volumes/${rwId}/presign`, { key: 'vended.txt', method: 'GET' });
     expect(presigned.status, presigned.body).toBe(200);
     const url = new URL(presigned.json.url);
-    const moved = await w.raw(`${url.protocol}//${url.host}`, { path: `${url.pathname.replace('project-x/vended.txt', 'other/secret.txt')}${url.search}` });
+    const moved = await w.raw(`${url.protocol}//${url.host}`, {
+      path: `${url.pathname.replace('project-x/vended.txt', 'other/secret.txt')}${url.search}`,
+    });
     expect(moved.status).toBe(403);
     expect(moved.body).not.toContain('not for the volume');
   });

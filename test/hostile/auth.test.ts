@@ -6,7 +6,7 @@
  * refusal S3 (or the API contract) gives; nothing is written by a refused request.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectS3Error, startHostileWorld, type HostileWorld } from './hostile-world';
+import { expectS3Error, type HostileWorld, startHostileWorld } from './hostile-world';
 
 let w: HostileWorld;
 const FRONTS = ['functionUrl', 'node'] as const;
@@ -35,7 +35,11 @@ describe.each(FRONTS)('the proxy (%s front)', (front) => {
   });
 
   it('refuses an unknown access key id with 403 InvalidAccessKeyId', async () => {
-    expectS3Error(await w.signed(base(), { path: '/alice-rw/keep.txt', as: { accessKeyId: 'VGAKNOSUCHKEY0000000', secretAccessKey: 'x' } }), 403, 'InvalidAccessKeyId');
+    expectS3Error(
+      await w.signed(base(), { path: '/alice-rw/keep.txt', as: { accessKeyId: 'VGAKNOSUCHKEY0000000', secretAccessKey: 'x' } }),
+      403,
+      'InvalidAccessKeyId',
+    );
   });
 
   it('refuses a forged signature (the key id, another secret) with 403 SignatureDoesNotMatch', async () => {
@@ -50,24 +54,45 @@ describe.each(FRONTS)('the proxy (%s front)', (front) => {
     expectS3Error(await w.raw(base(), { ...signed, path: '/alice-rw/keep.txt?versionId=x' }), 403, 'SignatureDoesNotMatch');
     expectS3Error(await w.raw(base(), { ...signed, headers: { ...signed.headers, 'x-amz-meta-note': 'b' } }), 403, 'SignatureDoesNotMatch');
     const presigned = await w.sign(base(), { path: '/alice-rw/keep.txt', presign: true });
-    expectS3Error(await w.raw(base(), { ...presigned, path: presigned.path.replace('/keep.txt', '/other.txt') }), 403, 'SignatureDoesNotMatch');
+    expectS3Error(
+      await w.raw(base(), { ...presigned, path: presigned.path.replace('/keep.txt', '/other.txt') }),
+      403,
+      'SignatureDoesNotMatch',
+    );
     expectS3Error(await w.raw(base(), { ...presigned, method: 'DELETE' }), 403, 'SignatureDoesNotMatch');
   });
 
   it('refuses a header-signed request replayed 16 minutes later with 403 RequestTimeTooSkewed', async () => {
-    expectS3Error(await w.signed(base(), { path: '/alice-rw/keep.txt', signingDate: new Date(now().getTime() - 16 * MINUTE) }), 403, 'RequestTimeTooSkewed');
+    expectS3Error(
+      await w.signed(base(), { path: '/alice-rw/keep.txt', signingDate: new Date(now().getTime() - 16 * MINUTE) }),
+      403,
+      'RequestTimeTooSkewed',
+    );
   });
 
   it('refuses an expired presigned URL, and one signed for the future, with 403 AccessDenied', async () => {
-    const expired = await w.signed(base(), { path: '/alice-rw/keep.txt', presign: true, expiresIn: 60, signingDate: new Date(now().getTime() - 10 * MINUTE) });
+    const expired = await w.signed(base(), {
+      path: '/alice-rw/keep.txt',
+      presign: true,
+      expiresIn: 60,
+      signingDate: new Date(now().getTime() - 10 * MINUTE),
+    });
     expectS3Error(expired, 403, 'AccessDenied');
     expect(expired.body).toMatch(/expired/i);
-    expectS3Error(await w.signed(base(), { path: '/alice-rw/keep.txt', presign: true, signingDate: new Date(now().getTime() + 60 * MINUTE) }), 403, 'AccessDenied');
+    expectS3Error(
+      await w.signed(base(), { path: '/alice-rw/keep.txt', presign: true, signingDate: new Date(now().getTime() + 60 * MINUTE) }),
+      403,
+      'AccessDenied',
+    );
   });
 
   it('refuses X-Amz-Expires over a week with 400 AuthorizationQueryParametersError', async () => {
     const signed = await w.sign(base(), { path: '/alice-rw/keep.txt', presign: true });
-    expectS3Error(await w.raw(base(), { ...signed, path: signed.path.replace(/X-Amz-Expires=\d+/, 'X-Amz-Expires=604801') }), 400, 'AuthorizationQueryParametersError');
+    expectS3Error(
+      await w.raw(base(), { ...signed, path: signed.path.replace(/X-Amz-Expires=\d+/, 'X-Amz-Expires=604801') }),
+      400,
+      'AuthorizationQueryParametersError',
+    );
   });
 
   // Finding 2: S3 refuses every x-amz-* header SignedHeaders does not name.
@@ -78,7 +103,13 @@ describe.each(FRONTS)('the proxy (%s front)', (front) => {
     ['x-amz-tagging', 'a=b'],
   ])('refuses a presigned PUT with an unsigned %s added, writing nothing (403 AccessDenied)', async (name, value) => {
     const key = `presigned-${name}.txt`;
-    const answer = await w.signed(base(), { method: 'PUT', path: `/alice-rw/${key}`, presign: true, body: 'x', unsigned: { [name]: value } });
+    const answer = await w.signed(base(), {
+      method: 'PUT',
+      path: `/alice-rw/${key}`,
+      presign: true,
+      body: 'x',
+      unsigned: { [name]: value },
+    });
     expectS3Error(answer, 403, 'AccessDenied');
     expect(answer.body).toMatch(/not signed/);
     expect(await exists(key)).toBe(false);
@@ -95,8 +126,16 @@ describe.each(FRONTS)('the proxy (%s front)', (front) => {
   // Finding 4: scopes for another service or region are the client's mistake, a 400, never a 500 or accepted.
   it('refuses a scope for another service with 400, with or without x-amz-content-sha256', async () => {
     expectS3Error(await w.signed(base(), { path: '/alice-rw/keep.txt', service: 'sts' }), 400, 'AuthorizationHeaderMalformed');
-    expectS3Error(await w.signed(base(), { path: '/alice-rw/keep.txt', service: 'sts', payloadHash: null }), 400, /^(AuthorizationHeaderMalformed|InvalidRequest)$/);
-    expectS3Error(await w.signed(base(), { path: '/alice-rw/keep.txt', service: 'dynamodb', presign: true }), 400, 'AuthorizationQueryParametersError');
+    expectS3Error(
+      await w.signed(base(), { path: '/alice-rw/keep.txt', service: 'sts', payloadHash: null }),
+      400,
+      /^(AuthorizationHeaderMalformed|InvalidRequest)$/,
+    );
+    expectS3Error(
+      await w.signed(base(), { path: '/alice-rw/keep.txt', service: 'dynamodb', presign: true }),
+      400,
+      'AuthorizationQueryParametersError',
+    );
   });
 
   it('refuses a scope for another region than the volume’s with 400 AuthorizationHeaderMalformed naming the region', async () => {
@@ -121,17 +160,39 @@ describe.each(FRONTS)('the proxy (%s front)', (front) => {
   });
 
   it('refuses AWS signature version 2 and two auth mechanisms at once', async () => {
-    expectS3Error(await w.raw(base(), { path: '/alice-rw/keep.txt?AWSAccessKeyId=AKID&Signature=abc&Expires=9999999999' }), 400, 'InvalidRequest');
+    expectS3Error(
+      await w.raw(base(), { path: '/alice-rw/keep.txt?AWSAccessKeyId=AKID&Signature=abc&Expires=9999999999' }),
+      400,
+      'InvalidRequest',
+    );
     const signed = await w.sign(base(), { path: '/alice-rw/keep.txt', presign: true });
-    expectS3Error(await w.raw(base(), { ...signed, headers: { ...signed.headers, authorization: 'AWS4-HMAC-SHA256 Credential=a/20250101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00' } }), 400, 'InvalidArgument');
+    expectS3Error(
+      await w.raw(base(), {
+        ...signed,
+        headers: {
+          ...signed.headers,
+          authorization: 'AWS4-HMAC-SHA256 Credential=a/20250101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00',
+        },
+      }),
+      400,
+      'InvalidArgument',
+    );
   });
 
   it('refuses a token as access key id that is forged, expired, for another audience or unsigned', async () => {
     const [header, payload] = w.tokens.alice.split('.');
     const asKey = (token: string) => ({ accessKeyId: token, secretAccessKey: 'any' });
-    expectS3Error(await w.signed(base(), { path: '/alice-rw/keep.txt', as: asKey(`${header}.${payload}.AAAA`) }), 403, 'InvalidAccessKeyId');
+    expectS3Error(
+      await w.signed(base(), { path: '/alice-rw/keep.txt', as: asKey(`${header}.${payload}.AAAA`) }),
+      403,
+      'InvalidAccessKeyId',
+    );
     const noneHeader = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
-    expectS3Error(await w.signed(base(), { path: '/alice-rw/keep.txt', as: asKey(`${noneHeader}.${payload}.`) }), 403, 'InvalidAccessKeyId');
+    expectS3Error(
+      await w.signed(base(), { path: '/alice-rw/keep.txt', as: asKey(`${noneHeader}.${payload}.`) }),
+      403,
+      'InvalidAccessKeyId',
+    );
     const expired = w.stack.issuer.sign({ sub: 'alice' }, { now: new Date(Date.now() - 3 * 3600_000), ttlSeconds: 60 });
     expectS3Error(await w.signed(base(), { path: '/alice-rw/keep.txt', as: asKey(expired) }), 400, 'ExpiredToken');
     const otherAudience = w.stack.issuer.sign({ sub: 'alice' }, { audience: 'someone-else' });
@@ -139,19 +200,51 @@ describe.each(FRONTS)('the proxy (%s front)', (front) => {
   });
 
   it('gives a valid token of a non-member NoSuchBucket, and a read member AccessDenied on PutObject', async () => {
-    expectS3Error(await w.signed(base(), { path: '/alice-rw/keep.txt', as: { accessKeyId: w.tokens.mallory, secretAccessKey: 'any' } }), 404, 'NoSuchBucket');
-    expectS3Error(await w.signed(base(), { method: 'PUT', path: '/alice-rw/by-reader.txt', body: 'x', as: w.keys.reader }), 403, 'AccessDenied');
+    expectS3Error(
+      await w.signed(base(), { path: '/alice-rw/keep.txt', as: { accessKeyId: w.tokens.mallory, secretAccessKey: 'any' } }),
+      404,
+      'NoSuchBucket',
+    );
+    expectS3Error(
+      await w.signed(base(), { method: 'PUT', path: '/alice-rw/by-reader.txt', body: 'x', as: w.keys.reader }),
+      403,
+      'AccessDenied',
+    );
     expect(await exists('by-reader.txt')).toBe(false);
   });
 });
 
 describe('the local S3, straight (the verifier the proxy shares)', () => {
-  const admin = () => ({ accessKeyId: w.stack.info.customers[0]!.accessKeyId, secretAccessKey: w.stack.info.customers[0]!.secretAccessKey });
+  const admin = () => ({
+    accessKeyId: w.stack.info.customers[0]!.accessKeyId,
+    secretAccessKey: w.stack.info.customers[0]!.secretAccessKey,
+  });
 
   it('refuses unsigned x-amz-* headers, presigned or header-signed (403 AccessDenied)', async () => {
     const aws = w.stack.info.awsEndpoint;
-    expectS3Error(await w.signed(aws, { method: 'PUT', path: '/hostile-lab/project-x/direct.txt', presign: true, body: 'x', as: admin(), unsigned: { 'x-amz-copy-source': 'hostile-lab/other/secret.txt' } }), 403, 'AccessDenied');
-    expectS3Error(await w.signed(aws, { method: 'PUT', path: '/hostile-lab/project-x/direct.txt', body: 'x', as: admin(), unsigned: { 'x-amz-acl': 'public-read' } }), 403, 'AccessDenied');
+    expectS3Error(
+      await w.signed(aws, {
+        method: 'PUT',
+        path: '/hostile-lab/project-x/direct.txt',
+        presign: true,
+        body: 'x',
+        as: admin(),
+        unsigned: { 'x-amz-copy-source': 'hostile-lab/other/secret.txt' },
+      }),
+      403,
+      'AccessDenied',
+    );
+    expectS3Error(
+      await w.signed(aws, {
+        method: 'PUT',
+        path: '/hostile-lab/project-x/direct.txt',
+        body: 'x',
+        as: admin(),
+        unsigned: { 'x-amz-acl': 'public-read' },
+      }),
+      403,
+      'AccessDenied',
+    );
   });
 
   it('refuses response-* overrides with CR/LF, NUL or non-Latin-1 with 400 InvalidArgument (finding 4)', async () => {

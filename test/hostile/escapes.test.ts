@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectNo5xx, expectS3Error, startHostileWorld, type Answer, type HostileWorld } from './hostile-world';
+import { type Answer, expectNo5xx, expectS3Error, type HostileWorld, startHostileWorld } from './hostile-world';
 
 let w: HostileWorld;
 const FRONTS = ['functionUrl', 'node'] as const;
@@ -115,7 +115,8 @@ describe('paths that are not URLs', () => {
 
 // Finding 7: control characters in a bucket or key name were echoed raw into <BucketName>/<Key>.
 describe('error documents naming control characters', () => {
-  const strictXml = (xml: string) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|&#(x0*[0-8bcef]|x0*1[0-9a-f]|0*([0-8]|1[1-24-9]|2[0-9]|3[01]));/i.test(xml);
+  const strictXml = (xml: string) =>
+    !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|&#(x0*[0-8bcef]|x0*1[0-9a-f]|0*([0-8]|1[1-24-9]|2[0-9]|3[01]));/i.test(xml);
 
   it.each(FRONTS)('are well-formed XML 1.0 through the %s front', async (front) => {
     for (const path of ['/alice-rw/%01%02%1b', '/%01vol%1f/key', '/alice-rw/a%0bb']) {
@@ -161,7 +162,12 @@ describe('UploadPartCopy', () => {
       ['alice-rw/%2e%2e/%2e%2e/other-lab/secret.txt', 400, 'InvalidArgument'],
       ['other-lab/secret.txt', 403, 'AccessDenied'],
     ] as const) {
-      const answer = await w.signed(w.fronts.node, { method: 'PUT', path: '/alice-rw/mp.bin', query: { partNumber: '1', uploadId }, headers: { 'x-amz-copy-source': source } });
+      const answer = await w.signed(w.fronts.node, {
+        method: 'PUT',
+        path: '/alice-rw/mp.bin',
+        query: { partNumber: '1', uploadId },
+        headers: { 'x-amz-copy-source': source },
+      });
       expectS3Error(answer, status, code);
       leaksNothing(answer, source);
     }
@@ -175,7 +181,13 @@ describe('DeleteObjects', () => {
   const md5 = (body: string) => createHash('md5').update(body).digest('base64');
   const deleteWith = (keys: string[]) => {
     const body = `<Delete>${keys.map((k) => `<Object><Key>${k}</Key></Object>`).join('')}</Delete>`;
-    return w.signed(w.fronts.functionUrl, { method: 'POST', path: '/alice-rw', query: { delete: '' }, body, headers: { 'content-md5': md5(body), 'content-type': 'application/xml' } });
+    return w.signed(w.fronts.functionUrl, {
+      method: 'POST',
+      path: '/alice-rw',
+      query: { delete: '' },
+      body,
+      headers: { 'content-md5': md5(body), 'content-type': 'application/xml' },
+    });
   };
 
   it.each([

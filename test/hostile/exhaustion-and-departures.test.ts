@@ -6,11 +6,12 @@
  * the answer, against every server of the stack (API, both proxy fronts, the local AWS); stalled uploads must not
  * starve the others (finding 5). After each, the whole stack still answers.
  */
-import { connect, type Socket } from 'node:net';
+
 import { createHash } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUZZ_RUNS } from '../fuzz/fuzz-config';
-import { expectNo5xx, expectS3Error, startHostileWorld, type HostileWorld, type RawRequest } from './hostile-world';
+import { expectNo5xx, expectS3Error, type HostileWorld, type RawRequest, startHostileWorld } from './hostile-world';
 
 let w: HostileWorld;
 const FRONTS = ['functionUrl', 'node'] as const;
@@ -30,7 +31,8 @@ describe.each(FRONTS)('exhaustion through the %s front', (front) => {
   const base = () => w.fronts[front];
 
   it('DeleteObjects: 1,000 keys are served, 1,001 refused with 400 MalformedXML', async () => {
-    const keys = (n: number) => `<Delete><Quiet>true</Quiet>${Array.from({ length: n }, (_, i) => `<Object><Key>gone/${i}</Key></Object>`).join('')}</Delete>`;
+    const keys = (n: number) =>
+      `<Delete><Quiet>true</Quiet>${Array.from({ length: n }, (_, i) => `<Object><Key>gone/${i}</Key></Object>`).join('')}</Delete>`;
     const started = Date.now();
     const ok = await postXml(base(), '/alice-rw', { delete: '' }, keys(1000));
     expect(ok.status, ok.body.slice(0, 300)).toBe(200);
@@ -39,11 +41,17 @@ describe.each(FRONTS)('exhaustion through the %s front', (front) => {
   });
 
   it.each([
-    ['an entity bomb', `<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a ` +
-`"aaaaaaaaaa">` +
-`${Array.from({ length: 9 }, (_, i) => `<!ENTITY a${i + 1} "${`&a${i === 0 ? '' : i};`.repeat(10)}">`).join('')}]><Delete>` +
-`<Object><Key>&a9;</Key></Object></Delete>`],
-    ['an external entity', '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><Delete><Object><Key>&x;</Key></Object></Delete>'],
+    [
+      'an entity bomb',
+      `<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a ` +
+        `"aaaaaaaaaa">` +
+        `${Array.from({ length: 9 }, (_, i) => `<!ENTITY a${i + 1} "${`&a${i === 0 ? '' : i};`.repeat(10)}">`).join('')}]><Delete>` +
+        `<Object><Key>&a9;</Key></Object></Delete>`,
+    ],
+    [
+      'an external entity',
+      '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><Delete><Object><Key>&x;</Key></Object></Delete>',
+    ],
     ['deep nesting', `<Delete>${'<Object>'.repeat(20_000)}${'</Object>'.repeat(20_000)}</Delete>`],
     ['an unclosed document', '<Delete><Object><Key>a</Key></Object>'],
     ['two roots', '<Delete><Object><Key>a</Key></Object></Delete><Delete/>'],
@@ -63,15 +71,42 @@ describe.each(FRONTS)('exhaustion through the %s front', (front) => {
       expectS3Error(answer, 400, 'InvalidArgument');
     }
     const part = (i: number) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>"${'0'.repeat(32)}"</ETag></Part>`;
-    const parts = (n: number) => `<CompleteMultipartUpload>${Array.from({ length: n }, (_, i) => part(i)).join('')}</CompleteMultipartUpload>`;
+    const parts = (n: number) =>
+      `<CompleteMultipartUpload>${Array.from({ length: n }, (_, i) => part(i)).join('')}</CompleteMultipartUpload>`;
     const many = await postXml(base(), '/alice-rw/mp.bin', { uploadId }, parts(10_000));
     expectS3Error(many, 400, /^(InvalidPart|EntityTooSmall)$/);
-    expectS3Error(await postXml(base(), '/alice-rw/mp.bin', { uploadId }, parts(10_001)), 400, /^(InvalidArgument|MalformedXML|InvalidPart)$/);
-    expectS3Error(await postXml(base(), '/alice-rw/mp.bin', { uploadId }, `<!DOCTYPE c [<!ENTITY a ` +
-`"${'a'.repeat(1000)}">]><CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>&a;</ETag></Part>` +
-`</CompleteMultipartUpload>`), 400, 'MalformedXML');
-    expectS3Error(await postXml(base(), '/alice-rw/mp.bin', { uploadId }, `<CompleteMultipartUpload>${'<Part>'.repeat(5000)}${'</Part>'.repeat(5000)}</CompleteMultipartUpload>`), 400, 'MalformedXML');
-    for (const [name, value] of [['max-parts', '2147483648'], ['max-parts', '-5'], ['part-number-marker', '99999999999999999999']]) {
+    expectS3Error(
+      await postXml(base(), '/alice-rw/mp.bin', { uploadId }, parts(10_001)),
+      400,
+      /^(InvalidArgument|MalformedXML|InvalidPart)$/,
+    );
+    expectS3Error(
+      await postXml(
+        base(),
+        '/alice-rw/mp.bin',
+        { uploadId },
+        `<!DOCTYPE c [<!ENTITY a ` +
+          `"${'a'.repeat(1000)}">]><CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>&a;</ETag></Part>` +
+          `</CompleteMultipartUpload>`,
+      ),
+      400,
+      'MalformedXML',
+    );
+    expectS3Error(
+      await postXml(
+        base(),
+        '/alice-rw/mp.bin',
+        { uploadId },
+        `<CompleteMultipartUpload>${'<Part>'.repeat(5000)}${'</Part>'.repeat(5000)}</CompleteMultipartUpload>`,
+      ),
+      400,
+      'MalformedXML',
+    );
+    for (const [name, value] of [
+      ['max-parts', '2147483648'],
+      ['max-parts', '-5'],
+      ['part-number-marker', '99999999999999999999'],
+    ]) {
       expectNo5xx(await w.signed(base(), { path: '/alice-rw/mp.bin', query: { uploadId, [name!]: value! } }), `${name}=${value}`);
     }
     expect((await w.signed(base(), { method: 'DELETE', path: '/alice-rw/mp.bin', query: { uploadId } })).status).toBe(204);
@@ -119,48 +154,75 @@ function leaveEarly(base: string, head: string, body: Buffer, leave: (socket: So
 
 const headOf = (r: RawRequest, extra: Record<string, string> = {}) => {
   const headers = { ...r.headers, ...extra };
-  return `${r.method ?? 'GET'} ${r.path} HTTP/1.1\r\n${Object.entries(headers).map(([n, v]) => `${n}: ${v}`).join('\r\n')}\r\nconnection: close\r\n\r\n`;
+  return `${r.method ?? 'GET'} ${r.path} HTTP/1.1\r\n${Object.entries(headers)
+    .map(([n, v]) => `${n}: ${v}`)
+    .join('\r\n')}\r\nconnection: close\r\n\r\n`;
 };
 
 describe('clients that leave early (finding 1)', () => {
-  const servers = () => ({ api: w.stack.info.apiUrl, functionUrl: w.fronts.functionUrl, node: w.fronts.node, aws: w.stack.info.awsEndpoint });
+  const servers = () => ({
+    api: w.stack.info.apiUrl,
+    functionUrl: w.fronts.functionUrl,
+    node: w.fronts.node,
+    aws: w.stack.info.awsEndpoint,
+  });
   const leaves: Array<[string, (s: Socket) => void]> = [
     ['closes', (s) => s.destroy()],
     ['half-closes', (s) => s.end()],
     ['resets', (s) => s.resetAndDestroy()],
   ];
 
-  it.each(['api', 'functionUrl', 'node', 'aws'] as const)('a body shorter than its Content-Length, then the client closes, half-closes or resets: the %s server lives on', async (server) => {
-    const base = servers()[server];
-    for (const [, leave] of leaves) {
-      const host = new URL(base).host;
-      let head: string;
-      if (server === 'api') head = `POST /volumes HTTP/1.1\r\nhost: ${host}\r\nauthorization: Bearer ${w.tokens.alice}\r\n` +
-`content-type: application/json\r\ncontent-length: 1000\r\n\r\n`;
-      else {
-        const signed = await w.sign(base, { method: 'PUT', path: server === 'aws' ? '/hostile-lab/project-x/short.bin' : '/alice-rw/short.bin', body: Buffer.alloc(1000, 'b'), ...(server === 'aws' ? { as: { accessKeyId: w.stack.info.customers[0]!.accessKeyId, secretAccessKey: w.stack.info.customers[0]!.secretAccessKey } } : {}) });
-        head = headOf(signed).replace('connection: close\r\n', '');
+  it.each(['api', 'functionUrl', 'node', 'aws'] as const)(
+    'a body shorter than its Content-Length, then the client closes, half-closes or resets: the %s server lives on',
+    async (server) => {
+      const base = servers()[server];
+      for (const [, leave] of leaves) {
+        const host = new URL(base).host;
+        let head: string;
+        if (server === 'api')
+          head =
+            `POST /volumes HTTP/1.1\r\nhost: ${host}\r\nauthorization: Bearer ${w.tokens.alice}\r\n` +
+            `content-type: application/json\r\ncontent-length: 1000\r\n\r\n`;
+        else {
+          const signed = await w.sign(base, {
+            method: 'PUT',
+            path: server === 'aws' ? '/hostile-lab/project-x/short.bin' : '/alice-rw/short.bin',
+            body: Buffer.alloc(1000, 'b'),
+            ...(server === 'aws'
+              ? { as: { accessKeyId: w.stack.info.customers[0]!.accessKeyId, secretAccessKey: w.stack.info.customers[0]!.secretAccessKey } }
+              : {}),
+          });
+          head = headOf(signed).replace('connection: close\r\n', '');
+        }
+        await leaveEarly(base, head, Buffer.from('{"name": "x'), leave);
       }
-      await leaveEarly(base, head, Buffer.from('{"name": "x'), leave);
-    }
-    await w.assertStackUp();
-  });
+      await w.assertStackUp();
+    },
+  );
 
-  it.each(['functionUrl', 'node'] as const)('a signed GET whose client goes away before, or in the middle of, the answer: the %s front lives on', async (front) => {
-    const base = w.fronts[front];
-    for (const [, leave] of leaves) {
-      await leaveEarly(base, headOf(await w.sign(base, { path: '/alice-rw/big.bin' })), Buffer.alloc(0), leave);
-      await leaveEarly(base, headOf(await w.sign(base, { path: '/alice-rw/big.bin' })), Buffer.alloc(0), leave, true);
-    }
-    await w.assertStackUp();
-    const whole = await w.signed(base, { path: '/alice-rw/big.bin' });
-    expect(whole.body.length).toBe(2 * 1024 * 1024);
-  });
+  it.each(['functionUrl', 'node'] as const)(
+    'a signed GET whose client goes away before, or in the middle of, the answer: the %s front lives on',
+    async (front) => {
+      const base = w.fronts[front];
+      for (const [, leave] of leaves) {
+        await leaveEarly(base, headOf(await w.sign(base, { path: '/alice-rw/big.bin' })), Buffer.alloc(0), leave);
+        await leaveEarly(base, headOf(await w.sign(base, { path: '/alice-rw/big.bin' })), Buffer.alloc(0), leave, true);
+      }
+      await w.assertStackUp();
+      const whole = await w.signed(base, { path: '/alice-rw/big.bin' });
+      expect(whole.body.length).toBe(2 * 1024 * 1024);
+    },
+  );
 
   it('an API request whose client goes away before the answer: the API lives on', async () => {
     const host = new URL(w.stack.info.apiUrl).host;
     for (const [, leave] of leaves) {
-      await leaveEarly(w.stack.info.apiUrl, `GET /volumes HTTP/1.1\r\nhost: ${host}\r\nauthorization: Bearer ${w.tokens.alice}\r\n\r\n`, Buffer.alloc(0), leave);
+      await leaveEarly(
+        w.stack.info.apiUrl,
+        `GET /volumes HTTP/1.1\r\nhost: ${host}\r\nauthorization: Bearer ${w.tokens.alice}\r\n\r\n`,
+        Buffer.alloc(0),
+        leave,
+      );
     }
     await w.assertStackUp();
   });
@@ -171,7 +233,12 @@ describe('clients that leave early (finding 1)', () => {
     const url = new URL(base);
     const stalled: Socket[] = [];
     for (let i = 0; i < 30; i++) {
-      const signed = await w.sign(base, { method: 'PUT', path: `/alice-rw/stalled-${i}.bin`, body: Buffer.alloc(1024 * 1024, 's'), payloadHash: 'UNSIGNED-PAYLOAD' });
+      const signed = await w.sign(base, {
+        method: 'PUT',
+        path: `/alice-rw/stalled-${i}.bin`,
+        body: Buffer.alloc(1024 * 1024, 's'),
+        payloadHash: 'UNSIGNED-PAYLOAD',
+      });
       const socket = connect({ host: url.hostname, port: Number(url.port) });
       socket.on('error', () => undefined);
       socket.write(headOf(signed).replace('connection: close\r\n', ''));
@@ -209,7 +276,12 @@ describe.runIf(FUZZ_RUNS >= 500)('stalled clients on the Node front, at its real
   it('a stalled upload body gets 400 RequestTimeout within about 20 s, and slow headers are cut', async () => {
     const base = w.fronts.node;
     const url = new URL(base);
-    const signed = await w.sign(base, { method: 'PUT', path: '/alice-rw/stalled.bin', body: Buffer.alloc(1000, 's'), payloadHash: 'UNSIGNED-PAYLOAD' });
+    const signed = await w.sign(base, {
+      method: 'PUT',
+      path: '/alice-rw/stalled.bin',
+      body: Buffer.alloc(1000, 's'),
+      payloadHash: 'UNSIGNED-PAYLOAD',
+    });
     const body = connect({ host: url.hostname, port: Number(url.port) });
     body.on('error', () => undefined);
     body.write(headOf(signed).replace('connection: close\r\n', ''));

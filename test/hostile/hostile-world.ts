@@ -7,13 +7,14 @@
  * timeout on every one, so a hang fails the case) and signed with @smithy/signature-v4 as SDKs sign them.
  * `assertNothingOutside` lists both buckets as the customer and compares with what legitimate operations wrote.
  */
+
+import { createHash } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { Sha256 } from '@aws-crypto/sha256-js';
-import { IAMClient, CreateRoleCommand, PutRolePolicyCommand, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
+import { CreateRoleCommand, IAMClient, PutRolePolicyCommand, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { createHash } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
 import { expect } from 'vitest';
 import { setLogSink } from '../../shared/log';
 import { percentDecode, uriEncode } from '../../shared/sigv4/encoding';
@@ -78,7 +79,13 @@ export interface HostileWorld {
   keys: Record<'alice' | 'reader', { accessKeyId: string; secretAccessKey: string }>;
   customerS3: S3Client;
   fronts: { functionUrl: string; node: string };
-  api(who: keyof HostileWorld['tokens'] | null, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer & { json: any }>;
+  api(
+    who: keyof HostileWorld['tokens'] | null,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<Answer & { json: any }>;
   raw(base: string, request: RawRequest): Promise<Answer>;
   /** Signs with smithy as an S3 SDK does and sends it raw to `base`. */
   signed(base: string, options: SignOptions): Promise<Answer>;
@@ -95,13 +102,26 @@ export function rawRequest(base: string, r: RawRequest): Promise<Answer> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
     // A connection of its own per request (no kept-alive socket a previous hostile request may have spoiled).
-    const req = httpRequest({ host: url.hostname, port: url.port, method: r.method ?? 'GET', path: r.path, headers: r.headers ?? {}, setHost: !(r.headers && 'host' in r.headers), agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.setTimeout(r.timeoutMs ?? REQUEST_TIMEOUT_MS, () => req.destroy(new Error(`no answer within ${r.timeoutMs ?? REQUEST_TIMEOUT_MS} ms: ${r.method ?? 'GET'} ${r.path.slice(0, 200)}`)));
+    const req = httpRequest(
+      {
+        host: url.hostname,
+        port: url.port,
+        method: r.method ?? 'GET',
+        path: r.path,
+        headers: r.headers ?? {},
+        setHost: !(r.headers && 'host' in r.headers),
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.setTimeout(r.timeoutMs ?? REQUEST_TIMEOUT_MS, () =>
+      req.destroy(new Error(`no answer within ${r.timeoutMs ?? REQUEST_TIMEOUT_MS} ms: ${r.method ?? 'GET'} ${r.path.slice(0, 200)}`)),
+    );
     req.on('error', reject);
     req.end(r.body);
   });
@@ -126,7 +146,10 @@ export function expectNo5xx(answer: Answer, what = ''): void {
 }
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
-const placeholderTrust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }] });
+const placeholderTrust = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }],
+});
 
 export async function startHostileWorld(): Promise<HostileWorld> {
   // The handlers' own log lines (every refusal is one) are kept, not printed: a passing suite is quiet.
@@ -136,7 +159,13 @@ export async function startHostileWorld(): Promise<HostileWorld> {
   const stack = await startTestStack({ corsAllowedOrigins: ALLOWED_ORIGIN });
   const customer = stack.info.customers[0]!;
   const customerCreds = { accessKeyId: customer.accessKeyId, secretAccessKey: customer.secretAccessKey };
-  const customerS3 = new S3Client({ endpoint: stack.info.awsEndpoint, region: stack.info.region, forcePathStyle: true, credentials: customerCreds, maxAttempts: 1 });
+  const customerS3 = new S3Client({
+    endpoint: stack.info.awsEndpoint,
+    region: stack.info.region,
+    forcePathStyle: true,
+    credentials: customerCreds,
+    maxAttempts: 1,
+  });
   const iam = new IAMClient({ endpoint: stack.info.awsEndpoint, region: stack.info.region, credentials: customerCreds, maxAttempts: 1 });
   const tokens = { alice: stack.token({ sub: 'alice' }), reader: stack.token({ sub: 'reader' }), mallory: stack.token({ sub: 'mallory' }) };
 
@@ -144,7 +173,11 @@ export async function startHostileWorld(): Promise<HostileWorld> {
     const answer = await rawRequest(stack.info.apiUrl, {
       method,
       path,
-      headers: { ...(who ? { authorization: `Bearer ${tokens[who]}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      headers: {
+        ...(who ? { authorization: `Bearer ${tokens[who]}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
       ...(body === undefined ? {} : { body: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body) }),
     });
     let json: any;
@@ -166,11 +199,24 @@ export async function startHostileWorld(): Promise<HostileWorld> {
   for (const [name, root] of Object.entries(ROOTS) as Array<[keyof typeof ROOTS, string]>) {
     const role = await iam.send(new CreateRoleCommand({ RoleName: `role-${name}`, AssumeRolePolicyDocument: placeholderTrust }));
     const accessMode = name === 'alice-ro' ? 'read-only' : 'read-write';
-    const created = await api('alice', 'POST', '/volumes', { name, bucket: BUCKET, prefix: root.slice(0, -1), region: 'us-east-1', accessMode, auth: { type: 'role', roleArn: role.Role!.Arn } });
+    const created = await api('alice', 'POST', '/volumes', {
+      name,
+      bucket: BUCKET,
+      prefix: root.slice(0, -1),
+      region: 'us-east-1',
+      accessMode,
+      auth: { type: 'role', roleArn: role.Role!.Arn },
+    });
     expect(created.status, created.body).toBe(201);
     const setup = created.json.setup;
     await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: `role-${name}`, PolicyDocument: JSON.stringify(setup.trustPolicy) }));
-    await iam.send(new PutRolePolicyCommand({ RoleName: `role-${name}`, PolicyName: `volume-gateway-${name}`, PolicyDocument: JSON.stringify(setup.permissionsPolicy) }));
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: `role-${name}`,
+        PolicyName: `volume-gateway-${name}`,
+        PolicyDocument: JSON.stringify(setup.permissionsPolicy),
+      }),
+    );
     const verified = await api('alice', 'POST', `/volumes/${created.json.id}/verify`);
     expect(verified.json?.status, verified.body).toBe('active');
     volumes[name] = { id: created.json.id };
@@ -191,7 +237,14 @@ export async function startHostileWorld(): Promise<HostileWorld> {
     const host = url.host;
     const body = o.body === undefined ? undefined : Buffer.from(o.body);
     const service = o.service ?? 's3';
-    const signer = new SignatureV4({ credentials: o.as ?? keys.alice, region: o.region ?? 'us-east-1', service, sha256: Sha256, uriEscapePath: false, applyChecksum: false });
+    const signer = new SignatureV4({
+      credentials: o.as ?? keys.alice,
+      region: o.region ?? 'us-east-1',
+      service,
+      sha256: Sha256,
+      uriEscapePath: false,
+      applyChecksum: false,
+    });
     const payloadHash = o.payloadHash === undefined ? (o.presign ? 'UNSIGNED-PAYLOAD' : sha256(body ?? '')) : o.payloadHash;
     const headers: Record<string, string> = {
       host,
@@ -201,14 +254,31 @@ export async function startHostileWorld(): Promise<HostileWorld> {
     };
     // A careful client signs the canonical form of the path (each segment decoded, then encoded once) whatever
     // raw spelling it sends, so the refusal tested is the proxy's, not SignatureDoesNotMatch.
-    const canonicalPath = o.path.split('/').map((segment) => uriEncode(percentDecode(segment))).join('/');
-    const unsigned = new HttpRequest({ method: o.method ?? 'GET', hostname: url.hostname, port: Number(url.port), path: canonicalPath, query: { ...(o.query ?? {}) }, headers });
+    const canonicalPath = o.path
+      .split('/')
+      .map((segment) => uriEncode(percentDecode(segment)))
+      .join('/');
+    const unsigned = new HttpRequest({
+      method: o.method ?? 'GET',
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: canonicalPath,
+      query: { ...(o.query ?? {}) },
+      headers,
+    });
     const date = o.signingDate ?? new Date(Date.now() + stack.clockOffsetMs());
-    const out = o.presign ? await signer.presign(unsigned, { signingDate: date, expiresIn: o.expiresIn ?? 300 }) : await signer.sign(unsigned, { signingDate: date });
+    const out = o.presign
+      ? await signer.presign(unsigned, { signingDate: date, expiresIn: o.expiresIn ?? 300 })
+      : await signer.sign(unsigned, { signingDate: date });
     const query = Object.entries(out.query ?? {})
       .map(([name, value]) => `${uriEncode(name)}=${uriEncode(String(value ?? ''))}`)
       .join('&');
-    return { method: out.method, path: `${o.path}${query ? `?${query}` : ''}`, headers: { ...(out.headers as Record<string, string>), ...(o.unsigned ?? {}) }, ...(body === undefined ? {} : { body }) };
+    return {
+      method: out.method,
+      path: `${o.path}${query ? `?${query}` : ''}`,
+      headers: { ...(out.headers as Record<string, string>), ...(o.unsigned ?? {}) },
+      ...(body === undefined ? {} : { body }),
+    };
   };
 
   const listAll = async (bucket: string): Promise<string[]> => {
@@ -264,7 +334,9 @@ export async function startHostileWorld(): Promise<HostileWorld> {
       expect(local.$metadata.httpStatusCode).toBe(200);
       expect((await rawRequest(stack.info.issuer, { path: '/.well-known/openid-configuration' })).status).toBe(200);
       // No request ended in an error nobody handled (a 500 with no detail).
-      const unhandled = [...logLines, ...stack.logLines].filter((line) => line.includes('"unhandled error"') || line.includes('"level":"error"'));
+      const unhandled = [...logLines, ...stack.logLines].filter(
+        (line) => line.includes('"unhandled error"') || line.includes('"level":"error"'),
+      );
       expect(unhandled, unhandled.join('\n')).toEqual([]);
     },
   };

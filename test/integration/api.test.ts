@@ -25,7 +25,13 @@ describe('HTTP API', () => {
     const response = await get('/me', { authorization: `Bearer ${token}` });
     expect(response.status).toBe(200);
     const body = await response.json();
-    expect(body).toMatchObject({ subject: 'alice', email: 'alice@lab.example', groups: ['lab'], authMethods: ['pwd', 'mfa'], issuer: stack.info.issuer });
+    expect(body).toMatchObject({
+      subject: 'alice',
+      email: 'alice@lab.example',
+      groups: ['lab'],
+      authMethods: ['pwd', 'mfa'],
+      issuer: stack.info.issuer,
+    });
     expect(JSON.stringify(body)).not.toContain(token);
   });
 
@@ -38,7 +44,7 @@ describe('HTTP API', () => {
     expect(response.status).toBe(401);
     const body = (await response.json()) as { code: string; message: string; requestId: string };
     expect(body.code).toBe(code);
-    expect(body.message.split(" ").length).toBeGreaterThan(4);
+    expect(body.message.split(' ').length).toBeGreaterThan(4);
     expect(body.requestId).toBe(response.headers.get('x-request-id'));
   });
 
@@ -51,7 +57,10 @@ describe('HTTP API', () => {
 
   it('answers CORS preflight for an allowed origin only', async () => {
     const preflight = (origin: string) =>
-      fetch(`${stack.info.apiUrl}/me`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+      fetch(`${stack.info.apiUrl}/me`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+      });
     const allowed = await preflight('http://app.localhost:8080');
     expect(allowed.status).toBeLessThan(300);
     expect(allowed.headers.get('access-control-allow-origin')).toBe('http://app.localhost:8080');
@@ -69,7 +78,17 @@ describe('HTTP API', () => {
 
   it('writes stack.json with what a user needs to reach the stack', () => {
     const info = JSON.parse(readFileSync(join(stack.dataDir, 'stack.json'), 'utf8'));
-    expect(Object.keys(info).sort()).toEqual(['apiUrl', 'audience', 'awsEndpoint', 'customers', 'gatewayPrincipalArn', 'issuer', 'nodeProxyUrl', 'proxyUrl', 'region']);
+    expect(Object.keys(info).sort()).toEqual([
+      'apiUrl',
+      'audience',
+      'awsEndpoint',
+      'customers',
+      'gatewayPrincipalArn',
+      'issuer',
+      'nodeProxyUrl',
+      'proxyUrl',
+      'region',
+    ]);
     expect(info.customers.length).toBeGreaterThanOrEqual(2);
     expect(info.gatewayPrincipalArn).toMatch(/^arn:aws:iam::\d{12}:role\//);
   });

@@ -60,8 +60,15 @@ describe('the platform role missing a DynamoDB permission', () => {
     expect(body.requestId).toBe(response.headers.get('x-request-id'));
     expect(JSON.stringify(body)).not.toMatch(/AccessDenied|dynamodb|arn:aws/);
 
-    const logged = lines.map((line) => JSON.parse(line) as Record<string, any>).find((line) => line.requestId === body.requestId && line.message === 'request refused');
-    expect(logged).toMatchObject({ level: 'error', status: 500, code: 'DependencyMisconfigured', cause: { name: 'AccessDeniedException', code: 'AccessDeniedException', status: 400 } });
+    const logged = lines
+      .map((line) => JSON.parse(line) as Record<string, any>)
+      .find((line) => line.requestId === body.requestId && line.message === 'request refused');
+    expect(logged).toMatchObject({
+      level: 'error',
+      status: 500,
+      code: 'DependencyMisconfigured',
+      cause: { name: 'AccessDeniedException', code: 'AccessDeniedException', status: 400 },
+    });
     expect(logged!.cause.requestId).toMatch(/^\S{8,}$/);
     expect(logged!.cause.message).toContain('dynamodb:Query');
     expect(JSON.stringify(logged)).not.toContain(token.split('.')[2]);

@@ -8,8 +8,8 @@ import {
   GetItemCommand,
   ListTablesCommand,
   PutItemCommand,
-  TransactWriteItemsCommand,
   TransactionCanceledException,
+  TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadServerlessModel } from '../../local/serverless-model';
@@ -32,32 +32,52 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-const item = (pk: string, sk: string, extra: Record<string, { S: string } | { N: string }> = {}) => ({ pk: { S: pk }, sk: { S: sk }, ...extra });
+const item = (pk: string, sk: string, extra: Record<string, { S: string } | { N: string }> = {}) => ({
+  pk: { S: pk },
+  sk: { S: sk },
+  ...extra,
+});
 
 describe('local DynamoDB', () => {
   it('has the tables serverless.yml declares, with TTL where declared', async () => {
     const { TableNames } = await stack.dynamo.call<{ TableNames: string[] }>('ListTables', {});
     expect(TableNames).toEqual(expect.arrayContaining(model.tables.map((t) => t.tableName)));
-    expect(await stack.dynamo.ttl.describe({ TableName: audit })).toEqual({ TimeToLiveDescription: { TimeToLiveStatus: 'ENABLED', AttributeName: 'expiresAt' } });
+    expect(await stack.dynamo.ttl.describe({ TableName: audit })).toEqual({
+      TimeToLiveDescription: { TimeToLiveStatus: 'ENABLED', AttributeName: 'expiresAt' },
+    });
   });
 
   it('refuses our service what serverless.yml does not grant it (least privilege, exercised locally)', async () => {
     await expect(db.send(new ListTablesCommand({}))).rejects.toMatchObject({ name: 'AccessDeniedException' });
     await expect(db.send(new DescribeTimeToLiveCommand({ TableName: audit }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
-    await expect(db.send(new GetItemCommand({ TableName: 'some-other-table', Key: item('a', 'b') }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    await expect(db.send(new GetItemCommand({ TableName: 'some-other-table', Key: item('a', 'b') }))).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+    });
   });
 
   it('refuses a customer’s credentials on the platform’s tables', async () => {
     const customer = stack.info.customers[0]!;
-    const foreign = new DynamoDBClient({ endpoint: stack.info.awsEndpoint, region: 'us-east-1', credentials: { accessKeyId: customer.accessKeyId, secretAccessKey: customer.secretAccessKey } });
+    const foreign = new DynamoDBClient({
+      endpoint: stack.info.awsEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: customer.accessKeyId, secretAccessKey: customer.secretAccessKey },
+    });
     expect((await foreign.send(new ListTablesCommand({}))).TableNames).toEqual([]);
-    await expect(foreign.send(new GetItemCommand({ TableName: volumes, Key: item('a', 'b') }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    await expect(foreign.send(new GetItemCommand({ TableName: volumes, Key: item('a', 'b') }))).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+    });
   });
 
   it('refuses a wrong signature', async () => {
     const session = stack.accounts.mintRoleSession(stack.info.gatewayPrincipalArn, { sessionName: 'bad-sig', durationSeconds: 900 });
-    const bad = new DynamoDBClient({ endpoint: stack.info.awsEndpoint, region: 'us-east-1', credentials: { accessKeyId: session.accessKeyId, secretAccessKey: `${session.secretAccessKey}x`, sessionToken: session.sessionToken } });
-    await expect(bad.send(new GetItemCommand({ TableName: volumes, Key: item('a', 'b') }))).rejects.toMatchObject({ name: 'InvalidSignatureException' });
+    const bad = new DynamoDBClient({
+      endpoint: stack.info.awsEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: session.accessKeyId, secretAccessKey: `${session.secretAccessKey}x`, sessionToken: session.sessionToken },
+    });
+    await expect(bad.send(new GetItemCommand({ TableName: volumes, Key: item('a', 'b') }))).rejects.toMatchObject({
+      name: 'InvalidSignatureException',
+    });
   });
 
   it('applies a transaction whose conditions hold, all of it', async () => {
@@ -65,7 +85,13 @@ describe('local DynamoDB', () => {
       new TransactWriteItemsCommand({
         TransactItems: [
           { Put: { TableName: volumes, Item: item('NAME#alpha', 'LOCK'), ConditionExpression: 'attribute_not_exists(pk)' } },
-          { Put: { TableName: volumes, Item: item('VOL#1', 'META', { name: { S: 'alpha' } }), ConditionExpression: 'attribute_not_exists(pk)' } },
+          {
+            Put: {
+              TableName: volumes,
+              Item: item('VOL#1', 'META', { name: { S: 'alpha' } }),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
         ],
       }),
     );
@@ -76,7 +102,13 @@ describe('local DynamoDB', () => {
     const attempt = db.send(
       new TransactWriteItemsCommand({
         TransactItems: [
-          { Put: { TableName: volumes, Item: item('VOL#2', 'META', { name: { S: 'alpha' } }), ConditionExpression: 'attribute_not_exists(pk)' } },
+          {
+            Put: {
+              TableName: volumes,
+              Item: item('VOL#2', 'META', { name: { S: 'alpha' } }),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
           { Put: { TableName: volumes, Item: item('NAME#alpha', 'LOCK'), ConditionExpression: 'attribute_not_exists(pk)' } },
         ],
       }),
@@ -92,7 +124,13 @@ describe('local DynamoDB', () => {
       db.send(
         new TransactWriteItemsCommand({
           TransactItems: [
-            { Put: { TableName: volumes, Item: item('NAME#contested', 'LOCK', { owner: { S: String(i) } }), ConditionExpression: 'attribute_not_exists(pk)' } },
+            {
+              Put: {
+                TableName: volumes,
+                Item: item('NAME#contested', 'LOCK', { owner: { S: String(i) } }),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
             { Put: { TableName: volumes, Item: item(`VOL#c${i}`, 'META'), ConditionExpression: 'attribute_not_exists(pk)' } },
           ],
         }),

@@ -15,7 +15,10 @@ it('keeps accounts, keys, buckets, objects, roles and issuer keys across a resta
   await first.aws(customer, 's3', 'mb', 's3://kept-bucket');
   writeFileSync(join(dataDir, 'kept.txt'), 'still here\n');
   await first.aws(customer, 's3', 'cp', join(dataDir, 'kept.txt'), 's3://kept-bucket/a/kept.txt');
-  const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: first.info.gatewayPrincipalArn }, Action: 'sts:AssumeRole' }] });
+  const trust = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: first.info.gatewayPrincipalArn }, Action: 'sts:AssumeRole' }],
+  });
   await first.aws(customer, 'iam', 'create-role', '--role-name', 'Kept', '--assume-role-policy-document', trust);
   const keys = first.info.customers;
   await first.close();

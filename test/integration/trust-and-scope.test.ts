@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { AssumeRoleCommand, STSClient, type Credentials } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, type Credentials, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../support/local-stack';
 
@@ -30,7 +30,11 @@ function s3With(credentials: Credentials, extra: { systemClockOffset?: number } 
     endpoint: stack.info.awsEndpoint,
     region: stack.info.region,
     forcePathStyle: true,
-    credentials: { accessKeyId: credentials.AccessKeyId!, secretAccessKey: credentials.SecretAccessKey!, sessionToken: credentials.SessionToken! },
+    credentials: {
+      accessKeyId: credentials.AccessKeyId!,
+      secretAccessKey: credentials.SecretAccessKey!,
+      sessionToken: credentials.SessionToken!,
+    },
     ...extra,
   });
 }
@@ -48,7 +52,13 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'sample.txt'), 'ACGT\n');
   const bucketReady = stack
     .aws(customer, 's3', 'mb', `s3://${bucket}`)
-    .then(() => Promise.all(['project/sample.txt', 'private/other.txt'].map((key) => stack.aws(customer, 's3', 'cp', join(dir, 'sample.txt'), `s3://${bucket}/${key}`))));
+    .then(() =>
+      Promise.all(
+        ['project/sample.txt', 'private/other.txt'].map((key) =>
+          stack.aws(customer, 's3', 'cp', join(dir, 'sample.txt'), `s3://${bucket}/${key}`),
+        ),
+      ),
+    );
   writeFileSync(
     join(dir, 'trust.json'),
     JSON.stringify({
@@ -73,9 +83,29 @@ beforeAll(async () => {
       ],
     }),
   );
-  const created = JSON.parse(await stack.aws(customer, 'iam', 'create-role', '--role-name', 'VolumeGatewayAccess', '--assume-role-policy-document', `file://${join(dir, 'trust.json')}`));
+  const created = JSON.parse(
+    await stack.aws(
+      customer,
+      'iam',
+      'create-role',
+      '--role-name',
+      'VolumeGatewayAccess',
+      '--assume-role-policy-document',
+      `file://${join(dir, 'trust.json')}`,
+    ),
+  );
   roleArn = created.Role.Arn;
-  await stack.aws(customer, 'iam', 'put-role-policy', '--role-name', 'VolumeGatewayAccess', '--policy-name', 'volume', '--policy-document', `file://${join(dir, 'permissions.json')}`);
+  await stack.aws(
+    customer,
+    'iam',
+    'put-role-policy',
+    '--role-name',
+    'VolumeGatewayAccess',
+    '--policy-name',
+    'volume',
+    '--policy-document',
+    `file://${join(dir, 'permissions.json')}`,
+  );
   await bucketReady;
 }, 120_000);
 
@@ -98,8 +128,14 @@ describe('AssumeRole trust policy', () => {
 
   it('refuses another account’s admin, whom the trust policy does not name', async () => {
     const other = stack.info.customers[1]!;
-    const sts = new STSClient({ endpoint: stack.info.awsEndpoint, region: 'us-east-1', credentials: { accessKeyId: other.accessKeyId, secretAccessKey: other.secretAccessKey } });
-    await expect(sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'mallory', ExternalId: EXTERNAL_ID }))).rejects.toMatchObject({ name: 'AccessDenied' });
+    const sts = new STSClient({
+      endpoint: stack.info.awsEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: other.accessKeyId, secretAccessKey: other.secretAccessKey },
+    });
+    await expect(
+      sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'mallory', ExternalId: EXTERNAL_ID })),
+    ).rejects.toMatchObject({ name: 'AccessDenied' });
   });
 
   it('refuses more than one hour when our own session assumes the role (role chaining)', async () => {
@@ -111,7 +147,10 @@ describe('AssumeRole trust policy', () => {
   });
 
   it('refuses a session policy over 2,048 characters', async () => {
-    const padded = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'x'.repeat(2048), Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] });
+    const padded = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'x'.repeat(2048), Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }],
+    });
     await expect(assume({ Policy: padded })).rejects.toMatchObject({ name: 'ValidationError' });
   });
 });
@@ -131,7 +170,12 @@ describe('role sessions against S3', () => {
       Version: '2012-10-17',
       Statement: [
         { Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/project/*` },
-        { Effect: 'Allow', Action: 's3:ListBucket', Resource: `arn:aws:s3:::${bucket}`, Condition: { StringLike: { 's3:prefix': ['project/*'] } } },
+        {
+          Effect: 'Allow',
+          Action: 's3:ListBucket',
+          Resource: `arn:aws:s3:::${bucket}`,
+          Condition: { StringLike: { 's3:prefix': ['project/*'] } },
+        },
       ],
     });
     const { Credentials } = await assume({ Policy: policy });
@@ -139,9 +183,13 @@ describe('role sessions against S3', () => {
     expect((await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'project/sample.txt' }))).ContentLength).toBe(5);
     const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'project/' }));
     expect(listed.Contents?.map((o) => o.Key)).toEqual(['project/sample.txt']);
-    await expect(s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'private/other.txt' }))).rejects.toMatchObject({ name: 'AccessDenied' });
+    await expect(s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'private/other.txt' }))).rejects.toMatchObject({
+      name: 'AccessDenied',
+    });
     await expect(s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'private/' }))).rejects.toMatchObject({ name: 'AccessDenied' });
-    await expect(s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'project/new.txt', Body: 'x' }))).rejects.toMatchObject({ name: 'AccessDenied' });
+    await expect(s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'project/new.txt', Body: 'x' }))).rejects.toMatchObject({
+      name: 'AccessDenied',
+    });
   });
 
   it('answers ExpiredToken once temporary credentials have expired', async () => {
@@ -150,7 +198,9 @@ describe('role sessions against S3', () => {
     stack.advanceClock(901);
     try {
       const late = s3With(Credentials!, { systemClockOffset: stack.clockOffsetMs() });
-      await expect(late.send(new GetObjectCommand({ Bucket: bucket, Key: 'project/sample.txt' }))).rejects.toMatchObject({ name: 'ExpiredToken' });
+      await expect(late.send(new GetObjectCommand({ Bucket: bucket, Key: 'project/sample.txt' }))).rejects.toMatchObject({
+        name: 'ExpiredToken',
+      });
     } finally {
       stack.advanceClock(-901);
     }
@@ -159,17 +209,25 @@ describe('role sessions against S3', () => {
 
 describe('request signatures', () => {
   it('refuses the aws cli with a wrong secret key (SignatureDoesNotMatch)', async () => {
-    await expect(stack.aws({ ...customer, AWS_SECRET_ACCESS_KEY: `wrong${customer.AWS_SECRET_ACCESS_KEY!.slice(5)}` }, 's3', 'ls', `s3://${bucket}`)).rejects.toThrow(/SignatureDoesNotMatch/);
+    await expect(
+      stack.aws({ ...customer, AWS_SECRET_ACCESS_KEY: `wrong${customer.AWS_SECRET_ACCESS_KEY!.slice(5)}` }, 's3', 'ls', `s3://${bucket}`),
+    ).rejects.toThrow(/SignatureDoesNotMatch/);
   });
 
   it('refuses an unknown access key id (InvalidAccessKeyId)', async () => {
-    await expect(stack.aws({ ...customer, AWS_ACCESS_KEY_ID: 'AKIAUNKNOWNUNKNOWN00' }, 's3', 'ls', `s3://${bucket}`)).rejects.toThrow(/InvalidAccessKeyId/);
+    await expect(stack.aws({ ...customer, AWS_ACCESS_KEY_ID: 'AKIAUNKNOWNUNKNOWN00' }, 's3', 'ls', `s3://${bucket}`)).rejects.toThrow(
+      /InvalidAccessKeyId/,
+    );
   });
 
   it('refuses IAM and STS calls signed with a wrong secret', async () => {
     await Promise.all([
-      expect(stack.aws({ ...customer, AWS_SECRET_ACCESS_KEY: 'x'.repeat(40) }, 'iam', 'get-role', '--role-name', 'VolumeGatewayAccess')).rejects.toThrow(/SignatureDoesNotMatch/),
-      expect(stack.aws({ ...customer, AWS_SECRET_ACCESS_KEY: 'x'.repeat(40) }, 'sts', 'get-caller-identity')).rejects.toThrow(/SignatureDoesNotMatch/),
+      expect(
+        stack.aws({ ...customer, AWS_SECRET_ACCESS_KEY: 'x'.repeat(40) }, 'iam', 'get-role', '--role-name', 'VolumeGatewayAccess'),
+      ).rejects.toThrow(/SignatureDoesNotMatch/),
+      expect(stack.aws({ ...customer, AWS_SECRET_ACCESS_KEY: 'x'.repeat(40) }, 'sts', 'get-caller-identity')).rejects.toThrow(
+        /SignatureDoesNotMatch/,
+      ),
     ]);
   });
 

@@ -40,8 +40,13 @@ beforeAll(async () => {
   writerToken = stack.token({ sub: 'alice' });
   readerToken = stack.token({ sub: 'rita' });
   await stack.aws(customer, 's3', 'mb', `s3://${bucket}`);
-  const placeholder = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }] });
-  const role = JSON.parse(await stack.aws(customer, 'iam', 'create-role', '--role-name', 'PagedUploads', '--assume-role-policy-document', placeholder));
+  const placeholder = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }],
+  });
+  const role = JSON.parse(
+    await stack.aws(customer, 'iam', 'create-role', '--role-name', 'PagedUploads', '--assume-role-policy-document', placeholder),
+  );
   const created = await api('POST', '/volumes', writerToken, {
     name: 'paged-uploads',
     bucket,
@@ -74,7 +79,11 @@ describe('browser multipart uploads with paged part URLs', () => {
     expect(started.status).toBe(201);
     expect([started.body.parts.length, started.body.nextPartNumber]).toEqual([1_000, 1_001]);
     const uploadId: string = started.body.uploadId;
-    const rest = await api('POST', `/volumes/${volumeId}/uploads/${encodeURIComponent(uploadId)}/parts`, writerToken, { key, from: 1_001, count: 2 });
+    const rest = await api('POST', `/volumes/${volumeId}/uploads/${encodeURIComponent(uploadId)}/parts`, writerToken, {
+      key,
+      from: 1_001,
+      count: 2,
+    });
     expect(rest.status).toBe(200);
     expect(rest.body).toMatchObject({ uploadId, key, parts: [{ partNumber: 1_001 }, { partNumber: 1_002 }] });
     expect(rest.body.nextPartNumber).toBeUndefined();
@@ -88,7 +97,10 @@ describe('browser multipart uploads with paged part URLs', () => {
       expect(put.status, await put.clone().text()).toBe(200);
       parts.push({ partNumber: [1, 1_002][i]!, etag: put.headers.get('etag')! });
     }
-    const completed = await api('POST', `/volumes/${volumeId}/uploads/${encodeURIComponent(uploadId)}/complete`, writerToken, { key, parts });
+    const completed = await api('POST', `/volumes/${volumeId}/uploads/${encodeURIComponent(uploadId)}/complete`, writerToken, {
+      key,
+      parts,
+    });
     expect(completed.status).toBe(200);
 
     const link = await api('POST', `/volumes/${volumeId}/presign`, writerToken, { key, method: 'GET' });
@@ -102,7 +114,11 @@ describe('browser multipart uploads with paged part URLs', () => {
     expect(started.status).toBe(201);
     expect(started.bytes).toBeLessThan(1_000_000);
     expect([started.body.parts.length, started.body.nextPartNumber]).toEqual([1_000, 1_001]);
-    const last = await api('POST', `/volumes/${volumeId}/uploads/${encodeURIComponent(started.body.uploadId)}/parts`, writerToken, { key, from: 9_001, count: 1_000 });
+    const last = await api('POST', `/volumes/${volumeId}/uploads/${encodeURIComponent(started.body.uploadId)}/parts`, writerToken, {
+      key,
+      from: 9_001,
+      count: 1_000,
+    });
     expect([last.status, last.body.parts.at(-1).partNumber, last.body.nextPartNumber]).toEqual([200, 10_000, undefined]);
     expect(last.bytes).toBeLessThan(1_000_000);
     await api('POST', `/volumes/${volumeId}/uploads/${encodeURIComponent(started.body.uploadId)}/abort`, writerToken, { key });
@@ -117,7 +133,9 @@ describe('browser multipart uploads with paged part URLs', () => {
     expect([reader.status, reader.body.code]).toEqual([403, 'AccessExceedsMembership']);
     const outOfRange = await api('POST', path, writerToken, { key: 'paged/a.bin', from: 9_999, count: 3 });
     expect([outOfRange.status, outOfRange.body.field]).toEqual([400, 'count']);
-    await api('POST', `/volumes/${volumeId}/uploads/${encodeURIComponent(started.body.uploadId)}/abort`, writerToken, { key: 'paged/a.bin' });
+    await api('POST', `/volumes/${volumeId}/uploads/${encodeURIComponent(started.body.uploadId)}/abort`, writerToken, {
+      key: 'paged/a.bin',
+    });
     const aborted = await api('POST', path, writerToken, { key: 'paged/a.bin', from: 1, count: 2 });
     expect([aborted.status, aborted.body.code]).toEqual([404, 'UploadNotFound']);
   }, 60_000);

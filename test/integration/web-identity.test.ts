@@ -12,14 +12,32 @@ import { startTestStack, type TestStack } from '../support/local-stack';
 let stack: TestStack;
 let roleArn: string;
 
-const sts = () => new STSClient({ endpoint: stack.info.awsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' } });
-const assume = (token: string) => sts().send(new AssumeRoleWithWebIdentityCommand({ RoleArn: roleArn, RoleSessionName: 'web', WebIdentityToken: token, DurationSeconds: 7200 }));
+const sts = () =>
+  new STSClient({
+    endpoint: stack.info.awsEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' },
+  });
+const assume = (token: string) =>
+  sts().send(
+    new AssumeRoleWithWebIdentityCommand({ RoleArn: roleArn, RoleSessionName: 'web', WebIdentityToken: token, DurationSeconds: 7200 }),
+  );
 
 beforeAll(async () => {
   stack = await startTestStack();
   const customer = stack.customerEnv(0);
   const issuerHost = stack.info.issuer.replace(/^https?:\/\//, '');
-  await stack.aws(customer, 'iam', 'create-open-id-connect-provider', '--url', stack.info.issuer, '--client-id-list', stack.info.audience, '--thumbprint-list', 'a'.repeat(40));
+  await stack.aws(
+    customer,
+    'iam',
+    'create-open-id-connect-provider',
+    '--url',
+    stack.info.issuer,
+    '--client-id-list',
+    stack.info.audience,
+    '--thumbprint-list',
+    'a'.repeat(40),
+  );
   const trust = {
     Version: '2012-10-17',
     Statement: [
@@ -33,7 +51,17 @@ beforeAll(async () => {
   };
   writeFileSync(join(stack.dataDir, 'web-trust.json'), JSON.stringify(trust));
   const created = JSON.parse(
-    await stack.aws(customer, 'iam', 'create-role', '--role-name', 'GalaxyReader', '--max-session-duration', '43200', '--assume-role-policy-document', `file://${join(stack.dataDir, 'web-trust.json')}`),
+    await stack.aws(
+      customer,
+      'iam',
+      'create-role',
+      '--role-name',
+      'GalaxyReader',
+      '--max-session-duration',
+      '43200',
+      '--assume-role-policy-document',
+      `file://${join(stack.dataDir, 'web-trust.json')}`,
+    ),
   );
   roleArn = created.Role.Arn;
 }, 60_000);
@@ -53,7 +81,9 @@ describe('AssumeRoleWithWebIdentity', () => {
   });
 
   it('refuses a token for another audience', async () => {
-    await expect(assume(stack.token({ sub: 'alice' }, { audience: 'some-other-app' }))).rejects.toMatchObject({ name: 'InvalidIdentityTokenException' });
+    await expect(assume(stack.token({ sub: 'alice' }, { audience: 'some-other-app' }))).rejects.toMatchObject({
+      name: 'InvalidIdentityTokenException',
+    });
   });
 
   it('refuses a token whose payload was altered', async () => {
@@ -63,6 +93,8 @@ describe('AssumeRoleWithWebIdentity', () => {
   });
 
   it('refuses an expired token', async () => {
-    await expect(assume(stack.issuer.sign({ sub: 'alice' }, { ttlSeconds: 60, now: new Date(Date.now() - 3600_000) }))).rejects.toMatchObject({ name: 'ExpiredTokenException' });
+    await expect(
+      assume(stack.issuer.sign({ sub: 'alice' }, { ttlSeconds: 60, now: new Date(Date.now() - 3600_000) })),
+    ).rejects.toMatchObject({ name: 'ExpiredTokenException' });
   });
 });

@@ -1,8 +1,8 @@
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../support/local-stack';
 
@@ -27,7 +27,9 @@ function runCli(args: string[], env: Record<string, string>, cwd = process.cwd()
 
 /** The `export NAME='value'` lines as a map, as the shell's eval would set them. */
 const exported = (stdout: string): Record<string, string> =>
-  Object.fromEntries([...stdout.matchAll(/^export (\w+)='((?:[^']|'\\'')*)'$/gm)].map(([, name, value]) => [name!, value!.replace(/'\\''/g, "'")]));
+  Object.fromEntries(
+    [...stdout.matchAll(/^export (\w+)='((?:[^']|'\\'')*)'$/gm)].map(([, name, value]) => [name!, value!.replace(/'\\''/g, "'")]),
+  );
 
 let stack: TestStack;
 let empty: string;
@@ -46,24 +48,39 @@ describe('npm run local-env', () => {
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(run.stdout.split('\n')[0]).toBe('unset AWS_SESSION_TOKEN AWS_PROFILE');
     const env = exported(run.stdout);
-    expect(env).toMatchObject({ VG_API: stack.info.apiUrl, VG_PROXY: stack.info.proxyUrl, VG_NODE_PROXY: stack.info.nodeProxyUrl, AWS_ENDPOINT: stack.info.awsEndpoint });
-    const sts = new STSClient({ endpoint: env.AWS_ENDPOINT, region: env.AWS_DEFAULT_REGION, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! } });
+    expect(env).toMatchObject({
+      VG_API: stack.info.apiUrl,
+      VG_PROXY: stack.info.proxyUrl,
+      VG_NODE_PROXY: stack.info.nodeProxyUrl,
+      AWS_ENDPOINT: stack.info.awsEndpoint,
+    });
+    const sts = new STSClient({
+      endpoint: env.AWS_ENDPOINT,
+      region: env.AWS_DEFAULT_REGION,
+      credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
+    });
     expect((await sts.send(new GetCallerIdentityCommand({}))).Account).toBe(env.CUSTOMER_ACCOUNT_ID);
     expect(env.CUSTOMER_ACCOUNT_ID).toBe(stack.info.customers[1]!.accountId);
   });
 
-  it('with no stack data anywhere (no LOCAL_DATA_DIR, no .local) exits 1 naming LOCAL_DATA_DIR and npm start, and prints nothing to ' +
-'eval', async () => {
-    const run = await runCli([], {}, empty);
-    expect(run).toMatchObject({ code: 1, stdout: '' });
-    expect(run.stderr).toMatch(/no running local stack/);
-    expect(run.stderr).toMatch(/LOCAL_DATA_DIR/);
-    expect(run.stderr).toMatch(/npm start/);
-  });
+  it(
+    'with no stack data anywhere (no LOCAL_DATA_DIR, no .local) exits 1 naming LOCAL_DATA_DIR and npm start, and prints nothing to ' +
+      'eval',
+    async () => {
+      const run = await runCli([], {}, empty);
+      expect(run).toMatchObject({ code: 1, stdout: '' });
+      expect(run.stderr).toMatch(/no running local stack/);
+      expect(run.stderr).toMatch(/LOCAL_DATA_DIR/);
+      expect(run.stderr).toMatch(/npm start/);
+    },
+  );
 
   it('with a stack.json left by a stack that stopped exits 1 saying the stack is not running', async () => {
     const stale = await mkdtemp(join(tmpdir(), 'env-cli-stale-'));
-    await writeFile(join(stale, 'stack.json'), JSON.stringify({ ...stack.info, issuer: 'http://127.0.0.1:9', apiUrl: 'http://127.0.0.1:9' }));
+    await writeFile(
+      join(stale, 'stack.json'),
+      JSON.stringify({ ...stack.info, issuer: 'http://127.0.0.1:9', apiUrl: 'http://127.0.0.1:9' }),
+    );
     const run = await runCli([], { LOCAL_DATA_DIR: stale });
     await rm(stale, { recursive: true, force: true });
     expect(run).toMatchObject({ code: 1, stdout: '' });

@@ -3,7 +3,7 @@
  * one named switch per behaviour, each on by default; and a buffered answer likewise. A plain Node client reads
  * the wire, so what it sees is what an S3 client would get.
  */
-import { request, type IncomingHttpHeaders } from 'node:http';
+import { type IncomingHttpHeaders, request } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { AWS_FUNCTION_URL, functionUrlModel } from '../../local/function-url-model';
@@ -32,7 +32,14 @@ function fetchRaw(method = 'GET'): Promise<Seen> {
         chunks.push(chunk);
         arrivals.push(Date.now() - started);
       });
-      const done = () => resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks), arrivals, complete: response.complete });
+      const done = () =>
+        resolve({
+          status: response.statusCode!,
+          headers: response.headers,
+          body: Buffer.concat(chunks),
+          arrivals,
+          complete: response.complete,
+        });
       response.on('end', done);
       response.on('error', done);
       response.on('aborted', done);
@@ -150,7 +157,10 @@ describe('a streaming answer through the modelled function URL', () => {
 
   it('sends the first bytes at full speed and the rest at the throttled rate', async () => {
     served.answer = (response) => {
-      const stream = new LocalResponseStream(response, functionUrlModel('fullSpeedBytes=100000,throttledBytesPerSecond=400000,holdBackBytes=0'));
+      const stream = new LocalResponseStream(
+        response,
+        functionUrlModel('fullSpeedBytes=100000,throttledBytesPerSecond=400000,holdBackBytes=0'),
+      );
       stream.setPrelude({ statusCode: 200, headers: {} });
       stream.end(Buffer.alloc(300_000));
     };
@@ -165,7 +175,12 @@ describe('a buffered answer through the modelled function URL', () => {
   it('states the body’s length, not the function’s, so a HEAD answer says 0 (bufferedLengthFromBody)', async () => {
     served.answer = (response) => writeBufferedResult(response, { statusCode: 200, headers: { 'content-length': '12345' }, body: '' });
     expect((await fetchRaw('HEAD')).headers['content-length']).toBe('0');
-    served.answer = (response) => writeBufferedResult(response, { statusCode: 200, headers: { 'content-length': '12345' }, body: '' }, functionUrlModel('bufferedLengthFromBody=false'));
+    served.answer = (response) =>
+      writeBufferedResult(
+        response,
+        { statusCode: 200, headers: { 'content-length': '12345' }, body: '' },
+        functionUrlModel('bufferedLengthFromBody=false'),
+      );
     expect((await fetchRaw('HEAD')).headers['content-length']).toBe('12345');
   });
 

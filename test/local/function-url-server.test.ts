@@ -1,11 +1,11 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFunctionUrlServer } from '../../local/function-url-server';
 import type { LocalServer } from '../../local/api-server';
-import { createLogger } from '../../shared/log';
-import type { FunctionModel, ServerlessModel } from '../../local/serverless-model';
-import { installAwsLambdaGlobal } from '../../local/lambda/streaming';
 import { functionUrlModel } from '../../local/function-url-model';
+import { startFunctionUrlServer } from '../../local/function-url-server';
+import { installAwsLambdaGlobal } from '../../local/lambda/streaming';
+import type { FunctionModel, ServerlessModel } from '../../local/serverless-model';
+import { createLogger } from '../../shared/log';
 
 const fn: FunctionModel = {
   name: 'fixture',
@@ -16,14 +16,31 @@ const fn: FunctionModel = {
   timeoutSeconds: 10,
   memoryMb: 128,
 };
-const model: ServerlessModel = { service: 't', stage: 'test', region: 'us-east-1', runtime: 'nodejs22.x', environment: {}, functions: [fn], tables: [], iamStatements: [] };
+const model: ServerlessModel = {
+  service: 't',
+  stage: 'test',
+  region: 'us-east-1',
+  runtime: 'nodejs22.x',
+  environment: {},
+  functions: [fn],
+  tables: [],
+  iamStatements: [],
+};
 
 let server: LocalServer;
 beforeAll(async () => {
   installAwsLambdaGlobal();
   // Small writes go at once here (holdBackBytes=0): these tests are about streaming itself;
   // test/local/function-url-model.test.ts holds them back.
-  server = await startFunctionUrlServer({ root: process.cwd(), model, fn, host: '127.0.0.1', port: 0, log: createLogger({}, { write: () => undefined }), behaviour: functionUrlModel('holdBackBytes=0') });
+  server = await startFunctionUrlServer({
+    root: process.cwd(),
+    model,
+    fn,
+    host: '127.0.0.1',
+    port: 0,
+    log: createLogger({}, { write: () => undefined }),
+    behaviour: functionUrlModel('holdBackBytes=0'),
+  });
 });
 afterAll(() => server.close());
 
@@ -71,7 +88,12 @@ describe('function URL front', () => {
     const chunks = (async function* () {
       for (let i = 0; i < 8; i++) yield Buffer.alloc(1024 * 1024, 7);
     })();
-    const response = await fetch(`${server.url}/any/key`, { method: 'PUT', body: chunks, duplex: 'half', headers: { 'content-type': 'application/octet-stream' } } as RequestInit);
+    const response = await fetch(`${server.url}/any/key`, {
+      method: 'PUT',
+      body: chunks,
+      duplex: 'half',
+      headers: { 'content-type': 'application/octet-stream' },
+    } as RequestInit);
     expect(response.status).toBe(413);
     expect(response.headers.get('x-amzn-errortype')).toBe('RequestEntityTooLargeException');
   });
@@ -97,20 +119,34 @@ describe('function URL front', () => {
 });
 
 describe('the model a function URL server runs', () => {
-  it('is AWS’s unless the caller passes one: a FUNCTION_URL_MODEL left in the environment (for npm start) does not change a test’s ' +
-'stack', async () => {
-    const before = process.env.FUNCTION_URL_MODEL;
-    process.env.FUNCTION_URL_MODEL = 'remapContentLength=false,maxEventBytes=10';
-    let plain: LocalServer | undefined;
-    try {
-      plain = await startFunctionUrlServer({ root: process.cwd(), model, fn, host: '127.0.0.1', port: 0, log: createLogger({}, { write: () => undefined }) });
-      const response = await fetch(`${plain.url}/any/key`, { method: 'PUT', body: 'twenty bytes of body', headers: { 'content-type': 'application/octet-stream' } });
-      expect(response.status).toBe(207);
-      expect(await response.text()).toBe('first;second;done');
-    } finally {
-      if (before === undefined) delete process.env.FUNCTION_URL_MODEL;
-      else process.env.FUNCTION_URL_MODEL = before;
-      await plain?.close();
-    }
-  });
+  it(
+    'is AWS’s unless the caller passes one: a FUNCTION_URL_MODEL left in the environment (for npm start) does not change a test’s ' +
+      'stack',
+    async () => {
+      const before = process.env.FUNCTION_URL_MODEL;
+      process.env.FUNCTION_URL_MODEL = 'remapContentLength=false,maxEventBytes=10';
+      let plain: LocalServer | undefined;
+      try {
+        plain = await startFunctionUrlServer({
+          root: process.cwd(),
+          model,
+          fn,
+          host: '127.0.0.1',
+          port: 0,
+          log: createLogger({}, { write: () => undefined }),
+        });
+        const response = await fetch(`${plain.url}/any/key`, {
+          method: 'PUT',
+          body: 'twenty bytes of body',
+          headers: { 'content-type': 'application/octet-stream' },
+        });
+        expect(response.status).toBe(207);
+        expect(await response.text()).toBe('first;second;done');
+      } finally {
+        if (before === undefined) delete process.env.FUNCTION_URL_MODEL;
+        else process.env.FUNCTION_URL_MODEL = before;
+        await plain?.close();
+      }
+    },
+  );
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileRoutes, matchRoute } from '../../local/routes';
-import { loadServerlessModel } from '../../local/serverless-model';
 import type { FunctionModel } from '../../local/serverless-model';
+import { loadServerlessModel } from '../../local/serverless-model';
 
 const fn = (name: string, ...routes: Array<[string, string]>): FunctionModel => ({
   name,

@@ -7,13 +7,24 @@
 import { describe, expect, it } from 'vitest';
 import { loadServerlessModel, localRolePolicy, type ServerlessModel } from '../../local/serverless-model';
 
-const base = (statements: unknown[]): ServerlessModel => ({ ...loadServerlessModel(), iamStatements: statements as ServerlessModel['iamStatements'] });
+const base = (statements: unknown[]): ServerlessModel => ({
+  ...loadServerlessModel(),
+  iamStatements: statements as ServerlessModel['iamStatements'],
+});
 
 describe("the local role policy from serverless.yml's statements", () => {
   it('resolves the pseudo parameters AWS::Partition, AWS::Region and AWS::AccountId inside Fn::Join', () => {
     const policy = JSON.parse(
       localRolePolicy(
-        base([{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':*']] } }]),
+        base([
+          {
+            Effect: 'Allow',
+            Action: 'sts:AssumeRole',
+            Resource: {
+              'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':*']],
+            },
+          },
+        ]),
         '111122223333',
       ),
     );
@@ -27,6 +38,8 @@ describe("the local role policy from serverless.yml's statements", () => {
   });
 
   it('refuses a Ref it cannot resolve, naming it', () => {
-    expect(() => localRolePolicy(base([{ Effect: 'Allow', Action: 's3:GetObject', Resource: { Ref: 'SomeBucket' } }]), '111122223333')).toThrow(/cannot resolve Ref SomeBucket/);
+    expect(() =>
+      localRolePolicy(base([{ Effect: 'Allow', Action: 's3:GetObject', Resource: { Ref: 'SomeBucket' } }]), '111122223333'),
+    ).toThrow(/cannot resolve Ref SomeBucket/);
   });
 });

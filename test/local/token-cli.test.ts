@@ -4,9 +4,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type DevIssuer, startDevIssuer } from '../../local/oidc/issuer';
 import { createTokenVerifier, type TokenVerifier } from '../../shared/auth/token-verifier';
 import { loadAuthConfig } from '../../shared/config';
-import { startDevIssuer, type DevIssuer } from '../../local/oidc/issuer';
 
 // Every case runs the CLI in its own tsx process (~1 s of CPU each) and shares nothing it writes: two at a time.
 // That the running local stack (the code npm start runs) accepts its token on GET /me is the README walk-through's
@@ -47,7 +47,9 @@ beforeAll(async () => {
   emptyDataDir = await mkdtemp(join(tmpdir(), 'token-cli-empty-'));
   issuer = await startDevIssuer({ port: 0, dataDir, audience: AUDIENCE });
   await writeFile(join(dataDir, 'stack.json'), JSON.stringify({ issuer: issuer.issuer, audience: AUDIENCE }));
-  verifier = createTokenVerifier(loadAuthConfig({ AUTH_MODE: 'oidc', OIDC_ISSUER: issuer.issuer, OIDC_AUDIENCE: AUDIENCE, JWKS_ALLOW_HTTP_LOOPBACK: 'true' }));
+  verifier = createTokenVerifier(
+    loadAuthConfig({ AUTH_MODE: 'oidc', OIDC_ISSUER: issuer.issuer, OIDC_AUDIENCE: AUDIENCE, JWKS_ALLOW_HTTP_LOOPBACK: 'true' }),
+  );
 });
 
 afterAll(async () => {
@@ -58,11 +60,19 @@ afterAll(async () => {
 
 describe.concurrent('npm run token', () => {
   it('prints exactly one token line, which the running stack accepts with the claims asked for', async () => {
-    const run = await runCli(['--sub', 'alice', '--groups', 'a,b', '--amr', 'mfa', '--email', 'alice@example.org'], { LOCAL_DATA_DIR: dataDir });
+    const run = await runCli(['--sub', 'alice', '--groups', 'a,b', '--amr', 'mfa', '--email', 'alice@example.org'], {
+      LOCAL_DATA_DIR: dataDir,
+    });
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(run.stdout).toMatch(JWT_LINE);
     const identity = await verifier.verify(run.stdout.trim());
-    expect(identity).toMatchObject({ subject: 'alice', issuer: issuer.issuer, groups: ['a', 'b'], authMethods: ['mfa'], email: 'alice@example.org' });
+    expect(identity).toMatchObject({
+      subject: 'alice',
+      issuer: issuer.issuer,
+      groups: ['a', 'b'],
+      authMethods: ['mfa'],
+      email: 'alice@example.org',
+    });
   });
 
   it('honours --ttl and --aud', async () => {
@@ -73,16 +83,19 @@ describe.concurrent('npm run token', () => {
     expect(Number(claims.exp) - Number(claims.iat)).toBe(120);
   });
 
-  it('with no stack data anywhere (no LOCAL_DATA_DIR, no .local) exits 1 naming LOCAL_DATA_DIR and npm start, prints no token and ' +
-'makes no key', async () => {
-    const run = await runCli(['--sub', 'bob'], {}, emptyDataDir);
-    expect(run.code).toBe(1);
-    expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/no running local stack/);
-    expect(run.stderr).toMatch(/LOCAL_DATA_DIR/);
-    expect(run.stderr).toMatch(/npm start/);
-    expect(existsSync(join(emptyDataDir, '.local'))).toBe(false);
-  });
+  it(
+    'with no stack data anywhere (no LOCAL_DATA_DIR, no .local) exits 1 naming LOCAL_DATA_DIR and npm start, prints no token and ' +
+      'makes no key',
+    async () => {
+      const run = await runCli(['--sub', 'bob'], {}, emptyDataDir);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(/no running local stack/);
+      expect(run.stderr).toMatch(/LOCAL_DATA_DIR/);
+      expect(run.stderr).toMatch(/npm start/);
+      expect(existsSync(join(emptyDataDir, '.local'))).toBe(false);
+    },
+  );
 
   it('with LOCAL_DATA_DIR naming a directory without stack.json exits 1 and makes no signing key there', async () => {
     const run = await runCli(['--sub', 'bob'], { LOCAL_DATA_DIR: emptyDataDir });

@@ -6,17 +6,18 @@
  * no process-level guard, so an unhandled rejection or an error event nobody listens to fails this file (vitest
  * reports unhandled errors as failures); the last test runs `npm start` itself as a child process.
  */
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
+
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateSigningKey, signToken } from '../../local/oidc/token';
-import { setLogSink } from '../../shared/log';
 import type { StackInfo } from '../../local/stack';
-import { BIG_BYTES, BIG_KEY, everyServerAnswers, startOneVolume, VOLUME, type OneVolume } from './one-volume';
-import { goneBeforeAnswer, goneMidAnswer, halfCloseAfterHeaders, shortBodyThenClose, signedHeaders, type RawRequest } from './raw-clients';
+import { setLogSink } from '../../shared/log';
+import { BIG_BYTES, BIG_KEY, everyServerAnswers, type OneVolume, startOneVolume, VOLUME } from './one-volume';
+import { goneBeforeAnswer, goneMidAnswer, halfCloseAfterHeaders, type RawRequest, shortBodyThenClose, signedHeaders } from './raw-clients';
 
 interface Hostile {
   /** A request that carries a body (its Content-Length is added by each client). */
@@ -31,8 +32,16 @@ type Credentials = { accessKeyId: string; secretAccessKey: string };
 function catalogue(info: StackInfo, token: string, key: Credentials): Record<string, { url: string; hostile: Hostile }> {
   const bearer = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const proxy = (credentials: Credentials): Hostile => ({
-    upload: async (url) => ({ method: 'PUT', target: `/${VOLUME}/left.bin`, headers: await signedHeaders(url, { method: 'PUT', path: `/${VOLUME}/left.bin` }, credentials) }),
-    read: async (url) => ({ method: 'GET', target: `/${VOLUME}/${BIG_KEY}`, headers: await signedHeaders(url, { method: 'GET', path: `/${VOLUME}/${BIG_KEY}` }, credentials) }),
+    upload: async (url) => ({
+      method: 'PUT',
+      target: `/${VOLUME}/left.bin`,
+      headers: await signedHeaders(url, { method: 'PUT', path: `/${VOLUME}/left.bin` }, credentials),
+    }),
+    read: async (url) => ({
+      method: 'GET',
+      target: `/${VOLUME}/${BIG_KEY}`,
+      headers: await signedHeaders(url, { method: 'GET', path: `/${VOLUME}/${BIG_KEY}` }, credentials),
+    }),
   });
   const customer = info.customers[0]!;
   return {
@@ -50,22 +59,46 @@ function catalogue(info: StackInfo, token: string, key: Credentials): Record<str
     'the Node front (a refused request)': {
       url: info.nodeProxyUrl,
       hostile: {
-        upload: async (url) => ({ method: 'PUT', target: '/no-such-volume/x', headers: await signedHeaders(url, { method: 'PUT', path: '/no-such-volume/x' }, key) }),
-        read: async (url) => ({ method: 'GET', target: '/no-such-volume/x', headers: await signedHeaders(url, { method: 'GET', path: '/no-such-volume/x' }, key) }),
+        upload: async (url) => ({
+          method: 'PUT',
+          target: '/no-such-volume/x',
+          headers: await signedHeaders(url, { method: 'PUT', path: '/no-such-volume/x' }, key),
+        }),
+        read: async (url) => ({
+          method: 'GET',
+          target: '/no-such-volume/x',
+          headers: await signedHeaders(url, { method: 'GET', path: '/no-such-volume/x' }, key),
+        }),
       },
     },
     'the local AWS (S3)': {
       url: info.awsEndpoint,
       hostile: {
-        upload: async (url) => ({ method: 'PUT', target: '/lab/data/left-direct.bin', headers: await signedHeaders(url, { method: 'PUT', path: '/lab/data/left-direct.bin' }, customer) }),
-        read: async (url) => ({ method: 'GET', target: `/lab/data/${BIG_KEY}`, headers: await signedHeaders(url, { method: 'GET', path: `/lab/data/${BIG_KEY}` }, customer) }),
+        upload: async (url) => ({
+          method: 'PUT',
+          target: '/lab/data/left-direct.bin',
+          headers: await signedHeaders(url, { method: 'PUT', path: '/lab/data/left-direct.bin' }, customer),
+        }),
+        read: async (url) => ({
+          method: 'GET',
+          target: `/lab/data/${BIG_KEY}`,
+          headers: await signedHeaders(url, { method: 'GET', path: `/lab/data/${BIG_KEY}` }, customer),
+        }),
       },
     },
     'the local AWS (DynamoDB)': {
       url: info.awsEndpoint,
       hostile: {
-        upload: async () => ({ method: 'POST', target: '/', headers: { 'x-amz-target': 'DynamoDB_20120810.ListTables', 'content-type': 'application/x-amz-json-1.0' } }),
-        read: async () => ({ method: 'POST', target: '/', headers: { 'x-amz-target': 'DynamoDB_20120810.ListTables', 'content-type': 'application/x-amz-json-1.0', 'content-length': '2' } }),
+        upload: async () => ({
+          method: 'POST',
+          target: '/',
+          headers: { 'x-amz-target': 'DynamoDB_20120810.ListTables', 'content-type': 'application/x-amz-json-1.0' },
+        }),
+        read: async () => ({
+          method: 'POST',
+          target: '/',
+          headers: { 'x-amz-target': 'DynamoDB_20120810.ListTables', 'content-type': 'application/x-amz-json-1.0', 'content-length': '2' },
+        }),
       },
     },
     'the OIDC issuer': {
@@ -94,7 +127,17 @@ describe('in process (no process-level guard)', () => {
     undoSink();
   });
 
-  const names = ['the HTTP API', 'the function URL (gateway key)', 'the function URL (token as access key id)', 'the Node front (gateway key)', 'the Node front (token as access key id)', 'the Node front (a refused request)', 'the local AWS (S3)', 'the local AWS (DynamoDB)', 'the OIDC issuer'];
+  const names = [
+    'the HTTP API',
+    'the function URL (gateway key)',
+    'the function URL (token as access key id)',
+    'the Node front (gateway key)',
+    'the Node front (token as access key id)',
+    'the Node front (a refused request)',
+    'the local AWS (S3)',
+    'the local AWS (DynamoDB)',
+    'the OIDC issuer',
+  ];
 
   it.each(names)('%s: a body shorter than its Content-Length, then a close, ends that request only', async (name) => {
     const { url, hostile } = servers[name]!;
@@ -118,17 +161,22 @@ describe('in process (no process-level guard)', () => {
     await everyServerAnswers(world);
   });
 
-  it.each(names.filter((name) => !name.includes('DynamoDB')))('%s: a client gone in the middle of the answer ends that request only', async (name) => {
-    const { url, hostile } = servers[name]!;
-    const seen = await goneMidAnswer(url, await hostile.read(url));
-    expect(seen).toMatch(/^HTTP\/1\.1 /);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    await everyServerAnswers(world);
-  });
+  it.each(names.filter((name) => !name.includes('DynamoDB')))(
+    '%s: a client gone in the middle of the answer ends that request only',
+    async (name) => {
+      const { url, hostile } = servers[name]!;
+      const seen = await goneMidAnswer(url, await hostile.read(url));
+      expect(seen).toMatch(/^HTTP\/1\.1 /);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await everyServerAnswers(world);
+    },
+  );
 
   it('an upload whose client left stored nothing, on either front or on S3 itself', async () => {
     for (const front of [world.stack.info.proxyUrl, world.stack.info.nodeProxyUrl]) {
-      await expect(world.s3(front).send(new HeadObjectCommand({ Bucket: VOLUME, Key: 'left.bin' }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
+      await expect(world.s3(front).send(new HeadObjectCommand({ Bucket: VOLUME, Key: 'left.bin' }))).rejects.toMatchObject({
+        $metadata: { httpStatusCode: 404 },
+      });
     }
     const big = await world.s3(world.stack.info.nodeProxyUrl).send(new HeadObjectCommand({ Bucket: VOLUME, Key: BIG_KEY }));
     expect(big.ContentLength).toBe(BIG_BYTES);
@@ -152,7 +200,16 @@ async function waitFor(file: string, ms: number): Promise<void> {
 it('npm start (a child process) survives every hostile request and every port still answers', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'vg-leaving-'));
   const child = spawn('node_modules/.bin/tsx', ['local/start.ts'], {
-    env: { ...process.env, API_PORT: '0', PROXY_PORT: '0', AWS_PORT: '0', OIDC_PORT: '0', NODE_PROXY_PORT: '0', LOCAL_DATA_DIR: dataDir, LOG_LEVEL: 'error' },
+    env: {
+      ...process.env,
+      API_PORT: '0',
+      PROXY_PORT: '0',
+      AWS_PORT: '0',
+      OIDC_PORT: '0',
+      NODE_PROXY_PORT: '0',
+      LOCAL_DATA_DIR: dataDir,
+      LOG_LEVEL: 'error',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -165,7 +222,14 @@ it('npm start (a child process) survives every hostile request and every port st
     await waitFor(join(dataDir, 'stack.json'), 30_000);
     const info = JSON.parse(readFileSync(join(dataDir, 'stack.json'), 'utf8')) as StackInfo;
     const signing = await loadOrCreateSigningKey(dataDir);
-    const token = signToken({ privateKey: signing.privateKey, kid: signing.kid, issuer: info.issuer, audience: info.audience, sub: 'alice', now: new Date() });
+    const token = signToken({
+      privateKey: signing.privateKey,
+      kid: signing.kid,
+      issuer: info.issuer,
+      audience: info.audience,
+      sub: 'alice',
+      now: new Date(),
+    });
     const servers = catalogue(info, token, { accessKeyId: token, secretAccessKey: 'N/A' });
     for (const { url, hostile } of Object.values(servers)) {
       await shortBodyThenClose(url, await hostile.upload(url));

@@ -6,21 +6,28 @@
  * deleted; markup inside a legitimate key deletes exactly the key XML means, under the root, and never the
  * object of the same name beside the root.
  */
+
+import { createHash } from 'node:crypto';
+import { request } from 'node:http';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { createHash } from 'node:crypto';
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOneVolume, VOLUME, type OneVolume } from './one-volume';
+import { type OneVolume, startOneVolume, VOLUME } from './one-volume';
 
 let world: OneVolume;
 let bucket: S3Client;
 beforeAll(async () => {
   world = await startOneVolume();
   const customer = world.stack.info.customers[0]!;
-  bucket = new S3Client({ region: 'us-east-1', endpoint: world.stack.info.awsEndpoint, forcePathStyle: true, maxAttempts: 1, credentials: customer });
+  bucket = new S3Client({
+    region: 'us-east-1',
+    endpoint: world.stack.info.awsEndpoint,
+    forcePathStyle: true,
+    maxAttempts: 1,
+    credentials: customer,
+  });
 }, 60_000);
 afterAll(async () => {
   await world?.stack.close();
@@ -29,7 +36,14 @@ afterAll(async () => {
 /** A DeleteObjects with exactly these bytes, signed with alice's gateway key as an SDK signs it. */
 async function deleteObjects(front: string, body: string): Promise<{ status: number; text: string }> {
   const url = new URL(front);
-  const signer = new SignatureV4({ credentials: world.key, region: 'us-east-1', service: 's3', sha256: Sha256, uriEscapePath: false, applyChecksum: false });
+  const signer = new SignatureV4({
+    credentials: world.key,
+    region: 'us-east-1',
+    service: 's3',
+    sha256: Sha256,
+    uriEscapePath: false,
+    applyChecksum: false,
+  });
   const signed = await signer.sign(
     new HttpRequest({
       method: 'POST',
@@ -49,12 +63,15 @@ async function deleteObjects(front: string, body: string): Promise<{ status: num
     }),
   );
   return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, method: 'POST', path: `/${VOLUME}?delete=`, headers: signed.headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = request(
+      { host: url.hostname, port: url.port, method: 'POST', path: `/${VOLUME}?delete=`, headers: signed.headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -67,10 +84,11 @@ async function listed(front: string): Promise<string[]> {
 }
 
 const put = (front: string, key: string) => world.s3(front).send(new PutObjectCommand({ Bucket: VOLUME, Key: key, Body: key }));
-const fronts = () => [
-  ['Node front', world.stack.info.nodeProxyUrl],
-  ['function URL front', world.stack.info.proxyUrl],
-] as const;
+const fronts = () =>
+  [
+    ['Node front', world.stack.info.nodeProxyUrl],
+    ['function URL front', world.stack.info.proxyUrl],
+  ] as const;
 
 describe('a batch with a legitimate key and a key hidden by XML markup', () => {
   for (const [hidden, what] of [
@@ -78,11 +96,14 @@ describe('a batch with a legitimate key and a key hidden by XML markup', () => {
     ['..<?pi?>/beside.txt', 'a processing instruction'],
   ] as const) {
     it(`(${what}) is refused whole with 400 on both fronts, and nothing is deleted, inside or beside the root`, async () => {
-      await bucket.send(new PutObjectCommand({ Bucket: 'lab', Key: 'beside.txt', Body: 'not the volume\'s' }));
+      await bucket.send(new PutObjectCommand({ Bucket: 'lab', Key: 'beside.txt', Body: "not the volume's" }));
       for (const [name, front] of fronts()) {
         await put(front, 'legit.txt');
         const before = await listed(front);
-        const answer = await deleteObjects(front, `<Delete><Object><Key>legit.txt</Key></Object><Object><Key>${hidden}</Key></Object></Delete>`);
+        const answer = await deleteObjects(
+          front,
+          `<Delete><Object><Key>legit.txt</Key></Object><Object><Key>${hidden}</Key></Object></Delete>`,
+        );
         expect(answer.status, `${name}: ${answer.text}`).toBe(400);
         expect(answer.text).toMatch(/<Code>(InvalidArgument|MalformedXML|AccessDenied)<\/Code>/);
         expect(await listed(front), name).toEqual(before);
@@ -98,8 +119,11 @@ describe('markup inside a legitimate key', () => {
     const front = world.stack.info.nodeProxyUrl;
     await bucket.send(new PutObjectCommand({ Bucket: 'lab', Key: 'gone/b.txt', Body: 'beside the root' }));
     for (const key of ['gone/a.txt', 'gone/b.txt', 'gone/c.txt', 'stays.txt']) await put(front, key);
-    const answer = await deleteObjects(front, '<Delete><Object><Key>gone/<!-- c -->a.txt</Key></Object><Object><Key>gone/<?pi ' +
-'x?>b.txt</Key></Object><Object><Key><![CDATA[gone/c.txt]]></Key></Object></Delete>');
+    const answer = await deleteObjects(
+      front,
+      '<Delete><Object><Key>gone/<!-- c -->a.txt</Key></Object><Object><Key>gone/<?pi ' +
+        'x?>b.txt</Key></Object><Object><Key><![CDATA[gone/c.txt]]></Key></Object></Delete>',
+    );
     expect(answer.status, answer.text).toBe(200);
     expect([...answer.text.matchAll(/<Deleted><Key>([^<]*)<\/Key>/g)].map((m) => m[1])).toEqual(['gone/a.txt', 'gone/b.txt', 'gone/c.txt']);
     const left = await listed(front);

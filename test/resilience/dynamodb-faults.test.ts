@@ -7,7 +7,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Fault } from '../../local/aws/faults';
-import { startDynamoWorld, volumeBody, type DynamoWorld } from './dynamo-world';
+import { type DynamoWorld, startDynamoWorld, volumeBody } from './dynamo-world';
 
 let w: DynamoWorld;
 beforeAll(async () => {
@@ -21,7 +21,8 @@ const freshName = () => `faults-${Date.now().toString(36)}-${++n}`;
 
 /** Faults every write of DynamoDB this service makes (transactions and single-item writes). */
 function faultWrites(fault: Fault, times?: number): void {
-  for (const action of ['TransactWriteItems', 'PutItem', 'DeleteItem', 'UpdateItem']) w.stack.faults.add({ target: 'dynamodb', action, fault, ...(times ? { times } : {}) });
+  for (const action of ['TransactWriteItems', 'PutItem', 'DeleteItem', 'UpdateItem'])
+    w.stack.faults.add({ target: 'dynamodb', action, fault, ...(times ? { times } : {}) });
 }
 
 function expectUnavailable(answer: { status: number; headers: Headers; body: any }, code = /Unavailable$/): void {
@@ -54,15 +55,18 @@ describe('creating a volume while DynamoDB is unwell', () => {
     ['throttled', { kind: 'throttle' }],
     ['failing (500)', { kind: 'fail' }],
     ['down (connection reset)', { kind: 'down' }],
-  ])('%s: 503 VolumeStoreUnavailable with Retry-After, nothing stored; the same request succeeds once DynamoDB is back', async (_name, fault) => {
-    const name = freshName();
-    faultWrites(fault);
-    expectUnavailable(await w.api('POST', '/volumes', { body: volumeBody(name) }), /^VolumeStoreUnavailable$/);
-    await expectNoVolume(name);
-    w.stack.faults.clear();
-    expect((await w.api('POST', '/volumes', { body: volumeBody(name) })).status).toBe(201);
-    await expectWholeVolume(name);
-  });
+  ])(
+    '%s: 503 VolumeStoreUnavailable with Retry-After, nothing stored; the same request succeeds once DynamoDB is back',
+    async (_name, fault) => {
+      const name = freshName();
+      faultWrites(fault);
+      expectUnavailable(await w.api('POST', '/volumes', { body: volumeBody(name) }), /^VolumeStoreUnavailable$/);
+      await expectNoVolume(name);
+      w.stack.faults.clear();
+      expect((await w.api('POST', '/volumes', { body: volumeBody(name) })).status).toBe(201);
+      await expectWholeVolume(name);
+    },
+  );
 
   it('a failing audit write cannot leave a volume without its event: all of it is stored, or none', async () => {
     const name = freshName();
@@ -164,7 +168,9 @@ describe('access keys while DynamoDB is unwell', () => {
     expect(created.status).toBe(201);
     const keys = (await w.accessKeys('alice')).filter((k) => k.volumeIds?.includes(volume.id));
     expect(keys.map((k) => k.pk)).toEqual([created.body.accessKeyId]);
-    expect((await w.events(volume.id)).filter((e) => e.action === 'access-key.create').map((e) => e.detail.accessKeyId)).toEqual([created.body.accessKeyId]);
+    expect((await w.events(volume.id)).filter((e) => e.action === 'access-key.create').map((e) => e.detail.accessKeyId)).toEqual([
+      created.body.accessKeyId,
+    ]);
   });
 });
 
@@ -193,12 +199,18 @@ describe('every API route that needs DynamoDB, while it is down', () => {
       ['GET', '/access-keys'],
       ['DELETE', `/access-keys/${key.body.accessKeyId}`],
     ];
-    const answers = await Promise.all(routes.map(async ([method, path, body]) => [`${method} ${path}`, await w.api(method, path, body === undefined ? {} : { body })] as const));
+    const answers = await Promise.all(
+      routes.map(
+        async ([method, path, body]) => [`${method} ${path}`, await w.api(method, path, body === undefined ? {} : { body })] as const,
+      ),
+    );
     const seen = answers.map(([route, a]) => [route, a.status, a.body?.code, a.headers.get('retry-after')]);
     expect(seen).toEqual(answers.map(([route]) => [route, 503, expect.stringMatching(/Unavailable$/), '1']));
     w.stack.faults.clear();
     // Nothing was changed by any of them.
     expect((await w.api('GET', `/volumes/${volume.id}`)).body).toMatchObject({ id: volume.id, name: volume.name });
-    expect((await w.api('GET', '/access-keys')).body.items.map((k: { accessKeyId: string }) => k.accessKeyId)).toContain(key.body.accessKeyId);
+    expect((await w.api('GET', '/access-keys')).body.items.map((k: { accessKeyId: string }) => k.accessKeyId)).toContain(
+      key.body.accessKeyId,
+    );
   });
 });

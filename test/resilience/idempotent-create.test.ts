@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDynamoWorld, volumeBody, type DynamoWorld } from './dynamo-world';
+import { type DynamoWorld, startDynamoWorld, volumeBody } from './dynamo-world';
 
 let w: DynamoWorld;
 beforeAll(async () => {
@@ -57,7 +57,12 @@ describe('POST /volumes with an Idempotency-Key', () => {
     expect(first.headers.get('idempotent-replayed')).toBeNull();
     for (let i = 0; i < 2; i++) {
       const again = await create(name, key);
-      expect([again.status, again.headers.get('idempotent-replayed'), again.body.id, again.body.externalId]).toEqual([201, 'true', first.body.id, first.body.externalId]);
+      expect([again.status, again.headers.get('idempotent-replayed'), again.body.id, again.body.externalId]).toEqual([
+        201,
+        'true',
+        first.body.id,
+        first.body.externalId,
+      ]);
     }
     await expectOneVolume(name);
   });
@@ -100,7 +105,7 @@ describe('POST /volumes with an Idempotency-Key', () => {
     await expectOneVolume(name);
   });
 
-  it('keys belong to their caller: bob sending alice\'s key creates his own volume', async () => {
+  it("keys belong to their caller: bob sending alice's key creates his own volume", async () => {
     const key = randomUUID();
     const alices = await create(freshName(), key);
     const bobs = await create(freshName(), key, 'bob');

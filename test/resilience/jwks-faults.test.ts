@@ -7,8 +7,8 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { setLogSink } from '../../shared/log';
 import { signToken } from '../../local/oidc/token';
+import { setLogSink } from '../../shared/log';
 import { startTestStack, type TestStack } from '../support/local-stack';
 
 let stack: TestStack;
@@ -75,7 +75,14 @@ describe('JWKS unreachable', () => {
 
   it('a kid the JWKS does not publish is still 401 UnknownSigningKey when the JWKS answers', async () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const forged = signToken({ privateKey, kid: 'not-published', issuer: stack.info.issuer, audience: stack.info.audience, sub: 'mallory', now: new Date() });
+    const forged = signToken({
+      privateKey,
+      kid: 'not-published',
+      issuer: stack.info.issuer,
+      audience: stack.info.audience,
+      sub: 'mallory',
+      now: new Date(),
+    });
     const answer = await me(forged);
     expect(answer.status).toBe(401);
     expect(answer.body.code).toBe('UnknownSigningKey');

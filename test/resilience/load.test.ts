@@ -7,9 +7,9 @@
  */
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setLogSink } from '../../shared/log';
-import { runLoad, seedObjects, type S3Target, type Seed } from '../../bench/load-clients';
+import { runLoad, type S3Target, type Seed, seedObjects } from '../../bench/load-clients';
 import { apiCaller, OWNER, setUpVolume } from '../../bench/stack';
+import { setLogSink } from '../../shared/log';
 import { startTestStack, type TestStack } from '../support/local-stack';
 
 const SECONDS = 8;
@@ -30,7 +30,13 @@ beforeAll(async () => {
   volumeId = await setUpVolume(stack.info, stack.dataDir, api);
   const volume = (await api('GET', `/volumes/${volumeId}`)) as { name: string; region: string };
   const key = (await api('POST', '/access-keys', {})) as { accessKeyId: string; secretAccessKey: string };
-  s3 = { endpoint: stack.info.nodeProxyUrl, bucket: volume.name, region: volume.region, accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey };
+  s3 = {
+    endpoint: stack.info.nodeProxyUrl,
+    bucket: volume.name,
+    region: volume.region,
+    accessKeyId: key.accessKeyId,
+    secretAccessKey: key.secretAccessKey,
+  };
   seed = await seedObjects(s3);
 }, 120_000);
 
@@ -51,13 +57,20 @@ describe('under load: 40 S3 clients through the Node front and 10 API clients at
       requestTimeoutMs: 30_000,
     });
     expect(result.errorKinds).toEqual({});
-    for (const [name, stats] of Object.entries(result.classes)) expect({ name, served: stats.succeeded > 0 }).toEqual({ name, served: true });
+    for (const [name, stats] of Object.entries(result.classes))
+      expect({ name, served: stats.succeeded > 0 }).toEqual({ name, served: true });
     expect(errorLines()).toEqual([]);
   }, 90_000);
 
   it('the stack still answers afterwards, on both fronts and the API', async () => {
     for (const endpoint of [stack.info.nodeProxyUrl, stack.info.proxyUrl]) {
-      const client = new S3Client({ endpoint, region: s3.region, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }, maxAttempts: 1 });
+      const client = new S3Client({
+        endpoint,
+        region: s3.region,
+        forcePathStyle: true,
+        credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+        maxAttempts: 1,
+      });
       try {
         const got = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: 'load/small/00.bin' }));
         expect(Buffer.from(await got.Body!.transformToByteArray()).equals(seed.small[0]!)).toBe(true);

@@ -4,7 +4,7 @@
  * her gateway key and her token. Every server of the stack can be asked a normal request (`everyServerAnswers`).
  */
 import { ListBucketsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { expect } from 'vitest';
 import { startTestStack, type TestStack } from '../support/local-stack';
 import { apiAs, registerSdkVolume } from '../support/sdk-volume';
@@ -50,7 +50,9 @@ export async function everyServerAnswers(world: OneVolume): Promise<void> {
     expect(listed.Buckets?.map((bucket) => bucket.Name)).toContain(VOLUME);
   }
   const customer = info.customers[0]!;
-  const identity = await new STSClient({ region: 'us-east-1', endpoint: info.awsEndpoint, credentials: customer, maxAttempts: 1 }).send(new GetCallerIdentityCommand({}));
+  const identity = await new STSClient({ region: 'us-east-1', endpoint: info.awsEndpoint, credentials: customer, maxAttempts: 1 }).send(
+    new GetCallerIdentityCommand({}),
+  );
   expect(identity.Account).toBe(customer.accountId);
   expect((await fetch(`${info.issuer}/.well-known/openid-configuration`)).status).toBe(200);
 }

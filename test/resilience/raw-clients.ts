@@ -3,10 +3,11 @@
  * the headers, or that go away before the answer. Each resolves with whatever the server sent before the
  * connection ended, so a test can say what the client saw.
  */
+
+import { connect, type Socket } from 'node:net';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { connect, type Socket } from 'node:net';
 
 export interface RawRequest {
   method: string;
@@ -73,7 +74,10 @@ export async function halfCloseAfterHeaders(url: string, request: RawRequest, de
 export async function goneBeforeAnswer(url: string, request: RawRequest, body = ''): Promise<void> {
   const socket = await open(url);
   socket.on('error', () => undefined);
-  socket.write(head(url, { ...request, headers: { ...request.headers, ...(body ? { 'content-length': String(Buffer.byteLength(body)) } : {}) } }) + body);
+  socket.write(
+    head(url, { ...request, headers: { ...request.headers, ...(body ? { 'content-length': String(Buffer.byteLength(body)) } : {}) } }) +
+      body,
+  );
   socket.resetAndDestroy();
 }
 
@@ -105,7 +109,14 @@ export async function signedHeaders(
   credentials: { accessKeyId: string; secretAccessKey: string },
 ): Promise<Record<string, string>> {
   const { host, port } = hostAndPort(url);
-  const signer = new SignatureV4({ credentials, region: 'us-east-1', service: 's3', sha256: Sha256, uriEscapePath: false, applyChecksum: false });
+  const signer = new SignatureV4({
+    credentials,
+    region: 'us-east-1',
+    service: 's3',
+    sha256: Sha256,
+    uriEscapePath: false,
+    applyChecksum: false,
+  });
   const signed = await signer.sign(
     new HttpRequest({
       method: request.method,
@@ -129,12 +140,18 @@ export interface Stalled {
  * Sends the headers of a request with a body of `declared` bytes and the first `sent` of them, then nothing.
  * `text` may be raw (a partial head, to stall within the headers).
  */
-export async function stall(url: string, request: RawRequest | string, options: { declared?: number; sent?: number; waitMs?: number } = {}): Promise<Stalled> {
+export async function stall(
+  url: string,
+  request: RawRequest | string,
+  options: { declared?: number; sent?: number; waitMs?: number } = {},
+): Promise<Stalled> {
   const { declared = 1000, sent = 0, waitMs = 10_000 } = options;
   const socket = await open(url);
   const started = Date.now();
   const answer = collect(socket, waitMs).then((text) => ({ text, afterMs: Date.now() - started }));
-  socket.write(typeof request === 'string' ? request : head(url, { ...request, headers: { ...request.headers, 'content-length': String(declared) } }));
+  socket.write(
+    typeof request === 'string' ? request : head(url, { ...request, headers: { ...request.headers, 'content-length': String(declared) } }),
+  );
   if (sent > 0) socket.write(Buffer.alloc(sent, 0x61));
   return { answer, socket };
 }

@@ -4,7 +4,7 @@
  * is visible through the Node proxy front, the multipart upload resumes to a byte-identical object, another
  * one can be aborted, and the bytes that were in flight leave no file behind.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
@@ -27,8 +27,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, expect, it } from 'vitest';
-import { loadOrCreateSigningKey, signToken } from '../../local/oidc/token';
 import { freePort } from '../../local/free-port';
+import { loadOrCreateSigningKey, signToken } from '../../local/oidc/token';
 
 const MiB = 1024 * 1024;
 const VOLUME = 'survives';
@@ -38,7 +38,6 @@ let child: ChildProcess | undefined;
 afterAll(() => {
   if (child?.pid && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
 });
-
 
 interface Info {
   apiUrl: string;
@@ -53,7 +52,12 @@ interface Info {
 async function startStack(ports: Record<string, number>): Promise<Info> {
   rmSync(join(dataDir, 'stack.json'), { force: true });
   child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
-    env: { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), LOCAL_DATA_DIR: dataDir, LOG_LEVEL: 'error' },
+    env: {
+      ...process.env,
+      ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+      LOCAL_DATA_DIR: dataDir,
+      LOG_LEVEL: 'error',
+    },
     stdio: 'ignore',
     detached: true,
   });
@@ -74,7 +78,15 @@ async function killStack(): Promise<void> {
 /** alice's read-write volume on customer 0's bucket, verified, and her gateway key, all over the HTTP API. */
 async function setUpVolume(info: Info): Promise<{ accessKeyId: string; secretAccessKey: string }> {
   const key = await loadOrCreateSigningKey(dataDir);
-  const token = signToken({ privateKey: key.privateKey, kid: key.kid, issuer: info.issuer, audience: info.audience, ttlSeconds: 3600, now: new Date(), sub: 'alice' });
+  const token = signToken({
+    privateKey: key.privateKey,
+    kid: key.kid,
+    issuer: info.issuer,
+    audience: info.audience,
+    ttlSeconds: 3600,
+    now: new Date(),
+    sub: 'alice',
+  });
   const api = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${info.apiUrl}${path}`, {
       method,
@@ -87,12 +99,30 @@ async function setUpVolume(info: Info): Promise<{ accessKeyId: string; secretAcc
   const common = { region: 'us-east-1', endpoint: info.awsEndpoint, credentials: customer, maxAttempts: 1 };
   await new S3Client({ ...common, forcePathStyle: true }).send(new CreateBucketCommand({ Bucket: 'lab' }));
   const iam = new IAMClient(common);
-  const placeholder = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${customer.accountId}:root` }, Action: 'sts:AssumeRole' }] });
+  const placeholder = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${customer.accountId}:root` }, Action: 'sts:AssumeRole' }],
+  });
   const role = await iam.send(new CreateRoleCommand({ RoleName: 'role-survives', AssumeRolePolicyDocument: placeholder }));
-  const created = await api('POST', '/volumes', { name: VOLUME, bucket: 'lab', prefix: 'data', region: 'us-east-1', accessMode: 'read-write', auth: { type: 'role', roleArn: role.Role!.Arn } });
+  const created = await api('POST', '/volumes', {
+    name: VOLUME,
+    bucket: 'lab',
+    prefix: 'data',
+    region: 'us-east-1',
+    accessMode: 'read-write',
+    auth: { type: 'role', roleArn: role.Role!.Arn },
+  });
   expect(created.status).toBe(201);
-  await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'role-survives', PolicyDocument: JSON.stringify(created.body.setup.trustPolicy) }));
-  await iam.send(new PutRolePolicyCommand({ RoleName: 'role-survives', PolicyName: 'volume', PolicyDocument: JSON.stringify(created.body.setup.permissionsPolicy) }));
+  await iam.send(
+    new UpdateAssumeRolePolicyCommand({ RoleName: 'role-survives', PolicyDocument: JSON.stringify(created.body.setup.trustPolicy) }),
+  );
+  await iam.send(
+    new PutRolePolicyCommand({
+      RoleName: 'role-survives',
+      PolicyName: 'volume',
+      PolicyDocument: JSON.stringify(created.body.setup.permissionsPolicy),
+    }),
+  );
   expect((await api('POST', `/volumes/${created.body.id}/verify`)).body.status).toBe('active');
   const accessKey = await api('POST', '/access-keys', {});
   expect(accessKey.status).toBe(201);
@@ -114,23 +144,40 @@ const sha = (data: Uint8Array) => createHash('sha256').update(data).digest('hex'
 /** Every file under `dir`, recursively. */
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
 }
 
 it('a SIGKILL mid-body leaves no object nor half part: the upload resumes byte-identical, another aborts, no temp file stays', async () => {
-  const ports = { API_PORT: await freePort(), PROXY_PORT: await freePort(), AWS_PORT: await freePort(), OIDC_PORT: await freePort(), NODE_PROXY_PORT: await freePort() };
+  const ports = {
+    API_PORT: await freePort(),
+    PROXY_PORT: await freePort(),
+    AWS_PORT: await freePort(),
+    OIDC_PORT: await freePort(),
+    NODE_PROXY_PORT: await freePort(),
+  };
   let info = await startStack(ports);
   const key = await setUpVolume(info);
-  const s3 = () => new S3Client({ region: 'us-east-1', endpoint: info.nodeProxyUrl, forcePathStyle: true, maxAttempts: 1, credentials: key });
+  const s3 = () =>
+    new S3Client({ region: 'us-east-1', endpoint: info.nodeProxyUrl, forcePathStyle: true, maxAttempts: 1, credentials: key });
 
   const parts = [bytes(5 * MiB, 1), bytes(5 * MiB, 2), bytes(123_457, 3)];
   const resumed = await s3().send(new CreateMultipartUploadCommand({ Bucket: VOLUME, Key: 'genome.bam' }));
-  const part1 = await s3().send(new UploadPartCommand({ Bucket: VOLUME, Key: 'genome.bam', UploadId: resumed.UploadId, PartNumber: 1, Body: parts[0] }));
+  const part1 = await s3().send(
+    new UploadPartCommand({ Bucket: VOLUME, Key: 'genome.bam', UploadId: resumed.UploadId, PartNumber: 1, Body: parts[0] }),
+  );
   const dropped = await s3().send(new CreateMultipartUploadCommand({ Bucket: VOLUME, Key: 'dropped.bin' }));
-  await s3().send(new UploadPartCommand({ Bucket: VOLUME, Key: 'dropped.bin', UploadId: dropped.UploadId, PartNumber: 1, Body: bytes(5 * MiB, 4) }));
+  await s3().send(
+    new UploadPartCommand({ Bucket: VOLUME, Key: 'dropped.bin', UploadId: dropped.UploadId, PartNumber: 1, Body: bytes(5 * MiB, 4) }),
+  );
 
   // Part 2 and a PutObject, each half-way through its body, when the process is killed.
-  const partUrl = await getSignedUrl(s3(), new UploadPartCommand({ Bucket: VOLUME, Key: 'genome.bam', UploadId: resumed.UploadId, PartNumber: 2 }), { expiresIn: 600 });
+  const partUrl = await getSignedUrl(
+    s3(),
+    new UploadPartCommand({ Bucket: VOLUME, Key: 'genome.bam', UploadId: resumed.UploadId, PartNumber: 2 }),
+    { expiresIn: 600 },
+  );
   const putUrl = await getSignedUrl(s3(), new PutObjectCommand({ Bucket: VOLUME, Key: 'half-put.bin' }), { expiresIn: 600 });
   await Promise.all([stalledPut(partUrl, 5 * MiB, 2 * MiB), stalledPut(putUrl, 3 * MiB, MiB)]);
   // The bytes sent have reached the local S3's temp files (what a crash must not leave visible).
@@ -150,8 +197,12 @@ it('a SIGKILL mid-body leaves no object nor half part: the upload resumes byte-i
   expect(uploads.Uploads?.map((u) => u.Key).sort()).toEqual(['dropped.bin', 'genome.bam']);
 
   // Resume: the remaining parts, then complete; the object is the three parts, byte for byte.
-  const part2 = await s3().send(new UploadPartCommand({ Bucket: VOLUME, Key: 'genome.bam', UploadId: resumed.UploadId, PartNumber: 2, Body: parts[1] }));
-  const part3 = await s3().send(new UploadPartCommand({ Bucket: VOLUME, Key: 'genome.bam', UploadId: resumed.UploadId, PartNumber: 3, Body: parts[2] }));
+  const part2 = await s3().send(
+    new UploadPartCommand({ Bucket: VOLUME, Key: 'genome.bam', UploadId: resumed.UploadId, PartNumber: 2, Body: parts[1] }),
+  );
+  const part3 = await s3().send(
+    new UploadPartCommand({ Bucket: VOLUME, Key: 'genome.bam', UploadId: resumed.UploadId, PartNumber: 3, Body: parts[2] }),
+  );
   await s3().send(
     new CompleteMultipartUploadCommand({
       Bucket: VOLUME,
@@ -165,7 +216,9 @@ it('a SIGKILL mid-body leaves no object nor half part: the upload resumes byte-i
 
   // The other upload can be aborted, and is gone.
   await s3().send(new AbortMultipartUploadCommand({ Bucket: VOLUME, Key: 'dropped.bin', UploadId: dropped.UploadId }));
-  await expect(s3().send(new ListPartsCommand({ Bucket: VOLUME, Key: 'dropped.bin', UploadId: dropped.UploadId }))).rejects.toMatchObject({ name: 'NoSuchUpload' });
+  await expect(s3().send(new ListPartsCommand({ Bucket: VOLUME, Key: 'dropped.bin', UploadId: dropped.UploadId }))).rejects.toMatchObject({
+    name: 'NoSuchUpload',
+  });
   expect((await s3().send(new ListMultipartUploadsCommand({ Bucket: VOLUME }))).Uploads ?? []).toEqual([]);
   expect((await s3().send(new ListObjectsV2Command({ Bucket: VOLUME }))).Contents?.map((o) => o.Key)).toEqual(['genome.bam']);
 }, 90_000);

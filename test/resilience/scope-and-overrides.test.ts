@@ -8,7 +8,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setLogSink } from '../../shared/log';
-import { startOneVolume, VOLUME, type OneVolume } from './one-volume';
+import { type OneVolume, startOneVolume, VOLUME } from './one-volume';
 import { sendSigned } from './signed-fetch';
 
 let world: OneVolume;
@@ -35,7 +35,11 @@ describe.each([
   ['the Node front', () => world.stack.info.nodeProxyUrl],
 ])('through %s', (_front, endpoint) => {
   it('a scope for sts with no x-amz-content-sha256 is 400 AuthorizationHeaderMalformed, not a 500', async () => {
-    const answer = await sendSigned(endpoint(), { credentials: world.key, service: 'sts' }, { path: `/${VOLUME}/o.txt`, noPayloadHash: true });
+    const answer = await sendSigned(
+      endpoint(),
+      { credentials: world.key, service: 'sts' },
+      { path: `/${VOLUME}/o.txt`, noPayloadHash: true },
+    );
     expect(answer.status).toBe(400);
     expect(answer.text).toContain('<Code>AuthorizationHeaderMalformed</Code>');
     expect(answer.text).toContain('incorrect service &quot;sts&quot;. This endpoint belongs to &quot;s3&quot;.');
@@ -46,7 +50,11 @@ describe.each([
     expect(header.status).toBe(400);
     expect(header.text).toContain('<Code>AuthorizationHeaderMalformed</Code>');
     expect(header.text).toContain('<Region>us-east-1</Region>');
-    const presigned = await sendSigned(endpoint(), { credentials: world.key, region: 'ap-south-1' }, { path: `/${VOLUME}/o.txt`, presign: true });
+    const presigned = await sendSigned(
+      endpoint(),
+      { credentials: world.key, region: 'ap-south-1' },
+      { path: `/${VOLUME}/o.txt`, presign: true },
+    );
     expect(presigned.status).toBe(400);
     expect(presigned.text).toContain('<Code>AuthorizationQueryParametersError</Code>');
   });
@@ -56,12 +64,16 @@ describe.each([
     expect(answer.status).toBe(400);
     expect(answer.text).toContain('<Code>InvalidArgument</Code>');
     expect(answer.text).toContain(`<ArgumentName>${param}</ArgumentName>`);
-    const bySdk = world.s3(endpoint()).send(new GetObjectCommand({ Bucket: VOLUME, Key: 'o.txt', ResponseContentType: 'text/plain\r\nX-Injected: 1' }));
+    const bySdk = world
+      .s3(endpoint())
+      .send(new GetObjectCommand({ Bucket: VOLUME, Key: 'o.txt', ResponseContentType: 'text/plain\r\nX-Injected: 1' }));
     await expect(bySdk).rejects.toMatchObject({ name: 'InvalidArgument', $metadata: { httpStatusCode: 400 } });
   });
 
   it('a Latin-1 override is still served', async () => {
-    const got = await world.s3(endpoint()).send(new GetObjectCommand({ Bucket: VOLUME, Key: 'o.txt', ResponseContentDisposition: 'attachment; filename="café.txt"' }));
+    const got = await world
+      .s3(endpoint())
+      .send(new GetObjectCommand({ Bucket: VOLUME, Key: 'o.txt', ResponseContentDisposition: 'attachment; filename="café.txt"' }));
     expect(got.ContentDisposition).toBe('attachment; filename="café.txt"');
   });
 });
@@ -73,19 +85,27 @@ describe('straight at the local S3', () => {
   it('an S3 scope for another region is 400 AuthorizationHeaderMalformed naming the endpoint’s region', async () => {
     const answer = await sendSigned(endpoint(), { credentials: customer(), region: 'eu-west-1' }, { path: '/lab/data/o.txt' });
     expect(answer.status).toBe(400);
-    expect(answer.text).toContain("The authorization header is malformed; the region &apos;eu-west-1&apos; is wrong; expecting &apos;us-east-1&apos;");
+    expect(answer.text).toContain(
+      'The authorization header is malformed; the region &apos;eu-west-1&apos; is wrong; expecting &apos;us-east-1&apos;',
+    );
     expect(answer.text).toContain('<Region>us-east-1</Region>');
   });
 
   it('a scope for a service the endpoint does not serve is refused as S3 refuses it', async () => {
-    const answer = await sendSigned(endpoint(), { credentials: customer(), service: 'ec2' }, { path: '/lab/data/o.txt', noPayloadHash: true });
+    const answer = await sendSigned(
+      endpoint(),
+      { credentials: customer(), service: 'ec2' },
+      { path: '/lab/data/o.txt', noPayloadHash: true },
+    );
     expect(answer.status).toBe(400);
     expect(answer.text).toContain('incorrect service &quot;ec2&quot;. This endpoint belongs to &quot;s3&quot;.');
   });
 
   it('STS keeps answering its own scope, whatever the region', async () => {
     for (const region of ['us-east-1', 'eu-west-1']) {
-      const identity = await new STSClient({ region, endpoint: endpoint(), credentials: customer(), maxAttempts: 1 }).send(new GetCallerIdentityCommand({}));
+      const identity = await new STSClient({ region, endpoint: endpoint(), credentials: customer(), maxAttempts: 1 }).send(
+        new GetCallerIdentityCommand({}),
+      );
       expect(identity.Account).toBe(customer().accountId);
     }
   });
@@ -94,7 +114,13 @@ describe('straight at the local S3', () => {
     const answer = await sendSigned(endpoint(), { credentials: customer() }, { path: '/lab/data/o.txt', query: { [param]: value } });
     expect(answer.status).toBe(400);
     expect(answer.text).toContain('<Code>InvalidArgument</Code>');
-    const direct = new S3Client({ region: 'us-east-1', endpoint: endpoint(), forcePathStyle: true, maxAttempts: 1, credentials: customer() });
+    const direct = new S3Client({
+      region: 'us-east-1',
+      endpoint: endpoint(),
+      forcePathStyle: true,
+      maxAttempts: 1,
+      credentials: customer(),
+    });
     expect((await direct.send(new GetObjectCommand({ Bucket: 'lab', Key: 'data/o.txt' }))).ContentLength).toBe(1);
   });
 });

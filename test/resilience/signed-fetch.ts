@@ -2,10 +2,11 @@
  * Requests signed by @smithy/signature-v4 (the SDK's own signer) and sent with fetch, so a test can change them
  * after signing as an attacker holding them would: add headers, or sign for another service or region.
  */
+
+import { createHash } from 'node:crypto';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { createHash } from 'node:crypto';
 
 export interface Signing {
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
@@ -33,7 +34,14 @@ export async function signed(endpoint: string, signing: Signing, call: SignedCal
   const { host, protocol } = new URL(endpoint);
   const body = call.body ?? '';
   const hash = call.presign ? 'UNSIGNED-PAYLOAD' : createHash('sha256').update(body).digest('hex');
-  const signer = new SignatureV4({ credentials: signing.credentials, region: signing.region ?? 'us-east-1', service: signing.service ?? 's3', sha256: Sha256, uriEscapePath: false, applyChecksum: false });
+  const signer = new SignatureV4({
+    credentials: signing.credentials,
+    region: signing.region ?? 'us-east-1',
+    service: signing.service ?? 's3',
+    sha256: Sha256,
+    uriEscapePath: false,
+    applyChecksum: false,
+  });
   const request = new HttpRequest({
     method: call.method ?? 'GET',
     protocol,
@@ -55,7 +63,12 @@ export async function signed(endpoint: string, signing: Signing, call: SignedCal
 }
 
 /** Sends `call` signed, with `after` headers added once it is signed; the status and body text. */
-export async function sendSigned(endpoint: string, signing: Signing, call: SignedCall, after: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+export async function sendSigned(
+  endpoint: string,
+  signing: Signing,
+  call: SignedCall,
+  after: Record<string, string> = {},
+): Promise<{ status: number; text: string }> {
   const { url, init } = await signed(endpoint, signing, call);
   const response = await fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), ...after } });
   return { status: response.status, text: await response.text() };

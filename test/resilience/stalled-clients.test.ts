@@ -6,10 +6,10 @@
  */
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_TIMEOUTS, startNodeProxy, type NodeProxyServer } from '../../containers/node-proxy/server';
+import { DEFAULT_TIMEOUTS, type NodeProxyServer, startNodeProxy } from '../../containers/node-proxy/server';
 import { setLogSink } from '../../shared/log';
-import { BIG_BYTES, BIG_KEY, startOneVolume, VOLUME, type OneVolume } from './one-volume';
-import { head, open, signedHeaders, stall, type RawRequest } from './raw-clients';
+import { BIG_BYTES, BIG_KEY, type OneVolume, startOneVolume, VOLUME } from './one-volume';
+import { head, open, type RawRequest, signedHeaders, stall } from './raw-clients';
 
 const BODY_IDLE_MS = 2_000;
 const HEADERS_MS = 1_000;
@@ -24,7 +24,12 @@ beforeAll(async () => {
   // The stack's proxy wiring (its environment, a fresh forwarder with its own connection pools) behind a front
   // with short timeouts.
   const wiring = import('../../shared/wiring/proxy').then((module) => module.proxyDefaults());
-  front = await startNodeProxy({ host: '127.0.0.1', port: 0, proxy: async () => (await wiring).proxy, timeouts: { bodyIdleMs: BODY_IDLE_MS, headersMs: HEADERS_MS } });
+  front = await startNodeProxy({
+    host: '127.0.0.1',
+    port: 0,
+    proxy: async () => (await wiring).proxy,
+    timeouts: { bodyIdleMs: BODY_IDLE_MS, headersMs: HEADERS_MS },
+  });
 });
 afterAll(async () => {
   await front?.close(0);
@@ -41,7 +46,9 @@ const put = async (key: string): Promise<RawRequest> => ({
 const status = (text: string) => Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1]);
 
 async function notStored(key: string): Promise<void> {
-  await expect(world.s3(front.url).send(new HeadObjectCommand({ Bucket: VOLUME, Key: key }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
+  await expect(world.s3(front.url).send(new HeadObjectCommand({ Bucket: VOLUME, Key: key }))).rejects.toMatchObject({
+    $metadata: { httpStatusCode: 404 },
+  });
 }
 
 describe('the Node front', () => {
@@ -50,7 +57,9 @@ describe('the Node front', () => {
     const { text, afterMs } = await answer;
     expect(status(text)).toBe(400);
     expect(text).toMatch(/<Code>RequestTimeout<\/Code>/);
-    expect(text).toContain('Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.');
+    expect(text).toContain(
+      'Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.',
+    );
     expect(text.toLowerCase()).toContain('connection: close');
     expect(afterMs).toBeGreaterThanOrEqual(BODY_IDLE_MS - 100);
     expect(afterMs).toBeLessThan(BODY_IDLE_MS + 3_000);
@@ -66,7 +75,10 @@ describe('the Node front', () => {
   });
 
   it('cuts a client whose headers do not arrive in time', async () => {
-    const partial = head(front.url, await put('slow-headers.bin')).split('\r\n').slice(0, 3).join('\r\n');
+    const partial = head(front.url, await put('slow-headers.bin'))
+      .split('\r\n')
+      .slice(0, 3)
+      .join('\r\n');
     const { answer } = await stall(front.url, partial);
     const { text, afterMs } = await answer;
     expect(afterMs).toBeLessThan(HEADERS_MS * 2 + 1_000);
@@ -77,7 +89,9 @@ describe('the Node front', () => {
     // 80 send the start of their body (each is forwarded: it holds a connection to S3 until it times out);
     // 20 send only their headers (they hold none).
     const stalled = await Promise.all(
-      Array.from({ length: 100 }, async (_, index) => stall(front.url, await put(`stalled-${index}.bin`), { declared: 100_000, sent: index < 80 ? 4_096 : 0 })),
+      Array.from({ length: 100 }, async (_, index) =>
+        stall(front.url, await put(`stalled-${index}.bin`), { declared: 100_000, sent: index < 80 ? 4_096 : 0 }),
+      ),
     );
     let answered = 0;
     for (const client of stalled) void client.answer.then(() => answered++);
@@ -104,7 +118,13 @@ describe('the Node front', () => {
       Array.from({ length: 70 }, async () => {
         const socket = await open(front.url);
         socket.on('error', () => undefined);
-        socket.write(head(front.url, { method: 'GET', target: `/${VOLUME}/${bigKey}`, headers: await signedHeaders(front.url, { method: 'GET', path: `/${VOLUME}/${bigKey}` }, world.key) }));
+        socket.write(
+          head(front.url, {
+            method: 'GET',
+            target: `/${VOLUME}/${bigKey}`,
+            headers: await signedHeaders(front.url, { method: 'GET', path: `/${VOLUME}/${bigKey}` }, world.key),
+          }),
+        );
         socket.pause();
         return socket;
       }),
@@ -112,7 +132,9 @@ describe('the Node front', () => {
     try {
       await new Promise((resolve) => setTimeout(resolve, 500));
       const read = world.s3(front.url).send(new GetObjectCommand({ Bucket: VOLUME, Key: BIG_KEY }));
-      const late = new Promise((_, reject) => setTimeout(() => reject(new Error('the read waited behind clients that do not read')), 8_000));
+      const late = new Promise((_, reject) =>
+        setTimeout(() => reject(new Error('the read waited behind clients that do not read')), 8_000),
+      );
       const answer = (await Promise.race([read, late])) as Awaited<typeof read>;
       expect((await answer.Body!.transformToByteArray()).length).toBe(BIG_BYTES);
     } finally {

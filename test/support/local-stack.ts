@@ -7,10 +7,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, type Logger } from '../../shared/log';
 import { customerCliEnv, runAwsCli } from '../../local/customer-cli';
-import { startStack, type Stack, type StackOptions } from '../../local/stack';
-
+import { type Stack, type StackOptions, startStack } from '../../local/stack';
+import { createLogger, type Logger } from '../../shared/log';
 
 export interface TestStack extends Stack {
   dataDir: string;
@@ -19,7 +18,10 @@ export interface TestStack extends Stack {
   /** Moves the local AWS clock (credential expiry) by this many seconds. */
   advanceClock(seconds: number): void;
   clockOffsetMs(): number;
-  token(claims: { sub: string; email?: string; groups?: string[]; amr?: string[] }, options?: { ttlSeconds?: number; audience?: string }): string;
+  token(
+    claims: { sub: string; email?: string; groups?: string[]; amr?: string[] },
+    options?: { ttlSeconds?: number; audience?: string },
+  ): string;
   /** Environment for /usr/bin/aws as customer `index` (0 or 1). */
   customerEnv(index: number): NodeJS.ProcessEnv;
   /** Runs /usr/bin/aws against the local endpoint; resolves with stdout, or rejects with stderr in the message. */

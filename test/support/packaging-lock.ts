@@ -3,10 +3,11 @@
  * package at once (vitest runs files in parallel processes) would trample each other's build. They take
  * this lock: a directory created atomically, released when done, broken if its holder died long ago.
  */
+
+import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHash } from 'node:crypto';
 
 const LOCK = join(tmpdir(), `volume-gateway-packaging-${createHash('sha256').update(process.cwd()).digest('hex').slice(0, 12)}.lock`);
 const STALE_MS = 10 * 60_000;

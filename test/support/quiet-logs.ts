@@ -19,7 +19,9 @@ beforeEach((context) => {
   context.onTestFailed(() => {
     const kept = lines.slice(-KEPT);
     if (kept.length === 0) return;
-    process.stderr.write(`\n--- log lines of "${context.task.name}" (last ${kept.length}) ---\n${kept.join('\n')}\n--- end of log lines ---\n`);
+    process.stderr.write(
+      `\n--- log lines of "${context.task.name}" (last ${kept.length}) ---\n${kept.join('\n')}\n--- end of log lines ---\n`,
+    );
   });
 });
 

@@ -26,7 +26,10 @@ function runDir(): string | undefined {
   }
 }
 
-export async function claimSnapshot<M>(name: string, { root = runDir(), waitMs = 75_000 }: { root?: string; waitMs?: number } = {}): Promise<SnapshotClaim<M>> {
+export async function claimSnapshot<M>(
+  name: string,
+  { root = runDir(), waitMs = 75_000 }: { root?: string; waitMs?: number } = {},
+): Promise<SnapshotClaim<M>> {
   if (!root) return buildAlone();
   const published = join(root, name);
   const failedMarker = `${published}.failed`;

@@ -27,7 +27,12 @@ export function apiAs(stack: TestStack, token: string): ApiCall {
 /** The customer's (`stack.info.customers[0]`) S3 and IAM clients on the local AWS endpoint. */
 export function customerClients(stack: TestStack): { s3: S3Client; iam: IAMClient; accountId: string } {
   const customer = stack.info.customers[0]!;
-  const common = { endpoint: stack.info.awsEndpoint, region: 'us-east-1', credentials: { accessKeyId: customer.accessKeyId, secretAccessKey: customer.secretAccessKey }, maxAttempts: 1 };
+  const common = {
+    endpoint: stack.info.awsEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: customer.accessKeyId, secretAccessKey: customer.secretAccessKey },
+    maxAttempts: 1,
+  };
   return { s3: new S3Client({ ...common, forcePathStyle: true }), iam: new IAMClient(common), accountId: customer.accountId };
 }
 
@@ -44,13 +49,29 @@ export interface SdkVolume {
 export async function registerSdkVolume(stack: TestStack, api: ApiCall, volume: SdkVolume): Promise<string> {
   const { s3, iam, accountId } = customerClients(stack);
   await s3.send(new CreateBucketCommand({ Bucket: volume.bucket }));
-  const placeholder = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: 'sts:AssumeRole' }] });
+  const placeholder = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: 'sts:AssumeRole' }],
+  });
   const role = await iam.send(new CreateRoleCommand({ RoleName: volume.roleName, AssumeRolePolicyDocument: placeholder }));
-  const created = await api('POST', '/volumes', { name: volume.name, bucket: volume.bucket, prefix: volume.prefix, region: 'us-east-1', accessMode: 'read-write', auth: { type: 'role', roleArn: role.Role!.Arn } });
+  const created = await api('POST', '/volumes', {
+    name: volume.name,
+    bucket: volume.bucket,
+    prefix: volume.prefix,
+    region: 'us-east-1',
+    accessMode: 'read-write',
+    auth: { type: 'role', roleArn: role.Role!.Arn },
+  });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   const { trustPolicy, permissionsPolicy } = created.body.setup;
   await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: volume.roleName, PolicyDocument: JSON.stringify(trustPolicy) }));
-  await iam.send(new PutRolePolicyCommand({ RoleName: volume.roleName, PolicyName: volume.policyName, PolicyDocument: JSON.stringify(permissionsPolicy) }));
+  await iam.send(
+    new PutRolePolicyCommand({
+      RoleName: volume.roleName,
+      PolicyName: volume.policyName,
+      PolicyDocument: JSON.stringify(permissionsPolicy),
+    }),
+  );
   expect((await api('POST', `/volumes/${created.body.id}/verify`)).body.status).toBe('active');
   return created.body.id;
 }

@@ -1,7 +1,7 @@
 /** Creates the tables serverless.yml declares (and their TTL), as CloudFormation would on deploy. */
 import type { TableModel } from '../../serverless-model';
-import type { DynamoService } from './service';
 import { DynamoCallError } from './dynalite-client';
+import type { DynamoService } from './service';
 
 export async function ensureTables(dynamo: DynamoService, tables: TableModel[]): Promise<void> {
   for (const table of tables) {
@@ -20,7 +20,9 @@ export async function ensureTables(dynamo: DynamoService, tables: TableModel[]):
     }
     const ttl = p.TimeToLiveSpecification as { AttributeName: string; Enabled: boolean } | undefined;
     if (ttl?.Enabled) {
-      const described = (await dynamo.ttl.describe({ TableName: table.tableName })) as { TimeToLiveDescription: { TimeToLiveStatus: string } };
+      const described = (await dynamo.ttl.describe({ TableName: table.tableName })) as {
+        TimeToLiveDescription: { TimeToLiveStatus: string };
+      };
       if (described.TimeToLiveDescription.TimeToLiveStatus !== 'ENABLED') {
         await dynamo.ttl.update({ TableName: table.tableName, TimeToLiveSpecification: ttl });
       }

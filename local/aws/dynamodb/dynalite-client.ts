@@ -2,8 +2,9 @@
  * The in-process DynamoDB storage (dynalite, the DynamoDB wire protocol over LevelDB), reached on a
  * private loopback port. Only the authenticated front talks to it; dynalite itself checks no signatures.
  */
-import { createRequire } from 'node:module';
+
 import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 
 const require = createRequire(import.meta.url);
@@ -23,7 +24,11 @@ export interface Dynalite {
 }
 
 export class DynamoCallError extends Error {
-  constructor(readonly type: string, message: string, readonly status: number) {
+  constructor(
+    readonly type: string,
+    message: string,
+    readonly status: number,
+  ) {
     super(message);
     this.name = type;
   }
@@ -57,7 +62,9 @@ export async function startDynalite(path: string | undefined): Promise<Dynalite>
       );
       const parsed = response.body ? JSON.parse(response.body) : {};
       if (response.status !== 200) {
-        const type = String(parsed.__type ?? 'InternalFailure').split('#').pop()!;
+        const type = String(parsed.__type ?? 'InternalFailure')
+          .split('#')
+          .pop()!;
         throw new DynamoCallError(type, String(parsed.message ?? parsed.Message ?? type), response.status);
       }
       return parsed;

@@ -4,12 +4,13 @@
  * account, the only one with tables here), then served by dynalite, or by our own code for what
  * dynalite lacks (transactions, TTL).
  */
-import type { AwsRequest, AwsResponse, Authorizer } from '../types';
-import { AwsError } from '../types';
-import { DynamoCallError, startDynalite, type Dynalite } from './dynalite-client';
+
 import { ReadWriteLock } from '../read-write-lock';
-import { TimeToLive } from './ttl';
+import type { Authorizer, AwsRequest, AwsResponse } from '../types';
+import { AwsError } from '../types';
+import { type Dynalite, DynamoCallError, startDynalite } from './dynalite-client';
 import { TransactionError, transactGetItems, transactWriteItems } from './transactions';
+import { TimeToLive } from './ttl';
 
 const PREFIX = 'com.amazonaws.dynamodb.v20120810#';
 
@@ -23,7 +24,13 @@ export interface DynamoService {
   close(): Promise<void>;
 }
 
-const TRANSACT_ACTIONS: Record<string, string> = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem', Get: 'GetItem' };
+const TRANSACT_ACTIONS: Record<string, string> = {
+  Put: 'PutItem',
+  Update: 'UpdateItem',
+  Delete: 'DeleteItem',
+  ConditionCheck: 'ConditionCheckItem',
+  Get: 'GetItem',
+};
 
 /**
  * The IAM checks a request needs, as DynamoDB makes them: one action per table (or index) touched;
@@ -38,7 +45,8 @@ function permissionsOf(operation: string, input: Record<string, any>): Array<{ a
     });
   }
   if (input.RequestItems) return Object.keys(input.RequestItems).map((table) => ({ action: operation, table }));
-  if (input.TableName) return [{ action: operation, table: String(input.TableName), ...(input.IndexName ? { index: String(input.IndexName) } : {}) }];
+  if (input.TableName)
+    return [{ action: operation, table: String(input.TableName), ...(input.IndexName ? { index: String(input.IndexName) } : {}) }];
   return [{ action: operation, table: '*' }];
 }
 
@@ -83,9 +91,15 @@ export async function createDynamoService(options: {
     }
     for (const { action, table, index } of permissionsOf(operation, input)) {
       const arn = `arn:aws:dynamodb:${request.region}:${options.platformAccountId}:table/${table}${index ? `/index/${index}` : ''}`;
-      const decision = caller.accountId === options.platformAccountId ? options.authorize(caller, `dynamodb:${action}`, arn) : { allowed: false, reason: 'the table is in another account' };
+      const decision =
+        caller.accountId === options.platformAccountId
+          ? options.authorize(caller, `dynamodb:${action}`, arn)
+          : { allowed: false, reason: 'the table is in another account' };
       if (!decision.allowed) {
-        return jsonError('AccessDeniedException', `User: ${caller.arn} is not authorized to perform: dynamodb:${action} on resource: ${arn} because ${decision.reason}`);
+        return jsonError(
+          'AccessDeniedException',
+          `User: ${caller.arn} is not authorized to perform: dynamodb:${action} on resource: ${arn} because ${decision.reason}`,
+        );
       }
     }
     try {

@@ -4,7 +4,7 @@
  * every write is applied; if a write still fails, what was applied is put back from snapshots.
  * Callers see all or nothing, as with DynamoDB.
  */
-import { DynamoCallError, type Dynalite } from './dynalite-client';
+import { type Dynalite, DynamoCallError } from './dynalite-client';
 
 type Item = Record<string, unknown>;
 interface Operation {
@@ -15,7 +15,11 @@ interface Operation {
 }
 
 export class TransactionError extends Error {
-  constructor(readonly type: string, message: string, readonly extra: Record<string, unknown> = {}) {
+  constructor(
+    readonly type: string,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
     super(message);
   }
 }
@@ -34,7 +38,9 @@ async function keyAttributes(db: Dynalite, tableName: string, cache: Map<string,
 function conditionOnly(input: Record<string, any>): Record<string, unknown> {
   const condition: string = input.ConditionExpression;
   const names = Object.fromEntries(Object.entries(input.ExpressionAttributeNames ?? {}).filter(([name]) => condition.includes(name)));
-  const values = Object.fromEntries(Object.entries(input.ExpressionAttributeValues ?? {}).filter(([name]) => new RegExp(`${name}(?![\\w])`).test(condition)));
+  const values = Object.fromEntries(
+    Object.entries(input.ExpressionAttributeValues ?? {}).filter(([name]) => new RegExp(`${name}(?![\\w])`).test(condition)),
+  );
   return {
     ConditionExpression: condition,
     ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
@@ -71,7 +77,10 @@ async function parse(db: Dynalite, request: Record<string, any>): Promise<Operat
   for (const entry of items) {
     const [kind, input] = Object.entries(entry)[0] as [Operation['kind'], Record<string, any>];
     const tableName = String(input.TableName);
-    const key: Item = kind === 'Put' ? Object.fromEntries((await keyAttributes(db, tableName, keyCache)).map((name) => [name, input.Item[name]])) : input.Key;
+    const key: Item =
+      kind === 'Put'
+        ? Object.fromEntries((await keyAttributes(db, tableName, keyCache)).map((name) => [name, input.Item[name]]))
+        : input.Key;
     const identity = `${tableName}|${JSON.stringify(key)}`;
     if (seen.has(identity)) {
       throw new TransactionError('ValidationException', 'Transaction request cannot include multiple operations on one item');
@@ -92,7 +101,9 @@ async function apply(db: Dynalite, op: Operation): Promise<void> {
 export async function transactWriteItems(db: Dynalite, request: Record<string, any>): Promise<Record<string, unknown>> {
   const operations = await parse(db, request);
   const snapshots = await Promise.all(
-    operations.map(async (op) => (await db.call('GetItem', { TableName: op.tableName, Key: op.key, ConsistentRead: true })).Item as Item | undefined),
+    operations.map(
+      async (op) => (await db.call('GetItem', { TableName: op.tableName, Key: op.key, ConsistentRead: true })).Item as Item | undefined,
+    ),
   );
   const reasons: Array<Record<string, unknown>> = [];
   for (const [i, op] of operations.entries()) {
@@ -100,7 +111,11 @@ export async function transactWriteItems(db: Dynalite, request: Record<string, a
     reasons.push(
       holds
         ? { Code: 'None' }
-        : { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed', ...(op.input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && snapshots[i] ? { Item: snapshots[i] } : {}) },
+        : {
+            Code: 'ConditionalCheckFailed',
+            Message: 'The conditional request failed',
+            ...(op.input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && snapshots[i] ? { Item: snapshots[i] } : {}),
+          },
     );
   }
   if (reasons.some((reason) => reason.Code !== 'None')) {

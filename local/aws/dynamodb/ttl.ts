@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DynamoCallError, type Dynalite } from './dynalite-client';
+import { type Dynalite, DynamoCallError } from './dynalite-client';
 import { TransactionError } from './transactions';
 
 const FIVE_YEARS_SECONDS = 5 * 365 * 24 * 3600;
@@ -15,7 +15,11 @@ export class TimeToLive {
   private readonly file: string | undefined;
   private readonly settings: Record<string, string>;
 
-  constructor(private readonly db: Dynalite, dataDir: string | undefined, private readonly now: () => Date) {
+  constructor(
+    private readonly db: Dynalite,
+    dataDir: string | undefined,
+    private readonly now: () => Date,
+  ) {
     this.file = dataDir ? join(dataDir, 'dynamodb-ttl.json') : undefined;
     this.settings = this.file && existsSync(this.file) ? JSON.parse(readFileSync(this.file, 'utf8')) : {};
   }
@@ -40,7 +44,9 @@ export class TimeToLive {
     const tableName = String(request.TableName);
     await this.db.call('DescribeTable', { TableName: tableName });
     const attribute = this.settings[tableName];
-    return { TimeToLiveDescription: attribute ? { TimeToLiveStatus: 'ENABLED', AttributeName: attribute } : { TimeToLiveStatus: 'DISABLED' } };
+    return {
+      TimeToLiveDescription: attribute ? { TimeToLiveStatus: 'ENABLED', AttributeName: attribute } : { TimeToLiveStatus: 'DISABLED' },
+    };
   }
 
   /** Deletes every expired item now; returns how many. The stack calls it on a timer. */
@@ -48,7 +54,9 @@ export class TimeToLive {
     const nowSeconds = Math.floor(this.now().getTime() / 1000);
     let deleted = 0;
     for (const [tableName, attribute] of Object.entries(this.settings)) {
-      const keys = (await this.db.call('DescribeTable', { TableName: tableName })).Table.KeySchema.map((k: { AttributeName: string }) => k.AttributeName);
+      const keys = (await this.db.call('DescribeTable', { TableName: tableName })).Table.KeySchema.map(
+        (k: { AttributeName: string }) => k.AttributeName,
+      );
       let start: Record<string, unknown> | undefined;
       do {
         const page = await this.db.call('Scan', {

@@ -5,7 +5,7 @@
  * are derived last, so a service cannot (even by mistake) pass a caller's identity that is not the caller's.
  */
 import type { AuthorizationDecision, Authorizer, Caller, ConditionContext } from '../types';
-import { evaluate, parsePolicyCached, type NamedPolicy } from './policy';
+import { evaluate, type NamedPolicy, parsePolicyCached } from './policy';
 import type { IamStore } from './store';
 import type { Tag } from './store-model';
 
@@ -96,9 +96,7 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorizer {
     if (caller.kind === 'root') return { allowed: true, reason: `the root user of account ${caller.accountId}` };
     const policies = identityPolicies(caller, deps.store);
     if (typeof policies === 'string') return { allowed: false, explicitDeny: false, reason: policies };
-    const sessionPolicies = caller.sessionPolicy !== undefined
-      ? named('the session policy', caller.sessionPolicy, 'session')
-      : undefined;
+    const sessionPolicies = caller.sessionPolicy !== undefined ? named('the session policy', caller.sessionPolicy, 'session') : undefined;
     const fullContext = { ...baseContext(at), ...requestKeysOnly(context), ...principalContext(caller, deps.store) };
     return evaluate({ identityPolicies: policies, sessionPolicies, action, resource, context: fullContext });
   };

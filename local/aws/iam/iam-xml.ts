@@ -11,7 +11,10 @@ export function encodePolicyDocument(document: string): string {
 
 export function tagsXml(tags: Tag[], element = 'Tags'): string {
   if (tags.length === 0) return '';
-  return xmlMembers(element, tags.map((t) => xmlText('Key', t.Key) + xmlText('Value', t.Value)));
+  return xmlMembers(
+    element,
+    tags.map((t) => xmlText('Key', t.Key) + xmlText('Value', t.Value)),
+  );
 }
 
 export function roleXml(role: RoleRecord): string {
@@ -31,9 +34,15 @@ export function roleXml(role: RoleRecord): string {
 
 export function oidcProviderXml(p: OidcProviderRecord): string {
   return (
-    xmlMembers('ThumbprintList', p.thumbprints.map((value) => escapeXml(value))) +
+    xmlMembers(
+      'ThumbprintList',
+      p.thumbprints.map((value) => escapeXml(value)),
+    ) +
     xmlText('CreateDate', p.createDate) +
-    xmlMembers('ClientIDList', p.clientIds.map((value) => escapeXml(value))) +
+    xmlMembers(
+      'ClientIDList',
+      p.clientIds.map((value) => escapeXml(value)),
+    ) +
     xmlText('Url', oidcProviderId(p.url)) +
     tagsXml(p.tags)
   );

@@ -22,7 +22,11 @@ export function checkProviderUrl(raw: string): string {
   }
   const loopbackHttp = parsed.protocol === 'http:' && LOOPBACK.test(parsed.hostname);
   if (parsed.protocol !== 'https:' && !loopbackHttp) {
-    throw new AwsError('ValidationError', 'The URL of the OpenID Connect provider must begin with https:// (http:// is accepted for loopback hosts only).', 400);
+    throw new AwsError(
+      'ValidationError',
+      'The URL of the OpenID Connect provider must begin with https:// (http:// is accepted for loopback hosts only).',
+      400,
+    );
   }
   if (parsed.search || parsed.hash || parsed.username || parsed.password) {
     throw new AwsError('ValidationError', `The URL ${url} must not contain a query, a fragment or credentials.`, 400);
@@ -44,11 +48,14 @@ function requireOwnAccount(caller: Caller, arn: string): void {
 export function createOpenIDConnectProvider(ctx: IamContext, caller: Caller, form: URLSearchParams): string {
   const url = checkProviderUrl(required(form, 'Url', 'url'));
   const clientIds = memberList(form, 'ClientIDList');
-  if (clientIds.length > 100) throw validationError('clientIDList', `[${clientIds.length} client ids]`, 'have length less than or equal to 100');
+  if (clientIds.length > 100)
+    throw validationError('clientIDList', `[${clientIds.length} client ids]`, 'have length less than or equal to 100');
   for (const c of clientIds) checkLength(c, 'clientIDList.member', 1, 255);
   const thumbprints = memberList(form, 'ThumbprintList');
-  if (thumbprints.length > 5) throw validationError('thumbprintList', `[${thumbprints.length} thumbprints]`, 'have length less than or equal to 5');
-  for (const t of thumbprints) checkPattern(checkLength(t, 'thumbprintList.member', 40, 40), 'thumbprintList.member', /^[0-9a-fA-F]{40}$/, '[0-9a-fA-F]{40}');
+  if (thumbprints.length > 5)
+    throw validationError('thumbprintList', `[${thumbprints.length} thumbprints]`, 'have length less than or equal to 5');
+  for (const t of thumbprints)
+    checkPattern(checkLength(t, 'thumbprintList.member', 40, 40), 'thumbprintList.member', /^[0-9a-fA-F]{40}$/, '[0-9a-fA-F]{40}');
   const tags = parseTags(form, 'Tags', 'InvalidInput');
   const arn = oidcProviderArn(caller.accountId, url);
   allow(ctx, caller, 'iam:CreateOpenIDConnectProvider', arn, {
@@ -68,8 +75,14 @@ export function getOpenIDConnectProvider(ctx: IamContext, caller: Caller, form: 
 
 export function listOpenIDConnectProviders(ctx: IamContext, caller: Caller): string {
   allow(ctx, caller, 'iam:ListOpenIDConnectProviders', '*');
-  const arns = ctx.store.oidc.list(caller.accountId).map((p) => p.arn).sort();
-  return xmlMembers('OpenIDConnectProviderList', arns.map((a) => xmlText('Arn', a)));
+  const arns = ctx.store.oidc
+    .list(caller.accountId)
+    .map((p) => p.arn)
+    .sort();
+  return xmlMembers(
+    'OpenIDConnectProviderList',
+    arns.map((a) => xmlText('Arn', a)),
+  );
 }
 
 export function deleteOpenIDConnectProvider(ctx: IamContext, caller: Caller, form: URLSearchParams): undefined {

@@ -69,9 +69,7 @@ const escapeRegExp = (s: string) => s.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
 
 /** Whole-string glob: `*` any run of characters, `?` one character. */
 export function globMatch(parts: PatternPart[], value: string, ignoreCase = false): boolean {
-  const source = parts
-    .map((p) => ('literal' in p ? escapeRegExp(p.literal) : p.wildcard === '*' ? '[^]*' : '[^]'))
-    .join('');
+  const source = parts.map((p) => ('literal' in p ? escapeRegExp(p.literal) : p.wildcard === '*' ? '[^]*' : '[^]')).join('');
   return new RegExp(`^${source}$`, ignoreCase ? 'iu' : 'u').test(value);
 }
 

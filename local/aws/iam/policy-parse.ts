@@ -7,7 +7,7 @@
  * and only `sts:` actions.
  */
 import { AwsError } from '../types';
-import { parseOperator, type ParsedCondition } from './policy-conditions';
+import { type ParsedCondition, parseOperator } from './policy-conditions';
 import type { PrincipalSet } from './policy-principal';
 
 export type PolicyKind = 'identity' | 'session' | 'trust';
@@ -35,7 +35,15 @@ const malformed = (message: string) => new AwsError('MalformedPolicyDocument', m
 const SYNTAX = 'Syntax errors in policy.';
 const VERSIONS = ['2012-10-17', '2008-10-17'];
 const STATEMENT_FIELDS = new Set([
-  'Sid', 'Effect', 'Action', 'NotAction', 'Resource', 'NotResource', 'Principal', 'NotPrincipal', 'Condition',
+  'Sid',
+  'Effect',
+  'Action',
+  'NotAction',
+  'Resource',
+  'NotResource',
+  'Principal',
+  'NotPrincipal',
+  'Condition',
 ]);
 const PRINCIPAL_TYPES = new Set(['AWS', 'Federated', 'Service', 'CanonicalUser']);
 /** `*`, an account id, or the ARN of an account, user, role or role session; no wildcards (use aws:PrincipalArn). */

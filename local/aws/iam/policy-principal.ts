@@ -64,11 +64,7 @@ function awsEntryMatches(entry: string, who: PrincipalIdentity, bindings: Record
 }
 
 /** Does a `Principal` element name this caller? */
-export function principalMatches(
-  set: PrincipalSet,
-  who: PrincipalIdentity,
-  bindings: Record<string, string> = {},
-): PrincipalMatch {
+export function principalMatches(set: PrincipalSet, who: PrincipalIdentity, bindings: Record<string, string> = {}): PrincipalMatch {
   if (set.everyone) return { matched: true, explicit: false };
   let result: PrincipalMatch = { matched: false, explicit: false };
   for (const entry of set.aws) {
@@ -84,11 +80,7 @@ export function principalMatches(
  * account, the role and the session): AWS evaluates the links separately, so leaving one out still applies the
  * statement to the caller.
  */
-export function notPrincipalExcludes(
-  set: PrincipalSet,
-  who: PrincipalIdentity,
-  bindings: Record<string, string> = {},
-): boolean {
+export function notPrincipalExcludes(set: PrincipalSet, who: PrincipalIdentity, bindings: Record<string, string> = {}): boolean {
   if (set.everyone) return true;
   if (who.federated) return set.federated.includes(who.federated);
   if (!who.accountId) return false;

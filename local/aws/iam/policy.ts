@@ -4,12 +4,12 @@
  * Trust policies are evaluated with {@link evaluatePolicy} and a principal.
  */
 import type { ConditionContext } from '../types';
-import { conditionHolds, type ContextValues } from './policy-conditions';
+import { type ContextValues, conditionHolds } from './policy-conditions';
 import { actionMatches, globMatch, patternParts, type VariableLookup } from './policy-match';
-import { parsePolicy, type ParsedPolicy, type ParsedStatement, type PolicyKind } from './policy-parse';
-import { notPrincipalExcludes, principalMatches, type PrincipalIdentity } from './policy-principal';
+import { type ParsedPolicy, type ParsedStatement, type PolicyKind, parsePolicy } from './policy-parse';
+import { notPrincipalExcludes, type PrincipalIdentity, principalMatches } from './policy-principal';
 
-export { parsePolicy, policySize, type ParsedPolicy, type PolicyKind } from './policy-parse';
+export { type ParsedPolicy, type PolicyKind, parsePolicy, policySize } from './policy-parse';
 
 export interface NamedPolicy {
   /** How an operator finds it: `role policy "read-data"`, `session policy`. */

@@ -8,7 +8,7 @@ import type { IamContext } from './service-context';
 import { allow } from './service-context';
 import type { RoleRecord, Tag } from './store-model';
 import { checkTrustPolicy } from './trust-policy';
-import { NAME_PATTERN, NAME_PATTERN_TEXT, checkLength, checkPattern, optionalInt, parseTags, required } from './validation';
+import { checkLength, checkPattern, NAME_PATTERN, NAME_PATTERN_TEXT, optionalInt, parseTags, required } from './validation';
 
 /** IAM's aggregate quota for a role's inline policies (white space not counted). */
 export const ROLE_INLINE_POLICY_QUOTA = 10240;
@@ -30,7 +30,12 @@ function policyDocument(form: URLSearchParams, name: string, field: string): str
 function description(form: URLSearchParams): string | undefined {
   const d = form.get('Description');
   if (d === null) return undefined;
-  return checkPattern(checkLength(d, 'description', 0, 1000), 'description', DESCRIPTION, '[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*');
+  return checkPattern(
+    checkLength(d, 'description', 0, 1000),
+    'description',
+    DESCRIPTION,
+    '[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*',
+  );
 }
 
 const tagContext = (tags: Tag[]): ConditionContext => ({
@@ -39,7 +44,12 @@ const tagContext = (tags: Tag[]): ConditionContext => ({
 });
 
 const resourceTags = (role: RoleRecord | undefined): ConditionContext =>
-  Object.fromEntries((role?.tags ?? []).flatMap((t) => [[`aws:ResourceTag/${t.Key}`, t.Value], [`iam:ResourceTag/${t.Key}`, t.Value]]));
+  Object.fromEntries(
+    (role?.tags ?? []).flatMap((t) => [
+      [`aws:ResourceTag/${t.Key}`, t.Value],
+      [`iam:ResourceTag/${t.Key}`, t.Value],
+    ]),
+  );
 
 /** Authorizes `action` on the named role (its ARN, or `role/NAME` when it does not exist) and returns the role. */
 function authorizeOnRole(ctx: IamContext, caller: Caller, action: string, name: string, extra: ConditionContext = {}) {
@@ -51,7 +61,12 @@ function authorizeOnRole(ctx: IamContext, caller: Caller, action: string, name: 
 
 export function createRole(ctx: IamContext, caller: Caller, form: URLSearchParams): string {
   const name = roleName(form);
-  const path = checkPattern(checkLength(form.get('Path') ?? '/', 'path', 1, 512), 'path', PATH, '(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)');
+  const path = checkPattern(
+    checkLength(form.get('Path') ?? '/', 'path', 1, 512),
+    'path',
+    PATH,
+    '(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)',
+  );
   const trust = policyDocument(form, 'AssumeRolePolicyDocument', 'assumeRolePolicyDocument');
   const maxSessionDuration = optionalInt(form, 'MaxSessionDuration', 'maxSessionDuration', 3600, 43200) ?? 3600;
   const tags = parseTags(form, 'Tags', 'InvalidInput');
@@ -63,7 +78,13 @@ export function createRole(ctx: IamContext, caller: Caller, form: URLSearchParam
   if (tags.length > 0) allow(ctx, caller, 'iam:TagRole', arn, tagContext(tags));
   const trustBindings = checkTrustPolicy(ctx.store, trust);
   const role = ctx.store.roles.create(caller.accountId, {
-    roleName: name, path, assumeRolePolicyDocument: trust, trustBindings, description: description(form), maxSessionDuration, tags,
+    roleName: name,
+    path,
+    assumeRolePolicyDocument: trust,
+    trustBindings,
+    description: description(form),
+    maxSessionDuration,
+    tags,
   });
   return roleXml(role);
 }
@@ -115,7 +136,11 @@ export function getRolePolicy(ctx: IamContext, caller: Caller, form: URLSearchPa
   const role = authorizeOnRole(ctx, caller, 'iam:GetRolePolicy', name);
   const policy = role.policies[pName.toLowerCase()];
   if (!policy) throw new AwsError('NoSuchEntity', `The role policy with name ${pName} cannot be found.`, 404);
-  return xmlText('RoleName', role.roleName) + xmlText('PolicyName', policy.name) + xmlText('PolicyDocument', encodePolicyDocument(policy.document));
+  return (
+    xmlText('RoleName', role.roleName) +
+    xmlText('PolicyName', policy.name) +
+    xmlText('PolicyDocument', encodePolicyDocument(policy.document))
+  );
 }
 
 export function listRolePolicies(ctx: IamContext, caller: Caller, form: URLSearchParams): string {
@@ -123,11 +148,16 @@ export function listRolePolicies(ctx: IamContext, caller: Caller, form: URLSearc
   const maxItems = optionalInt(form, 'MaxItems', 'maxItems', 1, 1000) ?? 100;
   const start = Number(form.get('Marker') ?? '0') || 0;
   const role = authorizeOnRole(ctx, caller, 'iam:ListRolePolicies', name);
-  const names = Object.values(role.policies).map((p) => p.name).sort();
+  const names = Object.values(role.policies)
+    .map((p) => p.name)
+    .sort();
   const page = names.slice(start, start + maxItems);
   const truncated = start + maxItems < names.length;
   return (
-    xmlMembers('PolicyNames', page.map((value) => escapeXml(value))) +
+    xmlMembers(
+      'PolicyNames',
+      page.map((value) => escapeXml(value)),
+    ) +
     xmlText('IsTruncated', truncated) +
     (truncated ? xmlText('Marker', String(start + maxItems)) : '')
   );
@@ -151,7 +181,12 @@ export function deleteRole(ctx: IamContext, caller: Caller, form: URLSearchParam
 export function tagRole(ctx: IamContext, caller: Caller, form: URLSearchParams): undefined {
   const name = roleName(form);
   const tags = parseTags(form, 'Tags', 'InvalidInput');
-  if (tags.length === 0) throw new AwsError('ValidationError', "1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null", 400);
+  if (tags.length === 0)
+    throw new AwsError(
+      'ValidationError',
+      "1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null",
+      400,
+    );
   authorizeOnRole(ctx, caller, 'iam:TagRole', name, tagContext(tags));
   ctx.store.roles.tag(caller.accountId, name, tags);
   return undefined;

@@ -91,7 +91,12 @@ function seedCustomer(store: IamStore, accountId: string): SeededCustomer {
 
 export function seedLocalAccounts(store: IamStore, options: SeedOptions = {}): SeededAccounts {
   const platformAccountId = options.platformAccountId ?? PLATFORM_ACCOUNT_ID;
-  const platform = seedPlatform(store, platformAccountId, options.platformRoleName ?? PLATFORM_ROLE_NAME, options.platformPolicy ?? platformRolePolicy(platformAccountId));
+  const platform = seedPlatform(
+    store,
+    platformAccountId,
+    options.platformRoleName ?? PLATFORM_ROLE_NAME,
+    options.platformPolicy ?? platformRolePolicy(platformAccountId),
+  );
   const customers = (options.customerAccountIds ?? CUSTOMER_ACCOUNT_IDS).map((id) => seedCustomer(store, id));
   return {
     platform,

@@ -2,13 +2,13 @@
  * The local IAM endpoint (AWS Query protocol, API version 2010-05-08). Every action acts in the caller's own
  * account and is authorized first (`iam:CreateRole` on the role's ARN, …), as IAM does.
  */
-import { IAM_QUERY, dispatchQuery, xmlElement, xmlText, type QueryHandler } from '../query-protocol';
-import { AwsError, type AwsRequest, type AwsResponse, type Authorizer, type Caller } from '../types';
+import { dispatchQuery, IAM_QUERY, type QueryHandler, xmlElement, xmlText } from '../query-protocol';
+import { type Authorizer, AwsError, type AwsRequest, type AwsResponse, type Caller } from '../types';
 import * as oidc from './oidc-actions';
 import * as roles from './role-actions';
 import { allow, type IamContext } from './service-context';
 import type { IamStore } from './store';
-import { NAME_PATTERN, NAME_PATTERN_TEXT, checkLength, checkPattern, missingAuthentication } from './validation';
+import { checkLength, checkPattern, missingAuthentication, NAME_PATTERN, NAME_PATTERN_TEXT } from './validation';
 
 export interface IamServiceDeps {
   store: IamStore;
@@ -37,8 +37,11 @@ function getUser(ctx: IamContext, caller: Caller, form: URLSearchParams): string
   if (!user) throw new AwsError('NoSuchEntity', `The user with name ${name} cannot be found.`, 404);
   return xmlElement(
     'User',
-    xmlText('Path', user.path) + xmlText('UserName', user.userName) + xmlText('UserId', user.userId) +
-      xmlText('Arn', user.arn) + xmlText('CreateDate', user.createDate),
+    xmlText('Path', user.path) +
+      xmlText('UserName', user.userName) +
+      xmlText('UserId', user.userId) +
+      xmlText('Arn', user.arn) +
+      xmlText('CreateDate', user.createDate),
   );
 }
 

@@ -7,8 +7,7 @@ export function oidcProviderId(url: string): string {
   return url.replace(/^https?:\/\//i, '').replace(/\/+$/, '');
 }
 
-export const oidcProviderArn = (accountId: string, url: string) =>
-  `arn:aws:iam::${accountId}:oidc-provider/${oidcProviderId(url)}`;
+export const oidcProviderArn = (accountId: string, url: string) => `arn:aws:iam::${accountId}:oidc-provider/${oidcProviderId(url)}`;
 
 const notFound = (arn: string) => new AwsError('NoSuchEntity', `OpenIDConnect Provider not found for arn ${arn}`, 404);
 

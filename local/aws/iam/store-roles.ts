@@ -13,8 +13,7 @@ export interface NewRole {
   tags: Tag[];
 }
 
-export const noSuchRole = (roleName: string) =>
-  new AwsError('NoSuchEntity', `The role with name ${roleName} cannot be found.`, 404);
+export const noSuchRole = (roleName: string) => new AwsError('NoSuchEntity', `The role with name ${roleName} cannot be found.`, 404);
 
 /** Parses `arn:aws:iam::ACCT:role/PATH/NAME`. */
 export function parseRoleArn(arn: string): { accountId: string; path: string; roleName: string } | undefined {

@@ -1,7 +1,7 @@
 /** IAM users, their inline policies and their long-term access keys. */
 import { AwsError } from '../types';
 import { newId, newSecretAccessKey } from './ids';
-import { iso, nameKey, type AccessKeyEntry, type StoreContext, type UserRecord } from './store-model';
+import { type AccessKeyEntry, iso, nameKey, type StoreContext, type UserRecord } from './store-model';
 
 export class UserRepo {
   constructor(private readonly ctx: StoreContext) {}
@@ -52,9 +52,7 @@ export class UserRepo {
   }
 
   accessKeys(accountId: string, userName: string): AccessKeyEntry[] {
-    return Object.values(this.ctx.state.accessKeys).filter(
-      (k) => k.accountId === accountId && nameKey(k.userName) === nameKey(userName),
-    );
+    return Object.values(this.ctx.state.accessKeys).filter((k) => k.accountId === accountId && nameKey(k.userName) === nameKey(userName));
   }
 
   private require(accountId: string, userName: string): UserRecord {

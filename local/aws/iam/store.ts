@@ -6,12 +6,12 @@
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { AwsError, type AccessKeyRecord, type CredentialStore } from '../types';
+import { type AccessKeyRecord, AwsError, type CredentialStore } from '../types';
 import { defaultRandom, type RandomSource } from './ids';
-import { emptyState, iso, type AccountRecord, type IamState, type StoreContext } from './store-model';
+import { type AccountRecord, emptyState, type IamState, iso, type StoreContext } from './store-model';
 import { OidcRepo } from './store-oidc';
 import { RoleRepo } from './store-roles';
-import { SessionRepo, type SessionCredentials } from './store-sessions';
+import { type SessionCredentials, SessionRepo } from './store-sessions';
 import { UserRepo } from './store-users';
 
 export interface IamStoreOptions {

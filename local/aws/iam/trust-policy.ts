@@ -25,7 +25,8 @@ export function checkTrustPolicy(store: IamStore, document: string): Record<stri
     if (!store.account(accountId)) continue; // an account this emulator does not hold: nothing to check against
     const name = rest.split('/').pop() ?? '';
     const entity = type === 'role' ? store.roles.get(accountId, name) : store.users.get(accountId, name);
-    if (!entity || entity.arn !== entry) throw new AwsError('MalformedPolicyDocument', `Invalid principal in policy: "AWS":"${entry}"`, 400);
+    if (!entity || entity.arn !== entry)
+      throw new AwsError('MalformedPolicyDocument', `Invalid principal in policy: "AWS":"${entry}"`, 400);
     bindings[entry] = 'roleId' in entity ? entity.roleId : entity.userId;
   }
   return bindings;

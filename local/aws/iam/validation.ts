@@ -4,12 +4,16 @@
  * and the AccessDenied message "User: ARN is not authorized to perform: ACTION on resource: ARN because …".
  */
 import { memberStructs } from '../query-protocol';
-import { AwsError, type AuthorizationDecision, type Caller } from '../types';
+import { type AuthorizationDecision, AwsError, type Caller } from '../types';
 import type { Tag } from './store-model';
 
 export function validationError(field: string, value: string | null, constraint: string): AwsError {
   const shown = value === null ? 'null' : `'${value}'`;
-  return new AwsError('ValidationError', `1 validation error detected: Value ${shown} at '${field}' failed to satisfy constraint: Member must ${constraint}`, 400);
+  return new AwsError(
+    'ValidationError',
+    `1 validation error detected: Value ${shown} at '${field}' failed to satisfy constraint: Member must ${constraint}`,
+    400,
+  );
 }
 
 export function required(form: URLSearchParams, name: string, field: string): string {
@@ -81,5 +85,4 @@ export function accessDenied(caller: Caller | null, action: string, resource: st
   return new AwsError('AccessDenied', `User: ${who} is not authorized to perform: ${action} on resource: ${resource}${why}`, 403);
 }
 
-export const missingAuthentication = () =>
-  new AwsError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
+export const missingAuthentication = () => new AwsError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);

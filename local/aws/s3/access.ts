@@ -21,7 +21,13 @@ export const objectArn = (bucket: string, key: string) => `arn:aws:s3:::${bucket
  */
 export const ALL_BUCKETS_ARN = 'arn:aws:s3:::*';
 
-export function decide(deps: ServiceDeps, caller: Caller, action: string, resource: string, context?: ConditionContext): AuthorizationDecision {
+export function decide(
+  deps: ServiceDeps,
+  caller: Caller,
+  action: string,
+  resource: string,
+  context?: ConditionContext,
+): AuthorizationDecision {
   return deps.authorize(caller, action, resource, context);
 }
 

@@ -7,7 +7,7 @@ import { createWriteStream } from 'node:fs';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AwsError } from '../types';
-import { createHasher, type ChecksumAlgorithm, type Checksums, type Hasher } from './checksums';
+import { type ChecksumAlgorithm, type Checksums, createHasher, type Hasher } from './checksums';
 import { entityTooLarge, incompleteBody } from './errors';
 import { removeFile } from './storage/fs-util';
 
@@ -32,7 +32,10 @@ class Digesting extends Transform {
   private readonly md5 = createHasher('MD5');
   private readonly hashers: [ChecksumAlgorithm, Hasher][];
 
-  constructor(algorithms: Iterable<ChecksumAlgorithm>, private readonly maxSize: number) {
+  constructor(
+    algorithms: Iterable<ChecksumAlgorithm>,
+    private readonly maxSize: number,
+  ) {
     super();
     this.hashers = [...new Set(algorithms)].map((a) => [a, createHasher(a)]);
   }
@@ -67,7 +70,11 @@ export async function receiveToFile(source: Readable, path: string, options: Rec
 }
 
 /** Reads a small body (an XML document) into memory, refusing more than `limit` bytes. */
-export async function receiveSmall(source: Readable, limit: number, algorithms: Iterable<ChecksumAlgorithm> = []): Promise<{ body: Buffer } & Digests> {
+export async function receiveSmall(
+  source: Readable,
+  limit: number,
+  algorithms: Iterable<ChecksumAlgorithm> = [],
+): Promise<{ body: Buffer } & Digests> {
   const digesting = new Digesting(algorithms, limit);
   const chunks: Buffer[] = [];
   try {

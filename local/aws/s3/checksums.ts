@@ -3,10 +3,11 @@
  * dispatcher hands over), computing them while a body streams, and the composite form of multipart objects.
  * Values are base64 of the big-endian digest, as S3 sends them.
  */
-import { Crc32c } from '@aws-crypto/crc32c';
-import { Crc64Nvme } from '@aws-sdk/crc64-nvme';
+
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
+import { Crc32c } from '@aws-crypto/crc32c';
+import { Crc64Nvme } from '@aws-sdk/crc64-nvme';
 import { badDigest, invalidRequest } from './errors';
 
 export const CHECKSUM_ALGORITHMS = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'] as const;
@@ -120,14 +121,27 @@ export function announcedAlgorithms(headers: Record<string, string>): Set<Checks
 
 /** The checksum algorithms `x-amz-trailer` announces, in its order. */
 function trailerAlgorithms(headers: Record<string, string>): ChecksumAlgorithm[] {
-  return (headers['x-amz-trailer'] ?? '').split(',').flatMap((name) => parseAlgorithm(name.trim().toLowerCase().replace(/^x-amz-checksum-/, '')) ?? []);
+  return (headers['x-amz-trailer'] ?? '').split(',').flatMap(
+    (name) =>
+      parseAlgorithm(
+        name
+          .trim()
+          .toLowerCase()
+          .replace(/^x-amz-checksum-/, ''),
+      ) ?? [],
+  );
 }
 
 /**
  * Compares a claimed checksum with the computed one; a mismatch is BadDigest with S3's wording, which names the
  * algorithm in capitals for PutObject/UploadPart and in lower case for CompleteMultipartUpload (`spelled`).
  */
-export function verifyChecksum(algorithm: ChecksumAlgorithm, claimed: string, computed: string | undefined, spelled: string = algorithm): void {
+export function verifyChecksum(
+  algorithm: ChecksumAlgorithm,
+  claimed: string,
+  computed: string | undefined,
+  spelled: string = algorithm,
+): void {
   if (computed === undefined || Buffer.from(claimed, 'base64').compare(Buffer.from(computed, 'base64')) !== 0) {
     throw badDigest(`The ${spelled} you specified did not match the calculated checksum.`);
   }
@@ -152,8 +166,10 @@ export function sentAlgorithm(headers: Record<string, string>): ChecksumAlgorith
  * crc32c."; OpenStack Swift's s3api tests pin the `null` form against AWS).
  */
 export const checksumTypeMismatch = (expected: ChecksumAlgorithm, actual: ChecksumAlgorithm | undefined) =>
-  invalidRequest(`Checksum Type mismatch occurred, expected checksum Type: ${expected.toLowerCase()}, actual checksum Type: ` +
-`${actual?.toLowerCase() ?? 'null'}`);
+  invalidRequest(
+    `Checksum Type mismatch occurred, expected checksum Type: ${expected.toLowerCase()}, actual checksum Type: ` +
+      `${actual?.toLowerCase() ?? 'null'}`,
+  );
 
 /** S3's composite checksum of a multipart object: the checksum of the parts' binary checksums, then `-N`. */
 export async function compositeChecksum(algorithm: ChecksumAlgorithm, partChecksums: readonly string[]): Promise<string> {

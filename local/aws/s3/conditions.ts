@@ -8,7 +8,11 @@ import { AwsError } from '../types';
 import { preconditionFailed } from './errors';
 import type { ObjectRecord } from './storage/records';
 
-const bare = (etag: string) => etag.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+const bare = (etag: string) =>
+  etag
+    .trim()
+    .replace(/^W\//, '')
+    .replace(/^"(.*)"$/, '$1');
 
 /** Whether two ETags name the same content (quotes and a weak prefix ignored). */
 export const sameEtag = (a: string, b: string) => bare(a) === bare(b);
@@ -54,7 +58,11 @@ const CONDITION_NAMES: Record<string, string> = {
 };
 
 /** 'precondition' (412), 'not-modified' (304) or undefined (go ahead). */
-function evaluate(headers: Record<string, string>, names: ConditionHeaders, record: ObjectRecord): { failed: string; kind: 'precondition' | 'not-modified' } | undefined {
+function evaluate(
+  headers: Record<string, string>,
+  names: ConditionHeaders,
+  record: ObjectRecord,
+): { failed: string; kind: 'precondition' | 'not-modified' } | undefined {
   const modified = Date.parse(record.lastModified);
   const ifMatch = headers[names.ifMatch];
   if (ifMatch !== undefined) {
@@ -91,7 +99,9 @@ export function checkCopySourceConditions(headers: Record<string, string>, recor
 export function validateWriteConditions(headers: Record<string, string>): void {
   const ifNoneMatch = headers['if-none-match'];
   if (ifNoneMatch !== undefined && ifNoneMatch.trim() !== '*') {
-    throw new AwsError('NotImplemented', 'A header you provided implies functionality that is not implemented', 501, { Header: 'If-None-Match' });
+    throw new AwsError('NotImplemented', 'A header you provided implies functionality that is not implemented', 501, {
+      Header: 'If-None-Match',
+    });
   }
 }
 

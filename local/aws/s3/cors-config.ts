@@ -1,6 +1,6 @@
 /** A bucket's CORS configuration: parsed and validated from PutBucketCors XML, rendered for GetBucketCors. */
 import { invalidRequest, malformedXml } from './errors';
-import { childText, children, el, parseXml, text, textOf, xmlDocument } from './xml';
+import { children, childText, el, parseXml, text, textOf, xmlDocument } from './xml';
 
 export interface CorsRule {
   id?: string;

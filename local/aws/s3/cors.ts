@@ -9,7 +9,7 @@ import type { CorsRule } from './cors-config';
 const VARY = 'Origin, Access-Control-Request-Headers, Access-Control-Request-Method';
 
 const NOT_ALLOWED =
-  "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / " +
+  'CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / ' +
   "Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec.";
 
 /** Whether `value` matches `pattern`, where each `*` stands for any run of characters. */
@@ -38,7 +38,12 @@ function requestedHeaders(headers: Record<string, string>): string[] {
     .filter(Boolean);
 }
 
-export function findCorsRule(rules: readonly CorsRule[], origin: string, method: string, wantedHeaders: readonly string[]): CorsRule | undefined {
+export function findCorsRule(
+  rules: readonly CorsRule[],
+  origin: string,
+  method: string,
+  wantedHeaders: readonly string[],
+): CorsRule | undefined {
   return rules.find(
     (rule) =>
       rule.allowedMethods.includes(method) &&
@@ -71,9 +76,13 @@ export function preflight(
   if (!origin) throw new AwsError('BadRequest', 'Insufficient information. Origin request header needed.', 400);
   const method = headers['access-control-request-method'];
   if (!method) throw new AwsError('BadRequest', 'Invalid Access-Control-Request-Method: null', 400);
-  if (!bucketExists) throw new AwsError('AccessForbidden', 'CORSResponse: Bucket not found', 403, { Method: method, ResourceType: 'BUCKET' });
+  if (!bucketExists)
+    throw new AwsError('AccessForbidden', 'CORSResponse: Bucket not found', 403, { Method: method, ResourceType: 'BUCKET' });
   if (!rules) {
-    throw new AwsError('AccessForbidden', 'CORSResponse: CORS is not enabled for this bucket.', 403, { Method: method, ResourceType: 'BUCKET' });
+    throw new AwsError('AccessForbidden', 'CORSResponse: CORS is not enabled for this bucket.', 403, {
+      Method: method,
+      ResourceType: 'BUCKET',
+    });
   }
   const wanted = requestedHeaders(headers);
   const rule = findCorsRule(rules, origin, method, wanted);
@@ -84,7 +93,11 @@ export function preflight(
 }
 
 /** The `Access-Control-*` headers for an actual (non-preflight) request, or none when no rule matches. */
-export function actualRequestCorsHeaders(rules: readonly CorsRule[] | undefined, method: string, headers: Record<string, string>): Record<string, string> {
+export function actualRequestCorsHeaders(
+  rules: readonly CorsRule[] | undefined,
+  method: string,
+  headers: Record<string, string>,
+): Record<string, string> {
   const origin = headers.origin;
   if (!origin || !rules) return {};
   const rule = findCorsRule(rules, origin, method, []);

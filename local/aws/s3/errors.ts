@@ -3,9 +3,9 @@
  * S3 puts beside them. Everything is an {@link AwsError}; {@link renderError} turns one into S3's XML once.
  */
 import { createHash } from 'node:crypto';
-import { AwsError, type AwsResponse } from '../types';
 // Error documents are well-formed XML 1.0 whatever the request named: the strict form of the one escaper.
 import { escapeXmlStrict } from '../../../shared/s3/xml-escape';
+import { AwsError, type AwsResponse } from '../types';
 
 export const accessDenied = (message = 'Access Denied') => new AwsError('AccessDenied', message, 403);
 
@@ -62,8 +62,7 @@ export const methodNotAllowed = (method: string, resourceType: string) =>
     ResourceType: resourceType,
   });
 
-export const invalidPartNumber = () =>
-  invalidArgument('Part number must be an integer between 1 and 10000, inclusive', 'partNumber');
+export const invalidPartNumber = () => invalidArgument('Part number must be an integer between 1 and 10000, inclusive', 'partNumber');
 
 /** An internal error: the client learns nothing but the request id. */
 const internalError = () => new AwsError('InternalError', 'We encountered an internal error. Please try again.', 500);
@@ -77,7 +76,12 @@ export function hostId(requestId: string): string {
  * Renders any error as S3 does: AwsError as `<Error>` XML with its status; anything else as a bare 500
  * (logged, never described to the client). HEAD responses never carry a body.
  */
-export function renderError(error: unknown, requestId: string, method: string, log: (message: string, error: unknown) => void): AwsResponse {
+export function renderError(
+  error: unknown,
+  requestId: string,
+  method: string,
+  log: (message: string, error: unknown) => void,
+): AwsResponse {
   let err: AwsError;
   if (error instanceof AwsError) err = error;
   else {
@@ -94,7 +98,7 @@ export function renderError(error: unknown, requestId: string, method: string, l
     .join('');
   const body =
     `<?xml version="1.0" ` +
-`encoding="UTF-8"?>\n<Error><Code>${escapeXmlStrict(err.code)}</Code><Message>${escapeXmlStrict(err.message)}</Message>` +
+    `encoding="UTF-8"?>\n<Error><Code>${escapeXmlStrict(err.code)}</Code><Message>${escapeXmlStrict(err.message)}</Message>` +
     `${extras}<RequestId>${escapeXmlStrict(requestId)}</RequestId><HostId>${escapeXmlStrict(hostId(requestId))}</HostId></Error>`;
   headers['content-type'] = 'application/xml';
   headers['content-length'] = String(Buffer.byteLength(body));

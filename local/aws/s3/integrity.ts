@@ -4,15 +4,15 @@
  * A mismatch is BadDigest, a malformed Content-MD5 InvalidDigest, as S3 answers.
  */
 import { AwsError } from '../types';
+import type { Digests } from './body';
 import {
   announcedAlgorithms,
+  type ChecksumAlgorithm,
   checksumFromHeaders,
   checksumsFromTrailer,
   parseAlgorithm,
   verifyChecksum,
-  type ChecksumAlgorithm,
 } from './checksums';
-import type { Digests } from './body';
 import { badDigest, invalidRequest } from './errors';
 import type { S3Request } from './request';
 
@@ -20,7 +20,8 @@ function contentMd5(req: S3Request): Buffer | undefined {
   const value = req.headers['content-md5'];
   if (value === undefined) return undefined;
   const bytes = /^[A-Za-z0-9+/]{22}==$/.test(value.trim()) ? Buffer.from(value.trim(), 'base64') : undefined;
-  if (bytes?.length !== 16) throw new AwsError('InvalidDigest', 'The Content-MD5 you specified was not valid.', 400, { 'Content-MD5': value });
+  if (bytes?.length !== 16)
+    throw new AwsError('InvalidDigest', 'The Content-MD5 you specified was not valid.', 400, { 'Content-MD5': value });
   return bytes;
 }
 

@@ -40,10 +40,14 @@ export function listPage<T>(items: readonly T[], keyOf: (item: T) => string, opt
     const at = delimiter ? key.indexOf(delimiter, prefix.length) : -1;
     if (at >= 0) {
       const common = key.slice(0, at + delimiter.length);
-      const groupEnd = partitionPoint(items, (it) => {
-        const k = keyOf(it);
-        return compareKeys(k, common) < 0 || k.startsWith(common);
-      }, i);
+      const groupEnd = partitionPoint(
+        items,
+        (it) => {
+          const k = keyOf(it);
+          return compareKeys(k, common) < 0 || k.startsWith(common);
+        },
+        i,
+      );
       if (marker === undefined || compareKeys(common, marker) > 0) {
         if (count === maxKeys) {
           page.isTruncated = true;

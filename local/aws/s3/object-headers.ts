@@ -76,14 +76,19 @@ export function objectResponseHeaders(record: ObjectRecord, query?: ReadonlyMap<
   if (h.contentLanguage !== undefined) out['content-language'] = h.contentLanguage;
   if (h.expires !== undefined) out.expires = h.expires;
   for (const [name, value] of Object.entries(h.userMetadata)) out[`x-amz-meta-${name}`] = value;
-  if (query) for (const [param, header] of OVERRIDES) {
-    const value = query.get(param);
-    if (value === undefined) continue;
-    // A value no header can carry is the client's mistake (400), not a writeHead that throws (500).
-    const problem = headerValueProblem(value);
-    if (problem) throw new AwsError('InvalidArgument', problem.message, 400, { ArgumentName: param, ...(problem.echo ? { ArgumentValue: value } : {}) });
-    out[header] = value;
-  }
+  if (query)
+    for (const [param, header] of OVERRIDES) {
+      const value = query.get(param);
+      if (value === undefined) continue;
+      // A value no header can carry is the client's mistake (400), not a writeHead that throws (500).
+      const problem = headerValueProblem(value);
+      if (problem)
+        throw new AwsError('InvalidArgument', problem.message, 400, {
+          ArgumentName: param,
+          ...(problem.echo ? { ArgumentValue: value } : {}),
+        });
+      out[header] = value;
+    }
   return out;
 }
 

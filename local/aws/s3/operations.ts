@@ -7,7 +7,6 @@
  */
 import type { ConditionContext } from '../types';
 import type { BucketContext, Handler, ObjectContext, ServiceContext } from './context';
-import type { S3Request } from './request';
 import { deleteBucketCors, getBucketCors, putBucketCors } from './handlers/bucket-cors';
 import { getBucketVersioning } from './handlers/bucket-versioning';
 import { createBucket, deleteBucket, getBucketLocation, headBucket, listBuckets } from './handlers/buckets';
@@ -20,6 +19,7 @@ import { completeMultipartUpload } from './handlers/multipart-complete';
 import { listMultipartUploads, listParts } from './handlers/multipart-list';
 import { deleteObjectTagging, getObjectTagging, putObjectTagging } from './handlers/object-tagging';
 import { putObject } from './handlers/put-object';
+import type { S3Request } from './request';
 
 export type Operation =
   | { scope: 'service'; run: Handler<ServiceContext> }

@@ -1,7 +1,7 @@
 /** Small request bodies (XML documents), read into memory with their digests verified. */
 import { createReadStream } from 'node:fs';
 import { receiveSmall } from './body';
-import { createHasher, type ChecksumAlgorithm } from './checksums';
+import { type ChecksumAlgorithm, createHasher } from './checksums';
 import { prepareIntegrity, requireReceivedIntegrity, verifyIntegrity } from './integrity';
 import type { S3Request } from './request';
 

@@ -28,12 +28,32 @@ const BUCKET_SUBRESOURCES: [string, Methods][] = [
   ['publicAccessBlock', { GET: 'GetPublicAccessBlock', PUT: 'PutPublicAccessBlock', DELETE: 'DeletePublicAccessBlock' }],
   ['accelerate', { GET: 'GetBucketAccelerateConfiguration', PUT: 'PutBucketAccelerateConfiguration' }],
   ['requestPayment', { GET: 'GetBucketRequestPayment', PUT: 'PutBucketRequestPayment' }],
-  ['analytics', { GET: 'GetBucketAnalyticsConfiguration', PUT: 'PutBucketAnalyticsConfiguration', DELETE: 'DeleteBucketAnalyticsConfiguration' }],
+  [
+    'analytics',
+    { GET: 'GetBucketAnalyticsConfiguration', PUT: 'PutBucketAnalyticsConfiguration', DELETE: 'DeleteBucketAnalyticsConfiguration' },
+  ],
   ['metrics', { GET: 'GetBucketMetricsConfiguration', PUT: 'PutBucketMetricsConfiguration', DELETE: 'DeleteBucketMetricsConfiguration' }],
-  ['inventory', { GET: 'GetBucketInventoryConfiguration', PUT: 'PutBucketInventoryConfiguration', DELETE: 'DeleteBucketInventoryConfiguration' }],
-  ['intelligent-tiering', { GET: 'GetBucketIntelligentTieringConfiguration', PUT: 'PutBucketIntelligentTieringConfiguration', DELETE: 'DeleteBucketIntelligentTieringConfiguration' }],
+  [
+    'inventory',
+    { GET: 'GetBucketInventoryConfiguration', PUT: 'PutBucketInventoryConfiguration', DELETE: 'DeleteBucketInventoryConfiguration' },
+  ],
+  [
+    'intelligent-tiering',
+    {
+      GET: 'GetBucketIntelligentTieringConfiguration',
+      PUT: 'PutBucketIntelligentTieringConfiguration',
+      DELETE: 'DeleteBucketIntelligentTieringConfiguration',
+    },
+  ],
   ['object-lock', { GET: 'GetObjectLockConfiguration', PUT: 'PutObjectLockConfiguration' }],
-  ['metadataTable', { GET: 'GetBucketMetadataTableConfiguration', POST: 'CreateBucketMetadataTableConfiguration', DELETE: 'DeleteBucketMetadataTableConfiguration' }],
+  [
+    'metadataTable',
+    {
+      GET: 'GetBucketMetadataTableConfiguration',
+      POST: 'CreateBucketMetadataTableConfiguration',
+      DELETE: 'DeleteBucketMetadataTableConfiguration',
+    },
+  ],
   ['session', { GET: 'CreateSession' }],
 ];
 

@@ -4,7 +4,7 @@
  * headers and, when an `Origin` matches the bucket's CORS rules, the `Access-Control-*` headers.
  */
 import { randomUUID } from 'node:crypto';
-import { AwsError, type Authorizer, type AwsRequest, type AwsResponse } from '../types';
+import { type Authorizer, AwsError, type AwsRequest, type AwsResponse } from '../types';
 import { bucketArn, objectArn, requireAllowed, requireOwnBucket } from './access';
 import type { ServiceDeps } from './context';
 import { actualRequestCorsHeaders, preflight } from './cors';
@@ -69,9 +69,7 @@ export function createS3Service(options: S3ServiceOptions): S3Service {
   ready.catch(() => undefined);
   const log = options.log ?? ((message: string, error?: unknown) => console.error(message, error));
   let counter = 0;
-  const randomId =
-    options.randomId ??
-    (() => `${Date.now().toString(36)}.${(counter++).toString(36)}.${randomUUID().replace(/-/g, '')}`);
+  const randomId = options.randomId ?? (() => `${Date.now().toString(36)}.${(counter++).toString(36)}.${randomUUID().replace(/-/g, '')}`);
 
   return {
     async handle(raw: AwsRequest): Promise<AwsResponse> {
@@ -87,7 +85,11 @@ export function createS3Service(options: S3ServiceOptions): S3Service {
       } catch (error) {
         response = renderError(error, raw.requestId, raw.method.toUpperCase(), log);
       }
-      const headers: Record<string, string> = { ...response.headers, 'x-amz-request-id': raw.requestId, 'x-amz-id-2': hostId(raw.requestId) };
+      const headers: Record<string, string> = {
+        ...response.headers,
+        'x-amz-request-id': raw.requestId,
+        'x-amz-id-2': hostId(raw.requestId),
+      };
       if (req && store && req.method !== 'OPTIONS' && req.bucket !== undefined) {
         Object.assign(headers, actualRequestCorsHeaders(store.bucket(req.bucket)?.record.cors, req.method, req.headers));
       }

@@ -4,7 +4,14 @@
  * (CreateBucketConfiguration, CORSConfiguration, Delete, CompleteMultipartUpload) are parsed by the one
  * request-body parser the proxy uses too, with no entity expansion beyond XML's own five and numeric references.
  */
-import { childrenNamed, childText as bodyChildText, leafText, MalformedXmlBody, parseXmlBody, type XmlBodyElement } from '../../../shared/s3/xml-body';
+import {
+  childText as bodyChildText,
+  childrenNamed,
+  leafText,
+  MalformedXmlBody,
+  parseXmlBody,
+  type XmlBodyElement,
+} from '../../../shared/s3/xml-body';
 import { escapeXml } from '../../../shared/s3/xml-escape';
 import { malformedXml } from './errors';
 

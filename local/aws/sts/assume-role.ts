@@ -17,10 +17,19 @@ import { xmlText } from '../query-protocol';
 import { AwsError, type Caller, type ConditionContext } from '../types';
 import { checkPackedSize } from './packed-size';
 import {
-  ROLE_CHAINING_MAX_SECONDS, durationParam, externalIdParam, rejectMfa, rejectPolicyArns, roleArnParam,
-  sessionNameParam, sessionPolicyParam, sessionTagsParam, sourceIdentityParam, transitiveKeysParam,
+  durationParam,
+  externalIdParam,
+  ROLE_CHAINING_MAX_SECONDS,
+  rejectMfa,
+  rejectPolicyArns,
+  roleArnParam,
+  sessionNameParam,
+  sessionPolicyParam,
+  sessionTagsParam,
+  sourceIdentityParam,
+  transitiveKeysParam,
 } from './session-params';
-import { assumedRoleUserXml, credentialsXml, requestTagContext, trustPolicyAllows, type StsContext } from './sts-context';
+import { assumedRoleUserXml, credentialsXml, requestTagContext, type StsContext, trustPolicyAllows } from './sts-context';
 
 const validation = (message: string) => new AwsError('ValidationError', message, 400);
 
@@ -35,7 +44,11 @@ function chainTags(caller: Caller, requested: Record<string, string>, requestedT
   const inheritedLower = new Set(Object.keys(inherited).map((k) => k.toLowerCase()));
   for (const key of Object.keys(requested)) {
     if (inheritedLower.has(key.toLowerCase())) {
-      throw new AwsError('InvalidParameterValue', `The session tag ${key} is a transitive tag inherited from the calling session and cannot be overridden.`, 400);
+      throw new AwsError(
+        'InvalidParameterValue',
+        `The session tag ${key} is a transitive tag inherited from the calling session and cannot be overridden.`,
+        400,
+      );
     }
   }
   const transitive = [...Object.keys(inherited), ...requestedTransitive.filter((k) => !inheritedLower.has(k.toLowerCase()))];
@@ -120,7 +133,13 @@ export function assumeRole(ctx: StsContext, caller: Caller | null, form: URLSear
   }
   const packedPolicySize = checkPackedSize(policy, tags);
   const minted = ctx.store.sessions.create({
-    role, sessionName, durationSeconds, sessionPolicy: policy, sourceIdentity, tags, transitiveTagKeys: transitive,
+    role,
+    sessionName,
+    durationSeconds,
+    sessionPolicy: policy,
+    sourceIdentity,
+    tags,
+    transitiveTagKeys: transitive,
   });
   return (
     xmlText('SourceIdentity', sourceIdentity) +

@@ -2,7 +2,7 @@
  * JSON Web Tokens as AssumeRoleWithWebIdentity checks them: compact JWS, signed RS256/384/512 or ES256/384/512
  * by a key of the issuer's JWKS (chosen by `kid`), never `none`.
  */
-import { createPublicKey, verify, type JsonWebKey } from 'node:crypto';
+import { createPublicKey, type JsonWebKey, verify } from 'node:crypto';
 import { AwsError } from '../types';
 
 export interface DecodedJwt {
@@ -51,10 +51,16 @@ function selectKey(jwt: DecodedJwt, jwks: unknown): JsonWebKey {
   const keys = (jwks as { keys?: unknown })?.keys;
   if (!Array.isArray(keys)) throw new AwsError('IDPCommunicationError', 'The identity provider\'s JWKS has no "keys" array.', 400);
   const kid = jwt.header.kid;
-  const usable = (keys as JsonWebKey[]).filter((k) => (k.use === undefined || k.use === 'sig') && (k.alg === undefined || k.alg === jwt.header.alg));
+  const usable = (keys as JsonWebKey[]).filter(
+    (k) => (k.use === undefined || k.use === 'sig') && (k.alg === undefined || k.alg === jwt.header.alg),
+  );
   const candidates = typeof kid === 'string' ? usable.filter((k) => k.kid === kid) : usable;
   if (candidates.length !== 1) {
-    throw invalidToken(typeof kid === 'string' ? `No key with kid ${kid} in the identity provider's JWKS.` : 'The token has no kid and the JWKS does not hold exactly one signing key.');
+    throw invalidToken(
+      typeof kid === 'string'
+        ? `No key with kid ${kid} in the identity provider's JWKS.`
+        : 'The token has no kid and the JWKS does not hold exactly one signing key.',
+    );
   }
   return candidates[0]!;
 }
@@ -72,5 +78,5 @@ export function verifyJwtSignature(jwt: DecodedJwt, jwks: unknown): void {
   } catch {
     ok = false;
   }
-  if (!ok) throw invalidToken('The token signature could not be verified with the identity provider\'s keys.');
+  if (!ok) throw invalidToken("The token signature could not be verified with the identity provider's keys.");
 }

@@ -11,7 +11,7 @@ const communicationError = (detail: string) =>
   new AwsError(
     'IDPCommunicationError',
     `Couldn't retrieve verification key from your identity provider, please reference AssumeRoleWithWebIdentity documentation for ` +
-`requirements (${detail})`,
+      `requirements (${detail})`,
     400,
   );
 

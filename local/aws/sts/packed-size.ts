@@ -35,7 +35,9 @@ export interface PackedSize {
 
 export function packedSize(policy: string | undefined, tags: Record<string, string>): PackedSize {
   const packedPolicy = policy === undefined ? '' : minify(policy);
-  const packedTags = Object.entries(tags).map(([k, v]) => `${k}=${v}`).join('\n');
+  const packedTags = Object.entries(tags)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n');
   const compress = (s: string) => (s === '' ? 0 : deflateRawSync(Buffer.from(s, 'utf8'), { level: 9 }).length);
   return { bytes: compress(`${packedPolicy}\n${packedTags}`), policyBytes: compress(packedPolicy) };
 }
@@ -54,8 +56,10 @@ export function checkPackedSize(policy: string | undefined, tags: Record<string,
       policy === undefined
         ? `Packed size of session tags consumes ${percent}% of allotted space.`
         : `Packed policy consumes ${percent}% of allotted space, please use smaller policy.` +
-          (hasTags ? ` The session policy alone would consume ${Math.ceil((size.policyBytes * 100) / PACKED_BUDGET_BYTES)}%; the session ` +
-`tags take the rest.` : '');
+          (hasTags
+            ? ` The session policy alone would consume ${Math.ceil((size.policyBytes * 100) / PACKED_BUDGET_BYTES)}%; the session ` +
+              `tags take the rest.`
+            : '');
     throw new AwsError('PackedPolicyTooLarge', message, 400);
   }
   return Math.max(1, Math.floor((size.bytes * 100) / PACKED_BUDGET_BYTES));

@@ -2,17 +2,18 @@
  * The local STS endpoint (AWS Query protocol, API version 2011-06-15): AssumeRole, AssumeRoleWithWebIdentity
  * (the one action an anonymous request may call) and GetCallerIdentity (which needs no permission, as at AWS).
  */
-import { defaultFetchJson } from './oidc-discovery';
-import { STS_QUERY, dispatchQuery, xmlText, type QueryHandler } from '../query-protocol';
-import type { AwsRequest, AwsResponse, Authorizer } from '../types';
+
 import type { IamStore } from '../iam/store';
 import { missingAuthentication } from '../iam/validation';
+import { dispatchQuery, type QueryHandler, STS_QUERY, xmlText } from '../query-protocol';
+import type { Authorizer, AwsRequest, AwsResponse } from '../types';
 import { assumeRole } from './assume-role';
+import { defaultFetchJson } from './oidc-discovery';
 import type { FetchJson, StsContext } from './sts-context';
 import { assumeRoleWithWebIdentity } from './web-identity';
 
-export type { FetchJson } from './sts-context';
 export { defaultFetchJson } from './oidc-discovery';
+export type { FetchJson } from './sts-context';
 
 export interface StsServiceDeps {
   store: IamStore;

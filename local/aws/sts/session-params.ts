@@ -53,7 +53,12 @@ export function sessionPolicyParam(form: URLSearchParams): string | undefined {
   if (policy.length > SESSION_POLICY_MAX_CHARS) {
     throw validationError('policy', policy, `have length less than or equal to ${SESSION_POLICY_MAX_CHARS}`);
   }
-  checkPattern(checkLength(policy, 'policy', 1, SESSION_POLICY_MAX_CHARS), 'policy', POLICY_TEXT, '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+');
+  checkPattern(
+    checkLength(policy, 'policy', 1, SESSION_POLICY_MAX_CHARS),
+    'policy',
+    POLICY_TEXT,
+    '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+',
+  );
   parsePolicy(policy, 'session');
   return policy;
 }
@@ -61,8 +66,12 @@ export function sessionPolicyParam(form: URLSearchParams): string | undefined {
 /** Managed session policies would need managed policies, which the local IAM does not have: refuse, never ignore. */
 export function rejectPolicyArns(form: URLSearchParams): void {
   if (memberStructs(form, 'PolicyArns', ['arn']).length > 0) {
-    throw new AwsError('ValidationError', 'PolicyArns (managed session policies) is not supported by the local STS: the local IAM has no managed policies. Pass the ' +
-'permissions as an inline Policy instead.', 400);
+    throw new AwsError(
+      'ValidationError',
+      'PolicyArns (managed session policies) is not supported by the local STS: the local IAM has no managed policies. Pass the ' +
+        'permissions as an inline Policy instead.',
+      400,
+    );
   }
 }
 
@@ -84,7 +93,11 @@ export function transitiveKeysParam(form: URLSearchParams, tags: Tag[]): string[
   for (const key of keys) {
     checkLength(key, 'transitiveTagKeys.member', 1, 128);
     if (!known.has(key.toLowerCase())) {
-      throw new AwsError('InvalidParameterValue', `TransitiveTagKeys contains ${key}, which is not one of the session tags passed (Tags).`, 400);
+      throw new AwsError(
+        'InvalidParameterValue',
+        `TransitiveTagKeys contains ${key}, which is not one of the session tags passed (Tags).`,
+        400,
+      );
     }
   }
   return keys;

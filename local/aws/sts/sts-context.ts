@@ -1,5 +1,5 @@
 /** What the STS actions share: the store, the authorizer, the clock, the OIDC fetcher; and their XML pieces. */
-import { evaluatePolicy, parsePolicyCached, type PolicyOutcome } from '../iam/policy';
+import { evaluatePolicy, type PolicyOutcome, parsePolicyCached } from '../iam/policy';
 import type { PrincipalIdentity } from '../iam/policy-principal';
 import type { IamStore } from '../iam/store';
 import type { RoleRecord } from '../iam/store-model';
@@ -18,12 +18,7 @@ export interface StsContext {
 }
 
 /** Evaluates the role's trust policy for one action (`sts:AssumeRole`, `sts:TagSession`, …). */
-export function trustPolicyAllows(
-  role: RoleRecord,
-  who: PrincipalIdentity,
-  action: string,
-  context: ConditionContext,
-): PolicyOutcome {
+export function trustPolicyAllows(role: RoleRecord, who: PrincipalIdentity, action: string, context: ConditionContext): PolicyOutcome {
   let policy;
   try {
     policy = parsePolicyCached(role.assumeRolePolicyDocument, 'trust');

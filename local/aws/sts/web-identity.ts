@@ -7,16 +7,16 @@
  * `https://aws.amazon.com/tags` and `https://aws.amazon.com/source_identity` claims.
  */
 import { baseContext } from '../iam/authorizer';
-import { parseRoleArn } from '../iam/store-roles';
 import { oidcProviderId } from '../iam/store-oidc';
+import { parseRoleArn } from '../iam/store-roles';
 import { checkLength, required } from '../iam/validation';
 import { xmlText } from '../query-protocol';
 import { AwsError, type ConditionContext } from '../types';
-import { decodeJwt, invalidToken, verifyJwtSignature, type DecodedJwt } from './jwt';
+import { type DecodedJwt, decodeJwt, invalidToken, verifyJwtSignature } from './jwt';
 import { fetchIssuerJwks } from './oidc-discovery';
 import { checkPackedSize } from './packed-size';
 import { checkSourceIdentity, durationParam, rejectPolicyArns, roleArnParam, sessionNameParam, sessionPolicyParam } from './session-params';
-import { assumedRoleUserXml, credentialsXml, requestTagContext, trustPolicyAllows, type StsContext } from './sts-context';
+import { assumedRoleUserXml, credentialsXml, requestTagContext, type StsContext, trustPolicyAllows } from './sts-context';
 
 const ACTION = 'sts:AssumeRoleWithWebIdentity';
 const CLOCK_SKEW_SECONDS = 300;
@@ -27,10 +27,15 @@ function checkTimes(payload: Record<string, unknown>, now: Date): void {
   const { exp, nbf, iat } = payload;
   if (typeof exp !== 'number') throw invalidToken('The token has no exp claim.');
   if (t >= exp) {
-    throw new AwsError('ExpiredTokenException', `Token expired: current date/time ${t} must be before the expiration date/time ${exp}`, 400);
+    throw new AwsError(
+      'ExpiredTokenException',
+      `Token expired: current date/time ${t} must be before the expiration date/time ${exp}`,
+      400,
+    );
   }
   if (typeof nbf === 'number' && t + CLOCK_SKEW_SECONDS < nbf) throw invalidToken(`The token is not valid before ${nbf} (now ${t}).`);
-  if (typeof iat === 'number' && t + CLOCK_SKEW_SECONDS < iat) throw invalidToken(`The token was issued in the future (iat ${iat}, now ${t}).`);
+  if (typeof iat === 'number' && t + CLOCK_SKEW_SECONDS < iat)
+    throw invalidToken(`The token was issued in the future (iat ${iat}, now ${t}).`);
 }
 
 function audience(payload: Record<string, unknown>, clientIds: string[]): string {
@@ -79,7 +84,11 @@ export async function assumeRoleWithWebIdentity(ctx: StsContext, form: URLSearch
   const policy = sessionPolicyParam(form);
   rejectPolicyArns(form);
   if (form.get('ProviderId') !== null) {
-    throw new AwsError('ValidationError', 'ProviderId is for OAuth 2.0 access tokens, which the local STS does not accept; send an OpenID Connect ID token.', 400);
+    throw new AwsError(
+      'ValidationError',
+      'ProviderId is for OAuth 2.0 access tokens, which the local STS does not accept; send an OpenID Connect ID token.',
+      400,
+    );
   }
   const accountId = parseRoleArn(roleArn)?.accountId;
   if (!accountId) throw notAuthorized();
@@ -104,7 +113,11 @@ export async function assumeRoleWithWebIdentity(ctx: StsContext, form: URLSearch
     'sts:TransitiveTagKeys': transitive.length > 0 ? transitive : undefined,
   };
   const who = { arns: [], uniqueIds: {}, federated: provider.arn };
-  const actions = [ACTION, ...(Object.keys(tags).length > 0 ? ['sts:TagSession'] : []), ...(sourceIdentity ? ['sts:SetSourceIdentity'] : [])];
+  const actions = [
+    ACTION,
+    ...(Object.keys(tags).length > 0 ? ['sts:TagSession'] : []),
+    ...(sourceIdentity ? ['sts:SetSourceIdentity'] : []),
+  ];
   for (const action of actions) {
     if (trustPolicyAllows(role, who, action, context).effect !== 'Allow') throw notAuthorized();
   }
@@ -114,7 +127,13 @@ export async function assumeRoleWithWebIdentity(ctx: StsContext, form: URLSearch
   }
   const packedPolicySize = checkPackedSize(policy, tags);
   const session = ctx.store.sessions.create({
-    role, sessionName, durationSeconds, sessionPolicy: policy, sourceIdentity, tags, transitiveTagKeys: transitive,
+    role,
+    sessionName,
+    durationSeconds,
+    sessionPolicy: policy,
+    sourceIdentity,
+    tags,
+    transitiveTagKeys: transitive,
   });
   return (
     xmlText('SubjectFromWebIdentityToken', sub) +

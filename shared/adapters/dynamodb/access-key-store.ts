@@ -80,8 +80,12 @@ export function createDynamoAccessKeyStore(options: DynamoAccessKeyStoreOptions)
   return {
     put: (key, audit = []) => {
       if (!isAccessKeyId(key.id) || Number.isNaN(Date.parse(key.expiresAt)) || !ISO_TIME.test(key.createdAt)) {
-        return Promise.reject(new TypeError(`put: not a storable access key (id ${JSON.stringify(key.id)}, createdAt ${JSON.stringify(key.createdAt)}, expiresAt ` +
-`${JSON.stringify(key.expiresAt)})`));
+        return Promise.reject(
+          new TypeError(
+            `put: not a storable access key (id ${JSON.stringify(key.id)}, createdAt ${JSON.stringify(key.createdAt)}, expiresAt ` +
+              `${JSON.stringify(key.expiresAt)})`,
+          ),
+        );
       }
       const put = { TableName, Item: toItem(key), ConditionExpression: 'attribute_not_exists(pk)' };
       return guarded(async () => {
@@ -94,7 +98,8 @@ export function createDynamoAccessKeyStore(options: DynamoAccessKeyStoreOptions)
         try {
           await db.send(new PutCommand(put));
         } catch (error) {
-          if (errorCode(error) === 'ConditionalCheckFailedException') throw new Conflict('An access key with this id already exists.', 'AccessKeyIdTaken');
+          if (errorCode(error) === 'ConditionalCheckFailedException')
+            throw new Conflict('An access key with this id already exists.', 'AccessKeyIdTaken');
           throw error;
         }
       });
@@ -133,7 +138,12 @@ export function createDynamoAccessKeyStore(options: DynamoAccessKeyStoreOptions)
       guarded(async (): Promise<Page<AccessKeyRecord>> => {
         const limit = checkLimit(page.limit);
         const start = page.nextToken
-          ? decodePageToken(page.nextToken, TOKEN_KIND, BY_OWNER_KEY, (key) => key.owner === owner && isAccessKeyId(key.pk) && ISO_TIME.test(key.createdAt))
+          ? decodePageToken(
+              page.nextToken,
+              TOKEN_KIND,
+              BY_OWNER_KEY,
+              (key) => key.owner === owner && isAccessKeyId(key.pk) && ISO_TIME.test(key.createdAt),
+            )
           : undefined;
         const result = await db.send(
           new QueryCommand({

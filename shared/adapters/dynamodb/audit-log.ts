@@ -75,7 +75,6 @@ export function auditPut(event: AuditEvent, table: AuditTable, random: () => str
   };
 }
 
-
 export function createDynamoAuditLog(options: DynamoAuditLogOptions): AuditLog {
   if (!Number.isSafeInteger(options.retentionDays) || options.retentionDays < 1) {
     throw new RangeError(`retentionDays must be a whole number of days, at least 1 (got ${options.retentionDays})`);
@@ -95,7 +94,8 @@ export function createDynamoAuditLog(options: DynamoAuditLogOptions): AuditLog {
 
   return {
     record(event) {
-      if (Number.isNaN(Date.parse(event.at))) return Promise.reject(new TypeError(`audit event time is not an ISO 8601 date: ${JSON.stringify(event.at)}`));
+      if (Number.isNaN(Date.parse(event.at)))
+        return Promise.reject(new TypeError(`audit event time is not an ISO 8601 date: ${JSON.stringify(event.at)}`));
       return guarded(async () => {
         await db.send(new PutCommand(auditPut(event, { tableName: TableName, retentionDays: options.retentionDays }, random)));
       });
@@ -105,7 +105,12 @@ export function createDynamoAuditLog(options: DynamoAuditLogOptions): AuditLog {
       guarded(async (): Promise<Page<AuditEvent>> => {
         const limit = checkLimit(page.limit);
         const start = page.nextToken
-          ? decodePageToken(page.nextToken, 'volume-audit', AUDIT_KEY, (key) => key.pk === auditPk(volumeId) && /^\d{4}-\d\d-\d\dT[^#]*#/.test(key.sk))
+          ? decodePageToken(
+              page.nextToken,
+              'volume-audit',
+              AUDIT_KEY,
+              (key) => key.pk === auditPk(volumeId) && /^\d{4}-\d\d-\d\dT[^#]*#/.test(key.sk),
+            )
           : undefined;
         const result = await db.send(
           new QueryCommand({

@@ -23,7 +23,10 @@ export const DEFAULT_BATCH_RETRY: BatchRetry = {
 
 /** Thrown when DynamoDB still leaves work unprocessed after every attempt; the caller maps it to a 503. */
 export class BatchIncomplete extends Error {
-  constructor(readonly operation: 'BatchGetItem' | 'BatchWriteItem', readonly remaining: number) {
+  constructor(
+    readonly operation: 'BatchGetItem' | 'BatchWriteItem',
+    readonly remaining: number,
+  ) {
     super(`${operation} left ${remaining} requests unprocessed after every retry`);
     this.name = 'BatchIncomplete';
   }
@@ -43,7 +46,12 @@ function backoff(retry: BatchRetry, attempt: number): number {
 }
 
 /** Every item that exists among `keys` (strongly consistent), in no particular order. */
-export async function batchGetAll(client: Sender, tableName: string, keys: Key[], retry: BatchRetry = DEFAULT_BATCH_RETRY): Promise<Item[]> {
+export async function batchGetAll(
+  client: Sender,
+  tableName: string,
+  keys: Key[],
+  retry: BatchRetry = DEFAULT_BATCH_RETRY,
+): Promise<Item[]> {
   const found: Item[] = [];
   for (const chunk of chunks(keys, 100)) {
     let pending: Key[] = chunk;
@@ -59,14 +67,21 @@ export async function batchGetAll(client: Sender, tableName: string, keys: Key[]
 }
 
 /** Deletes every item named by `keys` (absent ones are fine). */
-export async function batchDeleteAll(client: Sender, tableName: string, keys: Key[], retry: BatchRetry = DEFAULT_BATCH_RETRY): Promise<void> {
+export async function batchDeleteAll(
+  client: Sender,
+  tableName: string,
+  keys: Key[],
+  retry: BatchRetry = DEFAULT_BATCH_RETRY,
+): Promise<void> {
   for (const chunk of chunks(keys, 25)) {
     let pending = chunk.map((key) => ({ DeleteRequest: { Key: key } }));
     for (let attempt = 1; pending.length > 0; attempt++) {
       if (attempt > retry.attempts) throw new BatchIncomplete('BatchWriteItem', pending.length);
       if (attempt > 1) await retry.sleep(backoff(retry, attempt - 1));
       const result = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
-      pending = (result.UnprocessedItems?.[tableName] ?? []).flatMap((request) => (request.DeleteRequest?.Key ? [{ DeleteRequest: { Key: request.DeleteRequest.Key } }] : []));
+      pending = (result.UnprocessedItems?.[tableName] ?? []).flatMap((request) =>
+        request.DeleteRequest?.Key ? [{ DeleteRequest: { Key: request.DeleteRequest.Key } }] : [],
+      );
     }
   }
 }

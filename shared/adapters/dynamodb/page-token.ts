@@ -13,7 +13,11 @@ const MAX_TOKEN_LENGTH = 4096;
 const MAX_KEY_VALUE_LENGTH = 2048;
 
 export function invalidNextToken(): ValidationFailed {
-  return new ValidationFailed('nextToken is not a token this API gave you for this listing; start again without it.', 'nextToken', 'InvalidNextToken');
+  return new ValidationFailed(
+    'nextToken is not a token this API gave you for this listing; start again without it.',
+    'nextToken',
+    'InvalidNextToken',
+  );
 }
 
 export function encodePageToken(kind: TokenKind, key: PageKey): string {
@@ -34,7 +38,12 @@ function sameNames(object: Record<string, unknown>, names: readonly string[]): b
  * Decodes a token for `kind`, whose key must consist of exactly `keyNames` (all strings) and pass
  * `belongs` (the partition check). Anything else is {@link invalidNextToken}.
  */
-export function decodePageToken<K extends string>(token: string, kind: TokenKind, keyNames: readonly K[], belongs: (key: Record<K, string>) => boolean): Record<K, string> {
+export function decodePageToken<K extends string>(
+  token: string,
+  kind: TokenKind,
+  keyNames: readonly K[],
+  belongs: (key: Record<K, string>) => boolean,
+): Record<K, string> {
   if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH || !/^[A-Za-z0-9_-]+$/.test(token)) {
     throw invalidNextToken();
   }
@@ -48,7 +57,8 @@ export function decodePageToken<K extends string>(token: string, kind: TokenKind
   const key = decoded.key;
   if (!isPlainObject(key) || !sameNames(key, keyNames)) throw invalidNextToken();
   const values = Object.values(key);
-  if (!values.every((value) => typeof value === 'string' && value.length > 0 && value.length <= MAX_KEY_VALUE_LENGTH)) throw invalidNextToken();
+  if (!values.every((value) => typeof value === 'string' && value.length > 0 && value.length <= MAX_KEY_VALUE_LENGTH))
+    throw invalidNextToken();
   const typed = key as Record<K, string>;
   if (!belongs(typed)) throw invalidNextToken();
   return typed;
@@ -80,6 +90,7 @@ export function pageFromQuery<T extends Record<string, unknown>>(
 
 /** A page size the adapters accept: a whole number, at least 1. The domain sets the upper bound. */
 export function checkLimit(limit: number): number {
-  if (!Number.isSafeInteger(limit) || limit < 1) throw new ValidationFailed('limit must be a whole number, at least 1.', 'limit', 'InvalidLimit');
+  if (!Number.isSafeInteger(limit) || limit < 1)
+    throw new ValidationFailed('limit must be a whole number, at least 1.', 'limit', 'InvalidLimit');
   return limit;
 }

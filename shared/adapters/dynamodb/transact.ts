@@ -6,10 +6,10 @@
  * transaction whose answer was lost (the connection reset after DynamoDB committed it), the event's condition
  * failing says the first send committed: the write succeeded, and is not answered as a conflict.
  */
-import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '../../volumes/model';
 import { errorCode } from '../aws-errors';
-import { auditPut, type AuditTable } from './audit-log';
+import { type AuditTable, auditPut } from './audit-log';
 import type { BatchRetry } from './batch';
 
 export type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;

@@ -28,14 +28,21 @@ export const memberKey = (volumeId: string, subject: string) => ({ pk: volumePk(
 
 /** Hashed, so any subject and key fit the key size and no `#` in them can be confused with the layout's own. */
 export const idempotencyKey = (subject: string, key: string) => ({
-  pk: `IDEMPOTENCY#${createHash('sha256').update(JSON.stringify([subject, key])).digest('hex')}`,
+  pk: `IDEMPOTENCY#${createHash('sha256')
+    .update(JSON.stringify([subject, key]))
+    .digest('hex')}`,
   sk: 'IDEMPOTENCY',
 });
 
 type Item = Record<string, unknown>;
 
 export function idempotencyItem(record: IdempotencyRecord): Item {
-  return { ...idempotencyKey(record.subject, record.key), type: 'idempotency', ...record, expiresAtEpoch: Math.floor(Date.parse(record.expiresAt) / 1000) };
+  return {
+    ...idempotencyKey(record.subject, record.key),
+    type: 'idempotency',
+    ...record,
+    expiresAtEpoch: Math.floor(Date.parse(record.expiresAt) / 1000),
+  };
 }
 
 export function toIdempotencyRecord(item: Item): IdempotencyRecord {

@@ -7,13 +7,13 @@
  * change and its event are both stored or neither, and a resent transaction is recognised (`transact.ts`).
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError, Conflict, NotFound } from '../../errors';
 import type { Member, Page, Volume } from '../../volumes/model';
 import { IdempotencyKeyInUse, type PageRequest, type VolumeRepository } from '../../volumes/ports';
 import { dependencyFailure, errorCode } from '../aws-errors';
 import type { AuditTable } from './audit-log';
-import { batchDeleteAll, batchGetAll, DEFAULT_BATCH_RETRY, type BatchRetry } from './batch';
+import { type BatchRetry, batchDeleteAll, batchGetAll, DEFAULT_BATCH_RETRY } from './batch';
 import { documentClient } from './document-client';
 import { checkLimit, decodePageToken, encodePageToken, pageFromQuery } from './page-token';
 import { transactor } from './transact';
@@ -88,17 +88,23 @@ export function createDynamoVolumeRepository(options: DynamoVolumeRepositoryOpti
           ExclusiveStartKey: start,
         }),
       );
-      await batchDeleteAll(db, TableName, (result.Items ?? []).map((item) => ({ pk: item.pk, sk: item.sk })), retry);
+      await batchDeleteAll(
+        db,
+        TableName,
+        (result.Items ?? []).map((item) => ({ pk: item.pk, sk: item.sk })),
+        retry,
+      );
       start = result.LastEvaluatedKey;
     } while (start);
   }
 
   return {
     create: (volume, owner, also = {}) => {
-      if (owner.volumeId !== volume.id) return Promise.reject(new Error('create: the owner membership must be for the volume being created'));
+      if (owner.volumeId !== volume.id)
+        return Promise.reject(new Error('create: the owner membership must be for the volume being created'));
       const { idempotency } = also;
       if (idempotency && (idempotency.subject !== owner.subject || idempotency.volumeId !== volume.id)) {
-        return Promise.reject(new Error('create: the idempotency record must be the owner\'s, for the volume being created'));
+        return Promise.reject(new Error("create: the idempotency record must be the owner's, for the volume being created"));
       }
       return guarded(async () => {
         const codes = await transactAudited(
@@ -203,7 +209,8 @@ export function createDynamoVolumeRepository(options: DynamoVolumeRepositoryOpti
               page.nextToken,
               'subject-volumes',
               BY_SUBJECT_KEY,
-              (key) => key.gsi1pk === subjectPk(subject) && key.sk === memberSk(subject) && key.pk === key.gsi1sk && key.pk.startsWith('VOL#'),
+              (key) =>
+                key.gsi1pk === subjectPk(subject) && key.sk === memberSk(subject) && key.pk === key.gsi1sk && key.pk.startsWith('VOL#'),
             )
           : undefined;
         const result = await db.send(
@@ -218,7 +225,16 @@ export function createDynamoVolumeRepository(options: DynamoVolumeRepositoryOpti
         );
         const { items, nextKey } = pageFromQuery(result.Items ?? [], limit, result.LastEvaluatedKey, BY_SUBJECT_KEY);
         const members = items.map(toMember);
-        const volumes = new Map((await batchGetAll(db, TableName, members.map((m) => volumeKey(m.volumeId)), retry)).map((item) => [item.id as string, toVolume(item)]));
+        const volumes = new Map(
+          (
+            await batchGetAll(
+              db,
+              TableName,
+              members.map((m) => volumeKey(m.volumeId)),
+              retry,
+            )
+          ).map((item) => [item.id as string, toVolume(item)]),
+        );
         // A membership whose volume is gone (a delete that has not finished) is skipped.
         const found = members.flatMap((member) => {
           const volume = volumes.get(member.volumeId);
@@ -256,7 +272,12 @@ export function createDynamoVolumeRepository(options: DynamoVolumeRepositoryOpti
       guarded(async (): Promise<Page<Member>> => {
         const limit = checkLimit(page.limit);
         const start = page.nextToken
-          ? decodePageToken(page.nextToken, 'volume-members', TABLE_KEY, (key) => key.pk === volumePk(volumeId) && key.sk.startsWith(MEMBER_PREFIX))
+          ? decodePageToken(
+              page.nextToken,
+              'volume-members',
+              TABLE_KEY,
+              (key) => key.pk === volumePk(volumeId) && key.sk.startsWith(MEMBER_PREFIX),
+            )
           : undefined;
         const result = await db.send(
           new QueryCommand({

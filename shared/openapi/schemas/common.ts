@@ -12,4 +12,4 @@ export const page = <Item extends z.ZodType>(item: Item, what: string) =>
 
 export const isoDate = (what: string) => z.string().describe(`${what} (ISO 8601).`);
 
-export const volumeIdParam = z.string().describe('The volume\'s id (`vol-…`).');
+export const volumeIdParam = z.string().describe("The volume's id (`vol-…`).");

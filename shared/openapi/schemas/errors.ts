@@ -19,7 +19,7 @@ const ERRORS = {
   409: 'Conflicts with the current state (e.g. the name is taken, or a concurrent change).',
   413: 'The request body is too large.',
   422: 'The request cannot be processed as sent (e.g. an `Idempotency-Key` reused for a different request).',
-  503: 'A dependency (AWS, the customer\'s role) is unavailable, or the feature is not configured.',
+  503: "A dependency (AWS, the customer's role) is unavailable, or the feature is not configured.",
 } as const;
 
 export type ErrorStatus = keyof typeof ERRORS;
@@ -32,6 +32,6 @@ export function errors(...statuses: ErrorStatus[]): Record<number, ResponseDoc> 
 export const internalError: ResponseDoc = {
   description:
     'A fault on our side; nothing more is said. Quote the request id. `InternalError`, or `DependencyMisconfigured` when AWS refused ' +
-'the service\'s own request (a permission or resource of the deployment): retrying will not help, an operator must look.',
+    "the service's own request (a permission or resource of the deployment): retrying will not help, an operator must look.",
   schema: errorBody,
 };

@@ -10,7 +10,7 @@ export const me = z
     issuer: z.string(),
     email: z.string().optional(),
     groups: z.array(z.string()),
-    authMethods: z.array(z.string()).describe('The token\'s `amr`.'),
+    authMethods: z.array(z.string()).describe("The token's `amr`."),
     expiresAt: isoDate('When the token expires'),
   })
   .describe('Who the bearer token says the caller is (never the token itself).');
@@ -18,8 +18,13 @@ export const me = z
 export const nextflowConfig = z
   .object({
     volume: z.object({ id: z.string(), name: z.string() }),
-    proxyUrl: z.string().nullable().describe('The endpoint the block names: the proxy\'s Node front when the deployment names it, else the proxy\'s public URL; null when ' +
-'the deployment has not said.'),
+    proxyUrl: z
+      .string()
+      .nullable()
+      .describe(
+        "The endpoint the block names: the proxy's Node front when the deployment names it, else the proxy's public URL; null when " +
+          'the deployment has not said.',
+      ),
     config: z.string().describe('The `aws { … }` block, with placeholders for the key pair.'),
     notes: z.array(z.string()).describe('What to do before it works.'),
   })

@@ -22,14 +22,14 @@ export const presignedUrl = z
     method: presignMethodSchema,
     headers: z.record(z.string(), z.string()).describe('Headers the request must send as they are, e.g. `content-type` for a PUT.'),
     expiresAt: isoDate('When the URL stops working'),
-    expiresInSeconds: z.number().int().describe('The URL\'s real lifetime from now.'),
+    expiresInSeconds: z.number().int().describe("The URL's real lifetime from now."),
     note: z.string().optional().describe('Present when the lifetime was shortened, saying why.'),
   })
   .describe('A presigned URL.');
 
 const partUrlsFields = {
   uploadId: z.string(),
-  key: z.string().describe('The key as given, relative to the volume\'s root.'),
+  key: z.string().describe("The key as given, relative to the volume's root."),
   parts: z
     .array(z.object({ partNumber: z.number().int(), url: z.string() }))
     .describe('Presigned PUT URLs of consecutive parts, ascending: at most 1,000 per answer, fewer when the URLs are very long.'),
@@ -38,8 +38,10 @@ const partUrlsFields = {
     .number()
     .int()
     .optional()
-    .describe('Present when parts asked for were left out of this answer: `POST /volumes/{id}/uploads/{uploadId}/parts` with `from` = this ' +
-'gives the next ones.'),
+    .describe(
+      'Present when parts asked for were left out of this answer: `POST /volumes/{id}/uploads/{uploadId}/parts` with `from` = this ' +
+        'gives the next ones.',
+    ),
 };
 
 export const startedUpload = z.object(partUrlsFields).describe('A started multipart upload and the URLs of its first parts.');

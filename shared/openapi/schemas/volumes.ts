@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { accessModeSchema, memberAccessSchema } from '../../volumes/schemas';
 import { isoDate, page } from './common';
 
-const volumeStatus = z.enum(['pending', 'active', 'failed']).describe('`pending` until verified, `active` once verify passed, `failed` when it did not.');
+const volumeStatus = z
+  .enum(['pending', 'active', 'failed'])
+  .describe('`pending` until verified, `active` once verify passed, `failed` when it did not.');
 
 const verificationCheck = z.object({
   name: z.string().describe('Stable name, e.g. `assume-role`, `external-id-required`, `list-prefix`.'),
@@ -13,7 +15,7 @@ const verificationCheck = z.object({
 
 export const verificationResult = z
   .object({ status: z.enum(['active', 'failed']), checks: z.array(verificationCheck) })
-  .describe('The outcome of probing the customer\'s role.');
+  .describe("The outcome of probing the customer's role.");
 
 const verification = verificationResult.extend({ at: isoDate('When the volume was verified') });
 
@@ -30,7 +32,7 @@ const policyDocument = z.object({ Version: z.literal('2012-10-17'), Statement: z
 
 export const volumeSetup = z
   .object({
-    trustPolicy: policyDocument.describe('The role\'s trust policy: who may assume it.'),
+    trustPolicy: policyDocument.describe("The role's trust policy: who may assume it."),
     permissionsPolicy: policyDocument.describe('What the role may do with the bucket.'),
     commands: z.array(z.string()).describe('aws cli v2 commands that apply the policies to the role, in order.'),
   })
@@ -48,13 +50,13 @@ export const volumeView = z
     requireMfa: z.boolean(),
     description: z.string().optional(),
     status: volumeStatus,
-    owner: z.string().describe('The owner\'s subject.'),
+    owner: z.string().describe("The owner's subject."),
     createdAt: isoDate('Creation time'),
     updatedAt: isoDate('Last change'),
     lastVerification: verification.optional(),
     access: z
       .object({ membership: memberAccessSchema, data: z.enum(['read', 'write']) })
-      .describe('The caller\'s membership, and what it allows with the data under the volume\'s mode.'),
+      .describe("The caller's membership, and what it allows with the data under the volume's mode."),
     externalId: z.string().optional().describe('Admins only; role volumes only.'),
     setup: volumeSetup.optional(),
   })
@@ -68,7 +70,7 @@ export const memberView = z
     access: memberAccessSchema,
     addedBy: z.string(),
     addedAt: isoDate('When the membership was granted'),
-    owner: z.boolean().describe('The owner\'s membership is always `admin` and cannot be changed or removed.'),
+    owner: z.boolean().describe("The owner's membership is always `admin` and cannot be changed or removed."),
   })
   .describe('A member of a volume.');
 
@@ -84,6 +86,6 @@ export const auditEvent = z
     requestId: z.string(),
     detail: z.record(z.string(), z.unknown()).optional().describe('Safe, short context; never secrets.'),
   })
-  .describe('One event of a volume\'s audit trail.');
+  .describe("One event of a volume's audit trail.");
 
 export const auditPage = page(auditEvent, 'audit events, newest first');

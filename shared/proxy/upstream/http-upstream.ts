@@ -8,12 +8,13 @@
  * S3 and rejects with that failure; an abandoned request (client gone, function timing out) is `RequestTimeout`.
  * Once S3 has answered, later failures of the upload (S3 answered early, with an error) are S3's answer's business.
  */
+
+import { type ClientRequest, Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { pipeline, Readable } from 'node:stream';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { pipeline, Readable } from 'node:stream';
 import { DependencyUnavailable } from '../../errors';
 import { uriEncode } from '../../sigv4/encoding';
 import type { Clock } from '../../volumes/ports';
@@ -51,7 +52,8 @@ function flatHeaders(message: IncomingMessage): Record<string, string> {
 }
 
 const unreachable = (why: string) => new DependencyUnavailable(`S3 did not answer (${why}); try again shortly.`, 'S3Unavailable');
-const abandoned = () => new S3Refusal(400, 'RequestTimeout', 'The request was abandoned before S3 answered (the client went away, or the time allowed ran out).');
+const abandoned = () =>
+  new S3Refusal(400, 'RequestTimeout', 'The request was abandoned before S3 answered (the client went away, or the time allowed ran out).');
 
 export async function signUpstream(request: UpstreamRequest, endpoint: URL, signingDate: Date) {
   const query: Record<string, string | string[]> = {};
@@ -61,7 +63,11 @@ export async function signUpstream(request: UpstreamRequest, endpoint: URL, sign
   }
   const { credentials } = request;
   const signer = new SignatureV4({
-    credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken },
+    credentials: {
+      accessKeyId: credentials.accessKeyId,
+      secretAccessKey: credentials.secretAccessKey,
+      sessionToken: credentials.sessionToken,
+    },
     region: request.region,
     service: 's3',
     sha256: Sha256,
@@ -109,7 +115,10 @@ function bodyStarted(body: Readable): Promise<void> {
 export function createHttpUpstream(options: HttpUpstreamOptions): Upstream {
   const maxSockets = options.maxSockets ?? Infinity;
   const idleTimeoutMs = options.idleTimeoutMs ?? 300_000;
-  const pool = (max: number) => ({ http: new HttpAgent({ keepAlive: true, maxSockets: max }), https: new HttpsAgent({ keepAlive: true, maxSockets: max }) });
+  const pool = (max: number) => ({
+    http: new HttpAgent({ keepAlive: true, maxSockets: max }),
+    https: new HttpsAgent({ keepAlive: true, maxSockets: max }),
+  });
   const pools = { uploads: pool(Infinity), others: pool(maxSockets) };
 
   return {
@@ -133,45 +142,46 @@ export function createHttpUpstream(options: HttpUpstreamOptions): Upstream {
       }
       const agents = body instanceof Readable ? pools.uploads : pools.others;
       let staleSocket = false;
-      const attempt = () => new Promise<UpstreamResponse>((resolve, reject) => {
-        let answered = false;
-        let bodyError: Error | undefined;
-        const fail = (error: Error) => {
-          if (answered) return;
-          answered = true;
-          reject(bodyError ?? (request.signal?.aborted ? abandoned() : error));
-        };
-        const outgoing: ClientRequest = (https ? httpsRequest : httpRequest)({
-          method: request.method,
-          hostname: endpoint.hostname,
-          port: endpoint.port || (https ? 443 : 80),
-          path: `${signed.path}${search ? `?${search}` : ''}`,
-          headers: signed.headers,
-          agent: https ? agents.https : agents.http,
-          ...(request.signal ? { signal: request.signal } : {}),
-        });
-        outgoing.setTimeout(idleTimeoutMs, () => outgoing.destroy(unreachable(`no answer for ${idleTimeoutMs / 1000} s`)));
-        outgoing.on('error', (error: NodeJS.ErrnoException) => {
-          // A kept-alive socket the server closed just as we reused it: the request never reached S3.
-          if (outgoing.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) staleSocket = true;
-          fail(error instanceof DependencyUnavailable ? error : unreachable(error.code ?? error.message));
-        });
-        outgoing.on('response', (incoming) => {
-          if (answered) return void incoming.resume();
-          answered = true;
-          incoming.setTimeout(idleTimeoutMs, () => incoming.destroy(unreachable(`the answer stalled for ${idleTimeoutMs / 1000} s`)));
-          resolve({ status: incoming.statusCode ?? 502, headers: flatHeaders(incoming), body: incoming });
-        });
-        if (body === undefined) outgoing.end();
-        else if (Buffer.isBuffer(body)) outgoing.end(body);
-        else {
-          // Registered before the pipeline's own listener: the body's failure is known before the socket's.
-          body.once('error', (error) => (bodyError ??= error));
-          pipeline(body, outgoing, (error) => {
-            if (error) fail(error);
+      const attempt = () =>
+        new Promise<UpstreamResponse>((resolve, reject) => {
+          let answered = false;
+          let bodyError: Error | undefined;
+          const fail = (error: Error) => {
+            if (answered) return;
+            answered = true;
+            reject(bodyError ?? (request.signal?.aborted ? abandoned() : error));
+          };
+          const outgoing: ClientRequest = (https ? httpsRequest : httpRequest)({
+            method: request.method,
+            hostname: endpoint.hostname,
+            port: endpoint.port || (https ? 443 : 80),
+            path: `${signed.path}${search ? `?${search}` : ''}`,
+            headers: signed.headers,
+            agent: https ? agents.https : agents.http,
+            ...(request.signal ? { signal: request.signal } : {}),
           });
-        }
-      });
+          outgoing.setTimeout(idleTimeoutMs, () => outgoing.destroy(unreachable(`no answer for ${idleTimeoutMs / 1000} s`)));
+          outgoing.on('error', (error: NodeJS.ErrnoException) => {
+            // A kept-alive socket the server closed just as we reused it: the request never reached S3.
+            if (outgoing.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) staleSocket = true;
+            fail(error instanceof DependencyUnavailable ? error : unreachable(error.code ?? error.message));
+          });
+          outgoing.on('response', (incoming) => {
+            if (answered) return void incoming.resume();
+            answered = true;
+            incoming.setTimeout(idleTimeoutMs, () => incoming.destroy(unreachable(`the answer stalled for ${idleTimeoutMs / 1000} s`)));
+            resolve({ status: incoming.statusCode ?? 502, headers: flatHeaders(incoming), body: incoming });
+          });
+          if (body === undefined) outgoing.end();
+          else if (Buffer.isBuffer(body)) outgoing.end(body);
+          else {
+            // Registered before the pipeline's own listener: the body's failure is known before the socket's.
+            body.once('error', (error) => (bodyError ??= error));
+            pipeline(body, outgoing, (error) => {
+              if (error) fail(error);
+            });
+          }
+        });
       try {
         return await attempt();
       } catch (error) {

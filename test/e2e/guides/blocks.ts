@@ -28,7 +28,10 @@ export function parseGuide(path: string): GuideBlock[] {
   for (const match of text.matchAll(FENCE)) {
     const [, kind, label, lang, code] = match;
     if (lang !== 'bash' && lang !== 'sh') continue;
-    if (!kind) throw new Error(`${path}: a \`\`\`${lang} block has neither <!-- test: NAME --> nor <!-- not-run: REASON -->:\n${code!.slice(0, 200)}`);
+    if (!kind)
+      throw new Error(
+        `${path}: a \`\`\`${lang} block has neither <!-- test: NAME --> nor <!-- not-run: REASON -->:\n${code!.slice(0, 200)}`,
+      );
     if (kind === 'test') {
       if (!/^[\w-]+$/.test(label!)) throw new Error(`${path}: block name "${label}" must be a word`);
       if (blocks.some((b) => b.name === label)) throw new Error(`${path}: two blocks named ${label}`);
@@ -36,7 +39,8 @@ export function parseGuide(path: string): GuideBlock[] {
     } else {
       // The paragraph just above the marker (a reader sees it; the HTML comment they do not).
       const before = text.slice(0, match.index).trimEnd().split('\n\n').at(-1) ?? '';
-      if (!/Not run by the tests/.test(before)) throw new Error(`${path}: the not-run block (${label}) needs a visible "Not run by the tests: …" line above it`);
+      if (!/Not run by the tests/.test(before))
+        throw new Error(`${path}: the not-run block (${label}) needs a visible "Not run by the tests: …" line above it`);
       blocks.push({ name: `not-run-${blocks.length}`, code: code!, runnable: false, reason: label! });
     }
   }
@@ -58,15 +62,21 @@ export function runGuide(blocks: GuideBlock[], options: { cwd: string; env: Node
     .map((b) => `printf '\\n${MARK}%s\\n' ${b.name}\nprintf '\\n${MARK}%s\\n' ${b.name} >&2\n${b.code}`)
     .join('\n');
   return new Promise((done, fail) => {
-    execFile('bash', ['-euo', 'pipefail', '-c', script], { cwd: options.cwd, env: options.env, timeout: options.timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') return fail(new Error(`the guide's bash did not finish: ${error.message}\n${stderr.slice(-4000)}`));
-      const out: Record<string, string> = {};
-      const parts = stdout.split(new RegExp(`\\n?${MARK}(\\S+)\\n`));
-      for (let i = 1; i < parts.length; i += 2) out[parts[i]!] = parts[i + 1] ?? '';
-      const code = error ? (error.code as number) : 0;
-      const names = [...stderr.matchAll(new RegExp(`${MARK}(\\S+)`, 'g'))].map((m) => m[1]!);
-      done({ code, out, stderr, ...(code !== 0 ? { failedIn: names.at(-1) ?? '(before the first block)' } : {}) });
-    });
+    execFile(
+      'bash',
+      ['-euo', 'pipefail', '-c', script],
+      { cwd: options.cwd, env: options.env, timeout: options.timeoutMs, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== 'number')
+          return fail(new Error(`the guide's bash did not finish: ${error.message}\n${stderr.slice(-4000)}`));
+        const out: Record<string, string> = {};
+        const parts = stdout.split(new RegExp(`\\n?${MARK}(\\S+)\\n`));
+        for (let i = 1; i < parts.length; i += 2) out[parts[i]!] = parts[i + 1] ?? '';
+        const code = error ? (error.code as number) : 0;
+        const names = [...stderr.matchAll(new RegExp(`${MARK}(\\S+)`, 'g'))].map((m) => m[1]!);
+        done({ code, out, stderr, ...(code !== 0 ? { failedIn: names.at(-1) ?? '(before the first block)' } : {}) });
+      },
+    );
   });
 }
 

@@ -83,14 +83,19 @@ export function awsCli(home: string) {
 }
 
 /** One step of boto3-client.py; `name` is where its result lands. */
-export type Boto3Step = { name: string; do: 'putGet' | 'getRange' | 'list' | 'deleteThenGet' | 'uploadDownload' | 'putRefused' | 'head' | 'get' | 'put' | 'download' } & Record<string, string>;
+export type Boto3Step = {
+  name: string;
+  do: 'putGet' | 'getRange' | 'list' | 'deleteThenGet' | 'uploadDownload' | 'putRefused' | 'head' | 'get' | 'put' | 'download';
+} & Record<string, string>;
 
 /** boto3 (Debian's 1.26) from /usr/bin/python3, path-style, running boto3-client.py's steps in order. */
 export function boto3(home: string) {
   const script = resolve(import.meta.dirname, 'boto3-client.py');
   return async (key: GatewayKey, endpoint: string, bucket: string, prefix: string, steps: Boto3Step[]): Promise<Record<string, any>> => {
     const input = JSON.stringify({ endpoint, ...key, bucket, prefix, steps });
-    return JSON.parse(ok(await runClient('/usr/bin/python3', [script, input], { ...baseEnv(home), AWS_CONFIG_FILE: join(home, 'no-config') })));
+    return JSON.parse(
+      ok(await runClient('/usr/bin/python3', [script, input], { ...baseEnv(home), AWS_CONFIG_FILE: join(home, 'no-config') })),
+    );
   };
 }
 

@@ -24,14 +24,20 @@ const bases = (noise: Uint8Array): string => Buffer.from(noise.map((b) => ACGT[b
 
 /** A FASTA of chr1 and chr2 (20 kb each, 60 bases a line). */
 export function fasta(): string {
-  const chromosome = (name: string) => `>${name}\n${bases(randomBytes(20000)).match(/.{1,60}/g)!.join('\n')}\n`;
+  const chromosome = (name: string) =>
+    `>${name}\n${bases(randomBytes(20000))
+      .match(/.{1,60}/g)!
+      .join('\n')}\n`;
   return chromosome('chr1') + chromosome('chr2');
 }
 
 /** An ENVI raster `base`.raw + `base`.hdr of random bytes, which GDAL reads as `bands` bands of width x height. */
 export function envi(base: string, width: number, height: number, bands: number): string {
   writeFileSync(`${base}.raw`, randomBytes(width * height * bands));
-  writeFileSync(`${base}.hdr`, `ENVI\nsamples = ${width}\nlines = ${height}\nbands = ${bands}\nheader offset = 0\nfile type = ENVI Standard\ndata type = ` +
-`1\ninterleave = bsq\nbyte order = 0\n`);
+  writeFileSync(
+    `${base}.hdr`,
+    `ENVI\nsamples = ${width}\nlines = ${height}\nbands = ${bands}\nheader offset = 0\nfile type = ENVI Standard\ndata type = ` +
+      `1\ninterleave = bsq\nbyte order = 0\n`,
+  );
   return `${base}.raw`;
 }

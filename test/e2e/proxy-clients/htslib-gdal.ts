@@ -14,12 +14,13 @@
  */
 import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { ok, type ClientRun, type GatewayKey } from './clients';
+import { type ClientRun, type GatewayKey, ok } from './clients';
 
 const baseEnv = (home: string): NodeJS.ProcessEnv => ({ PATH: process.env.PATH, HOME: home, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' });
 
 /** htslib's URL of `key` in `bucket` behind `endpoint` (the endpoint's host goes in HTS_S3_HOST). */
-export const htsUrl = (endpoint: string, bucket: string, key: string): string => `s3+${new URL(endpoint).protocol.replace(':', '')}://${bucket}/${key}`;
+export const htsUrl = (endpoint: string, bucket: string, key: string): string =>
+  `s3+${new URL(endpoint).protocol.replace(':', '')}://${bucket}/${key}`;
 
 /**
  * /usr/bin/samtools (Debian's 1.16) with `endpoint` as its S3 host, path-style. It runs in `home`: htslib saves the

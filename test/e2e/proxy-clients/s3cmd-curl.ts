@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runClient, type ClientRun, type GatewayKey } from './clients';
+import { type ClientRun, type GatewayKey, runClient } from './clients';
 
 const env = (home: string): NodeJS.ProcessEnv => ({ PATH: process.env.PATH, HOME: home, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' });
 
@@ -47,7 +47,18 @@ export function curlSigV4(home: string) {
   return async (key: GatewayKey, url: string, ...args: string[]): Promise<CurlRun> => {
     const run = await runClient(
       '/usr/bin/curl',
-      ['-sS', '-v', '--aws-sigv4', 'aws:amz:us-east-1:s3', '--user', `${key.accessKeyId}:${key.secretAccessKey}`, '-w', '\n%{http_code}', ...args, url],
+      [
+        '-sS',
+        '-v',
+        '--aws-sigv4',
+        'aws:amz:us-east-1:s3',
+        '--user',
+        `${key.accessKeyId}:${key.secretAccessKey}`,
+        '-w',
+        '\n%{http_code}',
+        ...args,
+        url,
+      ],
       env(home),
     );
     const lines = run.stdout.split('\n');

@@ -76,7 +76,7 @@ describe('FaultInjector', () => {
   });
 });
 
-describe('throttling in each service\'s own words', () => {
+describe("throttling in each service's own words", () => {
   it('STS answers 400 Throttling, which the SDK classifies as throttling and retries', async () => {
     stack.faults.add({ target: 'sts', action: 'GetCallerIdentity', fault: { kind: 'throttle' }, times: 1 });
     const error = await failure(sts().send(new GetCallerIdentityCommand({})));

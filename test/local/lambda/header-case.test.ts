@@ -36,7 +36,12 @@ describe('the local Lambda stand-ins keep header names as the function wrote the
   });
 
   it("a buffered result: the function's spelling, and one Content-Length however the function spelled its own", async () => {
-    served.answer = (response) => writeBufferedResult(response, { statusCode: 200, headers: { ETag: '"abc"', 'Last-Modified': 'Sat, 05 Dec 2026 19:00:00 GMT', 'content-length': '99' }, body: 'four' });
+    served.answer = (response) =>
+      writeBufferedResult(response, {
+        statusCode: 200,
+        headers: { ETag: '"abc"', 'Last-Modified': 'Sat, 05 Dec 2026 19:00:00 GMT', 'content-length': '99' },
+        body: 'four',
+      });
     const names = await rawNames();
     expect(names).toEqual(expect.arrayContaining(['ETag', 'Last-Modified', 'Content-Length']));
     expect(names.filter((name) => name.toLowerCase() === 'content-length')).toEqual(['Content-Length']);

@@ -1,11 +1,11 @@
-import { mkdtemp, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type DevIssuer, startDevIssuer } from '../../../local/oidc/issuer';
+import { loadOrCreateSigningKey, signingKeyPath } from '../../../local/oidc/token';
 import { createTokenVerifier } from '../../../shared/auth/token-verifier';
 import { loadAuthConfig } from '../../../shared/config';
-import { startDevIssuer, type DevIssuer } from '../../../local/oidc/issuer';
-import { loadOrCreateSigningKey, signingKeyPath } from '../../../local/oidc/token';
 
 const AUDIENCE = 'volume-gateway-test';
 

@@ -3,10 +3,11 @@
  * put and owner-checked remove, the owner's unexpired keys newest first), fixed ids, and a world with volumes
  * from the volume fakes.
  */
-import { Conflict, DependencyUnavailable } from '../../../shared/errors';
+
 import type { AccessKeyDeps, KeyCaller } from '../../../shared/access-keys/deps';
 import type { AccessKeyRecord } from '../../../shared/access-keys/model';
 import type { AccessKeyStore, PageRequest } from '../../../shared/access-keys/ports';
+import { Conflict, DependencyUnavailable } from '../../../shared/errors';
 import type { AccessMode, AuditEvent, Member, MemberAccess, Volume } from '../../../shared/volumes/model';
 import type { AuditLog } from '../../../shared/volumes/ports';
 import { FakeAuditLog, FakeRepository } from '../volumes/fakes';
@@ -82,7 +83,11 @@ export interface KeyWorld {
   audit: FakeAuditLog;
   clock: { now(): Date; advance(ms: number): void };
   /** Adds a volume owned by `owner` (admin), with optional extra members. */
-  volume(name: string, owner: string, options?: { members?: Record<string, MemberAccess>; requireMfa?: boolean; accessMode?: AccessMode }): Promise<Volume>;
+  volume(
+    name: string,
+    owner: string,
+    options?: { members?: Record<string, MemberAccess>; requireMfa?: boolean; accessMode?: AccessMode },
+  ): Promise<Volume>;
 }
 
 export function keyWorld(options: { masterKey?: string | null } = {}): KeyWorld {
@@ -112,7 +117,13 @@ export function keyWorld(options: { masterKey?: string | null } = {}): KeyWorld 
       updatedAt: at,
       version: 1,
     };
-    const member = (subject: string, access: MemberAccess): Member => ({ volumeId: created.id, subject, access, addedBy: owner, addedAt: at });
+    const member = (subject: string, access: MemberAccess): Member => ({
+      volumeId: created.id,
+      subject,
+      access,
+      addedBy: owner,
+      addedAt: at,
+    });
     await repo.create(created, member(owner, 'admin'));
     for (const [subject, access] of Object.entries(extra.members ?? {})) await repo.putMember(member(subject, access));
     return created;

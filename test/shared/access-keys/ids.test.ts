@@ -13,7 +13,17 @@ describe('access key ids', () => {
   });
 
   it('are told apart from AWS ids, JWTs and lowercase look-alikes', () => {
-    for (const other of ['AKIAIOSFODNN7EXAMPLE', 'ASIAIOSFODNN7EXAMPLE', 'eyJhbGciOi.eyJzdWIi.sig', 'vgakabcdefghijklmnop', 'VGAK', 'VGAKAAAAAAAAAAAAAAAA1', 'VGAKAAAAAAAAAAAAAAA1', 42, undefined]) {
+    for (const other of [
+      'AKIAIOSFODNN7EXAMPLE',
+      'ASIAIOSFODNN7EXAMPLE',
+      'eyJhbGciOi.eyJzdWIi.sig',
+      'vgakabcdefghijklmnop',
+      'VGAK',
+      'VGAKAAAAAAAAAAAAAAAA1',
+      'VGAKAAAAAAAAAAAAAAA1',
+      42,
+      undefined,
+    ]) {
       expect(isAccessKeyId(other)).toBe(false);
     }
     expect(ACCESS_KEY_ID_PATTERN.test('VGAKAAAAAAAAAAAAAAA2')).toBe(true);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAccessKey, listAccessKeys, revokeAccessKey } from '../../../shared/access-keys/operations';
 import { deriveSecret } from '../../../shared/access-keys/secret';
-import { DependencyUnavailable, type AppError } from '../../../shared/errors';
+import { type AppError, DependencyUnavailable } from '../../../shared/errors';
 import { keyCaller, keyWorld, MASTER, T0 } from './fakes';
 
 const alice = keyCaller('alice');
@@ -22,7 +22,8 @@ function recordingLog() {
   return {
     lines,
     info: (message: string, fields?: Record<string, unknown>) => void lines.push({ level: 'info', message, ...(fields ? { fields } : {}) }),
-    error: (message: string, fields?: Record<string, unknown>) => void lines.push({ level: 'error', message, ...(fields ? { fields } : {}) }),
+    error: (message: string, fields?: Record<string, unknown>) =>
+      void lines.push({ level: 'error', message, ...(fields ? { fields } : {}) }),
   };
 }
 
@@ -48,7 +49,9 @@ describe('creating a key', () => {
   it('accepts expiresIn from 15 minutes to 30 days, and refuses anything else naming expiresIn', async () => {
     const w = keyWorld();
     expect((await createAccessKey(w.deps, alice, { expiresIn: 900 })).expiresAt).toBe(new Date(T0.getTime() + 900_000).toISOString());
-    expect((await createAccessKey(w.deps, alice, { expiresIn: 30 * DAY })).expiresAt).toBe(new Date(T0.getTime() + 30 * DAY * 1000).toISOString());
+    expect((await createAccessKey(w.deps, alice, { expiresIn: 30 * DAY })).expiresAt).toBe(
+      new Date(T0.getTime() + 30 * DAY * 1000).toISOString(),
+    );
     for (const expiresIn of [899, 30 * DAY + 1, 0, -1, 3600.5, Number.NaN, '3600' as unknown as number]) {
       const error = await refusal(createAccessKey(w.deps, alice, { expiresIn }));
       expect({ expiresIn, status: error.status, field: error.details?.field }).toEqual({ expiresIn, status: 400, field: 'expiresIn' });
@@ -84,9 +87,18 @@ describe('creating a key', () => {
   it('refuses an empty volume list, too many volumes, and entries that are not names', async () => {
     const w = keyWorld();
     expect(await refusal(createAccessKey(w.deps, alice, { volumes: [] }))).toMatchObject({ status: 400, details: { field: 'volumes' } });
-    expect(await refusal(createAccessKey(w.deps, alice, { volumes: Array.from({ length: 51 }, (_, i) => `v-${i}`) }))).toMatchObject({ status: 400, details: { field: 'volumes' } });
-    expect(await refusal(createAccessKey(w.deps, alice, { volumes: ['ok', ''] }))).toMatchObject({ status: 400, details: { field: 'volumes.1' } });
-    expect(await refusal(createAccessKey(w.deps, alice, { volumes: ['a\nb'] }))).toMatchObject({ status: 400, details: { field: 'volumes.0' } });
+    expect(await refusal(createAccessKey(w.deps, alice, { volumes: Array.from({ length: 51 }, (_, i) => `v-${i}`) }))).toMatchObject({
+      status: 400,
+      details: { field: 'volumes' },
+    });
+    expect(await refusal(createAccessKey(w.deps, alice, { volumes: ['ok', ''] }))).toMatchObject({
+      status: 400,
+      details: { field: 'volumes.1' },
+    });
+    expect(await refusal(createAccessKey(w.deps, alice, { volumes: ['a\nb'] }))).toMatchObject({
+      status: 400,
+      details: { field: 'volumes.0' },
+    });
   });
 
   it('refuses a requireMfa volume to a caller signed in without MFA, audited as denied; with MFA the key keeps the amr', async () => {
@@ -95,7 +107,9 @@ describe('creating a key', () => {
     const error = await refusal(createAccessKey(w.deps, alice, { volumes: ['clinical'] }));
     expect(error).toMatchObject({ status: 403, code: 'MfaRequired' });
     expect(w.store.keys.size).toBe(0);
-    expect(w.audit.of(guarded.id)).toMatchObject([{ action: 'access-key.create', outcome: 'denied', subject: 'alice', detail: { reason: 'MfaRequired' } }]);
+    expect(w.audit.of(guarded.id)).toMatchObject([
+      { action: 'access-key.create', outcome: 'denied', subject: 'alice', detail: { reason: 'MfaRequired' } },
+    ]);
     const created = await createAccessKey(w.deps, keyCaller('alice', { authMethods: ['pwd', 'mfa'] }), { volumes: ['clinical'] });
     expect(w.store.keys.get(created.accessKeyId)!.authMethods).toEqual(['pwd', 'mfa']);
   });
@@ -108,7 +122,15 @@ describe('creating a key', () => {
     const limited = await createAccessKey(w.deps, { ...alice, log }, { volumes: ['genomes', 'reads'] });
     for (const volume of [a, b]) {
       expect(w.audit.of(volume.id)).toEqual([
-        { volumeId: volume.id, at: T0.toISOString(), subject: 'alice', action: 'access-key.create', outcome: 'succeeded', requestId: 'req-alice', detail: { accessKeyId: limited.accessKeyId, expiresAt: limited.expiresAt } },
+        {
+          volumeId: volume.id,
+          at: T0.toISOString(),
+          subject: 'alice',
+          action: 'access-key.create',
+          outcome: 'succeeded',
+          requestId: 'req-alice',
+          detail: { accessKeyId: limited.accessKeyId, expiresAt: limited.expiresAt },
+        },
       ]);
     }
     const unlimited = await createAccessKey(w.deps, { ...alice, log });
@@ -124,8 +146,14 @@ describe('creating a key', () => {
   it('does not hand out a key it could not audit: key and events are one write, so the outage leaves no key', async () => {
     const w = keyWorld();
     await w.volume('genomes', 'alice');
-    w.store.auditLog = { record: async () => Promise.reject(new DependencyUnavailable('The audit log did not answer.', 'AuditLogUnavailable')), list: w.audit.list.bind(w.audit) };
-    expect(await refusal(createAccessKey(w.deps, alice, { volumes: ['genomes'] }))).toMatchObject({ status: 503, code: 'AuditLogUnavailable' });
+    w.store.auditLog = {
+      record: async () => Promise.reject(new DependencyUnavailable('The audit log did not answer.', 'AuditLogUnavailable')),
+      list: w.audit.list.bind(w.audit),
+    };
+    expect(await refusal(createAccessKey(w.deps, alice, { volumes: ['genomes'] }))).toMatchObject({
+      status: 503,
+      code: 'AuditLogUnavailable',
+    });
     expect(w.store.keys.size).toBe(0);
   });
 
@@ -152,8 +180,18 @@ describe('listing keys', () => {
     const second = await listAccessKeys(w.deps, alice, { limit: 2, nextToken: first.nextToken! });
     expect(second.nextToken).toBeUndefined();
     const listed = [...first.items, ...second.items];
-    expect(listed.map((k) => k.accessKeyId)).toEqual(mine.slice(1).reverse().map((k) => k.accessKeyId));
-    expect(listed[0]).toEqual({ accessKeyId: mine[4]!.accessKeyId, createdAt: mine[4]!.createdAt, expiresAt: mine[4]!.expiresAt, status: 'active' });
+    expect(listed.map((k) => k.accessKeyId)).toEqual(
+      mine
+        .slice(1)
+        .reverse()
+        .map((k) => k.accessKeyId),
+    );
+    expect(listed[0]).toEqual({
+      accessKeyId: mine[4]!.accessKeyId,
+      createdAt: mine[4]!.createdAt,
+      expiresAt: mine[4]!.expiresAt,
+      status: 'active',
+    });
     const text = JSON.stringify(listed);
     for (const key of mine) expect(text).not.toContain(key.secretAccessKey);
     expect(text).not.toMatch(/salt/);
@@ -215,10 +253,15 @@ describe('revoking a key', () => {
     const w = keyWorld();
     await w.volume('genomes', 'alice');
     const created = await createAccessKey(w.deps, alice, { volumes: ['genomes'] });
-    w.deps.audit = { record: async () => Promise.reject(new DependencyUnavailable('The audit log did not answer.', 'AuditLogUnavailable')), list: w.audit.list.bind(w.audit) };
+    w.deps.audit = {
+      record: async () => Promise.reject(new DependencyUnavailable('The audit log did not answer.', 'AuditLogUnavailable')),
+      list: w.audit.list.bind(w.audit),
+    };
     const log = recordingLog();
     await revokeAccessKey(w.deps, { ...alice, log }, created.accessKeyId);
     expect(w.store.keys.size).toBe(0);
-    expect(log.lines.find((l) => l.level === 'error')).toMatchObject({ fields: { accessKeyId: created.accessKeyId, reason: 'The audit log did not answer.' } });
+    expect(log.lines.find((l) => l.level === 'error')).toMatchObject({
+      fields: { accessKeyId: created.accessKeyId, reason: 'The audit log did not answer.' },
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAccessKey, revokeAccessKey } from '../../../shared/access-keys/operations';
-import { createAccessKeyResolver, type AccessKeyResolverOptions } from '../../../shared/access-keys/resolver';
+import { type AccessKeyResolverOptions, createAccessKeyResolver } from '../../../shared/access-keys/resolver';
 import { DependencyUnavailable } from '../../../shared/errors';
 import { keyCaller, keyWorld, MASTER } from './fakes';
 
@@ -47,7 +47,8 @@ describe('resolving a key', () => {
     const { resolver, store } = setup();
     expect(await resolver.resolve(UNKNOWN)).toBeUndefined();
     expect(store.gets).toBe(1);
-    for (const id of ['AKIAIOSFODNN7EXAMPLE', 'eyJhbGciOiJSUzI1NiJ9.e30.sig', '', 'vgakaaaaaaaaaaaaaaaa']) expect(await resolver.resolve(id)).toBeUndefined();
+    for (const id of ['AKIAIOSFODNN7EXAMPLE', 'eyJhbGciOiJSUzI1NiJ9.e30.sig', '', 'vgakaaaaaaaaaaaaaaaa'])
+      expect(await resolver.resolve(id)).toBeUndefined();
     expect(store.gets).toBe(1);
     expect(resolver.stats()).toMatchObject({ malformed: 4, size: 1 });
   });
@@ -115,7 +116,15 @@ describe('resolver cache', () => {
     expect(store.gets).toBe(1);
     expect(resolver.stats()).toMatchObject({ hits: 1, negativeHits: 1 });
     // A key stored under that id meanwhile is seen once the negative entry has aged out.
-    await store.put({ id: UNKNOWN, owner: 'alice', createdAt: deps.clock.now().toISOString(), expiresAt: '2099-01-01T00:00:00.000Z', salt: 's', authMethods: [], status: 'active' });
+    await store.put({
+      id: UNKNOWN,
+      owner: 'alice',
+      createdAt: deps.clock.now().toISOString(),
+      expiresAt: '2099-01-01T00:00:00.000Z',
+      salt: 's',
+      authMethods: [],
+      status: 'active',
+    });
     expect(await resolver.resolve(UNKNOWN)).toBeUndefined();
     clock.advance(5_000);
     expect((await resolver.resolve(UNKNOWN))?.subject).toBe('alice');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { accessKeysPageQuery, createAccessKeyBody } from '../../../shared/access-keys/schemas';
-import { validate } from '../../../shared/http/body';
 import type { AppError } from '../../../shared/errors';
+import { validate } from '../../../shared/http/body';
 
 function problem(body: unknown): { field: unknown; message: string } {
   try {
@@ -16,7 +16,10 @@ function problem(body: unknown): { field: unknown; message: string } {
 describe('createAccessKeyBody', () => {
   it('accepts an empty body, volumes by name or id, and expiresIn from 15 minutes to 30 days', () => {
     expect(validate(createAccessKeyBody, {})).toEqual({});
-    expect(validate(createAccessKeyBody, { volumes: ['genomes', 'vol-abc'], expiresIn: 900 })).toEqual({ volumes: ['genomes', 'vol-abc'], expiresIn: 900 });
+    expect(validate(createAccessKeyBody, { volumes: ['genomes', 'vol-abc'], expiresIn: 900 })).toEqual({
+      volumes: ['genomes', 'vol-abc'],
+      expiresIn: 900,
+    });
     expect(validate(createAccessKeyBody, { expiresIn: 2_592_000 })).toEqual({ expiresIn: 2_592_000 });
   });
 
@@ -34,9 +37,13 @@ describe('createAccessKeyBody', () => {
   });
 
   it('describes every field, for the OpenAPI document', () => {
-    const schema = z.toJSONSchema(createAccessKeyBody, { io: 'input' }) as { description?: string; properties: Record<string, { description?: string }> };
+    const schema = z.toJSONSchema(createAccessKeyBody, { io: 'input' }) as {
+      description?: string;
+      properties: Record<string, { description?: string }>;
+    };
     expect(schema.description).toContain('once');
-    for (const [name, property] of Object.entries(schema.properties)) expect({ name, described: Boolean(property.description) }).toEqual({ name, described: true });
+    for (const [name, property] of Object.entries(schema.properties))
+      expect({ name, described: Boolean(property.description) }).toEqual({ name, described: true });
   });
 });
 

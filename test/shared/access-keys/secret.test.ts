@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DependencyUnavailable } from '../../../shared/errors';
 import { accessKeysDisabled, deriveSecret, requireMasterKey, SECRET_LENGTH, secretsEqual } from '../../../shared/access-keys/secret';
+import { DependencyUnavailable } from '../../../shared/errors';
 import { MASTER } from './fakes';
 
 const ID = 'VGAKEXAMPLE234567ABC';

@@ -23,7 +23,11 @@ function gatewayCredentials(stack: TestStack, sessionName: string) {
 }
 
 export function gatewayDynamo(stack: TestStack): DynamoDBClient {
-  return new DynamoDBClient({ endpoint: stack.info.awsEndpoint, region: stack.info.region, credentials: gatewayCredentials(stack, 'adapter-test') });
+  return new DynamoDBClient({
+    endpoint: stack.info.awsEndpoint,
+    region: stack.info.region,
+    credentials: gatewayCredentials(stack, 'adapter-test'),
+  });
 }
 
 /** An STS client factory as the issuer takes it: our service's session, the local endpoint. */
@@ -41,23 +45,62 @@ export async function closedPort(): Promise<number> {
   return port;
 }
 
-export function trustRequiringExternalId(stack: TestStack, externalId: string, actions = ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession']) {
+export function trustRequiringExternalId(
+  stack: TestStack,
+  externalId: string,
+  actions = ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'],
+) {
   return {
     Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { AWS: stack.info.gatewayPrincipalArn }, Action: actions, Condition: { StringEquals: { 'sts:ExternalId': externalId } } }],
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { AWS: stack.info.gatewayPrincipalArn },
+        Action: actions,
+        Condition: { StringEquals: { 'sts:ExternalId': externalId } },
+      },
+    ],
   };
 }
 
 /** Creates a role in customer 0's account with /usr/bin/aws; returns its ARN. */
-export async function createCustomerRole(stack: TestStack, roleName: string, trust: object, permissions?: object, maxSessionSeconds = 3600): Promise<string> {
+export async function createCustomerRole(
+  stack: TestStack,
+  roleName: string,
+  trust: object,
+  permissions?: object,
+  maxSessionSeconds = 3600,
+): Promise<string> {
   const customer = stack.customerEnv(0);
   const trustFile = join(stack.dataDir, `${roleName}-trust.json`);
   writeFileSync(trustFile, JSON.stringify(trust));
-  const created = JSON.parse(await stack.aws(customer, 'iam', 'create-role', '--role-name', roleName, '--max-session-duration', String(maxSessionSeconds), '--assume-role-policy-document', `file://${trustFile}`));
+  const created = JSON.parse(
+    await stack.aws(
+      customer,
+      'iam',
+      'create-role',
+      '--role-name',
+      roleName,
+      '--max-session-duration',
+      String(maxSessionSeconds),
+      '--assume-role-policy-document',
+      `file://${trustFile}`,
+    ),
+  );
   if (permissions) {
     const permissionsFile = join(stack.dataDir, `${roleName}-permissions.json`);
     writeFileSync(permissionsFile, JSON.stringify(permissions));
-    await stack.aws(customer, 'iam', 'put-role-policy', '--role-name', roleName, '--policy-name', 'volume', '--policy-document', `file://${permissionsFile}`);
+    await stack.aws(
+      customer,
+      'iam',
+      'put-role-policy',
+      '--role-name',
+      roleName,
+      '--policy-name',
+      'volume',
+      '--policy-document',
+      `file://${permissionsFile}`,
+    );
   }
   return created.Role.Arn as string;
 }

@@ -8,10 +8,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NotFound, ValidationFailed } from '../../../shared/errors';
 import { createS3MultipartStore } from '../../../shared/adapters/s3-multipart-store';
 import { createS3UrlSigner } from '../../../shared/adapters/s3-url-signer';
 import { createStsCredentialIssuer } from '../../../shared/adapters/sts-credential-issuer';
+import { NotFound, ValidationFailed } from '../../../shared/errors';
 import type { CompletedPart, MultipartStore, UrlSigner } from '../../../shared/vending/ports';
 import { S3AccessDenied, type TemporaryCredentials } from '../../../shared/volumes/ports';
 import { startTestStack, type TestStack } from '../../support/local-stack';
@@ -34,16 +34,32 @@ beforeAll(async () => {
     Version: '2012-10-17',
     Statement: [
       { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [`arn:aws:s3:::${bucket}`] },
-      { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], Resource: [`arn:aws:s3:::${bucket}/project/*`] },
+      {
+        Effect: 'Allow',
+        Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+        Resource: [`arn:aws:s3:::${bucket}/project/*`],
+      },
     ],
   });
   const issuer = createStsCredentialIssuer({ client: gatewaySts(stack) });
-  credentials = await issuer.assumeRole({ roleArn, sessionName: 'vg-uploads', externalId: EXTERNAL_ID, durationSeconds: 3600, region: stack.info.region });
+  credentials = await issuer.assumeRole({
+    roleArn,
+    sessionName: 'vg-uploads',
+    externalId: EXTERNAL_ID,
+    durationSeconds: 3600,
+    region: stack.info.region,
+  });
   // No endpoint given: the SDK finds the local one in AWS_ENDPOINT_URL, as a deployed handler finds AWS's.
   store = createS3MultipartStore({ forcePathStyle: true });
   signer = createS3UrlSigner({ forcePathStyle: true });
   const { accessKeyId, secretAccessKey } = stack.info.customers[0]!;
-  customerS3 = new S3Client({ endpoint: stack.info.awsEndpoint, region: stack.info.region, forcePathStyle: true, credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1 });
+  customerS3 = new S3Client({
+    endpoint: stack.info.awsEndpoint,
+    region: stack.info.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId, secretAccessKey },
+    maxAttempts: 1,
+  });
 }, 120_000);
 
 afterAll(() => {
@@ -58,7 +74,15 @@ async function uploadParts(key: string, uploadId: string, bodies: Uint8Array[]):
   const parts: CompletedPart[] = [];
   for (const [index, body] of bodies.entries()) {
     const partNumber = index + 1;
-    const url = await signer.presign({ ...target(key), credentials, method: 'PUT', uploadId, partNumber, expiresInSeconds: 600, signingDate: new Date() });
+    const url = await signer.presign({
+      ...target(key),
+      credentials,
+      method: 'PUT',
+      uploadId,
+      partNumber,
+      expiresInSeconds: 600,
+      signingDate: new Date(),
+    });
     const response = await fetch(url, { method: 'PUT', body });
     expect(response.status).toBe(200);
     parts.push({ partNumber, etag: response.headers.get('etag')! });
@@ -108,7 +132,9 @@ describe('S3’s refusals, as the port documents them', () => {
   });
 
   it('an upload id S3 never gave: NotFound(UploadNotFound)', async () => {
-    const error = await failure(store.complete(credentials, { ...target('project/never.bin'), uploadId: 'not-an-upload', parts: [{ partNumber: 1, etag: '"0"' }] }));
+    const error = await failure(
+      store.complete(credentials, { ...target('project/never.bin'), uploadId: 'not-an-upload', parts: [{ partNumber: 1, etag: '"0"' }] }),
+    );
     expect(error).toMatchObject({ status: 404, code: 'UploadNotFound' });
   });
 
@@ -116,12 +142,16 @@ describe('S3’s refusals, as the port documents them', () => {
     const key = 'project/tampered.bin';
     const { uploadId } = await store.create(credentials, target(key));
     const [part] = await uploadParts(key, uploadId, [randomBytes(2048)]);
-    const error = await failure(store.complete(credentials, { ...target(key), uploadId, parts: [{ partNumber: 1, etag: `"${'0'.repeat(32)}"` }] }));
+    const error = await failure(
+      store.complete(credentials, { ...target(key), uploadId, parts: [{ partNumber: 1, etag: `"${'0'.repeat(32)}"` }] }),
+    );
     expect(error).toBeInstanceOf(ValidationFailed);
     expect(error).toMatchObject({ status: 400, code: 'InvalidPart', details: { field: 'parts' } });
     expect((error as Error).message).toMatch(/ETag/);
     // The upload is still there: completed with the right ETag, it succeeds.
-    await expect(store.complete(credentials, { ...target(key), uploadId, parts: [part!] })).resolves.toMatchObject({ etag: expect.any(String) });
+    await expect(store.complete(credentials, { ...target(key), uploadId, parts: [part!] })).resolves.toMatchObject({
+      etag: expect.any(String),
+    });
   });
 
   it('parts out of order: ValidationFailed on parts, code InvalidPartOrder', async () => {

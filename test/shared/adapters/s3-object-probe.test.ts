@@ -9,7 +9,7 @@ import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3ObjectProbe } from '../../../shared/adapters/s3-object-probe';
 import { createStsCredentialIssuer } from '../../../shared/adapters/sts-credential-issuer';
-import { S3AccessDenied, type ObjectProbe, type TemporaryCredentials } from '../../../shared/volumes/ports';
+import { type ObjectProbe, S3AccessDenied, type TemporaryCredentials } from '../../../shared/volumes/ports';
 import { startTestStack, type TestStack } from '../../support/local-stack';
 import { closedPort, createCustomerRole, gatewaySts, trustRequiringExternalId } from './helpers';
 
@@ -29,9 +29,15 @@ beforeAll(async () => {
   writeFileSync(join(stack.dataDir, 'sample.txt'), 'ACGT\n');
   // Independent steps side by side (each /usr/bin/aws call is a second of Python start-up).
   await Promise.all([
-    stack.aws(customer, 's3', 'mb', `s3://${bucket}`).then(() =>
-      Promise.all(['project/sample.txt', 'private/other.txt'].map((key) => stack.aws(customer, 's3', 'cp', join(stack.dataDir, 'sample.txt'), `s3://${bucket}/${key}`))),
-    ),
+    stack
+      .aws(customer, 's3', 'mb', `s3://${bucket}`)
+      .then(() =>
+        Promise.all(
+          ['project/sample.txt', 'private/other.txt'].map((key) =>
+            stack.aws(customer, 's3', 'cp', join(stack.dataDir, 'sample.txt'), `s3://${bucket}/${key}`),
+          ),
+        ),
+      ),
     stack.aws(stack.customerEnv(1), 's3', 'mb', `s3://${otherAccountBucket}`),
   ]);
   const roleArn = await createCustomerRole(stack, 'ProbeAccess', trustRequiringExternalId(stack, EXTERNAL_ID), {
@@ -42,12 +48,26 @@ beforeAll(async () => {
     ],
   });
   const issuer = createStsCredentialIssuer({ client: gatewaySts(stack) });
-  assume = (policy) => issuer.assumeRole({ roleArn, sessionName: 'vg-probe', externalId: EXTERNAL_ID, durationSeconds: 900, region: stack.info.region, policy });
+  assume = (policy) =>
+    issuer.assumeRole({
+      roleArn,
+      sessionName: 'vg-probe',
+      externalId: EXTERNAL_ID,
+      durationSeconds: 900,
+      region: stack.info.region,
+      policy,
+    });
   credentials = await assume();
   // No endpoint given: the SDK finds the local one in AWS_ENDPOINT_URL, as a deployed handler would find AWS's.
   probe = createS3ObjectProbe({ forcePathStyle: true });
   const { accessKeyId, secretAccessKey } = stack.info.customers[0]!;
-  customerS3 = new S3Client({ endpoint: stack.info.awsEndpoint, region: stack.info.region, forcePathStyle: true, credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1 });
+  customerS3 = new S3Client({
+    endpoint: stack.info.awsEndpoint,
+    region: stack.info.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId, secretAccessKey },
+    maxAttempts: 1,
+  });
 }, 120_000);
 
 afterAll(() => {
@@ -85,28 +105,45 @@ describe('within the role’s permissions', () => {
     const scoped = await assume(
       JSON.stringify({
         Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: `arn:aws:s3:::${bucket}`, Condition: { StringLike: { 's3:prefix': ['project/*'] } } }],
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 's3:ListBucket',
+            Resource: `arn:aws:s3:::${bucket}`,
+            Condition: { StringLike: { 's3:prefix': ['project/*'] } },
+          },
+        ],
       }),
     );
     await expect(probe.listPrefix(scoped, { bucket, prefix: 'project', region: stack.info.region })).resolves.toBeUndefined();
-    expect(await denial(probe.listPrefix(scoped, { bucket, prefix: 'private', region: stack.info.region }))).toMatchObject({ code: 'AccessDenied' });
-    expect(await denial(probe.listPrefix(scoped, { bucket, prefix: '', region: stack.info.region }))).toMatchObject({ code: 'AccessDenied' });
+    expect(await denial(probe.listPrefix(scoped, { bucket, prefix: 'private', region: stack.info.region }))).toMatchObject({
+      code: 'AccessDenied',
+    });
+    expect(await denial(probe.listPrefix(scoped, { bucket, prefix: '', region: stack.info.region }))).toMatchObject({
+      code: 'AccessDenied',
+    });
   });
 });
 
 describe('outside the role’s permissions', () => {
   it('refuses a write or a delete outside the prefix: S3AccessDenied(AccessDenied), and changes nothing', async () => {
-    expect(await denial(probe.putObject(credentials, target('private/.volume-gateway-probe'), 'probe'))).toMatchObject({ code: 'AccessDenied' });
+    expect(await denial(probe.putObject(credentials, target('private/.volume-gateway-probe'), 'probe'))).toMatchObject({
+      code: 'AccessDenied',
+    });
     expect(await denial(probe.deleteObject(credentials, target('private/other.txt')))).toMatchObject({ code: 'AccessDenied' });
     expect(await keysUnder('private/')).toEqual(['private/other.txt']);
   });
 
   it('refuses another account’s bucket: S3AccessDenied(AccessDenied)', async () => {
-    expect(await denial(probe.listPrefix(credentials, { bucket: otherAccountBucket, prefix: '', region: stack.info.region }))).toMatchObject({ code: 'AccessDenied' });
+    expect(
+      await denial(probe.listPrefix(credentials, { bucket: otherAccountBucket, prefix: '', region: stack.info.region })),
+    ).toMatchObject({ code: 'AccessDenied' });
   });
 
   it('reports a bucket that does not exist as S3AccessDenied with code NoSuchBucket', async () => {
-    const error = await denial(probe.listPrefix(credentials, { bucket: 'no-such-lab-bucket', prefix: 'project', region: stack.info.region }));
+    const error = await denial(
+      probe.listPrefix(credentials, { bucket: 'no-such-lab-bucket', prefix: 'project', region: stack.info.region }),
+    );
     expect(error.code).toBe('NoSuchBucket');
   });
 });
@@ -123,7 +160,9 @@ describe('when S3 does not answer', () => {
   });
 
   it('passes an abort through as the abort it is', async () => {
-    const error = await probe.listPrefix(credentials, { bucket, prefix: 'project', region: stack.info.region }, AbortSignal.abort()).catch((e: unknown) => e);
+    const error = await probe
+      .listPrefix(credentials, { bucket, prefix: 'project', region: stack.info.region }, AbortSignal.abort())
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'AbortError' });
   });
 });

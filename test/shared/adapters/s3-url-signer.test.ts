@@ -5,8 +5,8 @@
  * Python start-up per /usr/bin/aws call would buy nothing: these checks are about the URLs, not the aws cli).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { join } from 'node:path';
+import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3UrlSigner, type S3UrlSigner } from '../../../shared/adapters/s3-url-signer';
 import { createStsCredentialIssuer } from '../../../shared/adapters/sts-credential-issuer';
@@ -28,7 +28,11 @@ beforeAll(async () => {
   const customer = stack.customerEnv(0);
   await stack.aws(customer, 's3', 'mb', `s3://${bucket}`);
   writeFileSync(join(stack.dataDir, 'reads.fa'), '>read1\nACGTACGT\n');
-  await Promise.all(['project/reads.fa', 'private/other.fa'].map((key) => stack.aws(customer, 's3', 'cp', join(stack.dataDir, 'reads.fa'), `s3://${bucket}/${key}`)));
+  await Promise.all(
+    ['project/reads.fa', 'private/other.fa'].map((key) =>
+      stack.aws(customer, 's3', 'cp', join(stack.dataDir, 'reads.fa'), `s3://${bucket}/${key}`),
+    ),
+  );
   const roleArn = await createCustomerRole(stack, 'SignerAccess', trustRequiringExternalId(stack, EXTERNAL_ID), {
     Version: '2012-10-17',
     Statement: [
@@ -37,11 +41,23 @@ beforeAll(async () => {
     ],
   });
   const issuer = createStsCredentialIssuer({ client: gatewaySts(stack) });
-  credentials = await issuer.assumeRole({ roleArn, sessionName: 'vg-signer', externalId: EXTERNAL_ID, durationSeconds: 3600, region: stack.info.region });
+  credentials = await issuer.assumeRole({
+    roleArn,
+    sessionName: 'vg-signer',
+    externalId: EXTERNAL_ID,
+    durationSeconds: 3600,
+    region: stack.info.region,
+  });
   // No endpoint given: the SDK finds the local one in AWS_ENDPOINT_URL, as a deployed handler finds AWS's.
   signer = createS3UrlSigner({ forcePathStyle: true });
   const { accessKeyId, secretAccessKey } = stack.info.customers[0]!;
-  customerS3 = new S3Client({ endpoint: stack.info.awsEndpoint, region: stack.info.region, forcePathStyle: true, credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1 });
+  customerS3 = new S3Client({
+    endpoint: stack.info.awsEndpoint,
+    region: stack.info.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId, secretAccessKey },
+    maxAttempts: 1,
+  });
 }, 120_000);
 
 afterAll(() => {
@@ -53,7 +69,8 @@ function request(method: PresignRequest['method'], key: string, extra: Partial<P
   return { bucket, key, region: stack.info.region, credentials, method, expiresInSeconds: 300, signingDate: new Date(), ...extra };
 }
 
-const presign = (method: PresignRequest['method'], key: string, extra: Partial<PresignRequest> = {}) => signer.presign(request(method, key, extra));
+const presign = (method: PresignRequest['method'], key: string, extra: Partial<PresignRequest> = {}) =>
+  signer.presign(request(method, key, extra));
 
 async function s3Code(response: Response): Promise<string | undefined> {
   return /<Code>([^<]+)<\/Code>/.exec(await response.text())?.[1];
@@ -104,7 +121,11 @@ describe('presigned GET', () => {
 
 describe('presigned PUT', () => {
   it('carries no checksum parameter a browser cannot satisfy', async () => {
-    for (const url of [await presign('PUT', 'project/a.txt'), await presign('PUT', 'project/a.txt', { contentType: 'text/plain' }), await presign('PUT', 'project/a.txt', { uploadId: 'u1', partNumber: 1 })]) {
+    for (const url of [
+      await presign('PUT', 'project/a.txt'),
+      await presign('PUT', 'project/a.txt', { contentType: 'text/plain' }),
+      await presign('PUT', 'project/a.txt', { uploadId: 'u1', partNumber: 1 }),
+    ]) {
       const names = [...new URL(url).searchParams.keys()].map((n) => n.toLowerCase());
       expect(names.filter((n) => n.startsWith('x-amz-checksum') || n === 'x-amz-sdk-checksum-algorithm')).toEqual([]);
     }
@@ -188,8 +209,14 @@ describe('options and misuse', () => {
 
   it('keeps at most maxClients signing clients, one per session and region', async () => {
     const bounded = createS3UrlSigner({ forcePathStyle: true, maxClients: 2 });
-    const session = (id: string): TemporaryCredentials => ({ accessKeyId: id, secretAccessKey: `secret-${id}`, sessionToken: `token-${id}`, expiration: new Date(Date.now() + 3600_000) });
-    for (const id of ['ASIAONE', 'ASIATWO', 'ASIAONE', 'ASIATHREE']) await bounded.presign({ ...request('GET', 'project/x'), credentials: session(id) });
+    const session = (id: string): TemporaryCredentials => ({
+      accessKeyId: id,
+      secretAccessKey: `secret-${id}`,
+      sessionToken: `token-${id}`,
+      expiration: new Date(Date.now() + 3600_000),
+    });
+    for (const id of ['ASIAONE', 'ASIATWO', 'ASIAONE', 'ASIATHREE'])
+      await bounded.presign({ ...request('GET', 'project/x'), credentials: session(id) });
     expect(bounded.size).toBe(2);
     bounded.clear();
     expect(bounded.size).toBe(0);

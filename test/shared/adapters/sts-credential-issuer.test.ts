@@ -3,7 +3,7 @@
  * assuming a customer's role that a customer set up with /usr/bin/aws, and a web-identity role
  * assumed with a user's token and no credentials of ours at all.
  */
-import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStsCredentialIssuer, resetStsClients } from '../../../shared/adapters/sts-credential-issuer';
 import { AssumeRoleRefused, type CredentialIssuer } from '../../../shared/volumes/ports';
@@ -23,18 +23,34 @@ beforeAll(async () => {
   roleArn = await createCustomerRole(stack, 'VolumeGatewayAccess', trustRequiringExternalId(stack, EXTERNAL_ID));
   narrowTrustRoleArn = await createCustomerRole(stack, 'AssumeOnly', trustRequiringExternalId(stack, EXTERNAL_ID, ['sts:AssumeRole']));
   const issuerHost = stack.info.issuer.replace(/^https?:\/\//, '');
-  await stack.aws(stack.customerEnv(0), 'iam', 'create-open-id-connect-provider', '--url', stack.info.issuer, '--client-id-list', stack.info.audience, '--thumbprint-list', 'a'.repeat(40));
-  webRoleArn = await createCustomerRole(stack, 'WebReader', {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Federated: `arn:aws:iam::111111111111:oidc-provider/${issuerHost}` },
-        Action: 'sts:AssumeRoleWithWebIdentity',
-        Condition: { StringEquals: { [`${issuerHost}:aud`]: stack.info.audience, [`${issuerHost}:sub`]: 'alice' } },
-      },
-    ],
-  }, undefined, 43_200);
+  await stack.aws(
+    stack.customerEnv(0),
+    'iam',
+    'create-open-id-connect-provider',
+    '--url',
+    stack.info.issuer,
+    '--client-id-list',
+    stack.info.audience,
+    '--thumbprint-list',
+    'a'.repeat(40),
+  );
+  webRoleArn = await createCustomerRole(
+    stack,
+    'WebReader',
+    {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Federated: `arn:aws:iam::111111111111:oidc-provider/${issuerHost}` },
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Condition: { StringEquals: { [`${issuerHost}:aud`]: stack.info.audience, [`${issuerHost}:sub`]: 'alice' } },
+        },
+      ],
+    },
+    undefined,
+    43_200,
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -64,7 +80,9 @@ async function refusal(promise: Promise<unknown>): Promise<AssumeRoleRefused> {
 
 describe('assumeRole', () => {
   it('returns working credentials for the right external id, living as long as asked', async () => {
-    const credentials = await issuer.assumeRole(request({ durationSeconds: 1800, sourceIdentity: 'alice@example.org', tags: { volume: 'vol-1', subject: 'alice' } }));
+    const credentials = await issuer.assumeRole(
+      request({ durationSeconds: 1800, sourceIdentity: 'alice@example.org', tags: { volume: 'vol-1', subject: 'alice' } }),
+    );
     expect(credentials.sessionToken).toBeTruthy();
     const lifetime = credentials.expiration.getTime() - Date.now();
     expect(lifetime).toBeGreaterThan(1790_000);
@@ -85,12 +103,18 @@ describe('assumeRole', () => {
 
   it('sends session tags and the source identity, which the role’s trust policy must allow', async () => {
     await expect(issuer.assumeRole(request({ roleArn: narrowTrustRoleArn }))).resolves.toBeDefined();
-    expect(await refusal(issuer.assumeRole(request({ roleArn: narrowTrustRoleArn, tags: { volume: 'vol-1' } })))).toMatchObject({ code: 'AccessDenied' });
-    expect(await refusal(issuer.assumeRole(request({ roleArn: narrowTrustRoleArn, sourceIdentity: 'alice' })))).toMatchObject({ code: 'AccessDenied' });
+    expect(await refusal(issuer.assumeRole(request({ roleArn: narrowTrustRoleArn, tags: { volume: 'vol-1' } })))).toMatchObject({
+      code: 'AccessDenied',
+    });
+    expect(await refusal(issuer.assumeRole(request({ roleArn: narrowTrustRoleArn, sourceIdentity: 'alice' })))).toMatchObject({
+      code: 'AccessDenied',
+    });
   });
 
   it('sends the session policy: one STS cannot parse is refused (MalformedPolicyDocument)', async () => {
-    expect(await refusal(issuer.assumeRole(request({ policy: '{"Version": "2012-10-17", "Statement": "nope"' })))).toMatchObject({ code: 'MalformedPolicyDocument' });
+    expect(await refusal(issuer.assumeRole(request({ policy: '{"Version": "2012-10-17", "Statement": "nope"' })))).toMatchObject({
+      code: 'MalformedPolicyDocument',
+    });
   });
 
   it('works with the default clients too: endpoint and credentials from the environment, as on Lambda', async () => {
@@ -111,7 +135,13 @@ describe('assumeRoleWithWebIdentity', () => {
         },
       }),
   });
-  const web = (token: string) => ({ roleArn: webRoleArn, sessionName: 'web', webIdentityToken: token, durationSeconds: 7200, region: stack.info.region });
+  const web = (token: string) => ({
+    roleArn: webRoleArn,
+    sessionName: 'web',
+    webIdentityToken: token,
+    durationSeconds: 7200,
+    region: stack.info.region,
+  });
 
   it('returns credentials for the trusted subject’s token without any caller credentials, beyond the 1-hour chaining cap', async () => {
     const credentials = await anonymous.assumeRoleWithWebIdentity(web(stack.token({ sub: 'alice' })));
@@ -120,8 +150,12 @@ describe('assumeRoleWithWebIdentity', () => {
   });
 
   it('refuses another subject (AccessDenied) and another audience (InvalidIdentityToken)', async () => {
-    expect(await refusal(anonymous.assumeRoleWithWebIdentity(web(stack.token({ sub: 'mallory' }))))).toMatchObject({ code: 'AccessDenied' });
-    expect(await refusal(anonymous.assumeRoleWithWebIdentity(web(stack.token({ sub: 'alice' }, { audience: 'another-app' }))))).toMatchObject({ code: 'InvalidIdentityToken' });
+    expect(await refusal(anonymous.assumeRoleWithWebIdentity(web(stack.token({ sub: 'mallory' }))))).toMatchObject({
+      code: 'AccessDenied',
+    });
+    expect(
+      await refusal(anonymous.assumeRoleWithWebIdentity(web(stack.token({ sub: 'alice' }, { audience: 'another-app' })))),
+    ).toMatchObject({ code: 'InvalidIdentityToken' });
   });
 });
 
@@ -129,10 +163,28 @@ describe('when STS does not answer', () => {
   it('rejects with DependencyUnavailable (StsUnavailable), not a refusal', async () => {
     const port = await closedPort();
     const unreachable = createStsCredentialIssuer({
-      client: (region) => new STSClient({ endpoint: `http://127.0.0.1:${port}`, region, maxAttempts: 2, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' } }),
+      client: (region) =>
+        new STSClient({
+          endpoint: `http://127.0.0.1:${port}`,
+          region,
+          maxAttempts: 2,
+          credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' },
+        }),
     });
-    await expect(unreachable.assumeRole(request())).rejects.toMatchObject({ status: 503, code: 'StsUnavailable', message: 'STS did not answer; try again shortly.' });
-    await expect(unreachable.assumeRoleWithWebIdentity({ roleArn: webRoleArn, sessionName: 'web', webIdentityToken: 'x.y.z', durationSeconds: 900, region: 'us-east-1' })).rejects.toMatchObject({
+    await expect(unreachable.assumeRole(request())).rejects.toMatchObject({
+      status: 503,
+      code: 'StsUnavailable',
+      message: 'STS did not answer; try again shortly.',
+    });
+    await expect(
+      unreachable.assumeRoleWithWebIdentity({
+        roleArn: webRoleArn,
+        sessionName: 'web',
+        webIdentityToken: 'x.y.z',
+        durationSeconds: 900,
+        region: 'us-east-1',
+      }),
+    ).rejects.toMatchObject({
       code: 'StsUnavailable',
     });
   });

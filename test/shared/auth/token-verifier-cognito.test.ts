@@ -1,10 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { beforeEach, describe, expect, it } from 'vitest';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { signToken } from '../../../local/oidc/token';
 import { createTokenVerifier, type TokenVerifier } from '../../../shared/auth/token-verifier';
 import { loadAuthConfig } from '../../../shared/config';
 import { Unauthenticated } from '../../../shared/errors';
-import { signToken } from '../../../local/oidc/token';
 
 // Cognito cannot be reached from here: the verifier gets a JWKS cache filled with a local key, and a
 // fetcher that fails the test if the verifier ever tries to go to AWS.
@@ -17,7 +17,13 @@ const KID = 'cognito-test-key';
 let fetched: string[];
 
 function verifierFor(tokenUse: 'id' | 'access'): TokenVerifier {
-  const auth = loadAuthConfig({ AUTH_MODE: 'cognito', COGNITO_USER_POOL_ID: POOL, COGNITO_CLIENT_ID: CLIENT, COGNITO_TOKEN_USE: tokenUse, AWS_REGION: 'us-east-1' });
+  const auth = loadAuthConfig({
+    AUTH_MODE: 'cognito',
+    COGNITO_USER_POOL_ID: POOL,
+    COGNITO_CLIENT_ID: CLIENT,
+    COGNITO_TOKEN_USE: tokenUse,
+    AWS_REGION: 'us-east-1',
+  });
   const jwksCache = new SimpleJwksCache({
     fetcher: {
       fetch: async (uri: string) => {
@@ -26,7 +32,9 @@ function verifierFor(tokenUse: 'id' | 'access'): TokenVerifier {
       },
     },
   });
-  jwksCache.addJwks(`${ISSUER}/.well-known/jwks.json`, { keys: [{ ...publicKey.export({ format: 'jwk' }), kid: KID, alg: 'RS256', use: 'sig' } as never] });
+  jwksCache.addJwks(`${ISSUER}/.well-known/jwks.json`, {
+    keys: [{ ...publicKey.export({ format: 'jwk' }), kid: KID, alg: 'RS256', use: 'sig' } as never],
+  });
   return createTokenVerifier(auth, { jwksCache });
 }
 
@@ -68,7 +76,10 @@ describe('in cognito mode', () => {
   });
 
   it('an access token for another app client is refused as WrongAudience', async () => {
-    expect(await refusedWith(verifierFor('access'), accessToken({ client_id: 'client-b' }))).toEqual({ code: 'WrongAudience', status: 401 });
+    expect(await refusedWith(verifierFor('access'), accessToken({ client_id: 'client-b' }))).toEqual({
+      code: 'WrongAudience',
+      status: 401,
+    });
   });
 
   it('an ID token where access tokens are configured is refused as WrongTokenUse', async () => {

@@ -1,15 +1,15 @@
-import { generateKeyPairSync, createHmac } from 'node:crypto';
+import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FetchError } from 'aws-jwt-verify/error';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DevIssuer, startDevIssuer } from '../../../local/oidc/issuer';
+import { loadOrCreateSigningKey, signToken } from '../../../local/oidc/token';
 import { createJwksFetcher } from '../../../shared/auth/jwks-fetcher';
 import { bearerToken, createTokenVerifier, type TokenVerifier } from '../../../shared/auth/token-verifier';
 import { ConfigError, loadAuthConfig } from '../../../shared/config';
 import { Unauthenticated } from '../../../shared/errors';
-import { startDevIssuer, type DevIssuer } from '../../../local/oidc/issuer';
-import { loadOrCreateSigningKey, signToken } from '../../../local/oidc/token';
 
 const AUDIENCE = 'volume-gateway-test';
 const HOUR = 3600_000;
@@ -71,7 +71,9 @@ describe('a token from the trusted issuer', () => {
   });
 
   it('is accepted when its audience list includes ours', async () => {
-    await expect(verifier.verify(issuer.sign({ sub: 'alice' }, { audience: ['other-app', AUDIENCE] }))).resolves.toMatchObject({ subject: 'alice' });
+    await expect(verifier.verify(issuer.sign({ sub: 'alice' }, { audience: ['other-app', AUDIENCE] }))).resolves.toMatchObject({
+      subject: 'alice',
+    });
   });
 });
 
@@ -94,7 +96,8 @@ describe('the Authorization header', () => {
 describe('a token that must be refused', () => {
   it('garbage is MalformedToken', () => expectRefused('not-a-jwt', 'MalformedToken'));
 
-  it('expired is TokenExpired', () => expectRefused(issuer.sign({ sub: 'alice' }, { now: new Date(Date.now() - 2 * HOUR), ttlSeconds: 3600 }), 'TokenExpired'));
+  it('expired is TokenExpired', () =>
+    expectRefused(issuer.sign({ sub: 'alice' }, { now: new Date(Date.now() - 2 * HOUR), ttlSeconds: 3600 }), 'TokenExpired'));
 
   it('not yet valid (nbf in the future) is TokenNotYetValid', () =>
     expectRefused(issuer.sign({ sub: 'alice' }, { now: new Date(Date.now() + HOUR) }), 'TokenNotYetValid'));
@@ -102,7 +105,8 @@ describe('a token that must be refused', () => {
   it('from another issuer, though signed with the trusted key, is WrongIssuer', () =>
     expectRefused(issuer.sign({ sub: 'alice' }, { issuer: 'https://idp.example.org' }), 'WrongIssuer'));
 
-  it('for another audience is WrongAudience', () => expectRefused(issuer.sign({ sub: 'alice' }, { audience: 'other-app' }), 'WrongAudience'));
+  it('for another audience is WrongAudience', () =>
+    expectRefused(issuer.sign({ sub: 'alice' }, { audience: 'other-app' }), 'WrongAudience'));
 
   it('with a tampered payload is InvalidSignature', async () => {
     const [header, payload, signature] = issuer.sign({ sub: 'alice', groups: ['lab-a'] }).split('.');
@@ -148,14 +152,28 @@ describe('a token that must be refused', () => {
 
   it('without a subject is InvalidClaims', async () => {
     const key = await loadOrCreateSigningKey(dataDir);
-    const token = signToken({ ...key, issuer: issuer.issuer, audience: AUDIENCE, sub: 'alice', now: new Date(), extraClaims: { sub: undefined } });
+    const token = signToken({
+      ...key,
+      issuer: issuer.issuer,
+      audience: AUDIENCE,
+      sub: 'alice',
+      now: new Date(),
+      extraClaims: { sub: undefined },
+    });
     expect(decode(token.split('.')[1]!)).not.toHaveProperty('sub');
     await expectRefused(token, 'InvalidClaims');
   });
 
   it('without an expiry is InvalidClaims', async () => {
     const key = await loadOrCreateSigningKey(dataDir);
-    const token = signToken({ ...key, issuer: issuer.issuer, audience: AUDIENCE, sub: 'alice', now: new Date(), extraClaims: { exp: undefined } });
+    const token = signToken({
+      ...key,
+      issuer: issuer.issuer,
+      audience: AUDIENCE,
+      sub: 'alice',
+      now: new Date(),
+      extraClaims: { exp: undefined },
+    });
     expect(decode(token.split('.')[1]!)).not.toHaveProperty('exp');
     await expectRefused(token, 'InvalidClaims');
   });
@@ -187,13 +205,20 @@ describe('plain-HTTP signing keys', () => {
   });
 
   it('at a non-loopback OIDC_JWKS_URI are refused by the configuration, naming that variable', () => {
-    const error = configError({ ...oidcEnv, OIDC_ISSUER: 'https://idp.example.org', OIDC_JWKS_URI: 'http://example.org/jwks.json', JWKS_ALLOW_HTTP_LOOPBACK: 'true' });
+    const error = configError({
+      ...oidcEnv,
+      OIDC_ISSUER: 'https://idp.example.org',
+      OIDC_JWKS_URI: 'http://example.org/jwks.json',
+      JWKS_ALLOW_HTTP_LOOPBACK: 'true',
+    });
     expect(error.variable).toBe('OIDC_JWKS_URI');
     expect(error.message).toContain('OIDC_JWKS_URI');
   });
 
   it('from a non-loopback host are refused by the fetcher even when loopback HTTP is allowed', async () => {
-    await expect(createJwksFetcher({ allowHttpLoopback: true }).fetch('http://example.org/.well-known/jwks.json')).rejects.toBeInstanceOf(FetchError);
+    await expect(createJwksFetcher({ allowHttpLoopback: true }).fetch('http://example.org/.well-known/jwks.json')).rejects.toBeInstanceOf(
+      FetchError,
+    );
   });
 
   it('from the loopback issuer are refused by the fetcher unless allowed', async () => {

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { Identity } from '../../../shared/auth/identity';
 import type { TokenVerifier } from '../../../shared/auth/token-verifier';
 import { Unauthenticated } from '../../../shared/errors';
-import { createLogger } from '../../../shared/log';
-import { route, type HttpDeps } from '../../../shared/http/route';
+import { type HttpDeps, route } from '../../../shared/http/route';
 import { ok } from '../../../shared/http/types';
+import { createLogger } from '../../../shared/log';
 
 function event(requestId: string, token?: string): APIGatewayProxyEventV2 {
   return {

@@ -1,5 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
-import { DIMENSION_NAMES, METRICS, MetricsRecorder, NAMESPACE, OTHER, withMetrics, countMetric, type EmfDocument } from '../../../shared/metrics';
+import {
+  countMetric,
+  DIMENSION_NAMES,
+  type EmfDocument,
+  METRICS,
+  MetricsRecorder,
+  NAMESPACE,
+  OTHER,
+  withMetrics,
+} from '../../../shared/metrics';
 
 /** Now, to the second: CloudWatch (and Powertools, which warns) takes timestamps up to 14 days old and 2 hours ahead. */
 const at = new Date(Math.floor(Date.now() / 1000) * 1000);
@@ -43,7 +52,18 @@ describe('EMF metrics', () => {
     expect(written).toHaveLength(2);
     written.forEach(expectValidEmf);
     expect(written[0]).toMatchObject({
-      _aws: { CloudWatchMetrics: [{ Namespace: 'VolumeGateway', Dimensions: [['Stage', 'Operation']], Metrics: [{ Name: 'ProxyRequests', Unit: 'Count' }, { Name: 'ProxyBytesOut', Unit: 'Bytes' }] }] },
+      _aws: {
+        CloudWatchMetrics: [
+          {
+            Namespace: 'VolumeGateway',
+            Dimensions: [['Stage', 'Operation']],
+            Metrics: [
+              { Name: 'ProxyRequests', Unit: 'Count' },
+              { Name: 'ProxyBytesOut', Unit: 'Bytes' },
+            ],
+          },
+        ],
+      },
       Stage: 'dev',
       Operation: 'GetObject',
       ProxyRequests: 1,
@@ -94,7 +114,13 @@ describe('EMF metrics', () => {
     metrics.flush();
     const [doc] = lines.map((line) => JSON.parse(line) as EmfDocument);
     expectValidEmf(doc!);
-    expect(doc).toEqual({ _aws: { Timestamp: at.getTime(), CloudWatchMetrics: [{ Namespace: NAMESPACE, Dimensions: [[]], Metrics: [{ Name: 'Vends', Unit: 'Count' }] }] }, Vends: 1 });
+    expect(doc).toEqual({
+      _aws: {
+        Timestamp: at.getTime(),
+        CloudWatchMetrics: [{ Namespace: NAMESPACE, Dimensions: [[]], Metrics: [{ Name: 'Vends', Unit: 'Count' }] }],
+      },
+      Vends: 1,
+    });
   });
 
   it('still writes a document whose timestamp CloudWatch would skip, after a warning written as a JSON log line', () => {

@@ -2,13 +2,14 @@
  * The openapi function as esbuild bundles it answers GET /openapi.json alone in a directory: no serverless.yml beside
  * it (the package carries none), and the bundle holds neither the local stack nor the YAML parser (a devDependency).
  */
-import { capturingStdout } from '../../support/quiet-logs';
+
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { expect, it } from 'vitest';
+import { capturingStdout } from '../../support/quiet-logs';
 
 it('the bundled handler serves the document with no serverless.yml and no YAML parser in its package', async () => {
   const root = mkdtempSync(join(tmpdir(), 'vg-openapi-'));

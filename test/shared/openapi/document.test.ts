@@ -17,7 +17,11 @@ const routes = declaredRoutes(model.functions);
 const document = apiDocument() as { paths: Record<string, Record<string, any>>; openapi: string };
 
 const operationsOf = (doc: typeof document) =>
-  Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).filter((key) => METHODS.includes(key)).map((method) => `${method.toUpperCase()} ${path}`));
+  Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.keys(item)
+      .filter((key) => METHODS.includes(key))
+      .map((method) => `${method.toUpperCase()} ${path}`),
+  );
 
 describe('the OpenAPI document against serverless.yml', () => {
   it('has a spec for every HTTP API route of serverless.yml', () => {
@@ -35,7 +39,10 @@ describe('the OpenAPI document against serverless.yml', () => {
   });
 
   it('refuses to build when a route has no spec, naming it', () => {
-    const unknown = [...routes, { functionName: 'ghost', method: 'GET', path: '/ghost', sourceFile: 'functions/ghost/handler.ts', exportName: 'handler' }];
+    const unknown = [
+      ...routes,
+      { functionName: 'ghost', method: 'GET', path: '/ghost', sourceFile: 'functions/ghost/handler.ts', exportName: 'handler' },
+    ];
     expect(routesWithoutSpec(unknown, routeSpecs)).toEqual(['GET /ghost (functions/ghost/handler.ts handler)']);
   });
 
@@ -70,7 +77,9 @@ describe('the OpenAPI document against serverless.yml', () => {
   it('documents the body and query the handler validates with, as it accepts them', () => {
     const create = document.paths['/volumes']!.post;
     expect(create.requestBody.required).toBe(true);
-    expect(create.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['name', 'bucket', 'region', 'accessMode', 'auth']));
+    expect(create.requestBody.content['application/json'].schema.required).toEqual(
+      expect.arrayContaining(['name', 'bucket', 'region', 'accessMode', 'auth']),
+    );
     // requireMfa has a default, so a request may leave it out.
     expect(create.requestBody.content['application/json'].schema.required).not.toContain('requireMfa');
     const list = document.paths['/volumes']!.get;
@@ -84,7 +93,8 @@ describe('the OpenAPI document against serverless.yml', () => {
 
   it('describes answers closely enough that an undocumented field fails', () => {
     const ajv = new Ajv2020({ strict: false });
-    const schemaOf = (path: string, method: string, status: number) => document.paths[path]![method].responses[String(status)].content['application/json'].schema;
+    const schemaOf = (path: string, method: string, status: number) =>
+      document.paths[path]![method].responses[String(status)].content['application/json'].schema;
     const health = ajv.compile(schemaOf('/health', 'get', 200));
     expect(health({ status: 'ok' })).toBe(true);
     expect(health({ status: 'ok', secret: 'x' })).toBe(false);
@@ -92,7 +102,8 @@ describe('the OpenAPI document against serverless.yml', () => {
     expect(error({ code: 'ValidationFailed', message: 'name: …', requestId: 'r-1', field: 'name' })).toBe(true);
     expect(error({ code: 'ValidationFailed', message: 'name: …' })).toBe(false);
     // Every operation can fail on our side with the shared error body.
-    for (const item of Object.values(document.paths)) for (const operation of Object.values(item)) expect(operation.responses['500']).toBeDefined();
+    for (const item of Object.values(document.paths))
+      for (const operation of Object.values(item)) expect(operation.responses['500']).toBeDefined();
   });
 
   it('is valid OpenAPI 3.1', async () => {

@@ -18,8 +18,16 @@ function setup() {
 describe('the proxy’s audit granularity', () => {
   it('records every change and every refusal', async () => {
     const s = setup();
-    for (let i = 0; i < 3; i++) await s.audit.record({ caller: s.caller('alice'), volumeId: 'v', operation: OPERATIONS.PutObject, outcome: 'succeeded', detail: { key: `k${i}` } }, s.logger);
-    for (let i = 0; i < 2; i++) await s.audit.record({ caller: s.caller('carol'), volumeId: 'v', operation: OPERATIONS.GetObject, outcome: 'denied', detail: {} }, s.logger);
+    for (let i = 0; i < 3; i++)
+      await s.audit.record(
+        { caller: s.caller('alice'), volumeId: 'v', operation: OPERATIONS.PutObject, outcome: 'succeeded', detail: { key: `k${i}` } },
+        s.logger,
+      );
+    for (let i = 0; i < 2; i++)
+      await s.audit.record(
+        { caller: s.caller('carol'), volumeId: 'v', operation: OPERATIONS.GetObject, outcome: 'denied', detail: {} },
+        s.logger,
+      );
     expect(s.log.events.map((e) => [e.action, e.subject, e.outcome])).toEqual([
       ['proxy.PutObject', 'alice', 'succeeded'],
       ['proxy.PutObject', 'alice', 'succeeded'],
@@ -31,7 +39,8 @@ describe('the proxy’s audit granularity', () => {
 
   it('samples reads and multipart steps: the first per operation, volume and subject in each five minutes', async () => {
     const s = setup();
-    const read = (subject: string, operation = OPERATIONS.GetObject, volumeId = 'v') => s.audit.record({ caller: s.caller(subject), volumeId, operation, outcome: 'succeeded', detail: {} }, s.logger);
+    const read = (subject: string, operation = OPERATIONS.GetObject, volumeId = 'v') =>
+      s.audit.record({ caller: s.caller(subject), volumeId, operation, outcome: 'succeeded', detail: {} }, s.logger);
     for (let i = 0; i < 5; i++) await read('alice');
     await read('alice', OPERATIONS.HeadObject);
     await read('alice', OPERATIONS.GetObject, 'w');
@@ -55,7 +64,10 @@ describe('the proxy’s audit granularity', () => {
     s.log.record = async () => {
       throw new Error('DynamoDB is down');
     };
-    await s.audit.record({ caller: s.caller('alice'), volumeId: 'v', operation: OPERATIONS.PutObject, outcome: 'succeeded', detail: {} }, s.logger);
+    await s.audit.record(
+      { caller: s.caller('alice'), volumeId: 'v', operation: OPERATIONS.PutObject, outcome: 'succeeded', detail: {} },
+      s.logger,
+    );
     expect(JSON.parse(s.lines[0]!)).toMatchObject({ level: 'error', message: 'audit write failed', action: 'proxy.PutObject' });
   });
 });

@@ -3,12 +3,13 @@
  * first byte is the length written, the framing reads back (with the decoder S3's stand-in uses) as the payload
  * and its trailer, and the trailer is never written when its value did not come.
  */
-import { fc, test } from '@fast-check/vitest';
+
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { awsChunkedEncoder, awsChunkedLength, checksumValueLength, type TrailerShape } from '../../../shared/proxy/aws-chunked-encoder';
-import { AwsChunkedDecoder, createChecksum, STREAMING_UNSIGNED_TRAILER, type ChecksumAlgorithm } from '../../../shared/sigv4';
+import { AwsChunkedDecoder, type ChecksumAlgorithm, createChecksum, STREAMING_UNSIGNED_TRAILER } from '../../../shared/sigv4';
 import { encodeAwsChunked } from '../sigv4/helpers';
 
 const ALGORITHMS: ChecksumAlgorithm[] = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'];
@@ -25,7 +26,13 @@ const pieces = (data: Buffer, cuts: number[]) => {
   return [0, ...at].map((start, i) => data.subarray(start, at[i] ?? data.length)).filter((p) => p.length > 0);
 };
 
-async function encode(parts: Buffer[], decodedLength: number, trailers: TrailerShape[], values: () => Promise<Record<string, string>>, chunkSize?: number) {
+async function encode(
+  parts: Buffer[],
+  decodedLength: number,
+  trailers: TrailerShape[],
+  values: () => Promise<Record<string, string>>,
+  chunkSize?: number,
+) {
   const out: Buffer[] = [];
   const encoder = awsChunkedEncoder({ decodedLength, trailers, values, ...(chunkSize ? { chunkSize } : {}) });
   encoder.on('data', (chunk: Buffer) => out.push(chunk));
@@ -45,30 +52,41 @@ describe('the aws-chunked encoder', () => {
     const value = await digest('SHA256', payload);
     const trailers = [{ name: 'x-amz-checksum-sha256', valueLength: 44 }];
     const { bytes } = await encode([payload], payload.length, trailers, async () => ({ 'x-amz-checksum-sha256': value }));
-    const expected = encodeAwsChunked({ chunks: [payload.subarray(0, 65536), payload.subarray(65536, 131072), payload.subarray(131072)], trailers: [['x-amz-checksum-sha256', value]] });
+    const expected = encodeAwsChunked({
+      chunks: [payload.subarray(0, 65536), payload.subarray(65536, 131072), payload.subarray(131072)],
+      trailers: [['x-amz-checksum-sha256', value]],
+    });
     expect(bytes.equals(expected)).toBe(true);
     expect(bytes.length).toBe(awsChunkedLength(payload.length, trailers));
   });
 
   test.prop(
-    [fc.integer({ min: 0, max: 70_000 }), fc.integer({ min: 1, max: 20_000 }), fc.array(fc.nat(), { maxLength: 6 }), fc.subarray(ALGORITHMS, { maxLength: 2 })],
+    [
+      fc.integer({ min: 0, max: 70_000 }),
+      fc.integer({ min: 1, max: 20_000 }),
+      fc.array(fc.nat(), { maxLength: 6 }),
+      fc.subarray(ALGORITHMS, { maxLength: 2 }),
+    ],
     { seed: 20_261_205, numRuns: 60 },
-  )('writes exactly the length it computed, and reads back as the payload and its trailers, whatever the sizes', async (size, chunkSize, cuts, algorithms) => {
-    const payload = Buffer.alloc(size);
-    for (let i = 0; i < size; i++) payload[i] = (i * 31 + size) & 0xff;
-    const names = algorithms.map((a) => `x-amz-checksum-${a.toLowerCase()}`);
-    const trailers = names.map((name) => ({ name, valueLength: checksumValueLength(name)! }));
-    const values = Object.fromEntries(await Promise.all(algorithms.map(async (a, i) => [names[i]!, await digest(a, payload)])));
-    const { bytes, error } = await encode(pieces(payload, cuts), size, trailers, async () => values, chunkSize);
-    expect(error).toBeUndefined();
-    expect(bytes.length).toBe(awsChunkedLength(size, trailers, chunkSize));
-    const decoder = new AwsChunkedDecoder({ mode: STREAMING_UNSIGNED_TRAILER, trailerNames: names, decodedContentLength: size });
-    const decoded: Buffer[] = [];
-    decoder.on('data', (chunk: Buffer) => decoded.push(chunk));
-    await pipeline(Readable.from([bytes]), decoder);
-    expect(Buffer.concat(decoded).equals(payload)).toBe(true);
-    expect(await decoder.trailers).toEqual(values);
-  });
+  )(
+    'writes exactly the length it computed, and reads back as the payload and its trailers, whatever the sizes',
+    async (size, chunkSize, cuts, algorithms) => {
+      const payload = Buffer.alloc(size);
+      for (let i = 0; i < size; i++) payload[i] = (i * 31 + size) & 0xff;
+      const names = algorithms.map((a) => `x-amz-checksum-${a.toLowerCase()}`);
+      const trailers = names.map((name) => ({ name, valueLength: checksumValueLength(name)! }));
+      const values = Object.fromEntries(await Promise.all(algorithms.map(async (a, i) => [names[i]!, await digest(a, payload)])));
+      const { bytes, error } = await encode(pieces(payload, cuts), size, trailers, async () => values, chunkSize);
+      expect(error).toBeUndefined();
+      expect(bytes.length).toBe(awsChunkedLength(size, trailers, chunkSize));
+      const decoder = new AwsChunkedDecoder({ mode: STREAMING_UNSIGNED_TRAILER, trailerNames: names, decodedContentLength: size });
+      const decoded: Buffer[] = [];
+      decoder.on('data', (chunk: Buffer) => decoded.push(chunk));
+      await pipeline(Readable.from([bytes]), decoder);
+      expect(Buffer.concat(decoded).equals(payload)).toBe(true);
+      expect(await decoder.trailers).toEqual(values);
+    },
+  );
 
   it('writes no trailer when its value never comes (the client’s failed its check): S3 cannot complete the body', async () => {
     const payload = Buffer.alloc(1000, 'y');
@@ -84,6 +102,8 @@ describe('the aws-chunked encoder', () => {
     const values = async () => ({ 'x-amz-checksum-crc32': 'AAAAAA==' });
     expect((await encode([Buffer.alloc(10)], 11, trailers, values)).error?.message).toMatch(/10 bytes, not the 11 announced/);
     expect((await encode([Buffer.alloc(12)], 11, trailers, values)).error?.message).toMatch(/more than the 11 bytes/);
-    expect((await encode([Buffer.alloc(11)], 11, trailers, async () => ({ 'x-amz-checksum-crc32': 'short' }))).error?.message).toMatch(/not the 8 characters/);
+    expect((await encode([Buffer.alloc(11)], 11, trailers, async () => ({ 'x-amz-checksum-crc32': 'short' }))).error?.message).toMatch(
+      /not the 8 characters/,
+    );
   });
 });

@@ -2,13 +2,14 @@
  * aws-chunked uploads (signed, signed with trailers, unsigned with trailers) reach S3 as the client's bytes,
  * never with the framing inside; what fails its check (a chunk signature, a trailing checksum) is never stored.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
 import { Readable } from 'node:stream';
 import { crc32 as zlibCrc32 } from 'node:zlib';
-import { signingKey } from '../../../shared/sigv4';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProxyRequest } from '../../../shared/proxy/types';
+import { signingKey } from '../../../shared/sigv4';
 import { encodeAwsChunked } from '../sigv4/helpers';
-import { bodyText, proxyWorld, SECRET, type ProxyWorld } from './world';
+import { bodyText, type ProxyWorld, proxyWorld, SECRET } from './world';
 
 let w: ProxyWorld;
 beforeEach(async () => {
@@ -38,9 +39,15 @@ interface ChunkedSpec {
 /** A PutObject with an aws-chunked body, signed as the SDKs sign it: the seed is the request's own signature. */
 async function chunkedPut(key: string, spec: ChunkedSpec): Promise<ProxyRequest> {
   const signed = spec.mode !== 'STREAMING-UNSIGNED-PAYLOAD-TRAILER';
-  const fakeSigning = signed ? { key: Buffer.alloc(32), amzDate: '20250601T120000Z', scope: 's', seedSignature: '0'.repeat(64) } : undefined;
+  const fakeSigning = signed
+    ? { key: Buffer.alloc(32), amzDate: '20250601T120000Z', scope: 's', seedSignature: '0'.repeat(64) }
+    : undefined;
   const trailers = spec.trailer ? [spec.trailer] : undefined;
-  const length = encodeAwsChunked({ chunks: CHUNKS, ...(fakeSigning ? { signing: fakeSigning } : {}), ...(trailers ? { trailers } : {}) }).length;
+  const length = encodeAwsChunked({
+    chunks: CHUNKS,
+    ...(fakeSigning ? { signing: fakeSigning } : {}),
+    ...(trailers ? { trailers } : {}),
+  }).length;
   const request = await w.sign({
     method: 'PUT',
     path: `/shared-genomes/${key}`,
@@ -56,7 +63,14 @@ async function chunkedPut(key: string, spec: ChunkedSpec): Promise<ProxyRequest>
   const seedSignature = /Signature=([0-9a-f]{64})/.exec(request.headers.authorization!)![1]!;
   const amzDate = request.headers['x-amz-date']!;
   const secret = spec.as?.secretAccessKey ?? SECRET;
-  const signing = signed ? { key: signingKey(secret, amzDate.slice(0, 8), 'us-east-1', 's3'), amzDate, scope: `${amzDate.slice(0, 8)}/us-east-1/s3/aws4_request`, seedSignature } : undefined;
+  const signing = signed
+    ? {
+        key: signingKey(secret, amzDate.slice(0, 8), 'us-east-1', 's3'),
+        amzDate,
+        scope: `${amzDate.slice(0, 8)}/us-east-1/s3/aws4_request`,
+        seedSignature,
+      }
+    : undefined;
   const body = encodeAwsChunked({ chunks: CHUNKS, ...(signing ? { signing } : {}), ...(trailers ? { trailers } : {}) });
   if (spec.tamper) body[body.indexOf('b')] = 'c'.charCodeAt(0);
   return { ...request, body: Readable.from([body]) };
@@ -80,7 +94,12 @@ describe('aws-chunked uploads', () => {
   });
 
   it('signed chunks with a trailing checksum: checked, then passed on to S3 as an aws-chunked trailer, and stored', async () => {
-    const response = await w.proxy(await chunkedPut('trailer.bin', { mode: 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER', trailer: ['x-amz-checksum-crc32', crc32(PAYLOAD)] }));
+    const response = await w.proxy(
+      await chunkedPut('trailer.bin', {
+        mode: 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER',
+        trailer: ['x-amz-checksum-crc32', crc32(PAYLOAD)],
+      }),
+    );
     expect(response.status).toBe(200);
     expect(response.headers['x-amz-checksum-crc32']).toBe(crc32(PAYLOAD));
     expect(await stored('trailer.bin')).toEqual(PAYLOAD);
@@ -97,7 +116,9 @@ describe('aws-chunked uploads', () => {
   });
 
   it('unsigned chunks with a trailing checksum (the JS SDK’s default for streams): stored with the checksum', async () => {
-    const response = await w.proxy(await chunkedPut('unsigned.bin', { mode: 'STREAMING-UNSIGNED-PAYLOAD-TRAILER', trailer: ['x-amz-checksum-crc32', crc32(PAYLOAD)] }));
+    const response = await w.proxy(
+      await chunkedPut('unsigned.bin', { mode: 'STREAMING-UNSIGNED-PAYLOAD-TRAILER', trailer: ['x-amz-checksum-crc32', crc32(PAYLOAD)] }),
+    );
     expect(response.status).toBe(200);
     expect(response.headers['x-amz-checksum-crc32']).toBe(crc32(PAYLOAD));
     expect(await stored('unsigned.bin')).toEqual(PAYLOAD);
@@ -108,11 +129,19 @@ describe('aws-chunked uploads', () => {
     expect(response.status).toBe(403);
     expect(await bodyText(response)).toMatch(/<Code>SignatureDoesNotMatch<\/Code>/);
     expect(await stored('tampered.bin')).toBe(404);
-    expect(w.audit.events.find((e) => e.action === 'proxy.PutObject')).toMatchObject({ outcome: 'denied', detail: { reason: 'SignatureDoesNotMatch' } });
+    expect(w.audit.events.find((e) => e.action === 'proxy.PutObject')).toMatchObject({
+      outcome: 'denied',
+      detail: { reason: 'SignatureDoesNotMatch' },
+    });
   });
 
   it('a wrong trailing checksum is BadDigest, decided before the trailer reaches S3: nothing is stored', async () => {
-    const response = await w.proxy(await chunkedPut('baddigest.bin', { mode: 'STREAMING-UNSIGNED-PAYLOAD-TRAILER', trailer: ['x-amz-checksum-crc32', crc32(Buffer.from('other'))] }));
+    const response = await w.proxy(
+      await chunkedPut('baddigest.bin', {
+        mode: 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
+        trailer: ['x-amz-checksum-crc32', crc32(Buffer.from('other'))],
+      }),
+    );
     expect(response.status).toBe(400);
     expect(await bodyText(response)).toMatch(/<Code>BadDigest<\/Code>/);
     expect(await stored('baddigest.bin')).toBe(404);
@@ -122,7 +151,13 @@ describe('aws-chunked uploads', () => {
     const token = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2ln';
     w.identities.set(token, { subject: 'alice', issuer: 'i', groups: [], authMethods: [], expiresAt: new Date('2030-01-01'), token });
     const as = { accessKeyId: token, secretAccessKey: 'N/A' };
-    const response = await w.proxy(await chunkedPut('jwt.bin', { mode: 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER', trailer: ['x-amz-checksum-crc32', crc32(PAYLOAD)], as }));
+    const response = await w.proxy(
+      await chunkedPut('jwt.bin', {
+        mode: 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER',
+        trailer: ['x-amz-checksum-crc32', crc32(PAYLOAD)],
+        as,
+      }),
+    );
     expect(response.status).toBe(200);
     expect(response.headers['x-amz-checksum-crc32']).toBe(crc32(PAYLOAD));
     expect(await stored('jwt.bin')).toEqual(PAYLOAD);

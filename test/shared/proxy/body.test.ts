@@ -1,9 +1,9 @@
 import { PassThrough, Readable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
 import { crc32 as zlibCrc32 } from 'node:zlib';
-import { parseSigV4 } from '../../../shared/sigv4';
+import { describe, expect, it } from 'vitest';
 import { clientBody, holdBackLastByte, planBody, readAll } from '../../../shared/proxy/body';
 import type { ProxyRequest } from '../../../shared/proxy/types';
+import { parseSigV4 } from '../../../shared/sigv4';
 import { encodeAwsChunked } from '../sigv4/helpers';
 
 async function drain(stream: Readable): Promise<{ bytes: number; error?: Error }> {
@@ -27,8 +27,9 @@ function unsignedTrailerRequest(payload: Buffer, checksum: string): ProxyRequest
   const body = encodeAwsChunked({ chunks: payload.length > 0 ? [payload] : [], trailers: [['x-amz-checksum-crc32', checksum]] });
   const headers = {
     host: 'proxy.test',
-    authorization: `AWS4-HMAC-SHA256 Credential=VGAKALICEALICEALICE2/20250601/us-east-1/s3/aws4_request, ` +
-`SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-decoded-content-length;x-amz-trailer, Signature=${'0'.repeat(64)}`,
+    authorization:
+      `AWS4-HMAC-SHA256 Credential=VGAKALICEALICEALICE2/20250601/us-east-1/s3/aws4_request, ` +
+      `SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-decoded-content-length;x-amz-trailer, Signature=${'0'.repeat(64)}`,
     'x-amz-date': '20250601T120000Z',
     'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
     'x-amz-decoded-content-length': String(payload.length),
@@ -59,10 +60,17 @@ describe('the body on its way to S3', () => {
     const plan = await planBody(req, parseSigV4(req)!, undefined);
     expect(plan.decodedLength).toBe(150_000);
     expect(plan.payloadHash).toBe('STREAMING-UNSIGNED-PAYLOAD-TRAILER');
-    expect(plan.set).toEqual({ 'content-encoding': 'aws-chunked', 'x-amz-trailer': 'x-amz-checksum-crc32', 'x-amz-decoded-content-length': '150000' });
+    expect(plan.set).toEqual({
+      'content-encoding': 'aws-chunked',
+      'x-amz-trailer': 'x-amz-checksum-crc32',
+      'x-amz-decoded-content-length': '150000',
+    });
     const sent = await readAll(plan.body, Infinity, () => new Error('unbounded'));
     expect(sent.length).toBe(plan.length);
-    const framed = encodeAwsChunked({ chunks: [payload.subarray(0, 65536), payload.subarray(65536, 131072), payload.subarray(131072)], trailers: [['x-amz-checksum-crc32', crc32(payload)]] });
+    const framed = encodeAwsChunked({
+      chunks: [payload.subarray(0, 65536), payload.subarray(65536, 131072), payload.subarray(131072)],
+      trailers: [['x-amz-checksum-crc32', crc32(payload)]],
+    });
     expect(sent.equals(framed)).toBe(true);
   });
 

@@ -5,9 +5,10 @@
  * document built afresh. Whatever the body, the answer is a 4xx or a result, never a 5xx, and every key sent
  * is under the volume's root.
  */
-import { fc, test } from '@fast-check/vitest';
+
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { fc, test } from '@fast-check/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rewriteDeleteBody } from '../../../shared/proxy/delete-objects';
 import { S3Refusal } from '../../../shared/proxy/errors';
@@ -15,7 +16,7 @@ import type { ProxyRequest } from '../../../shared/proxy/types';
 import { parseDeleteRequest } from '../../../shared/s3/delete-request';
 import type { ParsedSigV4 } from '../../../shared/sigv4';
 import { encode } from '../sigv4/helpers';
-import { bodyText, proxyWorld, type ProxyWorld } from './world';
+import { bodyText, type ProxyWorld, proxyWorld } from './world';
 
 let w: ProxyWorld;
 beforeEach(async () => {
@@ -27,7 +28,13 @@ const path = (key: string) => `/shared-genomes/${key.split('/').map(encode).join
 const put = (key: string) => w.send({ method: 'PUT', path: path(key), body: key });
 const exists = async (key: string) => (await w.send({ method: 'HEAD', path: path(key) })).status === 200;
 const deleteBatch = (body: string) =>
-  w.send({ method: 'POST', path: '/shared-genomes', query: { delete: '' }, body, headers: { 'content-md5': createHash('md5').update(body).digest('base64'), 'content-type': 'application/xml' } });
+  w.send({
+    method: 'POST',
+    path: '/shared-genomes',
+    query: { delete: '' },
+    body,
+    headers: { 'content-md5': createHash('md5').update(body).digest('base64'), 'content-type': 'application/xml' },
+  });
 const batch = (...objects: string[]) => `<Delete>${objects.map((o) => `<Object>${o}</Object>`).join('')}</Delete>`;
 const deletesSent = () => w.sent.filter((r) => r.method === 'POST');
 /** What S3 was sent, read by the local S3's own parser. */
@@ -91,7 +98,9 @@ describe('bodies S3 refuses are MalformedXML, refused whole', () => {
 describe('keys as XML reads them', () => {
   it('a comment, processing instruction, CDATA or reference in a key deletes exactly the key the XML means, under the root', async () => {
     for (const key of ['gone/a', 'gone/b', 'gone/<c>', 'gone/d', 'keep']) await put(key);
-    const response = await deleteBatch(batch('<Key>gone/<!-- c -->a</Key>', '<Key>gone/<?pi x?>b</Key>', '<Key>gone/<![CDATA[<c>]]></Key>', '<Key>gone/&#x64;</Key>'));
+    const response = await deleteBatch(
+      batch('<Key>gone/<!-- c -->a</Key>', '<Key>gone/<?pi x?>b</Key>', '<Key>gone/<![CDATA[<c>]]></Key>', '<Key>gone/&#x64;</Key>'),
+    );
     expect(response.status).toBe(200);
     const answer = await bodyText(response);
     expect([...answer.matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => m[1])).toEqual(['gone/a', 'gone/b', 'gone/&lt;c&gt;', 'gone/d']);
@@ -100,20 +109,21 @@ describe('keys as XML reads them', () => {
     expect(await exists('keep')).toBe(true);
   });
 
-  it('S3 gets a new document: the fields it takes (Quiet, VersionId, ETag, LastModifiedTime, Size), not the client\'s markup', async () => {
+  it("S3 gets a new document: the fields it takes (Quiet, VersionId, ETag, LastModifiedTime, Size), not the client's markup", async () => {
     await put('a');
-    const body = `<?xml version="1.0"?><!-- hi --><s3:Delete ` +
-`xmlns:s3="http://s3.amazonaws.com/doc/2006-03-01/"><s3:Quiet>true</s3:Quiet><s3:Object><s3:Size>1</s3:Size><s3:Key>a</s3:Key>` +
-`<s3:ETag>"e&amp;"</s3:ETag><s3:LastModifiedTime>2025-01-01T00:00:00Z</s3:LastModifiedTime></s3:Object></s3:Delete>`;
+    const body =
+      `<?xml version="1.0"?><!-- hi --><s3:Delete ` +
+      `xmlns:s3="http://s3.amazonaws.com/doc/2006-03-01/"><s3:Quiet>true</s3:Quiet><s3:Object><s3:Size>1</s3:Size><s3:Key>a</s3:Key>` +
+      `<s3:ETag>"e&amp;"</s3:ETag><s3:LastModifiedTime>2025-01-01T00:00:00Z</s3:LastModifiedTime></s3:Object></s3:Delete>`;
     expect((await deleteBatch(body)).status).toBe(200);
     expect(String(deletesSent()[0]!.body)).toBe(
       '<?xml version="1.0" encoding="UTF-8"?>\n<Delete ' +
-'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Object><Key>runs/2025/a</Key><ETag>&quot;e&amp;&quot;</ETag>' +
-'<LastModifiedTime>2025-01-01T00:00:00Z</LastModifiedTime><Size>1</Size></Object><Quiet>true</Quiet></Delete>',
+        'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Object><Key>runs/2025/a</Key><ETag>&quot;e&amp;&quot;</ETag>' +
+        '<LastModifiedTime>2025-01-01T00:00:00Z</LastModifiedTime><Size>1</Size></Object><Quiet>true</Quiet></Delete>',
     );
   });
 
-  it('an empty key stays empty, so S3 answers it UserKeyMustBeSpecified instead of deleting the root\'s own key', async () => {
+  it("an empty key stays empty, so S3 answers it UserKeyMustBeSpecified instead of deleting the root's own key", async () => {
     await w.s3.send({ method: 'PUT', path: '/lab-genomes/runs/2025/', body: 'folder' });
     const response = await deleteBatch(batch('<Key></Key>'));
     expect(response.status).toBe(200);
@@ -123,11 +133,43 @@ describe('keys as XML reads them', () => {
 });
 
 describe('any body', () => {
-  const fragment = fc.constantFrom('<!-- c -->', '<?pi?>', '<![CDATA[', ']]>', '&#46;', '&#x2E;', '&amp;', '&lt;', '&e;', '../', '..', '/', '.', 'a', ' ', '\x01', '<Key>', '</Key>', '<Object>', '</Object>', '<b/>', '&', '<', '>');
-  const key = fc.array(fragment, { maxLength: 8 }).map((parts) => parts.join(''));
-  const body = fc.tuple(fc.array(key, { minLength: 1, maxLength: 4 }), fc.boolean(), fc.constantFrom('', '<!DOCTYPE d [<!ENTITY e "../x">]>', '<?xml version="1.0"?>')).map(
-    ([keys, quiet, prolog]) => `${prolog}<Delete>${keys.map((k) => `<Object><Key>${k}</Key></Object>`).join('')}${quiet ? '<Quiet>true</Quiet>' : ''}</Delete>`,
+  const fragment = fc.constantFrom(
+    '<!-- c -->',
+    '<?pi?>',
+    '<![CDATA[',
+    ']]>',
+    '&#46;',
+    '&#x2E;',
+    '&amp;',
+    '&lt;',
+    '&e;',
+    '../',
+    '..',
+    '/',
+    '.',
+    'a',
+    ' ',
+    '\x01',
+    '<Key>',
+    '</Key>',
+    '<Object>',
+    '</Object>',
+    '<b/>',
+    '&',
+    '<',
+    '>',
   );
+  const key = fc.array(fragment, { maxLength: 8 }).map((parts) => parts.join(''));
+  const body = fc
+    .tuple(
+      fc.array(key, { minLength: 1, maxLength: 4 }),
+      fc.boolean(),
+      fc.constantFrom('', '<!DOCTYPE d [<!ENTITY e "../x">]>', '<?xml version="1.0"?>'),
+    )
+    .map(
+      ([keys, quiet, prolog]) =>
+        `${prolog}<Delete>${keys.map((k) => `<Object><Key>${k}</Key></Object>`).join('')}${quiet ? '<Quiet>true</Quiet>' : ''}</Delete>`,
+    );
   const request = (xml: string) => ({ headers: {}, body: Readable.from([Buffer.from(xml)]) }) as unknown as ProxyRequest;
   const unsigned = { payloadHash: 'UNSIGNED-PAYLOAD' } as ParsedSigV4;
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createForwardingCredentials, forwardingCredentials } from '../../../shared/proxy/forwarding-credentials';
 import { sessionPolicy } from '../../../shared/vending/session-policy';
-import { caller } from '../volumes/fakes';
 import { vendingWorld, volumeWith } from '../vending/fakes';
+import { caller } from '../volumes/fakes';
 
 describe('the proxy’s sessions', () => {
   it('come from the vending cache: one STS call for many requests, with the caller in the session name', async () => {

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encode } from '../sigv4/helpers';
-import { bodyText, proxyWorld, type ProxyWorld } from './world';
+import { bodyText, type ProxyWorld, proxyWorld } from './world';
 
 let w: ProxyWorld;
 beforeEach(async () => {
@@ -51,9 +51,20 @@ describe('listings', () => {
     await w.send({ path: '/shared-genomes', query: { prefix: 'a/', marker: 'a/1' } });
     await w.send({ path: '/shared-genomes', query: { 'list-type': '2', 'start-after': 'a', delimiter: '/' } });
     expect(w.sent.slice(-3).map((r) => r.query)).toEqual([
-      [['list-type', '2'], ['prefix', 'runs/2025/']],
-      [['prefix', 'runs/2025/a/'], ['marker', 'runs/2025/a/1']],
-      [['list-type', '2'], ['start-after', 'runs/2025/a'], ['delimiter', '/'], ['prefix', 'runs/2025/']],
+      [
+        ['list-type', '2'],
+        ['prefix', 'runs/2025/'],
+      ],
+      [
+        ['prefix', 'runs/2025/a/'],
+        ['marker', 'runs/2025/a/1'],
+      ],
+      [
+        ['list-type', '2'],
+        ['start-after', 'runs/2025/a'],
+        ['delimiter', '/'],
+        ['prefix', 'runs/2025/'],
+      ],
     ]);
   });
 
@@ -103,7 +114,11 @@ describe('objects', () => {
 
   it('CopyObject within the volume is rewritten to the real bucket and key, and copies', async () => {
     await put('src file.txt', 'copy me');
-    const response = await w.send({ method: 'PUT', path: path('dst.txt'), headers: { 'x-amz-copy-source': '/shared-genomes/src%20file.txt' } });
+    const response = await w.send({
+      method: 'PUT',
+      path: path('dst.txt'),
+      headers: { 'x-amz-copy-source': '/shared-genomes/src%20file.txt' },
+    });
     expect(response.status).toBe(200);
     expect(w.sent[1]!.headers['x-amz-copy-source']).toBe('/lab-genomes/runs/2025/src%20file.txt');
     expect(await bodyText(await w.send({ path: path('dst.txt') }))).toBe('copy me');
@@ -121,21 +136,35 @@ describe('objects', () => {
     await put('d 2', '2');
     const body = '<Delete><Object><Key>d1</Key></Object><Object><Key>d 2</Key></Object><Quiet>false</Quiet></Delete>';
     const md5 = createHash('md5').update(body).digest('base64');
-    const response = await w.send({ method: 'POST', path: '/shared-genomes', query: { delete: '' }, body, headers: { 'content-md5': md5 } });
+    const response = await w.send({
+      method: 'POST',
+      path: '/shared-genomes',
+      query: { delete: '' },
+      body,
+      headers: { 'content-md5': md5 },
+    });
     expect(response.status).toBe(200);
     const text = await bodyText(response);
     expect([...text.matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => m[1]).sort()).toEqual(['d 2', 'd1']);
     const sent = w.sent.at(-1)!;
-    expect(String(sent.body)).toBe('<?xml version="1.0" encoding="UTF-8"?>\n<Delete ' +
-'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Object><Key>runs/2025/d1</Key></Object><Object><Key>runs/2025/d ' +
-'2</Key></Object><Quiet>false</Quiet></Delete>');
+    expect(String(sent.body)).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?>\n<Delete ' +
+        'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Object><Key>runs/2025/d1</Key></Object><Object><Key>runs/2025/d ' +
+        '2</Key></Object><Quiet>false</Quiet></Delete>',
+    );
     expect(sent.headers['content-md5']).toBe(createHash('md5').update(String(sent.body)).digest('base64'));
     expect((await w.send({ path: path('d1') })).status).toBe(404);
   });
 
   it('DeleteObjects with a wrong Content-MD5 is BadDigest, and nothing is deleted', async () => {
     await put('d1', '1');
-    const response = await w.send({ method: 'POST', path: '/shared-genomes', query: { delete: '' }, body: '<Delete><Object><Key>d1</Key></Object></Delete>', headers: { 'content-md5': '1B2M2Y8AsgTpgAmY7PhCfg==' } });
+    const response = await w.send({
+      method: 'POST',
+      path: '/shared-genomes',
+      query: { delete: '' },
+      body: '<Delete><Object><Key>d1</Key></Object></Delete>',
+      headers: { 'content-md5': '1B2M2Y8AsgTpgAmY7PhCfg==' },
+    });
     expect(response.status).toBe(400);
     expect(await bodyText(response)).toMatch(/BadDigest/);
     expect((await w.send({ path: path('d1') })).status).toBe(200);
@@ -162,11 +191,16 @@ describe('object ACL headers', () => {
   });
 
   it('an ACL that would open the object beyond the volume (public-read, a grant) is AccessDenied and never forwarded', async () => {
-    const asked: Array<Record<string, string>> = [{ 'x-amz-acl': 'public-read' }, { 'x-amz-grant-read': 'uri="http://acs.amazonaws.com/groups/global/AllUsers"' }];
+    const asked: Array<Record<string, string>> = [
+      { 'x-amz-acl': 'public-read' },
+      { 'x-amz-grant-read': 'uri="http://acs.amazonaws.com/groups/global/AllUsers"' },
+    ];
     for (const headers of asked) {
       const response = await w.send({ method: 'PUT', path: path('acl/open.txt'), body: 'open', headers });
       expect(response.status).toBe(403);
-      expect(await bodyText(response)).toMatch(/<Code>AccessDenied<\/Code><Message>The S3 proxy does not set object ACLs \((x-amz-acl: public-read|x-amz-grant-read)\)/);
+      expect(await bodyText(response)).toMatch(
+        /<Code>AccessDenied<\/Code><Message>The S3 proxy does not set object ACLs \((x-amz-acl: public-read|x-amz-grant-read)\)/,
+      );
     }
     expect(w.sent).toEqual([]);
   });
@@ -185,8 +219,18 @@ describe('multipart uploads', () => {
     expect(parts).toMatch(/<Key>big.bin<\/Key>/);
     const etag = part.headers.etag;
     const complete = `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${etag}</ETag></Part></CompleteMultipartUpload>`;
-    const done = await bodyText(await w.send({ method: 'POST', path: path('big.bin'), query: { uploadId }, body: complete, headers: { 'content-type': 'application/xml' } }));
-    expect(done).toMatch(/<Location>http:\/\/proxy.test\/shared-genomes\/big.bin<\/Location><Bucket>shared-genomes<\/Bucket><Key>big.bin<\/Key>/);
+    const done = await bodyText(
+      await w.send({
+        method: 'POST',
+        path: path('big.bin'),
+        query: { uploadId },
+        body: complete,
+        headers: { 'content-type': 'application/xml' },
+      }),
+    );
+    expect(done).toMatch(
+      /<Location>http:\/\/proxy.test\/shared-genomes\/big.bin<\/Location><Bucket>shared-genomes<\/Bucket><Key>big.bin<\/Key>/,
+    );
     expect(await bodyText(await w.send({ path: path('big.bin') }))).toBe('only part');
   });
 });

@@ -6,12 +6,17 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { UpstreamRequest } from '../../../shared/proxy/types';
 import { createHttpUpstream, s3Endpoint } from '../../../shared/proxy/upstream/http-upstream';
 import { headersFromRaw, parseSigV4, verifySigV4 } from '../../../shared/sigv4';
-import type { UpstreamRequest } from '../../../shared/proxy/types';
 
 const NOW = new Date('2025-06-01T12:00:00Z');
-const credentials = { accessKeyId: 'ASIAROLE', secretAccessKey: 'role-secret', sessionToken: 'session-token', expiration: new Date('2025-06-01T13:00:00Z') };
+const credentials = {
+  accessKeyId: 'ASIAROLE',
+  secretAccessKey: 'role-secret',
+  sessionToken: 'session-token',
+  expiration: new Date('2025-06-01T13:00:00Z'),
+};
 
 interface Seen {
   method: string;
@@ -37,7 +42,12 @@ beforeAll(async () => {
   server = createServer(async (request, response) => {
     const url = request.url!;
     const q = url.indexOf('?');
-    const req = { method: request.method!, rawPath: q < 0 ? url : url.slice(0, q), rawQuery: q < 0 ? '' : url.slice(q + 1), headers: headersFromRaw(request.rawHeaders) };
+    const req = {
+      method: request.method!,
+      rawPath: q < 0 ? url : url.slice(0, q),
+      rawQuery: q < 0 ? '' : url.slice(q + 1),
+      headers: headersFromRaw(request.rawHeaders),
+    };
     let verified = 'ok';
     try {
       verifySigV4(req, parseSigV4(req)!, credentials.secretAccessKey, { now: NOW });
@@ -47,7 +57,9 @@ beforeAll(async () => {
     const body = await readAll(request).catch(() => '<torn>');
     seen.push({ method: req.method, url, headers: req.headers, body, verified });
     if (req.rawPath.endsWith('/slow')) return; // never answers
-    response.writeHead(200, { 'x-amz-request-id': 'S3REQ', 'x-amz-bucket-region': 'eu-central-1', 'content-type': 'text/plain' }).end(`got ${body.length}`);
+    response
+      .writeHead(200, { 'x-amz-request-id': 'S3REQ', 'x-amz-bucket-region': 'eu-central-1', 'content-type': 'text/plain' })
+      .end(`got ${body.length}`);
   });
   server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -78,7 +90,16 @@ async function text(body: Readable): Promise<string> {
 describe('the forwarder', () => {
   it('signs for S3 with the volume’s session, path-style, and the signature verifies for any key and query', async () => {
     const key = 'runs/2025/a b+c=d%e/é✓//x?y#z';
-    const response = await upstream().send(request({ key, query: [['prefix', 'runs/2025/a b+'], ['uploads', '']], headers: { 'x-amz-meta-a': 'b' } }));
+    const response = await upstream().send(
+      request({
+        key,
+        query: [
+          ['prefix', 'runs/2025/a b+'],
+          ['uploads', ''],
+        ],
+        headers: { 'x-amz-meta-a': 'b' },
+      }),
+    );
     expect(response.status).toBe(200);
     const last = seen.at(-1)!;
     expect(last.verified).toBe('ok');
@@ -101,15 +122,32 @@ describe('the forwarder', () => {
 
   it('signs a re-framed aws-chunked upload as S3 wants it: its framing headers signed, a Content-Length, never chunked', async () => {
     const framed = '5\r\nhello\r\n0\r\nx-amz-checksum-crc32:NhCmhg==\r\n\r\n';
-    const headers = { 'content-encoding': 'aws-chunked', 'x-amz-trailer': 'x-amz-checksum-crc32', 'x-amz-decoded-content-length': '5', 'x-amz-sdk-checksum-algorithm': 'CRC32', 'content-length': String(framed.length) };
-    const response = await upstream().send(request({ method: 'PUT', body: Readable.from([Buffer.from(framed)]), headers, payloadHash: 'STREAMING-UNSIGNED-PAYLOAD-TRAILER' }));
+    const headers = {
+      'content-encoding': 'aws-chunked',
+      'x-amz-trailer': 'x-amz-checksum-crc32',
+      'x-amz-decoded-content-length': '5',
+      'x-amz-sdk-checksum-algorithm': 'CRC32',
+      'content-length': String(framed.length),
+    };
+    const response = await upstream().send(
+      request({ method: 'PUT', body: Readable.from([Buffer.from(framed)]), headers, payloadHash: 'STREAMING-UNSIGNED-PAYLOAD-TRAILER' }),
+    );
     await text(response.body);
     const last = seen.at(-1)!;
     expect(last).toMatchObject({ verified: 'ok', body: framed });
     expect(last.headers).toMatchObject({ ...headers, 'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER' });
     expect(last.headers['transfer-encoding']).toBeUndefined();
     const signedHeaders = /SignedHeaders=([^,]+)/.exec(last.headers.authorization!)![1]!.split(';');
-    expect(signedHeaders).toEqual(expect.arrayContaining(['content-encoding', 'content-length', 'x-amz-content-sha256', 'x-amz-decoded-content-length', 'x-amz-trailer', 'x-amz-sdk-checksum-algorithm']));
+    expect(signedHeaders).toEqual(
+      expect.arrayContaining([
+        'content-encoding',
+        'content-length',
+        'x-amz-content-sha256',
+        'x-amz-decoded-content-length',
+        'x-amz-trailer',
+        'x-amz-sdk-checksum-algorithm',
+      ]),
+    );
   });
 
   it('rejects with the body’s own failure when the body fails on the way, and abandons the request', async () => {
@@ -157,7 +195,9 @@ describe('the forwarder', () => {
   it('stalled uploads holding every connection of the pool do not make a read wait', async () => {
     const pooled = createHttpUpstream({ clock: { now: () => NOW }, endpoint, idleTimeoutMs: 5_000, maxSockets: 2 });
     const stalled = [new PassThrough(), new PassThrough(), new PassThrough()];
-    const uploads = stalled.map((body, index) => pooled.send(request({ method: 'PUT', key: `runs/2025/stalled-${index}`, body, headers: { 'content-length': '10' } })));
+    const uploads = stalled.map((body, index) =>
+      pooled.send(request({ method: 'PUT', key: `runs/2025/stalled-${index}`, body, headers: { 'content-length': '10' } })),
+    );
     for (const body of stalled) body.write('01234');
     await new Promise((resolve) => setTimeout(resolve, 100));
     const read = await pooled.send(request({ key: 'runs/2025/read' }));

@@ -15,7 +15,8 @@ describe('key mapping', () => {
   });
 
   it('refuses "." and ".." segments, which tools between client and S3 may resolve', () => {
-    for (const key of ['../other/x', 'a/./b', 'a/..', '.']) expect(() => realKey(volume, key)).toThrow(expect.objectContaining({ s3Code: 'InvalidArgument' }));
+    for (const key of ['../other/x', 'a/./b', 'a/..', '.'])
+      expect(() => realKey(volume, key)).toThrow(expect.objectContaining({ s3Code: 'InvalidArgument' }));
     expect(realKey(volume, 'a..b/.c/..d')).toBe('runs/2025/a..b/.c/..d');
   });
 

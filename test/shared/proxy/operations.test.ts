@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { S3Refusal } from '../../../shared/proxy/errors';
 import { checkResponseOverrides, classify } from '../../../shared/proxy/operations';
-import { bodyText, proxyWorld, type ProxyWorld } from './world';
+import { bodyText, type ProxyWorld, proxyWorld } from './world';
 
-const name = (method: string, scope: 'service' | 'bucket' | 'object', params: string[] = [], copy = false) => classify(method, scope, params, copy).name;
+const name = (method: string, scope: 'service' | 'bucket' | 'object', params: string[] = [], copy = false) =>
+  classify(method, scope, params, copy).name;
 
 function refusal(fn: () => unknown): S3Refusal {
   try {
@@ -84,7 +85,12 @@ describe('request classification', () => {
   });
 
   it('refuses bucket deletion, and methods S3 has no object operation for', () => {
-    for (const [method, scope] of [['DELETE', 'bucket'], ['PATCH', 'object'], ['OPTIONS', 'object'], ['PUT', 'service']] as const) {
+    for (const [method, scope] of [
+      ['DELETE', 'bucket'],
+      ['PATCH', 'object'],
+      ['OPTIONS', 'object'],
+      ['PUT', 'service'],
+    ] as const) {
       expect(refusal(() => classify(method, scope, [], false)).s3Code).toBe('NotImplemented');
     }
   });
@@ -105,12 +111,22 @@ describe('response-* overrides no header can carry', () => {
     ['response-expires', 'Thu, 01 Jan 2031 \u2013'],
     ['response-content-encoding', '日本'],
   ])('%s = %j is 400 InvalidArgument naming the parameter', (param, value) => {
-    const error = refusal(() => checkResponseOverrides([['partNumber', '1'], [param, value]]));
+    const error = refusal(() =>
+      checkResponseOverrides([
+        ['partNumber', '1'],
+        [param, value],
+      ]),
+    );
     expect(error).toMatchObject({ status: 400, s3Code: 'InvalidArgument', extra: { ArgumentName: param } });
   });
 
   it('Latin-1 text, tabs included, passes; other parameters are not looked at', () => {
-    expect(() => checkResponseOverrides([['response-content-disposition', 'attachment; filename="café\t.txt"'], ['prefix', 'a\nb']])).not.toThrow();
+    expect(() =>
+      checkResponseOverrides([
+        ['response-content-disposition', 'attachment; filename="café\t.txt"'],
+        ['prefix', 'a\nb'],
+      ]),
+    ).not.toThrow();
   });
 
   describe('through the proxy', () => {

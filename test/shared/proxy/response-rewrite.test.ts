@@ -4,19 +4,37 @@
  * AccessDenied message).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rewriteResponse, type RewriteContext } from '../../../shared/proxy/response-rewrite';
-import { harness, textOf, xmlOf, type Harness, type Xml } from '../../local/aws/s3/helpers';
+import { type RewriteContext, rewriteResponse } from '../../../shared/proxy/response-rewrite';
+import { type Harness, harness, textOf, type Xml, xmlOf } from '../../local/aws/s3/helpers';
 import { encode } from '../sigv4/helpers';
 
 const volume = { name: 'shared-genomes', bucket: 'lab-genomes', prefix: 'runs/2025' };
-const ctx = (overrides: Partial<RewriteContext> = {}): RewriteContext => ({ volume, urlEncoded: false, requestId: 'OURS', origin: 'https://proxy.example', ...overrides });
+const ctx = (overrides: Partial<RewriteContext> = {}): RewriteContext => ({
+  volume,
+  urlEncoded: false,
+  requestId: 'OURS',
+  origin: 'https://proxy.example',
+  ...overrides,
+});
 const parse = (xml: string): Promise<Xml> => xmlOf({ status: 200, body: xml });
 
 let s3: Harness;
-const KEYS = ['runs/2025/a b+c.txt', 'runs/2025/dir/one', 'runs/2025/dir/two', 'runs/2025/lab-genomes/runs/2025/x', 'runs/2025/ünï ✓', 'runs/2025-other/secret'];
+const KEYS = [
+  'runs/2025/a b+c.txt',
+  'runs/2025/dir/one',
+  'runs/2025/dir/two',
+  'runs/2025/lab-genomes/runs/2025/x',
+  'runs/2025/ünï ✓',
+  'runs/2025-other/secret',
+];
 
 async function captured(path: string, query: string, method = 'GET', body?: string): Promise<string> {
-  const response = await s3.send({ method, path, query, ...(body ? { body, headers: { 'content-md5': (await import('../../local/aws/s3/helpers')).md5Base64(body) } } : {}) });
+  const response = await s3.send({
+    method,
+    path,
+    query,
+    ...(body ? { body, headers: { 'content-md5': (await import('../../local/aws/s3/helpers')).md5Base64(body) } } : {}),
+  });
   return textOf(response);
 }
 
@@ -29,7 +47,10 @@ afterAll(() => s3.cleanup());
 
 describe('listings', () => {
   it('ListObjectsV2 with a delimiter shows the volume, relative keys and prefixes, never the bucket or the root', async () => {
-    const raw = await captured('/lab-genomes', `list-type=2&prefix=${encode('runs/2025/')}&delimiter=%2F&start-after=${encode('runs/2025/a')}`);
+    const raw = await captured(
+      '/lab-genomes',
+      `list-type=2&prefix=${encode('runs/2025/')}&delimiter=%2F&start-after=${encode('runs/2025/a')}`,
+    );
     const out = rewriteResponse(raw, ctx());
     expect(out).not.toMatch(/lab-genomes<|runs\/2025/);
     const xml = await parse(out);
@@ -58,15 +79,22 @@ describe('listings', () => {
     const raw = await captured('/lab-genomes', `list-type=2&encoding-type=url&prefix=${encode('runs/2025/')}`);
     const xml = await parse(rewriteResponse(raw, ctx({ urlEncoded: true })));
     expect(xml.ListBucketResult.Prefix).toBe('');
-    expect(xml.ListBucketResult.Contents.map((c: Xml) => decodeURIComponent(c.Key))).toEqual(['a b+c.txt', 'dir/one', 'dir/two', 'lab-genomes/runs/2025/x', 'ünï ✓']);
+    expect(xml.ListBucketResult.Contents.map((c: Xml) => decodeURIComponent(c.Key))).toEqual([
+      'a b+c.txt',
+      'dir/one',
+      'dir/two',
+      'lab-genomes/runs/2025/x',
+      'ünï ✓',
+    ]);
   });
 
   it('with encoding-type=url reads AWS’s "+" for a space in the root', async () => {
     const spaced = { ...volume, prefix: 'my runs' };
-    const aws = `<?xml version="1.0" encoding="UTF-8"?>\n` +
-`<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>lab-genomes</Name><Prefix>my+runs%2F</Prefix>` +
-`<KeyCount>1</KeyCount><MaxKeys>1000</MaxKeys><EncodingType>url</EncodingType><IsTruncated>false</IsTruncated><Contents><Key>` +
-`my+runs/a+b%2Bc</Key><Size>1</Size></Contents></ListBucketResult>`;
+    const aws =
+      `<?xml version="1.0" encoding="UTF-8"?>\n` +
+      `<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>lab-genomes</Name><Prefix>my+runs%2F</Prefix>` +
+      `<KeyCount>1</KeyCount><MaxKeys>1000</MaxKeys><EncodingType>url</EncodingType><IsTruncated>false</IsTruncated><Contents><Key>` +
+      `my+runs/a+b%2Bc</Key><Size>1</Size></Contents></ListBucketResult>`;
     const xml = await parse(rewriteResponse(aws, ctx({ volume: spaced, urlEncoded: true })));
     expect(xml.ListBucketResult.Prefix).toBe('');
     expect(xml.ListBucketResult.Contents[0].Key).toBe('a+b%2Bc');
@@ -88,13 +116,21 @@ describe('multipart documents', () => {
     const part = await s3.send({ method: 'PUT', path: key, query: `partNumber=1&uploadId=${encode(uploadId)}`, body: 'part' });
     const parts = await parse(rewriteResponse(await captured(key, `uploadId=${encode(uploadId)}`), ctx()));
     expect(parts.ListPartsResult).toMatchObject({ Bucket: 'shared-genomes', Key: 'big file.bin' });
-    const uploads = await parse(rewriteResponse(await captured('/lab-genomes', `uploads&prefix=${encode('runs/2025/')}&key-marker=${encode('runs/2025/a')}`), ctx()));
+    const uploads = await parse(
+      rewriteResponse(await captured('/lab-genomes', `uploads&prefix=${encode('runs/2025/')}&key-marker=${encode('runs/2025/a')}`), ctx()),
+    );
     expect(uploads.ListMultipartUploadsResult).toMatchObject({ Bucket: 'shared-genomes', Prefix: '', KeyMarker: 'a' });
     expect(uploads.ListMultipartUploadsResult.Upload.map((u: Xml) => u.Key)).toEqual(['big file.bin']);
     const etag = part.headers!.etag;
     const body = `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${etag}</ETag></Part></CompleteMultipartUpload>`;
-    const done = await parse(rewriteResponse(await captured(key, `uploadId=${encode(uploadId)}`, 'POST', body), ctx({ key: 'big file.bin' })));
-    expect(done.CompleteMultipartUploadResult).toMatchObject({ Bucket: 'shared-genomes', Key: 'big file.bin', Location: 'https://proxy.example/shared-genomes/big%20file.bin' });
+    const done = await parse(
+      rewriteResponse(await captured(key, `uploadId=${encode(uploadId)}`, 'POST', body), ctx({ key: 'big file.bin' })),
+    );
+    expect(done.CompleteMultipartUploadResult).toMatchObject({
+      Bucket: 'shared-genomes',
+      Key: 'big file.bin',
+      Location: 'https://proxy.example/shared-genomes/big%20file.bin',
+    });
   });
 });
 
@@ -102,18 +138,28 @@ describe('checksums in multipart results', () => {
   it('CompleteMultipartUploadResult and ListPartsResult keep S3’s Checksum* and ChecksumType elements as S3 wrote them', async () => {
     const completed =
       '<?xml version="1.0" encoding="UTF-8"?>\n' +
-'<CompleteMultipartUploadResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Location>' +
-'https://lab-genomes.s3.amazonaws.com/runs/2025/x</Location><Bucket>lab-genomes</Bucket><Key>runs/2025/x</Key><ETag>' +
-'"3858f62230ac3c915f300c664312c11f-2"</ETag><ChecksumCRC32C>Smw00A==-2</ChecksumCRC32C><ChecksumType>' +
-'COMPOSITE</ChecksumType></CompleteMultipartUploadResult>';
+      '<CompleteMultipartUploadResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Location>' +
+      'https://lab-genomes.s3.amazonaws.com/runs/2025/x</Location><Bucket>lab-genomes</Bucket><Key>runs/2025/x</Key><ETag>' +
+      '"3858f62230ac3c915f300c664312c11f-2"</ETag><ChecksumCRC32C>Smw00A==-2</ChecksumCRC32C><ChecksumType>' +
+      'COMPOSITE</ChecksumType></CompleteMultipartUploadResult>';
     const done = await parse(rewriteResponse(completed, ctx({ key: 'x' })));
-    expect(done.CompleteMultipartUploadResult).toMatchObject({ Bucket: 'shared-genomes', Key: 'x', ChecksumCRC32C: 'Smw00A==-2', ChecksumType: 'COMPOSITE' });
+    expect(done.CompleteMultipartUploadResult).toMatchObject({
+      Bucket: 'shared-genomes',
+      Key: 'x',
+      ChecksumCRC32C: 'Smw00A==-2',
+      ChecksumType: 'COMPOSITE',
+    });
     const parts =
       '<ListPartsResult><Bucket>lab-genomes</Bucket><Key>runs/2025/x</Key><UploadId>u</UploadId><ChecksumAlgorithm>' +
-'CRC64NVME</ChecksumAlgorithm><ChecksumType>FULL_OBJECT</ChecksumType><Part><PartNumber>1</PartNumber><ETag>"e"</ETag>' +
-'<Size>5</Size><ChecksumCRC64NVME>AAAAAAAAAAA=</ChecksumCRC64NVME></Part></ListPartsResult>';
+      'CRC64NVME</ChecksumAlgorithm><ChecksumType>FULL_OBJECT</ChecksumType><Part><PartNumber>1</PartNumber><ETag>"e"</ETag>' +
+      '<Size>5</Size><ChecksumCRC64NVME>AAAAAAAAAAA=</ChecksumCRC64NVME></Part></ListPartsResult>';
     const listed = await parse(rewriteResponse(parts, ctx()));
-    expect(listed.ListPartsResult).toMatchObject({ Key: 'x', ChecksumAlgorithm: 'CRC64NVME', ChecksumType: 'FULL_OBJECT', Part: [{ ChecksumCRC64NVME: 'AAAAAAAAAAA=' }] });
+    expect(listed.ListPartsResult).toMatchObject({
+      Key: 'x',
+      ChecksumAlgorithm: 'CRC64NVME',
+      ChecksumType: 'FULL_OBJECT',
+      Part: [{ ChecksumCRC64NVME: 'AAAAAAAAAAA=' }],
+    });
   });
 });
 
@@ -121,12 +167,12 @@ describe('DeleteObjects results', () => {
   it('name the client’s keys, deleted or not', () => {
     const raw =
       '<?xml version="1.0" encoding="UTF-8"?>\n' +
-'<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Deleted><Key>runs/2025/a</Key></Deleted><Error><Key>' +
-'runs/2025/b</Key><Code>AccessDenied</Code><Message>Access Denied</Message></Error></DeleteResult>';
+      '<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Deleted><Key>runs/2025/a</Key></Deleted><Error><Key>' +
+      'runs/2025/b</Key><Code>AccessDenied</Code><Message>Access Denied</Message></Error></DeleteResult>';
     expect(rewriteResponse(raw, ctx())).toBe(
       '<?xml version="1.0" encoding="UTF-8"?>\n' +
-'<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Deleted><Key>a</Key></Deleted><Error><Key>b</Key><Code>' +
-'AccessDenied</Code><Message>Access Denied</Message></Error></DeleteResult>',
+        '<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Deleted><Key>a</Key></Deleted><Error><Key>b</Key><Code>' +
+        'AccessDenied</Code><Message>Access Denied</Message></Error></DeleteResult>',
     );
   });
 });
@@ -143,9 +189,9 @@ describe('error documents', () => {
   it('an AccessDenied that names the role and the bucket is told in words that do not', async () => {
     const aws =
       '<?xml version="1.0" encoding="UTF-8"?>\n' +
-'<Error><Code>AccessDenied</Code><Message>User: arn:aws:sts::111111111111:assumed-role/Lab/alice is not authorized to ' +
-'perform: s3:PutObject on resource: "arn:aws:s3:::lab-genomes/runs/2025/x" because no session policy allows the ' +
-'s3:PutObject action</Message><RequestId>S3ID</RequestId><HostId>H</HostId></Error>';
+      '<Error><Code>AccessDenied</Code><Message>User: arn:aws:sts::111111111111:assumed-role/Lab/alice is not authorized to ' +
+      'perform: s3:PutObject on resource: "arn:aws:s3:::lab-genomes/runs/2025/x" because no session policy allows the ' +
+      's3:PutObject action</Message><RequestId>S3ID</RequestId><HostId>H</HostId></Error>';
     const xml = await parse(rewriteResponse(aws, ctx({ key: 'x' })));
     expect(xml.Error.Message).toBe("Access Denied: S3 does not allow s3:PutObject here to this volume's credentials.");
     expect(xml.Error.RequestId).toBe('OURS');

@@ -1,6 +1,6 @@
 /** Who may use which volume through the proxy, decided before anything reaches S3. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { bodyText, KEY_ID, proxyWorld, SECRET, type ClientRequest, type ProxyWorld } from './world';
+import { bodyText, type ClientRequest, KEY_ID, type ProxyWorld, proxyWorld, SECRET } from './world';
 
 let w: ProxyWorld;
 afterEach(() => w?.cleanup());
@@ -33,11 +33,21 @@ describe('a read member', () => {
     ];
     for (const write of writes) {
       const response = await w.send({ ...write, as: CAROL });
-      expect({ write: `${write.method} ${write.path}`, status: response.status, code: await codeOf(response) }).toEqual({ write: `${write.method} ${write.path}`, status: 403, code: 'AccessDenied' });
+      expect({ write: `${write.method} ${write.path}`, status: response.status, code: await codeOf(response) }).toEqual({
+        write: `${write.method} ${write.path}`,
+        status: 403,
+        code: 'AccessDenied',
+      });
     }
     expect(w.sent).toEqual([]);
     const denied = w.audit.events.filter((e) => e.subject === 'carol' && e.outcome === 'denied');
-    expect(denied.map((e) => e.action)).toEqual(['proxy.PutObject', 'proxy.DeleteObject', 'proxy.CreateMultipartUpload', 'proxy.CopyObject', 'proxy.DeleteObjects']);
+    expect(denied.map((e) => e.action)).toEqual([
+      'proxy.PutObject',
+      'proxy.DeleteObject',
+      'proxy.CreateMultipartUpload',
+      'proxy.CopyObject',
+      'proxy.DeleteObjects',
+    ]);
     expect(denied[0]!.detail).toMatchObject({ reason: 'AccessExceedsMembership', key: 'x.txt', via: 'gateway-key' });
   });
 });
@@ -54,7 +64,14 @@ describe('volumes the caller may not see', () => {
 
   it('include those a gateway key is not limited to', async () => {
     await withCarol();
-    w.keys.set(KEY_ID, { accessKeyId: KEY_ID, secretAccessKey: SECRET, subject: 'alice', volumeIds: ['vol-other'], expiresAt: new Date('2030-01-01'), authMethods: [] });
+    w.keys.set(KEY_ID, {
+      accessKeyId: KEY_ID,
+      secretAccessKey: SECRET,
+      subject: 'alice',
+      volumeIds: ['vol-other'],
+      expiresAt: new Date('2030-01-01'),
+      authMethods: [],
+    });
     const response = await w.send({ path: '/shared-genomes/x' });
     expect(response.status).toBe(404);
     expect(await codeOf(response)).toBe('NoSuchBucket');
@@ -72,7 +89,13 @@ describe('volume rules', () => {
   it('requireMfa is honoured from the gateway key’s recorded authentication methods', async () => {
     await withCarol(undefined, { requireMfa: true });
     expect(await bodyText(await w.send({ path: '/shared-genomes/x' }))).toMatch(/multi-factor/);
-    w.keys.set(KEY_ID, { accessKeyId: KEY_ID, secretAccessKey: SECRET, subject: 'alice', expiresAt: new Date('2030-01-01'), authMethods: ['pwd', 'mfa'] });
+    w.keys.set(KEY_ID, {
+      accessKeyId: KEY_ID,
+      secretAccessKey: SECRET,
+      subject: 'alice',
+      expiresAt: new Date('2030-01-01'),
+      authMethods: ['pwd', 'mfa'],
+    });
     expect((await w.send({ method: 'PUT', path: '/shared-genomes/x', body: 'x' })).status).toBe(200);
   });
 
@@ -96,7 +119,14 @@ describe('ListBuckets', () => {
       ),
     );
     expect(text).not.toMatch(/lab-genomes/);
-    w.keys.set(KEY_ID, { accessKeyId: KEY_ID, secretAccessKey: SECRET, subject: 'alice', volumeIds: ['vol-other'], expiresAt: new Date('2030-01-01'), authMethods: [] });
+    w.keys.set(KEY_ID, {
+      accessKeyId: KEY_ID,
+      secretAccessKey: SECRET,
+      subject: 'alice',
+      volumeIds: ['vol-other'],
+      expiresAt: new Date('2030-01-01'),
+      authMethods: [],
+    });
     expect(await bodyText(await w.send({ path: '/' }))).toMatch(/<Buckets><\/Buckets>/);
   });
 });
@@ -115,7 +145,9 @@ describe('bucket questions answered from the volume', () => {
   it('HeadBucket is 200 for a usable volume and GetBucketLocation names its region; S3 is not asked', async () => {
     await withCarol();
     expect((await w.send({ method: 'HEAD', path: '/shared-genomes' })).status).toBe(200);
-    expect(await bodyText(await w.send({ path: '/shared-genomes', query: { location: '' } }))).toMatch(/<LocationConstraint xmlns="[^"]+">eu-central-1<\/LocationConstraint>$/);
+    expect(await bodyText(await w.send({ path: '/shared-genomes', query: { location: '' } }))).toMatch(
+      /<LocationConstraint xmlns="[^"]+">eu-central-1<\/LocationConstraint>$/,
+    );
     expect(w.sent).toEqual([]);
   });
 });

@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { createVolumeLookup } from '../../../shared/proxy/volume-lookup';
-import { FakeRepository } from '../volumes/fakes';
 import { baseVolume } from '../vending/fakes';
+import { FakeRepository } from '../volumes/fakes';
 
 function setup(ttlMs = 5000) {
   let now = 0;
   const repo = new FakeRepository();
   let reads = 0;
-  const counted = { getByName: (n: string) => (reads++, repo.getByName(n)), getMember: (v: string, s: string) => (reads++, repo.getMember(v, s)) };
+  const counted = {
+    getByName: (n: string) => (reads++, repo.getByName(n)),
+    getMember: (v: string, s: string) => (reads++, repo.getMember(v, s)),
+  };
   const lookup = createVolumeLookup({ repo: counted, clock: { now: () => new Date(now) }, ttlMs, maxEntries: 2 });
   return { repo, lookup, reads: () => reads, advance: (ms: number) => void (now += ms) };
 }

@@ -4,11 +4,12 @@
  * in process (`test/local/aws/s3/helpers.ts`): S3's real answers, keys and listings, without sockets or IAM.
  * Client requests are signed with @smithy/signature-v4, as SDKs sign them.
  */
+
+import { createHash } from 'node:crypto';
+import { pipeline, Readable } from 'node:stream';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { createHash } from 'node:crypto';
-import { pipeline, Readable } from 'node:stream';
 import type { Identity } from '../../../shared/auth/identity';
 import type { TokenVerifier } from '../../../shared/auth/token-verifier';
 import { Unauthenticated } from '../../../shared/errors';
@@ -22,9 +23,9 @@ import { createVolumeLookup } from '../../../shared/proxy/volume-lookup';
 import { awsChunkedDecoder, isStreamingMode } from '../../../shared/sigv4';
 import { uriEncode } from '../../../shared/sigv4/encoding';
 import type { MemberAccess, Volume } from '../../../shared/volumes/model';
-import { harness, type Harness } from '../../local/aws/s3/helpers';
+import { type Harness, harness } from '../../local/aws/s3/helpers';
 import { encode } from '../sigv4/helpers';
-import { baseVolume, vendingWorld, volumeWith, type VendingWorld } from '../vending/fakes';
+import { baseVolume, type VendingWorld, vendingWorld, volumeWith } from '../vending/fakes';
 
 export const SECRET = 'gateway-secret-of-alice-0123456789abcdef';
 export const KEY_ID = 'VGAKALICEALICEALICE2';
@@ -78,11 +79,22 @@ function localS3Upstream(s3: Harness, sent: UpstreamRequest[]): Upstream {
       let upload = request.body;
       let checksums: Promise<Record<string, string>> | undefined;
       if (isStreamingMode(request.payloadHash) && upload instanceof Readable) {
-        const decoder = awsChunkedDecoder({ method: request.method, rawPath: path, rawQuery: query, headers: request.headers }, null, request.payloadHash);
+        const decoder = awsChunkedDecoder(
+          { method: request.method, rawPath: path, rawQuery: query, headers: request.headers },
+          null,
+          request.payloadHash,
+        );
         checksums = decoder.trailers;
         upload = pipeline(upload, decoder, () => undefined);
       }
-      const response = await s3.send({ method: request.method, path, query, headers: request.headers, ...(upload ? { body: upload } : {}), ...(checksums ? { checksums } : {}) });
+      const response = await s3.send({
+        method: request.method,
+        path,
+        query,
+        headers: request.headers,
+        ...(upload ? { body: upload } : {}),
+        ...(checksums ? { checksums } : {}),
+      });
       if (bodyError) throw bodyError;
       const body = response.body;
       return {
@@ -94,13 +106,18 @@ function localS3Upstream(s3: Harness, sent: UpstreamRequest[]): Upstream {
   };
 }
 
-export async function proxyWorld(members: Record<string, MemberAccess> = { carol: 'read' }, overrides: Partial<Volume> = {}): Promise<ProxyWorld> {
+export async function proxyWorld(
+  members: Record<string, MemberAccess> = { carol: 'read' },
+  overrides: Partial<Volume> = {},
+): Promise<ProxyWorld> {
   const vw = vendingWorld();
   const volume = await volumeWith(vw, members, overrides);
   const s3 = await harness();
   await s3.send({ method: 'PUT', path: `/${volume.bucket}` });
   const sent: UpstreamRequest[] = [];
-  const keys = new Map<string, GatewayKey>([[KEY_ID, { accessKeyId: KEY_ID, secretAccessKey: SECRET, subject: 'alice', expiresAt: new Date('2030-01-01'), authMethods: ['pwd'] }]]);
+  const keys = new Map<string, GatewayKey>([
+    [KEY_ID, { accessKeyId: KEY_ID, secretAccessKey: SECRET, subject: 'alice', expiresAt: new Date('2030-01-01'), authMethods: ['pwd'] }],
+  ]);
   const identities = new Map<string, Identity>();
   const verifier: TokenVerifier = {
     async verify(token) {
@@ -129,7 +146,14 @@ export async function proxyWorld(members: Record<string, MemberAccess> = { carol
     const as = r.as ?? { accessKeyId: KEY_ID, secretAccessKey: SECRET };
     const payloadHash = r.payloadHash ?? createHash('sha256').update(body).digest('hex');
     const question = r.path.indexOf('?');
-    const signer = new SignatureV4({ credentials: as, region: 'us-east-1', service: 's3', sha256: Sha256, uriEscapePath: false, applyChecksum: false });
+    const signer = new SignatureV4({
+      credentials: as,
+      region: 'us-east-1',
+      service: 's3',
+      sha256: Sha256,
+      uriEscapePath: false,
+      applyChecksum: false,
+    });
     const unsigned = new HttpRequest({
       method: r.method ?? 'GET',
       hostname: 'proxy.test',
@@ -143,7 +167,9 @@ export async function proxyWorld(members: Record<string, MemberAccess> = { carol
         ...(r.headers ?? {}),
       },
     });
-    const signed = r.presign ? await signer.presign(unsigned, { signingDate: vw.clock.now(), expiresIn: 300 }) : await signer.sign(unsigned, { signingDate: vw.clock.now() });
+    const signed = r.presign
+      ? await signer.presign(unsigned, { signingDate: vw.clock.now(), expiresIn: 300 })
+      : await signer.sign(unsigned, { signingDate: vw.clock.now() });
     const rawQuery = Object.entries(signed.query ?? {})
       .map(([name, value]) => `${encode(name)}=${encode(String(value ?? ''))}`)
       .join('&');

@@ -3,8 +3,8 @@
  * named a key or a volume with control characters: every client, strict parsers included, gets the error's code.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { bodyText, type ProxyWorld, proxyWorld } from '../proxy/world';
 import { encode } from '../sigv4/helpers';
-import { bodyText, proxyWorld, type ProxyWorld } from '../proxy/world';
 import { parseStrict, strictText } from './strict-xml';
 
 let w: ProxyWorld;

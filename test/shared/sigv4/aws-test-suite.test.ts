@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalRequest, headersFromRaw, parseSigV4, sha256Hex, verifySigV4, type SigV4Request } from '../../../shared/sigv4';
+import { canonicalRequest, headersFromRaw, parseSigV4, type SigV4Request, sha256Hex, verifySigV4 } from '../../../shared/sigv4';
 import { SUITE_CASES, SUITE_CREDENTIALS, SUITE_DATE, SUITE_REGION, SUITE_SERVICE, type SuiteCase } from './aws-suite.fixture';
 import { catchError } from './helpers';
 

@@ -58,7 +58,9 @@ describe('canonicalQuery', () => {
 describe('canonicalHeaders', () => {
   it('trims values, collapses inner whitespace, sorts by name, and counts a missing signed header as empty', () => {
     const headers = { host: 'h', 'my-header': '  a   b \t c  ', 'x-amz-date': 'd' };
-    expect(canonicalHeaders(headers, ['x-amz-date', 'my-header', 'host', 'absent'])).toBe('absent:\nhost:h\nmy-header:a b c\nx-amz-date:d\n');
+    expect(canonicalHeaders(headers, ['x-amz-date', 'my-header', 'host', 'absent'])).toBe(
+      'absent:\nhost:h\nmy-header:a b c\nx-amz-date:d\n',
+    );
   });
 
   it('keeps a no-break space as part of the value: only spaces and tabs are SigV4 whitespace, as smithy signs', () => {
@@ -69,7 +71,10 @@ describe('canonicalHeaders', () => {
 
 describe('headersFromRaw', () => {
   it('lower-cases names and joins repeated headers with "," as SigV4 expects', () => {
-    expect(headersFromRaw(['Host', 'h', 'My-Header1', 'value2', 'my-header1', ' value1 '])).toEqual({ host: 'h', 'my-header1': 'value2,value1' });
+    expect(headersFromRaw(['Host', 'h', 'My-Header1', 'value2', 'my-header1', ' value1 '])).toEqual({
+      host: 'h',
+      'my-header1': 'value2,value1',
+    });
   });
 
   it('treats a header named __proto__ as a header, not as the prototype', () => {

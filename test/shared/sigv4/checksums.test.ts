@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checksumAlgorithmOf, createChecksum, type ChecksumAlgorithm } from '../../../shared/sigv4';
+import { type ChecksumAlgorithm, checksumAlgorithmOf, createChecksum } from '../../../shared/sigv4';
 
 /** The catalogue check value of each CRC (the checksum of the ASCII digits "123456789"), and SHA test vectors. */
 const CHECK_VALUES: Array<[ChecksumAlgorithm, string]> = [

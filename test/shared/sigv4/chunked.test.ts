@@ -3,11 +3,11 @@ import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
   AwsChunkedDecoder,
+  type AwsChunkedOptions,
   STREAMING_SIGNED,
   STREAMING_SIGNED_TRAILER,
   STREAMING_UNSIGNED_TRAILER,
   signingKey,
-  type AwsChunkedOptions,
 } from '../../../shared/sigv4';
 import { encodeAwsChunked, runThrough } from './helpers';
 
@@ -22,7 +22,8 @@ const SIGNING = {
 const DOC_BODY = encodeAwsChunked({ chunks: [Buffer.alloc(65536, 'a'), Buffer.alloc(1024, 'a')], signing: SIGNING });
 const DOC_PAYLOAD = Buffer.alloc(66560, 'a');
 
-const signed = (extra: Partial<AwsChunkedOptions> = {}) => new AwsChunkedDecoder({ mode: STREAMING_SIGNED, signing: SIGNING, decodedContentLength: 66560, ...extra });
+const signed = (extra: Partial<AwsChunkedOptions> = {}) =>
+  new AwsChunkedDecoder({ mode: STREAMING_SIGNED, signing: SIGNING, decodedContentLength: 66560, ...extra });
 const crc32Base64 = (data: Buffer) => {
   const out = Buffer.alloc(4);
   out.writeUInt32BE(crc32(data));
@@ -37,9 +38,12 @@ describe('AwsChunkedDecoder, signed chunks', () => {
     expect(text.endsWith('0;chunk-signature=b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9\r\n\r\n')).toBe(true);
   });
 
-  it.each([1, 2, 3, 7, 89, 90, 91, 8191, 65536, 100_000])('decodes the same payload when the body arrives %i bytes at a time', async (pieceSize) => {
-    await expect(runThrough(signed(), DOC_BODY, pieceSize)).resolves.toEqual(DOC_PAYLOAD);
-  });
+  it.each([1, 2, 3, 7, 89, 90, 91, 8191, 65536, 100_000])(
+    'decodes the same payload when the body arrives %i bytes at a time',
+    async (pieceSize) => {
+      await expect(runThrough(signed(), DOC_BODY, pieceSize)).resolves.toEqual(DOC_PAYLOAD);
+    },
+  );
 
   it('releases a chunk as soon as its signature checks out, before the next chunk arrives', () => {
     const decoder = signed();
@@ -57,7 +61,11 @@ describe('AwsChunkedDecoder, signed chunks', () => {
     const decoder = signed();
     const out: Buffer[] = [];
     decoder.on('data', (piece: Buffer) => out.push(piece));
-    await expect(runThrough(decoder, tampered, 4096)).rejects.toMatchObject({ code: 'SignatureDoesNotMatch', status: 403, message: expect.stringMatching(/chunk 2/) });
+    await expect(runThrough(decoder, tampered, 4096)).rejects.toMatchObject({
+      code: 'SignatureDoesNotMatch',
+      status: 403,
+      message: expect.stringMatching(/chunk 2/),
+    });
     expect(Buffer.concat(out).length).toBe(65536);
     await expect(decoder.trailers).rejects.toMatchObject({ code: 'SignatureDoesNotMatch' });
   });
@@ -66,9 +74,14 @@ describe('AwsChunkedDecoder, signed chunks', () => {
     const changedData = Buffer.from(DOC_BODY);
     changedData[100] = 'b'.charCodeAt(0);
     await expect(runThrough(signed(), changedData)).rejects.toMatchObject({ code: 'SignatureDoesNotMatch' });
-    await expect(runThrough(signed({ signing: { ...SIGNING, seedSignature: '0'.repeat(64) } }), DOC_BODY)).rejects.toMatchObject({ code: 'SignatureDoesNotMatch' });
+    await expect(runThrough(signed({ signing: { ...SIGNING, seedSignature: '0'.repeat(64) } }), DOC_BODY)).rejects.toMatchObject({
+      code: 'SignatureDoesNotMatch',
+    });
     const unsignedFinal = Buffer.from(DOC_BODY.toString('latin1').replace(/0;chunk-signature=[0-9a-f]+\r\n\r\n$/, '0\r\n\r\n'), 'latin1');
-    await expect(runThrough(signed(), unsignedFinal)).rejects.toMatchObject({ code: 'SignatureDoesNotMatch', message: expect.stringMatching(/Chunk 3 .*no valid chunk-signature/) });
+    await expect(runThrough(signed(), unsignedFinal)).rejects.toMatchObject({
+      code: 'SignatureDoesNotMatch',
+      message: expect.stringMatching(/Chunk 3 .*no valid chunk-signature/),
+    });
   });
 
   it.each([10, 90, 50_000, 65_626, 65_627, DOC_BODY.length - 50])('a body cut after %i bytes is IncompleteBody', async (length) => {
@@ -80,17 +93,29 @@ describe('AwsChunkedDecoder, signed chunks', () => {
   });
 
   it('an empty body is IncompleteBody', async () => {
-    await expect(runThrough(signed(), Buffer.alloc(0))).rejects.toMatchObject({ code: 'IncompleteBody', message: expect.stringMatching(/ended empty/) });
+    await expect(runThrough(signed(), Buffer.alloc(0))).rejects.toMatchObject({
+      code: 'IncompleteBody',
+      message: expect.stringMatching(/ended empty/),
+    });
   });
 
   it('a payload longer or shorter than x-amz-decoded-content-length is IncompleteBody', async () => {
-    await expect(runThrough(signed({ decodedContentLength: 66561 }), DOC_BODY)).rejects.toMatchObject({ code: 'IncompleteBody', message: expect.stringMatching(/announced 66561/) });
-    await expect(runThrough(signed({ decodedContentLength: 66559 }), DOC_BODY)).rejects.toMatchObject({ code: 'IncompleteBody', message: expect.stringMatching(/more than the 66559 bytes/) });
+    await expect(runThrough(signed({ decodedContentLength: 66561 }), DOC_BODY)).rejects.toMatchObject({
+      code: 'IncompleteBody',
+      message: expect.stringMatching(/announced 66561/),
+    });
+    await expect(runThrough(signed({ decodedContentLength: 66559 }), DOC_BODY)).rejects.toMatchObject({
+      code: 'IncompleteBody',
+      message: expect.stringMatching(/more than the 66559 bytes/),
+    });
   });
 
   it('data longer than its declared size is IncompleteBody', async () => {
     const longer = Buffer.from(DOC_BODY.toString('latin1').replace('\r\n400;', '\r\n3ff;'), 'latin1');
-    await expect(runThrough(signed({ decodedContentLength: undefined }), longer)).rejects.toMatchObject({ code: 'IncompleteBody', message: expect.stringMatching(/not followed by CRLF/) });
+    await expect(runThrough(signed({ decodedContentLength: undefined }), longer)).rejects.toMatchObject({
+      code: 'IncompleteBody',
+      message: expect.stringMatching(/not followed by CRLF/),
+    });
   });
 
   it.each([
@@ -98,7 +123,11 @@ describe('AwsChunkedDecoder, signed chunks', () => {
     ['an absurd size', `ffffffffffff;chunk-signature=${'a'.repeat(64)}\r\n`, /at most 16777216 are accepted/],
     ['a header line that never ends', 'a'.repeat(5000), /longer than 4096 bytes/],
   ])('%s is InvalidChunkSizeError', async (_what, body, message) => {
-    await expect(runThrough(signed(), Buffer.from(body), 100)).rejects.toMatchObject({ code: 'InvalidChunkSizeError', status: 400, message: expect.stringMatching(message) });
+    await expect(runThrough(signed(), Buffer.from(body), 100)).rejects.toMatchObject({
+      code: 'InvalidChunkSizeError',
+      status: 400,
+      message: expect.stringMatching(message),
+    });
   });
 
   it('a chunk under 8 KiB that is not the last one with data is InvalidChunkSizeError, as S3 has it', async () => {
@@ -113,7 +142,10 @@ describe('AwsChunkedDecoder, signed chunks', () => {
   });
 
   it('trailing headers after a body that announced none are MalformedTrailerError', async () => {
-    const withTrailer = Buffer.from(DOC_BODY.toString('latin1').replace(/\r\n\r\n$/, '\r\nx-amz-checksum-crc32:AAAAAA==\r\n\r\n'), 'latin1');
+    const withTrailer = Buffer.from(
+      DOC_BODY.toString('latin1').replace(/\r\n\r\n$/, '\r\nx-amz-checksum-crc32:AAAAAA==\r\n\r\n'),
+      'latin1',
+    );
     await expect(runThrough(signed(), withTrailer)).rejects.toMatchObject({ code: 'MalformedTrailerError' });
   });
 });
@@ -121,8 +153,15 @@ describe('AwsChunkedDecoder, signed chunks', () => {
 describe('AwsChunkedDecoder, trailers', () => {
   const payload = Buffer.from(`${'x'.repeat(20_000)}ünïcødé`);
   const pieces = [payload.subarray(0, 8192), payload.subarray(8192, 16384), payload.subarray(16384)];
-  const unsigned = (trailerNames: string[]) => new AwsChunkedDecoder({ mode: STREAMING_UNSIGNED_TRAILER, trailerNames, decodedContentLength: payload.length });
-  const signedTrailer = () => new AwsChunkedDecoder({ mode: STREAMING_SIGNED_TRAILER, signing: SIGNING, trailerNames: ['x-amz-checksum-crc32'], decodedContentLength: payload.length });
+  const unsigned = (trailerNames: string[]) =>
+    new AwsChunkedDecoder({ mode: STREAMING_UNSIGNED_TRAILER, trailerNames, decodedContentLength: payload.length });
+  const signedTrailer = () =>
+    new AwsChunkedDecoder({
+      mode: STREAMING_SIGNED_TRAILER,
+      signing: SIGNING,
+      trailerNames: ['x-amz-checksum-crc32'],
+      decodedContentLength: payload.length,
+    });
 
   it('an unsigned body with a CRC32 trailer, as the AWS SDKs send it, decodes at any read size and hands over the trailer', async () => {
     const body = encodeAwsChunked({ chunks: pieces, trailers: [['x-amz-checksum-crc32', crc32Base64(payload)]] });
@@ -147,16 +186,26 @@ describe('AwsChunkedDecoder, trailers', () => {
     let ended = false;
     decoder.on('end', () => (ended = true));
     const error = await runThrough(decoder, body).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'BadDigest', status: 400, message: 'The CRC32 you specified did not match the calculated checksum.' });
+    expect(error).toMatchObject({
+      code: 'BadDigest',
+      status: 400,
+      message: 'The CRC32 you specified did not match the calculated checksum.',
+    });
     expect(ended).toBe(false);
     await expect(decoder.trailers).rejects.toBe(error);
   });
 
   it('a trailer announced in x-amz-trailer but never sent, or sent but never announced, is MalformedTrailerError', async () => {
     const none = encodeAwsChunked({ chunks: pieces });
-    await expect(runThrough(unsigned(['x-amz-checksum-crc32']), none)).rejects.toMatchObject({ code: 'MalformedTrailerError', message: expect.stringMatching(/never came/) });
+    await expect(runThrough(unsigned(['x-amz-checksum-crc32']), none)).rejects.toMatchObject({
+      code: 'MalformedTrailerError',
+      message: expect.stringMatching(/never came/),
+    });
     const stray = encodeAwsChunked({ chunks: pieces, trailers: [['x-amz-checksum-crc32c', 'AAAAAA==']] });
-    await expect(runThrough(unsigned(['x-amz-checksum-crc32']), stray)).rejects.toMatchObject({ code: 'MalformedTrailerError', message: expect.stringMatching(/not announced/) });
+    await expect(runThrough(unsigned(['x-amz-checksum-crc32']), stray)).rejects.toMatchObject({
+      code: 'MalformedTrailerError',
+      message: expect.stringMatching(/not announced/),
+    });
   });
 
   it('a signed body with a trailer verifies the trailer signature', async () => {
@@ -169,9 +218,15 @@ describe('AwsChunkedDecoder, trailers', () => {
   it('a trailer changed after signing, or a missing trailer signature, is SignatureDoesNotMatch', async () => {
     const body = encodeAwsChunked({ chunks: pieces, signing: SIGNING, trailers: [['x-amz-checksum-crc32', crc32Base64(payload)]] });
     const changed = Buffer.from(body.toString('latin1').replace(`crc32:${crc32Base64(payload)}`, 'crc32:AAAAAA=='), 'latin1');
-    await expect(runThrough(signedTrailer(), changed)).rejects.toMatchObject({ code: 'SignatureDoesNotMatch', message: expect.stringMatching(/trailing headers/) });
+    await expect(runThrough(signedTrailer(), changed)).rejects.toMatchObject({
+      code: 'SignatureDoesNotMatch',
+      message: expect.stringMatching(/trailing headers/),
+    });
     const unsignedTrailer = Buffer.from(body.toString('latin1').replace(/x-amz-trailer-signature:[0-9a-f]+\r\n/, ''), 'latin1');
-    await expect(runThrough(signedTrailer(), unsignedTrailer)).rejects.toMatchObject({ code: 'SignatureDoesNotMatch', message: expect.stringMatching(/must end with x-amz-trailer-signature/) });
+    await expect(runThrough(signedTrailer(), unsignedTrailer)).rejects.toMatchObject({
+      code: 'SignatureDoesNotMatch',
+      message: expect.stringMatching(/must end with x-amz-trailer-signature/),
+    });
   });
 
   it('tolerates a blank line between the final chunk and the trailers, and a body that ends without the last CRLF', async () => {

@@ -46,7 +46,10 @@ export function encodeAwsChunked({ chunks, signing, trailers }: ChunkedBodySpec)
   for (const chunk of [...chunks, Buffer.alloc(0)]) {
     let header = chunk.length.toString(16);
     if (signing) {
-      previous = hmacHex(signing.key, ['AWS4-HMAC-SHA256-PAYLOAD', signing.amzDate, signing.scope, previous, EMPTY, sha256(chunk)].join('\n'));
+      previous = hmacHex(
+        signing.key,
+        ['AWS4-HMAC-SHA256-PAYLOAD', signing.amzDate, signing.scope, previous, EMPTY, sha256(chunk)].join('\n'),
+      );
       header += `;chunk-signature=${previous}`;
     }
     parts.push(Buffer.from(`${header}\r\n`), chunk);
@@ -55,8 +58,14 @@ export function encodeAwsChunked({ chunks, signing, trailers }: ChunkedBodySpec)
   const trailerText = (trailers ?? []).map(([name, value]) => `${name}:${value}\r\n`).join('');
   parts.push(Buffer.from(trailerText));
   if (signing && trailers) {
-    const canonical = [...trailers].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, value]) => `${name}:${value}\n`).join('');
-    const signature = hmacHex(signing.key, ['AWS4-HMAC-SHA256-TRAILER', signing.amzDate, signing.scope, previous, sha256(canonical)].join('\n'));
+    const canonical = [...trailers]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([name, value]) => `${name}:${value}\n`)
+      .join('');
+    const signature = hmacHex(
+      signing.key,
+      ['AWS4-HMAC-SHA256-TRAILER', signing.amzDate, signing.scope, previous, sha256(canonical)].join('\n'),
+    );
     parts.push(Buffer.from(`x-amz-trailer-signature:${signature}\r\n`));
   }
   parts.push(Buffer.from('\r\n'));
@@ -64,7 +73,8 @@ export function encodeAwsChunked({ chunks, signing, trailers }: ChunkedBodySpec)
 }
 
 /** Percent-encoding as the SDK's serializers apply it (RFC 3986, `!'()*` included). */
-export const encode = (text: string) => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+export const encode = (text: string) =>
+  encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 /** The parts of a smithy HttpRequest that reach the server. */
 export interface SignedRequest {
@@ -77,7 +87,9 @@ export interface SignedRequest {
 /** What a server receives when `signed` goes over the wire. */
 export function received(signed: SignedRequest): SigV4Request {
   const rawQuery = Object.entries(signed.query ?? {})
-    .flatMap(([name, value]) => (Array.isArray(value) ? value : [value]).map((v) => (v === null ? encode(name) : `${encode(name)}=${encode(v)}`)))
+    .flatMap(([name, value]) =>
+      (Array.isArray(value) ? value : [value]).map((v) => (v === null ? encode(name) : `${encode(name)}=${encode(v)}`)),
+    )
     .join('&');
   const headers = Object.fromEntries(Object.entries(signed.headers).map(([name, value]) => [name.toLowerCase(), value]));
   return { method: signed.method, rawPath: signed.path, rawQuery, headers };

@@ -38,8 +38,9 @@ describe('parseSigV4, header form', () => {
   });
 
   it('reads every part of the Authorization header', () => {
-    const withToken = `AWS4-HMAC-SHA256 Credential=${CREDENTIAL}, ` +
-`SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token, Signature=${SIGNATURE}`;
+    const withToken =
+      `AWS4-HMAC-SHA256 Credential=${CREDENTIAL}, ` +
+      `SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token, Signature=${SIGNATURE}`;
     expect(parseSigV4(headerRequest(withToken, { 'x-amz-security-token': 'TOKEN' }))).toEqual({
       form: 'header',
       accessKeyId: 'AKIDEXAMPLE',
@@ -56,13 +57,16 @@ describe('parseSigV4, header form', () => {
   });
 
   it('tolerates any spacing around the components', () => {
-    const spaced = `  AWS4-HMAC-SHA256   Credential=${CREDENTIAL} ` +
-`,SignedHeaders=host;x-amz-content-sha256;x-amz-date,Signature=${SIGNATURE}  `;
+    const spaced =
+      `  AWS4-HMAC-SHA256   Credential=${CREDENTIAL} ` + `,SignedHeaders=host;x-amz-content-sha256;x-amz-date,Signature=${SIGNATURE}  `;
     expect(parseSigV4(headerRequest(spaced))?.signature).toBe(SIGNATURE);
   });
 
   it('takes the signing time from the Date header when x-amz-date is absent', () => {
-    const req = headerRequest(good.replace(';x-amz-date', ';date'), { 'x-amz-date': undefined as never, date: 'Fri, 24 May 2013 00:00:00 GMT' });
+    const req = headerRequest(good.replace(';x-amz-date', ';date'), {
+      'x-amz-date': undefined as never,
+      date: 'Fri, 24 May 2013 00:00:00 GMT',
+    });
     delete req.headers['x-amz-date'];
     expect(parseSigV4(req)?.amzDate).toBe('20130524T000000Z');
   });
@@ -70,14 +74,34 @@ describe('parseSigV4, header form', () => {
   it.each([
     ['SigV2 (AWS AKID:signature)', 'AWS AKIDEXAMPLE:frJIUN8DYpKDtOLCwo//yllqDzg=', 'InvalidRequest', /Please use AWS4-HMAC-SHA256/],
     ['a Bearer token', 'Bearer eyJhbGciOi', 'InvalidArgument', /Unsupported Authorization Type "Bearer"/],
-    ['SigV4a', `AWS4-ECDSA-P256-SHA256 Credential=${CREDENTIAL}, SignedHeaders=host, Signature=${SIGNATURE}`, 'AuthorizationHeaderMalformed', /not supported/],
+    [
+      'SigV4a',
+      `AWS4-ECDSA-P256-SHA256 Credential=${CREDENTIAL}, SignedHeaders=host, Signature=${SIGNATURE}`,
+      'AuthorizationHeaderMalformed',
+      /not supported/,
+    ],
     ['an empty header', '   ', 'AuthorizationHeaderMalformed', /empty/],
-    ['a missing Signature', `AWS4-HMAC-SHA256 Credential=${CREDENTIAL}, SignedHeaders=host`, 'AuthorizationHeaderMalformed', /three components/],
+    [
+      'a missing Signature',
+      `AWS4-HMAC-SHA256 Credential=${CREDENTIAL}, SignedHeaders=host`,
+      'AuthorizationHeaderMalformed',
+      /three components/,
+    ],
     ['a repeated component', `${good}, Signature=${SIGNATURE}`, 'AuthorizationHeaderMalformed', /Signature appears twice/],
     ['an unknown component', `${good}, Foo=bar`, 'AuthorizationHeaderMalformed', /unexpected component "Foo=bar"/],
     ['a four-part credential', good.replace('/us-east-1', ''), 'AuthorizationHeaderMalformed', /YYYYMMDD\/REGION\/SERVICE\/aws4_request/],
-    ['a credential not ending in aws4_request', good.replace('aws4_request', 'aws4_reqest'), 'AuthorizationHeaderMalformed', /Credential is mal-formed/],
-    ['a credential dated another day', good.replace('20130524', '20130525'), 'AuthorizationHeaderMalformed', /not the same as X-Amz-Date: "20130524"/],
+    [
+      'a credential not ending in aws4_request',
+      good.replace('aws4_request', 'aws4_reqest'),
+      'AuthorizationHeaderMalformed',
+      /Credential is mal-formed/,
+    ],
+    [
+      'a credential dated another day',
+      good.replace('20130524', '20130525'),
+      'AuthorizationHeaderMalformed',
+      /not the same as X-Amz-Date: "20130524"/,
+    ],
     ['upper-case signed header names', good.replace('host;', 'Host;'), 'AuthorizationHeaderMalformed', /lower-case header names/],
     ['host left unsigned', good.replace('host;', ''), 'AuthorizationHeaderMalformed', /must include host/],
     ['x-amz-content-sha256 left unsigned', good.replace(';x-amz-content-sha256', ''), 'InvalidRequest', /must be included in signature/],
@@ -91,7 +115,10 @@ describe('parseSigV4, header form', () => {
   it('an S3 request without x-amz-content-sha256 is InvalidRequest, as S3 answers', () => {
     const req = headerRequest(good.replace(';x-amz-content-sha256', ''));
     delete req.headers['x-amz-content-sha256'];
-    expect(catchError(() => parseSigV4(req))).toMatchObject({ code: 'InvalidRequest', message: 'Missing required header for this request: x-amz-content-sha256' });
+    expect(catchError(() => parseSigV4(req))).toMatchObject({
+      code: 'InvalidRequest',
+      message: 'Missing required header for this request: x-amz-content-sha256',
+    });
   });
 
   it('a non-S3 request without x-amz-content-sha256 has no payload hash: the body must be hashed', () => {
@@ -102,19 +129,28 @@ describe('parseSigV4, header form', () => {
 
   it('an x-amz-content-sha256 that is neither a hash nor a known mode is InvalidArgument', () => {
     expect(catchError(() => parseSigV4(headerRequest(good, { 'x-amz-content-sha256': 'abc' }))).code).toBe('InvalidArgument');
-    expect(catchError(() => parseSigV4(headerRequest(good, { 'x-amz-content-sha256': 'STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD' }))).message).toMatch(/SigV4a/);
+    expect(
+      catchError(() => parseSigV4(headerRequest(good, { 'x-amz-content-sha256': 'STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD' }))).message,
+    ).toMatch(/SigV4a/);
   });
 
   it('a missing or invalid x-amz-date is AccessDenied (403)', () => {
     for (const date of ['', '20130524', '20131324T000000Z', '20130524T250000Z']) {
       const error = catchError(() => parseSigV4(headerRequest(good, { 'x-amz-date': date })));
-      expect(error).toMatchObject({ code: 'AccessDenied', status: 403, message: 'AWS authentication requires a valid Date or x-amz-date header' });
+      expect(error).toMatchObject({
+        code: 'AccessDenied',
+        status: 403,
+        message: 'AWS authentication requires a valid Date or x-amz-date header',
+      });
     }
   });
 
   it('both an Authorization header and presigned parameters is InvalidArgument', () => {
     const req = { ...queryRequest(presigned), headers: { ...headerRequest(good).headers } };
-    expect(catchError(() => parseSigV4(req))).toMatchObject({ code: 'InvalidArgument', message: expect.stringMatching(/Only one auth mechanism/) });
+    expect(catchError(() => parseSigV4(req))).toMatchObject({
+      code: 'InvalidArgument',
+      message: expect.stringMatching(/Only one auth mechanism/),
+    });
   });
 });
 
@@ -154,7 +190,11 @@ describe('parseSigV4, query form', () => {
     ['X-Amz-Expires negative', { ...presigned, 'X-Amz-Expires': '-1' }, /non-negative/],
     ['a malformed X-Amz-Date', { ...presigned, 'X-Amz-Date': '2013-05-24T00:00:00Z' }, /ISO8601 Long Format/],
     ['a credential dated another day', { ...presigned, 'X-Amz-Date': '20130525T000000Z' }, /Invalid credential date "20130524"/],
-    ['a malformed credential', { ...presigned, 'X-Amz-Credential': 'AKID/20130524/us-east-1/s3' }, /X-Amz-Credential parameter; the Credential is mal-formed/],
+    [
+      'a malformed credential',
+      { ...presigned, 'X-Amz-Credential': 'AKID/20130524/us-east-1/s3' },
+      /X-Amz-Credential parameter; the Credential is mal-formed/,
+    ],
     ['host left unsigned', { ...presigned, 'X-Amz-SignedHeaders': 'x-amz-date' }, /X-Amz-SignedHeaders must include host/],
   ])('%s is AuthorizationQueryParametersError', (_what, params, message) => {
     const error = catchError(() => parseSigV4(queryRequest(params)));
@@ -169,6 +209,9 @@ describe('parseSigV4, query form', () => {
   it('a repeated X-Amz-Signature is refused rather than one of them picked', () => {
     const req = queryRequest(presigned);
     req.rawQuery += `&X-Amz-Signature=${'b'.repeat(64)}`;
-    expect(catchError(() => parseSigV4(req))).toMatchObject({ code: 'AuthorizationQueryParametersError', message: expect.stringMatching(/only once/) });
+    expect(catchError(() => parseSigV4(req))).toMatchObject({
+      code: 'AuthorizationQueryParametersError',
+      message: expect.stringMatching(/only once/),
+    });
   });
 });

@@ -2,16 +2,21 @@
  * What @aws-sdk/client-s3 and its presigner put on the wire verifies here: the requests are captured at the
  * HTTP handler, exactly as they would leave for a server, and checked with this module alone.
  */
+
+import { Readable, type Transform } from 'node:stream';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { HttpResponse } from '@smithy/protocol-http';
-import { Readable, type Transform } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type AwsChunkedDecoder, bodyVerifier, parseSigV4, verifySigV4, type SigV4Request } from '../../../shared/sigv4';
+import { type AwsChunkedDecoder, bodyVerifier, parseSigV4, type SigV4Request, verifySigV4 } from '../../../shared/sigv4';
 import { catchError, received, runThrough, type SignedRequest } from './helpers';
 
 const NOW = new Date('2026-05-06T07:08:09Z');
-const CREDENTIALS = { accessKeyId: 'AKIASDKCLIENT0000001', secretAccessKey: 'sdk/secret+with=chars0123456789abcdefghij', sessionToken: 'IQoJb3JpZ2luX2VjE+/=' };
+const CREDENTIALS = {
+  accessKeyId: 'AKIASDKCLIENT0000001',
+  secretAccessKey: 'sdk/secret+with=chars0123456789abcdefghij',
+  sessionToken: 'IQoJb3JpZ2luX2VjE+/=',
+};
 
 interface Captured {
   req: SigV4Request;
@@ -35,7 +40,13 @@ function capturingClient(responseBody = '') {
       return { response: new HttpResponse({ statusCode: 200, headers: {}, body: Readable.from([Buffer.from(responseBody)]) }) };
     },
   };
-  const client = new S3Client({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:4566', forcePathStyle: true, credentials: CREDENTIALS, requestHandler });
+  const client = new S3Client({
+    region: 'eu-west-1',
+    endpoint: 'http://127.0.0.1:4566',
+    forcePathStyle: true,
+    credentials: CREDENTIALS,
+    requestHandler,
+  });
   return { client, captured };
 }
 
@@ -46,7 +57,14 @@ function verify(req: SigV4Request, now = NOW) {
   return parsed;
 }
 
-const KEYS = ['plain.txt', 'with space & plus+equals=.txt', '100%/ünïcødé 日本/🚀', 'double//slash/', "sub-delims!$'()*,;:@~", 'dots/./../kept'];
+const KEYS = [
+  'plain.txt',
+  'with space & plus+equals=.txt',
+  '100%/ünïcødé 日本/🚀',
+  'double//slash/',
+  "sub-delims!$'()*,;:@~",
+  'dots/./../kept',
+];
 
 describe('requests from @aws-sdk/client-s3', () => {
   beforeAll(() => {
@@ -63,7 +81,15 @@ describe('requests from @aws-sdk/client-s3', () => {
 
   it('ListObjectsV2 with awkward prefix, delimiter, start-after and continuation token verifies', async () => {
     const { client, captured } = capturingClient('<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"></ListBucketResult>');
-    await client.send(new ListObjectsV2Command({ Bucket: 'bucket', Prefix: 'a b/c+d=e&f%/ü', Delimiter: '/', StartAfter: 'x y', ContinuationToken: '1ZxL+/9w==' }));
+    await client.send(
+      new ListObjectsV2Command({
+        Bucket: 'bucket',
+        Prefix: 'a b/c+d=e&f%/ü',
+        Delimiter: '/',
+        StartAfter: 'x y',
+        ContinuationToken: '1ZxL+/9w==',
+      }),
+    );
     expect(verify(captured[0]!.req).form).toBe('header');
   });
 
@@ -80,7 +106,14 @@ describe('requests from @aws-sdk/client-s3', () => {
   it('PutObject of a stream is sent aws-chunked with a CRC32 trailer; it decodes to the stream and hands the checksum over', async () => {
     const data = Buffer.from('0123456789abcdef'.repeat(10_000));
     const { client, captured } = capturingClient();
-    await client.send(new PutObjectCommand({ Bucket: 'bucket', Key: 'streamed.bin', Body: Readable.from([data.subarray(0, 70_000), data.subarray(70_000)]), ContentLength: data.length }));
+    await client.send(
+      new PutObjectCommand({
+        Bucket: 'bucket',
+        Key: 'streamed.bin',
+        Body: Readable.from([data.subarray(0, 70_000), data.subarray(70_000)]),
+        ContentLength: data.length,
+      }),
+    );
     const { req, body } = captured[0]!;
     const parsed = verify(req);
     expect(parsed.payloadHash).toBe('STREAMING-UNSIGNED-PAYLOAD-TRAILER');
@@ -91,7 +124,9 @@ describe('requests from @aws-sdk/client-s3', () => {
     const corrupted = Buffer.from(body);
     const at = body.indexOf('\r\n') + 10;
     corrupted.writeUInt8(corrupted.readUInt8(at) ^ 1, at);
-    await expect(runThrough(bodyVerifier(req, parsed, CREDENTIALS.secretAccessKey) as Transform, corrupted)).rejects.toMatchObject({ code: 'BadDigest' });
+    await expect(runThrough(bodyVerifier(req, parsed, CREDENTIALS.secretAccessKey) as Transform, corrupted)).rejects.toMatchObject({
+      code: 'BadDigest',
+    });
   });
 });
 
@@ -108,7 +143,10 @@ describe('URLs from @aws-sdk/s3-request-presigner', () => {
     const req = fromUrl(url, '127.0.0.1:4566');
     expect(verify(req)).toMatchObject({ form: 'query', expiresSeconds: 600, sessionToken: CREDENTIALS.sessionToken });
     expect(verify(req, new Date(NOW.getTime() + 600_000)).form).toBe('query');
-    expect(catchError(() => verify(req, new Date(NOW.getTime() + 601_000)))).toMatchObject({ code: 'AccessDenied', message: expect.stringMatching(/^Request has expired/) });
+    expect(catchError(() => verify(req, new Date(NOW.getTime() + 601_000)))).toMatchObject({
+      code: 'AccessDenied',
+      message: expect.stringMatching(/^Request has expired/),
+    });
   });
 
   it('a presigned URL used against another host is SignatureDoesNotMatch', async () => {

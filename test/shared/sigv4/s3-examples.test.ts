@@ -10,9 +10,9 @@ import {
   canonicalRequest,
   EMPTY_SHA256,
   parseSigV4,
+  type SigV4Request,
   sha256Hex,
   verifySigV4,
-  type SigV4Request,
 } from '../../../shared/sigv4';
 import { catchError, runThrough } from './helpers';
 
@@ -21,8 +21,10 @@ const SIGNED_AT = new Date('2013-05-24T00:00:00Z');
 const HOST = 'examplebucket.s3.amazonaws.com';
 
 function authorization(signedHeaders: string, signature: string): string {
-  return `AWS4-HMAC-SHA256 ` +
-`Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,SignedHeaders=${signedHeaders},Signature=${signature}`;
+  return (
+    `AWS4-HMAC-SHA256 ` +
+    `Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,SignedHeaders=${signedHeaders},Signature=${signature}`
+  );
 }
 
 function verified(req: SigV4Request, now = SIGNED_AT) {
@@ -42,7 +44,10 @@ describe('the S3 documentation examples', () => {
       headers: {
         ...emptyGet,
         range: 'bytes=0-9',
-        authorization: authorization('host;range;x-amz-content-sha256;x-amz-date', 'f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41'),
+        authorization: authorization(
+          'host;range;x-amz-content-sha256;x-amz-date',
+          'f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41',
+        ),
       },
     };
     expect(verified(req).canonicalHash).toBe('7344ae5b7ee6c3e7e6b0fe0640412a37625d1fbfff95c48bbb2dc43964946972');
@@ -58,7 +63,10 @@ describe('the S3 documentation examples', () => {
       'x-amz-content-sha256': '44ce7dd67c959e0d3524ffac1771dfbba87d2b6b4b4e99e42034a8b803f8b072',
       'x-amz-date': '20130524T000000Z',
       'x-amz-storage-class': 'REDUCED_REDUNDANCY',
-      authorization: authorization('date;host;x-amz-content-sha256;x-amz-date;x-amz-storage-class', '98ad721746da40c64f1a55b78f14c238d841ea1380cd77a1b5971af0ece108bd'),
+      authorization: authorization(
+        'date;host;x-amz-content-sha256;x-amz-date;x-amz-storage-class',
+        '98ad721746da40c64f1a55b78f14c238d841ea1380cd77a1b5971af0ece108bd',
+      ),
     },
   });
 
@@ -70,7 +78,9 @@ describe('the S3 documentation examples', () => {
   it('PUT object: the body "Welcome to Amazon S3." passes the payload hash check, another body does not', async () => {
     const req = put('/test%24file.text');
     const parsed = verified(req).parsed;
-    await expect(runThrough(bodyVerifier(req, parsed, SECRET)!, Buffer.from('Welcome to Amazon S3.'))).resolves.toEqual(Buffer.from('Welcome to Amazon S3.'));
+    await expect(runThrough(bodyVerifier(req, parsed, SECRET)!, Buffer.from('Welcome to Amazon S3.'))).resolves.toEqual(
+      Buffer.from('Welcome to Amazon S3.'),
+    );
     await expect(runThrough(bodyVerifier(req, parsed, SECRET)!, Buffer.from('Welcome to Amazon S4.'))).rejects.toMatchObject({
       code: 'XAmzContentSHA256Mismatch',
       status: 400,
@@ -82,7 +92,13 @@ describe('the S3 documentation examples', () => {
       method: 'GET',
       rawPath: '/',
       rawQuery: 'lifecycle',
-      headers: { ...emptyGet, authorization: authorization('host;x-amz-content-sha256;x-amz-date', 'fea454ca298b7da1c68078a5d1bdbfbbe0d65c699e0f91ac7a200a0136783543') },
+      headers: {
+        ...emptyGet,
+        authorization: authorization(
+          'host;x-amz-content-sha256;x-amz-date',
+          'fea454ca298b7da1c68078a5d1bdbfbbe0d65c699e0f91ac7a200a0136783543',
+        ),
+      },
     };
     expect(verified(req).canonicalHash).toBe('9766c798316ff2757b517bc739a67f6213b4ab36dd5da2f94eaebf79c77395ca');
   });
@@ -93,7 +109,13 @@ describe('the S3 documentation examples', () => {
         method: 'GET',
         rawPath: '/',
         rawQuery,
-        headers: { ...emptyGet, authorization: authorization('host;x-amz-content-sha256;x-amz-date', '34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7') },
+        headers: {
+          ...emptyGet,
+          authorization: authorization(
+            'host;x-amz-content-sha256;x-amz-date',
+            '34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7',
+          ),
+        },
       };
       expect(verified(req).canonicalHash).toBe('df57d21db20da04d7fa30298dd4488ba3a2b47ca3a489c74750e0f1e7df1b9b7');
     }
@@ -111,7 +133,12 @@ describe('the S3 documentation examples', () => {
     };
 
     it('verifies as a query-form UNSIGNED-PAYLOAD request for 86400 s', () => {
-      expect(verified(presigned).parsed).toMatchObject({ form: 'query', payloadHash: 'UNSIGNED-PAYLOAD', expiresSeconds: 86400, accessKeyId: 'AKIAIOSFODNN7EXAMPLE' });
+      expect(verified(presigned).parsed).toMatchObject({
+        form: 'query',
+        payloadHash: 'UNSIGNED-PAYLOAD',
+        expiresSeconds: 86400,
+        accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+      });
       expect(() => verified(presigned, new Date('2013-05-25T00:00:00Z'))).not.toThrow();
     });
 

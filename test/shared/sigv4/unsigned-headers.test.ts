@@ -7,7 +7,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
-import { parseSigV4, sha256Hex, verifySigV4, type SigV4Request } from '../../../shared/sigv4';
+import { parseSigV4, type SigV4Request, sha256Hex, verifySigV4 } from '../../../shared/sigv4';
 import { catchError, received } from './helpers';
 
 const CREDENTIALS = { accessKeyId: 'AKIAUNSIGNEDHEADERS1', secretAccessKey: 'unsigned/headers+secret0123456789abcdefgh' };
@@ -16,21 +16,40 @@ const HOST = 's3.eu-west-1.amazonaws.com';
 const MESSAGE = 'There were headers present in the request which were not signed';
 
 const signer = (service = 's3') =>
-  new SignatureV4({ service, region: 'eu-west-1', credentials: CREDENTIALS, sha256: Sha256, uriEscapePath: service !== 's3', applyChecksum: service === 's3' });
+  new SignatureV4({
+    service,
+    region: 'eu-west-1',
+    credentials: CREDENTIALS,
+    sha256: Sha256,
+    uriEscapePath: service !== 's3',
+    applyChecksum: service === 's3',
+  });
 
 const put = (headers: Record<string, string> = {}) =>
-  new HttpRequest({ method: 'PUT', protocol: 'https:', hostname: HOST, path: '/bucket/upload.txt', headers: { host: HOST, ...headers }, body: 'hello' });
+  new HttpRequest({
+    method: 'PUT',
+    protocol: 'https:',
+    hostname: HOST,
+    path: '/bucket/upload.txt',
+    headers: { host: HOST, ...headers },
+    body: 'hello',
+  });
 
 /** As @aws-sdk/s3-request-presigner does it: UNSIGNED-PAYLOAD, hoisted into the query with any other x-amz-* header. */
 async function presignedPut(headers: Record<string, string> = {}): Promise<SigV4Request> {
-  return received(await signer().presign(put({ 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', ...headers }), { signingDate: SIGNED_AT, expiresIn: 3600 }));
+  return received(
+    await signer().presign(put({ 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', ...headers }), { signingDate: SIGNED_AT, expiresIn: 3600 }),
+  );
 }
 
 async function headerSignedPut(headers: Record<string, string> = {}): Promise<SigV4Request> {
   return received(await signer().sign(put({ 'x-amz-content-sha256': sha256Hex('hello'), ...headers }), { signingDate: SIGNED_AT }));
 }
 
-const withHeaders = (req: SigV4Request, headers: Record<string, string>): SigV4Request => ({ ...req, headers: { ...req.headers, ...headers } });
+const withHeaders = (req: SigV4Request, headers: Record<string, string>): SigV4Request => ({
+  ...req,
+  headers: { ...req.headers, ...headers },
+});
 
 function verify(req: SigV4Request): void {
   const parsed = parseSigV4(req);
@@ -55,7 +74,9 @@ describe('x-amz-* headers the signature does not cover', () => {
     expect(catchError(() => parseSigV4(req))).toMatchObject({ code: 'AccessDenied', extra: { HeadersNotSigned: 'x-amz-meta-extra' } });
     // The verifier checks it too, for a claim that did not come from parseSigV4.
     const claim = parseSigV4(await headerSignedPut({ 'x-amz-meta-signed': 'yes' }))!;
-    expect(catchError(() => verifySigV4(req, claim, CREDENTIALS.secretAccessKey, { now: SIGNED_AT }))).toMatchObject({ code: 'AccessDenied' });
+    expect(catchError(() => verifySigV4(req, claim, CREDENTIALS.secretAccessKey, { now: SIGNED_AT }))).toMatchObject({
+      code: 'AccessDenied',
+    });
   });
 
   it('lists every unsigned header, sorted, in one refusal', async () => {
@@ -64,22 +85,34 @@ describe('x-amz-* headers the signature does not cover', () => {
   });
 
   it('signed x-amz-* headers pass: the SDK signs x-amz-user-agent, metadata, ACLs and copy sources it sends', async () => {
-    const req = await headerSignedPut({ 'x-amz-user-agent': 'aws-sdk-js/3', 'x-amz-meta-owner': 'alice', 'x-amz-acl': 'private', 'x-amz-copy-source': 'bucket/a.txt' });
+    const req = await headerSignedPut({
+      'x-amz-user-agent': 'aws-sdk-js/3',
+      'x-amz-meta-owner': 'alice',
+      'x-amz-acl': 'private',
+      'x-amz-copy-source': 'bucket/a.txt',
+    });
     expect(req.headers.authorization).toContain('x-amz-user-agent');
     expect(() => verify(req)).not.toThrow();
   });
 
   it('headers outside the x-amz- prefix pass unsigned: x-amzn-trace-id, user-agent, content-type of a presigned PUT', async () => {
-    const url = withHeaders(await presignedPut(), { 'x-amzn-trace-id': 'Root=1-abc', 'user-agent': 'curl/8', 'content-type': 'text/plain' });
+    const url = withHeaders(await presignedPut(), {
+      'x-amzn-trace-id': 'Root=1-abc',
+      'user-agent': 'curl/8',
+      'content-type': 'text/plain',
+    });
     expect(() => verify(url)).not.toThrow();
   });
 
-  it('a presigned URL may carry x-amz-content-sha256 unsigned: its value is the end of the canonical request, so only the signed one ' +
-'verifies', async () => {
-    const url = await presignedPut();
-    expect(() => verify(withHeaders(url, { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' }))).not.toThrow();
-    expect(catchError(() => verify(withHeaders(url, { 'x-amz-content-sha256': sha256Hex('hello') }))).code).toBe('SignatureDoesNotMatch');
-  });
+  it(
+    'a presigned URL may carry x-amz-content-sha256 unsigned: its value is the end of the canonical request, so only the signed one ' +
+      'verifies',
+    async () => {
+      const url = await presignedPut();
+      expect(() => verify(withHeaders(url, { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' }))).not.toThrow();
+      expect(catchError(() => verify(withHeaders(url, { 'x-amz-content-sha256': sha256Hex('hello') }))).code).toBe('SignatureDoesNotMatch');
+    },
+  );
 
   it('a header-signed S3 request must sign x-amz-content-sha256 (InvalidRequest, as S3 words it)', async () => {
     const req = await headerSignedPut();
@@ -91,12 +124,21 @@ describe('x-amz-* headers the signature does not cover', () => {
     const body = 'Action=GetCallerIdentity&Version=2011-06-15';
     const sts = received(
       await signer('sts').sign(
-        new HttpRequest({ method: 'POST', protocol: 'https:', hostname: 'sts.amazonaws.com', path: '/', headers: { host: 'sts.amazonaws.com', 'content-type': 'application/x-www-form-urlencoded' }, body }),
+        new HttpRequest({
+          method: 'POST',
+          protocol: 'https:',
+          hostname: 'sts.amazonaws.com',
+          path: '/',
+          headers: { host: 'sts.amazonaws.com', 'content-type': 'application/x-www-form-urlencoded' },
+          body,
+        }),
         { signingDate: SIGNED_AT },
       ),
     );
     const req = withHeaders(sts, { 'x-amz-extra': 'x' });
-    expect(() => verifySigV4(req, parseSigV4(req)!, CREDENTIALS.secretAccessKey, { now: SIGNED_AT, payloadHash: sha256Hex(body) })).not.toThrow();
+    expect(() =>
+      verifySigV4(req, parseSigV4(req)!, CREDENTIALS.secretAccessKey, { now: SIGNED_AT, payloadHash: sha256Hex(body) }),
+    ).not.toThrow();
   });
 
   it('a claim for another service with no body hash is refused with a 400, never a TypeError', async () => {

@@ -6,7 +6,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
-import { clearSigningKeyCache, parseSigV4, sha256Hex, signingKey, verifySigV4, type SigV4Request } from '../../../shared/sigv4';
+import { clearSigningKeyCache, parseSigV4, type SigV4Request, sha256Hex, signingKey, verifySigV4 } from '../../../shared/sigv4';
 import { catchError, encode, received } from './helpers';
 
 const CREDENTIALS = { accessKeyId: 'AKIAROUNDTRIP0000001', secretAccessKey: 'k3y/with+plus=and/slash0123456789abcdefg' };
@@ -87,7 +87,15 @@ describe('round trips with @smithy/signature-v4', () => {
   it('a non-S3 POST without x-amz-content-sha256 verifies against the hash of its body', async () => {
     const body = 'Action=GetCallerIdentity&Version=2011-06-15';
     const req = await signHeader(
-      request('/', {}, { method: 'POST', headers: { host: 'sts.amazonaws.com', 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, body }),
+      request(
+        '/',
+        {},
+        {
+          method: 'POST',
+          headers: { host: 'sts.amazonaws.com', 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+          body,
+        },
+      ),
       'sts',
     );
     expect(verify(req, { payloadHash: sha256Hex(body) }).payloadHash).toBeUndefined();
@@ -102,25 +110,35 @@ describe('round trips with @smithy/signature-v4', () => {
 });
 
 describe('what fails verification', () => {
-  const signedGet = () => signHeader(request(keyPath('bucket', 'dir/file.txt'), { versionId: 'v1' }, { headers: { host: HOST, range: 'bytes=0-9' } }));
+  const signedGet = () =>
+    signHeader(request(keyPath('bucket', 'dir/file.txt'), { versionId: 'v1' }, { headers: { host: HOST, range: 'bytes=0-9' } }));
 
   it.each([
     ['one byte of the secret', (req: SigV4Request) => verify(req, { secret: CREDENTIALS.secretAccessKey.replace(/^k/, 'K') })],
     ['the method', (req: SigV4Request) => verify({ ...req, method: 'DELETE' })],
     ['the path', (req: SigV4Request) => verify({ ...req, rawPath: req.rawPath.replace('file', 'File') })],
-    ['an encoded path that decodes to another key', (req: SigV4Request) => verify({ ...req, rawPath: req.rawPath.replace('/file', '%2Ffile') })],
+    [
+      'an encoded path that decodes to another key',
+      (req: SigV4Request) => verify({ ...req, rawPath: req.rawPath.replace('/file', '%2Ffile') }),
+    ],
     ['a query value', (req: SigV4Request) => verify({ ...req, rawQuery: req.rawQuery.replace('v1', 'v2') })],
     ['an added query parameter', (req: SigV4Request) => verify({ ...req, rawQuery: `${req.rawQuery}&acl` })],
     ['a signed header', (req: SigV4Request) => verify({ ...req, headers: { ...req.headers, range: 'bytes=0-99' } })],
     ['a signed header removed', (req: SigV4Request) => verify({ ...req, headers: { ...req.headers, range: '' } })],
     ['x-amz-date, by a second', (req: SigV4Request) => verify({ ...req, headers: { ...req.headers, 'x-amz-date': '20260304T050608Z' } })],
-    ['the region of the scope', (req: SigV4Request) => verify({ ...req, headers: { ...req.headers, authorization: req.headers.authorization!.replace('/eu-west-1/', '/eu-west-2/') } })],
+    [
+      'the region of the scope',
+      (req: SigV4Request) =>
+        verify({ ...req, headers: { ...req.headers, authorization: req.headers.authorization!.replace('/eu-west-1/', '/eu-west-2/') } }),
+    ],
   ])('changing %s gives SignatureDoesNotMatch (403)', async (_what, tamper) => {
     const req = await signedGet();
     expect(() => verify(req)).not.toThrow();
     const error = catchError(() => tamper(req));
     expect(error).toMatchObject({ code: 'SignatureDoesNotMatch', status: 403 });
-    expect(error.message).toBe('The request signature we calculated does not match the signature you provided. Check your key and signing method.');
+    expect(error.message).toBe(
+      'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+    );
     expect(error.extra.CanonicalRequest).toContain('\n');
   });
 
@@ -132,7 +150,9 @@ describe('what fails verification', () => {
 
   it('a presigned URL with one parameter changed gives SignatureDoesNotMatch', async () => {
     const req = await presign(request('/bucket/key'));
-    expect(catchError(() => verify({ ...req, rawQuery: req.rawQuery.replace('X-Amz-Expires=3600', 'X-Amz-Expires=3601') })).code).toBe('SignatureDoesNotMatch');
+    expect(catchError(() => verify({ ...req, rawQuery: req.rawQuery.replace('X-Amz-Expires=3600', 'X-Amz-Expires=3601') })).code).toBe(
+      'SignatureDoesNotMatch',
+    );
     expect(catchError(() => verify({ ...req, rawPath: '/bucket/other' })).code).toBe('SignatureDoesNotMatch');
   });
 
@@ -161,7 +181,9 @@ describe('what fails verification', () => {
 
   it('a time check failure is reported even when the signature is also wrong, so clients fix their clock first', async () => {
     const req = await signedGet();
-    expect(catchError(() => verify(req, { now: new Date(SIGNED_AT.getTime() + 3_600_000), secret: 'wrong' })).code).toBe('RequestTimeTooSkewed');
+    expect(catchError(() => verify(req, { now: new Date(SIGNED_AT.getTime() + 3_600_000), secret: 'wrong' })).code).toBe(
+      'RequestTimeTooSkewed',
+    );
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DependencyUnavailable, Forbidden } from '../../../shared/errors';
-import { CredentialCache, reuseMarginMs, type CredentialKey } from '../../../shared/vending/credential-cache';
+import { CredentialCache, type CredentialKey, reuseMarginMs } from '../../../shared/vending/credential-cache';
 import type { TemporaryCredentials } from '../../../shared/volumes/ports';
 
 const T0 = new Date('2025-06-01T12:00:00.000Z').getTime();
@@ -12,10 +12,12 @@ function setup(maxEntries?: number) {
   const cache = new CredentialCache({ clock, ...(maxEntries ? { maxEntries } : {}) });
   let n = 0;
   /** An issuer whose credentials live `seconds` from the clock's now. */
-  const issuer = (seconds = 3600) => async (): Promise<TemporaryCredentials> => {
-    n++;
-    return { accessKeyId: `ASIA${n}`, secretAccessKey: 's', sessionToken: 't', expiration: new Date(now + seconds * 1000) };
-  };
+  const issuer =
+    (seconds = 3600) =>
+    async (): Promise<TemporaryCredentials> => {
+      n++;
+      return { accessKeyId: `ASIA${n}`, secretAccessKey: 's', sessionToken: 't', expiration: new Date(now + seconds * 1000) };
+    };
   return { cache, clock, issuer, issued: () => n };
 }
 
@@ -113,7 +115,9 @@ describe('credential cache', () => {
     const { cache, clock, issuer } = setup();
     await cache.get(key(), issuer());
     clock.advance(56 * MIN);
-    await expect(cache.get(key(), () => Promise.reject(new Forbidden('The volume\'s role refused the gateway.', 'RoleRefused')))).rejects.toThrow('refused');
+    await expect(
+      cache.get(key(), () => Promise.reject(new Forbidden("The volume's role refused the gateway.", 'RoleRefused'))),
+    ).rejects.toThrow('refused');
   });
 
   it('different access, subject, duration or volume version are different entries', async () => {
@@ -152,7 +156,17 @@ describe('credential cache', () => {
     const gate = deferred<TemporaryCredentials>();
     const inFlight = cache.get(key({ subject: 'bob' }), () => gate.promise);
     cache.reset();
-    expect(cache.stats()).toEqual({ hits: 0, misses: 0, shared: 0, issuerCalls: 0, failures: 0, stale: 0, evictions: 0, size: 0, inFlight: 0 });
+    expect(cache.stats()).toEqual({
+      hits: 0,
+      misses: 0,
+      shared: 0,
+      issuerCalls: 0,
+      failures: 0,
+      stale: 0,
+      evictions: 0,
+      size: 0,
+      inFlight: 0,
+    });
     gate.resolve({ accessKeyId: 'OLD', secretAccessKey: 's', sessionToken: 't', expiration: new Date(T0 + 3600_000) });
     expect((await inFlight).credentials.accessKeyId).toBe('OLD');
     expect((await cache.get(key({ subject: 'bob' }), issuer())).source).toBe('issued');

@@ -42,7 +42,12 @@ export class FakeIssuer implements CredentialIssuer {
     if (this.gate) await this.gate;
     request.signal?.throwIfAborted();
     if (this.down) throw new DependencyUnavailable('STS did not answer; try again shortly.', 'StsUnavailable');
-    if (this.refuse) throw new AssumeRoleRefused(this.refuse.code, this.refuse.message, this.refuse.cause === undefined ? undefined : { cause: this.refuse.cause });
+    if (this.refuse)
+      throw new AssumeRoleRefused(
+        this.refuse.code,
+        this.refuse.message,
+        this.refuse.cause === undefined ? undefined : { cause: this.refuse.cause },
+      );
     this.issued++;
     return {
       accessKeyId: `ASIA${this.issued}`,
@@ -59,7 +64,9 @@ export class FakeIssuer implements CredentialIssuer {
   assumeRoleWithWebIdentity(request: AssumeRoleWithWebIdentityRequest) {
     if (request.durationSeconds > this.roleMaxSeconds && !this.refuse) {
       this.calls.push({ ...request });
-      return Promise.reject(new AssumeRoleRefused('ValidationError', 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.'));
+      return Promise.reject(
+        new AssumeRoleRefused('ValidationError', 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.'),
+      );
     }
     return this.answer(request);
   }
@@ -82,7 +89,11 @@ export class FakeSigner implements UrlSigner {
 }
 
 export class FakeMultipart implements MultipartStore {
-  readonly calls: Array<{ op: string; target: ObjectTarget & { uploadId?: string; parts?: CompletedPart[]; contentType?: string }; credentials: TemporaryCredentials }> = [];
+  readonly calls: Array<{
+    op: string;
+    target: ObjectTarget & { uploadId?: string; parts?: CompletedPart[]; contentType?: string };
+    credentials: TemporaryCredentials;
+  }> = [];
   readonly open = new Set<string>();
   /** The full key of each open upload. */
   readonly keys = new Map<string, string>();
@@ -157,9 +168,19 @@ export const baseVolume: Volume = {
 };
 
 /** Stores a volume (active, read-write, owned by alice unless overridden) with the given members besides alice. */
-export async function volumeWith(w: VendingWorld, members: Record<string, MemberAccess> = {}, overrides: Partial<Volume> = {}): Promise<Volume> {
+export async function volumeWith(
+  w: VendingWorld,
+  members: Record<string, MemberAccess> = {},
+  overrides: Partial<Volume> = {},
+): Promise<Volume> {
   const volume = { ...baseVolume, ...overrides };
-  const member = (subject: string, access: MemberAccess): Member => ({ volumeId: volume.id, subject, access, addedBy: 'alice', addedAt: NOW.toISOString() });
+  const member = (subject: string, access: MemberAccess): Member => ({
+    volumeId: volume.id,
+    subject,
+    access,
+    addedBy: 'alice',
+    addedAt: NOW.toISOString(),
+  });
   await w.repo.create(volume, member(volume.ownerSubject, 'admin'));
   for (const [subject, access] of Object.entries(members)) await w.repo.putMember(member(subject, access));
   return volume;

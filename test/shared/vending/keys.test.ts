@@ -44,13 +44,17 @@ describe('object keys', () => {
     ['over 1024 bytes in UTF-8', 'é'.repeat(513), /1026 bytes long/],
   ];
   it.each(bad)('refuses %s with InvalidKey (400) naming key', (_what, key, message) => {
-    expect(() => objectKey(volume, key)).toThrow(expect.objectContaining({ status: 400, code: 'InvalidKey', details: { field: 'key' }, message: expect.stringMatching(message) }));
+    expect(() => objectKey(volume, key)).toThrow(
+      expect.objectContaining({ status: 400, code: 'InvalidKey', details: { field: 'key' }, message: expect.stringMatching(message) }),
+    );
   });
 
-  it('counts the prefix in S3\'s 1,024-byte limit', () => {
+  it("counts the prefix in S3's 1,024-byte limit", () => {
     const room = 1024 - 'runs/2025/'.length;
     expect(objectKey(volume, 'k'.repeat(room))).toHaveLength(1024);
-    expect(() => objectKey(volume, 'k'.repeat(room + 1))).toThrow(expect.objectContaining({ code: 'InvalidKey', message: expect.stringMatching(/this volume are at most 1014 bytes/) }));
+    expect(() => objectKey(volume, 'k'.repeat(room + 1))).toThrow(
+      expect.objectContaining({ code: 'InvalidKey', message: expect.stringMatching(/this volume are at most 1014 bytes/) }),
+    );
     expect(objectKey(whole, 'k'.repeat(1024))).toHaveLength(1024);
   });
 

@@ -21,7 +21,14 @@ describe('presigned URLs', () => {
       expiresAt: '2025-06-01T12:15:00.000Z',
       expiresInSeconds: 900,
     });
-    expect(w.signer.requests[0]).toMatchObject({ bucket: 'lab-genomes', key: 'runs/2025/reads/sample 1.fq', region: 'eu-central-1', method: 'GET', expiresInSeconds: 900, signingDate: NOW });
+    expect(w.signer.requests[0]).toMatchObject({
+      bucket: 'lab-genomes',
+      key: 'runs/2025/reads/sample 1.fq',
+      region: 'eu-central-1',
+      method: 'GET',
+      expiresInSeconds: 900,
+      signingDate: NOW,
+    });
     expect(JSON.parse((w.sts.calls[0] as AssumeRoleRequest).policy!).Statement[1].Action).toEqual(['s3:GetObject', 's3:GetObjectTagging']);
   });
 
@@ -30,7 +37,10 @@ describe('presigned URLs', () => {
     const volume = await volumeWith(w, members);
     await expect(presignObject(w.deps, reader, volume.id, { key: 'a', method: 'HEAD' })).resolves.toMatchObject({ method: 'HEAD' });
     for (const method of ['PUT', 'DELETE'] as const) {
-      await expect(presignObject(w.deps, reader, volume.id, { key: 'a', method })).rejects.toMatchObject({ status: 403, code: 'AccessExceedsMembership' });
+      await expect(presignObject(w.deps, reader, volume.id, { key: 'a', method })).rejects.toMatchObject({
+        status: 403,
+        code: 'AccessExceedsMembership',
+      });
     }
     await expect(presignObject(w.deps, writer, volume.id, { key: 'a', method: 'DELETE' })).resolves.toMatchObject({ method: 'DELETE' });
     expect(JSON.parse((w.sts.calls.at(-1) as AssumeRoleRequest).policy!).Statement[1].Action).toContain('s3:DeleteObject');
@@ -48,27 +58,51 @@ describe('presigned URLs', () => {
     const w = vendingWorld();
     const volume = await volumeWith(w, members);
     await presignObject(w.deps, reader, volume.id, { key: 'x/1', method: 'GET', filename: 'résumé.pdf' });
-    expect(w.signer.requests[0]!.responseContentDisposition).toBe(`attachment; filename="r_sum_.pdf"; filename*=UTF-8''r%C3%A9sum%C3%A9.pdf`);
+    expect(w.signer.requests[0]!.responseContentDisposition).toBe(
+      `attachment; filename="r_sum_.pdf"; filename*=UTF-8''r%C3%A9sum%C3%A9.pdf`,
+    );
   });
 
   it('refuses fields that do not fit the method', async () => {
     const w = vendingWorld();
     const volume = await volumeWith(w, members);
-    await expect(presignObject(w.deps, writer, volume.id, { key: 'a', method: 'GET', contentType: 'text/csv' })).rejects.toMatchObject({ status: 400, details: { field: 'contentType' } });
+    await expect(presignObject(w.deps, writer, volume.id, { key: 'a', method: 'GET', contentType: 'text/csv' })).rejects.toMatchObject({
+      status: 400,
+      details: { field: 'contentType' },
+    });
     for (const method of ['PUT', 'HEAD', 'DELETE'] as const) {
-      await expect(presignObject(w.deps, writer, volume.id, { key: 'a', method, filename: 'a.txt' })).rejects.toMatchObject({ status: 400, details: { field: 'filename' } });
+      await expect(presignObject(w.deps, writer, volume.id, { key: 'a', method, filename: 'a.txt' })).rejects.toMatchObject({
+        status: 400,
+        details: { field: 'filename' },
+      });
     }
-    await expect(presignObject(w.deps, writer, volume.id, { key: 'a', method: 'POST' as never })).rejects.toMatchObject({ status: 400, details: { field: 'method' } });
-    await expect(presignObject(w.deps, writer, volume.id, { key: 'a', method: 'GET', expiresIn: 604_801 })).rejects.toMatchObject({ status: 400, details: { field: 'expiresIn' } });
-    await expect(presignObject(w.deps, writer, volume.id, { key: 'a', method: 'GET', expiresIn: 0 })).rejects.toMatchObject({ status: 400, details: { field: 'expiresIn' } });
+    await expect(presignObject(w.deps, writer, volume.id, { key: 'a', method: 'POST' as never })).rejects.toMatchObject({
+      status: 400,
+      details: { field: 'method' },
+    });
+    await expect(presignObject(w.deps, writer, volume.id, { key: 'a', method: 'GET', expiresIn: 604_801 })).rejects.toMatchObject({
+      status: 400,
+      details: { field: 'expiresIn' },
+    });
+    await expect(presignObject(w.deps, writer, volume.id, { key: 'a', method: 'GET', expiresIn: 0 })).rejects.toMatchObject({
+      status: 400,
+      details: { field: 'expiresIn' },
+    });
   });
 
   it('a key that would leave the volume is a 400 InvalidKey, audited as failed', async () => {
     const w = vendingWorld();
     const volume = await volumeWith(w, members);
-    await expect(presignObject(w.deps, reader, volume.id, { key: '../../other/secret', method: 'GET' })).rejects.toMatchObject({ status: 400, code: 'InvalidKey' });
+    await expect(presignObject(w.deps, reader, volume.id, { key: '../../other/secret', method: 'GET' })).rejects.toMatchObject({
+      status: 400,
+      code: 'InvalidKey',
+    });
     expect(w.signer.requests).toEqual([]);
-    expect(w.audit.of(volume.id).at(-1)).toMatchObject({ action: 'presign', outcome: 'failed', detail: { method: 'GET', key: '../../other/secret', reason: 'InvalidKey' } });
+    expect(w.audit.of(volume.id).at(-1)).toMatchObject({
+      action: 'presign',
+      outcome: 'failed',
+      detail: { method: 'GET', key: '../../other/secret', reason: 'InvalidKey' },
+    });
   });
 
   it('the same rules as vending: non-members 404, inactive 409, MFA', async () => {
@@ -78,7 +112,10 @@ describe('presigned URLs', () => {
     await expect(presignObject(w.deps, reader, volume.id, { key: 'a', method: 'GET' })).rejects.toMatchObject({ code: 'MfaRequired' });
     const w2 = vendingWorld();
     const pending = await volumeWith(w2, members, { status: 'pending' });
-    await expect(presignObject(w2.deps, reader, pending.id, { key: 'a', method: 'GET' })).rejects.toMatchObject({ status: 409, code: 'VolumeNotActive' });
+    await expect(presignObject(w2.deps, reader, pending.id, { key: 'a', method: 'GET' })).rejects.toMatchObject({
+      status: 409,
+      code: 'VolumeNotActive',
+    });
   });
 });
 
@@ -123,7 +160,9 @@ describe('presigned URL lifetimes', () => {
     const volume = await volumeWith(w, members);
     await presignObject(w.deps, reader, volume.id, { key: 'a', method: 'GET' });
     w.clock.advance(29 * MIN);
-    expect((await presignObject(w.deps, reader, volume.id, { key: 'a', method: 'GET', expiresIn: 604_800 })).expiresInSeconds).toBe(31 * 60);
+    expect((await presignObject(w.deps, reader, volume.id, { key: 'a', method: 'GET', expiresIn: 604_800 })).expiresInSeconds).toBe(
+      31 * 60,
+    );
     w.clock.advance(1 * MIN);
     expect((await presignObject(w.deps, reader, volume.id, { key: 'a', method: 'GET', expiresIn: 604_800 })).expiresInSeconds).toBe(3600);
     expect(w.sts.calls).toHaveLength(2);
@@ -150,11 +189,13 @@ describe('presign audit', () => {
     expect(JSON.stringify(w.audit.events)).not.toContain('?');
   });
 
-  it('a member\'s refused presign is audited as denied', async () => {
+  it("a member's refused presign is audited as denied", async () => {
     const w = vendingWorld();
     const volume = await volumeWith(w, members);
     await presignObject(w.deps, reader, volume.id, { key: 'a', method: 'PUT' }).catch(() => undefined);
-    expect(w.audit.of(volume.id)).toMatchObject([{ action: 'presign', outcome: 'denied', detail: { method: 'PUT', key: 'a', reason: 'AccessExceedsMembership' } }]);
+    expect(w.audit.of(volume.id)).toMatchObject([
+      { action: 'presign', outcome: 'denied', detail: { method: 'PUT', key: 'a', reason: 'AccessExceedsMembership' } },
+    ]);
   });
 });
 
@@ -164,8 +205,17 @@ describe('download links', () => {
     const volume = await volumeWith(w, members);
     const url = await downloadUrl(w.deps, reader, volume.id, 'reads/a b.fq', { filename: 'a b.fq' });
     expect(url).toMatch(/^https:\/\/s3\.eu-central-1\.example\/lab-genomes\/runs%2F2025%2Freads%2Fa%20b\.fq\?method=GET&expires=900&/);
-    expect(w.signer.requests[0]).toMatchObject({ method: 'GET', key: 'runs/2025/reads/a b.fq', expiresInSeconds: 900, responseContentDisposition: 'attachment; filename="a b.fq"' });
-    expect(w.audit.of(volume.id).at(-1)).toMatchObject({ action: 'presign', outcome: 'allowed', detail: { method: 'GET', key: 'reads/a b.fq', download: true } });
+    expect(w.signer.requests[0]).toMatchObject({
+      method: 'GET',
+      key: 'runs/2025/reads/a b.fq',
+      expiresInSeconds: 900,
+      responseContentDisposition: 'attachment; filename="a b.fq"',
+    });
+    expect(w.audit.of(volume.id).at(-1)).toMatchObject({
+      action: 'presign',
+      outcome: 'allowed',
+      detail: { method: 'GET', key: 'reads/a b.fq', download: true },
+    });
   });
 
   it('refuse non-members with 404 and keys that leave the volume with 400', async () => {

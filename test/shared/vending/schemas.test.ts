@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { abortUploadBody, completeUploadBody, downloadQuery, presignBody, startUploadBody, vendBody } from '../../../shared/vending/schemas';
+import {
+  abortUploadBody,
+  completeUploadBody,
+  downloadQuery,
+  presignBody,
+  startUploadBody,
+  vendBody,
+} from '../../../shared/vending/schemas';
 
 function firstIssue(schema: z.ZodType, input: unknown): { field: string; message: string } {
   const result = schema.safeParse(input);
@@ -14,7 +21,10 @@ describe('vending schemas', () => {
     expect(vendBody.parse({})).toEqual({});
     expect(vendBody.parse({ access: 'write', durationSeconds: 43_200 })).toEqual({ access: 'write', durationSeconds: 43_200 });
     expect(firstIssue(vendBody, { access: 'admin' })).toEqual({ field: 'access', message: 'must be "read" or "write"' });
-    expect(firstIssue(vendBody, { durationSeconds: 600 })).toMatchObject({ field: 'durationSeconds', message: expect.stringMatching(/900 to 43200/) });
+    expect(firstIssue(vendBody, { durationSeconds: 600 })).toMatchObject({
+      field: 'durationSeconds',
+      message: expect.stringMatching(/900 to 43200/),
+    });
     expect(firstIssue(vendBody, { durationSeconds: '3600' })).toMatchObject({ field: 'durationSeconds' });
     expect(firstIssue(vendBody, { acess: 'read' }).message).toMatch(/unknown field\(s\) "acess"; allowed: access, durationSeconds/);
   });
@@ -27,7 +37,10 @@ describe('vending schemas', () => {
       expiresIn: 604_800,
     });
     expect(firstIssue(presignBody, { method: 'GET' })).toMatchObject({ field: 'key', message: expect.stringMatching(/is required/) });
-    expect(firstIssue(presignBody, { key: '../x', method: 'GET' })).toMatchObject({ field: 'key', message: expect.stringMatching(/"\.\."/) });
+    expect(firstIssue(presignBody, { key: '../x', method: 'GET' })).toMatchObject({
+      field: 'key',
+      message: expect.stringMatching(/"\.\."/),
+    });
     expect(firstIssue(presignBody, { key: 'x', method: 'POST' })).toMatchObject({ field: 'method' });
     expect(firstIssue(presignBody, { key: 'x', method: 'GET', expiresIn: 604_801 })).toMatchObject({ field: 'expiresIn' });
     expect(firstIssue(presignBody, { key: 'x', method: 'PUT', contentType: 'not a type' })).toMatchObject({ field: 'contentType' });
@@ -37,7 +50,10 @@ describe('vending schemas', () => {
   it('upload bodies: parts 1 to 10000; completed parts as {partNumber, etag}', () => {
     expect(startUploadBody.parse({ key: 'k', parts: 10_000 })).toEqual({ key: 'k', parts: 10_000 });
     expect(firstIssue(startUploadBody, { key: 'k', parts: 0 })).toMatchObject({ field: 'parts' });
-    expect(completeUploadBody.parse({ key: 'k', parts: [{ partNumber: 1, etag: '"e"' }] })).toEqual({ key: 'k', parts: [{ partNumber: 1, etag: '"e"' }] });
+    expect(completeUploadBody.parse({ key: 'k', parts: [{ partNumber: 1, etag: '"e"' }] })).toEqual({
+      key: 'k',
+      parts: [{ partNumber: 1, etag: '"e"' }],
+    });
     expect(firstIssue(completeUploadBody, { key: 'k', parts: [] })).toMatchObject({ field: 'parts' });
     expect(firstIssue(completeUploadBody, { key: 'k', parts: [{ partNumber: 1 }] })).toMatchObject({ field: 'parts.0.etag' });
     expect(abortUploadBody.parse({ key: 'k' })).toEqual({ key: 'k' });
@@ -47,7 +63,10 @@ describe('vending schemas', () => {
 
   it('every schema becomes a JSON Schema with descriptions, for the OpenAPI document', () => {
     for (const schema of [vendBody, presignBody, startUploadBody, completeUploadBody, abortUploadBody, downloadQuery]) {
-      const json = z.toJSONSchema(schema, { io: 'input' }) as { description?: string; properties: Record<string, { description?: string }> };
+      const json = z.toJSONSchema(schema, { io: 'input' }) as {
+        description?: string;
+        properties: Record<string, { description?: string }>;
+      };
       expect(json.description).toBeTruthy();
       for (const [name, property] of Object.entries(json.properties)) expect(property.description, name).toBeTruthy();
     }

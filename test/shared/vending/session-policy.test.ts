@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/errors';
 import { SESSION_POLICY_MAX_CHARS, sessionPolicy } from '../../../shared/vending/session-policy';
-import { permissionsPolicy } from '../../../shared/volumes/policies';
 import { normalisePrefix } from '../../../shared/volumes/naming';
+import { permissionsPolicy } from '../../../shared/volumes/policies';
 
 const volume = { bucket: 'lab-genomes', prefix: 'runs/2025', region: 'eu-central-1' };
 
@@ -11,9 +11,9 @@ describe('session policy', () => {
     expect(sessionPolicy(volume, 'read')).toBe(
       '{"Version":"2012-10-17","Statement":[' +
         '{"Sid":"ListVolumePrefix","Effect":"Allow","Action":["s3:ListBucket"],"Resource":["arn:aws:s3:::lab-genomes"],' +
-'"Condition":{"StringLike":{"s3:prefix":["runs/2025/","runs/2025/*"]}}},' +
+        '"Condition":{"StringLike":{"s3:prefix":["runs/2025/","runs/2025/*"]}}},' +
         '{"Sid":"VolumeObjects","Effect":"Allow","Action":["s3:GetObject","s3:GetObjectTagging"],' +
-'"Resource":["arn:aws:s3:::lab-genomes/runs/2025/*"]}]}',
+        '"Resource":["arn:aws:s3:::lab-genomes/runs/2025/*"]}]}',
     );
   });
 
@@ -21,10 +21,10 @@ describe('session policy', () => {
     expect(sessionPolicy(volume, 'write')).toBe(
       '{"Version":"2012-10-17","Statement":[' +
         '{"Sid":"ListVolumePrefix","Effect":"Allow","Action":["s3:ListBucket"],"Resource":["arn:aws:s3:::lab-genomes"],' +
-'"Condition":{"StringLike":{"s3:prefix":["runs/2025/","runs/2025/*"]}}},' +
+        '"Condition":{"StringLike":{"s3:prefix":["runs/2025/","runs/2025/*"]}}},' +
         '{"Sid":"VolumeObjects","Effect":"Allow","Action":["s3:GetObject","s3:PutObject","s3:DeleteObject","s3:AbortMultipartUpload",' +
-'"s3:ListMultipartUploadParts","s3:GetObjectTagging","s3:PutObjectTagging","s3:DeleteObjectTagging"],' +
-'"Resource":["arn:aws:s3:::lab-genomes/runs/2025/*"]}]}',
+        '"s3:ListMultipartUploadParts","s3:GetObjectTagging","s3:PutObjectTagging","s3:DeleteObjectTagging"],' +
+        '"Resource":["arn:aws:s3:::lab-genomes/runs/2025/*"]}]}',
     );
   });
 
@@ -33,7 +33,7 @@ describe('session policy', () => {
       '{"Version":"2012-10-17","Statement":[' +
         '{"Sid":"ListVolumePrefix","Effect":"Allow","Action":["s3:ListBucket"],"Resource":["arn:aws:s3:::lab-genomes"]},' +
         '{"Sid":"VolumeObjects","Effect":"Allow","Action":["s3:GetObject","s3:GetObjectTagging"],' +
-'"Resource":["arn:aws:s3:::lab-genomes/*"]}]}',
+        '"Resource":["arn:aws:s3:::lab-genomes/*"]}]}',
     );
   });
 
@@ -45,7 +45,16 @@ describe('session policy', () => {
         {
           Sid: 'VolumeObjects',
           Effect: 'Allow',
-          Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:GetObjectTagging', 's3:PutObjectTagging', 's3:DeleteObjectTagging'],
+          Action: [
+            's3:GetObject',
+            's3:PutObject',
+            's3:DeleteObject',
+            's3:AbortMultipartUpload',
+            's3:ListMultipartUploadParts',
+            's3:GetObjectTagging',
+            's3:PutObjectTagging',
+            's3:DeleteObjectTagging',
+          ],
           Resource: ['arn:aws:s3:::lab-genomes/*'],
         },
       ],
@@ -57,7 +66,7 @@ describe('session policy', () => {
     expect(sessionPolicy({ ...volume, region: 'us-gov-west-1' }, 'read')).toContain('"arn:aws-us-gov:s3:::lab-genomes"');
   });
 
-  it('never grants more than the role\'s permissions policy of a read-write volume', () => {
+  it("never grants more than the role's permissions policy of a read-write volume", () => {
     const role = permissionsPolicy({ ...volume, accessMode: 'read-write' });
     const granted = (statements: Array<{ Action: string[]; Resource?: string[] }>) =>
       new Set(statements.flatMap((s) => s.Action.flatMap((a) => (s.Resource ?? []).map((r) => `${a} ${r}`))));
@@ -87,8 +96,16 @@ describe('session policy size', () => {
   it('a prefix of up to 487 characters keeps the tag actions in the worst case; a longer one gets the policy without them', () => {
     const actions = (prefix: string) => JSON.parse(sessionPolicy(worst(prefix), 'write')).Statement[1].Action as string[];
     expect(sessionPolicy(worst('p'.repeat(487)), 'write').length).toBe(2048);
-    expect(actions('p'.repeat(487))).toEqual(expect.arrayContaining(['s3:GetObjectTagging', 's3:PutObjectTagging', 's3:DeleteObjectTagging']));
-    expect(actions('p'.repeat(488))).toEqual(['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts']);
+    expect(actions('p'.repeat(487))).toEqual(
+      expect.arrayContaining(['s3:GetObjectTagging', 's3:PutObjectTagging', 's3:DeleteObjectTagging']),
+    );
+    expect(actions('p'.repeat(488))).toEqual([
+      's3:GetObject',
+      's3:PutObject',
+      's3:DeleteObject',
+      's3:AbortMultipartUpload',
+      's3:ListMultipartUploadParts',
+    ]);
   });
 
   it('one character more does not fit, and is refused before STS with SessionPolicyTooLarge (400)', () => {
@@ -106,7 +123,9 @@ describe('session policy size', () => {
 
   it('a prefix at the 1,024-byte maximum cannot fit (3,590 characters)', () => {
     expect(() => sessionPolicy(worst('p'.repeat(1024)), 'read')).toThrow(/would be \d+ characters/);
-    expect(() => sessionPolicy({ ...volume, prefix: 'p'.repeat(1024) }, 'read')).toThrow(expect.objectContaining({ code: 'SessionPolicyTooLarge' }));
+    expect(() => sessionPolicy({ ...volume, prefix: 'p'.repeat(1024) }, 'read')).toThrow(
+      expect.objectContaining({ code: 'SessionPolicyTooLarge' }),
+    );
   });
 
   it('counts what JSON escapes: a prefix of quotes takes twice the room', () => {
@@ -120,18 +139,29 @@ describe('session policy with listUploads (the proxy’s sessions)', () => {
 
   it('write sessions may also list the bucket’s multipart uploads (the proxy confines that listing to the root itself)', () => {
     const policy = JSON.parse(proxyPolicy(volume, 'write'));
-    expect(policy.Statement.at(-1)).toEqual({ Sid: 'ProxyListUploads', Effect: 'Allow', Action: ['s3:ListBucketMultipartUploads'], Resource: ['arn:aws:s3:::lab-genomes'] });
+    expect(policy.Statement.at(-1)).toEqual({
+      Sid: 'ProxyListUploads',
+      Effect: 'Allow',
+      Action: ['s3:ListBucketMultipartUploads'],
+      Resource: ['arn:aws:s3:::lab-genomes'],
+    });
     expect(policy.Statement.slice(0, -1)).toEqual(JSON.parse(sessionPolicy(volume, 'write')).Statement);
   });
 
   it('read sessions are vending’s, tag reading included (what the aws cli’s multipart copy asks first)', () => {
     expect(proxyPolicy(volume, 'read')).toBe(sessionPolicy(volume, 'read'));
-    expect(JSON.parse(sessionPolicy(volume, 'read')).Statement[1]).toEqual({ Sid: 'VolumeObjects', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectTagging'], Resource: ['arn:aws:s3:::lab-genomes/runs/2025/*'] });
+    expect(JSON.parse(sessionPolicy(volume, 'read')).Statement[1]).toEqual({
+      Sid: 'VolumeObjects',
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:GetObjectTagging'],
+      Resource: ['arn:aws:s3:::lab-genomes/runs/2025/*'],
+    });
   });
 
   it('never grants more than the role’s permissions policy', () => {
     const role = permissionsPolicy({ ...volume, accessMode: 'read-write' });
-    const grants = (statements: Array<{ Action: string[]; Resource?: string[] }>) => statements.flatMap((s) => s.Action.flatMap((a) => (s.Resource ?? []).map((r) => `${a} ${r}`)));
+    const grants = (statements: Array<{ Action: string[]; Resource?: string[] }>) =>
+      statements.flatMap((s) => s.Action.flatMap((a) => (s.Resource ?? []).map((r) => `${a} ${r}`)));
     const roleGrants = new Set(grants(role.Statement));
     for (const access of ['read', 'write'] as const) {
       for (const grant of grants(JSON.parse(proxyPolicy(volume, access)).Statement)) expect(roleGrants).toContain(grant);

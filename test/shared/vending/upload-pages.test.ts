@@ -6,9 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createS3UrlSigner } from '../../../shared/adapters/s3-url-signer';
-import { completeUpload, PART_URLS_PER_ANSWER, presignParts, startUpload, type PartUrls } from '../../../shared/vending/uploads';
+import { completeUpload, PART_URLS_PER_ANSWER, type PartUrls, presignParts, startUpload } from '../../../shared/vending/uploads';
 import type { CredentialIssuer } from '../../../shared/volumes/ports';
-import { caller, vendingWorld, volumeWith, type VendingWorld } from './fakes';
+import { caller, type VendingWorld, vendingWorld, volumeWith } from './fakes';
 
 const writer = caller('walt');
 const reader = caller('rita');
@@ -31,7 +31,7 @@ async function allPages(w: VendingWorld, volumeId: string, key: string, total: n
 
 describe('browser multipart part URLs in pages', () => {
   it('every answer of a 10,000-part upload stays under 6 MB with the longest key, a long uploadId and session token: the first page, ' +
-'one from the middle, the last', async () => {
+    'one from the middle, the last', async () => {
     const w = vendingWorld();
     // The real signer, and what makes its URLs longest: a 63-character bucket, a key of 1,024 bytes once prefixed
     // whose every byte is percent-encoded, a 4 KiB session token and an uploadId of 1,000 characters. Signing
@@ -47,8 +47,16 @@ describe('browser multipart part URLs in pages', () => {
     const key = LONGEST_KEY;
 
     const first = await startUpload(w.deps, writer, volume.id, { key, parts: 10_000 });
-    const middle = await presignParts(w.deps, writer, volume.id, first.uploadId, { key, from: first.nextPartNumber!, count: 10_000 - first.nextPartNumber! + 1 });
-    const last = await presignParts(w.deps, writer, volume.id, first.uploadId, { key, from: 10_000 - middle.parts.length + 1, count: middle.parts.length });
+    const middle = await presignParts(w.deps, writer, volume.id, first.uploadId, {
+      key,
+      from: first.nextPartNumber!,
+      count: 10_000 - first.nextPartNumber! + 1,
+    });
+    const last = await presignParts(w.deps, writer, volume.id, first.uploadId, {
+      key,
+      from: 10_000 - middle.parts.length + 1,
+      count: middle.parts.length,
+    });
 
     const sizes = [first, middle, last].map(bytes);
     expect(Math.max(...sizes), `answer sizes: ${sizes.join(', ')}`).toBeLessThan(LAMBDA_RESPONSE_BYTES);
@@ -71,7 +79,9 @@ describe('browser multipart part URLs in pages', () => {
     expect(Math.max(...answers.map(bytes))).toBeLessThan(LAMBDA_RESPONSE_BYTES);
     const parts = answers.flatMap((answer) => answer.parts);
     expect(parts.map((part) => part.partNumber)).toEqual(Array.from({ length: 10_000 }, (_, i) => i + 1));
-    expect(parts.every(({ partNumber, url }) => url.includes(`partNumber=${partNumber}&`) || url.endsWith(`partNumber=${partNumber}`))).toBe(true);
+    expect(
+      parts.every(({ partNumber, url }) => url.includes(`partNumber=${partNumber}&`) || url.endsWith(`partNumber=${partNumber}`)),
+    ).toBe(true);
     expect(answers.at(-1)!.nextPartNumber).toBeUndefined();
     expect(w.sts.calls).toHaveLength(1);
   });
@@ -100,30 +110,43 @@ describe('browser multipart part URLs in pages', () => {
     expect(w.multipart.calls.at(-1)).toMatchObject({ op: 'check', target: { bucket: 'lab-genomes', key: 'runs/2025/a.bin', uploadId } });
   });
 
-  it('more part URLs only for an upload S3 has open for this key in this volume: another key, a wrong or completed uploadId is ' +
-'UploadNotFound and nothing is signed', async () => {
-    const w = vendingWorld();
-    const volume = await volumeWith(w, members);
-    const { uploadId } = await startUpload(w.deps, writer, volume.id, { key: 'a.bin', parts: 2 });
-    const signed = w.signer.requests.length;
-    for (const [id, key] of [
-      [uploadId, 'b.bin'],
-      ['upload-404', 'a.bin'],
-    ]) {
-      await expect(presignParts(w.deps, writer, volume.id, id!, { key: key!, from: 1, count: 1 })).rejects.toMatchObject({ status: 404, code: 'UploadNotFound' });
-    }
-    await completeUpload(w.deps, writer, volume.id, uploadId, { key: 'a.bin', parts: [{ partNumber: 1, etag: '"a"' }] });
-    await expect(presignParts(w.deps, writer, volume.id, uploadId, { key: 'a.bin', from: 2, count: 1 })).rejects.toMatchObject({ code: 'UploadNotFound' });
-    expect(w.signer.requests).toHaveLength(signed);
-  });
+  it(
+    'more part URLs only for an upload S3 has open for this key in this volume: another key, a wrong or completed uploadId is ' +
+      'UploadNotFound and nothing is signed',
+    async () => {
+      const w = vendingWorld();
+      const volume = await volumeWith(w, members);
+      const { uploadId } = await startUpload(w.deps, writer, volume.id, { key: 'a.bin', parts: 2 });
+      const signed = w.signer.requests.length;
+      for (const [id, key] of [
+        [uploadId, 'b.bin'],
+        ['upload-404', 'a.bin'],
+      ]) {
+        await expect(presignParts(w.deps, writer, volume.id, id!, { key: key!, from: 1, count: 1 })).rejects.toMatchObject({
+          status: 404,
+          code: 'UploadNotFound',
+        });
+      }
+      await completeUpload(w.deps, writer, volume.id, uploadId, { key: 'a.bin', parts: [{ partNumber: 1, etag: '"a"' }] });
+      await expect(presignParts(w.deps, writer, volume.id, uploadId, { key: 'a.bin', from: 2, count: 1 })).rejects.toMatchObject({
+        code: 'UploadNotFound',
+      });
+      expect(w.signer.requests).toHaveLength(signed);
+    },
+  );
 
   it('a reader may not have part URLs (AccessExceedsMembership), a non-member gets 404; S3 is not asked', async () => {
     const w = vendingWorld();
     const volume = await volumeWith(w, members);
     const { uploadId } = await startUpload(w.deps, writer, volume.id, { key: 'a.bin', parts: 2 });
     const calls = w.multipart.calls.length;
-    await expect(presignParts(w.deps, reader, volume.id, uploadId, { key: 'a.bin', from: 1, count: 1 })).rejects.toMatchObject({ status: 403, code: 'AccessExceedsMembership' });
-    await expect(presignParts(w.deps, caller('mallory'), volume.id, uploadId, { key: 'a.bin', from: 1, count: 1 })).rejects.toMatchObject({ status: 404 });
+    await expect(presignParts(w.deps, reader, volume.id, uploadId, { key: 'a.bin', from: 1, count: 1 })).rejects.toMatchObject({
+      status: 403,
+      code: 'AccessExceedsMembership',
+    });
+    await expect(presignParts(w.deps, caller('mallory'), volume.id, uploadId, { key: 'a.bin', from: 1, count: 1 })).rejects.toMatchObject({
+      status: 404,
+    });
     expect(w.multipart.calls).toHaveLength(calls);
   });
 
@@ -138,7 +161,10 @@ describe('browser multipart part URLs in pages', () => {
       [9_999, 3, 'count'],
       [1, 10_001, 'count'],
     ] as const) {
-      await expect(presignParts(w.deps, writer, volume.id, 'upload-1', { key: 'a.bin', from, count })).rejects.toMatchObject({ status: 400, details: { field } });
+      await expect(presignParts(w.deps, writer, volume.id, 'upload-1', { key: 'a.bin', from, count })).rejects.toMatchObject({
+        status: 400,
+        details: { field },
+      });
     }
     expect(w.multipart.calls).toEqual([]);
   });

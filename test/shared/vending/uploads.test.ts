@@ -12,7 +12,12 @@ describe('browser multipart uploads', () => {
     const w = vendingWorld();
     const volume = await volumeWith(w, members);
     const started = await startUpload(w.deps, writer, volume.id, { key: 'big/genome.fa', parts: 3, contentType: 'text/plain' });
-    expect(w.multipart.calls).toMatchObject([{ op: 'create', target: { bucket: 'lab-genomes', key: 'runs/2025/big/genome.fa', region: 'eu-central-1', contentType: 'text/plain' } }]);
+    expect(w.multipart.calls).toMatchObject([
+      {
+        op: 'create',
+        target: { bucket: 'lab-genomes', key: 'runs/2025/big/genome.fa', region: 'eu-central-1', contentType: 'text/plain' },
+      },
+    ]);
     expect(JSON.parse((w.sts.calls[0] as AssumeRoleRequest).policy!).Statement[1].Action).toContain('s3:PutObject');
     expect(started).toMatchObject({ uploadId: 'upload-1', key: 'big/genome.fa', expiresAt: '2025-06-01T13:00:00.000Z' });
     expect(started.parts.map((p) => p.partNumber)).toEqual([1, 2, 3]);
@@ -22,7 +27,9 @@ describe('browser multipart uploads', () => {
       expect(query.get('uploadId')).toBe('upload-1');
       expect(query.get('partNumber')).toBe(String(partNumber));
     });
-    expect(w.signer.requests.every((r) => r.key === 'runs/2025/big/genome.fa' && r.credentials === w.multipart.calls[0]!.credentials)).toBe(true);
+    expect(w.signer.requests.every((r) => r.key === 'runs/2025/big/genome.fa' && r.credentials === w.multipart.calls[0]!.credentials)).toBe(
+      true,
+    );
   });
 
   it('starting a 10,000-part upload signs the first 1,000 part URLs with one STS call and names part 1,001 as the next', async () => {
@@ -39,7 +46,10 @@ describe('browser multipart uploads', () => {
     const w = vendingWorld();
     const volume = await volumeWith(w, members);
     for (const parts of [0, 10_001, 2.5]) {
-      await expect(startUpload(w.deps, writer, volume.id, { key: 'a', parts })).rejects.toMatchObject({ status: 400, details: { field: 'parts' } });
+      await expect(startUpload(w.deps, writer, volume.id, { key: 'a', parts })).rejects.toMatchObject({
+        status: 400,
+        details: { field: 'parts' },
+      });
     }
     expect(w.multipart.calls).toEqual([]);
   });
@@ -47,9 +57,15 @@ describe('browser multipart uploads', () => {
   it('a reader may not upload (AccessExceedsMembership), a non-member gets 404, a bad key 400; nothing is started', async () => {
     const w = vendingWorld();
     const volume = await volumeWith(w, members);
-    await expect(startUpload(w.deps, reader, volume.id, { key: 'a', parts: 1 })).rejects.toMatchObject({ status: 403, code: 'AccessExceedsMembership' });
+    await expect(startUpload(w.deps, reader, volume.id, { key: 'a', parts: 1 })).rejects.toMatchObject({
+      status: 403,
+      code: 'AccessExceedsMembership',
+    });
     await expect(startUpload(w.deps, caller('mallory'), volume.id, { key: 'a', parts: 1 })).rejects.toMatchObject({ status: 404 });
-    await expect(startUpload(w.deps, writer, volume.id, { key: 'a/../../abs', parts: 1 })).rejects.toMatchObject({ status: 400, code: 'InvalidKey' });
+    await expect(startUpload(w.deps, writer, volume.id, { key: 'a/../../abs', parts: 1 })).rejects.toMatchObject({
+      status: 400,
+      code: 'InvalidKey',
+    });
     expect(w.multipart.calls).toEqual([]);
   });
 
@@ -68,7 +84,15 @@ describe('browser multipart uploads', () => {
     expect(done).toEqual({ key: 'big.fa', etag: '"etag-of-whole"' });
     expect(w.multipart.calls[1]).toMatchObject({
       op: 'complete',
-      target: { key: 'runs/2025/big.fa', uploadId, parts: [{ partNumber: 1, etag: '"a"' }, { partNumber: 2, etag: '"b"' }, { partNumber: 3, etag: '"c"' }] },
+      target: {
+        key: 'runs/2025/big.fa',
+        uploadId,
+        parts: [
+          { partNumber: 1, etag: '"a"' },
+          { partNumber: 2, etag: '"b"' },
+          { partNumber: 3, etag: '"c"' },
+        ],
+      },
     });
   });
 
@@ -76,9 +100,17 @@ describe('browser multipart uploads', () => {
     const w = vendingWorld();
     const volume = await volumeWith(w, members);
     await expect(
-      completeUpload(w.deps, writer, volume.id, 'upload-1', { key: 'a', parts: [{ partNumber: 1, etag: '"a"' }, { partNumber: 1, etag: '"b"' }] }),
+      completeUpload(w.deps, writer, volume.id, 'upload-1', {
+        key: 'a',
+        parts: [
+          { partNumber: 1, etag: '"a"' },
+          { partNumber: 1, etag: '"b"' },
+        ],
+      }),
     ).rejects.toMatchObject({ status: 400, details: { field: 'parts.1.partNumber' } });
-    await expect(completeUpload(w.deps, writer, volume.id, 'upload-404', { key: 'a', parts: [{ partNumber: 1, etag: '"a"' }] })).rejects.toMatchObject({
+    await expect(
+      completeUpload(w.deps, writer, volume.id, 'upload-404', { key: 'a', parts: [{ partNumber: 1, etag: '"a"' }] }),
+    ).rejects.toMatchObject({
       status: 404,
       code: 'UploadNotFound',
     });
@@ -97,7 +129,13 @@ describe('browser multipart uploads', () => {
     const w = vendingWorld();
     const volume = await volumeWith(w, members);
     const first = await startUpload(w.deps, writer, volume.id, { key: 'a.fa', parts: 2 });
-    await completeUpload(w.deps, writer, volume.id, first.uploadId, { key: 'a.fa', parts: [{ partNumber: 1, etag: '"x"' }, { partNumber: 2, etag: '"y"' }] });
+    await completeUpload(w.deps, writer, volume.id, first.uploadId, {
+      key: 'a.fa',
+      parts: [
+        { partNumber: 1, etag: '"x"' },
+        { partNumber: 2, etag: '"y"' },
+      ],
+    });
     const second = await startUpload(w.deps, writer, volume.id, { key: 'b.fa', parts: 1 });
     await abortUpload(w.deps, writer, volume.id, second.uploadId, { key: 'b.fa' });
     await startUpload(w.deps, reader, volume.id, { key: 'c.fa', parts: 1 }).catch(() => undefined);

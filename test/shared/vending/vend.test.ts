@@ -27,7 +27,7 @@ describe('vending credentials', () => {
     });
   });
 
-  it('assumes a role volume\'s role with its external id, the caller in session name, SourceIdentity, tags, and a policy', async () => {
+  it("assumes a role volume's role with its external id, the caller in session name, SourceIdentity, tags, and a policy", async () => {
     const w = vendingWorld();
     const volume = await volumeWith(w, members);
     await vendCredentials(w.deps, reader, volume.id);
@@ -41,10 +41,13 @@ describe('vending credentials', () => {
       durationSeconds: 3600,
       region: 'eu-central-1',
     });
-    expect(JSON.parse(request.policy!).Statement[1]).toMatchObject({ Action: ['s3:GetObject', 's3:GetObjectTagging'], Resource: ['arn:aws:s3:::lab-genomes/runs/2025/*'] });
+    expect(JSON.parse(request.policy!).Statement[1]).toMatchObject({
+      Action: ['s3:GetObject', 's3:GetObjectTagging'],
+      Resource: ['arn:aws:s3:::lab-genomes/runs/2025/*'],
+    });
   });
 
-  it('sanitises a subject outside STS\'s character set for the session name and SourceIdentity', async () => {
+  it("sanitises a subject outside STS's character set for the session name and SourceIdentity", async () => {
     const w = vendingWorld();
     const subject = 'CN=Walt Whitman/O=Lab';
     const volume = await volumeWith(w, { [subject]: 'write' });
@@ -56,7 +59,7 @@ describe('vending credentials', () => {
     expect(request.tags).toEqual({ Owner: 'CN=Walt Whitman/O=Lab', VolumeId: volume.id });
   });
 
-  it('access defaults to the caller\'s effective access: write for a writer of a read-write volume, read otherwise', async () => {
+  it("access defaults to the caller's effective access: write for a writer of a read-write volume, read otherwise", async () => {
     const w = vendingWorld();
     const rw = await volumeWith(w, members);
     await vendCredentials(w.deps, writer, rw.id);
@@ -130,7 +133,11 @@ describe('who may vend', () => {
     for (const status of ['pending', 'failed'] as const) {
       const w = vendingWorld();
       const volume = await volumeWith(w, members, { status });
-      await expect(vendCredentials(w.deps, alice, volume.id)).rejects.toMatchObject({ status: 409, code: 'VolumeNotActive', message: expect.stringMatching(/verify it first/) });
+      await expect(vendCredentials(w.deps, alice, volume.id)).rejects.toMatchObject({
+        status: 409,
+        code: 'VolumeNotActive',
+        message: expect.stringMatching(/verify it first/),
+      });
       expect(w.sts.calls).toEqual([]);
     }
   });
@@ -139,22 +146,33 @@ describe('who may vend', () => {
     const w = vendingWorld();
     const volume = await volumeWith(w, members, { requireMfa: true });
     await expect(vendCredentials(w.deps, reader, volume.id)).rejects.toMatchObject({ status: 403, code: 'MfaRequired' });
-    await expect(vendCredentials(w.deps, caller('rita', { authMethods: ['pwd', 'mfa'] }), volume.id)).resolves.toMatchObject({ Version: 1 });
+    await expect(vendCredentials(w.deps, caller('rita', { authMethods: ['pwd', 'mfa'] }), volume.id)).resolves.toMatchObject({
+      Version: 1,
+    });
   });
 
   it('asking write with read access is AccessExceedsMembership (403): read members, and anyone on a read-only volume', async () => {
     const w = vendingWorld();
     const volume = await volumeWith(w, members);
-    await expect(vendCredentials(w.deps, reader, volume.id, { access: 'write' })).rejects.toMatchObject({ status: 403, code: 'AccessExceedsMembership' });
+    await expect(vendCredentials(w.deps, reader, volume.id, { access: 'write' })).rejects.toMatchObject({
+      status: 403,
+      code: 'AccessExceedsMembership',
+    });
     const w2 = vendingWorld();
     const ro = await volumeWith(w2, members, { accessMode: 'read-only' });
-    await expect(vendCredentials(w2.deps, alice, ro.id, { access: 'write' })).rejects.toMatchObject({ code: 'AccessExceedsMembership', message: expect.stringMatching(/read-only/) });
+    await expect(vendCredentials(w2.deps, alice, ro.id, { access: 'write' })).rejects.toMatchObject({
+      code: 'AccessExceedsMembership',
+      message: expect.stringMatching(/read-only/),
+    });
   });
 
   it('an unknown access is a ValidationFailed naming access', async () => {
     const w = vendingWorld();
     const volume = await volumeWith(w, members);
-    await expect(vendCredentials(w.deps, alice, volume.id, { access: 'admin' as never })).rejects.toMatchObject({ status: 400, details: { field: 'access' } });
+    await expect(vendCredentials(w.deps, alice, volume.id, { access: 'admin' as never })).rejects.toMatchObject({
+      status: 400,
+      details: { field: 'access' },
+    });
   });
 });
 
@@ -168,15 +186,21 @@ describe('durations', () => {
       details: { field: 'durationSeconds' },
       message: expect.stringMatching(/role chaining at one hour/),
     });
-    await expect(vendCredentials(w.deps, reader, volume.id, { durationSeconds: 899 })).rejects.toMatchObject({ status: 400, details: { field: 'durationSeconds' } });
-    await expect(vendCredentials(w.deps, reader, volume.id, { durationSeconds: 1.5 })).rejects.toMatchObject({ status: 400, details: { field: 'durationSeconds' } });
+    await expect(vendCredentials(w.deps, reader, volume.id, { durationSeconds: 899 })).rejects.toMatchObject({
+      status: 400,
+      details: { field: 'durationSeconds' },
+    });
+    await expect(vendCredentials(w.deps, reader, volume.id, { durationSeconds: 1.5 })).rejects.toMatchObject({
+      status: 400,
+      details: { field: 'durationSeconds' },
+    });
     expect(w.sts.calls).toEqual([]);
     await vendCredentials(w.deps, reader, volume.id, { durationSeconds: 900 });
     await vendCredentials(w.deps, reader, volume.id, { durationSeconds: 3600 });
     expect(w.sts.calls.map((c) => c.durationSeconds)).toEqual([900, 3600]);
   });
 
-  it('web-identity volumes: AssumeRoleWithWebIdentity with the caller\'s own token, up to 43200 s', async () => {
+  it("web-identity volumes: AssumeRoleWithWebIdentity with the caller's own token, up to 43200 s", async () => {
     const w = vendingWorld();
     w.sts.roleMaxSeconds = 43_200;
     const volume = await volumeWith(w, members, { auth: { type: 'web-identity', roleArn: ROLE }, externalId: undefined });
@@ -185,10 +209,13 @@ describe('durations', () => {
     const request = w.sts.calls[0] as AssumeRoleWithWebIdentityRequest;
     expect(request).toMatchObject({ roleArn: ROLE, webIdentityToken: 'token-of-rita', sessionName: 'rita', durationSeconds: 43_200 });
     expect(JSON.parse(request.policy!).Statement[1].Action).toEqual(['s3:GetObject', 's3:GetObjectTagging']);
-    await expect(vendCredentials(w.deps, reader, volume.id, { durationSeconds: 43_201 })).rejects.toMatchObject({ status: 400, details: { field: 'durationSeconds' } });
+    await expect(vendCredentials(w.deps, reader, volume.id, { durationSeconds: 43_201 })).rejects.toMatchObject({
+      status: 400,
+      details: { field: 'durationSeconds' },
+    });
   });
 
-  it('web-identity: longer than the role\'s maximum is STS\'s ValidationError, answered as a 400 saying so', async () => {
+  it("web-identity: longer than the role's maximum is STS's ValidationError, answered as a 400 saying so", async () => {
     const w = vendingWorld();
     w.sts.roleMaxSeconds = 7200;
     const volume = await volumeWith(w, members, { auth: { type: 'web-identity', roleArn: ROLE }, externalId: undefined });
@@ -207,29 +234,43 @@ describe('refusals', () => {
   it('a RoleRefused keeps STS’s error (with its request id) as its cause, for the log; a PackedPolicyTooLarge too', async () => {
     const w = vendingWorld();
     const volume = await volumeWith(w, members);
-    const sdkError = Object.assign(new Error('not authorized'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403, requestId: 'STS-REQ-1' } });
+    const sdkError = Object.assign(new Error('not authorized'), {
+      name: 'AccessDenied',
+      $metadata: { httpStatusCode: 403, requestId: 'STS-REQ-1' },
+    });
     w.sts.refuse = { code: 'AccessDenied', message: 'not authorized', cause: sdkError };
     await expect(vendCredentials(w.deps, reader, volume.id)).rejects.toMatchObject({ status: 403, code: 'RoleRefused', cause: sdkError });
     w.sts.refuse = { code: 'PackedPolicyTooLarge', message: 'Packed policy consumes 104% of allotted space', cause: sdkError };
-    await expect(vendCredentials(w.deps, reader, volume.id)).rejects.toMatchObject({ status: 400, code: 'SessionPolicyTooLarge', cause: sdkError });
+    await expect(vendCredentials(w.deps, reader, volume.id)).rejects.toMatchObject({
+      status: 400,
+      code: 'SessionPolicyTooLarge',
+      cause: sdkError,
+    });
   });
 
   it('a role that refuses is RoleRefused (403) asking to run verify, the volume is left as it was, and nothing is cached', async () => {
     const w = vendingWorld();
     const volume = await volumeWith(w, members);
     w.sts.refuse = { code: 'AccessDenied', message: 'not authorized to perform sts:AssumeRole' };
-    await expect(vendCredentials(w.deps, reader, volume.id)).rejects.toMatchObject({ status: 403, code: 'RoleRefused', message: expect.stringMatching(/refused the gateway \(AccessDenied\); ask the volume's admin to run verify/) });
+    await expect(vendCredentials(w.deps, reader, volume.id)).rejects.toMatchObject({
+      status: 403,
+      code: 'RoleRefused',
+      message: expect.stringMatching(/refused the gateway \(AccessDenied\); ask the volume's admin to run verify/),
+    });
     expect(w.repo.volumes.get(volume.id)).toEqual(volume);
     w.sts.refuse = undefined;
     await expect(vendCredentials(w.deps, reader, volume.id)).resolves.toMatchObject({ Version: 1 });
     expect(w.sts.calls).toHaveLength(2);
   });
 
-  it('a web-identity role that refuses a member\'s token says the setup trust policy admits the owner only', async () => {
+  it("a web-identity role that refuses a member's token says the setup trust policy admits the owner only", async () => {
     const w = vendingWorld();
     const volume = await volumeWith(w, members, { auth: { type: 'web-identity', roleArn: ROLE }, externalId: undefined });
     w.sts.refuse = { code: 'AccessDenied', message: 'Not authorized to perform sts:AssumeRoleWithWebIdentity' };
-    await expect(vendCredentials(w.deps, reader, volume.id)).rejects.toMatchObject({ code: 'RoleRefused', message: expect.stringMatching(/your token.*owner's token only/) });
+    await expect(vendCredentials(w.deps, reader, volume.id)).rejects.toMatchObject({
+      code: 'RoleRefused',
+      message: expect.stringMatching(/your token.*owner's token only/),
+    });
   });
 
   it('PackedPolicyTooLarge from STS is SessionPolicyTooLarge (400)', async () => {
@@ -261,13 +302,29 @@ describe('audit', () => {
     await vendCredentials(w.deps, reader, volume.id);
     await vendCredentials(w.deps, reader, volume.id);
     expect(w.audit.of(volume.id)).toEqual([
-      { volumeId: volume.id, at: NOW.toISOString(), subject: 'rita', action: 'credentials.vend', outcome: 'allowed', requestId: 'req-rita', detail: { access: 'read', durationSeconds: 3600, cached: false } },
-      { volumeId: volume.id, at: NOW.toISOString(), subject: 'rita', action: 'credentials.vend', outcome: 'allowed', requestId: 'req-rita', detail: { access: 'read', durationSeconds: 3600, cached: true } },
+      {
+        volumeId: volume.id,
+        at: NOW.toISOString(),
+        subject: 'rita',
+        action: 'credentials.vend',
+        outcome: 'allowed',
+        requestId: 'req-rita',
+        detail: { access: 'read', durationSeconds: 3600, cached: false },
+      },
+      {
+        volumeId: volume.id,
+        at: NOW.toISOString(),
+        subject: 'rita',
+        action: 'credentials.vend',
+        outcome: 'allowed',
+        requestId: 'req-rita',
+        detail: { access: 'read', durationSeconds: 3600, cached: true },
+      },
     ]);
     expect(JSON.stringify(w.audit.events)).not.toMatch(/secret-|session-|ASIA/);
   });
 
-  it('a member\'s refused vend is audited as denied with the reason; a failure as failed', async () => {
+  it("a member's refused vend is audited as denied with the reason; a failure as failed", async () => {
     const w = vendingWorld();
     const volume = await volumeWith(w, members, { requireMfa: true });
     await vendCredentials(w.deps, reader, volume.id, { access: 'write', durationSeconds: 1800 }).catch(() => undefined);
@@ -285,6 +342,10 @@ describe('audit', () => {
     const volume = await volumeWith(w, members);
     w.sts.refuse = { code: 'AccessDenied', message: 'no' };
     await vendCredentials(w.deps, reader, volume.id).catch(() => undefined);
-    expect(w.audit.of(volume.id).at(-1)).toMatchObject({ action: 'credentials.vend', outcome: 'denied', detail: { reason: 'RoleRefused' } });
+    expect(w.audit.of(volume.id).at(-1)).toMatchObject({
+      action: 'credentials.vend',
+      outcome: 'denied',
+      detail: { reason: 'RoleRefused' },
+    });
   });
 });

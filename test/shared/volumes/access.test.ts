@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { NotFound } from '../../../shared/errors';
 import { dataAccessOf, loadVisible, requireAdmin } from '../../../shared/volumes/access';
+import { caller, world } from './fakes';
 import type { Deps } from './operations-helpers';
 import { aliceCreates, everyFunction } from './operations-helpers';
-import { caller, world } from './fakes';
 
 describe('loadVisible', () => {
   it('gives a member the volume and their membership', async () => {
@@ -55,11 +55,15 @@ describe('effective data access', () => {
 });
 
 describe('a non-member', () => {
-  it.each(Object.keys(everyFunction))('gets 404 from %s, and nothing is written to the volume\'s trail', async (name) => {
+  it.each(Object.keys(everyFunction))("gets 404 from %s, and nothing is written to the volume's trail", async (name) => {
     const w = world();
     const { id } = await aliceCreates(w);
     const before = { events: w.audit.events.length, writes: w.repo.writes };
-    const call = everyFunction[name as keyof typeof everyFunction] as (deps: Deps, c: ReturnType<typeof caller>, id: string) => Promise<unknown>;
+    const call = everyFunction[name as keyof typeof everyFunction] as (
+      deps: Deps,
+      c: ReturnType<typeof caller>,
+      id: string,
+    ) => Promise<unknown>;
     await expect(call(w.deps, caller('mallory'), id)).rejects.toMatchObject({ status: 404, code: 'VolumeNotFound' });
     expect(w.audit.events).toHaveLength(before.events);
     expect(w.repo.writes).toBe(before.writes);

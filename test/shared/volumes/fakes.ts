@@ -5,18 +5,18 @@
  */
 import { Conflict, DependencyUnavailable } from '../../../shared/errors';
 import type { Caller, VolumeDeps } from '../../../shared/volumes/deps';
-import { isLive, type IdempotencyRecord } from '../../../shared/volumes/idempotency';
+import { type IdempotencyRecord, isLive } from '../../../shared/volumes/idempotency';
 import type { AuditEvent, Member, Page, Volume } from '../../../shared/volumes/model';
 import {
   AssumeRoleRefused,
-  IdempotencyKeyInUse,
-  S3AccessDenied,
   type AssumeRoleRequest,
   type AssumeRoleWithWebIdentityRequest,
   type AuditLog,
   type CredentialIssuer,
+  IdempotencyKeyInUse,
   type ObjectProbe,
   type PageRequest,
+  S3AccessDenied,
   type TemporaryCredentials,
   type VolumeRepository,
   type WriteWith,
@@ -51,7 +51,8 @@ export class FakeRepository implements VolumeRepository {
   async create(volume: Volume, owner: Member, also?: WriteWith & { idempotency?: IdempotencyRecord }): Promise<void> {
     const held = also?.idempotency && this.idempotency.get(JSON.stringify([also.idempotency.subject, also.idempotency.key]));
     if (held && isLive(held, new Date(also!.idempotency!.createdAt))) throw new IdempotencyKeyInUse();
-    if ([...this.volumes.values()].some((v) => v.name === volume.name)) throw new Conflict(`The name ${volume.name} is taken.`, 'VolumeNameTaken');
+    if ([...this.volumes.values()].some((v) => v.name === volume.name))
+      throw new Conflict(`The name ${volume.name} is taken.`, 'VolumeNameTaken');
     this.writes++;
     this.volumes.set(volume.id, clone(volume));
     this.members.set(volume.id, new Map([[owner.subject, clone(owner)]]));
@@ -132,7 +133,11 @@ export class FakeAuditLog implements AuditLog {
  * What the role's trust policy admits, as far as the external id goes: `exact` (the right id only), `none`
  * (no condition: anything), `any` (any id present, e.g. StringLike "*"), `refuse` (the gateway is not trusted).
  */
-export type TrustBehaviour = { externalId: 'exact'; id: string } | { externalId: 'none' } | { externalId: 'any' } | { externalId: 'refuse' };
+export type TrustBehaviour =
+  | { externalId: 'exact'; id: string }
+  | { externalId: 'none' }
+  | { externalId: 'any' }
+  | { externalId: 'refuse' };
 
 export class FakeSts implements CredentialIssuer {
   readonly roles = new Map<string, TrustBehaviour>();
@@ -144,7 +149,12 @@ export class FakeSts implements CredentialIssuer {
 
   private credentials(roleArn: string): TemporaryCredentials {
     this.issued++;
-    return { accessKeyId: `ASIA${this.issued}`, secretAccessKey: 'secret', sessionToken: `token-for:${roleArn}`, expiration: new Date('2030-01-01T00:00:00Z') };
+    return {
+      accessKeyId: `ASIA${this.issued}`,
+      secretAccessKey: 'secret',
+      sessionToken: `token-for:${roleArn}`,
+      expiration: new Date('2030-01-01T00:00:00Z'),
+    };
   }
 
   async assumeRole(request: AssumeRoleRequest) {
@@ -155,14 +165,16 @@ export class FakeSts implements CredentialIssuer {
       trust.externalId === 'none' ||
       (trust.externalId === 'any' && request.externalId !== undefined) ||
       (trust.externalId === 'exact' && request.externalId === trust.id);
-    if (!admitted) throw new AssumeRoleRefused('AccessDenied', `User is not authorized to perform: sts:AssumeRole on resource: ${request.roleArn}`);
+    if (!admitted)
+      throw new AssumeRoleRefused('AccessDenied', `User is not authorized to perform: sts:AssumeRole on resource: ${request.roleArn}`);
     return this.credentials(request.roleArn);
   }
 
   async assumeRoleWithWebIdentity(request: AssumeRoleWithWebIdentityRequest) {
     this.calls.push({ ...request });
     if (this.down) throw new DependencyUnavailable('STS did not answer.');
-    if (!this.acceptedTokens.has(request.webIdentityToken)) throw new AssumeRoleRefused('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity');
+    if (!this.acceptedTokens.has(request.webIdentityToken))
+      throw new AssumeRoleRefused('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity');
     return this.credentials(request.roleArn);
   }
 }

@@ -1,25 +1,42 @@
 /** Idempotent creation: the key's rules, the request fingerprint, and what a retry with a key answers. */
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, fingerprint, IDEMPOTENCY_TTL_SECONDS, parseIdempotencyKey } from '../../../shared/volumes/idempotency';
-import { createVolumeOnce, deleteVolume } from '../../../shared/volumes/service';
 import type { CreateVolumeInput } from '../../../shared/volumes/schemas';
+import { createVolumeOnce, deleteVolume } from '../../../shared/volumes/service';
 import { caller, world } from './fakes';
 import { alice, ROLE } from './operations-helpers';
 
-const input: CreateVolumeInput = { name: 'shared-genomes', bucket: 'lab-genomes', prefix: 'runs/2025', region: 'eu-central-1', accessMode: 'read-only', auth: { type: 'role', roleArn: ROLE } };
+const input: CreateVolumeInput = {
+  name: 'shared-genomes',
+  bucket: 'lab-genomes',
+  prefix: 'runs/2025',
+  region: 'eu-central-1',
+  accessMode: 'read-only',
+  auth: { type: 'role', roleArn: ROLE },
+};
 const KEY = '6f1c1f7e-2b7a-4c55-9a3e-7d7b0b9f0c11';
 
 describe('Idempotency-Key values', () => {
-  it.each([['a UUID', KEY], ['one character', 'k'], ['255 visible characters', 'x'.repeat(255)], ['punctuation', 'order:42/retry#1']])('accepts %s', (_name, key) => {
+  it.each([
+    ['a UUID', KEY],
+    ['one character', 'k'],
+    ['255 visible characters', 'x'.repeat(255)],
+    ['punctuation', 'order:42/retry#1'],
+  ])('accepts %s', (_name, key) => {
     expect(parseIdempotencyKey(key)).toBe(key);
   });
 
-  it.each([['empty', ''], ['256 characters', 'x'.repeat(256)], ['a space', 'two words'], ['a control character', 'a\u0000b'], ['non-ASCII', 'clé']])(
-    'refuses %s with 400 InvalidIdempotencyKey naming the header',
-    (_name, key) => {
-      expect(() => parseIdempotencyKey(key)).toThrow(expect.objectContaining({ status: 400, code: 'InvalidIdempotencyKey', details: { field: 'Idempotency-Key' } }));
-    },
-  );
+  it.each([
+    ['empty', ''],
+    ['256 characters', 'x'.repeat(256)],
+    ['a space', 'two words'],
+    ['a control character', 'a\u0000b'],
+    ['non-ASCII', 'clé'],
+  ])('refuses %s with 400 InvalidIdempotencyKey naming the header', (_name, key) => {
+    expect(() => parseIdempotencyKey(key)).toThrow(
+      expect.objectContaining({ status: 400, code: 'InvalidIdempotencyKey', details: { field: 'Idempotency-Key' } }),
+    );
+  });
 
   it('is optional', () => {
     expect(parseIdempotencyKey(undefined)).toBeUndefined();
@@ -63,12 +80,15 @@ describe('createVolumeOnce with an Idempotency-Key', () => {
     const w = world();
     await createVolumeOnce(w.deps, alice, input, KEY);
     const writes = w.repo.writes;
-    await expect(createVolumeOnce(w.deps, alice, { ...input, name: 'other-genomes' }, KEY)).rejects.toMatchObject({ status: 422, code: 'IdempotencyKeyReused' });
+    await expect(createVolumeOnce(w.deps, alice, { ...input, name: 'other-genomes' }, KEY)).rejects.toMatchObject({
+      status: 422,
+      code: 'IdempotencyKeyReused',
+    });
     expect(w.repo.writes).toBe(writes);
     expect(w.repo.volumes.size).toBe(1);
   });
 
-  it('keys are scoped to the caller: bob using alice\'s key creates his own volume (or meets the name)', async () => {
+  it("keys are scoped to the caller: bob using alice's key creates his own volume (or meets the name)", async () => {
     const w = world();
     await createVolumeOnce(w.deps, alice, input, KEY);
     const bob = caller('bob');
@@ -101,6 +121,8 @@ describe('createVolumeOnce with an Idempotency-Key', () => {
 
   it('checks the key before the body: a bad key is refused even with a bad body', async () => {
     const w = world();
-    await expect(createVolumeOnce(w.deps, alice, { ...input, name: 'BAD' }, 'no spaces allowed')).rejects.toMatchObject({ code: 'InvalidIdempotencyKey' });
+    await expect(createVolumeOnce(w.deps, alice, { ...input, name: 'BAD' }, 'no spaces allowed')).rejects.toMatchObject({
+      code: 'InvalidIdempotencyKey',
+    });
   });
 });

@@ -19,7 +19,12 @@ describe('putMember', () => {
     const member = await putMember(w.deps, alice, id, 'bob', 'write');
     expect(member).toEqual({ subject: 'bob', access: 'write', addedBy: 'alice', addedAt: '2025-06-01T12:00:05.000Z', owner: false });
     expect((await getVolume(w.deps, bob, id)).access).toEqual({ membership: 'write', data: 'write' });
-    expect(w.audit.of(id).at(-1)).toMatchObject({ subject: 'alice', action: 'member.put', outcome: 'succeeded', detail: { member: 'bob', access: 'write' } });
+    expect(w.audit.of(id).at(-1)).toMatchObject({
+      subject: 'alice',
+      action: 'member.put',
+      outcome: 'succeeded',
+      detail: { member: 'bob', access: 'write' },
+    });
   });
 
   it('changing a membership records the previous access', async () => {
@@ -58,7 +63,12 @@ describe('putMember', () => {
     await putMember(w.deps, alice, id, 'bob', 'admin');
     await expect(putMember(w.deps, bob, id, 'alice', 'read')).rejects.toMatchObject({ status: 403, code: 'OwnerMembershipFixed' });
     expect(w.repo.members.get(id)!.get('alice')!.access).toBe('admin');
-    expect(w.audit.of(id).at(-1)).toMatchObject({ subject: 'bob', action: 'member.put', outcome: 'denied', detail: { reason: 'OwnerMembershipFixed' } });
+    expect(w.audit.of(id).at(-1)).toMatchObject({
+      subject: 'bob',
+      action: 'member.put',
+      outcome: 'denied',
+      detail: { reason: 'OwnerMembershipFixed' },
+    });
   });
 
   it('the owner cannot demote themselves either; putting admin for the owner changes nothing', async () => {
@@ -76,7 +86,10 @@ describe('putMember', () => {
 
   it('refuses an unknown access level naming the field', async () => {
     const { w, id } = await shared();
-    await expect(putMember(w.deps, alice, id, 'bob', 'owner' as never)).rejects.toMatchObject({ status: 400, details: { field: 'access' } });
+    await expect(putMember(w.deps, alice, id, 'bob', 'owner' as never)).rejects.toMatchObject({
+      status: 400,
+      details: { field: 'access' },
+    });
   });
 });
 
@@ -98,7 +111,12 @@ describe('deleteMember', () => {
     await putMember(w.deps, alice, id, 'bob', 'write');
     await deleteMember(w.deps, alice, id, 'bob');
     await expect(getVolume(w.deps, bob, id)).rejects.toMatchObject({ status: 404 });
-    expect(w.audit.of(id).at(-1)).toMatchObject({ subject: 'alice', action: 'member.delete', outcome: 'succeeded', detail: { member: 'bob', access: 'write' } });
+    expect(w.audit.of(id).at(-1)).toMatchObject({
+      subject: 'alice',
+      action: 'member.delete',
+      outcome: 'succeeded',
+      detail: { member: 'bob', access: 'write' },
+    });
   });
 
   it('a read member may remove themselves', async () => {

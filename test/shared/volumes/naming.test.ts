@@ -121,12 +121,34 @@ describe('prefix normalisation', () => {
 });
 
 describe('regions', () => {
-  it.each(['us-east-1', 'us-west-2', 'eu-central-2', 'ap-southeast-5', 'ap-northeast-3', 'us-gov-west-1', 'us-gov-east-1', 'cn-north-1', 'cn-northwest-1', 'me-central-1', 'il-central-1', 'ca-west-1', 'mx-central-1'])(
-    'accepts %s',
-    (region) => expect(regionProblem(region)).toBeUndefined(),
-  );
+  it.each([
+    'us-east-1',
+    'us-west-2',
+    'eu-central-2',
+    'ap-southeast-5',
+    'ap-northeast-3',
+    'us-gov-west-1',
+    'us-gov-east-1',
+    'cn-north-1',
+    'cn-northwest-1',
+    'me-central-1',
+    'il-central-1',
+    'ca-west-1',
+    'mx-central-1',
+  ])('accepts %s', (region) => expect(regionProblem(region)).toBeUndefined());
 
-  it.each(['', 'us-east', 'US-EAST-1', 'us-east-0', 'useast1', 'us-middle-1', 'us-iso-east-1', 'eu-central-1a', ' us-east-1', 'europe-west-1'])('refuses %j', (region) => {
+  it.each([
+    '',
+    'us-east',
+    'US-EAST-1',
+    'us-east-0',
+    'useast1',
+    'us-middle-1',
+    'us-iso-east-1',
+    'eu-central-1a',
+    ' us-east-1',
+    'europe-west-1',
+  ])('refuses %j', (region) => {
     const error = thrown(() => assertRegion(region));
     expect(error.message).toMatch(/^region: is not an AWS region code/);
     expect(error.message).toMatch(/us-east-1/);
@@ -144,7 +166,10 @@ describe('regions', () => {
 describe('role ARNs', () => {
   it.each([
     ['arn:aws:iam::123456789012:role/volume-access', { partition: 'aws', accountId: '123456789012', path: '/', name: 'volume-access' }],
-    ['arn:aws:iam::123456789012:role/team/data/Reader+=,.@_-1', { partition: 'aws', accountId: '123456789012', path: '/team/data/', name: 'Reader+=,.@_-1' }],
+    [
+      'arn:aws:iam::123456789012:role/team/data/Reader+=,.@_-1',
+      { partition: 'aws', accountId: '123456789012', path: '/team/data/', name: 'Reader+=,.@_-1' },
+    ],
     ['arn:aws-cn:iam::123456789012:role/r', { partition: 'aws-cn', accountId: '123456789012', path: '/', name: 'r' }],
     ['arn:aws-us-gov:iam::123456789012:role/r', { partition: 'aws-us-gov', accountId: '123456789012', path: '/', name: 'r' }],
   ])('parses %s', (arn, parts) => {
@@ -183,7 +208,7 @@ describe('role ARNs', () => {
     expect(thrown(() => assertRoleArn(arn, region)).message).toMatch(why);
   });
 
-  it('accepts a role in its region\'s partition', () => {
+  it("accepts a role in its region's partition", () => {
     expect(assertRoleArn('arn:aws-cn:iam::123456789012:role/r', 'cn-northwest-1').partition).toBe('aws-cn');
     expect(assertRoleArn('arn:aws-us-gov:iam::123456789012:role/r', 'us-gov-east-1').partition).toBe('aws-us-gov');
   });

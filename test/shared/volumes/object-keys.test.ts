@@ -5,7 +5,12 @@ import { objectKey } from '../../../shared/vending/keys';
 import { keyRefusal } from '../../../shared/volumes/object-keys';
 import { keyTable } from './key-table';
 
-const S3_CODE = { 'dot-segment': 'InvalidArgument', empty: 'InvalidArgument', 'not-unicode': 'InvalidArgument', 'too-long': 'KeyTooLongError' } as const;
+const S3_CODE = {
+  'dot-segment': 'InvalidArgument',
+  empty: 'InvalidArgument',
+  'not-unicode': 'InvalidArgument',
+  'too-long': 'KeyTooLongError',
+} as const;
 
 const outcome = (run: () => string): { key: string } | { error: unknown } => {
   try {
@@ -38,7 +43,11 @@ describe.each([
 
   it('says how many bytes the volume allows when a key is too long, on both paths', () => {
     const allowed = 1024 - Buffer.byteLength(root);
-    expect(() => realKey(volume, 'k'.repeat(allowed + 1))).toThrow(expect.objectContaining({ extra: { MaxSizeAllowed: String(allowed), Size: String(allowed + 1) } }));
-    expect(() => objectKey(volume, 'k'.repeat(allowed + 1))).toThrow(expect.objectContaining({ message: expect.stringMatching(new RegExp(`${allowed + 1} bytes long`)) }));
+    expect(() => realKey(volume, 'k'.repeat(allowed + 1))).toThrow(
+      expect.objectContaining({ extra: { MaxSizeAllowed: String(allowed), Size: String(allowed + 1) } }),
+    );
+    expect(() => objectKey(volume, 'k'.repeat(allowed + 1))).toThrow(
+      expect.objectContaining({ message: expect.stringMatching(new RegExp(`${allowed + 1} bytes long`)) }),
+    );
   });
 });

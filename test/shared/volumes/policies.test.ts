@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { ValidationFailed } from '../../../shared/errors';
 import type { Volume } from '../../../shared/volumes/model';
-import { permissionsPolicy, setupFor, type SetupVolume } from '../../../shared/volumes/policies';
+import { permissionsPolicy, type SetupVolume, setupFor } from '../../../shared/volumes/policies';
 import { GATEWAY, OIDC } from './fakes';
 
 const roleVolume: SetupVolume = {
@@ -37,7 +37,12 @@ describe('permissions policy', () => {
           Condition: { StringLike: { 's3:prefix': ['runs/2025/', 'runs/2025/*'] } },
         },
         { Sid: 'VolumeBucket', Effect: 'Allow', Action: ['s3:GetBucketLocation'], Resource: ['arn:aws:s3:::lab-genomes'] },
-        { Sid: 'ReadVolumeObjects', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectTagging'], Resource: ['arn:aws:s3:::lab-genomes/runs/2025/*'] },
+        {
+          Sid: 'ReadVolumeObjects',
+          Effect: 'Allow',
+          Action: ['s3:GetObject', 's3:GetObjectTagging'],
+          Resource: ['arn:aws:s3:::lab-genomes/runs/2025/*'],
+        },
       ],
     });
   });
@@ -47,12 +52,29 @@ describe('permissions policy', () => {
       Version: '2012-10-17',
       Statement: [
         { Sid: 'ListVolumePrefix', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::lab-genomes'] },
-        { Sid: 'VolumeBucket', Effect: 'Allow', Action: ['s3:GetBucketLocation', 's3:ListBucketMultipartUploads'], Resource: ['arn:aws:s3:::lab-genomes'] },
-        { Sid: 'ReadVolumeObjects', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectTagging'], Resource: ['arn:aws:s3:::lab-genomes/*'] },
+        {
+          Sid: 'VolumeBucket',
+          Effect: 'Allow',
+          Action: ['s3:GetBucketLocation', 's3:ListBucketMultipartUploads'],
+          Resource: ['arn:aws:s3:::lab-genomes'],
+        },
+        {
+          Sid: 'ReadVolumeObjects',
+          Effect: 'Allow',
+          Action: ['s3:GetObject', 's3:GetObjectTagging'],
+          Resource: ['arn:aws:s3:::lab-genomes/*'],
+        },
         {
           Sid: 'WriteVolumeObjects',
           Effect: 'Allow',
-          Action: ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:PutObjectTagging', 's3:DeleteObjectTagging'],
+          Action: [
+            's3:PutObject',
+            's3:DeleteObject',
+            's3:AbortMultipartUpload',
+            's3:ListMultipartUploadParts',
+            's3:PutObjectTagging',
+            's3:DeleteObjectTagging',
+          ],
           Resource: ['arn:aws:s3:::lab-genomes/*'],
         },
       ],
@@ -98,7 +120,7 @@ describe('role volume setup', () => {
     expect(setup.commands).toEqual([
       `aws iam update-assume-role-policy --role-name volume-access --policy-document '${JSON.stringify(setup.trustPolicy)}'`,
       `aws iam put-role-policy --role-name volume-access --policy-name volume-gateway-shared-genomes --policy-document ` +
-`'${JSON.stringify(setup.permissionsPolicy)}'`,
+        `'${JSON.stringify(setup.permissionsPolicy)}'`,
     ]);
   });
 
@@ -106,7 +128,14 @@ describe('role volume setup', () => {
     const [trust, permissions] = setup.commands.map(argvOf);
     expect(trust!.slice(0, 4)).toEqual(['iam', 'update-assume-role-policy', '--role-name', 'volume-access']);
     expect(JSON.parse(flag(trust!, '--policy-document')!)).toEqual(setup.trustPolicy);
-    expect(permissions!.slice(0, 6)).toEqual(['iam', 'put-role-policy', '--role-name', 'volume-access', '--policy-name', 'volume-gateway-shared-genomes']);
+    expect(permissions!.slice(0, 6)).toEqual([
+      'iam',
+      'put-role-policy',
+      '--role-name',
+      'volume-access',
+      '--policy-name',
+      'volume-gateway-shared-genomes',
+    ]);
     expect(JSON.parse(flag(permissions!, '--policy-document')!)).toEqual(setup.permissionsPolicy);
   });
 
@@ -124,9 +153,13 @@ describe('role volume setup', () => {
 });
 
 describe('web-identity volume setup', () => {
-  const volume: SetupVolume = { ...roleVolume, auth: { type: 'web-identity', roleArn: 'arn:aws:iam::123456789012:role/galaxy-reader' }, externalId: undefined };
+  const volume: SetupVolume = {
+    ...roleVolume,
+    auth: { type: 'web-identity', roleArn: 'arn:aws:iam::123456789012:role/galaxy-reader' },
+    externalId: undefined,
+  };
 
-  it('trusts our OIDC provider in the role\'s account, for our audience and the owner\'s subject', () => {
+  it("trusts our OIDC provider in the role's account, for our audience and the owner's subject", () => {
     expect(setupFor(volume, settings).trustPolicy).toEqual({
       Version: '2012-10-17',
       Statement: [
@@ -135,13 +168,15 @@ describe('web-identity volume setup', () => {
           Effect: 'Allow',
           Principal: { Federated: 'arn:aws:iam::123456789012:oidc-provider/id.example.org/realms/science' },
           Action: ['sts:AssumeRoleWithWebIdentity'],
-          Condition: { StringEquals: { 'id.example.org/realms/science:aud': 'volume-gateway', 'id.example.org/realms/science:sub': 'alice' } },
+          Condition: {
+            StringEquals: { 'id.example.org/realms/science:aud': 'volume-gateway', 'id.example.org/realms/science:sub': 'alice' },
+          },
         },
       ],
     });
   });
 
-  it('names a loopback issuer by host and port, and the provider in the role\'s partition', () => {
+  it("names a loopback issuer by host and port, and the provider in the role's partition", () => {
     const local = { ...settings, oidc: { ...OIDC, issuer: 'http://127.0.0.1:9555/' } };
     const cn = { ...volume, region: 'cn-north-1', auth: { type: 'web-identity' as const, roleArn: 'arn:aws-cn:iam::123456789012:role/r' } };
     const statement = setupFor(cn, local).trustPolicy.Statement[0]!;
@@ -154,10 +189,18 @@ describe('web-identity volume setup', () => {
     expect(setup.commands).toHaveLength(3);
     expect(setup.commands[0]).toBe(
       `aws iam create-open-id-connect-provider --url https://id.example.org/realms/science --client-id-list volume-gateway ` +
-`--thumbprint-list ${'a'.repeat(40)} ${'b'.repeat(40)}`,
+        `--thumbprint-list ${'a'.repeat(40)} ${'b'.repeat(40)}`,
     );
     expect(argvOf(setup.commands[0]!)).toEqual([
-      'iam', 'create-open-id-connect-provider', '--url', 'https://id.example.org/realms/science', '--client-id-list', 'volume-gateway', '--thumbprint-list', 'a'.repeat(40), 'b'.repeat(40),
+      'iam',
+      'create-open-id-connect-provider',
+      '--url',
+      'https://id.example.org/realms/science',
+      '--client-id-list',
+      'volume-gateway',
+      '--thumbprint-list',
+      'a'.repeat(40),
+      'b'.repeat(40),
     ]);
     expect(JSON.parse(flag(argvOf(setup.commands[1]!), '--policy-document')!)).toEqual(setup.trustPolicy);
     expect(JSON.parse(flag(argvOf(setup.commands[2]!), '--policy-document')!)).toEqual(setup.permissionsPolicy);

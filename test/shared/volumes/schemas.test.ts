@@ -41,7 +41,11 @@ describe('createVolumeBody', () => {
     [{ ...valid, auth: { type: 'user', roleArn: valid.auth.roleArn } }, 'auth.type', /"role" or "web-identity"/],
     [{ ...valid, auth: undefined }, 'auth', /is required/],
     [{ ...valid, auth: { type: 'role', roleArn: 'arn:aws:iam::123:role/x' } }, 'auth.roleArn', /12-digit account id/],
-    [{ ...valid, auth: { type: 'role', roleArn: valid.auth.roleArn, externalId: 'mine' } }, 'auth', /unknown field\(s\) "externalId"; allowed: type, roleArn/],
+    [
+      { ...valid, auth: { type: 'role', roleArn: valid.auth.roleArn, externalId: 'mine' } },
+      'auth',
+      /unknown field\(s\) "externalId"; allowed: type, roleArn/,
+    ],
     [{ ...valid, region: 'cn-north-1' }, 'auth.roleArn', /partition aws, but the region cn-north-1 is in aws-cn/],
     [{ ...valid, requireMfa: 'yes' }, 'requireMfa', /true or false/],
     [{ ...valid, description: 'x'.repeat(1025) }, 'description', /at most 1024 characters/],
@@ -57,7 +61,11 @@ describe('createVolumeBody', () => {
   });
 
   it('stays declarative: every schema converts to JSON Schema for the OpenAPI document, with descriptions', () => {
-    const schema = z.toJSONSchema(createVolumeBody, { io: 'input' }) as { properties: Record<string, { description?: string }>; required: string[]; additionalProperties: boolean };
+    const schema = z.toJSONSchema(createVolumeBody, { io: 'input' }) as {
+      properties: Record<string, { description?: string }>;
+      required: string[];
+      additionalProperties: boolean;
+    };
     expect(schema.required.sort()).toEqual(['accessMode', 'auth', 'bucket', 'name', 'region']);
     expect(schema.additionalProperties).toBe(false);
     for (const [field, property] of Object.entries(schema.properties)) expect(property.description, field).toBeTruthy();
@@ -77,7 +85,9 @@ describe('updateVolumeBody', () => {
   });
 
   it('refuses fields that cannot change, naming them', () => {
-    expect(firstIssue(updateVolumeBody, { bucket: 'other' }).message).toMatch(/unknown field\(s\) "bucket"; allowed: description, accessMode, requireMfa/);
+    expect(firstIssue(updateVolumeBody, { bucket: 'other' }).message).toMatch(
+      /unknown field\(s\) "bucket"; allowed: description, accessMode, requireMfa/,
+    );
   });
 
   it('names a bad field', () => {

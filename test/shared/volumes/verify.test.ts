@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DependencyUnavailable } from '../../../shared/errors';
 import type { AssumeRoleRequest, AssumeRoleWithWebIdentityRequest } from '../../../shared/volumes/ports';
-import { createVolume, verify } from '../../../shared/volumes/service';
 import type { CreateVolumeInput } from '../../../shared/volumes/schemas';
-import { caller, world, type World } from './fakes';
+import { createVolume, verify } from '../../../shared/volumes/service';
+import { caller, type World, world } from './fakes';
 
 const ROLE = 'arn:aws:iam::123456789012:role/volume-access';
 const alice = caller('alice');
@@ -36,7 +36,13 @@ describe('verifying a role volume', () => {
     const { id } = await wellConfigured(w);
     const result = await verify(w.deps, alice, id);
     expect(result.status).toBe('active');
-    expect(summary(result.checks)).toEqual(['assume-role:true', 'external-id-required:true', 'wrong-external-id-refused:true', 'list-prefix:true', 'read-only-refuses-write:true']);
+    expect(summary(result.checks)).toEqual([
+      'assume-role:true',
+      'external-id-required:true',
+      'wrong-external-id-refused:true',
+      'list-prefix:true',
+      'read-only-refuses-write:true',
+    ]);
   });
 
   it('records the verification on the volume, bumps its version, and audits the check names and outcomes', async () => {
@@ -63,7 +69,15 @@ describe('verifying a role volume', () => {
     const view = await wellConfigured(w);
     await verify(w.deps, alice, view.id);
     const [first, without, wrong] = w.sts.calls.slice(-3) as AssumeRoleRequest[];
-    expect(first).toMatchObject({ roleArn: ROLE, externalId: view.externalId, sessionName: 'alice', sourceIdentity: 'alice', tags: { Owner: 'alice' }, durationSeconds: 900, region: 'eu-central-1' });
+    expect(first).toMatchObject({
+      roleArn: ROLE,
+      externalId: view.externalId,
+      sessionName: 'alice',
+      sourceIdentity: 'alice',
+      tags: { Owner: 'alice' },
+      durationSeconds: 900,
+      region: 'eu-central-1',
+    });
     expect(without!.externalId).toBeUndefined();
     expect(without).toMatchObject({ sessionName: 'alice', sourceIdentity: 'alice', tags: { Owner: 'alice' } });
     expect(wrong!.externalId).toBeDefined();
@@ -73,7 +87,13 @@ describe('verifying a role volume', () => {
   it('sanitises a subject STS would refuse into the session name and source identity', async () => {
     const w = world();
     const bob = caller('auth0|bob smith');
-    const view = await createVolume(w.deps, bob, { name: 'bobs-data', bucket: 'lab-genomes', region: 'eu-central-1', accessMode: 'read-only', auth: { type: 'role', roleArn: ROLE } });
+    const view = await createVolume(w.deps, bob, {
+      name: 'bobs-data',
+      bucket: 'lab-genomes',
+      region: 'eu-central-1',
+      accessMode: 'read-only',
+      auth: { type: 'role', roleArn: ROLE },
+    });
     w.sts.roles.set(ROLE, { externalId: 'exact', id: view.externalId! });
     await verify(w.deps, bob, view.id);
     const first = w.sts.calls[0] as AssumeRoleRequest;
@@ -103,7 +123,13 @@ describe('verifying a role volume', () => {
     w.sts.roles.set(ROLE, { externalId: 'any' });
     const result = await verify(w.deps, alice, id);
     expect(result.status).toBe('failed');
-    expect(summary(result.checks)).toEqual(['assume-role:true', 'external-id-required:true', 'wrong-external-id-refused:false', 'list-prefix:true', 'read-only-refuses-write:true']);
+    expect(summary(result.checks)).toEqual([
+      'assume-role:true',
+      'external-id-required:true',
+      'wrong-external-id-refused:false',
+      'list-prefix:true',
+      'read-only-refuses-write:true',
+    ]);
     expect(result.checks[2]!.detail).toMatch(/WRONG external id: a confused-deputy risk/);
   });
 
@@ -159,7 +185,13 @@ describe('verifying a role volume', () => {
     w.sts.roles.set(ROLE, { externalId: 'refuse' });
     const result = await verify(w.deps, alice, id);
     expect(result.status).toBe('failed');
-    expect(summary(result.checks)).toEqual(['assume-role:false', 'external-id-required:false', 'wrong-external-id-refused:false', 'list-prefix:false', 'read-only-refuses-write:false']);
+    expect(summary(result.checks)).toEqual([
+      'assume-role:false',
+      'external-id-required:false',
+      'wrong-external-id-refused:false',
+      'list-prefix:false',
+      'read-only-refuses-write:false',
+    ]);
     expect(result.checks[0]!.detail).toMatch(/Apply the trust policy returned in setup/);
     for (const check of result.checks.slice(1)) expect(check.detail).toMatch(/^not run: /);
     expect(w.sts.calls).toHaveLength(1);
@@ -217,14 +249,19 @@ describe('verifying a role volume', () => {
 });
 
 describe('verifying a web-identity volume', () => {
-  it('assumes the role with the caller\'s own token instead of the external-id checks', async () => {
+  it("assumes the role with the caller's own token instead of the external-id checks", async () => {
     const w = world();
     const { id } = await registered(w, { auth: { type: 'web-identity', roleArn: ROLE } });
     w.sts.acceptedTokens.add('token-of-alice');
     const result = await verify(w.deps, alice, id);
     expect(result.status).toBe('active');
     expect(summary(result.checks)).toEqual(['assume-role-with-web-identity:true', 'list-prefix:true', 'read-only-refuses-write:true']);
-    expect(w.sts.calls[0] as AssumeRoleWithWebIdentityRequest).toMatchObject({ roleArn: ROLE, webIdentityToken: 'token-of-alice', sessionName: 'alice', durationSeconds: 900 });
+    expect(w.sts.calls[0] as AssumeRoleWithWebIdentityRequest).toMatchObject({
+      roleArn: ROLE,
+      webIdentityToken: 'token-of-alice',
+      sessionName: 'alice',
+      durationSeconds: 900,
+    });
   });
 
   it('a refused token fails with a detail about the provider and trust policy, and the rest is not run', async () => {

@@ -27,10 +27,19 @@ describe('createVolume', () => {
       access: { membership: 'admin', data: 'read' },
       externalId: 'ext-0002',
     });
-    expect(view.setup!.trustPolicy.Statement[0]).toMatchObject({ Principal: { AWS: GATEWAY }, Condition: { StringEquals: { 'sts:ExternalId': 'ext-0002' } } });
+    expect(view.setup!.trustPolicy.Statement[0]).toMatchObject({
+      Principal: { AWS: GATEWAY },
+      Condition: { StringEquals: { 'sts:ExternalId': 'ext-0002' } },
+    });
     expect(view.setup!.commands).toHaveLength(2);
     expect(w.repo.volumes.get('vol-0001')).toMatchObject({ version: 1, ownerSubject: 'alice', externalId: 'ext-0002' });
-    expect(w.repo.members.get('vol-0001')!.get('alice')).toEqual({ volumeId: 'vol-0001', subject: 'alice', access: 'admin', addedBy: 'alice', addedAt: '2025-06-01T12:00:00.000Z' });
+    expect(w.repo.members.get('vol-0001')!.get('alice')).toEqual({
+      volumeId: 'vol-0001',
+      subject: 'alice',
+      access: 'admin',
+      addedBy: 'alice',
+      addedAt: '2025-06-01T12:00:00.000Z',
+    });
     expect(w.audit.of('vol-0001')).toEqual([
       {
         volumeId: 'vol-0001',
@@ -39,7 +48,14 @@ describe('createVolume', () => {
         action: 'volume.create',
         outcome: 'succeeded',
         requestId: 'req-alice',
-        detail: { name: 'shared-genomes', bucket: 'lab-genomes', prefix: 'runs/2025', region: 'eu-central-1', accessMode: 'read-only', authType: 'role' },
+        detail: {
+          name: 'shared-genomes',
+          bucket: 'lab-genomes',
+          prefix: 'runs/2025',
+          region: 'eu-central-1',
+          accessMode: 'read-only',
+          authType: 'role',
+        },
       },
     ]);
   });
@@ -81,7 +97,15 @@ describe('createVolume', () => {
   it('a name another volume holds is a Conflict, and only the first is audited', async () => {
     const w = world();
     await aliceCreates(w);
-    await expect(createVolume(w.deps, bob, { name: 'shared-genomes', bucket: 'bobs', region: 'us-east-1', accessMode: 'read-only', auth: { type: 'role', roleArn: ROLE } })).rejects.toMatchObject({
+    await expect(
+      createVolume(w.deps, bob, {
+        name: 'shared-genomes',
+        bucket: 'bobs',
+        region: 'us-east-1',
+        accessMode: 'read-only',
+        auth: { type: 'role', roleArn: ROLE },
+      }),
+    ).rejects.toMatchObject({
       status: 409,
       code: 'VolumeNameTaken',
     });
@@ -93,7 +117,13 @@ describe('listVolumes and getVolume', () => {
   it('lists only the volumes the caller is a member of, without setup', async () => {
     const w = world();
     const mine = await aliceCreates(w);
-    await createVolume(w.deps, bob, { name: 'bobs-volume', bucket: 'bobs', region: 'us-east-1', accessMode: 'read-write', auth: { type: 'role', roleArn: ROLE } });
+    await createVolume(w.deps, bob, {
+      name: 'bobs-volume',
+      bucket: 'bobs',
+      region: 'us-east-1',
+      accessMode: 'read-write',
+      auth: { type: 'role', roleArn: ROLE },
+    });
     const page = await listVolumes(w.deps, alice, { limit: 10 });
     expect(page.items.map((v) => v.id)).toEqual([mine.id]);
     expect(page.items[0]!.setup).toBeUndefined();
@@ -145,7 +175,11 @@ describe('updateVolume', () => {
     expect(view).toMatchObject({ accessMode: 'read-write', status: 'pending', updatedAt: '2025-06-01T12:00:01.000Z' });
     expect(view.setup!.permissionsPolicy.Statement.map((s) => s.Sid)).toContain('WriteVolumeObjects');
     expect(w.repo.volumes.get(id)).toMatchObject({ accessMode: 'read-write', status: 'pending', version: 2 });
-    expect(w.audit.of(id).at(-1)).toMatchObject({ action: 'volume.update', outcome: 'succeeded', detail: { changed: ['accessMode'], status: { from: 'active', to: 'pending' } } });
+    expect(w.audit.of(id).at(-1)).toMatchObject({
+      action: 'volume.update',
+      outcome: 'succeeded',
+      detail: { changed: ['accessMode'], status: { from: 'active', to: 'pending' } },
+    });
   });
 
   it('narrowing read-write to read-only keeps the status', async () => {
@@ -175,22 +209,36 @@ describe('updateVolume', () => {
   it('an empty or invalid patch is a ValidationFailed', async () => {
     const { w, id } = await activeVolume();
     await expect(updateVolume(w.deps, alice, id, {})).rejects.toMatchObject({ status: 400 });
-    await expect(updateVolume(w.deps, alice, id, { accessMode: 'rw' as never })).rejects.toMatchObject({ details: { field: 'accessMode' } });
+    await expect(updateVolume(w.deps, alice, id, { accessMode: 'rw' as never })).rejects.toMatchObject({
+      details: { field: 'accessMode' },
+    });
   });
 
   it('a concurrent change surfaces as a Conflict and nothing is audited', async () => {
     const { w, id } = await activeVolume();
     w.repo.raceNextUpdate = true;
     const events = w.audit.events.length;
-    await expect(updateVolume(w.deps, alice, id, { description: 'late' })).rejects.toMatchObject({ status: 409, code: 'ConcurrentModification' });
+    await expect(updateVolume(w.deps, alice, id, { description: 'late' })).rejects.toMatchObject({
+      status: 409,
+      code: 'ConcurrentModification',
+    });
     expect(w.audit.events).toHaveLength(events);
   });
 
   it('a write member may not update: Forbidden, and the denial is audited', async () => {
     const { w, id } = await activeVolume();
     await putMember(w.deps, alice, id, 'bob', 'write');
-    await expect(updateVolume(w.deps, bob, id, { accessMode: 'read-write' })).rejects.toMatchObject({ status: 403, code: 'NotVolumeAdmin' });
-    expect(w.audit.of(id).at(-1)).toMatchObject({ subject: 'bob', action: 'volume.update', outcome: 'denied', requestId: 'req-bob', detail: { reason: 'NotVolumeAdmin', access: 'write' } });
+    await expect(updateVolume(w.deps, bob, id, { accessMode: 'read-write' })).rejects.toMatchObject({
+      status: 403,
+      code: 'NotVolumeAdmin',
+    });
+    expect(w.audit.of(id).at(-1)).toMatchObject({
+      subject: 'bob',
+      action: 'volume.update',
+      outcome: 'denied',
+      requestId: 'req-bob',
+      detail: { reason: 'NotVolumeAdmin', access: 'write' },
+    });
     expect(w.repo.volumes.get(id)!.accessMode).toBe('read-only');
   });
 });
@@ -203,7 +251,12 @@ describe('deleteVolume', () => {
     await deleteVolume(w.deps, bob, id);
     expect(w.repo.volumes.has(id)).toBe(false);
     expect(w.repo.members.has(id)).toBe(false);
-    expect(w.audit.of(id).at(-1)).toMatchObject({ subject: 'bob', action: 'volume.delete', outcome: 'succeeded', detail: { name: 'shared-genomes' } });
+    expect(w.audit.of(id).at(-1)).toMatchObject({
+      subject: 'bob',
+      action: 'volume.delete',
+      outcome: 'succeeded',
+      detail: { name: 'shared-genomes' },
+    });
     await expect(getVolume(w.deps, alice, id)).rejects.toMatchObject({ status: 404 });
   });
 

@@ -1,15 +1,16 @@
 /** ListBuckets, CreateBucket, DeleteBucket, HeadBucket, GetBucketLocation. */
+
+import { escapeXml } from '../../../../shared/s3/xml-escape';
+import type { AwsResponse } from '../../types';
 import { AwsError } from '../../types';
 import { ALL_BUCKETS_ARN, bucketArn, requireAllowed } from '../access';
-import { receiveBody } from '../request-body';
 import { requireValidBucketName } from '../bucket-name';
-import { isoDate, emptyResponse, xmlResponse } from '../respond';
 import type { BucketContext, ServiceContext } from '../context';
 import { invalidArgument } from '../errors';
 import { ownerXml } from '../owner';
-import { escapeXml } from '../../../../shared/s3/xml-escape';
+import { receiveBody } from '../request-body';
+import { emptyResponse, isoDate, xmlResponse } from '../respond';
 import { childText, el, parseXml, S3_NAMESPACE, text, xmlDocument } from '../xml';
-import type { AwsResponse } from '../../types';
 
 const MAX_BUCKETS_PAGE = 10000;
 
@@ -20,7 +21,8 @@ export async function listBuckets(ctx: ServiceContext): Promise<AwsResponse> {
   const region = req.query.get('bucket-region');
   const maxParam = req.query.get('max-buckets');
   const max = maxParam === undefined ? MAX_BUCKETS_PAGE : Number(maxParam);
-  if (!Number.isInteger(max) || max < 1 || max > MAX_BUCKETS_PAGE) throw invalidArgument('Invalid max-buckets value', 'max-buckets', maxParam);
+  if (!Number.isInteger(max) || max < 1 || max > MAX_BUCKETS_PAGE)
+    throw invalidArgument('Invalid max-buckets value', 'max-buckets', maxParam);
   const token = req.query.get('continuation-token');
   const after = token === undefined ? '' : Buffer.from(token, 'base64url').toString('utf8');
   const mine = deps.store
@@ -54,7 +56,9 @@ function locationConstraint(body: string): string | undefined {
   if (constraint === undefined || constraint === '') return undefined;
   if (constraint === 'EU') return 'eu-west-1';
   if (!REGION.test(constraint)) {
-    throw new AwsError('InvalidLocationConstraint', 'The specified location-constraint is not valid', 400, { LocationConstraint: constraint });
+    throw new AwsError('InvalidLocationConstraint', 'The specified location-constraint is not valid', 400, {
+      LocationConstraint: constraint,
+    });
   }
   return constraint;
 }
@@ -65,7 +69,9 @@ export async function createBucket(ctx: ServiceContext): Promise<AwsResponse> {
   requireValidBucketName(name);
   requireAllowed(deps, caller, 's3:CreateBucket', bucketArn(name));
   if (req.headers['x-amz-bucket-object-lock-enabled']?.toLowerCase() === 'true') {
-    throw new AwsError('NotImplemented', 'Object Lock is not implemented by this local S3 endpoint.', 501, { Header: 'x-amz-bucket-object-lock-enabled' });
+    throw new AwsError('NotImplemented', 'Object Lock is not implemented by this local S3 endpoint.', 501, {
+      Header: 'x-amz-bucket-object-lock-enabled',
+    });
   }
   const region = locationConstraint((await receiveBody(req, 64 * 1024)).toString('utf8')) ?? deps.region;
   const { created, bucket } = await deps.store.createBucket({
@@ -79,16 +85,21 @@ export async function createBucket(ctx: ServiceContext): Promise<AwsResponse> {
       throw new AwsError(
         'BucketAlreadyExists',
         'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a ' +
-'different name and try again.',
+          'different name and try again.',
         409,
         { BucketName: name },
       );
     }
     // S3 keeps a legacy answer in us-east-1: re-creating your own bucket there succeeds.
     if (bucket.record.region !== 'us-east-1' || region !== 'us-east-1') {
-      throw new AwsError('BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.', 409, {
-        BucketName: name,
-      });
+      throw new AwsError(
+        'BucketAlreadyOwnedByYou',
+        'Your previous request to create the named bucket succeeded and you already own it.',
+        409,
+        {
+          BucketName: name,
+        },
+      );
     }
   }
   return emptyResponse(200, { location: `/${name}` });
@@ -106,5 +117,7 @@ export async function headBucket(ctx: BucketContext): Promise<AwsResponse> {
 export async function getBucketLocation(ctx: BucketContext): Promise<AwsResponse> {
   // us-east-1 is reported as an empty LocationConstraint, as S3 does.
   const region = ctx.bucket.record.region === 'us-east-1' ? '' : ctx.bucket.record.region;
-  return xmlResponse(`<?xml version="1.0" encoding="UTF-8"?>\n<LocationConstraint xmlns="${S3_NAMESPACE}">${escapeXml(region)}</LocationConstraint>`);
+  return xmlResponse(
+    `<?xml version="1.0" encoding="UTF-8"?>\n<LocationConstraint xmlns="${S3_NAMESPACE}">${escapeXml(region)}</LocationConstraint>`,
+  );
 }

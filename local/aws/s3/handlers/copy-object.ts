@@ -17,13 +17,14 @@ import { removeFile } from '../storage/fs-util';
 import { text, xmlDocument } from '../xml';
 import { openCopySource } from './copy-source';
 import { copiedTags, tagsField } from './object-tagging';
-import { wholeObjectRecord } from './whole-object';
 import { checksumValueXml } from './object-xml';
+import { wholeObjectRecord } from './whole-object';
 
 export async function copyObject(ctx: ObjectContext): Promise<AwsResponse> {
   const { deps, req, caller, bucket, key } = ctx;
   const directive = (req.headers['x-amz-metadata-directive'] ?? 'COPY').toUpperCase();
-  if (directive !== 'COPY' && directive !== 'REPLACE') throw invalidArgument('Unknown metadata directive.', 'x-amz-metadata-directive', directive);
+  if (directive !== 'COPY' && directive !== 'REPLACE')
+    throw invalidArgument('Unknown metadata directive.', 'x-amz-metadata-directive', directive);
   validateStorageClass(req.headers);
   validateWriteConditions(req.headers);
   const requestedAlgorithm = parseAlgorithm(req.headers['x-amz-checksum-algorithm']);
@@ -31,11 +32,13 @@ export async function copyObject(ctx: ObjectContext): Promise<AwsResponse> {
   let streaming = false;
   try {
     const changesSomething =
-      directive === 'REPLACE' || req.headers['x-amz-storage-class'] !== undefined || req.headers['x-amz-website-redirect-location'] !== undefined;
+      directive === 'REPLACE' ||
+      req.headers['x-amz-storage-class'] !== undefined ||
+      req.headers['x-amz-website-redirect-location'] !== undefined;
     if (source.bucket === bucket && source.key === key && !changesSomething) {
       throw invalidRequest(
         "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, " +
-"storage class, website redirect location or encryption attributes.",
+          'storage class, website redirect location or encryption attributes.',
       );
     }
     if (source.record.size > MAX_SINGLE_UPLOAD) {

@@ -3,7 +3,7 @@
  * must carry Content-MD5 or a checksum, each key authorized on its own (`s3:DeleteObject`) and answered with
  * `<Deleted>` (left out when Quiet) or `<Error>`.
  */
-import { parseDeleteRequest, type DeleteRequest } from '../../../../shared/s3/delete-request';
+import { type DeleteRequest, parseDeleteRequest } from '../../../../shared/s3/delete-request';
 import { MalformedXmlBody } from '../../../../shared/s3/xml-body';
 import type { AwsResponse } from '../../types';
 import { decide, objectArn } from '../access';

@@ -7,13 +7,13 @@
 import type { FileHandle } from 'node:fs/promises';
 import { AwsError, type AwsResponse } from '../../types';
 import { missingKey } from '../access';
+import { checksumHeader } from '../checksums';
 import { notModified } from '../conditions';
 import type { ObjectContext } from '../context';
 import { invalidRequest } from '../errors';
 import { parsePartNumber } from '../limits';
-import { checksumHeader } from '../checksums';
 import { checksumResponseHeaders, objectResponseHeaders } from '../object-headers';
-import { parseRange, type ByteRange } from '../range';
+import { type ByteRange, parseRange } from '../range';
 import { emptyResponse, httpDate } from '../respond';
 import type { ObjectRecord } from '../storage/records';
 

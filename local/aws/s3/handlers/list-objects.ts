@@ -9,9 +9,9 @@ import { invalidArgument } from '../errors';
 import { listPage } from '../listing';
 import { ownerXml } from '../owner';
 import { isoDate, xmlResponse } from '../respond';
-import { checksumAlgorithmXml } from './object-xml';
 import type { BucketState } from '../storage/bucket-state';
 import { el, text, xmlDocument } from '../xml';
+import { checksumAlgorithmXml } from './object-xml';
 
 export const MAX_KEYS = 1000;
 
@@ -52,7 +52,13 @@ function readQuery(ctx: BucketContext): Query {
 function page(bucket: BucketState, query: Query, marker: string | undefined) {
   const keys = bucket.keys;
   const start = Math.max(keys.lowerBound(query.prefix), marker ? keys.upperBound(marker) : 0);
-  return listPage(keys.items, (k) => k, { prefix: query.prefix, delimiter: query.delimiter, start, marker: marker || undefined, maxKeys: query.maxKeys });
+  return listPage(keys.items, (k) => k, {
+    prefix: query.prefix,
+    delimiter: query.delimiter,
+    start,
+    marker: marker || undefined,
+    maxKeys: query.maxKeys,
+  });
 }
 
 function contentsXml(bucket: BucketState, keys: string[], encode: (s: string) => string, withOwner: boolean): string[] {
@@ -71,7 +77,8 @@ function contentsXml(bucket: BucketState, keys: string[], encode: (s: string) =>
   });
 }
 
-const prefixesXml = (prefixes: string[], encode: (s: string) => string) => prefixes.map((p) => el('CommonPrefixes', text('Prefix', encode(p))));
+const prefixesXml = (prefixes: string[], encode: (s: string) => string) =>
+  prefixes.map((p) => el('CommonPrefixes', text('Prefix', encode(p))));
 
 export async function listObjects(ctx: BucketContext): Promise<AwsResponse> {
   const query = readQuery(ctx);
@@ -100,7 +107,8 @@ const encodeToken = (resumeAfter: string) => Buffer.from(TOKEN_VERSION + resumeA
 
 function decodeToken(token: string): string {
   const decoded = /^[A-Za-z0-9_-]+$/.test(token) ? Buffer.from(token, 'base64url').toString('utf8') : '';
-  if (!decoded.startsWith(TOKEN_VERSION)) throw invalidArgument('The continuation token provided is incorrect', 'continuation-token', token);
+  if (!decoded.startsWith(TOKEN_VERSION))
+    throw invalidArgument('The continuation token provided is incorrect', 'continuation-token', token);
   return decoded.slice(TOKEN_VERSION.length);
 }
 

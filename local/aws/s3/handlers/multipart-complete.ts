@@ -7,13 +7,15 @@
  * part's checksum; a listed checksum that is not the part's is InvalidPart. S3's answers here are the ones
  * OpenStack Swift's test/s3api/test_object_checksums.py pins against AWS (its `is_aws` branches).
  */
-import { createReadStream } from 'node:fs';
+
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { AwsError, type AwsResponse } from '../../types';
 import { missingKey } from '../access';
 import { concatFiles, receiveToFile } from '../body';
 import {
   CHECKSUM_ALGORITHMS,
+  type ChecksumAlgorithm,
   checksumElement,
   checksumHeader,
   checksumTypeMismatch,
@@ -21,10 +23,9 @@ import {
   DEFAULT_ALGORITHM,
   isValidChecksum,
   verifyChecksum,
-  type ChecksumAlgorithm,
 } from '../checksums';
 import { checkWriteConditions, sameEtag, validateWriteConditions } from '../conditions';
-import { stamp, type ObjectContext } from '../context';
+import { type ObjectContext, stamp } from '../context';
 import { badDigest, invalidArgument, invalidRequest, malformedXml } from '../errors';
 import { MAX_OBJECT, MAX_PART_NUMBER, MIN_PART_SIZE } from '../limits';
 import { receiveBody } from '../request-body';
@@ -33,7 +34,7 @@ import type { UploadState } from '../storage/bucket-state';
 import { removeFile } from '../storage/fs-util';
 import type { PartRecord, StoredChecksum } from '../storage/records';
 import { discardUpload, partPath, withUpload } from '../storage/uploads';
-import { childText, children, parseXml, text, xmlDocument } from '../xml';
+import { children, childText, parseXml, text, xmlDocument } from '../xml';
 import { checksumValueXml } from './object-xml';
 
 const MAX_BODY = 8 * 1024 * 1024;
@@ -71,8 +72,8 @@ function parseParts(body: string): ListedPart[] {
 function invalidPart(uploadId: string, part: ListedPart): AwsError {
   return new AwsError(
     'InvalidPart',
-    "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not " +
-"match the part's entity tag.",
+    'One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not ' +
+      "match the part's entity tag.",
     400,
     { UploadId: uploadId, PartNumber: String(part.partNumber), ETag: part.etag.replace(/"/g, '') },
   );
@@ -99,24 +100,32 @@ function claimedChecksum(headers: Record<string, string>): ClaimedChecksum | und
 }
 
 /** BadDigest as CompleteMultipartUpload words it: the algorithm in lower case. */
-const completeBadDigest = (algorithm: ChecksumAlgorithm) => badDigest(`The ${algorithm.toLowerCase()} you specified did not match the calculated checksum.`);
+const completeBadDigest = (algorithm: ChecksumAlgorithm) =>
+  badDigest(`The ${algorithm.toLowerCase()} you specified did not match the calculated checksum.`);
 
 /**
  * The checks on the checksums a COMPOSITE upload's completion names, made before the parts are looked up (AWS
  * answers BadDigest for a wrong object checksum even when a listed part checksum is also wrong): each part's
  * checksum is listed, and the object checksum, if sent, is the composite of the listed ones.
  */
-async function checkCompositeClaims(algorithm: ChecksumAlgorithm, listed: ListedPart[], claimed: ClaimedChecksum | undefined): Promise<void> {
+async function checkCompositeClaims(
+  algorithm: ChecksumAlgorithm,
+  listed: ListedPart[],
+  claimed: ClaimedChecksum | undefined,
+): Promise<void> {
   for (const part of listed) {
     if (part.checksums[algorithm] === undefined) {
       throw invalidRequest(
         `The upload was created using a ${algorithm.toLowerCase()} checksum. The complete request must include the checksum for each ` +
-`part. It was missing for part ${part.partNumber} in the request.`,
+          `part. It was missing for part ${part.partNumber} in the request.`,
       );
     }
   }
   if (claimed?.algorithm !== algorithm) return;
-  const composite = await compositeChecksum(algorithm, listed.map((p) => p.checksums[algorithm]!));
+  const composite = await compositeChecksum(
+    algorithm,
+    listed.map((p) => p.checksums[algorithm]!),
+  );
   if (composite !== `${claimed.value}-${claimed.parts ?? listed.length}`) throw completeBadDigest(algorithm);
 }
 
@@ -197,7 +206,14 @@ export async function completeMultipartUpload(ctx: ObjectContext): Promise<AwsRe
       const checksum: StoredChecksum =
         type === 'FULL_OBJECT'
           ? { algorithm, value: digests.checksums[algorithm]!, type }
-          : { algorithm, value: await compositeChecksum(algorithm, parts.map((p) => p.checksums[algorithm]!)), type };
+          : {
+              algorithm,
+              value: await compositeChecksum(
+                algorithm,
+                parts.map((p) => p.checksums[algorithm]!),
+              ),
+              type,
+            };
       // A FULL_OBJECT value is the whole object's checksum, without a part count. Without a declared algorithm
       // S3 ignores the header (argmin-s3's AWS-pinned review notes, K2), so it is checked only when declared.
       if (declared && claimed && type === 'FULL_OBJECT') {

@@ -23,7 +23,8 @@ export async function listParts(ctx: ObjectContext): Promise<AwsResponse> {
   if (!upload || upload.record.key !== ctx.key) throw noSuchUpload(uploadId);
   const maxParts = parseMax(q.get('max-parts'), 'max-parts', MAX_PAGE);
   const markerText = q.get('part-number-marker') ?? '0';
-  if (!/^\d{1,5}$/.test(markerText)) throw invalidArgument('Provided part-number-marker not an integer or within integer range', 'part-number-marker', markerText);
+  if (!/^\d{1,5}$/.test(markerText))
+    throw invalidArgument('Provided part-number-marker not an integer or within integer range', 'part-number-marker', markerText);
   const marker = Number(markerText);
   const all = [...upload.parts.values()].filter((p) => p.partNumber > marker).sort((a, b) => a.partNumber - b.partNumber);
   const page = all.slice(0, maxParts);
@@ -59,7 +60,9 @@ export async function listParts(ctx: ObjectContext): Promise<AwsResponse> {
 
 /** Uploads sort by key (S3 order), then upload id. */
 function compareUploads(a: UploadState, b: UploadState): number {
-  return compareKeys(a.record.key, b.record.key) || (a.record.uploadId < b.record.uploadId ? -1 : a.record.uploadId > b.record.uploadId ? 1 : 0);
+  return (
+    compareKeys(a.record.key, b.record.key) || (a.record.uploadId < b.record.uploadId ? -1 : a.record.uploadId > b.record.uploadId ? 1 : 0)
+  );
 }
 
 export async function listMultipartUploads(ctx: BucketContext): Promise<AwsResponse> {
@@ -76,7 +79,10 @@ export async function listMultipartUploads(ctx: BucketContext): Promise<AwsRespo
     const c = compareKeys(u.record.key, keyMarker);
     return c < 0 || (c === 0 && (uploadIdMarker === '' || u.record.uploadId <= uploadIdMarker));
   });
-  const start = Math.max(pastMarker, partitionPoint(uploads, (u) => compareKeys(u.record.key, prefix) < 0));
+  const start = Math.max(
+    pastMarker,
+    partitionPoint(uploads, (u) => compareKeys(u.record.key, prefix) < 0),
+  );
   const page = listPage(uploads, (u) => u.record.key, { prefix, delimiter, start, marker: keyMarker || undefined, maxKeys: maxUploads });
   const lastUpload = page.contents[page.contents.length - 1];
   const lastIsUpload = lastUpload !== undefined && page.last === lastUpload.record.key;

@@ -9,15 +9,15 @@ import { Readable } from 'node:stream';
 import { AwsError, type AwsResponse } from '../../types';
 import { receiveToFile } from '../body';
 import {
+  type ChecksumAlgorithm,
+  type ChecksumType,
   checksumHeader,
   checksumTypeMismatch,
   DEFAULT_ALGORITHM,
   parseAlgorithm,
   sentAlgorithm,
-  type ChecksumAlgorithm,
-  type ChecksumType,
 } from '../checksums';
-import { stamp, type ObjectContext } from '../context';
+import { type ObjectContext, stamp } from '../context';
 import { invalidArgument, invalidRequest, noSuchUpload } from '../errors';
 import { prepareIntegrity, verifyIntegrity } from '../integrity';
 import { expectedBodySize, MAX_SINGLE_UPLOAD, parsePartNumber, validateStorageClass } from '../limits';
@@ -39,12 +39,16 @@ function checksumSettings(headers: Record<string, string>): { algorithm?: Checks
   const algorithm = parseAlgorithm(raw);
   if (raw !== undefined && !algorithm) {
     // AWS's wording, list included (pinned against AWS by OpenStack Swift's test/s3api/test_object_checksums.py).
-    throw invalidRequest('Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, SHA1, SHA256]');
+    throw invalidRequest(
+      'Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, SHA1, SHA256]',
+    );
   }
   const rawType = headers['x-amz-checksum-type']?.toUpperCase();
-  if (rawType !== undefined && rawType !== 'COMPOSITE' && rawType !== 'FULL_OBJECT') throw invalidRequest('Value for x-amz-checksum-type header is invalid.');
+  if (rawType !== undefined && rawType !== 'COMPOSITE' && rawType !== 'FULL_OBJECT')
+    throw invalidRequest('Value for x-amz-checksum-type header is invalid.');
   if (!algorithm) {
-    if (rawType !== undefined) throw invalidRequest('The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.');
+    if (rawType !== undefined)
+      throw invalidRequest('The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.');
     return {};
   }
   const type: ChecksumType = (rawType as ChecksumType | undefined) ?? (algorithm === 'CRC64NVME' ? 'FULL_OBJECT' : 'COMPOSITE');
@@ -170,7 +174,12 @@ export async function uploadPartCopy(ctx: ObjectContext): Promise<AwsResponse> {
         checksums: digests.checksums,
       });
       const checksum = algorithm ? { algorithm, value: part.checksums[algorithm]!, type: 'FULL_OBJECT' as const } : undefined;
-      const body = xmlDocument('CopyPartResult', text('ETag', part.etag), text('LastModified', isoDate(part.lastModified)), checksumValueXml(checksum, false));
+      const body = xmlDocument(
+        'CopyPartResult',
+        text('ETag', part.etag),
+        text('LastModified', isoDate(part.lastModified)),
+        checksumValueXml(checksum, false),
+      );
       return xmlResponse(body);
     } finally {
       await removeFile(temp);

@@ -14,7 +14,7 @@ import { invalidArgument, malformedXml } from '../errors';
 import { receiveBody } from '../request-body';
 import { emptyResponse, xmlResponse } from '../respond';
 import type { StoredTag } from '../storage/records';
-import { children, el, parseXml, text, textOf, xmlDocument, type XmlElement } from '../xml';
+import { children, el, parseXml, text, textOf, type XmlElement, xmlDocument } from '../xml';
 
 export const MAX_TAGS = 10;
 const MAX_KEY = 128;
@@ -73,7 +73,8 @@ export function parseTagging(body: string): StoredTag[] {
 
 /** Setting tags on a write needs `s3:PutObjectTagging` on the object besides the write's own action. */
 export function requireTaggingAllowed(ctx: ObjectContext, tags: StoredTag[] | undefined): void {
-  if (tags !== undefined && tags.length > 0) requireAllowed(ctx.deps, ctx.caller, 's3:PutObjectTagging', objectArn(ctx.bucket.name, ctx.key));
+  if (tags !== undefined && tags.length > 0)
+    requireAllowed(ctx.deps, ctx.caller, 's3:PutObjectTagging', objectArn(ctx.bucket.name, ctx.key));
 }
 
 /**
@@ -82,7 +83,8 @@ export function requireTaggingAllowed(ctx: ObjectContext, tags: StoredTag[] | un
  */
 export function copiedTags(ctx: ObjectContext, sourceTags: StoredTag[] | undefined): StoredTag[] | undefined {
   const directive = (ctx.req.headers['x-amz-tagging-directive'] ?? 'COPY').toUpperCase();
-  if (directive !== 'COPY' && directive !== 'REPLACE') throw invalidArgument('Unknown tagging directive.', 'x-amz-tagging-directive', ctx.req.headers['x-amz-tagging-directive']);
+  if (directive !== 'COPY' && directive !== 'REPLACE')
+    throw invalidArgument('Unknown tagging directive.', 'x-amz-tagging-directive', ctx.req.headers['x-amz-tagging-directive']);
   if (directive === 'COPY') return sourceTags;
   const tags = tagsFromHeader(ctx.req.headers);
   requireTaggingAllowed(ctx, tags);

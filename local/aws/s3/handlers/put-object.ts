@@ -14,9 +14,9 @@ import { expectedBodySize, MAX_SINGLE_UPLOAD, validateStorageClass } from '../li
 import { checksumResponseHeaders, storedHeadersFrom } from '../object-headers';
 import { checksumOfFile } from '../request-body';
 import { emptyResponse } from '../respond';
+import { removeFile } from '../storage/fs-util';
 import { requireTaggingAllowed, tagsField, tagsFromHeader } from './object-tagging';
 import { wholeObjectRecord } from './whole-object';
-import { removeFile } from '../storage/fs-util';
 
 export async function putObject(ctx: ObjectContext): Promise<AwsResponse> {
   const { deps, req, caller, bucket, key } = ctx;

@@ -1,7 +1,7 @@
 /** The record of an object written in one piece (PutObject, CopyObject): what both store, built once. */
 import type { Digests } from '../body';
 import type { ChecksumAlgorithm } from '../checksums';
-import { stamp, type ServiceDeps } from '../context';
+import { type ServiceDeps, stamp } from '../context';
 import type { NewObject } from '../storage/bucket-state';
 import type { StoredHeaders } from '../storage/records';
 

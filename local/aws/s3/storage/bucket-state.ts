@@ -6,7 +6,7 @@
  * The sorted key index and all records live in memory, rebuilt from the metadata files on start.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, rename, type FileHandle } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { noSuchBucket } from '../errors';
 import type { SortedKeys } from '../key-order';
@@ -77,29 +77,36 @@ export class BucketState {
    * Makes the received file `tempFile` the content of `key`. `check` runs under the lock against the current
    * record, so conditional writes (If-Match, If-None-Match) are decided atomically with the commit.
    */
-  async commitObject(key: string, tempFile: string, object: NewObject, check?: (current: ObjectRecord | undefined) => void): Promise<ObjectRecord> {
-    return this.lock.shared(() => this.objectLocks.run(key, async () => {
-      try {
-        if (this.deleted) throw noSuchBucket(this.name);
-        check?.(this.objects.get(key));
-        const record: ObjectRecord = { ...object, key, dataFile: `${hashName(key)}.${randomUUID()}.data` };
-        await mkdir(this.objectDir(key), { recursive: true });
-        await rename(tempFile, this.dataPath(record));
+  async commitObject(
+    key: string,
+    tempFile: string,
+    object: NewObject,
+    check?: (current: ObjectRecord | undefined) => void,
+  ): Promise<ObjectRecord> {
+    return this.lock.shared(() =>
+      this.objectLocks.run(key, async () => {
         try {
-          await writeJsonAtomic(this.tmpDir, this.metaPath(key), record);
-        } catch (error) {
-          await removeFile(this.dataPath(record));
-          throw error;
+          if (this.deleted) throw noSuchBucket(this.name);
+          check?.(this.objects.get(key));
+          const record: ObjectRecord = { ...object, key, dataFile: `${hashName(key)}.${randomUUID()}.data` };
+          await mkdir(this.objectDir(key), { recursive: true });
+          await rename(tempFile, this.dataPath(record));
+          try {
+            await writeJsonAtomic(this.tmpDir, this.metaPath(key), record);
+          } catch (error) {
+            await removeFile(this.dataPath(record));
+            throw error;
+          }
+          const previous = this.objects.get(key);
+          this.objects.set(key, record);
+          this.keys.add(key);
+          if (previous) await removeFile(this.dataPath(previous));
+          return record;
+        } finally {
+          await removeFile(tempFile);
         }
-        const previous = this.objects.get(key);
-        this.objects.set(key, record);
-        this.keys.add(key);
-        if (previous) await removeFile(this.dataPath(previous));
-        return record;
-      } finally {
-        await removeFile(tempFile);
-      }
-    }));
+      }),
+    );
   }
 
   /**
@@ -107,27 +114,31 @@ export class BucketState {
    * new one; undefined when there is no such key.
    */
   async updateObject(key: string, change: (current: ObjectRecord) => ObjectRecord): Promise<ObjectRecord | undefined> {
-    return this.lock.shared(() => this.objectLocks.run(key, async () => {
-      const current = this.objects.get(key);
-      if (!current || this.deleted) return undefined;
-      const record = { ...change(current), key, dataFile: current.dataFile };
-      await writeJsonAtomic(this.tmpDir, this.metaPath(key), record);
-      this.objects.set(key, record);
-      return record;
-    }));
+    return this.lock.shared(() =>
+      this.objectLocks.run(key, async () => {
+        const current = this.objects.get(key);
+        if (!current || this.deleted) return undefined;
+        const record = { ...change(current), key, dataFile: current.dataFile };
+        await writeJsonAtomic(this.tmpDir, this.metaPath(key), record);
+        this.objects.set(key, record);
+        return record;
+      }),
+    );
   }
 
   /** Removes `key`; true when it existed. The metadata goes first, so a crash leaves only an orphan content file (swept on start). */
   async deleteObject(key: string): Promise<boolean> {
-    return this.lock.shared(() => this.objectLocks.run(key, async () => {
-      const previous = this.objects.get(key);
-      if (!previous || this.deleted) return false;
-      await removeFile(this.metaPath(key));
-      this.objects.delete(key);
-      this.keys.delete(key);
-      await removeFile(this.dataPath(previous));
-      return true;
-    }));
+    return this.lock.shared(() =>
+      this.objectLocks.run(key, async () => {
+        const previous = this.objects.get(key);
+        if (!previous || this.deleted) return false;
+        await removeFile(this.metaPath(key));
+        this.objects.delete(key);
+        this.keys.delete(key);
+        await removeFile(this.dataPath(previous));
+        return true;
+      }),
+    );
   }
 
   /**

@@ -1,5 +1,5 @@
 /** What the store persists, one JSON document each, beside the content files they describe. */
-import type { ChecksumAlgorithm, ChecksumType, Checksums } from '../checksums';
+import type { ChecksumAlgorithm, Checksums, ChecksumType } from '../checksums';
 import type { CorsRule } from '../cors-config';
 
 /** The representation headers S3 stores with an object and returns on GET/HEAD. */

@@ -29,7 +29,12 @@ export async function createUpload(bucket: BucketState, record: UploadRecord): P
 }
 
 /** Runs `fn` holding the upload's lock; NoSuchUpload when it is unknown, belongs to another key, or is gone. */
-export async function withUpload<T>(bucket: BucketState, key: string, uploadId: string, fn: (upload: UploadState) => Promise<T>): Promise<T> {
+export async function withUpload<T>(
+  bucket: BucketState,
+  key: string,
+  uploadId: string,
+  fn: (upload: UploadState) => Promise<T>,
+): Promise<T> {
   return bucket.uploadLocks.run(uploadId, async () => {
     const upload = bucket.uploads.get(uploadId);
     if (bucket.deleted) throw noSuchBucket(bucket.name);

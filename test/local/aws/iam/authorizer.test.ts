@@ -9,7 +9,12 @@ const BUCKET = 'arn:aws:s3:::data';
 function withRole(policy: unknown, tags: Array<{ Key: string; Value: string }> = []) {
   const aws = localAws();
   const role = aws.store.roles.create(ACCT, {
-    roleName: 'worker', path: '/', assumeRolePolicyDocument: '{}', trustBindings: {}, maxSessionDuration: 3600, tags,
+    roleName: 'worker',
+    path: '/',
+    assumeRolePolicyDocument: '{}',
+    trustBindings: {},
+    maxSessionDuration: 3600,
+    tags,
   });
   aws.store.roles.putPolicy(ACCT, 'worker', 'main', doc(policy));
   const session = (options: { sessionPolicy?: string; tags?: Record<string, string>; sourceIdentity?: string } = {}) =>
@@ -23,7 +28,10 @@ describe('authorizer', () => {
   it('a session policy narrows the role: role allows s3:*, session allows GetObject on a prefix', () => {
     const { authorize, session } = withRole(S3_ALL);
     const caller = session({
-      sessionPolicy: doc({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: `${BUCKET}/shared/*` }] }),
+      sessionPolicy: doc({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: `${BUCKET}/shared/*` }],
+      }),
     });
     expect(authorize(caller, 's3:GetObject', `${BUCKET}/shared/a.txt`).allowed).toBe(true);
     const put = authorize(caller, 's3:PutObject', `${BUCKET}/shared/a.txt`);
@@ -34,7 +42,10 @@ describe('authorizer', () => {
   it('without a session policy the role policy alone decides', () => {
     const { authorize, session } = withRole(S3_ALL);
     expect(authorize(session(), 's3:PutObject', `${BUCKET}/x`).allowed).toBe(true);
-    expect(authorize(session(), 'iam:CreateRole', '*')).toMatchObject({ allowed: false, reason: 'no identity-based policy allows the iam:CreateRole action' });
+    expect(authorize(session(), 'iam:CreateRole', '*')).toMatchObject({
+      allowed: false,
+      reason: 'no identity-based policy allows the iam:CreateRole action',
+    });
   });
 
   it('a session policy cannot grant what the role does not have', () => {
@@ -46,7 +57,13 @@ describe('authorizer', () => {
   it('an explicit deny in the session policy is reported as such', () => {
     const { authorize, session } = withRole(S3_ALL);
     const caller = session({
-      sessionPolicy: doc({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }, { Effect: 'Deny', Action: 's3:DeleteObject', Resource: '*' }] }),
+      sessionPolicy: doc({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: 's3:*', Resource: '*' },
+          { Effect: 'Deny', Action: 's3:DeleteObject', Resource: '*' },
+        ],
+      }),
     });
     expect(authorize(caller, 's3:DeleteObject', `${BUCKET}/x`)).toMatchObject({ allowed: false, explicitDeny: true });
     expect(authorize(caller, 's3:DeleteObject', `${BUCKET}/x`).reason).toMatch(/explicit deny in a session policy/);
@@ -55,9 +72,13 @@ describe('authorizer', () => {
   it('derives aws:PrincipalTag from role tags overridden by session tags, and aws:SourceIdentity', () => {
     const policy = {
       Version: '2012-10-17',
-      Statement: [{
-        Effect: 'Allow', Action: 's3:GetObject', Resource: `${BUCKET}/\${aws:PrincipalTag/team}/\${aws:SourceIdentity}/*`,
-      }],
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 's3:GetObject',
+          Resource: `${BUCKET}/\${aws:PrincipalTag/team}/\${aws:SourceIdentity}/*`,
+        },
+      ],
     };
     const { authorize, session } = withRole(policy, [{ Key: 'team', Value: 'red' }]);
     expect(authorize(session({ sourceIdentity: 'alice' }), 's3:GetObject', `${BUCKET}/red/alice/f`).allowed).toBe(true);
@@ -69,7 +90,9 @@ describe('authorizer', () => {
   it('a service cannot pass a caller identity that is not the caller’s', () => {
     const { authorize, session } = withRole({
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalTag/team': 'admins' } } }],
+      Statement: [
+        { Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalTag/team': 'admins' } } },
+      ],
     });
     expect(authorize(session(), 's3:GetObject', BUCKET, { 'aws:PrincipalTag/team': 'admins' }).allowed).toBe(false);
   });
@@ -79,7 +102,14 @@ describe('authorizer', () => {
     const caller = aws.session();
     aws.store.roles.deletePolicy(ACCT, 'worker', 'main');
     aws.store.roles.delete(ACCT, 'worker');
-    aws.store.roles.create(ACCT, { roleName: 'worker', path: '/', assumeRolePolicyDocument: '{}', trustBindings: {}, maxSessionDuration: 3600, tags: [] });
+    aws.store.roles.create(ACCT, {
+      roleName: 'worker',
+      path: '/',
+      assumeRolePolicyDocument: '{}',
+      trustBindings: {},
+      maxSessionDuration: 3600,
+      tags: [],
+    });
     aws.store.roles.putPolicy(ACCT, 'worker', 'main', doc(S3_ALL));
     const d = aws.authorize(caller, 's3:GetObject', `${BUCKET}/x`);
     expect(d.allowed).toBe(false);
@@ -107,7 +137,12 @@ describe('authorizer', () => {
   it('aws:username is the user name, for ${aws:username} home prefixes', () => {
     const aws = localAws();
     aws.store.users.create(ACCT, 'alice');
-    aws.store.users.putPolicy(ACCT, 'alice', 'home', doc({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: `${BUCKET}/home/\${aws:username}/*` }] }));
+    aws.store.users.putPolicy(
+      ACCT,
+      'alice',
+      'home',
+      doc({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: `${BUCKET}/home/\${aws:username}/*` }] }),
+    );
     const key = aws.store.users.createAccessKey(ACCT, 'alice');
     const alice = aws.callerOf(key.accessKeyId);
     expect(aws.authorize(alice, 's3:PutObject', `${BUCKET}/home/alice/f`).allowed).toBe(true);

@@ -4,8 +4,8 @@ import { Readable } from 'node:stream';
 import { XMLParser } from 'fast-xml-parser';
 import { createAuthorizer } from '../../../../local/aws/iam/authorizer';
 import { seedLocalAccounts } from '../../../../local/aws/iam/seed';
-import { IamStore } from '../../../../local/aws/iam/store';
 import { createIamService } from '../../../../local/aws/iam/service';
+import { IamStore } from '../../../../local/aws/iam/store';
 import { createStsService, type FetchJson } from '../../../../local/aws/sts/service';
 import type { AwsRequest, AwsResponse, Caller } from '../../../../local/aws/types';
 
@@ -75,7 +75,16 @@ export function localAws(options: { fetchJson?: FetchJson; dataDir?: string } = 
   const seeded = seedLocalAccounts(store);
   const authorize = createAuthorizer({ store, now: time.now });
   const iam = createIamService({ store, authorize, now: time.now });
-  const sts = createStsService({ store, authorize, now: time.now, fetchJson: options.fetchJson ?? (async () => { throw new Error('no network in tests'); }) });
+  const sts = createStsService({
+    store,
+    authorize,
+    now: time.now,
+    fetchJson:
+      options.fetchJson ??
+      (async () => {
+        throw new Error('no network in tests');
+      }),
+  });
   const callerOf = (accessKeyId: string) => {
     const record = store.lookup(accessKeyId);
     if (!record) throw new Error(`unknown key ${accessKeyId}`);

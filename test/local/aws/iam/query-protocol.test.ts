@@ -2,18 +2,33 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import {
-  IAM_QUERY, STS_QUERY, dispatchQuery, memberList, memberStructs, queryErrorResponse, readQueryForm, xmlText,
+  dispatchQuery,
+  IAM_QUERY,
+  memberList,
+  memberStructs,
+  queryErrorResponse,
+  readQueryForm,
+  STS_QUERY,
+  xmlText,
 } from '../../../../local/aws/query-protocol';
 import { AwsError, type AwsRequest } from '../../../../local/aws/types';
 
 const req = (body: string, rawQuery = '', method = 'POST'): AwsRequest => ({
-  requestId: 'rid-1', method, rawPath: '/', rawQuery, headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
-  body: Readable.from([Buffer.from(body)]), caller: null, region: 'us-east-1',
+  requestId: 'rid-1',
+  method,
+  rawPath: '/',
+  rawQuery,
+  headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+  body: Readable.from([Buffer.from(body)]),
+  caller: null,
+  region: 'us-east-1',
 });
 
 describe('AWS Query protocol', () => {
   it('reads form bodies and query strings, decoding + and percent escapes', async () => {
-    const form = await readQueryForm(req('Action=AssumeRole&RoleSessionName=a%2Bb&Policy=%7B%22x%22%3A1%7D&Note=two+words', 'Version=2011-06-15'));
+    const form = await readQueryForm(
+      req('Action=AssumeRole&RoleSessionName=a%2Bb&Policy=%7B%22x%22%3A1%7D&Note=two+words', 'Version=2011-06-15'),
+    );
     expect(form.get('Action')).toBe('AssumeRole');
     expect(form.get('Version')).toBe('2011-06-15');
     expect(form.get('RoleSessionName')).toBe('a+b');
@@ -32,12 +47,19 @@ describe('AWS Query protocol', () => {
 
   it('parses member lists and member structures in index order', () => {
     const form = new URLSearchParams({
-      'ClientIDList.member.2': 'b', 'ClientIDList.member.1': 'a', 'ClientIDList.member.10': 'j',
-      'Tags.member.1.Key': 'k1', 'Tags.member.1.Value': 'v1', 'Tags.member.2.Key': 'k2',
+      'ClientIDList.member.2': 'b',
+      'ClientIDList.member.1': 'a',
+      'ClientIDList.member.10': 'j',
+      'Tags.member.1.Key': 'k1',
+      'Tags.member.1.Value': 'v1',
+      'Tags.member.2.Key': 'k2',
       'PolicyArns.member.1.arn': 'arn:aws:iam::aws:policy/x',
     });
     expect(memberList(form, 'ClientIDList')).toEqual(['a', 'b', 'j']);
-    expect(memberStructs(form, 'Tags', ['Key', 'Value'])).toEqual([{ Key: 'k1', Value: 'v1' }, { Key: 'k2', Value: undefined }]);
+    expect(memberStructs(form, 'Tags', ['Key', 'Value'])).toEqual([
+      { Key: 'k1', Value: 'v1' },
+      { Key: 'k2', Value: undefined },
+    ]);
     expect(memberStructs(form, 'PolicyArns', ['arn'])).toEqual([{ arn: 'arn:aws:iam::aws:policy/x' }]);
     expect(memberList(form, 'Missing')).toEqual([]);
   });
@@ -56,17 +78,19 @@ describe('AWS Query protocol', () => {
     expect(res.headers).toMatchObject({ 'content-type': 'text/xml', 'x-amzn-requestid': 'rid-1' });
     expect(res.body).toBe(
       '<GetCallerIdentityResponse ' +
-'xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Account>111111111111</Account>' +
-'</GetCallerIdentityResult>' +
+        'xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Account>111111111111</Account>' +
+        '</GetCallerIdentityResult>' +
         '<ResponseMetadata><RequestId>rid-1</RequestId></ResponseMetadata></GetCallerIdentityResponse>',
     );
   });
 
   it('omits the Result element for actions with an empty result', async () => {
     const res = await dispatchQuery(IAM_QUERY, req(''), new URLSearchParams({ Action: 'DeleteRole' }), { DeleteRole: () => undefined });
-    expect(res.body).toBe('<DeleteRoleResponse ' +
-'xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ResponseMetadata><RequestId>rid-1</RequestId></ResponseMetadata>' +
-'</DeleteRoleResponse>');
+    expect(res.body).toBe(
+      '<DeleteRoleResponse ' +
+        'xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ResponseMetadata><RequestId>rid-1</RequestId></ResponseMetadata>' +
+        '</DeleteRoleResponse>',
+    );
   });
 
   it('renders errors as ErrorResponse with the status, Sender for 4xx', () => {
@@ -95,7 +119,9 @@ describe('AWS Query protocol', () => {
   it('unknown and missing actions', async () => {
     const unknown = await dispatchQuery(STS_QUERY, req(''), new URLSearchParams({ Action: 'GetSessionToken' }), {});
     expect(unknown.status).toBe(400);
-    expect(String(unknown.body)).toContain('<Code>InvalidAction</Code><Message>Could not find operation GetSessionToken for version 2011-06-15</Message>');
+    expect(String(unknown.body)).toContain(
+      '<Code>InvalidAction</Code><Message>Could not find operation GetSessionToken for version 2011-06-15</Message>',
+    );
     const missing = await dispatchQuery(STS_QUERY, req(''), new URLSearchParams(), {});
     expect(String(missing.body)).toContain('<Code>MissingAction</Code>');
     const inherited = await dispatchQuery(STS_QUERY, req(''), new URLSearchParams({ Action: 'toString' }), {});

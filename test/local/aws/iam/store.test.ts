@@ -24,21 +24,44 @@ describe('IAM store', () => {
     const first = IamStore.open({ dataDir, now: time.now, random: seededRandom('a') });
     const seeded = seedLocalAccounts(first);
     const role = first.roles.create(CUSTOMER_ACCOUNT_IDS[0], {
-      roleName: 'reader', path: '/data/', assumeRolePolicyDocument: '{}', trustBindings: {}, maxSessionDuration: 7200, tags: [{ Key: 'team', Value: 'blue' }],
+      roleName: 'reader',
+      path: '/data/',
+      assumeRolePolicyDocument: '{}',
+      trustBindings: {},
+      maxSessionDuration: 7200,
+      tags: [{ Key: 'team', Value: 'blue' }],
     });
     first.roles.putPolicy(CUSTOMER_ACCOUNT_IDS[0], 'reader', 'read', '{"x":1}');
     first.oidc.create(CUSTOMER_ACCOUNT_IDS[0], { url: 'https://id.example.org', clientIds: ['app'], thumbprints: [], tags: [] });
-    const session = first.sessions.create({ role, sessionName: 's1', durationSeconds: 900, sessionPolicy: '{"p":1}', sourceIdentity: 'alice', tags: { team: 'blue' }, transitiveTagKeys: ['team'] });
+    const session = first.sessions.create({
+      role,
+      sessionName: 's1',
+      durationSeconds: 900,
+      sessionPolicy: '{"p":1}',
+      sourceIdentity: 'alice',
+      tags: { team: 'blue' },
+      transitiveTagKeys: ['team'],
+    });
 
     const second = IamStore.open({ dataDir, now: time.now, random: seededRandom('b') });
-    expect(second.lookup(seeded.customers[0]!.accessKeyId)).toMatchObject({ secretAccessKey: seeded.customers[0]!.secretAccessKey, caller: { kind: 'user', arn: `arn:aws:iam::${CUSTOMER_ACCOUNT_IDS[0]}:user/admin` } });
+    expect(second.lookup(seeded.customers[0]!.accessKeyId)).toMatchObject({
+      secretAccessKey: seeded.customers[0]!.secretAccessKey,
+      caller: { kind: 'user', arn: `arn:aws:iam::${CUSTOMER_ACCOUNT_IDS[0]}:user/admin` },
+    });
     const reloadedRole = second.roles.findByArn(`arn:aws:iam::${CUSTOMER_ACCOUNT_IDS[0]}:role/data/reader`);
     expect(reloadedRole).toMatchObject({ roleId: role.roleId, maxSessionDuration: 7200, tags: [{ Key: 'team', Value: 'blue' }] });
     expect(reloadedRole?.policies.read?.document).toBe('{"x":1}');
     expect(second.oidc.findByIssuer(CUSTOMER_ACCOUNT_IDS[0], 'https://id.example.org/')?.clientIds).toEqual(['app']);
     const found = second.lookup(session.accessKeyId);
     expect(found).toMatchObject({ sessionToken: session.sessionToken, expiresAt: session.expiration });
-    expect(found?.caller).toMatchObject({ kind: 'assumed-role', isRoleSession: true, sourceIdentity: 'alice', sessionPolicy: '{"p":1}', tags: { team: 'blue' }, transitiveTagKeys: ['team'] });
+    expect(found?.caller).toMatchObject({
+      kind: 'assumed-role',
+      isRoleSession: true,
+      sourceIdentity: 'alice',
+      sessionPolicy: '{"p":1}',
+      tags: { team: 'blue' },
+      transitiveTagKeys: ['team'],
+    });
     expect(found?.caller.issuedAt).toEqual(time.now());
   });
 
@@ -56,7 +79,11 @@ describe('IAM store', () => {
     const b = seedLocalAccounts(IamStore.open({ dataDir, random: seededRandom('y') }));
     expect(b.customers).toEqual(a.customers);
     expect(b.platform).toEqual(a.platform);
-    expect(a.platform).toEqual({ accountId: PLATFORM_ACCOUNT_ID, roleName: 'volume-gateway', roleArn: 'arn:aws:iam::000000000000:role/volume-gateway' });
+    expect(a.platform).toEqual({
+      accountId: PLATFORM_ACCOUNT_ID,
+      roleName: 'volume-gateway',
+      roleArn: 'arn:aws:iam::000000000000:role/volume-gateway',
+    });
   });
 
   it('seeds admins with an allow-everything policy and AKIA keys with 40-character secrets', () => {

@@ -1,5 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createBucket, errorCode, harness, md5Base64, OTHER_ACCOUNT, putObject, textOf, userCaller, xmlOf, type Harness, type RequestSpec } from './helpers';
+import {
+  createBucket,
+  errorCode,
+  type Harness,
+  harness,
+  md5Base64,
+  OTHER_ACCOUNT,
+  putObject,
+  type RequestSpec,
+  textOf,
+  userCaller,
+  xmlOf,
+} from './helpers';
 
 describe('authorization', () => {
   let h: Harness;
@@ -104,7 +116,9 @@ describe('authorization', () => {
   it('words AccessDenied with the action and resource for a same-account caller', async () => {
     h.auth.deny('s3:PutObject');
     const xml = await xmlOf(await h.send({ method: 'PUT', path: '/mine/x', body: 'x' }));
-    expect(xml.Error.Message).toContain('arn:aws:iam::111122223333:user/alice is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::mine/x"');
+    expect(xml.Error.Message).toContain(
+      'arn:aws:iam::111122223333:user/alice is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::mine/x"',
+    );
   });
 
   it('passes the listing condition keys S3 supplies, only those the request sets', async () => {
@@ -119,7 +133,9 @@ describe('authorization', () => {
   });
 
   it('lists only within a prefix a prefix-scoped policy allows', async () => {
-    h.auth.rule((call) => (call.action === 's3:ListBucket' ? String(call.context?.['s3:prefix'] ?? '').startsWith('home/alice/') : undefined));
+    h.auth.rule((call) =>
+      call.action === 's3:ListBucket' ? String(call.context?.['s3:prefix'] ?? '').startsWith('home/alice/') : undefined,
+    );
     expect((await h.send({ path: '/mine', query: 'list-type=2&prefix=home/alice/' })).status).toBe(200);
     expect((await h.send({ path: '/mine', query: 'list-type=2&prefix=home/' })).status).toBe(403);
     expect((await h.send({ path: '/mine', query: 'list-type=2' })).status).toBe(403);
@@ -135,7 +151,12 @@ describe('authorization', () => {
       ['HeadBucket', async () => ({ method: 'HEAD', path: '/mine' }), 's3:ListBucket', 'arn:aws:s3:::mine'],
       ['GetBucketLocation', async () => ({ path: '/mine', query: 'location' }), 's3:GetBucketLocation', 'arn:aws:s3:::mine'],
       ['GetBucketCors', async () => ({ path: '/mine', query: 'cors' }), 's3:GetBucketCORS', 'arn:aws:s3:::mine'],
-      ['PutBucketCors', async () => ({ method: 'PUT', path: '/mine', query: 'cors', body: '<CORSConfiguration/>' }), 's3:PutBucketCORS', 'arn:aws:s3:::mine'],
+      [
+        'PutBucketCors',
+        async () => ({ method: 'PUT', path: '/mine', query: 'cors', body: '<CORSConfiguration/>' }),
+        's3:PutBucketCORS',
+        'arn:aws:s3:::mine',
+      ],
       ['DeleteBucketCors', async () => ({ method: 'DELETE', path: '/mine', query: 'cors' }), 's3:PutBucketCORS', 'arn:aws:s3:::mine'],
       ['GetBucketVersioning', async () => ({ path: '/mine', query: 'versioning' }), 's3:GetBucketVersioning', 'arn:aws:s3:::mine'],
       ['ListObjects', async () => ({ path: '/mine' }), 's3:ListBucket', 'arn:aws:s3:::mine'],
@@ -145,13 +166,48 @@ describe('authorization', () => {
       ['HeadObject', async () => ({ method: 'HEAD', path: '/mine/secret.txt' }), 's3:GetObject', 'arn:aws:s3:::mine/secret.txt'],
       ['PutObject', async () => ({ method: 'PUT', path: '/mine/a%20b', body: 'x' }), 's3:PutObject', 'arn:aws:s3:::mine/a b'],
       ['DeleteObject', async () => ({ method: 'DELETE', path: '/mine/secret.txt' }), 's3:DeleteObject', 'arn:aws:s3:::mine/secret.txt'],
-      ['CopyObject', async () => ({ method: 'PUT', path: '/mine/c', headers: { 'x-amz-copy-source': 'mine/secret.txt' } }), 's3:PutObject', 'arn:aws:s3:::mine/c'],
-      ['CreateMultipartUpload', async () => ({ method: 'POST', path: '/mine/mp', query: 'uploads' }), 's3:PutObject', 'arn:aws:s3:::mine/mp'],
-      ['UploadPart', async () => ({ method: 'PUT', path: '/mine/mp', query: `partNumber=1&uploadId=${await upload()}`, body: 'x' }), 's3:PutObject', 'arn:aws:s3:::mine/mp'],
-      ['CompleteMultipartUpload', async () => ({ method: 'POST', path: '/mine/mp', query: `uploadId=${await upload()}`, body: '<CompleteMultipartUpload/>' }), 's3:PutObject', 'arn:aws:s3:::mine/mp'],
-      ['AbortMultipartUpload', async () => ({ method: 'DELETE', path: '/mine/mp', query: `uploadId=${await upload()}` }), 's3:AbortMultipartUpload', 'arn:aws:s3:::mine/mp'],
-      ['GetObjectTagging', async () => ({ path: '/mine/secret.txt', query: 'tagging' }), 's3:GetObjectTagging', 'arn:aws:s3:::mine/secret.txt'],
-      ['ListParts', async () => ({ path: '/mine/mp', query: `uploadId=${await upload()}` }), 's3:ListMultipartUploadParts', 'arn:aws:s3:::mine/mp'],
+      [
+        'CopyObject',
+        async () => ({ method: 'PUT', path: '/mine/c', headers: { 'x-amz-copy-source': 'mine/secret.txt' } }),
+        's3:PutObject',
+        'arn:aws:s3:::mine/c',
+      ],
+      [
+        'CreateMultipartUpload',
+        async () => ({ method: 'POST', path: '/mine/mp', query: 'uploads' }),
+        's3:PutObject',
+        'arn:aws:s3:::mine/mp',
+      ],
+      [
+        'UploadPart',
+        async () => ({ method: 'PUT', path: '/mine/mp', query: `partNumber=1&uploadId=${await upload()}`, body: 'x' }),
+        's3:PutObject',
+        'arn:aws:s3:::mine/mp',
+      ],
+      [
+        'CompleteMultipartUpload',
+        async () => ({ method: 'POST', path: '/mine/mp', query: `uploadId=${await upload()}`, body: '<CompleteMultipartUpload/>' }),
+        's3:PutObject',
+        'arn:aws:s3:::mine/mp',
+      ],
+      [
+        'AbortMultipartUpload',
+        async () => ({ method: 'DELETE', path: '/mine/mp', query: `uploadId=${await upload()}` }),
+        's3:AbortMultipartUpload',
+        'arn:aws:s3:::mine/mp',
+      ],
+      [
+        'GetObjectTagging',
+        async () => ({ path: '/mine/secret.txt', query: 'tagging' }),
+        's3:GetObjectTagging',
+        'arn:aws:s3:::mine/secret.txt',
+      ],
+      [
+        'ListParts',
+        async () => ({ path: '/mine/mp', query: `uploadId=${await upload()}` }),
+        's3:ListMultipartUploadParts',
+        'arn:aws:s3:::mine/mp',
+      ],
     ];
     for (const [operation, spec, action, resource] of cases) {
       it(`${operation}: ${action} on ${resource}, denied before any effect`, async () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createBucket, errorCode, harness, OTHER_ACCOUNT, putObject, textOf, userCaller, xmlOf, type Harness, type Xml } from './helpers';
+import { createBucket, errorCode, type Harness, harness, OTHER_ACCOUNT, putObject, textOf, userCaller, type Xml, xmlOf } from './helpers';
 
 describe('buckets', () => {
   let h: Harness;
@@ -13,7 +13,9 @@ describe('buckets', () => {
     expect(created.status).toBe(200);
     expect(created.headers!.location).toBe('/my-bucket.data');
     const listing = (await xmlOf(await h.send({ path: '/' }))).ListAllMyBucketsResult;
-    expect(listing.Buckets.Bucket).toEqual([{ Name: 'my-bucket.data', CreationDate: '2030-05-06T07:08:09.000Z', BucketRegion: 'eu-west-1' }]);
+    expect(listing.Buckets.Bucket).toEqual([
+      { Name: 'my-bucket.data', CreationDate: '2030-05-06T07:08:09.000Z', BucketRegion: 'eu-west-1' },
+    ]);
     expect(listing.Owner.ID).toMatch(/^[0-9a-f]{64}$/);
     const head = await h.send({ method: 'HEAD', path: '/my-bucket.data' });
     expect(head.status).toBe(200);
@@ -36,12 +38,26 @@ describe('buckets', () => {
   });
 
   it('enforces S3 bucket naming rules with InvalidBucketName', async () => {
-    for (const name of ['ab', 'a'.repeat(64), 'UpperCase', 'under_score', '-start', 'end-', 'double..dot', '192.168.1.1', 'xn--punycode', 'sthree-x', 'name-s3alias', 'x--ol-s3']) {
+    for (const name of [
+      'ab',
+      'a'.repeat(64),
+      'UpperCase',
+      'under_score',
+      '-start',
+      'end-',
+      'double..dot',
+      '192.168.1.1',
+      'xn--punycode',
+      'sthree-x',
+      'name-s3alias',
+      'x--ol-s3',
+    ]) {
       const response = await h.send({ method: 'PUT', path: `/${name}` });
       expect(response.status, name).toBe(400);
       expect(await errorCode(response), name).toBe('InvalidBucketName');
     }
-    for (const name of ['abc', 'a'.repeat(63), 'my.bucket-1', '1bucket']) expect((await h.send({ method: 'PUT', path: `/${name}` })).status, name).toBe(200);
+    for (const name of ['abc', 'a'.repeat(63), 'my.bucket-1', '1bucket'])
+      expect((await h.send({ method: 'PUT', path: `/${name}` })).status, name).toBe(200);
   });
 
   it('answers BucketAlreadyOwnedByYou for your own bucket and BucketAlreadyExists for another account’s', async () => {
@@ -66,8 +82,9 @@ describe('buckets', () => {
   });
 
   it('takes the region from a LocationConstraint and reports it from GetBucketLocation', async () => {
-    const body = '<CreateBucketConfiguration ' +
-'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>ap-southeast-2</LocationConstraint></CreateBucketConfiguration>';
+    const body =
+      '<CreateBucketConfiguration ' +
+      'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>ap-southeast-2</LocationConstraint></CreateBucketConfiguration>';
     expect((await h.send({ method: 'PUT', path: '/sydney', body })).status).toBe(200);
     const location = await h.send({ path: '/sydney', query: 'location' });
     expect(await textOf(location)).toContain('>ap-southeast-2</LocationConstraint>');
@@ -80,7 +97,9 @@ describe('buckets', () => {
   it('reports us-east-1 as an empty LocationConstraint', async () => {
     const body = '<CreateBucketConfiguration><LocationConstraint>us-east-1</LocationConstraint></CreateBucketConfiguration>';
     await h.send({ method: 'PUT', path: '/virginia', body });
-    expect(await textOf(await h.send({ path: '/virginia', query: 'location' }))).toMatch(/<LocationConstraint xmlns="[^"]+"><\/LocationConstraint>$/);
+    expect(await textOf(await h.send({ path: '/virginia', query: 'location' }))).toMatch(
+      /<LocationConstraint xmlns="[^"]+"><\/LocationConstraint>$/,
+    );
   });
 
   it('refuses to delete a bucket that holds objects, with BucketNotEmpty', async () => {
@@ -140,7 +159,9 @@ describe('operations this endpoint does not implement', () => {
   it('answers GetBucketVersioning as never versioned and GetObjectTagging with no tags (what the aws cli and rclone ask)', async () => {
     const versioning = await h.send({ path: '/bkt', query: 'versioning' });
     expect(versioning.status).toBe(200);
-    expect(await textOf(versioning)).toMatch(/<VersioningConfiguration xmlns="http:\/\/s3.amazonaws.com\/doc\/2006-03-01\/"><\/VersioningConfiguration>$/);
+    expect(await textOf(versioning)).toMatch(
+      /<VersioningConfiguration xmlns="http:\/\/s3.amazonaws.com\/doc\/2006-03-01\/"><\/VersioningConfiguration>$/,
+    );
     const tagging = await h.send({ path: '/bkt/k', query: 'tagging' });
     expect(tagging.status).toBe(200);
     expect(await textOf(tagging)).toContain('<Tagging xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><TagSet></TagSet></Tagging>');

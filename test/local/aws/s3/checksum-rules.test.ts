@@ -6,13 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
-import { signingKey } from '../../../../shared/sigv4';
-import { encodeAwsChunked } from '../../../shared/sigv4/helpers';
 import { Readable } from 'node:stream';
+import { Sha256 } from '@aws-crypto/sha256-js';
 import {
+  type CompletedPart,
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
   CreateBucketCommand,
@@ -22,11 +19,14 @@ import {
   ListPartsCommand,
   PutObjectCommand,
   S3Client,
-  UploadPartCommand,
-  type CompletedPart,
   type S3ClientConfig,
+  UploadPartCommand,
 } from '@aws-sdk/client-s3';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signingKey } from '../../../../shared/sigv4';
+import { encodeAwsChunked } from '../../../shared/sigv4/helpers';
 import { startTestStack, type TestStack } from '../../../support/local-stack';
 
 type Algorithm = 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA256';
@@ -63,7 +63,10 @@ function referenceCrc(algorithm: keyof typeof REVERSED_POLYNOMIALS, data: Uint8A
 }
 
 function digest(algorithm: Algorithm, data: Uint8Array): Buffer {
-  if (algorithm === 'SHA1' || algorithm === 'SHA256') return createHash(algorithm === 'SHA1' ? 'sha1' : 'sha256').update(data).digest();
+  if (algorithm === 'SHA1' || algorithm === 'SHA256')
+    return createHash(algorithm === 'SHA1' ? 'sha1' : 'sha256')
+      .update(data)
+      .digest();
   return referenceCrc(algorithm, data);
 }
 const b64 = (algorithm: Algorithm, data: Uint8Array) => digest(algorithm, data).toString('base64');
@@ -115,7 +118,9 @@ afterAll(async () => {
 });
 
 /** The S3 error a command fails with: code, message and status. */
-async function failure(promise: Promise<unknown>): Promise<{ code: string; message: string; status?: number; error: Record<string, unknown> }> {
+async function failure(
+  promise: Promise<unknown>,
+): Promise<{ code: string; message: string; status?: number; error: Record<string, unknown> }> {
   try {
     await promise;
   } catch (error) {
@@ -126,7 +131,14 @@ async function failure(promise: Promise<unknown>): Promise<{ code: string; messa
 }
 
 async function createUpload(Key: string, ChecksumAlgorithm?: Algorithm, ChecksumType?: 'COMPOSITE' | 'FULL_OBJECT'): Promise<string> {
-  const created = await plain.send(new CreateMultipartUploadCommand({ Bucket, Key, ...(ChecksumAlgorithm ? { ChecksumAlgorithm } : {}), ...(ChecksumType ? { ChecksumType } : {}) }));
+  const created = await plain.send(
+    new CreateMultipartUploadCommand({
+      Bucket,
+      Key,
+      ...(ChecksumAlgorithm ? { ChecksumAlgorithm } : {}),
+      ...(ChecksumType ? { ChecksumType } : {}),
+    }),
+  );
   return created.UploadId!;
 }
 
@@ -163,7 +175,10 @@ describe('multipart uploads that declare a checksum algorithm', () => {
     for (const type of ['COMPOSITE', 'FULL_OBJECT'] as const) {
       const id = await createUpload(`other-${type}`, 'CRC32', type);
       const refused = await failure(plain.send(part(`other-${type}`, id, 1, PART2, { ChecksumCRC32C: b64('CRC32C', PART2) })));
-      expect(refused, type).toMatchObject({ code: 'InvalidRequest', message: 'Checksum Type mismatch occurred, expected checksum Type: crc32, actual checksum Type: crc32c' });
+      expect(refused, type).toMatchObject({
+        code: 'InvalidRequest',
+        message: 'Checksum Type mismatch occurred, expected checksum Type: crc32, actual checksum Type: crc32c',
+      });
     }
   });
 
@@ -174,7 +189,17 @@ describe('multipart uploads that declare a checksum algorithm', () => {
     const answers = [];
     for (const [i, body] of sent.entries()) {
       answers.push(
-        await sdk.send(new UploadPartCommand({ Bucket, Key: 'trailer-composite', UploadId: id, PartNumber: i + 1, Body: Readable.from([body]), ContentLength: body.length, ChecksumAlgorithm: 'CRC32C' })),
+        await sdk.send(
+          new UploadPartCommand({
+            Bucket,
+            Key: 'trailer-composite',
+            UploadId: id,
+            PartNumber: i + 1,
+            Body: Readable.from([body]),
+            ContentLength: body.length,
+            ChecksumAlgorithm: 'CRC32C',
+          }),
+        ),
       );
     }
     expect(seenHeaders.map((h) => h['x-amz-trailer'])).toEqual(['x-amz-checksum-crc32c', 'x-amz-checksum-crc32c']);
@@ -182,7 +207,11 @@ describe('multipart uploads that declare a checksum algorithm', () => {
     const listed = await plain.send(new ListPartsCommand({ Bucket, Key: 'trailer-composite', UploadId: id }));
     expect(listed.Parts?.map((p) => p.ChecksumCRC32C)).toEqual(sent.map((b) => b64('CRC32C', b)));
     expect(listed).toMatchObject({ ChecksumAlgorithm: 'CRC32C', ChecksumType: 'COMPOSITE' });
-    const done = await complete('trailer-composite', id, answers.map((a, i) => ({ PartNumber: i + 1, ETag: a.ETag!, ChecksumCRC32C: a.ChecksumCRC32C! })));
+    const done = await complete(
+      'trailer-composite',
+      id,
+      answers.map((a, i) => ({ PartNumber: i + 1, ETag: a.ETag!, ChecksumCRC32C: a.ChecksumCRC32C! })),
+    );
     expect(done).toMatchObject({ ChecksumCRC32C: composite('CRC32C', sent), ChecksumType: 'COMPOSITE' });
   });
 
@@ -190,12 +219,18 @@ describe('multipart uploads that declare a checksum algorithm', () => {
     const id = await createUpload('complete-lists', 'CRC32');
     const one = await plain.send(part('complete-lists', id, 1, PART1, { ChecksumCRC32: b64('CRC32', PART1) }));
     const two = await plain.send(part('complete-lists', id, 2, PART2, { ChecksumCRC32: b64('CRC32', PART2) }));
-    const missing = await failure(complete('complete-lists', id, [{ PartNumber: 1, ETag: one.ETag!, ChecksumCRC32: one.ChecksumCRC32! }, { PartNumber: 2, ETag: two.ETag! }]));
+    const missing = await failure(
+      complete('complete-lists', id, [
+        { PartNumber: 1, ETag: one.ETag!, ChecksumCRC32: one.ChecksumCRC32! },
+        { PartNumber: 2, ETag: two.ETag! },
+      ]),
+    );
     expect(missing).toMatchObject({
       code: 'InvalidRequest',
       status: 400,
-      message: 'The upload was created using a crc32 checksum. The complete request must include the checksum for each part. It was missing ' +
-'for part 2 in the request.',
+      message:
+        'The upload was created using a crc32 checksum. The complete request must include the checksum for each part. It was missing ' +
+        'for part 2 in the request.',
     });
     const wrong = await failure(
       complete('complete-lists', id, [
@@ -214,11 +249,19 @@ describe('multipart uploads that declare a checksum algorithm', () => {
     expect(badSuffix).toMatchObject({ code: 'BadDigest', message: 'The crc32 you specified did not match the calculated checksum.' });
     const malformed = await failure(complete('complete-lists', id, parts, { ChecksumCRC32: expected.replace(/-2$/, '-a') }));
     expect(malformed).toMatchObject({ code: 'InvalidRequest', message: 'Value for x-amz-checksum-crc32 header is invalid.' });
-    expect(await complete('complete-lists', id, parts, { ChecksumCRC32: expected })).toMatchObject({ ChecksumCRC32: expected, ChecksumType: 'COMPOSITE' });
+    expect(await complete('complete-lists', id, parts, { ChecksumCRC32: expected })).toMatchObject({
+      ChecksumCRC32: expected,
+      ChecksumType: 'COMPOSITE',
+    });
   });
 
   it('give the composite AWS gave for one part of "123456789", for each algorithm that has one', async () => {
-    const vectors = { CRC32: '7kxlUA==-1', CRC32C: 'pzJFoA==-1', SHA1: 'zGcEPHvP9e6lVmvZsfPHT9mlz10=-1', SHA256: 'KSsNAHVmgy25S/rmic1w0at3KBH9RLn0nYVQ7p6mpJQ=-1' } as const;
+    const vectors = {
+      CRC32: '7kxlUA==-1',
+      CRC32C: 'pzJFoA==-1',
+      SHA1: 'zGcEPHvP9e6lVmvZsfPHT9mlz10=-1',
+      SHA256: 'KSsNAHVmgy25S/rmic1w0at3KBH9RLn0nYVQ7p6mpJQ=-1',
+    } as const;
     for (const [algorithm, value] of Object.entries(vectors) as [Exclude<Algorithm, 'CRC64NVME'>, string][]) {
       const key = `vector-${algorithm}`;
       const id = await createUpload(key, algorithm);
@@ -235,7 +278,10 @@ describe('multipart uploads that declare a checksum algorithm', () => {
     const one = await plain.send(part('full-crc64', id, 1, PART1));
     const two = await plain.send(part('full-crc64', id, 2, PART2));
     expect([one.ChecksumCRC64NVME, two.ChecksumCRC64NVME]).toEqual([b64('CRC64NVME', PART1), b64('CRC64NVME', PART2)]);
-    const done = await complete('full-crc64', id, [{ PartNumber: 1, ETag: one.ETag! }, { PartNumber: 2, ETag: two.ETag! }]);
+    const done = await complete('full-crc64', id, [
+      { PartNumber: 1, ETag: one.ETag! },
+      { PartNumber: 2, ETag: two.ETag! },
+    ]);
     expect(done).toMatchObject({ ChecksumCRC64NVME: b64('CRC64NVME', WHOLE), ChecksumType: 'FULL_OBJECT' });
     const head = await plain.send(new HeadObjectCommand({ Bucket, Key: 'full-crc64', ChecksumMode: 'ENABLED' }));
     expect(head).toMatchObject({ ChecksumCRC64NVME: b64('CRC64NVME', WHOLE), ChecksumType: 'FULL_OBJECT' });
@@ -246,9 +292,16 @@ describe('multipart uploads that declare a checksum algorithm', () => {
     const id = await createUpload('full-crc32', 'CRC32', 'FULL_OBJECT');
     const one = await plain.send(part('full-crc32', id, 1, PART1, { ChecksumCRC32: b64('CRC32', PART1) }));
     const two = await plain.send(part('full-crc32', id, 2, PART2));
-    const parts = [{ PartNumber: 1, ETag: one.ETag! }, { PartNumber: 2, ETag: two.ETag! }];
+    const parts = [
+      { PartNumber: 1, ETag: one.ETag! },
+      { PartNumber: 2, ETag: two.ETag! },
+    ];
     const wrong = await failure(complete('full-crc32', id, parts, { ChecksumCRC32: b64('CRC32', PART1) }));
-    expect(wrong).toMatchObject({ code: 'BadDigest', status: 400, message: 'The crc32 you specified did not match the calculated checksum.' });
+    expect(wrong).toMatchObject({
+      code: 'BadDigest',
+      status: 400,
+      message: 'The crc32 you specified did not match the calculated checksum.',
+    });
     const done = await complete('full-crc32', id, parts, { ChecksumCRC32: b64('CRC32', WHOLE), ChecksumType: 'FULL_OBJECT' });
     expect(done).toMatchObject({ ChecksumCRC32: b64('CRC32', WHOLE), ChecksumType: 'FULL_OBJECT' });
   });
@@ -270,18 +323,28 @@ describe('multipart uploads that declare a checksum algorithm', () => {
 });
 
 describe('copies', () => {
-  it('keep the source’s algorithm, computed over the copy as a full-object checksum, when the source is COMPOSITE (S3 never stores an ' +
-'object without one)', async () => {
-    const id = await createUpload('composite-source', 'SHA256');
-    const one = await plain.send(part('composite-source', id, 1, CHECK, { ChecksumSHA256: b64('SHA256', CHECK) }));
-    await complete('composite-source', id, [{ PartNumber: 1, ETag: one.ETag!, ChecksumSHA256: one.ChecksumSHA256! }]);
-    const copied = await plain.send(new CopyObjectCommand({ Bucket, Key: 'composite-copy', CopySource: `${Bucket}/composite-source` }));
-    expect(copied.CopyObjectResult).toMatchObject({ ChecksumSHA256: b64('SHA256', CHECK), ChecksumType: 'FULL_OBJECT' });
-    const head = await plain.send(new HeadObjectCommand({ Bucket, Key: 'composite-copy', ChecksumMode: 'ENABLED' }));
-    expect(head).toMatchObject({ ChecksumSHA256: b64('SHA256', CHECK), ChecksumType: 'FULL_OBJECT' });
-    const asked = await plain.send(new CopyObjectCommand({ Bucket, Key: 'composite-copy-crc32c', CopySource: `${Bucket}/composite-source`, ChecksumAlgorithm: 'CRC32C' }));
-    expect(asked.CopyObjectResult).toMatchObject({ ChecksumCRC32C: b64('CRC32C', CHECK), ChecksumType: 'FULL_OBJECT' });
-  });
+  it(
+    'keep the source’s algorithm, computed over the copy as a full-object checksum, when the source is COMPOSITE (S3 never stores an ' +
+      'object without one)',
+    async () => {
+      const id = await createUpload('composite-source', 'SHA256');
+      const one = await plain.send(part('composite-source', id, 1, CHECK, { ChecksumSHA256: b64('SHA256', CHECK) }));
+      await complete('composite-source', id, [{ PartNumber: 1, ETag: one.ETag!, ChecksumSHA256: one.ChecksumSHA256! }]);
+      const copied = await plain.send(new CopyObjectCommand({ Bucket, Key: 'composite-copy', CopySource: `${Bucket}/composite-source` }));
+      expect(copied.CopyObjectResult).toMatchObject({ ChecksumSHA256: b64('SHA256', CHECK), ChecksumType: 'FULL_OBJECT' });
+      const head = await plain.send(new HeadObjectCommand({ Bucket, Key: 'composite-copy', ChecksumMode: 'ENABLED' }));
+      expect(head).toMatchObject({ ChecksumSHA256: b64('SHA256', CHECK), ChecksumType: 'FULL_OBJECT' });
+      const asked = await plain.send(
+        new CopyObjectCommand({
+          Bucket,
+          Key: 'composite-copy-crc32c',
+          CopySource: `${Bucket}/composite-source`,
+          ChecksumAlgorithm: 'CRC32C',
+        }),
+      );
+      expect(asked.CopyObjectResult).toMatchObject({ ChecksumCRC32C: b64('CRC32C', CHECK), ChecksumType: 'FULL_OBJECT' });
+    },
+  );
 });
 
 describe('uploads without a declared checksum', () => {
@@ -292,7 +355,10 @@ describe('uploads without a declared checksum', () => {
     const one = await plain.send(part('default-mpu', id, 1, PART1));
     const two = await plain.send(part('default-mpu', id, 2, PART2));
     expect(one.ChecksumCRC64NVME).toBe(b64('CRC64NVME', PART1));
-    const done = await complete('default-mpu', id, [{ PartNumber: 1, ETag: one.ETag! }, { PartNumber: 2, ETag: two.ETag! }]);
+    const done = await complete('default-mpu', id, [
+      { PartNumber: 1, ETag: one.ETag! },
+      { PartNumber: 2, ETag: two.ETag! },
+    ]);
     expect(done).toMatchObject({ ChecksumCRC64NVME: b64('CRC64NVME', WHOLE), ChecksumType: 'FULL_OBJECT' });
     const got = await plain.send(new GetObjectCommand({ Bucket, Key: 'default-put', ChecksumMode: 'ENABLED' }));
     expect(got).toMatchObject({ ChecksumCRC64NVME: b64('CRC64NVME', PART2), ChecksumType: 'FULL_OBJECT' });
@@ -302,15 +368,29 @@ describe('uploads without a declared checksum', () => {
 
 describe('single requests', () => {
   it('refuse a wrong checksum on PutObject and UploadPart as BadDigest naming the algorithm in capitals', async () => {
-    const put = await failure(plain.send(new PutObjectCommand({ Bucket, Key: 'bad-put', Body: CHECK, ChecksumCRC64NVME: b64('CRC64NVME', PART2) })));
-    expect(put).toMatchObject({ code: 'BadDigest', status: 400, message: 'The CRC64NVME you specified did not match the calculated checksum.' });
+    const put = await failure(
+      plain.send(new PutObjectCommand({ Bucket, Key: 'bad-put', Body: CHECK, ChecksumCRC64NVME: b64('CRC64NVME', PART2) })),
+    );
+    expect(put).toMatchObject({
+      code: 'BadDigest',
+      status: 400,
+      message: 'The CRC64NVME you specified did not match the calculated checksum.',
+    });
     const id = await createUpload('bad-part', 'SHA1');
     const uploaded = await failure(plain.send(part('bad-part', id, 1, CHECK, { ChecksumSHA1: b64('SHA1', PART2) })));
-    expect(uploaded).toMatchObject({ code: 'BadDigest', status: 400, message: 'The SHA1 you specified did not match the calculated checksum.' });
+    expect(uploaded).toMatchObject({
+      code: 'BadDigest',
+      status: 400,
+      message: 'The SHA1 you specified did not match the calculated checksum.',
+    });
   });
 
   it('refuse x-amz-sdk-checksum-algorithm naming another algorithm than the checksum sent', async () => {
-    const refused = await failure(plain.send(new PutObjectCommand({ Bucket, Key: 'sdk-mismatch', Body: CHECK, ChecksumAlgorithm: 'SHA1', ChecksumCRC32: b64('CRC32', CHECK) })));
+    const refused = await failure(
+      plain.send(
+        new PutObjectCommand({ Bucket, Key: 'sdk-mismatch', Body: CHECK, ChecksumAlgorithm: 'SHA1', ChecksumCRC32: b64('CRC32', CHECK) }),
+      ),
+    );
     expect(refused).toMatchObject({ code: 'InvalidRequest', message: 'Value for x-amz-sdk-checksum-algorithm header is invalid.' });
   });
 
@@ -329,9 +409,15 @@ describe('single requests', () => {
     });
     try {
       const body = Buffer.alloc(2 * MiB, 7);
-      const refused = await failure(one.send(new PutObjectCommand({ Bucket, Key: 'refused-early', Body: body, ChecksumAlgorithm: 'SHA1', ChecksumCRC32: b64('CRC32', body) })));
+      const refused = await failure(
+        one.send(
+          new PutObjectCommand({ Bucket, Key: 'refused-early', Body: body, ChecksumAlgorithm: 'SHA1', ChecksumCRC32: b64('CRC32', body) }),
+        ),
+      );
       expect(refused).toMatchObject({ code: 'InvalidRequest', status: 400 });
-      const next = await one.send(new PutObjectCommand({ Bucket, Key: 'after-refused', Body: CHECK }), { abortSignal: AbortSignal.timeout(5000) });
+      const next = await one.send(new PutObjectCommand({ Bucket, Key: 'after-refused', Body: CHECK }), {
+        abortSignal: AbortSignal.timeout(5000),
+      });
       expect(next.ChecksumCRC64NVME).toBe(b64('CRC64NVME', CHECK));
     } finally {
       one.destroy();
@@ -339,70 +425,92 @@ describe('single requests', () => {
     }
   });
 
-  it('close the connection of an upload refused part way (a chunk signature that does not match), so the next request on a client’s ' +
-'pool is answered', async () => {
-    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    const env = stack.customerEnv(0);
-    const credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! };
-    const url = new URL(stack.info.awsEndpoint);
-    const data = Buffer.alloc(MiB, 3);
-    const chunks = [data.subarray(0, MiB / 2), data.subarray(MiB / 2)];
-    const trailers: Array<[string, string]> = [['x-amz-checksum-crc32', b64('CRC32', data)]];
-    /** A PutObject with a signed aws-chunked body and trailer, on `agent`'s one connection; answers within 5 s or fails. */
-    const put = async (key: string, badChunkSignature: boolean) => {
-      const fake = { key: Buffer.alloc(32), amzDate: '20261205T000000Z', scope: 's', seedSignature: '0'.repeat(64) };
-      const signer = new SignatureV4({ credentials, region: 'us-east-1', service: 's3', sha256: Sha256, uriEscapePath: false, applyChecksum: false });
-      const signed = await signer.sign(
-        new HttpRequest({
-          method: 'PUT',
-          hostname: url.hostname,
-          port: Number(url.port),
-          path: `/${Bucket}/${key}`,
-          headers: {
-            host: url.host,
-            'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER',
-            'content-encoding': 'aws-chunked',
-            'content-length': String(encodeAwsChunked({ chunks, signing: fake, trailers }).length),
-            'x-amz-decoded-content-length': String(data.length),
-            'x-amz-trailer': 'x-amz-checksum-crc32',
-            'x-amz-sdk-checksum-algorithm': 'CRC32',
-          },
-        }),
-      );
-      const amzDate = signed.headers['x-amz-date']!;
-      const seedSignature = /Signature=([0-9a-f]{64})/.exec(signed.headers.authorization!)![1]!;
-      const signing = { key: signingKey(credentials.secretAccessKey, amzDate.slice(0, 8), 'us-east-1', 's3'), amzDate, scope: `${amzDate.slice(0, 8)}/us-east-1/s3/aws4_request`, seedSignature };
-      const encoded = encodeAwsChunked({ chunks, signing, trailers }).toString('latin1');
-      const body = Buffer.from(badChunkSignature ? encoded.replace(/chunk-signature=[0-9a-f]{64}/, `chunk-signature=${'0'.repeat(64)}`) : encoded, 'latin1');
-      return new Promise<{ status: number; text: string }>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`${key}: no answer within 5 s`)), 5000);
-        const outgoing = httpRequest({ method: 'PUT', hostname: url.hostname, port: url.port, path: signed.path, headers: signed.headers, agent }, (incoming) => {
-          let text = '';
-          incoming.on('data', (chunk: Buffer) => (text += chunk.toString()));
-          incoming.on('end', () => {
+  it(
+    'close the connection of an upload refused part way (a chunk signature that does not match), so the next request on a client’s ' +
+      'pool is answered',
+    async () => {
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      const env = stack.customerEnv(0);
+      const credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! };
+      const url = new URL(stack.info.awsEndpoint);
+      const data = Buffer.alloc(MiB, 3);
+      const chunks = [data.subarray(0, MiB / 2), data.subarray(MiB / 2)];
+      const trailers: Array<[string, string]> = [['x-amz-checksum-crc32', b64('CRC32', data)]];
+      /** A PutObject with a signed aws-chunked body and trailer, on `agent`'s one connection; answers within 5 s or fails. */
+      const put = async (key: string, badChunkSignature: boolean) => {
+        const fake = { key: Buffer.alloc(32), amzDate: '20261205T000000Z', scope: 's', seedSignature: '0'.repeat(64) };
+        const signer = new SignatureV4({
+          credentials,
+          region: 'us-east-1',
+          service: 's3',
+          sha256: Sha256,
+          uriEscapePath: false,
+          applyChecksum: false,
+        });
+        const signed = await signer.sign(
+          new HttpRequest({
+            method: 'PUT',
+            hostname: url.hostname,
+            port: Number(url.port),
+            path: `/${Bucket}/${key}`,
+            headers: {
+              host: url.host,
+              'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER',
+              'content-encoding': 'aws-chunked',
+              'content-length': String(encodeAwsChunked({ chunks, signing: fake, trailers }).length),
+              'x-amz-decoded-content-length': String(data.length),
+              'x-amz-trailer': 'x-amz-checksum-crc32',
+              'x-amz-sdk-checksum-algorithm': 'CRC32',
+            },
+          }),
+        );
+        const amzDate = signed.headers['x-amz-date']!;
+        const seedSignature = /Signature=([0-9a-f]{64})/.exec(signed.headers.authorization!)![1]!;
+        const signing = {
+          key: signingKey(credentials.secretAccessKey, amzDate.slice(0, 8), 'us-east-1', 's3'),
+          amzDate,
+          scope: `${amzDate.slice(0, 8)}/us-east-1/s3/aws4_request`,
+          seedSignature,
+        };
+        const encoded = encodeAwsChunked({ chunks, signing, trailers }).toString('latin1');
+        const body = Buffer.from(
+          badChunkSignature ? encoded.replace(/chunk-signature=[0-9a-f]{64}/, `chunk-signature=${'0'.repeat(64)}`) : encoded,
+          'latin1',
+        );
+        return new Promise<{ status: number; text: string }>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`${key}: no answer within 5 s`)), 5000);
+          const outgoing = httpRequest(
+            { method: 'PUT', hostname: url.hostname, port: url.port, path: signed.path, headers: signed.headers, agent },
+            (incoming) => {
+              let text = '';
+              incoming.on('data', (chunk: Buffer) => (text += chunk.toString()));
+              incoming.on('end', () => {
+                clearTimeout(timer);
+                resolve({ status: incoming.statusCode!, text });
+              });
+            },
+          );
+          outgoing.on('error', (error) => {
             clearTimeout(timer);
-            resolve({ status: incoming.statusCode!, text });
+            reject(error);
           });
+          outgoing.end(body);
         });
-        outgoing.on('error', (error) => {
-          clearTimeout(timer);
-          reject(error);
-        });
-        outgoing.end(body);
-      });
-    };
-    try {
-      const refused = await put('refused-part-way', true);
-      expect([refused.status, /<Code>(\w+)<\/Code>/.exec(refused.text)?.[1]]).toEqual([403, 'SignatureDoesNotMatch']);
-      expect((await put('after-refused-part-way', false)).status).toBe(200);
-    } finally {
-      agent.destroy();
-    }
-  });
+      };
+      try {
+        const refused = await put('refused-part-way', true);
+        expect([refused.status, /<Code>(\w+)<\/Code>/.exec(refused.text)?.[1]]).toEqual([403, 'SignatureDoesNotMatch']);
+        expect((await put('after-refused-part-way', false)).status).toBe(200);
+      } finally {
+        agent.destroy();
+      }
+    },
+  );
 
   it('return the stored checksum with checksum mode for the whole object or a range covering it, not for a smaller range', async () => {
     await plain.send(new PutObjectCommand({ Bucket, Key: 'ranged', Body: CHECK, ChecksumCRC32C: b64('CRC32C', CHECK) }));
-    const head = (Range?: string) => plain.send(new HeadObjectCommand({ Bucket, Key: 'ranged', ChecksumMode: 'ENABLED', ...(Range ? { Range } : {}) }));
+    const head = (Range?: string) =>
+      plain.send(new HeadObjectCommand({ Bucket, Key: 'ranged', ChecksumMode: 'ENABLED', ...(Range ? { Range } : {}) }));
     expect(await head()).toMatchObject({ ChecksumCRC32C: '4waSgw==', ChecksumType: 'FULL_OBJECT' });
     expect(await head('bytes=0-8')).toMatchObject({ ChecksumCRC32C: '4waSgw==', ChecksumType: 'FULL_OBJECT' });
     const partial = await head('bytes=1-8');

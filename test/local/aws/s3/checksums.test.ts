@@ -41,7 +41,9 @@ describe('CRC implementations', () => {
   it('come from the kept libraries, never from the proxy’s checksum code, so the local S3 checks the proxy independently', () => {
     const dir = join(__dirname, '../../../../local/aws/s3');
     const sources = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts'));
-    const borrowing = sources.filter((f) => /shared\/sigv4\/checksums|shared\/sigv4['/]|createChecksum/.test(readFileSync(join(dir, f), 'utf8')));
+    const borrowing = sources.filter((f) =>
+      /shared\/sigv4\/checksums|shared\/sigv4['/]|createChecksum/.test(readFileSync(join(dir, f), 'utf8')),
+    );
     expect(sources.length).toBeGreaterThan(10);
     expect(borrowing).toEqual([]);
   });

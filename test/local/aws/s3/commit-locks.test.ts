@@ -18,11 +18,21 @@ let bucket: BucketState;
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'vg-s3-locks-'));
   store = await Store.open(dir);
-  ({ bucket } = await store.createBucket({ name: 'locks', ownerAccountId: '111111111111', region: 'us-east-1', creationDate: new Date().toISOString() }));
+  ({ bucket } = await store.createBucket({
+    name: 'locks',
+    ownerAccountId: '111111111111',
+    region: 'us-east-1',
+    creationDate: new Date().toISOString(),
+  }));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const object = (text: string) => ({ size: text.length, etag: `"${text}"`, lastModified: new Date().toISOString(), headers: { contentType: 'text/plain', userMetadata: {} } });
+const object = (text: string) => ({
+  size: text.length,
+  etag: `"${text}"`,
+  lastModified: new Date().toISOString(),
+  headers: { contentType: 'text/plain', userMetadata: {} },
+});
 
 function commit(key: string, text: string, check?: Parameters<BucketState['commitObject']>[3]) {
   const temp = store.tempFile();

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createBucket, errorCode, harness, md5Hex, OTHER_ACCOUNT, putObject, textOf, userCaller, xmlOf, type Harness } from './helpers';
+import { createBucket, errorCode, type Harness, harness, md5Hex, OTHER_ACCOUNT, putObject, textOf, userCaller, xmlOf } from './helpers';
 
 describe('CopyObject', () => {
   let h: Harness;
@@ -43,7 +43,10 @@ describe('CopyObject', () => {
     const self = await copy('/src-bucket/dir/source%20file%2B1.txt', 'src-bucket/dir/source%20file%2B1.txt');
     expect(self.status).toBe(400);
     expect(await errorCode(self)).toBe('InvalidRequest');
-    const replaced = await copy('/src-bucket/dir/source%20file%2B1.txt', 'src-bucket/dir/source%20file%2B1.txt', { 'x-amz-metadata-directive': 'REPLACE', 'x-amz-meta-tag': 'fresh' });
+    const replaced = await copy('/src-bucket/dir/source%20file%2B1.txt', 'src-bucket/dir/source%20file%2B1.txt', {
+      'x-amz-metadata-directive': 'REPLACE',
+      'x-amz-meta-tag': 'fresh',
+    });
     expect(replaced.status).toBe(200);
     const got = await h.send({ path: '/src-bucket/dir/source%20file%2B1.txt' });
     expect(await textOf(got)).toBe('copy me');
@@ -98,8 +101,19 @@ describe('CopyObject', () => {
     expect((await copy('/dst-bucket/c1', source, { 'x-amz-copy-source-if-match': etag })).status).toBe(200);
     expect((await copy('/dst-bucket/c2', source, { 'x-amz-copy-source-if-match': '"nope"' })).status).toBe(412);
     expect((await copy('/dst-bucket/c3', source, { 'x-amz-copy-source-if-none-match': etag })).status).toBe(412);
-    expect((await copy('/dst-bucket/c4', source, { 'x-amz-copy-source-if-modified-since': 'Thu, 01 Jan 2099 00:00:00 GMT' })).status).toBe(412);
-    expect((await copy('/dst-bucket/c5', source, { 'x-amz-copy-source-if-unmodified-since': 'Thu, 01 Jan 1970 00:00:00 GMT' })).status).toBe(412);
-    expect((await copy('/dst-bucket/c6', source, { 'x-amz-copy-source-if-match': etag, 'x-amz-copy-source-if-unmodified-since': 'Thu, 01 Jan 1970 00:00:00 GMT' })).status).toBe(200);
+    expect((await copy('/dst-bucket/c4', source, { 'x-amz-copy-source-if-modified-since': 'Thu, 01 Jan 2099 00:00:00 GMT' })).status).toBe(
+      412,
+    );
+    expect(
+      (await copy('/dst-bucket/c5', source, { 'x-amz-copy-source-if-unmodified-since': 'Thu, 01 Jan 1970 00:00:00 GMT' })).status,
+    ).toBe(412);
+    expect(
+      (
+        await copy('/dst-bucket/c6', source, {
+          'x-amz-copy-source-if-match': etag,
+          'x-amz-copy-source-if-unmodified-since': 'Thu, 01 Jan 1970 00:00:00 GMT',
+        })
+      ).status,
+    ).toBe(200);
   });
 });

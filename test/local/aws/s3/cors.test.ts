@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createBucket, errorCode, harness, md5Base64, putObject, xmlOf, type Harness } from './helpers';
+import { createBucket, errorCode, type Harness, harness, md5Base64, putObject, xmlOf } from './helpers';
 
 const CONFIG = `<CORSConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
   <CORSRule>
@@ -28,8 +28,10 @@ describe('CORS', () => {
   });
   afterEach(() => h.cleanup());
 
-  const putCors = (body = CONFIG) => h.send({ method: 'PUT', path: '/web', query: 'cors', body, headers: { 'content-md5': md5Base64(body) } });
-  const preflight = (headers: Record<string, string>, path = '/web/page.html') => h.send({ method: 'OPTIONS', path, headers, caller: null });
+  const putCors = (body = CONFIG) =>
+    h.send({ method: 'PUT', path: '/web', query: 'cors', body, headers: { 'content-md5': md5Base64(body) } });
+  const preflight = (headers: Record<string, string>, path = '/web/page.html') =>
+    h.send({ method: 'OPTIONS', path, headers, caller: null });
 
   it('stores, returns and deletes a bucket’s CORS configuration', async () => {
     expect(await errorCode(await h.send({ path: '/web', query: 'cors' }))).toBe('NoSuchCORSConfiguration');
@@ -49,7 +51,9 @@ describe('CORS', () => {
   });
 
   it('refuses invalid configurations and ones without a digest', async () => {
-    expect(await errorCode(await putCors(CONFIG.replace('<AllowedMethod>PUT</AllowedMethod>', '<AllowedMethod>PATCH</AllowedMethod>')))).toBe('InvalidRequest');
+    expect(
+      await errorCode(await putCors(CONFIG.replace('<AllowedMethod>PUT</AllowedMethod>', '<AllowedMethod>PATCH</AllowedMethod>'))),
+    ).toBe('InvalidRequest');
     expect(await errorCode(await putCors(CONFIG.replace('https://*.example.org', 'https://*.*.org')))).toBe('InvalidRequest');
     expect(await errorCode(await putCors('<CORSConfiguration></CORSConfiguration>'))).toBe('MalformedXML');
     expect(await errorCode(await h.send({ method: 'PUT', path: '/web', query: 'cors', body: CONFIG }))).toBe('InvalidRequest');
@@ -72,7 +76,9 @@ describe('CORS', () => {
       'access-control-max-age': '600',
     });
     expect(response.headers!.vary).toContain('Origin');
-    expect(h.auth.calls.filter((c) => c.action !== 's3:CreateBucket' && c.action !== 's3:PutObject' && c.action !== 's3:PutBucketCORS')).toEqual([]);
+    expect(
+      h.auth.calls.filter((c) => c.action !== 's3:CreateBucket' && c.action !== 's3:PutObject' && c.action !== 's3:PutBucketCORS'),
+    ).toEqual([]);
   });
 
   it('answers a wildcard-origin rule with a literal * and no credentials', async () => {
@@ -114,7 +120,10 @@ describe('CORS', () => {
     await putCors();
     const ok = await h.send({ path: '/web/page.html', headers: { origin: 'https://app.example.org' } });
     expect(ok.status).toBe(200);
-    expect(ok.headers).toMatchObject({ 'access-control-allow-origin': 'https://app.example.org', 'access-control-expose-headers': 'ETag, x-amz-request-id' });
+    expect(ok.headers).toMatchObject({
+      'access-control-allow-origin': 'https://app.example.org',
+      'access-control-expose-headers': 'ETag, x-amz-request-id',
+    });
     expect(ok.headers!['access-control-allow-headers']).toBeUndefined();
     const missing = await h.send({ path: '/web/missing.html', headers: { origin: 'https://app.example.org' } });
     expect(missing.status).toBe(404);

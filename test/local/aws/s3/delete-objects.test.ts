@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createBucket, errorCode, harness, md5Base64, putObject, xmlOf, type Harness, type Xml } from './helpers';
+import { createBucket, errorCode, type Harness, harness, md5Base64, putObject, type Xml, xmlOf } from './helpers';
 
 const deleteXml = (keys: string[], quiet = false) =>
   `<?xml version="1.0" encoding="UTF-8"?><Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${quiet ? '<Quiet>true</Quiet>' : ''}${keys
@@ -24,7 +24,8 @@ describe('DeleteObject and DeleteObjects', () => {
   afterEach(() => h.cleanup());
 
   const exists = async (key: string) => (await h.send({ method: 'HEAD', path: `/del/${encodeURIComponent(key)}` })).status === 200;
-  const deleteMany = (body: string, headers: Record<string, string>) => h.send({ method: 'POST', path: '/del', query: 'delete', body, headers });
+  const deleteMany = (body: string, headers: Record<string, string>) =>
+    h.send({ method: 'POST', path: '/del', query: 'delete', body, headers });
 
   it('answers DeleteObject with 204, also for a key that is not there', async () => {
     expect((await h.send({ method: 'DELETE', path: '/del/public/b' })).status).toBe(204);
@@ -44,7 +45,12 @@ describe('DeleteObject and DeleteObjects', () => {
     expect(await exists('public/b')).toBe(false);
     expect(await exists('public/c & <d>')).toBe(false);
     const asked = h.auth.calls.filter((c) => c.action === 's3:DeleteObject').map((c) => c.resource);
-    expect(asked).toEqual(['arn:aws:s3:::del/keep/a', 'arn:aws:s3:::del/public/b', 'arn:aws:s3:::del/public/c & <d>', 'arn:aws:s3:::del/missing']);
+    expect(asked).toEqual([
+      'arn:aws:s3:::del/keep/a',
+      'arn:aws:s3:::del/public/b',
+      'arn:aws:s3:::del/public/c & <d>',
+      'arn:aws:s3:::del/missing',
+    ]);
   });
 
   it('leaves Deleted out in Quiet mode but still reports errors', async () => {
@@ -70,7 +76,9 @@ describe('DeleteObject and DeleteObjects', () => {
   it('refuses a body whose digest does not match', async () => {
     const body = deleteXml(['public/b']);
     expect(await errorCode(await deleteMany(body, { 'content-md5': md5Base64('tampered') }))).toBe('BadDigest');
-    expect(await errorCode(await deleteMany(body, { 'x-amz-checksum-sha256': createHash('sha256').update('x').digest('base64') }))).toBe('BadDigest');
+    expect(await errorCode(await deleteMany(body, { 'x-amz-checksum-sha256': createHash('sha256').update('x').digest('base64') }))).toBe(
+      'BadDigest',
+    );
     expect(await exists('public/b')).toBe(true);
   });
 
@@ -86,8 +94,9 @@ describe('DeleteObject and DeleteObjects', () => {
   });
 
   it('reads each key as XML says: comments and processing instructions are part of no key, CDATA is, in order', async () => {
-    const body = '<Delete><Object><Key>public/<!-- c -->b</Key></Object><Object><Key>public/<?pi x?>e</Key></Object><Object><Key>public/c ' +
-'<![CDATA[& <d>]]></Key></Object></Delete>';
+    const body =
+      '<Delete><Object><Key>public/<!-- c -->b</Key></Object><Object><Key>public/<?pi x?>e</Key></Object><Object><Key>public/c ' +
+      '<![CDATA[& <d>]]></Key></Object></Delete>';
     const result = (await xmlOf(await deleteMany(body, { 'content-md5': md5Base64(body) }))).DeleteResult;
     expect(result.Deleted.map((d: Xml) => d.Key)).toEqual(['public/b', 'public/e', 'public/c & <d>']);
     for (const key of ['public/b', 'public/e', 'public/c & <d>']) expect(await exists(key)).toBe(false);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bodyOf, createBucket, errorCode, harness, putObject, textOf, xmlOf, type Harness } from './helpers';
+import { bodyOf, createBucket, errorCode, type Harness, harness, putObject, textOf, xmlOf } from './helpers';
 
 const CONTENT = '0123456789abcdefghij'; // 20 bytes
 
@@ -96,7 +96,12 @@ describe('GetObject and HeadObject', () => {
     const after = 'Thu, 03 Jan 2030 00:00:00 GMT';
 
     it('answers 304 for a matching If-None-Match and for If-Modified-Since not passed', async () => {
-      const cases: Record<string, string>[] = [{ 'if-none-match': etag }, { 'if-none-match': '*' }, { 'if-modified-since': same }, { 'if-modified-since': after }];
+      const cases: Record<string, string>[] = [
+        { 'if-none-match': etag },
+        { 'if-none-match': '*' },
+        { 'if-modified-since': same },
+        { 'if-modified-since': after },
+      ];
       for (const headers of cases) {
         const response = await get(headers);
         expect(response.status, JSON.stringify(headers)).toBe(304);
@@ -131,7 +136,9 @@ describe('GetObject and HeadObject', () => {
     });
 
     it('sends the object when every condition holds, unquoted ETags and lists included', async () => {
-      expect((await get({ 'if-match': `"x", ${etag.slice(1, -1)}`, 'if-modified-since': before, 'if-unmodified-since': after })).status).toBe(200);
+      expect(
+        (await get({ 'if-match': `"x", ${etag.slice(1, -1)}`, 'if-modified-since': before, 'if-unmodified-since': after })).status,
+      ).toBe(200);
     });
 
     it('applies the same conditions to HEAD', async () => {
@@ -177,7 +184,9 @@ describe('GetObject and HeadObject', () => {
       expect(error.ArgumentName).toBe(param);
       expect(error.ArgumentValue !== undefined).toBe(echoed);
     }
-    expect((await get({}, 'response-content-disposition=attachment%3B%20filename%3D%22caf%C3%A9.txt%22')).headers!['content-disposition']).toBe('attachment; filename="café.txt"');
+    expect(
+      (await get({}, 'response-content-disposition=attachment%3B%20filename%3D%22caf%C3%A9.txt%22')).headers!['content-disposition'],
+    ).toBe('attachment; filename="café.txt"');
   });
 
   it('serves partNumber=1 of a single-part object and refuses partNumber with Range', async () => {

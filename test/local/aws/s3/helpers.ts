@@ -103,7 +103,12 @@ export function makeRequest(spec: RequestSpec): AwsRequest {
 const lowerKeys = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
 
 /** Encodes a key for a path the way SDKs do: every byte but unreserved characters and `/`. */
-export const encodeKey = (key: string) => key.split('/').map(encodeURIComponent).join('/').replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+export const encodeKey = (key: string) =>
+  key
+    .split('/')
+    .map(encodeURIComponent)
+    .join('/')
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 export const md5Base64 = (data: string | Buffer) => createHash('md5').update(data).digest('base64');
 export const md5Hex = (data: string | Buffer) => createHash('md5').update(data).digest('hex');
@@ -214,7 +219,14 @@ export async function createBucket(h: Harness, name: string, caller: Caller = us
   if (response.status !== 200) throw new Error(`CreateBucket ${name}: ${response.status} ${await textOf(response)}`);
 }
 
-export async function putObject(h: Harness, bucket: string, key: string, body: string | Buffer, headers: Record<string, string> = {}, caller?: Caller): Promise<AwsResponse> {
+export async function putObject(
+  h: Harness,
+  bucket: string,
+  key: string,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+  caller?: Caller,
+): Promise<AwsResponse> {
   const response = await h.send({ method: 'PUT', path: `/${bucket}/${encodeKey(key)}`, body, headers, ...(caller ? { caller } : {}) });
   if (response.status !== 200) throw new Error(`PutObject ${key}: ${response.status} ${await textOf(response)}`);
   return response;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bodyOf, createBucket, encodeKey, harness, putObject, textOf, xmlOf, type Harness } from './helpers';
+import { bodyOf, createBucket, encodeKey, type Harness, harness, putObject, textOf, xmlOf } from './helpers';
 
 const TRICKY_KEYS = [
   'with space.txt',

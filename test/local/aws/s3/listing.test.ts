@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBucket, harness, putObject, textOf, xmlOf, type Harness, type Xml } from './helpers';
+import { createBucket, type Harness, harness, putObject, textOf, type Xml, xmlOf } from './helpers';
 
 /** 2,500 keys: 10 top-level "dirs" × 5 sub-dirs × 50 files, so delimiters roll up at two levels. */
 const KEYS: string[] = [];
-for (let d = 0; d < 10; d++) for (let s = 0; s < 5; s++) for (let f = 0; f < 50; f++) KEYS.push(`dir${d}/sub${s}/file${String(f).padStart(3, '0')}.txt`);
+for (let d = 0; d < 10; d++)
+  for (let s = 0; s < 5; s++) for (let f = 0; f < 50; f++) KEYS.push(`dir${d}/sub${s}/file${String(f).padStart(3, '0')}.txt`);
 const SORTED = [...KEYS].sort();
 
 const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
@@ -85,14 +86,15 @@ describe('object listings', () => {
     const v2: string[] = [];
     let token: string | undefined;
     do {
-      const page = await listV2(`prefix=dir1/&delimiter=sub3/&max-keys=7${token ? `&continuation-token=${encodeURIComponent(token)}` : ''}`);
+      const page = await listV2(
+        `prefix=dir1/&delimiter=sub3/&max-keys=7${token ? `&continuation-token=${encodeURIComponent(token)}` : ''}`,
+      );
       v2.push(...asArray(page.CommonPrefixes).map((p: Xml) => `P:${p.Prefix}`), ...asArray(page.Contents).map((c: Xml) => c.Key));
       token = page.IsTruncated === 'true' ? page.NextContinuationToken : undefined;
     } while (token);
-    const expected = [
-      ...SORTED.filter((k) => k.startsWith('dir1/') && !k.startsWith('dir1/sub3/')),
-      'P:dir1/sub3/',
-    ].sort((a, b) => (a.replace('P:', '') < b.replace('P:', '') ? -1 : 1));
+    const expected = [...SORTED.filter((k) => k.startsWith('dir1/') && !k.startsWith('dir1/sub3/')), 'P:dir1/sub3/'].sort((a, b) =>
+      a.replace('P:', '') < b.replace('P:', '') ? -1 : 1,
+    );
     expect([...v2].sort((a, b) => (a.replace('P:', '') < b.replace('P:', '') ? -1 : 1))).toEqual(expected);
     expect(new Set(v2).size).toBe(v2.length);
 
@@ -127,7 +129,12 @@ describe('object listings', () => {
   });
 
   it('refuses a max-keys that is not a non-negative integer and a forged continuation token', async () => {
-    for (const query of ['list-type=2&max-keys=-1', 'list-type=2&max-keys=abc', 'list-type=2&continuation-token=bm9wZQ', 'list-type=2&encoding-type=base64']) {
+    for (const query of [
+      'list-type=2&max-keys=-1',
+      'list-type=2&max-keys=abc',
+      'list-type=2&continuation-token=bm9wZQ',
+      'list-type=2&encoding-type=base64',
+    ]) {
       const response = await h.send({ path: '/big', query });
       expect(response.status, query).toBe(400);
       expect(await textOf(response)).toContain('<Code>InvalidArgument</Code>');
@@ -154,7 +161,10 @@ describe('listing details', () => {
   it('url-encodes Key, Prefix, Delimiter and StartAfter with encoding-type=url, keeping / and telling space from +', async () => {
     await putObject(h, 'detail', 'enc dir/a b+c%.txt', 'x');
     await putObject(h, 'detail', 'enc dir/sub dir/x', 'x');
-    const response = await h.send({ path: '/detail', query: 'list-type=2&encoding-type=url&prefix=enc%20dir/&delimiter=/&start-after=enc%20dir/' });
+    const response = await h.send({
+      path: '/detail',
+      query: 'list-type=2&encoding-type=url&prefix=enc%20dir/&delimiter=/&start-after=enc%20dir/',
+    });
     const page = (await xmlOf(response)).ListBucketResult;
     expect(page.EncodingType).toBe('url');
     expect(page.Prefix).toBe('enc%20dir/');

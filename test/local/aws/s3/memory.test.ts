@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBucket, harness, type Harness } from './helpers';
+import { createBucket, type Harness, harness } from './helpers';
 
 const MiB = 1024 * 1024;
 const SIZE = 64 * MiB;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bodyOf, createBucket, errorCode, harness, md5Hex, putObject, xmlOf, type Harness, type Xml } from './helpers';
+import { bodyOf, createBucket, errorCode, type Harness, harness, md5Hex, putObject, type Xml, xmlOf } from './helpers';
 
 const MiB = 1024 * 1024;
 const PART1 = Buffer.alloc(5 * MiB, 'a');
@@ -40,7 +40,13 @@ describe('multipart uploads', () => {
   }
 
   async function upload(key: string, uploadId: string, n: number, data: Buffer, headers: Record<string, string> = {}): Promise<string> {
-    const response = await h.send({ method: 'PUT', path: `/mpu/${key}`, query: `partNumber=${n}&uploadId=${encodeURIComponent(uploadId)}`, body: data, headers });
+    const response = await h.send({
+      method: 'PUT',
+      path: `/mpu/${key}`,
+      query: `partNumber=${n}&uploadId=${encodeURIComponent(uploadId)}`,
+      body: data,
+      headers,
+    });
     expect(response.status, `part ${n}`).toBe(200);
     return response.headers!.etag!;
   }
@@ -54,7 +60,15 @@ describe('multipart uploads', () => {
     const e2 = await upload('big.bin', id, 2, PART2);
     const e3 = await upload('big.bin', id, 3, PART3);
     expect(e1).toBe(`"${md5Hex(PART1)}"`);
-    const response = await complete('big.bin', id, completeXml([{ n: 1, etag: e1 }, { n: 2, etag: e2 }, { n: 3, etag: e3 }]));
+    const response = await complete(
+      'big.bin',
+      id,
+      completeXml([
+        { n: 1, etag: e1 },
+        { n: 2, etag: e2 },
+        { n: 3, etag: e3 },
+      ]),
+    );
     expect(response.status).toBe(200);
     const result = (await xmlOf(response)).CompleteMultipartUploadResult;
     const md5s = Buffer.concat([PART1, PART2, PART3].map((p) => createHash('md5').update(p).digest()));
@@ -62,12 +76,20 @@ describe('multipart uploads', () => {
     expect(result).toMatchObject({ Bucket: 'mpu', Key: 'big.bin', ETag: expectedEtag, Location: 'http://127.0.0.1:4566/mpu/big.bin' });
 
     const got = await h.send({ path: '/mpu/big.bin' });
-    expect(got.headers).toMatchObject({ etag: expectedEtag, 'content-type': 'application/x-test', 'x-amz-meta-origin': 'mpu', 'content-length': String(10 * MiB + 1) });
+    expect(got.headers).toMatchObject({
+      etag: expectedEtag,
+      'content-type': 'application/x-test',
+      'x-amz-meta-origin': 'mpu',
+      'content-length': String(10 * MiB + 1),
+    });
     expect((await bodyOf(got)).equals(Buffer.concat([PART1, PART2, PART3]))).toBe(true);
 
     const part2 = await h.send({ path: '/mpu/big.bin', query: 'partNumber=2' });
     expect(part2.status).toBe(206);
-    expect(part2.headers).toMatchObject({ 'x-amz-mp-parts-count': '3', 'content-range': `bytes ${5 * MiB}-${10 * MiB - 1}/${10 * MiB + 1}` });
+    expect(part2.headers).toMatchObject({
+      'x-amz-mp-parts-count': '3',
+      'content-range': `bytes ${5 * MiB}-${10 * MiB - 1}/${10 * MiB + 1}`,
+    });
     expect((await bodyOf(part2)).equals(PART2)).toBe(true);
 
     // The upload is gone once completed.
@@ -87,17 +109,38 @@ describe('multipart uploads', () => {
     const id = await create('order');
     const e1 = await upload('order', id, 1, PART1);
     const e2 = await upload('order', id, 2, PART3);
-    const response = await complete('order', id, completeXml([{ n: 2, etag: e2 }, { n: 1, etag: e1 }]));
+    const response = await complete(
+      'order',
+      id,
+      completeXml([
+        { n: 2, etag: e2 },
+        { n: 1, etag: e1 },
+      ]),
+    );
     expect(response.status).toBe(400);
     expect(await errorCode(response)).toBe('InvalidPartOrder');
-    const duplicate = await complete('order', id, completeXml([{ n: 1, etag: e1 }, { n: 1, etag: e1 }]));
+    const duplicate = await complete(
+      'order',
+      id,
+      completeXml([
+        { n: 1, etag: e1 },
+        { n: 1, etag: e1 },
+      ]),
+    );
     expect(await errorCode(duplicate)).toBe('InvalidPartOrder');
   });
 
   it('refuses an unknown part or a mismatched ETag with InvalidPart', async () => {
     const id = await create('parts');
     const e1 = await upload('parts', id, 1, PART1);
-    const unknown = await complete('parts', id, completeXml([{ n: 1, etag: e1 }, { n: 7, etag: e1 }]));
+    const unknown = await complete(
+      'parts',
+      id,
+      completeXml([
+        { n: 1, etag: e1 },
+        { n: 7, etag: e1 },
+      ]),
+    );
     expect(await errorCode(unknown)).toBe('InvalidPart');
     const mismatched = await complete('parts', id, completeXml([{ n: 1, etag: '"00000000000000000000000000000000"' }]));
     const xml = await xmlOf(mismatched);
@@ -110,9 +153,21 @@ describe('multipart uploads', () => {
     const id = await create('small');
     const e1 = await upload('small', id, 1, Buffer.alloc(5 * MiB - 1));
     const e2 = await upload('small', id, 2, PART3);
-    const response = await complete('small', id, completeXml([{ n: 1, etag: e1 }, { n: 2, etag: e2 }]));
+    const response = await complete(
+      'small',
+      id,
+      completeXml([
+        { n: 1, etag: e1 },
+        { n: 2, etag: e2 },
+      ]),
+    );
     const xml = await xmlOf(response);
-    expect(xml.Error).toMatchObject({ Code: 'EntityTooSmall', PartNumber: '1', ProposedSize: String(5 * MiB - 1), MinSizeAllowed: String(5 * MiB) });
+    expect(xml.Error).toMatchObject({
+      Code: 'EntityTooSmall',
+      PartNumber: '1',
+      ProposedSize: String(5 * MiB - 1),
+      MinSizeAllowed: String(5 * MiB),
+    });
   });
 
   it('refuses part numbers outside 1..10000 and an empty part list', async () => {
@@ -127,8 +182,12 @@ describe('multipart uploads', () => {
 
   it('answers NoSuchUpload for an unknown upload id, or one of another key, before reading parts', async () => {
     const id = await create('mine');
-    expect(await errorCode(await h.send({ method: 'PUT', path: '/mpu/mine', query: 'partNumber=1&uploadId=nope', body: 'x' }))).toBe('NoSuchUpload');
-    expect(await errorCode(await h.send({ method: 'PUT', path: '/mpu/other', query: `partNumber=1&uploadId=${id}`, body: 'x' }))).toBe('NoSuchUpload');
+    expect(await errorCode(await h.send({ method: 'PUT', path: '/mpu/mine', query: 'partNumber=1&uploadId=nope', body: 'x' }))).toBe(
+      'NoSuchUpload',
+    );
+    expect(await errorCode(await h.send({ method: 'PUT', path: '/mpu/other', query: `partNumber=1&uploadId=${id}`, body: 'x' }))).toBe(
+      'NoSuchUpload',
+    );
     expect(await errorCode(await complete('mine', '../../etc', completeXml([{ n: 1, etag: '"x"' }])))).toBe('NoSuchUpload');
   });
 
@@ -137,7 +196,9 @@ describe('multipart uploads', () => {
     const e1 = await upload('gone', id, 1, PART3);
     const abort = await h.send({ method: 'DELETE', path: '/mpu/gone', query: `uploadId=${id}` });
     expect(abort.status).toBe(204);
-    expect(await errorCode(await h.send({ method: 'PUT', path: '/mpu/gone', query: `partNumber=2&uploadId=${id}`, body: 'x' }))).toBe('NoSuchUpload');
+    expect(await errorCode(await h.send({ method: 'PUT', path: '/mpu/gone', query: `partNumber=2&uploadId=${id}`, body: 'x' }))).toBe(
+      'NoSuchUpload',
+    );
     expect(await errorCode(await complete('gone', id, completeXml([{ n: 1, etag: e1 }])))).toBe('NoSuchUpload');
     expect(await errorCode(await h.send({ method: 'DELETE', path: '/mpu/gone', query: `uploadId=${id}` }))).toBe('NoSuchUpload');
     expect((await h.send({ method: 'HEAD', path: '/mpu/gone' })).status).toBe(404);
@@ -169,7 +230,11 @@ describe('multipart uploads', () => {
     expect(prefixed.Upload.map((u: Xml) => u.Key)).toEqual(['a/1', 'a/2']);
     const paged = (await xmlOf(await h.send({ path: '/mpu', query: 'uploads&max-uploads=3' }))).ListMultipartUploadsResult;
     expect(paged).toMatchObject({ IsTruncated: 'true', NextKeyMarker: 'b' });
-    const next = (await xmlOf(await h.send({ path: '/mpu', query: `uploads&key-marker=b&upload-id-marker=${encodeURIComponent(paged.NextUploadIdMarker)}` }))).ListMultipartUploadsResult;
+    const next = (
+      await xmlOf(
+        await h.send({ path: '/mpu', query: `uploads&key-marker=b&upload-id-marker=${encodeURIComponent(paged.NextUploadIdMarker)}` }),
+      )
+    ).ListMultipartUploadsResult;
     expect(next.Upload.map((u: Xml) => u.Key)).toEqual(['b', 'c/x/1']);
     expect(next.Upload.map((u: Xml) => u.UploadId)).not.toContain(paged.NextUploadIdMarker);
     const afterB = (await xmlOf(await h.send({ path: '/mpu', query: 'uploads&key-marker=b' }))).ListMultipartUploadsResult;
@@ -196,7 +261,18 @@ describe('multipart uploads', () => {
       headers: { 'x-amz-copy-source': 'mpu/source', 'x-amz-copy-source-range': `bytes=${5 * MiB}-${5 * MiB + 3}` },
     });
     const e2Etag = (await xmlOf(e2)).CopyPartResult.ETag;
-    expect((await complete('copied', id, completeXml([{ n: 1, etag: e1 }, { n: 2, etag: e2Etag }]))).status).toBe(200);
+    expect(
+      (
+        await complete(
+          'copied',
+          id,
+          completeXml([
+            { n: 1, etag: e1 },
+            { n: 2, etag: e2Etag },
+          ]),
+        )
+      ).status,
+    ).toBe(200);
     expect((await bodyOf(await h.send({ path: '/mpu/copied' }))).equals(Buffer.concat([PART1, Buffer.from('tail')]))).toBe(true);
     const badRange = await h.send({
       method: 'PUT',
@@ -210,10 +286,22 @@ describe('multipart uploads', () => {
   it('produces the composite CRC32 checksum when the upload declares the algorithm', async () => {
     const id = await create('summed', { 'x-amz-checksum-algorithm': 'CRC32' });
     const sums = [PART1, PART3].map((p) => be32(crc32(p)));
-    const r1 = await h.send({ method: 'PUT', path: '/mpu/summed', query: `partNumber=1&uploadId=${id}`, body: PART1, headers: { 'x-amz-checksum-crc32': sums[0]!.toString('base64') } });
+    const r1 = await h.send({
+      method: 'PUT',
+      path: '/mpu/summed',
+      query: `partNumber=1&uploadId=${id}`,
+      body: PART1,
+      headers: { 'x-amz-checksum-crc32': sums[0]!.toString('base64') },
+    });
     expect(r1.headers!['x-amz-checksum-crc32']).toBe(sums[0]!.toString('base64'));
     // A COMPOSITE upload's parts each carry the checksum (a part without one is refused: test/local/aws/s3/checksum-rules.test.ts).
-    const r2 = await h.send({ method: 'PUT', path: '/mpu/summed', query: `partNumber=2&uploadId=${id}`, body: PART3, headers: { 'x-amz-checksum-crc32': sums[1]!.toString('base64') } });
+    const r2 = await h.send({
+      method: 'PUT',
+      path: '/mpu/summed',
+      query: `partNumber=2&uploadId=${id}`,
+      body: PART3,
+      headers: { 'x-amz-checksum-crc32': sums[1]!.toString('base64') },
+    });
     expect(r2.headers!['x-amz-checksum-crc32']).toBe(sums[1]!.toString('base64'));
     const wrongPartSum = await complete(
       'summed',
@@ -240,7 +328,13 @@ describe('multipart uploads', () => {
 
   it('refuses a part whose checksum header does not match its bytes', async () => {
     const id = await create('badsum', { 'x-amz-checksum-algorithm': 'CRC32' });
-    const response = await h.send({ method: 'PUT', path: '/mpu/badsum', query: `partNumber=1&uploadId=${id}`, body: 'abc', headers: { 'x-amz-checksum-crc32': be32(crc32('abd')).toString('base64') } });
+    const response = await h.send({
+      method: 'PUT',
+      path: '/mpu/badsum',
+      query: `partNumber=1&uploadId=${id}`,
+      body: 'abc',
+      headers: { 'x-amz-checksum-crc32': be32(crc32('abd')).toString('base64') },
+    });
     expect(await errorCode(response)).toBe('BadDigest');
     const parts = (await xmlOf(await h.send({ path: '/mpu/badsum', query: `uploadId=${id}` }))).ListPartsResult;
     expect(parts.Part).toBeUndefined();
@@ -249,7 +343,13 @@ describe('multipart uploads', () => {
   it('records no part when the client aborts mid-part', async () => {
     const id = await create('cut');
     const body = new Readable({ read() {} });
-    const pending = h.send({ method: 'PUT', path: '/mpu/cut', query: `partNumber=1&uploadId=${id}`, body, headers: { 'content-length': String(6 * MiB) } });
+    const pending = h.send({
+      method: 'PUT',
+      path: '/mpu/cut',
+      query: `partNumber=1&uploadId=${id}`,
+      body,
+      headers: { 'content-length': String(6 * MiB) },
+    });
     body.push(Buffer.alloc(MiB));
     await new Promise((resolve) => setTimeout(resolve, 20));
     body.destroy(new Error('client went away'));

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createBucket, errorCode, harness, md5Base64, putObject, textOf, xmlOf, type Harness } from './helpers';
+import { createBucket, errorCode, type Harness, harness, md5Base64, putObject, textOf, xmlOf } from './helpers';
 
 const tagging = (...tags: Array<[string, string]>) =>
   `<Tagging ` +
-`xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><TagSet>` +
-`${tags.map(([k, v]) => `<Tag><Key>${k}</Key><Value>${v}</Value></Tag>`).join('')}</TagSet></Tagging>`;
+  `xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><TagSet>` +
+  `${tags.map(([k, v]) => `<Tag><Key>${k}</Key><Value>${v}</Value></Tag>`).join('')}</TagSet></Tagging>`;
 
 describe('object tagging', () => {
   let h: Harness;
@@ -26,13 +26,18 @@ describe('object tagging', () => {
   };
 
   it('an untagged object has an empty tag set; a missing one is NoSuchKey', async () => {
-    expect(await textOf(await h.send({ path: '/bkt/k', query: 'tagging' }))).toContain('<Tagging xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><TagSet></TagSet></Tagging>');
+    expect(await textOf(await h.send({ path: '/bkt/k', query: 'tagging' }))).toContain(
+      '<Tagging xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><TagSet></TagSet></Tagging>',
+    );
     expect(await errorCode(await h.send({ path: '/bkt/missing', query: 'tagging' }))).toBe('NoSuchKey');
   });
 
   it('PutObjectTagging replaces the whole set, kept in order and across a restart; DeleteObjectTagging empties it (204)', async () => {
     expect((await putTags(tagging(['project', 'x'], ['stage', 'raw data']))).status).toBe(200);
-    expect(await tagsOf()).toEqual([['project', 'x'], ['stage', 'raw data']]);
+    expect(await tagsOf()).toEqual([
+      ['project', 'x'],
+      ['stage', 'raw data'],
+    ]);
     expect((await putTags(tagging(['only', 'one']))).status).toBe(200);
     expect(await tagsOf()).toEqual([['only', 'one']]);
     h.restart();
@@ -62,7 +67,11 @@ describe('object tagging', () => {
     for (const [body, code, message] of cases) {
       const response = await putTags(body);
       const error = (await xmlOf(response)).Error;
-      expect({ body: body.slice(0, 80), status: response.status, code: error.Code }).toEqual({ body: body.slice(0, 80), status: 400, code });
+      expect({ body: body.slice(0, 80), status: response.status, code: error.Code }).toEqual({
+        body: body.slice(0, 80),
+        status: 400,
+        code,
+      });
       if (message) expect(error.Message).toBe(message);
     }
     expect((await putTags(tagging(['k', 'v']), '/bkt/k', {})).status).toBe(400);
@@ -72,11 +81,16 @@ describe('object tagging', () => {
 
   it('x-amz-tagging on PutObject, CreateMultipartUpload and CopyObject (COPY by default, REPLACE with the header)', async () => {
     await putObject(h, 'bkt', 'tagged', 'x', { 'x-amz-tagging': 'a=1&b=two%20words' });
-    expect(await tagsOf('/bkt/tagged')).toEqual([['a', '1'], ['b', 'two words']]);
+    expect(await tagsOf('/bkt/tagged')).toEqual([
+      ['a', '1'],
+      ['b', 'two words'],
+    ]);
     expect((await h.send({ path: '/bkt/tagged' })).headers!['x-amz-tagging-count']).toBe('2');
     expect((await h.send({ path: '/bkt/k' })).headers!['x-amz-tagging-count']).toBeUndefined();
 
-    const created = (await xmlOf(await h.send({ method: 'POST', path: '/bkt/mp', query: 'uploads', headers: { 'x-amz-tagging': 'from=upload' } }))).InitiateMultipartUploadResult;
+    const created = (
+      await xmlOf(await h.send({ method: 'POST', path: '/bkt/mp', query: 'uploads', headers: { 'x-amz-tagging': 'from=upload' } }))
+    ).InitiateMultipartUploadResult;
     const part = await h.send({ method: 'PUT', path: '/bkt/mp', query: `partNumber=1&uploadId=${created.UploadId}`, body: 'part' });
     const etag = part.headers!.etag;
     const complete = `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${etag}</ETag></Part></CompleteMultipartUpload>`;
@@ -84,12 +98,27 @@ describe('object tagging', () => {
     expect(await tagsOf('/bkt/mp')).toEqual([['from', 'upload']]);
 
     await h.send({ method: 'PUT', path: '/bkt/copied', headers: { 'x-amz-copy-source': '/bkt/tagged' } });
-    expect(await tagsOf('/bkt/copied')).toEqual([['a', '1'], ['b', 'two words']]);
-    await h.send({ method: 'PUT', path: '/bkt/replaced', headers: { 'x-amz-copy-source': '/bkt/tagged', 'x-amz-tagging-directive': 'REPLACE', 'x-amz-tagging': 'c=3' } });
+    expect(await tagsOf('/bkt/copied')).toEqual([
+      ['a', '1'],
+      ['b', 'two words'],
+    ]);
+    await h.send({
+      method: 'PUT',
+      path: '/bkt/replaced',
+      headers: { 'x-amz-copy-source': '/bkt/tagged', 'x-amz-tagging-directive': 'REPLACE', 'x-amz-tagging': 'c=3' },
+    });
     expect(await tagsOf('/bkt/replaced')).toEqual([['c', '3']]);
-    await h.send({ method: 'PUT', path: '/bkt/untagged', headers: { 'x-amz-copy-source': '/bkt/tagged', 'x-amz-tagging-directive': 'REPLACE' } });
+    await h.send({
+      method: 'PUT',
+      path: '/bkt/untagged',
+      headers: { 'x-amz-copy-source': '/bkt/tagged', 'x-amz-tagging-directive': 'REPLACE' },
+    });
     expect(await tagsOf('/bkt/untagged')).toEqual([]);
-    const unknown = await h.send({ method: 'PUT', path: '/bkt/x', headers: { 'x-amz-copy-source': '/bkt/tagged', 'x-amz-tagging-directive': 'MERGE' } });
+    const unknown = await h.send({
+      method: 'PUT',
+      path: '/bkt/x',
+      headers: { 'x-amz-copy-source': '/bkt/tagged', 'x-amz-tagging-directive': 'MERGE' },
+    });
     expect(await errorCode(unknown)).toBe('InvalidArgument');
   });
 

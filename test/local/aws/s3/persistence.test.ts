@@ -1,7 +1,7 @@
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createBucket, errorCode, harness, md5Base64, putObject, textOf, xmlOf, type Harness, type Xml } from './helpers';
+import { createBucket, errorCode, type Harness, harness, md5Base64, putObject, textOf, type Xml, xmlOf } from './helpers';
 
 describe('persistence', () => {
   let h: Harness;
@@ -14,10 +14,13 @@ describe('persistence', () => {
     await createBucket(h, 'durable');
     await putObject(h, 'durable', 'a/b c.txt', 'persisted', { 'content-type': 'text/plain', 'x-amz-meta-k': 'v' });
     await putObject(h, 'durable', 'z', 'last');
-    const cors = '<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration>';
+    const cors =
+      '<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration>';
     await h.send({ method: 'PUT', path: '/durable', query: 'cors', body: cors, headers: { 'content-md5': md5Base64(cors) } });
-    const uploadId = (await xmlOf(await h.send({ method: 'POST', path: '/durable/mp', query: 'uploads' }))).InitiateMultipartUploadResult.UploadId;
-    const etag = (await h.send({ method: 'PUT', path: '/durable/mp', query: `partNumber=1&uploadId=${uploadId}`, body: 'part one' })).headers!.etag!;
+    const uploadId = (await xmlOf(await h.send({ method: 'POST', path: '/durable/mp', query: 'uploads' }))).InitiateMultipartUploadResult
+      .UploadId;
+    const etag = (await h.send({ method: 'PUT', path: '/durable/mp', query: `partNumber=1&uploadId=${uploadId}`, body: 'part one' }))
+      .headers!.etag!;
 
     h.restart();
 

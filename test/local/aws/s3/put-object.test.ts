@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createBucket, errorCode, harness, md5Base64, md5Hex, putObject, textOf, xmlOf, type Harness } from './helpers';
+import { createBucket, errorCode, type Harness, harness, md5Base64, md5Hex, putObject, textOf, xmlOf } from './helpers';
 
 const be32 = (n: number) => {
   const b = Buffer.alloc(4);
@@ -18,7 +18,8 @@ const sha1Of = (data: string) => createHash('sha1').update(data).digest('base64'
 /** Every file under a directory, recursively. */
 async function filesUnder(dir: string): Promise<string[]> {
   const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) if (entry.isFile()) out.push(join(entry.parentPath, entry.name));
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true }))
+    if (entry.isFile()) out.push(join(entry.parentPath, entry.name));
   return out;
 }
 
@@ -30,8 +31,12 @@ describe('PutObject', () => {
   });
   afterEach(() => h.cleanup());
 
-  const put = (key: string, body: string | Buffer | Readable, headers: Record<string, string> = {}, extra: { checksums?: Promise<Record<string, string>> } = {}) =>
-    h.send({ method: 'PUT', path: `/bkt/${key}`, body, headers, ...extra });
+  const put = (
+    key: string,
+    body: string | Buffer | Readable,
+    headers: Record<string, string> = {},
+    extra: { checksums?: Promise<Record<string, string>> } = {},
+  ) => h.send({ method: 'PUT', path: `/bkt/${key}`, body, headers, ...extra });
   const exists = async (key: string) => (await h.send({ method: 'HEAD', path: `/bkt/${key}` })).status === 200;
 
   it('answers with the quoted hex MD5 as ETag and stores the representation headers', async () => {
@@ -111,11 +116,18 @@ describe('PutObject', () => {
     expect(xml.Error.Message).toBe('The CRC32 you specified did not match the calculated checksum.');
     expect(await exists('crc-wrong')).toBe(false);
     expect(await errorCode(await put('crc-malformed', 'abc', { 'x-amz-checksum-crc32': 'AAAA' }))).toBe('InvalidRequest');
-    expect(await errorCode(await put('two', 'abc', { 'x-amz-checksum-crc32': crc32Of('abc'), 'x-amz-checksum-sha256': sha256Of('abc') }))).toBe('InvalidRequest');
+    expect(
+      await errorCode(await put('two', 'abc', { 'x-amz-checksum-crc32': crc32Of('abc'), 'x-amz-checksum-sha256': sha256Of('abc') })),
+    ).toBe('InvalidRequest');
   });
 
   it('verifies and stores a checksum from the aws-chunked trailer', async () => {
-    const headers = { 'x-amz-trailer': 'x-amz-checksum-crc32', 'x-amz-sdk-checksum-algorithm': 'CRC32', 'x-amz-decoded-content-length': '5', 'content-encoding': 'aws-chunked' };
+    const headers = {
+      'x-amz-trailer': 'x-amz-checksum-crc32',
+      'x-amz-sdk-checksum-algorithm': 'CRC32',
+      'x-amz-decoded-content-length': '5',
+      'content-encoding': 'aws-chunked',
+    };
     const ok = await put('trailer-ok', 'hello', headers, { checksums: Promise.resolve({ 'x-amz-checksum-crc32': crc32Of('hello') }) });
     expect(ok.status).toBe(200);
     expect(ok.headers!['x-amz-checksum-crc32']).toBe(crc32Of('hello'));
@@ -125,10 +137,14 @@ describe('PutObject', () => {
   });
 
   it('also reads the trailer the dispatcher attaches to the body stream, even for an algorithm no header announced', async () => {
-    const body = Object.assign(Readable.from([Buffer.from('hello')]), { trailers: Promise.resolve({ 'x-amz-checksum-sha256': sha256Of('hello') }) });
+    const body = Object.assign(Readable.from([Buffer.from('hello')]), {
+      trailers: Promise.resolve({ 'x-amz-checksum-sha256': sha256Of('hello') }),
+    });
     const ok = await put('body-trailer', body);
     expect(ok.status).toBe(200);
-    const bad = Object.assign(Readable.from([Buffer.from('hello')]), { trailers: Promise.resolve({ 'x-amz-checksum-sha256': sha256Of('hullo') }) });
+    const bad = Object.assign(Readable.from([Buffer.from('hello')]), {
+      trailers: Promise.resolve({ 'x-amz-checksum-sha256': sha256Of('hullo') }),
+    });
     expect(await errorCode(await put('body-trailer-bad', bad))).toBe('BadDigest');
   });
 

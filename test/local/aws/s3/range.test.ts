@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AwsError } from '../../../../local/aws/types';
 import { parseRange } from '../../../../local/aws/s3/range';
+import { AwsError } from '../../../../local/aws/types';
 
 describe('parseRange', () => {
   it('reads the three forms S3 supports', () => {
@@ -11,7 +11,8 @@ describe('parseRange', () => {
   });
 
   it('ignores what it does not understand', () => {
-    for (const header of [undefined, 'bytes=', 'bytes=-', 'bytes=4-2', 'bytes=0-1,3-4', 'lines=0-1', 'bytes=a-b']) expect(parseRange(header, 10), String(header)).toBeUndefined();
+    for (const header of [undefined, 'bytes=', 'bytes=-', 'bytes=4-2', 'bytes=0-1,3-4', 'lines=0-1', 'bytes=a-b'])
+      expect(parseRange(header, 10), String(header)).toBeUndefined();
   });
 
   it('throws 416 InvalidRange for ranges that cannot be satisfied', () => {

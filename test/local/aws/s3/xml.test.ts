@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { children, childText, parseXml, textOf } from '../../../../local/aws/s3/xml';
 import { AwsError } from '../../../../local/aws/types';
-import { childText, children, parseXml, textOf } from '../../../../local/aws/s3/xml';
 
 describe('S3 XML', () => {
   it('parses text with entities, character references and CDATA, keeping whitespace', () => {
-    const root = parseXml('<Delete><Object><Key> a&amp;b&#13;&#x1F600; </Key></Object><Object><Key><![CDATA[<raw>]]></Key></Object></Delete>', 'Delete');
+    const root = parseXml(
+      '<Delete><Object><Key> a&amp;b&#13;&#x1F600; </Key></Object><Object><Key><![CDATA[<raw>]]></Key></Object></Delete>',
+      'Delete',
+    );
     const keys = children(root, 'Object').map((o) => childText(o, 'Key'));
     expect(keys).toEqual([' a&b\r😀 ', '<raw>']);
   });
@@ -27,8 +30,11 @@ describe('S3 XML', () => {
   });
 
   it('reads text as XML says: comments and processing instructions are part of no text, CDATA is, in document order', () => {
-    const root = parseXml('<?xml version="1.0"?><!-- c --><s3:Delete xmlns:s3="x"><Key>../<!-- -->x</Key><Key>a<?pi ' +
-'x?>b</Key><Key>a<![CDATA[<&b>]]>c&amp;</Key></s3:Delete>', 'Delete');
+    const root = parseXml(
+      '<?xml version="1.0"?><!-- c --><s3:Delete xmlns:s3="x"><Key>../<!-- -->x</Key><Key>a<?pi ' +
+        'x?>b</Key><Key>a<![CDATA[<&b>]]>c&amp;</Key></s3:Delete>',
+      'Delete',
+    );
     expect(children(root, 'Key').map(textOf)).toEqual(['../x', 'ab', 'a<&b>c&']);
   });
 });

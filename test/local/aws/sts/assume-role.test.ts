@@ -15,7 +15,12 @@ function setup(options: { trust?: string; maxSessionDuration?: number } = {}) {
   const aws = localAws();
   const trust = options.trust ?? trustPolicy({ AWS: GATEWAY_ROLE }, { Condition: { StringEquals: { 'sts:ExternalId': EXTERNAL_ID } } });
   aws.store.roles.create(ACCT, {
-    roleName: 'data-access', path: '/', assumeRolePolicyDocument: trust, trustBindings: {}, maxSessionDuration: options.maxSessionDuration ?? 3600, tags: [],
+    roleName: 'data-access',
+    path: '/',
+    assumeRolePolicyDocument: trust,
+    trustBindings: {},
+    maxSessionDuration: options.maxSessionDuration ?? 3600,
+    tags: [],
   });
   aws.store.roles.putPolicy(ACCT, 'data-access', 's3', S3_ALL);
   const service = aws.seeded.mintRoleSession(GATEWAY_ROLE, { sessionName: 'lambda', durationSeconds: 3600 }).caller;
@@ -40,7 +45,10 @@ describe('STS AssumeRole', () => {
     expect(new Date(creds.Expiration).getTime()).toBe(aws.time.now().getTime() + 900_000);
     expect(res.raw).not.toContain('PackedPolicySize');
     const record = aws.store.lookup(creds.AccessKeyId);
-    expect(record).toMatchObject({ sessionToken: creds.SessionToken, caller: { kind: 'assumed-role', isRoleSession: true, roleArn: ROLE, accountId: ACCT } });
+    expect(record).toMatchObject({
+      sessionToken: creds.SessionToken,
+      caller: { kind: 'assumed-role', isRoleSession: true, roleArn: ROLE, accountId: ACCT },
+    });
   });
 
   it.each([
@@ -49,7 +57,12 @@ describe('STS AssumeRole', () => {
   ])('with %s: AccessDenied', async (_name, params) => {
     const aws = setup();
     const clean = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)) as Record<string, string>;
-    const res = await aws.callSts(aws.service, { Action: 'AssumeRole', RoleArn: ROLE, RoleSessionName: 'alice', ...('ExternalId' in clean ? clean : {}) });
+    const res = await aws.callSts(aws.service, {
+      Action: 'AssumeRole',
+      RoleArn: ROLE,
+      RoleSessionName: 'alice',
+      ...('ExternalId' in clean ? clean : {}),
+    });
     expect(res.status).toBe(403);
     expect(res.error).toEqual({ Type: 'Sender', Code: 'AccessDenied', Message: denied(SERVICE_ARN) });
   });
@@ -57,14 +70,20 @@ describe('STS AssumeRole', () => {
   it('a role that does not exist is refused exactly like one that does not trust the caller', async () => {
     const aws = setup();
     const res = await aws.assume(aws.service, { RoleArn: `arn:aws:iam::${ACCT}:role/ghost` });
-    expect(res.error).toMatchObject({ Code: 'AccessDenied', Message: `User: ${SERVICE_ARN} is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::${ACCT}:role/ghost` });
+    expect(res.error).toMatchObject({
+      Code: 'AccessDenied',
+      Message: `User: ${SERVICE_ARN} is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::${ACCT}:role/ghost`,
+    });
   });
 
   it('role chaining beyond one hour is refused, saying so', async () => {
     const aws = setup({ maxSessionDuration: 43200 });
     const res = await aws.assume(aws.service, { DurationSeconds: '3601' });
     expect(res.status).toBe(400);
-    expect(res.error).toMatchObject({ Code: 'ValidationError', Message: 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.' });
+    expect(res.error).toMatchObject({
+      Code: 'ValidationError',
+      Message: 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
+    });
   });
 
   it('a user (not chaining) may ask for up to the role’s MaxSessionDuration, and no more', async () => {
@@ -72,9 +91,14 @@ describe('STS AssumeRole', () => {
     const ok = await aws.assume(aws.admin(), { DurationSeconds: '7200' });
     expect(ok.status).toBe(200);
     const over = await aws.assume(aws.admin(), { DurationSeconds: '7201' });
-    expect(over.error).toMatchObject({ Code: 'ValidationError', Message: 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.' });
+    expect(over.error).toMatchObject({
+      Code: 'ValidationError',
+      Message: 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
+    });
     const under = await aws.assume(aws.admin(), { DurationSeconds: '899' });
-    expect(under.error?.Message).toContain("at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900");
+    expect(under.error?.Message).toContain(
+      "at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900",
+    );
   });
 
   it('validates RoleSessionName: 2–64 of [\\w+=,.@-]', async () => {
@@ -94,7 +118,12 @@ describe('STS AssumeRole', () => {
   it('SourceIdentity is set when allowed, kept through chaining, and may not change', async () => {
     const trust = trustPolicy({ AWS: [GATEWAY_ROLE, ROLE] }, {}, ['sts:AssumeRole', 'sts:SetSourceIdentity']);
     const aws = setup({ trust });
-    aws.store.roles.putPolicy(ACCT, 'data-access', 'chain', doc({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'], Resource: ROLE }] }));
+    aws.store.roles.putPolicy(
+      ACCT,
+      'data-access',
+      'chain',
+      doc({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'], Resource: ROLE }] }),
+    );
     const first = await aws.assume(aws.service, { SourceIdentity: 'alice@example.org' });
     expect(first.result.SourceIdentity).toBe('alice@example.org');
     const session = aws.callerOf(first.result.Credentials.AccessKeyId);
@@ -114,9 +143,17 @@ describe('STS AssumeRole', () => {
   it('session tags with sts:TagSession: on the session, transitive ones carried on and not overridable', async () => {
     const trust = trustPolicy({ AWS: [GATEWAY_ROLE, ROLE] }, {}, ['sts:AssumeRole', 'sts:TagSession']);
     const aws = setup({ trust });
-    aws.store.roles.putPolicy(ACCT, 'data-access', 'chain', doc({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:TagSession'], Resource: ROLE }] }));
+    aws.store.roles.putPolicy(
+      ACCT,
+      'data-access',
+      'chain',
+      doc({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:TagSession'], Resource: ROLE }] }),
+    );
     const first = await aws.assume(aws.service, {
-      'Tags.member.1.Key': 'project', 'Tags.member.1.Value': 'p1', 'Tags.member.2.Key': 'volume', 'Tags.member.2.Value': 'v9',
+      'Tags.member.1.Key': 'project',
+      'Tags.member.1.Value': 'p1',
+      'Tags.member.2.Key': 'volume',
+      'Tags.member.2.Value': 'v9',
       'TransitiveTagKeys.member.1': 'project',
     });
     expect(first.status).toBe(200);
@@ -131,20 +168,31 @@ describe('STS AssumeRole', () => {
 
   it('more than 50 session tags is a ValidationError', async () => {
     const aws = setup();
-    const tags = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [[`Tags.member.${i + 1}.Key`, `k${i}`], [`Tags.member.${i + 1}.Value`, 'v']]).flat());
+    const tags = Object.fromEntries(
+      Array.from({ length: 51 }, (_, i) => [
+        [`Tags.member.${i + 1}.Key`, `k${i}`],
+        [`Tags.member.${i + 1}.Value`, 'v'],
+      ]).flat(),
+    );
     expect((await aws.assume(aws.service, tags)).error?.Message).toContain('have length less than or equal to 50');
   });
 
   it('a session policy of 2,049 characters is refused; one of 2,048 is accepted', async () => {
     const aws = setup();
     const policyOf = (length: number) => {
-      const base = doc({ Version: '2012-10-17', Statement: [{ Sid: 'Pad', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::data/' }] });
+      const base = doc({
+        Version: '2012-10-17',
+        Statement: [{ Sid: 'Pad', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::data/' }],
+      });
       const pad = 'x'.repeat(length - base.length);
       return base.replace('data/', `data/${pad}`);
     };
     expect(policyOf(2049)).toHaveLength(2049);
     const res = await aws.assume(aws.service, { Policy: policyOf(2049) });
-    expect(res.error).toMatchObject({ Code: 'ValidationError', Message: expect.stringContaining("at 'policy' failed to satisfy constraint: Member must have length less than or equal to 2048") });
+    expect(res.error).toMatchObject({
+      Code: 'ValidationError',
+      Message: expect.stringContaining("at 'policy' failed to satisfy constraint: Member must have length less than or equal to 2048"),
+    });
     const ok = await aws.assume(aws.service, { Policy: policyOf(2048) });
     expect(ok.status).toBe(200);
     expect(Number(ok.result.PackedPolicySize)).toBeLessThan(100);
@@ -164,7 +212,10 @@ describe('STS AssumeRole', () => {
 
   it('a session policy narrows the new session', async () => {
     const aws = setup();
-    const policy = doc({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::data/alice/*' }] });
+    const policy = doc({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::data/alice/*' }],
+    });
     const res = await aws.assume(aws.service, { Policy: policy });
     const session = aws.callerOf(res.result.Credentials.AccessKeyId);
     expect(session.sessionPolicy).toBe(policy);
@@ -182,7 +233,12 @@ describe('STS AssumeRole', () => {
       Code: 'AccessDenied',
       Message: `${denied(`arn:aws:iam::${OTHER}:user/dev`)} because no identity-based policy allows the sts:AssumeRole action`,
     });
-    aws.store.users.putPolicy(OTHER, 'dev', 'assume', doc({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: ROLE }] }));
+    aws.store.users.putPolicy(
+      OTHER,
+      'dev',
+      'assume',
+      doc({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: ROLE }] }),
+    );
     expect((await aws.assume(dev)).status).toBe(200);
   });
 
@@ -208,7 +264,12 @@ describe('STS AssumeRole', () => {
     const aws = setup({ trust: trustPolicy({ AWS: `arn:aws:iam::${ACCT}:role/data-access` }) });
     const role = aws.store.roles.get(ACCT, 'data-access')!;
     const narrow = (actions: string[]) =>
-      aws.store.sessions.create({ role, sessionName: 'narrow', durationSeconds: 900, sessionPolicy: doc({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }] }) }).caller;
+      aws.store.sessions.create({
+        role,
+        sessionName: 'narrow',
+        durationSeconds: 900,
+        sessionPolicy: doc({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }] }),
+      }).caller;
     const refused = await aws.assume(narrow(['s3:GetObject']), { RoleSessionName: 'again' });
     expect(refused.error?.Message).toContain('because no session policy allows the sts:AssumeRole action');
     expect((await aws.assume(narrow(['s3:GetObject', 'sts:AssumeRole']), { RoleSessionName: 'again' })).status).toBe(200);
@@ -216,7 +277,12 @@ describe('STS AssumeRole', () => {
 
   it('an explicit deny in the caller’s own policy refuses, whatever the trust policy says', async () => {
     const aws = setup({ trust: trustPolicy({ AWS: `arn:aws:iam::${ACCT}:user/admin` }) });
-    aws.store.users.putPolicy(ACCT, 'admin', 'no-assume', doc({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'sts:AssumeRole', Resource: '*' }] }));
+    aws.store.users.putPolicy(
+      ACCT,
+      'admin',
+      'no-assume',
+      doc({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'sts:AssumeRole', Resource: '*' }] }),
+    );
     const res = await aws.assume(aws.admin());
     expect(res.error?.Message).toContain('with an explicit deny in an identity-based policy');
   });
@@ -224,12 +290,15 @@ describe('STS AssumeRole', () => {
   it('a trusted role deleted and created again under the same name is no longer trusted', async () => {
     const aws = localAws();
     const admin = aws.admin();
-    const create = (name: string, trust: string) => aws.callIam(admin, { Action: 'CreateRole', RoleName: name, AssumeRolePolicyDocument: trust });
+    const create = (name: string, trust: string) =>
+      aws.callIam(admin, { Action: 'CreateRole', RoleName: name, AssumeRolePolicyDocument: trust });
     await create('first', trustPolicy({ AWS: ACCT }));
     await create('second', trustPolicy({ AWS: `arn:aws:iam::${ACCT}:role/first` }));
     const firstArn = `arn:aws:iam::${ACCT}:role/first`;
-    const sessionOf = () => aws.store.sessions.create({ role: aws.store.roles.findByArn(firstArn)!, sessionName: 's', durationSeconds: 900 }).caller;
-    const assumeSecond = (caller: Caller) => aws.callSts(caller, { Action: 'AssumeRole', RoleArn: `arn:aws:iam::${ACCT}:role/second`, RoleSessionName: 'xy' });
+    const sessionOf = () =>
+      aws.store.sessions.create({ role: aws.store.roles.findByArn(firstArn)!, sessionName: 's', durationSeconds: 900 }).caller;
+    const assumeSecond = (caller: Caller) =>
+      aws.callSts(caller, { Action: 'AssumeRole', RoleArn: `arn:aws:iam::${ACCT}:role/second`, RoleSessionName: 'xy' });
     expect((await assumeSecond(sessionOf())).status).toBe(200);
     await aws.callIam(admin, { Action: 'DeleteRole', RoleName: 'first' });
     await create('first', trustPolicy({ AWS: ACCT }));

@@ -8,7 +8,9 @@ const ACCT = CUSTOMER_ACCOUNT_IDS[0];
 const ROLE = `arn:aws:iam::${ACCT}:role/tagged`;
 /** Deterministic, poorly compressible text (hex of hashes), as real ids and paths are. */
 const noise = (seed: string, length: number) =>
-  Array.from({ length: Math.ceil(length / 64) }, (_, i) => createHash('sha256').update(`${seed}${i}`).digest('hex')).join('').slice(0, length);
+  Array.from({ length: Math.ceil(length / 64) }, (_, i) => createHash('sha256').update(`${seed}${i}`).digest('hex'))
+    .join('')
+    .slice(0, length);
 
 /** A session policy just under 2,048 characters, of distinct paths. */
 function largePolicy(): string {
@@ -22,7 +24,12 @@ function largePolicy(): string {
 }
 
 const manyTags = (n: number) =>
-  Object.fromEntries(Array.from({ length: n }, (_, i) => [[`Tags.member.${i + 1}.Key`, `tag${i}`], [`Tags.member.${i + 1}.Value`, noise(`v${i}`, 24)]]).flat());
+  Object.fromEntries(
+    Array.from({ length: n }, (_, i) => [
+      [`Tags.member.${i + 1}.Key`, `tag${i}`],
+      [`Tags.member.${i + 1}.Value`, noise(`v${i}`, 24)],
+    ]).flat(),
+  );
 
 describe('packed policy size', () => {
   it('reports a percentage for a small policy and nothing without policy or tags', () => {
@@ -42,8 +49,15 @@ describe('packed policy size', () => {
   it('AssumeRole with a large-but-valid policy and many tags: PackedPolicyTooLarge, saying how full', async () => {
     const aws = localAws();
     aws.store.roles.create(ACCT, {
-      roleName: 'tagged', path: '/', trustBindings: {}, maxSessionDuration: 3600, tags: [],
-      assumeRolePolicyDocument: trustPolicy({ AWS: `arn:aws:iam::${PLATFORM_ACCOUNT_ID}:role/volume-gateway` }, {}, ['sts:AssumeRole', 'sts:TagSession']),
+      roleName: 'tagged',
+      path: '/',
+      trustBindings: {},
+      maxSessionDuration: 3600,
+      tags: [],
+      assumeRolePolicyDocument: trustPolicy({ AWS: `arn:aws:iam::${PLATFORM_ACCOUNT_ID}:role/volume-gateway` }, {}, [
+        'sts:AssumeRole',
+        'sts:TagSession',
+      ]),
     });
     const service = aws.seeded.mintRoleSession(aws.seeded.platform.roleArn, { sessionName: 'lambda' }).caller;
     const base = { Action: 'AssumeRole', RoleArn: ROLE, RoleSessionName: 'alice', Policy: largePolicy() };

@@ -1,4 +1,4 @@
-import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CUSTOMER_ACCOUNT_IDS } from '../../../../local/aws/iam/seed';
 import type { FetchJson } from '../../../../local/aws/sts/service';
@@ -18,7 +18,8 @@ const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url')
 function jwt(payload: Record<string, unknown>, options: { key?: KeyObject; kid?: string; alg?: string } = {}) {
   const header = { alg: options.alg ?? 'RS256', typ: 'JWT', kid: options.kid ?? 'k1' };
   const input = `${b64(header)}.${b64(payload)}`;
-  const signature = options.alg === 'none' ? '' : sign('sha256', Buffer.from(input), options.key ?? idpKey.privateKey).toString('base64url');
+  const signature =
+    options.alg === 'none' ? '' : sign('sha256', Buffer.from(input), options.key ?? idpKey.privateKey).toString('base64url');
   return `${input}.${signature}`;
 }
 
@@ -44,18 +45,33 @@ function setup(options: { reachable?: boolean; trustActions?: string[] } = {}) {
   aws.store.oidc.create(ACCT, { url: ISSUER, clientIds: [CLIENT], thumbprints: [], tags: [] });
   const trust = doc({
     Version: '2012-10-17',
-    Statement: [{
-      Effect: 'Allow',
-      Principal: { Federated: PROVIDER_ARN },
-      Action: options.trustActions ?? ['sts:AssumeRoleWithWebIdentity'],
-      Condition: { StringEquals: { [`${PROVIDER_ID}:aud`]: CLIENT, [`${PROVIDER_ID}:sub`]: 'alice' } },
-    }],
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Federated: PROVIDER_ARN },
+        Action: options.trustActions ?? ['sts:AssumeRoleWithWebIdentity'],
+        Condition: { StringEquals: { [`${PROVIDER_ID}:aud`]: CLIENT, [`${PROVIDER_ID}:sub`]: 'alice' } },
+      },
+    ],
   });
-  aws.store.roles.create(ACCT, { roleName: 'web-reader', path: '/', assumeRolePolicyDocument: trust, trustBindings: {}, maxSessionDuration: 43200, tags: [] });
+  aws.store.roles.create(ACCT, {
+    roleName: 'web-reader',
+    path: '/',
+    assumeRolePolicyDocument: trust,
+    trustBindings: {},
+    maxSessionDuration: 43200,
+    tags: [],
+  });
   const now = Math.floor(aws.time.now().getTime() / 1000);
   const claims = (extra: Record<string, unknown> = {}) => ({ iss: ISSUER, sub: 'alice', aud: CLIENT, iat: now, exp: now + 300, ...extra });
   const assume = (token: string, params: Record<string, string> = {}) =>
-    aws.callSts(null, { Action: 'AssumeRoleWithWebIdentity', RoleArn: ROLE, RoleSessionName: 'alice-web', WebIdentityToken: token, ...params });
+    aws.callSts(null, {
+      Action: 'AssumeRoleWithWebIdentity',
+      RoleArn: ROLE,
+      RoleSessionName: 'alice-web',
+      WebIdentityToken: token,
+      ...params,
+    });
   return { ...aws, ...server, claims, assume };
 }
 
@@ -94,7 +110,10 @@ describe('STS AssumeRoleWithWebIdentity', () => {
     const now = Math.floor(aws.time.now().getTime() / 1000);
     const res = await aws.assume(jwt(aws.claims({ iat: now - 600, exp: now - 1 })));
     expect(res.status).toBe(400);
-    expect(res.error).toMatchObject({ Code: 'ExpiredTokenException', Message: expect.stringMatching(/^Token expired: current date\/time \d+ must be before the expiration date\/time \d+$/) });
+    expect(res.error).toMatchObject({
+      Code: 'ExpiredTokenException',
+      Message: expect.stringMatching(/^Token expired: current date\/time \d+ must be before the expiration date\/time \d+$/),
+    });
   });
 
   it('a token not yet valid: InvalidIdentityToken', async () => {
@@ -113,7 +132,10 @@ describe('STS AssumeRoleWithWebIdentity', () => {
   it('an issuer with no IAM OIDC provider in the role’s account: InvalidIdentityToken', async () => {
     const aws = setup();
     const res = await aws.assume(jwt(aws.claims({ iss: 'https://evil.test' })));
-    expect(res.error).toMatchObject({ Code: 'InvalidIdentityToken', Message: 'No OpenIDConnect provider found in your account for https://evil.test' });
+    expect(res.error).toMatchObject({
+      Code: 'InvalidIdentityToken',
+      Message: 'No OpenIDConnect provider found in your account for https://evil.test',
+    });
     expect(aws.fetched).toEqual([]);
   });
 
@@ -146,8 +168,16 @@ describe('STS AssumeRoleWithWebIdentity', () => {
 
   it('the session policy narrows the web identity session', async () => {
     const aws = setup();
-    aws.store.roles.putPolicy(ACCT, 'web-reader', 's3', doc({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] }));
-    const policy = doc({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::data/alice/*' }] });
+    aws.store.roles.putPolicy(
+      ACCT,
+      'web-reader',
+      's3',
+      doc({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] }),
+    );
+    const policy = doc({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::data/alice/*' }],
+    });
     const res = await aws.assume(jwt(aws.claims()), { Policy: policy });
     const session = aws.callerOf(res.result.Credentials.AccessKeyId);
     expect(aws.authorize(session, 's3:GetObject', 'arn:aws:s3:::data/alice/x').allowed).toBe(true);

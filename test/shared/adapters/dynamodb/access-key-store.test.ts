@@ -6,10 +6,10 @@ import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadServerlessModel } from '../../../../local/serverless-model';
 import { randomAccessKeyIds } from '../../../../shared/access-keys/ids';
 import type { AccessKeyRecord } from '../../../../shared/access-keys/model';
 import { createDynamoAccessKeyStore } from '../../../../shared/adapters/dynamodb/access-key-store';
-import { loadServerlessModel } from '../../../../local/serverless-model';
 import { startTestStack, type TestStack } from '../../../support/local-stack';
 import { closedPort, gatewayDynamo } from '../helpers';
 
@@ -152,10 +152,17 @@ describe('listByOwner', () => {
     for (let i = 0; i < 3; i++) await s.put(key(alice, new Date(Date.now() - i * 1000)));
     const page = await s.listByOwner(alice, { limit: 1 });
     expect(page.nextToken).toBeDefined();
-    await expect(s.listByOwner(bob, { limit: 1, nextToken: page.nextToken! })).rejects.toMatchObject({ status: 400, code: 'InvalidNextToken' });
-    const forged = Buffer.from(JSON.stringify({ kind: 'owner-access-keys', key: { pk: 'x', owner: alice, createdAt: 'y' } })).toString('base64url');
+    await expect(s.listByOwner(bob, { limit: 1, nextToken: page.nextToken! })).rejects.toMatchObject({
+      status: 400,
+      code: 'InvalidNextToken',
+    });
+    const forged = Buffer.from(JSON.stringify({ kind: 'owner-access-keys', key: { pk: 'x', owner: alice, createdAt: 'y' } })).toString(
+      'base64url',
+    );
     await expect(s.listByOwner(alice, { limit: 1, nextToken: forged })).rejects.toMatchObject({ code: 'InvalidNextToken' });
-    const otherListing = Buffer.from(JSON.stringify({ kind: 'volume-audit', key: { pk: 'VOL#x', sk: '2026-01-01T00:00:00Z#r#1' } })).toString('base64url');
+    const otherListing = Buffer.from(
+      JSON.stringify({ kind: 'volume-audit', key: { pk: 'VOL#x', sk: '2026-01-01T00:00:00Z#r#1' } }),
+    ).toString('base64url');
     await expect(s.listByOwner(alice, { limit: 1, nextToken: otherListing })).rejects.toMatchObject({ code: 'InvalidNextToken' });
   });
 });
@@ -164,13 +171,27 @@ describe('when DynamoDB does not answer', () => {
   it('rejects with DependencyUnavailable, naming no SDK detail', async () => {
     const port = await closedPort();
     const broken = createDynamoAccessKeyStore({
-      client: new DynamoDBClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' } }),
+      client: new DynamoDBClient({
+        endpoint: `http://127.0.0.1:${port}`,
+        region: 'us-east-1',
+        maxAttempts: 1,
+        credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' },
+      }),
       tableName: table,
       clock: systemClock,
     });
     const id = randomAccessKeyIds.accessKeyId();
-    for (const attempt of [broken.get(id), broken.put(key('alice', new Date())), broken.remove(id, 'alice'), broken.listByOwner('alice', { limit: 1 })]) {
-      await expect(attempt).rejects.toMatchObject({ status: 503, code: 'AccessKeyStoreUnavailable', message: 'The access key store did not answer; try again shortly.' });
+    for (const attempt of [
+      broken.get(id),
+      broken.put(key('alice', new Date())),
+      broken.remove(id, 'alice'),
+      broken.listByOwner('alice', { limit: 1 }),
+    ]) {
+      await expect(attempt).rejects.toMatchObject({
+        status: 503,
+        code: 'AccessKeyStoreUnavailable',
+        message: 'The access key store did not answer; try again shortly.',
+      });
     }
   });
 });

@@ -28,11 +28,30 @@ const auditLog = (retentionDays = 30, clock = systemClock) => createDynamoAuditL
 const newVolumeId = () => `vol-${randomBytes(5).toString('hex')}`;
 
 function event(volumeId: string, at: Date, overrides: Partial<AuditEvent> = {}): AuditEvent {
-  return { volumeId, at: at.toISOString(), subject: 'alice', action: 'volume.verify', outcome: 'succeeded', requestId: `req-${randomBytes(3).toString('hex')}`, ...overrides };
+  return {
+    volumeId,
+    at: at.toISOString(),
+    subject: 'alice',
+    action: 'volume.verify',
+    outcome: 'succeeded',
+    requestId: `req-${randomBytes(3).toString('hex')}`,
+    ...overrides,
+  };
 }
 
 async function rawItems(volumeId: string) {
-  return (await raw.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `VOL#${volumeId}` }, ConsistentRead: true }))).Items ?? [];
+  return (
+    (
+      await raw.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `VOL#${volumeId}` },
+          ConsistentRead: true,
+        }),
+      )
+    ).Items ?? []
+  );
 }
 
 describe('record and list', () => {

@@ -3,7 +3,7 @@
  * local stack never shows, so a scripted sender plays DynamoDB here.
  */
 import { describe, expect, it } from 'vitest';
-import { BatchIncomplete, batchDeleteAll, batchGetAll, type BatchRetry } from '../../../../shared/adapters/dynamodb/batch';
+import { BatchIncomplete, type BatchRetry, batchDeleteAll, batchGetAll } from '../../../../shared/adapters/dynamodb/batch';
 
 const noWait: BatchRetry = { attempts: 4, baseDelayMs: 1, sleep: async () => {} };
 const key = (i: number) => ({ pk: `VOL#${i}`, sk: 'META' });
@@ -26,7 +26,10 @@ describe('batchGetAll', () => {
   it('resends unprocessed keys until every item is read, in chunks of 100', async () => {
     const keys = Array.from({ length: 120 }, (_, i) => key(i));
     const sender = scripted([
-      (input) => ({ Responses: { t: input.RequestItems.t.Keys.slice(0, 60) }, UnprocessedKeys: { t: { Keys: input.RequestItems.t.Keys.slice(60) } } }),
+      (input) => ({
+        Responses: { t: input.RequestItems.t.Keys.slice(0, 60) },
+        UnprocessedKeys: { t: { Keys: input.RequestItems.t.Keys.slice(60) } },
+      }),
       (input) => ({ Responses: { t: input.RequestItems.t.Keys } }),
       (input) => ({ Responses: { t: input.RequestItems.t.Keys } }),
     ]);

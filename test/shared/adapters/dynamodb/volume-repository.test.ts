@@ -6,10 +6,10 @@ import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDynamoVolumeRepository } from '../../../../shared/adapters/dynamodb/volume-repository';
-import type { Member, Volume } from '../../../../shared/volumes/model';
 import { idempotencyKey } from '../../../../shared/adapters/dynamodb/volume-items';
+import { createDynamoVolumeRepository } from '../../../../shared/adapters/dynamodb/volume-repository';
 import { idempotencyRecord } from '../../../../shared/volumes/idempotency';
+import type { Member, Volume } from '../../../../shared/volumes/model';
 import { IdempotencyKeyInUse, type VolumeRepository } from '../../../../shared/volumes/ports';
 import { startTestStack, type TestStack } from '../../../support/local-stack';
 import { closedPort, gatewayDynamo, localTables } from '../helpers';
@@ -51,7 +51,13 @@ function volume(overrides: Partial<Volume> = {}): Volume {
   };
 }
 
-const member = (v: Volume, subject: string, access: Member['access'] = 'read'): Member => ({ volumeId: v.id, subject, access, addedBy: v.ownerSubject, addedAt: at });
+const member = (v: Volume, subject: string, access: Member['access'] = 'read'): Member => ({
+  volumeId: v.id,
+  subject,
+  access,
+  addedBy: v.ownerSubject,
+  addedAt: at,
+});
 const ownerOf = (v: Volume): Member => member(v, v.ownerSubject, 'admin');
 
 async function createOwned(overrides: Partial<Volume> = {}): Promise<Volume> {
@@ -120,7 +126,11 @@ describe('create, get and getByName', () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const lost = results.findIndex((r) => r.status === 'rejected');
     const [winner, loser] = lost === 1 ? [first, second] : [second, first];
-    expect((results[lost] as PromiseRejectedResult).reason).toMatchObject({ status: 409, code: 'VolumeNameTaken', message: `A volume named "${name}" already exists; choose another name.` });
+    expect((results[lost] as PromiseRejectedResult).reason).toMatchObject({
+      status: 409,
+      code: 'VolumeNameTaken',
+      message: `A volume named "${name}" already exists; choose another name.`,
+    });
     expect(await repo.getByName(name)).toEqual(winner);
     expect(await rawItem(`VOL#${loser.id}`, 'META')).toBeUndefined();
     expect(await rawItem(`VOL#${loser.id}`, `MEMBER#${loser.ownerSubject}`)).toBeUndefined();
@@ -232,7 +242,19 @@ describe('listForSubject', () => {
     const subject = `dana-${unique()}`;
     const kept = await createOwned({ ownerSubject: subject });
     const orphan = { ...member(volume(), subject, 'read') };
-    await raw.send(new PutCommand({ TableName: table, Item: { pk: `VOL#${orphan.volumeId}`, sk: `MEMBER#${subject}`, gsi1pk: `SUBJECT#${subject}`, gsi1sk: `VOL#${orphan.volumeId}`, type: 'member', ...orphan } }));
+    await raw.send(
+      new PutCommand({
+        TableName: table,
+        Item: {
+          pk: `VOL#${orphan.volumeId}`,
+          sk: `MEMBER#${subject}`,
+          gsi1pk: `SUBJECT#${subject}`,
+          gsi1sk: `VOL#${orphan.volumeId}`,
+          type: 'member',
+          ...orphan,
+        },
+      }),
+    );
     const page = await repo.listForSubject(subject, { limit: 10 });
     expect(page.items.map((e) => e.volume.id)).toEqual([kept.id]);
   });
@@ -267,14 +289,20 @@ describe('nextToken', () => {
     ['truncated', () => token.slice(0, -6)],
     ['a listing of another kind', () => membersToken],
     ['with key names of its own', () => encode({ kind: 'subject-volumes', key: { pk: 'VOL#x', sk: 'META' } })],
-    ['with an extra key attribute', () => {
-      const decoded = JSON.parse(Buffer.from(token, 'base64url').toString());
-      return encode({ ...decoded, key: { ...decoded.key, extra: 'x' } });
-    }],
-    ['with a key value that is not a string', () => {
-      const decoded = JSON.parse(Buffer.from(token, 'base64url').toString());
-      return encode({ ...decoded, key: { ...decoded.key, sk: { S: decoded.key.sk } } });
-    }],
+    [
+      'with an extra key attribute',
+      () => {
+        const decoded = JSON.parse(Buffer.from(token, 'base64url').toString());
+        return encode({ ...decoded, key: { ...decoded.key, extra: 'x' } });
+      },
+    ],
+    [
+      'with a key value that is not a string',
+      () => {
+        const decoded = JSON.parse(Buffer.from(token, 'base64url').toString());
+        return encode({ ...decoded, key: { ...decoded.key, sk: { S: decoded.key.sk } } });
+      },
+    ],
   ])('is refused when %s (InvalidNextToken)', async (_, make) => {
     await expect(repo.listForSubject(subject, { limit: 1, nextToken: make() })).rejects.toMatchObject(invalid);
   });
@@ -301,7 +329,14 @@ describe('delete', () => {
     expect(await repo.get(v.id)).toBeUndefined();
     expect(await repo.getByName(v.name)).toBeUndefined();
     expect(await rawItem(`NAME#${v.name}`, 'NAME')).toBeUndefined();
-    const left = await raw.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `VOL#${v.id}` }, ConsistentRead: true }));
+    const left = await raw.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `VOL#${v.id}` },
+        ConsistentRead: true,
+      }),
+    );
     expect(left.Items).toEqual([]);
     expect((await repo.listForSubject(subjects[0]!, { limit: 5 })).items).toEqual([]);
     const reused = volume({ name: v.name });
@@ -317,10 +352,19 @@ describe('delete', () => {
 describe('when DynamoDB does not answer', () => {
   it('rejects with DependencyUnavailable, naming no SDK detail', async () => {
     const port = await closedPort();
-    const client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' } });
+    const client = new DynamoDBClient({
+      endpoint: `http://127.0.0.1:${port}`,
+      region: 'us-east-1',
+      maxAttempts: 1,
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' },
+    });
     const broken = createDynamoVolumeRepository({ client, tableName: table });
     const error = await broken.get('vol-x').catch((e: unknown) => e);
-    expect(error).toMatchObject({ status: 503, code: 'VolumeStoreUnavailable', message: 'The volume store did not answer; try again shortly.' });
+    expect(error).toMatchObject({
+      status: 503,
+      code: 'VolumeStoreUnavailable',
+      message: 'The volume store did not answer; try again shortly.',
+    });
     await expect(broken.listMembers('vol-x', { limit: 1 })).rejects.toMatchObject({ status: 503 });
   });
 });
