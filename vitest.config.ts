@@ -30,6 +30,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // On CI a dot per test, then failures and the summary: the default reporter lists every file and slow test.
+    reporters: process.env.CI ? ['dot'] : ['default'],
     // Both cores: vitest's default (cores - 1) runs the files one at a time here, 9 min where this is under 6.
     maxWorkers: 2,
     setupFiles: ['test/support/quiet-logs.ts'],
