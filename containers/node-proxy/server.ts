@@ -60,12 +60,32 @@ export function clientGone(request: IncomingMessage): S3Refusal {
   return new S3Refusal(400, 'RequestTimeout', 'The client closed the connection before the answer was sent.');
 }
 
+/** Where a load balancer or the Dockerfile's HEALTHCHECK asks whether the front is up. */
+export const HEALTH_PATH = '/_health';
+
+/**
+ * A health check: an unsigned GET or HEAD of `/_health`. It cannot be an S3 request the front would serve: `_health`
+ * is not a valid bucket name (no underscores), and as a key (virtual-hosted style) an unsigned request is refused anyway.
+ * A signed request to that path goes to the proxy like any other.
+ */
+function isHealthCheck(request: IncomingMessage): boolean {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+  const [path, query = ''] = (request.url ?? '').split('?', 2);
+  return path === HEALTH_PATH && request.headers.authorization === undefined && !/(^|&)x-amz-/i.test(query);
+}
+
 async function serve(
   proxy: () => ProxyHandler | Promise<ProxyHandler>,
   request: IncomingMessage,
   response: ServerResponse,
   bodyIdleMs: number,
 ): Promise<void> {
+  if (isHealthCheck(request)) {
+    const body = '{"status":"ok"}';
+    response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': body.length, 'Cache-Control': 'no-store' });
+    response.end(request.method === 'HEAD' ? undefined : body);
+    return;
+  }
   const abort = new AbortController();
   response.on('close', () => {
     if (!response.writableFinished) abort.abort(clientGone(request));

@@ -4,7 +4,7 @@
  * as a deployment sets AWS's). It serves a signed GetObject byte for byte and refuses to start without a required
  * variable. The Dockerfile, which no Docker engine here can build, is read: it ships that file and nothing else.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -107,6 +107,29 @@ describe('the bundled Node front (dist/node-proxy.mjs) alone in an empty directo
     });
   });
 
+  it('answers an unsigned GET or HEAD of /_health with 200, and proxies a signed request to that path', async () => {
+    const health = await fetch(`${url}/_health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    expect((await fetch(`${url}/_health`, { method: 'HEAD' })).status).toBe(200);
+    // Anything else on that path is S3's: a signed request, another method, a presigned query.
+    const signed = await fetch(`${url}/_health`, { headers: { Authorization: 'AWS4-HMAC-SHA256 Credential=x' } });
+    expect(signed.status).toBeGreaterThanOrEqual(400);
+    expect(await signed.text()).toMatch(/<Error><Code>/);
+    expect((await fetch(`${url}/_health?X-Amz-Signature=00`)).status).not.toBe(200);
+    expect((await fetch(`${url}/_health`, { method: 'PUT', body: 'x' })).status).not.toBe(200);
+  });
+
+  it("the Dockerfile's HEALTHCHECK command, run as the image runs it, passes against the running bundle", () => {
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8').replace(/\\\n\s*/g, '');
+    const command = /^HEALTHCHECK .*CMD (\[.*\])$/m.exec(dockerfile)?.[1];
+    const [node, ...args] = JSON.parse(command!) as string[];
+    expect(node).toBe('node');
+    const run = (port: string) => spawnSync(process.execPath, args, { env: { NODE_PROXY_PORT: port }, timeout: 10_000 }).status;
+    expect(run(new URL(url).port)).toBe(0);
+    expect(run('1')).toBe(1);
+  });
+
   it('stops at start, with exit code 1 and the missing variable named, when a required variable is not set', async () => {
     const { OIDC_ISSUER: _issuer, ...env } = deploymentEnv({ NODE_PROXY_HOST: '127.0.0.1', NODE_PROXY_PORT: '0' });
     const failed = spawn(process.execPath, ['node-proxy.mjs'], { cwd: runDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -140,6 +163,7 @@ describe('the bundled Node front (dist/node-proxy.mjs) alone in an empty directo
 describe('the Dockerfile', () => {
   const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
   const instructions = dockerfile
+    .replace(/\\\n\s*/g, ' ') // continuation lines
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line && !line.startsWith('#'))
