@@ -1,12 +1,12 @@
 /**
  * Dependencies point one way (issue 12): what ships (functions/, shared/, containers/) never reaches into the
- * offline stand-in (local/), the benchmarks, the tests or the smoke tool; shared/ never reaches into the handlers
- * or the fronts that use it; handlers reach AWS only through shared/'s adapters; and nothing that ships needs a
- * devDependency at run time. Checked in `npm test` by test/deps/dependency-rules.test.ts
+ * offline stand-in (local/), the benchmarks, the tests, the smoke tool or the customer CLI (bin/); shared/ never
+ * reaches into the handlers or the fronts that use it; handlers reach AWS only through shared/'s adapters; and
+ * nothing that ships needs a devDependency at run time. Checked in `npm test` by test/deps/dependency-rules.test.ts
  * (`npx depcruise functions shared containers local bin bench smoke scripts` prints the same).
  */
 const PRODUCTION = '^(functions|shared|containers)/';
-const NOT_SHIPPED = '^(local|bench|test|smoke|scripts)/';
+const NOT_SHIPPED = '^(local|bench|test|smoke|scripts|bin)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -20,7 +20,7 @@ module.exports = {
     },
     {
       name: 'production-not-to-dev-tooling',
-      comment: 'What ships never imports the local stack, benchmarks, tests, smoke tool or build scripts.',
+      comment: 'What ships never imports the local stack, benchmarks, tests, smoke tool, build scripts or the customer CLI (bin/).',
       severity: 'error',
       from: { path: PRODUCTION },
       to: { path: NOT_SHIPPED },

@@ -56,13 +56,16 @@ it('each rule catches the import it forbids', async () => {
     ].join('\n'),
     'shared/helper.ts': "import { handler } from '../functions/a/handler';\nexport const helper = () => handler;",
     'shared/ping.ts': "import { missing } from './nowhere';\nexport const ping = missing;",
+    // The customer's CLI (bin/) is a tool of its own, not a library of the service.
+    'containers/c/main.ts': "import { cli } from '../../bin/cli';\nexport const main = cli;",
+    'bin/cli.ts': 'export const cli = 1;',
     'local/stack.ts': 'export const stackOf = 1;',
   };
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), text);
   }
-  const { output } = await cruise(['functions', 'shared', 'local'], root);
+  const { output } = await cruise(['functions', 'shared', 'local', 'containers', 'bin'], root);
   const broken = [...output.matchAll(/error ([\w-]+): (\S+)/g)].map(([, rule, from]) => `${rule} ${from}`);
   expect(new Set(broken), output).toEqual(
     new Set([
@@ -70,6 +73,7 @@ it('each rule catches the import it forbids', async () => {
       'functions-not-to-aws-sdk functions/b/handler.ts',
       'production-not-to-dev-dep functions/a/handler.ts',
       'production-not-to-dev-tooling functions/a/handler.ts',
+      'production-not-to-dev-tooling containers/c/main.ts',
       'shared-not-to-its-users shared/helper.ts',
       'not-to-unresolvable shared/ping.ts',
       'no-circular functions/a/handler.ts',
