@@ -12,7 +12,7 @@
  * the error's code as `reason`.
  */
 import { AppError, Conflict, Forbidden } from '../errors';
-import { dataAccessOf, loadVisible, type Visible } from '../volumes/access';
+import { dataAccessOf, hotReads, loadVisible, type Visible } from '../volumes/access';
 import type { Caller, VolumeDeps } from '../volumes/deps';
 import { record } from '../volumes/guard';
 import type { AuditOutcome, DataAccess } from '../volumes/model';
@@ -49,12 +49,12 @@ export interface Audited<T> {
 const outcomeOf = (error: AppError): AuditOutcome => (error.status === 403 || error.status === 409 ? 'denied' : 'failed');
 
 /**
- * Loads the volume as the caller sees it (404 for non-members, not audited), runs `attempt`, and audits the
+ * Loads the volume as the caller sees it (from the container's brief cache: 5 s stale at most; 404 for non-members, not audited), runs `attempt`, and audits the
  * result under `action`: `success` with `base` (or what it computes from the volume) and the attempt's detail, or the
  * refusal with `base` and its code. Errors that are not the service's own (bugs, aborts) are not audited.
  */
 export async function audited<T>(
-  deps: Pick<VolumeDeps, 'repo' | 'audit' | 'clock'>,
+  deps: Pick<VolumeDeps, 'repo' | 'lookup' | 'audit' | 'clock'>,
   caller: Caller,
   volumeId: string,
   action: string,
@@ -62,7 +62,8 @@ export async function audited<T>(
   attempt: (visible: Visible) => Promise<Audited<T>>,
   success: AuditOutcome = 'allowed',
 ): Promise<T> {
-  const visible = await loadVisible(deps.repo, volumeId, caller.subject);
+  // The hot path's reads: a few seconds stale at most (shared/volumes/volume-lookup.ts).
+  const visible = await loadVisible(hotReads(deps), volumeId, caller.subject);
   const context = typeof base === 'function' ? base(visible) : base;
   let result: Audited<T>;
   try {

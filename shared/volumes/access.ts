@@ -3,6 +3,7 @@
  * not exist, on every route of it: a volume's existence is never revealed to outsiders.
  */
 import { Forbidden, NotFound } from '../errors';
+import type { VolumeDeps } from './deps';
 import { atLeast, type DataAccess, effectiveDataAccess, type Member, type Volume } from './model';
 import type { VolumeRepository } from './ports';
 
@@ -17,8 +18,12 @@ const MAX_ID_LENGTH = 128;
 export const volumeNotFound = (volumeId: string) =>
   new NotFound(`There is no volume "${volumeId.slice(0, MAX_ID_LENGTH)}" that you are a member of.`, 'VolumeNotFound', 'NoSuchBucket');
 
+/** What the hot paths read the volume and the membership from: the container's brief cache when there is one, else the repository. */
+export const hotReads = (deps: Pick<VolumeDeps, 'repo' | 'lookup'>): Pick<VolumeRepository, 'get' | 'getMember'> =>
+  deps.lookup ? { get: deps.lookup.byId, getMember: deps.lookup.member } : deps.repo;
+
 /** The volume and the caller's membership of it; `VolumeNotFound` (404) when either is missing. */
-export async function loadVisible(repo: VolumeRepository, volumeId: string, subject: string): Promise<Visible> {
+export async function loadVisible(repo: Pick<VolumeRepository, 'get' | 'getMember'>, volumeId: string, subject: string): Promise<Visible> {
   if (volumeId === '' || volumeId.length > MAX_ID_LENGTH) throw volumeNotFound(volumeId);
   const [volume, member] = await Promise.all([repo.get(volumeId), repo.getMember(volumeId, subject)]);
   if (!volume || !member) throw volumeNotFound(volumeId);

@@ -1,6 +1,7 @@
 /** What the volume functions are given: the ports, the settings, and who is calling. */
 import type { SetupSettings } from './policies';
 import type { AuditLog, Clock, CredentialIssuer, IdSource, ObjectProbe, VolumeRepository } from './ports';
+import type { VolumeLookup } from './volume-lookup';
 
 export interface VolumeSettings extends SetupSettings {
   /** How long the verification probes' sessions last; 900 s (the STS minimum) when absent. */
@@ -15,6 +16,11 @@ export interface VolumeDeps {
   clock: Clock;
   ids: IdSource;
   settings: VolumeSettings;
+  /**
+   * The hot paths' reads (vending, presigning, uploads, the proxy), kept a few seconds per warm container
+   * (`volume-lookup.ts`); absent, they read `repo` every time.
+   */
+  lookup?: VolumeLookup;
 }
 
 /** The caller, from the verified token, for one request. */

@@ -78,7 +78,8 @@ export function buildProxyDeps(
     clock: volumes.clock,
     accessKeys,
     verifier: createTokenVerifier(config.auth),
-    lookup: createVolumeLookup({ repo: volumes.repo, clock: systemClock }),
+    // The hot paths' one cache (5 s), shared with this wiring's repository, whose writes invalidate it.
+    lookup: volumes.lookup ?? createVolumeLookup({ repo: volumes.repo, clock: systemClock }),
     audit: createProxyAudit({ audit: volumes.audit, clock: systemClock }),
     upstream: createHttpUpstream({ clock: systemClock, ...(proxyConfig.s3Endpoint ? { endpoint: proxyConfig.s3Endpoint } : {}) }),
     logger,

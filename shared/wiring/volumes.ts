@@ -11,6 +11,7 @@ import type { Config } from '../config';
 import { httpDefaults } from '../http/defaults';
 import type { HttpDeps } from '../http/route';
 import type { VolumeDeps } from '../volumes/service';
+import { createVolumeLookup, invalidating } from '../volumes/volume-lookup';
 import { randomIds, systemClock } from './ids';
 
 export interface VolumeHandlerDeps extends HttpDeps {
@@ -32,12 +33,16 @@ function oidcSettings(config: Config): VolumeDeps['settings']['oidc'] {
 
 /** The volume ports over `dynamo` (one client per wiring: the proxy's shares it with its access-key resolver). */
 export function buildVolumeDeps(config: Config, dynamo = new DynamoDBClient({ region: config.region })): VolumeDeps {
+  const stored = createDynamoVolumeRepository({
+    client: dynamo,
+    tableName: config.tables.volumes,
+    audit: { tableName: config.tables.audit, retentionDays: config.auditRetentionDays },
+  });
+  // The hot paths' 5 s cache; writes through this container's repository make it forget what they changed.
+  const lookup = createVolumeLookup({ repo: stored, clock: systemClock });
   return {
-    repo: createDynamoVolumeRepository({
-      client: dynamo,
-      tableName: config.tables.volumes,
-      audit: { tableName: config.tables.audit, retentionDays: config.auditRetentionDays },
-    }),
+    repo: invalidating(stored, lookup),
+    lookup,
     audit: createDynamoAuditLog({
       client: dynamo,
       tableName: config.tables.audit,
