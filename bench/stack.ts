@@ -6,7 +6,7 @@
  * Lambda, but with a credential cache of the benchmark's own so its counters see only the benchmark's calls.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -121,7 +121,6 @@ export async function startBenchStack(): Promise<BenchStack> {
       multipart: createS3MultipartStore({ forcePathStyle: config.s3ForcePathStyle }),
     };
     const volume = (await base.repo.get(volumeId))!;
-    const iamFile = join(dataDir, 'iam', 'iam.json');
 
     return {
       stack,
@@ -131,12 +130,8 @@ export async function startBenchStack(): Promise<BenchStack> {
       volume,
       deps,
       api,
-      sessionsMinted: (roleArn, sessionName) => {
-        const state = JSON.parse(readFileSync(iamFile, 'utf8')) as {
-          sessions: Record<string, { caller: { roleArn?: string; sessionName?: string } }>;
-        };
-        return Object.values(state.sessions).filter((s) => s.caller.roleArn === roleArn && s.caller.sessionName === sessionName).length;
-      },
+      sessionsMinted: (roleArn, sessionName) =>
+        [...stack.iam.sessions.records()].filter((s) => s.caller.roleArn === roleArn && s.caller.sessionName === sessionName).length,
       close: async () => {
         await stack.close();
         rmSync(dataDir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 /**
- * The records the local IAM keeps, as persisted in `<dataDir>/iam.json`. Dates are ISO strings; names that IAM
- * treats case-insensitively (users, roles, inline policies) are keyed by their lower-cased form.
+ * The records the local IAM keeps, as persisted in `<dataDir>/iam.json` (role sessions: `<dataDir>/sessions.jsonl`).
+ * Dates are ISO strings; names that IAM treats case-insensitively (users, roles, inline policies) are keyed by their
+ * lower-cased form.
  */
 import type { Caller } from '../types';
 import type { RandomSource } from './ids';
@@ -77,10 +78,11 @@ export interface IamState {
   version: 1;
   accounts: Record<string, AccountRecord>;
   accessKeys: Record<string, AccessKeyEntry>;
-  sessions: Record<string, SessionRecord>;
+  /** Where sessions were kept before they had their own log (store-session-log.ts): read once to move them, never written. */
+  sessions?: Record<string, SessionRecord>;
 }
 
-export const emptyState = (): IamState => ({ version: 1, accounts: {}, accessKeys: {}, sessions: {} });
+export const emptyState = (): IamState => ({ version: 1, accounts: {}, accessKeys: {} });
 
 /** What each part of the store gets from the store: the state, a way to save it, time and randomness. */
 export interface StoreContext {

@@ -1,47 +1,41 @@
 /**
  * The local IAM's persistent model: accounts, users and their access keys, roles, OIDC providers and role
- * sessions. Kept in memory, saved whole to `<dataDir>/iam.json` after every change (write to a temporary file,
- * fsync, rename: a crash leaves the old file or the new one, never half of one) and loaded on start.
- * Without a dataDir it lives in memory only (tests).
+ * sessions. Kept in memory and loaded on start. Everything but sessions is saved whole to `<dataDir>/iam.json`
+ * after every change (atomically: see store-files.ts); those changes are an administrator's, rare. Role sessions,
+ * one per AssumeRole*, go to their own append-only log (store-session-log.ts), so minting one costs the same
+ * however many there are. Without a dataDir it lives in memory only (tests).
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AccessKeyRecord, AwsError, type CredentialStore } from '../types';
 import { defaultRandom, type RandomSource } from './ids';
+import { nodeStoreFiles, type StoreFiles } from './store-files';
 import { type AccountRecord, emptyState, type IamState, iso, type StoreContext } from './store-model';
 import { OidcRepo } from './store-oidc';
 import { RoleRepo } from './store-roles';
+import { SESSION_LOG_FILE, SessionLog } from './store-session-log';
 import { type SessionCredentials, SessionRepo } from './store-sessions';
 import { UserRepo } from './store-users';
 
 export interface IamStoreOptions {
-  /** Directory for `iam.json`; omit to keep everything in memory. */
+  /** Directory for `iam.json` and `sessions.jsonl`; omit to keep everything in memory. */
   dataDir?: string;
   now?: () => Date;
   random?: RandomSource;
+  /** The disk, as the store writes it (tests count the bytes). */
+  files?: StoreFiles;
 }
 
 export const IAM_STATE_FILE = 'iam.json';
 
-function load(file: string | undefined): IamState {
-  if (!file || !existsSync(file)) return emptyState();
-  const parsed = JSON.parse(readFileSync(file, 'utf8')) as IamState;
+function load(files: StoreFiles, file: string | undefined): IamState {
+  const text = file ? files.read(file) : undefined;
+  if (text === undefined) return emptyState();
+  const parsed = JSON.parse(text) as IamState;
   if (parsed.version !== 1 || typeof parsed.accounts !== 'object') {
     throw new Error(`${file} is not a local IAM state file (version ${String(parsed.version)})`);
   }
   return { ...emptyState(), ...parsed };
-}
-
-function writeAtomically(file: string, data: string, random: RandomSource): void {
-  const tmp = `${file}.${process.pid}.${random(6).toString('hex')}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
 }
 
 export class IamStore implements CredentialStore {
@@ -53,13 +47,17 @@ export class IamStore implements CredentialStore {
   private readonly state: IamState;
   private readonly file: string | undefined;
   private readonly random: RandomSource;
+  private readonly files: StoreFiles;
 
   private constructor(options: IamStoreOptions) {
     this.now = options.now ?? (() => new Date());
     this.random = options.random ?? defaultRandom;
+    this.files = options.files ?? nodeStoreFiles(this.random);
     if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
     this.file = options.dataDir ? join(options.dataDir, IAM_STATE_FILE) : undefined;
-    this.state = load(this.file);
+    this.state = load(this.files, this.file);
+    const legacySessions = Object.values(this.state.sessions ?? {});
+    delete this.state.sessions;
     const ctx: StoreContext = {
       state: this.state,
       commit: () => this.save(),
@@ -70,8 +68,10 @@ export class IamStore implements CredentialStore {
     this.users = new UserRepo(ctx);
     this.roles = new RoleRepo(ctx);
     this.oidc = new OidcRepo(ctx);
-    this.sessions = new SessionRepo(ctx);
-    if (this.sessions.prune()) this.save();
+    const log = options.dataDir ? new SessionLog(this.files, join(options.dataDir, SESSION_LOG_FILE)) : undefined;
+    this.sessions = new SessionRepo(ctx, log, legacySessions);
+    // The sessions are in the log now (written first: a crash in between leaves them in both, read once).
+    if (legacySessions.length > 0) this.save();
   }
 
   /** Opens the store, loading `<dataDir>/iam.json` when it exists. */
@@ -130,6 +130,6 @@ export class IamStore implements CredentialStore {
   }
 
   private save(): void {
-    if (this.file) writeAtomically(this.file, JSON.stringify(this.state, null, 1), this.random);
+    if (this.file) this.files.replace(this.file, JSON.stringify(this.state, null, 1));
   }
 }
