@@ -1,6 +1,6 @@
 /** The printed table and the JSON file of one proxy benchmark run (the layout of `report.ts`). */
 import { machine, ms, ratio, table, writeJson } from './format';
-import { type Contender, FRONTS, type LatencyResult, type ThroughputResult } from './proxy-latency';
+import { BARE_OF, type Contender, FRONTS, type LatencyResult, PROXY_FRONTS, type ProxyFront, type ThroughputResult } from './proxy-latency';
 import type { MemoryResult, StreamPhase } from './proxy-memory';
 
 export interface ProxyRun {
@@ -9,11 +9,29 @@ export interface ProxyRun {
   settings: Record<string, number>;
   latency: LatencyResult;
   throughput: ThroughputResult;
+  uploads: ThroughputResult;
   memory: MemoryResult;
 }
 
+/** Issue 13's targets for the proxy. */
+export const TARGETS = {
+  /** HeadObject, over direct access, per proxy front. */
+  addedP50Ms: 0.5,
+  addedP99Ms: 2,
+  /** 4 MiB GET and PUT, per proxy front, to the bare pipe in the same place. */
+  vsBare: 0.9,
+  /** 4 MiB GET and PUT to direct access: the fronts in the stack's process, and the Node front in its own. */
+  vsDirect: { functionUrl: 0.75, nodeFrontInProcess: 0.75, nodeFrontChild: 0.6 } satisfies Record<ProxyFront, number>,
+  /** Peak RSS of the Node front in its own process over its warm baseline, each way, while 1 GiB streams. */
+  addedRssMiB: 64,
+};
+
+const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
+
 const LABELS: Record<Contender, string> = {
   direct: 'direct to S3, role credentials (baseline)',
+  bareInProcess: 'bare pipe, in the stack process (ceiling)',
+  bareChild: 'bare pipe, own process (ceiling)',
   functionUrl: 'proxy, function URL front',
   nodeFrontInProcess: 'proxy, Node front, in the stack process',
   nodeFrontChild: 'proxy, Node front, own process',
@@ -36,29 +54,25 @@ export function render(run: ProxyRun): string {
   ] as const) {
     out.push('');
     out.push(`${title}, one request at a time (${l.samplesPerRound} per contender per round)`);
-    const rows = [['', 'p50 ms', 'p99 ms', 'added p50 ms', 'added p99 ms', 'p50 vs direct']];
-    rows.push([LABELS.direct, ms(l.latencyMs[op].direct.p50), ms(l.latencyMs[op].direct.p99), '', '', '1.00']);
+    const rows = [['', 'p50 ms', 'p99 ms', 'added p50 ms', 'added p99 ms', 'p50 vs direct', 'target (added p50, p99)', '']];
+    rows.push([LABELS.direct, ms(l.latencyMs[op].direct.p50), ms(l.latencyMs[op].direct.p99), '', '', '1.00', '', '']);
     for (const name of FRONTS) {
+      const added = l.addedMs[op][name];
+      const targeted = op === 'head' && (PROXY_FRONTS as readonly string[]).includes(name);
       rows.push([
         LABELS[name],
         ms(l.latencyMs[op][name].p50),
         ms(l.latencyMs[op][name].p99),
-        signed(l.addedMs[op][name].p50),
-        signed(l.addedMs[op][name].p99),
+        signed(added.p50),
+        signed(added.p99),
         ratio(l.p50VsDirect[op][name]),
+        targeted ? `≤ +${ms(TARGETS.addedP50Ms)}, ≤ +${ms(TARGETS.addedP99Ms)}` : '',
+        targeted ? verdict(added.p50 <= TARGETS.addedP50Ms && added.p99 <= TARGETS.addedP99Ms) : '',
       ]);
     }
     out.push(table(rows));
   }
-  out.push('');
-  out.push(`GetObject, ${mib(t.objectBytes)} MiB, one after another (${t.getsPerRound} per contender per round)`);
-  out.push(
-    table([
-      ['', 'MB/s', 'vs direct'],
-      [LABELS.direct, t.mbPerSecond.direct.toFixed(0), '1.00'],
-      ...FRONTS.map((name) => [LABELS[name], t.mbPerSecond[name].toFixed(0), ratio(t.vsDirect[name])]),
-    ]),
-  );
+  for (const result of [t, run.uploads]) out.push('', ...throughputTable(result));
   out.push('');
   out.push(
     `Node front in its own process: RSS while streaming ${mib(m.bytes)} MiB in one request each way; warm baseline ` +
@@ -71,10 +85,12 @@ export function render(run: ProxyRun): string {
     mib(p.rssBeforeBytes),
     mib(p.peakRssBytes),
     `+${mib(p.addedBytes)}`,
+    `≤ +${TARGETS.addedRssMiB}`,
+    verdict(p.addedBytes <= TARGETS.addedRssMiB * 1024 * 1024),
   ];
   out.push(
     table([
-      ['', 's', 'MB/s', 'RSS before MiB', 'peak RSS MiB', 'peak − baseline MiB'],
+      ['', 's', 'MB/s', 'RSS before MiB', 'peak RSS MiB', 'peak − baseline MiB', 'target', ''],
       row('upload: PutObject, aws-chunked + CRC32 trailer', m.upload),
       row('download: GetObject', m.download),
     ]),
@@ -82,6 +98,24 @@ export function render(run: ProxyRun): string {
   if (!m.peakResetWorked)
     out.push('(the kernel refused to reset the peak: the peaks above are of the whole process life, and sampling every 20 ms)');
   return out.join('\n');
+}
+
+function throughputTable(t: ThroughputResult): string[] {
+  const what = t.op === 'get' ? 'GetObject' : 'PutObject, stream body: aws-chunked with a CRC32C trailer,';
+  const rows = [['', 'MB/s', 'vs direct', 'vs bare', 'target (vs bare, vs direct)', '']];
+  rows.push([LABELS.direct, t.mbPerSecond.direct.toFixed(0), '1.00', '', '', '']);
+  for (const name of FRONTS) {
+    const proxied = (PROXY_FRONTS as readonly string[]).includes(name) ? (name as ProxyFront) : undefined;
+    rows.push([
+      LABELS[name],
+      t.mbPerSecond[name].toFixed(0),
+      ratio(t.vsDirect[name]),
+      proxied ? `${ratio(t.vsBare[proxied])} (${BARE_OF[proxied] === 'bareChild' ? 'own' : 'in-process'})` : '',
+      proxied ? `≥ ${ratio(TARGETS.vsBare)}, ≥ ${ratio(TARGETS.vsDirect[proxied])}` : '',
+      proxied ? verdict(t.vsBare[proxied] >= TARGETS.vsBare && t.vsDirect[proxied] >= TARGETS.vsDirect[proxied]) : '',
+    ]);
+  }
+  return [`${what} ${mib(t.objectBytes)} MiB, one after another (${t.getsPerRound} per contender per round)`, table(rows)];
 }
 
 export { writeJson };

@@ -4,11 +4,12 @@
  * table and writes bench/results/proxy-latest.json. Not part of `npm test`.
  *
  * - Baseline: the AWS SDK straight to the local S3 with the volume's role credentials, vended by
- *   `POST /volumes/{id}/credentials`. Contenders: the same SDK through the function URL front and through the
+ *   `POST /volumes/{id}/credentials`. The ceiling: the same through a bare pass-through (`proxy-bare.ts`), in
+ *   this process and in its own. Contenders: the same SDK through the function URL front and through the
  *   Node front (twice, see below), with a gateway access key of the volume's owner (`POST /access-keys`).
- * - Added latency (p50, p99) of HeadObject and of 1 KiB GETs, and the throughput ratio of 4 MiB GETs
- *   (`proxy-latency.ts`); peak memory of the Node front while 1 GiB streams through it each way
- *   (`proxy-memory.ts`).
+ * - Added latency (p50, p99) of HeadObject and of 1 KiB GETs, and the throughput ratios of 4 MiB GETs and PUTs
+ *   (`proxy-latency.ts`) to direct access and to the bare pipe; peak memory of the Node front while 1 GiB streams
+ *   through it each way (`proxy-memory.ts`). Each row is printed with its target (`proxy-report.ts`).
  *
  * Where things run: the local S3, the function URL front, the stack's own Node front and the clients share this
  * process (as in `npm start`); a second Node front runs in a child process (`proxy-front.ts`), as a container
@@ -22,8 +23,9 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { type BarePipe, startBarePipe, startBarePipeProcess } from './proxy-bare';
 import { type NodeFrontProcess, startNodeFrontProcess } from './proxy-front';
-import { benchLatency, benchThroughput, CONTENDERS, checkTargets, LARGE_KEY, SMALL_KEY, type Targets } from './proxy-latency';
+import { benchLatency, benchThroughput, CONTENDERS, checkTargets, LARGE_KEY, SMALL_KEY, type Target, type Targets } from './proxy-latency';
 import { benchMemory } from './proxy-memory';
 import { type ProxyRun, render, writeJson } from './proxy-report';
 import { type BenchStack, BUCKET, PREFIX, startBenchStack } from './stack';
@@ -55,28 +57,38 @@ function s3Client(endpoint: string, credentials: Credentials, region: string, ch
   });
 }
 
-async function setUp(bench: BenchStack, front: NodeFrontProcess): Promise<{ targets: Targets; gatewayKey: Credentials }> {
+async function setUp(
+  bench: BenchStack,
+  front: NodeFrontProcess,
+  bare: { inProcess: BarePipe; child: BarePipe },
+): Promise<{ targets: Targets; gatewayKey: Credentials; large: Buffer }> {
   const { volume, stack } = bench;
   const gatewayKey = (await bench.api('POST', '/access-keys', {})) as Credentials;
-  const vended = (await bench.api('POST', `/volumes/${volume.id}/credentials`, { access: 'read' })) as {
+  const vended = (await bench.api('POST', `/volumes/${volume.id}/credentials`, { access: 'write' })) as {
     AccessKeyId: string;
     SecretAccessKey: string;
     SessionToken: string;
   };
   const role = { accessKeyId: vended.AccessKeyId, secretAccessKey: vended.SecretAccessKey, sessionToken: vended.SessionToken };
+  const viaRole = (endpoint: string): Target => ({
+    client: s3Client(endpoint, role, volume.region, 'when required'),
+    uploadClient: s3Client(endpoint, role, volume.region, 'sdk default'),
+    bucket: BUCKET,
+    key: (k) => `${PREFIX}/${k}`,
+  });
+  const viaProxy = (endpoint: string): Target => ({
+    client: s3Client(endpoint, gatewayKey, volume.region, 'when required'),
+    uploadClient: s3Client(endpoint, gatewayKey, volume.region, 'sdk default'),
+    bucket: volume.name,
+    key: (k) => k,
+  });
   const targets: Targets = {
-    direct: {
-      client: s3Client(stack.info.awsEndpoint, role, volume.region, 'when required'),
-      bucket: BUCKET,
-      key: (k) => `${PREFIX}/${k}`,
-    },
-    functionUrl: { client: s3Client(stack.info.proxyUrl, gatewayKey, volume.region, 'when required'), bucket: volume.name, key: (k) => k },
-    nodeFrontInProcess: {
-      client: s3Client(stack.info.nodeProxyUrl, gatewayKey, volume.region, 'when required'),
-      bucket: volume.name,
-      key: (k) => k,
-    },
-    nodeFrontChild: { client: s3Client(front.url, gatewayKey, volume.region, 'when required'), bucket: volume.name, key: (k) => k },
+    direct: viaRole(stack.info.awsEndpoint),
+    bareInProcess: viaRole(bare.inProcess.url),
+    bareChild: viaRole(bare.child.url),
+    functionUrl: viaProxy(stack.info.proxyUrl),
+    nodeFrontInProcess: viaProxy(stack.info.nodeProxyUrl),
+    nodeFrontChild: viaProxy(front.url),
   };
   const small = randomBytes(1024);
   const large = randomBytes(SETTINGS.largeBytes);
@@ -89,7 +101,7 @@ async function setUp(bench: BenchStack, front: NodeFrontProcess): Promise<{ targ
     );
   }
   await checkTargets(targets, small, large.length);
-  return { targets, gatewayKey };
+  return { targets, gatewayKey, large };
 }
 
 async function main(): Promise<void> {
@@ -100,9 +112,14 @@ async function main(): Promise<void> {
   const bench = await startBenchStack();
   let front: NodeFrontProcess | undefined;
   let targets: Targets | undefined;
+  const bare: BarePipe[] = [];
   try {
     front = await startNodeFrontProcess(ROOT);
-    const ready = await setUp(bench, front);
+    const inProcess = await startBarePipe(bench.stack.info.awsEndpoint);
+    bare.push(inProcess);
+    const child = await startBarePipeProcess(ROOT, bench.stack.info.awsEndpoint);
+    bare.push(child);
+    const ready = await setUp(bench, front, { inProcess, child });
     targets = ready.targets;
     process.stderr.write(`streaming ${SETTINGS.streamBytes / MiB} MiB up and down through the Node front…\n`);
     const streamer = s3Client(front.url, ready.gatewayKey, bench.volume.region, 'sdk default');
@@ -111,25 +128,26 @@ async function main(): Promise<void> {
     process.stderr.write('latency of HeadObject and 1 KiB GETs…\n');
     const latency = await benchLatency(targets, { rounds: SETTINGS.rounds, samples: SETTINGS.latencySamples });
     process.stderr.write('throughput of 4 MiB GETs…\n');
-    const throughput = await benchThroughput(targets, {
-      rounds: SETTINGS.rounds,
-      gets: SETTINGS.largeGets,
-      objectBytes: SETTINGS.largeBytes,
-    });
+    const options = { rounds: SETTINGS.rounds, gets: SETTINGS.largeGets };
+    const throughput = await benchThroughput(targets, 'get', ready.large, options);
+    process.stderr.write('throughput of 4 MiB PUTs (aws-chunked, CRC32C trailer)…\n');
+    const uploads = await benchThroughput(targets, 'put', ready.large, options);
     const run: ProxyRun = {
       startedAt,
       durationSeconds: (performance.now() - start) / 1000,
       settings: SETTINGS,
       latency,
       throughput,
+      uploads,
       memory,
     };
     console.log(render(run));
     writeJson(RESULTS, run);
     console.log(`\nwrote ${RESULTS}`);
   } finally {
-    if (targets) for (const name of CONTENDERS) targets[name].client.destroy();
+    if (targets) for (const name of CONTENDERS) for (const client of [targets[name].client, targets[name].uploadClient]) client.destroy();
     await front?.stop();
+    for (const pipe of bare) await pipe.stop();
     await bench.close();
   }
 }
