@@ -15,6 +15,14 @@ export interface Run {
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
+/**
+ * Issue 13 goal 5: the store's cost per AssumeRole is O(1), so the last round is as fast as the first. Flat is 1.00;
+ * the 0.20 is the round-to-round noise of a 25-sample p50 on a shared 2-CPU machine. The store that rewrote every
+ * session on each call measured 1.8 here (3 → 5.5 ms over ~200 sessions).
+ */
+const STORE_DRIFT_TARGET = 1.2;
+const STORE_DRIFT_TARGET_NOTE = 'flat is 1.00; the target allows for round-to-round noise';
+
 export function render(run: Run): string {
   const { presign: p, vend: v, stsCalls: s, settings } = run;
   const out: string[] = [];
@@ -62,9 +70,21 @@ export function render(run: Run): string {
     ]),
   );
   const drift = v.rounds.baseline.map((r) => r.p50);
+  const last = drift.length - 1;
+  out.push('');
+  out.push(`Local IAM store: AssumeRole p50 in the first and last round (each AssumeRole adds a session; ${STORE_DRIFT_TARGET_NOTE})`);
   out.push(
-    `(AssumeRole p50 went from ${ms(drift[0]!)} ms in round 1 to ${ms(drift[drift.length - 1]!)} ms in round ${drift.length}: each ` +
-      `call adds a session to the local IAM store, which rewrites its whole file on every change)`,
+    table([
+      ['', 'round 1 ms', `round ${last + 1} ms`, 'sessions held', 'ratio', 'target'],
+      [
+        `AssumeRole round 1 vs round ${last + 1}`,
+        ms(drift[0]!),
+        ms(drift[last]!),
+        `${v.sessionsHeld[0]} → ${v.sessionsHeld[last]}`,
+        ratio(drift[last]! / drift[0]!),
+        `≤ ${STORE_DRIFT_TARGET.toFixed(2)}`,
+      ],
+    ]),
   );
   out.push('');
   out.push(`STS calls per ${int(s.vends)} vends, one user, one volume, cold cache`);

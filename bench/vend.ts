@@ -7,8 +7,9 @@
  *   DynamoDB, the cache hit, the audit event written to DynamoDB; no STS call;
  * - `POST /volumes/{id}/credentials` through the local HTTP API.
  *
- * Every baseline call mints a real session in the local IAM store, which saves itself whole to disk on each
- * change, so that figure is the local stand-in's, not AWS's (a real AssumeRole is a network round trip to STS).
+ * Every baseline call mints a real session in the local IAM store (one line appended to its session log), so that
+ * figure is the local stand-in's, not AWS's (a real AssumeRole is a network round trip to STS). Its first and last
+ * rounds are the store's drift row: the AssumeRole cost must not grow with the sessions the run has minted.
  */
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { sessionPolicy, vendCredentials } from '../shared/vending';
@@ -26,6 +27,8 @@ export interface VendResult {
   /** Median over rounds of (contender p50 ÷ baseline p50). */
   p50VsBaseline: Record<Exclude<Contender, 'baseline'>, number>;
   samplesPerRound: Record<Contender, number>;
+  /** Sessions the local IAM store held after each round's AssumeRoles (each one mints a session). */
+  sessionsHeld: number[];
 }
 
 export async function benchVend(b: BenchStack, options: { rounds: number; samples: number; baselineSamples: number }): Promise<VendResult> {
@@ -58,10 +61,12 @@ export async function benchVend(b: BenchStack, options: { rounds: number; sample
   const names = Object.keys(ops) as Contender[];
   for (const name of names) await ops[name](); // warm: clients, credentials, both caches
 
+  const sessionsHeld: number[] = [];
   const perRound = await inRounds(
     options.rounds,
     names.map((name) => async () => {
       const samples = await latencies(ops[name], samplesPerRound[name]);
+      if (name === 'baseline') sessionsHeld.push(b.stack.iam.sessions.size);
       return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
     }),
   );
@@ -74,5 +79,6 @@ export async function benchVend(b: BenchStack, options: { rounds: number; sample
     latencyMs: { baseline: summary('baseline'), domain: summary('domain'), http: summary('http') },
     p50VsBaseline: { domain: medianRatio(p50s('domain'), p50s('baseline')), http: medianRatio(p50s('http'), p50s('baseline')) },
     samplesPerRound,
+    sessionsHeld,
   };
 }

@@ -114,6 +114,11 @@ export class SessionRepo {
     };
   }
 
+  /** How many sessions are held, long expired ones not yet swept included. */
+  get size(): number {
+    return this.sessions.size;
+  }
+
   /** Every session held, long expired ones not yet swept included (benchmarks count what was minted). */
   records(): IterableIterator<SessionRecord> {
     return this.sessions.values();
