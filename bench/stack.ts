@@ -12,14 +12,11 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { customerCliEnv, runAwsCli } from '../local/customer-cli';
 import { type Stack, type StackInfo, startStack } from '../local/stack';
-import { createS3MultipartStore } from '../shared/adapters/s3-multipart-store';
-import { createS3UrlSigner } from '../shared/adapters/s3-url-signer';
 import { loadConfig } from '../shared/config';
 import { createLogger, setLogSink } from '../shared/log';
-import { createCredentialCache } from '../shared/vending/credential-cache';
 import type { Caller, VendingDeps } from '../shared/vending/deps';
 import type { Volume } from '../shared/volumes/model';
-import { systemClock } from '../shared/wiring/ids';
+import { buildVendingDeps } from '../shared/wiring/vending';
 import { buildVolumeDeps } from '../shared/wiring/volumes';
 
 const run = promisify(execFile);
@@ -103,6 +100,8 @@ export async function startBenchStack(): Promise<BenchStack> {
     ports: { api: 0, proxy: 0, aws: 0, oidc: 0, nodeProxy: 0 },
     log: createLogger({ component: 'bench-stack' }, { level: 'warn', write: (line) => process.stderr.write(`${line}\n`) }),
     ttlSweepMs: 600_000,
+    // At AWS the audit stream is shipped by another function; here it would share the measured process's CPU.
+    shipAudit: false,
   });
 
   const token = stack.issuer.sign({ sub: OWNER }, { ttlSeconds: 3600 });
@@ -114,12 +113,8 @@ export async function startBenchStack(): Promise<BenchStack> {
     // As shared/wiring/vending.ts wires a Lambda, from the environment the stack set.
     const config = loadConfig();
     const base = buildVolumeDeps(config);
-    const deps: VendingDeps = {
-      ...base,
-      cache: createCredentialCache({ clock: systemClock }),
-      signer: createS3UrlSigner({ forcePathStyle: config.s3ForcePathStyle }),
-      multipart: createS3MultipartStore({ forcePathStyle: config.s3ForcePathStyle }),
-    };
+    // Its own credential cache and hot-path cache (not the API's), its audit events on the audit stream.
+    const deps: VendingDeps = buildVendingDeps(config, base);
     const volume = (await base.repo.get(volumeId))!;
 
     return {

@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { startNodeProxy } from '../containers/node-proxy/server';
 import { createLogger, type Logger } from '../shared/log';
 import { type LocalServer, startApiServer } from './api-server';
+import { type LocalAuditStream, startLocalAuditStream } from './audit-stream';
 import { ensureTables } from './aws/dynamodb/bootstrap';
 import { createDynamoService, type DynamoService } from './aws/dynamodb/service';
 import { FaultInjector } from './aws/faults';
@@ -54,6 +55,11 @@ export interface StackOptions {
   faults?: FaultInjector;
   /** What the local function URL does, as AWS's does by default (npm start sets it from `FUNCTION_URL_MODEL`). */
   functionUrl?: FunctionUrlModel;
+  /**
+   * Ship the functions' audit stream to the audit table, as the subscription filter does at AWS (true when absent).
+   * The benchmarks turn it off: at AWS the shipping runs in another function, not on the measured one's CPU.
+   */
+  shipAudit?: boolean;
 }
 
 /** What `.local/stack.json` says: everything a user or a test needs to reach the stack. */
@@ -80,6 +86,8 @@ export interface Stack {
   issuer: DevIssuer;
   /** Fault injection for the local AWS (STS, DynamoDB, S3, IAM) and the JWKS; also `POST /_local/faults`. */
   faults: FaultInjector;
+  /** The audit stream's local shipper: `settled()` resolves once every audit line written so far is in the table. */
+  auditStream?: LocalAuditStream;
   close(): Promise<void>;
 }
 
@@ -198,6 +206,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       CORS_ALLOWED_ORIGINS: options.corsAllowedOrigins ?? process.env.CORS_ALLOWED_ORIGINS ?? '*',
     });
 
+    const auditStream =
+      options.shipAudit === false
+        ? undefined
+        : startLocalAuditStream({
+            tableName: process.env.AUDIT_TABLE!,
+            retentionDays: Number(process.env.AUDIT_RETENTION_DAYS ?? 365),
+            log,
+          });
+    if (auditStream) closers.push(() => auditStream.close());
+
     servers.push(await startApiServer({ root, model, host, port: ports.api, log }));
     const proxyFn = model.functions.find((fn) => fn.url);
     if (!proxyFn) throw new Error('serverless.yml declares no function with a url (the S3 proxy)');
@@ -250,7 +268,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       dynamo,
       issuer,
       faults,
+      ...(auditStream ? { auditStream } : {}),
       close: async () => {
+        // First, while the local AWS still answers: the lines written so far reach the table.
+        await auditStream?.close();
         for (const server of servers.reverse()) await server.close();
         for (const close of closers.reverse()) await close();
         await dynamo.close();

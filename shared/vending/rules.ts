@@ -49,9 +49,10 @@ export interface Audited<T> {
 const outcomeOf = (error: AppError): AuditOutcome => (error.status === 403 || error.status === 409 ? 'denied' : 'failed');
 
 /**
- * Loads the volume as the caller sees it (from the container's brief cache: 5 s stale at most; 404 for non-members, not audited), runs `attempt`, and audits the
- * result under `action`: `success` with `base` (or what it computes from the volume) and the attempt's detail, or the
- * refusal with `base` and its code. Errors that are not the service's own (bugs, aborts) are not audited.
+ * Loads the volume as the caller sees it (from the container's brief cache: 5 s stale at most; 404 for non-members,
+ * not audited), runs `attempt`, and audits the result under `action`: `success` with `base` (or what it computes from
+ * the volume) and the attempt's detail, or the refusal with `base` and its code. Errors that are not the service's own
+ * (bugs, aborts) are not audited.
  */
 export async function audited<T>(
   deps: Pick<VolumeDeps, 'repo' | 'lookup' | 'audit' | 'clock'>,

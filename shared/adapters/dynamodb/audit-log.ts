@@ -55,23 +55,27 @@ const randomSuffix = () => randomBytes(6).toString('hex');
  * canonical form of `at`, so events sort by time whatever form it was given in.
  */
 export function auditPut(event: AuditEvent, table: AuditTable, random: () => string = randomSuffix) {
+  return { TableName: table.tableName, Item: auditItem(event, table, random()), ConditionExpression: 'attribute_not_exists(pk)' };
+}
+
+/**
+ * The item of one event whose sort key ends in `id` (random per event): the same event with the same id is the
+ * same item, so writing it twice (a redelivered audit stream batch) stores it once.
+ */
+export function auditItem(event: AuditEvent, table: Pick<AuditTable, 'retentionDays'>, id: string) {
   const atMs = Date.parse(event.at);
   if (Number.isNaN(atMs)) throw new TypeError(`audit event time is not an ISO 8601 date: ${JSON.stringify(event.at)}`);
   return {
-    TableName: table.tableName,
-    Item: {
-      pk: auditPk(event.volumeId),
-      sk: `${new Date(atMs).toISOString()}#${event.requestId}#${random()}`,
-      volumeId: event.volumeId,
-      at: event.at,
-      subject: event.subject,
-      action: event.action,
-      outcome: event.outcome,
-      requestId: event.requestId,
-      detail: event.detail,
-      expiresAt: Math.floor(atMs / 1000) + table.retentionDays * DAY_SECONDS,
-    },
-    ConditionExpression: 'attribute_not_exists(pk)',
+    pk: auditPk(event.volumeId),
+    sk: `${new Date(atMs).toISOString()}#${event.requestId}#${id}`,
+    volumeId: event.volumeId,
+    at: event.at,
+    subject: event.subject,
+    action: event.action,
+    outcome: event.outcome,
+    requestId: event.requestId,
+    detail: event.detail,
+    expiresAt: Math.floor(atMs / 1000) + table.retentionDays * DAY_SECONDS,
   };
 }
 

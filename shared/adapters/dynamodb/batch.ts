@@ -66,6 +66,26 @@ export async function batchGetAll(
   return found;
 }
 
+/** Puts every item (an item with the key of a stored one replaces it); no two items of one call may share a key. */
+export async function batchPutAll(
+  client: Sender,
+  tableName: string,
+  items: Item[],
+  retry: BatchRetry = DEFAULT_BATCH_RETRY,
+): Promise<void> {
+  for (const chunk of chunks(items, 25)) {
+    let pending = chunk.map((item) => ({ PutRequest: { Item: item } }));
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      if (attempt > retry.attempts) throw new BatchIncomplete('BatchWriteItem', pending.length);
+      if (attempt > 1) await retry.sleep(backoff(retry, attempt - 1));
+      const result = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+      pending = (result.UnprocessedItems?.[tableName] ?? []).flatMap((request) =>
+        request.PutRequest?.Item ? [{ PutRequest: { Item: request.PutRequest.Item } }] : [],
+      );
+    }
+  }
+}
+
 /** Deletes every item named by `keys` (absent ones are fine). */
 export async function batchDeleteAll(
   client: Sender,
