@@ -3,9 +3,10 @@
  * - baseline: `STSClient.send(AssumeRole)` to the local STS with exactly the parameters the STS adapter sends
  *   for this volume (role, external ID, session policy, source identity, session tags, one hour), on one reused
  *   client with the gateway's own credentials (the default chain, as the Lambda resolves them);
- * - `vendCredentials`, the domain function, on the real adapters: the volume and membership read from
- *   DynamoDB, the cache hit, the audit event written to DynamoDB; no STS call;
- * - `POST /volumes/{id}/credentials` through the local HTTP API.
+ * - `vendCredentials`, the domain function, on the real adapters as a warm Lambda has them: the volume and
+ *   membership from the 5 s hot-path cache, the credential cache hit, the audit event as one log line; no STS call;
+ * - `POST /volumes/{id}/credentials` through the local HTTP API, next to `GET /health` on the same server (the
+ *   floor of one HTTP round trip: the target is a vend within 1 ms of it).
  *
  * Every baseline call mints a real session in the local IAM store (one line appended to its session log), so that
  * figure is the local stand-in's, not AWS's (a real AssumeRole is a network round trip to STS). Its first and last
@@ -17,7 +18,7 @@ import { stsName, tagValue } from '../shared/volumes/sts-names';
 import { inRounds, latencies, median, medianRatio, percentile } from './measure';
 import type { BenchStack } from './stack';
 
-type Contender = 'baseline' | 'domain' | 'http';
+type Contender = 'baseline' | 'domain' | 'http' | 'httpFloor';
 
 export interface VendResult {
   /** Per round: the p50 and p99 of that round's samples, in ms. */
@@ -25,7 +26,9 @@ export interface VendResult {
   /** Medians over rounds of the per-round p50 and p99, in ms. */
   latencyMs: Record<Contender, { p50: number; p99: number }>;
   /** Median over rounds of (contender p50 ÷ baseline p50). */
-  p50VsBaseline: Record<Exclude<Contender, 'baseline'>, number>;
+  p50VsBaseline: Record<'domain' | 'http', number>;
+  /** Median over rounds of (HTTP vend p50 − GET /health p50), in ms. */
+  httpOverFloorMs: number;
   samplesPerRound: Record<Contender, number>;
   /** Sessions the local IAM store held after each round's AssumeRoles (each one mints a session). */
   sessionsHeld: number[];
@@ -56,8 +59,18 @@ export async function benchVend(b: BenchStack, options: { rounds: number; sample
     },
     domain: () => vendCredentials(b.deps, caller, volume.id),
     http: () => b.api('POST', `/volumes/${volume.id}/credentials`, {}),
+    httpFloor: async () => {
+      const response = await fetch(`${b.stack.info.apiUrl}/health`);
+      if (!response.ok) throw new Error(`GET /health: ${response.status}`);
+      await response.text();
+    },
   };
-  const samplesPerRound: Record<Contender, number> = { baseline: options.baselineSamples, domain: options.samples, http: options.samples };
+  const samplesPerRound: Record<Contender, number> = {
+    baseline: options.baselineSamples,
+    domain: options.samples,
+    http: options.samples,
+    httpFloor: options.samples,
+  };
   const names = Object.keys(ops) as Contender[];
   for (const name of names) await ops[name](); // warm: clients, credentials, both caches
 
@@ -76,8 +89,9 @@ export async function benchVend(b: BenchStack, options: { rounds: number; sample
   const p50s = (name: Contender) => rounds[name].map((r) => r.p50);
   return {
     rounds,
-    latencyMs: { baseline: summary('baseline'), domain: summary('domain'), http: summary('http') },
+    latencyMs: { baseline: summary('baseline'), domain: summary('domain'), http: summary('http'), httpFloor: summary('httpFloor') },
     p50VsBaseline: { domain: medianRatio(p50s('domain'), p50s('baseline')), http: medianRatio(p50s('http'), p50s('baseline')) },
+    httpOverFloorMs: median(p50s('http').map((p50, i) => p50 - p50s('httpFloor')[i]!)),
     samplesPerRound,
     sessionsHeld,
   };
