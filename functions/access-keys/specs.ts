@@ -1,5 +1,5 @@
 /** The access-key routes as declared once. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { accessKeysPageQuery, createAccessKeyBody } from '../../shared/access-keys/schemas';
 import { defineRoutes } from '../../shared/openapi/route-doc';
 import { accessKeyPage, createdAccessKey } from '../../shared/openapi/schemas/access-keys';

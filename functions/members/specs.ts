@@ -1,5 +1,5 @@
 /** The membership routes as declared once. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRoutes } from '../../shared/openapi/route-doc';
 import { volumeIdParam } from '../../shared/openapi/schemas/common';
 import { errors } from '../../shared/openapi/schemas/errors';

@@ -1,5 +1,5 @@
 /** OPTIONS on any path (CORS preflight) as declared once. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRoutes } from '../../shared/openapi/route-doc';
 
 export const specs = defineRoutes({

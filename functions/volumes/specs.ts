@@ -1,5 +1,5 @@
 /** The volume routes as declared once: the handlers validate with these schemas, the OpenAPI document shows them. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRoutes } from '../../shared/openapi/route-doc';
 import { volumeIdParam } from '../../shared/openapi/schemas/common';
 import { errors } from '../../shared/openapi/schemas/errors';

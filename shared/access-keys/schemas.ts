@@ -3,7 +3,7 @@
  * document is generated from them): checks and descriptions, no transforms or defaults. The domain applies the
  * defaults and every rule again.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { strict } from '../http/schema-rules';
 import { pageQuery } from '../volumes/schemas';
 import { MAX_EXPIRES_IN, MAX_KEY_VOLUMES, MAX_VOLUME_REF_LENGTH, MIN_EXPIRES_IN } from './model';

@@ -3,7 +3,7 @@
  * a check from a `…Problem` function, a required string that says what it is, and an object that
  * names the fields it allows when it meets one it does not know.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A string check from a function that answers what is wrong with a value, or undefined. `code` is the API error

@@ -4,7 +4,9 @@
  * handlers accept them (`io: 'input'`), responses as the domain produces them (`io: 'output'`), both as JSON
  * Schema draft 2020-12, the dialect OpenAPI 3.1 uses. Pure: the caller supplies the routes and the specs.
  */
-import { type ZodType, z } from 'zod';
+
+import type { ZodType } from 'zod';
+import * as z from 'zod';
 import type { ResponseDoc, RouteDoc } from './route-doc';
 import { internalError } from './schemas/errors';
 

@@ -4,7 +4,7 @@
  * applies every rule again: the limits that depend on the volume, such as role chaining's hour and the key's
  * length once prefixed, are checked there).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { rule, strict, text } from '../http/schema-rules';
 import { KEY_RULE } from '../volumes/object-keys';
 import { filenameProblem } from './content-disposition';

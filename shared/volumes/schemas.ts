@@ -4,7 +4,7 @@
  * checks, so a failure names its field (`bucket: must not contain uppercase letters. …`); the domain applies
  * the same rules again and normalises the prefix.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { rule, strict, text } from '../http/schema-rules';
 import { bucketNameProblem, prefixProblem, regionProblem, roleArnProblem, rolePartitionProblem } from './naming';
 

@@ -1,5 +1,5 @@
 /** What the access-key routes answer with (shared/access-keys/model.ts). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isoDate, page } from './common';
 
 export const accessKeyView = z

@@ -1,5 +1,5 @@
 /** Response building blocks shared by several routes. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** One page of a listing; `nextToken` is opaque and absent on the last page. */
 export const page = <Item extends z.ZodType>(item: Item, what: string) =>

@@ -1,5 +1,5 @@
 /** The one error body every API route answers with (shared/http/error-mapper.ts), and the responses that use it. */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ResponseDoc } from '../route-doc';
 
 export const errorBody = z

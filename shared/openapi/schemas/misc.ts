@@ -1,5 +1,5 @@
 /** Answers of the small routes: health, me and the Nextflow config. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isoDate } from './common';
 
 export const health = z.object({ status: z.literal('ok') }).describe('The function is up.');

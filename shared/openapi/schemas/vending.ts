@@ -1,5 +1,5 @@
 /** What the vending routes answer with (shared/vending/vend.ts, presign.ts, uploads.ts). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { presignMethodSchema } from '../../vending/schemas';
 import { isoDate } from './common';
 

@@ -1,5 +1,5 @@
 /** What the volume, member and audit routes answer with, as shared/volumes/view.ts and the domain build it. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { accessModeSchema, memberAccessSchema } from '../../volumes/schemas';
 import { isoDate, page } from './common';
 
