@@ -129,9 +129,17 @@ function thumbprints(value: string | undefined): string[] {
   return items;
 }
 
-export function loadConfig(env: Env = process.env): Readonly<Config> {
+/** What every API function reads, token or not: a public one (health, openapi, preflight) reads nothing else. */
+export function loadHttpConfig(env: Env = process.env): Readonly<Pick<Config, 'stage' | 'cors' | 'logLevel'>> {
   return Object.freeze({
     stage: env.STAGE?.trim() || 'dev',
+    cors: Object.freeze({ allowedOrigins: list(env.CORS_ALLOWED_ORIGINS) }),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
+  });
+}
+
+export function loadConfig(env: Env = process.env): Readonly<Config> {
+  return Object.freeze({
     region: required(env, 'AWS_REGION', 'set by Lambda; set it yourself when running elsewhere'),
     auth: Object.freeze(loadAuthConfig(env)),
     tables: Object.freeze({
@@ -144,7 +152,6 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     auditRetentionDays: positiveInteger(env, 'AUDIT_RETENTION_DAYS', 365),
     s3ForcePathStyle: env.S3_FORCE_PATH_STYLE === 'true',
     oidcThumbprints: thumbprints(env.OIDC_THUMBPRINTS),
-    cors: Object.freeze({ allowedOrigins: list(env.CORS_ALLOWED_ORIGINS) }),
-    logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
+    ...loadHttpConfig(env),
   });
 }

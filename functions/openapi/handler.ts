@@ -1,5 +1,5 @@
 /** GET /openapi.json: this API's OpenAPI 3.1 document, no token needed. */
-import { httpDefaults } from '../../shared/http/defaults';
+import { publicHttpDefaults } from '../../shared/http/public-defaults';
 import { route } from '../../shared/http/route';
 import { ok, type RouteRequest } from '../../shared/http/types';
 import { onFirstCall } from '../../shared/wiring/lazy';
@@ -21,4 +21,4 @@ export const makeHandler = route<undefined, undefined>(specs.handler, (r) => {
   return ok({ ...built, ...(servers.length ? { servers } : {}) });
 });
 
-export const handler = onFirstCall(() => makeHandler(httpDefaults()));
+export const handler = onFirstCall(() => makeHandler(publicHttpDefaults()));

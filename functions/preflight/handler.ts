@@ -1,4 +1,4 @@
-import { httpDefaults } from '../../shared/http/defaults';
+import { publicHttpDefaults } from '../../shared/http/public-defaults';
 import { route } from '../../shared/http/route';
 import { ok } from '../../shared/http/types';
 import { onFirstCall } from '../../shared/wiring/lazy';
@@ -10,4 +10,4 @@ import { specs } from './specs';
  */
 export const makeHandler = route<undefined, undefined>(specs.handler, () => ok(undefined, 204));
 
-export const handler = onFirstCall(() => makeHandler(httpDefaults()));
+export const handler = onFirstCall(() => makeHandler(publicHttpDefaults()));

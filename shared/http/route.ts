@@ -7,8 +7,9 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import httpCors from '@middy/http-cors';
 import type { Context } from 'aws-lambda';
 import type { ZodType } from 'zod';
+import { bearerToken } from '../auth/bearer';
 import type { Identity } from '../auth/identity';
-import { bearerToken, type TokenVerifier } from '../auth/token-verifier';
+import type { TokenVerifier } from '../auth/token-verifier';
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import { countMetric, withMetrics } from '../metrics';
@@ -18,7 +19,8 @@ import type { HttpEvent, HttpResult, RouteContext, RouteRequest, RouteResponse }
 
 export interface HttpDeps {
   config: Pick<Config, 'cors'>;
-  verifier: TokenVerifier;
+  /** Needed by a route that reads a token; a public function's wiring has none (`publicHttpDefaults`). */
+  verifier?: TokenVerifier;
   logger: Logger;
 }
 
@@ -121,7 +123,11 @@ export function route<Body = undefined, Identified extends Identity | undefined 
       )
       .use(errorMapper(deps.logger))
       .use(requestContext(deps.logger));
-    if ((spec.auth ?? 'jwt') === 'jwt') handler.use(jwtCheck(deps.verifier));
+    if ((spec.auth ?? 'jwt') === 'jwt') {
+      // A wiring mistake (a token route wired as a public one), caught when the handler is built, never per request.
+      if (!deps.verifier) throw new Error('a route that reads a token was wired without a token verifier: wire it with httpDefaults()');
+      handler.use(jwtCheck(deps.verifier));
+    }
     handler.use(toContext);
     const stage = deps.logger.fields?.stage;
     const metrics = typeof stage === 'string' ? { base: { Stage: stage } } : {};

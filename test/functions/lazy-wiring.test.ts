@@ -51,10 +51,11 @@ describe('function modules', () => {
     const lines: string[] = [];
     const restore = setLogSink((line) => lines.push(line));
     try {
-      const { handler } = (await import('../../functions/health/handler')) as {
+      // /me (health reads no configuration: it answers 200 with none, test/deploy/packaged-functions.test.ts).
+      const { handler } = (await import('../../functions/me/handler')) as {
         handler: (event: unknown, context: unknown) => Promise<HttpResult>;
       };
-      const event = { routeKey: 'GET /health', requestContext: { requestId: 'api-req-1' }, headers: {} };
+      const event = { routeKey: 'GET /me', requestContext: { requestId: 'api-req-1' }, headers: {} };
       const result = await handler(event, { awsRequestId: 'lambda-1' });
       expect(result.statusCode).toBe(500);
       expect(JSON.parse(result.body!)).toEqual({ code: 'ServiceMisconfigured', message: expect.any(String), requestId: 'api-req-1' });

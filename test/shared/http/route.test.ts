@@ -153,3 +153,18 @@ describe('route: per-request state', () => {
     expect(lines).toContainEqual(expect.objectContaining({ message: 'unhandled error', requestId: 'req-bug', subject: 'dave' }));
   });
 });
+
+describe('route: wiring', () => {
+  const logger = createLogger({ service: 'volume-gateway' }, { write: () => undefined });
+  const publicDeps: HttpDeps = { config: { cors: { allowedOrigins: [] } }, logger };
+
+  it('builds a public route with no token verifier, and it answers', async () => {
+    const handle = route<undefined, undefined>({ auth: 'public' }, () => ok({ up: true }))(publicDeps);
+    const response = await handle(event('req-public'), context('lambda-public'));
+    expect(response.statusCode).toBe(200);
+  });
+
+  it('refuses to build a token route wired without a token verifier, naming the wiring to use', () => {
+    expect(() => route<undefined, Identity>({}, () => ok({}))(publicDeps)).toThrow(/without a token verifier.*httpDefaults/);
+  });
+});
