@@ -22,7 +22,8 @@ beforeAll(async () => {
   // Built once per run, shared with test/deploy/aws-specs.test.ts.
   const out = await packagedService();
   template = JSON.parse(readFileSync(join(out, TEMPLATE_FILE), 'utf8'));
-  execFileSync('unzip', ['-q', join(out, 'volume-gateway.zip'), '-d', join(dir, 'bundle')]);
+  // One zip per function (package.individually): the two read here, unzipped side by side.
+  for (const fn of ['health', 'openapi']) execFileSync('unzip', ['-q', join(out, `${fn}.zip`), '-d', join(dir, 'bundle')]);
 }, 300_000);
 
 describe('serverless package', () => {

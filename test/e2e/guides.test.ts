@@ -187,7 +187,7 @@ describe('docs/deploying.md', () => {
       'needs docker, an AWS account and network',
       "needs the deployed stack and a user's token",
     ]);
-    expect(out.package).toContain('.serverless/volume-gateway.zip');
+    expect(out.package).toContain('.serverless/health.zip');
     expect(lines(out.package).slice(-3).sort()).toEqual(['AccessKeysTable', 'AuditTable', 'VolumesTable']);
 
     const statements = lines(out.iam).map((line) => JSON.parse(line) as { Action: string[]; Resource: unknown });

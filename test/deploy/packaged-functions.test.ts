@@ -1,0 +1,116 @@
+/**
+ * Each function of serverless.yml is packaged on its own (`package.individually`): a zip of at most 400 KB with its
+ * handler's bundle alone; the public functions' bundles carry no AWS SDK; and every packaged handler loads in a
+ * Node 22 process with no environment at all (its wiring waits for its first call), where health and openapi,
+ * which need no configuration, also answer. Sizes only: the times are `npm run bench:cold`'s.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadServerlessModel } from '../../local/serverless-model';
+import { packagedService } from '../support/packaged-service';
+
+const NODE = join(process.cwd(), 'node_modules/node/bin/node');
+const functions = loadServerlessModel('serverless.yml').functions;
+const PUBLIC = ['health', 'openapi'];
+/** Strings every build of the AWS SDK v3 carries (package names in its messages, its invocation header). */
+const SDK_MARKS = ['@aws-sdk', '@smithy', 'smithy', 'amz-sdk-invocation-id'];
+
+let out: string;
+let root: string;
+/** Each function's handler file, unzipped from its own zip. */
+const handlerFile = (name: string) => join(root, name, functions.find((f) => f.name === name)!.sourceFile.replace(/\.ts$/, '.mjs'));
+
+beforeAll(async () => {
+  // Built once per run, shared with test/deploy/package.test.ts and aws-specs.test.ts.
+  out = await packagedService();
+  root = mkdtempSync(join(tmpdir(), 'vg-functions-'));
+  for (const fn of functions) execFileSync('unzip', ['-q', join(out, `${fn.name}.zip`), '-d', join(root, fn.name)]);
+}, 300_000);
+
+/**
+ * Imports `files` in a Node 22 process with an empty environment (Lambda's runtime defines the `awslambda` global
+ * first; a stand-in does here), calls each of `calls` with its event, and gives the exports and answers.
+ */
+function inBareProcess(files: string[], calls: Record<string, unknown>): { exports: string[][]; answers: Record<string, any> } {
+  const script = `
+    globalThis.awslambda = { streamifyResponse: (h) => h, HttpResponseStream: { from: (s) => s } };
+    const [files, calls] = JSON.parse(process.argv[1]);
+    const exports = [];
+    for (const file of files) exports.push(Object.keys(await import(file)).sort());
+    const answers = {};
+    for (const [file, event] of Object.entries(calls)) {
+      answers[file] = await (await import(file)).handler(event, { awsRequestId: 'r-1', getRemainingTimeInMillis: () => 10000 });
+    }
+    process.stdout.write('\\nRESULT ' + JSON.stringify({ exports, answers }) + '\\n');`;
+  const stdout = execFileSync(NODE, ['--input-type=module', '-e', script, JSON.stringify([files, calls])], {
+    env: {},
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return JSON.parse(stdout.split('\nRESULT ').pop()!);
+}
+
+const getEvent = (path: string) => ({
+  version: '2.0',
+  routeKey: `GET ${path}`,
+  rawPath: path,
+  headers: {},
+  requestContext: { requestId: 'r-1', domainName: 'api.example.org', http: { method: 'GET' } },
+});
+
+describe('the packaged functions', () => {
+  it('are one zip per function of serverless.yml, each at most 400 KB', () => {
+    const zips = readdirSync(out).filter((f) => f.endsWith('.zip'));
+    expect(zips.sort()).toEqual(functions.map((f) => `${f.name}.zip`).sort());
+    const over = functions.map((f) => ({ name: f.name, kb: statSync(join(out, `${f.name}.zip`)).size / 1024 })).filter((z) => z.kb > 400);
+    expect(over).toEqual([]);
+  });
+
+  it('holds its handler file alone, minified', () => {
+    for (const fn of functions) {
+      const listing = execFileSync('unzip', ['-Z1', join(out, `${fn.name}.zip`)], { encoding: 'utf8' })
+        .trim()
+        .split('\n');
+      expect(listing).toEqual([fn.sourceFile.replace(/\.ts$/, '.mjs')]);
+    }
+    // Minified: long lines (an unminified bundle averages some 30 characters a line).
+    const health = readFileSync(handlerFile('health'), 'utf8');
+    expect(health.length / health.split('\n').length).toBeGreaterThan(500);
+  });
+
+  it('gives health and openapi bundles without the AWS SDK, which the data functions carry', () => {
+    const marksIn = (name: string) => SDK_MARKS.filter((mark) => readFileSync(handlerFile(name), 'utf8').includes(mark));
+    for (const name of PUBLIC) expect({ name, marks: marksIn(name) }).toEqual({ name, marks: [] });
+    // The check sees the SDK where it is.
+    expect(marksIn('volumesList')).toEqual(SDK_MARKS);
+  });
+
+  it('loads every handler with no environment, and health and openapi answer their first call', () => {
+    // Functions that share a handler file share its bundle: each distinct one is loaded once.
+    const files: string[] = [];
+    const loadedAs = new Map<string, number>();
+    const bundleOf = new Map<string, number>();
+    for (const fn of functions) {
+      const hash = createHash('sha256')
+        .update(readFileSync(handlerFile(fn.name)))
+        .digest('hex');
+      if (!loadedAs.has(hash)) loadedAs.set(hash, files.push(pathToFileURL(handlerFile(fn.name)).href) - 1);
+      bundleOf.set(fn.name, loadedAs.get(hash)!);
+    }
+    const health = pathToFileURL(handlerFile('health')).href;
+    const openapi = pathToFileURL(handlerFile('openapi')).href;
+    const { exports, answers } = inBareProcess(files, { [health]: getEvent('/health'), [openapi]: getEvent('/openapi.json') });
+    for (const fn of functions) expect(exports[bundleOf.get(fn.name)!], fn.name).toContain(fn.exportName);
+    expect(answers[health].statusCode).toBe(200);
+    expect(JSON.parse(answers[health].body)).toEqual({ status: 'ok' });
+    expect(answers[openapi].statusCode).toBe(200);
+    const document = JSON.parse(answers[openapi].body);
+    expect(document.openapi).toBe('3.1.0');
+    expect(document.servers).toEqual([{ url: 'https://api.example.org' }]);
+  }, 60_000);
+});
