@@ -2,7 +2,8 @@
  * The local stack's stand-in for the audit stream's subscription filter: the audit lines this process's
  * functions write (`shared/adapters/audit-stream.ts`) are handed to the shipper's own code at once, and shipped to
  * the local audit table in one batch per turn of the event loop. An event is thus in `GET /volumes/{id}/audit`
- * within milliseconds of the answer that wrote it (at AWS: seconds, CloudWatch Logs' delivery).
+ * within milliseconds of the answer that wrote it (at AWS: seconds, CloudWatch Logs' delivery); a batch DynamoDB
+ * refuses (a fault injected) is shipped again twice, half a second apart.
  */
 import { tapAuditLines } from '../shared/adapters/audit-stream';
 import type { AuditShipper } from '../shared/adapters/dynamodb/audit-shipper';
@@ -13,6 +14,9 @@ export interface LocalAuditStream {
   settled(): Promise<void>;
   close(): Promise<void>;
 }
+
+const RETRIES = 2;
+const RETRY_DELAY_MS = 500;
 
 /** Ships from now on, with the environment the stack has set (its endpoint, its credentials, AUDIT_TABLE). */
 export function startLocalAuditStream(options: { tableName: string; retentionDays: number; log: Logger }): LocalAuditStream {
@@ -35,13 +39,19 @@ export function startLocalAuditStream(options: { tableName: string; retentionDay
     const lines = pending;
     pending = [];
     shipper ??= load();
-    const shipping = shipper
-      .then(({ ship }) => ship(lines))
-      .then(
-        () => undefined,
-        (error: Error) =>
-          options.log.error('local audit stream: a batch was not shipped', { errorMessage: error.message, lines: lines.length }),
-      );
+    // A failed batch is shipped again, as Lambda retries a failed asynchronous invocation (twice), here after a short wait.
+    const attempt = async (left: number): Promise<void> => {
+      try {
+        await (await shipper!).ship(lines);
+      } catch (error) {
+        if (left > 0) {
+          await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
+          return attempt(left - 1);
+        }
+        options.log.error('local audit stream: a batch was not shipped', { errorMessage: (error as Error).message, lines: lines.length });
+      }
+    };
+    const shipping = attempt(RETRIES);
     inFlight.add(shipping);
     void shipping.finally(() => inFlight.delete(shipping));
   };

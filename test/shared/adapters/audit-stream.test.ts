@@ -103,6 +103,13 @@ describe('the audit stream', () => {
     expect((await listed(recorded.volumeId)).items).toEqual([recorded]);
   });
 
+  it('reaches the table on the local stack by its tee of the audit lines, as the subscription does at AWS', async () => {
+    const recorded = event(newVolumeId());
+    await createStreamAuditLog({ list: async () => ({ items: [] }), write: () => {} }).record(recorded);
+    await stack.auditStream!.settled();
+    expect((await listed(recorded.volumeId)).items).toEqual([recorded]);
+  });
+
   it('records by writing one line, before record resolves, and lists from the table', async () => {
     const written: string[] = [];
     const audit = createStreamAuditLog({ list: async () => ({ items: [] }), write: (line) => written.push(line), id: () => 'fixed' });
