@@ -5,9 +5,12 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough, Readable } from 'node:stream';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UpstreamRequest } from '../../../shared/proxy/types';
-import { createHttpUpstream, s3Endpoint } from '../../../shared/proxy/upstream/http-upstream';
+import { createHttpUpstream, NodeSha256, s3Endpoint, signUpstream } from '../../../shared/proxy/upstream/http-upstream';
 import { headersFromRaw, parseSigV4, verifySigV4 } from '../../../shared/sigv4';
 
 const NOW = new Date('2025-06-01T12:00:00Z');
@@ -108,6 +111,28 @@ describe('the forwarder', () => {
     expect(last.headers['x-amz-content-sha256']).toBe('UNSIGNED-PAYLOAD');
     expect(response.headers['x-amz-request-id']).toBe('S3REQ');
     await text(response.body);
+  });
+
+  it('signs with Node’s SHA-256 exactly as with the pure-JS one it replaced', async () => {
+    const at = new Date('2026-12-06T01:30:00Z');
+    const unsigned = request({ key: 'a b/é', query: [['prefix', 'x y']], headers: { 'x-amz-meta-a': 'b' } });
+    const signed = await signUpstream(unsigned, s3Endpoint(unsigned.region), at);
+    const jsSigner = new SignatureV4({
+      credentials: unsigned.credentials,
+      region: unsigned.region,
+      service: 's3',
+      sha256: Sha256,
+      uriEscapePath: false,
+    });
+    const again = await jsSigner.sign(new HttpRequest({ ...signed, headers: { ...signed.headers } }), { signingDate: at });
+    expect(signed.headers.authorization).toBe(again.headers.authorization);
+    const secret = new TextEncoder().encode('key');
+    for (const key of [secret, secret.buffer, 'key']) {
+      const [node, js] = [new NodeSha256(key), new Sha256(key)];
+      node.update('data');
+      js.update('data');
+      expect(Buffer.from(await node.digest())).toEqual(Buffer.from(await js.digest()));
+    }
   });
 
   it('streams a request body out and the answer back', async () => {
