@@ -31,12 +31,14 @@ import { type ProxyRun, render, writeJson } from './proxy-report';
 import { type BenchStack, BUCKET, PREFIX, startBenchStack } from './stack';
 
 const MiB = 1024 * 1024;
+/** `BENCH_PROXY_QUICK=1`: fewer rounds and 64 MiB streamed, for trying a change (the targets are for the full run). */
+const QUICK = process.env.BENCH_PROXY_QUICK === '1';
 const SETTINGS = {
-  rounds: 7,
-  latencySamples: 100,
+  rounds: QUICK ? 3 : 7,
+  latencySamples: QUICK ? 30 : 100,
   largeGets: 8,
   largeBytes: 4 * MiB,
-  streamBytes: 1024 * MiB,
+  streamBytes: (QUICK ? 64 : 1024) * MiB,
 };
 const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = resolve(import.meta.dirname, 'results/proxy-latest.json');
