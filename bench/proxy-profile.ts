@@ -26,7 +26,8 @@ export function topSelfTimes(file: string, count: number): string[] {
   const self = new Map<string, number>();
   for (const id of profile.samples) {
     const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
-    const name = `${functionName || '(anonymous)'} ${url.replace(/^.*node_modules\//, '~/').replace(/^file:\/\/.*\/main\//, '')}:${lineNumber + 1}`;
+    const file = url.replace(/^.*node_modules\//, '~/').replace(/^file:\/\/.*\/main\//, '');
+    const name = `${functionName || '(anonymous)'} ${file}:${lineNumber + 1}`;
     self.set(name, (self.get(name) ?? 0) + 1);
   }
   const total = profile.samples.length;
