@@ -12,7 +12,7 @@
  * figure is the local stand-in's, not AWS's (a real AssumeRole is a network round trip to STS). Its first and last
  * rounds are the store's drift row: the AssumeRole cost must not grow with the sessions the run has minted.
  */
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { sessionPolicy, vendCredentials } from '../shared/vending';
 import { stsName, tagValue } from '../shared/volumes/sts-names';
 import { inRounds, latencies, median, medianRatio, percentile } from './measure';
@@ -30,8 +30,14 @@ export interface VendResult {
   /** Median over rounds of (HTTP vend p50 − GET /health p50), in ms. */
   httpOverFloorMs: number;
   samplesPerRound: Record<Contender, number>;
-  /** Sessions the local IAM store held after each round's AssumeRoles (each one mints a session). */
+  /** Sessions the local IAM store held after each round's AssumeRoles (each one mints a session; the probe's too). */
   sessionsHeld: number[];
+  /**
+   * Per round, after the baseline: AssumeRole and GetCallerIdentity (the same client, endpoint, signature check and
+   * key lookup, without minting a session) called in alternation, their p50s. Paired so closely, the machine's load
+   * at that moment divides out of their ratio; how that ratio moves from round 1 to the last is the store's drift.
+   */
+  storeProbe: Array<{ assumeRoleP50: number; callerIdentityP50: number }>;
 }
 
 export async function benchVend(b: BenchStack, options: { rounds: number; samples: number; baselineSamples: number }): Promise<VendResult> {
@@ -75,11 +81,24 @@ export async function benchVend(b: BenchStack, options: { rounds: number; sample
   for (const name of names) await ops[name](); // warm: clients, credentials, both caches
 
   const sessionsHeld: number[] = [];
+  const storeProbe: VendResult['storeProbe'] = [];
+  const probeStore = async () => {
+    const assumeRoles: number[] = [];
+    const callerIdentities: number[] = [];
+    for (let i = 0; i < options.baselineSamples; i++) {
+      assumeRoles.push(...(await latencies(ops.baseline, 1)));
+      callerIdentities.push(...(await latencies(() => sts.send(new GetCallerIdentityCommand({})), 1)));
+    }
+    storeProbe.push({ assumeRoleP50: percentile(assumeRoles, 50), callerIdentityP50: percentile(callerIdentities, 50) });
+  };
   const perRound = await inRounds(
     options.rounds,
     names.map((name) => async () => {
       const samples = await latencies(ops[name], samplesPerRound[name]);
-      if (name === 'baseline') sessionsHeld.push(b.stack.iam.sessions.size);
+      if (name === 'baseline') {
+        await probeStore();
+        sessionsHeld.push(b.stack.iam.sessions.size);
+      }
       return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
     }),
   );
@@ -94,5 +113,6 @@ export async function benchVend(b: BenchStack, options: { rounds: number; sample
     httpOverFloorMs: median(p50s('http').map((p50, i) => p50 - p50s('httpFloor')[i]!)),
     samplesPerRound,
     sessionsHeld,
+    storeProbe,
   };
 }
