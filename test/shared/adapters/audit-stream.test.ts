@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler, linesOf } from '../../../functions/audit-shipper/handler';
-import { auditLine, createStreamAuditLog, parseAuditLine } from '../../../shared/adapters/audit-stream';
+import { auditLine, createStreamAuditLog, newAuditEventId, parseAuditLine } from '../../../shared/adapters/audit-stream';
 import { createDynamoAuditLog } from '../../../shared/adapters/dynamodb/audit-log';
 import { createAuditShipper } from '../../../shared/adapters/dynamodb/audit-shipper';
 import type { AuditEvent } from '../../../shared/volumes/model';
@@ -118,5 +118,11 @@ describe('the audit stream', () => {
     expect(written.map(parseAuditLine)).toEqual([{ id: 'fixed', event: recorded }]);
     await pending;
     await expect(audit.record({ ...recorded, at: 'yesterday' })).rejects.toThrow(TypeError);
+  });
+
+  it('gives every event of a process its own id, so two events of one request in one millisecond are two items', () => {
+    const ids = Array.from({ length: 1000 }, newAuditEventId);
+    expect(new Set(ids).size).toBe(1000);
+    expect(ids.every((id) => /^[0-9a-f]{12}[0-9a-z]+$/.test(id))).toBe(true);
   });
 });
