@@ -18,6 +18,31 @@ import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { inRounds, latencies, median, medianRatio, percentile } from './measure';
+import { cpuSecondsOf } from './proxy-front';
+
+/** CPU ms per operation of the fronts in processes of their own: what the machine's load does not blur. */
+export type CpuPerOp = Partial<Record<Contender, number>>;
+
+/** Adds the CPU time `t`'s own process spent while `run` did `ops` operations (nothing for in-process fronts). */
+async function withCpu<T>(
+  t: Target,
+  cpu: Record<string, { seconds: number; ops: number }>,
+  name: string,
+  ops: number,
+  run: () => Promise<T>,
+) {
+  const before = t.pid === undefined ? 0 : cpuSecondsOf(t.pid);
+  const result = await run();
+  if (t.pid !== undefined) {
+    const total = (cpu[name] ??= { seconds: 0, ops: 0 });
+    total.seconds += cpuSecondsOf(t.pid) - before;
+    total.ops += ops;
+  }
+  return result;
+}
+
+const perOpMs = (cpu: Record<string, { seconds: number; ops: number }>): CpuPerOp =>
+  Object.fromEntries(Object.entries(cpu).map(([name, { seconds, ops }]) => [name, (seconds * 1000) / ops]));
 
 export const CONTENDERS = ['direct', 'bareInProcess', 'bareChild', 'functionUrl', 'nodeFrontInProcess', 'nodeFrontChild'] as const;
 export type Contender = (typeof CONTENDERS)[number];
@@ -35,6 +60,8 @@ export interface Target {
   client: S3Client;
   /** The same, with the SDK's default checksums (a stream body goes aws-chunked with a trailer). */
   uploadClient: S3Client;
+  /** The process of a front of its own, whose CPU time per request is then read from /proc. */
+  pid?: number;
   bucket: string;
   /** The key as this contender names it (under the volume's prefix for direct access). */
   key(name: string): string;
@@ -61,6 +88,8 @@ export interface LatencyResult {
   addedMs: Record<'head' | 'get', Record<Front, Percentiles>>;
   /** Median over rounds of (front p50 ÷ direct p50). */
   p50VsDirect: Record<'head' | 'get', Record<Front, number>>;
+  /** CPU ms per request (HEAD and 1 KiB GET together) of each front in a process of its own. */
+  cpuMsPerRequest: CpuPerOp;
 }
 
 export interface ThroughputResult {
@@ -75,6 +104,8 @@ export interface ThroughputResult {
   vsDirect: Record<Front, number>;
   /** Median over rounds of (front MB/s ÷ its bare pipe's MB/s, `BARE_OF`). */
   vsBare: Record<ProxyFront, number>;
+  /** CPU ms per 4 MiB transfer of each front in a process of its own. */
+  cpuMsPerTransfer: CpuPerOp;
 }
 
 async function drain(body: unknown): Promise<number> {
@@ -105,11 +136,13 @@ export const FRONTS = CONTENDERS.filter((c): c is Front => c !== 'direct');
 
 export async function benchLatency(targets: Targets, options: { rounds: number; samples: number }): Promise<LatencyResult> {
   for (const name of CONTENDERS) for (let i = 0; i < 5; i++) await Promise.all([head(targets[name])(), getSmall(targets[name])()]);
+  const cpu: Record<string, { seconds: number; ops: number }> = {};
   const perRound = await inRounds(
     options.rounds,
     CONTENDERS.map((name) => async () => {
-      const heads = await latencies(head(targets[name]), options.samples);
-      const gets = await latencies(getSmall(targets[name]), options.samples);
+      const t = targets[name];
+      const heads = await withCpu(t, cpu, name, options.samples, () => latencies(head(t), options.samples));
+      const gets = await withCpu(t, cpu, name, options.samples, () => latencies(getSmall(t), options.samples));
       const summary = (samples: number[]) => ({ p50: percentile(samples, 50), p99: percentile(samples, 99) });
       return { head: summary(heads), get: summary(gets) };
     }),
@@ -133,6 +166,7 @@ export async function benchLatency(targets: Targets, options: { rounds: number; 
   const perOp = <T>(f: (op: 'head' | 'get') => T) => ({ head: f('head'), get: f('get') });
   return {
     samplesPerRound: options.samples,
+    cpuMsPerRequest: perOpMs(cpu),
     rounds,
     latencyMs: perOp(
       (op) => Object.fromEntries(CONTENDERS.map((name) => [name, medians(rounds[op][name])])) as Record<Contender, Percentiles>,
@@ -184,12 +218,15 @@ export async function benchThroughput(
   options: { rounds: number; gets: number },
 ): Promise<ThroughputResult> {
   for (const name of CONTENDERS) await transfer(op, targets[name], large)();
+  const cpu: Record<string, { seconds: number; ops: number }> = {};
   const perRound = await inRounds(
     options.rounds,
     CONTENDERS.map((name) => async () => {
       const run = transfer(op, targets[name], large);
       const start = performance.now();
-      for (let i = 0; i < options.gets; i++) await run();
+      await withCpu(targets[name], cpu, name, options.gets, async () => {
+        for (let i = 0; i < options.gets; i++) await run();
+      });
       return (options.gets * large.length) / 1e6 / ((performance.now() - start) / 1000);
     }),
   );
@@ -201,6 +238,7 @@ export async function benchThroughput(
     rounds,
     mbPerSecond: Object.fromEntries(CONTENDERS.map((name) => [name, median(rounds[name])])) as Record<Contender, number>,
     vsDirect: Object.fromEntries(FRONTS.map((name) => [name, medianRatio(rounds[name], rounds.direct)])) as Record<Front, number>,
+    cpuMsPerTransfer: perOpMs(cpu),
     vsBare: Object.fromEntries(PROXY_FRONTS.map((name) => [name, medianRatio(rounds[name], rounds[BARE_OF[name]])])) as Record<
       ProxyFront,
       number

@@ -1,6 +1,15 @@
 /** The printed table and the JSON file of one proxy benchmark run (the layout of `report.ts`). */
 import { machine, ms, ratio, table, writeJson } from './format';
-import { BARE_OF, type Contender, FRONTS, type LatencyResult, PROXY_FRONTS, type ProxyFront, type ThroughputResult } from './proxy-latency';
+import {
+  BARE_OF,
+  type Contender,
+  type CpuPerOp,
+  FRONTS,
+  type LatencyResult,
+  PROXY_FRONTS,
+  type ProxyFront,
+  type ThroughputResult,
+} from './proxy-latency';
 import type { MemoryResult, StreamPhase } from './proxy-memory';
 
 export interface ProxyRun {
@@ -72,7 +81,8 @@ export function render(run: ProxyRun): string {
     }
     out.push(table(rows));
   }
-  for (const result of [t, run.uploads]) out.push('', ...throughputTable(result));
+  out.push(cpuLine('per request (HeadObject and 1 KiB GET)', l.cpuMsPerRequest));
+  for (const result of [t, run.uploads]) out.push('', ...throughputTable(result), cpuLine('per 4 MiB', result.cpuMsPerTransfer));
   out.push('');
   out.push(
     `Node front in its own process: RSS while streaming ${mib(m.bytes)} MiB in one request each way; warm baseline ` +
@@ -98,6 +108,13 @@ export function render(run: ProxyRun): string {
   if (!m.peakResetWorked)
     out.push('(the kernel refused to reset the peak: the peaks above are of the whole process life, and sampling every 20 ms)');
   return out.join('\n');
+}
+
+/** The CPU time of the two fronts in processes of their own: the work each does, whatever the machine's load. */
+function cpuLine(what: string, cpu: CpuPerOp): string {
+  const { bareChild: bare, nodeFrontChild: front } = cpu;
+  if (bare === undefined || front === undefined) return '';
+  return `CPU ${what}, in its own process: bare pipe ${ms(bare)} ms, Node front ${ms(front)} ms (${ratio(front / bare)}×)`;
 }
 
 function throughputTable(t: ThroughputResult): string[] {

@@ -87,10 +87,10 @@ async function setUp(
   const targets: Targets = {
     direct: viaRole(stack.info.awsEndpoint),
     bareInProcess: viaRole(bare.inProcess.url),
-    bareChild: viaRole(bare.child.url),
+    bareChild: { ...viaRole(bare.child.url), pid: bare.child.pid },
     functionUrl: viaProxy(stack.info.proxyUrl),
     nodeFrontInProcess: viaProxy(stack.info.nodeProxyUrl),
-    nodeFrontChild: viaProxy(front.url),
+    nodeFrontChild: { ...viaProxy(front.url), pid: front.pid },
   };
   const small = randomBytes(1024);
   const large = randomBytes(SETTINGS.largeBytes);
