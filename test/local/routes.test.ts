@@ -45,10 +45,14 @@ describe('serverless.yml model', () => {
     expect(model.runtime).toBe('nodejs22.x');
   });
 
-  it('gives the proxy a RESPONSE_STREAM function URL and every other function HTTP API routes', () => {
+  it('gives the proxy a RESPONSE_STREAM function URL, the audit shipper no way in over HTTP, and every other function HTTP API routes', () => {
     const proxy = model.functions.find((f) => f.url);
     expect(proxy?.url?.invokeMode).toBe('RESPONSE_STREAM');
-    for (const f of model.functions.filter((f) => !f.url)) expect(f.routes.length).toBeGreaterThan(0);
+    // CloudWatch Logs' subscription filters invoke the shipper; nobody may reach it over HTTP.
+    const shipper = model.functions.find((f) => f.name === 'auditShipper');
+    expect(shipper?.routes).toEqual([]);
+    expect(shipper?.url).toBeUndefined();
+    for (const f of model.functions.filter((f) => !f.url && f !== shipper)) expect(f.routes.length).toBeGreaterThan(0);
   });
 
   it('declares on-demand tables with point-in-time recovery', () => {
