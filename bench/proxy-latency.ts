@@ -34,7 +34,8 @@ async function withCpu<T>(
   const before = t.pid === undefined ? 0 : cpuSecondsOf(t.pid);
   const result = await run();
   if (t.pid !== undefined) {
-    const total = (cpu[name] ??= { seconds: 0, ops: 0 });
+    cpu[name] ??= { seconds: 0, ops: 0 };
+    const total = cpu[name];
     total.seconds += cpuSecondsOf(t.pid) - before;
     total.ops += ops;
   }
