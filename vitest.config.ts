@@ -22,6 +22,7 @@ const ISOLATED = [
   'test/fuzz/proxy.fuzz.test.ts',
   'test/local/aws/iam/query-protocol.test.ts',
   'test/shared/log-redaction.test.ts',
+  'test/shared/auth/token-verifier-cache.test.ts',
   'test/shared/sigv4/s3-client.test.ts',
   'test/shared/wiring/**',
 ].map((glob) => (glob.endsWith('**') ? `${glob}/*.test.ts` : glob));

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import * as jwtErrors from 'aws-jwt-verify/error';
 import { type JwksCache, SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { JwtVerifier } from 'aws-jwt-verify/jwt-verifier';
+import { LRUCache } from 'lru-cache';
 import type { AuthConfig } from '../config';
 import { DependencyUnavailable, Unauthenticated } from '../errors';
 import { type Identity, identityFromClaims } from './identity';
@@ -69,7 +71,25 @@ export interface TokenVerifierOptions {
    * HTTPS cache, OIDC mode one with the loopback-aware fetcher. Tests inject a cache they have filled.
    */
   jwksCache?: JwksCache;
+  /**
+   * Tokens that passed a full verification, kept so a warm container does not check the same signature on
+   * every request: at most `max` (lru-cache), each for `ttlMs` and never past its `exp`, which is checked
+   * again on every hit. `max: 0` turns it off. Default: 1,000 tokens for 60 s.
+   */
+  verifiedTokens?: { max: number; ttlMs: number };
 }
+
+type Verified = Omit<Identity, 'token'>;
+
+/** Copies without the token, so that no caller can change what the next request of the same token gets. */
+const snapshot = (identity: Verified): Verified => ({
+  subject: identity.subject,
+  issuer: identity.issuer,
+  ...(identity.email !== undefined ? { email: identity.email } : {}),
+  groups: [...identity.groups],
+  authMethods: [...identity.authMethods],
+  expiresAt: new Date(identity.expiresAt),
+});
 
 export function createTokenVerifier(auth: AuthConfig, options: TokenVerifierOptions = {}): TokenVerifier {
   const verifier =
@@ -85,8 +105,20 @@ export function createTokenVerifier(auth: AuthConfig, options: TokenVerifierOpti
               options.jwksCache ?? new SimpleJwksCache({ fetcher: createJwksFetcher({ allowHttpLoopback: auth.allowHttpLoopbackJwks }) }),
           },
         );
+  const { max, ttlMs } = options.verifiedTokens ?? { max: 1000, ttlMs: 60_000 };
+  // Keyed by the token's SHA-256, so the cache holds no bearer token of its own.
+  const verified = max > 0 ? new LRUCache<string, Verified>({ max }) : undefined;
+  const keyOf = (token: string) => createHash('sha256').update(token).digest('base64');
+
   return {
     async verify(token) {
+      const key = verified ? keyOf(token) : '';
+      const hit = verified?.get(key);
+      if (hit) {
+        // Past its exp the token goes through the full verification again, which refuses it as expired.
+        if (hit.expiresAt.getTime() > Date.now()) return { ...snapshot(hit), token };
+        verified!.delete(key);
+      }
       try {
         const claims = (await verifier.verify(token)) as Record<string, unknown>;
         if (typeof claims.sub !== 'string' || !claims.sub) {
@@ -96,7 +128,10 @@ export function createTokenVerifier(auth: AuthConfig, options: TokenVerifierOpti
         if (typeof claims.exp !== 'number') {
           throw new Unauthenticated('InvalidClaims', 'The token has no expiry (exp claim).');
         }
-        return identityFromClaims(claims, token);
+        const identity = identityFromClaims(claims, token);
+        const remainingMs = identity.expiresAt.getTime() - Date.now();
+        if (verified && remainingMs > 0) verified.set(key, snapshot(identity), { ttl: Math.min(ttlMs, remainingMs) });
+        return identity;
       } catch (error) {
         throw error instanceof Unauthenticated || error instanceof DependencyUnavailable ? error : explain(error);
       }
