@@ -4,7 +4,7 @@ import { route } from '../../shared/http/route';
 import { ok } from '../../shared/http/types';
 import { deleteMember, listMembers, putMember } from '../../shared/volumes/service';
 import { once, onFirstCall } from '../../shared/wiring/lazy';
-import { type VolumeHandlerDeps, volumeDefaults } from '../../shared/wiring/volumes';
+import { type VolumeHandlerDeps, volumeStoreDefaults } from '../../shared/wiring/volume-store';
 import { specs } from './specs';
 
 export function makeHandlers(deps: VolumeHandlerDeps) {
@@ -21,7 +21,7 @@ export function makeHandlers(deps: VolumeHandlerDeps) {
   };
 }
 
-const handlers = once(() => makeHandlers(volumeDefaults()));
+const handlers = once(() => makeHandlers(volumeStoreDefaults()));
 export const put = onFirstCall(() => handlers().put);
 export const list = onFirstCall(() => handlers().list);
 export const remove = onFirstCall(() => handlers().remove);

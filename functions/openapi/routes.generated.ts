@@ -65,7 +65,7 @@ export const declaredRoutes: DeclaredRoute[] = [
     functionName: 'volumesVerify',
     method: 'POST',
     path: '/volumes/{id}/verify',
-    sourceFile: 'functions/volumes/handler.ts',
+    sourceFile: 'functions/volumes/verify-handler.ts',
     exportName: 'verifyVolume',
   },
   {
@@ -100,7 +100,7 @@ export const declaredRoutes: DeclaredRoute[] = [
     functionName: 'vendCredentials',
     method: 'POST',
     path: '/volumes/{id}/credentials',
-    sourceFile: 'functions/vending/handler.ts',
+    sourceFile: 'functions/vending/credentials-handler.ts',
     exportName: 'credentials',
   },
   {

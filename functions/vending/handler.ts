@@ -1,39 +1,12 @@
-/** Routes that reach data without the proxy: credentials, presigned URLs, browser uploads, download links. */
-import { callerOf } from '../../shared/http/caller';
-import { route } from '../../shared/http/route';
-import { ok } from '../../shared/http/types';
-import { abortUpload, completeUpload, downloadUrl, presignObject, presignParts, startUpload, vendCredentials } from '../../shared/vending';
+/**
+ * Routes that reach data without the proxy: credentials, presigned URLs, browser uploads, download links. The
+ * credential route's function is `credentials-handler.ts`'s: it needs no S3 client, so its bundle carries none.
+ */
 import { once, onFirstCall } from '../../shared/wiring/lazy';
-import { type VendingHandlerDeps, vendingDefaults } from '../../shared/wiring/vending';
-import { specs } from './specs';
-
-export function makeHandlers(deps: VendingHandlerDeps) {
-  const vending = deps.vending;
-  return {
-    credentials: route(specs.credentials, async (r) => ok(await vendCredentials(vending, callerOf(r), r.pathParameters.id!, r.body)))(deps),
-    presign: route(specs.presign, async (r) => ok(await presignObject(vending, callerOf(r), r.pathParameters.id!, r.body)))(deps),
-    startUpload: route(specs.startUploadHandler, async (r) =>
-      ok(await startUpload(vending, callerOf(r), r.pathParameters.id!, r.body), 201),
-    )(deps),
-    partsUpload: route(specs.partsUploadHandler, async (r) =>
-      ok(await presignParts(vending, callerOf(r), r.pathParameters.id!, r.pathParameters.uploadId!, r.body)),
-    )(deps),
-    completeUpload: route(specs.completeUploadHandler, async (r) =>
-      ok(await completeUpload(vending, callerOf(r), r.pathParameters.id!, r.pathParameters.uploadId!, r.body)),
-    )(deps),
-    abortUpload: route(specs.abortUploadHandler, async (r) => {
-      await abortUpload(vending, callerOf(r), r.pathParameters.id!, r.pathParameters.uploadId!, r.body);
-      return ok(undefined, 204);
-    })(deps),
-    download: route(specs.download, async (r) => {
-      const url = await downloadUrl(vending, callerOf(r), r.pathParameters.id!, r.pathParameters.key!, r.query);
-      return ok(undefined, 302, { location: url, 'cache-control': 'no-store' });
-    })(deps),
-  };
-}
+import { vendingDefaults } from '../../shared/wiring/vending';
+import { makeHandlers } from './routes';
 
 const handlers = once(() => makeHandlers(vendingDefaults()));
-export const credentials = onFirstCall(() => handlers().credentials);
 export const presign = onFirstCall(() => handlers().presign);
 export const startUploadHandler = onFirstCall(() => handlers().startUpload);
 export const partsUploadHandler = onFirstCall(() => handlers().partsUpload);

@@ -1,4 +1,8 @@
-/** The volume routes: each parses its request, calls one domain function, returns its result. */
+/**
+ * The volume routes: each parses its request, calls one domain function, returns its result. The functions of this
+ * module reach only our tables (no STS or S3 client in their bundles); verify, which probes the customer's role, is
+ * `verify-handler.ts`'s.
+ */
 import { callerOf } from '../../shared/http/caller';
 import { route } from '../../shared/http/route';
 import { ok } from '../../shared/http/types';
@@ -13,7 +17,7 @@ import {
   verify,
 } from '../../shared/volumes/service';
 import { once, onFirstCall } from '../../shared/wiring/lazy';
-import { type VolumeHandlerDeps, volumeDefaults } from '../../shared/wiring/volumes';
+import { type VolumeHandlerDeps, volumeStoreDefaults } from '../../shared/wiring/volume-store';
 import { specs } from './specs';
 
 export function makeHandlers(deps: VolumeHandlerDeps) {
@@ -34,10 +38,9 @@ export function makeHandlers(deps: VolumeHandlerDeps) {
   };
 }
 
-const handlers = once(() => makeHandlers(volumeDefaults()));
+const handlers = once(() => makeHandlers(volumeStoreDefaults()));
 export const create = onFirstCall(() => handlers().create);
 export const list = onFirstCall(() => handlers().list);
 export const get = onFirstCall(() => handlers().get);
 export const update = onFirstCall(() => handlers().update);
 export const remove = onFirstCall(() => handlers().remove);
-export const verifyVolume = onFirstCall(() => handlers().verify);

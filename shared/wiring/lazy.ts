@@ -29,6 +29,15 @@ const MISCONFIGURED = 'The service is not configured correctly; an operator must
 export const wiringFailed = (cause: unknown): DependencyMisconfigured =>
   new DependencyMisconfigured(MISCONFIGURED, 'ServiceMisconfigured', { cause });
 
+/**
+ * A port's method in a function whose wiring leaves that port out (its bundle then carries no client for it): a
+ * call, a wiring mistake and never a client's doing, answers the 500 above and logs which port.
+ */
+export const notWired =
+  (port: string) =>
+  (..._args: unknown[]): Promise<never> =>
+    Promise.reject(wiringFailed(new Error(`${port} is not wired in this function (shared/wiring)`)));
+
 /** The logger of a handler that has no wiring (and so no configured logger) to log with. */
 export const unwiredLogger = once((): Logger => createLogger({ service: 'volume-gateway', component: 'wiring' }));
 

@@ -1,67 +1,34 @@
 /**
- * Wiring for the volume routes, once per cold start: the DynamoDB, STS and S3 adapters behind the
- * domain's ports, with the clients at module scope so a warm Lambda reuses them.
+ * Wiring for the routes that probe or assume customers' roles (volume verify, and the vending routes over it),
+ * once per cold start: the table ports of `volume-store.ts` plus the STS and S3 adapters, with the clients kept
+ * so a warm Lambda reuses them. The routes that only read and write our tables use `volume-store.ts` alone.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDynamoAuditLog } from '../adapters/dynamodb/audit-log';
-import { createDynamoVolumeRepository } from '../adapters/dynamodb/volume-repository';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createS3ObjectProbe } from '../adapters/s3-object-probe';
 import { createStsCredentialIssuer } from '../adapters/sts-credential-issuer';
 import type { Config } from '../config';
-import { httpDefaults } from '../http/defaults';
-import type { HttpDeps } from '../http/route';
 import type { VolumeDeps } from '../volumes/service';
-import { createVolumeLookup, invalidating } from '../volumes/volume-lookup';
-import { randomIds, systemClock } from './ids';
+import { buildVolumeStoreDeps, type VolumeHandlerDeps, volumeStoreDefaults } from './volume-store';
 
-export interface VolumeHandlerDeps extends HttpDeps {
-  volumes: VolumeDeps;
-}
-
-/** Who customers' web-identity trust policies name: our issuer and audience, as AWS IAM spells the provider. */
-function oidcSettings(config: Config): VolumeDeps['settings']['oidc'] {
-  const { auth } = config;
-  if (auth.mode === 'cognito') {
-    return {
-      issuer: `https://cognito-idp.${config.region}.amazonaws.com/${auth.userPoolId}`,
-      audience: auth.clientId[0]!,
-      thumbprints: config.oidcThumbprints,
-    };
-  }
-  return { issuer: auth.issuer, audience: auth.audience[0]!, thumbprints: config.oidcThumbprints };
-}
+export type { VolumeHandlerDeps } from './volume-store';
 
 /** The volume ports over `dynamo` (one client per wiring: the proxy's shares it with its access-key resolver). */
-export function buildVolumeDeps(config: Config, dynamo = new DynamoDBClient({ region: config.region })): VolumeDeps {
-  const stored = createDynamoVolumeRepository({
-    client: dynamo,
-    tableName: config.tables.volumes,
-    audit: { tableName: config.tables.audit, retentionDays: config.auditRetentionDays },
-  });
-  // The hot paths' 5 s cache; writes through this container's repository make it forget what they changed.
-  const lookup = createVolumeLookup({ repo: stored, clock: systemClock });
-  return {
-    repo: invalidating(stored, lookup),
-    lookup,
-    audit: createDynamoAuditLog({
-      client: dynamo,
-      tableName: config.tables.audit,
-      retentionDays: config.auditRetentionDays,
-      clock: systemClock,
-    }),
-    sts: createStsCredentialIssuer({}),
-    s3: createS3ObjectProbe({ forcePathStyle: config.s3ForcePathStyle }),
-    clock: systemClock,
-    ids: randomIds,
-    settings: { gatewayPrincipalArn: config.gatewayPrincipalArn, oidc: oidcSettings(config) },
-  };
+export function buildVolumeDeps(config: Config, dynamo?: DynamoDBClient): VolumeDeps {
+  const probes = { sts: createStsCredentialIssuer({}), s3: createS3ObjectProbe({ forcePathStyle: config.s3ForcePathStyle }) };
+  return buildVolumeStoreDeps(config, probes, dynamo);
 }
 
 let cached: VolumeHandlerDeps | undefined;
 
+/**
+ * The store routes' wiring with the probes added: the same repository and 5 s lookup, so where several functions
+ * share a process (`npm start`) a write through any of them is seen at once by all.
+ */
 export function volumeDefaults(): VolumeHandlerDeps {
   if (cached) return cached;
-  const http = httpDefaults();
-  cached = { ...http, volumes: buildVolumeDeps(http.config as Config) };
+  const base = volumeStoreDefaults();
+  const config = base.config as Config;
+  const probes = { sts: createStsCredentialIssuer({}), s3: createS3ObjectProbe({ forcePathStyle: config.s3ForcePathStyle }) };
+  cached = { ...base, volumes: { ...base.volumes, ...probes } };
   return cached;
 }

@@ -90,6 +90,25 @@ describe('the packaged functions', () => {
     expect(marksIn('volumesList')).toEqual(SDK_MARKS);
   });
 
+  it('gives the functions that reach only our tables, and the credential vend, no S3 client; verify and the URL functions carry it', () => {
+    // The S3 client's service namespace, in every one of its operation schemas.
+    const hasS3Client = (name: string) => readFileSync(handlerFile(name), 'utf8').includes('com.amazonaws.s3');
+    const tables = [
+      'volumesCreate',
+      'volumesList',
+      'volumesGet',
+      'volumesUpdate',
+      'volumesDelete',
+      'membersPut',
+      'membersList',
+      'membersDelete',
+      'auditList',
+      'vendCredentials',
+    ];
+    expect(tables.filter(hasS3Client)).toEqual([]);
+    expect(['volumesVerify', 'presign', 'uploadsStart'].filter(hasS3Client)).toEqual(['volumesVerify', 'presign', 'uploadsStart']);
+  });
+
   it('loads every handler with no environment, and health and openapi answer their first call', () => {
     // Functions that share a handler file share its bundle: each distinct one is loaded once.
     const files: string[] = [];

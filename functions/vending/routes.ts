@@ -1,0 +1,32 @@
+/** The data routes, each over the wiring it is given: `handler.ts` and `credentials-handler.ts` give theirs. */
+import { callerOf } from '../../shared/http/caller';
+import { route } from '../../shared/http/route';
+import { ok } from '../../shared/http/types';
+import { abortUpload, completeUpload, downloadUrl, presignObject, presignParts, startUpload, vendCredentials } from '../../shared/vending';
+import type { VendingHandlerDeps } from '../../shared/wiring/credential-vending';
+import { specs } from './specs';
+
+export function makeHandlers(deps: VendingHandlerDeps) {
+  const vending = deps.vending;
+  return {
+    credentials: route(specs.credentials, async (r) => ok(await vendCredentials(vending, callerOf(r), r.pathParameters.id!, r.body)))(deps),
+    presign: route(specs.presign, async (r) => ok(await presignObject(vending, callerOf(r), r.pathParameters.id!, r.body)))(deps),
+    startUpload: route(specs.startUploadHandler, async (r) =>
+      ok(await startUpload(vending, callerOf(r), r.pathParameters.id!, r.body), 201),
+    )(deps),
+    partsUpload: route(specs.partsUploadHandler, async (r) =>
+      ok(await presignParts(vending, callerOf(r), r.pathParameters.id!, r.pathParameters.uploadId!, r.body)),
+    )(deps),
+    completeUpload: route(specs.completeUploadHandler, async (r) =>
+      ok(await completeUpload(vending, callerOf(r), r.pathParameters.id!, r.pathParameters.uploadId!, r.body)),
+    )(deps),
+    abortUpload: route(specs.abortUploadHandler, async (r) => {
+      await abortUpload(vending, callerOf(r), r.pathParameters.id!, r.pathParameters.uploadId!, r.body);
+      return ok(undefined, 204);
+    })(deps),
+    download: route(specs.download, async (r) => {
+      const url = await downloadUrl(vending, callerOf(r), r.pathParameters.id!, r.pathParameters.key!, r.query);
+      return ok(undefined, 302, { location: url, 'cache-control': 'no-store' });
+    })(deps),
+  };
+}
