@@ -45,7 +45,7 @@ describe('serverless.yml model', () => {
     expect(model.runtime).toBe('nodejs22.x');
   });
 
-  it('gives the proxy a RESPONSE_STREAM function URL, the audit shipper no way in over HTTP, and every other function HTTP API routes', () => {
+  it('gives the proxy a RESPONSE_STREAM function URL, the audit shipper no HTTP way in, every other function routes', () => {
     const proxy = model.functions.find((f) => f.url);
     expect(proxy?.url?.invokeMode).toBe('RESPONSE_STREAM');
     // CloudWatch Logs' subscription filters invoke the shipper; nobody may reach it over HTTP.
