@@ -6,10 +6,27 @@
  * `require` calls. An ESM import of a built-in makes Node build the module's ESM facade, which reads every export,
  * lazy ones included: node:http's facade alone loads undici and http2 (~70 ms of a cold start on a 2-CPU machine);
  * `require` reads nothing it is not asked for. The bundles' banner defines `require` (createRequire).
+ *
+ * lambda-credentials: the AWS SDK clients' default credential provider (`@aws-sdk/credential-provider-node`, the
+ * whole chain: SSO, ini files, login, process, web identity, IMDS, with the nested SSO/STS clients they call) becomes
+ * what a Lambda function has: the execution role's keys in the environment (AWS_ACCESS_KEY_ID...), or, where a
+ * runtime serves them over HTTP instead (AWS_CONTAINER_CREDENTIALS_FULL_URI / _RELATIVE_URI), that endpoint. About
+ * 130 KB less in every bundle with an SDK client (volumesList 573 -> 441 KB). Only the functions' bundles: the tests,
+ * `npm start` and the Node front's container (its own build) keep the full chain.
  */
 const { builtinModules } = require('node:module');
 
 const builtins = new Set(builtinModules);
+
+/** The provider a bundle's SDK clients default to; the environment's keys at each call, else the runtime's endpoint. */
+const LAMBDA_CREDENTIALS = `
+import { ENV_KEY, fromEnv } from '@aws-sdk/credential-provider-env';
+import { fromHttp } from '@aws-sdk/credential-provider-http';
+export const defaultProvider = (init = {}) => {
+  const env = fromEnv(init);
+  let http; // built at its first use: it refuses to be built where no endpoint is configured
+  return () => (process.env[ENV_KEY] ? env() : (http ??= fromHttp(init))());
+};`;
 
 module.exports = [
   {
@@ -22,6 +39,17 @@ module.exports = [
       build.onLoad({ filter: /.*/, namespace: 'builtin-cjs' }, (args) => ({
         contents: `module.exports = require(${JSON.stringify(args.path)});`,
         loader: 'js',
+      }));
+    },
+  },
+  {
+    name: 'lambda-credentials',
+    setup(build) {
+      build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({ path: 'lambda', namespace: 'lambda-credentials' }));
+      build.onLoad({ filter: /.*/, namespace: 'lambda-credentials' }, () => ({
+        contents: LAMBDA_CREDENTIALS,
+        loader: 'js',
+        resolveDir: __dirname,
       }));
     },
   },
