@@ -4,7 +4,7 @@ import { route } from '../../shared/http/route';
 import { ok } from '../../shared/http/types';
 import { nextflowConfig } from '../../shared/proxy/nextflow-config';
 import { onFirstCall } from '../../shared/wiring/lazy';
-import { type NextflowConfigDeps, nextflowConfigDefaults } from '../../shared/wiring/proxy';
+import { type NextflowConfigDeps, nextflowConfigDefaults } from '../../shared/wiring/nextflow-config';
 import { nextflowConfigSpecs } from './specs';
 
 export const makeHandler = (deps: NextflowConfigDeps) =>

@@ -1,7 +1,7 @@
 /**
  * Wiring for the S3 proxy, once per cold start (or per Node process): the configuration read and checked, and
  * the core built over the DynamoDB, STS and S3 adapters, with every cache at module scope so a warm Lambda (or
- * the long-running Node front) reuses them. Both fronts and the Nextflow-config route get their deps here.
+ * the long-running Node front) reuses them. Both fronts get their deps here.
  *
  * Configuration, besides the service's (`shared/config.ts`):
  * - `AWS_ENDPOINT_URL_S3`, else `AWS_ENDPOINT_URL`: where requests are forwarded instead of
@@ -13,7 +13,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CachingAccessKeyResolver } from '../access-keys/resolver';
 import { createTokenVerifier } from '../auth/token-verifier';
-import { type Config, ConfigError, loadConfig } from '../config';
+import { type Config, loadConfig } from '../config';
 import { createLogger, type Logger } from '../log';
 import { createProxyAudit } from '../proxy/audit';
 import { createForwardingCredentials } from '../proxy/forwarding-credentials';
@@ -23,44 +23,12 @@ import { createVolumeLookup } from '../proxy/volume-lookup';
 import { createCredentialCache } from '../vending/credential-cache';
 import { buildAccessKeyResolver } from './access-keys';
 import { systemClock } from './ids';
-import { buildVolumeDeps, type VolumeHandlerDeps, volumeDefaults } from './volumes';
+import { loadProxyConfig, type ProxyConfig } from './proxy-config';
+import { buildVolumeDeps } from './volumes';
 
-export interface ProxyConfig {
-  /** Where S3 requests go instead of S3's regional endpoint. */
-  s3Endpoint?: string;
-  /** Where clients reach the proxy, without a trailing `/`. */
-  publicUrl?: string;
-  /** Where clients reach the proxy's Node front, without a trailing `/`. */
-  nodePublicUrl?: string;
-}
-
-type Env = Record<string, string | undefined>;
-
-function url(name: string, value: string | undefined): string | undefined {
-  const trimmed = value?.trim();
-  if (!trimmed) return undefined;
-  let parsed: URL;
-  try {
-    parsed = new URL(trimmed);
-  } catch {
-    throw new ConfigError(name, `is not a URL (got "${trimmed}")`);
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new ConfigError(name, `must be an http(s) URL (got "${trimmed}")`);
-  return trimmed.replace(/\/+$/, '');
-}
-
-export function loadProxyConfig(env: Env = process.env): Readonly<ProxyConfig> {
-  const s3Endpoint = env.AWS_ENDPOINT_URL_S3?.trim()
-    ? url('AWS_ENDPOINT_URL_S3', env.AWS_ENDPOINT_URL_S3)
-    : url('AWS_ENDPOINT_URL', env.AWS_ENDPOINT_URL);
-  const publicUrl = url('PROXY_PUBLIC_URL', env.PROXY_PUBLIC_URL);
-  const nodePublicUrl = url('NODE_PROXY_PUBLIC_URL', env.NODE_PROXY_PUBLIC_URL);
-  return Object.freeze({
-    ...(s3Endpoint ? { s3Endpoint } : {}),
-    ...(publicUrl ? { publicUrl } : {}),
-    ...(nodePublicUrl ? { nodePublicUrl } : {}),
-  });
-}
+// The Nextflow-config route's wiring has a module of its own (no proxy, no STS or S3 in its bundle).
+export { type NextflowConfigDeps, nextflowConfigDefaults } from './nextflow-config';
+export { loadProxyConfig, type ProxyConfig } from './proxy-config';
 
 /** The proxy's deps over one DynamoDB client: the volume repository, the audit log and the access-key resolver share it. */
 export function buildProxyDeps(
@@ -107,21 +75,4 @@ export function proxyDefaults(): ProxyWiring {
   const accessKeys = buildAccessKeyResolver(config, { client: dynamo });
   cached = { proxy: createProxy(buildProxyDeps(config, proxyConfig, logger, dynamo, accessKeys)), accessKeys, config, proxyConfig, logger };
   return cached;
-}
-
-export interface NextflowConfigDeps extends VolumeHandlerDeps {
-  /** PROXY_PUBLIC_URL, when the deployment sets it. */
-  proxyPublicUrl?: string;
-  /** NODE_PROXY_PUBLIC_URL, when the deployment sets it. */
-  nodeProxyPublicUrl?: string;
-}
-
-/** The Nextflow-config route's deps: the volume routes' wiring and where the proxy is. */
-export function nextflowConfigDefaults(): NextflowConfigDeps {
-  const { publicUrl, nodePublicUrl } = loadProxyConfig();
-  return {
-    ...volumeDefaults(),
-    ...(publicUrl ? { proxyPublicUrl: publicUrl } : {}),
-    ...(nodePublicUrl ? { nodeProxyPublicUrl: nodePublicUrl } : {}),
-  };
 }
