@@ -90,7 +90,7 @@ describe('the packaged functions', () => {
     expect(marksIn('volumesList')).toEqual(SDK_MARKS);
   });
 
-  it('gives the functions that reach only our tables, the credential vend and the Nextflow config no S3 client; the others carry it', () => {
+  it('gives the table-only functions, the credential vend and the Nextflow config no S3 client; the others carry it', () => {
     // The S3 client's service namespace, in every one of its operation schemas.
     const hasS3Client = (name: string) => readFileSync(handlerFile(name), 'utf8').includes('com.amazonaws.s3');
     const tables = [
