@@ -66,42 +66,39 @@ export async function batchGetAll(
   return found;
 }
 
-/** Puts every item (an item with the key of a stored one replaces it); no two items of one call may share a key. */
-export async function batchPutAll(
-  client: Sender,
-  tableName: string,
-  items: Item[],
-  retry: BatchRetry = DEFAULT_BATCH_RETRY,
-): Promise<void> {
-  for (const chunk of chunks(items, 25)) {
-    let pending = chunk.map((item) => ({ PutRequest: { Item: item } }));
+type WriteRequest = { PutRequest: { Item: Item } } | { DeleteRequest: { Key: Key } };
+
+/** Sends the writes 25 at a time, resending what DynamoDB leaves unprocessed, up to `retry.attempts` times. */
+async function batchWriteAll(client: Sender, tableName: string, requests: WriteRequest[], retry: BatchRetry): Promise<void> {
+  for (const chunk of chunks(requests, 25)) {
+    let pending = chunk;
     for (let attempt = 1; pending.length > 0; attempt++) {
       if (attempt > retry.attempts) throw new BatchIncomplete('BatchWriteItem', pending.length);
       if (attempt > 1) await retry.sleep(backoff(retry, attempt - 1));
       const result = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
-      pending = (result.UnprocessedItems?.[tableName] ?? []).flatMap((request) =>
-        request.PutRequest?.Item ? [{ PutRequest: { Item: request.PutRequest.Item } }] : [],
-      );
+      pending = (result.UnprocessedItems?.[tableName] ?? []).flatMap((request): WriteRequest[] => {
+        if (request.PutRequest?.Item) return [{ PutRequest: { Item: request.PutRequest.Item } }];
+        if (request.DeleteRequest?.Key) return [{ DeleteRequest: { Key: request.DeleteRequest.Key } }];
+        return [];
+      });
     }
   }
 }
 
+/** Puts every item (an item with the key of a stored one replaces it); no two items of one call may share a key. */
+export const batchPutAll = (client: Sender, tableName: string, items: Item[], retry: BatchRetry = DEFAULT_BATCH_RETRY): Promise<void> =>
+  batchWriteAll(
+    client,
+    tableName,
+    items.map((item) => ({ PutRequest: { Item: item } })),
+    retry,
+  );
+
 /** Deletes every item named by `keys` (absent ones are fine). */
-export async function batchDeleteAll(
-  client: Sender,
-  tableName: string,
-  keys: Key[],
-  retry: BatchRetry = DEFAULT_BATCH_RETRY,
-): Promise<void> {
-  for (const chunk of chunks(keys, 25)) {
-    let pending = chunk.map((key) => ({ DeleteRequest: { Key: key } }));
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      if (attempt > retry.attempts) throw new BatchIncomplete('BatchWriteItem', pending.length);
-      if (attempt > 1) await retry.sleep(backoff(retry, attempt - 1));
-      const result = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
-      pending = (result.UnprocessedItems?.[tableName] ?? []).flatMap((request) =>
-        request.DeleteRequest?.Key ? [{ DeleteRequest: { Key: request.DeleteRequest.Key } }] : [],
-      );
-    }
-  }
-}
+export const batchDeleteAll = (client: Sender, tableName: string, keys: Key[], retry: BatchRetry = DEFAULT_BATCH_RETRY): Promise<void> =>
+  batchWriteAll(
+    client,
+    tableName,
+    keys.map((key) => ({ DeleteRequest: { Key: key } })),
+    retry,
+  );

@@ -3,7 +3,7 @@
  * local stack never shows, so a scripted sender plays DynamoDB here.
  */
 import { describe, expect, it } from 'vitest';
-import { BatchIncomplete, type BatchRetry, batchDeleteAll, batchGetAll } from '../../../../shared/adapters/dynamodb/batch';
+import { BatchIncomplete, type BatchRetry, batchDeleteAll, batchGetAll, batchPutAll } from '../../../../shared/adapters/dynamodb/batch';
 
 const noWait: BatchRetry = { attempts: 4, baseDelayMs: 1, sleep: async () => {} };
 const key = (i: number) => ({ pk: `VOL#${i}`, sk: 'META' });
@@ -58,6 +58,18 @@ describe('batchDeleteAll', () => {
     await batchDeleteAll(sender as never, 't', keys, noWait);
     expect(sender.requests.map((r) => r.RequestItems.t.length)).toEqual([25, 5, 5]);
     expect(sender.requests[1].RequestItems.t).toEqual(keys.slice(20, 25).map((k) => ({ DeleteRequest: { Key: k } })));
+  });
+
+  it('puts in chunks of 25, resends what was left unprocessed, and gives up with BatchIncomplete when it stays', async () => {
+    const items = Array.from({ length: 27 }, (_, i) => ({ ...key(i), n: i }));
+    const sender = scripted([(input) => ({ UnprocessedItems: { t: input.RequestItems.t.slice(23) } }), () => ({}), () => ({})]);
+    await batchPutAll(sender as never, 't', items, noWait);
+    expect(sender.requests.map((r) => r.RequestItems.t.length)).toEqual([25, 2, 2]);
+    expect(sender.requests[1].RequestItems.t).toEqual(items.slice(23, 25).map((item) => ({ PutRequest: { Item: item } })));
+    const stuck = (input: any) => ({ UnprocessedItems: { t: input.RequestItems.t } });
+    await expect(batchPutAll(scripted([stuck, stuck, stuck, stuck]) as never, 't', items.slice(0, 1), noWait)).rejects.toBeInstanceOf(
+      BatchIncomplete,
+    );
   });
 
   it('sends nothing for no keys', async () => {
