@@ -1,12 +1,13 @@
 /**
  * What the adapter tests share: our service's own DynamoDB and STS clients on the local stack (a
  * session of the platform role, as a deployed Lambda has), a port nothing listens on, and a customer
- * role set up with /usr/bin/aws as a customer would.
+ * role set up with /usr/bin/aws as a customer would, and the customer's own S3 client to look at their bucket.
  */
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { loadServerlessModel } from '../../../local/serverless-model';
 import type { TestStack } from '../../support/local-stack';
@@ -103,4 +104,16 @@ export async function createCustomerRole(
     );
   }
   return created.Role.Arn as string;
+}
+
+/** The first customer's S3 client with their own keys: what their bucket holds, seen as they see it. */
+export function customerS3Client(stack: TestStack): S3Client {
+  const { accessKeyId, secretAccessKey } = stack.info.customers[0]!;
+  return new S3Client({
+    endpoint: stack.info.awsEndpoint,
+    region: stack.info.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId, secretAccessKey },
+    maxAttempts: 1,
+  });
 }

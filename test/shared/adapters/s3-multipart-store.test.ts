@@ -6,7 +6,7 @@
  * read as the customer with the JS SDK (these checks are about the store, not the aws cli).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3MultipartStore } from '../../../shared/adapters/s3-multipart-store';
 import { createS3UrlSigner } from '../../../shared/adapters/s3-url-signer';
@@ -15,7 +15,7 @@ import { NotFound, ValidationFailed } from '../../../shared/errors';
 import type { CompletedPart, MultipartStore, UrlSigner } from '../../../shared/vending/ports';
 import { S3AccessDenied, type TemporaryCredentials } from '../../../shared/volumes/ports';
 import { startTestStack, type TestStack } from '../../support/local-stack';
-import { closedPort, createCustomerRole, gatewaySts, trustRequiringExternalId } from './helpers';
+import { closedPort, createCustomerRole, customerS3Client, gatewaySts, trustRequiringExternalId } from './helpers';
 
 let stack: TestStack;
 let credentials: TemporaryCredentials;
@@ -52,14 +52,7 @@ beforeAll(async () => {
   // No endpoint given: the SDK finds the local one in AWS_ENDPOINT_URL, as a deployed handler finds AWS's.
   store = createS3MultipartStore({ forcePathStyle: true });
   signer = createS3UrlSigner({ forcePathStyle: true });
-  const { accessKeyId, secretAccessKey } = stack.info.customers[0]!;
-  customerS3 = new S3Client({
-    endpoint: stack.info.awsEndpoint,
-    region: stack.info.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId, secretAccessKey },
-    maxAttempts: 1,
-  });
+  customerS3 = customerS3Client(stack);
 }, 120_000);
 
 afterAll(() => {

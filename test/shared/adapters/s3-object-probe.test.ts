@@ -5,13 +5,13 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3ObjectProbe } from '../../../shared/adapters/s3-object-probe';
 import { createStsCredentialIssuer } from '../../../shared/adapters/sts-credential-issuer';
 import { type ObjectProbe, S3AccessDenied, type TemporaryCredentials } from '../../../shared/volumes/ports';
 import { startTestStack, type TestStack } from '../../support/local-stack';
-import { closedPort, createCustomerRole, gatewaySts, trustRequiringExternalId } from './helpers';
+import { closedPort, createCustomerRole, customerS3Client, gatewaySts, trustRequiringExternalId } from './helpers';
 
 let stack: TestStack;
 let credentials: TemporaryCredentials;
@@ -60,14 +60,7 @@ beforeAll(async () => {
   credentials = await assume();
   // No endpoint given: the SDK finds the local one in AWS_ENDPOINT_URL, as a deployed handler would find AWS's.
   probe = createS3ObjectProbe({ forcePathStyle: true });
-  const { accessKeyId, secretAccessKey } = stack.info.customers[0]!;
-  customerS3 = new S3Client({
-    endpoint: stack.info.awsEndpoint,
-    region: stack.info.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId, secretAccessKey },
-    maxAttempts: 1,
-  });
+  customerS3 = customerS3Client(stack);
 }, 120_000);
 
 afterAll(() => {

@@ -6,14 +6,14 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3UrlSigner, type S3UrlSigner } from '../../../shared/adapters/s3-url-signer';
 import { createStsCredentialIssuer } from '../../../shared/adapters/sts-credential-issuer';
 import type { PresignRequest } from '../../../shared/vending/ports';
 import type { TemporaryCredentials } from '../../../shared/volumes/ports';
 import { startTestStack, type TestStack } from '../../support/local-stack';
-import { createCustomerRole, gatewaySts, trustRequiringExternalId } from './helpers';
+import { createCustomerRole, customerS3Client, gatewaySts, trustRequiringExternalId } from './helpers';
 
 let stack: TestStack;
 let credentials: TemporaryCredentials;
@@ -50,14 +50,7 @@ beforeAll(async () => {
   });
   // No endpoint given: the SDK finds the local one in AWS_ENDPOINT_URL, as a deployed handler finds AWS's.
   signer = createS3UrlSigner({ forcePathStyle: true });
-  const { accessKeyId, secretAccessKey } = stack.info.customers[0]!;
-  customerS3 = new S3Client({
-    endpoint: stack.info.awsEndpoint,
-    region: stack.info.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId, secretAccessKey },
-    maxAttempts: 1,
-  });
+  customerS3 = customerS3Client(stack);
 }, 120_000);
 
 afterAll(() => {
