@@ -16,6 +16,7 @@ import { auditedKey } from '../vending/presign';
 import type { Caller } from '../volumes/deps';
 import type { AuditOutcome } from '../volumes/model';
 import type { Clock, VolumeRepository } from '../volumes/ports';
+import type { VolumeLookup } from '../volumes/volume-lookup';
 import type { ProxyAudit } from './audit';
 import { type Authenticated, authenticate, checkSigningRegion } from './authenticate';
 import { discard } from './body';
@@ -32,7 +33,6 @@ import type { FrontLimits, ProxyRequest, ProxyResponse, Upstream } from './types
 import { upstreamRequest } from './upstream-request';
 import { answer } from './upstream-response';
 import { findVisible, openVolume } from './volume-access';
-import type { VolumeLookup } from './volume-lookup';
 
 export interface ProxyDeps {
   /** The credentials a volume's request is signed with (`createForwardingCredentials`: the proxy's cache and STS). */

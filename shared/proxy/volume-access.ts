@@ -12,11 +12,11 @@ import { requireDataAccess } from '../vending/rules';
 import { dataAccessOf } from '../volumes/access';
 import type { Caller } from '../volumes/deps';
 import type { DataAccess, Member, Volume } from '../volumes/model';
+import type { VolumeLookup } from '../volumes/volume-lookup';
 import type { ProxyAudit } from './audit';
 import type { Principal } from './authenticate';
 import { noSuchBucket } from './errors';
 import type { Operation } from './operations';
-import type { VolumeLookup } from './volume-lookup';
 
 export interface OpenVolume {
   volume: Volume;

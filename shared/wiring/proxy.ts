@@ -19,16 +19,12 @@ import { createProxyAudit } from '../proxy/audit';
 import { createForwardingCredentials } from '../proxy/forwarding-credentials';
 import { createProxy, type ProxyDeps, type ProxyHandler } from '../proxy/handle';
 import { createHttpUpstream } from '../proxy/upstream/http-upstream';
-import { createVolumeLookup } from '../proxy/volume-lookup';
 import { createCredentialCache } from '../vending/credential-cache';
+import { createVolumeLookup } from '../volumes/volume-lookup';
 import { buildAccessKeyResolver } from './access-keys';
 import { systemClock } from './ids';
 import { loadProxyConfig, type ProxyConfig } from './proxy-config';
 import { buildVolumeDeps } from './volumes';
-
-// The Nextflow-config route's wiring has a module of its own (no proxy, no STS or S3 in its bundle).
-export { type NextflowConfigDeps, nextflowConfigDefaults } from './nextflow-config';
-export { loadProxyConfig, type ProxyConfig } from './proxy-config';
 
 /** The proxy's deps over one DynamoDB client: the volume repository, the audit log and the access-key resolver share it. */
 export function buildProxyDeps(

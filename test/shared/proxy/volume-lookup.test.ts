@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createVolumeLookup } from '../../../shared/proxy/volume-lookup';
+import { createVolumeLookup } from '../../../shared/volumes/volume-lookup';
 import { baseVolume } from '../vending/fakes';
 import { FakeRepository } from '../volumes/fakes';
 

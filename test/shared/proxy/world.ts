@@ -19,10 +19,10 @@ import { createForwardingCredentials } from '../../../shared/proxy/forwarding-cr
 import { createProxy, type ProxyHandler } from '../../../shared/proxy/handle';
 import type { GatewayKey } from '../../../shared/proxy/ports';
 import type { ProxyRequest, ProxyResponse, Upstream, UpstreamRequest } from '../../../shared/proxy/types';
-import { createVolumeLookup } from '../../../shared/proxy/volume-lookup';
 import { awsChunkedDecoder, isStreamingMode } from '../../../shared/sigv4';
 import { uriEncode } from '../../../shared/sigv4/encoding';
 import type { MemberAccess, Volume } from '../../../shared/volumes/model';
+import { createVolumeLookup } from '../../../shared/volumes/volume-lookup';
 import { type Harness, harness } from '../../local/aws/s3/helpers';
 import { encode } from '../sigv4/helpers';
 import { baseVolume, type VendingWorld, vendingWorld, volumeWith } from '../vending/fakes';
