@@ -138,5 +138,3 @@ export function createTokenVerifier(auth: AuthConfig, options: TokenVerifierOpti
     },
   };
 }
-
-export { bearerToken } from './bearer';

@@ -6,8 +6,9 @@ import { FetchError } from 'aws-jwt-verify/error';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DevIssuer, startDevIssuer } from '../../../local/oidc/issuer';
 import { loadOrCreateSigningKey, signToken } from '../../../local/oidc/token';
+import { bearerToken } from '../../../shared/auth/bearer';
 import { createJwksFetcher } from '../../../shared/auth/jwks-fetcher';
-import { bearerToken, createTokenVerifier, type TokenVerifier } from '../../../shared/auth/token-verifier';
+import { createTokenVerifier, type TokenVerifier } from '../../../shared/auth/token-verifier';
 import { ConfigError, loadAuthConfig } from '../../../shared/config';
 import { Unauthenticated } from '../../../shared/errors';
 
