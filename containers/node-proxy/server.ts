@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream';
 import { clientBody, incompleteBody } from '../../shared/proxy/body';
 import { S3Refusal } from '../../shared/proxy/errors';
 import type { ProxyHandler } from '../../shared/proxy/handle';
-import type { ProxyRequest } from '../../shared/proxy/types';
+import type { FrontLimits, ProxyRequest } from '../../shared/proxy/types';
 import { s3Headers } from '../../shared/s3/header-names';
 import { headersFromRaw } from '../../shared/sigv4';
 
@@ -74,6 +74,9 @@ function isHealthCheck(request: IncomingMessage): boolean {
   return path === HEALTH_PATH && request.headers.authorization === undefined && !/(^|&)x-amz-/i.test(query);
 }
 
+/** What the core knows of this front: no size limit, and a process that keeps running (metrics written each second). */
+const NODE_FRONT: FrontLimits = { longRunning: true };
+
 async function serve(
   proxy: () => ProxyHandler | Promise<ProxyHandler>,
   request: IncomingMessage,
@@ -91,7 +94,7 @@ async function serve(
     if (!response.writableFinished) abort.abort(clientGone(request));
   });
   const proxied = proxyRequestOf(request, abort.signal, bodyIdleMs);
-  const answer = await (await proxy())(proxied);
+  const answer = await (await proxy())(proxied, NODE_FRONT);
   // A body that stopped coming (RequestTimeout) or was refused part way (a chunk signature that does not match)
   // will not be read to its end: the connection is closed after the answer, as S3 closes it. Kept open, the
   // rest of the body would sit unread in front of the client's next request on it, which then never got an answer.
@@ -116,12 +119,15 @@ export function startNodeProxy(options: {
   timeouts?: NodeProxyTimeouts;
 }): Promise<NodeProxyServer> {
   const { bodyIdleMs, headersMs } = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  // The core, once a request asked for it: its pending metrics are written when the front stops.
+  let core: ProxyHandler | undefined;
+  const proxy = async () => (core ??= await options.proxy());
   // Slow headers: Node checks incomplete requests every `connectionsCheckingInterval`, so the headers deadline
   // holds to within a quarter of itself.
   const server = createServer(
     { connectionsCheckingInterval: Math.max(50, Math.min(5_000, Math.floor(headersMs / 4))) },
     (request, response) => {
-      serve(options.proxy, request, response, bodyIdleMs).catch(() => {
+      serve(proxy, request, response, bodyIdleMs).catch(() => {
         // The core answers every error itself; this is the client leaving mid-write.
         response.destroy();
       });
@@ -142,7 +148,10 @@ export function startNodeProxy(options: {
         server,
         close: (graceMs = 30_000) =>
           new Promise<void>((done) => {
-            server.close(() => done());
+            server.close(() => {
+              core?.flushMetrics?.();
+              done();
+            });
             server.closeIdleConnections();
             if (graceMs <= 0) server.closeAllConnections();
             else setTimeout(() => server.closeAllConnections(), graceMs).unref();

@@ -1,3 +1,3 @@
 export { DIMENSION_NAMES, type DimensionName, type Dimensions, METRICS, type MetricName, type MetricUnit, NAMESPACE } from './names';
 export { boundDimensions, type EmfDocument, type MetricsOptions, MetricsRecorder, OTHER } from './recorder';
-export { countMetric, withMetrics } from './scope';
+export { countMetric, IntervalMetrics, withMetrics } from './scope';

@@ -83,6 +83,7 @@ interface Group {
 
 export class MetricsRecorder {
   private groups = new Map<string, Group>();
+  private byGiven = new Map<string, Group>();
   private readonly base: Dimensions;
   private readonly write: (line: string) => void;
   private readonly now: () => Date;
@@ -98,13 +99,20 @@ export class MetricsRecorder {
   /** Adds `value` (1 by default) to the metric under these dimensions (and the base ones). */
   add(name: MetricName, dimensions: Dimensions = {}, value = 1): void {
     if (!Number.isFinite(value) || value < 0) return;
-    // Bounded twice: the base's and the call's dimensions merged in `DIMENSION_NAMES` order, the document's.
-    const bounded = boundDimensions({ ...this.base, ...boundDimensions(dimensions) });
-    const key = JSON.stringify(DIMENSION_NAMES.map((n) => bounded[n] ?? null));
-    let group = this.groups.get(key);
+    // The call's dimensions as given (known names only: bounding ignores the others) find their group without
+    // bounding them again: a process that aggregates many requests pays the bounding once per dimension set.
+    const given = JSON.stringify(DIMENSION_NAMES.map((n) => dimensions[n]));
+    let group = this.byGiven.get(given);
     if (!group) {
-      group = { dimensions: bounded, values: new Map() };
-      this.groups.set(key, group);
+      // Bounded twice: the base's and the call's dimensions merged in `DIMENSION_NAMES` order, the document's.
+      const bounded = boundDimensions({ ...this.base, ...boundDimensions(dimensions) });
+      const key = JSON.stringify(DIMENSION_NAMES.map((n) => bounded[n] ?? null));
+      group = this.groups.get(key);
+      if (!group) {
+        group = { dimensions: bounded, values: new Map() };
+        this.groups.set(key, group);
+      }
+      this.byGiven.set(given, group);
     }
     group.values.set(name, (group.values.get(name) ?? 0) + value);
   }
@@ -113,6 +121,7 @@ export class MetricsRecorder {
   flush(): void {
     const groups = [...this.groups.values()];
     this.groups = new Map();
+    this.byGiven = new Map();
     if (groups.length === 0) return;
     const timestamp = this.now();
     const serializer = serializerFor(this.write, this.namespace);

@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import type { TokenVerifier } from '../auth/token-verifier';
 import { AppError } from '../errors';
 import type { Logger } from '../log';
-import { countMetric, withMetrics } from '../metrics';
+import { countMetric, IntervalMetrics, withMetrics } from '../metrics';
 import { SigV4Error } from '../sigv4';
 import { auditedKey } from '../vending/presign';
 import type { Caller } from '../volumes/deps';
@@ -49,7 +49,10 @@ export interface ProxyDeps {
   logger: Logger;
 }
 
-export type ProxyHandler = (req: ProxyRequest, limits?: FrontLimits) => Promise<ProxyResponse>;
+export type ProxyHandler = ((req: ProxyRequest, limits?: FrontLimits) => Promise<ProxyResponse>) & {
+  /** Writes the metrics the long-running front's requests counted since the last interval (call it when the front stops). */
+  flushMetrics?: () => void;
+};
 
 const outcomeOf = (status: number): AuditOutcome => (status < 400 ? 'succeeded' : status === 403 ? 'denied' : 'failed');
 
@@ -159,8 +162,12 @@ export function createProxy(deps: ProxyDeps): ProxyHandler {
   const authDeps = { accessKeys: deps.accessKeys, verifier: deps.verifier, clock: deps.clock };
   const stage = deps.logger.fields?.stage;
   const metrics = typeof stage === 'string' ? { base: { Stage: stage } } : {};
-  // One metrics scope per request (the Node front serves many at once), flushed when its answer is ready.
-  return (req, limits = {}) => withMetrics(metrics, () => serve(req, limits));
+  // Per request (a Lambda invocation's are written before it returns), or summed over a long-running front's requests.
+  const aggregated = new IntervalMetrics(metrics);
+  const handler: ProxyHandler = (req, limits = {}) =>
+    limits.longRunning ? aggregated.run(() => serve(req, limits)) : withMetrics(metrics, () => serve(req, limits));
+  handler.flushMetrics = () => aggregated.flush();
+  return handler;
 
   /** The operation the request is, answered: ListBuckets from the volumes, anything else on its volume. */
   async function route(

@@ -37,6 +37,12 @@ export interface FrontLimits {
   maxResponseBytes?: number;
   /** Named in refusals, e.g. "the Lambda function URL". */
   name?: string;
+  /**
+   * The front's process keeps running between requests (the Node front): its metrics are summed across requests
+   * and written each second and when it stops (`ProxyHandler.flushMetrics`). Absent: one document per request,
+   * written before the answer is returned, as a Lambda invocation (frozen once it returns) needs.
+   */
+  longRunning?: boolean;
 }
 
 /** A request to real S3, before signing: the forwarder's port. */
