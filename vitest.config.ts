@@ -19,6 +19,7 @@ const ISOLATED = [
   'test/shared/adapters/dynamodb/{access-key-store,audit-log,volume-repository}.test.ts',
   'test/events.test.ts',
   'test/functions/lazy-wiring.test.ts',
+  'test/functions/node-front-metrics.test.ts',
   'test/fuzz/proxy.fuzz.test.ts',
   'test/local/aws/iam/query-protocol.test.ts',
   'test/shared/log-redaction.test.ts',
