@@ -9,8 +9,10 @@
  *   marked `sampled`; the others in that window are only logged (every request has a log line with its key,
  *   status and request id).
  *
- * The sampling memory is per warm process, bounded, and forgets windows that ended. A failure to write the trail
- * is logged and does not fail the request (the object may already be written).
+ * The sampling memory is per warm process, bounded, and forgets windows that ended. The entries go to the audit
+ * stream (`shared/wiring/proxy.ts`: a log line each, which the shipper writes to the table), so a request waits
+ * for no DynamoDB write and does not fail when DynamoDB does; a failure to record one is logged and does not fail
+ * the request either (the object may already be written).
  */
 import type { Logger } from '../log';
 import type { Caller } from '../volumes/deps';

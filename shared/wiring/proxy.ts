@@ -12,6 +12,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CachingAccessKeyResolver } from '../access-keys/resolver';
+import { createStreamAuditLog } from '../adapters/audit-stream';
 import { createTokenVerifier } from '../auth/token-verifier';
 import { type Config, loadConfig } from '../config';
 import { createLogger, type Logger } from '../log';
@@ -26,7 +27,7 @@ import { systemClock } from './ids';
 import { loadProxyConfig, type ProxyConfig } from './proxy-config';
 import { buildVolumeDeps } from './volumes';
 
-/** The proxy's deps over one DynamoDB client: the volume repository, the audit log and the access-key resolver share it. */
+/** The proxy's deps over one DynamoDB client: the volume repository and the access-key resolver share it. */
 export function buildProxyDeps(
   config: Config,
   proxyConfig: ProxyConfig,
@@ -44,7 +45,8 @@ export function buildProxyDeps(
     verifier: createTokenVerifier(config.auth),
     // The hot paths' one cache (5 s), shared with this wiring's repository, whose writes invalidate it.
     lookup: volumes.lookup ?? createVolumeLookup({ repo: volumes.repo, clock: systemClock }),
-    audit: createProxyAudit({ audit: volumes.audit, clock: systemClock }),
+    // Its events on the audit stream (a log line each; the shipper writes them): no request waits for, or fails on, DynamoDB.
+    audit: createProxyAudit({ audit: createStreamAuditLog({ list: volumes.audit.list }), clock: systemClock }),
     upstream: createHttpUpstream({ clock: systemClock, ...(proxyConfig.s3Endpoint ? { endpoint: proxyConfig.s3Endpoint } : {}) }),
     logger,
   };

@@ -1,0 +1,121 @@
+/**
+ * DynamoDB failing under the data routes, on the real local stack (both proxy fronts, the HTTP API, the audit
+ * stream's local tee):
+ * - its audit writes refused: proxied requests through both fronts still succeed (the proxy puts its audit events
+ *   on the stream, not in DynamoDB), and once DynamoDB is back the events reach the audit table, none lost;
+ * - all of it down, with warm caches: vends, presigns and proxied GETs keep working for the 5 s the volume and
+ *   membership cache may be stale (`shared/volumes/volume-lookup.ts`), then answer the documented 503 (JSON from
+ *   the API, S3 XML from the proxy), never a 500; the audit events made meanwhile are shipped after recovery.
+ */
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { VOLUME_STALENESS_MS } from '../../shared/volumes/volume-lookup';
+import { BIG_BYTES, BIG_KEY, type OneVolume, startOneVolume, VOLUME } from './one-volume';
+
+let world: OneVolume;
+let volumeId: string;
+
+beforeAll(async () => {
+  // One retry per refused SDK call (the default 3 attempts only make each refusal slower).
+  process.env.AWS_MAX_ATTEMPTS = '2';
+  world = await startOneVolume();
+  volumeId = (await world.api('GET', '/volumes')).body.items.find((v: { name: string }) => v.name === VOLUME).id;
+}, 120_000);
+afterEach(() => world.stack.faults.clear());
+afterAll(async () => {
+  delete process.env.AWS_MAX_ATTEMPTS;
+  await world?.stack.close();
+});
+
+const fronts = () => [world.stack.info.proxyUrl, world.stack.info.nodeProxyUrl];
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A GET of the big object through `front`: 200 with every byte, or the S3 error's status and code. */
+async function proxiedGet(front: string): Promise<{ status: number; code?: string }> {
+  try {
+    const answer = await world.s3(front).send(new GetObjectCommand({ Bucket: VOLUME, Key: BIG_KEY }));
+    expect((await answer.Body!.transformToByteArray()).length).toBe(BIG_BYTES);
+    return { status: 200 };
+  } catch (error) {
+    const failed = error as { name: string; $metadata?: { httpStatusCode?: number } };
+    return { status: failed.$metadata?.httpStatusCode ?? 0, code: failed.name };
+  }
+}
+
+/** The volume's audit trail once the stream has shipped everything written so far. */
+async function trail(): Promise<Array<{ action: string; requestId: string; detail?: Record<string, unknown> }>> {
+  await world.stack.auditStream!.settled();
+  const items: Array<{ action: string; requestId: string; detail?: Record<string, unknown> }> = [];
+  let cursor: string | undefined;
+  do {
+    const page = await world.api('GET', `/volumes/${volumeId}/audit?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    expect(page.status).toBe(200);
+    items.push(...page.body.items);
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  return items;
+}
+
+const keysOf = (events: Awaited<ReturnType<typeof trail>>, action: string) =>
+  events.filter((e) => e.action === action).map((e) => String(e.detail?.key));
+
+describe('the audit trail while DynamoDB refuses writes', () => {
+  it('proxied requests through both fronts succeed, and their events reach the audit table once DynamoDB is back', async () => {
+    const tag = Date.now().toString(36);
+    for (const action of ['PutItem', 'BatchWriteItem']) world.stack.faults.add({ target: 'dynamodb', action, fault: { kind: 'fail' } });
+    for (const front of fronts()) {
+      expect(await proxiedGet(front)).toEqual({ status: 200 });
+      // A change is always audited (a read is sampled: one per operation, volume and subject in 5 minutes).
+      await world.s3(front).send(new PutObjectCommand({ Bucket: VOLUME, Key: `down-${tag}-${new URL(front).port}.txt`, Body: 'x' }));
+    }
+    world.stack.faults.clear();
+    const events = await trail();
+    expect(
+      keysOf(events, 'proxy.PutObject')
+        .filter((key) => key.includes(tag))
+        .sort(),
+    ).toEqual(
+      fronts()
+        .map((front) => `down-${tag}-${new URL(front).port}.txt`)
+        .sort(),
+    );
+    expect(keysOf(events, 'proxy.GetObject')).toContain(BIG_KEY);
+  });
+});
+
+describe('DynamoDB down, with warm caches', () => {
+  it('vends, presigns and proxied GETs work for the staleness window, then answer 503; their events are shipped after', async () => {
+    const before = await trail();
+    const count = (events: typeof before, action: string) => events.filter((e) => e.action === action).length;
+    // Warm: each route has just read the volume and membership (and the proxy the gateway key).
+    const warmedAt = Date.now();
+    expect((await world.api('POST', `/volumes/${volumeId}/credentials`, {})).status).toBe(200);
+    expect((await world.api('POST', `/volumes/${volumeId}/presign`, { key: BIG_KEY, method: 'GET' })).status).toBe(200);
+    for (const front of fronts()) expect(await proxiedGet(front)).toEqual({ status: 200 });
+
+    world.stack.faults.add({ target: 'dynamodb', fault: { kind: 'down' } });
+    const vend = await world.api('POST', `/volumes/${volumeId}/credentials`, {});
+    const presign = await world.api('POST', `/volumes/${volumeId}/presign`, { key: BIG_KEY, method: 'GET' });
+    const gets = [];
+    for (const front of fronts()) gets.push(await proxiedGet(front));
+    expect(Date.now() - warmedAt).toBeLessThan(VOLUME_STALENESS_MS);
+    expect([vend.status, presign.status, gets]).toEqual([200, 200, [{ status: 200 }, { status: 200 }]]);
+
+    await sleep(Math.max(0, warmedAt + VOLUME_STALENESS_MS + 200 - Date.now()));
+    for (const [path, body] of [
+      ['credentials', {}],
+      ['presign', { key: BIG_KEY, method: 'GET' }],
+    ] as const) {
+      const answer = await world.api('POST', `/volumes/${volumeId}/${path}`, body);
+      expect([answer.status, answer.body?.code]).toEqual([503, 'VolumeStoreUnavailable']);
+      expect(answer.body.requestId).toEqual(expect.any(String));
+    }
+    for (const front of fronts()) expect(await proxiedGet(front)).toEqual({ status: 503, code: 'ServiceUnavailable' });
+
+    world.stack.faults.clear();
+    const after = await trail();
+    // The warm-up's and the down window's vends and presigns: two each, none lost.
+    expect(count(after, 'credentials.vend') - count(before, 'credentials.vend')).toBe(2);
+    expect(count(after, 'presign') - count(before, 'presign')).toBe(2);
+  });
+});
