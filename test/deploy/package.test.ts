@@ -67,6 +67,27 @@ describe('serverless package', () => {
     }
   });
 
+  it("subscribes the shipper to the proxy's and the Node front's audit lines, and keeps its failed deliveries 14 days, replayed", () => {
+    const subscribed = resourcesOf('AWS::Logs::SubscriptionFilter').map(([, r]) => r.Properties.LogGroupName.Ref);
+    expect(subscribed).toEqual(
+      expect.arrayContaining(['ProxyLogGroup', 'NodeProxyLogGroup', 'PresignLogGroup', 'VendCredentialsLogGroup']),
+    );
+    const [, invokeConfig] = resourcesOf('AWS::Lambda::EventInvokeConfig').find(([id]) => id.startsWith('AuditShipper'))!;
+    expect(invokeConfig.Properties.DestinationConfig.OnFailure.Destination).toEqual({ 'Fn::GetAtt': ['AuditShipperFailures', 'Arn'] });
+    expect(template.Resources.AuditShipperFailures?.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+    const replay = resourcesOf('AWS::Lambda::EventSourceMapping').map(([, r]) => r.Properties);
+    expect(replay).toContainEqual(
+      expect.objectContaining({
+        EventSourceArn: { 'Fn::GetAtt': ['AuditShipperFailures', 'Arn'] },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      }),
+    );
+    const statements = template.Resources.IamRoleLambdaExecution!.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': ['AuditShipperFailures', 'Arn'] } }),
+    );
+  });
+
   it('ships no serverless.yml and no YAML parser: the openapi function takes its routes from the build', () => {
     expect(existsSync(join(dir, 'bundle', 'serverless.yml'))).toBe(false);
     const openapi = readFileSync(join(dir, 'bundle', 'functions', 'openapi', 'handler.mjs'), 'utf8');

@@ -5,8 +5,13 @@
  *   on the stream, not in DynamoDB), and once DynamoDB is back the events reach the audit table, none lost;
  * - all of it down, with warm caches: vends, presigns and proxied GETs keep working for the 5 s the volume and
  *   membership cache may be stale (`shared/volumes/volume-lookup.ts`), then answer the documented 503 (JSON from
- *   the API, S3 XML from the proxy), never a 500; the audit events made meanwhile are shipped after recovery.
+ *   the API, S3 XML from the proxy), never a 500; the audit events made meanwhile are shipped after recovery;
+ * - the Node front in its own process (the container deployment): its stdout, followed as the container's log group
+ *   is subscribed at AWS, carries its audit events to the table.
  */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { PassThrough } from 'node:stream';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { VOLUME_STALENESS_MS } from '../../shared/volumes/volume-lookup';
@@ -118,4 +123,42 @@ describe('DynamoDB down, with warm caches', () => {
     expect(count(after, 'credentials.vend') - count(before, 'credentials.vend')).toBe(2);
     expect(count(after, 'presign') - count(before, 'presign')).toBe(2);
   });
+});
+
+describe('the Node front in its own process', () => {
+  it("ships its audit events from its stdout (the container's log group), DynamoDB refusing writes meanwhile", async () => {
+    const { NODE_OPTIONS: _options, ...env } = process.env;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'containers/node-proxy/main.ts'], {
+      env: { ...env, NODE_PROXY_HOST: '127.0.0.1', NODE_PROXY_PORT: '0', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    try {
+      // Its stdout goes to the stream (as the awslogs driver sends it to CloudWatch Logs) and is read here for its URL.
+      const forStream = new PassThrough();
+      const forUrl = new PassThrough();
+      child.stdout!.pipe(forStream);
+      child.stdout!.pipe(forUrl);
+      world.stack.auditStream!.follow(forStream);
+      const url = await new Promise<string>((resolve, reject) => {
+        child.once('exit', (code) => reject(new Error(`the Node front exited (code ${code}) before listening`)));
+        createInterface({ input: forUrl }).on('line', (line) => {
+          if (line.includes('S3 proxy listening')) resolve(JSON.parse(line).url);
+        });
+      });
+      const key = `own-process-${Date.now().toString(36)}.txt`;
+      for (const action of ['PutItem', 'BatchWriteItem']) world.stack.faults.add({ target: 'dynamodb', action, fault: { kind: 'fail' } });
+      await world.s3(url).send(new PutObjectCommand({ Bucket: VOLUME, Key: key, Body: 'x' }));
+      world.stack.faults.clear();
+      // Its line has left the child; once read here, the stream ships it.
+      const deadline = Date.now() + 5000;
+      let events = await trail();
+      while (!keysOf(events, 'proxy.PutObject').includes(key) && Date.now() < deadline) {
+        await sleep(100);
+        events = await trail();
+      }
+      expect(keysOf(events, 'proxy.PutObject')).toContain(key);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 30_000);
 });
