@@ -13,7 +13,15 @@
  * runtime serves them over HTTP instead (AWS_CONTAINER_CREDENTIALS_FULL_URI / _RELATIVE_URI), that endpoint. About
  * 130 KB less in every bundle with an SDK client (volumesList 573 -> 441 KB). Only the functions' bundles: the tests,
  * `npm start` and the Node front's container (its own build) keep the full chain.
+ *
+ * chunks-beside-their-handler: with `splitting` (serverless.yml), what a bundle reaches only through a dynamic
+ * `import()` (the SDK's event-stream codec, its browser user-agent parser, the volume probe's S3 client) is a chunk
+ * loaded at that import, not parsed at the cold start. serverless-esbuild builds each handler file on its own into
+ * the handler's directory and zips, for each function, every file of the build except the other handlers' bundles
+ * and the files named `<other handler>.*`: the chunks go to `<handler>.chunks/`, so each function's zip carries its
+ * own chunks and no other handler's.
  */
+const { basename, extname } = require('node:path');
 const { builtinModules } = require('node:module');
 
 const builtins = new Set(builtinModules);
@@ -29,6 +37,15 @@ export const defaultProvider = (init = {}) => {
 };`;
 
 module.exports = [
+  {
+    name: 'chunks-beside-their-handler',
+    setup(build) {
+      const { splitting, entryPoints } = build.initialOptions;
+      if (!splitting || !Array.isArray(entryPoints) || entryPoints.length !== 1) return;
+      const entry = String(entryPoints[0]);
+      build.initialOptions.chunkNames = `${basename(entry, extname(entry))}.chunks/[name]-[hash]`;
+    },
+  },
   {
     name: 'builtins-through-require',
     setup(build) {

@@ -1,8 +1,9 @@
 /**
  * Each function of serverless.yml is packaged on its own (`package.individually`): a zip of at most 400 KB with its
- * handler's bundle alone; the public functions' bundles carry no AWS SDK; and every packaged handler loads in a
- * Node 22 process with no environment at all (its wiring waits for its first call), where health and openapi,
- * which need no configuration, also answer. Sizes only: the times are `npm run bench:cold`'s.
+ * handler's bundle and that bundle's chunks alone (`splitting`: what the handler reaches only through a dynamic
+ * `import()` is a chunk loaded at that import); the public functions' bundles carry no AWS SDK; and every packaged
+ * handler loads in a Node 22 process with no environment at all (its wiring waits for its first call), where health
+ * and openapi, which need no configuration, also answer. Sizes only: the times are `npm run bench:cold`'s.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { staticClosure } from '../../bench/cold-start';
 import { loadServerlessModel } from '../../local/serverless-model';
 import { packagedService } from '../support/packaged-service';
 
@@ -24,6 +26,17 @@ let out: string;
 let root: string;
 /** Each function's handler file, unzipped from its own zip. */
 const handlerFile = (name: string) => join(root, name, functions.find((f) => f.name === name)!.sourceFile.replace(/\.ts$/, '.mjs'));
+/** What Node reads when it loads a function's handler: the handler file and the chunks it imports statically. */
+const coldText = (name: string) =>
+  staticClosure(handlerFile(name))
+    .map((file) => readFileSync(file, 'utf8'))
+    .join('\n');
+/** Every module file of a function's package: its handler, its cold start's chunks and its lazily imported ones. */
+const packageText = (name: string) =>
+  readdirSync(join(root, name), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.mjs'))
+    .map((f) => readFileSync(join(root, name, f), 'utf8'))
+    .join('\n');
 
 beforeAll(async () => {
   // Built once per run, shared with test/deploy/package.test.ts and aws-specs.test.ts.
@@ -71,12 +84,18 @@ describe('the packaged functions', () => {
     expect(over).toEqual([]);
   });
 
-  it('holds its handler file alone, minified', () => {
+  it("holds its handler file and that file's own chunks alone, minified", () => {
     for (const fn of functions) {
+      const handler = fn.sourceFile.replace(/\.ts$/, '.mjs');
       const listing = execFileSync('unzip', ['-Z1', join(out, `${fn.name}.zip`)], { encoding: 'utf8' })
         .trim()
         .split('\n');
-      expect(listing).toEqual([fn.sourceFile.replace(/\.ts$/, '.mjs')]);
+      const chunks = `${handler.replace(/\.mjs$/, '')}.chunks/`;
+      expect(
+        listing.filter((f) => f !== handler && !(f.startsWith(chunks) && f.endsWith('.mjs'))),
+        fn.name,
+      ).toEqual([]);
+      expect(listing, fn.name).toContain(handler);
     }
     // Minified: long lines (an unminified bundle averages some 30 characters a line).
     const health = readFileSync(handlerFile('health'), 'utf8');
@@ -84,15 +103,15 @@ describe('the packaged functions', () => {
   });
 
   it('gives health and openapi bundles without the AWS SDK, which the data functions carry', () => {
-    const marksIn = (name: string) => SDK_MARKS.filter((mark) => readFileSync(handlerFile(name), 'utf8').includes(mark));
+    const marksIn = (name: string) => SDK_MARKS.filter((mark) => packageText(name).includes(mark));
     for (const name of PUBLIC) expect({ name, marks: marksIn(name) }).toEqual({ name, marks: [] });
     // The check sees the SDK where it is.
     expect(marksIn('volumesList')).toEqual(SDK_MARKS);
   });
 
-  it('gives the table-only functions, the credential vend and the Nextflow config no S3 client; the others carry it', () => {
+  it('gives the table-only functions, the credential vend, the Nextflow config and the proxy no S3 client at their cold start', () => {
     // The S3 client's service namespace, in every one of its operation schemas.
-    const hasS3Client = (name: string) => readFileSync(handlerFile(name), 'utf8').includes('com.amazonaws.s3');
+    const hasS3Client = (name: string) => coldText(name).includes('com.amazonaws.s3');
     const tables = [
       'volumesCreate',
       'volumesList',
@@ -105,9 +124,14 @@ describe('the packaged functions', () => {
       'auditList',
       'vendCredentials',
       'nextflowConfig',
+      // It wires the volume ports for their STS issuer; their S3 probe, verify's alone, is imported at its first call.
+      'proxy',
+      'volumesVerify',
     ];
     expect(tables.filter(hasS3Client)).toEqual([]);
-    expect(['volumesVerify', 'presign', 'uploadsStart'].filter(hasS3Client)).toEqual(['volumesVerify', 'presign', 'uploadsStart']);
+    expect(['presign', 'uploadsStart'].filter(hasS3Client)).toEqual(['presign', 'uploadsStart']);
+    // Verify's probe still has its client: a chunk of verify's package, loaded at the first probe.
+    expect(packageText('volumesVerify')).toContain('com.amazonaws.s3');
   });
 
   it('loads every handler with no environment, and health and openapi answer their first call', () => {
