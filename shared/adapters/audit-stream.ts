@@ -1,7 +1,9 @@
 /**
  * The audit trail as a log stream: `record` writes the event as one JSON line to the process's log (stdout in
- * a Lambda) and returns; a subscription ships the lines to the audit table (`audit-shipper.ts`,
- * `functions/audit-shipper`). So the hot paths (vend, presign, uploads) wait for no DynamoDB write.
+ * a Lambda, or the Node front's container) and returns; a subscription ships the lines to the audit table
+ * (`audit-shipper.ts`, `functions/audit-shipper`). So the hot paths (vend, presign, uploads, download links, the
+ * proxy's fronts) wait for no DynamoDB write and do not fail when DynamoDB does. A delivery the table does not take
+ * is retried, then kept on the shipper's failure queue (14 days) and replayed from it (`functions/audit-shipper`).
  *
  * Nothing is lost when the function is frozen or crashes right after: the line is written synchronously
  * (stdout is a pipe to the Lambda runtime, and Node writes pipes synchronously on Linux), so it is with the
