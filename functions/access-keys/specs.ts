@@ -1,5 +1,5 @@
 /** The access-key routes as declared once. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { accessKeysPageQuery, createAccessKeyBody } from '../../shared/access-keys/schemas';
 import { defineRoutes } from '../../shared/openapi/route-doc';
 import { accessKeyPage, createdAccessKey } from '../../shared/openapi/schemas/access-keys';
@@ -26,7 +26,7 @@ export const specs = defineRoutes({
   revoke: {
     summary: 'Revoke an access key',
     auth: 'jwt',
-    params: z.object({ id: z.string().describe('The access key id (`VGAK…`).') }),
+    params: z.object({ id: z.string().check(z.describe('The access key id (`VGAK…`).')) }),
     responses: { 204: { description: 'Revoked.' }, ...errors(401, 404, 503) },
     tags,
   },

@@ -1,12 +1,12 @@
 /** The membership routes as declared once. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { defineRoutes } from '../../shared/openapi/route-doc';
 import { volumeIdParam } from '../../shared/openapi/schemas/common';
 import { errors } from '../../shared/openapi/schemas/errors';
 import { memberPage, memberView } from '../../shared/openapi/schemas/volumes';
 import { pageQuery, putMemberBody } from '../../shared/volumes/schemas';
 
-const subject = z.string().describe("The member's subject (the `sub` of their token).");
+const subject = z.string().check(z.describe("The member's subject (the `sub` of their token)."));
 const tags = ['members'];
 
 export const specs = defineRoutes({

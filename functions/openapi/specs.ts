@@ -1,5 +1,5 @@
 /** GET /openapi.json as declared once. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { defineRoutes } from '../../shared/openapi/route-doc';
 
 export const specs = defineRoutes({

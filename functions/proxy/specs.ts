@@ -2,7 +2,7 @@
  * The HTTP API route of this directory, as declared once: `nextflow-config.ts`'s `handler`. (The S3 proxy in
  * `handler.ts` sits behind a function URL, not the HTTP API, and speaks S3, so it has no operation here.)
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { defineRoutes } from '../../shared/openapi/route-doc';
 import { volumeIdParam } from '../../shared/openapi/schemas/common';
 import { errors } from '../../shared/openapi/schemas/errors';

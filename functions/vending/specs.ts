@@ -1,5 +1,5 @@
 /** The routes that reach data without the proxy, as declared once. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { defineRoutes } from '../../shared/openapi/route-doc';
 import { volumeIdParam } from '../../shared/openapi/schemas/common';
 import { errors } from '../../shared/openapi/schemas/errors';
@@ -16,7 +16,7 @@ import {
 import { KEY_RULE } from '../../shared/volumes/object-keys';
 
 const volume = z.object({ id: volumeIdParam });
-const upload = z.object({ id: volumeIdParam, uploadId: z.string().describe('The `uploadId` starting the upload returned.') });
+const upload = z.object({ id: volumeIdParam, uploadId: z.string().check(z.describe('The `uploadId` starting the upload returned.')) });
 const tags = ['data'];
 
 export const specs = defineRoutes({
@@ -94,9 +94,11 @@ export const specs = defineRoutes({
       id: volumeIdParam,
       key: z
         .string()
-        .describe(
-          `The object's key relative to the volume's root, percent-encoded where needed; may contain \`/\` (a key starting with \`/\` ` +
-            `is sent as \`download/%2Fx\`). ${KEY_RULE} A refused key is 400 \`InvalidKey\`.`,
+        .check(
+          z.describe(
+            `The object's key relative to the volume's root, percent-encoded where needed; may contain \`/\` (a key starting with \`/\` ` +
+              `is sent as \`download/%2Fx\`). ${KEY_RULE} A refused key is 400 \`InvalidKey\`.`,
+          ),
         ),
     }),
     query: downloadQuery,

@@ -1,5 +1,5 @@
 /** The volume routes as declared once: the handlers validate with these schemas, the OpenAPI document shows them. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { defineRoutes } from '../../shared/openapi/route-doc';
 import { volumeIdParam } from '../../shared/openapi/schemas/common';
 import { errors } from '../../shared/openapi/schemas/errors';
@@ -9,16 +9,15 @@ import { createVolumeBody, pageQuery, updateVolumeBody } from '../../shared/volu
 const params = z.object({ id: volumeIdParam });
 const idempotencyHeaders = z.object({
   'Idempotency-Key': z
-    .string()
-    .min(1)
-    .max(255)
-    .optional()
-    .describe(
-      'Makes the create safe to retry: a unique value per volume you mean to create (a UUID), 1 to 255 visible ASCII characters, kept ' +
-        'for 24 hours and scoped to you. ' +
-        'A retry with the same key and the same body answers the volume that key created (201, `Idempotent-Replayed: true`), as it is ' +
-        'now, instead of `VolumeNameTaken`; ' +
-        'the same key with a different body is 422 `IdempotencyKeyReused`.',
+    .optional(z.string().check(z.minLength(1), z.maxLength(255)))
+    .check(
+      z.describe(
+        'Makes the create safe to retry: a unique value per volume you mean to create (a UUID), 1 to 255 visible ASCII characters, kept ' +
+          'for 24 hours and scoped to you. ' +
+          'A retry with the same key and the same body answers the volume that key created (201, `Idempotent-Replayed: true`), as it is ' +
+          'now, instead of `VolumeNameTaken`; ' +
+          'the same key with a different body is 422 `IdempotencyKeyReused`.',
+      ),
     ),
 });
 const tags = ['volumes'];

@@ -3,7 +3,7 @@
  * document is generated from them): checks and descriptions, no transforms or defaults. The domain applies the
  * defaults and every rule again.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { strict } from '../http/schema-rules';
 import { pageQuery } from '../volumes/schemas';
 import { MAX_EXPIRES_IN, MAX_KEY_VOLUMES, MAX_VOLUME_REF_LENGTH, MIN_EXPIRES_IN } from './model';
@@ -14,37 +14,48 @@ const volumesMessage = `must list 1 to ${MAX_KEY_VOLUMES} volume names or ids (l
 
 const volumeRef = z
   .string({ error: volumeRefMessage })
-  .min(1, { error: volumeRefMessage })
-  .max(MAX_VOLUME_REF_LENGTH, { error: volumeRefMessage })
-  .regex(/^[^\p{Cc}]*$/u, { error: volumeRefMessage })
-  .describe('A volume you are a member of, by name (e.g. `alice-genomes`) or id (e.g. `vol-…`).');
+  .check(
+    z.minLength(1, { error: volumeRefMessage }),
+    z.maxLength(MAX_VOLUME_REF_LENGTH, { error: volumeRefMessage }),
+    z.regex(/^[^\p{Cc}]*$/u, { error: volumeRefMessage }),
+    z.describe('A volume you are a member of, by name (e.g. `alice-genomes`) or id (e.g. `vol-…`).'),
+  );
 
 export const createAccessKeyBody = strict(
   {
     volumes: z
-      .array(volumeRef, { error: volumesMessage })
-      .min(1, { error: volumesMessage })
-      .max(MAX_KEY_VOLUMES, { error: volumesMessage })
-      .optional()
-      .describe(
-        `The volumes the key may reach, 1 to ${MAX_KEY_VOLUMES}, each one you are a member of. Omitted: every volume you are a member ` +
-          `of when the key is used. Never more than your membership allows at that time.`,
+      .optional(
+        z
+          .array(volumeRef, { error: volumesMessage })
+          .check(z.minLength(1, { error: volumesMessage }), z.maxLength(MAX_KEY_VOLUMES, { error: volumesMessage })),
+      )
+      .check(
+        z.describe(
+          `The volumes the key may reach, 1 to ${MAX_KEY_VOLUMES}, each one you are a member of. Omitted: every volume you are a member ` +
+            `of when the key is used. Never more than your membership allows at that time.`,
+        ),
       ),
     expiresIn: z
-      .number({ error: expiresMessage })
-      .int({ error: expiresMessage })
-      .min(MIN_EXPIRES_IN, { error: expiresMessage })
-      .max(MAX_EXPIRES_IN, { error: expiresMessage })
-      .optional()
-      .describe(`Seconds the key lives, ${MIN_EXPIRES_IN} (15 minutes) to ${MAX_EXPIRES_IN} (30 days); a week when omitted.`),
+      .optional(
+        z
+          .number({ error: expiresMessage })
+          .check(
+            z.int({ error: expiresMessage }),
+            z.gte(MIN_EXPIRES_IN, { error: expiresMessage }),
+            z.lte(MAX_EXPIRES_IN, { error: expiresMessage }),
+          ),
+      )
+      .check(z.describe(`Seconds the key lives, ${MIN_EXPIRES_IN} (15 minutes) to ${MAX_EXPIRES_IN} (30 days); a week when omitted.`)),
   },
   'volumes, expiresIn',
-).describe(
-  'A gateway access key for S3 clients talking to the proxy. The answer carries `secretAccessKey` this once; it is never shown again. ' +
-    'The key keeps the sign-in methods (`amr`) of the token that created it.',
+).check(
+  z.describe(
+    'A gateway access key for S3 clients talking to the proxy. The answer carries `secretAccessKey` this once; it is never shown again. ' +
+      'The key keeps the sign-in methods (`amr`) of the token that created it.',
+  ),
 );
 
-export const accessKeysPageQuery = pageQuery.describe('Pagination of your access keys, newest first.');
+export const accessKeysPageQuery = pageQuery.check(z.describe('Pagination of your access keys, newest first.'));
 
 export type CreateAccessKeyBody = z.input<typeof createAccessKeyBody>;
 export type AccessKeysPageQuery = z.output<typeof accessKeysPageQuery>;

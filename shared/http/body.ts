@@ -1,4 +1,6 @@
-import type { ZodType } from 'zod';
+import type { ZodMiniType as ZodType } from 'zod/mini';
+// zod's English messages (set there), for the schemas that do not import it themselves.
+import './schema-rules';
 import { ValidationFailed } from '../errors';
 import type { HttpEvent } from './types';
 

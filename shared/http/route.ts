@@ -6,7 +6,7 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpCors from '@middy/http-cors';
 import type { Context } from 'aws-lambda';
-import type { ZodType } from 'zod';
+import type { ZodMiniType as ZodType } from 'zod/mini';
 import { bearerToken } from '../auth/bearer';
 import type { Identity } from '../auth/identity';
 import type { TokenVerifier } from '../auth/token-verifier';

@@ -5,8 +5,8 @@
  * Schema draft 2020-12, the dialect OpenAPI 3.1 uses. Pure: the caller supplies the routes and the specs.
  */
 
-import type { ZodType } from 'zod';
-import * as z from 'zod';
+import type { ZodMiniType as ZodType } from 'zod/mini';
+import * as z from 'zod/mini';
 import type { ResponseDoc, RouteDoc } from './route-doc';
 import { internalError } from './schemas/errors';
 

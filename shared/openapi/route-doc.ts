@@ -3,7 +3,7 @@
  * validates with `body`/`query` and checks `auth`, and the OpenAPI document is generated from the same object.
  * Specs import no wiring and no AWS SDK, so the document can be built without environment variables.
  */
-import type { ZodType } from 'zod';
+import type { ZodMiniType as ZodType } from 'zod/mini';
 
 export interface ResponseDoc {
   description: string;

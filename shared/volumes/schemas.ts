@@ -4,7 +4,7 @@
  * checks, so a failure names its field (`bucket: must not contain uppercase letters. …`); the domain applies
  * the same rules again and normalises the prefix.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { rule, strict, text } from '../http/schema-rules';
 import { bucketNameProblem, prefixProblem, regionProblem, roleArnProblem, rolePartitionProblem } from './naming';
 
@@ -12,7 +12,11 @@ const bucketName = (what: string) => text(what).check(rule(bucketNameProblem));
 
 export const accessModeSchema = z
   .enum(['read-only', 'read-write'], { error: 'must be "read-only" or "read-write"' })
-  .describe("What the volume allows at most: `read-only`, or `read-write`. A member's access is the lower of this and their membership.");
+  .check(
+    z.describe(
+      "What the volume allows at most: `read-only`, or `read-write`. A member's access is the lower of this and their membership.",
+    ),
+  );
 
 const roleArn = text('the IAM role ARN').check(rule(roleArnProblem));
 
@@ -24,8 +28,10 @@ export const volumeAuthSchema = z
         {
           type: z
             .literal('role')
-            .describe('The gateway assumes the role with `sts:AssumeRole` and the external id it generated for this volume.'),
-          roleArn: roleArn.describe("The role in the bucket owner's account, e.g. `arn:aws:iam::123456789012:role/volume-access`."),
+            .check(z.describe('The gateway assumes the role with `sts:AssumeRole` and the external id it generated for this volume.')),
+          roleArn: roleArn.check(
+            z.describe("The role in the bucket owner's account, e.g. `arn:aws:iam::123456789012:role/volume-access`."),
+          ),
         },
         'type, roleArn',
       ),
@@ -33,98 +39,108 @@ export const volumeAuthSchema = z
         {
           type: z
             .literal('web-identity')
-            .describe("The gateway assumes the role with `sts:AssumeRoleWithWebIdentity` and the caller's own token."),
-          roleArn: roleArn.describe("The role in the bucket owner's account; its trust policy names the gateway's OpenID Connect issuer."),
+            .check(z.describe("The gateway assumes the role with `sts:AssumeRoleWithWebIdentity` and the caller's own token.")),
+          roleArn: roleArn.check(
+            z.describe("The role in the bucket owner's account; its trust policy names the gateway's OpenID Connect issuer."),
+          ),
         },
         'type, roleArn',
       ),
     ],
     { error: (issue) => (issue.input === undefined ? 'is required' : 'must be "role" or "web-identity"') },
   )
-  .describe('How the gateway obtains credentials for the bucket.');
+  .check(z.describe('How the gateway obtains credentials for the bucket.'));
 
 const description = z
   .string({ error: 'must be a string' })
-  .max(1024, { error: 'must be at most 1024 characters' })
-  .describe('Free text shown to members; at most 1024 characters.');
+  .check(
+    z.maxLength(1024, { error: 'must be at most 1024 characters' }),
+    z.describe('Free text shown to members; at most 1024 characters.'),
+  );
 
 const requireMfa = z.boolean({ error: 'must be true or false' });
 
 export const createVolumeBody = strict(
   {
-    name: bucketName('the volume name, which S3 clients use as the bucket name through the gateway').describe(
-      'Unique in the deployment; follows the S3 bucket naming rules, because S3 clients see it as the bucket name through the gateway.',
-    ),
-    bucket: bucketName('the S3 bucket the volume points at').describe("The S3 bucket in the owner's account."),
-    prefix: text('the path inside the bucket')
-      .check(rule(prefixProblem))
-      .optional()
-      .describe(
-        'The root of the volume inside the bucket, e.g. `projects/run-1`. No leading `/`, no `.`/`..` or empty segments; a trailing ' +
-          '`/` is dropped; omitted or `""` is the whole bucket.',
+    name: bucketName('the volume name, which S3 clients use as the bucket name through the gateway').check(
+      z.describe(
+        'Unique in the deployment; follows the S3 bucket naming rules, because S3 clients see it as the bucket name through the gateway.',
       ),
-    region: text("the bucket's AWS region")
-      .check(rule(regionProblem))
-      .describe("The bucket's region, e.g. `eu-central-1`; it decides the partition of every ARN."),
+    ),
+    bucket: bucketName('the S3 bucket the volume points at').check(z.describe("The S3 bucket in the owner's account.")),
+    prefix: z
+      .optional(text('the path inside the bucket').check(rule(prefixProblem)))
+      .check(
+        z.describe(
+          'The root of the volume inside the bucket, e.g. `projects/run-1`. No leading `/`, no `.`/`..` or empty segments; a trailing ' +
+            '`/` is dropped; omitted or `""` is the whole bucket.',
+        ),
+      ),
+    region: text("the bucket's AWS region").check(
+      rule(regionProblem),
+      z.describe("The bucket's region, e.g. `eu-central-1`; it decides the partition of every ARN."),
+    ),
     accessMode: accessModeSchema,
     auth: volumeAuthSchema,
-    requireMfa: requireMfa
-      .default(false)
-      .describe('When true, only callers whose token says they used MFA (`amr` contains `mfa`) may use the data.'),
-    description: description.optional(),
+    requireMfa: z
+      ._default(requireMfa, false)
+      .check(z.describe('When true, only callers whose token says they used MFA (`amr` contains `mfa`) may use the data.')),
+    description: z.optional(description),
   },
   'name, bucket, prefix, region, accessMode, auth, requireMfa, description',
-)
-  .check((ctx) => {
-    const problem = rolePartitionProblem(ctx.value.auth.roleArn, ctx.value.region);
-    if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value.auth.roleArn, path: ['auth', 'roleArn'] });
-  })
-  .describe('A new volume: a bucket, an optional prefix root, an access mode and the role the gateway may assume.');
+).check((ctx) => {
+  const problem = rolePartitionProblem(ctx.value.auth.roleArn, ctx.value.region);
+  if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value.auth.roleArn, path: ['auth', 'roleArn'] });
+}, z.describe('A new volume: a bucket, an optional prefix root, an access mode and the role the gateway may assume.'));
 
 export const updateVolumeBody = strict(
   {
-    description: description.optional().describe('New description; `""` removes it.'),
-    accessMode: accessModeSchema
-      .optional()
-      .describe('Widening `read-only` to `read-write` sends the volume back to `pending` until it is verified again.'),
-    requireMfa: requireMfa.optional().describe('Whether using the data requires MFA.'),
+    description: z.optional(description).check(z.describe('New description; `""` removes it.')),
+    accessMode: z
+      .optional(accessModeSchema)
+      .check(z.describe('Widening `read-only` to `read-write` sends the volume back to `pending` until it is verified again.')),
+    requireMfa: z.optional(requireMfa).check(z.describe('Whether using the data requires MFA.')),
   },
   'description, accessMode, requireMfa',
-)
-  .check((ctx) => {
-    if (Object.values(ctx.value).every((v) => v === undefined)) {
-      ctx.issues.push({
-        code: 'custom',
-        message: 'name at least one field to change: description, accessMode or requireMfa',
-        input: ctx.value,
-      });
-    }
-  })
-  .describe('Changes to a volume; at least one field.');
+).check((ctx) => {
+  if (Object.values(ctx.value).every((v) => v === undefined)) {
+    ctx.issues.push({
+      code: 'custom',
+      message: 'name at least one field to change: description, accessMode or requireMfa',
+      input: ctx.value,
+    });
+  }
+}, z.describe('Changes to a volume; at least one field.'));
 
 export const memberAccessSchema = z
   .enum(['read', 'write', 'admin'], { error: 'must be "read", "write" or "admin"' })
-  .describe("`read` and `write` use the data (never more than the volume's mode allows); `admin` also manages the volume and its members.");
+  .check(
+    z.describe(
+      "`read` and `write` use the data (never more than the volume's mode allows); `admin` also manages the volume and its members.",
+    ),
+  );
 
-export const putMemberBody = strict({ access: memberAccessSchema }, 'access').describe('The access to grant.');
+export const putMemberBody = strict({ access: memberAccessSchema }, 'access').check(z.describe('The access to grant.'));
+
+const limitMessage = 'must be a whole number from 1 to 100';
 
 export const pageQuery = z
   .object({
-    limit: z.coerce
-      .number({ error: 'must be a whole number from 1 to 100' })
-      .int({ error: 'must be a whole number from 1 to 100' })
-      .min(1, { error: 'must be a whole number from 1 to 100' })
-      .max(100, { error: 'must be a whole number from 1 to 100' })
-      .default(25)
-      .describe('Items per page, 1 to 100; 25 when omitted.'),
+    limit: z
+      ._default(
+        z.coerce
+          .number({ error: limitMessage })
+          .check(z.int({ error: limitMessage }), z.gte(1, { error: limitMessage }), z.lte(100, { error: limitMessage })),
+        25,
+      )
+      .check(z.describe('Items per page, 1 to 100; 25 when omitted.')),
     nextToken: z
-      .string()
-      .min(1, { error: 'must not be empty' })
-      .max(4096, { error: 'must be at most 4096 characters' })
-      .optional()
-      .describe('The `nextToken` of the previous page, as it was returned.'),
+      .optional(
+        z.string().check(z.minLength(1, { error: 'must not be empty' }), z.maxLength(4096, { error: 'must be at most 4096 characters' })),
+      )
+      .check(z.describe('The `nextToken` of the previous page, as it was returned.')),
   })
-  .describe('Pagination of a listing.');
+  .check(z.describe('Pagination of a listing.'));
 
 export type CreateVolumeInput = z.input<typeof createVolumeBody>;
 export type CreateVolumeBody = z.output<typeof createVolumeBody>;

@@ -1,15 +1,15 @@
 /** The one error body every API route answers with (shared/http/error-mapper.ts), and the responses that use it. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { ResponseDoc } from '../route-doc';
 
 export const errorBody = z
   .object({
-    code: z.string().describe('Stable, machine-readable reason, e.g. `ValidationFailed`, `VolumeNotFound`, `TokenExpired`.'),
-    message: z.string().describe('What went wrong, in words a person can act on.'),
-    requestId: z.string().describe('The request id (also in the `x-request-id` header); quote it when reporting a problem.'),
-    field: z.string().optional().describe('400 only: the request field to fix, when one is to blame.'),
+    code: z.string().check(z.describe('Stable, machine-readable reason, e.g. `ValidationFailed`, `VolumeNotFound`, `TokenExpired`.')),
+    message: z.string().check(z.describe('What went wrong, in words a person can act on.')),
+    requestId: z.string().check(z.describe('The request id (also in the `x-request-id` header); quote it when reporting a problem.')),
+    field: z.optional(z.string()).check(z.describe('400 only: the request field to fix, when one is to blame.')),
   })
-  .describe('An error.');
+  .check(z.describe('An error.'));
 
 const ERRORS = {
   400: 'The request is invalid; `field` names what to fix.',

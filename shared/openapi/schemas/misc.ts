@@ -1,31 +1,32 @@
 /** Answers of the small routes: health, me and the Nextflow config. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { isoDate } from './common';
 
-export const health = z.object({ status: z.literal('ok') }).describe('The function is up.');
+export const health = z.object({ status: z.literal('ok') }).check(z.describe('The function is up.'));
 
 export const me = z
   .object({
     subject: z.string(),
     issuer: z.string(),
-    email: z.string().optional(),
+    email: z.optional(z.string()),
     groups: z.array(z.string()),
-    authMethods: z.array(z.string()).describe("The token's `amr`."),
+    authMethods: z.array(z.string()).check(z.describe("The token's `amr`.")),
     expiresAt: isoDate('When the token expires'),
   })
-  .describe('Who the bearer token says the caller is (never the token itself).');
+  .check(z.describe('Who the bearer token says the caller is (never the token itself).'));
 
 export const nextflowConfig = z
   .object({
     volume: z.object({ id: z.string(), name: z.string() }),
     proxyUrl: z
-      .string()
-      .nullable()
-      .describe(
-        "The endpoint the block names: the proxy's Node front when the deployment names it, else the proxy's public URL; null when " +
-          'the deployment has not said.',
+      .nullable(z.string())
+      .check(
+        z.describe(
+          "The endpoint the block names: the proxy's Node front when the deployment names it, else the proxy's public URL; null when " +
+            'the deployment has not said.',
+        ),
       ),
-    config: z.string().describe('The `aws { … }` block, with placeholders for the key pair.'),
-    notes: z.array(z.string()).describe('What to do before it works.'),
+    config: z.string().check(z.describe('The `aws { … }` block, with placeholders for the key pair.')),
+    notes: z.array(z.string()).check(z.describe('What to do before it works.')),
   })
-  .describe('A nextflow.config block for the S3 proxy.');
+  .check(z.describe('A nextflow.config block for the S3 proxy.'));

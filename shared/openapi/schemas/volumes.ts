@@ -1,66 +1,69 @@
 /** What the volume, member and audit routes answer with, as shared/volumes/view.ts and the domain build it. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { accessModeSchema, memberAccessSchema } from '../../volumes/schemas';
 import { isoDate, page } from './common';
 
 const volumeStatus = z
   .enum(['pending', 'active', 'failed'])
-  .describe('`pending` until verified, `active` once verify passed, `failed` when it did not.');
+  .check(z.describe('`pending` until verified, `active` once verify passed, `failed` when it did not.'));
 
 const verificationCheck = z.object({
-  name: z.string().describe('Stable name, e.g. `assume-role`, `external-id-required`, `list-prefix`.'),
+  name: z.string().check(z.describe('Stable name, e.g. `assume-role`, `external-id-required`, `list-prefix`.')),
   ok: z.boolean(),
-  detail: z.string().describe('What was seen, in words the owner can act on.'),
+  detail: z.string().check(z.describe('What was seen, in words the owner can act on.')),
 });
 
-export const verificationResult = z
-  .object({ status: z.enum(['active', 'failed']), checks: z.array(verificationCheck) })
-  .describe("The outcome of probing the customer's role.");
+const verificationFields = { status: z.enum(['active', 'failed']), checks: z.array(verificationCheck) };
 
-const verification = verificationResult.extend({ at: isoDate('When the volume was verified') });
+export const verificationResult = z.object(verificationFields).check(z.describe("The outcome of probing the customer's role."));
+
+// Without the result's description: a volume's last verification is described where it is used.
+const verification = z.object({ ...verificationFields, at: isoDate('When the volume was verified') });
 
 const statement = z.object({
   Sid: z.string(),
   Effect: z.literal('Allow'),
-  Principal: z.record(z.string(), z.string()).optional(),
+  Principal: z.optional(z.record(z.string(), z.string())),
   Action: z.array(z.string()),
-  Resource: z.array(z.string()).optional(),
-  Condition: z.record(z.string(), z.record(z.string(), z.union([z.string(), z.array(z.string())]))).optional(),
+  Resource: z.optional(z.array(z.string())),
+  Condition: z.optional(z.record(z.string(), z.record(z.string(), z.union([z.string(), z.array(z.string())])))),
 });
 
-const policyDocument = z.object({ Version: z.literal('2012-10-17'), Statement: z.array(statement) }).describe('An IAM policy document.');
+const policyDocument = z
+  .object({ Version: z.literal('2012-10-17'), Statement: z.array(statement) })
+  .check(z.describe('An IAM policy document.'));
 
 export const volumeSetup = z
   .object({
-    trustPolicy: policyDocument.describe("The role's trust policy: who may assume it."),
-    permissionsPolicy: policyDocument.describe('What the role may do with the bucket.'),
-    commands: z.array(z.string()).describe('aws cli v2 commands that apply the policies to the role, in order.'),
+    trustPolicy: policyDocument.check(z.describe("The role's trust policy: who may assume it.")),
+    permissionsPolicy: policyDocument.check(z.describe('What the role may do with the bucket.')),
+    commands: z.array(z.string()).check(z.describe('aws cli v2 commands that apply the policies to the role, in order.')),
   })
-  .describe('Admins only: what to attach to the role.');
+  .check(z.describe('Admins only: what to attach to the role.'));
 
 export const volumeView = z
   .object({
     id: z.string(),
     name: z.string(),
     bucket: z.string(),
-    prefix: z.string().describe('The volume\'s root in the bucket, normalised; `""` is the whole bucket.'),
+    prefix: z.string().check(z.describe('The volume\'s root in the bucket, normalised; `""` is the whole bucket.')),
     region: z.string(),
     accessMode: accessModeSchema,
     auth: z.object({ type: z.enum(['role', 'web-identity']), roleArn: z.string() }),
     requireMfa: z.boolean(),
-    description: z.string().optional(),
+    description: z.optional(z.string()),
     status: volumeStatus,
-    owner: z.string().describe("The owner's subject."),
+    owner: z.string().check(z.describe("The owner's subject.")),
     createdAt: isoDate('Creation time'),
     updatedAt: isoDate('Last change'),
-    lastVerification: verification.optional(),
+    lastVerification: z.optional(verification),
     access: z
       .object({ membership: memberAccessSchema, data: z.enum(['read', 'write']) })
-      .describe("The caller's membership, and what it allows with the data under the volume's mode."),
-    externalId: z.string().optional().describe('Admins only; role volumes only.'),
-    setup: volumeSetup.optional(),
+      .check(z.describe("The caller's membership, and what it allows with the data under the volume's mode.")),
+    externalId: z.optional(z.string()).check(z.describe('Admins only; role volumes only.')),
+    setup: z.optional(volumeSetup),
   })
-  .describe('A volume as the caller sees it.');
+  .check(z.describe('A volume as the caller sees it.'));
 
 export const volumePage = page(volumeView, 'volumes the caller is a member of');
 
@@ -70,9 +73,9 @@ export const memberView = z
     access: memberAccessSchema,
     addedBy: z.string(),
     addedAt: isoDate('When the membership was granted'),
-    owner: z.boolean().describe("The owner's membership is always `admin` and cannot be changed or removed."),
+    owner: z.boolean().check(z.describe("The owner's membership is always `admin` and cannot be changed or removed.")),
   })
-  .describe('A member of a volume.');
+  .check(z.describe('A member of a volume.'));
 
 export const memberPage = page(memberView, 'members of the volume');
 
@@ -81,11 +84,11 @@ export const auditEvent = z
     volumeId: z.string(),
     at: isoDate('When it happened'),
     subject: z.string(),
-    action: z.string().describe('e.g. `volume.create`, `member.put`, `credentials.vend`, `presign`, `proxy.*`.'),
+    action: z.string().check(z.describe('e.g. `volume.create`, `member.put`, `credentials.vend`, `presign`, `proxy.*`.')),
     outcome: z.enum(['allowed', 'denied', 'succeeded', 'failed']),
     requestId: z.string(),
-    detail: z.record(z.string(), z.unknown()).optional().describe('Safe, short context; never secrets.'),
+    detail: z.optional(z.record(z.string(), z.unknown())).check(z.describe('Safe, short context; never secrets.')),
   })
-  .describe("One event of a volume's audit trail.");
+  .check(z.describe("One event of a volume's audit trail."));
 
 export const auditPage = page(auditEvent, 'audit events, newest first');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { accessKeysPageQuery, createAccessKeyBody } from '../../../shared/access-keys/schemas';
 import type { AppError } from '../../../shared/errors';
 import { validate } from '../../../shared/http/body';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import {
   abortUploadBody,
   completeUploadBody,
@@ -9,7 +9,7 @@ import {
   vendBody,
 } from '../../../shared/vending/schemas';
 
-function firstIssue(schema: z.ZodType, input: unknown): { field: string; message: string } {
+function firstIssue(schema: z.ZodMiniType, input: unknown): { field: string; message: string } {
   const result = schema.safeParse(input);
   if (result.success) throw new Error('expected the input to be refused');
   const issue = result.error.issues[0]!;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { createVolumeBody, pageQuery, putMemberBody, updateVolumeBody } from '../../../shared/volumes/schemas';
 
 const valid = {
@@ -12,7 +12,7 @@ const valid = {
 };
 
 /** The first issue, as the HTTP layer renders it: the field path and the message. */
-function firstIssue(schema: z.ZodType, input: unknown): { field: string; message: string } {
+function firstIssue(schema: z.ZodMiniType, input: unknown): { field: string; message: string } {
   const result = schema.safeParse(input);
   if (result.success) throw new Error('expected the input to be refused');
   const issue = result.error.issues[0]!;
@@ -53,6 +53,10 @@ describe('createVolumeBody', () => {
     const issue = firstIssue(createVolumeBody, body);
     expect(issue.field).toBe(field);
     expect(issue.message).toMatch(message);
+  });
+
+  it("words zod's own refusals in English, as before the schemas moved to zod/mini (a body that is not an object)", () => {
+    expect(firstIssue(createVolumeBody, [valid])).toEqual({ field: '', message: 'Invalid input: expected object, received array' });
   });
 
   it('refuses unknown fields, naming them', () => {
