@@ -50,9 +50,15 @@ async function main(): Promise<void> {
     const gatewayKey = (await bench.api('POST', '/access-keys', {})) as { accessKeyId: string; secretAccessKey: string };
     const vended = (await bench.api('POST', `/volumes/${bench.volume.id}/credentials`, { access: 'write' })) as Record<string, string>;
     const role = { accessKeyId: vended.AccessKeyId!, secretAccessKey: vended.SecretAccessKey!, sessionToken: vended.SessionToken! };
-    // `inprocess`: the stack's own Node front (profile this process then: `node --cpu-prof --import tsx …`); `direct`: S3.
+    // `inprocess`: the stack's own Node front, `functionurl`: the stack's function URL (profile this process then:
+    // `node --cpu-prof --import tsx …`); `direct`: S3.
     const where = process.argv[5] ?? 'child';
-    const endpoint = where === 'inprocess' ? bench.stack.info.nodeProxyUrl : where === 'direct' ? bench.stack.info.awsEndpoint : front.url;
+    const endpoints: Record<string, string> = {
+      inprocess: bench.stack.info.nodeProxyUrl,
+      functionurl: bench.stack.info.proxyUrl,
+      direct: bench.stack.info.awsEndpoint,
+    };
+    const endpoint = endpoints[where] ?? front.url;
     const key = where === 'direct' ? role : gatewayKey;
     const bucket = where === 'direct' ? BUCKET : bench.volume.name;
     const objectKey = where === 'direct' ? `${PREFIX}/profile/4MiB.bin` : 'profile/4MiB.bin';
