@@ -134,6 +134,8 @@ beforeAll(async () => {
       name: 'SignatureDoesNotMatch',
     });
   }
+  // The Node front writes its metrics once a second (and when it stops): what it counted is written now, to be scanned.
+  (await import('../../shared/wiring/proxy')).proxyDefaults().proxy.flushMetrics?.();
 }, 180_000);
 
 afterAll(async () => {
