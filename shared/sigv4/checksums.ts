@@ -8,8 +8,8 @@
 
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
-import CRC32C from 'crc-32/crc32c';
 import { Crc64Nvme } from '@aws-sdk/crc64-nvme';
+import CRC32C from 'crc-32/crc32c';
 
 export type ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA256';
 
