@@ -107,7 +107,7 @@ export async function startNodeFrontProcess(root: string, environment?: NodeJS.P
     env: { ...(environment ?? process.env), ...own, NODE_PROXY_HOST: '127.0.0.1', NODE_PROXY_PORT: String(port), LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  // Its stdout is its log: EMF metric lines for every request, which only its warnings are kept of.
+  // Its stdout is its log: EMF metric documents (one per dimension set each second), of which only its warnings are kept.
   const problems: string[] = [];
   createInterface({ input: child.stdout }).on('line', (line) => {
     if (/^\{"level":"(warn|error)"/.test(line)) problems.push(line);

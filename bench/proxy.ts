@@ -109,7 +109,8 @@ async function setUp(
 async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
   const start = performance.now();
-  // Every request writes EMF metric lines (and, below warn, log lines): what is measured is the work, not the writing.
+  // The function URL writes EMF metric lines per request, the Node fronts one per dimension set each second (and, below warn,
+  // a log line per request): what is measured is the work, not the writing.
   process.stderr.write('starting the local stack, a volume, and the Node front in its own process…\n');
   const bench = await startBenchStack();
   let front: NodeFrontProcess | undefined;
