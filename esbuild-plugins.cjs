@@ -26,14 +26,24 @@ const { builtinModules } = require('node:module');
 
 const builtins = new Set(builtinModules);
 
-/** The provider a bundle's SDK clients default to; the environment's keys at each call, else the runtime's endpoint. */
+/**
+ * The provider a bundle's SDK clients default to; the environment's keys at each call, else the runtime's endpoint.
+ * The HTTP provider is imported at its first use (a chunk of its own in a split build): a function whose
+ * environment has the keys, as Lambda's runtime gives them, never loads it.
+ */
 const LAMBDA_CREDENTIALS = `
 import { ENV_KEY, fromEnv } from '@aws-sdk/credential-provider-env';
-import { fromHttp } from '@aws-sdk/credential-provider-http';
 export const defaultProvider = (init = {}) => {
   const env = fromEnv(init);
   let http; // built at its first use: it refuses to be built where no endpoint is configured
-  return () => (process.env[ENV_KEY] ? env() : (http ??= fromHttp(init))());
+  return async () => {
+    if (process.env[ENV_KEY]) return env();
+    if (!http) {
+      const { fromHttp } = await import('@aws-sdk/credential-provider-http');
+      http ??= fromHttp(init);
+    }
+    return http();
+  };
 };`;
 
 module.exports = [
