@@ -12,13 +12,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { staticClosure } from '../../bench/cold-start';
+import { kbOf, staticClosure } from '../../bench/cold-start';
 import { loadServerlessModel } from '../../local/serverless-model';
 import { packagedService } from '../support/packaged-service';
 
 const NODE = join(process.cwd(), 'node_modules/node/bin/node');
 const functions = loadServerlessModel('serverless.yml').functions;
 const PUBLIC = ['health', 'openapi'];
+/**
+ * The functions whose cold start still parses more than issue 13's 400 KB, and why; every other function's must
+ * stay within it. The data routes' handler carries the S3 client (the URL signer resolves S3's endpoint rules with
+ * it; the multipart store calls it); verify, STS besides the table client; the proxy, STS, SigV4 and its own code.
+ */
+const OVER_400_KB = ['presign', 'uploadsStart', 'uploadsParts', 'uploadsComplete', 'uploadsAbort', 'download', 'volumesVerify', 'proxy'];
 /** Strings every build of the AWS SDK v3 carries (package names in its messages, its invocation header). */
 const SDK_MARKS = ['@aws-sdk', '@smithy', 'smithy', 'amz-sdk-invocation-id'];
 
@@ -82,6 +88,14 @@ describe('the packaged functions', () => {
     expect(zips.sort()).toEqual(functions.map((f) => `${f.name}.zip`).sort());
     const over = functions.map((f) => ({ name: f.name, kb: statSync(join(out, `${f.name}.zip`)).size / 1024 })).filter((z) => z.kb > 400);
     expect(over).toEqual([]);
+  });
+
+  it('parses at most 400 KB at its cold start (the handler file and the chunks it imports statically), a few named ones apart', () => {
+    const kb = (name: string) => Math.round(kbOf(staticClosure(handlerFile(name))));
+    const over = functions.filter((f) => !OVER_400_KB.includes(f.name)).map((f) => ({ name: f.name, kb: kb(f.name) }));
+    expect(over.filter((f) => f.kb > 400)).toEqual([]);
+    // The named ones do not grow past what they were when they were named.
+    expect(OVER_400_KB.map((name) => ({ name, kb: kb(name) })).filter((f) => f.kb > 600)).toEqual([]);
   });
 
   it("holds its handler file and that file's own chunks alone, minified", () => {
