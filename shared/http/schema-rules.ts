@@ -3,8 +3,9 @@
  * a check from a `…Problem` function, a required string that says what it is, and an object that
  * names the fields it allows when it meets one it does not know.
  */
-import * as z from 'zod/mini';
+
 import { en } from 'zod/locales';
+import * as z from 'zod/mini';
 import type { $ZodShape } from 'zod/v4/core';
 
 /**
