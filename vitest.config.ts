@@ -22,6 +22,7 @@ const ISOLATED = [
   'test/functions/node-front-metrics.test.ts',
   'test/fuzz/proxy.fuzz.test.ts',
   'test/local/aws/iam/query-protocol.test.ts',
+  'test/local/aws/kms/**',
   'test/shared/log-redaction.test.ts',
   'test/shared/auth/token-verifier-cache.test.ts',
   'test/shared/sigv4/s3-client.test.ts',

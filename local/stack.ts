@@ -1,5 +1,5 @@
 /**
- * The whole local stack in one process, on loopback only: the AWS endpoint (DynamoDB, S3, IAM, STS),
+ * The whole local stack in one process, on loopback only: the AWS endpoint (DynamoDB, S3, IAM, STS, KMS),
  * the development OIDC issuer, the HTTP API, the proxy's function URL and its Node front (the container
  * deployment's server), wired like a deployment:
  * the handlers get the environment serverless.yml gives them and run as a session of the platform
@@ -19,6 +19,8 @@ import { createAuthorizer } from './aws/iam/authorizer';
 import { PLATFORM_ACCOUNT_ID, type SeededAccounts, seedLocalAccounts } from './aws/iam/seed';
 import { createIamService } from './aws/iam/service';
 import { IamStore } from './aws/iam/store';
+import { createKmsService } from './aws/kms/service';
+import { KmsStore } from './aws/kms/store';
 import { createS3Service } from './aws/s3';
 import { startAwsEndpoint } from './aws/server';
 import { createStsService } from './aws/sts/service';
@@ -134,6 +136,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const model = loadServerlessModel(join(root, 'serverless.yml'), { stage: 'local', region });
   const now = options.now ?? (() => new Date());
   const iam = IamStore.open({ dataDir: join(dataDir, 'iam'), now });
+  const kmsStore = KmsStore.open({ dataDir: join(dataDir, 'kms') });
   // The service's own role gets exactly the IAM statements serverless.yml deploys, so least privilege is exercised locally.
   const accounts = seedLocalAccounts(iam, { platformPolicy: localRolePolicy(model, PLATFORM_ACCOUNT_ID) });
   const authorize = createAuthorizer({ store: iam, now });
@@ -147,6 +150,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   });
   const sts = createStsService({ store: iam, authorize, now });
   const iamService = createIamService({ store: iam, authorize, now });
+  const kms = createKmsService({ store: kmsStore, authorize, now });
 
   const faults = options.faults ?? new FaultInjector();
   const credentialsToken = randomBytes(24).toString('hex');
@@ -161,7 +165,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       port: ports.aws,
       region,
       credentials: iam,
-      services: { s3, sts, iam: iamService, dynamodb: dynamo },
+      services: { s3, sts, iam: iamService, dynamodb: dynamo, kms },
       now,
       log,
       faults,

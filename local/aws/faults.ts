@@ -2,7 +2,7 @@
  * Fault injection for the local stack: one injector, consulted by the local AWS endpoint (after it knows the
  * service and the action, before the service handles the request) and by the dev OIDC issuer's JWKS route.
  * A fault is answered in the service's own words, as AWS answers it, so the SDKs' retry logic sees what it
- * would see on AWS: STS/IAM 400 Throttling (query XML), DynamoDB 400 ThrottlingException (JSON), S3 503
+ * would see on AWS: STS/IAM 400 Throttling (query XML), DynamoDB and KMS 400 ThrottlingException (JSON), S3 503
  * SlowDown (XML), JWKS 429. Tests use `stack.faults`; another process drives it over HTTP
  * (`POST /_local/faults` with a rule, `DELETE /_local/faults` to clear; see {@link faultsRoute}).
  */
@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 
-export type FaultTarget = 'sts' | 'dynamodb' | 's3' | 'iam' | 'jwks';
+export type FaultTarget = 'sts' | 'dynamodb' | 's3' | 'iam' | 'kms' | 'jwks';
 export type Fault =
   | { kind: 'throttle' }
   | { kind: 'fail'; status?: 500 | 503 }
@@ -23,7 +23,7 @@ export type Fault =
 export interface FaultRule {
   target: FaultTarget;
   fault: Fault;
-  /** Only requests whose action matches: DynamoDB X-Amz-Target suffix (e.g. 'PutItem', 'TransactWriteItems'),
+  /** Only requests whose action matches: DynamoDB and KMS X-Amz-Target suffix (e.g. 'PutItem', 'Sign'),
    *  STS/IAM Action (e.g. 'AssumeRole'), S3: HTTP method (e.g. 'GET', 'PUT'). Absent: every request. */
   action?: string;
   /** How many matching requests it affects; absent: until removed. */
@@ -85,7 +85,7 @@ const faultSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('lose-answer') }),
 ]);
 
-const targetSchema = z.enum(['sts', 'dynamodb', 's3', 'iam', 'jwks']);
+const targetSchema = z.enum(['sts', 'dynamodb', 's3', 'iam', 'kms', 'jwks']);
 
 export const faultRuleSchema = z
   .strictObject({
@@ -111,11 +111,18 @@ export function faultAnswer(target: FaultTarget, fault: Extract<Fault, { kind: '
     if (target === 'dynamodb')
       return { status: 400, code: 'ThrottlingException', message: 'Rate of requests exceeds the allowed throughput.' };
     if (target === 'jwks') return { status: 429, code: 'TooManyRequests', message: 'Too many requests.' };
+    if (target === 'kms')
+      return {
+        status: 400,
+        code: 'ThrottlingException',
+        message: 'You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls.',
+      };
     return { status: 400, code: 'Throttling', message: 'Rate exceeded' };
   }
   if (fault.status === 503) return { status: 503, code: 'ServiceUnavailable', message: 'Service is unable to handle request.' };
   if (target === 's3') return { status: 500, code: 'InternalError', message: 'We encountered an internal error. Please try again.' };
   if (target === 'dynamodb') return { status: 500, code: 'InternalServerError', message: 'Internal server error' };
+  if (target === 'kms') return { status: 500, code: 'KMSInternalException', message: 'An internal error occurred.' };
   return {
     status: 500,
     code: 'InternalFailure',

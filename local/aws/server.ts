@@ -1,7 +1,7 @@
 /**
  * The local AWS endpoint (127.0.0.1:4566 by default). Like AWS, it authenticates every request once,
  * from the raw request (SigV4 header or presigned query, session token, expiry), then hands it to the
- * service named by the credential scope: DynamoDB, S3, IAM or STS. Each answers in its own protocol.
+ * service named by the credential scope: DynamoDB, S3, IAM, STS or KMS. Each answers in its own protocol.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -18,6 +18,7 @@ import { verifySigV4 } from '../../shared/sigv4/verify';
 import { closeServer, type LocalServer, listen } from '../api-server';
 import { type AuthFailure, authFailure, protocolOf } from './auth-errors';
 import { delay, type FaultInjector, type FaultTarget, faultAnswer, faultsRoute } from './faults';
+import { kmsError } from './kms/service';
 import { IAM_QUERY, queryErrorResponse, STS_QUERY } from './query-protocol';
 import { s3BodyStream } from './s3-body';
 import type { AwsRequest, AwsResponse, Caller, CredentialStore } from './types';
@@ -28,6 +29,7 @@ export interface AwsServices {
   sts: { handle(request: AwsRequest, form: URLSearchParams): Promise<AwsResponse> };
   iam: { handle(request: AwsRequest, form: URLSearchParams): Promise<AwsResponse> };
   dynamodb: { handle(request: AwsRequest, body: Buffer): Promise<AwsResponse> };
+  kms: { handle(request: AwsRequest, body: Buffer): Promise<AwsResponse> };
 }
 
 export interface EndpointOptions {
@@ -64,6 +66,8 @@ function renderError(
   }
   if (protocol === 'query')
     return queryErrorResponse(service === 'iam' ? IAM_QUERY : STS_QUERY, new AwsError(code, message, status), requestId);
+  // The endpoint adds the request id header to every answer (`spelled`).
+  if (service === 'kms') return kmsError(code, message, status);
   return {
     status,
     headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': requestId, 'x-amzn-errortype': code },
@@ -93,7 +97,7 @@ function anonymousService(request: SigV4Request): string {
   return request.method === 'POST' && type.startsWith('application/x-www-form-urlencoded') && request.rawPath === '/' ? 'sts' : 's3';
 }
 
-const SERVICES = new Set(['s3', 's3-object-lambda', 'sts', 'iam', 'dynamodb']);
+const SERVICES = new Set(['s3', 's3-object-lambda', 'sts', 'iam', 'dynamodb', 'kms']);
 
 /**
  * A credential scope this endpoint does not serve, refused before the signature is looked at, as S3 refuses it
@@ -159,7 +163,7 @@ function faultKey(
   body: Buffer | undefined,
 ): [FaultTarget, string] | undefined {
   if (service === 's3' || service === 's3-object-lambda') return ['s3', method];
-  if (service === 'dynamodb') return ['dynamodb', (headers['x-amz-target'] ?? '').split('.').pop() ?? ''];
+  if (service === 'dynamodb' || service === 'kms') return [service, (headers['x-amz-target'] ?? '').split('.').pop() ?? ''];
   if (service === 'sts' || service === 'iam') {
     const form = new URLSearchParams(rawQuery);
     for (const [k, v] of new URLSearchParams(body?.toString('utf8') ?? '')) form.set(k, v);
@@ -312,6 +316,7 @@ export async function startAwsEndpoint(options: EndpointOptions): Promise<LocalS
       if (service === 'sts') return await services.sts.handle(awsRequest, new URLSearchParams(body!.toString('utf8')));
       if (service === 'iam') return await services.iam.handle(awsRequest, new URLSearchParams(body!.toString('utf8')));
       if (service === 'dynamodb') return await services.dynamodb.handle(awsRequest, body!);
+      if (service === 'kms') return await services.kms.handle(awsRequest, body!);
       return renderError(service, 'UnknownService', `The local endpoint does not emulate the ${service} service.`, 400, requestId);
     } catch (error) {
       if (error instanceof AwsError) return renderError(service, error.code, error.message, error.status, requestId, error.extra);
