@@ -14,7 +14,7 @@ const ISOLATED = [
   'test/deploy/**',
   'test/bin/**',
   'test/local/{env-cli,function-url-server,token-cli}.test.ts',
-  'test/shared/adapters/{region-clients,s3-*,sts-*}.test.ts',
+  'test/shared/adapters/{region-clients,s3-*,sts-*,kms-*}.test.ts',
   'test/shared/adapters/audit-stream.test.ts',
   'test/shared/adapters/dynamodb/{access-key-store,audit-log,volume-repository}.test.ts',
   'test/events.test.ts',
