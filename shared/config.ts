@@ -18,7 +18,13 @@ export interface Config {
   stage: string;
   region: string;
   auth: AuthConfig;
-  tables: { volumes: string; audit: string; accessKeys: string };
+  tables: {
+    volumes: string;
+    audit: string;
+    accessKeys: string;
+    /** LINKS_TABLE; absent = share links are off (503 `LinksNotConfigured`). */
+    links?: string;
+  };
   /** Derives gateway access keys' secrets; absent = access keys are not offered (a clear 503 says so). */
   accessKeyMasterKey?: string;
   /** The role customers' trust policies name: the one this service runs as. */
@@ -146,6 +152,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       volumes: required(env, 'VOLUMES_TABLE'),
       audit: required(env, 'AUDIT_TABLE'),
       accessKeys: required(env, 'ACCESS_KEYS_TABLE'),
+      ...(env.LINKS_TABLE?.trim() ? { links: env.LINKS_TABLE.trim() } : {}),
     }),
     ...masterKey(env.ACCESS_KEY_MASTER_KEY),
     gatewayPrincipalArn: roleArn('GATEWAY_PRINCIPAL_ARN', required(env, 'GATEWAY_PRINCIPAL_ARN')),

@@ -19,8 +19,9 @@
  *   private/master/api key (whatever its value);
  * - inside any string: JWTs, `Bearer …`, presigned URLs' `X-Amz-Signature`, `X-Amz-Credential` and
  *   `X-Amz-Security-Token`, any URL query parameter whose name says secret (`?access_token=…`), a SigV4
- *   `Authorization` header's `Credential=` and `Signature=`, AWS session tokens (runs of 100 or more base64
- *   characters) and 40-character secret keys (AWS's and the gateway's own, base64 with both letter cases).
+ *   `Authorization` header's `Credential=` and `Signature=`, share links' `/l/<token>`, AWS session tokens (runs
+ *   of 100 or more base64 characters) and 40-character secret keys (AWS's and the gateway's own, base64 with both
+ *   letter cases).
  *
  * Every line goes to the process's sink: stdout, unless a test (or a host) sets another with `setLogSink`.
  */
@@ -67,6 +68,8 @@ const QUERY_SECRET = new RegExp(`([?&;][\\w.%-]*${SECRET_KEY.source}[\\w.%-]*=)[
 const SIGV4_HEADER = /(?<![\w-])((?:Credential|Signature)=)[^,&\s"]+/g;
 /** AWS session tokens and other long base64 blobs. */
 const LONG_BASE64 = /(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{100,}={0,2}(?![A-Za-z0-9+/=])/g;
+/** A share link's URL or path (`/l/<token>`, shared/links): the token is a bearer secret. */
+const LINK_PATH = /(\/l\/)[A-Za-z0-9_-]{16,}/g;
 /** AWS secret access keys and the gateway's key secrets: 40 base64 characters. */
 const SECRET_40 = /(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{40}(?![A-Za-z0-9+/=])/g;
 const looksRandom = (value: string) => /[A-Z]/.test(value) && /[a-z]/.test(value);
@@ -79,6 +82,7 @@ export function redactText(value: string): string {
     .replace(AMZ_SIGNATURE, '$1[redacted]')
     .replace(QUERY_SECRET, '$1[redacted]')
     .replace(SIGV4_HEADER, '$1[redacted]')
+    .replace(LINK_PATH, '$1[redacted]')
     .replace(LONG_BASE64, '[redacted]')
     .replace(SECRET_40, (match) => (looksRandom(match) ? '[redacted]' : match));
 }

@@ -9,6 +9,7 @@ import type { RouteDoc } from '../../shared/openapi/route-doc';
 import { specs as accessKeys } from '../access-keys/specs';
 import { specs as audit } from '../audit/specs';
 import { specs as health } from '../health/specs';
+import { specs as links } from '../links/specs';
 import { specs as me } from '../me/specs';
 import { specs as members } from '../members/specs';
 import { specs as preflight } from '../preflight/specs';
@@ -21,6 +22,7 @@ import { specs as openapi } from './specs';
 // or S3 in the other volume routes'), each under its own file.
 const { verifyVolume, ...volumeStore } = volumes;
 const { credentials, ...vendingUrls } = vending;
+const { download: linkDownload, head: linkHead, ...linkRoutes } = links;
 
 export type SpecRegistry = Record<string, Record<string, RouteDoc>>;
 
@@ -28,6 +30,8 @@ export const routeSpecs: SpecRegistry = {
   'functions/access-keys/handler.ts': accessKeys,
   'functions/audit/handler.ts': audit,
   'functions/health/handler.ts': health,
+  'functions/links/handler.ts': linkRoutes,
+  'functions/links/download-handler.ts': { download: linkDownload, head: linkHead },
   'functions/me/handler.ts': me,
   'functions/members/handler.ts': members,
   'functions/openapi/handler.ts': openapi,
