@@ -27,6 +27,12 @@ export interface Config {
   };
   /** Derives gateway access keys' secrets; absent = access keys are not offered (a clear 503 says so). */
   accessKeyMasterKey?: string;
+  /**
+   * KMS keys (id, ARN or alias; never key material): the RSA key that signs the gateway's OIDC tokens
+   * (`GATEWAY_SIGNING_KEY_ID`), the one it replaced, published until its tokens expire
+   * (`GATEWAY_PREVIOUS_SIGNING_KEY_ID`), and the HMAC key new access keys' secrets are derived with (`ACCESS_KEY_MAC_KEY_ID`).
+   */
+  kms: { signingKeyId?: string; previousSigningKeyId?: string; accessKeyMacKeyId?: string };
   /** The role customers' trust policies name: the one this service runs as. */
   gatewayPrincipalArn: string;
   /** How long audit events are kept (DynamoDB TTL). */
@@ -127,6 +133,25 @@ function masterKey(value: string | undefined): { accessKeyMasterKey?: string } {
   return { accessKeyMasterKey: key };
 }
 
+const KMS_KEY_REF =
+  /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|arn:aws[\w-]*:kms:[\w-]+:\d{12}:(key|alias)\/[\w/-]+|alias\/[\w/-]+)$/;
+
+/** The KMS key references the service is given; each names a key (never holds one). */
+function kmsKeys(env: Env): Config['kms'] {
+  const keys: Config['kms'] = {};
+  for (const [name, field] of [
+    ['GATEWAY_SIGNING_KEY_ID', 'signingKeyId'],
+    ['GATEWAY_PREVIOUS_SIGNING_KEY_ID', 'previousSigningKeyId'],
+    ['ACCESS_KEY_MAC_KEY_ID', 'accessKeyMacKeyId'],
+  ] as const) {
+    const value = env[name]?.trim();
+    if (!value) continue;
+    if (!KMS_KEY_REF.test(value)) throw new ConfigError(name, `must be a KMS key id, key ARN, alias name or alias ARN (got "${value}")`);
+    keys[field] = value;
+  }
+  return keys;
+}
+
 function thumbprints(value: string | undefined): string[] {
   const items = list(value);
   const bad = items.find((item) => !/^[0-9a-fA-F]{40}$/.test(item));
@@ -155,6 +180,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       ...(env.LINKS_TABLE?.trim() ? { links: env.LINKS_TABLE.trim() } : {}),
     }),
     ...masterKey(env.ACCESS_KEY_MASTER_KEY),
+    kms: Object.freeze(kmsKeys(env)),
     gatewayPrincipalArn: roleArn('GATEWAY_PRINCIPAL_ARN', required(env, 'GATEWAY_PRINCIPAL_ARN')),
     auditRetentionDays: positiveInteger(env, 'AUDIT_RETENTION_DAYS', 365),
     s3ForcePathStyle: env.S3_FORCE_PATH_STYLE === 'true',

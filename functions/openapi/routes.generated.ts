@@ -69,6 +69,13 @@ export const declaredRoutes: DeclaredRoute[] = [
     exportName: 'verifyVolume',
   },
   {
+    functionName: 'volumesRevokeSessions',
+    method: 'POST',
+    path: '/volumes/{id}/revoke-sessions',
+    sourceFile: 'functions/volumes/handler.ts',
+    exportName: 'revokeSessions',
+  },
+  {
     functionName: 'membersPut',
     method: 'PUT',
     path: '/volumes/{id}/members/{subject}',

@@ -6,6 +6,7 @@
 import { callerOf } from '../../shared/http/caller';
 import { route } from '../../shared/http/route';
 import { ok } from '../../shared/http/types';
+import { revokeSessions as revokeVolumeSessions } from '../../shared/volumes/revoke-sessions';
 import {
   createVolumeOnce,
   deleteVolume,
@@ -35,6 +36,9 @@ export function makeHandlers(deps: VolumeHandlerDeps) {
       return ok(undefined, 204);
     })(deps),
     verify: route(specs.verifyVolume, async (r) => ok(await verify(volumes, callerOf(r), r.pathParameters.id!)))(deps),
+    revokeSessions: route(specs.revokeSessions, async (r) => ok(await revokeVolumeSessions(volumes, callerOf(r), r.pathParameters.id!)))(
+      deps,
+    ),
   };
 }
 
@@ -44,3 +48,4 @@ export const list = onFirstCall(() => handlers().list);
 export const get = onFirstCall(() => handlers().get);
 export const update = onFirstCall(() => handlers().update);
 export const remove = onFirstCall(() => handlers().remove);
+export const revokeSessions = onFirstCall(() => handlers().revokeSessions);

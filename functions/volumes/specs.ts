@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { defineRoutes } from '../../shared/openapi/route-doc';
 import { volumeIdParam } from '../../shared/openapi/schemas/common';
 import { errors } from '../../shared/openapi/schemas/errors';
+import { revokedSessions } from '../../shared/openapi/schemas/revoke-sessions';
 import { verificationResult, volumePage, volumeView } from '../../shared/openapi/schemas/volumes';
 import { createVolumeBody, pageQuery, updateVolumeBody } from '../../shared/volumes/schemas';
 
@@ -85,6 +86,21 @@ export const specs = defineRoutes({
     params,
     responses: {
       200: { description: 'What was checked and the outcome.', schema: verificationResult },
+      ...errors(401, 403, 404, 409, 503),
+    },
+    tags,
+  },
+  revokeSessions: {
+    summary: "Revoke the volume's sessions",
+    description:
+      "Admins: from the answer on, the gateway serves nothing it cached for the volume (credentials, the proxy's sessions and lookups, " +
+      "access keys' resolutions): in the answering container at once, in every other within 5 s (`stalenessSeconds`). Credentials " +
+      "already in users' hands are AWS's to end: the answer's `command` puts a policy on the role denying every session issued before " +
+      "`sessionsRevokedAt` (`aws:TokenIssueTime`); the role's owner runs it. Access keys stay valid. Audited as `sessions.revoke`.",
+    auth: 'jwt',
+    params,
+    responses: {
+      200: { description: 'When sessions were revoked, and the command that ends those already handed out.', schema: revokedSessions },
       ...errors(401, 403, 404, 409, 503),
     },
     tags,

@@ -14,12 +14,15 @@
  * - Single flight: concurrent lookups of one id share one store read. Store failures (DependencyUnavailable)
  *   are not cached: every waiter gets the error, and the next lookup tries again.
  * - `reset()` forgets entries and calls in flight (their answers are not stored) and zeroes the counters.
+ * - A revocation of a volume's sessions noted in this process (`../volumes/revocations.ts`) forgets at once every
+ *   key that can reach that volume (limited to it, or to no volume in particular): they are read again.
  *
  * Without a master key every lookup answers `AccessKeysDisabled` (503): the deployment offers no keys.
  */
 import { LRUCache } from 'lru-cache';
 import { onClock, ttlUntil } from '../lru-clock';
 import type { AccessKeyResolver, GatewayKey } from '../proxy/ports';
+import { onRevocation } from '../volumes/revocations';
 import { isAccessKeyId } from './ids';
 import type { AccessKeyRecord } from './model';
 import type { AccessKeyStore, Clock } from './ports';
@@ -57,6 +60,8 @@ export interface ResolverStats {
 export interface CachingAccessKeyResolver extends AccessKeyResolver {
   stats(): ResolverStats;
   reset(): void;
+  /** Forgets the keys that can reach the volume (called on a revocation noted in this process). */
+  onRevoked(volumeId: string): void;
 }
 
 export const DEFAULT_RESOLVER_TTL_MS = 30_000;
@@ -133,7 +138,17 @@ export function createAccessKeyResolver(options: AccessKeyResolverOptions): Cach
     },
   });
 
+  // Held by the resolver below: the subscription is weak and lives as long as the resolver does.
+  const onRevoked = (volumeId: string) => {
+    for (const [id, answer] of [...entries.entries()]) {
+      const key = answer.key;
+      if (key && (!key.volumeIds || key.volumeIds.includes(volumeId))) entries.delete(id);
+    }
+  };
+  onRevocation(onRevoked);
+
   return {
+    onRevoked,
     async resolve(accessKeyId) {
       if (!masterKey) throw accessKeysDisabled();
       if (!isAccessKeyId(accessKeyId)) {

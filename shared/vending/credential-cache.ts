@@ -22,6 +22,9 @@
  * - Bounded: least recently used entries are evicted beyond `maxEntries` (1,000 by default); an entry goes when
  *   it can serve no more (neither as a hit nor stale) and is next looked at.
  * - `reset()` forgets every entry, forgets calls in flight (their results are not stored) and zeroes counters.
+ * - Revoked: a lookup may name `notBefore` (the volume's `sessionsRevokedAt`, see `../volumes/revocations.ts`): an
+ *   entry whose issuer call started before it is never served, neither as a hit nor stale, and a call in flight that
+ *   started before it is not joined; a new call replaces them. Narrowed sessions (`prefix`) are entries of their own.
  *
  * Time comes from the injected clock. Counters feed metrics and the benchmark. Storage, recency, expiry and
  * single flight are lru-cache's (`max`, per-entry `ttl`, `fetchMethod`); what it lacks is kept here: the hit
@@ -40,6 +43,8 @@ export interface CredentialKey {
   subject: string;
   access: DataAccess;
   durationSeconds: number;
+  /** The narrowed prefix (relative to the root) of a session that covers only `root/prefix*`; absent = the whole volume. */
+  prefix?: string;
 }
 
 /**
@@ -86,6 +91,8 @@ export interface LookupOptions {
   signal?: AbortSignal;
   /** Remaining life the caller wants at least; entries with less (but above the margin) are replaced. */
   minRemainingMs?: number;
+  /** Epoch ms: entries (and calls in flight) issued before it are revoked, never served; undefined = none revoked. */
+  notBefore?: number | undefined;
 }
 
 /** Makes the credentials on a miss; `signal` aborts when every request waiting for them has given up. */
@@ -102,6 +109,8 @@ export const reuseMarginMs = (lifetimeMs: number): number => Math.min(FIVE_MINUT
 interface Entry {
   credentials: TemporaryCredentials;
   marginMs: number;
+  /** Epoch ms when its issuer call started: what a revocation (`notBefore`) is compared with. */
+  issuedAt: number;
   /** False when the credentials came back already too short to serve anyone after the call: handed out, not kept. */
   keep: boolean;
 }
@@ -114,9 +123,12 @@ interface Flight {
   settled: boolean;
   /** It replaces a stored entry (which stays meanwhile) rather than filling an empty key. */
   replacing: boolean;
+  /** Epoch ms when the call started. */
+  startedAt: number;
 }
 
-const keyOf = (k: CredentialKey) => JSON.stringify([k.volumeId, k.volumeVersion, k.volumeStatus, k.subject, k.access, k.durationSeconds]);
+const keyOf = (k: CredentialKey) =>
+  JSON.stringify([k.volumeId, k.volumeVersion, k.volumeStatus, k.subject, k.access, k.durationSeconds, k.prefix ?? null]);
 
 const zero = (): CacheCounters => ({ hits: 0, misses: 0, shared: 0, issuerCalls: 0, failures: 0, stale: 0, evictions: 0 });
 
@@ -155,7 +167,8 @@ export class CredentialCache {
     options.signal?.throwIfAborted();
     const k = keyOf(key);
     // allowStale: the entry a call in flight is replacing, too (for the hit rule and stale-if-unavailable).
-    const entry = this.entries.get(k, { allowStale: true });
+    const stored = this.entries.get(k, { allowStale: true });
+    const entry = this.revoked(k, stored, options.notBefore) ? undefined : stored;
     if (entry && entry.credentials.expiration.getTime() - this.now() > Math.max(entry.marginMs, options.minRemainingMs ?? 0)) {
       this.counters.hits++;
       return { credentials: entry.credentials, source: 'hit' };
@@ -189,6 +202,17 @@ export class CredentialCache {
     this.counters = zero();
   }
 
+  /** Whether the entry or the call in flight for `k` was issued before `notBefore`; if so both are forgotten (waiters keep theirs). */
+  private revoked(k: string, entry: Entry | undefined, notBefore: number | undefined): boolean {
+    if (notBefore === undefined) return false;
+    const flight = this.flights.get(k);
+    const old = (entry !== undefined && entry.issuedAt < notBefore) || (flight !== undefined && flight.startedAt < notBefore);
+    if (!old) return false;
+    if (flight) this.flights.delete(k);
+    this.entries.delete(k);
+    return true;
+  }
+
   private now(): number {
     return this.clock.now().getTime();
   }
@@ -198,9 +222,9 @@ export class CredentialCache {
     const counters = this.counters;
     const flights = this.flights;
     counters.issuerCalls++;
-    const flight: Flight = { controller: new AbortController(), waiters: 0, settled: false, replacing };
-    flights.set(k, flight);
     const startedAt = this.now();
+    const flight: Flight = { controller: new AbortController(), waiters: 0, settled: false, replacing, startedAt };
+    flights.set(k, flight);
     try {
       const credentials = await issue(flight.controller.signal);
       const expiresAt = credentials.expiration.getTime();
@@ -208,7 +232,7 @@ export class CredentialCache {
       // Kept while it can serve: as a hit (above the margin) or stale (above the floor).
       const ttl = ttlUntil(expiresAt - Math.min(marginMs, STALE_FLOOR_MS), this.now());
       set.ttl = ttl ?? 1;
-      return { credentials, marginMs, keep: ttl !== undefined };
+      return { credentials, marginMs, issuedAt: startedAt, keep: ttl !== undefined };
     } catch (error) {
       counters.failures++;
       throw error;

@@ -15,6 +15,7 @@ import { countMetric } from '../metrics';
 import type { Caller } from '../volumes/deps';
 import type { DataAccess, Volume } from '../volumes/model';
 import { AssumeRoleRefused, type TemporaryCredentials } from '../volumes/ports';
+import { sessionsRevokedAt } from '../volumes/revocations';
 import { stsName, tagValue } from '../volumes/sts-names';
 import type { CachedCredentials } from './credential-cache';
 import type { VendingDeps } from './deps';
@@ -121,6 +122,8 @@ export interface CredentialRequest {
    * only, whose cache is their own, since the cache's key does not tell the two policies apart.
    */
   listUploads?: boolean;
+  /** Narrows the session to `root/prefix*` (relative to the volume's root, ending in `/`, already checked): its own cache entry. */
+  prefix?: string;
 }
 
 /**
@@ -134,7 +137,10 @@ export async function volumeCredentials(
   request: CredentialRequest,
 ): Promise<CachedCredentials> {
   const { access, durationSeconds } = request;
-  const policy = sessionPolicy(volume, access, { listUploads: request.listUploads === true });
+  const policy = sessionPolicy(volume, access, {
+    listUploads: request.listUploads === true,
+    ...(request.prefix === undefined ? {} : { prefix: request.prefix }),
+  });
   const key = {
     volumeId: volume.id,
     volumeVersion: volume.version,
@@ -142,6 +148,7 @@ export async function volumeCredentials(
     subject: caller.subject,
     access,
     durationSeconds,
+    ...(request.prefix === undefined ? {} : { prefix: request.prefix }),
   };
   const found = await deps.cache.get(
     key,
@@ -155,6 +162,8 @@ export async function volumeCredentials(
     {
       ...(caller.signal ? { signal: caller.signal } : {}),
       ...(request.minRemainingSeconds ? { minRemainingMs: request.minRemainingSeconds * 1000 } : {}),
+      // Sessions issued before the volume's revocation (its record, or this process's notice) are never served.
+      notBefore: sessionsRevokedAt(volume),
     },
   );
   // A call another request had in flight saved an STS call as a stored entry does.

@@ -9,6 +9,7 @@ import { rule, strict, text } from '../http/schema-rules';
 import { KEY_RULE } from '../volumes/object-keys';
 import { filenameProblem } from './content-disposition';
 import { INVALID_KEY, keyProblem, MAX_KEY_BYTES } from './keys';
+import { PREFIX_RULE, prefixProblem } from './prefix';
 import { contentTypeProblem, MAX_EXPIRES_IN } from './presign';
 import { MAX_PARTS, PART_URLS_PER_ANSWER } from './uploads';
 
@@ -47,8 +48,17 @@ export const vendBody = strict(
             "web-identity volumes up to the role's maximum session duration.",
         ),
       ),
+    prefix: z
+      .optional(text('a prefix relative to the volume root, ending in "/"').check(rule(prefixProblem)))
+      .check(
+        z.describe(
+          'Narrows the credentials to the objects under this prefix, e.g. `runs/42/`: they may read (and write, with write access) ' +
+            '`root/prefix*` only, and list only with an S3 `prefix` parameter inside it (a listing of the whole volume is refused). ' +
+            `The answer's \`prefix\` is then the full narrowed prefix (root + prefix). ${PREFIX_RULE}`,
+        ),
+      ),
   },
-  'access, durationSeconds',
+  'access, durationSeconds, prefix',
 ).check(z.describe('Temporary credentials for the volume, in the shape of `credential_process` output.'));
 
 export const presignMethodSchema = z

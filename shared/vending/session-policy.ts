@@ -23,10 +23,18 @@
  * Vended credentials do not get it, because S3 cannot confine that action to a prefix; through the proxy it is
  * confined anyway, since the proxy always sends the volume's root as the `prefix`. A policy that would exceed
  * STS's 2,048 characters with it is left without it (such a volume just cannot list its uploads through the proxy).
+ *
+ * Narrowed sessions (`prefix`, relative to the volume's root and ending in `/`: `POST …/credentials` with `prefix`,
+ * the proxy's sessions for a scoped access key): the objects are `root/prefix*` only, and the listing is allowed only
+ * when `s3:prefix` is like `root/prefix*` (a listing without a prefix, or of a parent, is refused, as S3 refuses it).
+ * The proxy's multipart listing statement stays unconditional even then, because S3 offers no `s3:prefix` key for
+ * `s3:ListBucketMultipartUploads` (a condition on it would never match): the proxy confines that listing to the
+ * scope itself.
  */
 import { ValidationFailed } from '../errors';
 import type { DataAccess, Volume } from '../volumes/model';
 import { partitionOf } from '../volumes/naming';
+import { rootOf } from '../volumes/object-keys';
 import {
   bucketArn,
   listBucketStatement,
@@ -52,15 +60,33 @@ export const objectActions = (access: DataAccess): string[] =>
 export const taggingActions = (access: DataAccess): string[] =>
   access === 'write' ? [...READ_TAGGING_ACTIONS, ...WRITE_TAGGING_ACTIONS] : [...READ_TAGGING_ACTIONS];
 
-/** The session policy as a document (one statement for the listing, one for the objects, their tags unless `tags` is false). */
-export function sessionPolicyDocument(volume: PolicyVolume, access: DataAccess, tags = true): PolicyDocument {
+/** The full key prefix a session narrowed to `prefix` (relative to the root, ending in `/`) covers: `root + prefix`. */
+export const narrowedPrefix = (volume: Pick<Volume, 'prefix'>, prefix: string): string => `${rootOf(volume)}${prefix}`;
+
+/** ListBucket only for `s3:prefix` like `full*`: the listing of the narrowed prefix and of anything below it. */
+const narrowedListStatement = (volume: PolicyVolume, full: string): Statement => ({
+  Sid: 'ListVolumePrefix',
+  Effect: 'Allow',
+  Action: ['s3:ListBucket'],
+  Resource: [bucketArn(partitionOf(volume.region), volume.bucket)],
+  Condition: { StringLike: { 's3:prefix': [`${full}*`] } },
+});
+
+/**
+ * The session policy as a document (one statement for the listing, one for the objects, their tags unless `tags` is
+ * false), for the whole volume or, with `prefix` (relative to the root, ending in `/`), for `root/prefix*` only.
+ */
+export function sessionPolicyDocument(volume: PolicyVolume, access: DataAccess, tags = true, prefix?: string): PolicyDocument {
   const partition = partitionOf(volume.region);
   const actions = tags ? [...objectActions(access), ...taggingActions(access)] : objectActions(access);
+  const full = prefix === undefined ? undefined : narrowedPrefix(volume, prefix);
+  const objects =
+    full === undefined ? objectsArn(partition, volume.bucket, volume.prefix) : `${bucketArn(partition, volume.bucket)}/${full}*`;
   return {
     Version: '2012-10-17',
     Statement: [
-      listBucketStatement(partition, volume.bucket, volume.prefix),
-      { Sid: 'VolumeObjects', Effect: 'Allow', Action: actions, Resource: [objectsArn(partition, volume.bucket, volume.prefix)] },
+      full === undefined ? listBucketStatement(partition, volume.bucket, volume.prefix) : narrowedListStatement(volume, full),
+      { Sid: 'VolumeObjects', Effect: 'Allow', Action: actions, Resource: [objects] },
     ],
   };
 }
@@ -68,6 +94,8 @@ export function sessionPolicyDocument(volume: PolicyVolume, access: DataAccess, 
 export interface SessionPolicyOptions {
   /** Write sessions may also list the bucket's multipart uploads, when the policy still fits (the proxy's sessions). */
   listUploads?: boolean;
+  /** Narrows the session to `root/prefix*` (relative to the volume's root, ending in `/`; checked by the caller). */
+  prefix?: string;
 }
 
 /** The proxy's statement for ListMultipartUploads, which S3 cannot confine to a prefix (the proxy confines it). */
@@ -97,11 +125,19 @@ function withListUploads(
  * even the policy without them is longer than STS accepts. Length is counted in UTF-16 code units, which never undercounts characters.
  */
 export function sessionPolicy(volume: PolicyVolume, access: DataAccess, options: SessionPolicyOptions = {}): string {
-  const tagged = sessionPolicyDocument(volume, access);
+  const tagged = sessionPolicyDocument(volume, access, true, options.prefix);
   const withTags = JSON.stringify(tagged);
   if (withTags.length <= SESSION_POLICY_MAX_CHARS) return withListUploads(tagged, withTags, volume, access, options);
-  const untagged = sessionPolicyDocument(volume, access, false);
+  const untagged = sessionPolicyDocument(volume, access, false, options.prefix);
   const text = JSON.stringify(untagged);
+  if (text.length > SESSION_POLICY_MAX_CHARS && options.prefix !== undefined) {
+    throw new ValidationFailed(
+      `prefix: too long for temporary credentials: their session policy names the volume's root and the prefix twice and would be ` +
+        `${text.length} characters, but STS accepts at most ${SESSION_POLICY_MAX_CHARS}. Ask for a shorter prefix.`,
+      'prefix',
+      'SessionPolicyTooLarge',
+    );
+  }
   if (text.length > SESSION_POLICY_MAX_CHARS) {
     throw new ValidationFailed(
       `This volume's prefix is too long for temporary credentials: their session policy names the prefix three times and would be ` +

@@ -14,11 +14,15 @@ import type { Caller } from '../volumes/deps';
 import type { DataAccess } from '../volumes/model';
 import { DEFAULT_SESSION_SECONDS, sessionSeconds, volumeCredentials } from './credentials';
 import type { VendingDeps } from './deps';
+import { checkPrefix } from './prefix';
 import { audited, requireDataAccess } from './rules';
+import { narrowedPrefix } from './session-policy';
 
 export interface VendInput {
   access?: DataAccess;
   durationSeconds?: number;
+  /** Narrows the credentials to `root/prefix*`: relative to the volume's root, ending in `/` (see `prefix.ts`). */
+  prefix?: string;
 }
 
 /** `credential_process` output (Version 1) and the volume's location. */
@@ -30,7 +34,10 @@ export interface VendedCredentials {
   /** ISO 8601. */
   Expiration: string;
   bucket: string;
-  /** The volume's root inside the bucket, without a trailing `/`; `''` is the whole bucket. */
+  /**
+   * The volume's root inside the bucket, without a trailing `/`; `''` is the whole bucket. With a narrowed `prefix`
+   * asked, the full narrowed prefix instead: root + prefix (e.g. `data/runs/42/`), what the credentials cover.
+   */
   prefix: string;
   region: string;
 }
@@ -46,7 +53,8 @@ export function checkAccess(access: unknown): DataAccess | undefined {
 /**
  * Vends credentials for the volume. Errors: `VolumeNotFound` 404 (not a member), `VolumeNotActive` 409,
  * `MfaRequired` 403, `AccessExceedsMembership` 403, `ValidationFailed` 400 on `access`/`durationSeconds`,
- * `DurationExceedsRoleMaximum` 400, `SessionPolicyTooLarge` 400, `RoleRefused` 403, `StsUnavailable` 503.
+ * `DurationExceedsRoleMaximum` 400, `ValidationFailed` 400 on `prefix` (see `prefix.ts`), `SessionPolicyTooLarge` 400,
+ * `RoleRefused` 403, `StsUnavailable` 503.
  * Audited as `credentials.vend` for members, allowed or not.
  */
 export async function vendCredentials(
@@ -56,6 +64,7 @@ export async function vendCredentials(
   input: VendInput = {},
 ): Promise<VendedCredentials> {
   const asked = checkAccess(input.access);
+  checkPrefix(undefined, input.prefix);
   return audited(
     deps,
     caller,
@@ -64,6 +73,7 @@ export async function vendCredentials(
     ({ volume, member }) => ({
       access: asked ?? dataAccessOf(volume, member),
       durationSeconds: input.durationSeconds ?? DEFAULT_SESSION_SECONDS,
+      ...(input.prefix === undefined ? {} : { prefix: input.prefix.slice(0, 256) }),
       cached: false,
     }),
     async (visible) => {
@@ -71,8 +81,14 @@ export async function vendCredentials(
       const access = asked ?? dataAccessOf(volume, member);
       requireDataAccess(caller, visible, access);
       const durationSeconds = sessionSeconds(volume, input.durationSeconds);
+      const prefix = checkPrefix(volume, input.prefix);
       const minRemainingSeconds = Math.min(SDK_RENEWAL_SECONDS, durationSeconds / 2);
-      const { credentials, source } = await volumeCredentials(deps, caller, volume, { access, durationSeconds, minRemainingSeconds });
+      const { credentials, source } = await volumeCredentials(deps, caller, volume, {
+        access,
+        durationSeconds,
+        minRemainingSeconds,
+        ...(prefix === undefined ? {} : { prefix }),
+      });
       countMetric('Vends');
       return {
         value: {
@@ -82,7 +98,7 @@ export async function vendCredentials(
           SessionToken: credentials.sessionToken,
           Expiration: credentials.expiration.toISOString(),
           bucket: volume.bucket,
-          prefix: volume.prefix,
+          prefix: prefix === undefined ? volume.prefix : narrowedPrefix(volume, prefix),
           region: volume.region,
         },
         detail: { cached: source !== 'issued' },

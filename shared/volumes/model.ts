@@ -47,6 +47,11 @@ export interface Volume {
   createdAt: string;
   updatedAt: string;
   lastVerification?: Verification;
+  /**
+   * ISO 8601, whole seconds: sessions issued before it are revoked (`POST /volumes/{id}/revoke-sessions`); the
+   * gateway's caches never serve one (`revocations.ts`), and the deny policy it hands the customer ends the rest.
+   */
+  sessionsRevokedAt?: string;
   /** Optimistic concurrency: each update must name the version it read. */
   version: number;
 }

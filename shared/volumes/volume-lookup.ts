@@ -8,13 +8,16 @@
  *   the volume (by id and by name, its memberships too), or the one membership;
  * - single flight: concurrent lookups of one key share one read; failures are not kept (a DynamoDB outage is
  *   never cached: the next lookup reads again);
- * - bounded: least recently used entries go beyond `maxEntries` (1,000 by default); `reset()` forgets all.
+ * - bounded: least recently used entries go beyond `maxEntries` (1,000 by default); `reset()` forgets all;
+ * - revoked: a revocation of the volume's sessions noted in this process (`revocations.ts`) forgets the volume and its
+ *   memberships at once; other containers see the record's `sessionsRevokedAt` within `ttlMs`, as any change.
  * Admin routes (updates, membership changes) read the repository itself, never this cache.
  */
 import { LRUCache } from 'lru-cache';
 import { onClock, ttlUntil } from '../lru-clock';
 import type { Member, Volume } from './model';
 import type { Clock, VolumeRepository } from './ports';
+import { onRevocation } from './revocations';
 
 /** How stale a hot path's view of a volume or a membership may be: the one rule of this module. */
 export const VOLUME_STALENESS_MS = 5000;
@@ -71,7 +74,7 @@ export function createVolumeLookup(options: VolumeLookupOptions): VolumeLookup {
   };
   const missing = (method: string) => () => Promise.reject(new TypeError(`the lookup's repository has no ${method}`));
 
-  return {
+  const lookup: VolumeLookup & { onRevoked: (id: string) => void } = {
     byId: async (id) => (await cached(idKey(id), repo.get ? () => repo.get!(id) : missing('get'))) as Volume | undefined,
     byName: async (name) =>
       (await cached(nameKey(name), repo.getByName ? () => repo.getByName!(name) : missing('getByName'))) as Volume | undefined,
@@ -90,7 +93,11 @@ export function createVolumeLookup(options: VolumeLookupOptions): VolumeLookup {
     },
     forgetMember: (volumeId, subject) => void entries.delete(memberKey(volumeId, subject)),
     reset: () => entries.clear(),
+    // Held by the lookup itself: the subscription is weak, and lives as long as the lookup does.
+    onRevoked: (id) => lookup.forgetVolume(id),
   };
+  onRevocation(lookup.onRevoked);
+  return lookup;
 }
 
 /**

@@ -98,6 +98,7 @@ export function toVolume(item: Item): Volume {
   if (item.description !== undefined) volume.description = item.description as string;
   if (item.externalId !== undefined) volume.externalId = item.externalId as string;
   if (item.lastVerification !== undefined) volume.lastVerification = item.lastVerification as Volume['lastVerification'];
+  if (typeof item.sessionsRevokedAt === 'string') volume.sessionsRevokedAt = item.sessionsRevokedAt;
   return volume;
 }
 

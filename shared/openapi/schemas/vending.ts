@@ -11,7 +11,14 @@ export const vendedCredentials = z
     SessionToken: z.string(),
     Expiration: isoDate('When the credentials expire'),
     bucket: z.string(),
-    prefix: z.string().check(z.describe('The volume\'s root in the bucket, without a trailing `/`; `""` is the whole bucket.')),
+    prefix: z
+      .string()
+      .check(
+        z.describe(
+          'The volume\'s root in the bucket, without a trailing `/`; `""` is the whole bucket. When a `prefix` was asked: the full ' +
+            'narrowed prefix the credentials cover, root + prefix (e.g. `data/runs/42/`).',
+        ),
+      ),
     region: z.string(),
   })
   .check(z.describe('`credential_process` output (Version 1) and where the volume is.'));

@@ -1,8 +1,11 @@
 /**
- * The URL signer signs without `getSignedUrl` (endpoint rules once per bucket, the SDK's S3RequestPresigner per
- * URL): for the same inputs and clock its URLs are byte for byte the ones `getSignedUrl` gives, for every
- * method it presigns, path-style and virtual-hosted, with keys that need encoding. No S3 is needed for this:
- * the live behaviour of the URLs is tested against the local S3 in s3-url-signer.test.ts.
+ * The URL signer signs without an S3 client (S3's endpoint rules written out in s3-endpoint.ts, the SDK's
+ * S3RequestPresigner per URL): for the same inputs and clock its URLs are byte for byte the ones `getSignedUrl`
+ * gives with an S3 client of the same settings, for every method it presigns (content type, content disposition,
+ * upload parts), for every endpoint kind it handles (AWS's in each partition, virtual-hosted and path-style, dotted
+ * buckets, custom endpoints given or read from the environment, with a path, an IP or a host name, forcePathStyle
+ * or not), with keys that need encoding. No S3 is needed for this: the live behaviour of the URLs is tested against
+ * the local S3 in s3-url-signer.test.ts.
  */
 import {
   DeleteObjectCommand,
@@ -67,8 +70,54 @@ function sdkUrl(client: S3Client, bucket: string, key: string, c: Case): Promise
   }
 }
 
-const SETUPS = [
+interface Setup {
+  name: string;
+  forcePathStyle: boolean;
+  /** Given to the signer and the client. */
+  endpoint?: string;
+  /** The process environment while both sign (the SDK reads AWS_ENDPOINT_URL* from it; so does the signer). */
+  env?: Record<string, string>;
+  region: string;
+  bucket: string;
+}
+
+const SETUPS: Setup[] = [
   { name: 'path-style on a local endpoint', forcePathStyle: true, endpoint: 'http://127.0.0.1:4566', region: 'us-east-1', bucket: 'lab' },
+  {
+    name: 'an IP endpoint without forcePathStyle',
+    forcePathStyle: false,
+    endpoint: 'http://127.0.0.1:4566',
+    region: 'eu-west-1',
+    bucket: 'lab',
+  },
+  {
+    name: 'virtual-hosted on a named endpoint',
+    forcePathStyle: false,
+    endpoint: 'http://localhost:9000',
+    region: 'us-east-1',
+    bucket: 'lab',
+  },
+  {
+    name: 'a named endpoint with a path',
+    forcePathStyle: false,
+    endpoint: 'https://store.example.org/s3/',
+    region: 'eu-west-1',
+    bucket: 'my-lab',
+  },
+  {
+    name: 'path-style on an endpoint with a path',
+    forcePathStyle: true,
+    endpoint: 'https://store.example.org:8443/s3',
+    region: 'eu-west-1',
+    bucket: 'my.lab',
+  },
+  {
+    name: 'a dotted bucket on a named endpoint',
+    forcePathStyle: false,
+    endpoint: 'http://localhost:9000',
+    region: 'us-east-1',
+    bucket: 'a.b',
+  },
   {
     name: 'virtual-hosted at AWS',
     forcePathStyle: false,
@@ -77,30 +126,101 @@ const SETUPS = [
     bucket: 'my-lab',
   },
   // A bucket name with dots cannot be a TLS host name: S3's rules fall back to path style.
-  { name: 'a dotted bucket at AWS', forcePathStyle: false, endpoint: undefined, region: 'eu-central-1', bucket: 'my.dotted.lab' },
+  { name: 'a dotted bucket at AWS', forcePathStyle: false, region: 'eu-central-1', bucket: 'my.dotted.lab' },
+  { name: 'AWS in us-east-1', forcePathStyle: false, region: 'us-east-1', bucket: 'lab-1' },
+  { name: 'AWS path-style', forcePathStyle: true, region: 'ap-southeast-2', bucket: 'lab-1' },
+  { name: 'AWS China', forcePathStyle: false, region: 'cn-north-1', bucket: 'lab-1' },
+  { name: 'AWS GovCloud', forcePathStyle: false, region: 'us-gov-west-1', bucket: 'lab-1' },
+  { name: 'a region newer than the table', forcePathStyle: false, region: 'xx-newest-1', bucket: 'lab-1' },
+  {
+    name: 'the endpoint from AWS_ENDPOINT_URL',
+    forcePathStyle: true,
+    env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:4599' },
+    region: 'us-east-1',
+    bucket: 'lab',
+  },
+  {
+    name: 'the endpoint from AWS_ENDPOINT_URL_S3 over AWS_ENDPOINT_URL',
+    forcePathStyle: false,
+    env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:4599', AWS_ENDPOINT_URL_S3: 'http://s3.internal:8080' },
+    region: 'us-east-1',
+    bucket: 'lab',
+  },
+  {
+    name: 'the given endpoint over the environment',
+    forcePathStyle: true,
+    endpoint: 'http://127.0.0.1:4566',
+    env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:4599' },
+    region: 'us-east-1',
+    bucket: 'lab',
+  },
+  {
+    name: 'AWS where the environment says to ignore configured endpoints',
+    forcePathStyle: false,
+    env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:4599', AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' },
+    region: 'eu-west-1',
+    bucket: 'lab',
+  },
 ];
+
+const ENDPOINT_VARIABLES = ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_S3', 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS'];
+
+/** Runs `work` with exactly `env`'s endpoint variables set, then puts the process's back. */
+async function withEndpointEnv<T>(env: Record<string, string> | undefined, work: () => Promise<T>): Promise<T> {
+  const saved = ENDPOINT_VARIABLES.map((name) => [name, process.env[name]] as const);
+  for (const name of ENDPOINT_VARIABLES) delete process.env[name];
+  Object.assign(process.env, env);
+  try {
+    return await work();
+  } finally {
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
 
 const clients: S3Client[] = [];
 afterAll(() => {
   for (const client of clients) client.destroy();
 });
 
-describe.each(SETUPS)('URLs $name', ({ forcePathStyle, endpoint, region, bucket }) => {
-  const signer = createS3UrlSigner({ forcePathStyle, ...(endpoint ? { endpoint } : {}) });
-  const client = new S3Client({
-    region,
-    forcePathStyle,
-    ...(endpoint ? { endpoint } : {}),
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    credentials,
-  });
-  clients.push(client);
+describe.each(SETUPS)('URLs with $name', ({ forcePathStyle, endpoint, env, region, bucket }) => {
+  it.each(CASES)('are the ones getSignedUrl gives for the same inputs and clock: $method %#', (c) =>
+    withEndpointEnv(env, async () => {
+      const signer = createS3UrlSigner({ forcePathStyle, ...(endpoint ? { endpoint } : {}) });
+      const client = new S3Client({
+        region,
+        forcePathStyle,
+        ...(endpoint ? { endpoint } : {}),
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+        credentials,
+      });
+      clients.push(client);
+      for (const key of KEYS) {
+        const ours = await signer.presign({ ...c, bucket, key, region, credentials, signingDate });
+        expect(ours).toBe(await sdkUrl(client, bucket, key, c));
+      }
+    }),
+  );
+});
 
-  it.each(CASES)('are the ones getSignedUrl gives for the same inputs and clock: $method %#', async (c) => {
-    for (const key of KEYS) {
-      const ours = await signer.presign({ ...c, bucket, key, region, credentials, signingDate });
-      expect(ours).toBe(await sdkUrl(client, bucket, key, c));
+describe('endpoints the signer does not guess', () => {
+  const request = { method: 'GET' as const, expiresInSeconds: 60, bucket: 'lab', key: 'k', region: 'eu-west-1', credentials, signingDate };
+
+  it.each(['AWS_USE_FIPS_ENDPOINT', 'AWS_USE_DUALSTACK_ENDPOINT'])('are refused where %s asks for a variant', async (name) => {
+    process.env[name] = 'true';
+    try {
+      await expect(createS3UrlSigner({ forcePathStyle: false }).presign(request)).rejects.toThrow(name);
+    } finally {
+      delete process.env[name];
     }
+  });
+
+  it('are refused for a bucket that is not a general purpose one (an ARN, a directory bucket)', async () => {
+    const signer = createS3UrlSigner({ forcePathStyle: false });
+    await expect(signer.presign({ ...request, bucket: 'arn:aws:s3:eu-west-1:123456789012:accesspoint/ap' })).rejects.toThrow(TypeError);
+    await expect(signer.presign({ ...request, bucket: 'fast--euw1-az1--x-s3' })).rejects.toThrow(TypeError);
   });
 });

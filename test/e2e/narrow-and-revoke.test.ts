@@ -1,0 +1,221 @@
+/**
+ * Narrower than the volume, and revoking what was handed out (issue 14, parts 3 and 4), with real clients against
+ * the local stack: alice's read-write volume `project-x/` in the customer's bucket, its role also given far more
+ * than the volume (so only the session policy holds credentials in).
+ * - `POST …/credentials` with `prefix`: /usr/bin/aws with the vended credentials writes and lists inside the prefix,
+ *   and the local S3 refuses everything outside it (objects, a listing of a parent, a listing without a prefix).
+ * - `POST …/revoke-sessions`: the next vend is a new session; the returned `aws iam put-role-policy` command, run by
+ *   the customer with /usr/bin/aws, ends the old session at the local S3 and leaves the new one working; the proxy's
+ *   cached session for an access key is not used after the revocation (the old one is refused once the deny is on).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { CreateRoleCommand, IAMClient, PutRolePolicyCommand, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestStack, type TestStack } from '../support/local-stack';
+
+const exec = promisify(execFile);
+const BUCKET = 'narrow-lab';
+const ROOT = 'project-x';
+const VOLUME = 'narrow-genomes';
+
+let stack: TestStack;
+let volumeId: string;
+let home: string;
+const tokens: Record<string, string> = {};
+
+async function api(who: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${stack.info.apiUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${tokens[who]}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+interface Vended {
+  AccessKeyId: string;
+  SecretAccessKey: string;
+  SessionToken: string;
+  prefix: string;
+}
+
+async function vend(body: Record<string, unknown> = {}): Promise<Vended> {
+  const answer = await api('alice', 'POST', `/volumes/${volumeId}/credentials`, body);
+  expect(answer.status).toBe(200);
+  return answer.body;
+}
+
+/** /usr/bin/aws with `credentials` (or a customer's env), against the local AWS endpoint; ok or the error code it printed. */
+async function aws(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec('/usr/bin/aws', ['--endpoint-url', stack.info.awsEndpoint, '--output', 'json', ...args], {
+      env,
+      timeout: 60_000,
+    });
+    return { ok: true, stdout, stderr };
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string };
+    return { ok: false, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+const sessionEnv = (c: Vended): NodeJS.ProcessEnv => ({
+  PATH: process.env.PATH,
+  HOME: home,
+  AWS_ACCESS_KEY_ID: c.AccessKeyId,
+  AWS_SECRET_ACCESS_KEY: c.SecretAccessKey,
+  AWS_SESSION_TOKEN: c.SessionToken,
+  AWS_DEFAULT_REGION: 'us-east-1',
+  AWS_EC2_METADATA_DISABLED: 'true',
+  AWS_PAGER: '',
+});
+
+async function expectOk(env: NodeJS.ProcessEnv, ...args: string[]): Promise<string> {
+  const outcome = await aws(env, ...args);
+  expect({ args: args.join(' '), ok: outcome.ok, stderr: outcome.stderr }).toEqual({ args: args.join(' '), ok: true, stderr: '' });
+  return outcome.stdout;
+}
+
+async function expectDenied(env: NodeJS.ProcessEnv, ...args: string[]): Promise<void> {
+  const outcome = await aws(env, ...args);
+  expect({ args: args.join(' '), ok: outcome.ok }).toEqual({ args: args.join(' '), ok: false });
+  expect(outcome.stderr).toMatch(/AccessDenied/);
+}
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  home = mkdtempSync(join(tmpdir(), 'vg-narrow-'));
+  writeFileSync(join(home, 'sample.txt'), 'inside the prefix\n');
+  const customer = stack.info.customers[0]!;
+  const config = {
+    endpoint: stack.info.awsEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: customer.accessKeyId, secretAccessKey: customer.secretAccessKey },
+    maxAttempts: 1,
+  };
+  const customerS3 = new S3Client({ ...config, forcePathStyle: true });
+  const iam = new IAMClient(config);
+  for (const who of ['alice', 'carol', 'mallory']) tokens[who] = stack.token({ sub: who });
+  await customerS3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  await customerS3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${ROOT}/shared/readme.txt`, Body: 'beside the prefix\n' }));
+  const placeholder = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }],
+  });
+  const role = await iam.send(new CreateRoleCommand({ RoleName: 'NarrowGenomes', AssumeRolePolicyDocument: placeholder }));
+  const created = await api('alice', 'POST', '/volumes', {
+    name: VOLUME,
+    bucket: BUCKET,
+    prefix: ROOT,
+    region: 'us-east-1',
+    accessMode: 'read-write',
+    auth: { type: 'role', roleArn: role.Role!.Arn },
+  });
+  expect(created.status).toBe(201);
+  volumeId = created.body.id;
+  const { trustPolicy, permissionsPolicy } = created.body.setup;
+  await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'NarrowGenomes', PolicyDocument: JSON.stringify(trustPolicy) }));
+  await iam.send(
+    new PutRolePolicyCommand({ RoleName: 'NarrowGenomes', PolicyName: 'volume', PolicyDocument: JSON.stringify(permissionsPolicy) }),
+  );
+  expect((await api('alice', 'POST', `/volumes/${volumeId}/verify`)).body.status).toBe('active');
+  expect((await api('alice', 'PUT', `/volumes/${volumeId}/members/carol`, { access: 'read' })).status).toBe(200);
+  // The customer gives the role the whole bucket afterwards: the session policy alone holds credentials in.
+  const everything = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`] }],
+  });
+  await iam.send(new PutRolePolicyCommand({ RoleName: 'NarrowGenomes', PolicyName: 'everything', PolicyDocument: everything }));
+}, 120_000);
+
+afterAll(() => stack?.close());
+
+describe('credentials narrowed to a prefix', () => {
+  it('answer the full narrowed prefix and work with /usr/bin/aws inside it, AccessDenied outside it', async () => {
+    const narrowed = await vend({ prefix: 'runs/1/' });
+    expect(narrowed.prefix).toBe(`${ROOT}/runs/1/`);
+    const env = sessionEnv(narrowed);
+    await expectOk(env, 's3', 'cp', join(home, 'sample.txt'), `s3://${BUCKET}/${ROOT}/runs/1/work/a.txt`);
+    const listed = JSON.parse(await expectOk(env, 's3api', 'list-objects-v2', '--bucket', BUCKET, '--prefix', `${ROOT}/runs/1/`));
+    expect(listed.Contents.map((o: { Key: string }) => o.Key)).toEqual([`${ROOT}/runs/1/work/a.txt`]);
+
+    await expectDenied(env, 's3', 'cp', join(home, 'sample.txt'), `s3://${BUCKET}/${ROOT}/runs/2/a.txt`);
+    await expectDenied(env, 's3api', 'get-object', '--bucket', BUCKET, '--key', `${ROOT}/shared/readme.txt`, join(home, 'out'));
+    await expectDenied(env, 's3api', 'list-objects-v2', '--bucket', BUCKET, '--prefix', `${ROOT}/`);
+    await expectDenied(env, 's3api', 'list-objects-v2', '--bucket', BUCKET);
+  });
+
+  it('are cached per prefix: the same prefix is the same session, another prefix or none another', async () => {
+    const a = await vend({ prefix: 'runs/7/' });
+    expect((await vend({ prefix: 'runs/7/' })).AccessKeyId).toBe(a.AccessKeyId);
+    const b = await vend({ prefix: 'runs/8/' });
+    const whole = await vend();
+    expect(new Set([a.AccessKeyId, b.AccessKeyId, whole.AccessKeyId]).size).toBe(3);
+    expect(whole.prefix).toBe(ROOT);
+    // The runs/7/ session cannot write into runs/8/.
+    await expectDenied(sessionEnv(a), 's3', 'cp', join(home, 'sample.txt'), `s3://${BUCKET}/${ROOT}/runs/8/x.txt`);
+  });
+
+  it('refuse a prefix that does not end in "/" or breaks the key rule, naming the field prefix', async () => {
+    for (const prefix of ['runs/1', '../runs/', 'runs/./x/', '', 'x'.repeat(1020) + '/']) {
+      const answer = await api('alice', 'POST', `/volumes/${volumeId}/credentials`, { prefix });
+      expect({ prefix: prefix.slice(0, 20), status: answer.status, code: answer.body.code }).toEqual({
+        prefix: prefix.slice(0, 20),
+        status: 400,
+        code: 'ValidationFailed',
+      });
+      expect(answer.body.message).toMatch(/prefix/);
+    }
+  });
+});
+
+describe('revoking the volume’s sessions', () => {
+  it('is for admins only: a reader is refused (403), an outsider does not see the volume (404)', async () => {
+    expect(await api('carol', 'POST', `/volumes/${volumeId}/revoke-sessions`)).toMatchObject({
+      status: 403,
+      body: { code: 'NotVolumeAdmin' },
+    });
+    expect(await api('mallory', 'POST', `/volumes/${volumeId}/revoke-sessions`)).toMatchObject({
+      status: 404,
+      body: { code: 'VolumeNotFound' },
+    });
+  });
+
+  it('issues new sessions from then on, and its command ends the old ones at S3 while the new ones work', async () => {
+    const before = await vend();
+    await expectOk(sessionEnv(before), 's3', 'cp', join(home, 'sample.txt'), `s3://${BUCKET}/${ROOT}/revoke/a.txt`);
+
+    const revoked = await api('alice', 'POST', `/volumes/${volumeId}/revoke-sessions`);
+    expect(revoked.status).toBe(200);
+    const { sessionsRevokedAt, command, policyName, stalenessSeconds } = revoked.body;
+    expect(sessionsRevokedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(policyName).toBe(`volume-gateway-revoke-${volumeId}`);
+    expect(stalenessSeconds).toBe(5);
+    expect(command).toMatch(
+      /^aws iam put-role-policy --role-name NarrowGenomes --policy-name volume-gateway-revoke-vol-\S+ --policy-document '/,
+    );
+    expect(command).toContain(`"DateLessThan":{"aws:TokenIssueTime":"${sessionsRevokedAt}"}`);
+
+    const after = await vend();
+    expect(after.AccessKeyId).not.toBe(before.AccessKeyId);
+
+    // The customer runs the command as given, with /usr/bin/aws.
+    const customer = { ...stack.customerEnv(0), AWS_ENDPOINT_URL: stack.info.awsEndpoint };
+    await exec('/bin/sh', ['-c', command], { env: customer, timeout: 60_000 });
+
+    const object = ['s3api', 'get-object', '--bucket', BUCKET, '--key', `${ROOT}/revoke/a.txt`, join(home, 'revoked.txt')];
+    await expectDenied(sessionEnv(before), ...object);
+    await expectOk(sessionEnv(after), ...object);
+
+    const audit = await api('alice', 'GET', `/volumes/${volumeId}/audit`);
+    expect(audit.body.items).toContainEqual(
+      expect.objectContaining({ action: 'sessions.revoke', outcome: 'succeeded', subject: 'alice', detail: { sessionsRevokedAt } }),
+    );
+  });
+});
