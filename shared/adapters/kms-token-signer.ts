@@ -14,7 +14,7 @@
  */
 import { createHash, createPublicKey, randomUUID } from 'node:crypto';
 import { GetPublicKeyCommand, type KMSClient, SignCommand } from '@aws-sdk/client-kms';
-import type { GatewayJwk, GatewayTokenClaims, GatewayTokenSigner } from '../auth/gateway-token-signer';
+import { awsSessionClaims, type GatewayJwk, type GatewayTokenClaims, type GatewayTokenSigner } from '../auth/gateway-token-signer';
 import { dependencyFailure, errorCode } from './aws-errors';
 
 export const MAX_GATEWAY_TOKEN_LIFETIME = 300;
@@ -76,7 +76,16 @@ export class KmsTokenSigner implements GatewayTokenSigner {
     const { kid } = await this.publicKey(this.options.signingKeyId);
     const iat = Math.floor(this.now().getTime() / 1000);
     const header = { alg: 'RS256', typ: 'JWT', kid };
-    const payload = { iss: this.issuer, sub: claims.sub, aud: claims.aud, iat, nbf: iat, exp: iat + lifetime, jti: this.tokenId() };
+    const payload = {
+      iss: this.issuer,
+      sub: claims.sub,
+      aud: claims.aud,
+      iat,
+      nbf: iat,
+      exp: iat + lifetime,
+      jti: this.tokenId(),
+      ...awsSessionClaims(claims),
+    };
     const signingInput = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`;
     const digest = createHash('sha256').update(signingInput).digest();
     const { Signature } = await this.kms('Signing a token', () =>

@@ -63,6 +63,20 @@ describe('KmsTokenSigner', () => {
     await expect(verifier(await signer.jwks(), 'another-audience').verify(tokens[0]!)).rejects.toThrow(/audience/i);
   });
 
+  it('writes the source identity and session tags under the claim names STS reads', async () => {
+    const signer = new KmsTokenSigner({ client, issuer: ISSUER, signingKeyId: current });
+    const token = await signer.sign({
+      sub: 'volume:v',
+      aud: 'sts.amazonaws.com',
+      lifetimeSeconds: 60,
+      sourceIdentity: 'alice',
+      sessionTags: { volume: 'v' },
+    });
+    const payload = await verifier(await signer.jwks()).verify(token);
+    expect(payload['https://aws.amazon.com/source_identity']).toBe('alice');
+    expect(payload['https://aws.amazon.com/tags']).toEqual({ principal_tags: { volume: ['v'] } });
+  });
+
   it('refuses a lifetime over five minutes, before calling KMS', async () => {
     const signer = new KmsTokenSigner({ client, issuer: ISSUER, signingKeyId: current });
     sends.length = 0;
