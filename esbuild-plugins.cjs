@@ -20,6 +20,12 @@
  * the handler's directory and zips, for each function, every file of the build except the other handlers' bundles
  * and the files named `<other handler>.*`: the chunks go to `<handler>.chunks/`, so each function's zip carries its
  * own chunks and no other handler's.
+ *
+ * one-lru: the SDK's endpoint cache (`@aws-sdk/endpoint-cache`, which every DynamoDB client builds for endpoint
+ * discovery) imports mnemonist's LRUCache; the gateway's caches use lru-cache. Bundled, mnemonist's becomes a
+ * subclass of lru-cache's with mnemonist's constructor (`new LRUCache(capacity)`): the endpoint cache calls get, set,
+ * has, peek and clear alone, which the two define alike (get refreshes recency; has and peek do not). One LRU library
+ * in every bundle with a DynamoDB client, ~7 KB less (mnemonist and its obliterator).
  */
 const { basename, extname } = require('node:path');
 const { builtinModules } = require('node:module');
@@ -44,6 +50,15 @@ export const defaultProvider = (init = {}) => {
     }
     return http();
   };
+};`;
+
+/** mnemonist's `LRUCache` (the default export of `mnemonist/lru-cache`) over lru-cache. */
+const MNEMONIST_LRU_CACHE = `
+import { LRUCache } from 'lru-cache';
+export default class MnemonistLRUCache extends LRUCache {
+  constructor(capacity) {
+    super({ max: capacity });
+  }
 };`;
 
 module.exports = [
@@ -78,6 +93,13 @@ module.exports = [
         loader: 'js',
         resolveDir: __dirname,
       }));
+    },
+  },
+  {
+    name: 'one-lru',
+    setup(build) {
+      build.onResolve({ filter: /^mnemonist\/lru-cache(\.js)?$/ }, () => ({ path: 'lru-cache', namespace: 'one-lru' }));
+      build.onLoad({ filter: /.*/, namespace: 'one-lru' }, () => ({ contents: MNEMONIST_LRU_CACHE, loader: 'js', resolveDir: __dirname }));
     },
   },
 ];

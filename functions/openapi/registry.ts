@@ -12,6 +12,7 @@ import { specs as health } from '../health/specs';
 import { specs as links } from '../links/specs';
 import { specs as me } from '../me/specs';
 import { specs as members } from '../members/specs';
+import { specs as oidcIssuer } from '../oidc-issuer/specs';
 import { specs as preflight } from '../preflight/specs';
 import { nextflowConfigSpecs } from '../proxy/specs';
 import { specs as vending } from '../vending/specs';
@@ -34,6 +35,7 @@ export const routeSpecs: SpecRegistry = {
   'functions/links/download-handler.ts': { download: linkDownload, head: linkHead },
   'functions/me/handler.ts': me,
   'functions/members/handler.ts': members,
+  'functions/oidc-issuer/handler.ts': oidcIssuer,
   'functions/openapi/handler.ts': openapi,
   'functions/preflight/handler.ts': preflight,
   'functions/proxy/nextflow-config.ts': nextflowConfigSpecs,

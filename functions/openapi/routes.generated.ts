@@ -13,6 +13,20 @@ export const declaredRoutes: DeclaredRoute[] = [
     exportName: 'handler',
   },
   {
+    functionName: 'oidcDiscovery',
+    method: 'GET',
+    path: '/.well-known/openid-configuration',
+    sourceFile: 'functions/oidc-issuer/handler.ts',
+    exportName: 'discovery',
+  },
+  {
+    functionName: 'oidcJwks',
+    method: 'GET',
+    path: '/.well-known/jwks.json',
+    sourceFile: 'functions/oidc-issuer/handler.ts',
+    exportName: 'jwks',
+  },
+  {
     functionName: 'me',
     method: 'GET',
     path: '/me',
