@@ -20,6 +20,7 @@ import { PLATFORM_ACCOUNT_ID, type SeededAccounts, seedLocalAccounts } from './a
 import { createIamService } from './aws/iam/service';
 import { IamStore } from './aws/iam/store';
 import { createKmsService } from './aws/kms/service';
+import { deployKmsKeys } from './aws/kms/deployed-keys';
 import { KmsStore } from './aws/kms/store';
 import { createS3Service } from './aws/s3';
 import { startAwsEndpoint } from './aws/server';
@@ -96,6 +97,10 @@ export interface Stack {
 export const DEFAULT_PORTS: StackPorts = { api: 3000, proxy: 3001, aws: 4566, oidc: 3002, nodeProxy: 3003 };
 
 export const DEFAULT_AUDIENCE = 'volume-gateway-local';
+/** serverless.yml's GATEWAY_ISSUER_URL: the HTTP API's own URL at AWS. */
+const GATEWAY_ISSUER_INTRINSIC = JSON.stringify({
+  'Fn::Join': ['', ['https://', { Ref: 'HttpApi' }, '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]],
+});
 const SERVICE_SESSION_NAME = 'volume-gateway-local';
 
 /** Credentials the SDK must not find before the container endpoint: the developer's own AWS setup. */
@@ -137,6 +142,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const now = options.now ?? (() => new Date());
   const iam = IamStore.open({ dataDir: join(dataDir, 'iam'), now });
   const kmsStore = KmsStore.open({ dataDir: join(dataDir, 'kms') });
+  // serverless.yml's KMS keys, as a deploy makes them (once: the data directory keeps them); the role's grants name them.
+  deployKmsKeys(kmsStore, model.kmsKeys ?? [], { accountId: PLATFORM_ACCOUNT_ID, region, now: now() });
   // The service's own role gets exactly the IAM statements serverless.yml deploys, so least privilege is exercised locally.
   const accounts = seedLocalAccounts(iam, { platformPolicy: localRolePolicy(model, PLATFORM_ACCOUNT_ID) });
   const authorize = createAuthorizer({ store: iam, now });
@@ -192,7 +199,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await ensureTables(dynamo, model.tables);
 
     for (const name of FOREIGN_AWS_ENV) delete process.env[name];
-    Object.assign(process.env, localEnvironment(model, { 'GetAtt:IamRoleLambdaExecution.Arn': accounts.platform.roleArn }), {
+    // GATEWAY_ISSUER_URL is the API's URL, known once its server listens: set just below it.
+    const intrinsics = { 'GetAtt:IamRoleLambdaExecution.Arn': accounts.platform.roleArn, [GATEWAY_ISSUER_INTRINSIC]: '' };
+    Object.assign(process.env, localEnvironment(model, intrinsics), {
       AWS_REGION: region,
       AWS_ENDPOINT_URL: aws.url,
       AWS_CONTAINER_CREDENTIALS_FULL_URI: `${aws.url}/_local/credentials/gateway`,
@@ -221,6 +230,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (auditStream) closers.push(() => auditStream.close());
 
     servers.push(await startApiServer({ root, model, host, port: ports.api, log }));
+    // The gateway's own OIDC issuer is the API (gateway-oidc volumes): loopback http, as the dev issuer is.
+    process.env.GATEWAY_ISSUER_URL = servers[1]!.url;
+    process.env.GATEWAY_ISSUER_THUMBPRINTS = '0000000000000000000000000000000000000000';
     const proxyFn = model.functions.find((fn) => fn.url);
     if (!proxyFn) throw new Error('serverless.yml declares no function with a url (the S3 proxy)');
     servers.push(

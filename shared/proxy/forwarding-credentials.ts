@@ -19,7 +19,7 @@ import type { TemporaryCredentials } from '../volumes/ports';
 const MIN_REMAINING_SECONDS = 120;
 
 /** What the proxy's credentials come from: its own credential cache and the STS port. */
-export type ForwardingDeps = Pick<VendingDeps, 'sts' | 'cache'>;
+export type ForwardingDeps = Pick<VendingDeps, 'sts' | 'cache' | 'gatewayTokens'>;
 
 /** The credentials the proxy signs one volume's request with, for the caller's effective access. */
 export type ProxyCredentials = (caller: Caller, volume: Volume, access: DataAccess) => Promise<TemporaryCredentials>;

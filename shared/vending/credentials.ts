@@ -1,18 +1,20 @@
 /**
  * Credentials for one member's access to one volume, through the cache: AssumeRole with the volume's external
- * id for `role` volumes, AssumeRoleWithWebIdentity with the caller's own token for `web-identity` volumes, each
- * narrowed by the session policy of the access. The caller's subject goes where CloudTrail shows it: the role
+ * id for `role` volumes, AssumeRoleWithWebIdentity with the caller's own token for `web-identity` volumes and with
+ * a token the gateway mints for the volume (`sub` = `volume:<id>`) for `gateway-oidc` volumes, each narrowed by the
+ * session policy of the access. The caller's subject goes where CloudTrail shows it: the role
  * session name, the SourceIdentity (role volumes; kept through any further chaining) and the `Owner` tag.
  *
  * Durations: 900 s (STS's minimum) to 3,600 s for role volumes, because the gateway assumes them with its own
- * role credentials and AWS caps role chaining at one hour; 900 s to 43,200 s for web-identity volumes, whose
- * role's own maximum STS enforces. 3,600 s when not asked.
+ * role credentials and AWS caps role chaining at one hour; 900 s to 43,200 s for web-identity and gateway-oidc
+ * volumes (no chaining: no caller credentials), whose role's own maximum STS enforces. 3,600 s when not asked.
  *
  * STS's refusals become answers the caller can act on; the volume is never changed by them.
  */
 import { type AppError, Forbidden, ValidationFailed } from '../errors';
 import { countMetric } from '../metrics';
 import type { Caller } from '../volumes/deps';
+import { assumeWithGatewayToken } from '../volumes/gateway-oidc';
 import type { DataAccess, Volume } from '../volumes/model';
 import { AssumeRoleRefused, type TemporaryCredentials } from '../volumes/ports';
 import { sessionsRevokedAt } from '../volumes/revocations';
@@ -60,7 +62,8 @@ function refusal(error: AssumeRoleRefused, volume: Volume, caller: Caller, durat
     );
   }
   const webIdentity = volume.auth.type === 'web-identity';
-  if (webIdentity && error.code === 'ValidationError' && (/duration/i.test(error.message) || durationSeconds > DEFAULT_SESSION_SECONDS)) {
+  const longSessions = webIdentity || volume.auth.type === 'gateway-oidc';
+  if (longSessions && error.code === 'ValidationError' && (/duration/i.test(error.message) || durationSeconds > DEFAULT_SESSION_SECONDS)) {
     return durationFailed(
       `${durationSeconds} s is longer than the volume's role allows (its maximum session duration). Ask for less ` +
         `(${DEFAULT_SESSION_SECONDS} always works), or ask the volume's admin to raise the role's MaxSessionDuration.`,
@@ -80,7 +83,7 @@ function refusal(error: AssumeRoleRefused, volume: Volume, caller: Caller, durat
 }
 
 function assume(
-  deps: Pick<VendingDeps, 'sts'>,
+  deps: Pick<VendingDeps, 'sts' | 'gatewayTokens'>,
   caller: Caller,
   volume: Volume,
   policy: string,
@@ -93,6 +96,20 @@ function assume(
       roleArn: volume.auth.roleArn,
       sessionName: name,
       externalId: volume.externalId,
+      durationSeconds,
+      sourceIdentity: name,
+      tags: { Owner: tagValue(caller.subject), VolumeId: volume.id },
+      policy,
+      region: volume.region,
+      signal,
+    });
+  }
+  if (volume.auth.type === 'gateway-oidc') {
+    // The token names the volume, not the caller: every member is served; the caller is in the session's name, source and tags.
+    return assumeWithGatewayToken(deps, {
+      roleArn: volume.auth.roleArn,
+      volumeId: volume.id,
+      sessionName: name,
       durationSeconds,
       sourceIdentity: name,
       tags: { Owner: tagValue(caller.subject), VolumeId: volume.id },
@@ -131,7 +148,7 @@ export interface CredentialRequest {
  * (see rules.ts). Throws `SessionPolicyTooLarge` before any call when the policy cannot fit.
  */
 export async function volumeCredentials(
-  deps: Pick<VendingDeps, 'sts' | 'cache'>,
+  deps: Pick<VendingDeps, 'sts' | 'cache' | 'gatewayTokens'>,
   caller: Caller,
   volume: Volume,
   request: CredentialRequest,

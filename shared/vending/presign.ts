@@ -3,8 +3,9 @@
  * volume, signed with the same cached credentials as vending (scoped by the session policy to the access the
  * method needs: GET and HEAD read, PUT and DELETE write).
  *
- * A presigned URL cannot outlive the credentials that signed it, and role chaining keeps those under an hour, so
- * the URL lives min(expiresIn, the credentials' remaining life). `expiresAt` and `expiresInSeconds` say the
+ * A presigned URL cannot outlive the credentials that signed it, and role chaining keeps those under an hour (12
+ * hours for gateway-oidc volumes, which are not chained), so the URL lives min(expiresIn, the credentials'
+ * remaining life). `expiresAt` and `expiresInSeconds` say the
  * truth, and `note` says when it was shortened. To give URLs their full life when it can, a cached credential
  * with less than min(expiresIn, 30 minutes) left is replaced rather than used.
  *
@@ -14,7 +15,8 @@ import { ValidationFailed } from '../errors';
 import { countMetric } from '../metrics';
 import type { Visible } from '../volumes/access';
 import type { Caller } from '../volumes/deps';
-import type { DataAccess } from '../volumes/model';
+import type { DataAccess, Volume } from '../volumes/model';
+import { GATEWAY_OIDC_MAX_SESSION_SECONDS } from '../volumes/policies';
 import type { TemporaryCredentials } from '../volumes/ports';
 import { attachmentDisposition, filenameProblem } from './content-disposition';
 import { DEFAULT_SESSION_SECONDS, volumeCredentials } from './credentials';
@@ -117,12 +119,21 @@ export interface Signed {
  * min(`wantedSeconds`, 30 minutes) of life left is replaced, so URLs get the life asked when they can.
  */
 export function dataCredentials(deps: VendingDeps, caller: Caller, visible: Visible, access: DataAccess, wantedSeconds: number) {
+  const durationSeconds = urlSessionSeconds(visible.volume);
   return volumeCredentials(deps, caller, visible.volume, {
     access,
-    durationSeconds: DEFAULT_SESSION_SECONDS,
-    minRemainingSeconds: Math.min(wantedSeconds, DEFAULT_SESSION_SECONDS / 2),
+    durationSeconds,
+    minRemainingSeconds: Math.min(wantedSeconds, durationSeconds / 2),
   });
 }
+
+/**
+ * How long the sessions that sign URLs last: an hour where the gateway chains roles (role volumes) or holds the
+ * caller's own token; 12 hours for gateway-oidc volumes (no chaining), so their URLs live up to 12 hours. Either
+ * way, a member's URLs and their vends of the same duration share one cached session.
+ */
+export const urlSessionSeconds = (volume: Pick<Volume, 'auth'>) =>
+  volume.auth.type === 'gateway-oidc' ? GATEWAY_OIDC_MAX_SESSION_SECONDS : DEFAULT_SESSION_SECONDS;
 
 /** What each URL costs in an answer besides itself: `{"partNumber":10000,"url":""},`, with room to spare. */
 const PER_URL_OVERHEAD_BYTES = 40;
@@ -186,9 +197,10 @@ async function signOne(deps: VendingDeps, caller: Caller, visible: Visible, para
   return { ...signed, url: signed.urls[0]!, cached: source !== 'issued' };
 }
 
-const shortenedNote = (asked: number, real: number) =>
+const shortenedNote = (volume: Pick<Volume, 'auth'>, asked: number, real: number) =>
   `The URL lives ${real} s, not the ${asked} s asked: a presigned URL cannot outlive the credentials that signed it, and the ` +
-  `gateway's credentials for a volume live at most an hour. Presign again when it expires.`;
+  `gateway's credentials for this volume live at most ${volume.auth.type === 'gateway-oidc' ? '12 hours' : 'an hour'}. Presign again ` +
+  `when it expires.`;
 
 /** The key as the audit trail keeps it: what the caller gave, cut short when absurdly long. */
 export const auditedKey = (key: unknown) => (typeof key === 'string' ? key.slice(0, 1100) : undefined);
@@ -218,7 +230,7 @@ export async function presignObject(deps: VendingDeps, caller: Caller, volumeId:
           headers: (params.contentType ? { 'content-type': params.contentType } : {}) as Record<string, string>,
           expiresAt: signed.expiresAt.toISOString(),
           expiresInSeconds: signed.expiresInSeconds,
-          ...(signed.shortened ? { note: shortenedNote(params.expiresIn, signed.expiresInSeconds) } : {}),
+          ...(signed.shortened ? { note: shortenedNote(visible.volume, params.expiresIn, signed.expiresInSeconds) } : {}),
         },
         detail: { expiresInSeconds: signed.expiresInSeconds, cached: signed.cached },
       };

@@ -1,4 +1,5 @@
 /** What the volume functions are given: the ports, the settings, and who is calling. */
+import type { VolumeTokenMinter } from '../auth/gateway-issuer';
 import type { SetupSettings } from './policies';
 import type { AuditLog, Clock, CredentialIssuer, IdSource, ObjectProbe, VolumeRepository } from './ports';
 import type { VolumeLookup } from './volume-lookup';
@@ -21,6 +22,8 @@ export interface VolumeDeps {
    * (`volume-lookup.ts`); absent, they read `repo` every time.
    */
   lookup?: VolumeLookup;
+  /** Mints the gateway's own tokens for gateway-oidc volumes; absent where the deployment has no issuer (GATEWAY_ISSUER_URL). */
+  gatewayTokens?: VolumeTokenMinter;
 }
 
 /** The caller, from the verified token, for one request. */

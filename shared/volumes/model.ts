@@ -9,7 +9,11 @@ export type MemberAccess = 'read' | 'write' | 'admin';
 /** What a caller may do with the data: the lower of their membership and the volume's mode. */
 export type DataAccess = 'read' | 'write';
 
-export type VolumeAuth = { type: 'role'; roleArn: string } | { type: 'web-identity'; roleArn: string };
+export type VolumeAuth =
+  | { type: 'role'; roleArn: string }
+  | { type: 'web-identity'; roleArn: string }
+  /** The gateway's own OIDC issuer: a token per STS call for `volume:<id>`, never role chaining (issue 14). */
+  | { type: 'gateway-oidc'; roleArn: string };
 
 export interface VerificationCheck {
   /**

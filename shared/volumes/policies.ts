@@ -5,6 +5,7 @@
  * The S3 statement builders are exported for the session policies of credential vending, which narrow the
  * same role to one member's access.
  */
+import { volumeSubject } from '../auth/gateway-issuer';
 import { ValidationFailed } from '../errors';
 import type { Volume } from './model';
 import { type Partition, parseRoleArn, partitionOf } from './naming';
@@ -22,6 +23,8 @@ export interface SetupSettings {
   gatewayPrincipalArn: string;
   /** Our OpenID Connect issuer, as web-identity volumes' trust policies name it; absent when not offered. */
   oidc?: OidcSettings;
+  /** The gateway's own issuer (the API's base URL), as gateway-oidc volumes' trust policies name it; absent when not offered. */
+  gatewayIssuer?: OidcSettings;
 }
 
 export interface PolicyDocument {
@@ -45,9 +48,13 @@ export interface VolumeSetup {
   commands: string[];
 }
 
-export type SetupVolume = Pick<Volume, 'name' | 'bucket' | 'prefix' | 'region' | 'accessMode' | 'auth' | 'externalId' | 'ownerSubject'>;
+export type SetupVolume = Pick<Volume, 'name' | 'bucket' | 'prefix' | 'region' | 'accessMode' | 'auth' | 'externalId' | 'ownerSubject'> &
+  Partial<Pick<Volume, 'id'>>;
 
 export const ROLE_TRUST_ACTIONS = ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'];
+export const GATEWAY_OIDC_TRUST_ACTIONS = ['sts:AssumeRoleWithWebIdentity', 'sts:SetSourceIdentity', 'sts:TagSession'];
+/** STS's longest session, which gateway-oidc volumes' roles are set to allow (`update-role --max-session-duration`). */
+export const GATEWAY_OIDC_MAX_SESSION_SECONDS = 43_200;
 export const READ_OBJECT_ACTIONS = ['s3:GetObject'];
 export const WRITE_OBJECT_ACTIONS = ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'];
 /**
@@ -146,6 +153,50 @@ function webIdentityTrustPolicy(volume: SetupVolume, oidc: OidcSettings, partiti
   };
 }
 
+/**
+ * Our own issuer, our audience and the volume's subject (`volume:<id>`): the gateway mints that token for this
+ * volume only, so a token minted for another volume (or for another audience) is refused by STS.
+ */
+function gatewayOidcTrustPolicy(volumeId: string, oidc: OidcSettings, partition: Partition, accountId: string): PolicyDocument {
+  const provider = oidcProviderId(oidc.issuer);
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'VolumeGatewayIssuer',
+        Effect: 'Allow',
+        Principal: { Federated: oidcProviderArn(partition, accountId, oidc.issuer) },
+        Action: GATEWAY_OIDC_TRUST_ACTIONS,
+        Condition: { StringEquals: { [`${provider}:aud`]: oidc.audience, [`${provider}:sub`]: volumeSubject(volumeId) } },
+      },
+    ],
+  };
+}
+
+const oidcProviderArn = (partition: Partition, accountId: string, issuer: string) =>
+  `arn:${partition}:iam::${accountId}:oidc-provider/${oidcProviderId(issuer)}`;
+
+/** The gateway issuer's settings a gateway-oidc volume needs, or a ValidationFailed naming `auth.type`. */
+export function requireGatewayIssuer(settings: SetupSettings): OidcSettings {
+  if (settings.gatewayIssuer) return settings.gatewayIssuer;
+  throw new ValidationFailed(
+    'auth.type: "gateway-oidc" is not offered by this deployment (it has no public issuer URL, GATEWAY_ISSUER_URL); use "role".',
+    'auth.type',
+  );
+}
+
+/**
+ * Registers the issuer as an OIDC provider of the account unless it already is: a re-run of the setup (a second
+ * volume, the same volume again) must not fail on `EntityAlreadyExists`.
+ */
+function providerCommand(oidc: OidcSettings, providerArn: string): string {
+  const thumbprints = oidc.thumbprints.length > 0 ? ` --thumbprint-list ${oidc.thumbprints.map(shellWord).join(' ')}` : '';
+  return (
+    `aws iam get-open-id-connect-provider --open-id-connect-provider-arn ${shellWord(providerArn)} >/dev/null 2>&1 || ` +
+    `aws iam create-open-id-connect-provider --url ${shellWord(oidc.issuer)} --client-id-list ${shellWord(oidc.audience)}${thumbprints}`
+  );
+}
+
 /** The OIDC settings a web-identity volume needs, or a ValidationFailed naming `auth.type`. */
 export function requireOidc(settings: SetupSettings): OidcSettings {
   if (settings.oidc) return settings.oidc;
@@ -164,6 +215,11 @@ export function setupFor(volume: SetupVolume, settings: SetupSettings): VolumeSe
   let trust: PolicyDocument;
   if (volume.auth.type === 'role') {
     trust = roleTrustPolicy(volume, settings);
+  } else if (volume.auth.type === 'gateway-oidc') {
+    const oidc = requireGatewayIssuer(settings);
+    if (!volume.id) throw new Error(`volume ${volume.name} is a gateway-oidc volume without an id`);
+    trust = gatewayOidcTrustPolicy(volume.id, oidc, partition, accountId);
+    commands.push(providerCommand(oidc, oidcProviderArn(partition, accountId, oidc.issuer)));
   } else {
     const oidc = requireOidc(settings);
     trust = webIdentityTrustPolicy(volume, oidc, partition, accountId);
@@ -178,6 +234,9 @@ export function setupFor(volume: SetupVolume, settings: SetupSettings): VolumeSe
     `aws iam put-role-policy --role-name ${role} --policy-name ${shellWord(policyName(volume.name))} --policy-document ` +
       `${singleQuoted(JSON.stringify(permissions))}`,
   );
+  if (volume.auth.type === 'gateway-oidc') {
+    commands.push(`aws iam update-role --role-name ${role} --max-session-duration ${GATEWAY_OIDC_MAX_SESSION_SECONDS}`);
+  }
   return { trustPolicy: trust, permissionsPolicy: permissions, commands };
 }
 

@@ -46,8 +46,24 @@ export const volumeAuthSchema = z
         },
         'type, roleArn',
       ),
+      strict(
+        {
+          type: z
+            .literal('gateway-oidc')
+            .check(
+              z.describe(
+                'The gateway assumes the role with `sts:AssumeRoleWithWebIdentity` and a token its own issuer mints for this volume ' +
+                  '(`sub` = `volume:<volumeId>`): sessions up to 12 hours, for every member.',
+              ),
+            ),
+          roleArn: roleArn.check(
+            z.describe("The role in the bucket owner's account; its trust policy names the gateway's own issuer (the API's base URL)."),
+          ),
+        },
+        'type, roleArn',
+      ),
     ],
-    { error: (issue) => (issue.input === undefined ? 'is required' : 'must be "role" or "web-identity"') },
+    { error: (issue) => (issue.input === undefined ? 'is required' : 'must be "role", "web-identity" or "gateway-oidc"') },
   )
   .check(z.describe('How the gateway obtains credentials for the bucket.'));
 

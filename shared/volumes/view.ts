@@ -64,7 +64,10 @@ export function volumeView(volume: Volume, member: Member, settings: SetupSettin
   if (!isAdmin(member)) return view;
   if (volume.externalId !== undefined) view.externalId = volume.externalId;
   const withSetup = options.setup ?? true;
-  if (withSetup && (volume.auth.type === 'role' || settings.oidc)) view.setup = setupFor(volume, settings);
+  const offered =
+    volume.auth.type === 'role' ||
+    (volume.auth.type === 'gateway-oidc' ? settings.gatewayIssuer !== undefined : settings.oidc !== undefined);
+  if (withSetup && offered) view.setup = setupFor(volume, settings);
   return view;
 }
 

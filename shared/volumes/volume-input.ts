@@ -6,7 +6,7 @@
 import { ValidationFailed } from '../errors';
 import type { AccessMode, Volume, VolumeAuth } from './model';
 import { assertBucketName, assertRegion, assertRoleArn, normalisePrefix } from './naming';
-import { requireOidc, type SetupSettings } from './policies';
+import { requireGatewayIssuer, requireOidc, type SetupSettings } from './policies';
 import type { CreateVolumeInput, UpdateVolumeInput } from './schemas';
 
 const MAX_DESCRIPTION = 1024;
@@ -46,10 +46,14 @@ export function validateCreate(input: CreateVolumeInput, settings: SetupSettings
   const region = assertRegion(str('region', input.region));
   const mode = accessMode(input.accessMode);
   const type = (input.auth as { type?: unknown } | undefined)?.type;
-  if (type !== 'role' && type !== 'web-identity') throw invalid('auth.type', 'must be "role" or "web-identity".');
+  if (type !== 'role' && type !== 'web-identity' && type !== 'gateway-oidc') {
+    throw invalid('auth.type', 'must be "role", "web-identity" or "gateway-oidc".');
+  }
   const role = assertRoleArn(str('auth.roleArn', input.auth.roleArn), region);
   if (type === 'web-identity') {
     requireOidc(settings);
+  } else if (type === 'gateway-oidc') {
+    requireGatewayIssuer(settings);
   } else {
     const ours = partitionOfArn(settings.gatewayPrincipalArn);
     if (role.partition !== ours) {

@@ -38,7 +38,11 @@ export function buildProxyDeps(
   const volumes = buildVolumeDeps(config, dynamo);
   return {
     // The proxy's own sessions (their policy adds the multipart listing): its cache is its own (a separate function at AWS).
-    credentials: createForwardingCredentials({ sts: volumes.sts, cache: createCredentialCache({ clock: systemClock }) }),
+    credentials: createForwardingCredentials({
+      sts: volumes.sts,
+      cache: createCredentialCache({ clock: systemClock }),
+      ...(volumes.gatewayTokens ? { gatewayTokens: volumes.gatewayTokens } : {}),
+    }),
     repo: volumes.repo,
     clock: volumes.clock,
     accessKeys,

@@ -13,6 +13,7 @@ import { httpDefaults } from '../http/defaults';
 import type { HttpDeps } from '../http/route';
 import type { VolumeDeps } from '../volumes/service';
 import { createVolumeLookup, invalidating } from '../volumes/volume-lookup';
+import { gatewayIssuerWiring, gatewayTokenMinter } from './gateway-issuer';
 import { randomIds, systemClock } from './ids';
 import { notWired } from './lazy';
 
@@ -52,6 +53,7 @@ export function buildVolumeStoreDeps(
   });
   // The hot paths' 5 s cache; writes through this container's repository make it forget what they changed.
   const lookup = createVolumeLookup({ repo: stored, clock: systemClock });
+  const issuer = gatewayIssuerWiring();
   return {
     repo: invalidating(stored, lookup),
     lookup,
@@ -64,7 +66,13 @@ export function buildVolumeStoreDeps(
     ...probes,
     clock: systemClock,
     ids: randomIds,
-    settings: { gatewayPrincipalArn: config.gatewayPrincipalArn, oidc: oidcSettings(config) },
+    settings: {
+      gatewayPrincipalArn: config.gatewayPrincipalArn,
+      oidc: oidcSettings(config),
+      ...(issuer ? { gatewayIssuer: issuer.settings } : {}),
+    },
+    // gateway-oidc volumes' tokens: the KMS client is imported at the first one (only the STS-calling routes mint).
+    ...(issuer ? { gatewayTokens: gatewayTokenMinter(issuer) } : {}),
   };
 }
 

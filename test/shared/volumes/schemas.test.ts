@@ -38,7 +38,7 @@ describe('createVolumeBody', () => {
     [{ ...valid, prefix: 'runs/../x' }, 'prefix', /"\." or "\.\." segments/],
     [{ ...valid, region: 'eu-middle-1' }, 'region', /not an AWS region code/],
     [{ ...valid, accessMode: 'rw' }, 'accessMode', /"read-only" or "read-write"/],
-    [{ ...valid, auth: { type: 'user', roleArn: valid.auth.roleArn } }, 'auth.type', /"role" or "web-identity"/],
+    [{ ...valid, auth: { type: 'user', roleArn: valid.auth.roleArn } }, 'auth.type', /"role", "web-identity" or "gateway-oidc"/],
     [{ ...valid, auth: undefined }, 'auth', /is required/],
     [{ ...valid, auth: { type: 'role', roleArn: 'arn:aws:iam::123:role/x' } }, 'auth.roleArn', /12-digit account id/],
     [

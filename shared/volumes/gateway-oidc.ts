@@ -1,0 +1,56 @@
+/**
+ * AssumeRoleWithWebIdentity for a `gateway-oidc` volume: the gateway mints a token for the volume (`sub` =
+ * `volume:<id>`) and hands it to STS with the session's name, policy and duration; the SourceIdentity and session
+ * tags travel in the token, the only place STS reads them from on this call. No caller credentials, so no role
+ * chaining: the session lives up to the role's maximum (12 hours).
+ */
+import type { VolumeTokenMinter } from '../auth/gateway-issuer';
+import { GatewayError } from '../errors';
+import type { CredentialIssuer, TemporaryCredentials } from './ports';
+
+export interface GatewayOidcDeps {
+  sts: CredentialIssuer;
+  /** Absent when the deployment has no issuer: a gateway-oidc volume then cannot be reached. */
+  gatewayTokens?: VolumeTokenMinter | undefined;
+}
+
+export interface GatewayAssumeRequest {
+  roleArn: string;
+  /** The subject the token names (`volume:<volumeId>`); verify names another volume's to prove it refused. */
+  volumeId: string;
+  audience?: string;
+  sessionName: string;
+  durationSeconds: number;
+  sourceIdentity?: string;
+  tags?: Record<string, string>;
+  policy?: string;
+  region: string;
+  signal?: AbortSignal | undefined;
+}
+
+/** The deployment serves gateway-oidc volumes but was wired without a token signer: a wiring mistake, a 5xx. */
+export class GatewayIssuerNotWired extends GatewayError {
+  constructor() {
+    super('GatewayIssuerNotWired', 'this function was wired without the gateway token signer');
+    this.name = 'GatewayIssuerNotWired';
+  }
+}
+
+export async function assumeWithGatewayToken(deps: GatewayOidcDeps, request: GatewayAssumeRequest): Promise<TemporaryCredentials> {
+  if (!deps.gatewayTokens) throw new GatewayIssuerNotWired();
+  const webIdentityToken = await deps.gatewayTokens.mint({
+    volumeId: request.volumeId,
+    ...(request.audience !== undefined ? { audience: request.audience } : {}),
+    ...(request.sourceIdentity !== undefined ? { sourceIdentity: request.sourceIdentity } : {}),
+    ...(request.tags ? { sessionTags: request.tags } : {}),
+  });
+  return deps.sts.assumeRoleWithWebIdentity({
+    roleArn: request.roleArn,
+    sessionName: request.sessionName,
+    webIdentityToken,
+    durationSeconds: request.durationSeconds,
+    ...(request.policy !== undefined ? { policy: request.policy } : {}),
+    region: request.region,
+    ...(request.signal ? { signal: request.signal } : {}),
+  });
+}
