@@ -5,9 +5,10 @@
 import type { Context } from 'aws-lambda';
 import { route } from '../../shared/http/route';
 import { type HttpEvent, type HttpResult, ok } from '../../shared/http/types';
-import { errorPage, type LinkMethod, openLink, prefersHtml } from '../../shared/links';
+import { type LinkMethod, openLink } from '../../shared/links/download';
+import { errorPage, prefersHtml } from '../../shared/links/html-page';
 import { once, onFirstCall } from '../../shared/wiring/lazy';
-import { type LinkDownloadHandlerDeps, linkDownloadDefaults } from '../../shared/wiring/links';
+import { type LinkDownloadHandlerDeps, linkDownloadDefaults } from '../../shared/wiring/link-download';
 import { specs } from './specs';
 
 /** An error answer turned into the HTML page when the client asked for one. */

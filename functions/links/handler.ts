@@ -2,7 +2,7 @@
 import { callerOf } from '../../shared/http/caller';
 import { route } from '../../shared/http/route';
 import { ok, type RouteRequest } from '../../shared/http/types';
-import { createLink, listLinks, revokeLink } from '../../shared/links';
+import { createLink, listLinks, revokeLink } from '../../shared/links/operations';
 import { once, onFirstCall } from '../../shared/wiring/lazy';
 import { type LinkHandlerDeps, linkDefaults } from '../../shared/wiring/links';
 import { specs } from './specs';

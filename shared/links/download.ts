@@ -107,7 +107,8 @@ async function answer(deps: LinkDownloadDeps, link: LinkRecord, use: LinkUse): P
   const params: SignParams = {
     method: use.method,
     expiresIn: REDIRECT_SECONDS,
-    ...(link.filename !== undefined ? { responseContentDisposition: attachmentDisposition(link.filename) } : {}),
+    // S3 applies response-content-disposition to GETs; a HEAD URL carrying it is refused by the signer (a 500 before).
+    ...(link.filename !== undefined && use.method === 'GET' ? { responseContentDisposition: attachmentDisposition(link.filename) } : {}),
   };
   const signed = await signUrls(deps, visible, credentials, params, [{ key }]);
   return signed.urls[0]!;

@@ -21,10 +21,20 @@ const functions = loadServerlessModel('serverless.yml').functions;
 const PUBLIC = ['health', 'openapi'];
 /**
  * The functions whose cold start still parses more than issue 13's 400 KB, and why; every other function's must
- * stay within it. The data routes' handler carries the S3 client (the URL signer resolves S3's endpoint rules with
- * it; the multipart store calls it); verify, STS besides the table client; the proxy, STS, SigV4 and its own code.
+ * stay within it. The upload routes import the multipart store's S3 client at their first call, but the SDK modules
+ * it shares with STS and DynamoDB (their protocols' barrels) still land in the cold start's chunks; verify, the same
+ * with its probe's client; the proxy, STS, SigV4 and its own code.
  */
-const OVER_400_KB = ['presign', 'uploadsStart', 'uploadsParts', 'uploadsComplete', 'uploadsAbort', 'download', 'volumesVerify', 'proxy'];
+const OVER_400_KB = [
+  'uploadsStart',
+  'uploadsParts',
+  'uploadsComplete',
+  'uploadsAbort',
+  'linkDownload',
+  'linkHead',
+  'volumesVerify',
+  'proxy',
+];
 /** Strings every build of the AWS SDK v3 carries (package names in its messages, its invocation header). */
 const SDK_MARKS = ['@aws-sdk', '@smithy', 'smithy', 'amz-sdk-invocation-id'];
 
@@ -123,7 +133,7 @@ describe('the packaged functions', () => {
     expect(marksIn('volumesList')).toEqual(SDK_MARKS);
   });
 
-  it('gives the table-only functions, the credential vend, the Nextflow config and the proxy no S3 client at their cold start', () => {
+  it('gives no function an S3 client at its cold start, and presign and download none at all', () => {
     // The S3 client's service namespace, in every one of its operation schemas.
     const hasS3Client = (name: string) => coldText(name).includes('com.amazonaws.s3');
     const tables = [
@@ -143,9 +153,15 @@ describe('the packaged functions', () => {
       'volumesVerify',
     ];
     expect(tables.filter(hasS3Client)).toEqual([]);
-    expect(['presign', 'uploadsStart'].filter(hasS3Client)).toEqual(['presign', 'uploadsStart']);
-    // Verify's probe still has its client: a chunk of verify's package, loaded at the first probe.
-    expect(packageText('volumesVerify')).toContain('com.amazonaws.s3');
+    // The URL signer needs none: presign and download carry no S3 client at all, not even lazily.
+    const signing = ['presign', 'download'];
+    expect(signing.filter(hasS3Client)).toEqual([]);
+    expect(signing.filter((name) => packageText(name).includes('com.amazonaws.s3'))).toEqual([]);
+    // The upload routes' multipart store and verify's probe still have their client: a chunk of their package, loaded at
+    // the first call that needs it.
+    const uploads = ['uploadsStart', 'uploadsParts', 'uploadsComplete', 'uploadsAbort'];
+    expect(uploads.filter(hasS3Client)).toEqual([]);
+    for (const name of [...uploads, 'volumesVerify']) expect(packageText(name), name).toContain('com.amazonaws.s3');
   });
 
   it('loads every handler with no environment, and health and openapi answer their first call', () => {

@@ -86,10 +86,13 @@ describe('using links', () => {
   it('a HEAD is signed as a HEAD and not counted; a GET is counted', async () => {
     const { w, deps, download, store } = links();
     await volumeWith(w);
-    const created = await createLink(deps, caller('alice'), 'vol-genomes', { key: 'a.txt', maxDownloads: 1 }, BASE);
+    const created = await createLink(deps, caller('alice'), 'vol-genomes', { key: 'a.txt', maxDownloads: 1, filename: 'a b.txt' }, BASE);
     await openLink(download, tokenOf(created.url), use('HEAD'));
     expect(w.signer.requests.at(-1)).toMatchObject({ method: 'HEAD', key: 'runs/2025/a.txt', expiresInSeconds: 300 });
+    // The signer refuses a disposition on anything but a GET.
+    expect(w.signer.requests.at(-1)!.responseContentDisposition).toBeUndefined();
     await openLink(download, tokenOf(created.url), use('GET'));
+    expect(w.signer.requests.at(-1)).toMatchObject({ method: 'GET', responseContentDisposition: 'attachment; filename="a b.txt"' });
     expect([...store.items.values()][0]!.downloads).toBe(1);
     expect(await codeOf(openLink(download, tokenOf(created.url), use('GET')))).toBe('410 LinkExhausted');
     expect(w.audit.events.at(-1)).toMatchObject({

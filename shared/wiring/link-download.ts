@@ -1,0 +1,22 @@
+/**
+ * Wiring for `GET`/`HEAD /l/{token}`, once per cold start: the data routes' wiring (`vending.ts`: STS, the
+ * credential cache, the URL signer, the audit stream) plus the link store (`links.ts`).
+ */
+import type { Config } from '../config';
+import type { HttpDeps } from '../http/route';
+import type { LinkDownloadDeps } from '../links/deps';
+import { buildLinkStore } from './links';
+import { vendingDefaults } from './vending';
+
+export interface LinkDownloadHandlerDeps extends HttpDeps {
+  download: LinkDownloadDeps;
+}
+
+let cached: LinkDownloadHandlerDeps | undefined;
+
+export function linkDownloadDefaults(): LinkDownloadHandlerDeps {
+  if (cached) return cached;
+  const base = vendingDefaults();
+  cached = { ...base, download: { ...base.vending, links: buildLinkStore(base.config as Config) } };
+  return cached;
+}
