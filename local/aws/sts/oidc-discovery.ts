@@ -39,7 +39,9 @@ export async function fetchIssuerJwks(issuer: string, fetchJson: FetchJson): Pro
     throw communicationError(`discovery document: ${(e as Error).message}`);
   }
   const doc = (discovery ?? {}) as { issuer?: unknown; jwks_uri?: unknown };
-  if (typeof doc.issuer === 'string' && doc.issuer.replace(/\/+$/, '') !== base) {
+  // OpenID Connect Discovery 1.0 §4.3: the document's issuer MUST be present and identical to the issuer the token names.
+  if (typeof doc.issuer !== 'string') throw communicationError('the discovery document names no issuer');
+  if (doc.issuer.replace(/\/+$/, '') !== base) {
     throw communicationError(`the discovery document names issuer ${doc.issuer}, not ${issuer}`);
   }
   const jwksUri = checkUrl(doc.jwks_uri, 'jwks_uri');

@@ -24,10 +24,10 @@ function jwt(payload: Record<string, unknown>, options: { key?: KeyObject; kid?:
 }
 
 /** The issuer's discovery document and JWKS, served from memory; counts requests. */
-function idp(reachable = true) {
+function idp(reachable = true, discovery: Record<string, unknown> = { issuer: ISSUER }) {
   const jwk = { ...idpKey.publicKey.export({ format: 'jwk' }), kid: 'k1', use: 'sig', alg: 'RS256' };
   const documents: Record<string, unknown> = {
-    [`${ISSUER}/.well-known/openid-configuration`]: { issuer: ISSUER, jwks_uri: `${ISSUER}/protocol/openid-connect/certs` },
+    [`${ISSUER}/.well-known/openid-configuration`]: { ...discovery, jwks_uri: `${ISSUER}/protocol/openid-connect/certs` },
     [`${ISSUER}/protocol/openid-connect/certs`]: { keys: [jwk] },
   };
   const fetched: string[] = [];
@@ -39,8 +39,8 @@ function idp(reachable = true) {
   return { fetchJson, fetched };
 }
 
-function setup(options: { reachable?: boolean; trustActions?: string[] } = {}) {
-  const server = idp(options.reachable ?? true);
+function setup(options: { reachable?: boolean; trustActions?: string[]; discovery?: Record<string, unknown> } = {}) {
+  const server = idp(options.reachable ?? true, options.discovery);
   const aws = localAws({ fetchJson: server.fetchJson });
   aws.store.oidc.create(ACCT, { url: ISSUER, clientIds: [CLIENT], thumbprints: [], tags: [] });
   const trust = doc({
@@ -164,6 +164,22 @@ describe('STS AssumeRoleWithWebIdentity', () => {
     const res = await allowed.assume(jwt(allowed.claims(tagged)));
     expect(res.status).toBe(200);
     expect(allowed.callerOf(res.result.Credentials.AccessKeyId)).toMatchObject({ tags: { project: 'p1' }, transitiveTagKeys: ['project'] });
+  });
+
+  it('a discovery document that names no issuer, or another one: IDPCommunicationError', async () => {
+    for (const discovery of [{}, { issuer: 'https://idp.test/realms/other' }]) {
+      const aws = setup({ discovery });
+      expect((await aws.assume(jwt(aws.claims()))).error?.Code).toBe('IDPCommunicationError');
+    }
+  });
+
+  it('a source identity from the token needs sts:SetSourceIdentity in the trust policy, and is the session’s', async () => {
+    const claim = { 'https://aws.amazon.com/source_identity': 'alice' };
+    const refused = setup();
+    expect((await refused.assume(jwt(refused.claims(claim)))).error?.Code).toBe('AccessDenied');
+    const allowed = setup({ trustActions: ['sts:AssumeRoleWithWebIdentity', 'sts:SetSourceIdentity'] });
+    const res = await allowed.assume(jwt(allowed.claims(claim)));
+    expect(res.result.SourceIdentity).toBe('alice');
   });
 
   it('the session policy narrows the web identity session', async () => {
