@@ -22,6 +22,7 @@ const tokens: string[] = [];
 const handlerLines: string[] = [];
 let undoSink: () => void;
 const BIG_SHA = createHash('sha256').update(Buffer.alloc(BIG_BYTES, 7)).digest('hex');
+const DAY = 24 * 3600 * 1000;
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 /** The API as `sub` (a fresh token each call: the clock moves in this file). */
@@ -174,7 +175,7 @@ describe('share links', () => {
     expect(codeOf(await use(byAdmin.url))).toBe('LinkRevoked');
   });
 
-  it('a link is 410 LinkExpired once expiresIn has passed (and refused below a minute or above 30 days)', async () => {
+  it('a link is 410 LinkExpired once expiresIn has passed, for a week, then 404 once swept (expiresIn below a minute or above 30 days is refused)', async () => {
     for (const expiresIn of [59, 2_592_001]) {
       const refused = await as('alice', 'POST', `/volumes/${volumeId}/links`, { key: BIG_KEY, expiresIn });
       expect([refused.status, refused.body.field]).toEqual([400, 'expiresIn']);
@@ -185,6 +186,13 @@ describe('share links', () => {
     vi.setSystemTime(Date.now() + 61_000);
     const expired = await use(link.url);
     expect([expired.status, codeOf(expired)]).toEqual([410, 'LinkExpired']);
+    // Kept (and answered 410) for a week past its end, then swept by the table's TTL: 404.
+    vi.setSystemTime(Date.now() + 6 * DAY);
+    await world.stack.dynamo.sweepExpired();
+    expect(codeOf(await use(link.url))).toBe('LinkExpired');
+    vi.setSystemTime(Date.now() + 2 * DAY);
+    await world.stack.dynamo.sweepExpired();
+    expect(codeOf(await use(link.url))).toBe('LinkNotFound');
   });
 
   it('a link is 410 LinkInactive once its creator is no longer a member, and when the volume is not active', async () => {
