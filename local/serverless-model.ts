@@ -3,6 +3,7 @@
  * variables the local stack needs. The local API server, the function-URL front, the table
  * bootstrap and the tests all derive from this model, never from a second list.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 
@@ -28,6 +29,16 @@ export interface TableModel {
   properties: Record<string, unknown>;
 }
 
+/** An `AWS::KMS::Key` of the stack. Its local id is fixed by the stack and logical id, so ARNs resolve before the key exists. */
+export interface KmsKeyModel {
+  logicalId: string;
+  keyId: string;
+  keySpec: string;
+  keyUsage: string;
+  description: string;
+  tags: Array<{ Key: string; Value: string }>;
+}
+
 export interface ServerlessModel {
   service: string;
   stage: string;
@@ -37,6 +48,8 @@ export interface ServerlessModel {
   environment: Record<string, unknown>;
   functions: FunctionModel[];
   tables: TableModel[];
+  /** The stack's KMS keys (absent in models built by hand). */
+  kmsKeys?: KmsKeyModel[];
   /** provider.iam.role.statements, intrinsics unresolved. */
   iamStatements: Array<Record<string, unknown>>;
 }
@@ -111,6 +124,16 @@ export function loadServerlessModel(file = 'serverless.yml', options: ModelOptio
   const tables = Object.entries<Doc>(doc.resources?.Resources ?? {})
     .filter(([, resource]) => resource.Type === 'AWS::DynamoDB::Table')
     .map(([logicalId, resource]) => ({ logicalId, tableName: String(resource.Properties.TableName), properties: resource.Properties }));
+  const kmsKeys = Object.entries<Doc>(doc.resources?.Resources ?? {})
+    .filter(([, resource]) => resource.Type === 'AWS::KMS::Key')
+    .map(([logicalId, resource]) => ({
+      logicalId,
+      keyId: localKmsKeyId(`${doc.service}-${stage}`, logicalId),
+      keySpec: String(resource.Properties?.KeySpec ?? 'SYMMETRIC_DEFAULT'),
+      keyUsage: String(resource.Properties?.KeyUsage ?? 'ENCRYPT_DECRYPT'),
+      description: String(resource.Properties?.Description ?? ''),
+      tags: (resource.Properties?.Tags ?? []) as KmsKeyModel['tags'],
+    }));
   return {
     service: String(doc.service),
     stage,
@@ -119,8 +142,15 @@ export function loadServerlessModel(file = 'serverless.yml', options: ModelOptio
     environment: provider.environment ?? {},
     functions,
     tables,
+    kmsKeys,
     iamStatements: provider.iam?.role?.statements ?? [],
   };
+}
+
+/** The local KMS key id of a stack's key: a UUID made from the stack and the logical id (random at AWS). */
+export function localKmsKeyId(stack: string, logicalId: string): string {
+  const hex = createHash('sha256').update(`${stack}/${logicalId}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 /**
@@ -129,12 +159,14 @@ export function loadServerlessModel(file = 'serverless.yml', options: ModelOptio
  */
 export function localRolePolicy(model: ServerlessModel, accountId: string): string {
   const tables = new Map(model.tables.map((table) => [table.logicalId, table.tableName]));
+  const keys = new Map((model.kmsKeys ?? []).map((key) => [key.logicalId, key.keyId]));
   const resolve = (node: unknown): unknown => {
     if (typeof node === 'string' || node === null || typeof node !== 'object') return node;
     if (Array.isArray(node)) return node.map(resolve);
     const doc = node as Doc;
     if (doc['Fn::GetAtt']) {
       const [logicalId, attribute] = doc['Fn::GetAtt'] as [string, string];
+      if (attribute === 'Arn' && keys.has(logicalId)) return `arn:aws:kms:${model.region}:${accountId}:key/${keys.get(logicalId)}`;
       if (attribute !== 'Arn' || !tables.has(logicalId))
         throw new Error(`serverless.yml: the local stack cannot resolve Fn::GetAtt ${logicalId}.${attribute} in an IAM statement`);
       return `arn:aws:dynamodb:${model.region}:${accountId}:table/${tables.get(logicalId)}`;
@@ -169,7 +201,9 @@ export function localEnvironment(model: ServerlessModel, intrinsics: Record<stri
     }
     const node = value as Doc;
     const key = node.Ref ? `Ref:${node.Ref}` : node['Fn::GetAtt'] ? `GetAtt:${node['Fn::GetAtt'].join('.')}` : JSON.stringify(node);
-    const resolved = node.Ref && tableNames.has(node.Ref) ? tableNames.get(node.Ref) : intrinsics[key];
+    // A Ref to a KMS key is its key id, as CloudFormation gives it.
+    const keyId = node.Ref ? model.kmsKeys?.find((k) => k.logicalId === node.Ref)?.keyId : undefined;
+    const resolved = node.Ref && tableNames.has(node.Ref) ? tableNames.get(node.Ref) : (keyId ?? intrinsics[key]);
     if (resolved === undefined) throw new Error(`serverless.yml: environment ${name} uses ${key}, which the local stack cannot resolve`);
     out[name] = resolved;
   }

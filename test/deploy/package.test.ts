@@ -67,6 +67,30 @@ describe('serverless package', () => {
     }
   });
 
+  it('creates the KMS keys (RSA signing, HMAC) and grants the functions exactly kms:Sign/GetPublicKey and kms:GenerateMac on them', () => {
+    const keys = Object.fromEntries(resourcesOf('AWS::KMS::Key'));
+    expect(keys.GatewaySigningKey?.Properties).toMatchObject({ KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' });
+    expect(keys.AccessKeyMacKey?.Properties).toMatchObject({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
+    const statements = template.Resources.IamRoleLambdaExecution!.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
+    const kms = statements.filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('kms:')));
+    expect(kms).toContainEqual(
+      expect.objectContaining({ Action: ['kms:Sign', 'kms:GetPublicKey'], Resource: [{ 'Fn::GetAtt': ['GatewaySigningKey', 'Arn'] }] }),
+    );
+    expect(kms).toContainEqual(
+      expect.objectContaining({ Action: ['kms:GenerateMac'], Resource: [{ 'Fn::GetAtt': ['AccessKeyMacKey', 'Arn'] }] }),
+    );
+    // Beyond those, only GetPublicKey on a replaced signing key, which carries the stack's signing-key tag.
+    const others = kms.filter((s: any) => !JSON.stringify(s.Resource).includes('Fn::GetAtt'));
+    expect(others).toHaveLength(1);
+    expect(others[0].Action).toEqual(['kms:GetPublicKey']);
+    expect(Object.keys(others[0].Condition.StringEquals)).toEqual(['aws:ResourceTag/volume-gateway:signing-key']);
+    // No secret in an environment variable: the keys are named by id.
+    const environment = resourcesOf('AWS::Lambda::Function')[0]![1].Properties.Environment.Variables;
+    expect(environment.GATEWAY_SIGNING_KEY_ID).toEqual({ Ref: 'GatewaySigningKey' });
+    expect(environment.ACCESS_KEY_MAC_KEY_ID).toEqual({ Ref: 'AccessKeyMacKey' });
+    expect(environment.ACCESS_KEY_MASTER_KEY).toBe('');
+  });
+
   it("subscribes the shipper to the proxy's and the Node front's audit lines, and keeps its failed deliveries 14 days, replayed", () => {
     const subscribed = resourcesOf('AWS::Logs::SubscriptionFilter').map(([, r]) => r.Properties.LogGroupName.Ref);
     expect(subscribed).toEqual(

@@ -76,6 +76,8 @@ export class KmsStore {
   }
 
   create(input: {
+    /** Random when absent; the local deployment fixes it (`localKmsKeyId`). */
+    keyId?: string;
     accountId: string;
     region: string;
     keySpec: KeySpec;
@@ -84,7 +86,7 @@ export class KmsStore {
     tags?: KmsTag[];
     now: Date;
   }): KmsKey {
-    const keyId = randomUUID();
+    const keyId = input.keyId ?? randomUUID();
     const key: KmsKey = {
       keyId,
       arn: `arn:aws:kms:${input.region}:${input.accountId}:key/${keyId}`,

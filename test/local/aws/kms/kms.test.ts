@@ -5,7 +5,8 @@
  * kept across restarts, and faults in KMS's words.
  */
 import { createHash, createPublicKey, verify } from 'node:crypto';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import {
@@ -23,7 +24,9 @@ import {
 } from '@aws-sdk/client-kms';
 import { isThrottlingError } from '@smithy/core/retry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deployKmsKeys } from '../../../../local/aws/kms/deployed-keys';
 import { KmsStore } from '../../../../local/aws/kms/store';
+import { loadServerlessModel } from '../../../../local/serverless-model';
 import { startTestStack, type TestStack } from '../../../support/local-stack';
 
 let stack: TestStack;
@@ -196,6 +199,67 @@ describe('IAM and accounts', () => {
     const arn = `arn:aws:kms:${stack.info.region}:${stack.info.customers[0]!.accountId}:key/${signingKeyId}`;
     expect((await failure(kms(1).send(new DescribeKeyCommand({ KeyId: arn })))).name).toBe('AccessDeniedException');
     expect((await failure(kms(1).send(new DescribeKeyCommand({ KeyId: signingKeyId })))).name).toBe('NotFoundException');
+  });
+});
+
+describe("the local deployment's keys", () => {
+  const platform = () => new KMSClient(config(stack.accounts.mintRoleSession(stack.accounts.platform.roleArn, { sessionName: 'gw' })));
+  const sign = (KeyId: string) =>
+    new SignCommand({ KeyId, Message: Buffer.alloc(32), MessageType: 'DIGEST', SigningAlgorithm: 'RSASSA_PKCS1_V1_5_SHA_256' });
+
+  it("creates serverless.yml's keys at boot and hands their ids to the service; its role signs and MACs with them, nothing more", async () => {
+    const signingKey = process.env.GATEWAY_SIGNING_KEY_ID!;
+    const macKey = process.env.ACCESS_KEY_MAC_KEY_ID!;
+    expect(signingKey).toMatch(/^[0-9a-f-]{36}$/);
+    const gateway = platform();
+    await gateway.send(sign(signingKey));
+    await gateway.send(new GetPublicKeyCommand({ KeyId: signingKey }));
+    await gateway.send(new GenerateMacCommand({ KeyId: macKey, Message: Buffer.from('m'), MacAlgorithm: 'HMAC_SHA_256' }));
+    for (const refused of [
+      gateway.send(new VerifyCommand({ ...sign(signingKey).input, Signature: Buffer.alloc(256) })),
+      gateway.send(new GenerateMacCommand({ KeyId: signingKey, Message: Buffer.from('m'), MacAlgorithm: 'HMAC_SHA_256' })),
+      gateway.send(new DescribeKeyCommand({ KeyId: macKey })),
+      gateway.send(new CreateKeyCommand({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' })),
+    ]) {
+      expect((await failure(refused)).name).toBe('AccessDeniedException');
+    }
+  });
+
+  it('makes each key once: a restart on the same data finds it, with the same private key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vg-kms-'));
+    const keys = loadServerlessModel('serverless.yml', { stage: 'local' }).kmsKeys!;
+    const options = { accountId: '000000000000', region: 'us-east-1', now: new Date() };
+    const first = deployKmsKeys(KmsStore.open({ dataDir: dir }), keys, options);
+    const again = deployKmsKeys(KmsStore.open({ dataDir: dir }), keys, options);
+    expect(Object.keys(first).sort()).toEqual(['AccessKeyMacKey', 'GatewaySigningKey']);
+    expect(again.GatewaySigningKey!.material).toBe(first.GatewaySigningKey!.material);
+    expect(again.AccessKeyMacKey).toMatchObject({ keySpec: 'HMAC_256', keyUsage: 'GENERATE_VERIFY_MAC' });
+    expect(first.GatewaySigningKey!.keyId).toBe(process.env.GATEWAY_SIGNING_KEY_ID);
+  });
+
+  it('evaluates a grant on keys by their tag (aws:ResourceTag), as the role grants GetPublicKey on a replaced signing key', async () => {
+    const accountId = stack.info.customers[0]!.accountId;
+    const iam = new IAMClient(config(customer()));
+    const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: accountId }, Action: 'sts:AssumeRole' }] };
+    const { Role } = await iam.send(new CreateRoleCommand({ RoleName: 'jwks-reader', AssumeRolePolicyDocument: JSON.stringify(trust) }));
+    const statement = {
+      Effect: 'Allow',
+      Action: 'kms:GetPublicKey',
+      Resource: `arn:aws:kms:${stack.info.region}:${accountId}:key/*`,
+      Condition: { StringEquals: { 'aws:ResourceTag/volume-gateway:signing-key': 'volume-gateway-local' } },
+    };
+    const policy = JSON.stringify({ Version: '2012-10-17', Statement: [statement] });
+    await iam.send(new PutRolePolicyCommand({ RoleName: 'jwks-reader', PolicyName: 'jwks', PolicyDocument: policy }));
+    const tagged = await kms().send(
+      new CreateKeyCommand({
+        KeySpec: 'RSA_2048',
+        KeyUsage: 'SIGN_VERIFY',
+        Tags: [{ TagKey: 'volume-gateway:signing-key', TagValue: 'volume-gateway-local' }],
+      }),
+    );
+    const reader = new KMSClient(config(stack.accounts.mintRoleSession(Role!.Arn!, { sessionName: 'jwks' })));
+    await reader.send(new GetPublicKeyCommand({ KeyId: tagged.KeyMetadata!.KeyId }));
+    expect((await failure(reader.send(new GetPublicKeyCommand({ KeyId: signingKeyId })))).name).toBe('AccessDeniedException');
   });
 });
 
