@@ -21,7 +21,6 @@ import { createIamService } from './aws/iam/service';
 import { IamStore } from './aws/iam/store';
 import { createKmsService } from './aws/kms/service';
 import { deployKmsKeys } from './aws/kms/deployed-keys';
-import { deployKmsKeys } from './aws/kms/deployed-keys';
 import { KmsStore } from './aws/kms/store';
 import { createS3Service } from './aws/s3';
 import { startAwsEndpoint } from './aws/server';
@@ -143,8 +142,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const now = options.now ?? (() => new Date());
   const iam = IamStore.open({ dataDir: join(dataDir, 'iam'), now });
   const kmsStore = KmsStore.open({ dataDir: join(dataDir, 'kms') });
-  // serverless.yml's KMS keys, as a deploy makes them (once: the data directory keeps them); the role's grants name them.
-  deployKmsKeys(kmsStore, model.kmsKeys ?? [], { accountId: PLATFORM_ACCOUNT_ID, region, now: now() });
   // serverless.yml's KMS keys, as a deploy makes them (once: the data directory keeps them); the role's grants name them.
   deployKmsKeys(kmsStore, model.kmsKeys ?? [], { accountId: PLATFORM_ACCOUNT_ID, region, now: now() });
   // The service's own role gets exactly the IAM statements serverless.yml deploys, so least privilege is exercised locally.
