@@ -70,7 +70,7 @@ afterAll(async () => {
 });
 
 describe('share links', () => {
-  it('a created link answers its fields, and curl -L downloads the object with no token, under the link filename', async () => {
+  it('a created link answers its fields, and curl -L, wget and a server-side fetch download the object with no token, under the link filename', async () => {
     const link = await createLink('alice', { filename: 'résumé big.bin' });
     expect(link).toMatchObject({ key: BIG_KEY, downloads: 0, maxDownloads: null, createdBy: 'alice', status: 'active' });
     expect(link.id).toMatch(/^lnk-[0-9a-z]{26}$/);
@@ -93,8 +93,11 @@ describe('share links', () => {
       await exec('wget', ['-q', '-O', viaWget, link.url]);
       expect(sha256(readFileSync(viaWget))).toBe(BIG_SHA);
     }
+    // A platform's "import from URL": a server-side fetch that follows redirects.
+    const imported = await fetch(link.url);
+    expect([imported.status, sha256(new Uint8Array(await imported.arrayBuffer()))]).toEqual([200, BIG_SHA]);
     const listed = await as('alice', 'GET', `/volumes/${volumeId}/links`);
-    expect(listed.body.items.find((l: { id: string }) => l.id === link.id).downloads).toBe(existsSync('/usr/bin/wget') ? 2 : 1);
+    expect(listed.body.items.find((l: { id: string }) => l.id === link.id).downloads).toBe(existsSync('/usr/bin/wget') ? 3 : 2);
   });
 
   it('the redirect is a presigned GET that lives at most 5 minutes; a HEAD redirects to a presigned HEAD and is not counted', async () => {
