@@ -25,7 +25,16 @@ const PUBLIC = ['health', 'openapi'];
  * it shares with STS and DynamoDB (their protocols' barrels) still land in the cold start's chunks; verify, the same
  * with its probe's client; the proxy, STS, SigV4 and its own code.
  */
-const OVER_400_KB = ['uploadsStart', 'uploadsParts', 'uploadsComplete', 'uploadsAbort', 'volumesVerify', 'proxy'];
+const OVER_400_KB = [
+  'uploadsStart',
+  'uploadsParts',
+  'uploadsComplete',
+  'uploadsAbort',
+  'linkDownload',
+  'linkHead',
+  'volumesVerify',
+  'proxy',
+];
 /** Strings every build of the AWS SDK v3 carries (package names in its messages, its invocation header). */
 const SDK_MARKS = ['@aws-sdk', '@smithy', 'smithy', 'amz-sdk-invocation-id'];
 
