@@ -3,6 +3,16 @@
  * JWT), which the S3 proxy checks SigV4 signatures against. What is stored per key, and what callers see.
  */
 
+/**
+ * A key's reach inside one volume (`POST /access-keys` `scopes`): the objects under `prefix` (relative to the volume's
+ * root, ending in `/`; absent = the whole volume), with `access` at most (absent = the owner's access at each use).
+ */
+export interface AccessKeyScope {
+  volumeId: string;
+  prefix?: string;
+  access?: 'read' | 'write';
+}
+
 /** `active`, or `revoked` should an operator ever disable a key in place; the API deletes revoked keys. */
 export type AccessKeyStatus = 'active' | 'revoked';
 
@@ -14,6 +24,11 @@ export interface AccessKeyRecord {
   owner: string;
   /** The volume ids the key is limited to; absent = every volume the owner is a member of when it is used. */
   volumeIds?: string[];
+  /**
+   * Set when the key was created with `scopes`: every grant of the key, one per entry, the volumes named in `volumes`
+   * as whole-volume scopes. The proxy holds the key to them. Absent = `volumeIds` (or every volume) as a whole.
+   */
+  scopes?: AccessKeyScope[];
   /** ISO 8601. */
   createdAt: string;
   /** ISO 8601. */
@@ -32,6 +47,8 @@ export interface AccessKeyView {
   expiresAt: string;
   /** Volume ids; absent = every volume the owner is a member of. */
   volumes?: string[];
+  /** What the key may reach inside its volumes, when it was created with `scopes` (see {@link AccessKeyScope}). */
+  scopes?: AccessKeyScope[];
   status: AccessKeyStatus;
 }
 
@@ -48,6 +65,8 @@ export const MIN_EXPIRES_IN = 15 * MINUTE_SECONDS;
 export const MAX_EXPIRES_IN = 30 * DAY_SECONDS;
 /** How many volumes one key may name. */
 export const MAX_KEY_VOLUMES = 50;
+/** How many scopes one key may have. */
+export const MAX_KEY_SCOPES = 50;
 /** A volume reference (name or id) longer than this cannot exist. */
 export const MAX_VOLUME_REF_LENGTH = 128;
 
@@ -57,6 +76,7 @@ export function accessKeyView(record: AccessKeyRecord): AccessKeyView {
     createdAt: record.createdAt,
     expiresAt: record.expiresAt,
     ...(record.volumeIds ? { volumes: [...record.volumeIds] } : {}),
+    ...(record.scopes ? { scopes: record.scopes.map((scope) => ({ ...scope })) } : {}),
     status: record.status,
   };
 }

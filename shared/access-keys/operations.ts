@@ -13,7 +13,9 @@
  * logged): refusing to revoke because the audit log is down would keep a key alive that its owner wants dead.
  */
 import { type AppError, Forbidden, NotFound, ValidationFailed } from '../errors';
+import { checkPrefix } from '../vending/prefix';
 import type { Visible } from '../volumes/access';
+import { dataAccessOf } from '../volumes/access';
 import { auditEvent, deny, record } from '../volumes/guard';
 import type { Page } from '../volumes/model';
 import { pageRequest } from '../volumes/paging';
@@ -21,11 +23,13 @@ import type { AccessKeyDeps, KeyCaller } from './deps';
 import { isAccessKeyId } from './ids';
 import {
   type AccessKeyRecord,
+  type AccessKeyScope,
   type AccessKeyView,
   accessKeyView,
   type CreatedAccessKey,
   DEFAULT_EXPIRES_IN,
   MAX_EXPIRES_IN,
+  MAX_KEY_SCOPES,
   MAX_KEY_VOLUMES,
   MAX_VOLUME_REF_LENGTH,
   MIN_EXPIRES_IN,
@@ -37,6 +41,8 @@ export interface CreateAccessKeyInput {
   volumes?: string[];
   /** Seconds the key lives: 900 (15 minutes) to 2,592,000 (30 days); a week when omitted. */
   expiresIn?: number;
+  /** Narrower grants besides `volumes` (see {@link AccessKeyScope}). */
+  scopes?: Array<{ volumeId: string; prefix?: string; access?: 'read' | 'write' }>;
 }
 
 type PageInput = { limit?: number; nextToken?: string };
@@ -119,6 +125,59 @@ async function namedVolumes(deps: AccessKeyDeps, caller: KeyCaller, refs: string
   return [...volumes.values()];
 }
 
+/** The scopes as given, checked for their shape: 1 to 50 of {volumeId, prefix?, access?}; undefined when absent. */
+export function checkScopes(scopes: unknown): Array<{ volumeId: string; prefix?: string; access?: 'read' | 'write' }> | undefined {
+  if (scopes === undefined) return undefined;
+  if (!Array.isArray(scopes) || scopes.length === 0 || scopes.length > MAX_KEY_SCOPES)
+    throw new ValidationFailed(`scopes: must list 1 to ${MAX_KEY_SCOPES} scopes {volumeId, prefix?, access?}.`, 'scopes');
+  return scopes.map((scope, i) => {
+    const field = `scopes.${i}`;
+    if (typeof scope !== 'object' || scope === null) throw new ValidationFailed(`${field}: must be {volumeId, prefix?, access?}.`, field);
+    const { volumeId, prefix, access } = scope as Record<string, unknown>;
+    checkVolumeRefs([volumeId]);
+    checkPrefix(undefined, prefix, `${field}.prefix`);
+    if (access !== undefined && access !== 'read' && access !== 'write')
+      throw new ValidationFailed(`${field}.access: must be "read" or "write".`, `${field}.access`);
+    return {
+      volumeId: volumeId as string,
+      ...(prefix === undefined ? {} : { prefix: prefix as string }),
+      ...(access === undefined ? {} : { access }),
+    };
+  });
+}
+
+/**
+ * The scopes against the caller's volumes: each names one they are a member of (`UnknownVolume` 400 naming
+ * `scopes.<i>.volumeId` otherwise), its prefix fits that volume (`ValidationFailed` naming `scopes.<i>.prefix`), and
+ * `write` is asked only where the caller may write now (`AccessExceedsMembership` 403). Stored by volume id.
+ */
+async function resolveScopes(
+  deps: AccessKeyDeps,
+  caller: KeyCaller,
+  scopes: NonNullable<ReturnType<typeof checkScopes>>,
+): Promise<{ scopes: AccessKeyScope[]; visible: Visible[] }> {
+  const found = await Promise.all(scopes.map((scope) => findVolume(deps, caller.subject, scope.volumeId)));
+  const resolved = scopes.map((scope, i): AccessKeyScope => {
+    const visible = found[i];
+    if (!visible) {
+      throw new ValidationFailed(
+        `scopes.${i}.volumeId: there is no volume "${scope.volumeId}" that you are a member of.`,
+        `scopes.${i}.volumeId`,
+        'UnknownVolume',
+      );
+    }
+    checkPrefix(visible.volume, scope.prefix, `scopes.${i}.prefix`);
+    if (scope.access === 'write' && dataAccessOf(visible.volume, visible.member) !== 'write') {
+      throw new Forbidden(
+        `scopes.${i}.access: you may only read the volume "${visible.volume.name}", and a key never reaches more than you do.`,
+        'AccessExceedsMembership',
+      );
+    }
+    return { ...scope, volumeId: visible.volume.id };
+  });
+  return { scopes: resolved, visible: found.filter((v): v is Visible => v !== undefined) };
+}
+
 /**
  * A new key for the caller. The answer carries `secretAccessKey`: the only time it is ever shown (it is derived
  * again when the proxy needs it, never stored). Errors: `AccessKeysDisabled` 503, `ValidationFailed` 400 on
@@ -128,13 +187,21 @@ export async function createAccessKey(deps: AccessKeyDeps, caller: KeyCaller, in
   const masterKey = requireMasterKey(deps.masterKey);
   const expiresIn = checkExpiresIn(input.expiresIn);
   const refs = checkVolumeRefs(input.volumes);
-  const volumes = refs ? await namedVolumes(deps, caller, refs) : undefined;
+  const asked = checkScopes(input.scopes);
+  const named = refs ? await namedVolumes(deps, caller, refs) : undefined;
+  const scoped = asked ? await resolveScopes(deps, caller, asked) : undefined;
+  const mfaChecked = scoped ? await namedVolumes(deps, caller, [...new Set(scoped.scopes.map((s) => s.volumeId))]) : [];
+  // Every volume the key reaches, once: those named whole, then those of the scopes.
+  const volumes = named || scoped ? [...new Map([...(named ?? []), ...mfaChecked].map((v) => [v.volume.id, v])).values()] : undefined;
+  // With scopes, the volumes named whole are scopes too (without a prefix or an access of their own).
+  const scopes = scoped ? [...(named ?? []).map((v) => ({ volumeId: v.volume.id })), ...scoped.scopes] : undefined;
 
   const now = deps.clock.now();
   const key: AccessKeyRecord = {
     id: deps.ids.accessKeyId(),
     owner: caller.subject,
     ...(volumes ? { volumeIds: volumes.map((v) => v.volume.id) } : {}),
+    ...(scopes ? { scopes } : {}),
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + expiresIn * 1000).toISOString(),
     salt: deps.ids.salt(),

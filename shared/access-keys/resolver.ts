@@ -88,6 +88,7 @@ function usableKey(record: AccessKeyRecord | undefined, masterKey: string, now: 
     secretAccessKey: deriveSecret(masterKey, record.id, record.salt),
     subject: record.owner,
     ...(record.volumeIds ? { volumeIds: Object.freeze([...record.volumeIds]) as string[] } : {}),
+    ...(record.scopes ? { scopes: Object.freeze(record.scopes.map((scope) => Object.freeze({ ...scope }))) as GatewayKey['scopes'] } : {}),
     expiresAt,
     authMethods: Object.freeze([...record.authMethods]) as string[],
   };

@@ -4,9 +4,10 @@
  * defaults and every rule again.
  */
 import * as z from 'zod/mini';
-import { strict } from '../http/schema-rules';
+import { rule, strict, text } from '../http/schema-rules';
+import { PREFIX_RULE, prefixProblem } from '../vending/prefix';
 import { pageQuery } from '../volumes/schemas';
-import { MAX_EXPIRES_IN, MAX_KEY_VOLUMES, MAX_VOLUME_REF_LENGTH, MIN_EXPIRES_IN } from './model';
+import { MAX_EXPIRES_IN, MAX_KEY_SCOPES, MAX_KEY_VOLUMES, MAX_VOLUME_REF_LENGTH, MIN_EXPIRES_IN } from './model';
 
 const expiresMessage = `must be a whole number of seconds from ${MIN_EXPIRES_IN} (15 minutes) to ${MAX_EXPIRES_IN} (30 days)`;
 const volumeRefMessage = `must be a volume's name or id, 1 to ${MAX_VOLUME_REF_LENGTH} characters`;
@@ -20,6 +21,23 @@ const volumeRef = z
     z.regex(/^[^\p{Cc}]*$/u, { error: volumeRefMessage }),
     z.describe('A volume you are a member of, by name (e.g. `alice-genomes`) or id (e.g. `vol-…`).'),
   );
+
+const scopesMessage = `must list 1 to ${MAX_KEY_SCOPES} scopes {volumeId, prefix?, access?}`;
+
+const scope = strict(
+  {
+    volumeId: volumeRef,
+    prefix: z
+      .optional(text('a prefix relative to the volume root, ending in "/"').check(rule(prefixProblem)))
+      .check(z.describe(`Only the objects under this prefix, e.g. \`work/\`; the whole volume when omitted. ${PREFIX_RULE}`)),
+    access: z
+      .optional(z.enum(['read', 'write'], { error: 'must be "read" or "write"' }))
+      .check(
+        z.describe('`read` (list and get) or `write` (also put, delete, multipart); your access to the volume at each use when omitted.'),
+      ),
+  },
+  'volumeId, prefix, access',
+).check(z.describe('One grant of the key inside a volume you are a member of: never more than your membership allows at each use.'));
 
 export const createAccessKeyBody = strict(
   {
@@ -46,8 +64,22 @@ export const createAccessKeyBody = strict(
           ),
       )
       .check(z.describe(`Seconds the key lives, ${MIN_EXPIRES_IN} (15 minutes) to ${MAX_EXPIRES_IN} (30 days); a week when omitted.`)),
+    scopes: z
+      .optional(
+        z
+          .array(scope, { error: scopesMessage })
+          .check(z.minLength(1, { error: scopesMessage }), z.maxLength(MAX_KEY_SCOPES, { error: scopesMessage })),
+      )
+      .check(
+        z.describe(
+          "Narrower grants besides `volumes`: the key reaches each scope's volume only under its `prefix`, with its `access` at most " +
+            '(several scopes of one volume add up: read the whole volume, write only `work/`). Through the proxy, a request outside ' +
+            "every scope of its volume is S3's AccessDenied (403); so is a listing whose `prefix` is not inside one (a listing without " +
+            'a prefix too, unless a scope covers the whole volume), and a write where the scope is `read`.',
+        ),
+      ),
   },
-  'volumes, expiresIn',
+  'volumes, expiresIn, scopes',
 ).check(
   z.describe(
     'A gateway access key for S3 clients talking to the proxy. The answer carries `secretAccessKey` this once; it is never shown again. ' +

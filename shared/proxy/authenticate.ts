@@ -20,7 +20,7 @@ import { AppError } from '../errors';
 import { checkScopeRegion, checkScopeService, type ParsedSigV4, parseSigV4, verifySigV4 } from '../sigv4';
 import type { Clock } from '../volumes/ports';
 import { anonymousRefused, bearerRefused, S3Refusal, unknownAccessKey } from './errors';
-import type { AccessKeyResolver } from './ports';
+import type { AccessKeyResolver, GatewayKey } from './ports';
 import type { ProxyRequest } from './types';
 
 export interface Principal {
@@ -32,6 +32,8 @@ export interface Principal {
   token?: string;
   /** A gateway key limited to these volume ids. */
   volumeIds?: string[];
+  /** A gateway key held to these grants inside its volumes (`volume-access.ts`'s `scopeFor`). */
+  scopes?: GatewayKey['scopes'];
   /** Gateway keys only (ids are not secret); a JWT is never put here. */
   accessKeyId?: string;
 }
@@ -68,6 +70,7 @@ export async function authenticate(deps: AuthDeps, req: ProxyRequest): Promise<A
     authMethods: key.authMethods,
     accessKeyId: key.accessKeyId,
     ...(key.volumeIds ? { volumeIds: key.volumeIds } : {}),
+    ...(key.scopes ? { scopes: key.scopes } : {}),
   };
   return { principal, parsed, secret: key.secretAccessKey };
 }

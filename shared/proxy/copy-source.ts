@@ -17,7 +17,7 @@ import { notImplemented, S3Refusal } from './errors';
 import { realKey, rootOf } from './keys';
 import type { Operation } from './operations';
 import { decodeOnce } from './request-target';
-import { findVisible, type OpenVolume, refusalOf, type VolumeAccessDeps } from './volume-access';
+import { findVisible, type OpenVolume, refusalOf, scopeFor, type VolumeAccessDeps } from './volume-access';
 
 export interface CopySource {
   volumeName: string;
@@ -86,6 +86,8 @@ export async function rewriteCopySource(
     );
     throw sourceRefused(source, `: ${refusal.message}`);
   }
+  // A scoped key reads the source only inside one of its scopes there (AccessDenied otherwise).
+  scopeFor(principal, visible.volume.id, source.key, 'read', 'read');
   const real = realKey(visible.volume, source.key);
   const dest = destination.volume;
   if (visible.volume.bucket !== dest.bucket || !real.startsWith(rootOf(dest))) {

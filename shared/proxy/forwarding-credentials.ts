@@ -22,19 +22,22 @@ const MIN_REMAINING_SECONDS = 120;
 export type ForwardingDeps = Pick<VendingDeps, 'sts' | 'cache' | 'gatewayTokens'>;
 
 /** The credentials the proxy signs one volume's request with, for the caller's effective access. */
-export type ProxyCredentials = (caller: Caller, volume: Volume, access: DataAccess) => Promise<TemporaryCredentials>;
+export type ProxyCredentials = (caller: Caller, volume: Volume, access: DataAccess, prefix?: string) => Promise<TemporaryCredentials>;
 
 export async function forwardingCredentials(
   deps: ForwardingDeps,
   caller: Caller,
   volume: Volume,
   access: DataAccess,
+  prefix?: string,
 ): Promise<TemporaryCredentials> {
+  // A scoped key's requests (`prefix`): a session narrowed to the scope, an entry of its own in the cache.
   const { credentials } = await volumeCredentials(deps, caller, volume, {
     access,
     durationSeconds: DEFAULT_SESSION_SECONDS,
     minRemainingSeconds: MIN_REMAINING_SECONDS,
     listUploads: true,
+    ...(prefix === undefined ? {} : { prefix }),
   });
   return credentials;
 }
@@ -42,5 +45,5 @@ export async function forwardingCredentials(
 /** {@link forwardingCredentials} over `deps`, as the proxy is given it. */
 export const createForwardingCredentials =
   (deps: ForwardingDeps): ProxyCredentials =>
-  (caller, volume, access) =>
-    forwardingCredentials(deps, caller, volume, access);
+  (caller, volume, access, prefix) =>
+    forwardingCredentials(deps, caller, volume, access, prefix);

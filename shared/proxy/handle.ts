@@ -32,7 +32,7 @@ import { param, parseQuery, parseTarget, type Target } from './request-target';
 import type { FrontLimits, ProxyRequest, ProxyResponse, Upstream } from './types';
 import { upstreamRequest } from './upstream-request';
 import { answer } from './upstream-response';
-import { findVisible, openVolume } from './volume-access';
+import { findVisible, openVolume, scopeFor } from './volume-access';
 
 export interface ProxyDeps {
   /** The credentials a volume's request is signed with (`createForwardingCredentials`: the proxy's cache and STS). */
@@ -85,6 +85,13 @@ async function createBucket(
   throw notImplemented('CreateBucket: volumes are registered through the API (POST /volumes), not created by S3 clients');
 }
 
+/** What a request names inside the volume, for a scoped key: the object's key, or a listing's `prefix` (`''` without one). */
+function scopePath(operation: Operation, key: string | undefined, query: Array<[string, string]>): string | undefined {
+  if (key !== undefined) return key;
+  const listing = operation.name === 'ListObjects' || operation.name === 'ListObjectsV2' || operation.name === 'ListMultipartUploads';
+  return listing ? (param(query, 'prefix') ?? '') : undefined;
+}
+
 async function serveVolume(deps: ProxyDeps, s: Served): Promise<ProxyResponse> {
   const { req, auth, caller, operation, target, query, log } = s;
   const { principal } = auth;
@@ -112,7 +119,9 @@ async function serveVolume(deps: ProxyDeps, s: Served): Promise<ProxyResponse> {
     detail.copySource = auditedKey(`${rewritten.source.volumeName}/${rewritten.source.key}`);
   }
   try {
-    const credentials = await deps.credentials(caller, volume, opened.access);
+    // A scoped key: the scope that covers what the request names (else AccessDenied, audited below), signed within it.
+    const reach = scopeFor(principal, volume.id, scopePath(operation, target.key, query), operation.access, opened.access);
+    const credentials = await deps.credentials(caller, volume, reach?.access ?? opened.access, reach?.prefix);
     const { detail: requestDetail, ...unsigned } = await upstreamRequest(req, auth, operation, volume, target.key, query, copySource);
     Object.assign(detail, requestDetail);
     const upstream = await deps.upstream.send({ ...unsigned, credentials });

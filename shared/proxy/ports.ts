@@ -11,6 +11,8 @@ export interface GatewayKey {
   subject: string;
   /** The volume ids this key is limited to; absent = every volume the subject is a member of. */
   volumeIds?: string[];
+  /** The key's grants inside its volumes (prefix, access); absent = each of `volumeIds` (or every volume) whole. */
+  scopes?: Array<{ volumeId: string; prefix?: string; access?: 'read' | 'write' }>;
   expiresAt: Date;
   /** The `amr` of the token that created the key, so `requireMfa` volumes can be honoured. */
   authMethods: string[];

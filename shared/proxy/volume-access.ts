@@ -5,6 +5,12 @@
  * access. Two more for the proxy: a gateway key limited to volumes reaches no others (NoSuchBucket too), and a
  * web-identity volume needs the caller's own token, so a gateway key cannot use one. A member's refusal is
  * audited before it is answered.
+ *
+ * A key with scopes (`POST /access-keys` `scopes`) is held to them inside the volume ({@link scopeFor}), as S3 holds a
+ * session whose policy allows `root/prefix*` and ListBucket with `s3:prefix` like `root/prefix*`: an object outside
+ * every scope of its volume is AccessDenied (403); a listing is allowed only when its `prefix` parameter lies inside a
+ * scope (a listing without one, or of a parent, is refused unless a scope covers the whole volume); a write needs a
+ * scope that writes. The request is then signed with a session narrowed to that scope's prefix and access.
  */
 import { AppError, Forbidden } from '../errors';
 import type { Logger } from '../log';
@@ -15,7 +21,7 @@ import type { DataAccess, Member, Volume } from '../volumes/model';
 import type { VolumeLookup } from '../volumes/volume-lookup';
 import type { ProxyAudit } from './audit';
 import type { Principal } from './authenticate';
-import { noSuchBucket } from './errors';
+import { noSuchBucket, S3Refusal } from './errors';
 import type { Operation } from './operations';
 
 export interface OpenVolume {
@@ -68,6 +74,41 @@ export function refusalOf(
     );
   }
   return undefined;
+}
+
+/** What a request may reach: the session it is signed with covers `prefix` (relative to the root; all when absent) for `access`. */
+export interface Reach {
+  prefix?: string;
+  access: DataAccess;
+}
+
+const outsideScope = (what: string) => new S3Refusal(403, 'AccessDenied', `Access Denied: this access key's scopes do not allow ${what}.`);
+
+/**
+ * The scope of the principal's key that lets `path` (an object's key, or a listing's `prefix`, relative to the volume's
+ * root; undefined for a request that names neither) be reached for `needed`; undefined when the key has no scopes
+ * (the whole volume, at the caller's `allowed` access). Throws S3's AccessDenied when no scope does.
+ */
+export function scopeFor(
+  principal: Pick<Principal, 'scopes'>,
+  volumeId: string,
+  path: string | undefined,
+  needed: DataAccess,
+  allowed: DataAccess,
+): Reach | undefined {
+  if (!principal.scopes) return undefined;
+  const scopes = principal.scopes.filter((scope) => scope.volumeId === volumeId);
+  const reach = (scope: (typeof scopes)[number]): Reach => ({
+    access: scope.access === 'read' ? 'read' : allowed,
+    ...(scope.prefix === undefined ? {} : { prefix: scope.prefix }),
+  });
+  const inside = scopes.filter((scope) => path === undefined || scope.prefix === undefined || path.startsWith(scope.prefix));
+  // The widest session that serves the request: write before read, a whole volume before a prefix.
+  const ranked = inside.map(reach).sort((a, b) => Number(b.access === 'write') - Number(a.access === 'write'));
+  const found = ranked.find((r) => needed === 'read' || r.access === 'write');
+  if (found) return found;
+  const where = path === undefined ? 'this request' : `"${path.slice(0, 200)}"`;
+  throw outsideScope(ranked.length > 0 ? `writing ${where} (read only there)` : `${where} (outside every prefix it may reach)`);
 }
 
 /** Opens the volume for `operation`; throws NoSuchBucket or the (audited) refusal. */

@@ -175,6 +175,102 @@ describe('credentials narrowed to a prefix', () => {
   });
 });
 
+interface Key {
+  accessKeyId: string;
+  secretAccessKey: string;
+  scopes?: unknown[];
+}
+
+async function createKey(scopes: unknown[]): Promise<Key> {
+  const answer = await api('alice', 'POST', '/access-keys', { scopes });
+  expect(answer.status).toBe(201);
+  return answer.body;
+}
+
+/** /usr/bin/aws with a gateway access key, through the proxy's Node front, path-style. */
+const proxyEnv = (key: Key): NodeJS.ProcessEnv => ({
+  PATH: process.env.PATH,
+  HOME: home,
+  AWS_ACCESS_KEY_ID: key.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
+  AWS_CONFIG_FILE: join(home, 'proxy-config'),
+  AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials'),
+  AWS_EC2_METADATA_DISABLED: 'true',
+  AWS_PAGER: '',
+});
+
+/** /usr/bin/aws through the proxy; ok, or what it printed. */
+async function viaProxy(key: Key, ...args: string[]): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec('/usr/bin/aws', ['--endpoint-url', stack.info.nodeProxyUrl, '--output', 'json', ...args], {
+      env: proxyEnv(key),
+      timeout: 60_000,
+    });
+    return { ok: true, stdout, stderr };
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string };
+    return { ok: false, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+async function proxyOk(key: Key, ...args: string[]): Promise<string> {
+  const outcome = await viaProxy(key, ...args);
+  expect({ args: args.join(' '), ok: outcome.ok, stderr: outcome.stderr }).toEqual({ args: args.join(' '), ok: true, stderr: '' });
+  return outcome.stdout;
+}
+
+async function proxyDenied(key: Key, ...args: string[]): Promise<void> {
+  const outcome = await viaProxy(key, ...args);
+  expect({ args: args.join(' '), ok: outcome.ok }).toEqual({ args: args.join(' '), ok: false });
+  expect(outcome.stderr).toMatch(/AccessDenied|403/);
+}
+
+describe('access keys with scopes, through the proxy', () => {
+  beforeAll(() => writeFileSync(join(home, 'proxy-config'), '[default]\nregion = us-east-1\ns3 =\n    addressing_style = path\n'));
+
+  it('a Nextflow run’s key reads the whole volume but writes only its work directory', async () => {
+    const key = await createKey([
+      { volumeId, access: 'read' },
+      { volumeId, prefix: 'runs/9/work/', access: 'write' },
+    ]);
+    expect(key.scopes).toEqual([
+      { volumeId, access: 'read' },
+      { volumeId, prefix: 'runs/9/work/', access: 'write' },
+    ]);
+    const listed = await api('alice', 'GET', '/access-keys');
+    expect(listed.body.items.find((k: Key) => k.accessKeyId === key.accessKeyId).scopes).toEqual(key.scopes);
+
+    await proxyOk(key, 's3', 'cp', join(home, 'sample.txt'), `s3://${VOLUME}/runs/9/work/ab/task.txt`);
+    expect(await proxyOk(key, 's3', 'cp', `s3://${VOLUME}/shared/readme.txt`, '-')).toBe('beside the prefix\n');
+    await proxyDenied(key, 's3', 'cp', join(home, 'sample.txt'), `s3://${VOLUME}/runs/9/results.txt`);
+    await proxyDenied(key, 's3api', 'delete-object', '--bucket', VOLUME, '--key', 'shared/readme.txt');
+  });
+
+  it('a key scoped to a prefix is refused outside it: objects, a listing of a parent or of the whole volume', async () => {
+    const key = await createKey([{ volumeId, prefix: 'runs/9/work/' }]);
+    const listed = JSON.parse(await proxyOk(key, 's3api', 'list-objects-v2', '--bucket', VOLUME, '--prefix', 'runs/9/work/'));
+    expect(listed.Contents.map((o: { Key: string }) => o.Key)).toEqual(['runs/9/work/ab/task.txt']);
+    await proxyDenied(key, 's3api', 'list-objects-v2', '--bucket', VOLUME, '--prefix', 'runs/');
+    await proxyDenied(key, 's3api', 'list-objects-v2', '--bucket', VOLUME);
+    await proxyDenied(key, 's3api', 'get-object', '--bucket', VOLUME, '--key', 'shared/readme.txt', join(home, 'out.txt'));
+  });
+
+  it('a read scope refuses writes inside its prefix', async () => {
+    const key = await createKey([{ volumeId, prefix: 'runs/9/', access: 'read' }]);
+    await proxyDenied(key, 's3', 'cp', join(home, 'sample.txt'), `s3://${VOLUME}/runs/9/work/ab/other.txt`);
+  });
+
+  it('refuses scopes it cannot honour: a bad prefix (400 naming the field), a volume one is not a member of', async () => {
+    const bad = await api('alice', 'POST', '/access-keys', { scopes: [{ volumeId, prefix: 'runs/9' }] });
+    expect(bad).toMatchObject({ status: 400, body: { code: 'ValidationFailed' } });
+    expect(bad.body.message).toMatch(/scopes\.0\.prefix/);
+    const foreign = await api('mallory', 'POST', '/access-keys', { scopes: [{ volumeId }] });
+    expect(foreign).toMatchObject({ status: 400, body: { code: 'UnknownVolume' } });
+    const tooMuch = await api('carol', 'POST', '/access-keys', { scopes: [{ volumeId, access: 'write' }] });
+    expect(tooMuch).toMatchObject({ status: 403, body: { code: 'AccessExceedsMembership' } });
+  });
+});
+
 describe('revoking the volume’s sessions', () => {
   it('is for admins only: a reader is refused (403), an outsider does not see the volume (404)', async () => {
     expect(await api('carol', 'POST', `/volumes/${volumeId}/revoke-sessions`)).toMatchObject({
@@ -189,6 +285,9 @@ describe('revoking the volume’s sessions', () => {
 
   it('issues new sessions from then on, and its command ends the old ones at S3 while the new ones work', async () => {
     const before = await vend();
+    // The proxy caches a session for this key's requests.
+    const key = await createKey([{ volumeId }]);
+    await proxyOk(key, 's3', 'cp', `s3://${VOLUME}/shared/readme.txt`, join(home, 'before.txt'));
     await expectOk(sessionEnv(before), 's3', 'cp', join(home, 'sample.txt'), `s3://${BUCKET}/${ROOT}/revoke/a.txt`);
 
     const revoked = await api('alice', 'POST', `/volumes/${volumeId}/revoke-sessions`);
@@ -212,6 +311,8 @@ describe('revoking the volume’s sessions', () => {
     const object = ['s3api', 'get-object', '--bucket', BUCKET, '--key', `${ROOT}/revoke/a.txt`, join(home, 'revoked.txt')];
     await expectDenied(sessionEnv(before), ...object);
     await expectOk(sessionEnv(after), ...object);
+    // The proxy signs with a session issued after the revocation: the old one it cached would now be refused.
+    expect(await proxyOk(key, 's3', 'cp', `s3://${VOLUME}/shared/readme.txt`, '-')).toBe('beside the prefix\n');
 
     const audit = await api('alice', 'GET', `/volumes/${volumeId}/audit`);
     expect(audit.body.items).toContainEqual(

@@ -8,6 +8,17 @@ export const accessKeyView = z
     createdAt: isoDate('Creation time'),
     expiresAt: isoDate('Expiry'),
     volumes: z.optional(z.array(z.string())).check(z.describe('Volume ids; absent = every volume the owner is a member of.')),
+    scopes: z
+      .optional(
+        z.array(
+          z.object({
+            volumeId: z.string(),
+            prefix: z.optional(z.string()).check(z.describe('Relative to the volume root, ending in `/`; absent = the whole volume.')),
+            access: z.optional(z.enum(['read', 'write'])).check(z.describe("Absent = the owner's access at each use.")),
+          }),
+        ),
+      )
+      .check(z.describe('What the key may reach inside its volumes, when created with `scopes` (the volumes named whole included).')),
     status: z.enum(['active', 'revoked']),
   })
   .check(z.describe('A gateway access key (never its secret).'));
