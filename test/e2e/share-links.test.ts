@@ -70,35 +70,39 @@ afterAll(async () => {
 });
 
 describe('share links', () => {
-  it('a created link answers its fields, and curl -L, wget and a server-side fetch download the object with no token, under the link filename', async () => {
-    const link = await createLink('alice', { filename: 'résumé big.bin' });
-    expect(link).toMatchObject({ key: BIG_KEY, downloads: 0, maxDownloads: null, createdBy: 'alice', status: 'active' });
-    expect(link.id).toMatch(/^lnk-[0-9a-z]{26}$/);
-    expect(link.url).toMatch(new RegExp(`^${world.stack.info.apiUrl}/l/[A-Za-z0-9_-]{43}$`));
-    const week = Date.parse(link.expiresAt as string) - Date.parse(link.createdAt as string);
-    expect(week).toBe(7 * 24 * 3600 * 1000);
+  it(
+    'a created link answers its fields, and curl -L, wget and a server-side fetch download the object with no token, under the ' +
+      'link filename',
+    async () => {
+      const link = await createLink('alice', { filename: 'résumé big.bin' });
+      expect(link).toMatchObject({ key: BIG_KEY, downloads: 0, maxDownloads: null, createdBy: 'alice', status: 'active' });
+      expect(link.id).toMatch(/^lnk-[0-9a-z]{26}$/);
+      expect(link.url).toMatch(new RegExp(`^${world.stack.info.apiUrl}/l/[A-Za-z0-9_-]{43}$`));
+      const week = Date.parse(link.expiresAt as string) - Date.parse(link.createdAt as string);
+      expect(week).toBe(7 * 24 * 3600 * 1000);
 
-    const dir = mkdtempSync(join(tmpdir(), 'vg-links-'));
-    const out = join(dir, 'curl.bin');
-    const { stdout } = await exec('curl', ['-sS', '-L', '-o', out, '-D', '-', '-w', '%{http_code}', link.url]);
-    expect(stdout.trim().endsWith('200')).toBe(true);
-    expect(stdout).toMatch(/^HTTP\/1\.1 302/m);
-    expect(stdout.toLowerCase()).toContain(
-      'content-disposition: attachment; filename="r_sum_ big.bin"; filename*=utf-8\'\'r%c3%a9sum%c3%a9%20big.bin',
-    );
-    expect(sha256(readFileSync(out))).toBe(BIG_SHA);
+      const dir = mkdtempSync(join(tmpdir(), 'vg-links-'));
+      const out = join(dir, 'curl.bin');
+      const { stdout } = await exec('curl', ['-sS', '-L', '-o', out, '-D', '-', '-w', '%{http_code}', link.url]);
+      expect(stdout.trim().endsWith('200')).toBe(true);
+      expect(stdout).toMatch(/^HTTP\/1\.1 302/m);
+      expect(stdout.toLowerCase()).toContain(
+        'content-disposition: attachment; filename="r_sum_ big.bin"; filename*=utf-8\'\'r%c3%a9sum%c3%a9%20big.bin',
+      );
+      expect(sha256(readFileSync(out))).toBe(BIG_SHA);
 
-    if (existsSync('/usr/bin/wget')) {
-      const viaWget = join(dir, 'wget.bin');
-      await exec('wget', ['-q', '-O', viaWget, link.url]);
-      expect(sha256(readFileSync(viaWget))).toBe(BIG_SHA);
-    }
-    // A platform's "import from URL": a server-side fetch that follows redirects.
-    const imported = await fetch(link.url);
-    expect([imported.status, sha256(new Uint8Array(await imported.arrayBuffer()))]).toEqual([200, BIG_SHA]);
-    const listed = await as('alice', 'GET', `/volumes/${volumeId}/links`);
-    expect(listed.body.items.find((l: { id: string }) => l.id === link.id).downloads).toBe(existsSync('/usr/bin/wget') ? 3 : 2);
-  });
+      if (existsSync('/usr/bin/wget')) {
+        const viaWget = join(dir, 'wget.bin');
+        await exec('wget', ['-q', '-O', viaWget, link.url]);
+        expect(sha256(readFileSync(viaWget))).toBe(BIG_SHA);
+      }
+      // A platform's "import from URL": a server-side fetch that follows redirects.
+      const imported = await fetch(link.url);
+      expect([imported.status, sha256(new Uint8Array(await imported.arrayBuffer()))]).toEqual([200, BIG_SHA]);
+      const listed = await as('alice', 'GET', `/volumes/${volumeId}/links`);
+      expect(listed.body.items.find((l: { id: string }) => l.id === link.id).downloads).toBe(existsSync('/usr/bin/wget') ? 3 : 2);
+    },
+  );
 
   it('the redirect is a presigned GET that lives at most 5 minutes; a HEAD redirects to a presigned HEAD and is not counted', async () => {
     const link = await createLink('alice', { maxDownloads: 1 });
@@ -178,25 +182,29 @@ describe('share links', () => {
     expect(codeOf(await use(byAdmin.url))).toBe('LinkRevoked');
   });
 
-  it('a link is 410 LinkExpired once expiresIn has passed, for a week, then 404 once swept (expiresIn below a minute or above 30 days is refused)', async () => {
-    for (const expiresIn of [59, 2_592_001]) {
-      const refused = await as('alice', 'POST', `/volumes/${volumeId}/links`, { key: BIG_KEY, expiresIn });
-      expect([refused.status, refused.body.field]).toEqual([400, 'expiresIn']);
-    }
-    const link = await createLink('alice', { expiresIn: 60 });
-    expect((await use(link.url)).status).toBe(302);
-    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
-    vi.setSystemTime(Date.now() + 61_000);
-    const expired = await use(link.url);
-    expect([expired.status, codeOf(expired)]).toEqual([410, 'LinkExpired']);
-    // Kept (and answered 410) for a week past its end, then swept by the table's TTL: 404.
-    vi.setSystemTime(Date.now() + 6 * DAY);
-    await world.stack.dynamo.sweepExpired();
-    expect(codeOf(await use(link.url))).toBe('LinkExpired');
-    vi.setSystemTime(Date.now() + 2 * DAY);
-    await world.stack.dynamo.sweepExpired();
-    expect(codeOf(await use(link.url))).toBe('LinkNotFound');
-  });
+  it(
+    'a link is 410 LinkExpired once expiresIn has passed, for a week, then 404 once swept (expiresIn below a minute or above 30 ' +
+      'days is refused)',
+    async () => {
+      for (const expiresIn of [59, 2_592_001]) {
+        const refused = await as('alice', 'POST', `/volumes/${volumeId}/links`, { key: BIG_KEY, expiresIn });
+        expect([refused.status, refused.body.field]).toEqual([400, 'expiresIn']);
+      }
+      const link = await createLink('alice', { expiresIn: 60 });
+      expect((await use(link.url)).status).toBe(302);
+      vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+      vi.setSystemTime(Date.now() + 61_000);
+      const expired = await use(link.url);
+      expect([expired.status, codeOf(expired)]).toEqual([410, 'LinkExpired']);
+      // Kept (and answered 410) for a week past its end, then swept by the table's TTL: 404.
+      vi.setSystemTime(Date.now() + 6 * DAY);
+      await world.stack.dynamo.sweepExpired();
+      expect(codeOf(await use(link.url))).toBe('LinkExpired');
+      vi.setSystemTime(Date.now() + 2 * DAY);
+      await world.stack.dynamo.sweepExpired();
+      expect(codeOf(await use(link.url))).toBe('LinkNotFound');
+    },
+  );
 
   it('a link is 410 LinkInactive once its creator is no longer a member, and when the volume is not active', async () => {
     const link = await createLink('carol');
