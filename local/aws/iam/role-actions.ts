@@ -93,13 +93,14 @@ export function getRole(ctx: IamContext, caller: Caller, form: URLSearchParams):
   return roleXml(authorizeOnRole(ctx, caller, 'iam:GetRole', roleName(form)));
 }
 
-export function updateRole(ctx: IamContext, caller: Caller, form: URLSearchParams): undefined {
+/** An empty `<UpdateRoleResult/>`, as IAM answers: its output shape exists, and the aws cli fails without the element. */
+export function updateRole(ctx: IamContext, caller: Caller, form: URLSearchParams): string {
   const name = roleName(form);
   const maxSessionDuration = optionalInt(form, 'MaxSessionDuration', 'maxSessionDuration', 3600, 43200);
   const desc = description(form);
   authorizeOnRole(ctx, caller, 'iam:UpdateRole', name);
   ctx.store.roles.update(caller.accountId, name, { description: desc, maxSessionDuration });
-  return undefined;
+  return '';
 }
 
 export function updateAssumeRolePolicy(ctx: IamContext, caller: Caller, form: URLSearchParams): undefined {
