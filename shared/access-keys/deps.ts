@@ -1,8 +1,8 @@
-/** What the access-key functions are given: the ports, the master key, and who is calling. */
+/** What the access-key functions are given: the ports, what derives secrets, and who is calling. */
 import type { Logger } from '../log';
 import type { Caller } from '../volumes/deps';
 import type { AuditLog, VolumeRepository } from '../volumes/ports';
-import type { AccessKeyIds, AccessKeyStore, Clock } from './ports';
+import type { AccessKeyIds, AccessKeyMac, AccessKeyStore, Clock } from './ports';
 
 export interface AccessKeyDeps {
   store: AccessKeyStore;
@@ -12,8 +12,11 @@ export interface AccessKeyDeps {
   audit: AuditLog;
   clock: Clock;
   ids: AccessKeyIds;
-  /** `ACCESS_KEY_MASTER_KEY`; absent = keys cannot be created (`AccessKeysDisabled`, 503). */
+  /** `ACCESS_KEY_MASTER_KEY` (legacy): new keys use it only when no MAC key is configured. */
   masterKey?: string;
+  /** KMS GenerateMac and `ACCESS_KEY_MAC_KEY_ID`: new keys' secrets are derived with it. Neither this nor a master key: 503. */
+  mac?: AccessKeyMac;
+  macKeyId?: string;
 }
 
 /** The caller, with the request's logger: creations and revocations are logged with the request id. */

@@ -35,6 +35,10 @@ export interface AccessKeyRecord {
   expiresAt: string;
   /** Random, per key; an input of the secret's derivation. Not secret on its own. */
   salt: string;
+  /**
+   * How the secret is derived (`secret-derivation.ts`): `kms-hmac:<KMS key ARN>`, or absent for the legacy master key.
+   */
+  derivation?: string;
   /** The `amr` of the creating token, so `requireMfa` volumes can be honoured by the proxy. */
   authMethods: string[];
   status: AccessKeyStatus;

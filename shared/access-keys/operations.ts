@@ -34,7 +34,8 @@ import {
   MAX_VOLUME_REF_LENGTH,
   MIN_EXPIRES_IN,
 } from './model';
-import { deriveSecret, requireMasterKey } from './secret';
+import { accessKeysDisabled } from './secret';
+import { canIssue, issueSecret } from './secret-derivation';
 
 export interface CreateAccessKeyInput {
   /** Volume names or ids the caller is a member of; omitted = every volume they are a member of. */
@@ -184,7 +185,7 @@ async function resolveScopes(
  * `expiresIn`/`volumes`, `UnknownVolume` 400, `MfaRequired` 403, store and audit outages 503.
  */
 export async function createAccessKey(deps: AccessKeyDeps, caller: KeyCaller, input: CreateAccessKeyInput = {}): Promise<CreatedAccessKey> {
-  const masterKey = requireMasterKey(deps.masterKey);
+  if (!canIssue(deps)) throw accessKeysDisabled();
   const expiresIn = checkExpiresIn(input.expiresIn);
   const refs = checkVolumeRefs(input.volumes);
   const asked = checkScopes(input.scopes);
@@ -209,6 +210,9 @@ export async function createAccessKey(deps: AccessKeyDeps, caller: KeyCaller, in
     status: 'active',
   };
   if (!isAccessKeyId(key.id)) throw new Error(`the id source made an access key id of the wrong shape: ${JSON.stringify(key.id)}`);
+  // Derived before the key is stored: a KMS outage leaves no key behind.
+  const { secretAccessKey, derivation } = await issueSecret(deps, key.id, key.salt);
+  if (derivation) key.derivation = derivation;
   await deps.store.put(
     key,
     (volumes ?? []).map((v) =>
@@ -221,7 +225,7 @@ export async function createAccessKey(deps: AccessKeyDeps, caller: KeyCaller, in
     volumeIds: key.volumeIds ?? 'all',
     expiresAt: key.expiresAt,
   });
-  return { ...accessKeyView(key), secretAccessKey: deriveSecret(masterKey, key.id, key.salt) };
+  return { ...accessKeyView(key), secretAccessKey };
 }
 
 /** The caller's own keys that have not expired, newest first; never a secret or a salt. */

@@ -32,3 +32,9 @@ export interface AccessKeyIds {
   /** A new per-key salt: at least 128 random bits, as text. */
   salt(): string;
 }
+
+/** HMAC with a KMS key (GenerateMac, HMAC_SHA_256): the key never leaves KMS (`shared/adapters/kms-access-key-mac.ts`). */
+export interface AccessKeyMac {
+  /** The MAC of `message` (UTF-8) under `keyId` (id, ARN or alias), with the key's ARN as KMS names it. */
+  generateMac(keyId: string, message: string): Promise<{ mac: Uint8Array; keyArn: string }>;
+}

@@ -17,7 +17,9 @@
  * - A revocation of a volume's sessions noted in this process (`../volumes/revocations.ts`) forgets at once every
  *   key that can reach that volume (limited to it, or to no volume in particular): they are read again.
  *
- * Without a master key every lookup answers `AccessKeysDisabled` (503): the deployment offers no keys.
+ * Secrets: derived once per entry, by the derivation the record names (`secret-derivation.ts`: KMS GenerateMac, or the
+ * legacy master key), never per request. Without a KMS client or a master key every lookup answers
+ * `AccessKeysDisabled` (503): the deployment offers no keys.
  */
 import { LRUCache } from 'lru-cache';
 import { onClock, ttlUntil } from '../lru-clock';
@@ -25,13 +27,16 @@ import type { AccessKeyResolver, GatewayKey } from '../proxy/ports';
 import { onRevocation } from '../volumes/revocations';
 import { isAccessKeyId } from './ids';
 import type { AccessKeyRecord } from './model';
-import type { AccessKeyStore, Clock } from './ports';
-import { accessKeysDisabled, deriveSecret } from './secret';
+import type { AccessKeyMac, AccessKeyStore, Clock } from './ports';
+import { accessKeysDisabled } from './secret';
+import { type SecretSources, secretOf } from './secret-derivation';
 
 export interface AccessKeyResolverOptions {
   store: Pick<AccessKeyStore, 'get'>;
-  /** `ACCESS_KEY_MASTER_KEY`; absent = every lookup is `AccessKeysDisabled`. */
+  /** `ACCESS_KEY_MASTER_KEY` (legacy keys); with no `mac` either, every lookup is `AccessKeysDisabled`. */
   masterKey: string | undefined;
+  /** KMS GenerateMac, for keys whose record names a `kms-hmac:` derivation. */
+  mac?: AccessKeyMac;
   clock: Clock;
   /** How long an answer is reused, 0 to 60,000 ms; 30,000 when absent. 0 caches nothing (single flight only). */
   ttlMs?: number;
@@ -79,13 +84,16 @@ type Counters = Omit<ResolverStats, 'size'>;
 const zero = (): Counters => ({ hits: 0, negativeHits: 0, shared: 0, lookups: 0, failures: 0, malformed: 0, evictions: 0, inFlight: 0 });
 
 /** The record as the proxy needs it, or undefined when it may not be used at `now`. Frozen: entries are shared. */
-function usableKey(record: AccessKeyRecord | undefined, masterKey: string, now: number): GatewayKey | undefined {
+async function usableKey(record: AccessKeyRecord | undefined, sources: SecretSources, now: number): Promise<GatewayKey | undefined> {
   if (record?.status !== 'active' || !record.owner || !record.salt) return undefined;
   const expiresAt = new Date(record.expiresAt);
   if (!(expiresAt.getTime() > now)) return undefined;
+  // A key this deployment cannot derive (legacy, without the master key) is no key.
+  const secret = await secretOf(sources, record);
+  if (secret === undefined) return undefined;
   const key: GatewayKey = {
     accessKeyId: record.id,
-    secretAccessKey: deriveSecret(masterKey, record.id, record.salt),
+    secretAccessKey: secret,
     subject: record.owner,
     ...(record.volumeIds ? { volumeIds: Object.freeze([...record.volumeIds]) as string[] } : {}),
     ...(record.scopes ? { scopes: Object.freeze(record.scopes.map((scope) => Object.freeze({ ...scope }))) as GatewayKey['scopes'] } : {}),
@@ -106,6 +114,7 @@ export function createAccessKeyResolver(options: AccessKeyResolverOptions): Cach
   }
   if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError(`maxEntries must be a positive integer (got ${maxEntries})`);
   const { store, masterKey, clock } = options;
+  const sources: SecretSources = { ...(masterKey ? { masterKey } : {}), ...(options.mac ? { mac: options.mac } : {}) };
 
   const now = () => clock.now().getTime();
   let counters = zero();
@@ -118,14 +127,14 @@ export function createAccessKeyResolver(options: AccessKeyResolverOptions): Cach
     dispose: (_answer, _id, reason) => {
       if (reason === 'evict') counters.evictions++;
     },
-    fetchMethod: async (id, _stale, { options: set, context: master }) => {
+    fetchMethod: async (id, _stale, { options: set }) => {
       const c = counters;
       c.lookups++;
       c.inFlight++;
       // The entry's lifetime counts from before the read: an answer is never older than `ttlMs`.
       const startedAt = now();
       try {
-        const key = usableKey(await store.get(id), master, now());
+        const key = await usableKey(await store.get(id), sources, now());
         const until = Math.min(startedAt + ttlMs, key ? key.expiresAt.getTime() : Infinity);
         const ttl = ttlUntil(until, now());
         set.ttl = ttl ?? 1;
@@ -151,13 +160,13 @@ export function createAccessKeyResolver(options: AccessKeyResolverOptions): Cach
   return {
     onRevoked,
     async resolve(accessKeyId) {
-      if (!masterKey) throw accessKeysDisabled();
+      if (!masterKey && !options.mac) throw accessKeysDisabled();
       if (!isAccessKeyId(accessKeyId)) {
         counters.malformed++;
         return undefined;
       }
       const status: LRUCache.Status<string, Answer, string> = {};
-      const pending = entries.forceFetch(accessKeyId, { context: masterKey, status });
+      const pending = entries.forceFetch(accessKeyId, { context: '', status });
       if (status.fetch === 'hit') counters.hits++;
       if (status.fetch === 'inflight') counters.shared++;
       const answer = await pending;

@@ -43,11 +43,11 @@ export function secretsEqual(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
 }
 
-/** The answer of create and resolve in a deployment without a master key. */
+/** The answer of create and resolve in a deployment without a MAC key or a (legacy) master key. */
 export function accessKeysDisabled(): DependencyUnavailable {
   return new DependencyUnavailable(
-    'Gateway access keys are not enabled in this deployment: set ACCESS_KEY_MASTER_KEY (at least 32 random bytes, ' +
-      'e.g. `openssl rand -base64 48`; deploy with --param="accessKeyMasterKey=…") to offer them. ' +
+    'Gateway access keys are not enabled in this deployment: set ACCESS_KEY_MAC_KEY_ID to a KMS HMAC_256 key ' +
+      '(serverless.yml creates one) to offer them. ' +
       'Until then, use short-lived credentials (POST /volumes/{id}/credentials) or a JWT as the access key id.',
     'AccessKeysDisabled',
   );

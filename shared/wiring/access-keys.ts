@@ -6,6 +6,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AccessKeyDeps } from '../access-keys/deps';
 import { randomAccessKeyIds } from '../access-keys/ids';
+import type { AccessKeyMac } from '../access-keys/ports';
 import { type CachingAccessKeyResolver, createAccessKeyResolver } from '../access-keys/resolver';
 import { createDynamoAccessKeyStore } from '../adapters/dynamodb/access-key-store';
 import { createDynamoAuditLog } from '../adapters/dynamodb/audit-log';
@@ -37,6 +38,24 @@ export function buildAccessKeyDeps(config: Config, dynamo = new DynamoDBClient({
     clock: systemClock,
     ids: randomAccessKeyIds,
     ...(config.accessKeyMasterKey ? { masterKey: config.accessKeyMasterKey } : {}),
+    ...(config.kms.accessKeyMacKeyId ? { mac: lazyKmsMac(config.region), macKeyId: config.kms.accessKeyMacKeyId } : {}),
+  };
+}
+
+/** KMS GenerateMac, its module and the KMS client imported at the first derivation: no cold start parses them. */
+export function lazyKmsMac(region: string): AccessKeyMac {
+  let mac: Promise<AccessKeyMac> | undefined;
+  return {
+    async generateMac(keyId, message) {
+      mac ??= Promise.all([import('@aws-sdk/client-kms'), import('../adapters/kms-access-key-mac')]).then(
+        ([{ KMSClient }, { kmsAccessKeyMac }]) => kmsAccessKeyMac(new KMSClient({ region })),
+        (error: unknown) => {
+          mac = undefined;
+          throw error;
+        },
+      );
+      return (await mac).generateMac(keyId, message);
+    },
   };
 }
 
@@ -49,15 +68,16 @@ export function accessKeyDefaults(): AccessKeyHandlerDeps {
   return cachedHandlers;
 }
 
-/** A resolver over the access-keys table, with the deployment's master key; its cache is the caller's to keep. */
+/** A resolver over the access-keys table, deriving with KMS and/or the legacy master key; its cache is the caller's to keep. */
 export function buildAccessKeyResolver(
-  config: Pick<Config, 'region' | 'tables' | 'accessKeyMasterKey'>,
+  config: Pick<Config, 'region' | 'tables' | 'accessKeyMasterKey'> & { kms?: Config['kms'] },
   options: { client?: DynamoDBClient; ttlMs?: number; maxEntries?: number } = {},
 ): CachingAccessKeyResolver {
   const client = options.client ?? new DynamoDBClient({ region: config.region });
   return createAccessKeyResolver({
     store: createDynamoAccessKeyStore({ client, tableName: config.tables.accessKeys, clock: systemClock }),
     masterKey: config.accessKeyMasterKey,
+    ...(config.kms?.accessKeyMacKeyId ? { mac: lazyKmsMac(config.region) } : {}),
     clock: systemClock,
     ...(options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }),
     ...(options.maxEntries === undefined ? {} : { maxEntries: options.maxEntries }),

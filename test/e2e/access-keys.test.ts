@@ -1,12 +1,13 @@
 /**
  * Gateway access keys through the local stack's HTTP API, as a user lives them: create one (the secret shown
  * once), see it listed without the secret, have another user fail to revoke it, revoke it, see it gone. And the
- * proxy's side: a resolver built as the proxy builds it, over the stack's table and master key, derives the very
- * secret the API returned.
+ * proxy's side: a resolver built as the proxy builds it, over the stack's table and its KMS HMAC key, derives the very
+ * secret the API returned; a key issued under the legacy master key keeps resolving.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GenerateMacCommand, KMSClient } from '@aws-sdk/client-kms';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadServerlessModel } from '../../local/serverless-model';
 import { deriveSecret } from '../../shared/access-keys/secret';
@@ -20,6 +21,7 @@ let stack: TestStack;
 const tokens: Record<string, string> = {};
 const table = loadServerlessModel('serverless.yml', { stage: 'local' }).tables.find((t) => t.logicalId === 'AccessKeysTable')!.tableName;
 const DAY_MS = 24 * 3600_000;
+const masterKey = () => readFileSync(join(stack.dataDir, 'access-key-master.key'), 'utf8').trim();
 
 interface Reply {
   status: number;
@@ -93,19 +95,34 @@ describe('the access key story', () => {
     expect((await api('bob', 'GET', '/access-keys')).body.items).toEqual([]);
   });
 
-  it('stores no secret: the table holds the id and salt, and the secret comes back only with the master key', async () => {
+  it('stores no secret: the table holds the id, the salt and the KMS key it was derived with; GenerateMac gives it back', async () => {
     const raw = DynamoDBDocumentClient.from(gatewayDynamo(stack));
     const { Item } = await raw.send(new GetCommand({ TableName: table, Key: { pk: key.accessKeyId }, ConsistentRead: true }));
     expect(JSON.stringify(Item)).not.toContain(key.secretAccessKey);
-    expect(Item).toMatchObject({ owner: 'alice', authMethods: ['pwd', 'mfa'], volumeIds: [genomesId] });
-    const masterKey = readFileSync(join(stack.dataDir, 'access-key-master.key'), 'utf8').trim();
-    expect(deriveSecret(masterKey, key.accessKeyId, Item!.salt)).toBe(key.secretAccessKey);
+    const macKeyArn = `arn:aws:kms:${stack.info.region}:${stack.accounts.platform.accountId}:key/${process.env.ACCESS_KEY_MAC_KEY_ID}`;
+    expect(Item).toMatchObject({
+      owner: 'alice',
+      authMethods: ['pwd', 'mfa'],
+      volumeIds: [genomesId],
+      derivation: `kms-hmac:${macKeyArn}`,
+    });
+    // Only KMS (as the gateway's role) derives it: the master key of old keys does not.
+    const session = stack.accounts.mintRoleSession(stack.accounts.platform.roleArn, { sessionName: 'test' });
+    const kms = new KMSClient({ endpoint: stack.info.awsEndpoint, region: stack.info.region, credentials: session });
+    const { Mac } = await kms.send(
+      new GenerateMacCommand({ KeyId: macKeyArn, Message: Buffer.from(`${key.accessKeyId}:${Item!.salt}`), MacAlgorithm: 'HMAC_SHA_256' }),
+    );
+    expect(Buffer.from(Mac!).subarray(0, 30).toString('base64')).toBe(key.secretAccessKey);
+    expect(deriveSecret(masterKey(), key.accessKeyId, Item!.salt)).not.toBe(key.secretAccessKey);
   });
 
   it('resolves, as the proxy will, to alice with the secret the API returned', async () => {
-    const masterKey = readFileSync(join(stack.dataDir, 'access-key-master.key'), 'utf8').trim();
     const explicit = buildAccessKeyResolver(
-      { region: stack.info.region, tables: { volumes: '', audit: '', accessKeys: table }, accessKeyMasterKey: masterKey },
+      {
+        region: stack.info.region,
+        tables: { volumes: '', audit: '', accessKeys: table },
+        kms: { accessKeyMacKeyId: process.env.ACCESS_KEY_MAC_KEY_ID! },
+      },
       { client: gatewayDynamo(stack) },
     );
     // The proxy's own wiring: the configuration the stack gives its functions, its credentials endpoint.
@@ -119,6 +136,21 @@ describe('the access key story', () => {
         authMethods: ['pwd', 'mfa'],
       });
     }
+  });
+
+  it('keeps resolving a key issued under the legacy master key while the master key is configured', async () => {
+    const raw = DynamoDBDocumentClient.from(gatewayDynamo(stack));
+    const legacy = { pk: 'VGAKLEGACYAAAAAAAAAA', salt: 'legacy-salt' };
+    const expiresAt = new Date(Date.now() + DAY_MS).toISOString();
+    const item = { ...legacy, owner: 'carol', createdAt: new Date().toISOString(), expiresAt, authMethods: ['pwd'], status: 'active' };
+    await raw.send(new PutCommand({ TableName: table, Item: { ...item, expiresAtEpoch: Math.floor(Date.parse(expiresAt) / 1000) } }));
+    const secret = deriveSecret(masterKey(), legacy.pk, legacy.salt);
+    expect((await proxyDefaults().accessKeys.resolve(legacy.pk))?.secretAccessKey).toBe(secret);
+    const kmsOnly = buildAccessKeyResolver(
+      { region: stack.info.region, tables: { volumes: '', audit: '', accessKeys: table }, kms: { accessKeyMacKeyId: 'alias/unused' } },
+      { client: gatewayDynamo(stack) },
+    );
+    expect(await kmsOnly.resolve(legacy.pk)).toBeUndefined();
   });
 
   it('refuses another user’s revocation with 404, and the key stays', async () => {

@@ -45,6 +45,7 @@ function toItem(key: AccessKeyRecord): Record<string, unknown> {
     volumeIds: key.volumeIds,
     scopes: key.scopes,
     salt: key.salt,
+    derivation: key.derivation,
     authMethods: key.authMethods,
     status: key.status,
   };
@@ -59,6 +60,7 @@ function toRecord(item: Record<string, unknown>): AccessKeyRecord {
     createdAt: item.createdAt as string,
     expiresAt: item.expiresAt as string,
     salt: item.salt as string,
+    ...(typeof item.derivation === 'string' ? { derivation: item.derivation } : {}),
     authMethods: Array.isArray(item.authMethods) ? (item.authMethods as string[]) : [],
     status: item.status as AccessKeyStatus,
   };

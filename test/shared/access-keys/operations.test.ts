@@ -161,7 +161,7 @@ describe('creating a key', () => {
     const w = keyWorld({ masterKey: null });
     const error = await refusal(createAccessKey(w.deps, alice));
     expect(error).toMatchObject({ status: 503, code: 'AccessKeysDisabled' });
-    expect(error.message).toContain('ACCESS_KEY_MASTER_KEY');
+    expect(error.message).toContain('ACCESS_KEY_MAC_KEY_ID');
     expect(w.store.keys.size).toBe(0);
   });
 });

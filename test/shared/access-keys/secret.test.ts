@@ -55,11 +55,11 @@ describe('secretsEqual', () => {
 });
 
 describe('a deployment without a master key', () => {
-  it('answers AccessKeysDisabled (503) naming ACCESS_KEY_MASTER_KEY', () => {
+  it('answers AccessKeysDisabled (503) naming ACCESS_KEY_MAC_KEY_ID', () => {
     const error = accessKeysDisabled();
     expect(error).toBeInstanceOf(DependencyUnavailable);
     expect(error).toMatchObject({ status: 503, code: 'AccessKeysDisabled', s3Code: 'ServiceUnavailable' });
-    expect(error.message).toMatch(/^Gateway access keys are not enabled in this deployment: set ACCESS_KEY_MASTER_KEY/);
+    expect(error.message).toMatch(/^Gateway access keys are not enabled in this deployment: set ACCESS_KEY_MAC_KEY_ID/);
     expect(() => requireMasterKey(undefined)).toThrow(error.message);
     expect(requireMasterKey(MASTER)).toBe(MASTER);
   });
