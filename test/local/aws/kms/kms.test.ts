@@ -116,7 +116,7 @@ describe('signing keys', () => {
     expect(error.name).toBe('KMSInvalidSignatureException');
   });
 
-  it('refuses a digest of the wrong length (ValidationException), an unknown key (NotFoundException) and a MAC key (InvalidKeyUsageException)', async () => {
+  it('refuses a digest of the wrong length, an unknown key and a MAC key, each with its KMS code', async () => {
     const digest = await failure(
       kms().send(
         new SignCommand({
@@ -207,7 +207,7 @@ describe("the local deployment's keys", () => {
   const sign = (KeyId: string) =>
     new SignCommand({ KeyId, Message: Buffer.alloc(32), MessageType: 'DIGEST', SigningAlgorithm: 'RSASSA_PKCS1_V1_5_SHA_256' });
 
-  it("creates serverless.yml's keys at boot and hands their ids to the service; its role signs and MACs with them, nothing more", async () => {
+  it("makes serverless.yml's keys at boot and names them to the service, whose role signs and MACs with them, nothing more", async () => {
     const signingKey = process.env.GATEWAY_SIGNING_KEY_ID!;
     const macKey = process.env.ACCESS_KEY_MAC_KEY_ID!;
     expect(signingKey).toMatch(/^[0-9a-f-]{36}$/);
