@@ -45,7 +45,7 @@ export const vendBody = strict(
       .check(
         z.describe(
           'How long the credentials live, 3600 when omitted. Role volumes allow at most 3600 (AWS caps role chaining at one hour); ' +
-            "web-identity volumes up to the role's maximum session duration.",
+            "web-identity and gateway-oidc volumes (no chaining) up to the role's maximum session duration, 43200 at most.",
         ),
       ),
     prefix: z
@@ -73,7 +73,8 @@ export const presignBody = strict(
       .optional(wholeNumber(1, MAX_EXPIRES_IN, ' (seven days)'))
       .check(
         z.describe(
-          'Seconds the URL should work, 900 when omitted. It never outlives the credentials that sign it (at most an hour): the ' +
+          'Seconds the URL should work, 900 when omitted. It never outlives the credentials that sign it (at most an hour; 12 hours ' +
+            'for gateway-oidc volumes): the ' +
             "answer's `expiresAt` says when it really stops.",
         ),
       ),
