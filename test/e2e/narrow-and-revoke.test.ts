@@ -1,20 +1,26 @@
 /**
- * Narrower than the volume, and revoking what was handed out (issue 14, parts 3 and 4), with real clients against
- * the local stack: alice's read-write volume `project-x/` in the customer's bucket, its role also given far more
- * than the volume (so only the session policy holds credentials in).
- * - `POST …/credentials` with `prefix`: /usr/bin/aws with the vended credentials writes and lists inside the prefix,
- *   and the local S3 refuses everything outside it (objects, a listing of a parent, a listing without a prefix).
+ * Narrower than the volume, and revoking what was handed out (issue 14, parts 3 and 4), with the JS SDK against
+ * the local stack (the /usr/bin/aws story is docs/prefix-scopes-and-revoking.md's, run by prefix-scopes-guide.test.ts):
+ * alice's read-write volume `project-x/` in the customer's bucket, its role also given far more than the volume (so
+ * only the session policy holds credentials in).
+ * - `POST …/credentials` with `prefix`: the vended credentials write and list inside the prefix, and the local S3
+ *   refuses everything outside it (objects, a listing of a parent, a listing without a prefix); sessions per prefix.
+ * - `POST /access-keys` with `scopes`: the proxy holds the key to them (AccessDenied outside, writes where it reads).
  * - `POST …/revoke-sessions`: the next vend is a new session; the returned `aws iam put-role-policy` command, run by
  *   the customer with /usr/bin/aws, ends the old session at the local S3 and leaves the new one working; the proxy's
  *   cached session for an access key is not used after the revocation (the old one is refused once the deny is on).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../support/local-stack';
 
@@ -25,7 +31,6 @@ const VOLUME = 'narrow-genomes';
 
 let stack: TestStack;
 let volumeId: string;
-let home: string;
 const tokens: Record<string, string> = {};
 
 async function api(who: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
@@ -51,47 +56,25 @@ async function vend(body: Record<string, unknown> = {}): Promise<Vended> {
   return answer.body;
 }
 
-/** /usr/bin/aws with `credentials` (or a customer's env), against the local AWS endpoint; ok or the error code it printed. */
-async function aws(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ ok: boolean; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec('/usr/bin/aws', ['--endpoint-url', stack.info.awsEndpoint, '--output', 'json', ...args], {
-      env,
-      timeout: 60_000,
-    });
-    return { ok: true, stdout, stderr };
-  } catch (error) {
-    const e = error as { stdout?: string; stderr?: string };
-    return { ok: false, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+/** An S3 client of the local AWS with vended credentials. */
+const sessionS3 = (c: Vended) =>
+  new S3Client({
+    endpoint: stack.info.awsEndpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    maxAttempts: 1,
+    credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken },
+  });
 
-const sessionEnv = (c: Vended): NodeJS.ProcessEnv => ({
-  PATH: process.env.PATH,
-  HOME: home,
-  AWS_ACCESS_KEY_ID: c.AccessKeyId,
-  AWS_SECRET_ACCESS_KEY: c.SecretAccessKey,
-  AWS_SESSION_TOKEN: c.SessionToken,
-  AWS_DEFAULT_REGION: 'us-east-1',
-  AWS_EC2_METADATA_DISABLED: 'true',
-  AWS_PAGER: '',
-});
-
-async function expectOk(env: NodeJS.ProcessEnv, ...args: string[]): Promise<string> {
-  const outcome = await aws(env, ...args);
-  expect({ args: args.join(' '), ok: outcome.ok, stderr: outcome.stderr }).toEqual({ args: args.join(' '), ok: true, stderr: '' });
-  return outcome.stdout;
-}
-
-async function expectDenied(env: NodeJS.ProcessEnv, ...args: string[]): Promise<void> {
-  const outcome = await aws(env, ...args);
-  expect({ args: args.join(' '), ok: outcome.ok }).toEqual({ args: args.join(' '), ok: false });
-  expect(outcome.stderr).toMatch(/AccessDenied/);
-}
+const put = (s3: S3Client, Bucket: string, Key: string) => s3.send(new PutObjectCommand({ Bucket, Key, Body: 'inside the prefix\n' }));
+const get = async (s3: S3Client, Bucket: string, Key: string) =>
+  (await s3.send(new GetObjectCommand({ Bucket, Key }))).Body!.transformToString();
+const list = async (s3: S3Client, Bucket: string, Prefix?: string) =>
+  ((await s3.send(new ListObjectsV2Command({ Bucket, ...(Prefix === undefined ? {} : { Prefix }) }))).Contents ?? []).map((o) => o.Key);
+const denied = { name: 'AccessDenied', $metadata: expect.objectContaining({ httpStatusCode: 403 }) };
 
 beforeAll(async () => {
   stack = await startTestStack();
-  home = mkdtempSync(join(tmpdir(), 'vg-narrow-'));
-  writeFileSync(join(home, 'sample.txt'), 'inside the prefix\n');
   const customer = stack.info.customers[0]!;
   const config = {
     endpoint: stack.info.awsEndpoint,
@@ -137,18 +120,19 @@ beforeAll(async () => {
 afterAll(() => stack?.close());
 
 describe('credentials narrowed to a prefix', () => {
-  it('answer the full narrowed prefix and work with /usr/bin/aws inside it, AccessDenied outside it', async () => {
+  it('answer the full narrowed prefix and work inside it, AccessDenied outside it (objects, a parent listing, no prefix)', async () => {
     const narrowed = await vend({ prefix: 'runs/1/' });
     expect(narrowed.prefix).toBe(`${ROOT}/runs/1/`);
-    const env = sessionEnv(narrowed);
-    await expectOk(env, 's3', 'cp', join(home, 'sample.txt'), `s3://${BUCKET}/${ROOT}/runs/1/work/a.txt`);
-    const listed = JSON.parse(await expectOk(env, 's3api', 'list-objects-v2', '--bucket', BUCKET, '--prefix', `${ROOT}/runs/1/`));
-    expect(listed.Contents.map((o: { Key: string }) => o.Key)).toEqual([`${ROOT}/runs/1/work/a.txt`]);
+    const s3 = sessionS3(narrowed);
+    await put(s3, BUCKET, `${ROOT}/runs/1/work/a.txt`);
+    expect(await list(s3, BUCKET, `${ROOT}/runs/1/`)).toEqual([`${ROOT}/runs/1/work/a.txt`]);
+    expect(await get(s3, BUCKET, `${ROOT}/runs/1/work/a.txt`)).toBe('inside the prefix\n');
 
-    await expectDenied(env, 's3', 'cp', join(home, 'sample.txt'), `s3://${BUCKET}/${ROOT}/runs/2/a.txt`);
-    await expectDenied(env, 's3api', 'get-object', '--bucket', BUCKET, '--key', `${ROOT}/shared/readme.txt`, join(home, 'out'));
-    await expectDenied(env, 's3api', 'list-objects-v2', '--bucket', BUCKET, '--prefix', `${ROOT}/`);
-    await expectDenied(env, 's3api', 'list-objects-v2', '--bucket', BUCKET);
+    await expect(put(s3, BUCKET, `${ROOT}/runs/2/a.txt`)).rejects.toMatchObject(denied);
+    await expect(get(s3, BUCKET, `${ROOT}/shared/readme.txt`)).rejects.toMatchObject(denied);
+    await expect(list(s3, BUCKET, `${ROOT}/`)).rejects.toMatchObject(denied);
+    await expect(list(s3, BUCKET, `${ROOT}/runs/1`)).rejects.toMatchObject(denied);
+    await expect(list(s3, BUCKET)).rejects.toMatchObject(denied);
   });
 
   it('are cached per prefix: the same prefix is the same session, another prefix or none another', async () => {
@@ -159,7 +143,7 @@ describe('credentials narrowed to a prefix', () => {
     expect(new Set([a.AccessKeyId, b.AccessKeyId, whole.AccessKeyId]).size).toBe(3);
     expect(whole.prefix).toBe(ROOT);
     // The runs/7/ session cannot write into runs/8/.
-    await expectDenied(sessionEnv(a), 's3', 'cp', join(home, 'sample.txt'), `s3://${BUCKET}/${ROOT}/runs/8/x.txt`);
+    await expect(put(sessionS3(a), BUCKET, `${ROOT}/runs/8/x.txt`)).rejects.toMatchObject(denied);
   });
 
   it('refuse a prefix that does not end in "/" or breaks the key rule, naming the field prefix', async () => {
@@ -187,47 +171,17 @@ async function createKey(scopes: unknown[]): Promise<Key> {
   return answer.body;
 }
 
-/** /usr/bin/aws with a gateway access key, through the proxy's Node front, path-style. */
-const proxyEnv = (key: Key): NodeJS.ProcessEnv => ({
-  PATH: process.env.PATH,
-  HOME: home,
-  AWS_ACCESS_KEY_ID: key.accessKeyId,
-  AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
-  AWS_CONFIG_FILE: join(home, 'proxy-config'),
-  AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials'),
-  AWS_EC2_METADATA_DISABLED: 'true',
-  AWS_PAGER: '',
-});
-
-/** /usr/bin/aws through the proxy; ok, or what it printed. */
-async function viaProxy(key: Key, ...args: string[]): Promise<{ ok: boolean; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec('/usr/bin/aws', ['--endpoint-url', stack.info.nodeProxyUrl, '--output', 'json', ...args], {
-      env: proxyEnv(key),
-      timeout: 60_000,
-    });
-    return { ok: true, stdout, stderr };
-  } catch (error) {
-    const e = error as { stdout?: string; stderr?: string };
-    return { ok: false, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
-
-async function proxyOk(key: Key, ...args: string[]): Promise<string> {
-  const outcome = await viaProxy(key, ...args);
-  expect({ args: args.join(' '), ok: outcome.ok, stderr: outcome.stderr }).toEqual({ args: args.join(' '), ok: true, stderr: '' });
-  return outcome.stdout;
-}
-
-async function proxyDenied(key: Key, ...args: string[]): Promise<void> {
-  const outcome = await viaProxy(key, ...args);
-  expect({ args: args.join(' '), ok: outcome.ok }).toEqual({ args: args.join(' '), ok: false });
-  expect(outcome.stderr).toMatch(/AccessDenied|403/);
-}
+/** An S3 client of the proxy's Node front with a gateway access key (volumes are buckets). */
+const proxyS3 = (key: Key) =>
+  new S3Client({
+    endpoint: stack.info.nodeProxyUrl,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    maxAttempts: 1,
+    credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey },
+  });
 
 describe('access keys with scopes, through the proxy', () => {
-  beforeAll(() => writeFileSync(join(home, 'proxy-config'), '[default]\nregion = us-east-1\ns3 =\n    addressing_style = path\n'));
-
   it('a Nextflow run’s key reads the whole volume but writes only its work directory', async () => {
     const key = await createKey([
       { volumeId, access: 'read' },
@@ -240,24 +194,28 @@ describe('access keys with scopes, through the proxy', () => {
     const listed = await api('alice', 'GET', '/access-keys');
     expect(listed.body.items.find((k: Key) => k.accessKeyId === key.accessKeyId).scopes).toEqual(key.scopes);
 
-    await proxyOk(key, 's3', 'cp', join(home, 'sample.txt'), `s3://${VOLUME}/runs/9/work/ab/task.txt`);
-    expect(await proxyOk(key, 's3', 'cp', `s3://${VOLUME}/shared/readme.txt`, '-')).toBe('beside the prefix\n');
-    await proxyDenied(key, 's3', 'cp', join(home, 'sample.txt'), `s3://${VOLUME}/runs/9/results.txt`);
-    await proxyDenied(key, 's3api', 'delete-object', '--bucket', VOLUME, '--key', 'shared/readme.txt');
+    const s3 = proxyS3(key);
+    await put(s3, VOLUME, 'runs/9/work/ab/task.txt');
+    expect(await get(s3, VOLUME, 'shared/readme.txt')).toBe('beside the prefix\n');
+    expect(await list(s3, VOLUME)).toContain('runs/9/work/ab/task.txt');
+    await expect(put(s3, VOLUME, 'runs/9/results.txt')).rejects.toMatchObject(denied);
+    await expect(s3.send(new DeleteObjectCommand({ Bucket: VOLUME, Key: 'shared/readme.txt' }))).rejects.toMatchObject(denied);
   });
 
   it('a key scoped to a prefix is refused outside it: objects, a listing of a parent or of the whole volume', async () => {
     const key = await createKey([{ volumeId, prefix: 'runs/9/work/' }]);
-    const listed = JSON.parse(await proxyOk(key, 's3api', 'list-objects-v2', '--bucket', VOLUME, '--prefix', 'runs/9/work/'));
-    expect(listed.Contents.map((o: { Key: string }) => o.Key)).toEqual(['runs/9/work/ab/task.txt']);
-    await proxyDenied(key, 's3api', 'list-objects-v2', '--bucket', VOLUME, '--prefix', 'runs/');
-    await proxyDenied(key, 's3api', 'list-objects-v2', '--bucket', VOLUME);
-    await proxyDenied(key, 's3api', 'get-object', '--bucket', VOLUME, '--key', 'shared/readme.txt', join(home, 'out.txt'));
+    const s3 = proxyS3(key);
+    expect(await list(s3, VOLUME, 'runs/9/work/')).toEqual(['runs/9/work/ab/task.txt']);
+    expect(await get(s3, VOLUME, 'runs/9/work/ab/task.txt')).toBe('inside the prefix\n');
+    await expect(list(s3, VOLUME, 'runs/')).rejects.toMatchObject(denied);
+    await expect(list(s3, VOLUME)).rejects.toMatchObject(denied);
+    await expect(get(s3, VOLUME, 'shared/readme.txt')).rejects.toMatchObject(denied);
   });
 
   it('a read scope refuses writes inside its prefix', async () => {
     const key = await createKey([{ volumeId, prefix: 'runs/9/', access: 'read' }]);
-    await proxyDenied(key, 's3', 'cp', join(home, 'sample.txt'), `s3://${VOLUME}/runs/9/work/ab/other.txt`);
+    expect(await get(proxyS3(key), VOLUME, 'runs/9/work/ab/task.txt')).toBe('inside the prefix\n');
+    await expect(put(proxyS3(key), VOLUME, 'runs/9/work/ab/other.txt')).rejects.toMatchObject(denied);
   });
 
   it('refuses scopes it cannot honour: a bad prefix (400 naming the field), a volume one is not a member of', async () => {
@@ -287,8 +245,8 @@ describe('revoking the volume’s sessions', () => {
     const before = await vend();
     // The proxy caches a session for this key's requests.
     const key = await createKey([{ volumeId }]);
-    await proxyOk(key, 's3', 'cp', `s3://${VOLUME}/shared/readme.txt`, join(home, 'before.txt'));
-    await expectOk(sessionEnv(before), 's3', 'cp', join(home, 'sample.txt'), `s3://${BUCKET}/${ROOT}/revoke/a.txt`);
+    expect(await get(proxyS3(key), VOLUME, 'shared/readme.txt')).toBe('beside the prefix\n');
+    await put(sessionS3(before), BUCKET, `${ROOT}/revoke/a.txt`);
 
     const revoked = await api('alice', 'POST', `/volumes/${volumeId}/revoke-sessions`);
     expect(revoked.status).toBe(200);
@@ -308,11 +266,10 @@ describe('revoking the volume’s sessions', () => {
     const customer = { ...stack.customerEnv(0), AWS_ENDPOINT_URL: stack.info.awsEndpoint };
     await exec('/bin/sh', ['-c', command], { env: customer, timeout: 60_000 });
 
-    const object = ['s3api', 'get-object', '--bucket', BUCKET, '--key', `${ROOT}/revoke/a.txt`, join(home, 'revoked.txt')];
-    await expectDenied(sessionEnv(before), ...object);
-    await expectOk(sessionEnv(after), ...object);
+    await expect(get(sessionS3(before), BUCKET, `${ROOT}/revoke/a.txt`)).rejects.toMatchObject(denied);
+    expect(await get(sessionS3(after), BUCKET, `${ROOT}/revoke/a.txt`)).toBe('inside the prefix\n');
     // The proxy signs with a session issued after the revocation: the old one it cached would now be refused.
-    expect(await proxyOk(key, 's3', 'cp', `s3://${VOLUME}/shared/readme.txt`, '-')).toBe('beside the prefix\n');
+    expect(await get(proxyS3(key), VOLUME, 'shared/readme.txt')).toBe('beside the prefix\n');
 
     const audit = await api('alice', 'GET', `/volumes/${volumeId}/audit`);
     expect(audit.body.items).toContainEqual(
