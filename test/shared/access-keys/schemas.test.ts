@@ -33,7 +33,26 @@ describe('createAccessKeyBody', () => {
     expect(problem({ volumes: ['genomes', ''] }).field).toBe('volumes.1');
     expect(problem({ volumes: ['x'.repeat(129)] }).field).toBe('volumes.0');
     expect(problem({ volumes: ['a\u0000b'] }).field).toBe('volumes.0');
-    expect(problem({ secretAccessKey: 'mine' }).message).toBe('unknown field(s) "secretAccessKey"; allowed: volumes, expiresIn');
+    expect(problem({ secretAccessKey: 'mine' }).message).toBe('unknown field(s) "secretAccessKey"; allowed: volumes, expiresIn, scopes');
+  });
+
+  it('takes scopes of a volume, a prefix ending in "/" and an access, naming the field of each problem', () => {
+    const scopes = [
+      { volumeId: 'vol-abc', access: 'read' },
+      { volumeId: 'vol-abc', prefix: 'work/', access: 'write' },
+    ];
+    expect(validate(createAccessKeyBody, { scopes })).toEqual({ scopes });
+    expect(problem({ scopes: [] }).field).toBe('scopes');
+    expect(problem({ scopes: [{ prefix: 'work/' }] }).field).toBe('scopes.0.volumeId');
+    expect(problem({ scopes: [{ volumeId: 'vol-abc', prefix: 'work' }] })).toMatchObject({
+      field: 'scopes.0.prefix',
+      message: expect.stringContaining('must end in "/"'),
+    });
+    expect(problem({ scopes: [{ volumeId: 'vol-abc', prefix: '../x/' }] }).field).toBe('scopes.0.prefix');
+    expect(problem({ scopes: [{ volumeId: 'vol-abc', access: 'admin' }] }).field).toBe('scopes.0.access');
+    expect(problem({ scopes: [{ volumeId: 'vol-abc', role: 'x' }] }).message).toBe(
+      'scopes.0: unknown field(s) "role"; allowed: volumeId, prefix, access',
+    );
   });
 
   it('describes every field, for the OpenAPI document', () => {
