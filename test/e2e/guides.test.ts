@@ -188,7 +188,7 @@ describe('docs/deploying.md', () => {
       "needs the deployed stack and a user's token",
     ]);
     expect(out.package).toContain('.serverless/health.zip');
-    expect(lines(out.package).slice(-3).sort()).toEqual(['AccessKeysTable', 'AuditTable', 'VolumesTable']);
+    expect(lines(out.package).slice(-4).sort()).toEqual(['AccessKeysTable', 'AuditTable', 'LinksTable', 'VolumesTable']);
 
     const statements = lines(out.iam).map((line) => JSON.parse(line) as { Action: string[]; Resource: unknown });
     expect(statements).toHaveLength(2);
@@ -199,6 +199,14 @@ describe('docs/deploying.md', () => {
       Action: ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'],
       Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/*']] },
     });
+
+    const kms = lines(out.kms).map((line) => JSON.parse(line) as { Action: string[]; Resource: unknown; Condition?: unknown });
+    expect(kms.map((s) => [s.Action, s.Resource])).toEqual([
+      [['kms:Sign', 'kms:GetPublicKey'], [{ 'Fn::GetAtt': ['GatewaySigningKey', 'Arn'] }]],
+      [['kms:GenerateMac'], [{ 'Fn::GetAtt': ['AccessKeyMacKey', 'Arn'] }]],
+      [['kms:GetPublicKey'], expect.objectContaining({ 'Fn::Join': expect.any(Array) })],
+    ]);
+    expect(kms[2]!.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/volume-gateway:signing-key': 'volume-gateway-dev' } });
 
     expect(out['proxy-config-check']).toContain('The S3 proxy could not start: Configuration error: AWS_REGION is not set');
     expect(out['proxy-config-check']).toContain('exit code 1');
