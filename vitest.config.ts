@@ -27,6 +27,7 @@ const ISOLATED = [
   'test/shared/auth/token-verifier-cache.test.ts',
   'test/shared/sigv4/s3-client.test.ts',
   'test/shared/wiring/**',
+  'test/shared/volumes/revoke-sessions.test.ts',
 ].map((glob) => (glob.endsWith('**') ? `${glob}/*.test.ts` : glob));
 
 export default defineConfig({

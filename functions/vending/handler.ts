@@ -1,14 +1,15 @@
 /**
- * The browser upload routes: start, more part URLs, complete, abort. Presign, download and the credential route have
- * entry files of their own (`presign-handler.ts`, `download-handler.ts`, `credentials-handler.ts`), so their bundles
- * carry neither these routes nor the multipart store's S3 client.
+ * Routes that reach data without the proxy: credentials, presigned URLs, browser uploads, download links. The
+ * credential route's function is `credentials-handler.ts`'s: it needs no S3 client, so its bundle carries none.
  */
 import { once, onFirstCall } from '../../shared/wiring/lazy';
 import { vendingDefaults } from '../../shared/wiring/vending';
-import { uploadRoutes } from './routes';
+import { makeHandlers } from './routes';
 
-const handlers = once(() => uploadRoutes(vendingDefaults()));
+const handlers = once(() => makeHandlers(vendingDefaults()));
+export const presign = onFirstCall(() => handlers().presign);
 export const startUploadHandler = onFirstCall(() => handlers().startUpload);
 export const partsUploadHandler = onFirstCall(() => handlers().partsUpload);
 export const completeUploadHandler = onFirstCall(() => handlers().completeUpload);
 export const abortUploadHandler = onFirstCall(() => handlers().abortUpload);
+export const download = onFirstCall(() => handlers().download);

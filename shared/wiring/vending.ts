@@ -1,60 +1,38 @@
 /**
- * Wiring for the routes that reach data (the upload routes; and every data route in tests and benches): the URL
- * signing wiring (`url-signing.ts`: STS, the credential cache, the audit stream, the signer) plus the multipart
- * store. The cache lives at module scope: a warm Lambda serves repeat vends from memory. Their audit events go to
- * the audit stream (a log line each, shipped to the table: `adapters/audit-stream.ts`), so no request waits for a
- * DynamoDB write.
- *
- * The multipart store is the one port with an S3 client; its module is imported at its first call, so a packaged
- * function parses that client (a chunk of its own: `splitting`, serverless.yml) at its first upload call, not at its
- * cold start. Presign and download are wired by `url-signing.ts`, whose bundles carry no S3 client at all.
+ * Wiring for the routes that reach data (presign, uploads, download; and every data route in tests and benches):
+ * the credential route's wiring (`credential-vending.ts`: STS, the credential cache, the audit stream) plus the URL
+ * signer and the multipart store. The cache lives at module scope: a warm Lambda serves repeat vends from memory.
+ * Their audit events go to the audit stream (a log line each, shipped to the table: `adapters/audit-stream.ts`), so
+ * no request waits for a DynamoDB write.
  */
-import type { S3MultipartStoreOptions } from '../adapters/s3-multipart-store';
+import { createS3MultipartStore } from '../adapters/s3-multipart-store';
+import { createS3UrlSigner } from '../adapters/s3-url-signer';
 import type { Config } from '../config';
 import type { VendingDeps } from '../vending/deps';
-import type { MultipartStore } from '../vending/ports';
 import type { VolumeDeps } from '../volumes/deps';
-import { buildCredentialDeps, type VendingHandlerDeps } from './credential-vending';
-import { urlSigningDefaults, withUrlSigner } from './url-signing';
+import { buildCredentialDeps, credentialDefaults, type VendingHandlerDeps } from './credential-vending';
 
 export type { VendingHandlerDeps } from './credential-vending';
 
-/** The S3 multipart store, its module imported at the first call (a failed import is tried again at the next). */
-export function lazyS3MultipartStore(options: S3MultipartStoreOptions): MultipartStore {
-  let store: Promise<MultipartStore> | undefined;
-  const load = () => {
-    store ??= import('../adapters/s3-multipart-store').then(
-      ({ createS3MultipartStore }) => createS3MultipartStore(options),
-      (error: unknown) => {
-        store = undefined;
-        throw error;
-      },
-    );
-    return store;
-  };
+/** The signer and the multipart store, over `credentials`' ports. */
+function withS3(config: Config, credentials: VendingDeps): VendingDeps {
   return {
-    create: async (...args) => (await load()).create(...args),
-    complete: async (...args) => (await load()).complete(...args),
-    abort: async (...args) => (await load()).abort(...args),
-    check: async (...args) => (await load()).check(...args),
+    ...credentials,
+    signer: createS3UrlSigner({ forcePathStyle: config.s3ForcePathStyle }),
+    multipart: createS3MultipartStore({ forcePathStyle: config.s3ForcePathStyle }),
   };
 }
 
-const withMultipart = (config: Config, deps: VendingDeps): VendingDeps => ({
-  ...deps,
-  multipart: lazyS3MultipartStore({ forcePathStyle: config.s3ForcePathStyle }),
-});
-
 /** The vending ports over the volume ports: the credential cache, the signer, the multipart store, the audit stream. */
 export function buildVendingDeps(config: Config, volumes: VolumeDeps): VendingDeps {
-  return withMultipart(config, withUrlSigner(config, buildCredentialDeps(volumes)));
+  return withS3(config, buildCredentialDeps(volumes));
 }
 
 let cached: VendingHandlerDeps | undefined;
 
 export function vendingDefaults(): VendingHandlerDeps {
   if (cached) return cached;
-  const base = urlSigningDefaults();
-  cached = { ...base, vending: withMultipart(base.config as Config, base.vending) };
+  const base = credentialDefaults();
+  cached = { ...base, vending: withS3(base.config as Config, base.vending) };
   return cached;
 }

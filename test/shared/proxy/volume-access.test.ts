@@ -1,5 +1,6 @@
 /** Who may use which volume through the proxy, decided before anything reaches S3. */
 import { afterEach, describe, expect, it } from 'vitest';
+import type { GatewayKey } from '../../../shared/proxy/ports';
 import { bodyText, type ClientRequest, KEY_ID, type ProxyWorld, proxyWorld, SECRET } from './world';
 
 let w: ProxyWorld;
@@ -149,5 +150,56 @@ describe('bucket questions answered from the volume', () => {
       /<LocationConstraint xmlns="[^"]+">eu-central-1<\/LocationConstraint>$/,
     );
     expect(w.sent).toEqual([]);
+  });
+});
+
+describe('a key with scopes', () => {
+  const VOLUME = 'shared-genomes';
+  async function scoped(scopes: NonNullable<GatewayKey['scopes']>) {
+    w = await proxyWorld({ carol: 'write' }, { accessMode: 'read-write' });
+    w.keys.set(CAROL.accessKeyId, {
+      ...CAROL,
+      subject: 'carol',
+      expiresAt: new Date('2030-01-01'),
+      authMethods: ['pwd'],
+      volumeIds: [w.volume.id],
+      scopes: scopes.map((scope) => ({ ...scope, volumeId: w.volume.id })),
+    });
+    return { as: CAROL };
+  }
+  const policies = () => w.sts.calls.map((call) => JSON.parse(call.policy!) as { Statement: Array<{ Resource: string[] }> });
+
+  it('writes inside its prefix with a session narrowed to it; AccessDenied outside, for a parent listing and without a prefix', async () => {
+    const { as } = await scoped([{ volumeId: '', prefix: 'work/' }]);
+    expect((await w.send({ as, method: 'PUT', path: `/${VOLUME}/work/a.txt`, body: 'x' })).status).toBe(200);
+    expect(policies().at(-1)!.Statement[1]!.Resource).toEqual([`arn:aws:s3:::${w.volume.bucket}/${w.volume.prefix}/work/*`]);
+    expect((await w.send({ as, path: `/${VOLUME}`, query: { 'list-type': '2', prefix: 'work/' } })).status).toBe(200);
+    const outside: ClientRequest[] = [
+      { as, method: 'PUT', path: `/${VOLUME}/results/a.txt`, body: 'x' },
+      { as, path: `/${VOLUME}/other.txt` },
+      { as, path: `/${VOLUME}`, query: { 'list-type': '2', prefix: 'wor' } },
+      { as, path: `/${VOLUME}`, query: { 'list-type': '2' } },
+    ];
+    for (const request of outside) {
+      const response = await w.send(request);
+      expect({ request: request.path, status: response.status, code: await codeOf(response) }).toEqual({
+        request: request.path,
+        status: 403,
+        code: 'AccessDenied',
+      });
+    }
+    expect(w.audit.events.filter((e) => e.outcome === 'denied')).toHaveLength(4);
+  });
+
+  it('refuses writes where its scope reads, and adds scopes up: read everywhere, write in work/', async () => {
+    const { as } = await scoped([
+      { volumeId: '', access: 'read' },
+      { volumeId: '', prefix: 'work/', access: 'write' },
+    ]);
+    expect((await w.send({ as, method: 'PUT', path: `/${VOLUME}/work/a.txt`, body: 'x' })).status).toBe(200);
+    expect((await w.send({ as, path: `/${VOLUME}/work/a.txt` })).status).toBe(200);
+    expect((await w.send({ as, path: `/${VOLUME}`, query: { 'list-type': '2' } })).status).toBe(200);
+    const refused = await w.send({ as, method: 'PUT', path: `/${VOLUME}/b.txt`, body: 'x' });
+    expect([refused.status, await codeOf(refused)]).toEqual([403, 'AccessDenied']);
   });
 });

@@ -223,4 +223,46 @@ describe('credential cache', () => {
     expect((await cache.get(key(), issuer())).source).toBe('issued');
     expect(cache.stats()).toMatchObject({ issuerCalls: 4, inFlight: 0 });
   });
+
+  it('a prefix is an entry of its own: the same prefix hits, another prefix or none is a new session', async () => {
+    const { cache, issuer } = setup();
+    const a = await cache.get(key({ prefix: 'runs/1/' }), issuer());
+    expect((await cache.get(key({ prefix: 'runs/1/' }), issuer())).credentials).toBe(a.credentials);
+    const b = await cache.get(key({ prefix: 'runs/2/' }), issuer());
+    const whole = await cache.get(key(), issuer());
+    expect(new Set([a, b, whole].map((r) => r.credentials.accessKeyId)).size).toBe(3);
+  });
+
+  it('never serves an entry issued before notBefore (a revocation), not even while the issuer is unavailable', async () => {
+    const { cache, clock, issuer } = setup();
+    const old = await cache.get(key(), issuer());
+    clock.advance(MIN);
+    const revokedAt = clock.now().getTime();
+    clock.advance(1000);
+    const fresh = await cache.get(key(), issuer(), { notBefore: revokedAt });
+    expect(fresh.source).toBe('issued');
+    expect(fresh.credentials.accessKeyId).not.toBe(old.credentials.accessKeyId);
+    // The new session is after the revocation: a hit from now on.
+    expect(await cache.get(key(), issuer(), { notBefore: revokedAt })).toMatchObject({ source: 'hit', credentials: fresh.credentials });
+
+    const other = key({ subject: 'bob' });
+    await cache.get(other, issuer());
+    clock.advance(1000);
+    const down = async (): Promise<TemporaryCredentials> => {
+      throw new DependencyUnavailable('STS is down', 'StsUnavailable');
+    };
+    await expect(cache.get(other, down, { notBefore: clock.now().getTime() })).rejects.toBeInstanceOf(DependencyUnavailable);
+  });
+
+  it('does not join a call in flight that started before notBefore', async () => {
+    const { cache, clock, issuer } = setup();
+    const gate = deferred<TemporaryCredentials>();
+    const before = cache.get(key(), () => gate.promise);
+    clock.advance(1000);
+    const after = await cache.get(key(), issuer(), { notBefore: clock.now().getTime() });
+    expect(after.source).toBe('issued');
+    gate.resolve({ accessKeyId: 'ASIA-OLD', secretAccessKey: 's', sessionToken: 't', expiration: new Date(T0 + 3600_000) });
+    expect((await before).credentials.accessKeyId).toBe('ASIA-OLD');
+    expect((await cache.get(key(), issuer())).credentials).toBe(after.credentials);
+  });
 });

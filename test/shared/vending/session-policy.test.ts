@@ -174,4 +174,33 @@ describe('session policy with listUploads (the proxy’s sessions)', () => {
     expect(base.length).toBeLessThanOrEqual(2048);
     expect(proxyPolicy(long, 'write')).toBe(base);
   });
+
+  it('narrowed to a prefix: objects root/prefix* only, and the listing only with s3:prefix like root/prefix*', () => {
+    expect(JSON.parse(sessionPolicy(volume, 'write', { prefix: 'work/' }))).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'ListVolumePrefix',
+          Effect: 'Allow',
+          Action: ['s3:ListBucket'],
+          Resource: ['arn:aws:s3:::lab-genomes'],
+          Condition: { StringLike: { 's3:prefix': ['runs/2025/work/*'] } },
+        },
+        {
+          Sid: 'VolumeObjects',
+          Effect: 'Allow',
+          Action: expect.arrayContaining(['s3:GetObject', 's3:PutObject', 's3:DeleteObject']),
+          Resource: ['arn:aws:s3:::lab-genomes/runs/2025/work/*'],
+        },
+      ],
+    });
+    // A whole-bucket volume: the prefix is the whole narrowed prefix.
+    expect(sessionPolicy({ ...volume, prefix: '' }, 'read', { prefix: 'a b/' })).toContain('"arn:aws:s3:::lab-genomes/a b/*"');
+  });
+
+  it('refuses a prefix too long for STS, naming the field prefix', () => {
+    expect(() => sessionPolicy(volume, 'write', { prefix: `${'p'.repeat(900)}/` })).toThrow(
+      expect.objectContaining({ code: 'SessionPolicyTooLarge', details: { field: 'prefix' } }),
+    );
+  });
 });
