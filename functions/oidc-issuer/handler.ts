@@ -6,10 +6,11 @@
  */
 import { discoveryDocument } from '../../shared/auth/gateway-issuer';
 import { NotFound } from '../../shared/errors';
+import { publicHttpDefaults } from '../../shared/http/public-defaults';
 import type { HttpDeps } from '../../shared/http/route';
 import { route } from '../../shared/http/route';
 import { ok } from '../../shared/http/types';
-import { type IssuerWiring, issuerDefaults } from '../../shared/wiring/gateway-issuer';
+import { gatewayIssuerWiring, type IssuerWiring } from '../../shared/wiring/gateway-issuer';
 import { onFirstCall } from '../../shared/wiring/lazy';
 import { specs } from './specs';
 
@@ -35,6 +36,12 @@ export const makeJwks = (deps: IssuerDeps) =>
     if (!deps.issuer) throw notConfigured();
     return ok(await (await deps.issuer.signer()).jwks(), 200, { 'cache-control': 'public, max-age=300' });
   })(deps);
+
+/** The public routes' logger and CORS, plus the issuer when the deployment has one. */
+function issuerDefaults(): IssuerDeps {
+  const issuer = gatewayIssuerWiring();
+  return { ...publicHttpDefaults(), ...(issuer ? { issuer } : {}) };
+}
 
 export const discovery = onFirstCall(() => makeDiscovery(issuerDefaults()));
 export const jwks = onFirstCall(() => makeJwks(issuerDefaults()));

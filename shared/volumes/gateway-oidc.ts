@@ -8,6 +8,9 @@ import type { VolumeTokenMinter } from '../auth/gateway-issuer';
 import { GatewayError } from '../errors';
 import type { CredentialIssuer, TemporaryCredentials } from './ports';
 
+/** STS's longest session, which gateway-oidc volumes' roles are set to allow (`update-role --max-session-duration`). */
+export const GATEWAY_OIDC_MAX_SESSION_SECONDS = 43_200;
+
 export interface GatewayOidcDeps {
   sts: CredentialIssuer;
   /** Absent when the deployment has no issuer: a gateway-oidc volume then cannot be reached. */

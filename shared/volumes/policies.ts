@@ -7,6 +7,7 @@
  */
 import { volumeSubject } from '../auth/gateway-issuer';
 import { ValidationFailed } from '../errors';
+import { GATEWAY_OIDC_MAX_SESSION_SECONDS } from './gateway-oidc';
 import type { Volume } from './model';
 import { type Partition, parseRoleArn, partitionOf } from './naming';
 import { shellWord, singleQuoted } from './shell';
@@ -53,8 +54,7 @@ export type SetupVolume = Pick<Volume, 'name' | 'bucket' | 'prefix' | 'region' |
 
 export const ROLE_TRUST_ACTIONS = ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'];
 export const GATEWAY_OIDC_TRUST_ACTIONS = ['sts:AssumeRoleWithWebIdentity', 'sts:SetSourceIdentity', 'sts:TagSession'];
-/** STS's longest session, which gateway-oidc volumes' roles are set to allow (`update-role --max-session-duration`). */
-export const GATEWAY_OIDC_MAX_SESSION_SECONDS = 43_200;
+export { GATEWAY_OIDC_MAX_SESSION_SECONDS };
 export const READ_OBJECT_ACTIONS = ['s3:GetObject'];
 export const WRITE_OBJECT_ACTIONS = ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'];
 /**

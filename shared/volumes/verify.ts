@@ -8,10 +8,9 @@
  * propagates and nothing is recorded.
  */
 import type { Caller, VolumeDeps } from './deps';
-import { assumeWithGatewayToken, type GatewayAssumeRequest } from './gateway-oidc';
+import { assumeWithGatewayToken, GATEWAY_OIDC_MAX_SESSION_SECONDS, type GatewayAssumeRequest } from './gateway-oidc';
 import { auditEvent } from './guard';
 import type { Verification, VerificationCheck, Volume } from './model';
-import { GATEWAY_OIDC_MAX_SESSION_SECONDS } from './policies';
 import { AssumeRoleRefused, type AssumeRoleRequest, S3AccessDenied, type TemporaryCredentials } from './ports';
 import { stsName, tagValue } from './sts-names';
 

@@ -7,8 +7,6 @@ import { type GatewayIssuerSettings, type VolumeTokenMinter, volumeTokenMinter }
 import { type GatewayIssuerConfig, loadGatewayIssuerSettings } from '../auth/gateway-issuer-config';
 import type { GatewayTokenSigner } from '../auth/gateway-token-signer';
 import { ConfigError } from '../config';
-import { publicHttpDefaults } from '../http/public-defaults';
-import type { HttpDeps } from '../http/route';
 import { wiringFailed } from './lazy';
 
 type Env = Record<string, string | undefined>;
@@ -54,10 +52,4 @@ export function gatewayIssuerWiring(env: Env = process.env): IssuerWiring | unde
 /** The domain's token minter over the issuer's signer, or undefined when the deployment has no issuer. */
 export function gatewayTokenMinter(wiring: IssuerWiring | undefined): VolumeTokenMinter | undefined {
   return wiring ? volumeTokenMinter(wiring.signer, wiring.settings) : undefined;
-}
-
-/** The discovery and JWKS functions' deps: the public routes' logger and CORS, plus the issuer. */
-export function issuerDefaults(): HttpDeps & { issuer?: IssuerWiring } {
-  const issuer = gatewayIssuerWiring();
-  return { ...publicHttpDefaults(), ...(issuer ? { issuer } : {}) };
 }

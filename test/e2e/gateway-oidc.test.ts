@@ -41,7 +41,7 @@ describe('the gateway as an OpenID Connect issuer', () => {
     const discovery = await fetch(`${stack.info.apiUrl}/.well-known/openid-configuration`);
     expect(discovery.status).toBe(200);
     expect(discovery.headers.get('cache-control')).toMatch(/max-age=\d+/);
-    const document = await discovery.json();
+    const document = (await discovery.json()) as { jwks_uri: string };
     expect(document).toMatchObject({
       issuer: stack.info.apiUrl,
       jwks_uri: `${stack.info.apiUrl}/.well-known/jwks.json`,
@@ -52,7 +52,7 @@ describe('the gateway as an OpenID Connect issuer', () => {
     const jwks = await fetch(document.jwks_uri);
     expect(jwks.status).toBe(200);
     expect(jwks.headers.get('cache-control')).toMatch(/max-age=\d+/);
-    const { keys } = await jwks.json();
+    const { keys } = (await jwks.json()) as { keys: unknown[] };
     expect(keys[0]).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig', kid: expect.any(String) });
   });
 });
