@@ -61,6 +61,7 @@ beforeAll(async () => {
   stack = await startTestStack();
   tokens.alice = stack.token({ sub: 'alice', amr: ['pwd', 'mfa'] });
   tokens.bob = stack.token({ sub: 'bob' });
+  tokens.dave = stack.token({ sub: 'dave' });
   genomesId = (await api('alice', 'POST', '/volumes', volumeInput('alice-genomes'))).body.id;
   bobsVolumeId = (await api('bob', 'POST', '/volumes', volumeInput('bobs-volume'))).body.id;
 }, 60_000);
@@ -244,5 +245,25 @@ describe('refusals', () => {
     const bad = await api('bob', 'GET', '/access-keys?limit=0');
     expect(bad.status).toBe(400);
     expect(bad.body.field).toBe('limit');
+  });
+
+  it('answers 503 AccessKeySecretsUnavailable while KMS fails, storing no key, and resolves again once it answers', async () => {
+    const created = await api('dave', 'POST', '/access-keys', { expiresIn: 900 });
+    stack.faults.add({ target: 'kms', action: 'GenerateMac', fault: { kind: 'fail', status: 503 } });
+    try {
+      const refused = await api('dave', 'POST', '/access-keys', { expiresIn: 900 });
+      expect(refused.status).toBe(503);
+      expect(refused.body.code).toBe('AccessKeySecretsUnavailable');
+      expect((await api('dave', 'GET', '/access-keys')).body.items).toHaveLength(1);
+      // A resolver that has not seen the key yet (as a cold proxy) cannot derive its secret: a 503, not "no such key".
+      const cold = buildAccessKeyResolver(
+        { region: stack.info.region, tables: { volumes: '', audit: '', accessKeys: table }, kms: { accessKeyMacKeyId: 'alias/any' } },
+        { client: gatewayDynamo(stack) },
+      );
+      await expect(cold.resolve(created.body.accessKeyId)).rejects.toMatchObject({ status: 503, code: 'AccessKeySecretsUnavailable' });
+    } finally {
+      stack.faults.clear('kms');
+    }
+    expect((await proxyDefaults().accessKeys.resolve(created.body.accessKeyId))?.secretAccessKey).toBe(created.body.secretAccessKey);
   });
 });

@@ -272,7 +272,7 @@ describe('the local KMS as a service', () => {
     expect(reopened.key(arn)?.keySpec).toBe('RSA_2048');
   });
 
-  it('answers a throttle fault as KMS does (ThrottlingException), which the SDK retries', async () => {
+  it('answers faults as KMS does (ThrottlingException, which the SDK retries; KMSInternalException), also set over HTTP', async () => {
     stack.faults.add({ target: 'kms', action: 'DescribeKey', fault: { kind: 'throttle' }, times: 1 });
     const error = await failure(kms().send(new DescribeKeyCommand({ KeyId: signingKeyId })));
     expect(error.name).toBe('ThrottlingException');
@@ -280,6 +280,15 @@ describe('the local KMS as a service', () => {
     stack.faults.add({ target: 'kms', action: 'DescribeKey', fault: { kind: 'throttle' }, times: 1 });
     const retried = await new KMSClient(config(customer(), 3)).send(new DescribeKeyCommand({ KeyId: signingKeyId }));
     expect(retried.KeyMetadata!.KeyId).toBe(signingKeyId);
+    // Another process injects the same over HTTP.
+    const rule = { target: 'kms', action: 'Sign', fault: { kind: 'fail' }, times: 1 };
+    const added = await fetch(`${stack.info.awsEndpoint}/_local/faults`, { method: 'POST', body: JSON.stringify(rule) });
+    expect(added.status).toBe(200);
+    const failed = await failure(
+      kms().send(new SignCommand({ KeyId: signingKeyId, Message: Buffer.from('m'), SigningAlgorithm: 'RSASSA_PSS_SHA_256' })),
+    );
+    expect(failed.name).toBe('KMSInternalException');
+    expect(failed.$metadata?.httpStatusCode).toBe(500);
   });
 
   it('serves /usr/bin/aws kms: get-public-key, sign, verify, generate-mac, and a refusal', async () => {
