@@ -9,9 +9,10 @@ import { ValidationFailed } from '../errors';
 import type { Volume } from '../volumes/model';
 import { KEY_RULE, keyProblem, keyRefusal } from '../volumes/object-keys';
 
+const PREFIX_INTRO = 'A prefix is relative to the volume\'s root and ends in "/" (e.g. `runs/42/`); otherwise it follows the key rule: ';
+
 /** The rule in one sentence, for messages and the OpenAPI descriptions. */
-export const PREFIX_RULE =
-  'A prefix is relative to the volume\'s root and ends in "/" (e.g. `runs/42/`); otherwise it follows the key rule: ' + KEY_RULE;
+export const PREFIX_RULE = `${PREFIX_INTRO}${KEY_RULE}`;
 
 const endProblem = (prefix: string): string | undefined =>
   prefix.endsWith('/') ? undefined : `must end in "/" (got "${prefix.slice(0, 200)}"). ${PREFIX_RULE}`;

@@ -14,8 +14,8 @@ export const revokedSessions = z
   .object({
     volumeId: z.string(),
     sessionsRevokedAt: isoDate(
-      'Sessions issued before this instant (whole seconds) are revoked: the gateway serves none of them from any cache from now on (other ' +
-        'warm containers within `stalenessSeconds`), and the `command` ends those already handed out',
+      'Sessions issued before this instant (whole seconds) are revoked: the gateway serves none of them from any cache from now on ' +
+        '(other warm containers within `stalenessSeconds`), and the `command` ends those already handed out',
     ),
     roleArn: z.string().check(z.describe("The volume's role, which the command changes.")),
     policyName: z.string().check(z.describe('The inline policy the command puts on the role: `volume-gateway-revoke-<volumeId>`.')),

@@ -169,7 +169,7 @@ describe('a key with scopes', () => {
   }
   const policies = () => w.sts.calls.map((call) => JSON.parse(call.policy!) as { Statement: Array<{ Resource: string[] }> });
 
-  it('writes inside its prefix with a session narrowed to it; AccessDenied outside, for a parent listing and without a prefix', async () => {
+  it('writes inside its prefix with a session narrowed to it; AccessDenied outside, for a parent listing, without a prefix', async () => {
     const { as } = await scoped([{ volumeId: '', prefix: 'work/' }]);
     expect((await w.send({ as, method: 'PUT', path: `/${VOLUME}/work/a.txt`, body: 'x' })).status).toBe(200);
     expect(policies().at(-1)!.Statement[1]!.Resource).toEqual([`arn:aws:s3:::${w.volume.bucket}/${w.volume.prefix}/work/*`]);
