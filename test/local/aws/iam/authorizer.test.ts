@@ -69,6 +69,30 @@ describe('authorizer', () => {
     expect(authorize(caller, 's3:DeleteObject', `${BUCKET}/x`).reason).toMatch(/explicit deny in a session policy/);
   });
 
+  it('evaluates aws:TokenIssueTime as AWS does for "revoke active sessions": a Deny DateLessThan ends older sessions only', () => {
+    const { authorize, session, store, time } = withRole(S3_ALL);
+    const old = session();
+    time.advance(0.5);
+    // Issued in the same second as the old one: aws:TokenIssueTime is whole seconds, so the revocation rounds up.
+    const sameSecond = session();
+    time.advance(1);
+    const revokedAt = '2025-03-01T12:00:01Z';
+    store.roles.putPolicy(
+      ACCT,
+      'worker',
+      'volume-gateway-revoke-vol-1',
+      doc({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Deny', Action: '*', Resource: '*', Condition: { DateLessThan: { 'aws:TokenIssueTime': revokedAt } } }],
+      }),
+    );
+    const fresh = session();
+    for (const caller of [old, sameSecond]) {
+      expect(authorize(caller, 's3:GetObject', `${BUCKET}/x`)).toMatchObject({ allowed: false, explicitDeny: true });
+    }
+    expect(authorize(fresh, 's3:GetObject', `${BUCKET}/x`).allowed).toBe(true);
+  });
+
   it('derives aws:PrincipalTag from role tags overridden by session tags, and aws:SourceIdentity', () => {
     const policy = {
       Version: '2012-10-17',
