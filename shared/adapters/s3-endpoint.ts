@@ -77,3 +77,10 @@ export function s3ObjectEndpoint(bucket: string, region: string, settings: S3End
   // `{url#path}` as it is, a trailing `/` too, before the key's `/` (the SDK's join keeps both); a bare `/` is none.
   return { protocol: url.protocol, hostname: `${bucket}.${url.hostname}`, port, basePath: url.pathname === '/' ? '' : url.pathname };
 }
+
+/** S3's REST binding of a greedy `{Key+}` label: each segment as `encodeURIComponent`, plus `!'()*` (smithy's extended encoding). */
+export const encodeKey = (key: string) =>
+  key
+    .split('/')
+    .map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
+    .join('/');

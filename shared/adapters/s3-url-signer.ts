@@ -11,8 +11,8 @@
  * endpoint rules on every call, and the client is most of a data route's bundle (its operation schemas, middleware
  * and checksums). Here the endpoint is S3's rules for the gateway's cases (`s3-endpoint.ts`, kept per bucket and
  * region), each URL is the request S3's REST binding gives (`/{Key+}` with each segment URI-encoded, the same `x-id`
- * and query parameters), signed by the SDK's own `S3RequestPresigner`, the class `getSignedUrl` signs with, with the
- * same options. The URL is byte for byte the one `getSignedUrl` gives for the same inputs and clock (a test compares
+ * and query parameters), signed by the SDK's SigV4 signer as `getSignedUrl`'s `S3RequestPresigner` signs (the
+ * same headers added first, the same options). The URL is byte for byte the one `getSignedUrl` gives for the same inputs and clock (a test compares
  * them for every method, endpoint kind, partition and awkward keys). No S3 client is imported anywhere here, not even
  * lazily: in a split bundle, a lazily imported client still drags the shared SDK modules it uses into the cold start.
  *
@@ -20,13 +20,13 @@
  * (region, access key) in a small bounded cache: the vending cache hands out the same session again and again.
  */
 import { formatUrl } from '@aws-sdk/core/util';
-import { S3RequestPresigner } from '@aws-sdk/s3-request-presigner';
 import { Sha256 } from '@smithy/core/checksum';
 import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { LRUCache } from 'lru-cache';
 import type { PresignRequest, UrlSigner } from '../vending/ports';
 import type { TemporaryCredentials } from '../volumes/ports';
-import { type S3ObjectEndpoint, s3ObjectEndpoint } from './s3-endpoint';
+import { encodeKey, type S3ObjectEndpoint, s3ObjectEndpoint } from './s3-endpoint';
 
 export interface S3UrlSignerOptions {
   /** Path-style URLs (`endpoint/bucket/key`), needed by endpoints that are IP addresses such as the local stack's. */
@@ -44,16 +44,9 @@ export interface S3UrlSigner extends UrlSigner {
 }
 
 interface Entry {
-  presigner: S3RequestPresigner;
+  presigner: SignatureV4;
   credentials: TemporaryCredentials;
 }
-
-/** S3's REST binding of a greedy `{Key+}` label: each segment as `encodeURIComponent`, plus `!'()*` (smithy's extended encoding). */
-const encodeKey = (key: string) =>
-  key
-    .split('/')
-    .map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
-    .join('/');
 
 /** The query and headers S3's REST binding gives each operation presigned here. */
 function operation(request: PresignRequest, uploadPart: boolean): { query: Record<string, string>; headers: Record<string, string> } {
@@ -102,14 +95,17 @@ export function createS3UrlSigner(options: S3UrlSignerOptions): S3UrlSigner {
   /** Per region and bucket (they depend on nothing else but the process's environment and the options). */
   const endpoints = new LRUCache<string, S3ObjectEndpoint>({ max: 1024 });
 
-  function presignerFor(credentials: TemporaryCredentials, region: string): S3RequestPresigner {
+  function presignerFor(credentials: TemporaryCredentials, region: string): SignatureV4 {
     const cacheKey = `${region}\n${credentials.accessKeyId}`;
     const cached = presigners.get(cacheKey);
     if (cached && sameCredentials(cached.credentials, credentials)) return cached.presigner;
-    const presigner = new S3RequestPresigner({
+    // As S3RequestPresigner builds its SigV4 signer: S3 signs the path as it is (no second escaping).
+    const presigner = new SignatureV4({
       region,
       service: 's3',
       sha256: Sha256,
+      uriEscapePath: false,
+      applyChecksum: false,
       credentials: {
         accessKeyId: credentials.accessKeyId,
         secretAccessKey: credentials.secretAccessKey,
@@ -136,6 +132,9 @@ export function createS3UrlSigner(options: S3UrlSignerOptions): S3UrlSigner {
       const uploadPart = isUploadPart(request);
       const endpoint = endpointFor(request.bucket, request.region);
       const { query, headers } = operation(request, uploadPart);
+      // What S3RequestPresigner adds before it signs: the unsigned payload's hash and the host (hoisted and signed).
+      headers['X-Amz-Content-Sha256'] = 'UNSIGNED-PAYLOAD';
+      headers.host = `${endpoint.hostname}${endpoint.port != null ? `:${endpoint.port}` : ''}`;
       const presigned = await presignerFor(request.credentials, request.region).presign(
         new HttpRequest({
           protocol: endpoint.protocol,
@@ -149,7 +148,9 @@ export function createS3UrlSigner(options: S3UrlSignerOptions): S3UrlSigner {
         {
           expiresIn: request.expiresInSeconds,
           signingDate: request.signingDate,
-          // The presigner leaves Content-Type unsigned by default; signed, S3 refuses an upload of another type.
+          // Unsigned by default, as S3RequestPresigner leaves it; signed for a PUT's type, S3 refuses an upload of another.
+          unsignableHeaders: new Set(['content-type']),
+          unhoistableHeaders: new Set(),
           ...(request.contentType !== undefined ? { signableHeaders: new Set(['content-type']) } : {}),
         },
       );

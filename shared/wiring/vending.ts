@@ -1,38 +1,35 @@
 /**
- * Wiring for the routes that reach data (presign, uploads, download; and every data route in tests and benches):
- * the credential route's wiring (`credential-vending.ts`: STS, the credential cache, the audit stream) plus the URL
- * signer and the multipart store. The cache lives at module scope: a warm Lambda serves repeat vends from memory.
- * Their audit events go to the audit stream (a log line each, shipped to the table: `adapters/audit-stream.ts`), so
- * no request waits for a DynamoDB write.
+ * Wiring for the routes that reach data (the upload routes; and every data route in tests and benches): the URL
+ * signing wiring (`url-signing.ts`: STS, the credential cache, the audit stream, the signer) plus the multipart
+ * store. The cache lives at module scope: a warm Lambda serves repeat vends from memory. Their audit events go to
+ * the audit stream (a log line each, shipped to the table: `adapters/audit-stream.ts`), so no request waits for a
+ * DynamoDB write. Neither the signer nor the multipart store uses the S3 client (`adapters/s3-rest.ts`), so no
+ * data route's bundle carries it.
  */
 import { createS3MultipartStore } from '../adapters/s3-multipart-store';
-import { createS3UrlSigner } from '../adapters/s3-url-signer';
 import type { Config } from '../config';
 import type { VendingDeps } from '../vending/deps';
 import type { VolumeDeps } from '../volumes/deps';
-import { buildCredentialDeps, credentialDefaults, type VendingHandlerDeps } from './credential-vending';
+import { buildCredentialDeps, type VendingHandlerDeps } from './credential-vending';
+import { urlSigningDefaults, withUrlSigner } from './url-signing';
 
 export type { VendingHandlerDeps } from './credential-vending';
 
-/** The signer and the multipart store, over `credentials`' ports. */
-function withS3(config: Config, credentials: VendingDeps): VendingDeps {
-  return {
-    ...credentials,
-    signer: createS3UrlSigner({ forcePathStyle: config.s3ForcePathStyle }),
-    multipart: createS3MultipartStore({ forcePathStyle: config.s3ForcePathStyle }),
-  };
-}
+const withMultipart = (config: Config, deps: VendingDeps): VendingDeps => ({
+  ...deps,
+  multipart: createS3MultipartStore({ forcePathStyle: config.s3ForcePathStyle }),
+});
 
 /** The vending ports over the volume ports: the credential cache, the signer, the multipart store, the audit stream. */
 export function buildVendingDeps(config: Config, volumes: VolumeDeps): VendingDeps {
-  return withS3(config, buildCredentialDeps(volumes));
+  return withMultipart(config, withUrlSigner(config, buildCredentialDeps(volumes)));
 }
 
 let cached: VendingHandlerDeps | undefined;
 
 export function vendingDefaults(): VendingHandlerDeps {
   if (cached) return cached;
-  const base = credentialDefaults();
-  cached = { ...base, vending: withS3(base.config as Config, base.vending) };
+  const base = urlSigningDefaults();
+  cached = { ...base, vending: withMultipart(base.config as Config, base.vending) };
   return cached;
 }
