@@ -22,7 +22,7 @@ import { specs as openapi } from './specs';
 // The routes with an entry file of their own (a smaller bundle: no S3 client in the credential route's, none of STS
 // or S3 in the other volume routes'), each under its own file.
 const { verifyVolume, ...volumeStore } = volumes;
-const { credentials, ...vendingUrls } = vending;
+const { credentials, presign, download: vendingDownload, ...vendingUploads } = vending;
 const { download: linkDownload, head: linkHead, ...linkRoutes } = links;
 
 export type SpecRegistry = Record<string, Record<string, RouteDoc>>;
@@ -39,8 +39,10 @@ export const routeSpecs: SpecRegistry = {
   'functions/openapi/handler.ts': openapi,
   'functions/preflight/handler.ts': preflight,
   'functions/proxy/nextflow-config.ts': nextflowConfigSpecs,
-  'functions/vending/handler.ts': vendingUrls,
+  'functions/vending/handler.ts': vendingUploads,
   'functions/vending/credentials-handler.ts': { credentials },
+  'functions/vending/presign-handler.ts': { presign },
+  'functions/vending/download-handler.ts': { download: vendingDownload },
   'functions/volumes/handler.ts': volumeStore,
   'functions/volumes/verify-handler.ts': { verifyVolume },
 };

@@ -128,7 +128,7 @@ export const declaredRoutes: DeclaredRoute[] = [
     functionName: 'presign',
     method: 'POST',
     path: '/volumes/{id}/presign',
-    sourceFile: 'functions/vending/handler.ts',
+    sourceFile: 'functions/vending/presign-handler.ts',
     exportName: 'presign',
   },
   {
@@ -163,7 +163,7 @@ export const declaredRoutes: DeclaredRoute[] = [
     functionName: 'download',
     method: 'GET',
     path: '/volumes/{id}/download/{key+}',
-    sourceFile: 'functions/vending/handler.ts',
+    sourceFile: 'functions/vending/download-handler.ts',
     exportName: 'download',
   },
   {

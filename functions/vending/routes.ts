@@ -1,4 +1,8 @@
-/** The data routes, each over the wiring it is given: `handler.ts` and `credentials-handler.ts` give theirs. */
+/**
+ * The data routes, one maker each over the wiring it is given, so a handler file that imports one maker bundles that
+ * route's domain code alone: `credentials-handler.ts`, `presign-handler.ts`, `download-handler.ts` and `handler.ts`
+ * (the upload routes) give theirs.
+ */
 import { callerOf } from '../../shared/http/caller';
 import { route } from '../../shared/http/route';
 import { ok } from '../../shared/http/types';
@@ -6,11 +10,21 @@ import { abortUpload, completeUpload, downloadUrl, presignObject, presignParts, 
 import type { VendingHandlerDeps } from '../../shared/wiring/credential-vending';
 import { specs } from './specs';
 
-export function makeHandlers(deps: VendingHandlerDeps) {
+export const credentialsRoute = (deps: VendingHandlerDeps) =>
+  route(specs.credentials, async (r) => ok(await vendCredentials(deps.vending, callerOf(r), r.pathParameters.id!, r.body)))(deps);
+
+export const presignRoute = (deps: VendingHandlerDeps) =>
+  route(specs.presign, async (r) => ok(await presignObject(deps.vending, callerOf(r), r.pathParameters.id!, r.body)))(deps);
+
+export const downloadRoute = (deps: VendingHandlerDeps) =>
+  route(specs.download, async (r) => {
+    const url = await downloadUrl(deps.vending, callerOf(r), r.pathParameters.id!, r.pathParameters.key!, r.query);
+    return ok(undefined, 302, { location: url, 'cache-control': 'no-store' });
+  })(deps);
+
+export function uploadRoutes(deps: VendingHandlerDeps) {
   const vending = deps.vending;
   return {
-    credentials: route(specs.credentials, async (r) => ok(await vendCredentials(vending, callerOf(r), r.pathParameters.id!, r.body)))(deps),
-    presign: route(specs.presign, async (r) => ok(await presignObject(vending, callerOf(r), r.pathParameters.id!, r.body)))(deps),
     startUpload: route(specs.startUploadHandler, async (r) =>
       ok(await startUpload(vending, callerOf(r), r.pathParameters.id!, r.body), 201),
     )(deps),
@@ -23,10 +37,6 @@ export function makeHandlers(deps: VendingHandlerDeps) {
     abortUpload: route(specs.abortUploadHandler, async (r) => {
       await abortUpload(vending, callerOf(r), r.pathParameters.id!, r.pathParameters.uploadId!, r.body);
       return ok(undefined, 204);
-    })(deps),
-    download: route(specs.download, async (r) => {
-      const url = await downloadUrl(vending, callerOf(r), r.pathParameters.id!, r.pathParameters.key!, r.query);
-      return ok(undefined, 302, { location: url, 'cache-control': 'no-store' });
     })(deps),
   };
 }
