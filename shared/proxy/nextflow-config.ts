@@ -97,7 +97,9 @@ export async function nextflowConfig(
     ? ['This volume is reached with your own token (web-identity): put it as accessKey. The run stops working when the token expires.']
     : [
         `Create a gateway access key limited to this volume: POST /access-keys {"volumes": ["${volume.id}"]}, and put its accessKeyId ` +
-          `and secretAccessKey in place of the placeholders. Keep the secret out of version control.`,
+          `and secretAccessKey in place of the placeholders. Keep the secret out of version control. For a key that writes only the ` +
+          `run's work directory and reads the rest, create it with scopes instead: POST /access-keys {"scopes": [{"volumeId": ` +
+          `"${volume.id}", "access": "read"}, {"volumeId": "${volume.id}", "prefix": "work/", "access": "write"}]} (workDir as below).`,
       ];
   if (volume.requireMfa) notes.push('This volume requires MFA: create the key (or get the token) from a session signed in with MFA.');
   if (volume.status !== 'active') notes.push(`The volume is ${volume.status}: it serves no data until its admin verifies it.`);

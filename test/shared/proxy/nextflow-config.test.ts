@@ -32,6 +32,11 @@ describe('the Nextflow config of a volume', () => {
         ].join('\n'),
       );
       expect(answer.notes).toEqual([expect.stringContaining(`POST /access-keys {"volumes": ["${volume.id}"]}`)]);
+      // A run's key that writes only its work directory: the scopes to create it with, workDir inside the writing one.
+      expect(answer.notes[0]).toContain(
+        `{"scopes": [{"volumeId": "${volume.id}", "access": "read"}, {"volumeId": "${volume.id}", "prefix": "work/", "access": "write"}]}`,
+      );
+      expect(answer.config).toContain(`// workDir = 's3://${volume.name}/work'`);
       expect(answer.proxyUrl).toBe('https://s3.example.org');
     },
   );
