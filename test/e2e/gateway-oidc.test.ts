@@ -11,6 +11,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KmsTokenSigner } from '../../shared/adapters/kms-token-signer';
@@ -120,6 +121,22 @@ describe('a gateway-oidc volume', () => {
     const signed = await api('bob', 'POST', `/volumes/${volume.id}/presign`, { key: 'run1.txt', method: 'GET', expiresIn: 6 * 3600 });
     expect(signed.body.expiresInSeconds).toBe(6 * 3600);
     expect(await (await fetch(signed.body.url)).text()).toBe('run 1 done\n');
+  });
+
+  it('serves a read member through the S3 proxy with a gateway access key', async () => {
+    const key = (await api('bob', 'POST', '/access-keys', { volumes: ['lab-runs'] })).body;
+    const s3 = new S3Client({
+      endpoint: stack.info.nodeProxyUrl,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey },
+      maxAttempts: 1,
+    });
+    const got = await s3.send(new GetObjectCommand({ Bucket: 'lab-runs', Key: 'run1.txt' }));
+    expect(await got.Body!.transformToString()).toBe('run 1 done\n');
+    await expect(s3.send(new PutObjectCommand({ Bucket: 'lab-runs', Key: 'mine.txt', Body: 'x' }))).rejects.toMatchObject({
+      name: 'AccessDenied',
+    });
   });
 
   it('is refused at STS with a gateway token for another volume’s subject', async () => {
