@@ -7,6 +7,8 @@
  * key's secret, or a presigned URL's signature or security token. The same lines must carry the correlation id
  * each answer names, and the EMF metrics of what was done.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setLogSink } from '../../shared/log';
@@ -86,6 +88,9 @@ beforeAll(async () => {
   for (const [who, token] of Object.entries(w.tokens)) remember(`${who}'s token`, token);
   for (const [who, key] of Object.entries(w.keys)) remember(`${who}'s gateway key secret`, key.secretAccessKey);
   remember('the access-key master key', process.env.ACCESS_KEY_MASTER_KEY);
+  // The local KMS's key material (the signing key's private half, the MAC key): never out of the local KMS.
+  const kms = JSON.parse(readFileSync(join(w.stack.dataDir, 'kms', 'keys.json'), 'utf8')) as { keys: Array<{ material: string }> };
+  for (const key of kms.keys) remember('KMS key material', key.material.replace(/-----[A-Z ]+-----|\s/g, ''));
 
   const vended = await call('alice', 'POST', `/volumes/${volumeId}/credentials`, {});
   expect(vended.status).toBe(200);
