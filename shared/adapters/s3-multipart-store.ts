@@ -39,6 +39,8 @@ function translate(error: unknown, signal: AbortSignal | undefined): unknown {
   return s3Failure(error, signal);
 }
 
+const S3_XMLNS = 'http://s3.amazonaws.com/doc/2006-03-01/';
+
 /** XML text, escaped (an ETag is quoted: `"…"`). */
 const xmlText = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -65,7 +67,7 @@ export function createS3MultipartStore(options: S3MultipartStoreOptions): Multip
       const parts = target.parts
         .map((p) => `<Part><ETag>${xmlText(p.etag)}</ETag><PartNumber>${p.partNumber}</PartNumber></Part>`)
         .join('');
-      const body = `<?xml version="1.0" encoding="UTF-8"?><CompleteMultipartUpload xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${parts}</CompleteMultipartUpload>`;
+      const body = `<?xml version="1.0" encoding="UTF-8"?><CompleteMultipartUpload xmlns="${S3_XMLNS}">${parts}</CompleteMultipartUpload>`;
       const { bucket, key, region, uploadId } = target;
       const completed = await call(
         credentials,

@@ -12,9 +12,10 @@
  * and checksums). Here the endpoint is S3's rules for the gateway's cases (`s3-endpoint.ts`, kept per bucket and
  * region), each URL is the request S3's REST binding gives (`/{Key+}` with each segment URI-encoded, the same `x-id`
  * and query parameters), signed by the SDK's SigV4 signer as `getSignedUrl`'s `S3RequestPresigner` signs (the
- * same headers added first, the same options). The URL is byte for byte the one `getSignedUrl` gives for the same inputs and clock (a test compares
- * them for every method, endpoint kind, partition and awkward keys). No S3 client is imported anywhere here, not even
- * lazily: in a split bundle, a lazily imported client still drags the shared SDK modules it uses into the cold start.
+ * same headers added first, the same options). The URL is byte for byte the one `getSignedUrl` gives for the same
+ * inputs and clock (a test compares them for every method, endpoint kind, partition and awkward keys). No S3 client
+ * is imported here, not even lazily: in a split bundle, a lazily imported client still drags the shared SDK modules it
+ * uses into the cold start.
  *
  * Presigners hold their credentials (and SigV4's signing key, cached per day and region), so they are kept per
  * (region, access key) in a small bounded cache: the vending cache hands out the same session again and again.
