@@ -15,7 +15,9 @@
  *   are not cached: every waiter gets the error, and the next lookup tries again.
  * - `reset()` forgets entries and calls in flight (their answers are not stored) and zeroes the counters.
  * - A revocation of a volume's sessions noted in this process (`../volumes/revocations.ts`) forgets at once every
- *   key that can reach that volume (limited to it, or to no volume in particular): they are read again.
+ *   key that can reach that volume (limited to it, or to no volume in particular): they are read again. Other
+ *   containers learn of it from the volume's `sessionsRevokedAt` (within the volume lookup's 5 s): the proxy then
+ *   resolves a key read before it again (`resolve`'s `notBefore`).
  *
  * Secrets: derived once per entry, by the derivation the record names (`secret-derivation.ts`: KMS GenerateMac, or the
  * legacy master key), never per request. Without a KMS client or a master key every lookup answers
@@ -78,6 +80,8 @@ interface Answer {
   key: GatewayKey | undefined;
   /** False for an answer already as old as it may be (`ttlMs` 0, or the key expired during the read). */
   keep: boolean;
+  /** Epoch ms when the store read started: what a volume's revocation (`resolve`'s `notBefore`) is compared with. */
+  resolvedAt: number;
 }
 
 type Counters = Omit<ResolverStats, 'size'>;
@@ -134,11 +138,12 @@ export function createAccessKeyResolver(options: AccessKeyResolverOptions): Cach
       // The entry's lifetime counts from before the read: an answer is never older than `ttlMs`.
       const startedAt = now();
       try {
-        const key = await usableKey(await store.get(id), sources, now());
+        const usable = await usableKey(await store.get(id), sources, now());
+        const key = usable && Object.freeze({ ...usable, resolvedAt: new Date(startedAt) });
         const until = Math.min(startedAt + ttlMs, key ? key.expiresAt.getTime() : Infinity);
         const ttl = ttlUntil(until, now());
         set.ttl = ttl ?? 1;
-        return { key, keep: ttl !== undefined };
+        return { key, keep: ttl !== undefined, resolvedAt: startedAt };
       } catch (error) {
         c.failures++;
         throw error;
@@ -159,12 +164,16 @@ export function createAccessKeyResolver(options: AccessKeyResolverOptions): Cach
 
   return {
     onRevoked,
-    async resolve(accessKeyId) {
+    async resolve(accessKeyId, resolveOptions = {}) {
       if (!masterKey && !options.mac) throw accessKeysDisabled();
       if (!isAccessKeyId(accessKeyId)) {
         counters.malformed++;
         return undefined;
       }
+      // Read before a volume's sessions were revoked (another container's revocation, seen on the volume): read again.
+      const { notBefore } = resolveOptions;
+      const cached = notBefore === undefined ? undefined : entries.peek(accessKeyId);
+      if (cached && notBefore !== undefined && cached.resolvedAt < notBefore) entries.delete(accessKeyId);
       const status: LRUCache.Status<string, Answer, string> = {};
       const pending = entries.forceFetch(accessKeyId, { context: '', status });
       if (status.fetch === 'hit') counters.hits++;

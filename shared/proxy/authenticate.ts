@@ -32,6 +32,8 @@ export interface Principal {
   token?: string;
   /** A gateway key limited to these volume ids. */
   volumeIds?: string[];
+  /** When the gateway key was read from the store (its cached resolution); see `volume-access.ts`'s `openVolume`. */
+  resolvedAt?: Date;
   /** A gateway key held to these grants inside its volumes (`volume-access.ts`'s `scopeFor`). */
   scopes?: GatewayKey['scopes'];
   /** Gateway keys only (ids are not secret); a JWT is never put here. */
@@ -71,6 +73,7 @@ export async function authenticate(deps: AuthDeps, req: ProxyRequest): Promise<A
     accessKeyId: key.accessKeyId,
     ...(key.volumeIds ? { volumeIds: key.volumeIds } : {}),
     ...(key.scopes ? { scopes: key.scopes } : {}),
+    ...(key.resolvedAt ? { resolvedAt: key.resolvedAt } : {}),
   };
   return { principal, parsed, secret: key.secretAccessKey };
 }

@@ -14,8 +14,15 @@ export interface GatewayKey {
   /** The key's grants inside its volumes (prefix, access); absent = each of `volumeIds` (or every volume) whole. */
   scopes?: Array<{ volumeId: string; prefix?: string; access?: 'read' | 'write' }>;
   expiresAt: Date;
+  /** When the store was read for it (cached resolutions): a key resolved before a volume's revocation is read again. */
+  resolvedAt?: Date;
   /** The `amr` of the token that created the key, so `requireMfa` volumes can be honoured. */
   authMethods: string[];
+}
+
+export interface ResolveOptions {
+  /** Epoch ms: a cached resolution read from the store before it is not served; the store is read again. */
+  notBefore?: number;
 }
 
 export interface AccessKeyResolver {
@@ -23,5 +30,5 @@ export interface AccessKeyResolver {
    * The key, or undefined if it does not exist, was revoked or has expired. Implementations may cache,
    * but a revoked key must stop resolving within a minute.
    */
-  resolve(accessKeyId: string): Promise<GatewayKey | undefined>;
+  resolve(accessKeyId: string, options?: ResolveOptions): Promise<GatewayKey | undefined>;
 }

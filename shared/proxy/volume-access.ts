@@ -21,7 +21,9 @@ import type { DataAccess, Member, Volume } from '../volumes/model';
 import type { VolumeLookup } from '../volumes/volume-lookup';
 import type { ProxyAudit } from './audit';
 import type { Principal } from './authenticate';
-import { noSuchBucket, S3Refusal } from './errors';
+import { sessionsRevokedAt } from '../volumes/revocations';
+import { noSuchBucket, S3Refusal, unknownAccessKey } from './errors';
+import type { AccessKeyResolver } from './ports';
 import type { Operation } from './operations';
 
 export interface OpenVolume {
@@ -34,6 +36,8 @@ export interface OpenVolume {
 export interface VolumeAccessDeps {
   lookup: VolumeLookup;
   audit: ProxyAudit;
+  /** To read a gateway key again when its cached resolution predates the volume's revocation. */
+  accessKeys?: AccessKeyResolver;
 }
 
 /** S3 bucket names are 3 to 63 characters of `a-z0-9.-`; anything else cannot be a volume and costs no lookup. */
@@ -111,6 +115,18 @@ export function scopeFor(
   throw outsideScope(ranked.length > 0 ? `writing ${where} (read only there)` : `${where} (outside every prefix it may reach)`);
 }
 
+/**
+ * A gateway key whose cached resolution was read before the volume's sessions were revoked (in another container: this
+ * one forgets at once) is read from the store again, once: nothing cached for a revoked volume is served.
+ */
+async function keyStillValid(deps: VolumeAccessDeps, principal: Principal, volume: Volume): Promise<void> {
+  const revokedAt = sessionsRevokedAt(volume);
+  const { accessKeyId, resolvedAt } = principal;
+  if (!deps.accessKeys || revokedAt === undefined || !accessKeyId || !resolvedAt || resolvedAt.getTime() >= revokedAt) return;
+  const key = await deps.accessKeys.resolve(accessKeyId, { notBefore: revokedAt });
+  if (!key || key.subject !== principal.subject) throw unknownAccessKey();
+}
+
 /** Opens the volume for `operation`; throws NoSuchBucket or the (audited) refusal. */
 export async function openVolume(
   deps: VolumeAccessDeps,
@@ -123,6 +139,7 @@ export async function openVolume(
 ): Promise<OpenVolume> {
   const visible = await findVisible(deps, principal, name);
   if (!visible) throw noSuchBucket(name);
+  await keyStillValid(deps, principal, visible.volume);
   const refusal = refusalOf(principal, caller, visible, operation.access);
   if (refusal) {
     await deps.audit.record(

@@ -135,6 +135,7 @@ describe('the access key story', () => {
         volumeIds: [genomesId],
         expiresAt: new Date(key.expiresAt),
         authMethods: ['pwd', 'mfa'],
+        resolvedAt: expect.any(Date),
       });
     }
   });

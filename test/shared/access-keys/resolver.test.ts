@@ -32,6 +32,7 @@ describe('resolving a key', () => {
       volumeIds: [genomes.id],
       expiresAt: new Date(created.expiresAt),
       authMethods: ['pwd', 'mfa'],
+      resolvedAt: deps.clock.now(),
     });
     expect(Object.isFrozen(key)).toBe(true);
     expect(Object.isFrozen(key!.volumeIds)).toBe(true);
@@ -203,5 +204,20 @@ describe('resolver cache', () => {
     const { store, clock } = keyWorld();
     expect(() => createAccessKeyResolver({ store, masterKey: MASTER, clock, ttlMs: 60_001 })).toThrow(/within a minute/);
     expect(() => createAccessKeyResolver({ store, masterKey: MASTER, clock, maxEntries: 0 })).toThrow(RangeError);
+  });
+
+  it('reads the store again for a resolution older than notBefore (a volume revoked in another container), once', async () => {
+    const { deps, resolver, store, clock } = setup();
+    const created = await createAccessKey(deps, alice);
+    const first = await resolver.resolve(created.accessKeyId);
+    expect(first!.resolvedAt).toEqual(clock.now());
+    clock.advance(2000);
+    const revokedAt = clock.now().getTime() - 1000;
+    const reads = store.gets;
+    const again = await resolver.resolve(created.accessKeyId, { notBefore: revokedAt });
+    expect(store.gets).toBe(reads + 1);
+    expect(again!.resolvedAt!.getTime()).toBeGreaterThanOrEqual(revokedAt);
+    await resolver.resolve(created.accessKeyId, { notBefore: revokedAt });
+    expect(store.gets).toBe(reads + 1);
   });
 });

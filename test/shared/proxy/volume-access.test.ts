@@ -203,3 +203,28 @@ describe('a key with scopes', () => {
     expect([refused.status, await codeOf(refused)]).toEqual([403, 'AccessDenied']);
   });
 });
+
+describe('a gateway key resolved before the volume’s sessions were revoked in another container', () => {
+  it('is read from the store again once the proxy sees the revocation on the volume, and refused if it is gone', async () => {
+    await withCarol();
+    const now = w.clock.now().getTime();
+    const carol = w.keys.get(CAROL.accessKeyId)!;
+    w.keys.set(CAROL.accessKeyId, { ...carol, resolvedAt: new Date(now - 60_000) });
+    const volume = (await w.repo.get(w.volume.id))!;
+    await w.repo.update(
+      { ...volume, sessionsRevokedAt: new Date(now - 30_000).toISOString(), version: volume.version + 1 },
+      volume.version,
+    );
+    const reads: Array<string | undefined> = [];
+    const get = w.keys.get.bind(w.keys);
+    w.keys.get = (id: string) => (reads.push(id), get(id));
+    expect((await w.send({ as: CAROL, path: '/shared-genomes/', query: { 'list-type': '2' } })).status).toBe(200);
+    expect(reads).toEqual([CAROL.accessKeyId, CAROL.accessKeyId]);
+
+    // Deleted in the store meanwhile: the second read finds nothing, and the request is refused.
+    let n = 0;
+    w.keys.get = (id: string) => (++n === 1 ? get(id) : undefined);
+    const refused = await w.send({ as: CAROL, path: '/shared-genomes/', query: { 'list-type': '2' } });
+    expect([refused.status, await codeOf(refused)]).toEqual([403, 'InvalidAccessKeyId']);
+  });
+});
