@@ -33,8 +33,10 @@ export function onRevocation(listener: (volumeId: string) => void): void {
 
 /** Epoch ms of the volume's latest revocation (its record's or this process's), or undefined when it has none. */
 export function sessionsRevokedAt(volume: Pick<Volume, 'id'> & { sessionsRevokedAt?: string | undefined }): number | undefined {
-  const recorded = volume.sessionsRevokedAt === undefined ? undefined : Date.parse(volume.sessionsRevokedAt);
-  const local = noticed.get(volume.id);
-  const times = [recorded, local].filter((t): t is number => t !== undefined && Number.isFinite(t));
-  return times.length === 0 ? undefined : Math.max(...times);
+  // On every proxied request and vend: no allocation, one Map lookup at most.
+  const local = noticed.size === 0 ? undefined : noticed.get(volume.id);
+  const parsed = volume.sessionsRevokedAt === undefined ? Number.NaN : Date.parse(volume.sessionsRevokedAt);
+  const recorded = Number.isFinite(parsed) ? parsed : undefined;
+  if (local === undefined) return recorded;
+  return recorded === undefined ? local : Math.max(local, recorded);
 }

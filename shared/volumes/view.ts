@@ -23,6 +23,7 @@ export interface VolumeView
     | 'createdAt'
     | 'updatedAt'
     | 'lastVerification'
+    | 'sessionsRevokedAt'
   > {
   /** The owner's subject. */
   owner: string;
@@ -59,6 +60,7 @@ export function volumeView(volume: Volume, member: Member, settings: SetupSettin
     createdAt: volume.createdAt,
     updatedAt: volume.updatedAt,
     ...(volume.lastVerification ? { lastVerification: volume.lastVerification } : {}),
+    ...(volume.sessionsRevokedAt ? { sessionsRevokedAt: volume.sessionsRevokedAt } : {}),
     access: { membership: member.access, data: dataAccessOf(volume, member) },
   };
   if (!isAdmin(member)) return view;

@@ -57,6 +57,9 @@ export const volumeView = z
     createdAt: isoDate('Creation time'),
     updatedAt: isoDate('Last change'),
     lastVerification: z.optional(verification),
+    sessionsRevokedAt: z
+      .optional(z.string())
+      .check(z.describe('When its sessions were last revoked (`POST /volumes/{id}/revoke-sessions`; ISO 8601, whole seconds).')),
     access: z
       .object({ membership: memberAccessSchema, data: z.enum(['read', 'write']) })
       .check(z.describe("The caller's membership, and what it allows with the data under the volume's mode.")),

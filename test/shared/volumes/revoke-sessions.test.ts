@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { sessionsRevokedAt } from '../../../shared/volumes/revocations';
 import { revokeSessions } from '../../../shared/volumes/revoke-sessions';
+import { getVolume } from '../../../shared/volumes/service';
 import { createVolumeLookup } from '../../../shared/volumes/volume-lookup';
 import { caller, NOW, world } from './fakes';
 import { alice, aliceCreates } from './operations-helpers';
@@ -51,6 +52,7 @@ describe('revoking a volume’s sessions', () => {
       stalenessSeconds: 5,
     });
     expect(await w.repo.get(id)).toMatchObject({ sessionsRevokedAt: at, version: before.version + 1 });
+    expect(await getVolume(w.deps, caller('carol'), id)).toMatchObject({ sessionsRevokedAt: at });
     expect(w.audit.events.at(-1)).toMatchObject({ action: 'sessions.revoke', outcome: 'succeeded', detail: { sessionsRevokedAt: at } });
   });
 
