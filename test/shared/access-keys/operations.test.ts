@@ -265,3 +265,47 @@ describe('revoking a key', () => {
     });
   });
 });
+
+describe('creating a key with scopes', () => {
+  it('stores and shows each grant by volume id, the volumes named whole among them, and audits each volume once', async () => {
+    const w = keyWorld();
+    const genomes = await w.volume('genomes', 'alice');
+    const archive = await w.volume('archive', 'alice');
+    const created = await createAccessKey(w.deps, alice, {
+      volumes: ['archive'],
+      scopes: [
+        { volumeId: 'genomes', access: 'read' },
+        { volumeId: genomes.id, prefix: 'work/', access: 'write' },
+      ],
+    });
+    const scopes = [
+      { volumeId: archive.id },
+      { volumeId: genomes.id, access: 'read' },
+      { volumeId: genomes.id, prefix: 'work/', access: 'write' },
+    ];
+    expect(created).toMatchObject({ volumes: [archive.id, genomes.id], scopes });
+    expect(w.store.keys.get(created.accessKeyId)).toMatchObject({ volumeIds: [archive.id, genomes.id], scopes });
+    expect((await listAccessKeys(w.deps, alice)).items[0]).toMatchObject({ scopes });
+    expect(w.audit.events.filter((e) => e.action === 'access-key.create').map((e) => e.volumeId)).toEqual([archive.id, genomes.id]);
+  });
+
+  it('refuses a prefix that breaks the rule, a volume one is not a member of, and write where one may only read', async () => {
+    const w = keyWorld();
+    const genomes = await w.volume('genomes', 'alice', { members: { bob: 'read' } });
+    expect(await refusal(createAccessKey(w.deps, alice, { scopes: [{ volumeId: genomes.id, prefix: 'work' }] }))).toMatchObject({
+      status: 400,
+      code: 'ValidationFailed',
+      details: { field: 'scopes.0.prefix' },
+    });
+    expect(await refusal(createAccessKey(w.deps, keyCaller('carol'), { scopes: [{ volumeId: genomes.id }] }))).toMatchObject({
+      status: 400,
+      code: 'UnknownVolume',
+      details: { field: 'scopes.0.volumeId' },
+    });
+    expect(await refusal(createAccessKey(w.deps, bob, { scopes: [{ volumeId: genomes.id, access: 'write' }] }))).toMatchObject({
+      status: 403,
+      code: 'AccessExceedsMembership',
+    });
+    expect(w.store.keys.size).toBe(0);
+  });
+});
