@@ -3,21 +3,43 @@
  * signing wiring (`url-signing.ts`: STS, the credential cache, the audit stream, the signer) plus the multipart
  * store. The cache lives at module scope: a warm Lambda serves repeat vends from memory. Their audit events go to
  * the audit stream (a log line each, shipped to the table: `adapters/audit-stream.ts`), so no request waits for a
- * DynamoDB write. Neither the signer nor the multipart store uses the S3 client (`adapters/s3-rest.ts`), so no
- * data route's bundle carries it.
+ * DynamoDB write. The signer needs no S3 client; the multipart store uses the SDK's, imported at the first upload
+ * call, so no route parses it at its cold start.
  */
-import { createS3MultipartStore } from '../adapters/s3-multipart-store';
+import type { S3MultipartStoreOptions } from '../adapters/s3-multipart-store';
 import type { Config } from '../config';
 import type { VendingDeps } from '../vending/deps';
+import type { MultipartStore } from '../vending/ports';
 import type { VolumeDeps } from '../volumes/deps';
 import { buildCredentialDeps, type VendingHandlerDeps } from './credential-vending';
 import { urlSigningDefaults, withUrlSigner } from './url-signing';
 
 export type { VendingHandlerDeps } from './credential-vending';
 
+/** The S3 multipart store, its module (and the S3 client) imported at its first call; a failed import is tried again. */
+export function lazyS3MultipartStore(options: S3MultipartStoreOptions): MultipartStore {
+  let store: Promise<MultipartStore> | undefined;
+  const load = () => {
+    store ??= import('../adapters/s3-multipart-store').then(
+      ({ createS3MultipartStore }) => createS3MultipartStore(options),
+      (error: unknown) => {
+        store = undefined;
+        throw error;
+      },
+    );
+    return store;
+  };
+  return {
+    create: async (...args) => (await load()).create(...args),
+    complete: async (...args) => (await load()).complete(...args),
+    abort: async (...args) => (await load()).abort(...args),
+    check: async (...args) => (await load()).check(...args),
+  };
+}
+
 const withMultipart = (config: Config, deps: VendingDeps): VendingDeps => ({
   ...deps,
-  multipart: createS3MultipartStore({ forcePathStyle: config.s3ForcePathStyle }),
+  multipart: lazyS3MultipartStore({ forcePathStyle: config.s3ForcePathStyle }),
 });
 
 /** The vending ports over the volume ports: the credential cache, the signer, the multipart store, the audit stream. */
