@@ -154,7 +154,7 @@ describe('credentials narrowed to a prefix', () => {
         status: 400,
         code: 'ValidationFailed',
       });
-      expect(answer.body.message).toMatch(/prefix/);
+      expect(answer.body.field).toBe('prefix');
     }
   });
 });

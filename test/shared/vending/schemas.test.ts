@@ -29,6 +29,12 @@ describe('vending schemas', () => {
     expect(firstIssue(vendBody, { acess: 'read' }).message).toMatch(/unknown field\(s\) "acess"; allowed: access, durationSeconds/);
   });
 
+  it('vendBody: a prefix relative to the root that ends in "/" and follows the key rule; else refused naming prefix', () => {
+    expect(vendBody.parse({ prefix: 'runs/42/' })).toEqual({ prefix: 'runs/42/' });
+    expect(firstIssue(vendBody, { prefix: 'runs/42' })).toEqual({ field: 'prefix', message: expect.stringContaining('must end in "/"') });
+    for (const prefix of ['', '../x/', 'a/./b/', 'x'.repeat(1025), 42]) expect(firstIssue(vendBody, { prefix }).field).toBe('prefix');
+  });
+
   it('presignBody: key rules, method, expiresIn up to seven days', () => {
     expect(presignBody.parse({ key: 'a b/c+d=e%', method: 'PUT', contentType: 'text/csv', expiresIn: 604_800 })).toEqual({
       key: 'a b/c+d=e%',
