@@ -18,13 +18,13 @@ import { requireDataAccess } from '../vending/rules';
 import { dataAccessOf } from '../volumes/access';
 import type { Caller } from '../volumes/deps';
 import type { DataAccess, Member, Volume } from '../volumes/model';
+import { sessionsRevokedAt } from '../volumes/revocations';
 import type { VolumeLookup } from '../volumes/volume-lookup';
 import type { ProxyAudit } from './audit';
 import type { Principal } from './authenticate';
-import { sessionsRevokedAt } from '../volumes/revocations';
 import { noSuchBucket, S3Refusal, unknownAccessKey } from './errors';
-import type { AccessKeyResolver } from './ports';
 import type { Operation } from './operations';
+import type { AccessKeyResolver } from './ports';
 
 export interface OpenVolume {
   volume: Volume;
