@@ -5,7 +5,7 @@
  * chaining: the session lives up to the role's maximum (12 hours).
  */
 import type { VolumeTokenMinter } from '../auth/gateway-issuer';
-import { GatewayError } from '../errors';
+import { DependencyMisconfigured } from '../errors';
 import type { CredentialIssuer, TemporaryCredentials } from './ports';
 
 /** STS's longest session, which gateway-oidc volumes' roles are set to allow (`update-role --max-session-duration`). */
@@ -31,16 +31,19 @@ export interface GatewayAssumeRequest {
   signal?: AbortSignal | undefined;
 }
 
-/** The deployment serves gateway-oidc volumes but was wired without a token signer: a wiring mistake, a 5xx. */
-export class GatewayIssuerNotWired extends GatewayError {
-  constructor() {
-    super('GatewayIssuerNotWired', 'this function was wired without the gateway token signer');
-    this.name = 'GatewayIssuerNotWired';
-  }
-}
+/**
+ * A gateway-oidc volume reached where no token signer is wired (a front started without GATEWAY_ISSUER_URL): the
+ * operator's mistake, never the caller's, so a 500 that says the service is misconfigured.
+ */
+export const gatewayIssuerNotWired = () =>
+  new DependencyMisconfigured(
+    'The service is not configured to reach gateway-oidc volumes (no gateway issuer here); an operator must look.',
+    'ServiceMisconfigured',
+    { cause: new Error('gatewayTokens is not wired: GATEWAY_ISSUER_URL and GATEWAY_SIGNING_KEY_ID are not set here') },
+  );
 
 export async function assumeWithGatewayToken(deps: GatewayOidcDeps, request: GatewayAssumeRequest): Promise<TemporaryCredentials> {
-  if (!deps.gatewayTokens) throw new GatewayIssuerNotWired();
+  if (!deps.gatewayTokens) throw gatewayIssuerNotWired();
   const webIdentityToken = await deps.gatewayTokens.mint({
     volumeId: request.volumeId,
     ...(request.audience !== undefined ? { audience: request.audience } : {}),

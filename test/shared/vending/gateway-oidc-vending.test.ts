@@ -90,6 +90,14 @@ describe('vending for gateway-oidc volumes', () => {
     });
   });
 
+  it('answers 500 ServiceMisconfigured, calling no STS, where no token signer is wired', async () => {
+    const w = gatewayWorld();
+    delete w.deps.gatewayTokens;
+    const volume = await gatewayVolume(w);
+    await expect(vendCredentials(w.deps, caller('rita'), volume.id)).rejects.toMatchObject({ status: 500, code: 'ServiceMisconfigured' });
+    expect(w.sts.calls).toEqual([]);
+  });
+
   it('presigns URLs that live beyond an hour, up to the 12-hour credentials', async () => {
     const w = gatewayWorld();
     const volume = await gatewayVolume(w);
