@@ -3,10 +3,23 @@
  * SIGN_VERIFY, HMAC_256 for GENERATE_VERIFY_MAC), DescribeKey, GetPublicKey, Sign, Verify, GenerateMac,
  * VerifyMac, ListKeys, CreateAlias and ListAliases. Each authorizes itself through {@link KmsCall}.
  */
+import type { Caller, ConditionContext } from '../types';
 import { AwsError } from '../types';
 import { hmac, MAC_ALGORITHMS, macEqual, publicKeyDer, rsaSign, rsaVerify, SIGNING_ALGORITHMS } from './crypto';
-import type { KmsCall } from './service';
-import { type KeySpec, type KeyUsage, type KmsKey, type KmsTag, RSA_SPECS } from './store';
+import { type KeySpec, type KeyUsage, type KmsKey, type KmsStore, type KmsTag, RSA_SPECS } from './store';
+
+/** What an operation is given: its input, the caller, and the checks it asks for. */
+export interface KmsCall {
+  input: Record<string, unknown>;
+  caller: Caller;
+  region: string;
+  store: KmsStore;
+  now: Date;
+  /** The key a `KeyId` (id, key ARN, alias name or alias ARN) names in the caller's account, authorized for the operation. */
+  key(field: string, context?: ConditionContext): KmsKey;
+  /** Authorizes the operation on a resource (an ARN, or `*`). */
+  authorize(resource: string, context?: ConditionContext): void;
+}
 
 type Output = Record<string, unknown>;
 

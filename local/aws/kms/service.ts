@@ -6,9 +6,9 @@
  * caller's account's (a key's default policy lets the account's IAM policies decide, as at AWS); a key of
  * another account is refused, there being no key policy here that could grant it.
  */
-import type { Authorizer, AwsRequest, AwsResponse, Caller, ConditionContext } from '../types';
+import type { Authorizer, AwsRequest, AwsResponse, ConditionContext } from '../types';
 import { AwsError } from '../types';
-import { type KmsOperation, operations } from './operations';
+import { type KmsCall, type KmsOperation, operations } from './operations';
 import type { KmsKey, KmsStore } from './store';
 
 export const KMS_CONTENT_TYPE = 'application/x-amz-json-1.1';
@@ -25,19 +25,6 @@ export function kmsError(code: string, message: string, status = 400): AwsRespon
     headers: { 'content-type': KMS_CONTENT_TYPE, 'x-amzn-errortype': code },
     body: JSON.stringify({ __type: code, message }),
   };
-}
-
-/** What an operation is given: its input, the caller, and the checks it asks for. */
-export interface KmsCall {
-  input: Record<string, unknown>;
-  caller: Caller;
-  region: string;
-  store: KmsStore;
-  now: Date;
-  /** The key a `KeyId` (id, key ARN, alias name or alias ARN) names in the caller's account, authorized for the operation. */
-  key(field: string, context?: ConditionContext): KmsKey;
-  /** Authorizes the operation on a resource (an ARN, or `*`). */
-  authorize(resource: string, context?: ConditionContext): void;
 }
 
 const KEY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
