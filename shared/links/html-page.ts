@@ -2,8 +2,10 @@
  * A link's refusal as a short HTML page, for people who clicked it in a browser (the client's Accept prefers
  * text/html). Everything it shows is escaped; it has no script and loads nothing.
  */
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+import { escapeXml } from '../s3/xml-escape';
+
+/** Text as HTML element content, by the project's one escaper (HTML5 knows XML's five entities). */
+const escapeHtml = (text: string) => escapeXml(text, 'replace');
 
 const TITLES: Record<string, string> = {
   LinkNotFound: 'Link not found',

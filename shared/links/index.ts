@@ -4,7 +4,7 @@
  */
 export type { LinkDeps, LinkDownloadDeps } from './deps';
 export { LinkGone, type LinkMethod, LinkUnknown, type LinkUse, openLink } from './download';
-export { errorPage, escapeHtml, prefersHtml } from './html-page';
+export { errorPage, prefersHtml } from './html-page';
 export { type CreatedLink, type LinkRecord, type LinkView, linkStatus, linkView } from './model';
 export { type CreateLinkInput, createLink, listLinks, revokeLink } from './operations';
 export type { LinkIds, LinkStore } from './ports';

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { escapeHtml } from '../../shared/links/html-page';
+import { escapeXml } from '../../shared/s3/xml-escape';
 import { BIG_BYTES, BIG_KEY, type OneVolume, startOneVolume, VOLUME } from '../resilience/one-volume';
 
 const CHROMIUM_ARGS = [
@@ -59,7 +59,7 @@ afterAll(async () => {
 });
 
 async function showLink(url: string): Promise<void> {
-  html = `<!doctype html><title>shared</title><a id="link" href="${escapeHtml(url)}">the results</a>`;
+  html = `<!doctype html><title>shared</title><a id="link" href="${escapeXml(url)}">the results</a>`;
   await page.goto(pageOrigin);
 }
 
