@@ -473,6 +473,9 @@ async function statementProblems(at: string, statement: StatementLike, samples?:
     ? ['AWS', 'Federated'].flatMap((k) => list((statement.Principal as Record<string, unknown>)[k]))
     : []) {
     const arn = resolvedString(principal, samples);
+    // An account as principal (`arn:aws:iam::<account>:root`) is no IAM resource, so no resource type names it.
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-accounts
+    if (arn && /^arn:aws[a-z-]*:iam::\d{12}:root$/.test(arn)) continue;
     if (arn?.startsWith('arn:')) problems.push(...(await arnProblems(`${at}.Principal`, arn)));
   }
 
