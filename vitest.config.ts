@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import SlowFirstSequencer from './test/support/slow-first-sequencer';
 
 /**
  * Files that start a stack (it sets process.env and the wiring's singletons), run the real clients against one, or
@@ -40,6 +41,7 @@ export default defineConfig({
     // Three on two cores: vitest's default (cores - 1) runs the files one at a time here; the end-to-end files wait
     // on child processes (aws cli, rclone, Chromium) often enough that a third worker saves ~7 % (8.0 -> 7.5 min).
     maxWorkers: 3,
+    sequence: { sequencer: SlowFirstSequencer },
     setupFiles: ['test/support/quiet-logs.ts'],
     // A directory for the run, where files share what is costly to build (the proxy's world: test/support/run-snapshot.ts).
     globalSetup: ['test/support/run-dir.ts'],
