@@ -24,6 +24,29 @@ export function once<T>(build: () => T): () => T {
   };
 }
 
+/**
+ * A port whose module (and the client it brings) is imported at the first call of any of its `methods`: in a packaged
+ * function the import is a chunk of its own, parsed then and not at the cold start. A failed import is tried again at
+ * the next call.
+ */
+export function onFirstUse<P extends object>(importPort: () => Promise<P>, methods: readonly (keyof P & string)[]): P {
+  let port: Promise<P> | undefined;
+  const load = () => {
+    port ??= importPort().catch((error: unknown) => {
+      port = undefined;
+      throw error;
+    });
+    return port;
+  };
+  const forward =
+    (method: keyof P & string) =>
+    async (...args: unknown[]) => {
+      const loaded = await load();
+      return (loaded[method] as (...args: unknown[]) => unknown).apply(loaded, args);
+    };
+  return Object.fromEntries(methods.map((method) => [method, forward(method)])) as P;
+}
+
 /** What a handler answers when its wiring could not be built: the cause (the `ConfigError`) is logged, never answered. */
 const MISCONFIGURED = 'The service is not configured correctly; an operator must look. Quote the request id if you report it.';
 export const wiringFailed = (cause: unknown): DependencyMisconfigured =>

@@ -12,30 +12,17 @@ import type { VendingDeps } from '../vending/deps';
 import type { MultipartStore } from '../vending/ports';
 import type { VolumeDeps } from '../volumes/deps';
 import { buildCredentialDeps, type VendingHandlerDeps } from './credential-vending';
+import { onFirstUse } from './lazy';
 import { urlSigningDefaults, withUrlSigner } from './url-signing';
 
 export type { VendingHandlerDeps } from './credential-vending';
 
-/** The S3 multipart store, its module (and the S3 client) imported at its first call; a failed import is tried again. */
-export function lazyS3MultipartStore(options: S3MultipartStoreOptions): MultipartStore {
-  let store: Promise<MultipartStore> | undefined;
-  const load = () => {
-    store ??= import('../adapters/s3-multipart-store').then(
-      ({ createS3MultipartStore }) => createS3MultipartStore(options),
-      (error: unknown) => {
-        store = undefined;
-        throw error;
-      },
-    );
-    return store;
-  };
-  return {
-    create: async (...args) => (await load()).create(...args),
-    complete: async (...args) => (await load()).complete(...args),
-    abort: async (...args) => (await load()).abort(...args),
-    check: async (...args) => (await load()).check(...args),
-  };
-}
+/** The S3 multipart store, its module (and the S3 client) imported at its first call. */
+export const lazyS3MultipartStore = (options: S3MultipartStoreOptions): MultipartStore =>
+  onFirstUse(
+    () => import('../adapters/s3-multipart-store').then(({ createS3MultipartStore }) => createS3MultipartStore(options)),
+    ['create', 'complete', 'abort', 'check'],
+  );
 
 const withMultipart = (config: Config, deps: VendingDeps): VendingDeps => ({
   ...deps,

@@ -14,29 +14,17 @@ import { createStsCredentialIssuer } from '../adapters/sts-credential-issuer';
 import type { Config } from '../config';
 import type { ObjectProbe } from '../volumes/ports';
 import type { VolumeDeps } from '../volumes/service';
+import { onFirstUse } from './lazy';
 import { buildVolumeStoreDeps, type VolumeHandlerDeps, volumeStoreDefaults } from './volume-store';
 
 export type { VolumeHandlerDeps } from './volume-store';
 
-/** The S3 object probe, its module imported at the first call (a failed import is tried again at the next). */
-export function lazyS3ObjectProbe(options: S3ObjectProbeOptions): ObjectProbe {
-  let probe: Promise<ObjectProbe> | undefined;
-  const load = () => {
-    probe ??= import('../adapters/s3-object-probe').then(
-      ({ createS3ObjectProbe }) => createS3ObjectProbe(options),
-      (error: unknown) => {
-        probe = undefined;
-        throw error;
-      },
-    );
-    return probe;
-  };
-  return {
-    listPrefix: async (...args) => (await load()).listPrefix(...args),
-    putObject: async (...args) => (await load()).putObject(...args),
-    deleteObject: async (...args) => (await load()).deleteObject(...args),
-  };
-}
+/** The S3 object probe, its module (and the S3 client) imported at its first call. */
+export const lazyS3ObjectProbe = (options: S3ObjectProbeOptions): ObjectProbe =>
+  onFirstUse(
+    () => import('../adapters/s3-object-probe').then(({ createS3ObjectProbe }) => createS3ObjectProbe(options)),
+    ['listPrefix', 'putObject', 'deleteObject'],
+  );
 
 /** The volume ports over `dynamo` (one client per wiring: the proxy's shares it with its access-key resolver). */
 export function buildVolumeDeps(config: Config, dynamo?: DynamoDBClient): VolumeDeps {
