@@ -63,13 +63,20 @@ export const taggingActions = (access: DataAccess): string[] =>
 /** The full key prefix a session narrowed to `prefix` (relative to the root, ending in `/`) covers: `root + prefix`. */
 export const narrowedPrefix = (volume: Pick<Volume, 'prefix'>, prefix: string): string => `${rootOf(volume)}${prefix}`;
 
+/**
+ * A key prefix as IAM text that matches only itself: IAM reads `*` and `?` in a resource or a `StringLike` value as
+ * wildcards and `${…}` as a variable, and spells the literal characters `${*}`, `${?}` and `${$}`. Without it a
+ * session narrowed to the prefix `a*` + `/` would reach every `a…/` of the volume.
+ */
+const iamLiteral = (text: string): string => text.replace(/[*?$]/g, (ch) => `\${${ch}}`);
+
 /** ListBucket only for `s3:prefix` like `full*`: the listing of the narrowed prefix and of anything below it. */
 const narrowedListStatement = (volume: PolicyVolume, full: string): Statement => ({
   Sid: 'ListVolumePrefix',
   Effect: 'Allow',
   Action: ['s3:ListBucket'],
   Resource: [bucketArn(partitionOf(volume.region), volume.bucket)],
-  Condition: { StringLike: { 's3:prefix': [`${full}*`] } },
+  Condition: { StringLike: { 's3:prefix': [`${iamLiteral(full)}*`] } },
 });
 
 /**
@@ -81,7 +88,9 @@ export function sessionPolicyDocument(volume: PolicyVolume, access: DataAccess, 
   const actions = tags ? [...objectActions(access), ...taggingActions(access)] : objectActions(access);
   const full = prefix === undefined ? undefined : narrowedPrefix(volume, prefix);
   const objects =
-    full === undefined ? objectsArn(partition, volume.bucket, volume.prefix) : `${bucketArn(partition, volume.bucket)}/${full}*`;
+    full === undefined
+      ? objectsArn(partition, volume.bucket, volume.prefix)
+      : `${bucketArn(partition, volume.bucket)}/${iamLiteral(full)}*`;
   return {
     Version: '2012-10-17',
     Statement: [

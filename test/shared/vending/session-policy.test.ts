@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { globMatch, patternParts } from '../../../local/aws/iam/policy-match';
 import { AppError } from '../../../shared/errors';
 import { SESSION_POLICY_MAX_CHARS, sessionPolicy } from '../../../shared/vending/session-policy';
 import { normalisePrefix } from '../../../shared/volumes/naming';
@@ -197,6 +198,27 @@ describe('session policy with listUploads (the proxy’s sessions)', () => {
     // A whole-bucket volume: the prefix is the whole narrowed prefix.
     expect(sessionPolicy({ ...volume, prefix: '' }, 'read', { prefix: 'a b/' })).toContain('"arn:aws:s3:::lab-genomes/a b/*"');
   });
+
+  // biome-ignore-start lint/suspicious/noTemplateCurlyInString: ${*}, ${?}, ${$} and ${x} are IAM's text, not templates
+  it('narrowed to a prefix with *, ? or $: IAM matches the prefix literally, never a sibling prefix or a policy variable', () => {
+    // Evaluated as the local IAM (and AWS) reads a 2012-10-17 policy: * and ? as wildcards, ${…} as variables.
+    const matches = (pattern: string, value: string) => globMatch(patternParts(pattern, () => undefined) ?? [], value);
+    const narrowed = (prefix: string) => {
+      const [list, objects] = JSON.parse(sessionPolicy(volume, 'read', { prefix })).Statement;
+      return { objects: objects.Resource[0] as string, listing: list.Condition.StringLike['s3:prefix'][0] as string };
+    };
+    const wild = narrowed('a*b?/');
+    expect(wild).toEqual({ objects: 'arn:aws:s3:::lab-genomes/runs/2025/a${*}b${?}/*', listing: 'runs/2025/a${*}b${?}/*' });
+    expect(matches(wild.objects, 'arn:aws:s3:::lab-genomes/runs/2025/a*b?/data.txt')).toBe(true);
+    expect(matches(wild.objects, 'arn:aws:s3:::lab-genomes/runs/2025/aXXbY/data.txt')).toBe(false);
+    expect(matches(wild.listing, 'runs/2025/a*b?/')).toBe(true);
+    expect(matches(wild.listing, 'runs/2025/aXXbY/')).toBe(false);
+    const dollar = narrowed('${x}/');
+    expect(matches(dollar.objects, 'arn:aws:s3:::lab-genomes/runs/2025/${x}/data.txt')).toBe(true);
+    expect(matches(dollar.listing, 'runs/2025/${x}/')).toBe(true);
+  });
+
+  // biome-ignore-end lint/suspicious/noTemplateCurlyInString: IAM's text ends here
 
   it('refuses a prefix too long for STS, naming the field prefix', () => {
     expect(() => sessionPolicy(volume, 'write', { prefix: `${'p'.repeat(900)}/` })).toThrow(
