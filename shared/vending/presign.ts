@@ -11,7 +11,7 @@
  *
  * The URL is a bearer secret: it is returned, never logged or audited. The key is audited.
  */
-import { ValidationFailed } from '../errors';
+import { AppError, ValidationFailed } from '../errors';
 import { countMetric } from '../metrics';
 import type { Visible } from '../volumes/access';
 import type { Caller } from '../volumes/deps';
@@ -117,14 +117,24 @@ export interface Signed {
 /**
  * Credentials of `access` for a visible volume whose rights were checked, from the cache; an entry with less than
  * min(`wantedSeconds`, 30 minutes) of life left is replaced, so URLs get the life asked when they can.
+ * A gateway-oidc role whose maximum session is below 12 hours (its `update-role` not run, or lowered since verify)
+ * still signs, with an hour's credentials (what every role allows): the caller never asked for a duration.
  */
-export function dataCredentials(deps: VendingDeps, caller: Caller, visible: Visible, access: DataAccess, wantedSeconds: number) {
+export async function dataCredentials(deps: VendingDeps, caller: Caller, visible: Visible, access: DataAccess, wantedSeconds: number) {
+  const credentials = (durationSeconds: number) =>
+    volumeCredentials(deps, caller, visible.volume, {
+      access,
+      durationSeconds,
+      minRemainingSeconds: Math.min(wantedSeconds, durationSeconds / 2),
+    });
   const durationSeconds = urlSessionSeconds(visible.volume);
-  return volumeCredentials(deps, caller, visible.volume, {
-    access,
-    durationSeconds,
-    minRemainingSeconds: Math.min(wantedSeconds, durationSeconds / 2),
-  });
+  try {
+    return await credentials(durationSeconds);
+  } catch (error) {
+    const shorter = durationSeconds > DEFAULT_SESSION_SECONDS && error instanceof AppError && error.code === 'DurationExceedsRoleMaximum';
+    if (!shorter) throw error;
+    return credentials(DEFAULT_SESSION_SECONDS);
+  }
 }
 
 /**

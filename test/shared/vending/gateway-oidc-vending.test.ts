@@ -90,6 +90,16 @@ describe('vending for gateway-oidc volumes', () => {
     });
   });
 
+  it('still presigns, with an hour, when the role keeps a shorter maximum (the caller asked for no duration)', async () => {
+    const w = gatewayWorld();
+    w.sts.roleMaxSeconds = 3600;
+    const volume = await gatewayVolume(w);
+    const short = await presignObject(w.deps, caller('rita'), volume.id, { key: 'a.txt', method: 'GET', expiresIn: 300 });
+    expect(short.expiresInSeconds).toBe(300);
+    const week = await presignObject(w.deps, caller('rita'), volume.id, { key: 'a.txt', method: 'GET', expiresIn: 604_800 });
+    expect(week.expiresInSeconds).toBe(3600);
+  });
+
   it('answers 500 ServiceMisconfigured, calling no STS, where no token signer is wired', async () => {
     const w = gatewayWorld();
     delete w.deps.gatewayTokens;
