@@ -48,7 +48,7 @@ try {
       `  S3 proxy (Node) ${info.nodeProxyUrl}   (the container front: the endpoint for S3 clients, any size)`,
       `  S3 proxy        ${info.proxyUrl}   (the Lambda function URL, modelled as AWS runs it: no Content-Length on answers, requests ` +
         `up to ~4.5 MiB; docs/function-url.md)`,
-      `  AWS endpoint    ${info.awsEndpoint}   (DynamoDB, S3, IAM, STS: /usr/bin/aws --endpoint-url ${info.awsEndpoint})`,
+      `  AWS endpoint    ${info.awsEndpoint}   (DynamoDB, S3, IAM, STS, KMS: /usr/bin/aws --endpoint-url ${info.awsEndpoint})`,
       `  OIDC issuer     ${info.issuer}        (a token: npm run --silent token -- --sub alice)`,
       `  details         ${join(dataDir, 'stack.json')}`,
       `Ctrl-C stops it; data stays in ${dataDir}`,
