@@ -8,15 +8,13 @@
  * and JWKS over loopback. Then, on that volume: what verify proved, URLs beyond an hour, and a gateway token for
  * another volume's subject refused by STS.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KmsTokenSigner } from '../../shared/adapters/kms-token-signer';
 import { startTestStack, type TestStack } from '../support/local-stack';
-import { ok, parseGuide, runGuide } from './guides/blocks';
+import { ok, parseGuide, readerEnv, runGuide } from './guides/blocks';
 
 let stack: TestStack;
 const tokens: Record<string, string> = {};
@@ -62,17 +60,7 @@ describe('a gateway-oidc volume', () => {
   let volume: { id: string; auth: { roleArn: string }; setup: any; lastVerification: any };
 
   it('docs/gateway-oidc.md runs: setup twice, verify active, 12-hour sessions for the owner and a read member', async () => {
-    const home = join(stack.dataDir, 'guide-home');
-    mkdirSync(home);
-    const env = {
-      PATH: `/usr/bin:/bin:${process.env.PATH}`,
-      HOME: home,
-      LOCAL_DATA_DIR: stack.dataDir,
-      LANG: 'C.UTF-8',
-      LC_ALL: 'C.UTF-8',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_PAGER: '',
-    };
+    const env = readerEnv(stack.dataDir, 'guide-home');
     const out = ok(await runGuide(parseGuide('docs/gateway-oidc.md'), { cwd: process.cwd(), env, timeoutMs: 120_000 }));
     expect(out['oidc-discovery']).toContain(`${stack.info.apiUrl}/.well-known/jwks.json`);
     expect(out['oidc-discovery']).toMatch(/^RSA RS256 \S+$/m);

@@ -4,11 +4,9 @@
  * narrowed to a prefix written with inside and refused beside it, a scoped key through the proxy writing only its
  * work directory, and a revocation whose returned command, run with /usr/bin/aws, ends the old session only.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type OneVolume, startOneVolume, VOLUME } from '../resilience/one-volume';
-import { ok, parseGuide, runGuide } from './guides/blocks';
+import { ok, parseGuide, readerEnv, runGuide } from './guides/blocks';
 
 let world: OneVolume;
 
@@ -20,18 +18,7 @@ afterAll(async () => {
 });
 
 it('docs/prefix-scopes-and-revoking.md runs: narrowed credentials, a scoped key, and a revocation ending the old session', async () => {
-  const home = join(world.stack.dataDir, 'home');
-  mkdirSync(home);
-  const env = {
-    PATH: `/usr/bin:/bin:${process.env.PATH}`,
-    HOME: home,
-    LOCAL_DATA_DIR: world.stack.dataDir,
-    VOLUME,
-    LANG: 'C.UTF-8',
-    LC_ALL: 'C.UTF-8',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_PAGER: '',
-  };
+  const env = readerEnv(world.stack.dataDir, 'home', { VOLUME });
   const out = ok(await runGuide(parseGuide('docs/prefix-scopes-and-revoking.md'), { cwd: process.cwd(), env, timeoutMs: 120_000 }));
   expect(out['scopes-narrow']!.trim().split('\n')).toEqual([
     'narrowed to s3://lab/data/runs/1/',

@@ -3,11 +3,9 @@
  * against a fresh local stack holding alice's volume `reads`: the link is made, downloaded by curl -L and wget with
  * identical bytes, probed by a HEAD that is not counted, revoked, and then refused with 410 LinkRevoked.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type OneVolume, startOneVolume, VOLUME } from '../resilience/one-volume';
-import { ok, parseGuide, runGuide } from './guides/blocks';
+import { ok, parseGuide, readerEnv, runGuide } from './guides/blocks';
 
 let world: OneVolume;
 
@@ -19,16 +17,7 @@ afterAll(async () => {
 });
 
 it('docs/share-links.md runs: curl -L and wget download identical bytes, HEAD is not counted, a revoked link is 410', async () => {
-  const home = join(world.stack.dataDir, 'home');
-  mkdirSync(home);
-  const env = {
-    PATH: `/usr/bin:/bin:${process.env.PATH}`,
-    HOME: home,
-    LOCAL_DATA_DIR: world.stack.dataDir,
-    VOLUME,
-    LANG: 'C.UTF-8',
-    LC_ALL: 'C.UTF-8',
-  };
+  const env = readerEnv(world.stack.dataDir, 'home', { VOLUME });
   const out = ok(await runGuide(parseGuide('docs/share-links.md'), { cwd: process.cwd(), env, timeoutMs: 60_000 }));
   expect(out['links-object']).toContain('PUT 200');
   expect(out['links-create']).toMatch(/^lnk-\w{26} until \S+: 0 of 5 downloads$/m);

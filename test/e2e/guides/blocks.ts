@@ -9,7 +9,8 @@
  * be told apart.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface GuideBlock {
   name: string;
@@ -84,4 +85,23 @@ export function runGuide(blocks: GuideBlock[], options: { cwd: string; env: Node
 export function ok(run: GuideRun): Record<string, string> {
   if (run.code !== 0) throw new Error(`the guide failed in block "${run.failedIn}" (exit ${run.code}):\n${run.stderr.slice(-4000)}`);
   return run.out;
+}
+
+/**
+ * A reader's shell for a guide run against the local stack in `dataDir`: a fresh HOME under it, Debian's clients first
+ * on PATH, a UTF-8 locale, the aws cli without instance metadata or a pager; `extra` adds the guide's own variables.
+ */
+export function readerEnv(dataDir: string, home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const dir = join(dataDir, home);
+  mkdirSync(dir);
+  return {
+    PATH: `/usr/bin:/bin:${process.env.PATH}`,
+    HOME: dir,
+    LOCAL_DATA_DIR: dataDir,
+    LANG: 'C.UTF-8',
+    LC_ALL: 'C.UTF-8',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_PAGER: '',
+    ...extra,
+  };
 }
