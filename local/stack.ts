@@ -8,6 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { buildConsole } from '../console/build';
+import type { ConsoleConfig } from '../console/src/config-shape';
 import { startNodeProxy } from '../containers/node-proxy/server';
 import { createLogger, type Logger } from '../shared/log';
 import { type LocalServer, startApiServer } from './api-server';
@@ -25,8 +27,10 @@ import { KmsStore } from './aws/kms/store';
 import { createS3Service } from './aws/s3';
 import { startAwsEndpoint } from './aws/server';
 import { createStsService } from './aws/sts/service';
+import { startConsoleServer } from './console-server';
 import type { FunctionUrlModel } from './function-url-model';
 import { startFunctionUrlServer } from './function-url-server';
+import { CONSOLE_CLIENT_ID } from './oidc/console-client';
 import { type DevIssuer, startDevIssuer } from './oidc/issuer';
 import { loadServerlessModel, localEnvironment, localRolePolicy } from './serverless-model';
 
@@ -37,6 +41,8 @@ export interface StackPorts {
   oidc: number;
   /** The proxy's Node front (containers; no Lambda size limits). */
   nodeProxy: number;
+  /** The web console (console/), when `StackOptions.console` asks for it. */
+  console: number;
 }
 
 export interface StackOptions {
@@ -63,6 +69,10 @@ export interface StackOptions {
    * The benchmarks turn it off: at AWS the shipping runs in another function, not on the measured one's CPU.
    */
   shipAudit?: boolean;
+  /** Build the web console and serve it on `ports.console` (npm start does; tests that drive it in Chromium do). */
+  console?: boolean;
+  /** The console's origin the dev issuer registers as a redirect URI when the stack serves none itself. */
+  consoleOrigin?: string;
 }
 
 /** What `.local/stack.json` says: everything a user or a test needs to reach the stack. */
@@ -76,6 +86,8 @@ export interface StackInfo {
   region: string;
   issuer: string;
   audience: string;
+  /** The web console, when the stack serves it. */
+  consoleUrl?: string;
   /** The principal the service runs as (a role in the platform account); customers' trust policies name it. */
   gatewayPrincipalArn: string;
   customers: Array<{ accountId: string; accessKeyId: string; secretAccessKey: string }>;
@@ -94,7 +106,7 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export const DEFAULT_PORTS: StackPorts = { api: 3000, proxy: 3001, aws: 4566, oidc: 3002, nodeProxy: 3003 };
+export const DEFAULT_PORTS: StackPorts = { api: 3000, proxy: 3001, aws: 4566, oidc: 3002, nodeProxy: 3003, console: 3004 };
 
 export const DEFAULT_AUDIENCE = 'volume-gateway-local';
 /** serverless.yml's GATEWAY_ISSUER_URL: the HTTP API's own URL at AWS. */
@@ -165,6 +177,21 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const servers: LocalServer[] = [];
   const closers: Array<() => Promise<void>> = [];
   try {
+    // The console listens first: the dev issuer registers its origin as the console client's redirect URI.
+    let consoleConfig: ConsoleConfig | undefined;
+    let consoleConnect: string[] = [];
+    const consoleServer = options.console
+      ? await startConsoleServer({
+          host,
+          port: ports.console,
+          dir: (await buildConsole({ outdir: join(dataDir, 'console') })).outdir,
+          config: () => consoleConfig,
+          connectOrigins: () => consoleConnect,
+        })
+      : undefined;
+    if (consoleServer) closers.push(() => consoleServer.close());
+    // TODO(issuer helper): register `consoleServer?.url ?? options.consoleOrigin ?? http://<host>:<DEFAULT_PORTS.console>` with the
+    // dev issuer as the console client's origin (its redirect URI is that origin's root).
     const issuer = await startDevIssuer({ host, port: ports.oidc, dataDir, audience, faults });
     closers.push(() => issuer.close());
     const aws = await startAwsEndpoint({
@@ -276,6 +303,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       gatewayPrincipalArn: accounts.platform.roleArn,
       customers: accounts.customers.map(({ accountId, accessKeyId, secretAccessKey }) => ({ accountId, accessKeyId, secretAccessKey })),
     };
+    if (consoleServer) {
+      info.consoleUrl = consoleServer.url;
+      consoleConfig = {
+        apiUrl: info.apiUrl,
+        oidc: { issuer: issuer.issuer, clientId: CONSOLE_CLIENT_ID, scope: 'openid email groups' },
+        proxyUrl: info.proxyUrl,
+        nodeProxyUrl: info.nodeProxyUrl,
+      };
+      // Presigned uploads and downloads go to the local AWS's S3 endpoint.
+      consoleConnect = [info.apiUrl, issuer.issuer, aws.url];
+    }
     writeStackInfo(dataDir, info);
     return {
       info,

@@ -1,6 +1,6 @@
 /**
  * `npm start`: the whole service on 127.0.0.1 with no AWS account and no network.
- * Ports: API_PORT (3000), PROXY_PORT (3001), AWS_PORT (4566), OIDC_PORT (3002), NODE_PROXY_PORT (3003).
+ * Ports: API_PORT (3000), PROXY_PORT (3001), AWS_PORT (4566), OIDC_PORT (3002), NODE_PROXY_PORT (3003), CONSOLE_PORT (3004).
  * Data: LOCAL_DATA_DIR (.local).
  */
 import { rmSync } from 'node:fs';
@@ -34,7 +34,9 @@ try {
       aws: port('AWS_PORT', DEFAULT_PORTS.aws),
       oidc: port('OIDC_PORT', DEFAULT_PORTS.oidc),
       nodeProxy: port('NODE_PROXY_PORT', DEFAULT_PORTS.nodeProxy),
+      console: port('CONSOLE_PORT', DEFAULT_PORTS.console),
     },
+    console: true,
     log,
     // The function URL's switches (docs/function-url.md, "Local model"); a misspelt one stops the start here.
     functionUrl: functionUrlModel(process.env.FUNCTION_URL_MODEL),
@@ -44,6 +46,7 @@ try {
     [
       '',
       'volume-gateway is running locally:',
+      `  Web console     ${info.consoleUrl}        (open it in a browser and sign in on the local issuer's form)`,
       `  HTTP API        ${info.apiUrl}        (try: curl ${info.apiUrl}/health)`,
       `  S3 proxy (Node) ${info.nodeProxyUrl}   (the container front: the endpoint for S3 clients, any size)`,
       `  S3 proxy        ${info.proxyUrl}   (the Lambda function URL, modelled as AWS runs it: no Content-Length on answers, requests ` +
@@ -71,7 +74,7 @@ try {
   if (e.code === 'EADDRINUSE') {
     console.error(
       `A port is already in use (${e.message}). Is another npm start running? Set API_PORT, PROXY_PORT, AWS_PORT, OIDC_PORT or ` +
-        `NODE_PROXY_PORT to move.`,
+        `NODE_PROXY_PORT or CONSOLE_PORT to move.`,
     );
   } else {
     console.error(`The local stack could not start: ${e.message}`);

@@ -14,7 +14,7 @@ async function waitFor(file: string, ms: number): Promise<void> {
   }
 }
 
-it('starts on the given ports, serves the API and the proxy URL, and stops cleanly on SIGINT', async () => {
+it('starts on the given ports, serves the API, the proxy URLs and the web console, and stops cleanly on SIGINT', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'vg-npm-start-'));
   const ports = {
     API_PORT: await freePort(),
@@ -22,6 +22,7 @@ it('starts on the given ports, serves the API and the proxy URL, and stops clean
     AWS_PORT: await freePort(),
     OIDC_PORT: await freePort(),
     NODE_PROXY_PORT: await freePort(),
+    CONSOLE_PORT: await freePort(),
   };
   const child = spawn('node_modules/.bin/tsx', ['local/start.ts'], {
     env: { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), LOCAL_DATA_DIR: dataDir },
@@ -43,6 +44,18 @@ it('starts on the given ports, serves the API and the proxy URL, and stops clean
       expect(await proxy.text()).toMatch(/<Error><Code>AccessDenied<\/Code>/);
     }
     expect(output).toContain(`http://127.0.0.1:${ports.API_PORT}`);
+    // The web console: printed, its page and its settings served (naming this run's API and issuer).
+    const consoleUrl = `http://127.0.0.1:${ports.CONSOLE_PORT}`;
+    expect(info.consoleUrl).toBe(consoleUrl);
+    expect(output).toMatch(new RegExp(`Web console\\s+${consoleUrl}`));
+    const page = await fetch(`${consoleUrl}/`);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await page.text()).toContain('<script type="module" src="/app.js">');
+    expect((await fetch(`${consoleUrl}/app.js`)).status).toBe(200);
+    expect(await (await fetch(`${consoleUrl}/config.json`)).json()).toMatchObject({
+      apiUrl: info.apiUrl,
+      oidc: { issuer: info.issuer, clientId: 'volume-gateway-console' },
+    });
   } finally {
     child.kill('SIGINT');
   }

@@ -35,7 +35,7 @@ export async function startTestStack(options: Partial<StackOptions> = {}): Promi
   let offsetMs = 0;
   const stack = await startStack({
     dataDir,
-    ports: { api: 0, proxy: 0, aws: 0, oidc: 0, nodeProxy: 0 },
+    ports: { api: 0, proxy: 0, aws: 0, oidc: 0, nodeProxy: 0, console: 0 },
     log,
     ttlSweepMs: 60_000,
     now: () => new Date(Date.now() + offsetMs),

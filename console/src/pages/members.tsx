@@ -1,0 +1,8 @@
+import type { User } from '../auth';
+import { PageTitle } from '../components/layout';
+import type { Volume } from '../types';
+
+/** Placeholder while the page is built. */
+export function MembersPage(_props: { volume: Volume; user: User }) {
+  return <PageTitle title="Members" />;
+}
