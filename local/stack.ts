@@ -30,7 +30,7 @@ import { createStsService } from './aws/sts/service';
 import { startConsoleServer } from './console-server';
 import type { FunctionUrlModel } from './function-url-model';
 import { startFunctionUrlServer } from './function-url-server';
-import { CONSOLE_CLIENT_ID } from './oidc/console-client';
+import { CONSOLE_CLIENT_ID, consoleClient } from './oidc/console-client';
 import { type DevIssuer, startDevIssuer } from './oidc/issuer';
 import { loadServerlessModel, localEnvironment, localRolePolicy } from './serverless-model';
 
@@ -190,9 +190,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         })
       : undefined;
     if (consoleServer) closers.push(() => consoleServer.close());
-    // TODO(issuer helper): register `consoleServer?.url ?? options.consoleOrigin ?? http://<host>:<DEFAULT_PORTS.console>` with the
-    // dev issuer as the console client's origin (its redirect URI is that origin's root).
-    const issuer = await startDevIssuer({ host, port: ports.oidc, dataDir, audience, faults });
+    // The console client's redirect URI at the dev issuer is its origin's root (sign-in comes back there).
+    const consoleOrigin =
+      consoleServer?.url ?? options.consoleOrigin ?? `http://${host.includes(':') ? `[${host}]` : host}:${DEFAULT_PORTS.console}`;
+    const clients = [consoleClient(consoleOrigin)];
+    const issuer = await startDevIssuer({ host, port: ports.oidc, dataDir, audience, faults, clients });
     closers.push(() => issuer.close());
     const aws = await startAwsEndpoint({
       host,
@@ -236,7 +238,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       AWS_EC2_METADATA_DISABLED: 'true',
       AUTH_MODE: 'oidc',
       OIDC_ISSUER: issuer.issuer,
-      OIDC_AUDIENCE: audience,
+      // `npm run token`'s audience, and the console's ID tokens (their aud is its client id).
+      OIDC_AUDIENCE: `${audience},${CONSOLE_CLIENT_ID}`,
       OIDC_JWKS_URI: issuer.jwksUri,
       JWKS_ALLOW_HTTP_LOOPBACK: 'true',
       S3_FORCE_PATH_STYLE: 'true',

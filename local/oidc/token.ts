@@ -34,6 +34,14 @@ export interface SigningKey {
   publicJwk: PublicSigningJwk;
 }
 
+/**
+ * The private half as a JWK (kid, alg and use named), for a signer that takes keys in that form: the dev issuer's
+ * OpenID provider signs its ID tokens with it, so one JWKS verifies those and `npm run token`'s alike.
+ */
+export function privateSigningJwk(key: SigningKey): JsonWebKey & { kid: string; alg: 'RS256'; use: 'sig' } {
+  return { ...key.privateKey.export({ format: 'jwk' }), kid: key.kid, alg: 'RS256', use: 'sig' };
+}
+
 /** Where {@link loadOrCreateSigningKey} keeps the key pair, relative to the local data dir. */
 export const signingKeyPath = (dataDir: string): string => join(dataDir, 'oidc', 'signing-key.json');
 

@@ -42,18 +42,25 @@ describe('the dev issuer', () => {
     expect((await fetch(issuer.jwksUri)).status).toBe(200);
   });
 
-  it('serves an OpenID discovery document that points at its JWKS', async () => {
+  it('serves an OpenID discovery document that points at its JWKS and names its sign-in endpoints', async () => {
     const issuer = await start();
     const response = await fetch(`${issuer.issuer}/.well-known/openid-configuration`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(await response.json()).toEqual({
+    expect(await response.json()).toMatchObject({
       issuer: issuer.issuer,
       jwks_uri: issuer.jwksUri,
       id_token_signing_alg_values_supported: ['RS256'],
       subject_types_supported: ['public'],
-      response_types_supported: ['id_token'],
+      response_types_supported: expect.arrayContaining(['id_token', 'code']),
       claims_supported: expect.arrayContaining(['sub', 'email', 'groups', 'amr']),
+      authorization_endpoint: `${issuer.issuer}/auth`,
+      token_endpoint: `${issuer.issuer}/token`,
+      end_session_endpoint: `${issuer.issuer}/session/end`,
+      code_challenge_methods_supported: ['S256'],
+      grant_types_supported: expect.arrayContaining(['authorization_code']),
+      scopes_supported: expect.arrayContaining(['openid', 'email', 'groups']),
+      token_endpoint_auth_methods_supported: ['none'],
     });
   });
 
