@@ -68,8 +68,9 @@ export interface DevIssuer {
   readonly kid: string;
   sign(claims: DevClaims, options?: DevSignOptions): string;
   /**
-   * A key rotation: a new key (kept in memory only) is published next to the old ones and signs from now on.
-   * Resolves with its kid.
+   * A key rotation for `sign`: a new key (kept in memory only) is published next to the old ones and signs `sign`'s
+   * tokens from now on. Resolves with its kid. Sign-in (the OpenID provider) keeps signing with the persisted key,
+   * which stays published.
    */
   rotate(): Promise<string>;
   /**

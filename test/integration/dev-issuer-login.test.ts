@@ -203,6 +203,25 @@ describe('signing in at the dev issuer (code + PKCE, oauth4webapi)', () => {
   });
 });
 
+describe('signing out (end_session)', () => {
+  it("after a confirmation page sends the browser back to the console's root, and the next sign-in shows the form again", async () => {
+    const browser = new Browser();
+    await authorize(browser, { subject: 'erin' });
+    const url = new URL(as.end_session_endpoint!);
+    url.search = new URLSearchParams({ client_id: CONSOLE_CLIENT_ID, post_logout_redirect_uri: REDIRECT_URI }).toString();
+    const { page } = await browser.follow(url.href);
+    const confirm = await page!.text();
+    expect(confirm).toContain('Yes, sign me out');
+    const [, action = '', xsrf = ''] = /<form[^>]*action="([^"]+)"[\s\S]*?name="xsrf" value="([^"]+)"/.exec(confirm) ?? [];
+    const body = new URLSearchParams({ xsrf, logout: 'yes' });
+    const { callback } = await browser.follow(action, { method: 'POST', body });
+    expect(callback?.href).toBe(REDIRECT_URI);
+    const verifier = oauth.generateRandomCodeVerifier();
+    const again = await browser.follow(authorizeUrl(await oauth.calculatePKCECodeChallenge(verifier), 's'));
+    expect(await again.page?.text()).toContain('<label for="subject"');
+  });
+});
+
 describe('the login form', () => {
   it('with an empty subject shows the form again with an error, keeping (escaped) what was typed', async () => {
     const browser = new Browser();

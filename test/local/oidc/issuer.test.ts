@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CONSOLE_CLIENT_ID, consoleClient } from '../../../local/oidc/console-client';
 import { type DevIssuer, startDevIssuer } from '../../../local/oidc/issuer';
 import { loadOrCreateSigningKey, signingKeyPath } from '../../../local/oidc/token';
 import { createTokenVerifier } from '../../../shared/auth/token-verifier';
@@ -85,6 +86,27 @@ describe('the dev issuer', () => {
     const issuer = await start();
     const identity = await verifierFor(issuer).verify(issuer.sign({ sub: 'alice', groups: ['lab-a'], amr: ['mfa'] }));
     expect(identity).toMatchObject({ subject: 'alice', issuer: issuer.issuer, groups: ['lab-a'], authMethods: ['mfa'] });
+  });
+
+  it('signs users in to a client registered after it started (a console on a port known only then)', async () => {
+    const issuer = await start();
+    const authorize = () =>
+      fetch(
+        `${issuer.issuer}/auth?${new URLSearchParams({
+          client_id: CONSOLE_CLIENT_ID,
+          redirect_uri: 'http://127.0.0.1:39004/',
+          response_type: 'code',
+          scope: 'openid',
+          code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+          code_challenge_method: 'S256',
+        })}`,
+        { redirect: 'manual' },
+      );
+    expect((await authorize()).status).toBe(400); // no such client yet: an error page, no redirect
+    issuer.registerClient(consoleClient('http://127.0.0.1:39004'));
+    const response = await authorize();
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toMatch(/^\/interaction\//);
   });
 
   it('refuses to listen anywhere but loopback', async () => {
