@@ -199,13 +199,25 @@ export function localEnvironment(model: ServerlessModel, intrinsics: Record<stri
       out[name] = String(value);
       continue;
     }
-    const node = value as Doc;
-    const key = node.Ref ? `Ref:${node.Ref}` : node['Fn::GetAtt'] ? `GetAtt:${node['Fn::GetAtt'].join('.')}` : JSON.stringify(node);
-    // A Ref to a KMS key is its key id, as CloudFormation gives it.
-    const keyId = node.Ref ? model.kmsKeys?.find((k) => k.logicalId === node.Ref)?.keyId : undefined;
-    const resolved = node.Ref && tableNames.has(node.Ref) ? tableNames.get(node.Ref) : (keyId ?? intrinsics[key]);
-    if (resolved === undefined) throw new Error(`serverless.yml: environment ${name} uses ${key}, which the local stack cannot resolve`);
-    out[name] = resolved;
+    out[name] = resolveIntrinsic(value as Doc, (key) => {
+      throw new Error(`serverless.yml: environment ${name} uses ${key}, which the local stack cannot resolve`);
+    });
   }
   return out;
+
+  /** Ref, Fn::GetAtt and Fn::Join as CloudFormation resolves them, from the tables, KMS keys and `intrinsics`. */
+  function resolveIntrinsic(node: Doc, unresolved: (key: string) => never): string {
+    if (typeof node === 'string') return node;
+    const key = node.Ref ? `Ref:${node.Ref}` : node['Fn::GetAtt'] ? `GetAtt:${node['Fn::GetAtt'].join('.')}` : JSON.stringify(node);
+    if (intrinsics[key] !== undefined) return intrinsics[key];
+    if (node.Ref && tableNames.has(node.Ref)) return tableNames.get(node.Ref)!;
+    // A Ref to a KMS key is its key id, as CloudFormation gives it.
+    const keyId = node.Ref ? model.kmsKeys?.find((k) => k.logicalId === node.Ref)?.keyId : undefined;
+    if (keyId !== undefined) return keyId;
+    if (Array.isArray(node['Fn::Join'])) {
+      const [separator, parts] = node['Fn::Join'] as [string, Doc[]];
+      return parts.map((part) => resolveIntrinsic(part, () => unresolved(key))).join(separator);
+    }
+    return unresolved(key);
+  }
 }

@@ -133,6 +133,14 @@ function localMasterKey(dataDir: string): string {
   return readFileSync(file, 'utf8').trim();
 }
 
+/** The API's CORS origins plus the console's, which calls it from the browser (as serverless.yml adds the distribution's). */
+function withConsoleOrigin(origins: string, consoleOrigin: string | undefined): string {
+  const list = origins.split(',').map((origin) => origin.trim());
+  return !consoleOrigin || list.includes('*') || list.includes(consoleOrigin)
+    ? origins
+    : [...list.filter(Boolean), consoleOrigin].join(',');
+}
+
 export function writeStackInfo(dataDir: string, info: StackInfo): string {
   const file = join(dataDir, 'stack.json');
   writeFileSync(`${file}.tmp`, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
@@ -229,7 +237,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     for (const name of FOREIGN_AWS_ENV) delete process.env[name];
     // GATEWAY_ISSUER_URL is the API's URL, known once its server listens: set just below it.
-    const intrinsics = { 'GetAtt:IamRoleLambdaExecution.Arn': accounts.platform.roleArn, [GATEWAY_ISSUER_INTRINSIC]: '' };
+    const intrinsics = {
+      'GetAtt:IamRoleLambdaExecution.Arn': accounts.platform.roleArn,
+      [GATEWAY_ISSUER_INTRINSIC]: '',
+      // The console's CloudFront domain, which CORS_ALLOWED_ORIGINS adds at AWS; the local console's origin is added below.
+      'GetAtt:ConsoleDistribution.DomainName': '',
+    };
     Object.assign(process.env, localEnvironment(model, intrinsics), {
       AWS_REGION: region,
       AWS_ENDPOINT_URL: aws.url,
@@ -246,7 +259,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ACCESS_KEY_MASTER_KEY: masterKey,
       // The local IAM does not check thumbprints; customers' commands still need one.
       OIDC_THUMBPRINTS: '0000000000000000000000000000000000000000',
-      CORS_ALLOWED_ORIGINS: options.corsAllowedOrigins ?? process.env.CORS_ALLOWED_ORIGINS ?? '*',
+      CORS_ALLOWED_ORIGINS: withConsoleOrigin(options.corsAllowedOrigins ?? process.env.CORS_ALLOWED_ORIGINS ?? '*', consoleServer?.url),
     });
 
     const auditStream =
