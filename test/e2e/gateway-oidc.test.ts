@@ -1,8 +1,9 @@
 /**
  * gateway-oidc volumes end to end against the local stack (issue 14 §1). The API serves its issuer's discovery
  * document and JWKS without a token. docs/gateway-oidc.md runs as a reader runs it: alice registers a volume whose
- * role trusts the gateway's own issuer, runs the returned commands with /usr/bin/aws as the customer twice (the
- * re-run must not fail on the existing provider), verifies it, gives bob read access, and both use the volume with
+ * role trusts the gateway's own issuer, runs the returned commands with /usr/bin/aws as the customer, then the
+ * guarded provider registration again (the re-run must not fail on the existing provider; the other three commands
+ * are updates of the same values), verifies it, gives bob read access, and both use the volume with
  * /usr/bin/aws through credential_process with 12-hour sessions (a web-identity volume serves its owner only). The
  * local STS verifies each gateway token through the customer's registered provider, fetching our discovery document
  * and JWKS over loopback. Then, on that volume: what verify proved, URLs beyond an hour, and a gateway token for
@@ -59,7 +60,7 @@ describe('the gateway as an OpenID Connect issuer', () => {
 describe('a gateway-oidc volume', () => {
   let volume: { id: string; auth: { roleArn: string }; setup: any; lastVerification: any };
 
-  it('docs/gateway-oidc.md runs: setup twice, verify active, 12-hour sessions for the owner and a read member', async () => {
+  it('docs/gateway-oidc.md runs: setup, its provider registration re-run, verify, 12-hour sessions for owner and reader', async () => {
     const env = readerEnv(stack.dataDir, 'guide-home');
     const out = ok(await runGuide(parseGuide('docs/gateway-oidc.md'), { cwd: process.cwd(), env, timeoutMs: 120_000 }));
     expect(out['oidc-discovery']).toContain(`${stack.info.apiUrl}/.well-known/jwks.json`);
