@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errors, type InteractionDetails, type Provider } from 'oidc-provider';
-import { type LoginFormValues, loginPage, messagePage, PAGE_CSP } from './login-page';
+import { type LoginFormError, type LoginFormValues, loginPage, messagePage, PAGE_CSP } from './login-page';
 import type { DevAccount } from './provider';
 
 const INTERACTION_PATH = /^\/interaction\/([\w-]{1,64})(\/login)?$/;
@@ -57,7 +57,7 @@ async function readForm(request: IncomingMessage): Promise<URLSearchParams> {
 }
 
 /** The form's values checked: the account to sign in as, or what to tell the user. */
-export function parseLoginForm(form: URLSearchParams): { values: LoginFormValues; error?: string; account?: DevAccount } {
+export function parseLoginForm(form: URLSearchParams): { values: LoginFormValues; error?: LoginFormError; account?: DevAccount } {
   const values: LoginFormValues = {
     subject: (form.get('subject') ?? '').trim(),
     email: (form.get('email') ?? '').trim(),
@@ -65,14 +65,16 @@ export function parseLoginForm(form: URLSearchParams): { values: LoginFormValues
     mfa: form.has('mfa'),
   };
   const groups = [...new Set(values.groups.split(',').map((group) => group.trim()))].filter(Boolean);
-  const fail = (error: string) => ({ values, error });
-  if (!values.subject) return fail('Type a subject: the user id to sign in as.');
-  if (values.subject.length > 255 || CONTROL.test(values.subject)) return fail('The subject must be at most 255 printable characters.');
+  const fail = (field: LoginFormError['field'], message: string) => ({ values, error: { field, message } });
+  if (!values.subject) return fail('subject', 'Type a subject: the user id to sign in as.');
+  if (values.subject.length > 255 || CONTROL.test(values.subject)) {
+    return fail('subject', 'The subject must be at most 255 printable characters.');
+  }
   if (values.email && (values.email.length > 254 || !/^[^\s@]+@[^\s@]+$/.test(values.email))) {
-    return fail('The email must look like name@example.org, or be left empty.');
+    return fail('email', 'The email must look like name@example.org, or be left empty.');
   }
   if (groups.length > MAX_GROUPS || groups.some((group) => group.length > 128 || CONTROL.test(group))) {
-    return fail(`Give at most ${MAX_GROUPS} groups, each at most 128 printable characters, separated by commas.`);
+    return fail('groups', `Give at most ${MAX_GROUPS} groups, each at most 128 printable characters, separated by commas.`);
   }
   return { values, account: { ...(values.email ? { email: values.email } : {}), groups } };
 }

@@ -57,10 +57,27 @@ ${body}
 `;
 }
 
-export function loginPage(input: { action: string; clientName: string; values?: Partial<LoginFormValues>; error?: string }): string {
+/** The form's problem: which field, and what to tell the user. */
+export interface LoginFormError {
+  field: 'subject' | 'email' | 'groups';
+  message: string;
+}
+
+export function loginPage(input: {
+  action: string;
+  clientName: string;
+  values?: Partial<LoginFormValues>;
+  error?: LoginFormError;
+}): string {
   const { subject = '', email = '', groups = '', mfa = false } = input.values ?? {};
-  const error = input.error ? `<p class="error" role="alert" id="form-error">${escapeHtml(input.error)}</p>` : '';
-  const invalid = input.error ? ' aria-invalid="true" aria-describedby="form-error"' : '';
+  const error = input.error ? `<p class="error" role="alert" id="form-error">${escapeHtml(input.error.message)}</p>` : '';
+  // The field at fault is marked, described by the message, and has the focus.
+  const state = (field: LoginFormError['field']) =>
+    input.error?.field === field
+      ? ' aria-invalid="true" aria-describedby="form-error" autofocus'
+      : field === 'subject' && !input.error
+        ? ' autofocus'
+        : '';
   return page(
     'Sign in',
     `<h1>Sign in</h1>
@@ -68,11 +85,11 @@ export function loginPage(input: { action: string; clientName: string; values?: 
 ${error}
 <form method="post" action="${escapeHtml(input.action)}" novalidate>
 <label for="subject">Subject <span class="hint">Your user id, the token's <code>sub</code> (required)</span></label>
-<input type="text" id="subject" name="subject" required autocomplete="username" autofocus value="${escapeHtml(subject)}"${invalid}>
+<input type="text" id="subject" name="subject" required autocomplete="username" value="${escapeHtml(subject)}"${state('subject')}>
 <label for="email">Email <span class="hint">Optional</span></label>
-<input type="email" id="email" name="email" autocomplete="email" value="${escapeHtml(email)}">
+<input type="email" id="email" name="email" autocomplete="email" value="${escapeHtml(email)}"${state('email')}>
 <label for="groups">Groups <span class="hint">Optional, separated by commas, e.g. lab-a, lab-b</span></label>
-<input type="text" id="groups" name="groups" autocomplete="off" value="${escapeHtml(groups)}">
+<input type="text" id="groups" name="groups" autocomplete="off" value="${escapeHtml(groups)}"${state('groups')}>
 <div class="check"><input type="checkbox" id="mfa" name="mfa" value="yes"${mfa ? ' checked' : ''}>` +
       `<label for="mfa">Multi-factor authentication used</label></div>
 <div class="actions"><button type="submit">Sign in</button></div>
