@@ -12,6 +12,7 @@ import { specs as health } from '../health/specs';
 import { specs as links } from '../links/specs';
 import { specs as me } from '../me/specs';
 import { specs as members } from '../members/specs';
+import { specs as objects } from '../objects/specs';
 import { specs as oidcIssuer } from '../oidc-issuer/specs';
 import { specs as preflight } from '../preflight/specs';
 import { nextflowConfigSpecs } from '../proxy/specs';
@@ -35,6 +36,7 @@ export const routeSpecs: SpecRegistry = {
   'functions/links/download-handler.ts': { download: linkDownload, head: linkHead },
   'functions/me/handler.ts': me,
   'functions/members/handler.ts': members,
+  'functions/objects/handler.ts': objects,
   'functions/oidc-issuer/handler.ts': oidcIssuer,
   'functions/openapi/handler.ts': openapi,
   'functions/preflight/handler.ts': preflight,

@@ -167,6 +167,13 @@ export const declaredRoutes: DeclaredRoute[] = [
     exportName: 'download',
   },
   {
+    functionName: 'objectsList',
+    method: 'GET',
+    path: '/volumes/{id}/objects',
+    sourceFile: 'functions/objects/handler.ts',
+    exportName: 'list',
+  },
+  {
     functionName: 'accessKeysCreate',
     method: 'POST',
     path: '/access-keys',

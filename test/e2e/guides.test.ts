@@ -165,6 +165,7 @@ describe('docs/using-volumes.md', () => {
     expect(out['presign-put']!.trim()).toBe('PUT 200');
     expect(out['presign-get']).toContain('presigned GET: identical');
     expect(out['presign-get']).toContain('download link: identical');
+    expect(out['list-objects']!.trim()).toBe('browser/photo.bin 50000');
     expect(out.multipart).toContain('completed browser/scan.bin');
     expect(out.multipart).toContain('multipart: identical');
 

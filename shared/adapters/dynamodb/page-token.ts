@@ -7,7 +7,7 @@
 import { ValidationFailed } from '../../errors';
 
 export type PageKey = Record<string, string>;
-export type TokenKind = 'subject-volumes' | 'volume-members' | 'volume-audit' | 'owner-access-keys' | 'volume-links';
+export type TokenKind = 'subject-volumes' | 'volume-members' | 'volume-audit' | 'owner-access-keys' | 'volume-links' | 'volume-objects';
 
 const MAX_TOKEN_LENGTH = 4096;
 const MAX_KEY_VALUE_LENGTH = 2048;
