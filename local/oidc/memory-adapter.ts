@@ -24,10 +24,20 @@ export function memoryAdapterFactory(now: () => number = Date.now): (model: stri
     return entry && entry.expiresAt > now() ? entry.payload : undefined;
   };
 
+  // Expired entries, and index entries naming none, go at most once a minute (a long `npm start` signs in many times).
+  let swept = now();
+  const sweep = () => {
+    if (now() - swept < 60_000) return;
+    swept = now();
+    for (const [key, entry] of entries) if (entry.expiresAt <= swept) entries.delete(key);
+    for (const [name, key] of index) if (!entries.has(key)) index.delete(name);
+  };
+
   return (model) => {
     const keyOf = (id: string) => `${model}:${id}`;
     return {
       async upsert(id, payload, expiresIn) {
+        sweep();
         const key = keyOf(id);
         entries.set(key, { payload, expiresAt: expiresIn > 0 ? now() + expiresIn * 1000 : Number.POSITIVE_INFINITY });
         if (payload.uid) index.set(`uid:${model}:${payload.uid}`, key);

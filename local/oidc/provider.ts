@@ -109,7 +109,8 @@ export function createDevProvider(options: DevProviderOptions): Provider {
     // Only a client's own origins (those of its redirect URIs) may call the token and userinfo endpoints from a browser.
     clientBasedCORS: (_ctx, origin, client) => origin !== 'null' && client.redirectUris.some((uri) => originOf(uri) === origin),
     renderError: async (ctx, out) => {
-      const reason = out.error_description ?? out.error ?? 'The request could not be completed.';
+      const said = String(out.error_description ?? out.error ?? 'the request could not be completed');
+      const reason = `${said.charAt(0).toUpperCase()}${said.slice(1)}${/[.!?]$/.test(said) ? '' : '.'}`;
       html(ctx, messagePage('Sign-in could not continue', `${reason} Go back to the application and sign in again.`));
     },
   });
