@@ -64,7 +64,7 @@ function Page({ route, user }: { route: Route; user: User }) {
     case 'volumes':
       return <VolumesPage user={user} />;
     case 'register':
-      return <RegisterPage />;
+      return <RegisterPage route={route} />;
     case 'access-keys':
       return <AccessKeysPage />;
     case 'not-found':
@@ -88,11 +88,11 @@ function Page({ route, user }: { route: Route; user: User }) {
 function volumePage(route: Extract<Route, { id: string }>, volume: Volume, reload: () => void, user: User) {
   switch (route.page) {
     case 'volume':
-      return <VolumePage volume={volume} reload={reload} />;
+      return <VolumePage volume={volume} reload={reload} user={user} />;
     case 'browse':
       return <BrowsePage volume={volume} prefix={route.prefix} />;
     case 'links':
-      return <LinksPage volume={volume} user={user} />;
+      return <LinksPage volume={volume} user={user} initialKey={route.key} />;
     case 'members':
       return <MembersPage volume={volume} user={user} />;
     case 'audit':
