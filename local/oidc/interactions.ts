@@ -119,7 +119,8 @@ export function interactionHandler(context: InteractionContext) {
           messagePage('Sign-in could not continue', `The issuer asked for "${details.prompt.name}", which it cannot do.`),
         );
       } else if (!login) {
-        sendHtml(response, 200, loginPage({ action, clientName }));
+        const hint = details.params.login_hint; // the subject, when the application suggests one
+        sendHtml(response, 200, loginPage({ action, clientName, values: { subject: typeof hint === 'string' ? hint : '' } }));
       } else {
         const { values, error, account } = parseLoginForm(await readForm(request));
         if (account) {

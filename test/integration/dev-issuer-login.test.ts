@@ -223,11 +223,13 @@ describe('signing out (end_session)', () => {
 });
 
 describe('the login form', () => {
-  it('with an empty subject shows the form again with an error, keeping (escaped) what was typed', async () => {
+  it('starts with the login_hint as subject; with an empty subject shows the form again with an error, keeping (escaped) what was typed', async () => {
     const browser = new Browser();
-    const { page } = await browser.follow(authorizeUrl(await oauth.calculatePKCECodeChallenge(oauth.generateRandomCodeVerifier()), 's'));
+    const challenge = await oauth.calculatePKCECodeChallenge(oauth.generateRandomCodeVerifier());
+    const { page } = await browser.follow(authorizeUrl(challenge, 's', { login_hint: 'zoe' }));
     const form = await page!.text();
     for (const field of ['subject', 'email', 'groups', 'mfa']) expect(form).toMatch(new RegExp(`<label for="${field}"`));
+    expect(form).toMatch(/id="subject"[^>]*value="zoe"/); // the application's login_hint, prefilled
     const { page: again } = await submit(browser, formAction(form), {
       subject: '  ',
       email: '"><script>alert(1)</script>',
