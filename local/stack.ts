@@ -202,7 +202,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const consoleOrigin =
       consoleServer?.url ?? options.consoleOrigin ?? `http://${host.includes(':') ? `[${host}]` : host}:${DEFAULT_PORTS.console}`;
     const clients = [consoleClient(consoleOrigin)];
-    const issuer = await startDevIssuer({ host, port: ports.oidc, dataDir, audience, faults, clients });
+    const onError = (message: string) => log.error(message);
+    const issuer = await startDevIssuer({ host, port: ports.oidc, dataDir, audience, faults, clients, onError });
     closers.push(() => issuer.close());
     const aws = await startAwsEndpoint({
       host,
