@@ -164,17 +164,19 @@ describe('answers recorded from real calls match their documented schemas', () =
     expect((await call('GET', '/volumes/{id}/audit', `/volumes/${volumeId}/audit`)).body.items.length).toBeGreaterThan(0);
   });
 
-  it('credentials, a presigned URL, a download redirect, a browser upload and the Nextflow config', async () => {
+  it('credentials, a presigned URL, a listing, a download redirect, a browser upload and the Nextflow config', async () => {
     expect(
       (await call('POST', '/volumes/{id}/credentials', `/volumes/${volumeId}/credentials`, { body: { access: 'read' } })).body.Version,
     ).toBe(1);
-    expect(
-      (
-        await call('POST', '/volumes/{id}/presign', `/volumes/${volumeId}/presign`, {
-          body: { key: 'a/b.txt', method: 'PUT', contentType: 'text/plain' },
-        })
-      ).status,
-    ).toBe(200);
+    const put = await call('POST', '/volumes/{id}/presign', `/volumes/${volumeId}/presign`, {
+      body: { key: 'a/b.txt', method: 'PUT', contentType: 'text/plain' },
+    });
+    expect(put.status).toBe(200);
+    expect((await fetch(put.body.url, { method: 'PUT', headers: put.body.headers, body: 'b' })).status).toBe(200);
+    const objects = `/volumes/${volumeId}/objects`;
+    expect((await call('GET', '/volumes/{id}/objects', `${objects}?delimiter=/`)).body.prefixes).toEqual(['a/']);
+    expect((await call('GET', '/volumes/{id}/objects', objects)).body.objects).toMatchObject([{ key: 'a/b.txt', size: 1 }]);
+    expect((await call('GET', '/volumes/{id}/objects', `${objects}?limit=0`)).status).toBe(400);
     const download = await call('GET', '/volumes/{id}/download/{key}', `/volumes/${volumeId}/download/a/b.txt`);
     expect(download.status).toBe(302);
     expect(download.headers.get('location')).toMatch(/^http/);
