@@ -31,7 +31,8 @@ input[type=text],input[type=email]{width:100%;padding:.6rem;font:inherit;border:
 .check{display:flex;gap:.5rem;align-items:center;font-weight:600;margin:1.25rem 0}
 .check input{width:1.25rem;height:1.25rem;margin:0}
 .check label{margin:0}
-button{font:inherit;font-weight:600;padding:.6rem 1.2rem;border-radius:6px;border:1px solid #1a7f37;background:#1f883d;color:#fff;cursor:pointer}
+button{font:inherit;font-weight:600;padding:.6rem 1.2rem;border-radius:6px;cursor:pointer}
+button{border:1px solid #1a7f37;background:#1f883d;color:#fff}
 button.secondary{background:#fff;color:#1b1f24;border-color:#8c959f}
 :focus-visible{outline:3px solid #0969da;outline-offset:2px}
 .error{padding:.75rem;border:1px solid #cf222e;background:#ffebe9;border-radius:6px;color:#82071e}

@@ -223,7 +223,7 @@ describe('signing out (end_session)', () => {
 });
 
 describe('the login form', () => {
-  it('starts with the login_hint as subject; with an empty subject shows the form again with an error, keeping (escaped) what was typed', async () => {
+  it('starts with the login_hint as subject; sent empty, shows the form again with an error and (escaped) what was typed', async () => {
     const browser = new Browser();
     const challenge = await oauth.calculatePKCECodeChallenge(oauth.generateRandomCodeVerifier());
     const { page } = await browser.follow(authorizeUrl(challenge, 's', { login_hint: 'zoe' }));
