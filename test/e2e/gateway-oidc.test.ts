@@ -112,6 +112,12 @@ describe('a gateway-oidc volume', () => {
     expect(await (await fetch(signed.body.url)).text()).toBe('run 1 done\n');
   });
 
+  it("lists its objects for a read member (GET …/objects) with a session of the gateway's own token", async () => {
+    const listed = await api('bob', 'GET', `/volumes/${volume.id}/objects?delimiter=/`);
+    expect(listed.status, JSON.stringify(listed.body)).toBe(200);
+    expect(listed.body.objects.map((o: { key: string }) => o.key)).toContain('run1.txt');
+  });
+
   it('serves a read member through the S3 proxy with a gateway access key', async () => {
     const key = (await api('bob', 'POST', '/access-keys', { volumes: ['lab-runs'] })).body;
     const s3 = new S3Client({
