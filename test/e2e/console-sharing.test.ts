@@ -181,7 +181,7 @@ describe('the console: share links, members, audit trail and access keys', () =>
     const message = await refusal('mallory', `/volumes/${volumeId}`, 404, 'VolumeNotFound');
     await page.getByRole('alert').getByText(message).waitFor();
     await go(page, '#/volumes', 'My volumes');
-    await page.waitForLoadState('networkidle');
+    await page.getByText('You are not a member of any volume yet.').waitFor();
     expect(await page.getByRole('main').getByText(VOLUME).count()).toBe(0);
   });
 
@@ -254,7 +254,7 @@ describe('the console: share links, members, audit trail and access keys', () =>
     await row.waitFor();
     expect(await page.getByRole('heading', { name: 'Key created' }).count()).toBe(0);
     expect(await page.content()).not.toContain(secret);
-    expect(await row.textContent()).toContain(VOLUME);
+    await expect.poll(() => row.textContent()).toContain(VOLUME);
     await screenshot(page, 'access-keys-1280');
     await page.setViewportSize({ width: 390, height: 844 });
     await screenshot(page, 'access-keys-390');

@@ -62,7 +62,7 @@ export function AccessKeysPage() {
       {keys.data && keys.data.items.length === 0 ? <p>No access keys yet.</p> : null}
       {keys.data && keys.data.items.length > 0 ? (
         <div class="table-wrap">
-          <table class="responsive" aria-busy={keys.loading}>
+          <table class="responsive sharing" aria-busy={keys.loading}>
             <caption class="visually-hidden">Your access keys, newest first</caption>
             <thead>
               <tr>

@@ -159,7 +159,7 @@ export function AuditPage({ volume }: { volume: Volume }) {
 function AuditTable({ events, busy }: { events: AuditEvent[]; busy: boolean }) {
   return (
     <div class="table-wrap">
-      <table class="responsive audit" aria-busy={busy}>
+      <table class="responsive sharing audit" aria-busy={busy}>
         <caption class="visually-hidden">Audit events, newest first</caption>
         <thead>
           <tr>

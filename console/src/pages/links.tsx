@@ -76,7 +76,7 @@ export function LinksPage({ volume, user, initialKey }: { volume: Volume; user: 
       {links.data && links.data.items.length === 0 ? <p>No share links yet.</p> : null}
       {links.data && links.data.items.length > 0 ? (
         <div class="table-wrap">
-          <table class="responsive" aria-busy={links.loading}>
+          <table class="responsive sharing" aria-busy={links.loading}>
             <caption class="visually-hidden">Share links, newest first</caption>
             <thead>
               <tr>

@@ -32,15 +32,17 @@ export function MembersPage({ volume, user }: { volume: Volume; user: User }) {
   const admin = volume.access.membership === 'admin';
 
   /** Runs one change, then says what happened (or the API's message) and reloads the list. */
-  const change = async (work: () => Promise<unknown>, said: string) => {
+  const change = async (work: () => Promise<unknown>, said: string): Promise<boolean> => {
     setError(undefined);
     setDone('');
     try {
       await work();
       setDone(said);
       members.reload();
+      return true;
     } catch (caught) {
       setError(caught);
+      return false;
     }
   };
   const put = (subject: string, access: Access) =>
@@ -66,7 +68,7 @@ export function MembersPage({ volume, user }: { volume: Volume; user: User }) {
       {members.loading && !members.data ? <p aria-busy="true">Loading the members…</p> : null}
       {members.data ? (
         <div class="table-wrap">
-          <table class="responsive" aria-busy={members.loading}>
+          <table class="responsive sharing" aria-busy={members.loading}>
             <caption class="visually-hidden">Members of {volume.name}</caption>
             <thead>
               <tr>
@@ -113,8 +115,8 @@ function MemberRow({
   member: Member;
   admin: boolean;
   self: boolean;
-  onPut: (subject: string, access: Access) => Promise<void>;
-  onRemove: () => Promise<void>;
+  onPut: (subject: string, access: Access) => Promise<boolean>;
+  onRemove: () => Promise<boolean>;
 }) {
   const [access, setAccess] = useState<Access>(member.access);
   const [saving, setSaving] = useState(false);
@@ -188,14 +190,14 @@ function MemberRow({
   );
 }
 
-function AddMemberForm({ onAdd }: { onAdd: (subject: string, access: Access) => Promise<void> }) {
+function AddMemberForm({ onAdd }: { onAdd: (subject: string, access: Access) => Promise<boolean> }) {
   const [subject, setSubject] = useState('');
   const [access, setAccess] = useState<Access>('read');
   const [busy, setBusy] = useState(false);
   const submit = async (event: Event) => {
     event.preventDefault();
     setBusy(true);
-    await onAdd(subject.trim(), access);
+    if (await onAdd(subject.trim(), access)) setSubject('');
     setBusy(false);
   };
   return (
