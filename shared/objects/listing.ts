@@ -23,12 +23,12 @@ import { INVALID_KEY } from '../vending/keys';
 import { auditedKey, dataCredentials } from '../vending/presign';
 import { requireDataAccess } from '../vending/rules';
 import { hotReads, loadVisible, type Visible } from '../volumes/access';
+import type { AuditSampler } from '../volumes/audit-sampler';
 import type { Caller } from '../volumes/deps';
 import { record } from '../volumes/guard';
 import type { AuditOutcome, Volume } from '../volumes/model';
 import { keyProblem, keyRefusal, rootOf } from '../volumes/object-keys';
 import { S3AccessDenied } from '../volumes/ports';
-import type { AuditSampler } from './audit-sampler';
 import { decodeListingToken, encodeListingToken, type Listing } from './page-token';
 import type { ListedPage, ObjectLister } from './ports';
 

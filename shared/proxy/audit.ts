@@ -9,12 +9,13 @@
  *   marked `sampled`; the others in that window are only logged (every request has a log line with its key,
  *   status and request id).
  *
- * The sampling memory is per warm process, bounded, and forgets windows that ended. The entries go to the audit
- * stream (`shared/wiring/proxy.ts`: a log line each, which the shipper writes to the table), so a request waits
- * for no DynamoDB write and does not fail when DynamoDB does; a failure to record one is logged and does not fail
- * the request either (the object may already be written).
+ * The sampling memory (`../volumes/audit-sampler.ts`) is per warm process, bounded, and forgets windows that ended.
+ * The entries go to the audit stream (`shared/wiring/proxy.ts`: a log line each, which the shipper writes to the
+ * table), so a request waits for no DynamoDB write and does not fail when DynamoDB does; a failure to record one is
+ * logged and does not fail the request either (the object may already be written).
  */
 import type { Logger } from '../log';
+import { createAuditSampler } from '../volumes/audit-sampler';
 import type { Caller } from '../volumes/deps';
 import type { AuditOutcome } from '../volumes/model';
 import type { AuditLog, Clock } from '../volumes/ports';
@@ -48,25 +49,16 @@ export const isAlwaysAudited = (operation: Operation, outcome: AuditOutcome): bo
   outcome === 'denied' || (operation.access === 'write' && !SAMPLED_STEPS.has(operation.name));
 
 export function createProxyAudit(options: ProxyAuditOptions): ProxyAudit {
-  const windowMs = options.windowMs ?? 300_000;
-  const maxEntries = options.maxEntries ?? 10_000;
-  const seen = new Map<string, number>();
-
-  /** True for the first of its kind in the current window. */
-  function firstInWindow(key: string, now: number): boolean {
-    const window = Math.floor(now / windowMs);
-    if (seen.get(key) === window) return false;
-    seen.delete(key);
-    seen.set(key, window);
-    while (seen.size > maxEntries) seen.delete(seen.keys().next().value as string);
-    return true;
-  }
+  const sampler = createAuditSampler({
+    ...(options.windowMs === undefined ? {} : { windowMs: options.windowMs }),
+    ...(options.maxEntries === undefined ? {} : { maxEntries: options.maxEntries }),
+  });
 
   return {
     async record({ caller, volumeId, operation, outcome, detail }, log) {
       const now = options.clock.now();
       const always = isAlwaysAudited(operation, outcome);
-      if (!always && !firstInWindow(JSON.stringify([volumeId, caller.subject, operation.name]), now.getTime())) return;
+      if (!always && !sampler.firstInWindow(JSON.stringify([volumeId, caller.subject, operation.name]), now)) return;
       try {
         await options.audit.record({
           volumeId,
@@ -75,7 +67,7 @@ export function createProxyAudit(options: ProxyAuditOptions): ProxyAudit {
           action: `proxy.${operation.name}`,
           outcome,
           requestId: caller.requestId,
-          detail: always ? detail : { ...detail, sampled: true, windowSeconds: windowMs / 1000 },
+          detail: always ? detail : { ...detail, sampled: true, windowSeconds: sampler.windowSeconds },
         });
       } catch (error) {
         log.error('audit write failed', {

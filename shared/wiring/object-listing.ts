@@ -4,10 +4,10 @@
  * `adapters/s3-object-lister.ts`) and the audit sampler; all at module scope, so a warm Lambda reuses them.
  */
 import { createS3ObjectLister } from '../adapters/s3-object-lister';
-import { createAuditSampler } from '../objects/audit-sampler';
 import type { ListingDeps } from '../objects/listing';
 import { createHttpUpstream } from '../proxy/upstream/http-upstream';
 import type { VendingDeps } from '../vending/deps';
+import { createAuditSampler } from '../volumes/audit-sampler';
 import { credentialDefaults, type VendingHandlerDeps } from './credential-vending';
 import { systemClock } from './ids';
 import { loadProxyConfig } from './proxy-config';

@@ -1,7 +1,8 @@
 /**
- * Which reads reach the audit trail: the first of each kind per volume and subject in a window (5 minutes), as the
- * proxy samples its reads (`shared/proxy/audit.ts`), so a browser paging through a large folder does not write an
- * event per page. The memory is per warm process, bounded, and forgets windows that ended.
+ * Which reads reach a volume's audit trail: the first of each kind (the caller's key: volume, subject, operation) in
+ * a window (5 minutes), so a client reading or paging through many objects does not write an event per request. The
+ * proxy's reads (`shared/proxy/audit.ts`) and the object listing (`shared/objects/listing.ts`) are sampled so. The
+ * memory is per warm process, bounded (the oldest keys go first), and forgets windows that ended.
  */
 export interface AuditSampler {
   /** True for the first `key` in the current window (and remembers it). */
