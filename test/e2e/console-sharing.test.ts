@@ -86,9 +86,16 @@ async function refusal(subject: string, path: string, status: number, code: stri
 
 describe('the console: share links, members, audit trail and access keys', () => {
   let aliceTab: ConsolePage;
+  let bobTab: ConsolePage;
+  let malloryTab: ConsolePage;
 
   it("alice's share link (limit, expiry) downloads the object's bytes in a context with no session; revoked, it is refused", async () => {
-    aliceTab = await person('alice', `#/volumes/${volumeId}/links?key=${encodeURIComponent(REPORT.key)}`);
+    // Everyone signs in at once (each in a context of their own); bob and mallory come back to their pages later.
+    [aliceTab, bobTab, malloryTab] = await Promise.all([
+      person('alice', `#/volumes/${volumeId}/links?key=${encodeURIComponent(REPORT.key)}`),
+      person('bob'),
+      person('mallory'),
+    ]);
     const { page } = aliceTab;
     await page.getByRole('heading', { level: 1, name: 'Share links' }).waitFor();
     expect(await page.getByLabel('Object key').inputValue()).toBe(REPORT.key);
@@ -154,7 +161,8 @@ describe('the console: share links, members, audit trail and access keys', () =>
   });
 
   it('bob, a reader, sees the volume without upload or admin controls; the audit trail shows the API refusal', async () => {
-    const { page } = await person('bob', `#/volumes/${volumeId}/files`);
+    const { page } = bobTab;
+    await page.goto(`${consoleUrl}/#/volumes/${volumeId}/files`);
     await page.getByRole('navigation', { name: `Volume ${VOLUME}` }).waitFor();
     const tabs = page.getByRole('navigation', { name: `Volume ${VOLUME}` });
     expect(await tabs.getByRole('link').allTextContents()).toEqual(['Overview', 'Files', 'Share links']);
@@ -177,7 +185,8 @@ describe('the console: share links, members, audit trail and access keys', () =>
   });
 
   it('mallory, a stranger, gets the API\'s "not found" for the volume and does not see it in her list', async () => {
-    const { page } = await person('mallory', `#/volumes/${volumeId}`);
+    const { page } = malloryTab;
+    await page.goto(`${consoleUrl}/#/volumes/${volumeId}`);
     const message = await refusal('mallory', `/volumes/${volumeId}`, 404, 'VolumeNotFound');
     await page.getByRole('alert').getByText(message).waitFor();
     await go(page, '#/volumes', 'My volumes');
