@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from './../support/local-stack';
+import { adoptGuidePackage } from '../support/packaged-service';
 import { withPackagingLock } from '../support/packaging-lock';
 import { type GuideBlock, ok, parseGuide, runGuide } from './guides/blocks';
 
@@ -25,9 +26,14 @@ type GuideOutcome = { blocks: GuideBlock[]; out: Record<string, string> };
 beforeAll(async () => {
   // The guides use jq, which scripts/ensure-test-tools.sh does not install.
   if (!existsSync('/usr/bin/jq')) throw new Error('the guides use jq: apt-get install jq');
-  // The guide runs `npm run package` in the project folders: not at the same time as the packaging test.
+  // The guide runs `npm run package` in the project folders: not at the same time as the packaging test, which then
+  // reads the package the guide made instead of packaging again.
   deployHome = mkdtempSync(join(tmpdir(), 'vg-guide-home-'));
-  deploying = withPackagingLock(() => run('deploying.md', { HOME: deployHome }));
+  deploying = withPackagingLock(async () => {
+    const outcome = await run('deploying.md', { HOME: deployHome });
+    adoptGuidePackage();
+    return outcome;
+  });
   deploying.catch(() => undefined); // reported by its own test
   stack = await startTestStack();
   home = join(stack.dataDir, 'home');

@@ -1,16 +1,19 @@
 /**
  * `serverless package` once per vitest run: the first test file that asks builds into the run directory
  * (run-dir.ts) under the packaging lock; the others, waiting on the same lock, find the output there and read
- * it. A file run without the run directory packages into a directory of its own.
+ * it. A file run without the run directory packages into a directory of its own. When docs/deploying.md's
+ * `npm run package` ran first in the run (guides.test.ts), its output is the run's package (`adoptGuidePackage`).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { withPackagingLock } from './packaging-lock';
 
 export const TEMPLATE_FILE = 'cloudformation-template-update-stack.json';
+/** The stage `npm run package` packages (docs/deploying.md): the same build as the guide's, so either can serve. */
+const STAGE = 'dev';
 
 function runDir(): string | undefined {
   try {
@@ -20,15 +23,18 @@ function runDir(): string | undefined {
   }
 }
 
-/** The directory `serverless package --stage ci` wrote: the CloudFormation templates and `volume-gateway.zip`. */
+/** Where the run's package is, under the run directory. */
+const runPackage = (root: string) => join(root, 'package');
+
+/** The directory `serverless package --stage dev` wrote: the CloudFormation templates and each function's zip. */
 export async function packagedService(): Promise<string> {
   const root = runDir();
-  const out = root ? join(root, 'package') : join(mkdtempSync(join(tmpdir(), 'vg-package-')), 'out');
+  const out = root ? runPackage(root) : join(mkdtempSync(join(tmpdir(), 'vg-package-')), 'out');
   await withPackagingLock(() => {
     // Written once the whole package is: a build that failed half-way is built again.
     if (existsSync(join(out, '.complete'))) return;
     rmSync(out, { recursive: true, force: true });
-    execFileSync('node_modules/.bin/serverless', ['package', '--stage', 'ci', '--package', out], {
+    execFileSync('node_modules/.bin/serverless', ['package', '--stage', STAGE, '--package', out], {
       stdio: 'pipe',
       env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
       timeout: 240_000,
@@ -36,4 +42,19 @@ export async function packagedService(): Promise<string> {
     writeFileSync(join(out, '.complete'), '');
   });
   return out;
+}
+
+/**
+ * Makes the project's .serverless/, just written by docs/deploying.md's `npm run package` (`serverless package
+ * --stage dev`: the same command on the same code as packagedService's), the run's package, so the run packages
+ * once rather than twice. Call it under the packaging lock, right after that command succeeded. Does nothing
+ * without a run directory or where the run has its package already.
+ */
+export function adoptGuidePackage(from = '.serverless'): void {
+  const root = runDir();
+  if (!root || existsSync(join(runPackage(root), '.complete'))) return;
+  const out = runPackage(root);
+  rmSync(out, { recursive: true, force: true });
+  cpSync(from, out, { recursive: true });
+  writeFileSync(join(out, '.complete'), '');
 }
