@@ -131,6 +131,12 @@ describe('the console: share links, members, audit trail and access keys', () =>
     expect(await stranger.page.locator('h1').textContent()).toBe('Link revoked');
     const refused = (await (await fetch(url, { headers: { accept: 'application/json' } })).json()) as { message: string };
     expect(await stranger.page.locator('p').first().textContent()).toBe(refused.message);
+
+    // The Files page's "Share" of another file, while this page is open, fills the form with that key.
+    await page.evaluate((hash) => {
+      (globalThis as unknown as { location: { hash: string } }).location.hash = hash;
+    }, `#/volumes/${volumeId}/links?key=notes%2Freadme.txt`);
+    await expect.poll(() => page.getByLabel('Object key').inputValue()).toBe('notes/readme.txt');
   });
 
   it('alice adds bob as a reader, changes him to write and back, removes carol; the owner row cannot be changed', async () => {

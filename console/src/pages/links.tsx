@@ -59,6 +59,7 @@ export function LinksPage({ volume, user, initialKey }: { volume: Volume; user: 
         </p>
       ) : null}
       <CreateLinkForm
+        key={initialKey ?? ''}
         volume={volume}
         initialKey={initialKey}
         onCreated={(link) => {
