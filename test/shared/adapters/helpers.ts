@@ -1,13 +1,13 @@
 /**
  * What the adapter tests share: our service's own DynamoDB and STS clients on the local stack (a
- * session of the platform role, as a deployed Lambda has), a port nothing listens on, and a customer
- * role set up with /usr/bin/aws as a customer would, and the customer's own S3 client to look at their bucket.
+ * session of the platform role, as a deployed Lambda has), a port nothing listens on, and a customer's role
+ * and bucket set up with the SDK (the aws cli's own runs of such setup are volume-story's and the guides'), and the
+ * customer's own S3 client to look at their bucket.
  */
-import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
+import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { loadServerlessModel } from '../../../local/serverless-model';
 import type { TestStack } from '../../support/local-stack';
@@ -64,7 +64,13 @@ export function trustRequiringExternalId(
   };
 }
 
-/** Creates a role in customer 0's account with /usr/bin/aws; returns its ARN. */
+/** Customer `index`'s IAM client on the local endpoint, with their own keys. */
+export function customerIam(stack: TestStack, index = 0): IAMClient {
+  const { accessKeyId, secretAccessKey } = stack.info.customers[index]!;
+  return new IAMClient({ endpoint: stack.info.awsEndpoint, region: stack.info.region, credentials: { accessKeyId, secretAccessKey } });
+}
+
+/** Creates a role in customer 0's account (the SDK: these tests are about our adapters, not the aws cli); its ARN. */
 export async function createCustomerRole(
   stack: TestStack,
   roleName: string,
@@ -72,43 +78,27 @@ export async function createCustomerRole(
   permissions?: object,
   maxSessionSeconds = 3600,
 ): Promise<string> {
-  const customer = stack.customerEnv(0);
-  const trustFile = join(stack.dataDir, `${roleName}-trust.json`);
-  writeFileSync(trustFile, JSON.stringify(trust));
-  const created = JSON.parse(
-    await stack.aws(
-      customer,
-      'iam',
-      'create-role',
-      '--role-name',
-      roleName,
-      '--max-session-duration',
-      String(maxSessionSeconds),
-      '--assume-role-policy-document',
-      `file://${trustFile}`,
-    ),
+  const iam = customerIam(stack);
+  const created = await iam.send(
+    new CreateRoleCommand({ RoleName: roleName, MaxSessionDuration: maxSessionSeconds, AssumeRolePolicyDocument: JSON.stringify(trust) }),
   );
-  if (permissions) {
-    const permissionsFile = join(stack.dataDir, `${roleName}-permissions.json`);
-    writeFileSync(permissionsFile, JSON.stringify(permissions));
-    await stack.aws(
-      customer,
-      'iam',
-      'put-role-policy',
-      '--role-name',
-      roleName,
-      '--policy-name',
-      'volume',
-      '--policy-document',
-      `file://${permissionsFile}`,
-    );
-  }
-  return created.Role.Arn as string;
+  if (permissions)
+    await iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: 'volume', PolicyDocument: JSON.stringify(permissions) }));
+  iam.destroy();
+  return created.Role!.Arn!;
 }
 
-/** The first customer's S3 client with their own keys: what their bucket holds, seen as they see it. */
-export function customerS3Client(stack: TestStack): S3Client {
-  const { accessKeyId, secretAccessKey } = stack.info.customers[0]!;
+/** Makes `bucket` in customer `index`'s account and puts `objects` (key to body) in it, as that customer. */
+export async function customerBucket(stack: TestStack, bucket: string, objects: Record<string, string> = {}, index = 0): Promise<void> {
+  const s3 = customerS3Client(stack, index);
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  await Promise.all(Object.entries(objects).map(([Key, Body]) => s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body }))));
+  s3.destroy();
+}
+
+/** A customer's S3 client with their own keys (the first's by default): what their bucket holds, seen as they see it. */
+export function customerS3Client(stack: TestStack, index = 0): S3Client {
+  const { accessKeyId, secretAccessKey } = stack.info.customers[index]!;
   return new S3Client({
     endpoint: stack.info.awsEndpoint,
     region: stack.info.region,

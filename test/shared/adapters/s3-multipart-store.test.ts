@@ -15,7 +15,7 @@ import { NotFound, ValidationFailed } from '../../../shared/errors';
 import type { CompletedPart, MultipartStore, UrlSigner } from '../../../shared/vending/ports';
 import { S3AccessDenied, type TemporaryCredentials } from '../../../shared/volumes/ports';
 import { startTestStack, type TestStack } from '../../support/local-stack';
-import { closedPort, createCustomerRole, customerS3Client, gatewaySts, trustRequiringExternalId } from './helpers';
+import { closedPort, createCustomerRole, customerBucket, customerS3Client, gatewaySts, trustRequiringExternalId } from './helpers';
 
 let stack: TestStack;
 let credentials: TemporaryCredentials;
@@ -29,7 +29,7 @@ const MiB = 1024 * 1024;
 
 beforeAll(async () => {
   stack = await startTestStack();
-  await stack.aws(stack.customerEnv(0), 's3', 'mb', `s3://${bucket}`);
+  await customerBucket(stack, bucket);
   const roleArn = await createCustomerRole(stack, 'UploadAccess', trustRequiringExternalId(stack, EXTERNAL_ID), {
     Version: '2012-10-17',
     Statement: [

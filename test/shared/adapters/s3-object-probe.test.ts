@@ -1,17 +1,15 @@
 /**
  * The S3 probe against the local S3, with credentials of a customer's role that our service assumed
- * (the role and bucket set up with /usr/bin/aws by the customer), as a verification does it. What the bucket holds
+ * (the role and bucket set up by the customer, with the SDK), as a verification does it. What the bucket holds
  * afterwards is listed as the customer with the JS SDK (these checks are about the probe, not the aws cli).
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3ObjectProbe } from '../../../shared/adapters/s3-object-probe';
 import { createStsCredentialIssuer } from '../../../shared/adapters/sts-credential-issuer';
 import { type ObjectProbe, S3AccessDenied, type TemporaryCredentials } from '../../../shared/volumes/ports';
 import { startTestStack, type TestStack } from '../../support/local-stack';
-import { closedPort, createCustomerRole, customerS3Client, gatewaySts, trustRequiringExternalId } from './helpers';
+import { closedPort, createCustomerRole, customerBucket, customerS3Client, gatewaySts, trustRequiringExternalId } from './helpers';
 
 let stack: TestStack;
 let credentials: TemporaryCredentials;
@@ -25,20 +23,9 @@ const EXTERNAL_ID = 'vg-9d2c4b7e1f3a5068';
 
 beforeAll(async () => {
   stack = await startTestStack();
-  const customer = stack.customerEnv(0);
-  writeFileSync(join(stack.dataDir, 'sample.txt'), 'ACGT\n');
-  // Independent steps side by side (each /usr/bin/aws call is a second of Python start-up).
   await Promise.all([
-    stack
-      .aws(customer, 's3', 'mb', `s3://${bucket}`)
-      .then(() =>
-        Promise.all(
-          ['project/sample.txt', 'private/other.txt'].map((key) =>
-            stack.aws(customer, 's3', 'cp', join(stack.dataDir, 'sample.txt'), `s3://${bucket}/${key}`),
-          ),
-        ),
-      ),
-    stack.aws(stack.customerEnv(1), 's3', 'mb', `s3://${otherAccountBucket}`),
+    customerBucket(stack, bucket, { 'project/sample.txt': 'ACGT\n', 'private/other.txt': 'ACGT\n' }),
+    customerBucket(stack, otherAccountBucket, {}, 1),
   ]);
   const roleArn = await createCustomerRole(stack, 'ProbeAccess', trustRequiringExternalId(stack, EXTERNAL_ID), {
     Version: '2012-10-17',

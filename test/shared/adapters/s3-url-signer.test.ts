@@ -1,11 +1,9 @@
 /**
  * The URL signer against the local S3, with credentials of a customer's role that our service assumed
- * (the role and bucket set up with /usr/bin/aws by the customer), each URL used with a plain `fetch`,
+ * (the role and bucket set up by the customer, with the SDK), each URL used with a plain `fetch`,
  * as a browser would use it. What landed in the bucket is read back as the customer with the JS SDK (a second of
  * Python start-up per /usr/bin/aws call would buy nothing: these checks are about the URLs, not the aws cli).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3UrlSigner, type S3UrlSigner } from '../../../shared/adapters/s3-url-signer';
@@ -13,7 +11,7 @@ import { createStsCredentialIssuer } from '../../../shared/adapters/sts-credenti
 import type { PresignRequest } from '../../../shared/vending/ports';
 import type { TemporaryCredentials } from '../../../shared/volumes/ports';
 import { startTestStack, type TestStack } from '../../support/local-stack';
-import { createCustomerRole, customerS3Client, gatewaySts, trustRequiringExternalId } from './helpers';
+import { createCustomerRole, customerBucket, customerS3Client, gatewaySts, trustRequiringExternalId } from './helpers';
 
 let stack: TestStack;
 let credentials: TemporaryCredentials;
@@ -22,17 +20,11 @@ let signer: S3UrlSigner;
 let customerS3: S3Client;
 const bucket = 'signer-lab';
 const EXTERNAL_ID = 'vg-51c7e0a9b3d24f68';
+const READS = '>read1\nACGTACGT\n';
 
 beforeAll(async () => {
   stack = await startTestStack();
-  const customer = stack.customerEnv(0);
-  await stack.aws(customer, 's3', 'mb', `s3://${bucket}`);
-  writeFileSync(join(stack.dataDir, 'reads.fa'), '>read1\nACGTACGT\n');
-  await Promise.all(
-    ['project/reads.fa', 'private/other.fa'].map((key) =>
-      stack.aws(customer, 's3', 'cp', join(stack.dataDir, 'reads.fa'), `s3://${bucket}/${key}`),
-    ),
-  );
+  await customerBucket(stack, bucket, { 'project/reads.fa': READS, 'private/other.fa': READS });
   const roleArn = await createCustomerRole(stack, 'SignerAccess', trustRequiringExternalId(stack, EXTERNAL_ID), {
     Version: '2012-10-17',
     Statement: [
@@ -190,7 +182,7 @@ describe('options and misuse', () => {
     const explicit = createS3UrlSigner({ forcePathStyle: true, endpoint: stack.info.awsEndpoint });
     const url = await explicit.presign(request('GET', 'project/reads.fa'));
     expect(url.startsWith(`${stack.info.awsEndpoint}/${bucket}/project/reads.fa?`)).toBe(true);
-    expect(await (await fetch(url)).text()).toBe(readFileSync(join(stack.dataDir, 'reads.fa'), 'utf8'));
+    expect(await (await fetch(url)).text()).toBe(READS);
   });
 
   it('rejects combinations the port does not define', async () => {

@@ -1,14 +1,15 @@
 /**
  * The STS credential issuer against the local STS: our service (a session of the platform role)
- * assuming a customer's role that a customer set up with /usr/bin/aws, and a web-identity role
+ * assuming a customer's role that a customer set up (with the SDK), and a web-identity role
  * assumed with a user's token and no credentials of ours at all.
  */
+import { CreateOpenIDConnectProviderCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStsCredentialIssuer, resetStsClients } from '../../../shared/adapters/sts-credential-issuer';
 import { AssumeRoleRefused, type CredentialIssuer } from '../../../shared/volumes/ports';
 import { startTestStack, type TestStack } from '../../support/local-stack';
-import { closedPort, createCustomerRole, gatewaySts, trustRequiringExternalId } from './helpers';
+import { closedPort, createCustomerRole, customerIam, gatewaySts, trustRequiringExternalId } from './helpers';
 
 let stack: TestStack;
 let issuer: CredentialIssuer;
@@ -23,16 +24,12 @@ beforeAll(async () => {
   roleArn = await createCustomerRole(stack, 'VolumeGatewayAccess', trustRequiringExternalId(stack, EXTERNAL_ID));
   narrowTrustRoleArn = await createCustomerRole(stack, 'AssumeOnly', trustRequiringExternalId(stack, EXTERNAL_ID, ['sts:AssumeRole']));
   const issuerHost = stack.info.issuer.replace(/^https?:\/\//, '');
-  await stack.aws(
-    stack.customerEnv(0),
-    'iam',
-    'create-open-id-connect-provider',
-    '--url',
-    stack.info.issuer,
-    '--client-id-list',
-    stack.info.audience,
-    '--thumbprint-list',
-    'a'.repeat(40),
+  await customerIam(stack).send(
+    new CreateOpenIDConnectProviderCommand({
+      Url: stack.info.issuer,
+      ClientIDList: [stack.info.audience],
+      ThumbprintList: ['a'.repeat(40)],
+    }),
   );
   webRoleArn = await createCustomerRole(
     stack,
