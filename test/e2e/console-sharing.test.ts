@@ -21,8 +21,8 @@ import { type ApiCall, apiAs, customerClients, registerSdkVolume } from '../supp
 const exec = promisify(execFile);
 const VOLUME = 'shared-lab';
 const REPORT = { key: 'results/report.bin', bytes: Buffer.from(Array.from({ length: 150_000 }, (_, i) => (i * 31 + 7) % 251)) };
-/** What the browser logs for an answer the page expected to be refused (403, 404, 410): not an uncaught error. */
-const EXPECTED_REFUSAL = /Failed to load resource: the server responded with a status of (403|404|410)/;
+/** What the browser logs for an answer the story expects to be refused (400, 403, 404, 410): not an uncaught error. */
+const EXPECTED_REFUSAL = /Failed to load resource: the server responded with a status of (400|403|404|410)/;
 
 let stack: TestStack;
 let alice: ApiCall;
@@ -75,6 +75,7 @@ async function go(page: Page, hash: string, heading: string): Promise<void> {
 
 /** What the page's copy button put on the clipboard (the tests' tsconfig has no DOM types). */
 type WithClipboard = { navigator: { clipboard: { readText(): Promise<string> } } };
+type WithFocus = { document: { activeElement: { textContent: string | null } | null } };
 const clipboard = (page: Page) => page.evaluate(() => (globalThis as unknown as WithClipboard).navigator.clipboard.readText());
 
 /** The API's refusal (`status` and `code` as expected) for `subject` on `path`: its message, to compare with the page's. */
@@ -99,6 +100,13 @@ describe('the console: share links, members, audit trail and access keys', () =>
     const { page } = aliceTab;
     await page.getByRole('heading', { level: 1, name: 'Share links' }).waitFor();
     expect(await page.getByLabel('Object key').inputValue()).toBe(REPORT.key);
+    // A key the API refuses: its message, in words, where the form is.
+    await page.getByLabel('Object key').fill('results/../report.bin');
+    await page.getByRole('button', { name: 'Create link' }).click();
+    const invalid = await alice('POST', `/volumes/${volumeId}/links`, { key: 'results/../report.bin' });
+    expect([invalid.status, invalid.body.code]).toEqual([400, 'InvalidKey']);
+    await page.getByRole('alert').getByText(invalid.body.message).waitFor();
+    await page.getByLabel('Object key').fill(REPORT.key);
     await page.getByLabel('Expires after').selectOption({ label: '1 day' });
     await page.getByLabel(/Download limit/).fill('2');
     await page.getByLabel(/Save as/).fill('report.bin');
@@ -206,7 +214,7 @@ describe('the console: share links, members, audit trail and access keys', () =>
     await page.getByLabel('Subject').fill('bob');
     await page.getByRole('button', { name: 'Filter' }).click();
     const rows = page.locator('table.audit tbody tr');
-    await rows.first().waitFor();
+    await page.getByRole('status').getByText(/matching of \d+ events read/).waitFor();
     expect(new Set(await rows.locator('td[data-label="Subject"]').allTextContents())).toEqual(new Set(['bob']));
     expect(await rows.filter({ hasText: 'audit.list' }).filter({ hasText: 'denied' }).count()).toBeGreaterThan(0);
 
@@ -275,8 +283,12 @@ describe('the console: share links, members, audit trail and access keys', () =>
     await screenshot(page, 'access-keys-390');
     await page.setViewportSize({ width: 1280, height: 900 });
 
-    await page.getByRole('button', { name: `Revoke the key ${keyId}` }).click();
-    await page.getByRole('button', { name: 'Yes, revoke' }).click();
+    // By keyboard: the question takes the focus on "Cancel"; "Yes, revoke" is one Shift+Tab before it.
+    await page.getByRole('button', { name: `Revoke the key ${keyId}` }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as WithFocus).document.activeElement?.textContent)).toBe('Cancel');
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Enter');
     await row.waitFor({ state: 'detached' });
     const keys = (await alice('GET', '/access-keys')).body.items as Array<{ accessKeyId: string }>;
     expect(keys.map((key) => key.accessKeyId)).not.toContain(keyId);
