@@ -214,7 +214,10 @@ describe('the console: share links, members, audit trail and access keys', () =>
     await page.getByLabel('Subject').fill('bob');
     await page.getByRole('button', { name: 'Filter' }).click();
     const rows = page.locator('table.audit tbody tr');
-    await page.getByRole('status').getByText(/matching of \d+ events read/).waitFor();
+    await page
+      .getByRole('status')
+      .getByText(/matching of \d+ events read/)
+      .waitFor();
     expect(new Set(await rows.locator('td[data-label="Subject"]').allTextContents())).toEqual(new Set(['bob']));
     expect(await rows.filter({ hasText: 'audit.list' }).filter({ hasText: 'denied' }).count()).toBeGreaterThan(0);
 
