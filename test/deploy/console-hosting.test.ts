@@ -73,7 +73,7 @@ describe('the console hosting in the packaged template', () => {
     });
   });
 
-  it('serves through CloudFront with origin access control, https only, the security headers on every path, the page and settings uncached', () => {
+  it('serves through CloudFront with origin access control, https only, security headers on every path, page and settings uncached', () => {
     const config = template.Resources.ConsoleDistribution.Properties.DistributionConfig;
     const origin = config.Origins[0];
     expect(origin.OriginAccessControlId).toEqual({ 'Fn::GetAtt': ['ConsoleOriginAccessControl', 'Id'] });
