@@ -13,8 +13,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { Browser, Page } from 'playwright-core';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsolePage, launchChromium, openContext, screenshot, signIn } from '../support/console-browser';
 import { startTestStack, type TestStack } from '../support/local-stack';
@@ -71,30 +72,36 @@ beforeAll(async () => {
     forcePathStyle: true,
     credentials: { accessKeyId, secretAccessKey },
   });
-  // The customer's bucket and a role with a placeholder trust policy: the wizard's commands replace it.
+  // The customer's bucket and a role with a placeholder trust policy (the wizard's commands replace it), made with the
+  // SDK as the customer: the aws cli's start-up is the slow part of this file, kept for the commands the page shows.
+  const iam = new IAMClient({ endpoint: stack.info.awsEndpoint, region: stack.info.region, credentials: { accessKeyId, secretAccessKey } });
   const placeholder = JSON.stringify({
     Version: '2012-10-17',
     Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }],
   });
-  const [, role] = await Promise.all([
-    stack.aws(customer, 's3', 'mb', `s3://${BUCKET}`),
-    stack.aws(customer, 'iam', 'create-role', '--role-name', 'AliceConsole', '--assume-role-policy-document', placeholder),
-    launchChromium().then((launched) => {
-      browser = launched;
-    }),
-  ]);
-  roleArn = JSON.parse(role).Role.Arn;
-  // Data already in the bucket: a folder of more files than one page shows.
-  await Promise.all(
-    Array.from({ length: MANY }, (_, i) =>
-      s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${PREFIX}/many/file-${String(i).padStart(3, '0')}.txt`, Body: `${i}\n` })),
-    ),
-  );
   writeFileSync(join(FILES_DIR, BIG.name), BIG.data);
   writeFileSync(join(FILES_DIR, SMALL.name), SMALL.data);
-  alice = await openContext(browser, 1280);
-  page = alice.page;
-  await signIn(page, consoleUrl, { subject: 'alice', email: 'alice@example.org', mfa: true });
+  const [role] = await Promise.all([
+    iam.send(new CreateRoleCommand({ RoleName: 'AliceConsole', AssumeRolePolicyDocument: placeholder })),
+    // Data already in the bucket: a folder of more files than one page shows.
+    s3
+      .send(new CreateBucketCommand({ Bucket: BUCKET }))
+      .then(() =>
+        Promise.all(
+          Array.from({ length: MANY }, (_, i) =>
+            s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${PREFIX}/many/file-${String(i).padStart(3, '0')}.txt`, Body: `${i}\n` })),
+          ),
+        ),
+      ),
+    (async () => {
+      browser = await launchChromium();
+      alice = await openContext(browser, 1280);
+      page = alice.page;
+      await signIn(page, consoleUrl, { subject: 'alice', email: 'alice@example.org', mfa: true });
+    })(),
+  ]);
+  iam.destroy();
+  roleArn = role.Role!.Arn!;
 }, 60_000);
 
 afterAll(async () => {
@@ -184,35 +191,26 @@ describe('the web console’s volume pages, in headless Chromium', () => {
     await screenshot(page, 'volumes-1280');
   });
 
-  it('uploads 20 MiB in parts (a failed part tried again) and two small files into the folder shown, one refused until retried', async () => {
+  it('uploads 20 MiB in parts (a part S3 failed is sent again) and two small files into the folder, one refused until retried', async () => {
     const partPuts: string[] = [];
     page.on('request', (request) => {
       const url = new URL(request.url());
       if (request.method() === 'PUT' && url.searchParams.has('uploadId')) partPuts.push(url.searchParams.get('partNumber')!);
     });
-    // Part 2's first PUT fails as S3 does when it has a bad moment; the page tries it again.
-    let failedOnce = false;
-    const partTwo = (url: URL) => url.searchParams.get('partNumber') === '2';
-    await page.route(partTwo, async (route) => {
-      if (route.request().method() !== 'PUT' || failedOnce) return route.continue();
-      failedOnce = true;
-      await route.fulfill({
-        status: 500,
-        headers: { 'access-control-allow-origin': consoleUrl, 'content-type': 'application/xml' },
-        body: '<Error><Code>InternalError</Code><Message>We encountered an internal error. Please try again.</Message></Error>',
-      });
-    });
+    // The first part to reach S3 is answered 500 InternalError, as S3 answers on a bad moment (the local AWS's fault
+    // injection: no request interception in the browser, which would carry every part's 8 MiB through DevTools).
+    stack.faults.add({ target: 's3', action: 'PUT', fault: { kind: 'fail', status: 500 }, times: 1 });
     // The dropped file's PUT is refused until the person retries it.
     let refuseDropped = true;
     const droppedPut = (url: URL) => url.pathname.endsWith(`/results/${DROPPED.name}`) && !url.searchParams.has('uploadId');
-    await page.route(droppedPut, async (route) => {
+    const refuseDroppedPut = async (route: Route) => {
       if (route.request().method() !== 'PUT' || !refuseDropped) return route.continue();
       await route.fulfill({
         status: 403,
         headers: { 'access-control-allow-origin': consoleUrl, 'content-type': 'application/xml' },
         body: '<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
       });
-    });
+    };
     const upload = (name: string) => page.locator(`ul.uploads li[data-key="results/${name}"]`);
     /** Waits until the file's upload has finished either way; its state and, if it failed, what the page says. */
     const outcome = async (name: string) => {
@@ -228,6 +226,9 @@ describe('the web console’s volume pages, in headless Chromium', () => {
     const bars = page.locator('ul.uploads progress');
     await eventually(() => bars.evaluateAll((all) => all.some((bar) => (bar as unknown as { value: number }).value > 0))).toBe(true);
     await screenshot(page, 'upload-progress-1280');
+    expect(await outcome(BIG.name)).toEqual({ state: 'done' });
+    expect(await outcome(SMALL.name)).toEqual({ state: 'done' });
+    await page.route(droppedPut, refuseDroppedPut);
     // A file dropped on the drop zone, as a drag and drop from the desktop delivers it.
     await page.getByTestId('dropzone').evaluate((zone, file) => {
       // The page's DOM classes (this file is type-checked without the DOM library).
@@ -240,8 +241,6 @@ describe('the web console’s volume pages, in headless Chromium', () => {
       zone.dispatchEvent(new dom.DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
     }, DROPPED);
 
-    expect(await outcome(BIG.name)).toEqual({ state: 'done' });
-    expect(await outcome(SMALL.name)).toEqual({ state: 'done' });
     // S3's refusal in words, and a Retry that uploads it once S3 takes it.
     expect(await outcome(DROPPED.name)).toEqual({
       state: 'failed',
@@ -250,11 +249,10 @@ describe('the web console’s volume pages, in headless Chromium', () => {
     refuseDropped = false;
     await upload(DROPPED.name).getByRole('button', { name: 'Retry' }).click();
     expect(await outcome(DROPPED.name)).toEqual({ state: 'done' });
-    await page.unroute(partTwo);
-    await page.unroute(droppedPut);
-    expect(failedOnce).toBe(true);
-    // Three parts of 8, 8 and 4 MiB; part 2 sent twice.
-    expect(partPuts.sort()).toEqual(['1', '2', '2', '3']);
+    await page.unroute(droppedPut, refuseDroppedPut);
+    // Three parts of 8, 8 and 4 MiB; the one S3 failed sent again.
+    expect(partPuts).toHaveLength(4);
+    expect(new Set(partPuts)).toEqual(new Set(['1', '2', '3']));
 
     const big = await customerObject(`results/${BIG.name}`);
     expect(big).toMatchObject({ size: BIG.data.length, sha256: sha256(BIG.data) });
@@ -305,7 +303,13 @@ describe('the web console’s volume pages, in headless Chromium', () => {
     await page.goto(`${consoleUrl}/#/volumes`);
     await page.getByRole('link', { name: VOLUME }).waitFor();
     await screenshot(page, 'volumes-390');
-    const expected = [/status of 500 \(Internal Server Error\)/, /status of 403 \(Forbidden\)/, /status of 400 \(Bad Request\)/];
+    const expected = [
+      // The part the local S3 failed: its fault answer carries no CORS headers, so Chromium reports a CORS refusal.
+      /Access to XMLHttpRequest at '[^']*\/results\/big-20MiB\.bin\?[^']*partNumber=\d[^']*' from origin .* blocked by CORS policy/,
+      /Failed to load resource: net::ERR_FAILED/,
+      /status of 403 \(Forbidden\)/, // the dropped file, refused until retried
+      /status of 400 \(Bad Request\)/, // the form with an invalid bucket name
+    ];
     expect(alice.errors.filter((error) => !expected.some((pattern) => pattern.test(error)))).toEqual([]);
   });
 });
