@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GatewayKey, ok, scratchFiles, sha256 } from './proxy-clients/clients';
 import { type CurlRun, curlSigV4, s3cmd } from './proxy-clients/s3cmd-curl';
@@ -186,9 +187,17 @@ describe('curl 7.88 --aws-sigv4', () => {
 
 describe('the customer’s bucket', () => {
   it('holds nothing outside the volume’s prefix but the data that was there before', async () => {
-    const listed = JSON.parse(await w.stack.aws(w.stack.customerEnv(0), 's3api', 'list-objects-v2', '--bucket', 'alice-lab'));
-    const objects = listed.Contents as Array<{ Key: string; ETag: string }>;
-    const keys = objects.map((o) => o.Key);
+    // Listed with the customer's own keys and the JS SDK (the claim is about what the proxy wrote, not the aws cli).
+    const { accessKeyId, secretAccessKey } = w.stack.info.customers[0]!;
+    const customer = new S3Client({
+      endpoint: w.stack.info.awsEndpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId, secretAccessKey },
+    });
+    const objects = (await customer.send(new ListObjectsV2Command({ Bucket: 'alice-lab' }))).Contents!;
+    customer.destroy();
+    const keys = objects.map((o) => o.Key!);
     expect(keys.filter((key) => !key.startsWith('project-x/')).sort()).toEqual(['other/secret.txt', 'project-x-evil/secret.txt']);
     expect(keys).toContain('project-x/sync-node/ünïcødé ✓.txt');
     expect(objects.find((o) => o.Key === 'project-x/s3cmd-node/big.bin')?.ETag).toMatch(/-3"$/);

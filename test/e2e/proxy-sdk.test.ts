@@ -5,7 +5,6 @@
  * IAM, which enforce the volume role's session policy for real.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import {
@@ -21,7 +20,7 @@ import {
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
-  type S3Client,
+  S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,9 +55,17 @@ async function getBytes(
 
 /** What the customer's own S3 holds at `bucket/key` (read with the customer's keys, not through the proxy). */
 async function storedDirectly(bucket: string, key: string): Promise<Buffer> {
-  const file = `${w.stack.dataDir}/direct-${randomBytes(4).toString('hex')}`;
-  await w.stack.aws(w.stack.customerEnv(0), 's3', 'cp', `s3://${bucket}/${key}`, file);
-  return readFileSync(file);
+  const { accessKeyId, secretAccessKey } = w.stack.info.customers[0]!;
+  const customer = new S3Client({
+    endpoint: w.stack.info.awsEndpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId, secretAccessKey },
+  });
+  const got = await customer.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const bytes = Buffer.from(await got.Body!.transformToByteArray());
+  customer.destroy();
+  return bytes;
 }
 
 async function failure(promise: Promise<unknown>): Promise<{ name: string; status?: number; message: string }> {

@@ -4,14 +4,12 @@
  * parts from both pages with plain `fetch` and the object comes back byte for byte. A 10,000-part start stays
  * far below Lambda's 6 MB response, and more URLs are signed only for an upload S3 has open for that key.
  */
-import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setLogSink } from '../../shared/log';
 import { startTestStack, type TestStack } from '../support/local-stack';
+import { apiAs, registerSdkVolume } from '../support/sdk-volume';
 
-const exec = promisify(execFile);
 const bucket = 'paged-uploads';
 const MiB = 1024 * 1024;
 
@@ -36,32 +34,16 @@ async function api(method: string, path: string, token: string, body?: unknown) 
 beforeAll(async () => {
   undoSink = setLogSink((line) => lines.push(line));
   stack = await startTestStack();
-  const customer = stack.customerEnv(0);
   writerToken = stack.token({ sub: 'alice' });
   readerToken = stack.token({ sub: 'rita' });
-  await stack.aws(customer, 's3', 'mb', `s3://${bucket}`);
-  const placeholder = JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }],
-  });
-  const role = JSON.parse(
-    await stack.aws(customer, 'iam', 'create-role', '--role-name', 'PagedUploads', '--assume-role-policy-document', placeholder),
-  );
-  const created = await api('POST', '/volumes', writerToken, {
+  // Registered and verified with the SDK on the customer's side (the aws cli's run of the commands: volume-story).
+  volumeId = await registerSdkVolume(stack, apiAs(stack, writerToken), {
     name: 'paged-uploads',
     bucket,
     prefix: 'runs',
-    region: stack.info.region,
-    accessMode: 'read-write',
-    auth: { type: 'role', roleArn: role.Role.Arn },
+    roleName: 'PagedUploads',
+    policyName: 'volume-paged-uploads',
   });
-  expect(created.status).toBe(201);
-  volumeId = created.body.id;
-  for (const command of created.body.setup.commands as string[]) {
-    const script = `aws() { /usr/bin/aws --endpoint-url "$ENDPOINT" "$@"; }\n${command}`;
-    await exec('bash', ['-euo', 'pipefail', '-c', script], { env: { ...customer, ENDPOINT: stack.info.awsEndpoint }, timeout: 60_000 });
-  }
-  expect((await api('POST', `/volumes/${volumeId}/verify`, writerToken)).body.status).toBe('active');
   expect((await api('PUT', `/volumes/${volumeId}/members/rita`, writerToken, { access: 'read' })).status).toBe(200);
 }, 120_000);
 

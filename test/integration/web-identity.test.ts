@@ -3,11 +3,11 @@
  * provider registered in the role's account and the trust policy's aud/sub conditions (the Galaxy
  * document's set-up), with the real SDK and the dev issuer over loopback HTTP.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { CreateOpenIDConnectProviderCommand, CreateRoleCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../support/local-stack';
+import { customerClients } from '../support/sdk-volume';
 
 let stack: TestStack;
 let roleArn: string;
@@ -25,18 +25,15 @@ const assume = (token: string) =>
 
 beforeAll(async () => {
   stack = await startTestStack();
-  const customer = stack.customerEnv(0);
+  // The customer's side with the SDK (the aws cli's run of these steps is the guides'): the provider, then the role.
+  const iam = customerClients(stack).iam;
   const issuerHost = stack.info.issuer.replace(/^https?:\/\//, '');
-  await stack.aws(
-    customer,
-    'iam',
-    'create-open-id-connect-provider',
-    '--url',
-    stack.info.issuer,
-    '--client-id-list',
-    stack.info.audience,
-    '--thumbprint-list',
-    'a'.repeat(40),
+  await iam.send(
+    new CreateOpenIDConnectProviderCommand({
+      Url: stack.info.issuer,
+      ClientIDList: [stack.info.audience],
+      ThumbprintList: ['a'.repeat(40)],
+    }),
   );
   const trust = {
     Version: '2012-10-17',
@@ -49,21 +46,11 @@ beforeAll(async () => {
       },
     ],
   };
-  writeFileSync(join(stack.dataDir, 'web-trust.json'), JSON.stringify(trust));
-  const created = JSON.parse(
-    await stack.aws(
-      customer,
-      'iam',
-      'create-role',
-      '--role-name',
-      'GalaxyReader',
-      '--max-session-duration',
-      '43200',
-      '--assume-role-policy-document',
-      `file://${join(stack.dataDir, 'web-trust.json')}`,
-    ),
+  const created = await iam.send(
+    new CreateRoleCommand({ RoleName: 'GalaxyReader', MaxSessionDuration: 43_200, AssumeRolePolicyDocument: JSON.stringify(trust) }),
   );
-  roleArn = created.Role.Arn;
+  roleArn = created.Role!.Arn!;
+  iam.destroy();
 }, 60_000);
 
 afterAll(() => stack?.close());
