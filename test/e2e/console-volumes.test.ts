@@ -191,7 +191,7 @@ describe('the web console’s volume pages, in headless Chromium', () => {
     await screenshot(page, 'volumes-1280');
   });
 
-  it('uploads 20 MiB in parts (a part S3 failed is sent again) and two small files into the folder, one refused until retried', async () => {
+  it('uploads 20 MiB in parts (a part S3 failed is sent again) and two small files, one refused until retried', async () => {
     const partPuts: string[] = [];
     page.on('request', (request) => {
       const url = new URL(request.url());
@@ -295,7 +295,7 @@ describe('the web console’s volume pages, in headless Chromium', () => {
     await page.getByRole('link', { name: 'many/' }).waitFor();
   });
 
-  it('works at 390 px, and nothing failed in the page but what S3 was made to refuse and the refused form', async () => {
+  it('works at 390 px', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('link', { name: 'results/' }).click();
     await page.getByRole('button', { name: `Download ${BIG.name}` }).waitFor();
@@ -303,6 +303,30 @@ describe('the web console’s volume pages, in headless Chromium', () => {
     await page.goto(`${consoleUrl}/#/volumes`);
     await page.getByRole('link', { name: VOLUME }).waitFor();
     await screenshot(page, 'volumes-390');
+  });
+
+  it('shows the overview with the last verification; revoking sessions and deleting the volume ask first', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${consoleUrl}/#/volumes/${volumeId}`);
+    const checks = page.getByRole('list', { name: 'Last verification checks' });
+    await checks.waitFor();
+    expect(await checks.locator('li.bad').count()).toBe(0);
+    expect(await checks.locator('li.ok').count()).toBeGreaterThan(2);
+    await screenshot(page, 'volume-1280');
+
+    await page.getByRole('button', { name: 'Revoke sessions…' }).click();
+    await page.getByText(`Revoke every session of ${VOLUME} issued until now?`).waitFor();
+    await page.getByRole('button', { name: 'Yes, revoke sessions' }).click();
+    const command = page.getByRole('status').locator('pre');
+    await eventually(() => command.textContent()).toContain(`aws iam put-role-policy --role-name AliceConsole`);
+
+    await page.getByRole('button', { name: 'Delete volume…' }).click();
+    await page.getByRole('button', { name: 'Yes, delete the volume' }).click();
+    await page.getByRole('heading', { name: 'My volumes' }).waitFor();
+    await page.getByText('You are not a member of any volume yet.').waitFor();
+  });
+
+  it('logs no error in the page but what S3 was made to refuse and the refused form', () => {
     const expected = [
       // The part the local S3 failed: its fault answer carries no CORS headers, so Chromium reports a CORS refusal.
       /Access to XMLHttpRequest at '[^']*\/results\/big-20MiB\.bin\?[^']*partNumber=\d[^']*' from origin .* blocked by CORS policy/,
