@@ -4,7 +4,7 @@
  * everything from the browser: it calls the API across origins (the API's CORS), uploads a generated file with a
  * presigned PUT, uploads 11 MiB as a two-part multipart upload reading each part's ETag (the bucket's CORS must
  * expose it), and downloads both files, hashing them with `crypto.subtle`. The customer's own view (the JS SDK with
- * the customer's keys; the aws cli sets the bucket up) must hold the same bytes at `prefix/key`.
+ * the customer's keys, which set the bucket up too) must hold the same bytes at `prefix/key`.
  *
  * The download link (`GET /volumes/{id}/download/{key}` → 302 to a presigned S3 URL) meets the browser's redirect
  * rules: on the hop to S3, Chromium drops the Authorization header (the redirect leaves the API's origin) and
@@ -15,20 +15,18 @@
  * do; or the customer lets any origin GET (S3 answers `Access-Control-Allow-Origin: *`; the signature in the URL,
  * not CORS, is what protects the object), and the link works with `fetch`.
  */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { type CORSRule, GetObjectCommand, PutBucketCorsCommand, S3Client } from '@aws-sdk/client-s3';
 import { type BrowserContext, chromium, type Page, type Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../support/local-stack';
+import { apiAs, customerClients, registerSdkVolume } from '../support/sdk-volume';
 
-const exec = promisify(execFile);
 const PAGE = readFileSync(resolve(import.meta.dirname, '../fixtures/browser/volume-app.html'));
 const BUCKET = 'alice-lab';
 const PREFIX = 'project-x';
@@ -47,7 +45,6 @@ const CHROMIUM_ARGS = [
 ];
 
 let stack: TestStack;
-let customer: NodeJS.ProcessEnv;
 let token: string;
 let volumeId: string;
 let pageServer: Server;
@@ -77,27 +74,11 @@ function inPage(name: keyof App, ...args: unknown[]): Promise<StepResult> {
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${stack.info.apiUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
-
-/** Runs the setup commands the API returned, verbatim, as the customer. */
-async function applySetup(commands: string[]): Promise<void> {
-  for (const command of commands) {
-    const script = `aws() { /usr/bin/aws --endpoint-url "$ENDPOINT" "$@"; }\n${command}`;
-    await exec('bash', ['-euo', 'pipefail', '-c', script], { env: { ...customer, ENDPOINT: stack.info.awsEndpoint }, timeout: 60_000 });
-  }
-}
-
-/** The bucket's CORS rules, set by the customer with the aws cli. */
-async function putBucketCors(rules: unknown[]): Promise<void> {
-  await stack.aws(customer, 's3api', 'put-bucket-cors', '--bucket', BUCKET, '--cors-configuration', JSON.stringify({ CORSRules: rules }));
+/** The bucket's CORS rules, set by the customer (with the SDK: the aws cli's put-bucket-cors is the guides'). */
+async function putBucketCors(rules: CORSRule[]): Promise<void> {
+  const { s3 } = customerClients(stack);
+  await s3.send(new PutBucketCorsCommand({ Bucket: BUCKET, CORSConfiguration: { CORSRules: rules } }));
+  s3.destroy();
 }
 
 /** The object as the customer sees it: size, SHA-256 and ETag of what the customer's own GetObject of `prefix/key` returns. */
@@ -200,35 +181,21 @@ beforeAll(async () => {
   pageOrigin = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
 
   stack = await startTestStack({ corsAllowedOrigins: pageOrigin });
-  customer = stack.customerEnv(0);
   token = stack.token({ sub: 'alice' });
 
-  // The customer's bucket admits the app's origin: uploads, downloads, and ETag readable by the page.
-  await stack.aws(customer, 's3', 'mb', `s3://${BUCKET}`);
-  await putBucketCors([
-    { AllowedOrigins: [pageOrigin], AllowedMethods: ['GET', 'PUT', 'HEAD'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'] },
-  ]);
-
-  // Alice registers and verifies a read-write volume; the customer applies the returned commands verbatim.
-  const placeholder = JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }],
-  });
-  const role = JSON.parse(
-    await stack.aws(customer, 'iam', 'create-role', '--role-name', 'AliceBrowser', '--assume-role-policy-document', placeholder),
-  );
-  const created = await api('POST', '/volumes', {
+  // Alice registers and verifies a read-write volume; the customer makes the bucket and role and applies the returned
+  // policies (with the SDK: the aws cli's run of the returned commands is volume-story's and the guides').
+  volumeId = await registerSdkVolume(stack, apiAs(stack, token), {
     name: 'alice-browser',
     bucket: BUCKET,
     prefix: PREFIX,
-    region: 'us-east-1',
-    accessMode: 'read-write',
-    auth: { type: 'role', roleArn: role.Role.Arn },
+    roleName: 'AliceBrowser',
+    policyName: 'volume-alice-browser',
   });
-  expect(created.status).toBe(201);
-  volumeId = created.body.id;
-  await applySetup(created.body.setup.commands);
-  expect((await api('POST', `/volumes/${volumeId}/verify`)).body.status).toBe('active');
+  // The customer's bucket admits the app's origin: uploads, downloads, and ETag readable by the page.
+  await putBucketCors([
+    { AllowedOrigins: [pageOrigin], AllowedMethods: ['GET', 'PUT', 'HEAD'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'] },
+  ]);
 
   profileDir = mkdtempSync(join(tmpdir(), 'vg-chromium-'));
   browser = await chromium.launchPersistentContext(profileDir, {
