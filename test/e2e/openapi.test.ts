@@ -4,20 +4,19 @@
  * document gives for its route and status. An undocumented status, or a field the document does not describe,
  * fails.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { CreateRoleCommand, PutRolePolicyCommand, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../support/local-stack';
+import { customerClients } from '../support/sdk-volume';
 
-const exec = promisify(execFile);
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (
   ajv: Ajv2020,
 ) => void;
 
 let stack: TestStack;
-let customer: NodeJS.ProcessEnv;
 let document: { openapi: string; servers?: Array<{ url: string }>; paths: Record<string, Record<string, any>> };
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
@@ -70,19 +69,25 @@ function conforms(method: string, template: string, reply: Reply): void {
   checked.push(`${method} ${template} ${reply.status}`);
 }
 
-/** Runs the setup commands the API returned with the aws cli pointed at the local AWS. */
-async function applySetup(commands: string[]): Promise<void> {
-  for (const command of commands) {
-    const script = `aws() { /usr/bin/aws --endpoint-url "$ENDPOINT" "$@"; }\n${command}`;
-    await exec('bash', ['-euo', 'pipefail', '-c', script], { env: { ...customer, ENDPOINT: stack.info.awsEndpoint }, timeout: 60_000 });
-  }
+/**
+ * Puts the trust and permissions policies the API returned on the role, as the customer, with the SDK (this file is
+ * about the API's answers; the aws cli's run of the returned commands is volume-story's and the guides').
+ */
+async function applySetup(roleName: string, setup: { trustPolicy: unknown; permissionsPolicy: unknown }): Promise<void> {
+  const { iam } = customerClients(stack);
+  await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: JSON.stringify(setup.trustPolicy) }));
+  await iam.send(
+    new PutRolePolicyCommand({ RoleName: roleName, PolicyName: 'volume-openapi', PolicyDocument: JSON.stringify(setup.permissionsPolicy) }),
+  );
+  iam.destroy();
 }
 
 beforeAll(async () => {
   stack = await startTestStack();
-  customer = stack.customerEnv(0);
   token = stack.token({ sub: 'alice', email: 'alice@example.org' });
-  await stack.aws(customer, 's3', 'mb', 's3://openapi-lab');
+  const { s3 } = customerClients(stack);
+  await s3.send(new CreateBucketCommand({ Bucket: 'openapi-lab' }));
+  s3.destroy();
 }, 60_000);
 afterAll(() => stack?.close());
 
@@ -113,9 +118,9 @@ describe('answers recorded from real calls match their documented schemas', () =
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }],
     });
-    const role = JSON.parse(
-      await stack.aws(customer, 'iam', 'create-role', '--role-name', 'OpenApiRole', '--assume-role-policy-document', placeholder),
-    );
+    const { iam } = customerClients(stack);
+    const role = await iam.send(new CreateRoleCommand({ RoleName: 'OpenApiRole', AssumeRolePolicyDocument: placeholder }));
+    iam.destroy();
     const created = await call('POST', '/volumes', '/volumes', {
       body: {
         name: 'openapi-vol',
@@ -123,13 +128,13 @@ describe('answers recorded from real calls match their documented schemas', () =
         prefix: 'runs',
         region: 'us-east-1',
         accessMode: 'read-write',
-        auth: { type: 'role', roleArn: role.Role.Arn },
+        auth: { type: 'role', roleArn: role.Role!.Arn },
         description: 'OpenAPI check',
       },
     });
     expect(created.status).toBe(201);
     volumeId = created.body.id;
-    await applySetup(created.body.setup.commands);
+    await applySetup('OpenApiRole', created.body.setup);
     const verified = await call('POST', '/volumes/{id}/verify', `/volumes/${volumeId}/verify`);
     expect(verified.body.status).toBe('active');
     expect((await call('GET', '/volumes', '/volumes?limit=10')).body.items).toHaveLength(1);
