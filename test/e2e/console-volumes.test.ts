@@ -30,6 +30,8 @@ const BIG = { name: 'big-20MiB.bin', data: randomBytes(20 * MiB) };
 const FILES_DIR = mkdtempSync(join(tmpdir(), 'vg-console-files-'));
 const SMALL = { name: 'notes small.txt', data: Buffer.from(`small file from the file input ${randomBytes(8).toString('hex')}\n`) };
 const DROPPED = { name: 'dropped.csv', text: 'sample,reads\nA,12\nB,34\n' };
+/** The steps that start the aws cli or move 20 MiB: under a full test run's load they have taken over vitest's 30 s. */
+const SLOW_STEP_MS = 90_000;
 /** A folder holding more files than one page of the listing (100). */
 const MANY = 105;
 
@@ -144,124 +146,132 @@ describe('the web console’s volume pages, in headless Chromium', () => {
     await eventually(() => page.locator('#volume-bucket').getAttribute('aria-invalid')).toBe('true');
   });
 
-  it('registers a volume with the wizard; the commands shown, run as the customer, make it verify active', async () => {
-    await page.locator('#volume-bucket').fill(BUCKET);
-    await page.getByLabel(/^Prefix/).fill(PREFIX);
-    await page.getByLabel(/Members must have signed in/).check();
-    await page.getByLabel(/^Description/).fill('Console test volume');
-    await screenshot(page, 'register-form-1280');
-    await page.getByRole('button', { name: 'Register and show the setup' }).click();
+  it(
+    'registers a volume with the wizard; the commands shown, run as the customer, make it verify active',
+    async () => {
+      await page.locator('#volume-bucket').fill(BUCKET);
+      await page.getByLabel(/^Prefix/).fill(PREFIX);
+      await page.getByLabel(/Members must have signed in/).check();
+      await page.getByLabel(/^Description/).fill('Console test volume');
+      await screenshot(page, 'register-form-1280');
+      await page.getByRole('button', { name: 'Register and show the setup' }).click();
 
-    await page.getByRole('heading', { name: /step 2 of 3/ }).waitFor();
-    volumeId = new URLSearchParams(page.url().split('?').pop()).get('volume')!;
-    expect(volumeId).toMatch(/^vol-/);
-    await page.locator('section.setup-commands pre').first().waitFor();
-    const commands = await page.locator('section.setup-commands pre').allTextContents();
-    // The API's commands (trust policy, permissions), then the console's own bucket CORS rule for its origin.
-    expect(commands.length).toBeGreaterThanOrEqual(3);
-    expect(commands.at(-1)).toContain(`aws s3api put-bucket-cors --bucket '${BUCKET}'`);
-    expect(commands.at(-1)).toContain(`"AllowedOrigins":["${consoleUrl}"]`);
-    expect(commands.at(-1)).toContain('"ExposeHeaders":["ETag"]');
-    await page.getByText('Trust policy', { exact: true }).waitFor();
-    await page.getByText('Permissions policy', { exact: true }).waitFor();
-    await screenshot(page, 'register-setup-1280');
-    // The role's commands in order; the bucket's CORS rule meanwhile.
-    await Promise.all([
-      (async () => {
-        for (const command of commands.slice(0, -1)) await runAsCustomer(command);
-      })(),
-      runAsCustomer(commands.at(-1)!),
-    ]);
+      await page.getByRole('heading', { name: /step 2 of 3/ }).waitFor();
+      volumeId = new URLSearchParams(page.url().split('?').pop()).get('volume')!;
+      expect(volumeId).toMatch(/^vol-/);
+      await page.locator('section.setup-commands pre').first().waitFor();
+      const commands = await page.locator('section.setup-commands pre').allTextContents();
+      // The API's commands (trust policy, permissions), then the console's own bucket CORS rule for its origin.
+      expect(commands.length).toBeGreaterThanOrEqual(3);
+      expect(commands.at(-1)).toContain(`aws s3api put-bucket-cors --bucket '${BUCKET}'`);
+      expect(commands.at(-1)).toContain(`"AllowedOrigins":["${consoleUrl}"]`);
+      expect(commands.at(-1)).toContain('"ExposeHeaders":["ETag"]');
+      await page.getByText('Trust policy', { exact: true }).waitFor();
+      await page.getByText('Permissions policy', { exact: true }).waitFor();
+      await screenshot(page, 'register-setup-1280');
+      // The role's commands in order; the bucket's CORS rule meanwhile.
+      await Promise.all([
+        (async () => {
+          for (const command of commands.slice(0, -1)) await runAsCustomer(command);
+        })(),
+        runAsCustomer(commands.at(-1)!),
+      ]);
 
-    await page.getByRole('link', { name: 'I ran them: verify' }).click();
-    await page.getByRole('heading', { name: /step 3 of 3/ }).waitFor();
-    await page.getByRole('button', { name: 'Verify', exact: true }).click();
-    await page.getByText(`${VOLUME} is active.`).waitFor();
-    const checks = page.getByRole('list', { name: 'Verification checks' }).getByRole('listitem');
-    expect(await checks.count()).toBeGreaterThan(2);
-    await eventually(() => page.locator('ul.checklist li.bad').count()).toBe(0);
-    expect(await page.locator('ul.checklist li.ok').count()).toBe(await checks.count());
-    await screenshot(page, 'register-verify-1280');
+      await page.getByRole('link', { name: 'I ran them: verify' }).click();
+      await page.getByRole('heading', { name: /step 3 of 3/ }).waitFor();
+      await page.getByRole('button', { name: 'Verify', exact: true }).click();
+      await page.getByText(`${VOLUME} is active.`).waitFor();
+      const checks = page.getByRole('list', { name: 'Verification checks' }).getByRole('listitem');
+      expect(await checks.count()).toBeGreaterThan(2);
+      await eventually(() => page.locator('ul.checklist li.bad').count()).toBe(0);
+      expect(await page.locator('ul.checklist li.ok').count()).toBe(await checks.count());
+      await screenshot(page, 'register-verify-1280');
 
-    await page.getByRole('link', { name: 'My volumes' }).first().click();
-    const row = page.getByRole('row', { name: new RegExp(VOLUME) });
-    await eventually(() => row.textContent()).toContain(`${BUCKET}/${PREFIX}`);
-    await eventually(() => row.textContent()).toContain('active');
-    await eventually(() => row.textContent()).toContain('admin (read and write data)');
-    await screenshot(page, 'volumes-1280');
-  });
+      await page.getByRole('link', { name: 'My volumes' }).first().click();
+      const row = page.getByRole('row', { name: new RegExp(VOLUME) });
+      await eventually(() => row.textContent()).toContain(`${BUCKET}/${PREFIX}`);
+      await eventually(() => row.textContent()).toContain('active');
+      await eventually(() => row.textContent()).toContain('admin (read and write data)');
+      await screenshot(page, 'volumes-1280');
+    },
+    SLOW_STEP_MS,
+  );
 
-  it('uploads 20 MiB in parts (a part S3 failed is sent again) and two small files, one refused until retried', async () => {
-    const partPuts: string[] = [];
-    page.on('request', (request) => {
-      const url = new URL(request.url());
-      if (request.method() === 'PUT' && url.searchParams.has('uploadId')) partPuts.push(url.searchParams.get('partNumber')!);
-    });
-    // The first part to reach S3 is answered 500 InternalError, as S3 answers on a bad moment (the local AWS's fault
-    // injection: no request interception in the browser, which would carry every part's 8 MiB through DevTools).
-    stack.faults.add({ target: 's3', action: 'PUT', fault: { kind: 'fail', status: 500 }, times: 1 });
-    // The dropped file's PUT is refused until the person retries it.
-    let refuseDropped = true;
-    const droppedPut = (url: URL) => url.pathname.endsWith(`/results/${DROPPED.name}`) && !url.searchParams.has('uploadId');
-    const refuseDroppedPut = async (route: Route) => {
-      if (route.request().method() !== 'PUT' || !refuseDropped) return route.continue();
-      await route.fulfill({
-        status: 403,
-        headers: { 'access-control-allow-origin': consoleUrl, 'content-type': 'application/xml' },
-        body: '<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
+  it(
+    'uploads 20 MiB in parts (a part S3 failed is sent again) and two small files, one refused until retried',
+    async () => {
+      const partPuts: string[] = [];
+      page.on('request', (request) => {
+        const url = new URL(request.url());
+        if (request.method() === 'PUT' && url.searchParams.has('uploadId')) partPuts.push(url.searchParams.get('partNumber')!);
       });
-    };
-    const upload = (name: string) => page.locator(`ul.uploads li[data-key="results/${name}"]`);
-    /** Waits until the file's upload has finished either way; its state and, if it failed, what the page says. */
-    const outcome = async (name: string) => {
-      await upload(name).and(page.locator('[data-state="done"], [data-state="failed"]')).waitFor({ timeout: 30_000 });
-      const state = await upload(name).getAttribute('data-state');
-      return state === 'failed' ? { state, error: await upload(name).getByRole('alert').textContent() } : { state };
-    };
-
-    await page.goto(`${consoleUrl}/#/volumes/${volumeId}/files?prefix=results%2F`);
-    await page.getByText('This folder is empty.').waitFor();
-    await page.getByLabel('Choose files').setInputFiles([join(FILES_DIR, BIG.name), join(FILES_DIR, SMALL.name)]);
-    // Mid-upload when the machine lets it be: once some bytes are sent (at the latest, once all are).
-    const bars = page.locator('ul.uploads progress');
-    await eventually(() => bars.evaluateAll((all) => all.some((bar) => (bar as unknown as { value: number }).value > 0))).toBe(true);
-    await screenshot(page, 'upload-progress-1280');
-    expect(await outcome(BIG.name)).toEqual({ state: 'done' });
-    expect(await outcome(SMALL.name)).toEqual({ state: 'done' });
-    await page.route(droppedPut, refuseDroppedPut);
-    // A file dropped on the drop zone, as a drag and drop from the desktop delivers it.
-    await page.getByTestId('dropzone').evaluate((zone, file) => {
-      // The page's DOM classes (this file is type-checked without the DOM library).
-      const dom = globalThis as unknown as {
-        DataTransfer: new () => { items: { add(file: File): void } };
-        DragEvent: new (type: string, init: object) => Event;
+      // The first part to reach S3 is answered 500 InternalError, as S3 answers on a bad moment (the local AWS's fault
+      // injection: no request interception in the browser, which would carry every part's 8 MiB through DevTools).
+      stack.faults.add({ target: 's3', action: 'PUT', fault: { kind: 'fail', status: 500 }, times: 1 });
+      // The dropped file's PUT is refused until the person retries it.
+      let refuseDropped = true;
+      const droppedPut = (url: URL) => url.pathname.endsWith(`/results/${DROPPED.name}`) && !url.searchParams.has('uploadId');
+      const refuseDroppedPut = async (route: Route) => {
+        if (route.request().method() !== 'PUT' || !refuseDropped) return route.continue();
+        await route.fulfill({
+          status: 403,
+          headers: { 'access-control-allow-origin': consoleUrl, 'content-type': 'application/xml' },
+          body: '<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
+        });
       };
-      const transfer = new dom.DataTransfer();
-      transfer.items.add(new File([file.text], file.name, { type: 'text/csv' }));
-      zone.dispatchEvent(new dom.DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
-    }, DROPPED);
+      const upload = (name: string) => page.locator(`ul.uploads li[data-key="results/${name}"]`);
+      /** Waits until the file's upload has finished either way; its state and, if it failed, what the page says. */
+      const outcome = async (name: string) => {
+        await upload(name).and(page.locator('[data-state="done"], [data-state="failed"]')).waitFor({ timeout: 30_000 });
+        const state = await upload(name).getAttribute('data-state');
+        return state === 'failed' ? { state, error: await upload(name).getByRole('alert').textContent() } : { state };
+      };
 
-    // S3's refusal in words, and a Retry that uploads it once S3 takes it.
-    expect(await outcome(DROPPED.name)).toEqual({
-      state: 'failed',
-      error: `${DROPPED.name} was not uploaded: S3 refused the upload: Access Denied (AccessDenied). Retry`,
-    });
-    refuseDropped = false;
-    await upload(DROPPED.name).getByRole('button', { name: 'Retry' }).click();
-    expect(await outcome(DROPPED.name)).toEqual({ state: 'done' });
-    await page.unroute(droppedPut, refuseDroppedPut);
-    // Three parts of 8, 8 and 4 MiB; the one S3 failed sent again.
-    expect(partPuts).toHaveLength(4);
-    expect(new Set(partPuts)).toEqual(new Set(['1', '2', '3']));
+      await page.goto(`${consoleUrl}/#/volumes/${volumeId}/files?prefix=results%2F`);
+      await page.getByText('This folder is empty.').waitFor();
+      await page.getByLabel('Choose files').setInputFiles([join(FILES_DIR, BIG.name), join(FILES_DIR, SMALL.name)]);
+      // Mid-upload when the machine lets it be: once some bytes are sent (at the latest, once all are).
+      const bars = page.locator('ul.uploads progress');
+      await eventually(() => bars.evaluateAll((all) => all.some((bar) => (bar as unknown as { value: number }).value > 0))).toBe(true);
+      await screenshot(page, 'upload-progress-1280');
+      expect(await outcome(BIG.name)).toEqual({ state: 'done' });
+      expect(await outcome(SMALL.name)).toEqual({ state: 'done' });
+      await page.route(droppedPut, refuseDroppedPut);
+      // A file dropped on the drop zone, as a drag and drop from the desktop delivers it.
+      await page.getByTestId('dropzone').evaluate((zone, file) => {
+        // The page's DOM classes (this file is type-checked without the DOM library).
+        const dom = globalThis as unknown as {
+          DataTransfer: new () => { items: { add(file: File): void } };
+          DragEvent: new (type: string, init: object) => Event;
+        };
+        const transfer = new dom.DataTransfer();
+        transfer.items.add(new File([file.text], file.name, { type: 'text/csv' }));
+        zone.dispatchEvent(new dom.DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      }, DROPPED);
 
-    const big = await customerObject(`results/${BIG.name}`);
-    expect(big).toMatchObject({ size: BIG.data.length, sha256: sha256(BIG.data) });
-    expect(big.etag).toMatch(/-3"$/);
-    expect(await customerObject(`results/${SMALL.name}`)).toMatchObject({ size: SMALL.data.length, sha256: sha256(SMALL.data) });
-    expect(await customerObject(`results/${DROPPED.name}`)).toMatchObject({ sha256: sha256(DROPPED.text) });
-    // The listing refreshed after the uploads.
-    await eventually(() => page.getByRole('row', { name: new RegExp(BIG.name) }).textContent()).toContain('20 MiB');
-  });
+      // S3's refusal in words, and a Retry that uploads it once S3 takes it.
+      expect(await outcome(DROPPED.name)).toEqual({
+        state: 'failed',
+        error: `${DROPPED.name} was not uploaded: S3 refused the upload: Access Denied (AccessDenied). Retry`,
+      });
+      refuseDropped = false;
+      await upload(DROPPED.name).getByRole('button', { name: 'Retry' }).click();
+      expect(await outcome(DROPPED.name)).toEqual({ state: 'done' });
+      await page.unroute(droppedPut, refuseDroppedPut);
+      // Three parts of 8, 8 and 4 MiB; the one S3 failed sent again.
+      expect(partPuts).toHaveLength(4);
+      expect(new Set(partPuts)).toEqual(new Set(['1', '2', '3']));
+
+      const big = await customerObject(`results/${BIG.name}`);
+      expect(big).toMatchObject({ size: BIG.data.length, sha256: sha256(BIG.data) });
+      expect(big.etag).toMatch(/-3"$/);
+      expect(await customerObject(`results/${SMALL.name}`)).toMatchObject({ size: SMALL.data.length, sha256: sha256(SMALL.data) });
+      expect(await customerObject(`results/${DROPPED.name}`)).toMatchObject({ sha256: sha256(DROPPED.text) });
+      // The listing refreshed after the uploads.
+      await eventually(() => page.getByRole('row', { name: new RegExp(BIG.name) }).textContent()).toContain('20 MiB');
+    },
+    SLOW_STEP_MS,
+  );
 
   it('downloads files through the page, and the bytes are the ones uploaded', async () => {
     for (const file of [SMALL, BIG]) {
