@@ -143,6 +143,21 @@ describe('answers recorded from real calls match their documented schemas', () =
     expect((await call('PATCH', '/volumes/{id}', `/volumes/${volumeId}`, { body: { description: 'changed' } })).status).toBe(200);
   });
 
+  it('a gateway-oidc volume: registered (201), read and deleted, its auth type as the document names it', async () => {
+    const created = await call('POST', '/volumes', '/volumes', {
+      body: {
+        name: 'openapi-oidc',
+        bucket: 'openapi-lab',
+        region: 'us-east-1',
+        accessMode: 'read-only',
+        auth: { type: 'gateway-oidc', roleArn: 'arn:aws:iam::111111111111:role/OpenApiOidc' },
+      },
+    });
+    expect(created.body.auth.type).toBe('gateway-oidc');
+    expect((await call('GET', '/volumes/{id}', `/volumes/${created.body.id}`)).status).toBe(200);
+    expect((await call('DELETE', '/volumes/{id}', `/volumes/${created.body.id}`)).status).toBe(204);
+  });
+
   it('refusals: a 400 naming the field, a 404 VolumeNotFound', async () => {
     const invalid = await call('POST', '/volumes', '/volumes', {
       body: {

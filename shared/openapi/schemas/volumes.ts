@@ -49,7 +49,7 @@ export const volumeView = z
     prefix: z.string().check(z.describe('The volume\'s root in the bucket, normalised; `""` is the whole bucket.')),
     region: z.string(),
     accessMode: accessModeSchema,
-    auth: z.object({ type: z.enum(['role', 'web-identity']), roleArn: z.string() }),
+    auth: z.object({ type: z.enum(['role', 'web-identity', 'gateway-oidc']), roleArn: z.string() }),
     requireMfa: z.boolean(),
     description: z.optional(z.string()),
     status: volumeStatus,
