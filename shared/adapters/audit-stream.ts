@@ -96,6 +96,6 @@ export function createStreamAuditLog(options: StreamAuditLogOptions): AuditLog {
       }
       return Promise.resolve();
     },
-    list: (volumeId, page) => options.list(volumeId, page),
+    list: (volumeId, page, filter) => options.list(volumeId, page, filter),
   };
 }

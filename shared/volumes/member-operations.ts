@@ -12,6 +12,7 @@
  */
 import { Forbidden, NotFound, ValidationFailed } from '../errors';
 import { isAdmin, loadVisible, type Visible } from './access';
+import { type AuditQueryInput, auditFilter, isFiltered } from './audit-filter';
 import type { Caller, VolumeDeps } from './deps';
 import { asAdmin, auditEvent, deny } from './guard';
 import type { AuditEvent, Member, MemberAccess, Page } from './model';
@@ -101,9 +102,15 @@ export async function deleteMember(deps: VolumeDeps, caller: Caller, volumeId: s
   });
 }
 
-/** The volume's audit trail, newest first (admins). */
-export async function listAudit(deps: VolumeDeps, caller: Caller, volumeId: string, page?: PageInput): Promise<Page<AuditEvent>> {
+/** The volume's audit trail, newest first (admins), narrowed by subject, action and time when asked. */
+export async function listAudit(
+  deps: VolumeDeps,
+  caller: Caller,
+  volumeId: string,
+  page?: PageInput & AuditQueryInput,
+): Promise<Page<AuditEvent>> {
   const request = pageRequest(page);
+  const filter = auditFilter(page);
   await asAdmin(deps, caller, volumeId, 'audit.list');
-  return deps.audit.list(volumeId, request);
+  return isFiltered(filter) ? deps.audit.list(volumeId, request, filter) : deps.audit.list(volumeId, request);
 }

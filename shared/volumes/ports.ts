@@ -3,6 +3,7 @@
  * S3 (`shared/adapters/`); unit tests use in-memory fakes. Domain code never imports `@aws-sdk/*`.
  */
 import { Conflict, GatewayError } from '../errors';
+import type { AuditFilter } from './audit-filter';
 import type { IdempotencyRecord } from './idempotency';
 import type { AuditEvent, Member, Page, Volume } from './model';
 
@@ -51,8 +52,11 @@ export class IdempotencyKeyInUse extends Conflict {
 
 export interface AuditLog {
   record(event: AuditEvent): Promise<void>;
-  /** Newest first. */
-  list(volumeId: string, page: PageRequest): Promise<Page<AuditEvent>>;
+  /**
+   * Newest first; with a filter, only the matching events. A page may hold fewer than `limit` events (even none) with a
+   * `nextToken` when the adapter stopped reading for this request; the token resumes there, bound to the same filter.
+   */
+  list(volumeId: string, page: PageRequest, filter?: AuditFilter): Promise<Page<AuditEvent>>;
 }
 
 export interface TemporaryCredentials {

@@ -6,6 +6,7 @@
  */
 import * as z from 'zod/mini';
 import { rule, strict, text } from '../http/schema-rules';
+import { actionFilterProblem, subjectFilterProblem, timeProblem, UNTIL_BEFORE_SINCE } from './audit-filter';
 import { bucketNameProblem, prefixProblem, regionProblem, roleArnProblem, rolePartitionProblem } from './naming';
 
 const bucketName = (what: string) => text(what).check(rule(bucketNameProblem));
@@ -157,6 +158,33 @@ export const pageQuery = z
       .check(z.describe('The `nextToken` of the previous page, as it was returned.')),
   })
   .check(z.describe('Pagination of a listing.'));
+
+const filterText = (what: string, problem: (value: string) => string | undefined) =>
+  z.optional(z.string({ error: `must be a string: ${what}` }).check(rule(problem)));
+
+export const auditQuery = z
+  .extend(pageQuery, {
+    subject: filterText('a subject', subjectFilterProblem).check(z.describe("Only this subject's events (exact match), e.g. `alice`.")),
+    action: filterText('an action', actionFilterProblem).check(
+      z.describe(
+        'Only this action (exact match, e.g. `member.put`), or, ending in `*`, every action starting with what comes before it ' +
+          '(`link.*` is `link.create`, `link.revoke` and `link.download`; `proxy.*` every proxied S3 call).',
+      ),
+    ),
+    since: filterText('a time', timeProblem).check(
+      z.describe('Only events at or after this time (ISO 8601 with a zone, e.g. `2026-12-06T05:30:00Z`).'),
+    ),
+    until: filterText('a time', timeProblem).check(
+      z.describe('Only events before this time (ISO 8601 with a zone); later than `since` when both are given.'),
+    ),
+  })
+  .check((ctx) => {
+    const { since, until } = ctx.value;
+    if (since && until && !(Date.parse(until) > Date.parse(since)))
+      ctx.issues.push({ code: 'custom', message: UNTIL_BEFORE_SINCE, input: until, path: ['until'] });
+  }, z.describe('Which events, and which page.'));
+
+export type AuditQuery = z.output<typeof auditQuery>;
 
 export type CreateVolumeInput = z.input<typeof createVolumeBody>;
 export type CreateVolumeBody = z.output<typeof createVolumeBody>;

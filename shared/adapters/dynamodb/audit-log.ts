@@ -3,15 +3,16 @@
  * (time-ordered, and unique even for two events of one request in the same millisecond), with
  * `expiresAt` (epoch seconds) as the table's TTL attribute. Listed newest first.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../../errors';
+import { AUDIT_READ_BUDGET, type AuditFilter, isFiltered } from '../../volumes/audit-filter';
 import type { AuditEvent, AuditOutcome, Page } from '../../volumes/model';
 import type { AuditLog, Clock } from '../../volumes/ports';
 import { dependencyFailure } from '../aws-errors';
 import { documentClient } from './document-client';
-import { checkLimit, decodePageToken, encodePageToken, pageFromQuery } from './page-token';
+import { checkLimit, decodePageToken, encodePageToken, type PageKey, pageFromQuery } from './page-token';
 
 export interface DynamoAuditLogOptions {
   client: DynamoDBClient;
@@ -22,11 +23,86 @@ export interface DynamoAuditLogOptions {
   clock: Clock;
   /** The sort key's random suffix; tests fix it. */
   random?: () => string;
+  /** Items one listing may examine (before the filter), {@link AUDIT_READ_BUDGET} by default; tests make it small. */
+  readBudget?: number;
 }
 
 const AUDIT_KEY = ['pk', 'sk'] as const;
+const FILTERED_TOKEN = ['pk', 'sk', 'filter'] as const;
 const DAY_SECONDS = 24 * 3600;
+/** A listing's queries: at most this many, within the read budget (`AUDIT_READ_BUDGET` items examined). */
+const MAX_QUERIES = 8;
+/** Items examined per query when filtering: matches may be sparse, so more than the page at a time. */
+const FILTERED_READ = 200;
 const auditPk = (volumeId: string) => `VOL#${volumeId}`;
+
+/**
+ * The key condition and filter of a listing: the time window is a range of the sort key (which starts with the canonical
+ * time, then `#`: `sk >= since` keeps the events at `since`, `sk < until` drops those at `until`); subject and action are
+ * filters (DynamoDB reads, then drops, the events of other subjects and actions).
+ */
+function auditQuery(volumeId: string, filter: AuditFilter, nowSeconds: number) {
+  const values: Record<string, unknown> = { ':pk': auditPk(volumeId), ':now': nowSeconds };
+  const names: Record<string, string> = {};
+  let keyCondition = 'pk = :pk';
+  if (filter.since) values[':since'] = filter.since;
+  if (filter.until) values[':until'] = filter.until;
+  if (filter.since && filter.until) keyCondition += ' AND sk BETWEEN :since AND :until';
+  else if (filter.since) keyCondition += ' AND sk >= :since';
+  else if (filter.until) keyCondition += ' AND sk < :until';
+  // Expired but not yet swept: DynamoDB's TTL deletes within days, not at the second.
+  const filters = ['expiresAt > :now'];
+  if (filter.subject) {
+    names['#subject'] = 'subject';
+    values[':subject'] = filter.subject;
+    filters.push('#subject = :subject');
+  }
+  if (filter.action) {
+    names['#action'] = 'action'; // a reserved word
+    values[':action'] = filter.action.value;
+    filters.push(filter.action.match === 'prefix' ? 'begins_with(#action, :action)' : '#action = :action');
+  }
+  return {
+    KeyConditionExpression: keyCondition,
+    FilterExpression: filters.join(' AND '),
+    ExpressionAttributeValues: values,
+    ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+  };
+}
+
+/** What a filtered listing's token is bound to: the same filter, canonical (times as the sort key has them). */
+const filterDigest = (filter: AuditFilter): string =>
+  createHash('sha256')
+    .update(
+      JSON.stringify([
+        filter.subject ?? null,
+        filter.action?.match ?? null,
+        filter.action?.value ?? null,
+        filter.since ?? null,
+        filter.until ?? null,
+      ]),
+    )
+    .digest('base64url');
+
+/** An unfiltered listing's token is the bare key, as before filters; a filtered one also carries the filter's digest. */
+function encodeAuditToken(key: PageKey, filter: AuditFilter): string {
+  return encodePageToken('volume-audit', isFiltered(filter) ? { ...key, filter: filterDigest(filter) } : key);
+}
+
+/**
+ * The key to resume from, or `InvalidNextToken` unless the token was given for this volume and this same filter (an
+ * unfiltered token has no digest, so neither kind passes for the other), at a key inside the time window (DynamoDB
+ * refuses a start key outside the key condition).
+ */
+function decodeAuditToken(token: string, volumeId: string, filter: AuditFilter): PageKey {
+  const inWindow = (sk: string) => (!filter.since || sk >= filter.since) && (!filter.until || sk < filter.until);
+  const ofThisVolume = (key: { pk: string; sk: string }) =>
+    key.pk === auditPk(volumeId) && /^\d{4}-\d\d-\d\dT[^#]*#/.test(key.sk) && inWindow(key.sk);
+  if (!isFiltered(filter)) return decodePageToken(token, 'volume-audit', AUDIT_KEY, ofThisVolume);
+  const digest = filterDigest(filter);
+  const { pk, sk } = decodePageToken(token, 'volume-audit', FILTERED_TOKEN, (key) => key.filter === digest && ofThisVolume(key));
+  return { pk, sk };
+}
 
 function toEvent(item: Record<string, unknown>): AuditEvent {
   const event: AuditEvent = {
@@ -86,6 +162,7 @@ export function createDynamoAuditLog(options: DynamoAuditLogOptions): AuditLog {
   const db = documentClient(options.client);
   const TableName = options.tableName;
   const random = options.random ?? randomSuffix;
+  const budget = options.readBudget ?? AUDIT_READ_BUDGET;
 
   async function guarded<T>(work: () => Promise<T>): Promise<T> {
     try {
@@ -105,33 +182,36 @@ export function createDynamoAuditLog(options: DynamoAuditLogOptions): AuditLog {
       });
     },
 
-    list: (volumeId, page) =>
+    list: (volumeId, page, filter = {}) =>
       guarded(async (): Promise<Page<AuditEvent>> => {
         const limit = checkLimit(page.limit);
-        const start = page.nextToken
-          ? decodePageToken(
-              page.nextToken,
-              'volume-audit',
-              AUDIT_KEY,
-              (key) => key.pk === auditPk(volumeId) && /^\d{4}-\d\d-\d\dT[^#]*#/.test(key.sk),
-            )
-          : undefined;
-        const result = await db.send(
-          new QueryCommand({
-            TableName,
-            KeyConditionExpression: 'pk = :pk',
-            // Expired but not yet swept: DynamoDB's TTL deletes within days, not at the second.
-            FilterExpression: 'expiresAt > :now',
-            ExpressionAttributeValues: { ':pk': auditPk(volumeId), ':now': Math.floor(options.clock.now().getTime() / 1000) },
-            ScanIndexForward: false,
-            ConsistentRead: true,
-            Limit: limit + 1,
-            ExclusiveStartKey: start,
-          }),
-        );
-        const { items, nextKey } = pageFromQuery(result.Items ?? [], limit, result.LastEvaluatedKey, AUDIT_KEY);
+        const query = auditQuery(volumeId, filter, Math.floor(options.clock.now().getTime() / 1000));
+        let start = page.nextToken ? decodeAuditToken(page.nextToken, volumeId, filter) : undefined;
+        const found: Record<string, unknown>[] = [];
+        let examined = 0;
+        // One query when nothing but expiry filters; with a filter, on until a page and one more match (so the last page
+        // carries no token) or the read budget is spent, then the page so far and where to resume.
+        for (let calls = 0; calls < MAX_QUERIES && examined < budget; calls++) {
+          const wanted = limit + 1 - found.length;
+          const result = await db.send(
+            new QueryCommand({
+              TableName,
+              ...query,
+              ScanIndexForward: false,
+              ConsistentRead: true,
+              // Limit counts the items DynamoDB examines, before the filter.
+              Limit: Math.min(budget - examined, isFiltered(filter) ? Math.max(wanted, FILTERED_READ) : wanted),
+              ExclusiveStartKey: start,
+            }),
+          );
+          examined += result.ScannedCount ?? 0;
+          found.push(...(result.Items ?? []));
+          start = result.LastEvaluatedKey;
+          if (found.length > limit || !start) break;
+        }
+        const { items, nextKey } = pageFromQuery(found, limit, start, AUDIT_KEY);
         const events = items.map(toEvent);
-        return nextKey ? { items: events, nextToken: encodePageToken('volume-audit', nextKey) } : { items: events };
+        return nextKey ? { items: events, nextToken: encodeAuditToken(nextKey, filter) } : { items: events };
       }),
   };
 }
