@@ -336,6 +336,33 @@ describe('the web console’s volume pages, in headless Chromium', () => {
     await page.getByText('You are not a member of any volume yet.').waitFor();
   });
 
+  it('lists 25 volumes a page, and "More" adds the next', async () => {
+    const token = stack.token({ sub: 'alice', amr: ['pwd', 'mfa'] });
+    const created = await Promise.all(
+      Array.from({ length: 26 }, (_, i) =>
+        fetch(`${stack.info.apiUrl}/volumes`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            name: `alice-bulk-${String(i).padStart(2, '0')}`,
+            bucket: BUCKET,
+            prefix: `bulk/${i}`,
+            region: 'us-east-1',
+            accessMode: 'read-only',
+            auth: { type: 'role', roleArn },
+          }),
+        }).then((response) => response.status),
+      ),
+    );
+    expect(created).toEqual(Array(26).fill(201));
+    await page.reload();
+    const rows = page.locator('table.responsive tbody tr');
+    await eventually(() => rows.count()).toBe(25);
+    await page.getByRole('button', { name: 'More' }).click();
+    await eventually(() => rows.count()).toBe(26);
+    expect(await page.getByRole('button', { name: 'More' }).count()).toBe(0);
+  });
+
   it('logs no error in the page but what S3 was made to refuse and the refused form', () => {
     const expected = [
       // The part the local S3 failed: its fault answer carries no CORS headers, so Chromium reports a CORS refusal.
