@@ -1,10 +1,11 @@
 /**
  * The web console's volume pages in Debian's headless Chromium against the real local stack: alice signs in through the
- * dev issuer's login form (MFA on), registers a volume with the wizard, runs the commands the page shows with
- * /usr/bin/aws as the customer (the role's policies and the bucket's CORS rule for the console's origin), verifies in
- * the page, uploads a 20 MiB file in parts (one part failing once, retried) and two small ones (the file input and a
- * dropped file), browses folders with breadcrumbs and pages, and downloads files whose bytes match. Screenshots of each
- * page go to test-output/console/.
+ * dev issuer's login form (MFA on), sees the API's message for a refused form, registers a volume with the wizard, runs
+ * the commands the page shows with /usr/bin/aws as the customer (the role's policies and the bucket's CORS rule for the
+ * console's origin), verifies in the page, uploads a 20 MiB file in parts (the local S3 fails one part once; it is sent
+ * again) and two small ones (the file input, and a dropped file S3 refuses until "Retry"), downloads files whose bytes
+ * match, browses folders with breadcrumbs and pages, revokes sessions and deletes the volume after confirming, and pages
+ * through her volumes with "More". Screenshots of each page go to test-output/console/.
  */
 
 import { execFile } from 'node:child_process';
