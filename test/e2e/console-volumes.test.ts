@@ -236,6 +236,7 @@ describe('the web console’s volume pages, in headless Chromium', () => {
       await eventually(() => bars.evaluateAll((all) => all.some((bar) => (bar as unknown as { value: number }).value > 0))).toBe(true);
       await screenshot(page, 'upload-progress-1280');
       expect(await outcome(BIG.name)).toEqual({ state: 'done' });
+      expect(await upload(BIG.name).textContent()).toContain('20 MiB of 20 MiB, 3 of 3 parts');
       expect(await outcome(SMALL.name)).toEqual({ state: 'done' });
       await page.route(droppedPut, refuseDroppedPut);
       // A file dropped on the drop zone, as a drag and drop from the desktop delivers it.

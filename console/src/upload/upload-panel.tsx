@@ -37,7 +37,10 @@ export function UploadPanel({ volumeId, prefix, onUploaded }: { volumeId: string
           file: item.file,
           onProgress: (progress) => update(item.id, { progress }),
         });
-        update(item.id, { state: 'done', progress: { loaded: item.file.size, total: item.file.size } });
+        // Keeps the parts count of a multipart upload ("3 of 3 parts").
+        setItems((all) =>
+          all.map((one) => (one.id === item.id ? { ...one, state: 'done', progress: { ...one.progress, loaded: one.file.size } } : one)),
+        );
         onUploaded();
       } catch (error) {
         update(item.id, { state: 'failed', error: describe(error) });
