@@ -1,8 +1,9 @@
 /**
- * A volume's audit trail (admins; the API refuses others with its own message), newest first, filtered by subject
- * and action. `GET /volumes/{id}/audit` takes only `limit` and `nextToken`, so the filter is applied here: with a
- * filter the page reads the trail 100 events at a time until it has a page of matches or has read MAX_SCAN events,
- * showing how many it has read; "Next page" goes on from there.
+ * A volume's audit trail (admins; the API refuses others with its own message), newest first, filtered by subject,
+ * action (a trailing `*` matches by prefix) and time. The API filters (`GET /volumes/{id}/audit?subject=&action=&since=
+ * &until=`), examining at most a thousand events per request: a page may come back short, or empty with a `nextToken`
+ * when no event matched in what it read. An empty page with a token is read on at once (MAX_READS requests at most,
+ * the progress shown); a short one says that "Next page" reads on.
  */
 import { useState } from 'preact/hooks';
 import { api, segment } from '../api';
@@ -14,8 +15,8 @@ import { when } from '../format';
 import type { AuditEvent, AuditPage as AuditPageData, Volume } from '../types';
 
 const PAGE = 25;
-const SCAN_PAGE = 100;
-const MAX_SCAN = 2000;
+/** Requests one page may take while the API answers empty pages with a token (each examined a thousand events). */
+const MAX_READS = 5;
 /** The actions the service writes (shared/volumes, shared/links, shared/vending, the proxy), offered as suggestions. */
 const ACTIONS = [
   'volume.create',
@@ -41,58 +42,57 @@ const ACTIONS = [
   'proxy.*',
 ];
 
+/** As typed: `since`/`until` are the local times of the datetime inputs (`2026-12-06T05:30`), empty when not set. */
 interface Filter {
   subject: string;
   action: string;
+  since: string;
+  until: string;
 }
 
-/** An action filter ending in `*` matches by prefix (`proxy.*`, `link.*`); otherwise exactly. */
-function matches(event: AuditEvent, filter: Filter): boolean {
-  if (filter.subject && event.subject !== filter.subject) return false;
-  if (!filter.action) return true;
-  return filter.action.endsWith('*') ? event.action.startsWith(filter.action.slice(0, -1)) : event.action === filter.action;
+const NO_FILTER: Filter = { subject: '', action: '', since: '', until: '' };
+const isFiltered = (filter: Filter) => Object.values(filter).some(Boolean);
+/** A datetime input's local time as the API takes it (ISO 8601 in UTC); undefined when empty, as typed when not a time. */
+function instant(local: string): string | undefined {
+  const time = new Date(local);
+  return local && !Number.isNaN(time.getTime()) ? time.toISOString() : local || undefined;
 }
 
 interface Found {
   items: AuditEvent[];
   nextToken: string | undefined;
-  scanned: number;
 }
 
-async function find(volumeId: string, filter: Filter, start: string | undefined, progress: (scanned: number) => void): Promise<Found> {
-  const filtered = Boolean(filter.subject || filter.action);
-  const items: AuditEvent[] = [];
-  let token = start;
-  let scanned = 0;
-  do {
-    const page = await api.get<AuditPageData>(`/volumes/${segment(volumeId)}/audit`, {
-      limit: filtered ? SCAN_PAGE : PAGE,
-      nextToken: token,
-    });
-    scanned += page.items.length;
-    items.push(...page.items.filter((event) => matches(event, filter)));
-    token = page.nextToken;
-    progress(scanned);
-  } while (filtered && token && items.length < PAGE && scanned < MAX_SCAN);
-  return { items, nextToken: token, scanned };
+async function find(volumeId: string, filter: Filter, start: string | undefined, progress: (reads: number) => void): Promise<Found> {
+  const query = { limit: PAGE, subject: filter.subject, action: filter.action, since: instant(filter.since), until: instant(filter.until) };
+  let page: AuditPageData = { items: [], nextToken: start };
+  for (let reads = 1; reads <= MAX_READS; reads++) {
+    progress(reads);
+    page = await api.get<AuditPageData>(`/volumes/${segment(volumeId)}/audit`, { ...query, nextToken: page.nextToken });
+    if (page.items.length > 0 || !page.nextToken) break;
+  }
+  return { items: page.items, nextToken: page.nextToken };
 }
 
 export function AuditPage({ volume }: { volume: Volume }) {
-  const [filter, setFilter] = useState<Filter>({ subject: '', action: '' });
+  const [filter, setFilter] = useState<Filter>(NO_FILTER);
   const [draft, setDraft] = useState<Filter>(filter);
-  const [scanned, setScanned] = useState(0);
+  const [reads, setReads] = useState(0);
   const pages = usePages();
-  const found = useLoad(() => find(volume.id, filter, pages.token, setScanned), [volume.id, filter.subject, filter.action, pages.token]);
-  const filtered = Boolean(filter.subject || filter.action);
+  const found = useLoad(
+    () => find(volume.id, filter, pages.token, setReads),
+    [volume.id, filter.subject, filter.action, filter.since, filter.until, pages.token],
+  );
+  const filtered = isFiltered(filter);
 
   const apply = (event: Event) => {
     event.preventDefault();
-    setFilter({ subject: draft.subject.trim(), action: draft.action.trim() });
+    setFilter({ ...draft, subject: draft.subject.trim(), action: draft.action.trim() });
     pages.first();
   };
   const clear = () => {
-    setDraft({ subject: '', action: '' });
-    setFilter({ subject: '', action: '' });
+    setDraft(NO_FILTER);
+    setFilter(NO_FILTER);
     pages.first();
   };
 
@@ -129,9 +129,27 @@ export function AuditPage({ volume }: { volume: Volume }) {
             ))}
           </datalist>
         </div>
+        <div>
+          <label for="audit-since">From</label>
+          <input
+            id="audit-since"
+            type="datetime-local"
+            value={draft.since}
+            onInput={(e) => setDraft({ ...draft, since: e.currentTarget.value })}
+          />
+        </div>
+        <div>
+          <label for="audit-until">Until</label>
+          <input
+            id="audit-until"
+            type="datetime-local"
+            value={draft.until}
+            onInput={(e) => setDraft({ ...draft, until: e.currentTarget.value })}
+          />
+        </div>
         <div class="actions">
           <button type="submit">Filter</button>
-          <button type="button" class="secondary" onClick={clear} disabled={!filtered && !draft.subject && !draft.action}>
+          <button type="button" class="secondary" onClick={clear} disabled={!filtered && !isFiltered(draft)}>
             Clear
           </button>
         </div>
@@ -139,13 +157,15 @@ export function AuditPage({ volume }: { volume: Volume }) {
       <ErrorMessage error={found.error} />
       {found.loading ? (
         <p aria-busy="true" role="status">
-          {filtered ? `Searching the trail… ${scanned} events read` : 'Loading the trail…'}
+          {filtered
+            ? `Searching the trail…${reads > 1 ? ` still reading (request ${reads} of at most ${MAX_READS})` : ''}`
+            : 'Loading the trail…'}
         </p>
       ) : null}
       {found.data && !found.loading ? (
         <p role="status" class="hint">
           {filtered
-            ? `${found.data.items.length} matching of ${found.data.scanned} events read${found.data.nextToken ? '; Next page reads on' : ''}.`
+            ? `${found.data.items.length} matching events${found.data.nextToken ? '; Next page reads on' : ''}.`
             : `${found.data.items.length} events.`}
         </p>
       ) : null}
