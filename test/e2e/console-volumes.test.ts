@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, ListMultipartUploadsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsolePage, launchChromium, openContext, screenshot, signIn } from '../support/console-browser';
@@ -31,6 +31,8 @@ const BIG = { name: 'big-20MiB.bin', data: randomBytes(20 * MiB) };
 const FILES_DIR = mkdtempSync(join(tmpdir(), 'vg-console-files-'));
 const SMALL = { name: 'notes small.txt', data: Buffer.from(`small file from the file input ${randomBytes(8).toString('hex')}\n`) };
 const DROPPED = { name: 'dropped.csv', text: 'sample,reads\nA,12\nB,34\n' };
+/** Two parts (8 + 1 MiB), for the upload S3 keeps failing. */
+const STUBBORN = { name: 'stubborn-9MiB.bin', data: randomBytes(9 * MiB) };
 /** The steps that start the aws cli or move 20 MiB: under a full test run's load they have taken over vitest's 30 s. */
 const SLOW_STEP_MS = 90_000;
 /** A folder holding more files than one page of the listing (100). */
@@ -64,6 +66,16 @@ async function runAsCustomer(command: string): Promise<void> {
   await exec('bash', ['-euo', 'pipefail', '-c', script], { env: { ...customer, ENDPOINT: stack.info.awsEndpoint }, timeout: 60_000 });
 }
 
+/** A file's row in the upload panel (files go into `results/`). */
+const upload = (name: string) => page.locator(`ul.uploads li[data-key="results/${name}"]`);
+
+/** Waits until the file's upload has finished either way; its state and, if it failed, what the page says. */
+async function outcome(name: string): Promise<{ state: string | null; error?: string | null }> {
+  await upload(name).and(page.locator('[data-state="done"], [data-state="failed"]')).waitFor({ timeout: 30_000 });
+  const state = await upload(name).getAttribute('data-state');
+  return state === 'failed' ? { state, error: await upload(name).getByRole('alert').textContent() } : { state };
+}
+
 beforeAll(async () => {
   stack = await startTestStack({ console: true });
   consoleUrl = stack.info.consoleUrl!;
@@ -84,6 +96,7 @@ beforeAll(async () => {
   });
   writeFileSync(join(FILES_DIR, BIG.name), BIG.data);
   writeFileSync(join(FILES_DIR, SMALL.name), SMALL.data);
+  writeFileSync(join(FILES_DIR, STUBBORN.name), STUBBORN.data);
   const [role] = await Promise.all([
     iam.send(new CreateRoleCommand({ RoleName: 'AliceConsole', AssumeRolePolicyDocument: placeholder })),
     // Data already in the bucket: a folder of more files than one page shows.
@@ -220,13 +233,6 @@ describe('the web console’s volume pages, in headless Chromium', () => {
           body: '<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
         });
       };
-      const upload = (name: string) => page.locator(`ul.uploads li[data-key="results/${name}"]`);
-      /** Waits until the file's upload has finished either way; its state and, if it failed, what the page says. */
-      const outcome = async (name: string) => {
-        await upload(name).and(page.locator('[data-state="done"], [data-state="failed"]')).waitFor({ timeout: 30_000 });
-        const state = await upload(name).getAttribute('data-state');
-        return state === 'failed' ? { state, error: await upload(name).getByRole('alert').textContent() } : { state };
-      };
 
       await page.goto(`${consoleUrl}/#/volumes/${volumeId}/files?prefix=results%2F`);
       await page.getByText('This folder is empty.').waitFor();
@@ -271,6 +277,31 @@ describe('the web console’s volume pages, in headless Chromium', () => {
       expect(await customerObject(`results/${DROPPED.name}`)).toMatchObject({ sha256: sha256(DROPPED.text) });
       // The listing refreshed after the uploads.
       await eventually(() => page.getByRole('row', { name: new RegExp(BIG.name) }).textContent()).toContain('20 MiB');
+    },
+    SLOW_STEP_MS,
+  );
+
+  it(
+    'aborts a multipart upload whose parts keep failing, says why, and Retry uploads it',
+    async () => {
+      const aborts: string[] = [];
+      page.on('request', (request) => {
+        if (request.url().endsWith('/abort')) aborts.push(request.url());
+      });
+      // Both parts fail all three attempts (the local S3's fault answers carry no CORS headers: the browser reads nothing).
+      stack.faults.add({ target: 's3', action: 'PUT', fault: { kind: 'fail', status: 500 }, times: 6 });
+      await page.getByLabel('Choose files').setInputFiles(join(FILES_DIR, STUBBORN.name));
+      const failed = await outcome(STUBBORN.name);
+      expect(failed.state).toBe('failed');
+      expect(failed.error).toContain(`${STUBBORN.name} was not uploaded: S3 could not be reached, or refused this console's origin`);
+      await eventually(async () => aborts.length).toBe(1);
+      const open = await s3.send(new ListMultipartUploadsCommand({ Bucket: BUCKET, Prefix: `${PREFIX}/results/` }));
+      expect(open.Uploads ?? []).toEqual([]);
+
+      await upload(STUBBORN.name).getByRole('button', { name: 'Retry' }).click();
+      expect(await outcome(STUBBORN.name)).toEqual({ state: 'done' });
+      const stored = await customerObject(`results/${STUBBORN.name}`);
+      expect(stored).toMatchObject({ size: STUBBORN.data.length, sha256: sha256(STUBBORN.data) });
     },
     SLOW_STEP_MS,
   );
@@ -367,8 +398,8 @@ describe('the web console’s volume pages, in headless Chromium', () => {
 
   it('logs no error in the page but what S3 was made to refuse and the refused form', () => {
     const expected = [
-      // The part the local S3 failed: its fault answer carries no CORS headers, so Chromium reports a CORS refusal.
-      /Access to XMLHttpRequest at '[^']*\/results\/big-20MiB\.bin\?[^']*partNumber=\d[^']*' from origin .* blocked by CORS policy/,
+      // The parts the local S3 failed: its fault answers carry no CORS headers, so Chromium reports CORS refusals.
+      /Access to XMLHttpRequest at '[^']*\/results\/(big-20MiB|stubborn-9MiB)\.bin\?[^']*partNumber=\d[^']*' from origin .* by CORS/,
       /Failed to load resource: net::ERR_FAILED/,
       /status of 403 \(Forbidden\)/, // the dropped file, refused until retried
       /status of 400 \(Bad Request\)/, // the form with an invalid bucket name
