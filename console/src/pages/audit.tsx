@@ -170,7 +170,9 @@ export function AuditPage({ volume }: { volume: Volume }) {
         </p>
       ) : null}
       {found.data && found.data.items.length > 0 ? <AuditTable events={found.data.items} busy={found.loading} /> : null}
-      {found.data && found.data.items.length === 0 && !found.loading ? <p>No events{filtered ? ' match the filter' : ''}.</p> : null}
+      {found.data && found.data.items.length === 0 && !found.loading ? (
+        <p>{found.data.nextToken ? 'No match in the events read so far.' : `No events${filtered ? ' match the filter' : ''}.`}</p>
+      ) : null}
       <Pager pages={pages} nextToken={found.data?.nextToken} label="the audit trail" />
     </>
   );
