@@ -6,11 +6,14 @@
  * prefixes, so a proxy that leaked outside a root would show it.
  */
 import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { S3Client } from '@aws-sdk/client-s3';
+import { CreateRoleCommand, PutRolePolicyCommand, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'vitest';
 import { startTestStack, type TestStack } from '../support/local-stack';
 import { claimSnapshot } from '../support/run-snapshot';
+import { customerClients } from '../support/sdk-volume';
 
 const exec = promisify(execFile);
 
@@ -31,14 +34,17 @@ type Built = Pick<ProxyWorld, 'volumes' | 'keys'>;
 /**
  * The world is built once per test run (run-snapshot.ts): the first file builds it as described above, and every
  * other file starts the stack on its own copy of that data directory. `fresh` builds it here regardless, for a
- * test of what building it does (e.g. what the stack logs meanwhile).
+ * test of what building it does (e.g. what the stack logs meanwhile); such a test may have the customer's side done
+ * with the SDK (`customer: 'sdk'`) instead of /usr/bin/aws, a second of Python start-up per call, when its point is
+ * the stack's side.
  */
-export async function startProxyWorld(options: { fresh?: boolean } = {}): Promise<ProxyWorld> {
+export async function startProxyWorld(options: { fresh?: boolean; customer?: 'aws-cli' | 'sdk' } = {}): Promise<ProxyWorld> {
   const claim = options.fresh ? undefined : await claimSnapshot<Built>('proxy-world');
   if (claim?.kind === 'copy') return worldOn(await startTestStack({ dataDir: claim.dataDir }), claim.meta);
   const world = worldOn(await startTestStack(), { volumes: {}, keys: {} });
   try {
-    await build(world);
+    const customer = options.customer === 'sdk' ? sdkCustomer(world.stack) : cliCustomer(world.stack);
+    await build(world, customer).finally(() => customer.close());
   } catch (error) {
     claim?.failed();
     throw error;
@@ -73,46 +79,94 @@ function worldOn(stack: TestStack, { volumes, keys }: Built): ProxyWorld {
   return { stack, tokens, volumes, keys, api, s3 };
 }
 
-/**
- * Buckets, data beside the prefixes, the three volumes (commands applied verbatim, verified), carol, gateway keys.
- * What does not depend on another step runs at once (each aws cli start is about a second of Python): the two
- * buckets, then the seeds and the three volumes, each volume's own steps in order.
- */
-async function build({ stack, api, volumes, keys }: ProxyWorld): Promise<void> {
-  const customer = stack.customerEnv(0);
-  await Promise.all(['alice-lab', 'bob-lab'].map((bucket) => stack.aws(customer, 's3', 'mb', `s3://${bucket}`)));
-  const seed = `${stack.dataDir}/seed.txt`;
-  await exec('bash', ['-c', `printf 'not for the volume\\n' > "${seed}"`]);
+/** What the customer does while the world is built: make a bucket, put an object, make a role, apply a volume's setup. */
+interface Customer {
+  makeBucket(bucket: string): Promise<unknown>;
+  put(bucket: string, key: string, body: string): Promise<unknown>;
+  /** The new role's ARN. */
+  makeRole(roleName: string, trust: string): Promise<string>;
+  applySetup(roleName: string, setup: { commands: string[]; trustPolicy: unknown; permissionsPolicy: unknown }): Promise<void>;
+  close(): void;
+}
 
+/** /usr/bin/aws with the customer's keys, the setup's commands run verbatim. */
+function cliCustomer(stack: TestStack): Customer {
+  const customer = stack.customerEnv(0);
+  return {
+    makeBucket: (bucket) => stack.aws(customer, 's3', 'mb', `s3://${bucket}`),
+    put: async (bucket, key, body) => {
+      const file = `${stack.dataDir}/seed-${key.replace(/\W/g, '-')}.txt`;
+      writeFileSync(file, body);
+      return stack.aws(customer, 's3', 'cp', file, `s3://${bucket}/${key}`);
+    },
+    makeRole: async (roleName, trust) =>
+      JSON.parse(await stack.aws(customer, 'iam', 'create-role', '--role-name', roleName, '--assume-role-policy-document', trust)).Role.Arn,
+    applySetup: async (_roleName, { commands }) => {
+      for (const command of commands) {
+        await exec('bash', ['-euo', 'pipefail', '-c', `aws() { /usr/bin/aws --endpoint-url "$ENDPOINT" "$@"; }\n${command}`], {
+          env: { ...customer, ENDPOINT: stack.info.awsEndpoint },
+          timeout: 60_000,
+        });
+      }
+    },
+    close: () => {},
+  };
+}
+
+/** The same with the SDK: the returned policies put on the role as the commands would put them. */
+function sdkCustomer(stack: TestStack): Customer {
+  const { s3, iam } = customerClients(stack);
+  return {
+    makeBucket: (bucket) => s3.send(new CreateBucketCommand({ Bucket: bucket })),
+    put: (bucket, key, body) => s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body })),
+    makeRole: async (roleName, trust) =>
+      (await iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: trust }))).Role!.Arn!,
+    applySetup: async (roleName, { trustPolicy, permissionsPolicy }) => {
+      await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: JSON.stringify(trustPolicy) }));
+      await iam.send(
+        new PutRolePolicyCommand({
+          RoleName: roleName,
+          PolicyName: `volume-${roleName}`,
+          PolicyDocument: JSON.stringify(permissionsPolicy),
+        }),
+      );
+    },
+    close: () => {
+      s3.destroy();
+      iam.destroy();
+    },
+  };
+}
+
+/**
+ * Buckets, data beside the prefixes, the three volumes (setup applied, verified), carol, gateway keys. What does not
+ * depend on another step runs at once (each aws cli start is about a second of Python): the two buckets, then the
+ * seeds and the three volumes, each volume's own steps in order.
+ */
+async function build({ api, volumes, keys }: ProxyWorld, customer: Customer): Promise<void> {
+  await Promise.all(['alice-lab', 'bob-lab'].map((bucket) => customer.makeBucket(bucket)));
   const placeholder = JSON.stringify({
     Version: '2012-10-17',
     Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }],
   });
   const register = async (owner: string, name: string, bucket: string, prefix: string) => {
-    const role = JSON.parse(
-      await stack.aws(customer, 'iam', 'create-role', '--role-name', `role-${name}`, '--assume-role-policy-document', placeholder),
-    );
+    const roleArn = await customer.makeRole(`role-${name}`, placeholder);
     const created = await api(owner, 'POST', '/volumes', {
       name,
       bucket,
       prefix,
       region: 'us-east-1',
       accessMode: 'read-write',
-      auth: { type: 'role', roleArn: role.Role.Arn },
+      auth: { type: 'role', roleArn },
     });
     expect(created.status).toBe(201);
-    for (const command of created.body.setup.commands as string[]) {
-      await exec('bash', ['-euo', 'pipefail', '-c', `aws() { /usr/bin/aws --endpoint-url "$ENDPOINT" "$@"; }\n${command}`], {
-        env: { ...customer, ENDPOINT: stack.info.awsEndpoint },
-        timeout: 60_000,
-      });
-    }
+    await customer.applySetup(`role-${name}`, created.body.setup);
     expect((await api(owner, 'POST', `/volumes/${created.body.id}/verify`)).body.status).toBe('active');
     volumes[name] = { id: created.body.id };
   };
   await Promise.all([
-    stack.aws(customer, 's3', 'cp', seed, 's3://alice-lab/project-x-evil/secret.txt'),
-    stack.aws(customer, 's3', 'cp', seed, 's3://alice-lab/other/secret.txt'),
+    customer.put('alice-lab', 'project-x-evil/secret.txt', 'not for the volume\n'),
+    customer.put('alice-lab', 'other/secret.txt', 'not for the volume\n'),
     register('alice', 'alice-genomes', 'alice-lab', 'project-x'),
     register('alice', 'alice-archive', 'alice-lab', 'archive'),
     register('bob', 'bob-data', 'bob-lab', ''),

@@ -83,7 +83,8 @@ const proxyRequestIds: string[] = [];
 beforeAll(async () => {
   undo.push(setLogSink((line) => lines.push(line)));
   undo.push(captureStream(process.stdout), captureStream(process.stderr));
-  w = await startProxyWorld({ fresh: true }); // its build's log lines are scanned too
+  // Its build's log lines are scanned too; the customer's side of it (buckets, roles, policies) with the SDK.
+  w = await startProxyWorld({ fresh: true, customer: 'sdk' });
   const volumeId = w.volumes[VOLUME]!.id;
   for (const [who, token] of Object.entries(w.tokens)) remember(`${who}'s token`, token);
   for (const [who, key] of Object.entries(w.keys)) remember(`${who}'s gateway key secret`, key.secretAccessKey);
