@@ -45,7 +45,6 @@ const LONGEST = [
   'test/e2e/gateway-oidc.test.ts',
   'test/e2e/prefix-scopes-guide.test.ts',
   'test/e2e/credential-process.test.ts',
-  'test/e2e/secret-scan.test.ts',
   // Reads the package guides.test.ts's docs/deploying.md run makes (packaged-service.ts): seconds once that is done.
   'test/deploy/packaged-functions.test.ts',
   'test/e2e/browser.test.ts',
