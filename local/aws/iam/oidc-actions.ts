@@ -1,4 +1,4 @@
-/** IAM OpenID Connect provider actions: Create, Get, List, Delete. */
+/** IAM OpenID Connect provider actions: Create, Get, List, Delete, AddClientID. */
 import { memberList, xmlMembers, xmlText } from '../query-protocol';
 import { AwsError, type Caller } from '../types';
 import { oidcProviderXml, tagsXml } from './iam-xml';
@@ -6,6 +6,8 @@ import { allow, type IamContext } from './service-context';
 import { oidcProviderArn } from './store-oidc';
 import { checkLength, checkPattern, parseTags, required, validationError } from './validation';
 
+/** IAM's quota of client ids per OIDC provider. */
+const MAX_CLIENT_IDS = 100;
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
 /**
@@ -48,7 +50,7 @@ function requireOwnAccount(caller: Caller, arn: string): void {
 export function createOpenIDConnectProvider(ctx: IamContext, caller: Caller, form: URLSearchParams): string {
   const url = checkProviderUrl(required(form, 'Url', 'url'));
   const clientIds = memberList(form, 'ClientIDList');
-  if (clientIds.length > 100)
+  if (clientIds.length > MAX_CLIENT_IDS)
     throw validationError('clientIDList', `[${clientIds.length} client ids]`, 'have length less than or equal to 100');
   for (const c of clientIds) checkLength(c, 'clientIDList.member', 1, 255);
   const thumbprints = memberList(form, 'ThumbprintList');
@@ -90,5 +92,17 @@ export function deleteOpenIDConnectProvider(ctx: IamContext, caller: Caller, for
   allow(ctx, caller, 'iam:DeleteOpenIDConnectProvider', arn);
   requireOwnAccount(caller, arn);
   ctx.store.oidc.delete(arn);
+  return undefined;
+}
+
+/** Adds a client id to a provider's list; idempotent (an id already listed is no error), as IAM documents. */
+export function addClientIDToOpenIDConnectProvider(ctx: IamContext, caller: Caller, form: URLSearchParams): undefined {
+  const arn = providerArnParam(form);
+  const clientId = checkLength(required(form, 'ClientID', 'clientID'), 'clientID', 1, 255);
+  allow(ctx, caller, 'iam:AddClientIDToOpenIDConnectProvider', arn);
+  requireOwnAccount(caller, arn);
+  if (!ctx.store.oidc.addClientId(arn, clientId, MAX_CLIENT_IDS)) {
+    throw new AwsError('LimitExceeded', `Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: ${MAX_CLIENT_IDS}`, 409);
+  }
   return undefined;
 }

@@ -64,6 +64,7 @@ const ACTIONS: Record<string, IamAction> = {
   GetOpenIDConnectProvider: oidc.getOpenIDConnectProvider,
   ListOpenIDConnectProviders: oidc.listOpenIDConnectProviders,
   DeleteOpenIDConnectProvider: oidc.deleteOpenIDConnectProvider,
+  AddClientIDToOpenIDConnectProvider: oidc.addClientIDToOpenIDConnectProvider,
   GetUser: getUser,
 };
 

@@ -48,6 +48,16 @@ export class OidcRepo {
     return this.list(accountId).find((p) => p.url.replace(/\/+$/, '') === wanted);
   }
 
+  /** Lists one more client id (IAM: idempotent, an id already listed is no error); `false` when the provider is full. */
+  addClientId(arn: string, clientId: string, limit: number): boolean {
+    const record = this.require(arn);
+    if (record.clientIds.includes(clientId)) return true;
+    if (record.clientIds.length >= limit) return false;
+    record.clientIds.push(clientId);
+    this.ctx.commit();
+    return true;
+  }
+
   delete(arn: string): void {
     const record = this.require(arn);
     const accountId = /^arn:aws:iam::(\d{12}):/.exec(record.arn)![1]!;

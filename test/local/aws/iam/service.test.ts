@@ -253,6 +253,22 @@ describe('local IAM service', () => {
     );
   });
 
+  it('OIDC providers: AddClientID lists a new client id once (idempotent), for an existing provider only', async () => {
+    const aws = localAws();
+    const admin = aws.admin();
+    await aws.callIam(admin, { Action: 'CreateOpenIDConnectProvider', Url: 'https://id.example.org', 'ClientIDList.member.1': 'cli' });
+    const arn = `arn:aws:iam::${ACCT}:oidc-provider/id.example.org`;
+    const add = (ClientID: string, OpenIDConnectProviderArn = arn) =>
+      aws.callIam(admin, { Action: 'AddClientIDToOpenIDConnectProvider', OpenIDConnectProviderArn, ClientID });
+    expect((await add('console')).status).toBe(200);
+    expect((await add('console')).status).toBe(200);
+    expect((await add('cli')).status).toBe(200);
+    const got = await aws.callIam(admin, { Action: 'GetOpenIDConnectProvider', OpenIDConnectProviderArn: arn });
+    expect(got.result.ClientIDList.member).toEqual(['cli', 'console']);
+    expect((await add('console', `arn:aws:iam::${ACCT}:oidc-provider/other.example.org`)).error?.Code).toBe('NoSuchEntity');
+    expect((await add('')).error?.Code).toBe('ValidationError');
+  });
+
   it('OIDC provider URLs must be https, except on loopback', async () => {
     const aws = localAws();
     const create = (Url: string) => aws.callIam(aws.admin(), { Action: 'CreateOpenIDConnectProvider', Url });
