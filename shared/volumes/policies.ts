@@ -15,6 +15,17 @@ import { shellWord, singleQuoted } from './shell';
 export interface OidcSettings {
   /** `https://…` (or `http://127.0.0.1:port` locally), as the tokens' `iss` says. */
   issuer: string;
+  /**
+   * Every audience the API accepts (all of `OIDC_AUDIENCE`, or every Cognito client id): the provider lists each as a
+   * client id and the trust admits any, so a token the API accepted (the console's, the CLI's) is accepted by STS too.
+   */
+  audiences: string[];
+  thumbprints: string[];
+}
+
+/** The gateway's own issuer: the one audience it mints its tokens for (`sts.amazonaws.com` by default). */
+export interface GatewayIssuerOidc {
+  issuer: string;
   audience: string;
   thumbprints: string[];
 }
@@ -25,7 +36,7 @@ export interface SetupSettings {
   /** Our OpenID Connect issuer, as web-identity volumes' trust policies name it; absent when not offered. */
   oidc?: OidcSettings;
   /** The gateway's own issuer (the API's base URL), as gateway-oidc volumes' trust policies name it; absent when not offered. */
-  gatewayIssuer?: OidcSettings;
+  gatewayIssuer?: GatewayIssuerOidc;
 }
 
 export interface PolicyDocument {
@@ -147,7 +158,7 @@ function webIdentityTrustPolicy(volume: SetupVolume, oidc: OidcSettings, partiti
         Effect: 'Allow',
         Principal: { Federated: `arn:${partition}:iam::${accountId}:oidc-provider/${provider}` },
         Action: ['sts:AssumeRoleWithWebIdentity'],
-        Condition: { StringEquals: { [`${provider}:aud`]: oidc.audience, [`${provider}:sub`]: volume.ownerSubject } },
+        Condition: { StringEquals: { [`${provider}:aud`]: audienceValue(oidc.audiences), [`${provider}:sub`]: volume.ownerSubject } },
       },
     ],
   };
@@ -157,7 +168,7 @@ function webIdentityTrustPolicy(volume: SetupVolume, oidc: OidcSettings, partiti
  * Our own issuer, our audience and the volume's subject (`volume:<id>`): the gateway mints that token for this
  * volume only, so a token minted for another volume (or for another audience) is refused by STS.
  */
-function gatewayOidcTrustPolicy(volumeId: string, oidc: OidcSettings, partition: Partition, accountId: string): PolicyDocument {
+function gatewayOidcTrustPolicy(volumeId: string, oidc: GatewayIssuerOidc, partition: Partition, accountId: string): PolicyDocument {
   const provider = oidcProviderId(oidc.issuer);
   return {
     Version: '2012-10-17',
@@ -177,7 +188,7 @@ const oidcProviderArn = (partition: Partition, accountId: string, issuer: string
   `arn:${partition}:iam::${accountId}:oidc-provider/${oidcProviderId(issuer)}`;
 
 /** The gateway issuer's settings a gateway-oidc volume needs, or a ValidationFailed naming `auth.type`. */
-export function requireGatewayIssuer(settings: SetupSettings): OidcSettings {
+export function requireGatewayIssuer(settings: SetupSettings): GatewayIssuerOidc {
   if (settings.gatewayIssuer) return settings.gatewayIssuer;
   throw new ValidationFailed(
     'auth.type: "gateway-oidc" is not offered by this deployment (it has no public issuer URL, GATEWAY_ISSUER_URL); use "role".',
@@ -186,16 +197,35 @@ export function requireGatewayIssuer(settings: SetupSettings): OidcSettings {
 }
 
 /**
- * Registers the issuer as an OIDC provider of the account unless it already is: a re-run of the setup (a second
- * volume, the same volume again) must not fail on `EntityAlreadyExists`.
+ * One audience as the single string IAM's console writes (and earlier setups returned), several as a list: IAM's
+ * `StringEquals` with a list of values matches any of them.
  */
-function providerCommand(oidc: OidcSettings, providerArn: string): string {
-  const thumbprints = oidc.thumbprints.length > 0 ? ` --thumbprint-list ${oidc.thumbprints.map(shellWord).join(' ')}` : '';
+const audienceValue = (audiences: string[]): string | string[] => (audiences.length === 1 ? audiences[0]! : audiences);
+
+/**
+ * Registers the issuer as an OIDC provider of the account, with these client ids, unless it already is: a re-run
+ * of the setup (a second volume, the same volume again) must not fail on `EntityAlreadyExists`.
+ */
+function providerCommand(issuer: string, clientIds: string[], thumbprintList: string[], providerArn: string): string {
+  const thumbprints = thumbprintList.length > 0 ? ` --thumbprint-list ${thumbprintList.map(shellWord).join(' ')}` : '';
+  const ids = clientIds.map(shellWord).join(' ');
   return (
     `aws iam get-open-id-connect-provider --open-id-connect-provider-arn ${shellWord(providerArn)} >/dev/null 2>&1 || ` +
-    `aws iam create-open-id-connect-provider --url ${shellWord(oidc.issuer)} --client-id-list ${shellWord(oidc.audience)}${thumbprints}`
+    `aws iam create-open-id-connect-provider --url ${shellWord(issuer)} --client-id-list ${ids}${thumbprints}`
   );
 }
+
+/**
+ * Adds each client id to the provider: one registered before (an earlier volume, or before the deployment accepted
+ * another audience, e.g. the web console's) lacks the newer ones, and STS refuses a token whose `aud` the provider
+ * does not list. IAM's AddClientIDToOpenIDConnectProvider is idempotent: an id already listed is no error.
+ */
+const clientIdCommands = (clientIds: string[], providerArn: string): string[] =>
+  clientIds.map(
+    (id) =>
+      `aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn ${shellWord(providerArn)} ` +
+      `--client-id ${shellWord(id)}`,
+  );
 
 /** The OIDC settings a web-identity volume needs, or a ValidationFailed naming `auth.type`. */
 export function requireOidc(settings: SetupSettings): OidcSettings {
@@ -219,13 +249,14 @@ export function setupFor(volume: SetupVolume, settings: SetupSettings): VolumeSe
     const oidc = requireGatewayIssuer(settings);
     if (!volume.id) throw new Error(`volume ${volume.name} is a gateway-oidc volume without an id`);
     trust = gatewayOidcTrustPolicy(volume.id, oidc, partition, accountId);
-    commands.push(providerCommand(oidc, oidcProviderArn(partition, accountId, oidc.issuer)));
+    commands.push(providerCommand(oidc.issuer, [oidc.audience], oidc.thumbprints, oidcProviderArn(partition, accountId, oidc.issuer)));
   } else {
     const oidc = requireOidc(settings);
     trust = webIdentityTrustPolicy(volume, oidc, partition, accountId);
-    const thumbprints = oidc.thumbprints.length > 0 ? ` --thumbprint-list ${oidc.thumbprints.map(shellWord).join(' ')}` : '';
+    const providerArn = oidcProviderArn(partition, accountId, oidc.issuer);
     commands.push(
-      `aws iam create-open-id-connect-provider --url ${shellWord(oidc.issuer)} --client-id-list ${shellWord(oidc.audience)}${thumbprints}`,
+      providerCommand(oidc.issuer, oidc.audiences, oidc.thumbprints, providerArn),
+      ...clientIdCommands(oidc.audiences, providerArn),
     );
   }
   const role = shellWord(roleName);

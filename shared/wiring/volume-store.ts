@@ -21,17 +21,21 @@ export interface VolumeHandlerDeps extends HttpDeps {
   volumes: VolumeDeps;
 }
 
-/** Who customers' web-identity trust policies name: our issuer and audience, as AWS IAM spells the provider. */
+/**
+ * Who customers' web-identity trust policies name: our issuer and EVERY audience the API accepts (each OIDC_AUDIENCE,
+ * each Cognito client id: the CLI's, the web console's), as AWS IAM spells the provider. Naming only the first made
+ * STS refuse, on a web-identity volume, a console user's token the API had accepted.
+ */
 function oidcSettings(config: Config): VolumeDeps['settings']['oidc'] {
   const { auth } = config;
   if (auth.mode === 'cognito') {
     return {
       issuer: `https://cognito-idp.${config.region}.amazonaws.com/${auth.userPoolId}`,
-      audience: auth.clientId[0]!,
+      audiences: [...new Set(auth.clientId)],
       thumbprints: config.oidcThumbprints,
     };
   }
-  return { issuer: auth.issuer, audience: auth.audience[0]!, thumbprints: config.oidcThumbprints };
+  return { issuer: auth.issuer, audiences: [...new Set(auth.audience)], thumbprints: config.oidcThumbprints };
 }
 
 /** The STS and S3 ports of a function that never probes a customer's role: only `verify` (volumes.ts) does. */

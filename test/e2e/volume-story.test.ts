@@ -186,9 +186,13 @@ describe('registering and verifying a volume', () => {
     expect(created.status).toBe(201);
     expect(created.body.externalId).toBeUndefined();
     expect(JSON.stringify(created.body.setup.trustPolicy)).toContain('sts:AssumeRoleWithWebIdentity');
-    // The returned commands: the gateway's issuer as the account's OIDC provider, then the two policies.
-    expect(created.body.setup.commands[0]).toMatch(/^aws iam create-open-id-connect-provider --url /);
-    expect(created.body.setup.commands).toHaveLength(3);
+    // The returned commands: the issuer as the account's OIDC provider unless it is one (with every audience the API
+    // accepts: `npm run token`'s and the console's), each audience added to an existing one, then the two policies.
+    expect(created.body.setup.commands[0]).toMatch(
+      /^aws iam get-open-id-connect-provider .* \|\| aws iam create-open-id-connect-provider --url \S+ --client-id-list \S+ \S+ /,
+    );
+    expect(created.body.setup.commands[1]).toMatch(/^aws iam add-client-id-to-open-id-connect-provider /);
+    expect(created.body.setup.commands).toHaveLength(5);
     await iam.send(
       new CreateOpenIDConnectProviderCommand({
         Url: stack.info.issuer,

@@ -213,7 +213,7 @@ export class FakeS3 implements ObjectProbe {
 }
 
 export const GATEWAY = 'arn:aws:iam::999999999999:role/volume-gateway';
-export const OIDC = { issuer: 'https://id.example.org/realms/science', audience: 'volume-gateway', thumbprints: ['a'.repeat(40)] };
+export const OIDC = { issuer: 'https://id.example.org/realms/science', audiences: ['volume-gateway'], thumbprints: ['a'.repeat(40)] };
 export const NOW = new Date('2025-06-01T12:00:00.000Z');
 
 export interface World {

@@ -176,6 +176,16 @@ describe('web-identity volume setup', () => {
     });
   });
 
+  it('trusts every audience the API accepts, as a list (IAM StringEquals matches any), when there are several', () => {
+    const two = { ...settings, oidc: { ...OIDC, audiences: ['volume-gateway', 'volume-gateway-console'] } };
+    expect(setupFor(volume, two).trustPolicy.Statement[0]!.Condition).toEqual({
+      StringEquals: {
+        'id.example.org/realms/science:aud': ['volume-gateway', 'volume-gateway-console'],
+        'id.example.org/realms/science:sub': 'alice',
+      },
+    });
+  });
+
   it("names a loopback issuer by host and port, and the provider in the role's partition", () => {
     const local = { ...settings, oidc: { ...OIDC, issuer: 'http://127.0.0.1:9555/' } };
     const cn = { ...volume, region: 'cn-north-1', auth: { type: 'web-identity' as const, roleArn: 'arn:aws-cn:iam::123456789012:role/r' } };
@@ -184,26 +194,46 @@ describe('web-identity volume setup', () => {
     expect(Object.keys(statement.Condition!.StringEquals!)).toEqual(['127.0.0.1:9555:aud', '127.0.0.1:9555:sub']);
   });
 
-  it('registers the provider first, then applies both policies', () => {
-    const setup = setupFor(volume, { ...settings, oidc: { ...OIDC, thumbprints: ['a'.repeat(40), 'b'.repeat(40)] } });
-    expect(setup.commands).toHaveLength(3);
+  it('registers the provider with every client id unless it exists, adds each id to an existing one, then applies both policies', () => {
+    const oidc = { ...OIDC, audiences: ['volume-gateway', 'volume-gateway-console'], thumbprints: ['a'.repeat(40), 'b'.repeat(40)] };
+    const setup = setupFor(volume, { ...settings, oidc });
+    const arn = 'arn:aws:iam::123456789012:oidc-provider/id.example.org/realms/science';
+    expect(setup.commands).toHaveLength(5);
     expect(setup.commands[0]).toBe(
-      `aws iam create-open-id-connect-provider --url https://id.example.org/realms/science --client-id-list volume-gateway ` +
-        `--thumbprint-list ${'a'.repeat(40)} ${'b'.repeat(40)}`,
+      `aws iam get-open-id-connect-provider --open-id-connect-provider-arn ${arn} >/dev/null 2>&1 || ` +
+        'aws iam create-open-id-connect-provider --url https://id.example.org/realms/science ' +
+        `--client-id-list volume-gateway volume-gateway-console --thumbprint-list ${'a'.repeat(40)} ${'b'.repeat(40)}`,
     );
-    expect(argvOf(setup.commands[0]!)).toEqual([
+    // The create half, as bash hands it to aws when the get fails (no such provider yet).
+    const create = execFileSync(
+      'bash',
+      ['-c', `aws() { [ "$2" = get-open-id-connect-provider ] && return 254; printf '%s\\0' "$@"; }\n${setup.commands[0]}`],
+      { encoding: 'utf8' },
+    );
+    expect(create.split('\0').slice(0, -1)).toEqual([
       'iam',
       'create-open-id-connect-provider',
       '--url',
       'https://id.example.org/realms/science',
       '--client-id-list',
       'volume-gateway',
+      'volume-gateway-console',
       '--thumbprint-list',
       'a'.repeat(40),
       'b'.repeat(40),
     ]);
-    expect(JSON.parse(flag(argvOf(setup.commands[1]!), '--policy-document')!)).toEqual(setup.trustPolicy);
-    expect(JSON.parse(flag(argvOf(setup.commands[2]!), '--policy-document')!)).toEqual(setup.permissionsPolicy);
+    for (const [i, id] of ['volume-gateway', 'volume-gateway-console'].entries()) {
+      expect(argvOf(setup.commands[1 + i]!)).toEqual([
+        'iam',
+        'add-client-id-to-open-id-connect-provider',
+        '--open-id-connect-provider-arn',
+        arn,
+        '--client-id',
+        id,
+      ]);
+    }
+    expect(JSON.parse(flag(argvOf(setup.commands[3]!), '--policy-document')!)).toEqual(setup.trustPolicy);
+    expect(JSON.parse(flag(argvOf(setup.commands[4]!), '--policy-document')!)).toEqual(setup.permissionsPolicy);
   });
 
   it('leaves out --thumbprint-list when there are none', () => {

@@ -65,7 +65,7 @@ describe('createVolume', () => {
     const view = await aliceCreates(w, { auth: { type: 'web-identity', roleArn: ROLE } });
     expect(view.externalId).toBeUndefined();
     expect(w.repo.volumes.get(view.id)!.externalId).toBeUndefined();
-    expect(view.setup!.commands[0]).toMatch(/^aws iam create-open-id-connect-provider /);
+    expect(view.setup!.commands[0]).toMatch(/^aws iam get-open-id-connect-provider .* \|\| aws iam create-open-id-connect-provider /);
   });
 
   it('refuses a web-identity volume when the deployment has no OIDC issuer, naming auth.type, and writes nothing', async () => {

@@ -39,10 +39,18 @@ function idp(reachable = true, discovery: Record<string, unknown> = { issuer: IS
   return { fetchJson, fetched };
 }
 
-function setup(options: { reachable?: boolean; trustActions?: string[]; discovery?: Record<string, unknown> } = {}) {
+function setup(
+  options: {
+    reachable?: boolean;
+    trustActions?: string[];
+    discovery?: Record<string, unknown>;
+    clientIds?: string[];
+    aud?: string | string[];
+  } = {},
+) {
   const server = idp(options.reachable ?? true, options.discovery);
   const aws = localAws({ fetchJson: server.fetchJson });
-  aws.store.oidc.create(ACCT, { url: ISSUER, clientIds: [CLIENT], thumbprints: [], tags: [] });
+  aws.store.oidc.create(ACCT, { url: ISSUER, clientIds: options.clientIds ?? [CLIENT], thumbprints: [], tags: [] });
   const trust = doc({
     Version: '2012-10-17',
     Statement: [
@@ -50,7 +58,7 @@ function setup(options: { reachable?: boolean; trustActions?: string[]; discover
         Effect: 'Allow',
         Principal: { Federated: PROVIDER_ARN },
         Action: options.trustActions ?? ['sts:AssumeRoleWithWebIdentity'],
-        Condition: { StringEquals: { [`${PROVIDER_ID}:aud`]: CLIENT, [`${PROVIDER_ID}:sub`]: 'alice' } },
+        Condition: { StringEquals: { [`${PROVIDER_ID}:aud`]: options.aud ?? CLIENT, [`${PROVIDER_ID}:sub`]: 'alice' } },
       },
     ],
   });
@@ -103,6 +111,18 @@ describe('STS AssumeRoleWithWebIdentity', () => {
     const aws = setup();
     const res = await aws.assume(jwt(aws.claims({ aud: 'someone-else' })));
     expect(res.error).toMatchObject({ Code: 'InvalidIdentityToken', Message: 'Incorrect token audience' });
+  });
+
+  it('a provider of several client ids and a trust listing them all: a token for any of them, and no other', async () => {
+    const aws = setup({ clientIds: [CLIENT, 'console'], aud: [CLIENT, 'console'] });
+    expect((await aws.assume(jwt(aws.claims({ aud: 'console' })))).result).toMatchObject({ Audience: 'console' });
+    expect((await aws.assume(jwt(aws.claims()))).result).toMatchObject({ Audience: CLIENT });
+    expect((await aws.assume(jwt(aws.claims({ aud: 'someone-else' })))).error?.Code).toBe('InvalidIdentityToken');
+  });
+
+  it('an audience the provider lists but the trust policy does not name: AccessDenied', async () => {
+    const aws = setup({ clientIds: [CLIENT, 'console'] });
+    expect((await aws.assume(jwt(aws.claims({ aud: 'console' })))).error?.Code).toBe('AccessDenied');
   });
 
   it('an expired token: ExpiredTokenException', async () => {
