@@ -31,7 +31,8 @@ beforeAll(async () => {
 
 const settings: SetupSettings = {
   gatewayPrincipalArn: 'arn:aws:iam::111122223333:role/volume-gateway-ci-us-east-1-lambdaRole',
-  oidc: { issuer: 'https://id.example.org/realms/science/', audience: 'volume-gateway', thumbprints: [] },
+  // Two audiences (a CLI's and the web console's client ids): the trust's aud condition is then a list.
+  oidc: { issuer: 'https://id.example.org/realms/science/', audiences: ['volume-gateway', 'volume-gateway-console'], thumbprints: [] },
 };
 
 const volume = (
