@@ -30,8 +30,9 @@ beforeAll(async () => {
   // reads the package the guide made instead of packaging again.
   deployHome = mkdtempSync(join(tmpdir(), 'vg-guide-home-'));
   deploying = withPackagingLock(async () => {
+    const started = Date.now();
     const outcome = await run('deploying.md', { HOME: deployHome });
-    adoptGuidePackage();
+    adoptGuidePackage(started);
     return outcome;
   });
   deploying.catch(() => undefined); // reported by its own test
@@ -119,7 +120,8 @@ describe('docs/connecting-a-bucket.md', () => {
     expect(out['bucket-cors']!.trim()).toBe('ETag');
 
     expect(out['web-identity']).toContain('sts:AssumeRoleWithWebIdentity');
-    expect(out['web-identity']).toMatch(/^aws iam create-open-id-connect-provider /m);
+    expect(out['web-identity']).toMatch(/^aws iam get-open-id-connect-provider .* \|\| aws iam create-open-id-connect-provider /m);
+    expect(out['web-identity']).toMatch(/^aws iam add-client-id-to-open-id-connect-provider .* --client-id volume-gateway-console$/m);
     expect(lines(out['web-identity']).slice(-4)).toEqual([
       'ok   assume-role-with-web-identity',
       'ok   list-prefix',

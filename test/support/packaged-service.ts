@@ -5,7 +5,7 @@
  * `npm run package` ran first in the run (guides.test.ts), its output is the run's package (`adoptGuidePackage`).
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
@@ -48,11 +48,14 @@ export async function packagedService(): Promise<string> {
  * Makes the project's .serverless/, just written by docs/deploying.md's `npm run package` (`serverless package
  * --stage dev`: the same command on the same code as packagedService's), the run's package, so the run packages
  * once rather than twice. Call it under the packaging lock, right after that command succeeded. Does nothing
- * without a run directory or where the run has its package already.
+ * without a run directory, where the run has its package already, or where .serverless/ was not written since
+ * `since` (a guide that no longer packages leaves an older one).
  */
-export function adoptGuidePackage(from = '.serverless'): void {
+export function adoptGuidePackage(since: number, from = '.serverless'): void {
   const root = runDir();
   if (!root || existsSync(join(runPackage(root), '.complete'))) return;
+  const template = join(from, TEMPLATE_FILE);
+  if (!existsSync(template) || statSync(template).mtimeMs < since) return;
   const out = runPackage(root);
   rmSync(out, { recursive: true, force: true });
   cpSync(from, out, { recursive: true });
