@@ -189,8 +189,9 @@ describe('docs/using-volumes.md', () => {
 describe('docs/deploying.md', () => {
   it('packages offline, with the role’s statements the guide explains, and the Node front names a missing variable', async () => {
     const { blocks, out } = await deploying;
-    // serverless deploy and docker are shown, not run, and say why.
+    // serverless deploy (two ways), npm run deploy:console and docker are shown, not run, and say why.
     expect(blocks.filter((b) => !b.runnable).map((b) => b.reason)).toEqual([
+      'needs an AWS account and network',
       'needs an AWS account and network',
       'needs an AWS account and network',
       'needs docker, an AWS account and network',
