@@ -109,7 +109,9 @@ function WithVolume({
   current: Route['page'];
   children: (volume: Volume, reload: () => void) => ComponentChildren;
 }) {
-  const { data, error, reload } = useLoad(() => api.get<Volume>(`/volumes/${segment(id)}`), [id]);
+  const { data: loaded, error, reload } = useLoad(() => api.get<Volume>(`/volumes/${segment(id)}`), [id]);
+  // useLoad keeps the last answer while the next loads or fails: after a hash change that is another volume, never this one.
+  const data = loaded?.id === id ? loaded : undefined;
   if (error && !data) {
     return (
       <>

@@ -338,6 +338,14 @@ describe('the web console’s volume pages, in headless Chromium', () => {
     await page.getByRole('link', { name: 'many/' }).waitFor();
   });
 
+  it('a link to a volume she is not a member of shows the API\'s "not found", not the volume she was on', async () => {
+    await page.goto(`${consoleUrl}/#/volumes/vol-not-hers/files`);
+    await page.getByText('There is no volume "vol-not-hers" that you are a member of.').waitFor({ timeout: 10_000 });
+    expect(await page.getByRole('link', { name: 'results/' }).count()).toBe(0);
+    await page.goto(`${consoleUrl}/#/volumes/${volumeId}/files`);
+    await page.getByRole('link', { name: 'results/' }).waitFor();
+  });
+
   it('works at 390 px', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('link', { name: 'results/' }).click();
@@ -403,6 +411,7 @@ describe('the web console’s volume pages, in headless Chromium', () => {
       /Failed to load resource: net::ERR_FAILED/,
       /status of 403 \(Forbidden\)/, // the dropped file, refused until retried
       /status of 400 \(Bad Request\)/, // the form with an invalid bucket name
+      /status of 404 \(Not Found\)/, // the volume that is not hers
     ];
     expect(alice.errors.filter((error) => !expected.some((pattern) => pattern.test(error)))).toEqual([]);
   });
