@@ -116,7 +116,7 @@ describe('the console hosting in the packaged template', () => {
     const config = JSON.parse(resolve(template.Outputs.ConsoleConfig.Value));
     expect(config).toEqual({
       apiUrl: 'https://abc123.execute-api.eu-west-1.amazonaws.com',
-      // The ci stage deploys with no OpenID provider nor console client: deploy:console refuses until they are given.
+      // Packaged without consoleOidcIssuer or consoleClientId: deploy:console refuses until they are given.
       oidc: { issuer: '', clientId: '', scope: 'openid email groups' },
       proxyUrl: '',
       nodeProxyUrl: '',
