@@ -139,7 +139,9 @@ export function interactionHandler(context: InteractionContext) {
     } catch (error) {
       if (error instanceof errors.SessionNotFound) expired(response);
       else if (error instanceof FormTooLarge)
-        sendHtml(response, 413, messagePage('Too much', 'The form sent is larger than a sign-in needs.'));
+        // The rest of the body is left unread, so the connection cannot carry another request: say so, or the browser's
+        // next request on it (the form sent again) meets a reset.
+        sendHtml(response, 413, messagePage('Too much', 'The form sent is larger than a sign-in needs.'), { connection: 'close' });
       else {
         context.onError(`dev OIDC issuer: interaction failed: ${(error as Error).message}`);
         if (!response.headersSent) sendHtml(response, 500, messagePage('Sign-in failed', 'The development issuer failed; see its log.'));

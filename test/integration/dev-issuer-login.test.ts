@@ -244,6 +244,23 @@ describe('the login form', () => {
     expect(html).toContain('value="lab-a"');
   });
 
+  it('refuses a login form of 1 MiB with a 413 page, and the same browser signs in right after on a fresh connection', async () => {
+    const browser = new Browser();
+    const verifier = oauth.generateRandomCodeVerifier();
+    const { page } = await browser.follow(authorizeUrl(await oauth.calculatePKCECodeChallenge(verifier), 's'));
+    const action = formAction(await page!.text());
+    const huge = new URLSearchParams({ subject: 'bob', padding: 'x'.repeat(1024 * 1024) });
+    const refused = await browser.request(action, {
+      method: 'POST',
+      body: huge,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(refused.status).toBe(413);
+    expect(await refused.text()).toMatch(/larger than a sign-in needs/);
+    const { callback } = await submit(browser, action, { subject: 'bob' });
+    expect(callback?.searchParams.get('code')).toBeTruthy();
+  });
+
   it('for a sign-in that is unknown or over answers a page saying so, not an error trace', async () => {
     const response = await fetch(`${stack.info.issuer}/interaction/no-such-sign-in`);
     expect(response.status).toBe(400);
