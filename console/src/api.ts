@@ -1,7 +1,8 @@
 /**
  * The API client: every page talks to the service through these functions, with the signed-in user's ID token.
  * An API error becomes an ApiError carrying the answer's `code` and `message` (what the page shows); a 401 sends
- * the user back to sign in, returning to the page they were on.
+ * the user back to sign in, returning to the page they were on (once: refused again right after, the page shows the
+ * API's message).
  */
 import { idToken, signIn } from './auth';
 import { config } from './config';
@@ -47,6 +48,18 @@ async function errorOf(response: Response): Promise<ApiError> {
   return new ApiError(response.status, code, message, typeof body.requestId === 'string' ? body.requestId : undefined);
 }
 
+/** When a 401 last sent the user to sign in (ms), until an answer succeeds. */
+const REAUTH = 'volume-gateway-console.reauth';
+
+/**
+ * True when a 401 sent the user to sign in moments ago and the new sign-in is refused too (an audience or issuer the API
+ * does not take, clocks apart): the page says why instead of going round the issuer for ever. Once a minute it tries again.
+ */
+function refusedAgain(): boolean {
+  const at = Number(sessionStorage.getItem(REAUTH));
+  return at > 0 && Date.now() - at < 60_000;
+}
+
 export async function request<T>(method: string, path: string, options: { query?: Query; body?: unknown } = {}): Promise<T> {
   const token = idToken();
   if (!token) return signIn();
@@ -63,7 +76,15 @@ export async function request<T>(method: string, path: string, options: { query?
   } catch {
     throw new ApiError(0, 'NetworkError', 'The service could not be reached; check your connection and try again.');
   }
-  if (response.status === 401) return signIn();
+  if (response.status === 401) {
+    if (!refusedAgain()) {
+      sessionStorage.setItem(REAUTH, String(Date.now()));
+      return signIn();
+    }
+    const refused = await errorOf(response);
+    throw new ApiError(401, refused.code, `The service refused your sign-in again: ${refused.message}`, refused.requestId);
+  }
+  if (response.ok) sessionStorage.removeItem(REAUTH);
   if (!response.ok) throw await errorOf(response);
   if (response.status === 204) return undefined as T;
   return (await response.json()) as T;

@@ -346,6 +346,30 @@ describe('the web console’s volume pages, in headless Chromium', () => {
     await page.getByRole('link', { name: 'results/' }).waitFor();
   });
 
+  it('a 401 sends the user to sign in and back to the page; refused again right after, the page shows why instead of looping', async () => {
+    const bob = await openContext(browser);
+    await signIn(bob.page, consoleUrl, { subject: 'bob' });
+    await bob.page.route(`${stack.info.apiUrl}/**`, (route) =>
+      route.request().method() === 'OPTIONS'
+        ? route.continue()
+        : route.fulfill({
+            status: 401,
+            contentType: 'application/json',
+            headers: { 'access-control-allow-origin': '*' },
+            body: JSON.stringify({ code: 'WrongAudience', message: 'The token was issued for another application (audience mismatch).' }),
+          }),
+    );
+    const visited: string[] = [];
+    bob.page.on('framenavigated', (frame) => frame === bob.page.mainFrame() && visited.push(frame.url()));
+    await bob.page.goto(`${consoleUrl}/#/access-keys`);
+    await bob.page.getByText('(audience mismatch)').first().waitFor({ timeout: 10_000 });
+    expect(bob.page.url()).toBe(`${consoleUrl}/#/access-keys`);
+    // Once through the issuer (its session signs bob in again at once: one redirect back with a code), not round and round
+    // (the old page never stopped).
+    expect(visited.filter((url) => new URL(url).searchParams.has('code'))).toHaveLength(1);
+    await bob.context.close();
+  });
+
   it('works at 390 px', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('link', { name: 'results/' }).click();
