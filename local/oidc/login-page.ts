@@ -4,6 +4,8 @@
  * focus and labelled controls, readable from 390 px up.
  */
 
+import { escapeXmlStrict } from '../../shared/s3/xml-escape';
+
 /** What the login form was sent (or starts with), and what was wrong with it. */
 export interface LoginFormValues {
   subject: string;
@@ -12,9 +14,8 @@ export interface LoginFormValues {
   mfa: boolean;
 }
 
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export const escapeHtml = (value: unknown): string => String(value).replace(/[&<>"']/g, (char) => ENTITIES[char]!);
+/** Text for HTML content and quoted attributes, by the project's one escaper (its entities are HTML5's too). */
+export const escapeHtml = (value: unknown): string => escapeXmlStrict(String(value));
 
 /** Only inline styles: the pages load nothing. */
 export const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";

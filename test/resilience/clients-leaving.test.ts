@@ -207,6 +207,7 @@ it('npm start (a child process) survives every hostile request and every port st
       AWS_PORT: '0',
       OIDC_PORT: '0',
       NODE_PROXY_PORT: '0',
+      CONSOLE_PORT: '0',
       LOCAL_DATA_DIR: dataDir,
       LOG_LEVEL: 'error',
     },

@@ -156,6 +156,7 @@ it('a SIGKILL mid-body leaves no object nor half part: the upload resumes byte-i
     AWS_PORT: await freePort(),
     OIDC_PORT: await freePort(),
     NODE_PROXY_PORT: await freePort(),
+    CONSOLE_PORT: await freePort(),
   };
   let info = await startStack(ports);
   const key = await setUpVolume(info);

@@ -39,7 +39,7 @@ describe("the dev issuer's login form", () => {
     });
     expect(html).not.toMatch(/<img|<Console>|<email>/);
     expect(html).toContain(`value="${escapeHtml('"><img src=x onerror=alert(1)>')}"`);
-    expect(html).toContain('value="a&#39;b"');
+    expect(html).toContain('value="a&apos;b"');
     expect(html).toMatch(/id="email"[^>]*aria-invalid="true"/);
     expect(html).not.toMatch(/id="subject"[^>]*aria-invalid/);
   });
