@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { awsCli, boto3, type ClientRun, type GatewayKey, inLanes, rclone, runClient, scratchFiles, sha256 } from './proxy-clients/clients';
 import { curlRequests, gdal, gdalPython, htsUrl, samtools } from './proxy-clients/htslib-gdal';
 import { samText } from './proxy-clients/htslib-gdal-inputs';
@@ -43,6 +43,9 @@ let alice: GatewayKey;
 /** The JS SDK as alice through the function URL, and through the Node front (to put and read back). */
 let viaUrl: S3Client;
 let viaNode: S3Client;
+// Every client run starts in beforeAll, three at a time; a test waits for its own run and so for those queued before it
+// (on a loaded 2-core CI, the first test's curl waited over vitest's 30 s default). A deadline, not a timed assertion.
+vi.setConfig({ testTimeout: 120_000 });
 /** Each client run by name, started in beforeAll. */
 let seen: Record<string, Promise<any>>;
 
