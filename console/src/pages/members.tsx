@@ -3,7 +3,7 @@
  * owner's row is shown but cannot be changed or removed (the API refuses it too). Every member may see the list
  * (the API lets them: whoever shares the data may see who else has it); only admins get the controls.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, segment } from '../api';
 import type { User } from '../auth';
 import { ConfirmButton } from '../components/confirm-button';
@@ -83,7 +83,7 @@ export function MembersPage({ volume, user }: { volume: Volume; user: User }) {
             <tbody>
               {members.data.items.map((member) => (
                 <MemberRow
-                  key={`${member.subject}:${member.access}`}
+                  key={member.subject}
                   member={member}
                   admin={admin}
                   self={member.subject === user.subject}
@@ -118,13 +118,22 @@ function MemberRow({
   onPut: (subject: string, access: Access) => Promise<boolean>;
   onRemove: () => Promise<boolean>;
 }) {
-  const [access, setAccess] = useState<Access>(member.access);
+  // What the admin picked and has not saved, and what was saved before the list's reload brings it back: a reload
+  // that lands after the admin picked again must not undo the new pick (the row stays mounted, keyed by subject).
+  const [chosen, setChosen] = useState<Access | undefined>();
+  const [saved, setSaved] = useState<Access | undefined>();
   const [saving, setSaving] = useState(false);
+  useEffect(() => setSaved(undefined), [member.access]);
+  const current = saved ?? member.access;
+  const access = chosen ?? current;
   const fixed = member.owner;
   const selectId = `access-${member.subject}`;
   const save = async () => {
     setSaving(true);
-    await onPut(member.subject, access);
+    if (await onPut(member.subject, access)) {
+      setSaved(access);
+      setChosen((picked) => (picked === access ? undefined : picked));
+    }
     setSaving(false);
   };
   return (
@@ -145,7 +154,7 @@ function MemberRow({
               value={access}
               disabled={fixed}
               title={fixed ? "The owner's membership is always admin and cannot be changed." : undefined}
-              onChange={(e) => setAccess(e.currentTarget.value as Access)}
+              onChange={(e) => setChosen(e.currentTarget.value as Access)}
             >
               {ACCESS.map((option) => (
                 <option key={option.value} value={option.value}>
@@ -157,7 +166,7 @@ function MemberRow({
               <button
                 type="button"
                 class="secondary"
-                disabled={access === member.access || saving}
+                disabled={access === current || saving}
                 aria-busy={saving}
                 aria-label={`Save the access of ${member.subject}`}
                 onClick={save}
