@@ -24,6 +24,7 @@ import { join, resolve } from 'node:path';
 import { type CORSRule, GetObjectCommand, PutBucketCorsCommand, S3Client } from '@aws-sdk/client-s3';
 import { type BrowserContext, chromium, type Page, type Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS } from '../support/console-browser';
 import { startTestStack, type TestStack } from '../support/local-stack';
 import { apiAs, customerClients, registerSdkVolume } from '../support/sdk-volume';
 
@@ -33,16 +34,6 @@ const PREFIX = 'project-x';
 const SMALL = { key: 'browser uploads/random 300KiB.bin', size: 300 * 1024, seed: 0x5eed01 };
 const LARGE = { key: 'browser uploads/multipart-11MiB.bin', size: 11 * 1024 * 1024, partSize: 5 * 1024 * 1024, seed: 0x5eed02 };
 const SCREENSHOT = join(tmpdir(), 'volume-gateway-browser-test.png');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let stack: TestStack;
 let token: string;

@@ -14,15 +14,8 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escapeXml } from '../../shared/s3/xml-escape';
 import { BIG_BYTES, BIG_KEY, type OneVolume, startOneVolume, VOLUME } from '../resilience/one-volume';
+import { CHROMIUM_ARGS } from '../support/console-browser';
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-sync',
-];
 const BIG_SHA = createHash('sha256').update(Buffer.alloc(BIG_BYTES, 7)).digest('hex');
 
 let world: OneVolume;

@@ -9,7 +9,8 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 
 export const SCREENSHOTS_DIR = resolve(process.env.CONSOLE_SCREENSHOTS_DIR ?? 'test-output/console');
 
-const CHROMIUM_ARGS = [
+/** Debian's Chromium, headless, with nothing of its own on the network (every browser test launches it so). */
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
