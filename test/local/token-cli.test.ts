@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type DevIssuer, startDevIssuer } from '../../local/oidc/issuer';
-import { type BundledCli, bundleCli } from '../support/bundled-cli';
 import { createTokenVerifier, type TokenVerifier } from '../../shared/auth/token-verifier';
 import { loadAuthConfig } from '../../shared/config';
+import { type BundledCli, bundleCli } from '../support/bundled-cli';
 
 // Every case runs the CLI in its own process and shares nothing it writes: two at a time. The first runs it with tsx,
 // as `npm run token` does (~2 s of CPU); the others start the same source bundled by esbuild with plain node (~0.1 s).
