@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { JWKS_PATH } from './oidc/issuer';
+import { JWKS_PATH } from './oidc/well-known';
 import type { StackInfo } from './stack';
 
 /** No running stack where the tool looked; the message says where it looked and what to do. */

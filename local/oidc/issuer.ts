@@ -18,10 +18,11 @@ import { interactionHandler } from './interactions';
 import { memoryAdapterFactory } from './memory-adapter';
 import { clientOrigins, createDevProvider, type DevAccount, newCookieKeys, PROVIDER_ROUTES } from './provider';
 import { loadOrCreateSigningKey, privateSigningJwk, type SigningKey, signToken } from './token';
+import { DISCOVERY_PATH, JWKS_PATH } from './well-known';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
-export const DISCOVERY_PATH = '/.well-known/openid-configuration';
-export const JWKS_PATH = '/.well-known/jwks.json';
+
+export { DISCOVERY_PATH, JWKS_PATH };
 
 export interface DevIssuerOptions {
   /** A loopback address; anything else is refused. */
