@@ -6,7 +6,8 @@
  * role itself may do much more: the session policy is what holds them in.
  *
  * Every aws cli call with a profile also starts our CLI (~2 s together), so the aws cli runs where it is the
- * subject: copying, listing, reading and deleting inside the volume, one refusal per claim, the CLI's own refusal.
+ * subject: copying, listing, reading and deleting inside the volume (one test's commands in one Python process,
+ * `awsAllOk`), one refusal per claim, the CLI's own refusal.
  * The remaining refusals use the JS SDK with the very credentials the profile's `credential_process` command
  * prints (run as the aws cli runs it); the customer's side (buckets, roles, the returned policies) uses the SDK
  * too. Applying the returned commands verbatim with the aws cli is volume-story.test.ts's and the guides'.
@@ -34,6 +35,7 @@ import { startTestStack, type TestStack } from '../support/local-stack';
 const exec = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
 const LAUNCHER = join(ROOT, 'bin/volume-gateway.mjs');
+const AWS_BATCH = join(ROOT, 'test/e2e/proxy-clients/aws-batch.py');
 const BUCKET = 'alice-lab';
 const PREFIX = 'project-x';
 const ARCHIVE = 'alice-archive';
@@ -84,6 +86,20 @@ async function awsOk(who: string, ...args: string[]): Promise<string> {
   const outcome = await awsAs(who, ...args);
   if (!outcome.ok) throw new Error(`aws ${args.join(' ')} as ${who} failed: ${outcome.stderr}`);
   return outcome.stdout;
+}
+
+/**
+ * Several aws cli commands as `who`, in order, in one Python process (proxy-clients/aws-batch.py: the cli's own entry
+ * point, a fresh driver and session per command, so each still runs the profile's credential_process): each one's
+ * stdout, or an error with what the first that failed said. A start of /usr/bin/aws costs about a second of CPU.
+ */
+async function awsAllOk(who: string, ...commands: string[][]): Promise<string[]> {
+  const argv = commands.map((args) => ['--endpoint-url', stack.info.awsEndpoint, '--profile', who, '--output', 'json', ...args]);
+  const { stdout } = await exec('/usr/bin/python3', [AWS_BATCH, JSON.stringify(argv)], { env: userEnv(who), timeout: 60_000 });
+  return (JSON.parse(stdout) as Array<{ code: number; stdout: string; stderr: string }>).map((run, i) => {
+    if (run.code !== 0) throw new Error(`aws ${commands[i]!.join(' ')} as ${who} failed: ${run.stderr}`);
+    return run.stdout;
+  });
 }
 
 async function expectAccessDenied(who: string, ...args: string[]): Promise<void> {
@@ -200,10 +216,14 @@ describe('alice’s profile (read-write)', () => {
   it('copies a file in, lists it, and moves it back byte for byte (read, then removed) with aws s3', async () => {
     const original = Buffer.concat([Buffer.from('>read1\nACGT\n'), Buffer.from([0, 255, 128, 10])]);
     writeFileSync(join(home, 'reads.fa'), original);
-    await awsOk('alice', 's3', 'cp', join(home, 'reads.fa'), `s3://${BUCKET}/${PREFIX}/run-1/reads.fa`);
-    expect(await awsOk('alice', 's3', 'ls', `s3://${BUCKET}/${PREFIX}/run-1/`)).toMatch(/\s16 reads\.fa\n/);
     // `s3 mv` to a local file is GetObject then DeleteObject.
-    await awsOk('alice', 's3', 'mv', `s3://${BUCKET}/${PREFIX}/run-1/reads.fa`, join(home, 'back.fa'));
+    const [, listed] = await awsAllOk(
+      'alice',
+      ['s3', 'cp', join(home, 'reads.fa'), `s3://${BUCKET}/${PREFIX}/run-1/reads.fa`],
+      ['s3', 'ls', `s3://${BUCKET}/${PREFIX}/run-1/`],
+      ['s3', 'mv', `s3://${BUCKET}/${PREFIX}/run-1/reads.fa`, join(home, 'back.fa')],
+    );
+    expect(listed).toMatch(/\s16 reads\.fa\n/);
     expect(readFileSync(join(home, 'back.fa')).equals(original)).toBe(true);
     expect(await customerKeys(`${PREFIX}/run-1/`)).toEqual([]);
   });
