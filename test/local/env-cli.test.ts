@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -70,6 +70,12 @@ describe('npm run local-env', () => {
     });
     expect((await sts.send(new GetCallerIdentityCommand({}))).Account).toBe(env.CUSTOMER_ACCOUNT_ID);
     expect(env.CUSTOMER_ACCOUNT_ID).toBe(stack.info.customers[1]!.accountId);
+  });
+
+  it('loads neither the dev issuer nor its OpenID provider (oidc-provider: about a second of CPU a start)', async () => {
+    const code = await readFile(bundled.file, 'utf8');
+    expect(code).not.toMatch(/from ["']oidc-provider["']/);
+    expect(code).not.toMatch(/startDevIssuer/);
   });
 
   it(

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -85,6 +85,12 @@ describe.concurrent('npm run token', () => {
       authMethods: ['mfa'],
       email: 'alice@example.org',
     });
+  });
+
+  it('loads neither the dev issuer nor its OpenID provider (oidc-provider: about a second of CPU a start)', async () => {
+    const code = await readFile(bundled.file, 'utf8');
+    expect(code).not.toMatch(/from ["']oidc-provider["']/);
+    expect(code).not.toMatch(/startDevIssuer/);
   });
 
   it('honours --ttl and --aud', async () => {
